@@ -1,0 +1,56 @@
+#include "Cli.h"
+
+#include "Error.h"
+
+#include <cstdio>
+
+namespace snn::cli {
+
+void printError(const QString &message)
+{
+    std::fprintf(stderr, "snnc: %s\n", qPrintable(message));
+}
+
+void printOut(const QString &text)
+{
+    std::fputs(text.toLocal8Bit().constData(), stdout);
+    std::fflush(stdout);
+}
+
+int parse(QCommandLineParser &parser, const QStringList &arguments, int positional)
+{
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help."));
+    parser.addOption(help);
+    if (!parser.parse(arguments)) {
+        printError(parser.errorText());
+        return BadInput;
+    }
+    if (parser.isSet(help)) {
+        printOut(parser.helpText().replace(QStringLiteral("Usage: snnc [options]"),
+                                           QStringLiteral("Usage: snnc ") + arguments.front() +
+                                               QStringLiteral(" [options]")));
+        return Success;
+    }
+    if (parser.positionalArguments().size() != positional) {
+        printError(QStringLiteral("%1 takes %2 file argument%3, got %4 (see snnc %1 --help)")
+                       .arg(arguments.front())
+                       .arg(positional)
+                       .arg(positional == 1 ? QString() : QStringLiteral("s"))
+                       .arg(parser.positionalArguments().size()));
+        return BadInput;
+    }
+    return -1;
+}
+
+double numberOption(const QCommandLineParser &parser, const QString &name)
+{
+    bool ok = false;
+    const double value = parser.value(name).toDouble(&ok);
+    if (!ok)
+        throw Error(QStringLiteral("--%1 takes a number, not '%2'").arg(name, parser.value(name)));
+    return value;
+}
+
+} // namespace snn::cli

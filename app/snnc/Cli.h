@@ -1,0 +1,37 @@
+#pragma once
+
+// Shared plumbing of the snnc commands: each command is a function from its arguments to an exit
+// code; errors are one line on stderr.
+
+#include <QCommandLineParser>
+#include <QStringList>
+
+#include <functional>
+
+namespace snn::cli {
+
+enum ExitCode { Success = 0, Failure = 1, BadInput = 2, Interrupted = 130 };
+
+struct Command {
+    QString name;
+    QString summary;
+    std::function<int(const QStringList &arguments)> run;
+};
+
+// Parses `arguments` (the command name first). Prints help and returns Success for --help,
+// prints a one-line error and returns BadInput for bad usage; returns -1 to go on.
+// `positional` is the exact number of positional arguments the command takes.
+int parse(QCommandLineParser &parser, const QStringList &arguments, int positional);
+
+void printError(const QString &message);
+void printOut(const QString &text);
+
+// Reads a number option, or throws Error naming it.
+double numberOption(const QCommandLineParser &parser, const QString &name);
+
+// The commands, each in its own file.
+int runExample(const QStringList &arguments);
+int runInfo(const QStringList &arguments);
+int runOptimize(const QStringList &arguments);
+
+} // namespace snn::cli

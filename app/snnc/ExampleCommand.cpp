@@ -1,0 +1,41 @@
+#include "Cli.h"
+
+#include "Example.h"
+#include "GraphFile.h"
+
+namespace snn::cli {
+
+int runExample(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Write the built-in example network (the seed "
+                                                    "tutorial's 784-256-64-10 LIF network with "
+                                                    "30 dead hidden1 neurons) to an HDF5 file."));
+    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
+                                    QStringLiteral("The file to write."), QStringLiteral("FILE"));
+    const QCommandLineOption seed(QStringLiteral("seed"),
+                                  QStringLiteral("Random seed (default %1).").arg(kExampleSeed),
+                                  QStringLiteral("N"), QString::number(kExampleSeed));
+    parser.addOptions({output, seed});
+    if (const int code = parse(parser, arguments, 0); code >= 0)
+        return code;
+    if (!parser.isSet(output)) {
+        printError(QStringLiteral("example needs -o FILE"));
+        return BadInput;
+    }
+    bool ok = false;
+    const qulonglong seedValue = parser.value(seed).toULongLong(&ok);
+    if (!ok) {
+        printError(QStringLiteral("--seed takes a non-negative whole number, not '%1'").arg(parser.value(seed)));
+        return BadInput;
+    }
+    const Graph graph = exampleGraph(seedValue);
+    saveGraph(graph, parser.value(output));
+    printOut(QStringLiteral("wrote %1: %2 layers, %3 parameters\n")
+                 .arg(parser.value(output))
+                 .arg(graph.layerCount())
+                 .arg(graph.totalParams()));
+    return Success;
+}
+
+} // namespace snn::cli

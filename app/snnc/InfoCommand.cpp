@@ -1,0 +1,60 @@
+#include "Cli.h"
+
+#include "GraphFile.h"
+
+#include <QLocale>
+
+namespace snn::cli {
+
+namespace {
+
+QString rateSummary(const Layer &l)
+{
+    if (!l.hasRates())
+        return QStringLiteral("not measured");
+    const auto never = (l.rates.array() == 0.0f).count();
+    return QStringLiteral("mean %1, max %2, %3 never fired")
+        .arg(double(l.rates.mean()), 0, 'f', 4)
+        .arg(double(l.rates.maxCoeff()), 0, 'f', 4)
+        .arg(never);
+}
+
+} // namespace
+
+int runInfo(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Describe a graph file: layers, sizes, neuron "
+                                                    "parameters, parameter counts and firing "
+                                                    "rates."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("An SNN Studio graph (.h5)."));
+    if (const int code = parse(parser, arguments, 1); code >= 0)
+        return code;
+    const QString path = parser.positionalArguments().front();
+    const Graph graph = loadGraph(path);
+    const QLocale locale(QLocale::English);
+    QString text = QStringLiteral("%1: %2 layers, %3 inputs, %4 neurons, %5 parameters\n")
+                       .arg(path)
+                       .arg(graph.layerCount())
+                       .arg(graph.inputSize())
+                       .arg(locale.toString(qint64(graph.totalNeurons())),
+                            locale.toString(qint64(graph.totalParams())));
+    for (const Layer &l : graph.layers()) {
+        const NeuronParams &p = l.neuron;
+        text += QStringLiteral("  %1 <- %2: %3 %4 x %5, %6 params%7; threshold %8, beta %9, reset %10%11\n")
+                    .arg(l.name, graph.sourceName(l),
+                         p.spiking ? toString(p.type) : QStringLiteral("linear"))
+                    .arg(l.neurons())
+                    .arg(l.inputs())
+                    .arg(locale.toString(qint64(l.paramCount())),
+                         l.hasBias() ? QStringLiteral(" (with bias)") : QString())
+                    .arg(double(p.threshold))
+                    .arg(double(p.beta))
+                    .arg(toString(p.reset), graph.isOutput(l.id) ? QStringLiteral(" [output]") : QString());
+        text += QStringLiteral("      rates: %1\n").arg(rateSummary(l));
+    }
+    printOut(text);
+    return Success;
+}
+
+} // namespace snn::cli

@@ -1,0 +1,90 @@
+#include "Cli.h"
+
+#include "AtomicFile.h"
+#include "Error.h"
+#include "GraphFile.h"
+#include "Optimizer.h"
+
+#include <QFile>
+#include <QJsonDocument>
+
+namespace snn::cli {
+
+int runOptimize(const QStringList &arguments)
+{
+    const OptimizeOptions defaults;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Run optimisation passes on a graph and print the report. Passes: %1.")
+            .arg(availablePasses().join(QStringLiteral(", "))));
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("An SNN Studio graph (.h5)."));
+    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
+                                    QStringLiteral("Write the optimised graph here."),
+                                    QStringLiteral("OUT"));
+    const QCommandLineOption passList(QStringLiteral("passes"),
+                                      QStringLiteral("Comma-separated passes, run in this order "
+                                                     "(default: %1).")
+                                          .arg(availablePasses().join(QLatin1Char(','))),
+                                      QStringLiteral("a,b,c"));
+    const QCommandLineOption dead(QStringLiteral("dead-threshold"),
+                                  QStringLiteral("Remove hidden neurons firing at most this rate "
+                                                 "(default %1).")
+                                      .arg(double(defaults.deadThreshold)),
+                                  QStringLiteral("X"), QString::number(double(defaults.deadThreshold)));
+    const QCommandLineOption similarity(QStringLiteral("similarity"),
+                                        QStringLiteral("Merge neurons whose fan-in cosine "
+                                                       "similarity exceeds this (default %1).")
+                                            .arg(double(defaults.similarity)),
+                                        QStringLiteral("X"), QString::number(double(defaults.similarity)));
+    const QCommandLineOption norm(QStringLiteral("norm-tolerance"),
+                                  QStringLiteral("Relative difference of weight norms and biases "
+                                                 "allowed for a merge (default %1).")
+                                      .arg(double(defaults.normTolerance)),
+                                  QStringLiteral("X"), QString::number(double(defaults.normTolerance)));
+    const QCommandLineOption fusion(QStringLiteral("fusion-activity"),
+                                    QStringLiteral("Fuse hidden layers whose max firing rate is "
+                                                   "below this (default %1).")
+                                        .arg(double(defaults.fusionActivity)),
+                                    QStringLiteral("X"), QString::number(double(defaults.fusionActivity)));
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  QStringLiteral("Write the report as JSON to REPORT ('-' for "
+                                                 "standard output, instead of the text report)."),
+                                  QStringLiteral("REPORT"));
+    parser.addOptions({output, passList, dead, similarity, norm, fusion, json});
+    if (const int code = parse(parser, arguments, 1); code >= 0)
+        return code;
+
+    OptimizeOptions options;
+    options.deadThreshold = float(numberOption(parser, dead.names().front()));
+    options.similarity = float(numberOption(parser, similarity.names().front()));
+    options.normTolerance = float(numberOption(parser, norm.names().front()));
+    options.fusionActivity = float(numberOption(parser, fusion.names().front()));
+    const QStringList passes = parser.isSet(passList)
+                                   ? parser.value(passList).split(QLatin1Char(','), Qt::SkipEmptyParts)
+                                   : availablePasses();
+    // Check the options before reading a possibly large file.
+    options.validate();
+    const Graph graph = loadGraph(parser.positionalArguments().front());
+    const OptimizeResult result = optimize(graph, passes, options);
+
+    if (parser.isSet(output))
+        saveGraph(result.graph, parser.value(output));
+    const QByteArray reportJson = QJsonDocument(result.report.toJson()).toJson();
+    if (parser.value(json) == QLatin1String("-")) {
+        printOut(QString::fromUtf8(reportJson));
+        return Success;
+    }
+    if (parser.isSet(json)) {
+        writeAtomically(parser.value(json), [&](const QString &temp) {
+            QFile file(temp);
+            if (!file.open(QIODevice::WriteOnly) || file.write(reportJson) != reportJson.size())
+                throw Error(QStringLiteral("cannot write %1: %2").arg(parser.value(json), file.errorString()));
+        });
+    }
+    printOut(result.report.summary());
+    if (parser.isSet(output))
+        printOut(QStringLiteral("wrote %1\n").arg(parser.value(output)));
+    return Success;
+}
+
+} // namespace snn::cli

@@ -1,0 +1,75 @@
+#include "Cli.h"
+
+#include "Error.h"
+
+#include <QCoreApplication>
+
+#include <vector>
+
+using namespace snn::cli;
+
+namespace {
+
+const std::vector<Command> &commands()
+{
+    static const std::vector<Command> list = {
+        {QStringLiteral("example"), QStringLiteral("write the built-in example network"), runExample},
+        {QStringLiteral("info"), QStringLiteral("describe a graph file"), runInfo},
+        {QStringLiteral("optimize"), QStringLiteral("run optimisation passes on a graph"), runOptimize},
+    };
+    return list;
+}
+
+QString usage()
+{
+    QString text = QStringLiteral("Usage: snnc COMMAND [options] [files]\n\n"
+                                  "SNN Studio's compiler: inspect, optimise and export spiking "
+                                  "neural networks.\n\nCommands:\n");
+    for (const Command &c : commands())
+        text += QStringLiteral("  %1  %2\n").arg(c.name, -10).arg(c.summary);
+    text += QStringLiteral("\nRun 'snnc COMMAND --help' for a command's options.\n");
+    return text;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("snnc"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SNN_VERSION));
+    QStringList arguments = QCoreApplication::arguments();
+    arguments.removeFirst();
+    if (arguments.isEmpty()) {
+        printError(QStringLiteral("no command given"));
+        std::fputs(qPrintable(usage()), stderr);
+        return BadInput;
+    }
+    const QString name = arguments.front();
+    if (name == QLatin1String("--help") || name == QLatin1String("-h") || name == QLatin1String("help")) {
+        printOut(usage());
+        return Success;
+    }
+    if (name == QLatin1String("--version")) {
+        printOut(QStringLiteral("snnc %1\n").arg(QCoreApplication::applicationVersion()));
+        return Success;
+    }
+    for (const Command &c : commands()) {
+        if (c.name != name)
+            continue;
+        try {
+            return c.run(arguments);
+        } catch (const snn::Cancelled &) {
+            printError(QStringLiteral("interrupted"));
+            return Interrupted;
+        } catch (const snn::Error &e) {
+            printError(e.message());
+            return BadInput;
+        } catch (const std::bad_alloc &) {
+            printError(QStringLiteral("out of memory"));
+            return Failure;
+        }
+    }
+    printError(QStringLiteral("unknown command '%1' (run 'snnc --help' for the list)").arg(name));
+    return BadInput;
+}

@@ -1,0 +1,27 @@
+#include "Example.h"
+#include "MainWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("SNN Studio"));
+    QApplication::setOrganizationName(QStringLiteral("snn-studio"));
+    QApplication::setApplicationVersion(QStringLiteral(SNN_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Show, optimise and deploy spiking neural networks."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A graph file to open."));
+    parser.process(app);
+
+    snn::widgets::MainWindow window;
+    const QStringList files = parser.positionalArguments();
+    if (files.isEmpty() || !window.openFile(files.front()))
+        window.setGraph(snn::exampleGraph(), QStringLiteral("Built-in example"));
+    window.show();
+    return app.exec();
+}

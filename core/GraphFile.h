@@ -1,0 +1,14 @@
+#pragma once
+
+#include "Graph.h"
+
+namespace snn {
+
+// The project's HDF5 graph file (docs/file-format.md). loadGraph throws Error with one line naming
+// the file, the layer and the problem; it never returns an invalid graph. saveGraph validates the
+// graph, then writes it atomically.
+inline constexpr int kFormatVersion = 1;
+Graph loadGraph(const QString &path);
+void saveGraph(const Graph &graph, const QString &path);
+
+} // namespace snn

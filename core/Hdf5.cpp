@@ -1,0 +1,456 @@
+#include "Hdf5.h"
+
+#include "Error.h"
+
+#include <QFileInfo>
+
+namespace snn::h5 {
+
+namespace {
+
+QByteArray utf8(const QString &s)
+{
+    return s.toUtf8();
+}
+
+[[noreturn]] void fail(const QString &what)
+{
+    throw Error(what);
+}
+
+Handle check(hid_t id, Handle::Closer closer, const QString &what)
+{
+    if (id < 0)
+        fail(what);
+    return Handle(id, closer);
+}
+
+Handle dataspace(const std::vector<hsize_t> &shape)
+{
+    if (shape.empty())
+        return check(H5Screate(H5S_SCALAR), H5Sclose, QStringLiteral("cannot create a dataspace"));
+    return check(H5Screate_simple(int(shape.size()), shape.data(), nullptr), H5Sclose,
+                 QStringLiteral("cannot create a dataspace"));
+}
+
+std::vector<hsize_t> shapeOf(hid_t space)
+{
+    const int rank = H5Sget_simple_extent_ndims(space);
+    if (rank < 0)
+        fail(QStringLiteral("cannot read a dataspace"));
+    std::vector<hsize_t> dims(std::size_t(rank), 0);
+    if (rank > 0)
+        H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+    return dims;
+}
+
+hsize_t elementCount(const std::vector<hsize_t> &shape)
+{
+    hsize_t n = 1;
+    for (hsize_t d : shape)
+        n *= d;
+    return n;
+}
+
+Handle openDataset(hid_t loc, const QString &name)
+{
+    if (!exists(loc, name))
+        fail(QStringLiteral("missing dataset '%1'").arg(name));
+    return check(H5Dopen2(loc, utf8(name).constData(), H5P_DEFAULT), H5Dclose,
+                 QStringLiteral("cannot open dataset '%1'").arg(name));
+}
+
+Handle openAttribute(hid_t loc, const QString &name)
+{
+    return check(H5Aopen(loc, utf8(name).constData(), H5P_DEFAULT), H5Aclose,
+                 QStringLiteral("cannot open attribute '%1'").arg(name));
+}
+
+Handle datasetCreationList(const std::vector<hsize_t> &shape, WriteOptions options)
+{
+    Handle plist = check(H5Pcreate(H5P_DATASET_CREATE), H5Pclose,
+                         QStringLiteral("cannot create a property list"));
+    if (options.gzip && !shape.empty() && elementCount(shape) > 0) {
+        H5Pset_chunk(plist, int(shape.size()), shape.data());
+        H5Pset_deflate(plist, 4);
+    }
+    return plist;
+}
+
+// Reads every string of an attribute or dataset, whether stored fixed or variable length.
+QStringList readStringData(hid_t object, bool isAttribute, const QString &name,
+                           std::vector<hsize_t> *shapeOut)
+{
+    Handle fileType = check(isAttribute ? H5Aget_type(object) : H5Dget_type(object), H5Tclose,
+                            QStringLiteral("cannot read the type of '%1'").arg(name));
+    if (H5Tget_class(fileType) != H5T_STRING)
+        fail(QStringLiteral("'%1' is not a string").arg(name));
+    Handle space = check(isAttribute ? H5Aget_space(object) : H5Dget_space(object), H5Sclose,
+                         QStringLiteral("cannot read the shape of '%1'").arg(name));
+    const std::vector<hsize_t> shape = shapeOf(space);
+    if (shapeOut)
+        *shapeOut = shape;
+    const std::size_t count = std::size_t(elementCount(shape));
+    Handle memType = check(H5Tcopy(H5T_C_S1), H5Tclose, QStringLiteral("cannot copy a type"));
+    H5Tset_cset(memType, H5Tget_cset(fileType));
+    QStringList result;
+    herr_t status = 0;
+    if (H5Tis_variable_str(fileType) > 0) {
+        H5Tset_size(memType, H5T_VARIABLE);
+        std::vector<char *> data(count, nullptr);
+        status = isAttribute ? H5Aread(object, memType, data.data())
+                             : H5Dread(object, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data());
+        if (status >= 0)
+            for (char *s : data)
+                result << QString::fromUtf8(s ? s : "");
+        if (status >= 0) {
+            if (isAttribute)
+                for (char *s : data)
+                    H5free_memory(s);
+            else
+                H5Dvlen_reclaim(memType, space, H5P_DEFAULT, data.data());
+        }
+    } else {
+        const std::size_t size = H5Tget_size(fileType);
+        H5Tset_size(memType, size);
+        std::vector<char> data(count * size + 1, '\0');
+        status = isAttribute ? H5Aread(object, memType, data.data())
+                             : H5Dread(object, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data());
+        if (status >= 0)
+            for (std::size_t i = 0; i < count; ++i) {
+                const char *begin = data.data() + i * size;
+                result << QString::fromUtf8(begin, int(qstrnlen(begin, uint(size))));
+            }
+    }
+    if (status < 0)
+        fail(QStringLiteral("cannot read the strings of '%1'").arg(name));
+    return result;
+}
+
+std::vector<double> readNumberData(hid_t object, bool isAttribute, const QString &name,
+                                   std::vector<hsize_t> *shapeOut)
+{
+    Handle fileType = check(isAttribute ? H5Aget_type(object) : H5Dget_type(object), H5Tclose,
+                            QStringLiteral("cannot read the type of '%1'").arg(name));
+    const H5T_class_t cls = H5Tget_class(fileType);
+    if (cls != H5T_INTEGER && cls != H5T_FLOAT)
+        fail(QStringLiteral("'%1' is not numeric").arg(name));
+    Handle space = check(isAttribute ? H5Aget_space(object) : H5Dget_space(object), H5Sclose,
+                         QStringLiteral("cannot read the shape of '%1'").arg(name));
+    const std::vector<hsize_t> shape = shapeOf(space);
+    if (shapeOut)
+        *shapeOut = shape;
+    std::vector<double> values(std::size_t(elementCount(shape)));
+    if (values.empty())
+        return values;
+    const herr_t status =
+        isAttribute ? H5Aread(object, H5T_NATIVE_DOUBLE, values.data())
+                    : H5Dread(object, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data());
+    if (status < 0)
+        fail(QStringLiteral("cannot read '%1'").arg(name));
+    return values;
+}
+
+void writeAttribute(hid_t loc, const QString &name, hid_t type, const void *data)
+{
+    if (H5Aexists(loc, utf8(name).constData()) > 0)
+        H5Adelete(loc, utf8(name).constData());
+    Handle space = dataspace({});
+    Handle attr = check(H5Acreate2(loc, utf8(name).constData(), type, space, H5P_DEFAULT, H5P_DEFAULT),
+                        H5Aclose, QStringLiteral("cannot create attribute '%1'").arg(name));
+    if (H5Awrite(attr, type, data) < 0)
+        fail(QStringLiteral("cannot write attribute '%1'").arg(name));
+}
+
+Handle utf8StringType()
+{
+    Handle type = check(H5Tcopy(H5T_C_S1), H5Tclose, QStringLiteral("cannot copy a type"));
+    H5Tset_size(type, H5T_VARIABLE);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    return type;
+}
+
+void writeDataset(hid_t loc, const QString &name, hid_t memType, hid_t fileType, const void *data,
+                  const std::vector<hsize_t> &shape, WriteOptions options)
+{
+    Handle space = dataspace(shape);
+    Handle plist = datasetCreationList(shape, options);
+    Handle ds = check(H5Dcreate2(loc, utf8(name).constData(), fileType, space, H5P_DEFAULT, plist,
+                                 H5P_DEFAULT),
+                      H5Dclose, QStringLiteral("cannot create dataset '%1'").arg(name));
+    if (elementCount(shape) > 0 && H5Dwrite(ds, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+        fail(QStringLiteral("cannot write dataset '%1'").arg(name));
+}
+
+} // namespace
+
+std::unique_lock<std::recursive_mutex> lock()
+{
+    static std::recursive_mutex mutex;
+    static const bool silenced = [] {
+        H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+        return true;
+    }();
+    Q_UNUSED(silenced);
+    return std::unique_lock(mutex);
+}
+
+Handle &Handle::operator=(Handle &&other) noexcept
+{
+    if (this != &other) {
+        reset();
+        m_id = std::exchange(other.m_id, -1);
+        m_closer = std::exchange(other.m_closer, nullptr);
+    }
+    return *this;
+}
+
+void Handle::reset()
+{
+    if (m_id >= 0 && m_closer)
+        m_closer(m_id);
+    m_id = -1;
+}
+
+Handle openFile(const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.exists())
+        fail(QStringLiteral("cannot open %1: no such file").arg(path));
+    if (!info.isFile() || !info.isReadable())
+        fail(QStringLiteral("cannot open %1: not a readable file").arg(path));
+    const QByteArray native = QFile::encodeName(path);
+    if (H5Fis_hdf5(native.constData()) <= 0)
+        fail(QStringLiteral("cannot open %1: not an HDF5 file").arg(path));
+    return check(H5Fopen(native.constData(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
+                 QStringLiteral("cannot open %1: the HDF5 file is damaged").arg(path));
+}
+
+Handle createFile(const QString &path)
+{
+    return check(H5Fcreate(QFile::encodeName(path).constData(), H5F_ACC_TRUNC, H5P_DEFAULT,
+                           H5P_DEFAULT),
+                 H5Fclose, QStringLiteral("cannot create %1").arg(path));
+}
+
+bool exists(hid_t loc, const QString &name)
+{
+    // H5Lexists fails on a path whose intermediate groups are missing, so walk it.
+    QString path;
+    for (const QString &part : name.split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
+        path += (path.isEmpty() ? QString() : QStringLiteral("/")) + part;
+        if (H5Lexists(loc, utf8(path).constData(), H5P_DEFAULT) <= 0)
+            return false;
+    }
+    return !path.isEmpty();
+}
+
+bool isGroup(hid_t loc, const QString &name)
+{
+    if (!exists(loc, name))
+        return false;
+    Handle obj(H5Oopen(loc, utf8(name).constData(), H5P_DEFAULT), H5Oclose);
+    return obj.valid() && H5Iget_type(obj) == H5I_GROUP;
+}
+
+Handle openGroup(hid_t loc, const QString &name)
+{
+    if (!isGroup(loc, name))
+        fail(QStringLiteral("missing group '%1'").arg(name));
+    return check(H5Gopen2(loc, utf8(name).constData(), H5P_DEFAULT), H5Gclose,
+                 QStringLiteral("cannot open group '%1'").arg(name));
+}
+
+Handle createGroup(hid_t loc, const QString &name)
+{
+    return check(H5Gcreate2(loc, utf8(name).constData(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                 H5Gclose, QStringLiteral("cannot create group '%1'").arg(name));
+}
+
+QStringList childNames(hid_t group)
+{
+    H5G_info_t info;
+    if (H5Gget_info(group, &info) < 0)
+        fail(QStringLiteral("cannot list a group"));
+    QStringList names;
+    for (hsize_t i = 0; i < info.nlinks; ++i) {
+        const ssize_t size =
+            H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+        if (size < 0)
+            fail(QStringLiteral("cannot list a group"));
+        QByteArray buffer(int(size) + 1, '\0');
+        H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, buffer.data(),
+                           std::size_t(size) + 1, H5P_DEFAULT);
+        names << QString::fromUtf8(buffer.constData(), int(size));
+    }
+    return names;
+}
+
+bool hasAttribute(hid_t loc, const QString &name)
+{
+    return H5Aexists(loc, utf8(name).constData()) > 0;
+}
+
+std::optional<QString> readStringAttribute(hid_t loc, const QString &name)
+{
+    if (!hasAttribute(loc, name))
+        return std::nullopt;
+    Handle attr = openAttribute(loc, name);
+    std::vector<hsize_t> shape;
+    const QStringList values = readStringData(attr, true, name, &shape);
+    if (values.size() != 1)
+        fail(QStringLiteral("attribute '%1' holds %2 strings, not one").arg(name).arg(values.size()));
+    return values.front();
+}
+
+std::vector<double> readNumbersAttribute(hid_t loc, const QString &name)
+{
+    if (!hasAttribute(loc, name))
+        return {};
+    Handle attr = openAttribute(loc, name);
+    return readNumberData(attr, true, name, nullptr);
+}
+
+std::optional<double> readNumberAttribute(hid_t loc, const QString &name)
+{
+    if (!hasAttribute(loc, name))
+        return std::nullopt;
+    const std::vector<double> values = readNumbersAttribute(loc, name);
+    if (values.size() != 1)
+        fail(QStringLiteral("attribute '%1' holds %2 numbers, not one").arg(name).arg(values.size()));
+    return values.front();
+}
+
+void writeStringAttribute(hid_t loc, const QString &name, const QString &value)
+{
+    Handle type = utf8StringType();
+    const QByteArray bytes = utf8(value);
+    const char *data = bytes.constData();
+    writeAttribute(loc, name, type, &data);
+}
+
+void writeNumberAttribute(hid_t loc, const QString &name, double value)
+{
+    writeAttribute(loc, name, H5T_NATIVE_DOUBLE, &value);
+}
+
+void writeFloatAttribute(hid_t loc, const QString &name, float value)
+{
+    writeAttribute(loc, name, H5T_NATIVE_FLOAT, &value);
+}
+
+void writeIntAttribute(hid_t loc, const QString &name, long long value)
+{
+    writeAttribute(loc, name, H5T_NATIVE_LLONG, &value);
+}
+
+std::vector<hsize_t> datasetShape(hid_t loc, const QString &name)
+{
+    Handle ds = openDataset(loc, name);
+    Handle space = check(H5Dget_space(ds), H5Sclose, QStringLiteral("cannot read '%1'").arg(name));
+    return shapeOf(space);
+}
+
+std::vector<double> readDoubles(hid_t loc, const QString &name, std::vector<hsize_t> *shape)
+{
+    Handle ds = openDataset(loc, name);
+    return readNumberData(ds, false, name, shape);
+}
+
+RowMatrixXf readMatrix(hid_t loc, const QString &name)
+{
+    Handle ds = openDataset(loc, name);
+    Handle space = check(H5Dget_space(ds), H5Sclose, QStringLiteral("cannot read '%1'").arg(name));
+    const std::vector<hsize_t> shape = shapeOf(space);
+    if (shape.size() != 2)
+        fail(QStringLiteral("'%1' has %2 dimensions, not 2").arg(name).arg(shape.size()));
+    Handle type = check(H5Dget_type(ds), H5Tclose, QStringLiteral("cannot read '%1'").arg(name));
+    if (H5Tget_class(type) != H5T_FLOAT && H5Tget_class(type) != H5T_INTEGER)
+        fail(QStringLiteral("'%1' is not numeric").arg(name));
+    RowMatrixXf m(static_cast<Eigen::Index>(shape[0]), static_cast<Eigen::Index>(shape[1]));
+    if (m.size() > 0 && H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.data()) < 0)
+        fail(QStringLiteral("cannot read '%1'").arg(name));
+    return m;
+}
+
+Eigen::VectorXf readVector(hid_t loc, const QString &name)
+{
+    Handle ds = openDataset(loc, name);
+    Handle space = check(H5Dget_space(ds), H5Sclose, QStringLiteral("cannot read '%1'").arg(name));
+    const std::vector<hsize_t> shape = shapeOf(space);
+    if (shape.size() != 1)
+        fail(QStringLiteral("'%1' has %2 dimensions, not 1").arg(name).arg(shape.size()));
+    Handle type = check(H5Dget_type(ds), H5Tclose, QStringLiteral("cannot read '%1'").arg(name));
+    if (H5Tget_class(type) != H5T_FLOAT && H5Tget_class(type) != H5T_INTEGER)
+        fail(QStringLiteral("'%1' is not numeric").arg(name));
+    Eigen::VectorXf v(static_cast<Eigen::Index>(shape[0]));
+    if (v.size() > 0 && H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
+        fail(QStringLiteral("cannot read '%1'").arg(name));
+    return v;
+}
+
+void writeMatrix(hid_t loc, const QString &name, const Eigen::Ref<const RowMatrixXf> &m,
+                 WriteOptions options)
+{
+    const RowMatrixXf contiguous = m; // Ref may have an outer stride
+    if (options.asDouble) {
+        const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> d =
+            contiguous.cast<double>();
+        writeDataset(loc, name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, d.data(),
+                     {hsize_t(m.rows()), hsize_t(m.cols())}, options);
+        return;
+    }
+    writeDataset(loc, name, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, contiguous.data(),
+                 {hsize_t(m.rows()), hsize_t(m.cols())}, options);
+}
+
+void writeVector(hid_t loc, const QString &name, const Eigen::Ref<const Eigen::VectorXf> &v,
+                 WriteOptions options)
+{
+    const Eigen::VectorXf contiguous = v;
+    if (options.asDouble) {
+        const Eigen::VectorXd d = contiguous.cast<double>();
+        writeDataset(loc, name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, d.data(), {hsize_t(v.size())},
+                     options);
+        return;
+    }
+    writeDataset(loc, name, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, contiguous.data(), {hsize_t(v.size())},
+                 options);
+}
+
+void writeDoubles(hid_t loc, const QString &name, const std::vector<double> &values,
+                  const std::vector<hsize_t> &shape, WriteOptions options)
+{
+    if (elementCount(shape) != values.size())
+        fail(QStringLiteral("'%1': %2 values do not fill the shape").arg(name).arg(values.size()));
+    if (options.asDouble) {
+        writeDataset(loc, name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, values.data(), shape, options);
+        return;
+    }
+    const std::vector<float> f(values.begin(), values.end());
+    writeDataset(loc, name, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, f.data(), shape, options);
+}
+
+QStringList readStrings(hid_t loc, const QString &name, std::vector<hsize_t> *shape)
+{
+    Handle ds = openDataset(loc, name);
+    return readStringData(ds, false, name, shape);
+}
+
+void writeStrings(hid_t loc, const QString &name, const QStringList &values,
+                  const std::vector<hsize_t> &shape, WriteOptions options)
+{
+    if (elementCount(shape) != hsize_t(values.size()))
+        fail(QStringLiteral("'%1': %2 strings do not fill the shape").arg(name).arg(values.size()));
+    std::vector<QByteArray> bytes;
+    bytes.reserve(std::size_t(values.size()));
+    std::vector<const char *> pointers;
+    for (const QString &v : values) {
+        bytes.push_back(utf8(v));
+        pointers.push_back(bytes.back().constData());
+    }
+    Handle type = utf8StringType();
+    writeDataset(loc, name, type, type, pointers.data(), shape, options);
+}
+
+} // namespace snn::h5

@@ -1,0 +1,85 @@
+#pragma once
+
+// A thin RAII layer over the HDF5 C API, shared by every file format in core. Failures throw
+// snn::Error with the given context; HDF5's own error printing is switched off. The Debian HDF5
+// build is not thread-safe, so every entry point into a file holds lock() while it works.
+
+#include <Eigen/Core>
+#include <QString>
+#include <QStringList>
+#include <hdf5.h>
+
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace snn::h5 {
+
+std::unique_lock<std::recursive_mutex> lock();
+
+class Handle {
+public:
+    using Closer = herr_t (*)(hid_t);
+    Handle() = default;
+    Handle(hid_t id, Closer closer) : m_id(id), m_closer(closer) {}
+    Handle(const Handle &) = delete;
+    Handle &operator=(const Handle &) = delete;
+    Handle(Handle &&other) noexcept { *this = std::move(other); }
+    Handle &operator=(Handle &&other) noexcept;
+    ~Handle() { reset(); }
+
+    hid_t id() const { return m_id; }
+    operator hid_t() const { return m_id; }
+    bool valid() const { return m_id >= 0; }
+    void reset();
+
+private:
+    hid_t m_id = -1;
+    Closer m_closer = nullptr;
+};
+
+using RowMatrixXf = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// Files. openFile throws Error("cannot open PATH: ...") for a missing or non-HDF5 file.
+Handle openFile(const QString &path);
+Handle createFile(const QString &path); // truncates
+
+bool exists(hid_t loc, const QString &name);    // a link (group or dataset) below loc
+bool isGroup(hid_t loc, const QString &name);
+Handle openGroup(hid_t loc, const QString &name);
+Handle createGroup(hid_t loc, const QString &name);
+QStringList childNames(hid_t group); // in HDF5's name order
+
+// Attributes.
+bool hasAttribute(hid_t loc, const QString &name);
+std::optional<QString> readStringAttribute(hid_t loc, const QString &name);
+std::optional<double> readNumberAttribute(hid_t loc, const QString &name);
+std::vector<double> readNumbersAttribute(hid_t loc, const QString &name);
+void writeStringAttribute(hid_t loc, const QString &name, const QString &value);
+void writeNumberAttribute(hid_t loc, const QString &name, double value);
+void writeFloatAttribute(hid_t loc, const QString &name, float value); // stored as float32
+void writeIntAttribute(hid_t loc, const QString &name, long long value);
+
+// Datasets of numbers, converted to the requested type by HDF5. shape() is empty for a scalar.
+std::vector<hsize_t> datasetShape(hid_t loc, const QString &name);
+std::vector<double> readDoubles(hid_t loc, const QString &name, std::vector<hsize_t> *shape = nullptr);
+RowMatrixXf readMatrix(hid_t loc, const QString &name); // 2-D datasets only
+Eigen::VectorXf readVector(hid_t loc, const QString &name); // 1-D datasets only
+
+struct WriteOptions {
+    bool gzip = false;
+    bool asDouble = false; // store float64 instead of float32
+};
+void writeMatrix(hid_t loc, const QString &name, const Eigen::Ref<const RowMatrixXf> &m,
+                 WriteOptions options = {});
+void writeVector(hid_t loc, const QString &name, const Eigen::Ref<const Eigen::VectorXf> &v,
+                 WriteOptions options = {});
+void writeDoubles(hid_t loc, const QString &name, const std::vector<double> &values,
+                  const std::vector<hsize_t> &shape, WriteOptions options = {});
+
+// Datasets of strings (fixed or variable length on reading; variable-length UTF-8 on writing).
+QStringList readStrings(hid_t loc, const QString &name, std::vector<hsize_t> *shape = nullptr);
+void writeStrings(hid_t loc, const QString &name, const QStringList &values,
+                  const std::vector<hsize_t> &shape, WriteOptions options = {});
+
+} // namespace snn::h5

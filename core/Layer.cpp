@@ -1,0 +1,79 @@
+#include "Layer.h"
+
+#include <algorithm>
+
+namespace snn {
+
+QString toString(NeuronType type)
+{
+    return type == NeuronType::LIF ? QStringLiteral("LIF") : QStringLiteral("IF");
+}
+
+QString toString(ResetMode mode)
+{
+    return mode == ResetMode::Subtract ? QStringLiteral("subtract") : QStringLiteral("zero");
+}
+
+bool parseNeuronType(const QString &text, NeuronType *type)
+{
+    if (text == QLatin1String("LIF"))
+        *type = NeuronType::LIF;
+    else if (text == QLatin1String("IF"))
+        *type = NeuronType::IF;
+    else
+        return false;
+    return true;
+}
+
+bool parseResetMode(const QString &text, ResetMode *mode)
+{
+    if (text == QLatin1String("subtract"))
+        *mode = ResetMode::Subtract;
+    else if (text == QLatin1String("zero"))
+        *mode = ResetMode::Zero;
+    else
+        return false;
+    return true;
+}
+
+namespace {
+
+// Indices 0..count-1 that are not in the sorted list `drop`.
+std::vector<int> keptIndices(int count, const std::vector<int> &drop)
+{
+    std::vector<int> kept;
+    kept.reserve(std::size_t(count));
+    auto it = drop.begin();
+    for (int i = 0; i < count; ++i) {
+        if (it != drop.end() && *it == i)
+            ++it;
+        else
+            kept.push_back(i);
+    }
+    return kept;
+}
+
+Eigen::VectorXf selectEntries(const Eigen::VectorXf &v, const std::vector<int> &kept)
+{
+    if (v.size() == 0)
+        return v;
+    return v(kept);
+}
+
+} // namespace
+
+void Layer::removeNeurons(const std::vector<int> &drop)
+{
+    const std::vector<int> kept = keptIndices(neurons(), drop);
+    weights = Eigen::MatrixXf(weights(kept, Eigen::all));
+    bias = selectEntries(bias, kept);
+    rates = selectEntries(rates, kept);
+}
+
+void Layer::removeInputs(const std::vector<int> &drop)
+{
+    const std::vector<int> kept = keptIndices(inputs(), drop);
+    weights = Eigen::MatrixXf(weights(Eigen::all, kept));
+}
+
+} // namespace snn

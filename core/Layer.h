@@ -1,0 +1,64 @@
+#pragma once
+
+#include <Eigen/Core>
+#include <QPointF>
+#include <QString>
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace snn {
+
+using LayerId = int;
+// The source id of a layer fed by the network input.
+inline constexpr LayerId kNetworkInput = 0;
+
+enum class NeuronType { LIF, IF };
+enum class ResetMode { Subtract, Zero };
+
+QString toString(NeuronType type);
+QString toString(ResetMode mode);
+// Parse "LIF"/"IF" and "subtract"/"zero"; return false on anything else.
+bool parseNeuronType(const QString &text, NeuronType *type);
+bool parseResetMode(const QString &text, ResetMode *mode);
+
+// Discrete-time neuron parameters shared by every neuron of a layer.
+// Each step: v = beta * v + W s + b; spike when v > threshold; then reset
+// (subtract: v -= threshold; zero: v = 0). IF is LIF with beta = 1.
+struct NeuronParams {
+    NeuronType type = NeuronType::LIF;
+    float threshold = 1.0f;
+    float beta = 0.9f;
+    ResetMode reset = ResetMode::Subtract;
+    // A non-spiking layer passes its input current W s + b straight on (a linear layer).
+    bool spiking = true;
+
+    bool operator==(const NeuronParams &) const = default;
+};
+
+// One fully connected layer of neurons. weights is [neurons x inputs], one row per neuron
+// (the PyTorch and NIR convention). bias and rates are either empty or one entry per neuron.
+struct Layer {
+    LayerId id = 0;        // stable within a graph, never kNetworkInput
+    LayerId source = kNetworkInput;
+    QString name;
+    NeuronParams neuron;
+    Eigen::MatrixXf weights;
+    Eigen::VectorXf bias;  // empty: no bias
+    Eigen::VectorXf rates; // empty: not measured; else spikes per time step in [0, 1]
+    std::optional<QPointF> position; // where the studio's canvas shows the layer
+
+    int neurons() const { return int(weights.rows()); }
+    int inputs() const { return int(weights.cols()); }
+    bool hasBias() const { return bias.size() > 0; }
+    bool hasRates() const { return rates.size() > 0; }
+    std::int64_t paramCount() const { return std::int64_t(weights.size()) + bias.size(); }
+
+    // Remove neuron rows (sorted ascending, unique) from weights, bias and rates.
+    void removeNeurons(const std::vector<int> &neurons);
+    // Remove input columns (sorted ascending, unique) from weights.
+    void removeInputs(const std::vector<int> &inputs);
+};
+
+} // namespace snn

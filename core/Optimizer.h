@@ -1,0 +1,43 @@
+#pragma once
+
+#include "Graph.h"
+#include "Report.h"
+#include "RunControl.h"
+
+namespace snn {
+
+struct OptimizeOptions {
+    // dead_neuron_elimination: hidden neurons with a firing rate <= this are removed.
+    float deadThreshold = 0.0f;
+    // redundancy_elimination: merge when cosine similarity of fan-in weights > similarity and
+    // the weight norms (and biases) agree within normTolerance (relative).
+    float similarity = 0.99f;
+    float normTolerance = 0.01f;
+    // layer_fusion: a hidden layer fires at most this often (max rate) to count as nearly silent.
+    float fusionActivity = 0.01f;
+
+    // Throws Error naming the option that is out of range.
+    void validate() const;
+};
+
+struct OptimizeResult {
+    Graph graph;
+    Report report;
+};
+
+namespace passes {
+inline const QString kDeadNeuronElimination = QStringLiteral("dead_neuron_elimination");
+inline const QString kRedundancyElimination = QStringLiteral("redundancy_elimination");
+inline const QString kLayerFusion = QStringLiteral("layer_fusion");
+} // namespace passes
+
+// Every pass, in the default order.
+QStringList availablePasses();
+
+// Runs the named passes in the given order on a copy of `graph` (which must be valid; it is
+// never modified). An unknown pass name throws Error listing the valid names; a cancel request
+// throws Cancelled.
+OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
+                        const OptimizeOptions &options = {}, const RunControl &control = {});
+
+} // namespace snn

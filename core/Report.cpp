@@ -1,0 +1,120 @@
+#include "Report.h"
+
+#include "Graph.h"
+
+#include <QJsonArray>
+#include <QLocale>
+
+namespace snn {
+
+namespace {
+
+QString number(std::int64_t n)
+{
+    return QLocale(QLocale::English).toString(qint64(n));
+}
+
+QString change(std::int64_t before, std::int64_t after)
+{
+    QString text = QStringLiteral("%1 -> %2").arg(number(before), number(after));
+    if (before != 0 && before != after)
+        text += QStringLiteral(" (%1%2%)")
+                    .arg(after > before ? QStringLiteral("+") : QString())
+                    .arg(100.0 * double(after - before) / double(before), 0, 'f', 1);
+    return text;
+}
+
+QJsonObject sizeJson(const GraphSize &s)
+{
+    return {{QStringLiteral("params"), qint64(s.params)},
+            {QStringLiteral("neurons"), qint64(s.neurons)},
+            {QStringLiteral("layers"), s.layers}};
+}
+
+} // namespace
+
+GraphSize GraphSize::of(const Graph &graph)
+{
+    return {graph.totalParams(), graph.totalNeurons(), graph.layerCount()};
+}
+
+double Report::compressionRatio() const
+{
+    return after.params > 0 ? double(before.params) / double(after.params) : 1.0;
+}
+
+QString Report::summary() const
+{
+    QStringList lines;
+    lines << QStringLiteral("Optimisation report");
+    lines << QStringLiteral("Passes:      %1").arg(passes.isEmpty() ? QStringLiteral("(none)")
+                                                                    : passes.join(QStringLiteral(", ")));
+    lines << QStringLiteral("Parameters:  %1").arg(change(before.params, after.params));
+    lines << QStringLiteral("Neurons:     %1").arg(change(before.neurons, after.neurons));
+    lines << QStringLiteral("Layers:      %1").arg(change(before.layers, after.layers));
+    lines << QStringLiteral("Compression: %1x").arg(compressionRatio(), 0, 'f', 3);
+    lines << QStringLiteral("Accuracy:    not measured (no validation set given)");
+    for (const PassReport &p : passReports) {
+        lines << QString();
+        QStringList did;
+        if (p.pass.startsWith(QLatin1String("dead")))
+            did << QStringLiteral("%1 neurons removed").arg(p.neuronsRemoved);
+        else if (p.pass.startsWith(QLatin1String("redundancy")))
+            did << QStringLiteral("%1 neurons merged").arg(p.neuronsMerged);
+        else
+            did << QStringLiteral("%1 layers fused").arg(p.layersFused);
+        lines << QStringLiteral("[%1] %2; parameters %3")
+                     .arg(p.pass, did.join(QStringLiteral(", ")), change(p.before.params, p.after.params));
+        for (const LayerChange &c : p.layers) {
+            QString line = QStringLiteral("  %1: %2 -> %3 neurons").arg(c.layer).arg(c.neuronsBefore).arg(c.neuronsAfter);
+            if (c.removed)
+                line += QStringLiteral(", %1 dead removed").arg(c.removed);
+            if (c.neverFired && !c.removed)
+                line += QStringLiteral(", %1 never fired (kept)").arg(c.neverFired);
+            if (c.merged)
+                line += QStringLiteral(", %1 merged into %2 keepers").arg(c.merged).arg(c.groups);
+            if (!c.fusedInto.isEmpty())
+                line += QStringLiteral(", fused into %1").arg(c.fusedInto);
+            lines << line;
+        }
+        for (const QString &n : p.notes)
+            lines << QStringLiteral("  note: %1").arg(n);
+        for (const QString &w : p.warnings)
+            lines << QStringLiteral("  WARNING: %1").arg(w);
+    }
+    return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}
+
+QJsonObject Report::toJson() const
+{
+    QJsonArray passArray;
+    for (const PassReport &p : passReports) {
+        QJsonArray layers;
+        for (const LayerChange &c : p.layers)
+            layers.append(QJsonObject{{QStringLiteral("layer"), c.layer},
+                                      {QStringLiteral("neurons_before"), c.neuronsBefore},
+                                      {QStringLiteral("neurons_after"), c.neuronsAfter},
+                                      {QStringLiteral("removed"), c.removed},
+                                      {QStringLiteral("merged"), c.merged},
+                                      {QStringLiteral("groups"), c.groups},
+                                      {QStringLiteral("never_fired"), c.neverFired},
+                                      {QStringLiteral("fused_into"), c.fusedInto}});
+        passArray.append(QJsonObject{{QStringLiteral("pass"), p.pass},
+                                     {QStringLiteral("before"), sizeJson(p.before)},
+                                     {QStringLiteral("after"), sizeJson(p.after)},
+                                     {QStringLiteral("neurons_removed"), p.neuronsRemoved},
+                                     {QStringLiteral("neurons_merged"), p.neuronsMerged},
+                                     {QStringLiteral("layers_fused"), p.layersFused},
+                                     {QStringLiteral("layers"), layers},
+                                     {QStringLiteral("notes"), QJsonArray::fromStringList(p.notes)},
+                                     {QStringLiteral("warnings"), QJsonArray::fromStringList(p.warnings)}});
+    }
+    return {{QStringLiteral("passes"), QJsonArray::fromStringList(passes)},
+            {QStringLiteral("before"), sizeJson(before)},
+            {QStringLiteral("after"), sizeJson(after)},
+            {QStringLiteral("compression_ratio"), compressionRatio()},
+            {QStringLiteral("accuracy"), QStringLiteral("not measured")},
+            {QStringLiteral("pass_reports"), passArray}};
+}
+
+} // namespace snn

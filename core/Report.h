@@ -1,0 +1,59 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QStringList>
+
+#include <cstdint>
+#include <vector>
+
+namespace snn {
+
+class Graph;
+
+// Size of a graph at one point of an optimisation.
+struct GraphSize {
+    std::int64_t params = 0;
+    std::int64_t neurons = 0;
+    int layers = 0;
+
+    static GraphSize of(const Graph &graph);
+    bool operator==(const GraphSize &) const = default;
+};
+
+// What one pass did to one layer (named as the layer was named before the pass).
+struct LayerChange {
+    QString layer;
+    int neuronsBefore = 0;
+    int neuronsAfter = 0;
+    int removed = 0;    // dead neurons removed
+    int merged = 0;     // neurons merged into a near-identical keeper
+    int groups = 0;     // keepers that absorbed at least one neuron
+    int neverFired = 0; // neurons with rate <= threshold (for output layers: kept)
+    QString fusedInto;  // the fused layer's name, when this layer was fused
+};
+
+struct PassReport {
+    QString pass;
+    GraphSize before;
+    GraphSize after;
+    int neuronsRemoved = 0;
+    int neuronsMerged = 0;
+    int layersFused = 0;
+    std::vector<LayerChange> layers;
+    QStringList notes;    // what was skipped and why
+    QStringList warnings; // where the network's function may have changed, or looks broken
+};
+
+struct Report {
+    QStringList passes;
+    GraphSize before;
+    GraphSize after;
+    std::vector<PassReport> passReports;
+
+    // before.params / after.params (1 when nothing changed).
+    double compressionRatio() const;
+    QString summary() const;
+    QJsonObject toJson() const;
+};
+
+} // namespace snn

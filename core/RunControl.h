@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QString>
+
+#include <functional>
+
+namespace snn {
+
+// What a long job (passes, simulation, training, synthesis) is handed by its caller: where to
+// report progress, and how to learn that it should stop. Both are optional; both may be called
+// from the job's thread, so they must be thread-safe.
+struct RunControl {
+    std::function<void(double fraction, const QString &step)> progress;
+    std::function<bool()> cancelRequested;
+
+    void report(double fraction, const QString &step) const
+    {
+        if (progress)
+            progress(fraction, step);
+    }
+    // Throws Cancelled when the caller asked to stop.
+    void checkCancelled() const;
+};
+
+} // namespace snn

@@ -1,0 +1,27 @@
+#pragma once
+
+// The passes behind optimize(); each changes `graph` in place and fills the counts, layer changes,
+// notes and warnings of `report` (optimize() fills the sizes before and after).
+
+#include "Graph.h"
+#include "Optimizer.h"
+
+namespace snn::passes {
+
+void deadNeuronElimination(Graph &graph, const OptimizeOptions &options, PassReport &report);
+void redundancyElimination(Graph &graph, const OptimizeOptions &options, const RunControl &control,
+                           PassReport &report);
+void layerFusion(Graph &graph, const OptimizeOptions &options, PassReport &report);
+
+// Removes neurons (sorted, unique) from a layer, and the matching input columns from every layer
+// it feeds.
+void removeNeurons(Graph &graph, LayerId id, const std::vector<int> &neurons);
+
+// Groups near-identical neurons of a weight matrix: returns for each neuron the index of the
+// neuron it merges into, or its own index for a keeper. Each merged neuron satisfies the
+// criteria directly with its keeper, which is the lowest index of its group.
+std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eigen::VectorXf &bias,
+                                      float similarity, float normTolerance,
+                                      const RunControl &control = {});
+
+} // namespace snn::passes
