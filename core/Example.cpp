@@ -4,17 +4,15 @@
 
 namespace snn {
 
-Graph exampleGraph(std::uint64_t seed)
-{
+Graph exampleGraph(std::uint64_t seed) {
     struct Spec {
         const char *name;
         int neurons;
         float weightScale;
         float rateScale;
     };
-    const Spec specs[] = {{"hidden1", 256, 0.05f, 0.2f},
-                          {"hidden2", 64, 0.1f, 0.15f},
-                          {"output", 10, 0.2f, 0.5f}};
+    const Spec specs[] = {
+        {"hidden1", 256, 0.05f, 0.2f}, {"hidden2", 64, 0.1f, 0.15f}, {"output", 10, 0.2f, 0.5f}};
     constexpr int kInputs = 784;
     constexpr int kDeadHidden1 = 30;
 

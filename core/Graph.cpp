@@ -11,52 +11,44 @@ namespace snn {
 
 namespace {
 
-bool allFinite(const Eigen::Ref<const Eigen::MatrixXf> &m)
-{
+bool allFinite(const Eigen::Ref<const Eigen::MatrixXf> &m) {
     return m.array().isFinite().all();
 }
 
-QString shape(Eigen::Index rows, Eigen::Index cols)
-{
+QString shape(Eigen::Index rows, Eigen::Index cols) {
     return QStringLiteral("[%1 x %2]").arg(rows).arg(cols);
 }
 
 } // namespace
 
-const Layer *Graph::find(LayerId id) const
-{
+const Layer *Graph::find(LayerId id) const {
     const int i = indexOf(id);
     return i < 0 ? nullptr : &m_layers[std::size_t(i)];
 }
 
-const Layer &Graph::layer(LayerId id) const
-{
+const Layer &Graph::layer(LayerId id) const {
     if (const Layer *l = find(id))
         return *l;
     throw Error(QStringLiteral("no layer with id %1").arg(id));
 }
 
-Layer &Graph::layer(LayerId id)
-{
+Layer &Graph::layer(LayerId id) {
     return const_cast<Layer &>(std::as_const(*this).layer(id));
 }
 
-const Layer *Graph::findByName(const QString &name) const
-{
+const Layer *Graph::findByName(const QString &name) const {
     auto it = std::find_if(m_layers.begin(), m_layers.end(),
                            [&](const Layer &l) { return l.name == name; });
     return it == m_layers.end() ? nullptr : &*it;
 }
 
-int Graph::indexOf(LayerId id) const
-{
-    auto it = std::find_if(m_layers.begin(), m_layers.end(),
-                           [id](const Layer &l) { return l.id == id; });
+int Graph::indexOf(LayerId id) const {
+    auto it =
+        std::find_if(m_layers.begin(), m_layers.end(), [id](const Layer &l) { return l.id == id; });
     return it == m_layers.end() ? -1 : int(it - m_layers.begin());
 }
 
-LayerId Graph::addLayer(Layer layer)
-{
+LayerId Graph::addLayer(Layer layer) {
     if (layer.source != kNetworkInput && !find(layer.source))
         throw Error(QStringLiteral("layer '%1': its source (id %2) does not exist")
                         .arg(layer.name)
@@ -73,16 +65,14 @@ LayerId Graph::addLayer(Layer layer)
     return m_layers.back().id;
 }
 
-void Graph::removeLayer(LayerId id)
-{
+void Graph::removeLayer(LayerId id) {
     const int i = indexOf(id);
     if (i < 0)
         throw Error(QStringLiteral("no layer with id %1").arg(id));
     m_layers.erase(m_layers.begin() + i);
 }
 
-void Graph::setSource(LayerId id, LayerId source)
-{
+void Graph::setSource(LayerId id, LayerId source) {
     Layer &target = layer(id);
     if (source != kNetworkInput && !find(source))
         throw Error(QStringLiteral("no layer with id %1").arg(source));
@@ -96,8 +86,7 @@ void Graph::setSource(LayerId id, LayerId source)
     }
 }
 
-std::vector<LayerId> Graph::consumers(LayerId id) const
-{
+std::vector<LayerId> Graph::consumers(LayerId id) const {
     std::vector<LayerId> result;
     for (const Layer &l : m_layers)
         if (l.source == id)
@@ -105,8 +94,7 @@ std::vector<LayerId> Graph::consumers(LayerId id) const
     return result;
 }
 
-std::vector<LayerId> Graph::outputs() const
-{
+std::vector<LayerId> Graph::outputs() const {
     std::vector<LayerId> result;
     for (const Layer &l : m_layers)
         if (isOutput(l.id))
@@ -114,40 +102,35 @@ std::vector<LayerId> Graph::outputs() const
     return result;
 }
 
-int Graph::sourceSize(const Layer &l) const
-{
+int Graph::sourceSize(const Layer &l) const {
     if (l.source == kNetworkInput)
         return m_inputSize;
     const Layer *src = find(l.source);
     return src ? src->neurons() : 0;
 }
 
-QString Graph::sourceName(const Layer &l) const
-{
+QString Graph::sourceName(const Layer &l) const {
     if (l.source == kNetworkInput)
         return QStringLiteral("input");
     const Layer *src = find(l.source);
     return src ? src->name : QStringLiteral("<missing>");
 }
 
-std::int64_t Graph::totalParams() const
-{
+std::int64_t Graph::totalParams() const {
     std::int64_t n = 0;
     for (const Layer &l : m_layers)
         n += l.paramCount();
     return n;
 }
 
-std::int64_t Graph::totalNeurons() const
-{
+std::int64_t Graph::totalNeurons() const {
     std::int64_t n = 0;
     for (const Layer &l : m_layers)
         n += l.neurons();
     return n;
 }
 
-void Graph::sortTopologically()
-{
+void Graph::sortTopologically() {
     // Kahn's algorithm, taking layers in their current order whenever several are ready, so an
     // already sorted graph keeps its order.
     std::vector<Layer> sorted;
@@ -179,19 +162,20 @@ void Graph::sortTopologically()
             if (placed[i])
                 continue;
             if (m_layers[i].source != kNetworkInput && !find(m_layers[i].source))
-                throw Error(QStringLiteral("layer '%1': its source does not exist")
-                                .arg(m_layers[i].name));
+                throw Error(
+                    QStringLiteral("layer '%1': its source does not exist").arg(m_layers[i].name));
             stuck << m_layers[i].name;
         }
-        throw Error(QStringLiteral("the layers %1 form a cycle").arg(stuck.join(QStringLiteral(", "))));
+        throw Error(
+            QStringLiteral("the layers %1 form a cycle").arg(stuck.join(QStringLiteral(", "))));
     }
     m_layers = std::move(sorted);
 }
 
-void Graph::validate() const
-{
+void Graph::validate() const {
     if (m_inputSize <= 0)
-        throw Error(QStringLiteral("the network input size must be positive, not %1").arg(m_inputSize));
+        throw Error(
+            QStringLiteral("the network input size must be positive, not %1").arg(m_inputSize));
     for (std::size_t i = 0; i < m_layers.size(); ++i) {
         const Layer &l = m_layers[i];
         const QString where = QStringLiteral("layer '%1'").arg(l.name);
@@ -218,11 +202,11 @@ void Graph::validate() const
             throw Error(where + QStringLiteral(": has no neurons"));
         const int expected = sourceSize(l);
         if (l.inputs() != expected) {
-            QString message = where + QStringLiteral(": weights are %1 but its source '%2' gives %3 "
-                                                     "values")
-                                          .arg(shape(l.weights.rows(), l.weights.cols()),
-                                               sourceName(l))
-                                          .arg(expected);
+            QString message =
+                where + QStringLiteral(": weights are %1 but its source '%2' gives %3 "
+                                       "values")
+                            .arg(shape(l.weights.rows(), l.weights.cols()), sourceName(l))
+                            .arg(expected);
             if (l.weights.rows() == expected)
                 message += QStringLiteral(" (the transpose %1 would fit: weights are stored "
                                           "[n_neurons x n_inputs])")
@@ -244,18 +228,21 @@ void Graph::validate() const
         if (!allFinite(l.rates))
             throw Error(where + QStringLiteral(": firing_rates contain NaN or Inf"));
         if (l.hasRates() && (l.rates.minCoeff() < 0.0f || l.rates.maxCoeff() > 1.0f))
-            throw Error(where + QStringLiteral(": firing rates must lie in [0, 1] (spikes per step), "
-                                               "found %1 to %2")
-                                    .arg(double(l.rates.minCoeff()))
-                                    .arg(double(l.rates.maxCoeff())));
+            throw Error(where +
+                        QStringLiteral(": firing rates must lie in [0, 1] (spikes per step), "
+                                       "found %1 to %2")
+                            .arg(double(l.rates.minCoeff()))
+                            .arg(double(l.rates.maxCoeff())));
         const NeuronParams &p = l.neuron;
         if (!std::isfinite(p.threshold) || p.threshold <= 0.0f)
             throw Error(where + QStringLiteral(": threshold must be a positive number, not %1")
                                     .arg(double(p.threshold)));
         if (!std::isfinite(p.beta) || p.beta < 0.0f || p.beta > 1.0f)
-            throw Error(where + QStringLiteral(": beta must lie in [0, 1], not %1").arg(double(p.beta)));
+            throw Error(where +
+                        QStringLiteral(": beta must lie in [0, 1], not %1").arg(double(p.beta)));
         if (p.type == NeuronType::IF && p.beta != 1.0f)
-            throw Error(where + QStringLiteral(": an IF layer has beta = 1, not %1").arg(double(p.beta)));
+            throw Error(where +
+                        QStringLiteral(": an IF layer has beta = 1, not %1").arg(double(p.beta)));
     }
 }
 

@@ -13,7 +13,8 @@ namespace snn {
 class Graph {
 public:
     Graph() = default;
-    explicit Graph(int inputSize) : m_inputSize(inputSize) {}
+    explicit Graph(int inputSize)
+        : m_inputSize(inputSize) {}
 
     int inputSize() const { return m_inputSize; }
     void setInputSize(int size) { m_inputSize = size; }

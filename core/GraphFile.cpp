@@ -15,8 +15,7 @@ namespace {
 
 const QString kFormat = QStringLiteral("snn-studio");
 
-QString shapeText(const h5::RowMatrixXf &m)
-{
+QString shapeText(const h5::RowMatrixXf &m) {
     return QStringLiteral("[%1 x %2]").arg(m.rows()).arg(m.cols());
 }
 
@@ -25,8 +24,7 @@ struct FileLayer {
     QString input;
 };
 
-FileLayer readLayer(hid_t layers, const QString &key)
-{
+FileLayer readLayer(hid_t layers, const QString &key) {
     h5::Handle group = h5::openGroup(layers, key);
     FileLayer result;
     Layer &l = result.layer;
@@ -35,12 +33,14 @@ FileLayer readLayer(hid_t layers, const QString &key)
         throw Error(QStringLiteral("layer %1 has no name attribute").arg(key));
     l.name = *name;
     try {
-        const std::optional<QString> type = h5::readStringAttribute(group, QStringLiteral("neuron_type"));
+        const std::optional<QString> type =
+            h5::readStringAttribute(group, QStringLiteral("neuron_type"));
         if (!type)
             throw Error(QStringLiteral("missing attribute 'neuron_type'"));
         if (!parseNeuronType(*type, &l.neuron.type))
             throw Error(QStringLiteral("unknown neuron_type '%1' (expected LIF or IF)").arg(*type));
-        const std::optional<QString> input = h5::readStringAttribute(group, QStringLiteral("input"));
+        const std::optional<QString> input =
+            h5::readStringAttribute(group, QStringLiteral("input"));
         if (!input)
             throw Error(QStringLiteral("missing attribute 'input'"));
         result.input = *input;
@@ -51,7 +51,8 @@ FileLayer readLayer(hid_t layers, const QString &key)
             l.neuron.beta = float(*v);
         if (auto v = h5::readStringAttribute(group, QStringLiteral("reset"))) {
             if (!parseResetMode(*v, &l.neuron.reset))
-                throw Error(QStringLiteral("unknown reset '%1' (expected subtract or zero)").arg(*v));
+                throw Error(
+                    QStringLiteral("unknown reset '%1' (expected subtract or zero)").arg(*v));
         }
         if (auto v = h5::readNumberAttribute(group, QStringLiteral("spiking")))
             l.neuron.spiking = *v != 0.0;
@@ -62,11 +63,12 @@ FileLayer readLayer(hid_t layers, const QString &key)
         if (declaredNeurons && declaredInputs &&
             (weights.rows() != Eigen::Index(*declaredNeurons) ||
              weights.cols() != Eigen::Index(*declaredInputs))) {
-            QString message = QStringLiteral("weights are %1 but the layer declares %2 neurons x %3 "
-                                             "inputs")
-                                  .arg(shapeText(weights))
-                                  .arg(*declaredNeurons)
-                                  .arg(*declaredInputs);
+            QString message =
+                QStringLiteral("weights are %1 but the layer declares %2 neurons x %3 "
+                               "inputs")
+                    .arg(shapeText(weights))
+                    .arg(*declaredNeurons)
+                    .arg(*declaredInputs);
             if (weights.cols() == Eigen::Index(*declaredNeurons) &&
                 weights.rows() == Eigen::Index(*declaredInputs))
                 message += QStringLiteral(" (the transpose would fit: weights are stored "
@@ -84,14 +86,14 @@ FileLayer readLayer(hid_t layers, const QString &key)
     return result;
 }
 
-Graph readGraph(hid_t file)
-{
+Graph readGraph(hid_t file) {
     const std::optional<QString> format = h5::readStringAttribute(file, QStringLiteral("format"));
     if (!format)
         throw Error(QStringLiteral("not an SNN Studio graph file (no 'format' attribute)"));
     if (*format != kFormat)
         throw Error(QStringLiteral("unknown format '%1' (expected '%2')").arg(*format, kFormat));
-    const std::optional<double> version = h5::readNumberAttribute(file, QStringLiteral("format_version"));
+    const std::optional<double> version =
+        h5::readNumberAttribute(file, QStringLiteral("format_version"));
     if (!version)
         throw Error(QStringLiteral("missing attribute 'format_version'"));
     if (*version != kFormatVersion)
@@ -158,7 +160,8 @@ Graph readGraph(hid_t file)
 
     if (h5::exists(file, QStringLiteral("studio/positions"))) {
         std::vector<hsize_t> shape;
-        const std::vector<double> xy = h5::readDoubles(file, QStringLiteral("studio/positions"), &shape);
+        const std::vector<double> xy =
+            h5::readDoubles(file, QStringLiteral("studio/positions"), &shape);
         if (shape.size() == 2 && shape[0] == resolved.size() && shape[1] == 2)
             for (std::size_t i = 0; i < resolved.size(); ++i)
                 if (std::isfinite(xy[2 * i]) && std::isfinite(xy[2 * i + 1]))
@@ -184,13 +187,13 @@ Graph readGraph(hid_t file)
         if (!added[i])
             cycle << QStringLiteral("'%1'").arg(resolved[i].name);
     if (!cycle.isEmpty())
-        throw Error(QStringLiteral("the inputs of layers %1 form a cycle").arg(cycle.join(QStringLiteral(", "))));
+        throw Error(QStringLiteral("the inputs of layers %1 form a cycle")
+                        .arg(cycle.join(QStringLiteral(", "))));
     graph.validate();
     return graph;
 }
 
-void writeGraph(const Graph &graph, const QString &path)
-{
+void writeGraph(const Graph &graph, const QString &path) {
     h5::Handle file = h5::createFile(path);
     h5::writeStringAttribute(file, QStringLiteral("format"), kFormat);
     h5::writeIntAttribute(file, QStringLiteral("format_version"), kFormatVersion);
@@ -204,7 +207,8 @@ void writeGraph(const Graph &graph, const QString &path)
         h5::writeStringAttribute(group, QStringLiteral("name"), l.name);
         h5::writeStringAttribute(group, QStringLiteral("neuron_type"), toString(l.neuron.type));
         h5::writeStringAttribute(group, QStringLiteral("input"),
-                                 l.source == kNetworkInput ? QString() : graph.layer(l.source).name);
+                                 l.source == kNetworkInput ? QString()
+                                                           : graph.layer(l.source).name);
         h5::writeFloatAttribute(group, QStringLiteral("threshold"), l.neuron.threshold);
         h5::writeFloatAttribute(group, QStringLiteral("beta"), l.neuron.beta);
         h5::writeStringAttribute(group, QStringLiteral("reset"), toString(l.neuron.reset));
@@ -229,8 +233,7 @@ void writeGraph(const Graph &graph, const QString &path)
 
 } // namespace
 
-Graph loadGraph(const QString &path)
-{
+Graph loadGraph(const QString &path) {
     auto guard = h5::lock();
     h5::Handle file = h5::openFile(path);
     try {
@@ -240,8 +243,7 @@ Graph loadGraph(const QString &path)
     }
 }
 
-void saveGraph(const Graph &graph, const QString &path)
-{
+void saveGraph(const Graph &graph, const QString &path) {
     graph.validate();
     auto guard = h5::lock();
     writeAtomically(path, [&](const QString &tempPath) { writeGraph(graph, tempPath); });

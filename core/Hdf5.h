@@ -21,7 +21,9 @@ class Handle {
 public:
     using Closer = herr_t (*)(hid_t);
     Handle() = default;
-    Handle(hid_t id, Closer closer) : m_id(id), m_closer(closer) {}
+    Handle(hid_t id, Closer closer)
+        : m_id(id)
+        , m_closer(closer) {}
     Handle(const Handle &) = delete;
     Handle &operator=(const Handle &) = delete;
     Handle(Handle &&other) noexcept { *this = std::move(other); }
@@ -44,7 +46,7 @@ using RowMatrixXf = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::
 Handle openFile(const QString &path);
 Handle createFile(const QString &path); // truncates
 
-bool exists(hid_t loc, const QString &name);    // a link (group or dataset) below loc
+bool exists(hid_t loc, const QString &name); // a link (group or dataset) below loc
 bool isGroup(hid_t loc, const QString &name);
 Handle openGroup(hid_t loc, const QString &name);
 Handle createGroup(hid_t loc, const QString &name);
@@ -62,8 +64,9 @@ void writeIntAttribute(hid_t loc, const QString &name, long long value);
 
 // Datasets of numbers, converted to the requested type by HDF5. shape() is empty for a scalar.
 std::vector<hsize_t> datasetShape(hid_t loc, const QString &name);
-std::vector<double> readDoubles(hid_t loc, const QString &name, std::vector<hsize_t> *shape = nullptr);
-RowMatrixXf readMatrix(hid_t loc, const QString &name); // 2-D datasets only
+std::vector<double> readDoubles(hid_t loc, const QString &name,
+                                std::vector<hsize_t> *shape = nullptr);
+RowMatrixXf readMatrix(hid_t loc, const QString &name);     // 2-D datasets only
 Eigen::VectorXf readVector(hid_t loc, const QString &name); // 1-D datasets only
 
 struct WriteOptions {

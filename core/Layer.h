@@ -40,13 +40,13 @@ struct NeuronParams {
 // One fully connected layer of neurons. weights is [neurons x inputs], one row per neuron
 // (the PyTorch and NIR convention). bias and rates are either empty or one entry per neuron.
 struct Layer {
-    LayerId id = 0;        // stable within a graph, never kNetworkInput
+    LayerId id = 0; // stable within a graph, never kNetworkInput
     LayerId source = kNetworkInput;
     QString name;
     NeuronParams neuron;
     Eigen::MatrixXf weights;
-    Eigen::VectorXf bias;  // empty: no bias
-    Eigen::VectorXf rates; // empty: not measured; else spikes per time step in [0, 1]
+    Eigen::VectorXf bias;            // empty: no bias
+    Eigen::VectorXf rates;           // empty: not measured; else spikes per time step in [0, 1]
     std::optional<QPointF> position; // where the studio's canvas shows the layer
 
     int neurons() const { return int(weights.rows()); }

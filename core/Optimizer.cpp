@@ -7,16 +7,15 @@
 
 namespace snn {
 
-QStringList availablePasses()
-{
+QStringList availablePasses() {
     return {passes::kDeadNeuronElimination, passes::kRedundancyElimination, passes::kLayerFusion};
 }
 
-void OptimizeOptions::validate() const
-{
+void OptimizeOptions::validate() const {
     auto check = [](bool ok, const QString &what, float value, const QString &range) {
         if (!ok || !std::isfinite(value))
-            throw Error(QStringLiteral("%1 must be %2, not %3").arg(what, range).arg(double(value)));
+            throw Error(
+                QStringLiteral("%1 must be %2, not %3").arg(what, range).arg(double(value)));
     };
     check(deadThreshold >= 0.0f && deadThreshold <= 1.0f, QStringLiteral("the dead threshold"),
           deadThreshold, QStringLiteral("in [0, 1]"));
@@ -29,8 +28,7 @@ void OptimizeOptions::validate() const
 }
 
 OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
-                        const OptimizeOptions &options, const RunControl &control)
-{
+                        const OptimizeOptions &options, const RunControl &control) {
     for (const QString &name : passNames)
         if (!availablePasses().contains(name))
             throw Error(QStringLiteral("unknown pass '%1' (valid passes: %2)")
@@ -53,7 +51,8 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
             passes::deadNeuronElimination(result.graph, options, pass);
         } else if (name == passes::kRedundancyElimination) {
             const RunControl inner{[&](double f, const QString &step) {
-                                       control.report((i + f) * share, name + QLatin1String(": ") + step);
+                                       control.report((i + f) * share,
+                                                      name + QLatin1String(": ") + step);
                                    },
                                    control.cancelRequested};
             passes::redundancyElimination(result.graph, options, inner, pass);

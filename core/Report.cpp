@@ -9,13 +9,11 @@ namespace snn {
 
 namespace {
 
-QString number(std::int64_t n)
-{
+QString number(std::int64_t n) {
     return QLocale(QLocale::English).toString(qint64(n));
 }
 
-QString change(std::int64_t before, std::int64_t after)
-{
+QString change(std::int64_t before, std::int64_t after) {
     QString text = QStringLiteral("%1 -> %2").arg(number(before), number(after));
     if (before != 0 && before != after)
         text += QStringLiteral(" (%1%2%)")
@@ -24,8 +22,7 @@ QString change(std::int64_t before, std::int64_t after)
     return text;
 }
 
-QJsonObject sizeJson(const GraphSize &s)
-{
+QJsonObject sizeJson(const GraphSize &s) {
     return {{QStringLiteral("params"), qint64(s.params)},
             {QStringLiteral("neurons"), qint64(s.neurons)},
             {QStringLiteral("layers"), s.layers}};
@@ -33,22 +30,20 @@ QJsonObject sizeJson(const GraphSize &s)
 
 } // namespace
 
-GraphSize GraphSize::of(const Graph &graph)
-{
+GraphSize GraphSize::of(const Graph &graph) {
     return {graph.totalParams(), graph.totalNeurons(), graph.layerCount()};
 }
 
-double Report::compressionRatio() const
-{
+double Report::compressionRatio() const {
     return after.params > 0 ? double(before.params) / double(after.params) : 1.0;
 }
 
-QString Report::summary() const
-{
+QString Report::summary() const {
     QStringList lines;
     lines << QStringLiteral("Optimisation report");
-    lines << QStringLiteral("Passes:      %1").arg(passes.isEmpty() ? QStringLiteral("(none)")
-                                                                    : passes.join(QStringLiteral(", ")));
+    lines << QStringLiteral("Passes:      %1")
+                 .arg(passes.isEmpty() ? QStringLiteral("(none)")
+                                       : passes.join(QStringLiteral(", ")));
     lines << QStringLiteral("Parameters:  %1").arg(change(before.params, after.params));
     lines << QStringLiteral("Neurons:     %1").arg(change(before.neurons, after.neurons));
     lines << QStringLiteral("Layers:      %1").arg(change(before.layers, after.layers));
@@ -64,9 +59,13 @@ QString Report::summary() const
         else
             did << QStringLiteral("%1 layers fused").arg(p.layersFused);
         lines << QStringLiteral("[%1] %2; parameters %3")
-                     .arg(p.pass, did.join(QStringLiteral(", ")), change(p.before.params, p.after.params));
+                     .arg(p.pass, did.join(QStringLiteral(", ")),
+                          change(p.before.params, p.after.params));
         for (const LayerChange &c : p.layers) {
-            QString line = QStringLiteral("  %1: %2 -> %3 neurons").arg(c.layer).arg(c.neuronsBefore).arg(c.neuronsAfter);
+            QString line = QStringLiteral("  %1: %2 -> %3 neurons")
+                               .arg(c.layer)
+                               .arg(c.neuronsBefore)
+                               .arg(c.neuronsAfter);
             if (c.removed)
                 line += QStringLiteral(", %1 dead removed").arg(c.removed);
             if (c.neverFired && !c.removed)
@@ -85,8 +84,7 @@ QString Report::summary() const
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
-QJsonObject Report::toJson() const
-{
+QJsonObject Report::toJson() const {
     QJsonArray passArray;
     for (const PassReport &p : passReports) {
         QJsonArray layers;
@@ -99,15 +97,16 @@ QJsonObject Report::toJson() const
                                       {QStringLiteral("groups"), c.groups},
                                       {QStringLiteral("never_fired"), c.neverFired},
                                       {QStringLiteral("fused_into"), c.fusedInto}});
-        passArray.append(QJsonObject{{QStringLiteral("pass"), p.pass},
-                                     {QStringLiteral("before"), sizeJson(p.before)},
-                                     {QStringLiteral("after"), sizeJson(p.after)},
-                                     {QStringLiteral("neurons_removed"), p.neuronsRemoved},
-                                     {QStringLiteral("neurons_merged"), p.neuronsMerged},
-                                     {QStringLiteral("layers_fused"), p.layersFused},
-                                     {QStringLiteral("layers"), layers},
-                                     {QStringLiteral("notes"), QJsonArray::fromStringList(p.notes)},
-                                     {QStringLiteral("warnings"), QJsonArray::fromStringList(p.warnings)}});
+        passArray.append(
+            QJsonObject{{QStringLiteral("pass"), p.pass},
+                        {QStringLiteral("before"), sizeJson(p.before)},
+                        {QStringLiteral("after"), sizeJson(p.after)},
+                        {QStringLiteral("neurons_removed"), p.neuronsRemoved},
+                        {QStringLiteral("neurons_merged"), p.neuronsMerged},
+                        {QStringLiteral("layers_fused"), p.layersFused},
+                        {QStringLiteral("layers"), layers},
+                        {QStringLiteral("notes"), QJsonArray::fromStringList(p.notes)},
+                        {QStringLiteral("warnings"), QJsonArray::fromStringList(p.warnings)}});
     }
     return {{QStringLiteral("passes"), QJsonArray::fromStringList(passes)},
             {QStringLiteral("before"), sizeJson(before)},

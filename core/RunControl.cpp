@@ -4,8 +4,7 @@
 
 namespace snn {
 
-void RunControl::checkCancelled() const
-{
+void RunControl::checkCancelled() const {
     if (cancelRequested && cancelRequested())
         throw Cancelled();
 }

@@ -4,8 +4,7 @@
 
 namespace snn {
 
-std::vector<Eigen::MatrixXf> simulate(const Graph &graph, const Eigen::MatrixXf &input)
-{
+std::vector<Eigen::MatrixXf> simulate(const Graph &graph, const Eigen::MatrixXf &input) {
     if (input.cols() != graph.inputSize())
         throw Error(QStringLiteral("the input has %1 values per step, the network takes %2")
                         .arg(input.cols())
@@ -21,9 +20,11 @@ std::vector<Eigen::MatrixXf> simulate(const Graph &graph, const Eigen::MatrixXf 
     for (Eigen::Index t = 0; t < steps; ++t) {
         for (std::size_t k = 0; k < layers.size(); ++k) {
             const Layer &l = layers[k];
-            const Eigen::VectorXf x = l.source == kNetworkInput
-                                          ? Eigen::VectorXf(input.row(t).transpose())
-                                          : Eigen::VectorXf(outputs[std::size_t(graph.indexOf(l.source))].row(t).transpose());
+            const Eigen::VectorXf x =
+                l.source == kNetworkInput
+                    ? Eigen::VectorXf(input.row(t).transpose())
+                    : Eigen::VectorXf(
+                          outputs[std::size_t(graph.indexOf(l.source))].row(t).transpose());
             Eigen::VectorXf current = l.weights * x;
             if (l.hasBias())
                 current += l.bias;

@@ -15,8 +15,7 @@ namespace snn::widgets {
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
-    , m_layers(new QTreeWidget(this))
-{
+    , m_layers(new QTreeWidget(this)) {
     m_layers->setHeaderLabels({tr("Layer"), tr("Input"), tr("Neuron"), tr("Neurons"), tr("Inputs"),
                                tr("Parameters"), tr("Mean rate"), tr("Never fired")});
     m_layers->setRootIsDecorated(false);
@@ -28,8 +27,7 @@ MainWindow::MainWindow(QWidget *parent)
     resize(900, 400);
 }
 
-bool MainWindow::openFile(const QString &path)
-{
+bool MainWindow::openFile(const QString &path) {
     try {
         setGraph(loadGraph(path), path);
         return true;
@@ -40,8 +38,7 @@ bool MainWindow::openFile(const QString &path)
     }
 }
 
-void MainWindow::setGraph(const Graph &graph, const QString &title)
-{
+void MainWindow::setGraph(const Graph &graph, const QString &title) {
     m_graph = graph;
     m_layers->clear();
     const QLocale locale(QLocale::English);
@@ -54,7 +51,8 @@ void MainWindow::setGraph(const Graph &graph, const QString &title)
         item->setText(3, QString::number(l.neurons()));
         item->setText(4, QString::number(l.inputs()));
         item->setText(5, locale.toString(qint64(l.paramCount())));
-        item->setText(6, rates ? QString::number(double(l.rates.mean()), 'f', 4) : tr("not measured"));
+        item->setText(6,
+                      rates ? QString::number(double(l.rates.mean()), 'f', 4) : tr("not measured"));
         item->setText(7, rates ? QString::number((l.rates.array() == 0.0f).count()) : tr("-"));
     }
     setWindowTitle(tr("%1 - SNN Studio").arg(title));
@@ -64,8 +62,7 @@ void MainWindow::setGraph(const Graph &graph, const QString &title)
                                       locale.toString(qint64(m_graph.totalParams()))));
 }
 
-void MainWindow::open()
-{
+void MainWindow::open() {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open graph"), QString(),
                                                       tr("SNN graphs (*.h5 *.hdf5)"));
     if (!path.isEmpty())

@@ -5,8 +5,7 @@
 
 namespace snn::cli {
 
-int runExample(const QStringList &arguments)
-{
+int runExample(const QStringList &arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Write the built-in example network (the seed "
                                                     "tutorial's 784-256-64-10 LIF network with "
@@ -26,7 +25,8 @@ int runExample(const QStringList &arguments)
     bool ok = false;
     const qulonglong seedValue = parser.value(seed).toULongLong(&ok);
     if (!ok) {
-        printError(QStringLiteral("--seed takes a non-negative whole number, not '%1'").arg(parser.value(seed)));
+        printError(QStringLiteral("--seed takes a non-negative whole number, not '%1'")
+                       .arg(parser.value(seed)));
         return BadInput;
     }
     const Graph graph = exampleGraph(seedValue);

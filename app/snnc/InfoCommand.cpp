@@ -8,8 +8,7 @@ namespace snn::cli {
 
 namespace {
 
-QString rateSummary(const Layer &l)
-{
+QString rateSummary(const Layer &l) {
     if (!l.hasRates())
         return QStringLiteral("not measured");
     const auto never = (l.rates.array() == 0.0f).count();
@@ -21,13 +20,13 @@ QString rateSummary(const Layer &l)
 
 } // namespace
 
-int runInfo(const QStringList &arguments)
-{
+int runInfo(const QStringList &arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Describe a graph file: layers, sizes, neuron "
                                                     "parameters, parameter counts and firing "
                                                     "rates."));
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("An SNN Studio graph (.h5)."));
+    parser.addPositionalArgument(QStringLiteral("FILE"),
+                                 QStringLiteral("An SNN Studio graph (.h5)."));
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
     const QString path = parser.positionalArguments().front();
@@ -41,7 +40,8 @@ int runInfo(const QStringList &arguments)
                             locale.toString(qint64(graph.totalParams())));
     for (const Layer &l : graph.layers()) {
         const NeuronParams &p = l.neuron;
-        text += QStringLiteral("  %1 <- %2: %3 %4 x %5, %6 params%7; threshold %8, beta %9, reset %10%11\n")
+        text += QStringLiteral(
+                    "  %1 <- %2: %3 %4 x %5, %6 params%7; threshold %8, beta %9, reset %10%11\n")
                     .arg(l.name, graph.sourceName(l),
                          p.spiking ? toString(p.type) : QStringLiteral("linear"))
                     .arg(l.neurons())
@@ -50,7 +50,8 @@ int runInfo(const QStringList &arguments)
                          l.hasBias() ? QStringLiteral(" (with bias)") : QString())
                     .arg(double(p.threshold))
                     .arg(double(p.beta))
-                    .arg(toString(p.reset), graph.isOutput(l.id) ? QStringLiteral(" [output]") : QString());
+                    .arg(toString(p.reset),
+                         graph.isOutput(l.id) ? QStringLiteral(" [output]") : QString());
         text += QStringLiteral("      rates: %1\n").arg(rateSummary(l));
     }
     printOut(text);

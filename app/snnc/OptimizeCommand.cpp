@@ -10,14 +10,14 @@
 
 namespace snn::cli {
 
-int runOptimize(const QStringList &arguments)
-{
+int runOptimize(const QStringList &arguments) {
     const OptimizeOptions defaults;
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Run optimisation passes on a graph and print the report. Passes: %1.")
             .arg(availablePasses().join(QStringLiteral(", "))));
-    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("An SNN Studio graph (.h5)."));
+    parser.addPositionalArgument(QStringLiteral("FILE"),
+                                 QStringLiteral("An SNN Studio graph (.h5)."));
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
                                     QStringLiteral("Write the optimised graph here."),
                                     QStringLiteral("OUT"));
@@ -30,22 +30,26 @@ int runOptimize(const QStringList &arguments)
                                   QStringLiteral("Remove hidden neurons firing at most this rate "
                                                  "(default %1).")
                                       .arg(double(defaults.deadThreshold)),
-                                  QStringLiteral("X"), QString::number(double(defaults.deadThreshold)));
+                                  QStringLiteral("X"),
+                                  QString::number(double(defaults.deadThreshold)));
     const QCommandLineOption similarity(QStringLiteral("similarity"),
                                         QStringLiteral("Merge neurons whose fan-in cosine "
                                                        "similarity exceeds this (default %1).")
                                             .arg(double(defaults.similarity)),
-                                        QStringLiteral("X"), QString::number(double(defaults.similarity)));
+                                        QStringLiteral("X"),
+                                        QString::number(double(defaults.similarity)));
     const QCommandLineOption norm(QStringLiteral("norm-tolerance"),
                                   QStringLiteral("Relative difference of weight norms and biases "
                                                  "allowed for a merge (default %1).")
                                       .arg(double(defaults.normTolerance)),
-                                  QStringLiteral("X"), QString::number(double(defaults.normTolerance)));
+                                  QStringLiteral("X"),
+                                  QString::number(double(defaults.normTolerance)));
     const QCommandLineOption fusion(QStringLiteral("fusion-activity"),
                                     QStringLiteral("Fuse hidden layers whose max firing rate is "
                                                    "below this (default %1).")
                                         .arg(double(defaults.fusionActivity)),
-                                    QStringLiteral("X"), QString::number(double(defaults.fusionActivity)));
+                                    QStringLiteral("X"),
+                                    QString::number(double(defaults.fusionActivity)));
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("Write the report as JSON to REPORT ('-' for "
                                                  "standard output, instead of the text report)."),
@@ -59,9 +63,9 @@ int runOptimize(const QStringList &arguments)
     options.similarity = float(numberOption(parser, similarity.names().front()));
     options.normTolerance = float(numberOption(parser, norm.names().front()));
     options.fusionActivity = float(numberOption(parser, fusion.names().front()));
-    const QStringList passes = parser.isSet(passList)
-                                   ? parser.value(passList).split(QLatin1Char(','), Qt::SkipEmptyParts)
-                                   : availablePasses();
+    const QStringList passes =
+        parser.isSet(passList) ? parser.value(passList).split(QLatin1Char(','), Qt::SkipEmptyParts)
+                               : availablePasses();
     // Check the options before reading a possibly large file.
     options.validate();
     const Graph graph = loadGraph(parser.positionalArguments().front());
@@ -78,7 +82,8 @@ int runOptimize(const QStringList &arguments)
         writeAtomically(parser.value(json), [&](const QString &temp) {
             QFile file(temp);
             if (!file.open(QIODevice::WriteOnly) || file.write(reportJson) != reportJson.size())
-                throw Error(QStringLiteral("cannot write %1: %2").arg(parser.value(json), file.errorString()));
+                throw Error(QStringLiteral("cannot write %1: %2")
+                                .arg(parser.value(json), file.errorString()));
         });
     }
     printOut(result.report.summary());

@@ -10,18 +10,18 @@ using namespace snn::cli;
 
 namespace {
 
-const std::vector<Command> &commands()
-{
+const std::vector<Command> &commands() {
     static const std::vector<Command> list = {
-        {QStringLiteral("example"), QStringLiteral("write the built-in example network"), runExample},
+        {QStringLiteral("example"), QStringLiteral("write the built-in example network"),
+         runExample},
         {QStringLiteral("info"), QStringLiteral("describe a graph file"), runInfo},
-        {QStringLiteral("optimize"), QStringLiteral("run optimisation passes on a graph"), runOptimize},
+        {QStringLiteral("optimize"), QStringLiteral("run optimisation passes on a graph"),
+         runOptimize},
     };
     return list;
 }
 
-QString usage()
-{
+QString usage() {
     QString text = QStringLiteral("Usage: snnc COMMAND [options] [files]\n\n"
                                   "SNN Studio's compiler: inspect, optimise and export spiking "
                                   "neural networks.\n\nCommands:\n");
@@ -33,8 +33,7 @@ QString usage()
 
 } // namespace
 
-int main(int argc, char *argv[])
-{
+int main(int argc, char *argv[]) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("snnc"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SNN_VERSION));
@@ -46,7 +45,8 @@ int main(int argc, char *argv[])
         return BadInput;
     }
     const QString name = arguments.front();
-    if (name == QLatin1String("--help") || name == QLatin1String("-h") || name == QLatin1String("help")) {
+    if (name == QLatin1String("--help") || name == QLatin1String("-h") ||
+        name == QLatin1String("help")) {
         printOut(usage());
         return Success;
     }

@@ -4,15 +4,15 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
-int main(int argc, char *argv[])
-{
+int main(int argc, char *argv[]) {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("SNN Studio"));
     QApplication::setOrganizationName(QStringLiteral("snn-studio"));
     QApplication::setApplicationVersion(QStringLiteral(SNN_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Show, optimise and deploy spiking neural networks."));
+    parser.setApplicationDescription(
+        QStringLiteral("Show, optimise and deploy spiking neural networks."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A graph file to open."));

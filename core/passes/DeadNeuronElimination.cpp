@@ -2,21 +2,20 @@
 
 namespace snn::passes {
 
-void removeNeurons(Graph &graph, LayerId id, const std::vector<int> &neurons)
-{
+void removeNeurons(Graph &graph, LayerId id, const std::vector<int> &neurons) {
     graph.layer(id).removeNeurons(neurons);
     for (LayerId consumer : graph.consumers(id))
         graph.layer(consumer).removeInputs(neurons);
 }
 
-void deadNeuronElimination(Graph &graph, const OptimizeOptions &options, PassReport &report)
-{
+void deadNeuronElimination(Graph &graph, const OptimizeOptions &options, PassReport &report) {
     std::vector<LayerId> ids;
     for (const Layer &l : graph.layers())
         ids.push_back(l.id);
     for (LayerId id : ids) {
         const Layer &l = graph.layer(id);
-        LayerChange change{.layer = l.name, .neuronsBefore = l.neurons(), .neuronsAfter = l.neurons()};
+        LayerChange change{
+            .layer = l.name, .neuronsBefore = l.neurons(), .neuronsAfter = l.neurons()};
         if (!l.hasRates()) {
             report.notes << QStringLiteral("%1: no firing rates, skipped").arg(l.name);
             report.layers.push_back(change);
@@ -35,8 +34,9 @@ void deadNeuronElimination(Graph &graph, const OptimizeOptions &options, PassRep
                                     .arg(dead.size())
                                     .arg(l.neurons());
         } else if (int(dead.size()) == l.neurons()) {
-            report.warnings << QStringLiteral("%1: all %2 neurons never fired, so the network's output "
-                                              "does not depend on its input there; the layer is kept")
+            report.warnings << QStringLiteral(
+                                   "%1: all %2 neurons never fired, so the network's output "
+                                   "does not depend on its input there; the layer is kept")
                                    .arg(l.name)
                                    .arg(l.neurons());
         } else if (!dead.empty()) {

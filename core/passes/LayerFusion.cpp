@@ -7,8 +7,7 @@ namespace snn::passes {
 namespace {
 
 // Why `l` may not be fused into its consumer, or an empty string when it may.
-QString refusal(const Graph &graph, const Layer &l, const OptimizeOptions &options)
-{
+QString refusal(const Graph &graph, const Layer &l, const OptimizeOptions &options) {
     if (graph.isOutput(l.id))
         return QStringLiteral("output layer");
     if (graph.consumers(l.id).size() != 1)
@@ -32,8 +31,7 @@ QString refusal(const Graph &graph, const Layer &l, const OptimizeOptions &optio
 
 } // namespace
 
-void layerFusion(Graph &graph, const OptimizeOptions &options, PassReport &report)
-{
+void layerFusion(Graph &graph, const OptimizeOptions &options, PassReport &report) {
     // Fuse one layer at a time and look again: a fused layer may itself qualify.
     std::set<LayerId> refused;
     for (;;) {
@@ -80,9 +78,10 @@ void layerFusion(Graph &graph, const OptimizeOptions &options, PassReport &repor
                 fused.bias += outer.weights * inner.bias;
         }
         if (inner.neuron.spiking)
-            report.warnings << QStringLiteral("%1 fired at most %2 per step and was fused into %3 as "
-                                              "if it were linear: the network's function changes; "
-                                              "measure accuracy")
+            report.warnings << QStringLiteral(
+                                   "%1 fired at most %2 per step and was fused into %3 as "
+                                   "if it were linear: the network's function changes; "
+                                   "measure accuracy")
                                    .arg(inner.name)
                                    .arg(double(inner.rates.maxCoeff()))
                                    .arg(outer.name);

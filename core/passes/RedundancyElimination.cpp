@@ -10,8 +10,7 @@ namespace {
 // Rows of the Gram matrix computed at once: bounds memory to kBlock x n floats.
 constexpr Eigen::Index kBlock = 1024;
 
-bool closeRelative(float a, float b, float tolerance)
-{
+bool closeRelative(float a, float b, float tolerance) {
     return std::abs(a - b) <= tolerance * std::max(std::abs(a), std::abs(b));
 }
 
@@ -19,8 +18,7 @@ bool closeRelative(float a, float b, float tolerance)
 
 std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eigen::VectorXf &bias,
                                       float similarity, float normTolerance,
-                                      const RunControl &control)
-{
+                                      const RunControl &control) {
     const Eigen::Index n = weights.rows();
     std::vector<int> keeper(static_cast<std::size_t>(n));
     for (Eigen::Index i = 0; i < n; ++i)
@@ -65,26 +63,26 @@ std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eige
 }
 
 void redundancyElimination(Graph &graph, const OptimizeOptions &options, const RunControl &control,
-                           PassReport &report)
-{
+                           PassReport &report) {
     std::vector<LayerId> ids;
     for (const Layer &l : graph.layers())
         ids.push_back(l.id);
     for (std::size_t k = 0; k < ids.size(); ++k) {
         const LayerId id = ids[k];
         const Layer &l = graph.layer(id);
-        LayerChange change{.layer = l.name, .neuronsBefore = l.neurons(), .neuronsAfter = l.neurons()};
+        LayerChange change{
+            .layer = l.name, .neuronsBefore = l.neurons(), .neuronsAfter = l.neurons()};
         if (graph.isOutput(id)) {
             report.layers.push_back(change);
             continue; // output neurons are the network's answers: never merged
         }
-        RunControl layerControl{
-            [&](double f, const QString &step) {
-                control.report((double(k) + f) / double(ids.size()), l.name + QLatin1Char(' ') + step);
-            },
-            control.cancelRequested};
-        const std::vector<int> keeper = findRedundantNeurons(
-            l.weights, l.bias, options.similarity, options.normTolerance, layerControl);
+        RunControl layerControl{[&](double f, const QString &step) {
+                                    control.report((double(k) + f) / double(ids.size()),
+                                                   l.name + QLatin1Char(' ') + step);
+                                },
+                                control.cancelRequested};
+        const std::vector<int> keeper = findRedundantNeurons(l.weights, l.bias, options.similarity,
+                                                             options.normTolerance, layerControl);
 
         // Each merged neuron's outgoing weights are added to its keeper's, then it is removed.
         std::vector<int> merged;

@@ -1,0 +1,491 @@
+#include "Error.h"
+#include "Example.h"
+#include "Optimizer.h"
+#include "Rng.h"
+#include "Simulator.h"
+#include "TestUtils.h"
+#include "passes/Passes.h"
+
+#include <QJsonArray>
+
+using namespace snn;
+using snn::test::makeLayer;
+using snn::test::vec;
+
+namespace {
+
+const QStringList kDead{passes::kDeadNeuronElimination};
+const QStringList kRedundancy{passes::kRedundancyElimination};
+const QStringList kFusion{passes::kLayerFusion};
+
+Eigen::MatrixXf randomMatrix(Rng &rng, int rows, int cols, float scale) {
+    Eigen::MatrixXf m(rows, cols);
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c)
+            m(r, c) = float(rng.normal()) * scale;
+    return m;
+}
+
+// Random 0/1 input spikes, [steps x inputs].
+Eigen::MatrixXf randomSpikes(Rng &rng, int steps, int inputs, double p) {
+    Eigen::MatrixXf s(steps, inputs);
+    for (int t = 0; t < steps; ++t)
+        for (int i = 0; i < inputs; ++i)
+            s(t, i) = rng.uniform() < p ? 1.0f : 0.0f;
+    return s;
+}
+
+// Stores each layer's measured firing rate (spikes per step) from a simulation.
+void measureRates(Graph &g, const Eigen::MatrixXf &input) {
+    const std::vector<Eigen::MatrixXf> out = simulate(g, input);
+    for (std::size_t k = 0; k < out.size(); ++k) {
+        Layer &l = g.layer(g.layers()[k].id);
+        l.rates = out[k].colwise().mean().transpose();
+    }
+}
+
+bool sameGraph(const Graph &a, const Graph &b) {
+    if (a.layerCount() != b.layerCount() || a.inputSize() != b.inputSize())
+        return false;
+    for (int i = 0; i < a.layerCount(); ++i) {
+        const Layer &x = a.layers()[std::size_t(i)], &y = b.layers()[std::size_t(i)];
+        if (x.name != y.name || x.source != y.source || x.weights != y.weights ||
+            x.bias != y.bias || x.rates != y.rates || !(x.neuron == y.neuron))
+            return false;
+    }
+    return true;
+}
+
+// A small network: 6 inputs -> hidden (5) -> out (3), hidden has planted duplicates.
+Graph duplicateNetwork(bool linearReadout) {
+    Rng rng(3);
+    Graph g(6);
+    Layer hidden = makeLayer(QStringLiteral("hidden"), kNetworkInput, 5, 6);
+    hidden.weights = randomMatrix(rng, 5, 6, 0.8f);
+    hidden.weights.row(0) = hidden.weights.row(0).cwiseAbs(); // so the duplicated neuron fires
+    hidden.weights.row(3) = hidden.weights.row(0);            // exact duplicates of neuron 0
+    hidden.weights.row(4) = hidden.weights.row(0);
+    hidden.bias = vec({0.1f, 0.2f, 0.0f, 0.1f, 0.1f});
+    hidden.neuron.threshold = 0.5f;
+    const LayerId h = g.addLayer(hidden);
+    Layer out = makeLayer(QStringLiteral("out"), h, 3, 5);
+    out.weights = randomMatrix(rng, 3, 5, 0.7f);
+    out.neuron.spiking = !linearReadout;
+    out.neuron.threshold = 0.6f;
+    g.addLayer(out);
+    return g;
+}
+
+} // namespace
+
+class TestPasses : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void deadEliminationOnTheExample();
+    void deadEliminationKeepsOutputNeurons();
+    void deadEliminationKeepsAllDeadLayer();
+    void deadEliminationSkipsLayersWithoutRates();
+    void deadEliminationWarnsAboveZero();
+    void deadEliminationPreservesMeasuredOutputs();
+    void redundancyMergesDuplicatesAndSumsOutgoingWeights();
+    void redundancyPreservesFunction_data();
+    void redundancyPreservesFunction();
+    void redundancyRefusesScaledAndBiasedNeurons();
+    void redundancyGroupsAreConsistent();
+    void redundancyMatchesBruteForceAcrossBlocks();
+    void fusionOfLinearLayerIsExact();
+    void fusionOfSilentSpikingLayerWarns();
+    void fusionRefusals_data();
+    void fusionRefusals();
+    void unknownPassListsValidNames();
+    void passesRunInGivenOrderOnACopy();
+    void optionsAreChecked();
+    void cancelAndProgress();
+    void reportJson();
+};
+
+void TestPasses::deadEliminationOnTheExample() {
+    const Graph g = exampleGraph();
+    const OptimizeResult r = optimize(g, kDead);
+    QCOMPARE(r.graph.totalParams(), std::int64_t(192288));
+    QCOMPARE(r.report.before.params, std::int64_t(217728));
+    QCOMPARE(r.report.after.params, std::int64_t(192288));
+    QCOMPARE(r.report.passReports.size(), std::size_t(1));
+    const PassReport &p = r.report.passReports.front();
+    QCOMPARE(p.neuronsRemoved, 30);
+    QCOMPARE(p.layers[0].removed, 30);
+    QCOMPARE(p.layers[0].neuronsAfter, 226);
+    QCOMPARE(p.layers[1].removed, 0);
+    const Layer &h1 = r.graph.layers()[0];
+    const Layer &h2 = r.graph.layers()[1];
+    QCOMPARE(h1.neurons(), 226);
+    QCOMPARE(h2.inputs(), 226);
+    // The survivors are exactly the original neurons 30..255, rows and downstream columns.
+    QVERIFY(h1.weights == g.layers()[0].weights.bottomRows(226));
+    QVERIFY(h1.rates == g.layers()[0].rates.tail(226));
+    QVERIFY(h2.weights == g.layers()[1].weights.rightCols(226));
+    QVERIFY(r.graph.layers()[2].weights == g.layers()[2].weights);
+    QCOMPARE(r.report.compressionRatio(), 217728.0 / 192288.0);
+    r.graph.validate();
+}
+
+void TestPasses::deadEliminationKeepsOutputNeurons() {
+    Graph g(2);
+    Layer h = makeLayer(QStringLiteral("h"), kNetworkInput, 2, 2, {1, 0, 0, 1});
+    h.rates = vec({0.5f, 0.5f});
+    const LayerId hid = g.addLayer(h);
+    Layer o = makeLayer(QStringLiteral("o"), hid, 3, 2, {1, 1, 1, 1, 1, 1});
+    o.rates = vec({0.0f, 0.3f, 0.0f});
+    g.addLayer(o);
+    const OptimizeResult r = optimize(g, kDead);
+    QCOMPARE(r.graph.layers()[1].neurons(), 3);
+    const PassReport &p = r.report.passReports.front();
+    QCOMPARE(p.neuronsRemoved, 0);
+    QCOMPARE(p.layers[1].neverFired, 2);
+    QCOMPARE(p.notes, QStringList{QStringLiteral("o: 2 of 3 output neurons never fired; output "
+                                                 "neurons are never removed")});
+}
+
+void TestPasses::deadEliminationKeepsAllDeadLayer() {
+    Graph g(2);
+    Layer h = makeLayer(QStringLiteral("h"), kNetworkInput, 2, 2, {1, 0, 0, 1});
+    h.rates = vec({0.0f, 0.0f});
+    const LayerId hid = g.addLayer(h);
+    g.addLayer(makeLayer(QStringLiteral("o"), hid, 1, 2, {1, 1}));
+    const OptimizeResult r = optimize(g, kDead);
+    QVERIFY(sameGraph(r.graph, g));
+    QCOMPARE(
+        r.report.passReports[0].warnings,
+        QStringList{QStringLiteral("h: all 2 neurons never fired, so the network's output does "
+                                   "not depend on its input there; the layer is kept")});
+}
+
+void TestPasses::deadEliminationSkipsLayersWithoutRates() {
+    Graph g(2);
+    const LayerId hid = g.addLayer(makeLayer(QStringLiteral("h"), kNetworkInput, 2, 2));
+    g.addLayer(makeLayer(QStringLiteral("o"), hid, 1, 2));
+    const OptimizeResult r = optimize(g, kDead);
+    QVERIFY(sameGraph(r.graph, g));
+    QCOMPARE(r.report.passReports[0].notes,
+             (QStringList{QStringLiteral("h: no firing rates, skipped"),
+                          QStringLiteral("o: no firing rates, skipped")}));
+}
+
+void TestPasses::deadEliminationWarnsAboveZero() {
+    OptimizeOptions options;
+    options.deadThreshold = 0.05f;
+    const Graph g = exampleGraph();
+    const OptimizeResult r = optimize(g, kDead, options);
+    const Layer &h1 = g.layers()[0];
+    const Layer &h2 = g.layers()[1];
+    const int expected =
+        int((h1.rates.array() <= 0.05f).count() + (h2.rates.array() <= 0.05f).count());
+    QVERIFY(expected > 30);
+    QCOMPARE(r.report.passReports[0].neuronsRemoved, expected);
+    QCOMPARE(r.report.passReports[0].warnings.size(), 1);
+    QVERIFY(r.report.passReports[0].warnings[0].contains(QStringLiteral("did fire")));
+}
+
+void TestPasses::deadEliminationPreservesMeasuredOutputs() {
+    // Rates measured by simulation; neurons with negative drive never fire there. Removing them
+    // must leave every output spike unchanged on the same input.
+    Rng rng(11);
+    Graph g(20);
+    Layer h1 = makeLayer(QStringLiteral("h1"), kNetworkInput, 40, 20);
+    h1.weights = randomMatrix(rng, 40, 20, 0.6f);
+    h1.weights.topRows(12) = -h1.weights.topRows(12).cwiseAbs(); // never fire
+    const LayerId a = g.addLayer(h1);
+    Layer h2 = makeLayer(QStringLiteral("h2"), a, 16, 40);
+    h2.weights = randomMatrix(rng, 16, 40, 0.6f);
+    const LayerId b = g.addLayer(h2);
+    Layer out = makeLayer(QStringLiteral("out"), b, 5, 16);
+    out.weights = randomMatrix(rng, 5, 16, 0.8f);
+    g.addLayer(out);
+    const Eigen::MatrixXf input = randomSpikes(rng, 50, 20, 0.3);
+    measureRates(g, input);
+    const auto dead = (g.layers()[0].rates.array() == 0.0f).count() +
+                      (g.layers()[1].rates.array() == 0.0f).count();
+    QVERIFY(dead >= 12);
+
+    const OptimizeResult r = optimize(g, kDead);
+    QCOMPARE(r.report.passReports[0].neuronsRemoved, int(dead));
+    QCOMPARE(r.graph.totalNeurons(), g.totalNeurons() - dead);
+    QVERIFY(simulate(r.graph, input).back() == simulate(g, input).back());
+}
+
+void TestPasses::redundancyMergesDuplicatesAndSumsOutgoingWeights() {
+    const Graph g = duplicateNetwork(true);
+    const OptimizeResult r = optimize(g, kRedundancy);
+    const PassReport &p = r.report.passReports.front();
+    QCOMPARE(p.neuronsMerged, 2);
+    QCOMPARE(p.layers[0].merged, 2);
+    QCOMPARE(p.layers[0].groups, 1);
+    QCOMPARE(p.layers[1].merged, 0); // outputs are never merged
+    const Layer &hidden = r.graph.layers()[0];
+    const Layer &out = r.graph.layers()[1];
+    QCOMPARE(hidden.neurons(), 3);
+    QVERIFY(hidden.weights == g.layers()[0].weights.topRows(3));
+    const Eigen::MatrixXf &w = g.layers()[1].weights;
+    QCOMPARE(out.inputs(), 3);
+    QVERIFY(out.weights.col(0) == (w.col(0) + w.col(3)) + w.col(4));
+    QVERIFY(out.weights.col(1) == w.col(1));
+    QVERIFY(out.weights.col(2) == w.col(2));
+}
+
+void TestPasses::redundancyPreservesFunction_data() {
+    QTest::addColumn<bool>("linearReadout");
+    QTest::newRow("linear read-out") << true;
+    QTest::newRow("spiking output") << false;
+}
+
+void TestPasses::redundancyPreservesFunction() {
+    QFETCH(bool, linearReadout);
+    const Graph g = duplicateNetwork(linearReadout);
+    const OptimizeResult r = optimize(g, kRedundancy);
+    QCOMPARE(r.graph.layers()[0].neurons(), 3);
+    Rng rng(5);
+    const Eigen::MatrixXf input = randomSpikes(rng, 40, 6, 0.5);
+    const std::vector<Eigen::MatrixXf> trace = simulate(g, input);
+    QVERIFY(trace[0].col(0).sum() >= 10.0f); // the duplicated neuron really fires
+    const Eigen::MatrixXf before = trace.back();
+    const Eigen::MatrixXf after = simulate(r.graph, input).back();
+    QVERIFY(before.cwiseAbs().maxCoeff() > 0.0f); // the read-out is not trivially silent
+    if (linearReadout)
+        QVERIFY((before - after).cwiseAbs().maxCoeff() < 1e-5f);
+    else
+        QVERIFY(before == after);
+}
+
+void TestPasses::redundancyRefusesScaledAndBiasedNeurons() {
+    Graph g(3);
+    Layer h = makeLayer(QStringLiteral("h"), kNetworkInput, 4, 3,
+                        {1, 2, 3,      //
+                         2, 4, 6,      // 2w: same direction, different norm
+                         1, 2, 3.001f, // near copy of row 0...
+                         1, 2, 3});    // exact copy of row 0, but a different bias
+    h.bias = vec({0.0f, 0.0f, 0.5f, 0.5f});
+    const LayerId hid = g.addLayer(h);
+    g.addLayer(makeLayer(QStringLiteral("o"), hid, 1, 4, {1, 1, 1, 1}));
+    // Rows 2 and 3 share a bias and are near-identical: they merge; nothing else does.
+    const OptimizeResult r = optimize(g, kRedundancy);
+    QCOMPARE(r.report.passReports[0].neuronsMerged, 1);
+    QCOMPARE(r.graph.layers()[0].neurons(), 3);
+    QCOMPARE(r.graph.layers()[1].weights, (Eigen::MatrixXf(1, 3) << 1, 1, 2).finished());
+}
+
+void TestPasses::redundancyGroupsAreConsistent() {
+    // b is similar to a and to c, but a and c are not similar: chaining would merge a and c.
+    const float theta = std::acos(0.995f);
+    Eigen::MatrixXf w(3, 2);
+    w << 1, 0, std::cos(theta), std::sin(theta), std::cos(2 * theta), std::sin(2 * theta);
+    const std::vector<int> keeper = passes::findRedundantNeurons(w, {}, 0.99f, 0.01f);
+    QCOMPARE(keeper, (std::vector<int>{0, 0, 2}));
+
+    // A group of four identical neurons merges into the first.
+    Eigen::MatrixXf same = Eigen::MatrixXf::Ones(5, 3);
+    same.row(2) << 1, -1, 0;
+    QCOMPARE(passes::findRedundantNeurons(same, {}, 0.99f, 0.01f),
+             (std::vector<int>{0, 0, 2, 0, 0}));
+    // Zero rows are identical to each other, never to a non-zero row.
+    Eigen::MatrixXf zeros = Eigen::MatrixXf::Zero(3, 2);
+    zeros.row(1) << 1, 0;
+    QCOMPARE(passes::findRedundantNeurons(zeros, {}, 0.99f, 0.01f), (std::vector<int>{0, 1, 0}));
+}
+
+void TestPasses::redundancyMatchesBruteForceAcrossBlocks() {
+    // More rows than one Gram block (1024), duplicates planted across block boundaries.
+    Rng rng(9);
+    const int n = 2300, d = 24;
+    Eigen::MatrixXf w = randomMatrix(rng, n, d, 1.0f);
+    const std::pair<int, int> planted[] = {{5, 1500}, {5, 2299}, {1100, 2200}, {1023, 1024}};
+    for (auto [from, to] : planted)
+        w.row(to) = w.row(from) * 1.004f;
+    const std::vector<int> keeper = passes::findRedundantNeurons(w, {}, 0.99f, 0.01f);
+
+    // Brute force, same greedy rule: each keeper claims the later unclaimed similar neurons.
+    std::vector<int> expected(n);
+    for (int i = 0; i < n; ++i)
+        expected[std::size_t(i)] = i;
+    for (int i = 0; i < n; ++i) {
+        if (expected[std::size_t(i)] != i)
+            continue;
+        for (int j = i + 1; j < n; ++j) {
+            const float ni = w.row(i).norm(), nj = w.row(j).norm();
+            const float cosine = w.row(i).dot(w.row(j)) / (ni * nj);
+            if (expected[std::size_t(j)] == j && cosine > 0.99f &&
+                std::abs(ni - nj) <= 0.01f * std::max(ni, nj))
+                expected[std::size_t(j)] = i;
+        }
+    }
+    QCOMPARE(keeper, expected);
+    QCOMPARE(keeper[1500], 5);
+    QCOMPARE(keeper[2299], 5);
+    QCOMPARE(keeper[2200], 1100);
+    QCOMPARE(keeper[1024], 1023);
+    QCOMPARE(
+        std::count_if(keeper.begin(), keeper.end(), [i = 0](int k) mutable { return k != i++; }),
+        std::ptrdiff_t(4));
+}
+
+void TestPasses::fusionOfLinearLayerIsExact() {
+    Graph g(3);
+    Layer l = makeLayer(QStringLiteral("L"), kNetworkInput, 2, 3, {1, 2, 0, 0, 1, -1});
+    l.neuron.spiking = false;
+    l.bias = vec({0.5f, -0.25f});
+    const LayerId lid = g.addLayer(l);
+    Layer c = makeLayer(QStringLiteral("C"), lid, 2, 2, {1, 1, 2, -1});
+    c.bias = vec({0.1f, 0.2f});
+    c.neuron.threshold = 1.5f;
+    const LayerId cid = g.addLayer(c);
+    g.addLayer(makeLayer(QStringLiteral("out"), cid, 1, 2, {1, 1}));
+
+    const OptimizeResult r = optimize(g, kFusion);
+    QCOMPARE(r.report.passReports[0].layersFused, 1);
+    QCOMPARE(r.graph.layerCount(), 2);
+    const Layer &f = r.graph.layers()[0];
+    QCOMPARE(f.name, QStringLiteral("L+C"));
+    QCOMPARE(f.source, kNetworkInput);
+    QCOMPARE(f.weights, (Eigen::MatrixXf(2, 3) << 1, 3, -1, 2, 3, 1).finished());
+    QCOMPARE(f.bias, vec({0.1f + 0.25f, 0.2f + 1.25f}));
+    QCOMPARE(f.neuron.threshold, 1.5f);
+    QCOMPARE(r.graph.layers()[1].source, f.id); // the consumer of C still connected
+    QVERIFY(r.report.passReports[0].warnings.isEmpty());
+    QCOMPARE(r.graph.totalParams(), std::int64_t(6 + 2 + 2));
+
+    Rng rng(2);
+    const Eigen::MatrixXf input = randomSpikes(rng, 30, 3, 0.5);
+    QVERIFY(simulate(r.graph, input).back() == simulate(g, input).back());
+}
+
+void TestPasses::fusionOfSilentSpikingLayerWarns() {
+    Graph g(4);
+    Layer l = makeLayer(QStringLiteral("quiet"), kNetworkInput, 3, 4);
+    l.weights.setConstant(0.1f);
+    l.rates = vec({0.005f, 0.0f, 0.002f});
+    const LayerId lid = g.addLayer(l);
+    Layer c = makeLayer(QStringLiteral("C"), lid, 2, 3);
+    c.weights.setConstant(1.0f);
+    g.addLayer(c);
+    const OptimizeResult r = optimize(g, kFusion);
+    QCOMPARE(r.graph.layerCount(), 1);
+    QCOMPARE(r.graph.layers()[0].name, QStringLiteral("quiet+C"));
+    QVERIFY(r.graph.layers()[0].weights.isApprox(Eigen::MatrixXf::Constant(2, 4, 0.3f)));
+    QCOMPARE(r.report.passReports[0].warnings.size(), 1);
+    QVERIFY(r.report.passReports[0].warnings[0].startsWith(QStringLiteral(
+        "quiet fired at most 0.005 per step and was fused into C as if it were linear")));
+}
+
+void TestPasses::fusionRefusals_data() {
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("note");
+    QTest::newRow("grows") << 0
+                           << QStringLiteral("L: not fused into C: the fused layer would have 100 "
+                                             "parameters instead of 40");
+    QTest::newRow("all dead") << 1
+                              << QStringLiteral("L: not fused: never fired at all: fusing it as a "
+                                                "linear layer would create activity it never had");
+    QTest::newRow("two consumers") << 2 << QStringLiteral("L: not fused: feeds 2 layers");
+    QTest::newRow("no rates") << 3 << QStringLiteral("L: not fused: spiking, with no firing rates");
+    QTest::newRow("busy") << 4
+                          << QStringLiteral("L: not fused: max firing rate 0.5 is not below 0.01");
+}
+
+void TestPasses::fusionRefusals() {
+    QFETCH(int, kind);
+    QFETCH(QString, note);
+    Graph g(10);
+    Layer l = makeLayer(QStringLiteral("L"), kNetworkInput, 2, 10);
+    l.rates = vec({0.001f, 0.0f});
+    if (kind == 1)
+        l.rates = vec({0.0f, 0.0f});
+    if (kind == 3)
+        l.rates = {};
+    if (kind == 4)
+        l.rates = vec({0.5f, 0.0f});
+    const LayerId lid = g.addLayer(l);
+    g.addLayer(makeLayer(QStringLiteral("C"), lid, kind == 0 ? 10 : 1, 2));
+    if (kind == 2)
+        g.addLayer(makeLayer(QStringLiteral("D"), lid, 1, 2));
+    const OptimizeResult r = optimize(g, kFusion);
+    QVERIFY(sameGraph(r.graph, g));
+    QCOMPARE(r.report.passReports[0].layersFused, 0);
+    QVERIFY2(r.report.passReports[0].notes.contains(note),
+             qPrintable(r.report.passReports[0].notes.join(QLatin1Char('|'))));
+}
+
+void TestPasses::unknownPassListsValidNames() {
+    try {
+        optimize(exampleGraph(), {passes::kDeadNeuronElimination, QStringLiteral("prune_all")});
+        QFAIL("an unknown pass was accepted");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("unknown pass 'prune_all' (valid passes: "
+                                             "dead_neuron_elimination, redundancy_elimination, "
+                                             "layer_fusion)"));
+    }
+}
+
+void TestPasses::passesRunInGivenOrderOnACopy() {
+    const Graph g = exampleGraph();
+    const Graph copy = g;
+    const QStringList order{passes::kLayerFusion, passes::kDeadNeuronElimination};
+    const OptimizeResult r = optimize(g, order);
+    QVERIFY(sameGraph(g, copy));
+    QCOMPARE(r.report.passes, order);
+    QCOMPARE(r.report.passReports.size(), std::size_t(2));
+    QCOMPARE(r.report.passReports[0].pass, passes::kLayerFusion);
+    QCOMPARE(r.report.passReports[1].pass, passes::kDeadNeuronElimination);
+    QCOMPARE(r.report.passReports[1].before, r.report.passReports[0].after);
+    QCOMPARE(r.graph.totalParams(), std::int64_t(192288));
+    QCOMPARE(availablePasses(),
+             (QStringList{passes::kDeadNeuronElimination, passes::kRedundancyElimination,
+                          passes::kLayerFusion}));
+    const OptimizeResult none = optimize(g, {});
+    QVERIFY(sameGraph(none.graph, g));
+    QCOMPARE(none.report.compressionRatio(), 1.0);
+}
+
+void TestPasses::optionsAreChecked() {
+    OptimizeOptions options;
+    options.similarity = 1.5f;
+    try {
+        optimize(exampleGraph(), availablePasses(), options);
+        QFAIL("a similarity of 1.5 was accepted");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("the similarity must be in (0, 1], not 1.5"));
+    }
+    Graph bad = exampleGraph();
+    bad.layer(bad.layers()[0].id).weights(0, 0) = std::numeric_limits<float>::infinity();
+    QVERIFY_THROWS_EXCEPTION(Error, optimize(bad, availablePasses()));
+}
+
+void TestPasses::cancelAndProgress() {
+    RunControl cancelled;
+    cancelled.cancelRequested = [] { return true; };
+    QVERIFY_THROWS_EXCEPTION(Cancelled, optimize(exampleGraph(), availablePasses(), {}, cancelled));
+
+    std::vector<double> fractions;
+    RunControl watched;
+    watched.progress = [&](double f, const QString &) { fractions.push_back(f); };
+    optimize(exampleGraph(), availablePasses(), {}, watched);
+    QVERIFY(fractions.size() >= 4);
+    QVERIFY(std::is_sorted(fractions.begin(), fractions.end()));
+    QCOMPARE(fractions.back(), 1.0);
+}
+
+void TestPasses::reportJson() {
+    const OptimizeResult r = optimize(exampleGraph(), availablePasses());
+    const QJsonObject json = r.report.toJson();
+    QCOMPARE(json[QStringLiteral("before")][QStringLiteral("params")].toInteger(), 217728);
+    QCOMPARE(json[QStringLiteral("after")][QStringLiteral("params")].toInteger(), 192288);
+    QCOMPARE(json[QStringLiteral("accuracy")].toString(), QStringLiteral("not measured"));
+    const QJsonArray passes = json[QStringLiteral("pass_reports")].toArray();
+    QCOMPARE(passes.size(), 3);
+    QCOMPARE(passes[0][QStringLiteral("neurons_removed")].toInt(), 30);
+    const QString summary = r.report.summary();
+    QVERIFY(summary.contains(QStringLiteral("Parameters:  217,728 -> 192,288 (-11.7%)")));
+    QVERIFY(summary.contains(QStringLiteral("hidden1: 256 -> 226 neurons, 30 dead removed")));
+    QVERIFY(summary.contains(QStringLiteral("Accuracy:    not measured")));
+}
+
+QTEST_GUILESS_MAIN(TestPasses)
+#include "tst_passes.moc"
