@@ -11,7 +11,8 @@
 
 namespace snn {
 
-void writeAtomically(const QString &path, const std::function<void(const QString &)> &write) {
+void writeAtomically(const QString &path, const std::function<void(const QString &)> &write)
+{
     const QFileInfo target(path);
     if (!target.dir().exists())
         throw Error(QStringLiteral("cannot save %1: the folder does not exist").arg(path));

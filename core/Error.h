@@ -11,7 +11,8 @@ namespace snn {
 class Error : public std::runtime_error {
 public:
     explicit Error(const QString &message)
-        : std::runtime_error(message.toStdString()) {}
+        : std::runtime_error(message.toStdString())
+    {}
     QString message() const { return QString::fromStdString(what()); }
 };
 
@@ -19,7 +20,8 @@ public:
 class Cancelled : public Error {
 public:
     Cancelled()
-        : Error(QStringLiteral("cancelled")) {}
+        : Error(QStringLiteral("cancelled"))
+    {}
 };
 
 } // namespace snn

@@ -4,7 +4,8 @@
 
 namespace snn {
 
-Graph exampleGraph(std::uint64_t seed) {
+Graph exampleGraph(std::uint64_t seed)
+{
     struct Spec {
         const char *name;
         int neurons;

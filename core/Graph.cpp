@@ -11,44 +11,52 @@ namespace snn {
 
 namespace {
 
-bool allFinite(const Eigen::Ref<const Eigen::MatrixXf> &m) {
+bool allFinite(const Eigen::Ref<const Eigen::MatrixXf> &m)
+{
     return m.array().isFinite().all();
 }
 
-QString shape(Eigen::Index rows, Eigen::Index cols) {
+QString shape(Eigen::Index rows, Eigen::Index cols)
+{
     return QStringLiteral("[%1 x %2]").arg(rows).arg(cols);
 }
 
 } // namespace
 
-const Layer *Graph::find(LayerId id) const {
+const Layer *Graph::find(LayerId id) const
+{
     const int i = indexOf(id);
     return i < 0 ? nullptr : &m_layers[std::size_t(i)];
 }
 
-const Layer &Graph::layer(LayerId id) const {
+const Layer &Graph::layer(LayerId id) const
+{
     if (const Layer *l = find(id))
         return *l;
     throw Error(QStringLiteral("no layer with id %1").arg(id));
 }
 
-Layer &Graph::layer(LayerId id) {
+Layer &Graph::layer(LayerId id)
+{
     return const_cast<Layer &>(std::as_const(*this).layer(id));
 }
 
-const Layer *Graph::findByName(const QString &name) const {
+const Layer *Graph::findByName(const QString &name) const
+{
     auto it = std::find_if(m_layers.begin(), m_layers.end(),
                            [&](const Layer &l) { return l.name == name; });
     return it == m_layers.end() ? nullptr : &*it;
 }
 
-int Graph::indexOf(LayerId id) const {
+int Graph::indexOf(LayerId id) const
+{
     auto it =
         std::find_if(m_layers.begin(), m_layers.end(), [id](const Layer &l) { return l.id == id; });
     return it == m_layers.end() ? -1 : int(it - m_layers.begin());
 }
 
-LayerId Graph::addLayer(Layer layer) {
+LayerId Graph::addLayer(Layer layer)
+{
     if (layer.source != kNetworkInput && !find(layer.source))
         throw Error(QStringLiteral("layer '%1': its source (id %2) does not exist")
                         .arg(layer.name)
@@ -65,14 +73,16 @@ LayerId Graph::addLayer(Layer layer) {
     return m_layers.back().id;
 }
 
-void Graph::removeLayer(LayerId id) {
+void Graph::removeLayer(LayerId id)
+{
     const int i = indexOf(id);
     if (i < 0)
         throw Error(QStringLiteral("no layer with id %1").arg(id));
     m_layers.erase(m_layers.begin() + i);
 }
 
-void Graph::setSource(LayerId id, LayerId source) {
+void Graph::setSource(LayerId id, LayerId source)
+{
     Layer &target = layer(id);
     if (source != kNetworkInput && !find(source))
         throw Error(QStringLiteral("no layer with id %1").arg(source));
@@ -86,7 +96,8 @@ void Graph::setSource(LayerId id, LayerId source) {
     }
 }
 
-std::vector<LayerId> Graph::consumers(LayerId id) const {
+std::vector<LayerId> Graph::consumers(LayerId id) const
+{
     std::vector<LayerId> result;
     for (const Layer &l : m_layers)
         if (l.source == id)
@@ -94,7 +105,8 @@ std::vector<LayerId> Graph::consumers(LayerId id) const {
     return result;
 }
 
-std::vector<LayerId> Graph::outputs() const {
+std::vector<LayerId> Graph::outputs() const
+{
     std::vector<LayerId> result;
     for (const Layer &l : m_layers)
         if (isOutput(l.id))
@@ -102,35 +114,40 @@ std::vector<LayerId> Graph::outputs() const {
     return result;
 }
 
-int Graph::sourceSize(const Layer &l) const {
+int Graph::sourceSize(const Layer &l) const
+{
     if (l.source == kNetworkInput)
         return m_inputSize;
     const Layer *src = find(l.source);
     return src ? src->neurons() : 0;
 }
 
-QString Graph::sourceName(const Layer &l) const {
+QString Graph::sourceName(const Layer &l) const
+{
     if (l.source == kNetworkInput)
         return QStringLiteral("input");
     const Layer *src = find(l.source);
     return src ? src->name : QStringLiteral("<missing>");
 }
 
-std::int64_t Graph::totalParams() const {
+std::int64_t Graph::totalParams() const
+{
     std::int64_t n = 0;
     for (const Layer &l : m_layers)
         n += l.paramCount();
     return n;
 }
 
-std::int64_t Graph::totalNeurons() const {
+std::int64_t Graph::totalNeurons() const
+{
     std::int64_t n = 0;
     for (const Layer &l : m_layers)
         n += l.neurons();
     return n;
 }
 
-void Graph::sortTopologically() {
+void Graph::sortTopologically()
+{
     // Kahn's algorithm, taking layers in their current order whenever several are ready, so an
     // already sorted graph keeps its order.
     std::vector<Layer> sorted;
@@ -172,7 +189,8 @@ void Graph::sortTopologically() {
     m_layers = std::move(sorted);
 }
 
-void Graph::validate() const {
+void Graph::validate() const
+{
     if (m_inputSize <= 0)
         throw Error(
             QStringLiteral("the network input size must be positive, not %1").arg(m_inputSize));

@@ -14,7 +14,8 @@ class Graph {
 public:
     Graph() = default;
     explicit Graph(int inputSize)
-        : m_inputSize(inputSize) {}
+        : m_inputSize(inputSize)
+    {}
 
     int inputSize() const { return m_inputSize; }
     void setInputSize(int size) { m_inputSize = size; }

@@ -15,7 +15,8 @@ namespace {
 
 const QString kFormat = QStringLiteral("snn-studio");
 
-QString shapeText(const h5::RowMatrixXf &m) {
+QString shapeText(const h5::RowMatrixXf &m)
+{
     return QStringLiteral("[%1 x %2]").arg(m.rows()).arg(m.cols());
 }
 
@@ -24,7 +25,8 @@ struct FileLayer {
     QString input;
 };
 
-FileLayer readLayer(hid_t layers, const QString &key) {
+FileLayer readLayer(hid_t layers, const QString &key)
+{
     h5::Handle group = h5::openGroup(layers, key);
     FileLayer result;
     Layer &l = result.layer;
@@ -86,7 +88,8 @@ FileLayer readLayer(hid_t layers, const QString &key) {
     return result;
 }
 
-Graph readGraph(hid_t file) {
+Graph readGraph(hid_t file)
+{
     const std::optional<QString> format = h5::readStringAttribute(file, QStringLiteral("format"));
     if (!format)
         throw Error(QStringLiteral("not an SNN Studio graph file (no 'format' attribute)"));
@@ -193,7 +196,8 @@ Graph readGraph(hid_t file) {
     return graph;
 }
 
-void writeGraph(const Graph &graph, const QString &path) {
+void writeGraph(const Graph &graph, const QString &path)
+{
     h5::Handle file = h5::createFile(path);
     h5::writeStringAttribute(file, QStringLiteral("format"), kFormat);
     h5::writeIntAttribute(file, QStringLiteral("format_version"), kFormatVersion);
@@ -233,7 +237,8 @@ void writeGraph(const Graph &graph, const QString &path) {
 
 } // namespace
 
-Graph loadGraph(const QString &path) {
+Graph loadGraph(const QString &path)
+{
     auto guard = h5::lock();
     h5::Handle file = h5::openFile(path);
     try {
@@ -243,7 +248,8 @@ Graph loadGraph(const QString &path) {
     }
 }
 
-void saveGraph(const Graph &graph, const QString &path) {
+void saveGraph(const Graph &graph, const QString &path)
+{
     graph.validate();
     auto guard = h5::lock();
     writeAtomically(path, [&](const QString &tempPath) { writeGraph(graph, tempPath); });

@@ -8,28 +8,33 @@ namespace snn::h5 {
 
 namespace {
 
-QByteArray utf8(const QString &s) {
+QByteArray utf8(const QString &s)
+{
     return s.toUtf8();
 }
 
-[[noreturn]] void fail(const QString &what) {
+[[noreturn]] void fail(const QString &what)
+{
     throw Error(what);
 }
 
-Handle check(hid_t id, Handle::Closer closer, const QString &what) {
+Handle check(hid_t id, Handle::Closer closer, const QString &what)
+{
     if (id < 0)
         fail(what);
     return Handle(id, closer);
 }
 
-Handle dataspace(const std::vector<hsize_t> &shape) {
+Handle dataspace(const std::vector<hsize_t> &shape)
+{
     if (shape.empty())
         return check(H5Screate(H5S_SCALAR), H5Sclose, QStringLiteral("cannot create a dataspace"));
     return check(H5Screate_simple(int(shape.size()), shape.data(), nullptr), H5Sclose,
                  QStringLiteral("cannot create a dataspace"));
 }
 
-std::vector<hsize_t> shapeOf(hid_t space) {
+std::vector<hsize_t> shapeOf(hid_t space)
+{
     const int rank = H5Sget_simple_extent_ndims(space);
     if (rank < 0)
         fail(QStringLiteral("cannot read a dataspace"));
@@ -39,26 +44,30 @@ std::vector<hsize_t> shapeOf(hid_t space) {
     return dims;
 }
 
-hsize_t elementCount(const std::vector<hsize_t> &shape) {
+hsize_t elementCount(const std::vector<hsize_t> &shape)
+{
     hsize_t n = 1;
     for (hsize_t d : shape)
         n *= d;
     return n;
 }
 
-Handle openDataset(hid_t loc, const QString &name) {
+Handle openDataset(hid_t loc, const QString &name)
+{
     if (!exists(loc, name))
         fail(QStringLiteral("missing dataset '%1'").arg(name));
     return check(H5Dopen2(loc, utf8(name).constData(), H5P_DEFAULT), H5Dclose,
                  QStringLiteral("cannot open dataset '%1'").arg(name));
 }
 
-Handle openAttribute(hid_t loc, const QString &name) {
+Handle openAttribute(hid_t loc, const QString &name)
+{
     return check(H5Aopen(loc, utf8(name).constData(), H5P_DEFAULT), H5Aclose,
                  QStringLiteral("cannot open attribute '%1'").arg(name));
 }
 
-Handle datasetCreationList(const std::vector<hsize_t> &shape, WriteOptions options) {
+Handle datasetCreationList(const std::vector<hsize_t> &shape, WriteOptions options)
+{
     Handle plist = check(H5Pcreate(H5P_DATASET_CREATE), H5Pclose,
                          QStringLiteral("cannot create a property list"));
     if (options.gzip && !shape.empty() && elementCount(shape) > 0) {
@@ -70,7 +79,8 @@ Handle datasetCreationList(const std::vector<hsize_t> &shape, WriteOptions optio
 
 // Reads every string of an attribute or dataset, whether stored fixed or variable length.
 QStringList readStringData(hid_t object, bool isAttribute, const QString &name,
-                           std::vector<hsize_t> *shapeOut) {
+                           std::vector<hsize_t> *shapeOut)
+{
     Handle fileType = check(isAttribute ? H5Aget_type(object) : H5Dget_type(object), H5Tclose,
                             QStringLiteral("cannot read the type of '%1'").arg(name));
     if (H5Tget_class(fileType) != H5T_STRING)
@@ -118,7 +128,8 @@ QStringList readStringData(hid_t object, bool isAttribute, const QString &name,
 }
 
 std::vector<double> readNumberData(hid_t object, bool isAttribute, const QString &name,
-                                   std::vector<hsize_t> *shapeOut) {
+                                   std::vector<hsize_t> *shapeOut)
+{
     Handle fileType = check(isAttribute ? H5Aget_type(object) : H5Dget_type(object), H5Tclose,
                             QStringLiteral("cannot read the type of '%1'").arg(name));
     const H5T_class_t cls = H5Tget_class(fileType);
@@ -140,7 +151,8 @@ std::vector<double> readNumberData(hid_t object, bool isAttribute, const QString
     return values;
 }
 
-void writeAttribute(hid_t loc, const QString &name, hid_t type, const void *data) {
+void writeAttribute(hid_t loc, const QString &name, hid_t type, const void *data)
+{
     if (H5Aexists(loc, utf8(name).constData()) > 0)
         H5Adelete(loc, utf8(name).constData());
     Handle space = dataspace({});
@@ -151,7 +163,8 @@ void writeAttribute(hid_t loc, const QString &name, hid_t type, const void *data
         fail(QStringLiteral("cannot write attribute '%1'").arg(name));
 }
 
-Handle utf8StringType() {
+Handle utf8StringType()
+{
     Handle type = check(H5Tcopy(H5T_C_S1), H5Tclose, QStringLiteral("cannot copy a type"));
     H5Tset_size(type, H5T_VARIABLE);
     H5Tset_cset(type, H5T_CSET_UTF8);
@@ -159,7 +172,8 @@ Handle utf8StringType() {
 }
 
 void writeDataset(hid_t loc, const QString &name, hid_t memType, hid_t fileType, const void *data,
-                  const std::vector<hsize_t> &shape, WriteOptions options) {
+                  const std::vector<hsize_t> &shape, WriteOptions options)
+{
     Handle space = dataspace(shape);
     Handle plist = datasetCreationList(shape, options);
     Handle ds = check(
@@ -171,7 +185,8 @@ void writeDataset(hid_t loc, const QString &name, hid_t memType, hid_t fileType,
 
 } // namespace
 
-std::unique_lock<std::recursive_mutex> lock() {
+std::unique_lock<std::recursive_mutex> lock()
+{
     static std::recursive_mutex mutex;
     static const bool silenced = [] {
         H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
@@ -181,7 +196,8 @@ std::unique_lock<std::recursive_mutex> lock() {
     return std::unique_lock(mutex);
 }
 
-Handle &Handle::operator=(Handle &&other) noexcept {
+Handle &Handle::operator=(Handle &&other) noexcept
+{
     if (this != &other) {
         reset();
         m_id = std::exchange(other.m_id, -1);
@@ -190,13 +206,15 @@ Handle &Handle::operator=(Handle &&other) noexcept {
     return *this;
 }
 
-void Handle::reset() {
+void Handle::reset()
+{
     if (m_id >= 0 && m_closer)
         m_closer(m_id);
     m_id = -1;
 }
 
-Handle openFile(const QString &path) {
+Handle openFile(const QString &path)
+{
     const QFileInfo info(path);
     if (!info.exists())
         fail(QStringLiteral("cannot open %1: no such file").arg(path));
@@ -209,13 +227,15 @@ Handle openFile(const QString &path) {
                  QStringLiteral("cannot open %1: the HDF5 file is damaged").arg(path));
 }
 
-Handle createFile(const QString &path) {
+Handle createFile(const QString &path)
+{
     return check(
         H5Fcreate(QFile::encodeName(path).constData(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
         H5Fclose, QStringLiteral("cannot create %1").arg(path));
 }
 
-bool exists(hid_t loc, const QString &name) {
+bool exists(hid_t loc, const QString &name)
+{
     // H5Lexists fails on a path whose intermediate groups are missing, so walk it.
     QString path;
     for (const QString &part : name.split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
@@ -226,26 +246,30 @@ bool exists(hid_t loc, const QString &name) {
     return !path.isEmpty();
 }
 
-bool isGroup(hid_t loc, const QString &name) {
+bool isGroup(hid_t loc, const QString &name)
+{
     if (!exists(loc, name))
         return false;
     Handle obj(H5Oopen(loc, utf8(name).constData(), H5P_DEFAULT), H5Oclose);
     return obj.valid() && H5Iget_type(obj) == H5I_GROUP;
 }
 
-Handle openGroup(hid_t loc, const QString &name) {
+Handle openGroup(hid_t loc, const QString &name)
+{
     if (!isGroup(loc, name))
         fail(QStringLiteral("missing group '%1'").arg(name));
     return check(H5Gopen2(loc, utf8(name).constData(), H5P_DEFAULT), H5Gclose,
                  QStringLiteral("cannot open group '%1'").arg(name));
 }
 
-Handle createGroup(hid_t loc, const QString &name) {
+Handle createGroup(hid_t loc, const QString &name)
+{
     return check(H5Gcreate2(loc, utf8(name).constData(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                  H5Gclose, QStringLiteral("cannot create group '%1'").arg(name));
 }
 
-QStringList childNames(hid_t group) {
+QStringList childNames(hid_t group)
+{
     H5G_info_t info;
     if (H5Gget_info(group, &info) < 0)
         fail(QStringLiteral("cannot list a group"));
@@ -263,11 +287,13 @@ QStringList childNames(hid_t group) {
     return names;
 }
 
-bool hasAttribute(hid_t loc, const QString &name) {
+bool hasAttribute(hid_t loc, const QString &name)
+{
     return H5Aexists(loc, utf8(name).constData()) > 0;
 }
 
-std::optional<QString> readStringAttribute(hid_t loc, const QString &name) {
+std::optional<QString> readStringAttribute(hid_t loc, const QString &name)
+{
     if (!hasAttribute(loc, name))
         return std::nullopt;
     Handle attr = openAttribute(loc, name);
@@ -280,14 +306,16 @@ std::optional<QString> readStringAttribute(hid_t loc, const QString &name) {
     return values.front();
 }
 
-std::vector<double> readNumbersAttribute(hid_t loc, const QString &name) {
+std::vector<double> readNumbersAttribute(hid_t loc, const QString &name)
+{
     if (!hasAttribute(loc, name))
         return {};
     Handle attr = openAttribute(loc, name);
     return readNumberData(attr, true, name, nullptr);
 }
 
-std::optional<double> readNumberAttribute(hid_t loc, const QString &name) {
+std::optional<double> readNumberAttribute(hid_t loc, const QString &name)
+{
     if (!hasAttribute(loc, name))
         return std::nullopt;
     const std::vector<double> values = readNumbersAttribute(loc, name);
@@ -298,37 +326,44 @@ std::optional<double> readNumberAttribute(hid_t loc, const QString &name) {
     return values.front();
 }
 
-void writeStringAttribute(hid_t loc, const QString &name, const QString &value) {
+void writeStringAttribute(hid_t loc, const QString &name, const QString &value)
+{
     Handle type = utf8StringType();
     const QByteArray bytes = utf8(value);
     const char *data = bytes.constData();
     writeAttribute(loc, name, type, &data);
 }
 
-void writeNumberAttribute(hid_t loc, const QString &name, double value) {
+void writeNumberAttribute(hid_t loc, const QString &name, double value)
+{
     writeAttribute(loc, name, H5T_NATIVE_DOUBLE, &value);
 }
 
-void writeFloatAttribute(hid_t loc, const QString &name, float value) {
+void writeFloatAttribute(hid_t loc, const QString &name, float value)
+{
     writeAttribute(loc, name, H5T_NATIVE_FLOAT, &value);
 }
 
-void writeIntAttribute(hid_t loc, const QString &name, long long value) {
+void writeIntAttribute(hid_t loc, const QString &name, long long value)
+{
     writeAttribute(loc, name, H5T_NATIVE_LLONG, &value);
 }
 
-std::vector<hsize_t> datasetShape(hid_t loc, const QString &name) {
+std::vector<hsize_t> datasetShape(hid_t loc, const QString &name)
+{
     Handle ds = openDataset(loc, name);
     Handle space = check(H5Dget_space(ds), H5Sclose, QStringLiteral("cannot read '%1'").arg(name));
     return shapeOf(space);
 }
 
-std::vector<double> readDoubles(hid_t loc, const QString &name, std::vector<hsize_t> *shape) {
+std::vector<double> readDoubles(hid_t loc, const QString &name, std::vector<hsize_t> *shape)
+{
     Handle ds = openDataset(loc, name);
     return readNumberData(ds, false, name, shape);
 }
 
-RowMatrixXf readMatrix(hid_t loc, const QString &name) {
+RowMatrixXf readMatrix(hid_t loc, const QString &name)
+{
     Handle ds = openDataset(loc, name);
     Handle space = check(H5Dget_space(ds), H5Sclose, QStringLiteral("cannot read '%1'").arg(name));
     const std::vector<hsize_t> shape = shapeOf(space);
@@ -343,7 +378,8 @@ RowMatrixXf readMatrix(hid_t loc, const QString &name) {
     return m;
 }
 
-Eigen::VectorXf readVector(hid_t loc, const QString &name) {
+Eigen::VectorXf readVector(hid_t loc, const QString &name)
+{
     Handle ds = openDataset(loc, name);
     Handle space = check(H5Dget_space(ds), H5Sclose, QStringLiteral("cannot read '%1'").arg(name));
     const std::vector<hsize_t> shape = shapeOf(space);
@@ -359,7 +395,8 @@ Eigen::VectorXf readVector(hid_t loc, const QString &name) {
 }
 
 void writeMatrix(hid_t loc, const QString &name, const Eigen::Ref<const RowMatrixXf> &m,
-                 WriteOptions options) {
+                 WriteOptions options)
+{
     const RowMatrixXf contiguous = m; // Ref may have an outer stride
     if (options.asDouble) {
         const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> d =
@@ -373,7 +410,8 @@ void writeMatrix(hid_t loc, const QString &name, const Eigen::Ref<const RowMatri
 }
 
 void writeVector(hid_t loc, const QString &name, const Eigen::Ref<const Eigen::VectorXf> &v,
-                 WriteOptions options) {
+                 WriteOptions options)
+{
     const Eigen::VectorXf contiguous = v;
     if (options.asDouble) {
         const Eigen::VectorXd d = contiguous.cast<double>();
@@ -386,7 +424,8 @@ void writeVector(hid_t loc, const QString &name, const Eigen::Ref<const Eigen::V
 }
 
 void writeDoubles(hid_t loc, const QString &name, const std::vector<double> &values,
-                  const std::vector<hsize_t> &shape, WriteOptions options) {
+                  const std::vector<hsize_t> &shape, WriteOptions options)
+{
     if (elementCount(shape) != values.size())
         fail(QStringLiteral("'%1': %2 values do not fill the shape").arg(name).arg(values.size()));
     if (options.asDouble) {
@@ -397,13 +436,15 @@ void writeDoubles(hid_t loc, const QString &name, const std::vector<double> &val
     writeDataset(loc, name, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, f.data(), shape, options);
 }
 
-QStringList readStrings(hid_t loc, const QString &name, std::vector<hsize_t> *shape) {
+QStringList readStrings(hid_t loc, const QString &name, std::vector<hsize_t> *shape)
+{
     Handle ds = openDataset(loc, name);
     return readStringData(ds, false, name, shape);
 }
 
 void writeStrings(hid_t loc, const QString &name, const QStringList &values,
-                  const std::vector<hsize_t> &shape, WriteOptions options) {
+                  const std::vector<hsize_t> &shape, WriteOptions options)
+{
     if (elementCount(shape) != hsize_t(values.size()))
         fail(QStringLiteral("'%1': %2 strings do not fill the shape").arg(name).arg(values.size()));
     std::vector<QByteArray> bytes;

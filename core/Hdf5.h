@@ -23,7 +23,8 @@ public:
     Handle() = default;
     Handle(hid_t id, Closer closer)
         : m_id(id)
-        , m_closer(closer) {}
+        , m_closer(closer)
+    {}
     Handle(const Handle &) = delete;
     Handle &operator=(const Handle &) = delete;
     Handle(Handle &&other) noexcept { *this = std::move(other); }

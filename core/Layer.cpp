@@ -4,15 +4,18 @@
 
 namespace snn {
 
-QString toString(NeuronType type) {
+QString toString(NeuronType type)
+{
     return type == NeuronType::LIF ? QStringLiteral("LIF") : QStringLiteral("IF");
 }
 
-QString toString(ResetMode mode) {
+QString toString(ResetMode mode)
+{
     return mode == ResetMode::Subtract ? QStringLiteral("subtract") : QStringLiteral("zero");
 }
 
-bool parseNeuronType(const QString &text, NeuronType *type) {
+bool parseNeuronType(const QString &text, NeuronType *type)
+{
     if (text == QLatin1String("LIF"))
         *type = NeuronType::LIF;
     else if (text == QLatin1String("IF"))
@@ -22,7 +25,8 @@ bool parseNeuronType(const QString &text, NeuronType *type) {
     return true;
 }
 
-bool parseResetMode(const QString &text, ResetMode *mode) {
+bool parseResetMode(const QString &text, ResetMode *mode)
+{
     if (text == QLatin1String("subtract"))
         *mode = ResetMode::Subtract;
     else if (text == QLatin1String("zero"))
@@ -35,7 +39,8 @@ bool parseResetMode(const QString &text, ResetMode *mode) {
 namespace {
 
 // Indices 0..count-1 that are not in the sorted list `drop`.
-std::vector<int> keptIndices(int count, const std::vector<int> &drop) {
+std::vector<int> keptIndices(int count, const std::vector<int> &drop)
+{
     std::vector<int> kept;
     kept.reserve(std::size_t(count));
     auto it = drop.begin();
@@ -48,7 +53,8 @@ std::vector<int> keptIndices(int count, const std::vector<int> &drop) {
     return kept;
 }
 
-Eigen::VectorXf selectEntries(const Eigen::VectorXf &v, const std::vector<int> &kept) {
+Eigen::VectorXf selectEntries(const Eigen::VectorXf &v, const std::vector<int> &kept)
+{
     if (v.size() == 0)
         return v;
     return v(kept);
@@ -56,14 +62,16 @@ Eigen::VectorXf selectEntries(const Eigen::VectorXf &v, const std::vector<int> &
 
 } // namespace
 
-void Layer::removeNeurons(const std::vector<int> &drop) {
+void Layer::removeNeurons(const std::vector<int> &drop)
+{
     const std::vector<int> kept = keptIndices(neurons(), drop);
     weights = Eigen::MatrixXf(weights(kept, Eigen::all));
     bias = selectEntries(bias, kept);
     rates = selectEntries(rates, kept);
 }
 
-void Layer::removeInputs(const std::vector<int> &drop) {
+void Layer::removeInputs(const std::vector<int> &drop)
+{
     const std::vector<int> kept = keptIndices(inputs(), drop);
     weights = Eigen::MatrixXf(weights(Eigen::all, kept));
 }

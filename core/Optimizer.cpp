@@ -7,11 +7,13 @@
 
 namespace snn {
 
-QStringList availablePasses() {
+QStringList availablePasses()
+{
     return {passes::kDeadNeuronElimination, passes::kRedundancyElimination, passes::kLayerFusion};
 }
 
-void OptimizeOptions::validate() const {
+void OptimizeOptions::validate() const
+{
     auto check = [](bool ok, const QString &what, float value, const QString &range) {
         if (!ok || !std::isfinite(value))
             throw Error(
@@ -28,7 +30,8 @@ void OptimizeOptions::validate() const {
 }
 
 OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
-                        const OptimizeOptions &options, const RunControl &control) {
+                        const OptimizeOptions &options, const RunControl &control)
+{
     for (const QString &name : passNames)
         if (!availablePasses().contains(name))
             throw Error(QStringLiteral("unknown pass '%1' (valid passes: %2)")

@@ -9,11 +9,13 @@ namespace snn {
 
 namespace {
 
-QString number(std::int64_t n) {
+QString number(std::int64_t n)
+{
     return QLocale(QLocale::English).toString(qint64(n));
 }
 
-QString change(std::int64_t before, std::int64_t after) {
+QString change(std::int64_t before, std::int64_t after)
+{
     QString text = QStringLiteral("%1 -> %2").arg(number(before), number(after));
     if (before != 0 && before != after)
         text += QStringLiteral(" (%1%2%)")
@@ -22,7 +24,8 @@ QString change(std::int64_t before, std::int64_t after) {
     return text;
 }
 
-QJsonObject sizeJson(const GraphSize &s) {
+QJsonObject sizeJson(const GraphSize &s)
+{
     return {{QStringLiteral("params"), qint64(s.params)},
             {QStringLiteral("neurons"), qint64(s.neurons)},
             {QStringLiteral("layers"), s.layers}};
@@ -30,15 +33,18 @@ QJsonObject sizeJson(const GraphSize &s) {
 
 } // namespace
 
-GraphSize GraphSize::of(const Graph &graph) {
+GraphSize GraphSize::of(const Graph &graph)
+{
     return {graph.totalParams(), graph.totalNeurons(), graph.layerCount()};
 }
 
-double Report::compressionRatio() const {
+double Report::compressionRatio() const
+{
     return after.params > 0 ? double(before.params) / double(after.params) : 1.0;
 }
 
-QString Report::summary() const {
+QString Report::summary() const
+{
     QStringList lines;
     lines << QStringLiteral("Optimisation report");
     lines << QStringLiteral("Passes:      %1")
@@ -84,7 +90,8 @@ QString Report::summary() const {
     return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
 }
 
-QJsonObject Report::toJson() const {
+QJsonObject Report::toJson() const
+{
     QJsonArray passArray;
     for (const PassReport &p : passReports) {
         QJsonArray layers;

@@ -7,25 +7,29 @@ namespace snn {
 
 namespace {
 
-std::uint64_t splitmix64(std::uint64_t &x) {
+std::uint64_t splitmix64(std::uint64_t &x)
+{
     std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
 }
 
-std::uint64_t rotl(std::uint64_t x, int k) {
+std::uint64_t rotl(std::uint64_t x, int k)
+{
     return (x << k) | (x >> (64 - k));
 }
 
 } // namespace
 
-Rng::Rng(std::uint64_t seed) {
+Rng::Rng(std::uint64_t seed)
+{
     for (std::uint64_t &s : m_s)
         s = splitmix64(seed);
 }
 
-std::uint64_t Rng::next() {
+std::uint64_t Rng::next()
+{
     const std::uint64_t result = rotl(m_s[1] * 5, 7) * 9;
     const std::uint64_t t = m_s[1] << 17;
     m_s[2] ^= m_s[0];
@@ -37,12 +41,14 @@ std::uint64_t Rng::next() {
     return result;
 }
 
-double Rng::uniform() {
+double Rng::uniform()
+{
     // 53 random bits, shifted by half a step so the result is never 0 or 1.
     return (double(next() >> 11) + 0.5) * 0x1.0p-53;
 }
 
-double Rng::normal() {
+double Rng::normal()
+{
     if (m_hasSpare) {
         m_hasSpare = false;
         return m_spare;

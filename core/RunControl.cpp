@@ -4,7 +4,8 @@
 
 namespace snn {
 
-void RunControl::checkCancelled() const {
+void RunControl::checkCancelled() const
+{
     if (cancelRequested && cancelRequested())
         throw Cancelled();
 }

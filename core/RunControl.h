@@ -13,7 +13,8 @@ struct RunControl {
     std::function<void(double fraction, const QString &step)> progress;
     std::function<bool()> cancelRequested;
 
-    void report(double fraction, const QString &step) const {
+    void report(double fraction, const QString &step) const
+    {
         if (progress)
             progress(fraction, step);
     }

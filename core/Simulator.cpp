@@ -4,7 +4,8 @@
 
 namespace snn {
 
-std::vector<Eigen::MatrixXf> simulate(const Graph &graph, const Eigen::MatrixXf &input) {
+std::vector<Eigen::MatrixXf> simulate(const Graph &graph, const Eigen::MatrixXf &input)
+{
     if (input.cols() != graph.inputSize())
         throw Error(QStringLiteral("the input has %1 values per step, the network takes %2")
                         .arg(input.cols())

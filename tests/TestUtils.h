@@ -12,7 +12,8 @@ namespace snn::test {
 
 // A layer from row-major weights: rows are neurons.
 inline Layer makeLayer(const QString &name, LayerId source, int neurons, int inputs,
-                       std::initializer_list<float> weights = {}) {
+                       std::initializer_list<float> weights = {})
+{
     Layer l;
     l.name = name;
     l.source = source;
@@ -27,7 +28,8 @@ inline Layer makeLayer(const QString &name, LayerId source, int neurons, int inp
     return l;
 }
 
-inline Eigen::VectorXf vec(std::initializer_list<float> values) {
+inline Eigen::VectorXf vec(std::initializer_list<float> values)
+{
     Eigen::VectorXf v(Eigen::Index(values.size()));
     Eigen::Index i = 0;
     for (float x : values)
@@ -40,7 +42,8 @@ inline Eigen::VectorXf vec(std::initializer_list<float> values) {
 // Like QTEST_MAIN, but runs on the offscreen platform unless QT_QPA_PLATFORM says otherwise,
 // at 96 dpi, so widget tests behave the same on every machine.
 #define SNN_WIDGET_TEST_MAIN(TestClass)                                                            \
-    int main(int argc, char **argv) {                                                              \
+    int main(int argc, char **argv)                                                                \
+    {                                                                                              \
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))                                        \
             qputenv("QT_QPA_PLATFORM", "offscreen");                                               \
         QApplication::setAttribute(Qt::AA_Use96Dpi, true);                                         \

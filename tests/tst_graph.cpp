@@ -21,7 +21,8 @@ private Q_SLOTS:
     void rngIsReproducible();
 };
 
-void TestGraph::exampleHasTheSeedsShape() {
+void TestGraph::exampleHasTheSeedsShape()
+{
     const Graph g = exampleGraph();
     QCOMPARE(g.inputSize(), 784);
     QCOMPARE(g.layerCount(), 3);
@@ -44,12 +45,14 @@ void TestGraph::exampleHasTheSeedsShape() {
     g.validate();
 }
 
-void TestGraph::exampleIsDeterministic() {
+void TestGraph::exampleIsDeterministic()
+{
     QVERIFY(exampleGraph().layers()[1].weights == exampleGraph().layers()[1].weights);
     QVERIFY(exampleGraph(1).layers()[1].weights != exampleGraph(2).layers()[1].weights);
 }
 
-void TestGraph::countsParamsAndNeurons() {
+void TestGraph::countsParamsAndNeurons()
+{
     Graph g(3);
     Layer a = makeLayer(QStringLiteral("a"), kNetworkInput, 2, 3);
     a.bias = vec({0.5f, -0.5f});
@@ -60,7 +63,8 @@ void TestGraph::countsParamsAndNeurons() {
     QCOMPARE(g.layer(ida).paramCount(), std::int64_t(8));
 }
 
-void TestGraph::connectionsAndOutputs() {
+void TestGraph::connectionsAndOutputs()
+{
     Graph g(2);
     const LayerId a = g.addLayer(makeLayer(QStringLiteral("a"), kNetworkInput, 3, 2));
     const LayerId b = g.addLayer(makeLayer(QStringLiteral("b"), a, 2, 3));
@@ -81,7 +85,8 @@ void TestGraph::connectionsAndOutputs() {
     g.validate();
 }
 
-void TestGraph::setSourceRefusesCycles() {
+void TestGraph::setSourceRefusesCycles()
+{
     Graph g(2);
     const LayerId a = g.addLayer(makeLayer(QStringLiteral("a"), kNetworkInput, 2, 2));
     const LayerId b = g.addLayer(makeLayer(QStringLiteral("b"), a, 2, 2));
@@ -102,7 +107,8 @@ void TestGraph::setSourceRefusesCycles() {
     g.validate();
 }
 
-void TestGraph::removeNeuronsAndInputs() {
+void TestGraph::removeNeuronsAndInputs()
+{
     Layer l = makeLayer(QStringLiteral("l"), kNetworkInput, 3, 3, {1, 2, 3, 4, 5, 6, 7, 8, 9});
     l.bias = vec({10, 20, 30});
     l.rates = vec({0.1f, 0.2f, 0.3f});
@@ -117,7 +123,8 @@ void TestGraph::removeNeuronsAndInputs() {
     QCOMPARE(l.weights(1, 0), 8.0f);
 }
 
-void TestGraph::validateReportsProblems_data() {
+void TestGraph::validateReportsProblems_data()
+{
     QTest::addColumn<int>("kind");
     QTest::addColumn<QString>("message");
     QTest::newRow("transposed") << 0
@@ -139,7 +146,8 @@ void TestGraph::validateReportsProblems_data() {
     QTest::newRow("no neurons") << 6 << QStringLiteral("layer 'b': has no neurons");
 }
 
-void TestGraph::validateReportsProblems() {
+void TestGraph::validateReportsProblems()
+{
     QFETCH(int, kind);
     QFETCH(QString, message);
     Graph g(2);
@@ -177,7 +185,8 @@ void TestGraph::validateReportsProblems() {
     }
 }
 
-void TestGraph::rngIsReproducible() {
+void TestGraph::rngIsReproducible()
+{
     Rng a(7), b(7), c(8);
     for (int i = 0; i < 100; ++i) {
         const double u = a.uniform();

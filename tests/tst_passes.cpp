@@ -18,7 +18,8 @@ const QStringList kDead{passes::kDeadNeuronElimination};
 const QStringList kRedundancy{passes::kRedundancyElimination};
 const QStringList kFusion{passes::kLayerFusion};
 
-Eigen::MatrixXf randomMatrix(Rng &rng, int rows, int cols, float scale) {
+Eigen::MatrixXf randomMatrix(Rng &rng, int rows, int cols, float scale)
+{
     Eigen::MatrixXf m(rows, cols);
     for (int r = 0; r < rows; ++r)
         for (int c = 0; c < cols; ++c)
@@ -27,7 +28,8 @@ Eigen::MatrixXf randomMatrix(Rng &rng, int rows, int cols, float scale) {
 }
 
 // Random 0/1 input spikes, [steps x inputs].
-Eigen::MatrixXf randomSpikes(Rng &rng, int steps, int inputs, double p) {
+Eigen::MatrixXf randomSpikes(Rng &rng, int steps, int inputs, double p)
+{
     Eigen::MatrixXf s(steps, inputs);
     for (int t = 0; t < steps; ++t)
         for (int i = 0; i < inputs; ++i)
@@ -36,7 +38,8 @@ Eigen::MatrixXf randomSpikes(Rng &rng, int steps, int inputs, double p) {
 }
 
 // Stores each layer's measured firing rate (spikes per step) from a simulation.
-void measureRates(Graph &g, const Eigen::MatrixXf &input) {
+void measureRates(Graph &g, const Eigen::MatrixXf &input)
+{
     const std::vector<Eigen::MatrixXf> out = simulate(g, input);
     for (std::size_t k = 0; k < out.size(); ++k) {
         Layer &l = g.layer(g.layers()[k].id);
@@ -44,7 +47,8 @@ void measureRates(Graph &g, const Eigen::MatrixXf &input) {
     }
 }
 
-bool sameGraph(const Graph &a, const Graph &b) {
+bool sameGraph(const Graph &a, const Graph &b)
+{
     if (a.layerCount() != b.layerCount() || a.inputSize() != b.inputSize())
         return false;
     for (int i = 0; i < a.layerCount(); ++i) {
@@ -57,7 +61,8 @@ bool sameGraph(const Graph &a, const Graph &b) {
 }
 
 // A small network: 6 inputs -> hidden (5) -> out (3), hidden has planted duplicates.
-Graph duplicateNetwork(bool linearReadout) {
+Graph duplicateNetwork(bool linearReadout)
+{
     Rng rng(3);
     Graph g(6);
     Layer hidden = makeLayer(QStringLiteral("hidden"), kNetworkInput, 5, 6);
@@ -104,7 +109,8 @@ private Q_SLOTS:
     void reportJson();
 };
 
-void TestPasses::deadEliminationOnTheExample() {
+void TestPasses::deadEliminationOnTheExample()
+{
     const Graph g = exampleGraph();
     const OptimizeResult r = optimize(g, kDead);
     QCOMPARE(r.graph.totalParams(), std::int64_t(192288));
@@ -129,7 +135,8 @@ void TestPasses::deadEliminationOnTheExample() {
     r.graph.validate();
 }
 
-void TestPasses::deadEliminationKeepsOutputNeurons() {
+void TestPasses::deadEliminationKeepsOutputNeurons()
+{
     Graph g(2);
     Layer h = makeLayer(QStringLiteral("h"), kNetworkInput, 2, 2, {1, 0, 0, 1});
     h.rates = vec({0.5f, 0.5f});
@@ -146,7 +153,8 @@ void TestPasses::deadEliminationKeepsOutputNeurons() {
                                                  "neurons are never removed")});
 }
 
-void TestPasses::deadEliminationKeepsAllDeadLayer() {
+void TestPasses::deadEliminationKeepsAllDeadLayer()
+{
     Graph g(2);
     Layer h = makeLayer(QStringLiteral("h"), kNetworkInput, 2, 2, {1, 0, 0, 1});
     h.rates = vec({0.0f, 0.0f});
@@ -160,7 +168,8 @@ void TestPasses::deadEliminationKeepsAllDeadLayer() {
                                    "not depend on its input there; the layer is kept")});
 }
 
-void TestPasses::deadEliminationSkipsLayersWithoutRates() {
+void TestPasses::deadEliminationSkipsLayersWithoutRates()
+{
     Graph g(2);
     const LayerId hid = g.addLayer(makeLayer(QStringLiteral("h"), kNetworkInput, 2, 2));
     g.addLayer(makeLayer(QStringLiteral("o"), hid, 1, 2));
@@ -171,7 +180,8 @@ void TestPasses::deadEliminationSkipsLayersWithoutRates() {
                           QStringLiteral("o: no firing rates, skipped")}));
 }
 
-void TestPasses::deadEliminationWarnsAboveZero() {
+void TestPasses::deadEliminationWarnsAboveZero()
+{
     OptimizeOptions options;
     options.deadThreshold = 0.05f;
     const Graph g = exampleGraph();
@@ -186,7 +196,8 @@ void TestPasses::deadEliminationWarnsAboveZero() {
     QVERIFY(r.report.passReports[0].warnings[0].contains(QStringLiteral("did fire")));
 }
 
-void TestPasses::deadEliminationPreservesMeasuredOutputs() {
+void TestPasses::deadEliminationPreservesMeasuredOutputs()
+{
     // Rates measured by simulation; neurons with negative drive never fire there. Removing them
     // must leave every output spike unchanged on the same input.
     Rng rng(11);
@@ -213,7 +224,8 @@ void TestPasses::deadEliminationPreservesMeasuredOutputs() {
     QVERIFY(simulate(r.graph, input).back() == simulate(g, input).back());
 }
 
-void TestPasses::redundancyMergesDuplicatesAndSumsOutgoingWeights() {
+void TestPasses::redundancyMergesDuplicatesAndSumsOutgoingWeights()
+{
     const Graph g = duplicateNetwork(true);
     const OptimizeResult r = optimize(g, kRedundancy);
     const PassReport &p = r.report.passReports.front();
@@ -232,13 +244,15 @@ void TestPasses::redundancyMergesDuplicatesAndSumsOutgoingWeights() {
     QVERIFY(out.weights.col(2) == w.col(2));
 }
 
-void TestPasses::redundancyPreservesFunction_data() {
+void TestPasses::redundancyPreservesFunction_data()
+{
     QTest::addColumn<bool>("linearReadout");
     QTest::newRow("linear read-out") << true;
     QTest::newRow("spiking output") << false;
 }
 
-void TestPasses::redundancyPreservesFunction() {
+void TestPasses::redundancyPreservesFunction()
+{
     QFETCH(bool, linearReadout);
     const Graph g = duplicateNetwork(linearReadout);
     const OptimizeResult r = optimize(g, kRedundancy);
@@ -256,7 +270,8 @@ void TestPasses::redundancyPreservesFunction() {
         QVERIFY(before == after);
 }
 
-void TestPasses::redundancyRefusesScaledAndBiasedNeurons() {
+void TestPasses::redundancyRefusesScaledAndBiasedNeurons()
+{
     Graph g(3);
     Layer h = makeLayer(QStringLiteral("h"), kNetworkInput, 4, 3,
                         {1, 2, 3,      //
@@ -273,7 +288,8 @@ void TestPasses::redundancyRefusesScaledAndBiasedNeurons() {
     QCOMPARE(r.graph.layers()[1].weights, (Eigen::MatrixXf(1, 3) << 1, 1, 2).finished());
 }
 
-void TestPasses::redundancyGroupsAreConsistent() {
+void TestPasses::redundancyGroupsAreConsistent()
+{
     // b is similar to a and to c, but a and c are not similar: chaining would merge a and c.
     const float theta = std::acos(0.995f);
     Eigen::MatrixXf w(3, 2);
@@ -292,7 +308,8 @@ void TestPasses::redundancyGroupsAreConsistent() {
     QCOMPARE(passes::findRedundantNeurons(zeros, {}, 0.99f, 0.01f), (std::vector<int>{0, 1, 0}));
 }
 
-void TestPasses::redundancyMatchesBruteForceAcrossBlocks() {
+void TestPasses::redundancyMatchesBruteForceAcrossBlocks()
+{
     // More rows than one Gram block (1024), duplicates planted across block boundaries.
     Rng rng(9);
     const int n = 2300, d = 24;
@@ -327,7 +344,8 @@ void TestPasses::redundancyMatchesBruteForceAcrossBlocks() {
         std::ptrdiff_t(4));
 }
 
-void TestPasses::fusionOfLinearLayerIsExact() {
+void TestPasses::fusionOfLinearLayerIsExact()
+{
     Graph g(3);
     Layer l = makeLayer(QStringLiteral("L"), kNetworkInput, 2, 3, {1, 2, 0, 0, 1, -1});
     l.neuron.spiking = false;
@@ -357,7 +375,8 @@ void TestPasses::fusionOfLinearLayerIsExact() {
     QVERIFY(simulate(r.graph, input).back() == simulate(g, input).back());
 }
 
-void TestPasses::fusionOfSilentSpikingLayerWarns() {
+void TestPasses::fusionOfSilentSpikingLayerWarns()
+{
     Graph g(4);
     Layer l = makeLayer(QStringLiteral("quiet"), kNetworkInput, 3, 4);
     l.weights.setConstant(0.1f);
@@ -375,7 +394,8 @@ void TestPasses::fusionOfSilentSpikingLayerWarns() {
         "quiet fired at most 0.005 per step and was fused into C as if it were linear")));
 }
 
-void TestPasses::fusionRefusals_data() {
+void TestPasses::fusionRefusals_data()
+{
     QTest::addColumn<int>("kind");
     QTest::addColumn<QString>("note");
     QTest::newRow("grows") << 0
@@ -390,7 +410,8 @@ void TestPasses::fusionRefusals_data() {
                           << QStringLiteral("L: not fused: max firing rate 0.5 is not below 0.01");
 }
 
-void TestPasses::fusionRefusals() {
+void TestPasses::fusionRefusals()
+{
     QFETCH(int, kind);
     QFETCH(QString, note);
     Graph g(10);
@@ -413,7 +434,8 @@ void TestPasses::fusionRefusals() {
              qPrintable(r.report.passReports[0].notes.join(QLatin1Char('|'))));
 }
 
-void TestPasses::unknownPassListsValidNames() {
+void TestPasses::unknownPassListsValidNames()
+{
     try {
         optimize(exampleGraph(), {passes::kDeadNeuronElimination, QStringLiteral("prune_all")});
         QFAIL("an unknown pass was accepted");
@@ -424,7 +446,8 @@ void TestPasses::unknownPassListsValidNames() {
     }
 }
 
-void TestPasses::passesRunInGivenOrderOnACopy() {
+void TestPasses::passesRunInGivenOrderOnACopy()
+{
     const Graph g = exampleGraph();
     const Graph copy = g;
     const QStringList order{passes::kLayerFusion, passes::kDeadNeuronElimination};
@@ -444,7 +467,8 @@ void TestPasses::passesRunInGivenOrderOnACopy() {
     QCOMPARE(none.report.compressionRatio(), 1.0);
 }
 
-void TestPasses::optionsAreChecked() {
+void TestPasses::optionsAreChecked()
+{
     OptimizeOptions options;
     options.similarity = 1.5f;
     try {
@@ -458,7 +482,8 @@ void TestPasses::optionsAreChecked() {
     QVERIFY_THROWS_EXCEPTION(Error, optimize(bad, availablePasses()));
 }
 
-void TestPasses::cancelAndProgress() {
+void TestPasses::cancelAndProgress()
+{
     RunControl cancelled;
     cancelled.cancelRequested = [] { return true; };
     QVERIFY_THROWS_EXCEPTION(Cancelled, optimize(exampleGraph(), availablePasses(), {}, cancelled));
@@ -472,7 +497,8 @@ void TestPasses::cancelAndProgress() {
     QCOMPARE(fractions.back(), 1.0);
 }
 
-void TestPasses::reportJson() {
+void TestPasses::reportJson()
+{
     const OptimizeResult r = optimize(exampleGraph(), availablePasses());
     const QJsonObject json = r.report.toJson();
     QCOMPARE(json[QStringLiteral("before")][QStringLiteral("params")].toInteger(), 217728);

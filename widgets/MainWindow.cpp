@@ -15,7 +15,8 @@ namespace snn::widgets {
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
-    , m_layers(new QTreeWidget(this)) {
+    , m_layers(new QTreeWidget(this))
+{
     m_layers->setHeaderLabels({tr("Layer"), tr("Input"), tr("Neuron"), tr("Neurons"), tr("Inputs"),
                                tr("Parameters"), tr("Mean rate"), tr("Never fired")});
     m_layers->setRootIsDecorated(false);
@@ -27,7 +28,8 @@ MainWindow::MainWindow(QWidget *parent)
     resize(900, 400);
 }
 
-bool MainWindow::openFile(const QString &path) {
+bool MainWindow::openFile(const QString &path)
+{
     try {
         setGraph(loadGraph(path), path);
         return true;
@@ -38,7 +40,8 @@ bool MainWindow::openFile(const QString &path) {
     }
 }
 
-void MainWindow::setGraph(const Graph &graph, const QString &title) {
+void MainWindow::setGraph(const Graph &graph, const QString &title)
+{
     m_graph = graph;
     m_layers->clear();
     const QLocale locale(QLocale::English);
@@ -62,7 +65,8 @@ void MainWindow::setGraph(const Graph &graph, const QString &title) {
                                       locale.toString(qint64(m_graph.totalParams()))));
 }
 
-void MainWindow::open() {
+void MainWindow::open()
+{
     const QString path = QFileDialog::getOpenFileName(this, tr("Open graph"), QString(),
                                                       tr("SNN graphs (*.h5 *.hdf5)"));
     if (!path.isEmpty())

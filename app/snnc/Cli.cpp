@@ -6,16 +6,19 @@
 
 namespace snn::cli {
 
-void printError(const QString &message) {
+void printError(const QString &message)
+{
     std::fprintf(stderr, "snnc: %s\n", qPrintable(message));
 }
 
-void printOut(const QString &text) {
+void printOut(const QString &text)
+{
     std::fputs(text.toLocal8Bit().constData(), stdout);
     std::fflush(stdout);
 }
 
-int parse(QCommandLineParser &parser, const QStringList &arguments, int positional) {
+int parse(QCommandLineParser &parser, const QStringList &arguments, int positional)
+{
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
                                   QStringLiteral("Show this help."));
@@ -41,7 +44,8 @@ int parse(QCommandLineParser &parser, const QStringList &arguments, int position
     return -1;
 }
 
-double numberOption(const QCommandLineParser &parser, const QString &name) {
+double numberOption(const QCommandLineParser &parser, const QString &name)
+{
     bool ok = false;
     const double value = parser.value(name).toDouble(&ok);
     if (!ok)

@@ -5,7 +5,8 @@
 
 namespace snn::cli {
 
-int runExample(const QStringList &arguments) {
+int runExample(const QStringList &arguments)
+{
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Write the built-in example network (the seed "
                                                     "tutorial's 784-256-64-10 LIF network with "

@@ -8,7 +8,8 @@ namespace snn::cli {
 
 namespace {
 
-QString rateSummary(const Layer &l) {
+QString rateSummary(const Layer &l)
+{
     if (!l.hasRates())
         return QStringLiteral("not measured");
     const auto never = (l.rates.array() == 0.0f).count();
@@ -20,7 +21,8 @@ QString rateSummary(const Layer &l) {
 
 } // namespace
 
-int runInfo(const QStringList &arguments) {
+int runInfo(const QStringList &arguments)
+{
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Describe a graph file: layers, sizes, neuron "
                                                     "parameters, parameter counts and firing "

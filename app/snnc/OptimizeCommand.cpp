@@ -10,7 +10,8 @@
 
 namespace snn::cli {
 
-int runOptimize(const QStringList &arguments) {
+int runOptimize(const QStringList &arguments)
+{
     const OptimizeOptions defaults;
     QCommandLineParser parser;
     parser.setApplicationDescription(

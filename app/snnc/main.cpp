@@ -10,7 +10,8 @@ using namespace snn::cli;
 
 namespace {
 
-const std::vector<Command> &commands() {
+const std::vector<Command> &commands()
+{
     static const std::vector<Command> list = {
         {QStringLiteral("example"), QStringLiteral("write the built-in example network"),
          runExample},
@@ -21,7 +22,8 @@ const std::vector<Command> &commands() {
     return list;
 }
 
-QString usage() {
+QString usage()
+{
     QString text = QStringLiteral("Usage: snnc COMMAND [options] [files]\n\n"
                                   "SNN Studio's compiler: inspect, optimise and export spiking "
                                   "neural networks.\n\nCommands:\n");
@@ -33,7 +35,8 @@ QString usage() {
 
 } // namespace
 
-int main(int argc, char *argv[]) {
+int main(int argc, char *argv[])
+{
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("snnc"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SNN_VERSION));

@@ -4,7 +4,8 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
-int main(int argc, char *argv[]) {
+int main(int argc, char *argv[])
+{
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("SNN Studio"));
     QApplication::setOrganizationName(QStringLiteral("snn-studio"));

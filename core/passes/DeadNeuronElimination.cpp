@@ -2,13 +2,15 @@
 
 namespace snn::passes {
 
-void removeNeurons(Graph &graph, LayerId id, const std::vector<int> &neurons) {
+void removeNeurons(Graph &graph, LayerId id, const std::vector<int> &neurons)
+{
     graph.layer(id).removeNeurons(neurons);
     for (LayerId consumer : graph.consumers(id))
         graph.layer(consumer).removeInputs(neurons);
 }
 
-void deadNeuronElimination(Graph &graph, const OptimizeOptions &options, PassReport &report) {
+void deadNeuronElimination(Graph &graph, const OptimizeOptions &options, PassReport &report)
+{
     std::vector<LayerId> ids;
     for (const Layer &l : graph.layers())
         ids.push_back(l.id);

@@ -7,7 +7,8 @@ namespace snn::passes {
 namespace {
 
 // Why `l` may not be fused into its consumer, or an empty string when it may.
-QString refusal(const Graph &graph, const Layer &l, const OptimizeOptions &options) {
+QString refusal(const Graph &graph, const Layer &l, const OptimizeOptions &options)
+{
     if (graph.isOutput(l.id))
         return QStringLiteral("output layer");
     if (graph.consumers(l.id).size() != 1)
@@ -31,7 +32,8 @@ QString refusal(const Graph &graph, const Layer &l, const OptimizeOptions &optio
 
 } // namespace
 
-void layerFusion(Graph &graph, const OptimizeOptions &options, PassReport &report) {
+void layerFusion(Graph &graph, const OptimizeOptions &options, PassReport &report)
+{
     // Fuse one layer at a time and look again: a fused layer may itself qualify.
     std::set<LayerId> refused;
     for (;;) {

@@ -10,7 +10,8 @@ namespace {
 // Rows of the Gram matrix computed at once: bounds memory to kBlock x n floats.
 constexpr Eigen::Index kBlock = 1024;
 
-bool closeRelative(float a, float b, float tolerance) {
+bool closeRelative(float a, float b, float tolerance)
+{
     return std::abs(a - b) <= tolerance * std::max(std::abs(a), std::abs(b));
 }
 
@@ -18,7 +19,8 @@ bool closeRelative(float a, float b, float tolerance) {
 
 std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eigen::VectorXf &bias,
                                       float similarity, float normTolerance,
-                                      const RunControl &control) {
+                                      const RunControl &control)
+{
     const Eigen::Index n = weights.rows();
     std::vector<int> keeper(static_cast<std::size_t>(n));
     for (Eigen::Index i = 0; i < n; ++i)
@@ -63,7 +65,8 @@ std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eige
 }
 
 void redundancyElimination(Graph &graph, const OptimizeOptions &options, const RunControl &control,
-                           PassReport &report) {
+                           PassReport &report)
+{
     std::vector<LayerId> ids;
     for (const Layer &l : graph.layers())
         ids.push_back(l.id);
