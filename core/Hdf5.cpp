@@ -243,7 +243,7 @@ bool exists(hid_t loc, const QString &name)
         if (H5Lexists(loc, utf8(path).constData(), H5P_DEFAULT) <= 0)
             return false;
     }
-    return !path.isEmpty();
+    return true; // every part exists; an empty path or "/" names loc itself
 }
 
 bool isGroup(hid_t loc, const QString &name)

@@ -28,9 +28,11 @@ int parse(QCommandLineParser &parser, const QStringList &arguments, int position
         return BadInput;
     }
     if (parser.isSet(help)) {
-        printOut(parser.helpText().replace(QStringLiteral("Usage: snnc [options]"),
-                                           QStringLiteral("Usage: snnc ") + arguments.front() +
-                                               QStringLiteral(" [options]")));
+        // Qt names the program by its full path; name it by the command instead.
+        QString text = parser.helpText();
+        text.replace(0, text.indexOf(QLatin1String(" [options]")),
+                     QStringLiteral("Usage: snnc ") + arguments.front());
+        printOut(text);
         return Success;
     }
     if (parser.positionalArguments().size() != positional) {

@@ -1,0 +1,329 @@
+#include "AtomicFile.h"
+#include "Error.h"
+#include "Example.h"
+#include "GraphFile.h"
+#include "Hdf5.h"
+#include "TestUtils.h"
+
+#include <QDir>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <functional>
+
+using namespace snn;
+using snn::test::makeLayer;
+using snn::test::vec;
+
+namespace {
+
+// input(4) -> hidden(3, LIF, bias, rates) -> out(2, IF, zero reset)
+Graph smallGraph()
+{
+    Graph g(4);
+    Layer h =
+        makeLayer(QStringLiteral("hidden"), kNetworkInput, 3, 4,
+                  {0.1f, -0.2f, 0.3f, 0.4f, 1e-8f, 2.5f, -3.0f, 0.0f, 7.0f, 0.5f, 0.25f, -1.0f});
+    h.bias = vec({0.5f, -0.5f, 0.125f});
+    h.rates = vec({0.0f, 0.25f, 1.0f});
+    h.neuron = {NeuronType::LIF, 1.25f, 0.8f, ResetMode::Subtract, true};
+    h.position = QPointF(10.5, -3.0);
+    const LayerId hid = g.addLayer(h);
+    Layer o = makeLayer(QStringLiteral("out"), hid, 2, 3, {1, 2, 3, 4, 5, 6});
+    o.neuron = {NeuronType::IF, 2.0f, 1.0f, ResetMode::Zero, true};
+    g.addLayer(o);
+    return g;
+}
+
+void editFile(const QString &path, const std::function<void(hid_t)> &edit)
+{
+    auto guard = h5::lock();
+    const hid_t file = H5Fopen(QFile::encodeName(path).constData(), H5F_ACC_RDWR, H5P_DEFAULT);
+    QVERIFY(file >= 0);
+    edit(file);
+    H5Fclose(file);
+}
+
+void replaceWeights(hid_t file, const QString &layer, const h5::RowMatrixXf &w)
+{
+    h5::Handle g = h5::openGroup(file, QStringLiteral("layers/") + layer);
+    H5Ldelete(g, "weights", H5P_DEFAULT);
+    h5::writeMatrix(g, QStringLiteral("weights"), w);
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+} // namespace
+
+class TestGraphFile : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void roundTripIsExact();
+    void exampleRoundTrip();
+    void readableWithH5py();
+    void badInput_data();
+    void badInput();
+    void missingAndForeignFiles();
+    void saveIsAtomic();
+    void saveRefusesInvalidGraph();
+
+private:
+    QTemporaryDir m_dir;
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+};
+
+void TestGraphFile::roundTripIsExact()
+{
+    const Graph g = smallGraph();
+    saveGraph(g, path(QStringLiteral("small.h5")));
+    const Graph back = loadGraph(path(QStringLiteral("small.h5")));
+    QCOMPARE(back.inputSize(), 4);
+    QCOMPARE(back.layerCount(), 2);
+    for (int i = 0; i < 2; ++i) {
+        const Layer &a = g.layers()[std::size_t(i)], &b = back.layers()[std::size_t(i)];
+        QCOMPARE(b.name, a.name);
+        QVERIFY(b.weights == a.weights);
+        QVERIFY(b.bias == a.bias);
+        QVERIFY(b.rates == a.rates);
+        QVERIFY(b.neuron == a.neuron);
+        QCOMPARE(b.position, a.position);
+        QCOMPARE(back.sourceName(b), g.sourceName(a));
+    }
+    QVERIFY(!back.layers()[1].hasBias());
+    QVERIFY(!back.layers()[1].hasRates());
+    QVERIFY(!back.layers()[1].position.has_value());
+}
+
+void TestGraphFile::exampleRoundTrip()
+{
+    const Graph g = exampleGraph();
+    saveGraph(g, path(QStringLiteral("example.h5")));
+    const Graph back = loadGraph(path(QStringLiteral("example.h5")));
+    QCOMPARE(back.totalParams(), std::int64_t(217728));
+    for (std::size_t i = 0; i < 3; ++i) {
+        QVERIFY(back.layers()[i].weights == g.layers()[i].weights);
+        QVERIFY(back.layers()[i].rates == g.layers()[i].rates);
+    }
+}
+
+void TestGraphFile::readableWithH5py()
+{
+    // The format promises h5py readability: Debian's python3-h5py (scripts/debian-packages.txt).
+    saveGraph(smallGraph(), path(QStringLiteral("py.h5")));
+    const QString script = QStringLiteral(
+        "import h5py, sys\n"
+        "f = h5py.File(sys.argv[1], 'r')\n"
+        "print(f.attrs['format'], int(f.attrs['format_version']))\n"
+        "for k in sorted(f['layers'], key=int):\n"
+        "    g = f['layers'][k]\n"
+        "    w = g['weights'][()]\n"
+        "    print(g.attrs['name'], g.attrs['neuron_type'], repr(g.attrs['input']), w.shape,\n"
+        "          float(w[1, 2]), g.attrs['reset'], float(g.attrs['threshold']),\n"
+        "          'firing_rates' in g, 'bias' in g)\n");
+    QProcess python;
+    python.start(QStringLiteral("/usr/bin/python3"),
+                 {QStringLiteral("-c"), script, path(QStringLiteral("py.h5"))});
+    QVERIFY2(python.waitForFinished(30000), "python3 did not finish");
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+    QCOMPARE(QString::fromUtf8(python.readAllStandardOutput()),
+             QStringLiteral("snn-studio 1\n"
+                            "hidden LIF '' (3, 4) -3.0 subtract 1.25 True True\n"
+                            "out IF 'hidden' (2, 3) 6.0 zero 2.0 False False\n"));
+}
+
+void TestGraphFile::badInput_data()
+{
+    using Edit = std::function<void(hid_t)>;
+    QTest::addColumn<Edit>("edit");
+    QTest::addColumn<QString>("message");
+    auto str = [](const char *where, const char *attr, const char *value) {
+        return Edit([=](hid_t f) {
+            h5::Handle g = h5::openGroup(f, QString::fromLatin1(where));
+            h5::writeStringAttribute(g, QString::fromLatin1(attr), QString::fromLatin1(value));
+        });
+    };
+    const QString nanMessage = QStringLiteral("layer 'hidden': weights contain NaN or Inf");
+
+    QTest::newRow("format") << str("/", "format", "keras")
+                            << QStringLiteral("unknown format 'keras' (expected 'snn-studio')");
+    QTest::newRow("no format") << Edit([](hid_t f) {
+        H5Adelete(f, "format");
+    }) << QStringLiteral("not an SNN Studio graph file (no 'format' attribute)");
+    QTest::newRow("version") << Edit([](hid_t f) {
+        h5::writeIntAttribute(f, QStringLiteral("format_version"), 2);
+    }) << QStringLiteral("unsupported format_version 2 (this build reads version 1)");
+    QTest::newRow("no layers") << Edit([](hid_t f) { H5Ldelete(f, "layers", H5P_DEFAULT); })
+                               << QStringLiteral("missing group 'layers'");
+    QTest::newRow("stray group") << Edit([](hid_t f) {
+        h5::createGroup(f, QStringLiteral("layers/x"));
+    }) << QStringLiteral("unexpected entry 'layers/x' (layer groups are named 0, 1, 2, ...)");
+    QTest::newRow("gap") << Edit([](hid_t f) {
+        H5Lmove(f, "layers/1", f, "layers/2", H5P_DEFAULT, H5P_DEFAULT);
+    }) << QStringLiteral("layer groups must be numbered 0 to 1 without gaps");
+    QTest::newRow("no weights") << Edit([](hid_t f) {
+        H5Ldelete(f, "layers/0/weights", H5P_DEFAULT);
+    }) << QStringLiteral("layer 'hidden': missing dataset 'weights'");
+    QTest::newRow("1-D weights") << Edit([](hid_t f) {
+        h5::Handle g = h5::openGroup(f, QStringLiteral("layers/0"));
+        H5Ldelete(g, "weights", H5P_DEFAULT);
+        h5::writeVector(g, QStringLiteral("weights"), vec({1, 2, 3}));
+    }) << QStringLiteral("layer 'hidden': 'weights' has 1 dimensions, not 2");
+    QTest::newRow("transposed, declared")
+        << Edit(
+               [](hid_t f) { replaceWeights(f, QStringLiteral("0"), h5::RowMatrixXf::Ones(4, 3)); })
+        << QStringLiteral(
+               "layer 'hidden': weights are [4 x 3] but the layer declares 3 neurons x 4 "
+               "inputs (the transpose would fit: weights are stored [n_neurons x n_inputs])");
+    QTest::newRow("transposed, undeclared")
+        << Edit([](hid_t f) {
+               h5::Handle g = h5::openGroup(f, QStringLiteral("layers/1"));
+               H5Adelete(g, "n_neurons");
+               H5Adelete(g, "n_inputs");
+               replaceWeights(f, QStringLiteral("1"), h5::RowMatrixXf::Ones(3, 2));
+           })
+        << QStringLiteral(
+               "layer 'out': weights are [3 x 2] but its source 'hidden' gives 3 values "
+               "(the transpose [2 x 3] would fit: weights are stored [n_neurons x n_inputs])");
+    QTest::newRow("wrong inputs") << Edit([](hid_t f) {
+        h5::Handle g = h5::openGroup(f, QStringLiteral("layers/1"));
+        H5Adelete(g, "n_inputs");
+        replaceWeights(f, QStringLiteral("1"), h5::RowMatrixXf::Ones(2, 5));
+    }) << QStringLiteral("layer 'out': weights are [2 x 5] but its source 'hidden' gives 3 values");
+    QTest::newRow("NaN") << Edit([](hid_t f) {
+        h5::RowMatrixXf w = h5::RowMatrixXf::Ones(3, 4);
+        w(2, 1) = std::numeric_limits<float>::quiet_NaN();
+        replaceWeights(f, QStringLiteral("0"), w);
+    }) << nanMessage;
+    QTest::newRow("Inf") << Edit([](hid_t f) {
+        h5::RowMatrixXf w = h5::RowMatrixXf::Ones(3, 4);
+        w(0, 0) = -std::numeric_limits<float>::infinity();
+        replaceWeights(f, QStringLiteral("0"), w);
+    }) << nanMessage;
+    QTest::newRow("rates")
+        << Edit([](hid_t f) {
+               h5::Handle g = h5::openGroup(f, QStringLiteral("layers/0"));
+               H5Ldelete(g, "firing_rates", H5P_DEFAULT);
+               h5::writeVector(g, QStringLiteral("firing_rates"), vec({0.5f, 1.5f, 0.0f}));
+           })
+        << QStringLiteral(
+               "layer 'hidden': firing rates must lie in [0, 1] (spikes per step), found 0 to 1.5");
+    QTest::newRow("bias size") << Edit([](hid_t f) {
+        h5::Handle g = h5::openGroup(f, QStringLiteral("layers/0"));
+        H5Ldelete(g, "bias", H5P_DEFAULT);
+        h5::writeVector(g, QStringLiteral("bias"), vec({0.5f, 1.5f}));
+    }) << QStringLiteral("layer 'hidden': bias has 2 entries for 3 neurons");
+    QTest::newRow("neuron type")
+        << str("layers/1", "neuron_type", "Izhikevich")
+        << QStringLiteral("layer 'out': unknown neuron_type 'Izhikevich' (expected LIF or IF)");
+    QTest::newRow("reset") << str("layers/1", "reset", "soft")
+                           << QStringLiteral(
+                                  "layer 'out': unknown reset 'soft' (expected subtract or zero)");
+    QTest::newRow("unknown input") << str("layers/1", "input", "nowhere")
+                                   << QStringLiteral("layer 'out': unknown input 'nowhere'");
+    QTest::newRow("cycle") << str("layers/0", "input", "out")
+                           << QStringLiteral("the inputs of layers 'hidden', 'out' form a cycle");
+    QTest::newRow("duplicate name")
+        << str("layers/1", "name", "hidden") << QStringLiteral("two layers are named 'hidden'");
+    QTest::newRow("beta") << Edit([](hid_t f) {
+        h5::Handle g = h5::openGroup(f, QStringLiteral("layers/0"));
+        h5::writeNumberAttribute(g, QStringLiteral("beta"), 1.5);
+    }) << QStringLiteral("layer 'hidden': beta must lie in [0, 1], not 1.5");
+    QTest::newRow("string threshold")
+        << str("layers/0", "threshold", "high")
+        << QStringLiteral("layer 'hidden': 'threshold' is not numeric");
+}
+
+void TestGraphFile::badInput()
+{
+    using Edit = std::function<void(hid_t)>;
+    QFETCH(Edit, edit);
+    QFETCH(QString, message);
+    const QString file = path(QStringLiteral("bad.h5"));
+    QFile::remove(file);
+    saveGraph(smallGraph(), file);
+    editFile(file, edit);
+    try {
+        loadGraph(file);
+        QFAIL("a bad file was accepted");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("bad.h5: ") + message);
+    }
+}
+
+void TestGraphFile::missingAndForeignFiles()
+{
+    const QString missing = path(QStringLiteral("missing.h5"));
+    QVERIFY_THROWS_EXCEPTION(Error, loadGraph(missing));
+    try {
+        loadGraph(missing);
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("cannot open %1: no such file").arg(missing));
+    }
+    const QString text = path(QStringLiteral("notes.h5"));
+    QFile f(text);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("layer 1: 784 -> 256\n");
+    f.close();
+    try {
+        loadGraph(text);
+        QFAIL("a text file was accepted");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("cannot open %1: not an HDF5 file").arg(text));
+    }
+    // A truncated HDF5 file: an error, never a crash.
+    const QString truncated = path(QStringLiteral("truncated.h5"));
+    saveGraph(exampleGraph(), truncated);
+    QVERIFY(QFile::resize(truncated, QFileInfo(truncated).size() / 2));
+    QVERIFY_THROWS_EXCEPTION(Error, loadGraph(truncated));
+    QVERIFY_THROWS_EXCEPTION(Error, loadGraph(m_dir.path())); // a folder
+}
+
+void TestGraphFile::saveIsAtomic()
+{
+    const QString file = path(QStringLiteral("keep.h5"));
+    saveGraph(smallGraph(), file);
+    const QByteArray original = readAll(file);
+    QVERIFY(!original.isEmpty());
+    // A write that fails half-way leaves the old file and no temporary file behind.
+    QVERIFY_THROWS_EXCEPTION(Error, writeAtomically(file, [](const QString &temp) {
+                                 QFile t(temp);
+                                 QVERIFY(t.open(QIODevice::WriteOnly));
+                                 t.write("partial");
+                                 throw Error(QStringLiteral("disk full"));
+                             }));
+    QCOMPARE(readAll(file), original);
+    QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("*.tmp")}, QDir::Files), QStringList());
+    // A good save replaces it.
+    saveGraph(exampleGraph(), file);
+    QCOMPARE(loadGraph(file).totalParams(), std::int64_t(217728));
+    QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("*.tmp")}, QDir::Files), QStringList());
+    try {
+        saveGraph(smallGraph(), path(QStringLiteral("no/such/folder/g.h5")));
+        QFAIL("saved into a missing folder");
+    } catch (const Error &e) {
+        QVERIFY(e.message().endsWith(QStringLiteral("the folder does not exist")));
+    }
+}
+
+void TestGraphFile::saveRefusesInvalidGraph()
+{
+    const QString file = path(QStringLiteral("valid.h5"));
+    saveGraph(smallGraph(), file);
+    const QByteArray original = readAll(file);
+    Graph bad = smallGraph();
+    bad.layer(bad.layers()[0].id).bias(1) = std::numeric_limits<float>::quiet_NaN();
+    try {
+        saveGraph(bad, file);
+        QFAIL("an invalid graph was saved");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("layer 'hidden': bias contains NaN or Inf"));
+    }
+    QCOMPARE(readAll(file), original);
+}
+
+QTEST_GUILESS_MAIN(TestGraphFile)
+#include "tst_graphfile.moc"

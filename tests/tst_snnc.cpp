@@ -1,0 +1,187 @@
+#include "GraphFile.h"
+#include "TestUtils.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+using namespace snn;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run snnc(const QStringList &arguments)
+{
+    QProcess p;
+    p.start(QStringLiteral(SNNC_PATH), arguments);
+    Run r;
+    if (!p.waitForFinished(60000))
+        return r;
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+} // namespace
+
+class TestSnnc : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void helpEverywhere_data();
+    void helpEverywhere();
+    void exampleAndInfo();
+    void optimizeWritesGraphAndReport();
+    void optimizeJsonToStdout();
+    void errors_data();
+    void errors();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_example;
+};
+
+void TestSnnc::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_example = m_dir.filePath(QStringLiteral("example.h5"));
+    const Run r = snnc({QStringLiteral("example"), QStringLiteral("-o"), m_example});
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.out, QStringLiteral("wrote %1: 3 layers, 217728 parameters\n").arg(m_example));
+}
+
+void TestSnnc::helpEverywhere_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("top") << QStringList{QStringLiteral("--help")} << QStringLiteral("optimize");
+    for (const char *command : {"example", "info", "optimize"})
+        QTest::newRow(command)
+            << QStringList{QString::fromLatin1(command), QStringLiteral("--help")}
+            << QStringLiteral("Usage: snnc %1").arg(QString::fromLatin1(command));
+}
+
+void TestSnnc::helpEverywhere()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, expected);
+    const Run r = snnc(arguments);
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.out.contains(expected), qPrintable(r.out));
+    QCOMPARE(r.err, QString());
+}
+
+void TestSnnc::exampleAndInfo()
+{
+    const Run r = snnc({QStringLiteral("info"), m_example});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.startsWith(
+        QStringLiteral("%1: 3 layers, 784 inputs, 330 neurons, 217,728 parameters\n")
+            .arg(m_example)));
+    QVERIFY(r.out.contains(QStringLiteral("hidden1 <- input: LIF 256 x 784, 200,704 params; "
+                                          "threshold 1, beta 0.9, reset subtract")));
+    QVERIFY(r.out.contains(QStringLiteral("30 never fired")));
+    QVERIFY(r.out.contains(QStringLiteral("output <- hidden2: LIF 10 x 64, 640 params")));
+    QVERIFY(r.out.contains(QStringLiteral("[output]")));
+}
+
+void TestSnnc::optimizeWritesGraphAndReport()
+{
+    const QString out = m_dir.filePath(QStringLiteral("optimized.h5"));
+    const QString report = m_dir.filePath(QStringLiteral("report.json"));
+    const Run r = snnc({QStringLiteral("optimize"), m_example, QStringLiteral("-o"), out,
+                        QStringLiteral("--json"), report});
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.contains(QStringLiteral("Parameters:  217,728 -> 192,288 (-11.7%)")));
+    QVERIFY(r.out.endsWith(QStringLiteral("wrote %1\n").arg(out)));
+    const Graph g = loadGraph(out);
+    QCOMPARE(g.totalParams(), std::int64_t(192288));
+    QCOMPARE(g.layers()[0].neurons(), 226);
+
+    QFile file(report);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
+    QCOMPARE(json[QStringLiteral("after")][QStringLiteral("params")].toInteger(), 192288);
+    QCOMPARE(json[QStringLiteral("passes")].toArray().size(), 3);
+
+    // A subset, with thresholds: removing neurons that fired at most 5% of steps.
+    const Run subset = snnc({QStringLiteral("optimize"), m_example, QStringLiteral("--passes"),
+                             QStringLiteral("dead_neuron_elimination"),
+                             QStringLiteral("--dead-threshold"), QStringLiteral("0.05")});
+    QCOMPARE(subset.exitCode, 0);
+    QVERIFY(subset.out.contains(QStringLiteral("Passes:      dead_neuron_elimination\n")));
+    QVERIFY(subset.out.contains(QStringLiteral("WARNING: the threshold 0.05 > 0 removes neurons "
+                                               "that did fire")));
+}
+
+void TestSnnc::optimizeJsonToStdout()
+{
+    const Run r =
+        snnc({QStringLiteral("optimize"), m_example, QStringLiteral("--json"), QStringLiteral("-"),
+              QStringLiteral("--passes"), QStringLiteral("layer_fusion,dead_neuron_elimination")});
+    QCOMPARE(r.exitCode, 0);
+    QJsonParseError error;
+    const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8(), &error).object();
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    QCOMPARE(json[QStringLiteral("pass_reports")].toArray()[0][QStringLiteral("pass")].toString(),
+             QStringLiteral("layer_fusion"));
+}
+
+void TestSnnc::errors_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("error");
+    const QString missing = QStringLiteral("/nonexistent/model.h5");
+    QTest::newRow("no command") << QStringList{} << QStringLiteral("snnc: no command given");
+    QTest::newRow("unknown command")
+        << QStringList{QStringLiteral("frobnicate")}
+        << QStringLiteral("snnc: unknown command 'frobnicate' (run 'snnc --help' for the list)");
+    QTest::newRow("missing file")
+        << QStringList{QStringLiteral("info"), missing}
+        << QStringLiteral("snnc: cannot open %1: no such file").arg(missing);
+    QTest::newRow("no file")
+        << QStringList{QStringLiteral("info")}
+        << QStringLiteral("snnc: info takes 1 file argument, got 0 (see snnc info --help)");
+    QTest::newRow("unknown option")
+        << QStringList{QStringLiteral("info"), QStringLiteral("--fast"), missing}
+        << QStringLiteral("snnc: Unknown option 'fast'.");
+    QTest::newRow("unknown pass")
+        << QStringList{QStringLiteral("optimize"), QStringLiteral("EXAMPLE"),
+                       QStringLiteral("--passes"), QStringLiteral("dead_neuron_elimination,bogus")}
+        << QStringLiteral("snnc: unknown pass 'bogus' (valid passes: dead_neuron_elimination, "
+                          "redundancy_elimination, layer_fusion)");
+    QTest::newRow("not a number")
+        << QStringList{QStringLiteral("optimize"), QStringLiteral("EXAMPLE"),
+                       QStringLiteral("--similarity"), QStringLiteral("high")}
+        << QStringLiteral("snnc: --similarity takes a number, not 'high'");
+    QTest::newRow("out of range")
+        << QStringList{QStringLiteral("optimize"), QStringLiteral("EXAMPLE"),
+                       QStringLiteral("--dead-threshold"), QStringLiteral("2")}
+        << QStringLiteral("snnc: the dead threshold must be in [0, 1], not 2");
+    QTest::newRow("example without -o")
+        << QStringList{QStringLiteral("example")} << QStringLiteral("snnc: example needs -o FILE");
+}
+
+void TestSnnc::errors()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, error);
+    arguments.replaceInStrings(QStringLiteral("EXAMPLE"), m_example);
+    const Run r = snnc(arguments);
+    QCOMPARE(r.exitCode, 2);
+    QCOMPARE(r.err.section(QLatin1Char('\n'), 0, 0), error);
+    if (!arguments.isEmpty())
+        QCOMPARE(r.err.count(QLatin1Char('\n')), 1); // exactly one line
+    QCOMPARE(r.out, QString());
+}
+
+QTEST_GUILESS_MAIN(TestSnnc)
+#include "tst_snnc.moc"
