@@ -431,6 +431,14 @@ void writeDoubles(hid_t loc, const QString &name, const std::vector<double> &val
     writeDataset(loc, name, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, f.data(), shape, options);
 }
 
+void writeInts(hid_t loc, const QString &name, const std::vector<long long> &values,
+               const std::vector<hsize_t> &shape, WriteOptions options)
+{
+    if (elementCount(shape) != values.size())
+        fail(QStringLiteral("'%1': %2 values do not fill the shape").arg(name).arg(values.size()));
+    writeDataset(loc, name, H5T_NATIVE_LLONG, H5T_STD_I64LE, values.data(), shape, options);
+}
+
 QStringList readStrings(hid_t loc, const QString &name, std::vector<hsize_t> *shape)
 {
     Handle ds = openDataset(loc, name);

@@ -16,6 +16,8 @@ const std::vector<Command> &commands()
         {QStringLiteral("example"), QStringLiteral("write the built-in example network"), runExample},
         {QStringLiteral("info"), QStringLiteral("describe a graph file"), runInfo},
         {QStringLiteral("optimize"), QStringLiteral("run optimisation passes on a graph"), runOptimize},
+        {QStringLiteral("import"), QStringLiteral("import a NIR graph into a graph file"), runImport},
+        {QStringLiteral("export-nir"), QStringLiteral("export a graph as NIR"), runExportNir},
     };
     return list;
 }
