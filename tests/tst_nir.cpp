@@ -602,6 +602,17 @@ void TestNir::roundTripStudioGraph() {
         nir::exportNir(g, path(QStringLiteral("features.nir")), options);
         compareGraphs(g, nir::importNir(path(QStringLiteral("features.nir"))));
     }
+    // A non-spiking layer feeding two layers, and a LIF without leak (written as IF).
+    Graph hub(2);
+    Layer h = makeLayer(QStringLiteral("hub"), kNetworkInput, 2, 2, {1, 2, 3, 4});
+    h.neuron.spiking = false;
+    const LayerId ih = hub.addLayer(h);
+    Layer p = makeLayer(QStringLiteral("p"), ih, 1, 2, {0.5f, 0.25f});
+    p.neuron.beta = 1.0f;
+    hub.addLayer(p);
+    hub.addLayer(makeLayer(QStringLiteral("q"), ih, 2, 2, {1, 0, 0, 1}));
+    nir::exportNir(hub, path(QStringLiteral("hub.nir")));
+    compareGraphs(hub, nir::importNir(path(QStringLiteral("hub.nir"))));
     // The example network (784-256-64-10, rates) through NIR and back.
     const Graph example = exampleGraph();
     nir::exportNir(example, path(QStringLiteral("example.nir")));

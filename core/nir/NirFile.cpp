@@ -343,10 +343,6 @@ void Importer::checkEdges(const QString &input) {
         if (type != QLatin1String("Output") && outs == 0)
             throw Error(label(key) + QStringLiteral(": feeds no node (every path must end at an "
                                                     "Output node)"));
-        if (outs > 1 && !isNeuron(type))
-            throw Error(label(key) + QStringLiteral(": feeds %1 nodes; only the input and "
-                                                    "neuron nodes may feed several")
-                                         .arg(outs));
     }
 }
 
@@ -400,7 +396,14 @@ Graph Importer::run() {
     for (const QString &key : order) {
         if (key == inputs.front())
             continue;
-        values[key] = apply(key, values.at(m_in[key].front()));
+        Value value = apply(key, values.at(m_in[key].front()));
+        if (value.kind == Value::Current && m_out[key].size() > 1) {
+            // An affine map feeding several nodes is a non-spiking layer of its own.
+            NeuronParams linear;
+            linear.spiking = false;
+            value = Value{Value::Spikes, commit(value, linear), value.size, key};
+        }
+        values[key] = std::move(value);
     }
     if (m_graph.isEmpty())
         throw Error(QStringLiteral("the graph has no layers (no Affine, Linear, LIF or IF node "
@@ -584,6 +587,14 @@ LayerId Importer::commit(const Value &pending, NeuronParams params) {
         try {
             if (h5::exists(meta, metaName(key, QStringLiteral("name"))))
                 l.name = readScalarString(meta, metaName(key, QStringLiteral("name")));
+            if (params.spiking && params.beta == 1.0f &&
+                h5::exists(meta, metaName(key, QStringLiteral("neuron_type")))) {
+                // A LIF without leak (beta = 1) is written as IF; this restores its type.
+                const QString text =
+                    readScalarString(meta, metaName(key, QStringLiteral("neuron_type")));
+                if (!parseNeuronType(text, &params.type))
+                    throw Error(QStringLiteral("unknown neuron_type '%1'").arg(text));
+            }
             if (params.spiking && h5::exists(meta, metaName(key, QStringLiteral("reset")))) {
                 const QString text = readScalarString(meta, metaName(key, QStringLiteral("reset")));
                 if (!parseResetMode(text, &params.reset))
@@ -705,6 +716,9 @@ void writeNir(const Graph &graph, const QString &path, const NirOptions &options
             edge(key, neuronKey);
             outKey[l.id] = neuronKey;
             writeString(meta, metaName(key, QStringLiteral("reset")), toString(l.neuron.reset));
+            if (integrate && l.neuron.type != NeuronType::IF)
+                writeString(meta, metaName(key, QStringLiteral("neuron_type")),
+                            toString(l.neuron.type));
         }
         if (key != l.name)
             writeString(meta, metaName(key, QStringLiteral("name")), l.name);
