@@ -639,7 +639,6 @@ public:
         m_used.insert(key);
         return key;
     }
-    void reserve(const QString &key) { m_used.insert(key); }
 
 private:
     std::set<QString> m_used;
