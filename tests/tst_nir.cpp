@@ -501,6 +501,20 @@ void TestNir::refusesVariants_data() {
     QTest::newRow("non-flat input")
         << QStringLiteral("image")
         << QStringLiteral("node 'input' (Input): shape [2, 3] is not flat");
+    QTest::newRow("scale before output")
+        << QStringLiteral("scale-output")
+        << QStringLiteral("node 'out2' (Output): the Scale node 'gain' before it has no Affine or "
+                          "Linear node to fold into");
+    QTest::newRow("input to output")
+        << QStringLiteral("input-output")
+        << QStringLiteral("node 'output2' (Output): the input feeds the "
+                          "output directly; there is no layer");
+    QTest::newRow("NaN weight") << QStringLiteral("nan")
+                                << QStringLiteral(
+                                       "node 'fc' (Affine): 'weight' contains NaN or Inf");
+    QTest::newRow("unconnected node") << QStringLiteral("island")
+                                      << QStringLiteral("node 'island' (Linear): not connected to "
+                                                        "the input");
     QTest::newRow("studio file") << QStringLiteral("studio")
                                  << QStringLiteral("studio.h5: not a NIR file (no group 'node')");
     QTest::newRow("missing file") << QStringLiteral("absent") << QStringLiteral("no such file");
@@ -541,7 +555,8 @@ void TestNir::refusesVariants() {
                 arr(QStringLiteral("bias"), {1, 2, 3})});
     else
         w.node(QStringLiteral("fc"), QStringLiteral("Affine"),
-               {mat(QStringLiteral("weight"), 2, 2, {1, 2, 3, 4}),
+               {mat(QStringLiteral("weight"), 2, 2,
+                    {1, 2, 3, variant == QLatin1String("nan") ? std::nan("") : 4.0}),
                 arr(QStringLiteral("bias"), {0, 0})});
     w.node(QStringLiteral("lif"), lifType, lif)
         .node(QStringLiteral("output"), QStringLiteral("Output"),
@@ -564,6 +579,19 @@ void TestNir::refusesVariants() {
         w.node(QStringLiteral("extra"), QStringLiteral("Linear"),
                {mat(QStringLiteral("weight"), 1, 2, {1, 1})})
             .edge(QStringLiteral("lif"), QStringLiteral("extra"));
+    if (variant == QLatin1String("scale-output"))
+        w.node(QStringLiteral("gain"), QStringLiteral("Scale"),
+               {arr(QStringLiteral("scale"), {2, 2})})
+            .node(QStringLiteral("out2"), QStringLiteral("Output"), {shape({2})})
+            .chain({QStringLiteral("lif"), QStringLiteral("gain"), QStringLiteral("out2")});
+    if (variant == QLatin1String("input-output"))
+        w.node(QStringLiteral("output2"), QStringLiteral("Output"), {shape({2})})
+            .edge(QStringLiteral("input"), QStringLiteral("output2"));
+    if (variant == QLatin1String("island"))
+        w.node(QStringLiteral("island"), QStringLiteral("Linear"),
+               {mat(QStringLiteral("weight"), 1, 1, {1})})
+            .node(QStringLiteral("island_out"), QStringLiteral("Output"), {shape({1})})
+            .edge(QStringLiteral("island"), QStringLiteral("island_out"));
     w.write(file);
     if (variant == QLatin1String("studio")) {
         target = path(QStringLiteral("studio.h5"));
