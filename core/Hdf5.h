@@ -80,6 +80,9 @@ void writeVector(hid_t loc, const QString &name, const Eigen::Ref<const Eigen::V
                  WriteOptions options = {});
 void writeDoubles(hid_t loc, const QString &name, const std::vector<double> &values,
                   const std::vector<hsize_t> &shape, WriteOptions options = {});
+// Integers, stored as int64 (e.g. NIR's `shape` datasets); options.asDouble is ignored.
+void writeInts(hid_t loc, const QString &name, const std::vector<long long> &values,
+               const std::vector<hsize_t> &shape, WriteOptions options = {});
 
 // Datasets of strings (fixed or variable length on reading; variable-length UTF-8 on writing).
 QStringList readStrings(hid_t loc, const QString &name, std::vector<hsize_t> *shape = nullptr);

@@ -33,5 +33,7 @@ double numberOption(const QCommandLineParser &parser, const QString &name);
 int runExample(const QStringList &arguments);
 int runInfo(const QStringList &arguments);
 int runOptimize(const QStringList &arguments);
+int runImport(const QStringList &arguments);
+int runExportNir(const QStringList &arguments);
 
 } // namespace snn::cli

@@ -1,6 +1,6 @@
 #include "Cli.h"
 
-#include "GraphFile.h"
+#include "AnyGraphFile.h"
 
 #include <QLocale>
 
@@ -28,11 +28,12 @@ int runInfo(const QStringList &arguments)
                                                     "parameters, parameter counts and firing "
                                                     "rates."));
     parser.addPositionalArgument(QStringLiteral("FILE"),
-                                 QStringLiteral("An SNN Studio graph (.h5)."));
+                                 QStringLiteral("An SNN Studio graph (.h5) or a NIR file (.nir, "
+                                                "imported with dt = 1e-4 s)."));
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
     const QString path = parser.positionalArguments().front();
-    const Graph graph = loadGraph(path);
+    const Graph graph = loadAnyGraph(path);
     const QLocale locale(QLocale::English);
     QString text = QStringLiteral("%1: %2 layers, %3 inputs, %4 neurons, %5 parameters\n")
                        .arg(path)

@@ -1,5 +1,6 @@
 #include "Cli.h"
 
+#include "AnyGraphFile.h"
 #include "AtomicFile.h"
 #include "Error.h"
 #include "GraphFile.h"
@@ -18,7 +19,8 @@ int runOptimize(const QStringList &arguments)
         QStringLiteral("Run optimisation passes on a graph and print the report. Passes: %1.")
             .arg(availablePasses().join(QStringLiteral(", "))));
     parser.addPositionalArgument(QStringLiteral("FILE"),
-                                 QStringLiteral("An SNN Studio graph (.h5)."));
+                                 QStringLiteral("An SNN Studio graph (.h5) or a NIR file (.nir, "
+                                                "imported with dt = 1e-4 s)."));
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
                                     QStringLiteral("Write the optimised graph here."),
                                     QStringLiteral("OUT"));
@@ -69,7 +71,7 @@ int runOptimize(const QStringList &arguments)
                                : availablePasses();
     // Check the options before reading a possibly large file.
     options.validate();
-    const Graph graph = loadGraph(parser.positionalArguments().front());
+    const Graph graph = loadAnyGraph(parser.positionalArguments().front());
     const OptimizeResult result = optimize(graph, passes, options);
 
     if (parser.isSet(output))

@@ -18,6 +18,9 @@ const std::vector<Command> &commands()
         {QStringLiteral("info"), QStringLiteral("describe a graph file"), runInfo},
         {QStringLiteral("optimize"), QStringLiteral("run optimisation passes on a graph"),
          runOptimize},
+        {QStringLiteral("import"), QStringLiteral("import a NIR graph into a graph file"),
+         runImport},
+        {QStringLiteral("export-nir"), QStringLiteral("export a graph as NIR"), runExportNir},
     };
     return list;
 }

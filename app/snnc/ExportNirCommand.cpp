@@ -1,0 +1,66 @@
+#include "Cli.h"
+
+#include "AnyGraphFile.h"
+#include "Error.h"
+#include "nir/NirFile.h"
+
+namespace snn::cli {
+
+namespace {
+
+const QCommandLineOption &dtOption()
+{
+    static const QCommandLineOption option(
+        QStringLiteral("dt"),
+        QStringLiteral("Seconds per simulation step: a LIF with time constant tau gets "
+                       "beta = 1 - dt/tau (default %1, snnTorch's).")
+            .arg(nir::NirOptions().dt),
+        QStringLiteral("S"), QString::number(nir::NirOptions().dt));
+    return option;
+}
+
+double readDt(const QCommandLineParser &parser)
+{
+    const double dt = numberOption(parser, dtOption().names().front());
+    if (!(dt > 0))
+        throw Error(QStringLiteral("--dt must be positive, not %1").arg(dt));
+    return dt;
+}
+
+} // namespace
+
+int runExportNir(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Export a graph as NIR: Input, Affine (Linear without bias), LIF or IF per "
+                       "layer, Output; firing rates and canvas positions under node/metadata."));
+    parser.addPositionalArgument(QStringLiteral("FILE"),
+                                 QStringLiteral("An SNN Studio graph (.h5) or a NIR file."));
+    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
+                                    QStringLiteral("The NIR file to write (.nir)."),
+                                    QStringLiteral("OUT"));
+    const QCommandLineOption noGzip(QStringLiteral("no-gzip"),
+                                    QStringLiteral("Do not compress the datasets."));
+    parser.addOptions({output, dtOption(), noGzip});
+    if (const int code = parse(parser, arguments, 1); code >= 0)
+        return code;
+    if (!parser.isSet(output)) {
+        printError(QStringLiteral("export-nir needs -o OUT"));
+        return BadInput;
+    }
+    nir::NirOptions options;
+    options.dt = readDt(parser);
+    options.gzip = !parser.isSet(noGzip);
+    const QString path = parser.positionalArguments().front();
+    const Graph graph = loadAnyGraph(path, options);
+    nir::exportNir(graph, parser.value(output), options);
+    printOut(QStringLiteral("wrote %1: %2 layers, %3 parameters (dt = %4 s)\n")
+                 .arg(parser.value(output))
+                 .arg(graph.layerCount())
+                 .arg(graph.totalParams())
+                 .arg(options.dt));
+    return Success;
+}
+
+} // namespace snn::cli

@@ -1,0 +1,14 @@
+#include "AnyGraphFile.h"
+
+#include "GraphFile.h"
+
+namespace snn {
+
+Graph loadAnyGraph(const QString &path, const nir::NirOptions &nirOptions)
+{
+    if (nir::isNirFile(path))
+        return nir::importNir(path, nirOptions);
+    return loadGraph(path);
+}
+
+} // namespace snn

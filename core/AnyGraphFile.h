@@ -1,0 +1,12 @@
+#pragma once
+
+#include "Graph.h"
+#include "nir/NirFile.h"
+
+namespace snn {
+
+// Loads a graph from either format, chosen by the file's content: a NIR file (root group 'node',
+// imported with nirOptions) or an SNN Studio graph file (loadGraph). Throws Error like both.
+Graph loadAnyGraph(const QString &path, const nir::NirOptions &nirOptions = {});
+
+} // namespace snn

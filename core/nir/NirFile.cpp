@@ -1,0 +1,810 @@
+#include "nir/NirFile.h"
+
+#include "AtomicFile.h"
+#include "Error.h"
+#include "Hdf5.h"
+
+#include <QFileInfo>
+
+#include <cmath>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace snn::nir {
+
+namespace {
+
+using Eigen::Index;
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+
+// Metadata datasets SNN Studio writes under node/metadata, flat so that any reader of NIR
+// metadata (a dict of arrays) takes them: snn_studio.dt, snn_studio.<key>.name|reset|
+// firing_rates|position, where <key> is the layer's Affine/Linear node.
+const QString kMetaPrefix = QStringLiteral("snn_studio");
+
+QString metaName(const QString &key, const QString &field)
+{
+    return QStringLiteral("%1.%2.%3").arg(kMetaPrefix, key, field);
+}
+
+QString nodeLabel(const QString &key, const QString &type)
+{
+    return QStringLiteral("node '%1' (%2)").arg(key, type);
+}
+
+QString shapeText(const std::vector<hsize_t> &shape)
+{
+    QStringList parts;
+    for (hsize_t d : shape)
+        parts << QString::number(d);
+    return QStringLiteral("[%1]").arg(parts.join(QStringLiteral(", ")));
+}
+
+QString readScalarString(hid_t loc, const QString &name)
+{
+    std::vector<hsize_t> shape;
+    const QStringList values = h5::readStrings(loc, name, &shape);
+    if (values.size() != 1)
+        throw Error(QStringLiteral("'%1' holds %2 strings, not one").arg(name).arg(values.size()));
+    return values.front();
+}
+
+// Why a node type that NIR defines has no SNN Studio equivalent; empty for supported types.
+std::optional<QString> refusal(const QString &type)
+{
+    static const std::map<QString, QString> reasons = {
+        {QStringLiteral("CubaLIF"),
+         QStringLiteral("current-based synapses add a second state (tau_syn) that SNN Studio's "
+                        "LIF and IF neurons do not have")},
+        {QStringLiteral("CubaLI"),
+         QStringLiteral("non-spiking integrators with synaptic currents are not supported")},
+        {QStringLiteral("LI"), QStringLiteral("non-spiking leaky integrators are not supported (a "
+                                              "non-spiking SNN Studio layer has no membrane)")},
+        {QStringLiteral("I"), QStringLiteral("non-spiking integrators are not supported (a "
+                                             "non-spiking SNN Studio layer has no membrane)")},
+        {QStringLiteral("Threshold"),
+         QStringLiteral("a threshold without a membrane is not supported")},
+        {QStringLiteral("Delay"), QStringLiteral("synaptic delays are not supported")},
+        {QStringLiteral("Conv1d"),
+         QStringLiteral("convolutions are not supported (SNN Studio layers are fully connected)")},
+        {QStringLiteral("Conv2d"),
+         QStringLiteral("convolutions are not supported (SNN Studio layers are fully connected)")},
+        {QStringLiteral("SumPool2d"), QStringLiteral("pooling is not supported")},
+        {QStringLiteral("AvgPool2d"), QStringLiteral("pooling is not supported")},
+        {QStringLiteral("Flatten"),
+         QStringLiteral("reshaping is not supported (SNN Studio takes flat inputs)")},
+        {QStringLiteral("NIRGraph"), QStringLiteral("nested graphs are not supported")},
+    };
+    static const std::set<QString> supported = {QStringLiteral("Input"),  QStringLiteral("Output"),
+                                                QStringLiteral("Affine"), QStringLiteral("Linear"),
+                                                QStringLiteral("Scale"),  QStringLiteral("LIF"),
+                                                QStringLiteral("IF")};
+    if (supported.count(type))
+        return std::nullopt;
+    if (auto it = reasons.find(type); it != reasons.end())
+        return it->second;
+    return QStringLiteral("unknown NIR node type");
+}
+
+bool isNeuron(const QString &type)
+{
+    return type == QLatin1String("LIF") || type == QLatin1String("IF");
+}
+
+// A per-neuron parameter: a 0-d scalar, a single value, or n values (in an array whose other
+// dimensions are 1), as n doubles. A missing dataset takes `fallback` or is an error.
+VectorXd readParam(hid_t group, const QString &name, Index n, const QString &where,
+                   std::optional<double> fallback = std::nullopt)
+{
+    if (!h5::exists(group, name)) {
+        if (fallback)
+            return VectorXd::Constant(n, *fallback);
+        throw Error(where + QStringLiteral(": missing dataset '%1'").arg(name));
+    }
+    std::vector<hsize_t> shape;
+    std::vector<double> values;
+    try {
+        values = h5::readDoubles(group, name, &shape);
+    } catch (const Error &e) {
+        throw Error(where + QStringLiteral(": ") + e.message());
+    }
+    int nonUnit = 0;
+    for (hsize_t d : shape)
+        nonUnit += d != 1 ? 1 : 0;
+    VectorXd v;
+    if (values.size() == 1)
+        v = VectorXd::Constant(n, values.front());
+    else if (Index(values.size()) == n && nonUnit <= 1)
+        v = Eigen::Map<const VectorXd>(values.data(), n);
+    else
+        throw Error(where + QStringLiteral(": '%1' has shape %2 for %3 neurons")
+                                .arg(name, shapeText(shape))
+                                .arg(n));
+    if (!v.allFinite())
+        throw Error(where + QStringLiteral(": '%1' contains NaN or Inf").arg(name));
+    return v;
+}
+
+double uniformParam(const VectorXd &v, const QString &name, const QString &where,
+                    const QString &why)
+{
+    if ((v.array() != v(0)).any())
+        throw Error(where + QStringLiteral(": '%1' differs across neurons (%2 to %3); %4")
+                                .arg(name)
+                                .arg(v.minCoeff())
+                                .arg(v.maxCoeff())
+                                .arg(why));
+    return v(0);
+}
+
+// A dataset of numbers as a matrix (row-major in the file), checked to be 2-D and finite.
+MatrixXd readWeights(hid_t group, const QString &name, const QString &where)
+{
+    std::vector<hsize_t> shape;
+    std::vector<double> values;
+    try {
+        values = h5::readDoubles(group, name, &shape);
+    } catch (const Error &e) {
+        throw Error(where + QStringLiteral(": ") + e.message());
+    }
+    if (shape.size() != 2)
+        throw Error(
+            where +
+            QStringLiteral(": '%1' has shape %2, not [out, in]").arg(name, shapeText(shape)));
+    MatrixXd m =
+        Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+            values.data(), Index(shape[0]), Index(shape[1]));
+    if (!m.allFinite())
+        throw Error(where + QStringLiteral(": '%1' contains NaN or Inf").arg(name));
+    return m;
+}
+
+// The size of a flat Input or Output: every dimension of `shape` but one must be 1.
+Index flatSize(hid_t group, const QString &where)
+{
+    std::vector<hsize_t> dims;
+    std::vector<double> shape;
+    try {
+        shape = h5::readDoubles(group, QStringLiteral("shape"), &dims);
+    } catch (const Error &e) {
+        throw Error(where + QStringLiteral(": ") + e.message());
+    }
+    Index size = 1;
+    int nonUnit = 0;
+    QStringList text;
+    for (double d : shape) {
+        if (!(d >= 1) || d != std::floor(d))
+            throw Error(where + QStringLiteral(": invalid shape entry %1").arg(d));
+        size *= Index(d);
+        nonUnit += d != 1 ? 1 : 0;
+        text << QString::number(Index(d));
+    }
+    if (shape.empty())
+        throw Error(where + QStringLiteral(": empty shape"));
+    if (nonUnit > 1)
+        throw Error(where + QStringLiteral(": shape [%1] is not flat (SNN Studio takes flat "
+                                           "inputs and outputs)")
+                                .arg(text.join(QStringLiteral(", "))));
+    return size;
+}
+
+// What flows out of a node while the graph is walked from the input.
+struct Value {
+    enum Kind { Spikes, Scaled, Current } kind = Spikes;
+    LayerId source = kNetworkInput; // spiking source (the pending layer's source for Current)
+    Index size = 0;
+    QString origin;   // the node that produced it, for messages
+    VectorXd scale;   // Scaled: factors on the source's spikes
+    QString name;     // Current: the pending layer's node key
+    MatrixXd weights; // Current: [size x inputs]
+    VectorXd bias;    // Current: empty when none
+};
+
+class Importer {
+public:
+    Importer(hid_t file, const NirOptions &options)
+        : m_file(file)
+        , m_options(options)
+    {}
+    Graph run();
+
+private:
+    void readStructure();
+    void checkTypes(const std::vector<QString> &order);
+    void checkCycles();
+    void checkEdges(const QString &input);
+    Value apply(const QString &key, const Value &in);
+    Value affine(const QString &key, const QString &type, hid_t group, const Value &in);
+    Value scale(const QString &key, hid_t group, const Value &in);
+    Value neuron(const QString &key, const QString &type, hid_t group, Value in);
+    LayerId commit(const Value &pending, NeuronParams params);
+    QString label(const QString &key) const { return nodeLabel(key, m_types.at(key)); }
+
+    hid_t m_file;
+    NirOptions m_options;
+    h5::Handle m_graphGroup;
+    h5::Handle m_nodes;
+    std::optional<h5::Handle> m_metadata;
+    std::map<QString, QString> m_types; // node key -> type
+    std::map<QString, std::vector<QString>> m_out;
+    std::map<QString, std::vector<QString>> m_in;
+    std::vector<std::pair<QString, QString>> m_edges;
+    Graph m_graph;
+};
+
+void Importer::readStructure()
+{
+    if (!h5::isGroup(m_file, QStringLiteral("node")))
+        throw Error(QStringLiteral("not a NIR file (no group 'node')"));
+    m_graphGroup = h5::openGroup(m_file, QStringLiteral("node"));
+    if (!h5::exists(m_graphGroup, QStringLiteral("type")))
+        throw Error(QStringLiteral("not a NIR file (no dataset 'node/type')"));
+    const QString rootType = readScalarString(m_graphGroup, QStringLiteral("type"));
+    if (rootType != QLatin1String("NIRGraph"))
+        throw Error(QStringLiteral("the top node is a '%1', not a NIRGraph").arg(rootType));
+    if (!h5::isGroup(m_graphGroup, QStringLiteral("nodes")))
+        throw Error(QStringLiteral("missing group 'node/nodes'"));
+    m_nodes = h5::openGroup(m_graphGroup, QStringLiteral("nodes"));
+    if (h5::isGroup(m_graphGroup, QStringLiteral("metadata")))
+        m_metadata = h5::openGroup(m_graphGroup, QStringLiteral("metadata"));
+
+    for (const QString &key : h5::childNames(m_nodes)) {
+        if (!h5::isGroup(m_nodes, key))
+            throw Error(QStringLiteral("node/nodes/%1 is not a group").arg(key));
+        h5::Handle group = h5::openGroup(m_nodes, key);
+        if (!h5::exists(group, QStringLiteral("type")))
+            throw Error(QStringLiteral("node '%1' has no dataset 'type'").arg(key));
+        try {
+            m_types[key] = readScalarString(group, QStringLiteral("type"));
+        } catch (const Error &e) {
+            throw Error(QStringLiteral("node '%1': %2").arg(key, e.message()));
+        }
+    }
+    if (m_types.empty())
+        throw Error(QStringLiteral("the graph has no nodes"));
+
+    if (!h5::exists(m_graphGroup, QStringLiteral("edges")))
+        throw Error(QStringLiteral("missing dataset 'node/edges'"));
+    std::vector<hsize_t> shape;
+    const QStringList flat = h5::readStrings(m_graphGroup, QStringLiteral("edges"), &shape);
+    const bool empty = flat.isEmpty();
+    if (!empty && (shape.size() != 2 || shape[1] != 2))
+        throw Error(
+            QStringLiteral("'node/edges' has shape %1, not [edges, 2]").arg(shapeText(shape)));
+    std::set<std::pair<QString, QString>> seen;
+    for (qsizetype i = 0; i + 1 < flat.size(); i += 2) {
+        const QString &src = flat[i];
+        const QString &dst = flat[i + 1];
+        for (const QString &end : {src, dst})
+            if (!m_types.count(end))
+                throw Error(QStringLiteral("edge '%1' -> '%2' names an unknown node '%3'")
+                                .arg(src, dst, end));
+        if (!seen.insert({src, dst}).second)
+            continue; // a repeated edge says nothing new
+        m_edges.emplace_back(src, dst);
+        m_out[src].push_back(dst);
+        m_in[dst].push_back(src);
+    }
+}
+
+void Importer::checkTypes(const std::vector<QString> &order)
+{
+    for (const QString &key : order)
+        if (auto why = refusal(m_types.at(key)))
+            throw Error(label(key) + QStringLiteral(": ") + *why);
+}
+
+void Importer::checkCycles()
+{
+    // Depth-first search; an edge to a node still on the stack closes a cycle.
+    enum Colour { White, Grey, Black };
+    std::map<QString, Colour> colour;
+    std::vector<QString> roots;
+    for (const auto &[key, type] : m_types)
+        if (type == QLatin1String("Input"))
+            roots.push_back(key);
+    for (const auto &[key, type] : m_types)
+        roots.push_back(key);
+    for (const QString &root : roots) {
+        if (colour[root] != White)
+            continue;
+        std::vector<std::pair<QString, std::size_t>> stack{{root, 0}};
+        colour[root] = Grey;
+        while (!stack.empty()) {
+            auto &[key, next] = stack.back();
+            const std::vector<QString> &outs = m_out[key];
+            if (next == outs.size()) {
+                colour[key] = Black;
+                stack.pop_back();
+                continue;
+            }
+            const QString dst = outs[next++];
+            if (colour[dst] == Grey)
+                throw Error(QStringLiteral("recurrent edge from %1 back to %2: SNN Studio graphs "
+                                           "are feed-forward")
+                                .arg(label(key), label(dst)));
+            if (colour[dst] == White) {
+                colour[dst] = Grey;
+                stack.emplace_back(dst, 0);
+            }
+        }
+    }
+}
+
+void Importer::checkEdges(const QString &input)
+{
+    for (const auto &[key, type] : m_types) {
+        const std::size_t ins = m_in[key].size();
+        const std::size_t outs = m_out[key].size();
+        if (key == input) {
+            if (ins > 0)
+                throw Error(label(key) + QStringLiteral(": the input has incoming edges"));
+            if (outs == 0)
+                throw Error(label(key) + QStringLiteral(": the input feeds no node"));
+            continue;
+        }
+        if (ins == 0)
+            throw Error(label(key) + QStringLiteral(": not connected to the input"));
+        if (ins > 1)
+            throw Error(label(key) +
+                        QStringLiteral(": %1 incoming edges (from '%2'); an SNN "
+                                       "Studio layer takes one source")
+                            .arg(ins)
+                            .arg(m_in[key].front() + QStringLiteral("', '") + m_in[key][1]));
+        if (type == QLatin1String("Output") && outs > 0)
+            throw Error(label(key) + QStringLiteral(": an output feeds other nodes"));
+        if (type != QLatin1String("Output") && outs == 0)
+            throw Error(label(key) + QStringLiteral(": feeds no node (every path must end at an "
+                                                    "Output node)"));
+    }
+}
+
+Graph Importer::run()
+{
+    readStructure();
+    std::vector<QString> inputs;
+    for (const auto &[key, type] : m_types)
+        if (type == QLatin1String("Input"))
+            inputs.push_back(key);
+    if (inputs.empty())
+        throw Error(QStringLiteral("the graph has no Input node"));
+
+    // Walk from the (first) input, taking the node that comes first in the edge list among those
+    // reached: a parent always precedes its children, refusals name the first node on the way,
+    // and a file written by exportNir comes back in its original layer order.
+    std::map<QString, std::size_t> rank;
+    for (const auto &[src, dst] : m_edges) {
+        rank.emplace(src, rank.size());
+        rank.emplace(dst, rank.size());
+    }
+    std::vector<QString> order;
+    std::set<QString> reached{inputs.front()};
+    std::set<std::pair<std::size_t, QString>> ready{{rank[inputs.front()], inputs.front()}};
+    while (!ready.empty()) {
+        const QString key = ready.begin()->second;
+        ready.erase(ready.begin());
+        order.push_back(key);
+        for (const QString &dst : m_out[key])
+            if (reached.insert(dst).second)
+                ready.emplace(rank[dst], dst);
+    }
+    std::vector<QString> everything = order;
+    for (const auto &[key, type] : m_types)
+        if (!reached.count(key))
+            everything.push_back(key);
+    checkTypes(everything);
+    if (inputs.size() > 1)
+        throw Error(QStringLiteral("%1 Input nodes ('%2', '%3'); SNN Studio graphs take one input")
+                        .arg(inputs.size())
+                        .arg(inputs[0], inputs[1]));
+    checkCycles();
+    checkEdges(inputs.front());
+
+    h5::Handle inputGroup = h5::openGroup(m_nodes, inputs.front());
+    const Index inputSize = flatSize(inputGroup, label(inputs.front()));
+    m_graph.setInputSize(int(inputSize));
+
+    // Every node has one source and the graph is acyclic: a tree, walked parents first.
+    std::map<QString, Value> values;
+    values[inputs.front()] = Value{Value::Spikes, kNetworkInput, inputSize, inputs.front()};
+    for (const QString &key : order) {
+        if (key == inputs.front())
+            continue;
+        Value value = apply(key, values.at(m_in[key].front()));
+        if (value.kind == Value::Current && m_out[key].size() > 1) {
+            // An affine map feeding several nodes is a non-spiking layer of its own.
+            NeuronParams linear;
+            linear.spiking = false;
+            value = Value{Value::Spikes, commit(value, linear), value.size, key};
+        }
+        values[key] = std::move(value);
+    }
+    if (m_graph.isEmpty())
+        throw Error(QStringLiteral("the graph has no layers (no Affine, Linear, LIF or IF node "
+                                   "after the input)"));
+    m_graph.validate();
+    return std::move(m_graph);
+}
+
+Value Importer::apply(const QString &key, const Value &in)
+{
+    const QString &type = m_types.at(key);
+    h5::Handle group = h5::openGroup(m_nodes, key);
+    if (type == QLatin1String("Affine") || type == QLatin1String("Linear"))
+        return affine(key, type, group, in);
+    if (type == QLatin1String("Scale"))
+        return scale(key, group, in);
+    if (isNeuron(type))
+        return neuron(key, type, group, in);
+    // Output.
+    const Index size = flatSize(group, label(key));
+    if (size != in.size)
+        throw Error(label(key) + QStringLiteral(": shape holds %1 values but '%2' gives %3")
+                                     .arg(size)
+                                     .arg(in.origin)
+                                     .arg(in.size));
+    if (in.kind == Value::Scaled)
+        throw Error(label(key) + QStringLiteral(": the Scale node '%1' before it has no Affine "
+                                                "or Linear node to fold into")
+                                     .arg(in.origin));
+    if (in.kind == Value::Current) {
+        NeuronParams linear;
+        linear.spiking = false;
+        const LayerId id = commit(in, linear);
+        return Value{Value::Spikes, id, size, key};
+    }
+    if (in.source == kNetworkInput)
+        throw Error(label(key) + QStringLiteral(": the input feeds the output directly; there is "
+                                                "no layer"));
+    return in;
+}
+
+Value Importer::affine(const QString &key, const QString &type, hid_t group, const Value &in)
+{
+    const QString where = label(key);
+    MatrixXd weights = readWeights(group, QStringLiteral("weight"), where);
+    if (weights.cols() != in.size)
+        throw Error(where + QStringLiteral(": weight is [%1 x %2] but '%3' gives %4 values")
+                                .arg(weights.rows())
+                                .arg(weights.cols())
+                                .arg(in.origin)
+                                .arg(in.size));
+    if (weights.rows() == 0)
+        throw Error(where + QStringLiteral(": weight has no rows"));
+    Value out;
+    out.kind = Value::Current;
+    out.name = key;
+    out.origin = key;
+    out.size = weights.rows();
+    if (type == QLatin1String("Affine")) {
+        const QString name = QStringLiteral("bias");
+        if (h5::exists(group, name)) {
+            const std::vector<hsize_t> shape = h5::datasetShape(group, name);
+            if (shape.size() != 1 || shape[0] != hsize_t(weights.rows()))
+                throw Error(where + QStringLiteral(": 'bias' has shape %1 for %2 outputs")
+                                        .arg(shapeText(shape))
+                                        .arg(weights.rows()));
+        }
+        out.bias = readParam(group, name, weights.rows(), where);
+    }
+    if (in.kind == Value::Scaled)
+        weights = weights * in.scale.asDiagonal();
+    if (in.kind == Value::Current) {
+        // Affine after Affine: the first is a non-spiking layer of its own.
+        NeuronParams linear;
+        linear.spiking = false;
+        out.source = commit(in, linear);
+    } else {
+        out.source = in.source;
+    }
+    out.weights = std::move(weights);
+    return out;
+}
+
+Value Importer::scale(const QString &key, hid_t group, const Value &in)
+{
+    const VectorXd s = readParam(group, QStringLiteral("scale"), in.size, label(key));
+    Value out = in;
+    out.origin = key;
+    switch (in.kind) {
+    case Value::Spikes:
+        out.kind = Value::Scaled;
+        out.scale = s;
+        break;
+    case Value::Scaled:
+        out.scale = in.scale.cwiseProduct(s);
+        break;
+    case Value::Current:
+        out.weights = s.asDiagonal() * in.weights;
+        if (in.bias.size() > 0)
+            out.bias = s.cwiseProduct(in.bias);
+        break;
+    }
+    return out;
+}
+
+Value Importer::neuron(const QString &key, const QString &type, hid_t group, Value in)
+{
+    const QString where = label(key);
+    if (in.kind != Value::Current) {
+        // Spikes straight into neurons: a one-to-one layer (diagonal when scaled).
+        const VectorXd diag = in.kind == Value::Scaled ? in.scale : VectorXd::Ones(in.size);
+        in.weights = diag.asDiagonal();
+        in.bias = VectorXd();
+        in.name = key;
+        in.kind = Value::Current;
+    }
+    const Index n = in.weights.rows();
+    const VectorXd threshold = readParam(group, QStringLiteral("v_threshold"), n, where);
+    const VectorXd reset = readParam(group, QStringLiteral("v_reset"), n, where, 0.0);
+    const VectorXd r = readParam(group, QStringLiteral("r"), n, where);
+    NeuronParams params;
+    VectorXd factor;
+    VectorXd leakCurrent = VectorXd::Zero(n);
+    if (type == QLatin1String("LIF")) {
+        const VectorXd tau = readParam(group, QStringLiteral("tau"), n, where);
+        const VectorXd leak = readParam(group, QStringLiteral("v_leak"), n, where);
+        const double t = uniformParam(tau, QStringLiteral("tau"), where,
+                                      QStringLiteral("an SNN Studio layer has one beta"));
+        if (!(t > 0))
+            throw Error(where + QStringLiteral(": tau must be positive, not %1").arg(t));
+        if (m_options.dt > t)
+            throw Error(where + QStringLiteral(": tau = %1 s is shorter than the time step dt = "
+                                               "%2 s (beta = 1 - dt/tau would be negative); "
+                                               "import with a smaller dt")
+                                    .arg(t)
+                                    .arg(m_options.dt));
+        const double step = m_options.dt / t;
+        params.type = NeuronType::LIF;
+        params.beta = float(1.0 - step);
+        factor = r * step;
+        leakCurrent = leak * step;
+    } else {
+        params.type = NeuronType::IF;
+        params.beta = 1.0f;
+        factor = r;
+    }
+    const double thr = uniformParam(threshold, QStringLiteral("v_threshold"), where,
+                                    QStringLiteral("an SNN Studio layer has one threshold"));
+    if (!(thr > 0))
+        throw Error(where + QStringLiteral(": v_threshold must be positive, not %1").arg(thr));
+    if ((reset.array() != 0.0).any())
+        throw Error(where + QStringLiteral(": v_reset = %1; SNN Studio neurons reset to 0 or by "
+                                           "subtracting the threshold")
+                                .arg(reset.cwiseAbs().maxCoeff() == reset.maxCoeff()
+                                         ? reset.maxCoeff()
+                                         : reset.minCoeff()));
+    params.threshold = float(thr);
+    params.reset = m_options.reset;
+
+    in.weights = factor.asDiagonal() * in.weights;
+    if (in.bias.size() > 0)
+        in.bias = factor.cwiseProduct(in.bias);
+    if ((leakCurrent.array() != 0.0).any()) {
+        if (in.bias.size() == 0)
+            in.bias = VectorXd::Zero(n);
+        in.bias += leakCurrent;
+    }
+    const LayerId id = commit(in, params);
+    return Value{Value::Spikes, id, n, key};
+}
+
+LayerId Importer::commit(const Value &pending, NeuronParams params)
+{
+    Layer l;
+    l.name = pending.name;
+    l.source = pending.source;
+    l.weights = pending.weights.cast<float>();
+    if (pending.bias.size() > 0)
+        l.bias = pending.bias.cast<float>();
+    if (!l.weights.allFinite() || !l.bias.allFinite())
+        throw Error(label(pending.name) + QStringLiteral(": the folded weights overflow"));
+    if (m_metadata) {
+        const hid_t meta = *m_metadata;
+        const QString key = pending.name;
+        const QString where = QStringLiteral("metadata of layer '%1'").arg(key);
+        try {
+            if (h5::exists(meta, metaName(key, QStringLiteral("name"))))
+                l.name = readScalarString(meta, metaName(key, QStringLiteral("name")));
+            if (params.spiking && params.beta == 1.0f &&
+                h5::exists(meta, metaName(key, QStringLiteral("neuron_type")))) {
+                // A LIF without leak (beta = 1) is written as IF; this restores its type.
+                const QString text =
+                    readScalarString(meta, metaName(key, QStringLiteral("neuron_type")));
+                if (!parseNeuronType(text, &params.type))
+                    throw Error(QStringLiteral("unknown neuron_type '%1'").arg(text));
+            }
+            if (params.spiking && h5::exists(meta, metaName(key, QStringLiteral("reset")))) {
+                const QString text = readScalarString(meta, metaName(key, QStringLiteral("reset")));
+                if (!parseResetMode(text, &params.reset))
+                    throw Error(QStringLiteral("unknown reset '%1'").arg(text));
+            }
+            if (h5::exists(meta, metaName(key, QStringLiteral("firing_rates")))) {
+                const std::vector<double> rates =
+                    h5::readDoubles(meta, metaName(key, QStringLiteral("firing_rates")));
+                if (Index(rates.size()) != l.neurons())
+                    throw Error(QStringLiteral("%1 firing rates for %2 neurons")
+                                    .arg(rates.size())
+                                    .arg(l.neurons()));
+                l.rates = Eigen::Map<const VectorXd>(rates.data(), l.neurons()).cast<float>();
+            }
+            if (h5::exists(meta, metaName(key, QStringLiteral("position")))) {
+                const std::vector<double> xy =
+                    h5::readDoubles(meta, metaName(key, QStringLiteral("position")));
+                if (xy.size() == 2 && std::isfinite(xy[0]) && std::isfinite(xy[1]))
+                    l.position = QPointF(xy[0], xy[1]);
+            }
+        } catch (const Error &e) {
+            throw Error(where + QStringLiteral(": ") + e.message());
+        }
+    }
+    l.neuron = params;
+    return m_graph.addLayer(std::move(l));
+}
+
+// ---- export ----
+
+class KeySet {
+public:
+    // A node key for `wanted`, unique in this file and valid as an HDF5 link name.
+    QString take(const QString &wanted)
+    {
+        QString base = wanted;
+        base.replace(QLatin1Char('/'), QLatin1Char('_'));
+        if (base.isEmpty() || base == QLatin1String(".") || base == QLatin1String(".."))
+            base = QStringLiteral("_") + base;
+        QString key = base;
+        for (int i = 2; m_used.count(key); ++i)
+            key = QStringLiteral("%1_%2").arg(base).arg(i);
+        m_used.insert(key);
+        return key;
+    }
+
+private:
+    std::set<QString> m_used;
+};
+
+void writeString(hid_t loc, const QString &name, const QString &value)
+{
+    h5::writeStrings(loc, name, {value}, {});
+}
+
+void writeNir(const Graph &graph, const QString &path, const NirOptions &options)
+{
+    const h5::WriteOptions f32{.gzip = options.gzip, .asDouble = false};
+    const h5::WriteOptions f64{.gzip = options.gzip, .asDouble = true};
+    h5::Handle file = h5::createFile(path);
+    writeString(file, QStringLiteral("version"), QString::fromLatin1(kNirVersion));
+    h5::Handle root = h5::createGroup(file, QStringLiteral("node"));
+    writeString(root, QStringLiteral("type"), QStringLiteral("NIRGraph"));
+    h5::Handle nodes = h5::createGroup(root, QStringLiteral("nodes"));
+    h5::Handle meta = h5::createGroup(root, QStringLiteral("metadata"));
+    h5::writeDoubles(meta, kMetaPrefix + QStringLiteral(".dt"), {options.dt}, {}, f64);
+
+    // Layer keys first, so that layers keep their names; then the input and outputs.
+    KeySet keys;
+    std::map<LayerId, QString> affineKey;
+    std::map<LayerId, QString> outKey; // the node whose output is the layer's output
+    for (const Layer &l : graph.layers())
+        affineKey[l.id] = keys.take(l.name);
+    const QString inputKey = keys.take(QStringLiteral("input"));
+    const std::vector<LayerId> outputs = graph.outputs();
+    QStringList edges;
+    auto edge = [&](const QString &src, const QString &dst) { edges << src << dst; };
+
+    {
+        h5::Handle g = h5::createGroup(nodes, inputKey);
+        writeString(g, QStringLiteral("type"), QStringLiteral("Input"));
+        h5::writeInts(g, QStringLiteral("shape"), {graph.inputSize()}, {1}, f32);
+    }
+    for (const Layer &l : graph.layers()) {
+        const QString key = affineKey.at(l.id);
+        const hsize_t n = hsize_t(l.neurons());
+        edge(l.source == kNetworkInput ? inputKey : outKey.at(l.source), key);
+        {
+            h5::Handle g = h5::createGroup(nodes, key);
+            writeString(g, QStringLiteral("type"),
+                        l.hasBias() ? QStringLiteral("Affine") : QStringLiteral("Linear"));
+            h5::writeMatrix(g, QStringLiteral("weight"), l.weights, f32);
+            if (l.hasBias())
+                h5::writeVector(g, QStringLiteral("bias"), l.bias, f32);
+        }
+        outKey[l.id] = key;
+        if (l.neuron.spiking) {
+            // beta = 1 (IF, or LIF without leak) has no finite tau: written as IF.
+            const bool integrate = l.neuron.type == NeuronType::IF || l.neuron.beta == 1.0f;
+            const QString neuronKey =
+                keys.take(key + (integrate ? QStringLiteral(".if") : QStringLiteral(".lif")));
+            h5::Handle g = h5::createGroup(nodes, neuronKey);
+            const std::vector<double> zeros(n, 0.0);
+            writeString(g, QStringLiteral("type"),
+                        integrate ? QStringLiteral("IF") : QStringLiteral("LIF"));
+            if (integrate) {
+                h5::writeDoubles(g, QStringLiteral("r"), std::vector<double>(n, 1.0), {n}, f64);
+            } else {
+                // snnTorch's convention: tau = dt / (1 - beta), r = tau / dt, so that
+                // r * dt / tau = 1 and the weights are used as they are. Float64 keeps
+                // 1 - dt / tau == beta exactly on re-import.
+                const double tau = options.dt / (1.0 - double(l.neuron.beta));
+                h5::writeDoubles(g, QStringLiteral("tau"), std::vector<double>(n, tau), {n}, f64);
+                h5::writeDoubles(g, QStringLiteral("r"), std::vector<double>(n, tau / options.dt),
+                                 {n}, f64);
+                h5::writeDoubles(g, QStringLiteral("v_leak"), zeros, {n}, f64);
+            }
+            h5::writeDoubles(g, QStringLiteral("v_threshold"),
+                             std::vector<double>(n, double(l.neuron.threshold)), {n}, f64);
+            h5::writeDoubles(g, QStringLiteral("v_reset"), zeros, {n}, f64);
+            edge(key, neuronKey);
+            outKey[l.id] = neuronKey;
+            writeString(meta, metaName(key, QStringLiteral("reset")), toString(l.neuron.reset));
+            if (integrate && l.neuron.type != NeuronType::IF)
+                writeString(meta, metaName(key, QStringLiteral("neuron_type")),
+                            toString(l.neuron.type));
+        }
+        if (key != l.name)
+            writeString(meta, metaName(key, QStringLiteral("name")), l.name);
+        if (l.hasRates())
+            h5::writeVector(meta, metaName(key, QStringLiteral("firing_rates")), l.rates, f32);
+        if (l.position)
+            h5::writeDoubles(meta, metaName(key, QStringLiteral("position")),
+                             {l.position->x(), l.position->y()}, {2}, f64);
+        // Each output right after its layer, so that re-import keeps the layer order.
+        if (graph.isOutput(l.id)) {
+            const QString output =
+                keys.take(outputs.size() == 1 ? QStringLiteral("output")
+                                              : QStringLiteral("output_") + l.name);
+            h5::Handle g = h5::createGroup(nodes, output);
+            writeString(g, QStringLiteral("type"), QStringLiteral("Output"));
+            h5::writeInts(g, QStringLiteral("shape"), {l.neurons()}, {1}, f32);
+            edge(outKey.at(l.id), output);
+        }
+    }
+    h5::writeStrings(root, QStringLiteral("edges"), edges, {hsize_t(edges.size() / 2), 2}, f32);
+}
+
+} // namespace
+
+Graph importNir(const QString &path, const NirOptions &options)
+{
+    if (!(options.dt > 0) || !std::isfinite(options.dt))
+        throw Error(
+            QStringLiteral("the time step dt must be a positive number, not %1").arg(options.dt));
+    auto guard = h5::lock();
+    h5::Handle file = h5::openFile(path);
+    try {
+        return Importer(file, options).run();
+    } catch (const Cancelled &) {
+        throw;
+    } catch (const Error &e) {
+        throw Error(QStringLiteral("%1: %2").arg(QFileInfo(path).fileName(), e.message()));
+    }
+}
+
+void exportNir(const Graph &graph, const QString &path, const NirOptions &options)
+{
+    if (!(options.dt > 0) || !std::isfinite(options.dt))
+        throw Error(
+            QStringLiteral("the time step dt must be a positive number, not %1").arg(options.dt));
+    graph.validate();
+    auto guard = h5::lock();
+    writeAtomically(path, [&](const QString &tempPath) { writeNir(graph, tempPath, options); });
+}
+
+bool isNirFile(const QString &path)
+{
+    auto guard = h5::lock();
+    const QByteArray native = QFile::encodeName(path);
+    if (!QFileInfo(path).isFile() || H5Fis_hdf5(native.constData()) <= 0)
+        return false;
+    try {
+        h5::Handle file = h5::openFile(path);
+        return h5::isGroup(file, QStringLiteral("node")) &&
+               !h5::hasAttribute(file, QStringLiteral("format"));
+    } catch (const Error &) {
+        return false;
+    }
+}
+
+} // namespace snn::nir

@@ -1,0 +1,38 @@
+#pragma once
+
+// NIR (Neuromorphic Intermediate Representation) graph files: import into and export from the
+// SNN Studio graph model. The mapping of each NIR node type, the time step and what is refused
+// are documented in docs/nir.md.
+
+#include "Graph.h"
+
+namespace snn::nir {
+
+struct NirOptions {
+    // Seconds per simulation step. NIR is continuous time; a LIF with time constant tau becomes
+    // beta = 1 - dt / tau (forward Euler). 1e-4 s is the step snnTorch exports with.
+    double dt = 1e-4;
+    // Import: how a spiking neuron resets when the file does not say (NIR has no field for it;
+    // SNN Studio's own exports record it in metadata). Subtract is snnTorch's and Sinabs' default.
+    ResetMode reset = ResetMode::Subtract;
+    // Export: gzip every array dataset, like the current NIR writer.
+    bool gzip = true;
+};
+
+// The NIR version written by exportNir: its LIF and IF nodes carry v_reset.
+inline constexpr const char *kNirVersion = "1.0.0";
+
+// Reads a NIR graph. Throws Error with one line naming the file, the node and its type for
+// anything that is not an exact chain of supported nodes; never returns an invalid graph.
+Graph importNir(const QString &path, const NirOptions &options = {});
+
+// Writes the graph as NIR (Input, Affine or Linear, LIF or IF per layer, Output; firing rates,
+// canvas positions, reset modes and original names under node/metadata). Validates the graph
+// first; the file is written atomically.
+void exportNir(const Graph &graph, const QString &path, const NirOptions &options = {});
+
+// True when path is an HDF5 file laid out as NIR (a root group 'node' and no SNN Studio
+// 'format' attribute). False for anything else, including unreadable files.
+bool isNirFile(const QString &path);
+
+} // namespace snn::nir
