@@ -1,27 +1,37 @@
 #include "Example.h"
 #include "MainWindow.h"
+#include "Screenshots.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 
-int main(int argc, char *argv[])
-{
+int main(int argc, char *argv[]) {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("SNN Studio"));
     QApplication::setOrganizationName(QStringLiteral("snn-studio"));
     QApplication::setApplicationVersion(QStringLiteral(SNN_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Show, optimise and deploy spiking neural networks."));
+    parser.setApplicationDescription(
+        QStringLiteral("Show, optimise and deploy spiking neural networks."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A graph file to open."));
+    const QCommandLineOption screenshots(
+        QStringLiteral("screenshots"),
+        QStringLiteral("Write canvas.png and optimization.png of the window into <dir>, then quit "
+                       "(used by scripts/screenshots.sh)."),
+        QStringLiteral("dir"));
+    parser.addOption(screenshots);
     parser.process(app);
 
     snn::widgets::MainWindow window;
     const QStringList files = parser.positionalArguments();
     if (files.isEmpty() || !window.openFile(files.front()))
         window.setGraph(snn::exampleGraph(), QStringLiteral("Built-in example"));
+    if (parser.isSet(screenshots))
+        return snn::studio::takeScreenshots(window, parser.value(screenshots));
+    window.restoreLayout();
     window.show();
     return app.exec();
 }
