@@ -336,7 +336,7 @@ void CanvasView::mouseReleaseEvent(QMouseEvent *event) {
         if (NodeItem *n = node(id))
             to[id] = n->pos();
     if (to != from)
-        m_document->moveLayers(from, to);
+        m_document->moveLayers(to);
 }
 
 void CanvasView::mouseDoubleClickEvent(QMouseEvent *event) {

@@ -110,14 +110,12 @@ bool Document::disconnectLayer(LayerId id) {
     return false;
 }
 
-bool Document::moveLayers(const std::map<LayerId, QPointF> &from,
-                          const std::map<LayerId, QPointF> &to) {
+bool Document::moveLayers(const std::map<LayerId, QPointF> &to) {
     MoveLayersCommand::Positions before, after;
     for (const auto &[id, pos] : to) {
         if (!m_graph.find(id))
             continue;
-        auto it = from.find(id);
-        before[id] = it == from.end() ? m_graph.layer(id).position : std::optional(it->second);
+        before[id] = m_graph.layer(id).position;
         after[id] = pos;
     }
     if (before == after)
@@ -176,6 +174,18 @@ void Document::setPositions(const std::map<LayerId, std::optional<QPointF>> &pos
     for (const auto &entry : positions)
         Q_EMIT layerMoved(entry.first);
     Q_EMIT changed();
+}
+
+void Document::reorderLayers(const std::vector<LayerId> &order) {
+    bool same = int(order.size()) == m_graph.layerCount();
+    for (std::size_t i = 0; same && i < order.size(); ++i)
+        same = m_graph.layers()[i].id == order[i];
+    if (same)
+        return;
+    Graph reordered(m_graph.inputSize());
+    for (LayerId id : order)
+        reordered.addLayer(m_graph.layer(id));
+    m_graph = std::move(reordered);
 }
 
 void Document::replaceGraph(const Graph &graph) {

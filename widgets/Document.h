@@ -41,7 +41,8 @@ public:
     bool connectLayer(LayerId id, LayerId source);
     // A layer always has one source, so disconnecting is refused with a message saying so.
     bool disconnectLayer(LayerId id);
-    bool moveLayers(const std::map<LayerId, QPointF> &from, const std::map<LayerId, QPointF> &to);
+    // Moves layer nodes; undo puts back the positions the graph had (possibly none).
+    bool moveLayers(const std::map<LayerId, QPointF> &to);
     bool autoLayout();
     bool applyGraph(const Graph &graph, const QString &text);
 
@@ -51,6 +52,8 @@ public:
     void replaceLayers(const std::vector<Layer> &layers);
     void setPositions(const std::map<LayerId, std::optional<QPointF>> &positions);
     void replaceGraph(const Graph &graph);
+    // Puts the layers in this (topological) order, so undo restores the order exactly.
+    void reorderLayers(const std::vector<LayerId> &order);
 
 Q_SIGNALS:
     void layerAdded(snn::LayerId id);

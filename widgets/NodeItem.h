@@ -23,6 +23,10 @@ public:
     void setContent(const QString &title, const QStringList &lines, const QColor &fill,
                     const QString &highlight = {});
 
+    QString title() const { return m_title; }
+    QStringList lines() const { return m_lines; }
+    QString highlight() const { return m_highlight; }
+
     QRectF boundingRect() const override;
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 

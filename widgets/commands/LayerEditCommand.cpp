@@ -35,6 +35,10 @@ void LayerEditCommand::setEditedGraph(const Graph &after) {
     for (const Layer &l : after.layers())
         if (!before.find(l.id))
             m_added.push_back(l);
+    for (const Layer &l : before.layers())
+        m_orderBefore.push_back(l.id);
+    for (const Layer &l : after.layers())
+        m_orderAfter.push_back(l.id);
 }
 
 void LayerEditCommand::redo() {
@@ -44,6 +48,7 @@ void LayerEditCommand::redo() {
         m_document->replaceLayers(m_after);
     for (auto it = m_removed.rbegin(); it != m_removed.rend(); ++it)
         m_document->eraseLayer(it->id);
+    m_document->reorderLayers(m_orderAfter);
 }
 
 void LayerEditCommand::undo() {
@@ -53,6 +58,7 @@ void LayerEditCommand::undo() {
         m_document->replaceLayers(m_before);
     for (auto it = m_added.rbegin(); it != m_added.rend(); ++it)
         m_document->eraseLayer(it->id);
+    m_document->reorderLayers(m_orderBefore);
 }
 
 } // namespace snn::widgets

@@ -30,6 +30,8 @@ private:
     std::vector<Layer> m_removed; // in the original graph's order
     std::vector<Layer> m_before;  // changed layers, as they were
     std::vector<Layer> m_after;   // the same layers, as they become
+    std::vector<LayerId> m_orderBefore;
+    std::vector<LayerId> m_orderAfter;
 };
 
 } // namespace snn::widgets
