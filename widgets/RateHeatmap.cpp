@@ -143,42 +143,66 @@ void RateHeatmap::fill(Pane &p) {
         p.labels.push_back(label);
     };
 
-    const int rows = p.graph ? p.graph->layerCount() : 0;
-    int width = 1;
-    for (int r = 0; r < rows; ++r)
-        width = std::max(width, p.graph->layers()[std::size_t(r)].neurons());
+    const int layers = p.graph ? p.graph->layerCount() : 0;
+    int widest = 1;
+    for (int r = 0; r < layers; ++r)
+        widest = std::max(widest, p.graph->layers()[std::size_t(r)].neurons());
+    // Layers wider than kMaxColumns wrap onto several image rows: one small image either way.
+    p.width = std::min(widest, kMaxColumns);
+    p.rowStart.assign(1, 0);
+    for (int r = 0; r < layers; ++r) {
+        const int n = p.graph->layers()[std::size_t(r)].neurons();
+        p.rowStart.push_back(p.rowStart.back() + std::max(1, (n + p.width - 1) / p.width));
+    }
+    const int rows = std::max(p.rowStart.back(), 1);
     auto ticker = qSharedPointerCast<QCPAxisTickerText>(y->ticker());
     ticker->clear();
     QCPColorMapData *rates = p.rates->data();
     QCPColorMapData *dead = p.dead->data();
-    rates->setSize(width, std::max(rows, 1));
-    dead->setSize(width, std::max(rows, 1));
-    rates->setRange(QCPRange(0, width - 1), QCPRange(0, std::max(rows, 1) - 1));
+    rates->setSize(p.width, rows);
+    dead->setSize(p.width, rows);
+    rates->setRange(QCPRange(0, p.width - 1), QCPRange(0, rows - 1));
     dead->setRange(rates->keyRange(), rates->valueRange());
     rates->fill(kNaN);
     dead->fill(kNaN);
-    for (int r = 0; r < rows; ++r) {
+    for (int r = 0; r < layers; ++r) {
         const Layer &l = p.graph->layers()[std::size_t(r)];
-        ticker->addTick(r, l.name);
+        const int first = p.rowStart[std::size_t(r)];
+        const int last = p.rowStart[std::size_t(r) + 1] - 1;
+        ticker->addTick((first + last) / 2.0, l.name);
         if (!l.hasRates()) {
-            addLabel((width - 1) / 2.0, r, tr("%1: firing rates not measured").arg(l.name));
+            addLabel((p.width - 1) / 2.0, (first + last) / 2.0,
+                     tr("%1: firing rates not measured").arg(l.name));
             continue;
         }
         for (int n = 0; n < l.neurons(); ++n) {
             const float rate = l.rates(n);
+            const int key = n % p.width;
+            const int value = first + n / p.width;
             if (rate == 0.0f)
-                dead->setCell(n, r, 1.0);
+                dead->setCell(key, value, 1.0);
             else
-                rates->setCell(n, r, double(rate));
+                rates->setCell(key, value, double(rate));
         }
     }
     if (!p.graph)
         addLabel(0.0, 0.0, tr("Run the optimisation to compare"));
-    else if (rows == 0)
+    else if (layers == 0)
         addLabel(0.0, 0.0, tr("No layers"));
     x->setTickLabels(p.graph != nullptr);
-    x->setRange(-0.5, width - 0.5);
-    y->setRange(-0.5, std::max(rows, 1) - 0.5);
+    x->setLabel(widest > kMaxColumns
+                    ? tr("neuron (mod %1: wide layers wrap onto several rows)").arg(kMaxColumns)
+                    : tr("neuron"));
+    x->setRange(-0.5, p.width - 0.5);
+    y->setRange(-0.5, rows - 0.5);
+}
+
+QWidget *RateHeatmap::plotWidget() const {
+    return m_plot;
+}
+
+void RateHeatmap::replotNow() {
+    m_plot->replot();
 }
 
 int RateHeatmap::rowCount(Side side) const {
@@ -205,18 +229,30 @@ std::optional<RateHeatmap::Cell> RateHeatmap::cell(Side side, int row, int neuro
     return c;
 }
 
+QPoint RateHeatmap::imageCell(const Pane &p, int row, int neuron) {
+    if (row < 0 || row + 1 >= int(p.rowStart.size()) || neuron < 0)
+        return {-1, -1};
+    const int value = p.rowStart[std::size_t(row)] + neuron / p.width;
+    if (value >= p.rowStart[std::size_t(row) + 1])
+        return {-1, -1};
+    return {neuron % p.width, value};
+}
+
 double RateHeatmap::mapValue(Side side, int row, int neuron) const {
-    return pane(side).rates->data()->cell(neuron, row);
+    const QPoint c = imageCell(pane(side), row, neuron);
+    return c.x() < 0 ? kNaN : pane(side).rates->data()->cell(c.x(), c.y());
 }
 
 bool RateHeatmap::deadMark(Side side, int row, int neuron) const {
-    return pane(side).dead->data()->cell(neuron, row) == 1.0;
+    const QPoint c = imageCell(pane(side), row, neuron);
+    return c.x() >= 0 && pane(side).dead->data()->cell(c.x(), c.y()) == 1.0;
 }
 
 QPoint RateHeatmap::pixelOf(Side side, int row, int neuron) const {
     const Pane &p = pane(side);
-    const double px = p.rect->axis(QCPAxis::atBottom)->coordToPixel(neuron);
-    const double py = p.rect->axis(QCPAxis::atLeft)->coordToPixel(row);
+    const QPoint c = imageCell(p, row, neuron);
+    const double px = p.rect->axis(QCPAxis::atBottom)->coordToPixel(c.x());
+    const double py = p.rect->axis(QCPAxis::atLeft)->coordToPixel(c.y());
     return m_plot->mapTo(this, QPoint(int(std::lround(px)), int(std::lround(py))));
 }
 
@@ -226,9 +262,14 @@ std::optional<RateHeatmap::Cell> RateHeatmap::cellAtPixel(const QPoint &pixel) c
         const Pane &p = m_panes[side];
         if (!p.rect->rect().contains(local))
             continue;
-        const double key = p.rect->axis(QCPAxis::atBottom)->pixelToCoord(local.x());
-        const double value = p.rect->axis(QCPAxis::atLeft)->pixelToCoord(local.y());
-        return cell(Side(side), int(std::lround(value)), int(std::lround(key)));
+        const int key = int(std::lround(p.rect->axis(QCPAxis::atBottom)->pixelToCoord(local.x())));
+        const int value = int(std::lround(p.rect->axis(QCPAxis::atLeft)->pixelToCoord(local.y())));
+        if (key < 0 || key >= p.width)
+            return std::nullopt;
+        for (std::size_t r = 0; r + 1 < p.rowStart.size(); ++r)
+            if (value >= p.rowStart[r] && value < p.rowStart[r + 1])
+                return cell(Side(side), int(r), (value - p.rowStart[r]) * p.width + key);
+        return std::nullopt;
     }
     return std::nullopt;
 }

@@ -26,6 +26,7 @@ class RateHeatmap : public QWidget {
 public:
     enum class Side { Before = 0, After = 1 };
     static const QColor kDeadColour;
+    static constexpr int kMaxColumns = 512;
 
     explicit RateHeatmap(QWidget *parent = nullptr);
     ~RateHeatmap() override;
@@ -43,7 +44,7 @@ public:
         float rate = 0.0f;
         bool dead = false;
     };
-    int rowCount(Side side) const;
+    int rowCount(Side side) const; // layers shown
     std::optional<Cell> cell(Side side, int row, int neuron) const;
     // The colour-map data value of a cell (NaN when not drawn in colour) and the dead mark.
     double mapValue(Side side, int row, int neuron) const;
@@ -53,6 +54,8 @@ public:
     std::optional<Cell> cellAtPixel(const QPoint &pixel) const;
     QString toolTipAt(const QPoint &pixel) const;
     QCustomPlot *plot() const { return m_plot; }
+    QWidget *plotWidget() const; // the plot, as a widget (for tests without QCustomPlot)
+    void replotNow();
 
 Q_SIGNALS:
     void layerClicked(snn::LayerId id);
@@ -64,7 +67,11 @@ private:
         QCPColorMap *dead = nullptr;
         std::vector<QCPItemText *> labels;
         std::shared_ptr<const Graph> graph;
+        int width = 1;             // image columns
+        std::vector<int> rowStart; // first image row of each layer, then the row count
     };
+    // The colour-map cell of a layer's neuron ({-1, -1} when there is none).
+    static QPoint imageCell(const Pane &pane, int row, int neuron);
     void rebuild();
     void fill(Pane &pane);
     Pane &pane(Side side) { return m_panes[int(side)]; }
