@@ -140,6 +140,15 @@ void TestCanvas::mouseEditsThenUndoToTheOriginal() {
     QVERIFY(!m_view->node(b));
     QCOMPARE(m_view->edgeCount(), 4);
 
+    // With the input node selected, a double-click adds a layer fed by the input.
+    m_view->selectLayer(kNetworkInput);
+    QCOMPARE(m_view->currentLayer(), kNetworkInput);
+    QTest::mouseDClick(viewport, Qt::LeftButton, Qt::NoModifier, empty);
+    QCOMPARE(m_doc->graph().layerCount(), 5);
+    QCOMPARE(m_doc->graph().layers().back().source, kNetworkInput);
+    QCOMPARE(m_doc->graph().layers().back().inputs(), 4);
+    QCOMPARE(m_view->edgeCount(), 5);
+
     while (m_doc->undoStack()->canUndo())
         m_doc->undoStack()->undo();
     SNN_COMPARE_GRAPHS(m_doc->graph(), original);

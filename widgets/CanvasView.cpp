@@ -60,15 +60,20 @@ CanvasView::CanvasView(QWidget *parent)
     });
 }
 
-CanvasView::~CanvasView() = default;
+CanvasView::~CanvasView() {
+    // Deleting the items must not call back into a half-destroyed view.
+    disconnect(m_scene, nullptr, this, nullptr);
+    m_nodes.clear();
+    m_edges.clear();
+}
 
 void CanvasView::setDocument(Document *document) {
     if (m_document)
         disconnect(m_document, nullptr, this, nullptr);
     m_document = document;
-    m_scene->clear();
     m_nodes.clear();
     m_edges.clear();
+    m_scene->clear();
     m_dragLine = nullptr;
     if (m_document) {
         // Every change signal ends with changed(); the canvas syncs its items from the graph.
@@ -102,7 +107,11 @@ std::vector<LayerId> CanvasView::selectedLayers() const {
 
 LayerId CanvasView::currentLayer() const {
     const std::vector<LayerId> ids = selectedLayers();
-    return ids.size() == 1 ? ids.front() : -1;
+    const NodeItem *input = node(kNetworkInput);
+    const bool inputSelected = input && input->isSelected();
+    if (ids.size() == 1 && !inputSelected)
+        return ids.front();
+    return ids.empty() && inputSelected ? kNetworkInput : -1;
 }
 
 void CanvasView::selectLayer(LayerId id) {
@@ -150,8 +159,9 @@ void CanvasView::sync() {
     // Remove nodes of layers that are gone.
     for (auto it = m_nodes.begin(); it != m_nodes.end();) {
         if (it->first != kNetworkInput && !graph.find(it->first)) {
-            delete it->second;
+            NodeItem *gone = it->second;
             it = m_nodes.erase(it);
+            delete gone;
         } else {
             ++it;
         }

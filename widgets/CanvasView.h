@@ -35,7 +35,8 @@ public:
 
     NodeItem *node(LayerId id) const; // kNetworkInput: the input node
     std::vector<LayerId> selectedLayers() const;
-    // The selected layer when exactly one layer node is selected, else -1.
+    // The selected layer when exactly one node is selected (kNetworkInput for the input node),
+    // else -1.
     LayerId currentLayer() const;
     void selectLayer(LayerId id);
     int edgeCount() const { return int(m_edges.size()); }
@@ -49,7 +50,7 @@ public Q_SLOTS:
     void zoomBy(double factor);
 
 Q_SIGNALS:
-    void currentLayerChanged(snn::LayerId id); // -1 when none
+    void currentLayerChanged(snn::LayerId id); // -1 when none, kNetworkInput for the input
 
 protected:
     void mousePressEvent(QMouseEvent *event) override;
