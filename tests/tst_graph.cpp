@@ -11,7 +11,8 @@ private Q_SLOTS:
     void exampleHasTheSeedsShape();
 };
 
-void TestGraph::exampleHasTheSeedsShape() {
+void TestGraph::exampleHasTheSeedsShape()
+{
     const Graph g = exampleGraph();
     QCOMPARE(g.layerCount(), 3);
     QCOMPARE(g.totalParams(), std::int64_t(217728));
