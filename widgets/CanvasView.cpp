@@ -167,7 +167,8 @@ void CanvasView::sync() {
         }
     }
     const std::map<LayerId, QPointF> layout = edit::autoLayout(graph);
-    double minX = 0.0, inputY = 0.0;
+    double minX = 0.0;
+    std::optional<double> inputY;
     bool first = true;
     for (const Layer &l : graph.layers()) {
         NodeItem *&item = m_nodes[l.id];
@@ -181,8 +182,8 @@ void CanvasView::sync() {
             item->setPos(pos);
         if (first || pos.x() < minX)
             minX = pos.x();
-        if (first && l.source == kNetworkInput)
-            inputY = pos.y();
+        if (!inputY && l.source == kNetworkInput) // centred on the first input-fed layer
+            inputY = item->inputPort().y();
         first = false;
     }
     NodeItem *&input = m_nodes[kNetworkInput];
@@ -194,7 +195,8 @@ void CanvasView::sync() {
                       {tr("%1 values").arg(QLocale(QLocale::English).toString(graph.inputSize())),
                        tr("the network input")},
                       QColor(0xe8, 0xf3, 0xe0));
-    input->setPos(minX - edit::kColumnSpacing, inputY);
+    input->setPos(minX - edit::kColumnSpacing, 0.0);
+    input->setPos(minX - edit::kColumnSpacing, inputY.value_or(0.0) - input->outputPort().y());
 
     // Edges: one per layer, from its source's output port to its input port.
     for (auto &[id, edge] : m_edges)

@@ -93,6 +93,10 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_document, &Document::filePathChanged, this, &MainWindow::updateTitle);
 
     resize(1400, 900);
+    resizeDocks({findChild<QDockWidget *>(QStringLiteral("panel_Properties"))}, {400},
+                Qt::Horizontal);
+    resizeDocks({findChild<QDockWidget *>(QStringLiteral("panel_Firing rates"))}, {260},
+                Qt::Vertical);
     updateTitle();
     updateRecentMenu();
 }

@@ -83,7 +83,8 @@ OptimizationPanel::OptimizationPanel(QWidget *parent)
         } else if (pass == passes::kRedundancyElimination) {
             addThreshold(1, tr("similarity >"), m_similarity,
                          tr("Cosine similarity of fan-in weights above which neurons merge"));
-            addThreshold(3, tr("norm tolerance"), m_normTolerance,
+            ++row; // on its own row, so the panel stays narrow
+            addThreshold(1, tr("norm tolerance"), m_normTolerance,
                          tr("Relative difference of weight norms and biases allowed"));
         } else {
             addThreshold(1, tr("max rate <="), m_fusionActivity,
@@ -92,7 +93,7 @@ OptimizationPanel::OptimizationPanel(QWidget *parent)
         connect(box, &QCheckBox::toggled, this, &OptimizationPanel::optionsChanged);
         ++row;
     }
-    passes->setColumnStretch(5, 1);
+    passes->setColumnStretch(3, 1);
     for (QDoubleSpinBox *spin : {m_deadThreshold, m_similarity, m_normTolerance, m_fusionActivity})
         connect(spin, &QDoubleSpinBox::valueChanged, this, &OptimizationPanel::optionsChanged);
     setOptions(OptimizeOptions{});

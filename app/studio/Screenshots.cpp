@@ -38,6 +38,9 @@ int takeScreenshots(widgets::MainWindow &window, const QString &dir) {
     settle(300);
     if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("panel_Properties")))
         dock->raise();
+    window.resizeDocks({window.findChild<QDockWidget *>(QStringLiteral("panel_Properties"))}, {400},
+                       Qt::Horizontal);
+    settle(100);
     window.canvas()->fitToView();
     const Graph &graph = window.document()->graph();
     if (!graph.isEmpty())
@@ -46,8 +49,12 @@ int takeScreenshots(widgets::MainWindow &window, const QString &dir) {
     if (!save(&window, QDir(dir).filePath(QStringLiteral("canvas.png"))))
         return 1;
 
-    if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("panel_Optimisation")))
+    if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("panel_Optimisation"))) {
         dock->raise();
+        window.resizeDocks({dock}, {640}, Qt::Horizontal); // room for the report's lines
+    }
+    settle(100);
+    window.canvas()->fitToView();
     QEventLoop loop;
     QObject::connect(window.optimization(), &widgets::OptimizationPanel::runFinished, &loop,
                      &QEventLoop::quit);
