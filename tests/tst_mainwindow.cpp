@@ -5,6 +5,7 @@
 #include "GraphFile.h"
 #include "MainWindow.h"
 #include "OptimizationPanel.h"
+#include "PropertiesPanel.h"
 #include "RateHeatmap.h"
 #include "TestUtils.h"
 
@@ -228,6 +229,11 @@ void TestMainWindow::viewsFollowTheDocument() {
     QCOMPARE(window.canvas()->node(h1)->lines().front(), QStringLiteral("226 neurons, 784 inputs"));
     window.document()->undoStack()->undo();
     QVERIFY(window.heatmap()->cell(RateHeatmap::Side::Before, 0, 255));
+    // A click on the heatmap selects the layer on the canvas and in the properties panel.
+    const LayerId out = window.graph().layers().back().id;
+    Q_EMIT window.heatmap()->layerClicked(out);
+    QCOMPARE(window.canvas()->currentLayer(), out);
+    QCOMPARE(window.properties()->layer(), out);
 }
 
 SNN_WIDGET_TEST_MAIN(TestMainWindow)

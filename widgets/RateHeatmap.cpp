@@ -102,7 +102,18 @@ RateHeatmap::RateHeatmap(QWidget *parent)
 RateHeatmap::~RateHeatmap() = default;
 
 void RateHeatmap::setBefore(const Graph &graph) {
-    pane(Side::Before).graph = std::make_shared<const Graph>(graph);
+    // Keep what the map shows (ids, names, neuron counts, rates), not the weights.
+    auto shown = std::make_shared<Graph>(graph.inputSize());
+    for (const Layer &l : graph.layers()) {
+        Layer row;
+        row.id = l.id;
+        row.source = l.source;
+        row.name = l.name;
+        row.rates = l.rates;
+        row.weights.resize(l.neurons(), 0);
+        shown->addLayer(std::move(row));
+    }
+    pane(Side::Before).graph = std::move(shown);
     rebuild();
 }
 
