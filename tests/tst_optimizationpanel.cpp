@@ -145,6 +145,18 @@ void TestOptimizationPanel::applyIsOneUndoStep() {
 void TestOptimizationPanel::documentEditsDropTheResult() {
     QVERIFY(runAndWait());
     QSignalSpy preview(m_panel, &OptimizationPanel::previewChanged);
+    // Moving a node keeps the result, and Apply keeps the new position.
+    const LayerId h1 = m_doc->graph().layers().front().id;
+    QVERIFY(m_doc->moveLayers({{h1, QPointF(12, 34)}}));
+    QVERIFY(m_panel->result());
+    QCOMPARE(preview.count(), 0);
+    QVERIFY(m_panel->apply());
+    QCOMPARE(m_doc->graph().layer(h1).position, std::optional(QPointF(12, 34)));
+    QCOMPARE(m_doc->graph().layer(h1).neurons(), 226);
+    QCOMPARE(preview.count(), 1);
+    m_doc->undoStack()->undo();
+    QVERIFY(runAndWait());
+    preview.clear();
     m_doc->renameLayer(m_doc->graph().layers().front().id, QStringLiteral("first"));
     QVERIFY(!m_panel->result());
     QCOMPARE(preview.count(), 1);

@@ -171,8 +171,14 @@ void OptimizationPanel::setDocument(Document *document) {
     if (m_document)
         disconnect(m_document, nullptr, this, nullptr);
     m_document = document;
-    if (m_document)
-        connect(m_document, &Document::changed, this, &OptimizationPanel::documentChanged);
+    if (m_document) {
+        // Moving nodes keeps the result (Apply takes the current positions); any other change
+        // makes it stale.
+        for (auto signal :
+             {&Document::layerAdded, &Document::layerRemoved, &Document::layerChanged})
+            connect(m_document, signal, this, &OptimizationPanel::documentChanged);
+        connect(m_document, &Document::graphReset, this, &OptimizationPanel::documentChanged);
+    }
     documentChanged();
 }
 
@@ -329,8 +335,11 @@ bool OptimizationPanel::apply() {
         return false;
     const QString text =
         tr("Apply optimisation (%1)").arg(m_result->report.passes.join(QStringLiteral(", ")));
-    const std::shared_ptr<const OptimizeResult> result = m_result; // documentChanged drops it
-    return m_document->applyGraph(result->graph, text);
+    Graph graph = m_result->graph; // documentChanged drops m_result
+    for (const Layer &l : m_document->graph().layers())
+        if (graph.find(l.id))
+            graph.layer(l.id).position = l.position;
+    return m_document->applyGraph(graph, text);
 }
 
 void OptimizationPanel::copyAsText() {
