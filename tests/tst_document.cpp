@@ -75,6 +75,14 @@ void TestDocument::addLayerUndoRedo() {
     SNN_COMPARE_GRAPHS(doc.graph(), original);
     doc.undoStack()->redo();
     SNN_COMPARE_GRAPHS(doc.graph(), afterAdd);
+    // A layer with no neurons, or fed by a missing layer, is refused.
+    QSignalSpy refused(&doc, &Document::editRefused);
+    QVERIFY(!doc.addLayer(kNetworkInput, 0));
+    QVERIFY(!doc.addLayer(99, 4));
+    QCOMPARE(refused.count(), 2);
+    QCOMPARE(refused.at(0).at(0).toString(),
+             QStringLiteral("a layer needs at least one neuron, not 0"));
+    QCOMPARE(doc.undoStack()->count(), 1);
 }
 
 void TestDocument::removeLayerRewiresAndUndoRestoresOrder() {

@@ -71,13 +71,13 @@ bool Document::push(const std::function<QUndoCommand *()> &make) {
 std::optional<LayerId> Document::addLayer(LayerId source, int neurons,
                                           std::optional<QPointF> position) {
     std::optional<LayerId> id;
-    push([&]() -> QUndoCommand * {
+    const bool added = push([&]() -> QUndoCommand * {
         Layer layer = edit::newLayer(m_graph, source, neurons);
         layer.position = position;
         id = layer.id;
         return new AddLayerCommand(this, layer);
     });
-    return id;
+    return added ? id : std::nullopt;
 }
 
 bool Document::removeLayers(const std::vector<LayerId> &ids) {
