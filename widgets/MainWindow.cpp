@@ -1,76 +1,407 @@
 #include "MainWindow.h"
 
+#include "CanvasView.h"
+#include "Document.h"
 #include "Error.h"
-#include "GraphFile.h"
+#include "Example.h"
+#include "OptimizationPanel.h"
+#include "PropertiesPanel.h"
+#include "RateHeatmap.h"
 
+#include <QAction>
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
-#include <QHeaderView>
+#include <QFileInfo>
 #include <QLocale>
 #include <QMenuBar>
-#include <QMessageBox>
+#include <QMimeData>
+#include <QPlainTextEdit>
+#include <QSettings>
 #include <QStatusBar>
-#include <QTreeWidget>
+#include <QToolBar>
+#include <QUndoView>
 
 namespace snn::widgets {
 
+namespace {
+
+constexpr int kMaxRecentFiles = 8;
+const QString kRecentKey = QStringLiteral("recentFiles");
+
+bool isGraphFile(const QString &path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    return suffix == QLatin1String("h5") || suffix == QLatin1String("hdf5");
+}
+
+} // namespace
+
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
-    , m_layers(new QTreeWidget(this))
+    , m_document(new Document(this))
+    , m_canvas(new CanvasView(this))
+    , m_properties(new PropertiesPanel(this))
+    , m_heatmap(new RateHeatmap(this))
+    , m_optimization(new OptimizationPanel(this))
+    , m_log(new QPlainTextEdit(this))
+    , m_history(new QUndoView(m_document->undoStack(), this))
 {
-    m_layers->setHeaderLabels({tr("Layer"), tr("Input"), tr("Neuron"), tr("Neurons"), tr("Inputs"),
-                               tr("Parameters"), tr("Mean rate"), tr("Never fired")});
-    m_layers->setRootIsDecorated(false);
-    m_layers->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    setCentralWidget(m_layers);
+    setCentralWidget(m_canvas);
+    setAcceptDrops(true);
+    setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(5000);
+    m_history->setEmptyLabel(tr("<opened>"));
+
+    createActions();
+    addPanel(m_properties, tr("Properties"), Qt::RightDockWidgetArea);
+    addPanel(m_history, tr("History"), Qt::RightDockWidgetArea);
+    addPanel(m_optimization, tr("Optimisation"), Qt::RightDockWidgetArea);
+    addPanel(m_heatmap, tr("Firing rates"), Qt::BottomDockWidgetArea);
+    addPanel(m_log, tr("Log"), Qt::BottomDockWidgetArea);
+    findChild<QDockWidget *>(QStringLiteral("panel_Optimisation"))->raise();
+    findChild<QDockWidget *>(QStringLiteral("panel_Firing rates"))->raise();
+
+    m_canvas->setDocument(m_document);
+    m_properties->setDocument(m_document);
+    m_optimization->setDocument(m_document);
+
+    connect(m_canvas, &CanvasView::currentLayerChanged, m_properties, &PropertiesPanel::setLayer);
+    connect(m_heatmap, &RateHeatmap::layerClicked, m_canvas, &CanvasView::selectLayer);
+    connect(m_optimization, &OptimizationPanel::previewChanged, this,
+            [this](std::shared_ptr<const Graph> optimised) {
+                m_heatmap->setAfter(optimised);
+                m_canvas->setPreview(optimised);
+            });
+    connect(m_optimization, &OptimizationPanel::runFinished, this, [this](const QString &text) {
+        statusBar()->showMessage(text, 8000);
+        log(text);
+    });
+    connect(m_optimization, &OptimizationPanel::message, this, [this](const QString &text) {
+        statusBar()->showMessage(text, 8000);
+        log(text);
+    });
+    connect(m_document, &Document::changed, this,
+            [this] { m_heatmap->setBefore(m_document->graph()); });
+    connect(m_document, &Document::editRefused, this, [this](const QString &message) {
+        statusBar()->showMessage(tr("Refused: %1").arg(message), 10000);
+        log(tr("Refused: %1").arg(message));
+    });
+    connect(m_document, &Document::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &Document::filePathChanged, this, &MainWindow::updateTitle);
+
+    resize(1400, 900);
+    resizeDocks({findChild<QDockWidget *>(QStringLiteral("panel_Properties"))}, {400},
+                Qt::Horizontal);
+    resizeDocks({findChild<QDockWidget *>(QStringLiteral("panel_Firing rates"))}, {260},
+                Qt::Vertical);
+    updateTitle();
+    updateRecentMenu();
+}
+
+MainWindow::~MainWindow() = default;
+
+QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &title, Qt::DockWidgetArea area)
+{
+    QDockWidget *sibling = nullptr;
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        if (dockWidgetArea(dock) == area && !dock->isFloating()) {
+            sibling = dock;
+            break;
+        }
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(QStringLiteral("panel_") + title);
+    dock->setWidget(panel);
+    addDockWidget(area, dock);
+    if (sibling)
+        tabifyDockWidget(sibling, dock);
+    if (m_viewMenu)
+        m_viewMenu->addAction(dock->toggleViewAction());
+    return dock;
+}
+
+void MainWindow::createActions()
+{
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open..."), QKeySequence::Open, this, &MainWindow::open);
+    QToolBar *tools = addToolBar(tr("Main"));
+    tools->setObjectName(QStringLiteral("toolbar_main"));
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+
+    QAction *newAction =
+        file->addAction(tr("&New"), QKeySequence::New, this, &MainWindow::newDocument);
+    QAction *openAction =
+        file->addAction(tr("&Open..."), QKeySequence::Open, this, &MainWindow::open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    QAction *saveAction = file->addAction(tr("&Save"), QKeySequence::Save, this, &MainWindow::save);
+    file->addAction(tr("Save &As..."), QKeySequence::SaveAs, this, &MainWindow::saveAs);
+    file->addSeparator();
+    file->addAction(tr("Open the built-in &example"), this, [this] {
+        if (maybeSave())
+            setGraph(exampleGraph(), tr("Built-in example"));
+    });
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-    resize(900, 400);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction *redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    QAction *add = edit->addAction(tr("&Add layer"), QKeySequence(Qt::CTRL | Qt::Key_L), m_canvas,
+                                   &CanvasView::addLayer);
+    add->setToolTip(tr("Add a layer fed by the selected layer (or double-click the canvas)"));
+    QAction *remove = edit->addAction(tr("&Delete layer"), QKeySequence::Delete, m_canvas,
+                                      &CanvasView::deleteSelection);
+    remove->setShortcutContext(Qt::WidgetShortcut); // the canvas handles Delete itself
+    QAction *layout =
+        edit->addAction(tr("Automatic &layout"), this, [this] { m_document->autoLayout(); });
+
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    QAction *fit = m_viewMenu->addAction(tr("&Fit to view"), QKeySequence(Qt::CTRL | Qt::Key_0),
+                                         m_canvas, &CanvasView::fitToView);
+    m_viewMenu->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, this,
+                          [this] { m_canvas->zoomBy(1.25); });
+    m_viewMenu->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, this,
+                          [this] { m_canvas->zoomBy(0.8); });
+    m_viewMenu->addSeparator();
+
+    tools->addAction(newAction);
+    tools->addAction(openAction);
+    tools->addAction(saveAction);
+    tools->addSeparator();
+    tools->addAction(undo);
+    tools->addAction(redo);
+    tools->addSeparator();
+    tools->addAction(add);
+    tools->addAction(remove);
+    tools->addAction(layout);
+    tools->addAction(fit);
+}
+
+const Graph &MainWindow::graph() const
+{
+    return m_document->graph();
+}
+
+void MainWindow::updateTitle()
+{
+    setWindowTitle(tr("%1[*] - SNN Studio").arg(m_document->displayName()));
+    setWindowModified(m_document->isModified());
+}
+
+void MainWindow::log(const QString &message)
+{
+    m_log->appendPlainText(QStringLiteral("%1  %2").arg(
+        QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")), message));
+}
+
+QString MainWindow::logText() const
+{
+    return m_log->toPlainText();
+}
+
+void MainWindow::showError(const QString &title, const QString &message)
+{
+    statusBar()->showMessage(message, 15000);
+    log(message);
+    if (!m_errorDialogs)
+        return;
+    auto *box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open(); // window-modal but not blocking
+}
+
+void MainWindow::setGraph(const Graph &graph, const QString &name)
+{
+    m_document->reset(graph, QString(), name);
+    m_canvas->fitToView();
+    updateTitle();
+    const QLocale locale(QLocale::English);
+    const QString text = tr("%1: %2 layers, %3 neurons, %4 parameters")
+                             .arg(name)
+                             .arg(graph.layerCount())
+                             .arg(locale.toString(qint64(graph.totalNeurons())),
+                                  locale.toString(qint64(graph.totalParams())));
+    statusBar()->showMessage(text, 8000);
+    log(text);
 }
 
 bool MainWindow::openFile(const QString &path)
 {
     try {
-        setGraph(loadGraph(path), path);
-        return true;
+        m_document->load(path);
     } catch (const Error &e) {
-        statusBar()->showMessage(e.message());
-        QMessageBox::warning(this, tr("Cannot open file"), e.message());
+        showError(tr("Cannot open file"), e.message());
         return false;
     }
+    m_canvas->fitToView();
+    addRecentFile(path);
+    updateTitle();
+    const Graph &g = m_document->graph();
+    const QString text = tr("Opened %1: %2 layers, %3 parameters")
+                             .arg(path)
+                             .arg(g.layerCount())
+                             .arg(QLocale(QLocale::English).toString(qint64(g.totalParams())));
+    statusBar()->showMessage(text, 8000);
+    log(text);
+    return true;
 }
 
-void MainWindow::setGraph(const Graph &graph, const QString &title)
+bool MainWindow::saveTo(const QString &path)
 {
-    m_graph = graph;
-    m_layers->clear();
-    const QLocale locale(QLocale::English);
-    for (const Layer &l : m_graph.layers()) {
-        const bool rates = l.hasRates();
-        auto *item = new QTreeWidgetItem(m_layers);
-        item->setText(0, l.name);
-        item->setText(1, m_graph.sourceName(l));
-        item->setText(2, l.neuron.spiking ? toString(l.neuron.type) : tr("linear"));
-        item->setText(3, QString::number(l.neurons()));
-        item->setText(4, QString::number(l.inputs()));
-        item->setText(5, locale.toString(qint64(l.paramCount())));
-        item->setText(6,
-                      rates ? QString::number(double(l.rates.mean()), 'f', 4) : tr("not measured"));
-        item->setText(7, rates ? QString::number((l.rates.array() == 0.0f).count()) : tr("-"));
+    try {
+        m_document->save(path);
+    } catch (const Error &e) {
+        showError(tr("Cannot save file"), e.message());
+        return false;
     }
-    setWindowTitle(tr("%1 - SNN Studio").arg(title));
-    statusBar()->showMessage(tr("%1 layers, %2 neurons, %3 parameters")
-                                 .arg(m_graph.layerCount())
-                                 .arg(locale.toString(qint64(m_graph.totalNeurons())),
-                                      locale.toString(qint64(m_graph.totalParams()))));
+    addRecentFile(path);
+    updateTitle();
+    statusBar()->showMessage(tr("Saved %1").arg(path), 8000);
+    log(tr("Saved %1").arg(path));
+    return true;
+}
+
+void MainWindow::newDocument()
+{
+    if (!maybeSave())
+        return;
+    const int inputs = m_document->graph().inputSize() > 0 ? m_document->graph().inputSize() : 784;
+    setGraph(Graph(inputs), tr("Untitled"));
 }
 
 void MainWindow::open()
 {
+    if (!maybeSave())
+        return;
     const QString path = QFileDialog::getOpenFileName(this, tr("Open graph"), QString(),
                                                       tr("SNN graphs (*.h5 *.hdf5)"));
     if (!path.isEmpty())
         openFile(path);
+}
+
+bool MainWindow::save()
+{
+    if (m_document->filePath().isEmpty())
+        return saveAs();
+    return saveTo(m_document->filePath());
+}
+
+bool MainWindow::saveAs()
+{
+    QString path = QFileDialog::getSaveFileName(this, tr("Save graph"), m_document->filePath(),
+                                                tr("SNN graphs (*.h5 *.hdf5)"));
+    if (path.isEmpty())
+        return false;
+    if (!isGraphFile(path))
+        path += QStringLiteral(".h5");
+    return saveTo(path);
+}
+
+void MainWindow::setUnsavedChangesPrompt(std::function<QMessageBox::StandardButton()> prompt)
+{
+    m_prompt = std::move(prompt);
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_document->isModified())
+        return true;
+    QMessageBox::StandardButton answer;
+    if (m_prompt)
+        answer = m_prompt();
+    else
+        answer = QMessageBox::warning(
+            this, tr("Unsaved changes"),
+            tr("%1 has unsaved changes. Save them?").arg(m_document->displayName()),
+            QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
+    saveLayout();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    for (const QUrl &url : event->mimeData()->urls())
+        if (url.isLocalFile() && isGraphFile(url.toLocalFile())) {
+            event->acceptProposedAction();
+            return;
+        }
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    for (const QUrl &url : event->mimeData()->urls()) {
+        if (!url.isLocalFile() || !isGraphFile(url.toLocalFile()))
+            continue;
+        event->acceptProposedAction();
+        if (maybeSave())
+            openFile(url.toLocalFile());
+        return;
+    }
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+QStringList MainWindow::recentFiles() const
+{
+    return QSettings().value(kRecentKey).toStringList();
+}
+
+void MainWindow::addRecentFile(const QString &path)
+{
+    QStringList files = recentFiles();
+    const QString absolute = QFileInfo(path).absoluteFilePath();
+    files.removeAll(absolute);
+    files.prepend(absolute);
+    while (files.size() > kMaxRecentFiles)
+        files.removeLast();
+    QSettings().setValue(kRecentKey, files);
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = recentFiles();
+    for (const QString &path : files)
+        m_recentMenu
+            ->addAction(QFileInfo(path).fileName(), this,
+                        [this, path] {
+                            if (maybeSave())
+                                openFile(path);
+                        })
+            ->setToolTip(path);
+    m_recentMenu->setEnabled(!files.isEmpty());
 }
 
 } // namespace snn::widgets

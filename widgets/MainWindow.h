@@ -3,27 +3,91 @@
 #include "Graph.h"
 
 #include <QMainWindow>
+#include <QMessageBox>
 
-class QTreeWidget;
+#include <functional>
+
+class QPlainTextEdit;
+class QUndoView;
 
 namespace snn::widgets {
 
-// The studio's main window: shows the open graph's layers.
+class CanvasView;
+class Document;
+class OptimizationPanel;
+class PropertiesPanel;
+class RateHeatmap;
+
+// The studio window: the canvas in the middle; docks for the selected layer's properties, the
+// firing-rate heatmap, the optimisation panel, the undo history and the log. Other parts add
+// their panels with addPanel(); call restoreLayout() once every panel is in.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
 
-    // Opens a graph file; on failure shows the one-line error and keeps the current graph.
+    // Adds a dock panel (tabbed with the panels already in that area) with a View menu entry.
+    // The window takes ownership of the widget; the title also names the saved layout slot.
+    QDockWidget *addPanel(QWidget *panel, const QString &title,
+                          Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
+
+    // Opens a graph file; on failure shows the one-line error (status bar, log, non-modal
+    // dialog) and keeps the current document. Does not ask about unsaved changes.
     bool openFile(const QString &path);
-    void setGraph(const Graph &graph, const QString &title);
-    const Graph &graph() const { return m_graph; }
+    bool saveTo(const QString &path);
+    // Starts on a graph without a file (the built-in example, or a new empty graph).
+    void setGraph(const Graph &graph, const QString &name);
+    const Graph &graph() const;
+
+    // Before losing unsaved changes: asks (Save / Discard / Cancel) and returns whether to go on.
+    bool maybeSave();
+    // Replaces the question dialog (tests answer without a modal dialog).
+    void setUnsavedChangesPrompt(std::function<QMessageBox::StandardButton()> prompt);
+    // Error dialogs are non-modal; tests can turn them off (status bar and log still show it).
+    void setErrorDialogsEnabled(bool enabled) { m_errorDialogs = enabled; }
+
+    void restoreLayout();
+    void saveLayout() const;
+    QStringList recentFiles() const;
+
+    Document *document() const { return m_document; }
+    CanvasView *canvas() const { return m_canvas; }
+    PropertiesPanel *properties() const { return m_properties; }
+    RateHeatmap *heatmap() const { return m_heatmap; }
+    OptimizationPanel *optimization() const { return m_optimization; }
+    QString logText() const;
+
+public Q_SLOTS:
+    void log(const QString &message);
+    void newDocument();
+    void open();
+    bool save();
+    bool saveAs();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
-    void open();
+    void createActions();
+    void updateTitle();
+    void showError(const QString &title, const QString &message);
+    void addRecentFile(const QString &path);
+    void updateRecentMenu();
 
-    Graph m_graph;
-    QTreeWidget *m_layers = nullptr;
+    Document *m_document;
+    CanvasView *m_canvas;
+    PropertiesPanel *m_properties;
+    RateHeatmap *m_heatmap;
+    OptimizationPanel *m_optimization;
+    QPlainTextEdit *m_log;
+    QUndoView *m_history;
+    QMenu *m_viewMenu = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    std::function<QMessageBox::StandardButton()> m_prompt;
+    bool m_errorDialogs = true;
 };
 
 } // namespace snn::widgets

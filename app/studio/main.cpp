@@ -1,5 +1,6 @@
 #include "Example.h"
 #include "MainWindow.h"
+#include "Screenshots.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -17,12 +18,21 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A graph file to open."));
+    const QCommandLineOption screenshots(
+        QStringLiteral("screenshots"),
+        QStringLiteral("Write canvas.png and optimization.png of the window into <dir>, then quit "
+                       "(used by scripts/screenshots.sh)."),
+        QStringLiteral("dir"));
+    parser.addOption(screenshots);
     parser.process(app);
 
     snn::widgets::MainWindow window;
     const QStringList files = parser.positionalArguments();
     if (files.isEmpty() || !window.openFile(files.front()))
         window.setGraph(snn::exampleGraph(), QStringLiteral("Built-in example"));
+    if (parser.isSet(screenshots))
+        return snn::studio::takeScreenshots(window, parser.value(screenshots));
+    window.restoreLayout();
     window.show();
     return app.exec();
 }

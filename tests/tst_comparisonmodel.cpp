@@ -1,0 +1,179 @@
+#include "ComparisonModel.h"
+#include "Example.h"
+#include "Optimizer.h"
+#include "TestUtils.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QBrush>
+
+using namespace snn;
+using namespace snn::widgets;
+
+namespace {
+
+QString cell(const ComparisonModel &m, const QString &metric, int column)
+{
+    return m.index(m.rowOf(metric), column).data().toString();
+}
+
+} // namespace
+
+class TestComparisonModel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void passesTheModelTester();
+    void showsTheReportsNumbers();
+    void pendingMetricsShowADashAndSayWhatFillsThem_data();
+    void pendingMetricsShowADashAndSayWhatFillsThem();
+    void metricsAndColumnsAddedByName();
+    void fusedLayersAreNamed();
+    void textAndCsv();
+};
+
+void TestComparisonModel::passesTheModelTester()
+{
+    ComparisonModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const Graph g = exampleGraph();
+    model.setBefore(g);
+    const OptimizeResult r = optimize(g, availablePasses());
+    model.setResult(g, r.graph, r.report);
+    model.addMetric(QStringLiteral("Latency"), QStringLiteral("filled by the FPGA tab"));
+    model.setMetric(QStringLiteral("Latency"), 10.0, 8.0);
+    model.addColumn(QStringLiteral("UP5K"), QStringLiteral("filled by the FPGA tab"));
+    model.setExtra(ComparisonModel::kLuts, QStringLiteral("UP5K"), QStringLiteral("fits"));
+    model.clearResult();
+    model.setBefore(Graph(4));
+    QCOMPARE(model.columnCount(), 5);
+}
+
+void TestComparisonModel::showsTheReportsNumbers()
+{
+    ComparisonModel model;
+    const Graph g = exampleGraph();
+    model.setBefore(g);
+    QVERIFY(!model.hasResult());
+    QCOMPARE(cell(model, QStringLiteral("Parameters"), ComparisonModel::BeforeColumn),
+             QStringLiteral("217,728"));
+    QCOMPARE(cell(model, QStringLiteral("Parameters"), ComparisonModel::AfterColumn),
+             QStringLiteral("-"));
+    const OptimizeResult r = optimize(g, availablePasses());
+    model.setResult(g, r.graph, r.report);
+    QVERIFY(model.hasResult());
+    const QLocale en(QLocale::English);
+    QCOMPARE(cell(model, QStringLiteral("Parameters"), ComparisonModel::AfterColumn),
+             en.toString(qint64(r.report.after.params)));
+    QCOMPARE(cell(model, QStringLiteral("Neurons"), ComparisonModel::BeforeColumn),
+             QStringLiteral("330"));
+    QCOMPARE(cell(model, QStringLiteral("Neurons"), ComparisonModel::AfterColumn),
+             en.toString(qint64(r.report.after.neurons)));
+    QCOMPARE(cell(model, QStringLiteral("Layers"), ComparisonModel::ChangeColumn),
+             QStringLiteral("0"));
+    QCOMPARE(cell(model, QStringLiteral("Compression ratio"), ComparisonModel::AfterColumn),
+             QStringLiteral("%1x").arg(r.report.compressionRatio(), 0, 'f', 3));
+    // hidden1 loses its 30 dead neurons.
+    QCOMPARE(cell(model, QStringLiteral("Neurons: hidden1"), ComparisonModel::AfterColumn),
+             QStringLiteral("226"));
+    QCOMPARE(cell(model, QStringLiteral("Neurons: hidden1"), ComparisonModel::ChangeColumn),
+             QStringLiteral("-30 (-11.7%)"));
+    // Changed cells are highlighted, unchanged ones not.
+    const int h1 = model.rowOf(QStringLiteral("Neurons: hidden1"));
+    const int out = model.rowOf(QStringLiteral("Neurons: output"));
+    QVERIFY(model.index(h1, ComparisonModel::ChangeColumn).data(Qt::BackgroundRole).isValid());
+    QVERIFY(!model.index(out, ComparisonModel::ChangeColumn).data(Qt::BackgroundRole).isValid());
+    // Rows: 4 sizes, 3 pending metrics, 3 layers.
+    QCOMPARE(model.rowCount(), 10);
+}
+
+void TestComparisonModel::pendingMetricsShowADashAndSayWhatFillsThem_data()
+{
+    QTest::addColumn<QString>("metric");
+    QTest::addColumn<QString>("filledBy");
+    QTest::newRow("luts") << ComparisonModel::kLuts << "FPGA tab";
+    QTest::newRow("bram") << ComparisonModel::kBram << "FPGA tab";
+    QTest::newRow("accuracy") << ComparisonModel::kAccuracy << "training monitor";
+}
+
+void TestComparisonModel::pendingMetricsShowADashAndSayWhatFillsThem()
+{
+    QFETCH(QString, metric);
+    QFETCH(QString, filledBy);
+    ComparisonModel model;
+    const Graph g = exampleGraph();
+    const OptimizeResult r = optimize(g, availablePasses());
+    model.setResult(g, r.graph, r.report);
+    const int row = model.rowOf(metric);
+    QVERIFY(row >= 0);
+    for (int c : {ComparisonModel::BeforeColumn, ComparisonModel::AfterColumn,
+                  ComparisonModel::ChangeColumn}) {
+        QCOMPARE(model.index(row, c).data().toString(), QStringLiteral("-"));
+        QVERIFY(model.index(row, c).data(Qt::ToolTipRole).toString().contains(filledBy));
+    }
+}
+
+void TestComparisonModel::metricsAndColumnsAddedByName()
+{
+    ComparisonModel model;
+    model.setBefore(exampleGraph());
+    model.setMetric(ComparisonModel::kAccuracy, 0.875, 0.8725);
+    QCOMPARE(cell(model, ComparisonModel::kAccuracy, ComparisonModel::BeforeColumn),
+             QStringLiteral("87.50%"));
+    QCOMPARE(cell(model, ComparisonModel::kAccuracy, ComparisonModel::ChangeColumn),
+             QStringLiteral("-0.25%"));
+    QVERIFY(!model.index(model.rowOf(ComparisonModel::kAccuracy), ComparisonModel::AfterColumn)
+                 .data(Qt::ToolTipRole)
+                 .isValid());
+    // A new metric goes before the per-layer rows; adding it twice returns the same row.
+    const int row = model.addMetric(QStringLiteral("Fmax (MHz)"), QStringLiteral("from nextpnr"));
+    QCOMPARE(model.addMetric(QStringLiteral("Fmax (MHz)"), QString()), row);
+    QCOMPARE(model.index(row + 1, 0).data().toString(), QStringLiteral("Neurons: hidden1"));
+    const int column = model.addColumn(QStringLiteral("iCE40 UP5K"), QStringLiteral("fit check"));
+    QCOMPARE(column, ComparisonModel::FixedColumns);
+    QCOMPARE(model.headerData(column, Qt::Horizontal).toString(), QStringLiteral("iCE40 UP5K"));
+    QCOMPARE(model.index(0, column).data().toString(), QStringLiteral("-"));
+    QCOMPARE(model.index(0, column).data(Qt::ToolTipRole).toString(), QStringLiteral("fit check"));
+    model.setExtra(QStringLiteral("Parameters"), QStringLiteral("iCE40 UP5K"),
+                   QStringLiteral("fits"));
+    QCOMPARE(model.index(0, column).data().toString(), QStringLiteral("fits"));
+}
+
+void TestComparisonModel::fusedLayersAreNamed()
+{
+    // hidden2 nearly never fires: layer fusion folds it into output.
+    Graph g = exampleGraph();
+    Layer &h2 = g.layer(g.findByName(QStringLiteral("hidden2"))->id);
+    h2.rates.setConstant(0.005f);
+    const OptimizeResult r = optimize(g, {passes::kLayerFusion});
+    QCOMPARE(r.report.after.layers, 2);
+    ComparisonModel model;
+    model.setResult(g, r.graph, r.report);
+    QCOMPARE(cell(model, QStringLiteral("Neurons: hidden2"), ComparisonModel::AfterColumn),
+             QStringLiteral("fused into %1").arg(r.graph.layers().back().name));
+    QCOMPARE(cell(model, QStringLiteral("Neurons: output"), ComparisonModel::AfterColumn),
+             QStringLiteral("10"));
+}
+
+void TestComparisonModel::textAndCsv()
+{
+    ComparisonModel model;
+    const Graph g = exampleGraph();
+    const OptimizeResult r = optimize(g, {passes::kDeadNeuronElimination});
+    model.setResult(g, r.graph, r.report);
+    const QStringList csv = model.toCsv().split(QStringLiteral("\r\n"));
+    QCOMPARE(csv.size(), model.rowCount() + 2); // header, rows, empty after the last CRLF
+    QCOMPARE(csv[0], QStringLiteral("Metric,Before,After,Change"));
+    // 30 dead neurons of hidden1 go: their 784 weights each and their 64 columns in hidden2.
+    QCOMPARE(r.report.after.params, 217728 - 30 * 784 - 30 * 64);
+    QCOMPARE(csv[1], QStringLiteral("Parameters,\"217,728\",\"192,288\",\"-25,440 (-11.7%)\""));
+    QCOMPARE(csv[5], QStringLiteral("Estimated LUTs,-,-,-"));
+    const QStringList text = model.toText().split(QLatin1Char('\n'));
+    QVERIFY(text[0].startsWith(QStringLiteral("Metric")));
+    QVERIFY(text[1].startsWith(QStringLiteral("Parameters")));
+    QVERIFY(text[1].endsWith(QStringLiteral("-25,440 (-11.7%)")));
+    // Columns line up: every row is as wide as the header.
+    QCOMPARE(text[1].size(), text[0].size());
+}
+
+SNN_WIDGET_TEST_MAIN(TestComparisonModel)
+#include "tst_comparisonmodel.moc"

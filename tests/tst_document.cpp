@@ -1,0 +1,319 @@
+#include "Document.h"
+#include "Error.h"
+#include "Example.h"
+#include "GraphEdit.h"
+#include "GraphEquality.h"
+#include "TestUtils.h"
+#include "commands/MoveLayersCommand.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+
+using namespace snn;
+using namespace snn::widgets;
+using snn::test::makeLayer;
+
+namespace {
+
+// input(4) -> a(3) -> b(2) -> c(2); a -> d(2): a feeds two layers.
+Graph branchGraph()
+{
+    Graph g(4);
+    Layer a = makeLayer(QStringLiteral("a"), kNetworkInput, 3, 4);
+    a.weights.setConstant(0.5f);
+    a.rates = snn::test::vec({0.2f, 0.0f, 0.1f});
+    const LayerId ida = g.addLayer(a);
+    const LayerId idb = g.addLayer(makeLayer(QStringLiteral("b"), ida, 2, 3, {1, 2, 3, 4, 5, 6}));
+    g.addLayer(makeLayer(QStringLiteral("c"), idb, 2, 2, {1, 2, 3, 4}));
+    g.addLayer(makeLayer(QStringLiteral("d"), ida, 2, 3, {6, 5, 4, 3, 2, 1}));
+    g.validate();
+    return g;
+}
+
+LayerId idOf(const Document &doc, const char *name)
+{
+    return doc.graph().findByName(QString::fromLatin1(name))->id;
+}
+
+} // namespace
+
+class TestDocument : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void addLayerUndoRedo();
+    void removeLayerRewiresAndUndoRestoresOrder();
+    void layerEditsUndoToTheOriginal_data();
+    void layerEditsUndoToTheOriginal();
+    void refusedEditsChangeNothing_data();
+    void refusedEditsChangeNothing();
+    void movesMergeIntoOneStep();
+    void autoLayoutIsOneStep();
+    void applyGraphIsOneStep();
+    void modifiedFollowsTheCleanState();
+    void saveAndLoadKeepPositions();
+    void loadErrorKeepsTheDocument();
+};
+
+void TestDocument::addLayerUndoRedo()
+{
+    Document doc;
+    doc.reset(branchGraph());
+    const Graph original = doc.graph();
+    QSignalSpy added(&doc, &Document::layerAdded);
+    QSignalSpy removed(&doc, &Document::layerRemoved);
+    const auto id = doc.addLayer(idOf(doc, "c"), 5, QPointF(10, 20));
+    QVERIFY(id.has_value());
+    QCOMPARE(added.count(), 1);
+    QCOMPARE(added.at(0).at(0).value<LayerId>(), *id);
+    const Layer &l = doc.graph().layer(*id);
+    QCOMPARE(l.name, QStringLiteral("layer1"));
+    QCOMPARE(l.neurons(), 5);
+    QCOMPARE(l.inputs(), 2);
+    QCOMPARE(l.position, std::optional(QPointF(10, 20)));
+    QCOMPARE(doc.undoStack()->count(), 1);
+    QCOMPARE(doc.undoStack()->undoText(), QStringLiteral("Add layer layer1"));
+    const Graph afterAdd = doc.graph();
+    doc.undoStack()->undo();
+    QCOMPARE(removed.count(), 1);
+    SNN_COMPARE_GRAPHS(doc.graph(), original);
+    doc.undoStack()->redo();
+    SNN_COMPARE_GRAPHS(doc.graph(), afterAdd);
+    // A layer with no neurons, or fed by a missing layer, is refused.
+    QSignalSpy refused(&doc, &Document::editRefused);
+    QVERIFY(!doc.addLayer(kNetworkInput, 0));
+    QVERIFY(!doc.addLayer(99, 4));
+    QCOMPARE(refused.count(), 2);
+    QCOMPARE(refused.at(0).at(0).toString(),
+             QStringLiteral("a layer needs at least one neuron, not 0"));
+    QCOMPARE(doc.undoStack()->count(), 1);
+}
+
+void TestDocument::removeLayerRewiresAndUndoRestoresOrder()
+{
+    Document doc;
+    doc.reset(branchGraph());
+    const Graph original = doc.graph();
+    QSignalSpy changed(&doc, &Document::layerChanged);
+    QSignalSpy rewired(&doc, &Document::connectionChanged);
+    QVERIFY(doc.removeLayers({idOf(doc, "a")}));
+    // b and d now read the input (4 values): one new column each.
+    QCOMPARE(doc.graph().layerCount(), 3);
+    QCOMPARE(doc.graph().layer(idOf(doc, "b")).source, kNetworkInput);
+    QCOMPARE(doc.graph().layer(idOf(doc, "b")).inputs(), 4);
+    QCOMPARE(doc.graph().layer(idOf(doc, "d")).inputs(), 4);
+    QCOMPARE(rewired.count(), 2);
+    QCOMPARE(changed.count(), 2);
+    doc.undoStack()->undo();
+    SNN_COMPARE_GRAPHS(doc.graph(), original);
+    // Several at once, one step.
+    QVERIFY(doc.removeLayers({idOf(doc, "b"), idOf(doc, "d")}));
+    QCOMPARE(doc.undoStack()->count(), 1);
+    QCOMPARE(doc.graph().layerCount(), 2);
+    QCOMPARE(doc.graph().layer(idOf(doc, "c")).source, idOf(doc, "a"));
+    QCOMPARE(doc.graph().layer(idOf(doc, "c")).inputs(), 3);
+    doc.undoStack()->undo();
+    SNN_COMPARE_GRAPHS(doc.graph(), original);
+}
+
+void TestDocument::layerEditsUndoToTheOriginal_data()
+{
+    QTest::addColumn<QString>("edit");
+    QTest::addColumn<QString>("undoText");
+    QTest::newRow("rename") << "rename"
+                            << "Rename b to beta";
+    QTest::newRow("grow") << "grow"
+                          << "Resize a to 5 neurons";
+    QTest::newRow("shrink") << "shrink"
+                            << "Resize a to 1 neurons";
+    QTest::newRow("params") << "params"
+                            << "Change neurons of b";
+    QTest::newRow("connect") << "connect"
+                             << "Connect d to c";
+}
+
+void TestDocument::layerEditsUndoToTheOriginal()
+{
+    QFETCH(QString, edit);
+    QFETCH(QString, undoText);
+    Document doc;
+    doc.reset(branchGraph());
+    const Graph original = doc.graph();
+    const LayerId a = idOf(doc, "a"), b = idOf(doc, "b"), c = idOf(doc, "c"), d = idOf(doc, "d");
+    if (edit == QLatin1String("rename")) {
+        QVERIFY(doc.renameLayer(b, QStringLiteral("beta")));
+        QCOMPARE(doc.graph().layer(b).name, QStringLiteral("beta"));
+    } else if (edit == QLatin1String("grow")) {
+        QVERIFY(doc.resizeLayer(a, 5));
+        QCOMPARE(doc.graph().layer(b).inputs(), 5);
+        QCOMPARE(doc.graph().layer(d).inputs(), 5);
+    } else if (edit == QLatin1String("shrink")) {
+        QVERIFY(doc.resizeLayer(a, 1));
+        QCOMPARE(doc.graph().layer(b).inputs(), 1);
+        QCOMPARE(doc.graph().layer(a).rates, snn::test::vec({0.2f}));
+    } else if (edit == QLatin1String("params")) {
+        NeuronParams p = doc.graph().layer(b).neuron;
+        p.type = NeuronType::IF;
+        p.beta = 1.0f;
+        p.threshold = 0.5f;
+        QVERIFY(doc.setNeuronParams(b, p));
+        QCOMPARE(doc.graph().layer(b).neuron, p);
+    } else {
+        QVERIFY(doc.connectLayer(c, d));
+        QCOMPARE(doc.graph().layer(c).source, d);
+        QVERIFY(doc.graph().indexOf(c) > doc.graph().indexOf(d));
+    }
+    doc.graph().validate();
+    QCOMPARE(doc.undoStack()->count(), 1);
+    QCOMPARE(doc.undoStack()->undoText(), undoText);
+    const Graph edited = doc.graph();
+    doc.undoStack()->undo();
+    SNN_COMPARE_GRAPHS(doc.graph(), original);
+    doc.undoStack()->redo();
+    SNN_COMPARE_GRAPHS(doc.graph(), edited);
+}
+
+void TestDocument::refusedEditsChangeNothing_data()
+{
+    QTest::addColumn<QString>("edit");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("zero neurons") << "zero"
+                                  << "layer 'b': a layer needs at least one neuron, not 0";
+    QTest::newRow("cycle") << "cycle"
+                           << "connecting 'c' to 'a' would make a cycle";
+    QTest::newRow("disconnect") << "disconnect"
+                                << "layer 'c' needs a source";
+    QTest::newRow("duplicate name") << "name"
+                                    << "a layer named 'd' already exists";
+    QTest::newRow("bad threshold") << "threshold"
+                                   << "layer 'b': threshold must be a positive number";
+}
+
+void TestDocument::refusedEditsChangeNothing()
+{
+    QFETCH(QString, edit);
+    QFETCH(QString, message);
+    Document doc;
+    doc.reset(branchGraph());
+    const Graph original = doc.graph();
+    QSignalSpy refused(&doc, &Document::editRefused);
+    QSignalSpy changed(&doc, &Document::changed);
+    bool ok = true;
+    if (edit == QLatin1String("zero")) {
+        ok = doc.resizeLayer(idOf(doc, "b"), 0);
+    } else if (edit == QLatin1String("cycle")) {
+        ok = doc.connectLayer(idOf(doc, "a"), idOf(doc, "c"));
+    } else if (edit == QLatin1String("disconnect")) {
+        ok = doc.disconnectLayer(idOf(doc, "c"));
+    } else if (edit == QLatin1String("name")) {
+        ok = doc.renameLayer(idOf(doc, "b"), QStringLiteral("d"));
+    } else {
+        NeuronParams p;
+        p.threshold = 0.0f;
+        ok = doc.setNeuronParams(idOf(doc, "b"), p);
+    }
+    QVERIFY(!ok);
+    QCOMPARE(refused.count(), 1);
+    QVERIFY2(refused.at(0).at(0).toString().startsWith(message),
+             qPrintable(refused.at(0).at(0).toString()));
+    QCOMPARE(changed.count(), 0);
+    QCOMPARE(doc.undoStack()->count(), 0);
+    SNN_COMPARE_GRAPHS(doc.graph(), original);
+}
+
+void TestDocument::movesMergeIntoOneStep()
+{
+    Document doc;
+    doc.reset(branchGraph());
+    const LayerId a = idOf(doc, "a");
+    QSignalSpy moved(&doc, &Document::layerMoved);
+    QVERIFY(doc.moveLayers({{a, QPointF(5, 5)}}));
+    QVERIFY(doc.moveLayers({{a, QPointF(50, 60)}}));
+    QCOMPARE(moved.count(), 2);
+    QCOMPARE(doc.undoStack()->count(), 1);
+    QCOMPARE(doc.graph().layer(a).position, std::optional(QPointF(50, 60)));
+    // A move of another layer is its own step.
+    QVERIFY(doc.moveLayers({{idOf(doc, "b"), QPointF(1, 2)}}));
+    QCOMPARE(doc.undoStack()->count(), 2);
+    doc.undoStack()->undo();
+    doc.undoStack()->undo();
+    // Neither layer had a position before: undo takes them away again.
+    QVERIFY(!doc.graph().layer(a).position.has_value());
+    QVERIFY(!doc.graph().layer(idOf(doc, "b")).position.has_value());
+}
+
+void TestDocument::autoLayoutIsOneStep()
+{
+    Document doc;
+    doc.reset(branchGraph());
+    const Graph original = doc.graph();
+    QVERIFY(doc.autoLayout());
+    QCOMPARE(doc.undoStack()->count(), 1);
+    for (const auto &[id, pos] : edit::autoLayout(original))
+        QCOMPARE(doc.graph().layer(id).position, std::optional(pos));
+    QVERIFY(doc.autoLayout()); // nothing to do: no new step
+    QCOMPARE(doc.undoStack()->count(), 1);
+    doc.undoStack()->undo();
+    SNN_COMPARE_GRAPHS(doc.graph(), original);
+}
+
+void TestDocument::applyGraphIsOneStep()
+{
+    Document doc;
+    doc.reset(exampleGraph());
+    const Graph original = doc.graph();
+    Graph smaller = original;
+    edit::resizeLayer(smaller, smaller.layers().front().id, 100);
+    QSignalSpy reset(&doc, &Document::graphReset);
+    QVERIFY(doc.applyGraph(smaller, QStringLiteral("Apply optimisation")));
+    QCOMPARE(reset.count(), 1);
+    QCOMPARE(doc.undoStack()->count(), 1);
+    SNN_COMPARE_GRAPHS(doc.graph(), smaller);
+    doc.undoStack()->undo();
+    SNN_COMPARE_GRAPHS(doc.graph(), original);
+}
+
+void TestDocument::modifiedFollowsTheCleanState()
+{
+    Document doc;
+    doc.reset(branchGraph());
+    QSignalSpy modified(&doc, &Document::modifiedChanged);
+    QVERIFY(!doc.isModified());
+    doc.renameLayer(idOf(doc, "a"), QStringLiteral("x"));
+    QVERIFY(doc.isModified());
+    QCOMPARE(modified.count(), 1);
+    QCOMPARE(modified.at(0).at(0).toBool(), true);
+    doc.undoStack()->undo();
+    QVERIFY(!doc.isModified());
+    QCOMPARE(modified.count(), 2);
+}
+
+void TestDocument::saveAndLoadKeepPositions()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("g.h5"));
+    Document doc;
+    doc.reset(branchGraph(), {}, QStringLiteral("Built-in example"));
+    QCOMPARE(doc.displayName(), QStringLiteral("Built-in example"));
+    QVERIFY(doc.autoLayout());
+    QVERIFY(doc.isModified());
+    doc.save(path);
+    QVERIFY(!doc.isModified());
+    QCOMPARE(doc.filePath(), path);
+    QCOMPARE(doc.displayName(), QStringLiteral("g.h5"));
+    Document other;
+    other.load(path);
+    SNN_COMPARE_GRAPHS(other.graph(), doc.graph());
+    QCOMPARE(other.undoStack()->count(), 0);
+}
+
+void TestDocument::loadErrorKeepsTheDocument()
+{
+    Document doc;
+    doc.reset(branchGraph());
+    const Graph original = doc.graph();
+    QVERIFY_THROWS_EXCEPTION(Error, doc.load(QStringLiteral("/nonexistent/file.h5")));
+    SNN_COMPARE_GRAPHS(doc.graph(), original);
+}
+
+QTEST_GUILESS_MAIN(TestDocument)
+#include "tst_document.moc"

@@ -1,0 +1,250 @@
+#include "CanvasView.h"
+#include "Document.h"
+#include "Example.h"
+#include "GraphEquality.h"
+#include "GraphFile.h"
+#include "MainWindow.h"
+#include "OptimizationPanel.h"
+#include "PropertiesPanel.h"
+#include "RateHeatmap.h"
+#include "TestUtils.h"
+
+#include <QApplication>
+#include <QDockWidget>
+#include <QFile>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMimeData>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QUrl>
+
+using namespace snn;
+using namespace snn::widgets;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void startsWithTheGivenGraph();
+    void openSaveRoundTrip();
+    void corruptFileGivesAMessage_data();
+    void corruptFileGivesAMessage();
+    void unsavedChangesPrompt();
+    void dropOpensAFile();
+    void addPanelForOtherParts();
+    void refusedEditsReachTheStatusBar();
+    void viewsFollowTheDocument();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QApplication::setOrganizationName(QStringLiteral("snn-studio-tests"));
+    QApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    QVERIFY(m_dir.isValid());
+}
+
+void TestMainWindow::startsWithTheGivenGraph()
+{
+    MainWindow window;
+    window.setGraph(exampleGraph(), QStringLiteral("Built-in example"));
+    SNN_COMPARE_GRAPHS(window.graph(), exampleGraph());
+    QCOMPARE(window.windowTitle(), QStringLiteral("Built-in example[*] - SNN Studio"));
+    QVERIFY(!window.isWindowModified());
+    QCOMPARE(window.heatmap()->rowCount(RateHeatmap::Side::Before), 3);
+    QVERIFY(window.canvas()->node(window.graph().layers().front().id));
+}
+
+void TestMainWindow::openSaveRoundTrip()
+{
+    const QString path = m_dir.filePath(QStringLiteral("round.h5"));
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    window.setGraph(exampleGraph(), QStringLiteral("Built-in example"));
+    Document *doc = window.document();
+    QVERIFY(doc->autoLayout());
+    QVERIFY(doc->renameLayer(window.graph().layers().front().id, QStringLiteral("first")));
+    QVERIFY(window.isWindowModified());
+    QVERIFY(window.saveTo(path));
+    QVERIFY(!window.isWindowModified());
+    QCOMPARE(window.windowTitle(), QStringLiteral("round.h5[*] - SNN Studio"));
+    QCOMPARE(window.recentFiles().value(0), QFileInfo(path).absoluteFilePath());
+
+    MainWindow other;
+    QVERIFY(other.openFile(path));
+    SNN_COMPARE_GRAPHS(other.graph(), window.graph());
+    QVERIFY(other.graph().layers().front().position.has_value()); // positions came back
+    QCOMPARE(other.document()->filePath(), path);
+    QVERIFY(!other.isWindowModified());
+    // The canvas places nodes where the file says.
+    const Layer &first = other.graph().layers().front();
+    QCOMPARE(other.canvas()->node(first.id)->pos(), *first.position);
+}
+
+void TestMainWindow::corruptFileGivesAMessage_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("not hdf5") << QByteArray("this is not an HDF5 file\n") << "corrupt.h5";
+    QTest::newRow("empty") << QByteArray() << "corrupt.h5";
+    QTest::newRow("truncated") << QByteArray("truncate") << "corrupt.h5";
+}
+
+void TestMainWindow::corruptFileGivesAMessage()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, message);
+    const QString path = m_dir.filePath(QStringLiteral("corrupt.h5"));
+    if (content == "truncate") {
+        const QString good = m_dir.filePath(QStringLiteral("good.h5"));
+        saveGraph(exampleGraph(), good);
+        QFile in(good);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        content = in.readAll().left(int(in.size() / 2));
+    }
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(content);
+    file.close();
+
+    MainWindow window;
+    window.setGraph(exampleGraph(), QStringLiteral("Built-in example"));
+    window.show();
+    QVERIFY(!window.openFile(path));
+    SNN_COMPARE_GRAPHS(window.graph(), exampleGraph()); // the document is kept
+    QVERIFY2(window.statusBar()->currentMessage().contains(message),
+             qPrintable(window.statusBar()->currentMessage()));
+    QVERIFY(window.logText().contains(window.statusBar()->currentMessage()));
+    // A non-modal dialog says the same, and the test goes on without answering it.
+    QMessageBox *box = window.findChild<QMessageBox *>();
+    QVERIFY(box);
+    QCOMPARE(box->text(), window.statusBar()->currentMessage());
+    QVERIFY(box->isVisible());
+    box->close();
+}
+
+void TestMainWindow::unsavedChangesPrompt()
+{
+    const QString path = m_dir.filePath(QStringLiteral("prompt.h5"));
+    MainWindow window;
+    window.setGraph(exampleGraph(), QStringLiteral("Built-in example"));
+    int asked = 0;
+    QMessageBox::StandardButton answer = QMessageBox::Cancel;
+    window.setUnsavedChangesPrompt([&] {
+        ++asked;
+        return answer;
+    });
+    QVERIFY(window.maybeSave()); // nothing to lose: no question
+    QCOMPARE(asked, 0);
+    window.document()->renameLayer(window.graph().layers().front().id, QStringLiteral("x"));
+    QVERIFY(!window.maybeSave());
+    QCOMPARE(asked, 1);
+    answer = QMessageBox::Discard;
+    QVERIFY(window.maybeSave());
+    // Save goes to the file (this one has a path now).
+    QVERIFY(window.saveTo(path));
+    window.document()->renameLayer(window.graph().layers().front().id, QStringLiteral("y"));
+    answer = QMessageBox::Save;
+    QVERIFY(window.maybeSave());
+    QCOMPARE(loadGraph(path).layers().front().name, QStringLiteral("y"));
+    QVERIFY(!window.isWindowModified());
+    // New asks first and refuses to drop changes on Cancel.
+    window.document()->renameLayer(window.graph().layers().front().id, QStringLiteral("z"));
+    answer = QMessageBox::Cancel;
+    window.newDocument();
+    QCOMPARE(window.graph().layerCount(), 3);
+    answer = QMessageBox::Discard;
+    window.newDocument();
+    QCOMPARE(window.graph().layerCount(), 0);
+    QCOMPARE(window.graph().inputSize(), 784);
+}
+
+void TestMainWindow::dropOpensAFile()
+{
+    const QString path = m_dir.filePath(QStringLiteral("drop.h5"));
+    Graph g = exampleGraph();
+    g.layer(g.layers().back().id).name = QStringLiteral("dropped");
+    saveGraph(g, path);
+    MainWindow window;
+    window.setGraph(exampleGraph(), QStringLiteral("Built-in example"));
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(path)});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &drop);
+    QCOMPARE(window.graph().layers().back().name, QStringLiteral("dropped"));
+    QCOMPARE(window.document()->filePath(), path);
+    // Other files are not accepted.
+    QMimeData text;
+    text.setUrls({QUrl::fromLocalFile(m_dir.filePath(QStringLiteral("notes.txt")))});
+    QDragEnterEvent other(QPoint(10, 10), Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+    other.setAccepted(false);
+    QApplication::sendEvent(&window, &other);
+    QVERIFY(!other.isAccepted());
+}
+
+void TestMainWindow::addPanelForOtherParts()
+{
+    MainWindow window;
+    auto *panel = new QLabel(QStringLiteral("training monitor"));
+    QDockWidget *dock =
+        window.addPanel(panel, QStringLiteral("Training"), Qt::BottomDockWidgetArea);
+    QVERIFY(dock);
+    QCOMPARE(dock->widget(), panel);
+    QCOMPARE(dock->objectName(), QStringLiteral("panel_Training"));
+    QCOMPARE(window.dockWidgetArea(dock), Qt::BottomDockWidgetArea);
+    QVERIFY(!window.tabifiedDockWidgets(dock).isEmpty()); // tabbed with the heatmap and log
+    bool inViewMenu = false;
+    for (QAction *menu : window.menuBar()->actions())
+        if (menu->menu())
+            inViewMenu = inViewMenu || menu->menu()->actions().contains(dock->toggleViewAction());
+    QVERIFY(inViewMenu);
+}
+
+void TestMainWindow::refusedEditsReachTheStatusBar()
+{
+    MainWindow window;
+    window.setGraph(exampleGraph(), QStringLiteral("Built-in example"));
+    window.document()->resizeLayer(window.graph().layers().front().id, 0);
+    QCOMPARE(window.statusBar()->currentMessage(),
+             QStringLiteral("Refused: layer 'hidden1': a layer needs at least one neuron, not 0"));
+    QVERIFY(window.logText().contains(QStringLiteral("Refused: layer 'hidden1'")));
+}
+
+void TestMainWindow::viewsFollowTheDocument()
+{
+    MainWindow window;
+    window.setGraph(exampleGraph(), QStringLiteral("Built-in example"));
+    QSignalSpy finished(window.optimization(), &OptimizationPanel::runFinished);
+    window.optimization()->run();
+    QVERIFY(finished.wait(30000));
+    // The heatmap compares, the canvas previews.
+    QCOMPARE(window.heatmap()->rowCount(RateHeatmap::Side::After), 3);
+    const LayerId h1 = window.graph().layers().front().id;
+    QCOMPARE(window.canvas()->node(h1)->highlight(),
+             QStringLiteral("optimised: 256 -> 226 neurons"));
+    QVERIFY(window.optimization()->apply());
+    QCOMPARE(window.graph().layer(h1).neurons(), 226);
+    QCOMPARE(window.heatmap()->rowCount(RateHeatmap::Side::After), 0);
+    QVERIFY(!window.heatmap()->cell(RateHeatmap::Side::Before, 0, 226));
+    QCOMPARE(window.canvas()->node(h1)->highlight(), QString());
+    QCOMPARE(window.canvas()->node(h1)->lines().front(), QStringLiteral("226 neurons, 784 inputs"));
+    window.document()->undoStack()->undo();
+    QVERIFY(window.heatmap()->cell(RateHeatmap::Side::Before, 0, 255));
+    // A click on the heatmap selects the layer on the canvas and in the properties panel.
+    const LayerId out = window.graph().layers().back().id;
+    Q_EMIT window.heatmap()->layerClicked(out);
+    QCOMPARE(window.canvas()->currentLayer(), out);
+    QCOMPARE(window.properties()->layer(), out);
+}
+
+SNN_WIDGET_TEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,199 @@
+#include "ComparisonModel.h"
+#include "Document.h"
+#include "Error.h"
+#include "Example.h"
+#include "GraphEquality.h"
+#include "OptimizationPanel.h"
+#include "TestUtils.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+
+using namespace snn;
+using namespace snn::widgets;
+
+class TestOptimizationPanel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void runGivesTheCoresNumbers_data();
+    void runGivesTheCoresNumbers();
+    void togglingAPassRunsAgain();
+    void supersededRunsAreDropped();
+    void cancelStopsTheRun();
+    void applyIsOneUndoStep();
+    void documentEditsDropTheResult();
+    void copyAndExport();
+
+private:
+    bool runAndWait();
+    Document *m_doc = nullptr;
+    OptimizationPanel *m_panel = nullptr;
+};
+
+void TestOptimizationPanel::init()
+{
+    m_doc = new Document;
+    m_doc->reset(exampleGraph());
+    m_panel = new OptimizationPanel;
+    m_panel->setDocument(m_doc);
+}
+
+void TestOptimizationPanel::cleanup()
+{
+    delete m_panel;
+    delete m_doc;
+}
+
+bool TestOptimizationPanel::runAndWait()
+{
+    QSignalSpy finished(m_panel, &OptimizationPanel::runFinished);
+    m_panel->run();
+    return finished.wait(30000);
+}
+
+void TestOptimizationPanel::runGivesTheCoresNumbers_data()
+{
+    QTest::addColumn<QStringList>("passes");
+    QTest::addColumn<float>("deadThreshold");
+    QTest::newRow("all") << availablePasses() << 0.0f;
+    QTest::newRow("dead only") << QStringList{passes::kDeadNeuronElimination} << 0.0f;
+    QTest::newRow("dead, higher threshold") << QStringList{passes::kDeadNeuronElimination} << 0.02f;
+    QTest::newRow("none") << QStringList{} << 0.0f;
+}
+
+void TestOptimizationPanel::runGivesTheCoresNumbers()
+{
+    QFETCH(QStringList, passes);
+    QFETCH(float, deadThreshold);
+    for (const QString &pass : availablePasses())
+        m_panel->setPassEnabled(pass, passes.contains(pass));
+    OptimizeOptions options;
+    options.deadThreshold = deadThreshold;
+    m_panel->setOptions(options);
+    QCOMPARE(m_panel->selectedPasses(), passes);
+    QVERIFY(runAndWait());
+    QVERIFY(m_panel->result());
+    const OptimizeResult expected = optimize(m_doc->graph(), passes, options);
+    const OptimizeResult &actual = *m_panel->result();
+    QCOMPARE(actual.report.after, expected.report.after);
+    QCOMPARE(actual.report.before, expected.report.before);
+    SNN_COMPARE_GRAPHS(actual.graph, expected.graph);
+    QCOMPARE(m_panel->reportText(), expected.report.summary());
+    const ComparisonModel *model = m_panel->model();
+    const int params = model->rowOf(QStringLiteral("Parameters"));
+    QCOMPARE(model->index(params, ComparisonModel::AfterColumn).data().toString(),
+             QLocale(QLocale::English).toString(qint64(expected.report.after.params)));
+}
+
+void TestOptimizationPanel::togglingAPassRunsAgain()
+{
+    m_panel->setPassEnabled(passes::kRedundancyElimination, false);
+    m_panel->setPassEnabled(passes::kLayerFusion, false);
+    QVERIFY(runAndWait());
+    QCOMPARE(m_panel->result()->report.passes, QStringList{passes::kDeadNeuronElimination});
+    QSignalSpy preview(m_panel, &OptimizationPanel::previewChanged);
+    QSignalSpy finished(m_panel, &OptimizationPanel::runFinished);
+    m_panel->setPassEnabled(passes::kDeadNeuronElimination, false); // runs again: no passes
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(m_panel->result()->report.passes, QStringList{});
+    QCOMPARE(m_panel->result()->report.after.params, m_doc->graph().totalParams());
+    QCOMPARE(preview.count(), 1);
+    QVERIFY(preview.at(0).at(0).value<std::shared_ptr<const Graph>>());
+}
+
+void TestOptimizationPanel::supersededRunsAreDropped()
+{
+    QSignalSpy finished(m_panel, &OptimizationPanel::runFinished);
+    m_panel->run(); // all passes
+    m_panel->setPassEnabled(passes::kRedundancyElimination, false);
+    m_panel->setPassEnabled(passes::kLayerFusion, false); // the last run: dead neurons only
+    QVERIFY(finished.wait(30000));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_panel->isRunning(), 30000);
+    QTest::qWait(50);
+    // Only the last run reported, with its own passes.
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(m_panel->result()->report.passes, QStringList{passes::kDeadNeuronElimination});
+}
+
+void TestOptimizationPanel::cancelStopsTheRun()
+{
+    QSignalSpy finished(m_panel, &OptimizationPanel::runFinished);
+    m_panel->run();
+    QVERIFY(m_panel->isRunning());
+    m_panel->cancel();
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(finished.at(0).at(0).toString(), QStringLiteral("Cancelled"));
+    QVERIFY(!m_panel->result());
+    QVERIFY(!m_panel->isRunning());
+}
+
+void TestOptimizationPanel::applyIsOneUndoStep()
+{
+    const Graph original = m_doc->graph();
+    QVERIFY(runAndWait());
+    const Graph optimised = m_panel->result()->graph;
+    QVERIFY(optimised.totalParams() < original.totalParams());
+    QVERIFY(m_panel->apply());
+    QCOMPARE(m_doc->undoStack()->count(), 1);
+    QCOMPARE(m_doc->undoStack()->undoText(),
+             QStringLiteral("Apply optimisation (%1)")
+                 .arg(availablePasses().join(QStringLiteral(", "))));
+    SNN_COMPARE_GRAPHS(m_doc->graph(), optimised);
+    QVERIFY(!m_panel->result()); // stale now
+    m_doc->undoStack()->undo();
+    SNN_COMPARE_GRAPHS(m_doc->graph(), original);
+    QVERIFY(!m_panel->apply()); // nothing to apply
+}
+
+void TestOptimizationPanel::documentEditsDropTheResult()
+{
+    QVERIFY(runAndWait());
+    QSignalSpy preview(m_panel, &OptimizationPanel::previewChanged);
+    // Moving a node keeps the result, and Apply keeps the new position.
+    const LayerId h1 = m_doc->graph().layers().front().id;
+    QVERIFY(m_doc->moveLayers({{h1, QPointF(12, 34)}}));
+    QVERIFY(m_panel->result());
+    QCOMPARE(preview.count(), 0);
+    QVERIFY(m_panel->apply());
+    QCOMPARE(m_doc->graph().layer(h1).position, std::optional(QPointF(12, 34)));
+    QCOMPARE(m_doc->graph().layer(h1).neurons(), 226);
+    QCOMPARE(preview.count(), 1);
+    m_doc->undoStack()->undo();
+    QVERIFY(runAndWait());
+    preview.clear();
+    m_doc->renameLayer(m_doc->graph().layers().front().id, QStringLiteral("first"));
+    QVERIFY(!m_panel->result());
+    QCOMPARE(preview.count(), 1);
+    QVERIFY(!preview.at(0).at(0).value<std::shared_ptr<const Graph>>());
+    QVERIFY(!m_panel->model()->hasResult());
+    QCOMPARE(m_panel->model()
+                 ->index(m_panel->model()->rowOf(QStringLiteral("Neurons: first")), 1)
+                 .data()
+                 .toString(),
+             QStringLiteral("256"));
+}
+
+void TestOptimizationPanel::copyAndExport()
+{
+    QVERIFY(runAndWait());
+    m_panel->copyAsText();
+    const QString copied = QApplication::clipboard()->text();
+    QVERIFY(copied.startsWith(m_panel->model()->toText()));
+    QVERIFY(copied.endsWith(m_panel->result()->report.summary()));
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("comparison.csv"));
+    m_panel->exportCsv(path);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(file.readAll()), m_panel->model()->toCsv());
+    QVERIFY_THROWS_EXCEPTION(Error, m_panel->exportCsv(QStringLiteral("/nonexistent/dir/x.csv")));
+}
+
+SNN_WIDGET_TEST_MAIN(TestOptimizationPanel)
+#include "tst_optimizationpanel.moc"

@@ -1,0 +1,404 @@
+#include "CanvasView.h"
+
+#include "Document.h"
+#include "GraphEdit.h"
+
+#include <QGraphicsLineItem>
+#include <QGraphicsPathItem>
+#include <QKeyEvent>
+#include <QLocale>
+#include <QMouseEvent>
+#include <QScrollBar>
+#include <QWheelEvent>
+
+#include <algorithm>
+#include <cmath>
+
+namespace snn::widgets {
+
+namespace {
+
+// Node fill by mean firing rate: cool blue for silent layers to warm orange at 0.25 spikes/step.
+QColor activityColour(const Layer &layer)
+{
+    if (!layer.hasRates())
+        return QColor(0xe4, 0xe4, 0xe4);
+    const double t = std::clamp(double(layer.rates.mean()) / 0.25, 0.0, 1.0);
+    const QColor cold(0xd6, 0xe6, 0xf7), warm(0xf7, 0xb2, 0x6a);
+    return QColor::fromRgbF(float(cold.redF() + t * (warm.redF() - cold.redF())),
+                            float(cold.greenF() + t * (warm.greenF() - cold.greenF())),
+                            float(cold.blueF() + t * (warm.blueF() - cold.blueF())));
+}
+
+QString number(double value)
+{
+    return QLocale(QLocale::English).toString(value, 'g', 4);
+}
+
+QPainterPath edgePath(const QPointF &from, const QPointF &to)
+{
+    QPainterPath path(from);
+    const double dx = std::max(60.0, std::abs(to.x() - from.x()) / 2);
+    path.cubicTo(from + QPointF(dx, 0), to - QPointF(dx, 0), to);
+    return path;
+}
+
+} // namespace
+
+CanvasView::CanvasView(QWidget *parent)
+    : QGraphicsView(parent)
+    , m_scene(new QGraphicsScene(this))
+{
+    setScene(m_scene);
+    setRenderHint(QPainter::Antialiasing);
+    setDragMode(ScrollHandDrag);
+    setTransformationAnchor(AnchorUnderMouse);
+    setBackgroundBrush(QColor(0xfa, 0xfa, 0xfa));
+    m_scene->setSceneRect(-2000, -2000, 6000, 6000);
+    connect(m_scene, &QGraphicsScene::selectionChanged, this, [this] {
+        const LayerId current = currentLayer();
+        if (current != m_current) {
+            m_current = current;
+            Q_EMIT currentLayerChanged(current);
+        }
+    });
+}
+
+CanvasView::~CanvasView()
+{
+    // Deleting the items must not call back into a half-destroyed view.
+    disconnect(m_scene, nullptr, this, nullptr);
+    m_nodes.clear();
+    m_edges.clear();
+}
+
+void CanvasView::setDocument(Document *document)
+{
+    if (m_document)
+        disconnect(m_document, nullptr, this, nullptr);
+    m_document = document;
+    m_nodes.clear();
+    m_edges.clear();
+    m_scene->clear();
+    m_dragLine = nullptr;
+    if (m_document) {
+        // Every change signal ends with changed(); the canvas syncs its items from the graph.
+        connect(m_document, &Document::changed, this, &CanvasView::sync);
+        connect(m_document, &Document::graphReset, this, [this] { m_preview.reset(); });
+        sync();
+        fitToView();
+    }
+}
+
+void CanvasView::setPreview(std::shared_ptr<const Graph> optimised)
+{
+    m_preview = std::move(optimised);
+    sync();
+}
+
+NodeItem *CanvasView::node(LayerId id) const
+{
+    auto it = m_nodes.find(id);
+    return it == m_nodes.end() ? nullptr : it->second;
+}
+
+std::vector<LayerId> CanvasView::selectedLayers() const
+{
+    std::vector<LayerId> ids;
+    if (!m_document)
+        return ids;
+    // In the graph's (topological) order.
+    for (const Layer &l : m_document->graph().layers())
+        if (NodeItem *n = node(l.id); n && n->isSelected())
+            ids.push_back(l.id);
+    return ids;
+}
+
+LayerId CanvasView::currentLayer() const
+{
+    const std::vector<LayerId> ids = selectedLayers();
+    const NodeItem *input = node(kNetworkInput);
+    const bool inputSelected = input && input->isSelected();
+    if (ids.size() == 1 && !inputSelected)
+        return ids.front();
+    return ids.empty() && inputSelected ? kNetworkInput : -1;
+}
+
+void CanvasView::selectLayer(LayerId id)
+{
+    m_scene->clearSelection();
+    if (NodeItem *n = node(id)) {
+        n->setSelected(true);
+        ensureVisible(n);
+    }
+}
+
+void CanvasView::updateNode(NodeItem *item, const Layer &l)
+{
+    QStringList lines;
+    const QLocale locale(QLocale::English);
+    lines << tr("%1 neurons, %2 inputs")
+                 .arg(locale.toString(l.neurons()), locale.toString(l.inputs()));
+    if (l.neuron.spiking)
+        lines << tr("%1, threshold %2, beta %3, %4")
+                     .arg(toString(l.neuron.type), number(double(l.neuron.threshold)),
+                          number(double(l.neuron.beta)), toString(l.neuron.reset));
+    else
+        lines << tr("linear (non-spiking)");
+    if (l.hasRates())
+        lines << tr("mean rate %1, %2 dead")
+                     .arg(QString::number(double(l.rates.mean()), 'f', 3))
+                     .arg((l.rates.array() == 0.0f).count());
+    else
+        lines << tr("firing rates not measured");
+    QString highlight;
+    if (m_preview) {
+        const Layer *after = m_preview->find(l.id);
+        if (!after)
+            highlight = tr("optimised: fused away");
+        else if (after->neurons() != l.neurons())
+            highlight = tr("optimised: %1 -> %2 neurons").arg(l.neurons()).arg(after->neurons());
+        else
+            highlight = tr("optimised: unchanged");
+    }
+    item->setContent(l.name, lines, activityColour(l), highlight);
+}
+
+void CanvasView::sync()
+{
+    if (!m_document)
+        return;
+    const Graph &graph = m_document->graph();
+    // Remove nodes of layers that are gone.
+    for (auto it = m_nodes.begin(); it != m_nodes.end();) {
+        if (it->first != kNetworkInput && !graph.find(it->first)) {
+            NodeItem *gone = it->second;
+            it = m_nodes.erase(it);
+            delete gone;
+        } else {
+            ++it;
+        }
+    }
+    const std::map<LayerId, QPointF> layout = edit::autoLayout(graph);
+    double minX = 0.0;
+    std::optional<double> inputY;
+    bool first = true;
+    for (const Layer &l : graph.layers()) {
+        NodeItem *&item = m_nodes[l.id];
+        if (!item) {
+            item = new NodeItem(l.id);
+            m_scene->addItem(item);
+        }
+        updateNode(item, l);
+        const QPointF pos = l.position ? *l.position : layout.at(l.id);
+        if (item->pos() != pos)
+            item->setPos(pos);
+        if (first || pos.x() < minX)
+            minX = pos.x();
+        if (!inputY && l.source == kNetworkInput) // centred on the first input-fed layer
+            inputY = item->inputPort().y();
+        first = false;
+    }
+    NodeItem *&input = m_nodes[kNetworkInput];
+    if (!input) {
+        input = new NodeItem(kNetworkInput);
+        m_scene->addItem(input);
+    }
+    input->setContent(tr("input"),
+                      {tr("%1 values").arg(QLocale(QLocale::English).toString(graph.inputSize())),
+                       tr("the network input")},
+                      QColor(0xe8, 0xf3, 0xe0));
+    input->setPos(minX - edit::kColumnSpacing, 0.0);
+    input->setPos(minX - edit::kColumnSpacing, inputY.value_or(0.0) - input->outputPort().y());
+
+    // Edges: one per layer, from its source's output port to its input port.
+    for (auto &[id, edge] : m_edges)
+        delete edge;
+    m_edges.clear();
+    for (const Layer &l : graph.layers()) {
+        NodeItem *from = node(l.source);
+        NodeItem *to = node(l.id);
+        if (!from || !to)
+            continue;
+        auto *edge = m_scene->addPath(edgePath(from->outputPort(), to->inputPort()),
+                                      QPen(QColor(0x44, 0x44, 0x44), 2.0));
+        edge->setZValue(0.0);
+        edge->setToolTip(tr("%1 -> %2").arg(graph.sourceName(l), l.name));
+        m_edges[l.id] = edge;
+    }
+}
+
+NodeItem *CanvasView::nodeAt(const QPointF &scenePos) const
+{
+    for (const auto &[id, item] : m_nodes)
+        if (item->portAt(scenePos) != NodeItem::Port::None ||
+            item->sceneBoundingRect().contains(scenePos))
+            return item;
+    return nullptr;
+}
+
+std::map<LayerId, QPointF> CanvasView::selectedPositions() const
+{
+    std::map<LayerId, QPointF> positions;
+    for (const auto &[id, item] : m_nodes)
+        if (id != kNetworkInput && item->isSelected())
+            positions[id] = item->pos();
+    return positions;
+}
+
+void CanvasView::addLayerAt(const QPointF &scenePos)
+{
+    if (!m_document)
+        return;
+    const Graph &graph = m_document->graph();
+    LayerId source = currentLayer();
+    if (source < 0)
+        source = graph.isEmpty() ? kNetworkInput : graph.layers().back().id;
+    if (auto id = m_document->addLayer(source, 16, scenePos))
+        selectLayer(*id);
+}
+
+void CanvasView::addLayer()
+{
+    if (!m_document)
+        return;
+    LayerId source = currentLayer();
+    const Graph &graph = m_document->graph();
+    if (source < 0)
+        source = graph.isEmpty() ? kNetworkInput : graph.layers().back().id;
+    const NodeItem *from = node(source);
+    const QPointF pos = from ? from->pos() + QPointF(edit::kColumnSpacing, 0) : QPointF(0, 0);
+    addLayerAt(pos);
+}
+
+void CanvasView::deleteSelection()
+{
+    if (m_document)
+        m_document->removeLayers(selectedLayers());
+}
+
+void CanvasView::fitToView()
+{
+    QRectF bounds;
+    for (const auto &[id, item] : m_nodes)
+        bounds |= item->sceneBoundingRect();
+    if (bounds.isEmpty())
+        return;
+    fitInView(bounds.adjusted(-40, -40, 40, 40), Qt::KeepAspectRatio);
+    // Never blow small graphs up beyond their natural size.
+    if (transform().m11() > 1.0)
+        setTransform(QTransform());
+    centerOn(bounds.center());
+}
+
+void CanvasView::zoomBy(double factor)
+{
+    const double scaleNow = transform().m11();
+    const double target = std::clamp(scaleNow * factor, 0.05, 4.0);
+    scale(target / scaleNow, target / scaleNow);
+}
+
+void CanvasView::mousePressEvent(QMouseEvent *event)
+{
+    const QPointF scenePos = mapToScene(event->position().toPoint());
+    if (event->button() == Qt::LeftButton && m_document) {
+        for (const auto &[id, item] : m_nodes) {
+            const NodeItem::Port port = item->portAt(scenePos);
+            if (port == NodeItem::Port::None)
+                continue;
+            m_dragNode = item;
+            m_dragPort = port;
+            const QPointF start =
+                port == NodeItem::Port::Output ? item->outputPort() : item->inputPort();
+            m_dragLine = m_scene->addLine(QLineF(start, scenePos),
+                                          QPen(QColor(0x1f, 0x6f, 0xd0), 2, Qt::DashLine));
+            m_dragLine->setZValue(2.0);
+            event->accept();
+            return;
+        }
+    }
+    QGraphicsView::mousePressEvent(event);
+    m_pressPositions = selectedPositions();
+}
+
+void CanvasView::mouseMoveEvent(QMouseEvent *event)
+{
+    if (m_dragLine) {
+        QLineF line = m_dragLine->line();
+        line.setP2(mapToScene(event->position().toPoint()));
+        m_dragLine->setLine(line);
+        event->accept();
+        return;
+    }
+    QGraphicsView::mouseMoveEvent(event);
+    if (!m_pressPositions.empty())
+        for (const auto &[id, edge] : m_edges) {
+            const Layer *l = m_document ? m_document->graph().find(id) : nullptr;
+            NodeItem *from = l ? node(l->source) : nullptr;
+            if (from)
+                edge->setPath(edgePath(from->outputPort(), node(id)->inputPort()));
+        }
+}
+
+void CanvasView::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (m_dragLine) {
+        const QPointF scenePos = mapToScene(event->position().toPoint());
+        NodeItem *from = m_dragNode;
+        const NodeItem::Port port = m_dragPort;
+        delete m_dragLine;
+        m_dragLine = nullptr;
+        m_dragNode = nullptr;
+        m_dragPort = NodeItem::Port::None;
+        NodeItem *target = nodeAt(scenePos);
+        if (port == NodeItem::Port::Output) {
+            if (target && target != from && !target->isInputNode())
+                m_document->connectLayer(target->layerId(), from->layerId());
+        } else if (!target) {
+            m_document->disconnectLayer(from->layerId());
+        } else if (target != from) {
+            m_document->connectLayer(from->layerId(), target->layerId());
+        }
+        event->accept();
+        return;
+    }
+    QGraphicsView::mouseReleaseEvent(event);
+    const std::map<LayerId, QPointF> from = std::exchange(m_pressPositions, {});
+    if (!m_document || from.empty())
+        return;
+    std::map<LayerId, QPointF> to;
+    for (const auto &[id, pos] : from)
+        if (NodeItem *n = node(id))
+            to[id] = n->pos();
+    if (to != from)
+        m_document->moveLayers(to);
+}
+
+void CanvasView::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    const QPointF scenePos = mapToScene(event->position().toPoint());
+    if (event->button() == Qt::LeftButton && !nodeAt(scenePos)) {
+        addLayerAt(scenePos - QPointF(NodeItem::kWidth / 2, 30));
+        event->accept();
+        return;
+    }
+    QGraphicsView::mouseDoubleClickEvent(event);
+}
+
+void CanvasView::wheelEvent(QWheelEvent *event)
+{
+    zoomBy(std::pow(1.15, event->angleDelta().y() / 120.0));
+    event->accept();
+}
+
+void CanvasView::keyPressEvent(QKeyEvent *event)
+{
+    if (event->key() == Qt::Key_Delete || event->key() == Qt::Key_Backspace) {
+        deleteSelection();
+        event->accept();
+        return;
+    }
+    QGraphicsView::keyPressEvent(event);
+}
+
+} // namespace snn::widgets

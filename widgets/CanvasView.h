@@ -1,0 +1,82 @@
+#pragma once
+
+#include "Graph.h"
+#include "NodeItem.h"
+
+#include <QGraphicsView>
+
+#include <map>
+#include <memory>
+
+class QGraphicsPathItem;
+class QGraphicsLineItem;
+
+namespace snn::widgets {
+
+class Document;
+
+// The node editor: one node per layer plus the input node, edges from each layer's source.
+// Edits (through the Document, each one undo step): double-click on empty canvas adds a layer
+// fed by the selected layer (or the last layer); Delete removes the selected layers; dragging
+// from an output port onto a node connects it; dragging a layer's input port onto another node
+// rewires it (onto empty space: disconnect, which is refused); moving nodes is pushed on release.
+// Wheel zooms, dragging the empty canvas pans.
+class CanvasView : public QGraphicsView {
+    Q_OBJECT
+public:
+    explicit CanvasView(QWidget *parent = nullptr);
+    ~CanvasView() override;
+
+    void setDocument(Document *document);
+    Document *document() const { return m_document; }
+
+    // Shows what the optimised graph would keep of each layer (nullptr: no preview).
+    void setPreview(std::shared_ptr<const Graph> optimised);
+
+    NodeItem *node(LayerId id) const; // kNetworkInput: the input node
+    std::vector<LayerId> selectedLayers() const;
+    // The selected layer when exactly one node is selected (kNetworkInput for the input node),
+    // else -1.
+    LayerId currentLayer() const;
+    void selectLayer(LayerId id);
+    int edgeCount() const { return int(m_edges.size()); }
+
+public Q_SLOTS:
+    // Adds a layer fed by the current layer (or the last layer, or the input) at a scene point.
+    void addLayerAt(const QPointF &scenePos);
+    void addLayer();
+    void deleteSelection();
+    void fitToView();
+    void zoomBy(double factor);
+
+Q_SIGNALS:
+    void currentLayerChanged(snn::LayerId id); // -1 when none, kNetworkInput for the input
+
+protected:
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+
+private:
+    void sync();
+    void updateNode(NodeItem *item, const Layer &layer);
+    NodeItem *nodeAt(const QPointF &scenePos) const;
+    std::map<LayerId, QPointF> selectedPositions() const;
+
+    QGraphicsScene *m_scene;
+    Document *m_document = nullptr;
+    std::shared_ptr<const Graph> m_preview;
+    std::map<LayerId, NodeItem *> m_nodes;
+    std::map<LayerId, QGraphicsPathItem *> m_edges; // keyed by the consumer layer
+    // A connection being dragged from a port.
+    NodeItem *m_dragNode = nullptr;
+    NodeItem::Port m_dragPort = NodeItem::Port::None;
+    QGraphicsLineItem *m_dragLine = nullptr;
+    std::map<LayerId, QPointF> m_pressPositions;
+    LayerId m_current = -1;
+};
+
+} // namespace snn::widgets

@@ -1,0 +1,84 @@
+#pragma once
+
+#include "Graph.h"
+
+#include <QAbstractTableModel>
+
+#include <optional>
+
+namespace snn {
+struct Report;
+}
+
+namespace snn::widgets {
+
+// Before / after / change of an optimisation, one row per metric and one per layer: parameters,
+// neurons, layers, compression ratio, then named metrics other parts fill later (estimated LUTs
+// and BRAM from the FPGA tab, accuracy from the training monitor) which show "-" and a tooltip
+// saying what fills them until set, then the neurons of each layer. More metric rows and more
+// columns can be added by name. Changed values are highlighted.
+class ComparisonModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { MetricColumn, BeforeColumn, AfterColumn, ChangeColumn, FixedColumns };
+    enum class Format { Integer, Ratio, Percent };
+
+    // The metric rows that start empty.
+    static const QString kLuts;
+    static const QString kBram;
+    static const QString kAccuracy;
+
+    explicit ComparisonModel(QObject *parent = nullptr);
+
+    // The graph before optimisation; clears any result.
+    void setBefore(const Graph &graph);
+    // The optimised graph and the report of the run that made it (from `before`).
+    void setResult(const Graph &before, const Graph &after, const Report &report);
+    void clearResult();
+    bool hasResult() const { return m_hasResult; }
+
+    // Adds a metric row (before the per-layer rows) unless one has that name; returns its row.
+    int addMetric(const QString &name, const QString &pendingToolTip,
+                  Format format = Format::Integer);
+    // Sets a metric's values (std::nullopt: unknown, shown as "-").
+    void setMetric(const QString &name, std::optional<double> before, std::optional<double> after);
+    // Adds a column after the fixed ones; its cells show "-" and the tooltip until set.
+    int addColumn(const QString &name, const QString &pendingToolTip);
+    void setExtra(const QString &metric, const QString &column, const QString &text);
+    int rowOf(const QString &metric) const; // -1 if absent
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+    // The table as aligned plain text (for the clipboard) and as CSV (RFC 4180 quoting).
+    QString toText() const;
+    QString toCsv() const;
+
+private:
+    struct Row {
+        QString name;
+        Format format = Format::Integer;
+        std::optional<double> before;
+        std::optional<double> after;
+        QString afterText; // overrides the after value (e.g. "fused")
+        QString pendingToolTip;
+        bool perLayer = false;
+        std::map<QString, QString> extra;
+    };
+    struct ExtraColumn {
+        QString name;
+        QString pendingToolTip;
+    };
+    QString cellText(const Row &row, int column) const;
+    bool isChanged(const Row &row) const;
+    int firstLayerRow() const;
+
+    std::vector<Row> m_rows;
+    std::vector<ExtraColumn> m_columns;
+    bool m_hasResult = false;
+};
+
+} // namespace snn::widgets

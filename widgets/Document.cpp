@@ -1,0 +1,219 @@
+#include "Document.h"
+
+#include "Error.h"
+#include "GraphEdit.h"
+#include "GraphFile.h"
+#include "commands/AddLayerCommand.h"
+#include "commands/ApplyGraphCommand.h"
+#include "commands/ConnectLayerCommand.h"
+#include "commands/MoveLayersCommand.h"
+#include "commands/RemoveLayersCommand.h"
+#include "commands/RenameLayerCommand.h"
+#include "commands/ResizeLayerCommand.h"
+#include "commands/SetNeuronParamsCommand.h"
+
+#include <QFileInfo>
+
+namespace snn::widgets {
+
+Document::Document(QObject *parent)
+    : QObject(parent)
+{
+    connect(&m_undo, &QUndoStack::cleanChanged, this,
+            [this](bool clean) { Q_EMIT modifiedChanged(!clean); });
+}
+
+QString Document::displayName() const
+{
+    if (!m_filePath.isEmpty())
+        return QFileInfo(m_filePath).fileName();
+    return m_name.isEmpty() ? tr("Untitled") : m_name;
+}
+
+void Document::reset(const Graph &graph, const QString &filePath, const QString &name)
+{
+    const bool wasModified = isModified();
+    m_undo.clear();
+    m_graph = graph;
+    m_filePath = filePath;
+    m_name = name;
+    Q_EMIT graphReset();
+    Q_EMIT changed();
+    Q_EMIT filePathChanged(m_filePath);
+    if (wasModified)
+        Q_EMIT modifiedChanged(false);
+}
+
+void Document::load(const QString &path)
+{
+    reset(loadGraph(path), path);
+}
+
+void Document::save(const QString &path)
+{
+    saveGraph(m_graph, path);
+    m_filePath = path;
+    m_undo.setClean();
+    Q_EMIT filePathChanged(m_filePath);
+}
+
+bool Document::push(const std::function<QUndoCommand *()> &make)
+{
+    QUndoCommand *command = nullptr;
+    try {
+        command = make();
+    } catch (const Error &e) {
+        Q_EMIT editRefused(e.message());
+        return false;
+    }
+    if (auto *edit = dynamic_cast<LayerEditCommand *>(command); edit && edit->isEmpty()) {
+        delete command;
+        return true;
+    }
+    m_undo.push(command);
+    return true;
+}
+
+std::optional<LayerId> Document::addLayer(LayerId source, int neurons,
+                                          std::optional<QPointF> position)
+{
+    std::optional<LayerId> id;
+    const bool added = push([&]() -> QUndoCommand * {
+        Layer layer = edit::newLayer(m_graph, source, neurons);
+        layer.position = position;
+        id = layer.id;
+        return new AddLayerCommand(this, layer);
+    });
+    return added ? id : std::nullopt;
+}
+
+bool Document::removeLayers(const std::vector<LayerId> &ids)
+{
+    if (ids.empty())
+        return true;
+    return push([&] { return new RemoveLayersCommand(this, ids); });
+}
+
+bool Document::renameLayer(LayerId id, const QString &name)
+{
+    return push([&] { return new RenameLayerCommand(this, id, name); });
+}
+
+bool Document::resizeLayer(LayerId id, int neurons)
+{
+    return push([&] { return new ResizeLayerCommand(this, id, neurons); });
+}
+
+bool Document::setNeuronParams(LayerId id, const NeuronParams &params)
+{
+    return push([&] { return new SetNeuronParamsCommand(this, id, params); });
+}
+
+bool Document::connectLayer(LayerId id, LayerId source)
+{
+    return push([&] { return new ConnectLayerCommand(this, id, source); });
+}
+
+bool Document::disconnectLayer(LayerId id)
+{
+    const Layer *layer = m_graph.find(id);
+    Q_EMIT editRefused(tr("layer '%1' needs a source: connect it to another layer or to the "
+                          "input instead of disconnecting it")
+                           .arg(layer ? layer->name : QString::number(id)));
+    return false;
+}
+
+bool Document::moveLayers(const std::map<LayerId, QPointF> &to)
+{
+    MoveLayersCommand::Positions before, after;
+    for (const auto &[id, pos] : to) {
+        if (!m_graph.find(id))
+            continue;
+        before[id] = m_graph.layer(id).position;
+        after[id] = pos;
+    }
+    if (before == after)
+        return true;
+    return push([&] { return new MoveLayersCommand(this, before, after); });
+}
+
+bool Document::autoLayout()
+{
+    MoveLayersCommand::Positions before, after;
+    for (const auto &[id, pos] : edit::autoLayout(m_graph)) {
+        before[id] = m_graph.layer(id).position;
+        after[id] = pos;
+    }
+    if (before == after)
+        return true;
+    return push([&] { return new MoveLayersCommand(this, before, after, tr("Automatic layout")); });
+}
+
+bool Document::applyGraph(const Graph &graph, const QString &text)
+{
+    return push([&] { return new ApplyGraphCommand(this, graph, text); });
+}
+
+void Document::insertLayer(const Layer &layer)
+{
+    const LayerId id = m_graph.addLayer(layer);
+    Q_ASSERT(id == layer.id);
+    m_graph.sortTopologically();
+    Q_EMIT layerAdded(id);
+    Q_EMIT changed();
+}
+
+void Document::eraseLayer(LayerId id)
+{
+    m_graph.removeLayer(id);
+    Q_EMIT layerRemoved(id);
+    Q_EMIT changed();
+}
+
+void Document::replaceLayers(const std::vector<Layer> &layers)
+{
+    std::vector<LayerId> rewired;
+    for (const Layer &l : layers) {
+        Layer &target = m_graph.layer(l.id);
+        if (target.source != l.source)
+            rewired.push_back(l.id);
+        target = l;
+    }
+    m_graph.sortTopologically();
+    for (const Layer &l : layers)
+        Q_EMIT layerChanged(l.id);
+    for (LayerId id : rewired)
+        Q_EMIT connectionChanged(id);
+    Q_EMIT changed();
+}
+
+void Document::setPositions(const std::map<LayerId, std::optional<QPointF>> &positions)
+{
+    for (const auto &[id, pos] : positions)
+        m_graph.layer(id).position = pos;
+    for (const auto &entry : positions)
+        Q_EMIT layerMoved(entry.first);
+    Q_EMIT changed();
+}
+
+void Document::reorderLayers(const std::vector<LayerId> &order)
+{
+    bool same = int(order.size()) == m_graph.layerCount();
+    for (std::size_t i = 0; same && i < order.size(); ++i)
+        same = m_graph.layers()[i].id == order[i];
+    if (same)
+        return;
+    Graph reordered(m_graph.inputSize());
+    for (LayerId id : order)
+        reordered.addLayer(m_graph.layer(id));
+    m_graph = std::move(reordered);
+}
+
+void Document::replaceGraph(const Graph &graph)
+{
+    m_graph = graph;
+    Q_EMIT graphReset();
+    Q_EMIT changed();
+}
+
+} // namespace snn::widgets

@@ -1,0 +1,80 @@
+#pragma once
+
+#include "Graph.h"
+
+#include <QObject>
+#include <QUndoStack>
+
+#include <map>
+#include <optional>
+
+namespace snn::widgets {
+
+// The open graph, its file and its undo history. Every view attaches to a Document and rebuilds
+// from its change signals; every edit is an undo command (widgets/commands/) that changes the
+// graph only through the "Used by undo commands" functions below.
+class Document : public QObject {
+    Q_OBJECT
+public:
+    explicit Document(QObject *parent = nullptr);
+
+    const Graph &graph() const { return m_graph; }
+    QString filePath() const { return m_filePath; }
+    // The file name, or "Untitled" / "Built-in example" when there is no file.
+    QString displayName() const;
+    QUndoStack *undoStack() { return &m_undo; }
+    bool isModified() const { return !m_undo.isClean(); }
+
+    // Replace the whole document (clears the history). load/save throw Error with one line.
+    void reset(const Graph &graph, const QString &filePath = {}, const QString &name = {});
+    void load(const QString &path);
+    void save(const QString &path);
+
+    // User edits: each pushes one undo command, or refuses the edit (graph unchanged), emits
+    // editRefused(message) and returns false.
+    std::optional<LayerId> addLayer(LayerId source, int neurons,
+                                    std::optional<QPointF> position = {});
+    bool removeLayers(const std::vector<LayerId> &ids);
+    bool renameLayer(LayerId id, const QString &name);
+    bool resizeLayer(LayerId id, int neurons);
+    bool setNeuronParams(LayerId id, const NeuronParams &params);
+    bool connectLayer(LayerId id, LayerId source);
+    // A layer always has one source, so disconnecting is refused with a message saying so.
+    bool disconnectLayer(LayerId id);
+    // Moves layer nodes; undo puts back the positions the graph had (possibly none).
+    bool moveLayers(const std::map<LayerId, QPointF> &to);
+    bool autoLayout();
+    bool applyGraph(const Graph &graph, const QString &text);
+
+    // Used by undo commands.
+    void insertLayer(const Layer &layer);
+    void eraseLayer(LayerId id);
+    void replaceLayers(const std::vector<Layer> &layers);
+    void setPositions(const std::map<LayerId, std::optional<QPointF>> &positions);
+    void replaceGraph(const Graph &graph);
+    // Puts the layers in this (topological) order, so undo restores the order exactly.
+    void reorderLayers(const std::vector<LayerId> &order);
+
+Q_SIGNALS:
+    void layerAdded(snn::LayerId id);
+    void layerRemoved(snn::LayerId id);
+    void layerChanged(snn::LayerId id);
+    void connectionChanged(snn::LayerId id); // the layer's source changed
+    void layerMoved(snn::LayerId id);
+    void graphReset();
+    // After any change to the graph (following the specific signal above).
+    void changed();
+    void filePathChanged(const QString &path);
+    void modifiedChanged(bool modified);
+    void editRefused(const QString &message);
+
+private:
+    bool push(const std::function<QUndoCommand *()> &make);
+
+    Graph m_graph;
+    QString m_filePath;
+    QString m_name;
+    QUndoStack m_undo;
+};
+
+} // namespace snn::widgets

@@ -1,0 +1,386 @@
+#include "OptimizationPanel.h"
+
+#include "AtomicFile.h"
+#include "ComparisonModel.h"
+#include "Document.h"
+#include "Error.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFontDatabase>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace snn::widgets {
+
+namespace {
+
+QDoubleSpinBox *thresholdBox(double min, double max, double step, int decimals, QWidget *parent)
+{
+    auto *box = new QDoubleSpinBox(parent);
+    box->setRange(min, max);
+    box->setSingleStep(step);
+    box->setDecimals(decimals);
+    box->setKeyboardTracking(false);
+    return box;
+}
+
+} // namespace
+
+OptimizationPanel::OptimizationPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_deadThreshold(thresholdBox(0.0, 1.0, 0.001, 4, this))
+    , m_similarity(thresholdBox(0.0001, 1.0, 0.001, 4, this))
+    , m_normTolerance(thresholdBox(0.0, 0.9999, 0.005, 4, this))
+    , m_fusionActivity(thresholdBox(0.0, 1.0, 0.005, 4, this))
+    , m_run(new QPushButton(tr("&Run passes"), this))
+    , m_cancel(new QPushButton(tr("Cancel"), this))
+    , m_apply(new QPushButton(tr("&Apply to graph"), this))
+    , m_copy(new QPushButton(tr("Copy as text"), this))
+    , m_export(new QPushButton(tr("Export CSV..."), this))
+    , m_progress(new QProgressBar(this))
+    , m_status(new QLabel(this))
+    , m_table(new QTableView(this))
+    , m_report(new QPlainTextEdit(this))
+    , m_model(new ComparisonModel(this))
+{
+    auto *passes = new QGridLayout;
+    const std::map<QString, QString> labels{
+        {passes::kDeadNeuronElimination, tr("Dead neuron elimination")},
+        {passes::kRedundancyElimination, tr("Redundancy elimination")},
+        {passes::kLayerFusion, tr("Layer fusion")}};
+    int row = 0;
+    for (const QString &pass : availablePasses()) {
+        auto *box = new QCheckBox(labels.at(pass), this);
+        box->setChecked(true);
+        box->setToolTip(pass);
+        box->setObjectName(pass);
+        m_passes[pass] = box;
+        passes->addWidget(box, row, 0);
+        auto addThreshold = [&](int column, const QString &label, QDoubleSpinBox *spin,
+                                const QString &tip) {
+            auto *text = new QLabel(label, this);
+            text->setToolTip(tip);
+            spin->setToolTip(tip);
+            passes->addWidget(text, row, column, Qt::AlignRight);
+            passes->addWidget(spin, row, column + 1);
+        };
+        if (pass == passes::kDeadNeuronElimination) {
+            addThreshold(1, tr("rate <="), m_deadThreshold,
+                         tr("Hidden neurons firing at most this often (spikes per step) are "
+                            "removed"));
+        } else if (pass == passes::kRedundancyElimination) {
+            addThreshold(1, tr("similarity >"), m_similarity,
+                         tr("Cosine similarity of fan-in weights above which neurons merge"));
+            ++row; // on its own row, so the panel stays narrow
+            addThreshold(1, tr("norm tolerance"), m_normTolerance,
+                         tr("Relative difference of weight norms and biases allowed"));
+        } else {
+            addThreshold(1, tr("max rate <="), m_fusionActivity,
+                         tr("A hidden layer firing at most this often counts as nearly silent"));
+        }
+        connect(box, &QCheckBox::toggled, this, &OptimizationPanel::optionsChanged);
+        ++row;
+    }
+    passes->setColumnStretch(3, 1);
+    for (QDoubleSpinBox *spin : {m_deadThreshold, m_similarity, m_normTolerance, m_fusionActivity})
+        connect(spin, &QDoubleSpinBox::valueChanged, this, &OptimizationPanel::optionsChanged);
+    setOptions(OptimizeOptions{});
+
+    auto *runRow = new QHBoxLayout;
+    runRow->addWidget(m_run);
+    runRow->addWidget(m_cancel);
+    runRow->addWidget(m_progress, 1);
+    runRow->addWidget(m_apply);
+    m_progress->setRange(0, 1000);
+    m_progress->setTextVisible(false);
+    m_status->setWordWrap(true);
+
+    m_table->setModel(m_model);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    m_report->setReadOnly(true);
+    m_report->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_report->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_report->setPlaceholderText(tr("The report of the last run appears here."));
+
+    auto *exportRow = new QHBoxLayout;
+    exportRow->addStretch();
+    exportRow->addWidget(m_copy);
+    exportRow->addWidget(m_export);
+    auto *tableBox = new QWidget(this);
+    auto *tableLayout = new QVBoxLayout(tableBox);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->addWidget(m_table, 1);
+    tableLayout->addLayout(exportRow);
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(tableBox);
+    split->addWidget(m_report);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(passes);
+    layout->addLayout(runRow);
+    layout->addWidget(m_status);
+    layout->addWidget(split, 1);
+
+    connect(m_run, &QPushButton::clicked, this, &OptimizationPanel::run);
+    connect(m_cancel, &QPushButton::clicked, this, &OptimizationPanel::cancel);
+    connect(m_apply, &QPushButton::clicked, this, &OptimizationPanel::apply);
+    connect(m_copy, &QPushButton::clicked, this, &OptimizationPanel::copyAsText);
+    connect(m_export, &QPushButton::clicked, this, [this] {
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Export comparison"),
+                                         QStringLiteral("comparison.csv"), tr("CSV files (*.csv)"));
+        if (path.isEmpty())
+            return;
+        try {
+            exportCsv(path);
+            Q_EMIT message(tr("Comparison written to %1").arg(path));
+        } catch (const Error &e) {
+            Q_EMIT message(e.message());
+        }
+    });
+    updateButtons();
+}
+
+OptimizationPanel::~OptimizationPanel()
+{
+    if (m_cancelFlag)
+        *m_cancelFlag = true;
+    for (QFuture<Outcome> &future : m_futures)
+        future.waitForFinished();
+}
+
+void OptimizationPanel::setDocument(Document *document)
+{
+    if (m_document)
+        disconnect(m_document, nullptr, this, nullptr);
+    m_document = document;
+    if (m_document) {
+        // Moving nodes keeps the result (Apply takes the current positions); any other change
+        // makes it stale.
+        for (auto signal :
+             {&Document::layerAdded, &Document::layerRemoved, &Document::layerChanged})
+            connect(m_document, signal, this, &OptimizationPanel::documentChanged);
+        connect(m_document, &Document::graphReset, this, &OptimizationPanel::documentChanged);
+    }
+    documentChanged();
+}
+
+QStringList OptimizationPanel::selectedPasses() const
+{
+    QStringList names;
+    for (const QString &pass : availablePasses())
+        if (m_passes.at(pass)->isChecked())
+            names << pass;
+    return names;
+}
+
+void OptimizationPanel::setPassEnabled(const QString &pass, bool enabled)
+{
+    if (auto it = m_passes.find(pass); it != m_passes.end())
+        it->second->setChecked(enabled);
+}
+
+OptimizeOptions OptimizationPanel::options() const
+{
+    OptimizeOptions o;
+    o.deadThreshold = float(m_deadThreshold->value());
+    o.similarity = float(m_similarity->value());
+    o.normTolerance = float(m_normTolerance->value());
+    o.fusionActivity = float(m_fusionActivity->value());
+    return o;
+}
+
+void OptimizationPanel::setOptions(const OptimizeOptions &o)
+{
+    const bool hadRun = std::exchange(m_hasRun, false); // one re-run at most, below
+    m_deadThreshold->setValue(double(o.deadThreshold));
+    m_similarity->setValue(double(o.similarity));
+    m_normTolerance->setValue(double(o.normTolerance));
+    m_fusionActivity->setValue(double(o.fusionActivity));
+    m_hasRun = hadRun;
+    optionsChanged();
+}
+
+QString OptimizationPanel::reportText() const
+{
+    return m_report->toPlainText();
+}
+
+void OptimizationPanel::optionsChanged()
+{
+    if (m_hasRun && m_document)
+        run();
+}
+
+void OptimizationPanel::documentChanged()
+{
+    // Anything computed before is stale now; drop it (and results still on their way).
+    ++m_generation;
+    if (m_cancelFlag)
+        *m_cancelFlag = true;
+    m_hasRun = false;
+    m_result.reset();
+    m_resultInput.reset();
+    m_report->clear();
+    m_status->clear();
+    m_progress->setValue(0);
+    if (m_document)
+        m_model->setBefore(m_document->graph());
+    Q_EMIT previewChanged(nullptr);
+    updateButtons();
+}
+
+void OptimizationPanel::run()
+{
+    if (!m_document)
+        return;
+    const quint64 generation = ++m_generation;
+    if (m_cancelFlag)
+        *m_cancelFlag = true; // the previous run is superseded
+    auto cancelFlag = std::make_shared<std::atomic_bool>(false);
+    m_cancelFlag = cancelFlag;
+    m_hasRun = true;
+    auto input = std::make_shared<const Graph>(m_document->graph());
+    const QStringList passes = selectedPasses();
+    const OptimizeOptions opts = options();
+    m_progress->setValue(0);
+    m_status->setText(
+        tr("Running %1...")
+            .arg(passes.isEmpty() ? tr("no passes") : passes.join(QStringLiteral(", "))));
+
+    RunControl control;
+    control.cancelRequested = [cancelFlag] { return cancelFlag->load(); };
+    control.progress = [this, generation](double fraction, const QString &step) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, fraction, step] {
+                if (generation != m_generation)
+                    return;
+                m_progress->setValue(int(fraction * 1000));
+                m_status->setText(tr("Running: %1").arg(step));
+            },
+            Qt::QueuedConnection);
+    };
+    QFuture<Outcome> future = QtConcurrent::run([input, passes, opts, control] {
+        Outcome outcome;
+        try {
+            outcome.result =
+                std::make_shared<const OptimizeResult>(optimize(*input, passes, opts, control));
+        } catch (const Cancelled &) {
+            outcome.cancelled = true;
+        } catch (const Error &e) {
+            outcome.error = e.message();
+        } catch (const std::exception &e) {
+            outcome.error = QString::fromLocal8Bit(e.what());
+        }
+        return outcome;
+    });
+    m_futures.push_back(future);
+    ++m_running;
+    auto *watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, input] {
+        watcher->deleteLater();
+        --m_running;
+        const QFuture<Outcome> done = watcher->future();
+        std::erase_if(m_futures, [](const QFuture<Outcome> &f) { return f.isFinished(); });
+        const Outcome outcome = done.result();
+        if (generation == m_generation) {
+            QString text;
+            if (outcome.result) {
+                m_resultInput = input;
+                setResult(outcome.result);
+                text = tr("Done: %1 -> %2 parameters (%3x)")
+                           .arg(outcome.result->report.before.params)
+                           .arg(outcome.result->report.after.params)
+                           .arg(outcome.result->report.compressionRatio(), 0, 'f', 3);
+            } else if (outcome.cancelled) {
+                text = tr("Cancelled");
+            } else {
+                text = tr("Optimisation failed: %1").arg(outcome.error);
+            }
+            m_status->setText(text);
+            m_progress->setValue(outcome.result ? 1000 : 0);
+            updateButtons();
+            Q_EMIT runFinished(text);
+        }
+        updateButtons();
+    });
+    watcher->setFuture(future);
+    updateButtons();
+}
+
+void OptimizationPanel::cancel()
+{
+    if (m_cancelFlag)
+        *m_cancelFlag = true;
+}
+
+void OptimizationPanel::setResult(std::shared_ptr<const OptimizeResult> result)
+{
+    m_result = std::move(result);
+    m_model->setResult(*m_resultInput, m_result->graph, m_result->report);
+    m_report->setPlainText(m_result->report.summary());
+    Q_EMIT previewChanged(std::shared_ptr<const Graph>(m_result, &m_result->graph));
+}
+
+bool OptimizationPanel::apply()
+{
+    if (!m_document || !m_result)
+        return false;
+    const QString text =
+        tr("Apply optimisation (%1)").arg(m_result->report.passes.join(QStringLiteral(", ")));
+    Graph graph = m_result->graph; // documentChanged drops m_result
+    for (const Layer &l : m_document->graph().layers())
+        if (graph.find(l.id))
+            graph.layer(l.id).position = l.position;
+    return m_document->applyGraph(graph, text);
+}
+
+void OptimizationPanel::copyAsText()
+{
+    QString text = m_model->toText();
+    if (m_result)
+        text += QLatin1Char('\n') + m_result->report.summary();
+    QApplication::clipboard()->setText(text);
+    Q_EMIT message(tr("Comparison copied to the clipboard"));
+}
+
+void OptimizationPanel::exportCsv(const QString &path)
+{
+    const QByteArray csv = m_model->toCsv().toUtf8();
+    writeAtomically(path, [&](const QString &temp) {
+        QFile file(temp);
+        if (!file.open(QIODevice::WriteOnly) || file.write(csv) != csv.size())
+            throw Error(QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
+    });
+}
+
+void OptimizationPanel::updateButtons()
+{
+    m_cancel->setEnabled(m_running > 0);
+    m_apply->setEnabled(m_result != nullptr);
+    m_run->setEnabled(m_document != nullptr);
+}
+
+} // namespace snn::widgets

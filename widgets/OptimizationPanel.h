@@ -1,0 +1,101 @@
+#pragma once
+
+#include "Optimizer.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include <atomic>
+#include <map>
+#include <memory>
+
+class QCheckBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QTableView;
+
+namespace snn::widgets {
+
+class ComparisonModel;
+class Document;
+
+// Pass toggles with their thresholds, Run (off the GUI thread, with progress and Cancel), the
+// before / after comparison table, the report text, copy / CSV export and Apply (the optimised
+// graph replaces the document's as one undo step). Toggling a pass or a threshold after a run
+// runs again; results of a superseded run are dropped.
+class OptimizationPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit OptimizationPanel(QWidget *parent = nullptr);
+    ~OptimizationPanel() override;
+
+    void setDocument(Document *document);
+
+    QStringList selectedPasses() const;
+    void setPassEnabled(const QString &pass, bool enabled);
+    OptimizeOptions options() const;
+    void setOptions(const OptimizeOptions &options);
+
+    bool isRunning() const { return m_running > 0; }
+    // The last finished run's result (nullptr when none, or when the document changed since).
+    std::shared_ptr<const OptimizeResult> result() const { return m_result; }
+    ComparisonModel *model() const { return m_model; }
+    QString reportText() const;
+    QTableView *table() const { return m_table; }
+
+public Q_SLOTS:
+    void run();
+    void cancel();
+    bool apply();
+    void copyAsText();
+    // Writes the table as CSV; throws Error when the file cannot be written.
+    void exportCsv(const QString &path);
+
+Q_SIGNALS:
+    // A new optimised graph to preview (nullptr: the preview is gone).
+    void previewChanged(std::shared_ptr<const snn::Graph> optimised);
+    // A run ended: with a result, cancelled, or failed (message says which).
+    void runFinished(const QString &message);
+    void message(const QString &text);
+
+private:
+    struct Outcome {
+        std::shared_ptr<const OptimizeResult> result;
+        QString error;
+        bool cancelled = false;
+    };
+    void optionsChanged();
+    void documentChanged();
+    void setResult(std::shared_ptr<const OptimizeResult> result);
+    void updateButtons();
+
+    Document *m_document = nullptr;
+    std::map<QString, QCheckBox *> m_passes;
+    QDoubleSpinBox *m_deadThreshold;
+    QDoubleSpinBox *m_similarity;
+    QDoubleSpinBox *m_normTolerance;
+    QDoubleSpinBox *m_fusionActivity;
+    QPushButton *m_run;
+    QPushButton *m_cancel;
+    QPushButton *m_apply;
+    QPushButton *m_copy;
+    QPushButton *m_export;
+    QProgressBar *m_progress;
+    QLabel *m_status;
+    QTableView *m_table;
+    QPlainTextEdit *m_report;
+    ComparisonModel *m_model;
+
+    std::shared_ptr<const OptimizeResult> m_result;
+    std::shared_ptr<const Graph> m_resultInput; // the graph the result was computed from
+    quint64 m_generation = 0;
+    int m_running = 0;
+    bool m_hasRun = false;
+    std::shared_ptr<std::atomic_bool> m_cancelFlag;
+    std::vector<QFuture<Outcome>> m_futures;
+};
+
+} // namespace snn::widgets

@@ -1,0 +1,177 @@
+#include "PropertiesPanel.h"
+
+#include "Document.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace snn::widgets {
+
+PropertiesPanel::PropertiesPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_heading(new QLabel(this))
+    , m_form(new QWidget(this))
+    , m_name(new QLineEdit(m_form))
+    , m_neurons(new QSpinBox(m_form))
+    , m_source(new QComboBox(m_form))
+    , m_type(new QComboBox(m_form))
+    , m_threshold(new QDoubleSpinBox(m_form))
+    , m_beta(new QDoubleSpinBox(m_form))
+    , m_reset(new QComboBox(m_form))
+    , m_spiking(new QCheckBox(tr("spiking (unchecked: linear layer)"), m_form))
+    , m_inputs(new QLabel(m_form))
+    , m_params(new QLabel(m_form))
+    , m_rates(new QLabel(m_form))
+{
+    m_heading->setWordWrap(true);
+    m_neurons->setRange(0, 10'000'000);
+    m_neurons->setKeyboardTracking(false);
+    m_type->addItem(toString(NeuronType::LIF));
+    m_type->addItem(toString(NeuronType::IF));
+    m_reset->addItem(toString(ResetMode::Subtract));
+    m_reset->addItem(toString(ResetMode::Zero));
+    for (QDoubleSpinBox *box : {m_threshold, m_beta}) {
+        box->setDecimals(4);
+        box->setSingleStep(0.05);
+        box->setKeyboardTracking(false);
+    }
+    m_threshold->setRange(0.0, 1e6);
+    m_beta->setRange(0.0, 1.0);
+    m_rates->setWordWrap(true);
+
+    auto *form = new QFormLayout(m_form);
+    form->addRow(tr("Name"), m_name);
+    form->addRow(tr("Neurons"), m_neurons);
+    form->addRow(tr("Source"), m_source);
+    form->addRow(tr("Inputs"), m_inputs);
+    form->addRow(tr("Parameters"), m_params);
+    form->addRow(tr("Neuron type"), m_type);
+    form->addRow(tr("Threshold"), m_threshold);
+    form->addRow(tr("Beta (decay)"), m_beta);
+    form->addRow(tr("Reset"), m_reset);
+    form->addRow(QString(), m_spiking);
+    form->addRow(tr("Firing rates"), m_rates);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_heading);
+    layout->addWidget(m_form);
+    layout->addStretch();
+
+    connect(m_name, &QLineEdit::editingFinished, this, [this] {
+        if (!m_updating && m_document && m_layer > 0 &&
+            m_name->text() != m_document->graph().layer(m_layer).name &&
+            !m_document->renameLayer(m_layer, m_name->text()))
+            refresh();
+    });
+    connect(m_neurons, &QSpinBox::valueChanged, this, [this](int value) {
+        if (!m_updating && m_document && m_layer > 0 && !m_document->resizeLayer(m_layer, value))
+            refresh();
+    });
+    connect(m_source, &QComboBox::activated, this, [this] {
+        if (!m_updating && m_document && m_layer > 0 &&
+            !m_document->connectLayer(m_layer, m_source->currentData().toInt()))
+            refresh();
+    });
+    connect(m_type, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_updating)
+            return;
+        if (m_type->currentIndex() == 1) { // an IF neuron does not leak
+            const QSignalBlocker block(m_beta);
+            m_beta->setValue(1.0);
+        }
+        applyNeuronParams();
+    });
+    connect(m_threshold, &QDoubleSpinBox::valueChanged, this, &PropertiesPanel::applyNeuronParams);
+    connect(m_beta, &QDoubleSpinBox::valueChanged, this, &PropertiesPanel::applyNeuronParams);
+    connect(m_reset, &QComboBox::currentIndexChanged, this, &PropertiesPanel::applyNeuronParams);
+    connect(m_spiking, &QCheckBox::toggled, this, &PropertiesPanel::applyNeuronParams);
+    refresh();
+}
+
+void PropertiesPanel::setDocument(Document *document)
+{
+    if (m_document)
+        disconnect(m_document, nullptr, this, nullptr);
+    m_document = document;
+    m_layer = -1;
+    if (m_document)
+        connect(m_document, &Document::changed, this, [this] {
+            if (m_layer > 0 && !m_document->graph().find(m_layer))
+                m_layer = -1;
+            refresh();
+        });
+    refresh();
+}
+
+void PropertiesPanel::setLayer(LayerId id)
+{
+    m_layer = id;
+    refresh();
+}
+
+void PropertiesPanel::applyNeuronParams()
+{
+    if (m_updating || !m_document || m_layer <= 0)
+        return;
+    NeuronParams p = m_document->graph().layer(m_layer).neuron;
+    p.type = m_type->currentIndex() == 0 ? NeuronType::LIF : NeuronType::IF;
+    p.threshold = float(m_threshold->value());
+    p.beta = float(m_beta->value());
+    p.reset = m_reset->currentIndex() == 0 ? ResetMode::Subtract : ResetMode::Zero;
+    p.spiking = m_spiking->isChecked();
+    if (!m_document->setNeuronParams(m_layer, p))
+        refresh();
+}
+
+void PropertiesPanel::refresh()
+{
+    m_updating = true;
+    const Layer *layer = m_document && m_layer > 0 ? m_document->graph().find(m_layer) : nullptr;
+    m_form->setVisible(layer != nullptr);
+    const QLocale locale(QLocale::English);
+    if (!layer) {
+        if (m_document && m_layer == kNetworkInput)
+            m_heading->setText(tr("<b>input</b>: %1 values feed the network")
+                                   .arg(m_document->graph().inputSize()));
+        else
+            m_heading->setText(tr("Select a layer on the canvas to see and edit it."));
+        m_updating = false;
+        return;
+    }
+    const Graph &graph = m_document->graph();
+    m_heading->setText(tr("<b>%1</b>%2")
+                           .arg(layer->name.toHtmlEscaped(),
+                                graph.isOutput(layer->id) ? tr(" (output layer)") : QString()));
+    m_name->setText(layer->name);
+    m_neurons->setValue(layer->neurons());
+    m_source->clear();
+    m_source->addItem(tr("input"), kNetworkInput);
+    for (const Layer &l : graph.layers())
+        if (l.id != layer->id)
+            m_source->addItem(l.name, l.id);
+    m_source->setCurrentIndex(m_source->findData(layer->source));
+    m_inputs->setText(locale.toString(layer->inputs()));
+    m_params->setText(locale.toString(qint64(layer->paramCount())));
+    m_type->setCurrentIndex(layer->neuron.type == NeuronType::LIF ? 0 : 1);
+    m_threshold->setValue(double(layer->neuron.threshold));
+    m_beta->setValue(double(layer->neuron.beta));
+    m_reset->setCurrentIndex(layer->neuron.reset == ResetMode::Subtract ? 0 : 1);
+    m_spiking->setChecked(layer->neuron.spiking);
+    if (layer->hasRates())
+        m_rates->setText(tr("mean %1, max %2 spikes/step; %3 of %4 never fired")
+                             .arg(double(layer->rates.mean()), 0, 'f', 4)
+                             .arg(double(layer->rates.maxCoeff()), 0, 'f', 4)
+                             .arg((layer->rates.array() == 0.0f).count())
+                             .arg(layer->neurons()));
+    else
+        m_rates->setText(tr("not measured"));
+    m_updating = false;
+}
+
+} // namespace snn::widgets

@@ -1,0 +1,317 @@
+#include "RateHeatmap.h"
+
+#include "QCustomPlotInclude.h"
+
+#include <QLabel>
+#include <QToolTip>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <limits>
+
+namespace snn::widgets {
+
+const QColor RateHeatmap::kDeadColour(0xe0, 0x1b, 0x24);
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+const char *const kTitles[2] = {QT_TRANSLATE_NOOP("RateHeatmap", "Before optimisation"),
+                                QT_TRANSLATE_NOOP("RateHeatmap", "After optimisation")};
+
+} // namespace
+
+RateHeatmap::RateHeatmap(QWidget *parent)
+    : QWidget(parent)
+    , m_plot(new QCustomPlot(this))
+    , m_scale(new QCPColorScale(m_plot))
+    , m_legend(new QLabel(this))
+{
+    m_plot->setMinimumSize(300, 160);
+    m_plot->plotLayout()->clear();
+    auto *margins = new QCPMarginGroup(m_plot);
+    // Viridis: dark violet (rare) to yellow (frequent); dead neurons are red, off the scale.
+    QCPColorGradient gradient;
+    gradient.clearColorStops();
+    gradient.setColorStopAt(0.0, QColor(0x44, 0x01, 0x54));
+    gradient.setColorStopAt(0.25, QColor(0x3b, 0x52, 0x8b));
+    gradient.setColorStopAt(0.5, QColor(0x21, 0x91, 0x8c));
+    gradient.setColorStopAt(0.75, QColor(0x5e, 0xc9, 0x62));
+    gradient.setColorStopAt(1.0, QColor(0xfd, 0xe7, 0x25));
+    gradient.setNanHandling(QCPColorGradient::nhTransparent);
+    QCPColorGradient deadGradient;
+    deadGradient.clearColorStops();
+    deadGradient.setColorStopAt(0.0, kDeadColour);
+    deadGradient.setColorStopAt(1.0, kDeadColour);
+    deadGradient.setNanHandling(QCPColorGradient::nhTransparent);
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    for (int side = 0; side < 2; ++side) {
+        Pane &p = m_panes[side];
+        p.rect = new QCPAxisRect(m_plot);
+        m_plot->plotLayout()->addElement(0, side,
+                                         new QCPTextElement(m_plot, tr(kTitles[side]), titleFont));
+        m_plot->plotLayout()->addElement(1, side, p.rect);
+        p.rect->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+        QCPAxis *x = p.rect->axis(QCPAxis::atBottom);
+        QCPAxis *y = p.rect->axis(QCPAxis::atLeft);
+        x->setLabel(tr("neuron"));
+        y->setRangeReversed(true);
+        y->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText));
+        p.rates = new QCPColorMap(x, y);
+        p.rates->setGradient(gradient);
+        p.rates->setInterpolate(false);
+        p.rates->setColorScale(m_scale);
+        p.dead = new QCPColorMap(x, y);
+        p.dead->setGradient(deadGradient);
+        p.dead->setInterpolate(false);
+        p.dead->setDataRange(QCPRange(0.0, 1.0));
+    }
+    m_plot->plotLayout()->addElement(1, 2, m_scale);
+    m_scale->setType(QCPAxis::atRight);
+    m_scale->axis()->setLabel(tr("spikes per step"));
+    m_scale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+    m_scale->setGradient(gradient);
+    m_plot->plotLayout()->setRowStretchFactor(0, 0.01);
+
+    m_legend->setText(
+        tr("<span style='color:%1'>&#9632;</span> dead: never fired (rate exactly "
+           "0) &nbsp; Rows are layers; hover for the rate, click to select the layer.")
+            .arg(kDeadColour.name()));
+    m_legend->setWordWrap(true);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(2, 2, 2, 2);
+    layout->addWidget(m_plot, 1);
+    layout->addWidget(m_legend);
+
+    m_plot->setMouseTracking(true);
+    connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent *event) {
+        const QString text = toolTipAt(m_plot->mapTo(this, event->pos()));
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
+    });
+    connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent *event) {
+        if (auto c = cellAtPixel(m_plot->mapTo(this, event->pos())); c && c->layer > 0)
+            Q_EMIT layerClicked(c->layer);
+    });
+    rebuild();
+}
+
+RateHeatmap::~RateHeatmap() = default;
+
+void RateHeatmap::setBefore(const Graph &graph)
+{
+    // Keep what the map shows (ids, names, neuron counts, rates), not the weights.
+    auto shown = std::make_shared<Graph>(graph.inputSize());
+    for (const Layer &l : graph.layers()) {
+        Layer row;
+        row.id = l.id;
+        row.source = l.source;
+        row.name = l.name;
+        row.rates = l.rates;
+        row.weights.resize(l.neurons(), 0);
+        shown->addLayer(std::move(row));
+    }
+    pane(Side::Before).graph = std::move(shown);
+    rebuild();
+}
+
+void RateHeatmap::setAfter(std::shared_ptr<const Graph> graph)
+{
+    pane(Side::After).graph = std::move(graph);
+    rebuild();
+}
+
+void RateHeatmap::rebuild()
+{
+    double maxRate = 0.0;
+    for (const Pane &p : m_panes)
+        if (p.graph)
+            for (const Layer &l : p.graph->layers())
+                if (l.hasRates())
+                    maxRate = std::max(maxRate, double(l.rates.maxCoeff()));
+    for (Pane &p : m_panes) {
+        fill(p);
+        p.rates->setDataRange(QCPRange(0.0, maxRate > 0.0 ? maxRate : 1.0));
+    }
+    m_scale->setDataRange(QCPRange(0.0, maxRate > 0.0 ? maxRate : 1.0));
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void RateHeatmap::fill(Pane &p)
+{
+    for (QCPItemText *label : p.labels)
+        m_plot->removeItem(label);
+    p.labels.clear();
+    QCPAxis *x = p.rect->axis(QCPAxis::atBottom);
+    QCPAxis *y = p.rect->axis(QCPAxis::atLeft);
+    auto addLabel = [&](double key, double value, const QString &text) {
+        auto *label = new QCPItemText(m_plot);
+        label->setClipAxisRect(p.rect);
+        label->position->setAxes(x, y);
+        label->position->setCoords(key, value);
+        label->setText(text);
+        label->setColor(QColor(0x44, 0x44, 0x44));
+        label->setPositionAlignment(Qt::AlignCenter);
+        p.labels.push_back(label);
+    };
+
+    const int layers = p.graph ? p.graph->layerCount() : 0;
+    int widest = 1;
+    for (int r = 0; r < layers; ++r)
+        widest = std::max(widest, p.graph->layers()[std::size_t(r)].neurons());
+    // Layers wider than kMaxColumns wrap onto several image rows: one small image either way.
+    p.width = std::min(widest, kMaxColumns);
+    p.rowStart.assign(1, 0);
+    for (int r = 0; r < layers; ++r) {
+        const int n = p.graph->layers()[std::size_t(r)].neurons();
+        p.rowStart.push_back(p.rowStart.back() + std::max(1, (n + p.width - 1) / p.width));
+    }
+    const int rows = std::max(p.rowStart.back(), 1);
+    auto ticker = qSharedPointerCast<QCPAxisTickerText>(y->ticker());
+    ticker->clear();
+    QCPColorMapData *rates = p.rates->data();
+    QCPColorMapData *dead = p.dead->data();
+    rates->setSize(p.width, rows);
+    dead->setSize(p.width, rows);
+    rates->setRange(QCPRange(0, p.width - 1), QCPRange(0, rows - 1));
+    dead->setRange(rates->keyRange(), rates->valueRange());
+    rates->fill(kNaN);
+    dead->fill(kNaN);
+    for (int r = 0; r < layers; ++r) {
+        const Layer &l = p.graph->layers()[std::size_t(r)];
+        const int first = p.rowStart[std::size_t(r)];
+        const int last = p.rowStart[std::size_t(r) + 1] - 1;
+        ticker->addTick((first + last) / 2.0, l.name);
+        if (!l.hasRates()) {
+            addLabel((p.width - 1) / 2.0, (first + last) / 2.0,
+                     tr("%1: firing rates not measured").arg(l.name));
+            continue;
+        }
+        for (int n = 0; n < l.neurons(); ++n) {
+            const float rate = l.rates(n);
+            const int key = n % p.width;
+            const int value = first + n / p.width;
+            if (rate == 0.0f)
+                dead->setCell(key, value, 1.0);
+            else
+                rates->setCell(key, value, double(rate));
+        }
+    }
+    if (!p.graph)
+        addLabel(0.0, 0.0, tr("Run the optimisation to compare"));
+    else if (layers == 0)
+        addLabel(0.0, 0.0, tr("No layers"));
+    x->setTickLabels(p.graph != nullptr);
+    x->setLabel(widest > kMaxColumns
+                    ? tr("neuron (mod %1: wide layers wrap onto several rows)").arg(kMaxColumns)
+                    : tr("neuron"));
+    x->setRange(-0.5, p.width - 0.5);
+    y->setRange(-0.5, rows - 0.5);
+}
+
+QWidget *RateHeatmap::plotWidget() const
+{
+    return m_plot;
+}
+
+void RateHeatmap::replotNow()
+{
+    m_plot->replot();
+}
+
+int RateHeatmap::rowCount(Side side) const
+{
+    const Pane &p = pane(side);
+    return p.graph ? p.graph->layerCount() : 0;
+}
+
+std::optional<RateHeatmap::Cell> RateHeatmap::cell(Side side, int row, int neuron) const
+{
+    const Pane &p = pane(side);
+    if (!p.graph || row < 0 || row >= p.graph->layerCount())
+        return std::nullopt;
+    const Layer &l = p.graph->layers()[std::size_t(row)];
+    if (neuron < 0 || neuron >= l.neurons())
+        return std::nullopt;
+    Cell c;
+    c.layer = l.id;
+    c.layerName = l.name;
+    c.neuron = neuron;
+    c.measured = l.hasRates();
+    if (c.measured) {
+        c.rate = l.rates(neuron);
+        c.dead = c.rate == 0.0f;
+    }
+    return c;
+}
+
+QPoint RateHeatmap::imageCell(const Pane &p, int row, int neuron)
+{
+    if (row < 0 || row + 1 >= int(p.rowStart.size()) || neuron < 0)
+        return {-1, -1};
+    const int value = p.rowStart[std::size_t(row)] + neuron / p.width;
+    if (value >= p.rowStart[std::size_t(row) + 1])
+        return {-1, -1};
+    return {neuron % p.width, value};
+}
+
+double RateHeatmap::mapValue(Side side, int row, int neuron) const
+{
+    const QPoint c = imageCell(pane(side), row, neuron);
+    return c.x() < 0 ? kNaN : pane(side).rates->data()->cell(c.x(), c.y());
+}
+
+bool RateHeatmap::deadMark(Side side, int row, int neuron) const
+{
+    const QPoint c = imageCell(pane(side), row, neuron);
+    return c.x() >= 0 && pane(side).dead->data()->cell(c.x(), c.y()) == 1.0;
+}
+
+QPoint RateHeatmap::pixelOf(Side side, int row, int neuron) const
+{
+    const Pane &p = pane(side);
+    const QPoint c = imageCell(p, row, neuron);
+    const double px = p.rect->axis(QCPAxis::atBottom)->coordToPixel(c.x());
+    const double py = p.rect->axis(QCPAxis::atLeft)->coordToPixel(c.y());
+    return m_plot->mapTo(this, QPoint(int(std::lround(px)), int(std::lround(py))));
+}
+
+std::optional<RateHeatmap::Cell> RateHeatmap::cellAtPixel(const QPoint &pixel) const
+{
+    const QPoint local = m_plot->mapFrom(this, pixel);
+    for (int side = 0; side < 2; ++side) {
+        const Pane &p = m_panes[side];
+        if (!p.rect->rect().contains(local))
+            continue;
+        const int key = int(std::lround(p.rect->axis(QCPAxis::atBottom)->pixelToCoord(local.x())));
+        const int value = int(std::lround(p.rect->axis(QCPAxis::atLeft)->pixelToCoord(local.y())));
+        if (key < 0 || key >= p.width)
+            return std::nullopt;
+        for (std::size_t r = 0; r + 1 < p.rowStart.size(); ++r)
+            if (value >= p.rowStart[r] && value < p.rowStart[r + 1])
+                return cell(Side(side), int(r), (value - p.rowStart[r]) * p.width + key);
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+QString RateHeatmap::toolTipAt(const QPoint &pixel) const
+{
+    const std::optional<Cell> c = cellAtPixel(pixel);
+    if (!c)
+        return {};
+    if (!c->measured)
+        return tr("%1, neuron %2: firing rate not measured").arg(c->layerName).arg(c->neuron);
+    if (c->dead)
+        return tr("%1, neuron %2: dead (never fired)").arg(c->layerName).arg(c->neuron);
+    return tr("%1, neuron %2: %3 spikes per step")
+        .arg(c->layerName)
+        .arg(c->neuron)
+        .arg(double(c->rate), 0, 'f', 4);
+}
+
+} // namespace snn::widgets

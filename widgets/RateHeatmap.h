@@ -1,0 +1,86 @@
+#pragma once
+
+#include "Graph.h"
+
+#include <QWidget>
+
+#include <memory>
+#include <optional>
+
+class QCustomPlot;
+class QCPAxisRect;
+class QCPColorMap;
+class QCPColorScale;
+class QCPItemText;
+class QLabel;
+
+namespace snn::widgets {
+
+// Per-neuron firing rates, one row per layer (first layer on top, neuron index across), before
+// and after optimisation side by side on one colour scale (spikes per step). Dead neurons (rate
+// exactly 0) are drawn in a distinct colour; layers without rates are labelled, not drawn as
+// zeros. One QCPColorMap image per side, so 100k neurons stay cheap. Hover shows layer, neuron
+// and rate; a click selects the layer.
+class RateHeatmap : public QWidget {
+    Q_OBJECT
+public:
+    enum class Side { Before = 0, After = 1 };
+    static const QColor kDeadColour;
+    static constexpr int kMaxColumns = 512;
+
+    explicit RateHeatmap(QWidget *parent = nullptr);
+    ~RateHeatmap() override;
+
+    void setBefore(const Graph &graph);
+    // The optimised graph (nullptr: nothing to compare yet).
+    void setAfter(std::shared_ptr<const Graph> graph);
+
+    // What is drawn, for tooltips and tests.
+    struct Cell {
+        LayerId layer = -1;
+        QString layerName;
+        int neuron = -1;
+        bool measured = false; // the layer has firing rates
+        float rate = 0.0f;
+        bool dead = false;
+    };
+    int rowCount(Side side) const; // layers shown
+    std::optional<Cell> cell(Side side, int row, int neuron) const;
+    // The colour-map data value of a cell (NaN when not drawn in colour) and the dead mark.
+    double mapValue(Side side, int row, int neuron) const;
+    bool deadMark(Side side, int row, int neuron) const;
+    // Widget pixel at a cell's centre, the cell under a pixel, and its tooltip text.
+    QPoint pixelOf(Side side, int row, int neuron) const;
+    std::optional<Cell> cellAtPixel(const QPoint &pixel) const;
+    QString toolTipAt(const QPoint &pixel) const;
+    QCustomPlot *plot() const { return m_plot; }
+    QWidget *plotWidget() const; // the plot, as a widget (for tests without QCustomPlot)
+    void replotNow();
+
+Q_SIGNALS:
+    void layerClicked(snn::LayerId id);
+
+private:
+    struct Pane {
+        QCPAxisRect *rect = nullptr;
+        QCPColorMap *rates = nullptr;
+        QCPColorMap *dead = nullptr;
+        std::vector<QCPItemText *> labels;
+        std::shared_ptr<const Graph> graph;
+        int width = 1;             // image columns
+        std::vector<int> rowStart; // first image row of each layer, then the row count
+    };
+    // The colour-map cell of a layer's neuron ({-1, -1} when there is none).
+    static QPoint imageCell(const Pane &pane, int row, int neuron);
+    void rebuild();
+    void fill(Pane &pane);
+    Pane &pane(Side side) { return m_panes[int(side)]; }
+    const Pane &pane(Side side) const { return m_panes[int(side)]; }
+
+    QCustomPlot *m_plot;
+    QCPColorScale *m_scale;
+    Pane m_panes[2];
+    QLabel *m_legend;
+};
+
+} // namespace snn::widgets
