@@ -33,5 +33,8 @@ double numberOption(const QCommandLineParser &parser, const QString &name);
 int runExample(const QStringList &arguments);
 int runInfo(const QStringList &arguments);
 int runOptimize(const QStringList &arguments);
+int runTrain(const QStringList &arguments);
+int runRates(const QStringList &arguments);
+int runEval(const QStringList &arguments);
 
 } // namespace snn::cli

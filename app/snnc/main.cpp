@@ -16,6 +16,9 @@ const std::vector<Command> &commands()
         {QStringLiteral("example"), QStringLiteral("write the built-in example network"), runExample},
         {QStringLiteral("info"), QStringLiteral("describe a graph file"), runInfo},
         {QStringLiteral("optimize"), QStringLiteral("run optimisation passes on a graph"), runOptimize},
+        {QStringLiteral("train"), QStringLiteral("train a network on a data set"), runTrain},
+        {QStringLiteral("rates"), QStringLiteral("measure firing rates on a data set"), runRates},
+        {QStringLiteral("eval"), QStringLiteral("measure accuracy on a data set"), runEval},
     };
     return list;
 }
