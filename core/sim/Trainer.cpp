@@ -7,6 +7,8 @@
 #include "sim/Dynamics.h"
 #include "sim/SpikeMonitor.h"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -378,6 +380,17 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
     if (state.mW.size() != std::size_t(state.graph.layerCount()))
         throw Error(QStringLiteral("the training state does not match the graph"));
 
+    // Eigen's matrix products run on the calling thread only: its OpenMP-parallel products made
+    // the results depend on the thread count, and were several times slower on a busy machine.
+    // (OpenMP's thread count is per thread, so this leaves other threads alone.) The evaluation
+    // after each epoch still uses every core, through the engine.
+    const int threads = omp_get_max_threads();
+    struct RestoreThreads {
+        int n;
+        ~RestoreThreads() { omp_set_num_threads(n); }
+    } restore{threads};
+    omp_set_num_threads(1);
+
     const int n = data.train.size();
     const int batches = (n + options.batchSize - 1) / options.batchSize;
     const int L = state.graph.layerCount();
@@ -461,6 +474,7 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
         sim.steps = options.steps;
         sim.encoding = options.encoding;
         sim.seed = options.seed;
+        sim.threads = threads;
         const Activity activity = SpikeMonitor(sim).record(next.graph, evalData, control);
         TrainProgress p;
         p.epochEnd = true;
