@@ -5,6 +5,8 @@
 
 #include <QTemporaryDir>
 
+#include <omp.h>
+
 using namespace snn;
 using namespace snn::test;
 
@@ -41,6 +43,7 @@ private Q_SLOTS:
     void gradientMatchesFiniteDifferences();
     void trainingOnIdxFilesReducesTheLoss();
     void resumeGivesTheSameResult();
+    void sameResultOnAnyThreadCount();
     void cancelKeepsTheLastEpoch();
     void stateFileRoundTrip();
     void badInput();
@@ -178,6 +181,22 @@ void TestTrainer::resumeGivesTheSameResult() {
                  straight.graph.layers()[std::size_t(l)].bias);
     }
     QVERIFY(straight.graph.layers()[0].weights != start.layers()[0].weights);
+}
+
+void TestTrainer::sameResultOnAnyThreadCount() {
+    const sim::DataSplit split{toyData(100, 3, 4, 1), toyData(30, 3, 4, 2)};
+    const Graph start = sim::initialGraph(16, {40, 3}, NeuronParams{}, 7);
+    std::vector<sim::TrainState> results;
+    for (int threads : {1, 3}) {
+        omp_set_num_threads(threads);
+        results.push_back(sim::TrainState::start(start));
+        sim::train(results.back(), split, smallOptions());
+    }
+    omp_set_num_threads(omp_get_num_procs());
+    for (int l = 0; l < start.layerCount(); ++l)
+        QCOMPARE(results[1].graph.layers()[std::size_t(l)].weights,
+                 results[0].graph.layers()[std::size_t(l)].weights);
+    QCOMPARE(*results[1].history.back().testAccuracy, *results[0].history.back().testAccuracy);
 }
 
 void TestTrainer::cancelKeepsTheLastEpoch() {
