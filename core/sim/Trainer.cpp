@@ -187,6 +187,16 @@ TrainState TrainState::load(const Graph &graph, const QString &statePath) {
 
 Gradients computeGradients(const Graph &graph, const RowMatrixXf &x, const std::vector<int> &labels,
                            const TrainOptions &options, std::uint64_t streamSeed) {
+    // Eigen's matrix products run on the calling thread only: its OpenMP-parallel products made
+    // the results depend on the thread count, and were several times slower on a busy machine.
+    // (OpenMP's thread count is per thread, so this leaves other threads alone; the evaluation
+    // after each epoch still uses every core, through the engine.)
+    struct SingleThreaded {
+        int threads = omp_get_max_threads();
+        SingleThreaded() { omp_set_num_threads(1); }
+        ~SingleThreaded() { omp_set_num_threads(threads); }
+    } singleThreaded;
+
     const auto &layers = graph.layers();
     const int B = int(x.rows());
     const int T = options.steps;
@@ -380,17 +390,6 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
     if (state.mW.size() != std::size_t(state.graph.layerCount()))
         throw Error(QStringLiteral("the training state does not match the graph"));
 
-    // Eigen's matrix products run on the calling thread only: its OpenMP-parallel products made
-    // the results depend on the thread count, and were several times slower on a busy machine.
-    // (OpenMP's thread count is per thread, so this leaves other threads alone.) The evaluation
-    // after each epoch still uses every core, through the engine.
-    const int threads = omp_get_max_threads();
-    struct RestoreThreads {
-        int n;
-        ~RestoreThreads() { omp_set_num_threads(n); }
-    } restore{threads};
-    omp_set_num_threads(1);
-
     const int n = data.train.size();
     const int batches = (n + options.batchSize - 1) / options.batchSize;
     const int L = state.graph.layerCount();
@@ -474,7 +473,6 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
         sim.steps = options.steps;
         sim.encoding = options.encoding;
         sim.seed = options.seed;
-        sim.threads = threads;
         const Activity activity = SpikeMonitor(sim).record(next.graph, evalData, control);
         TrainProgress p;
         p.epochEnd = true;
