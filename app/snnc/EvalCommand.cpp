@@ -1,5 +1,6 @@
 #include "Cli.h"
 
+#include "Error.h"
 #include "GraphFile.h"
 #include "SimArgs.h"
 #include "sim/SpikeMonitor.h"
@@ -25,6 +26,8 @@ int runEval(const QStringList &arguments) {
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
 
+    if (!parser.isSet(sim.data))
+        throw Error(QStringLiteral("--data is required"));
     const sim::SimOptions options = sim.options(parser);
     const Graph graph = loadGraph(parser.positionalArguments().front());
     const sim::Dataset data = sim.evaluationSet(parser);

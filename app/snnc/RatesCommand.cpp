@@ -31,6 +31,8 @@ int runRates(const QStringList &arguments) {
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
 
+    if (!parser.isSet(sim.data))
+        throw Error(QStringLiteral("--data is required"));
     const sim::SimOptions options = sim.options(parser);
     Graph graph = loadGraph(parser.positionalArguments().front());
     const sim::Dataset data = sim.evaluationSet(parser);
