@@ -39,6 +39,28 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
     options.validate();
     graph.validate();
 
+    // Accuracy on the validation set, when there is one.
+    const ValidationSet *validation = options.validation.get();
+    const auto predictions = [&](const Graph &g) {
+        return sim::run(g, validation->data.x, validation->simulation, control).predictions;
+    };
+    const auto change = [&](const std::vector<int> &before, const std::vector<int> &after) {
+        return AccuracyChange{sim::accuracy(before, validation->data.y),
+                              sim::accuracy(after, validation->data.y),
+                              sim::agreement(before, after), validation->data.size(),
+                              QStringLiteral("%1 encoding, %2 steps, seed %3")
+                                  .arg(sim::toString(validation->simulation.encoding))
+                                  .arg(validation->simulation.steps)
+                                  .arg(validation->simulation.seed)};
+    };
+    std::vector<int> first, current;
+    if (validation) {
+        validation->simulation.validate();
+        validation->data.checkFits(graph.inputSize(),
+                                   graph.layer(sim::classifierLayer(graph)).neurons());
+        first = current = predictions(graph);
+    }
+
     OptimizeResult result{graph, {}};
     result.report.passes = passNames;
     result.report.before = GraphSize::of(graph);
@@ -63,9 +85,16 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
             passes::layerFusion(result.graph, options, pass);
         }
         pass.after = GraphSize::of(result.graph);
+        if (validation) {
+            std::vector<int> after = predictions(result.graph);
+            pass.accuracy = change(current, after);
+            current = std::move(after);
+        }
         result.report.passReports.push_back(std::move(pass));
     }
     result.report.after = GraphSize::of(result.graph);
+    if (validation)
+        result.report.accuracy = change(first, current);
     control.report(1.0, QStringLiteral("done"));
     return result;
 }

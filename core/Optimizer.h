@@ -3,8 +3,18 @@
 #include "Graph.h"
 #include "Report.h"
 #include "RunControl.h"
+#include "sim/Engine.h"
+
+#include <memory>
 
 namespace snn {
+
+// A labelled data set on which optimize() measures accuracy and output agreement before and after
+// each pass, with the same input spikes every time.
+struct ValidationSet {
+    sim::Dataset data;
+    sim::SimOptions simulation;
+};
 
 struct OptimizeOptions {
     // dead_neuron_elimination: hidden neurons with a firing rate <= this are removed.
@@ -15,6 +25,8 @@ struct OptimizeOptions {
     float normTolerance = 0.01f;
     // layer_fusion: a hidden layer fires at most this often (max rate) to count as nearly silent.
     float fusionActivity = 0.01f;
+    // When set, accuracy is measured (Report::accuracy, PassReport::accuracy); else "not measured".
+    std::shared_ptr<const ValidationSet> validation;
 
     // Throws Error naming the option that is out of range.
     void validate() const;

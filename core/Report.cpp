@@ -31,6 +31,28 @@ QJsonObject sizeJson(const GraphSize &s)
             {QStringLiteral("layers"), s.layers}};
 }
 
+QString percent(double fraction)
+{
+    return QStringLiteral("%1%").arg(100.0 * fraction, 0, 'f', 2);
+}
+
+QString accuracyText(const AccuracyChange &a)
+{
+    return QStringLiteral("%1 -> %2 (agreement %3 of %4 samples)")
+        .arg(percent(a.before), percent(a.after), percent(a.agreement), number(a.samples));
+}
+
+QJsonValue accuracyJson(const std::optional<AccuracyChange> &a)
+{
+    if (!a)
+        return QStringLiteral("not measured");
+    return QJsonObject{{QStringLiteral("before"), a->before},
+                       {QStringLiteral("after"), a->after},
+                       {QStringLiteral("agreement"), a->agreement},
+                       {QStringLiteral("samples"), a->samples},
+                       {QStringLiteral("how"), a->how}};
+}
+
 } // namespace
 
 GraphSize GraphSize::of(const Graph &graph)
@@ -54,7 +76,10 @@ QString Report::summary() const
     lines << QStringLiteral("Neurons:     %1").arg(change(before.neurons, after.neurons));
     lines << QStringLiteral("Layers:      %1").arg(change(before.layers, after.layers));
     lines << QStringLiteral("Compression: %1x").arg(compressionRatio(), 0, 'f', 3);
-    lines << QStringLiteral("Accuracy:    not measured (no validation set given)");
+    if (accuracy)
+        lines << QStringLiteral("Accuracy:    %1; %2").arg(accuracyText(*accuracy), accuracy->how);
+    else
+        lines << QStringLiteral("Accuracy:    not measured (no validation set given)");
     for (const PassReport &p : passReports) {
         lines << QString();
         QStringList did;
@@ -67,6 +92,8 @@ QString Report::summary() const
         lines << QStringLiteral("[%1] %2; parameters %3")
                      .arg(p.pass, did.join(QStringLiteral(", ")),
                           change(p.before.params, p.after.params));
+        if (p.accuracy)
+            lines << QStringLiteral("  accuracy %1").arg(accuracyText(*p.accuracy));
         for (const LayerChange &c : p.layers) {
             QString line = QStringLiteral("  %1: %2 -> %3 neurons")
                                .arg(c.layer)
@@ -112,6 +139,7 @@ QJsonObject Report::toJson() const
                         {QStringLiteral("neurons_merged"), p.neuronsMerged},
                         {QStringLiteral("layers_fused"), p.layersFused},
                         {QStringLiteral("layers"), layers},
+                        {QStringLiteral("accuracy"), accuracyJson(p.accuracy)},
                         {QStringLiteral("notes"), QJsonArray::fromStringList(p.notes)},
                         {QStringLiteral("warnings"), QJsonArray::fromStringList(p.warnings)}});
     }
@@ -119,7 +147,7 @@ QJsonObject Report::toJson() const
             {QStringLiteral("before"), sizeJson(before)},
             {QStringLiteral("after"), sizeJson(after)},
             {QStringLiteral("compression_ratio"), compressionRatio()},
-            {QStringLiteral("accuracy"), QStringLiteral("not measured")},
+            {QStringLiteral("accuracy"), accuracyJson(accuracy)},
             {QStringLiteral("pass_reports"), passArray}};
 }
 

@@ -4,6 +4,7 @@
 #include <QStringList>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace snn {
@@ -18,6 +19,15 @@ struct GraphSize {
 
     static GraphSize of(const Graph &graph);
     bool operator==(const GraphSize &) const = default;
+};
+
+// Accuracy measured on a validation set before and after a change, on the same input spikes.
+struct AccuracyChange {
+    double before = 0.0; // fraction of samples classified correctly
+    double after = 0.0;
+    double agreement = 0.0; // fraction of samples whose prediction is unchanged
+    int samples = 0;
+    QString how; // e.g. "rate encoding, 25 steps, seed 1"
 };
 
 // What one pass did to one layer (named as the layer was named before the pass).
@@ -42,6 +52,7 @@ struct PassReport {
     std::vector<LayerChange> layers;
     QStringList notes;    // what was skipped and why
     QStringList warnings; // where the network's function may have changed, or looks broken
+    std::optional<AccuracyChange> accuracy; // when a validation set was given
 };
 
 struct Report {
@@ -49,6 +60,7 @@ struct Report {
     GraphSize before;
     GraphSize after;
     std::vector<PassReport> passReports;
+    std::optional<AccuracyChange> accuracy; // over all passes, when a validation set was given
 
     // before.params / after.params (1 when nothing changed).
     double compressionRatio() const;

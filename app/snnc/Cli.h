@@ -35,5 +35,8 @@ int runInfo(const QStringList &arguments);
 int runOptimize(const QStringList &arguments);
 int runImport(const QStringList &arguments);
 int runExportNir(const QStringList &arguments);
+int runTrain(const QStringList &arguments);
+int runRates(const QStringList &arguments);
+int runEval(const QStringList &arguments);
 
 } // namespace snn::cli

@@ -5,6 +5,7 @@
 #include "Error.h"
 #include "GraphFile.h"
 #include "Optimizer.h"
+#include "SimArgs.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -58,6 +59,9 @@ int runOptimize(const QStringList &arguments)
                                                  "standard output, instead of the text report)."),
                                   QStringLiteral("REPORT"));
     parser.addOptions({output, passList, dead, similarity, norm, fusion, json});
+    // --validate DATA: measure accuracy and agreement before and after each pass.
+    const SimArgs validate(QStringLiteral("validate"), false);
+    validate.addTo(parser);
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
 
@@ -71,8 +75,16 @@ int runOptimize(const QStringList &arguments)
                                : availablePasses();
     // Check the options before reading a possibly large file.
     options.validate();
+    if (parser.isSet(validate.data)) {
+        auto set = std::make_shared<ValidationSet>();
+        set->simulation = validate.options(parser);
+        set->data = validate.evaluationSet(parser);
+        options.validation = std::move(set);
+    }
     const Graph graph = loadAnyGraph(parser.positionalArguments().front());
-    const OptimizeResult result = optimize(graph, passes, options);
+    const OptimizeResult result =
+        optimize(graph, passes, options, options.validation ? stderrProgress() : RunControl{});
+    clearProgress();
 
     if (parser.isSet(output))
         saveGraph(result.graph, parser.value(output));

@@ -21,6 +21,9 @@ const std::vector<Command> &commands()
         {QStringLiteral("import"), QStringLiteral("import a NIR graph into a graph file"),
          runImport},
         {QStringLiteral("export-nir"), QStringLiteral("export a graph as NIR"), runExportNir},
+        {QStringLiteral("train"), QStringLiteral("train a network on a data set"), runTrain},
+        {QStringLiteral("rates"), QStringLiteral("measure firing rates on a data set"), runRates},
+        {QStringLiteral("eval"), QStringLiteral("measure accuracy on a data set"), runEval},
     };
     return list;
 }

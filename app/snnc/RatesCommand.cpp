@@ -1,0 +1,93 @@
+#include "Cli.h"
+
+#include "AnyGraphFile.h"
+
+#include "AtomicFile.h"
+#include "Error.h"
+#include "GraphFile.h"
+#include "Hdf5.h"
+#include "SimArgs.h"
+#include "sim/SpikeMonitor.h"
+
+#include <QElapsedTimer>
+
+namespace snn::cli {
+
+int runRates(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Measure every neuron's firing rate (spikes per step) on a data set (the SpikeMonitor), "
+        "print a summary per layer, and store the rates in the graph."));
+    parser.addPositionalArgument(QStringLiteral("MODEL"),
+                                 QStringLiteral("An SNN Studio graph (.h5)."));
+    const SimArgs sim;
+    sim.addTo(parser);
+    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
+                                    QStringLiteral("Write the graph with the measured rates here."),
+                                    QStringLiteral("OUT"));
+    const QCommandLineOption counts(QStringLiteral("counts"),
+                                    QStringLiteral("Write per-sample output spike counts, "
+                                                   "predictions and labels (HDF5) here."),
+                                    QStringLiteral("FILE"));
+    parser.addOptions({output, counts});
+    if (const int code = parse(parser, arguments, 1); code >= 0)
+        return code;
+
+    if (!parser.isSet(sim.data))
+        throw Error(QStringLiteral("--data is required"));
+    const sim::SimOptions options = sim.options(parser);
+    Graph graph = loadAnyGraph(parser.positionalArguments().front());
+    const sim::Dataset data = sim.evaluationSet(parser);
+    QElapsedTimer timer;
+    timer.start();
+    const sim::Activity a = sim::SpikeMonitor(options).record(graph, data, stderrProgress());
+    clearProgress();
+    const double seconds = double(timer.nsecsElapsed()) * 1e-9;
+
+    QString text = QStringLiteral("%1 samples of %2, %3 steps, %4 encoding, seed %5: accuracy %6%, "
+                                  "%7 samples/s\n")
+                       .arg(a.samples)
+                       .arg(data.name)
+                       .arg(options.steps)
+                       .arg(sim::toString(options.encoding))
+                       .arg(options.seed)
+                       .arg(100.0 * a.accuracy, 0, 'f', 2)
+                       .arg(seconds > 0 ? a.samples / seconds : 0.0, 0, 'f', 0);
+    const std::vector<int> silent = a.silentNeurons();
+    for (std::size_t k = 0; k < a.rates.size(); ++k) {
+        const Layer &l = graph.layers()[k];
+        const Eigen::VectorXf &r = a.rates[k];
+        if (r.size() == 0) {
+            text += QStringLiteral("  %1: non-spiking\n").arg(l.name);
+            continue;
+        }
+        text += QStringLiteral("  %1: mean rate %2, max %3, %4 of %5 never fired\n")
+                    .arg(l.name)
+                    .arg(double(r.mean()), 0, 'f', 4)
+                    .arg(double(r.maxCoeff()), 0, 'f', 4)
+                    .arg(silent[k])
+                    .arg(l.neurons());
+    }
+    sim::SpikeMonitor::storeRates(graph, a);
+    if (parser.isSet(output)) {
+        saveGraph(graph, parser.value(output));
+        text += QStringLiteral("wrote %1\n").arg(parser.value(output));
+    }
+    if (parser.isSet(counts)) {
+        writeAtomically(parser.value(counts), [&](const QString &temp) {
+            auto guard = h5::lock();
+            const h5::Handle file = h5::createFile(temp);
+            h5::writeMatrix(file, QStringLiteral("output_counts"), a.outputCounts, {.gzip = true});
+            const std::vector<double> p(a.predictions.begin(), a.predictions.end());
+            const std::vector<double> y(data.y.begin(), data.y.end());
+            h5::writeDoubles(file, QStringLiteral("predictions"), p, {hsize_t(p.size())});
+            h5::writeDoubles(file, QStringLiteral("labels"), y, {hsize_t(y.size())});
+        });
+        text += QStringLiteral("wrote %1\n").arg(parser.value(counts));
+    }
+    printOut(text);
+    return Success;
+}
+
+} // namespace snn::cli

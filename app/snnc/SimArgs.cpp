@@ -1,0 +1,131 @@
+#include "SimArgs.h"
+
+#include "Error.h"
+
+#include <QElapsedTimer>
+
+#include <cstdio>
+#include <memory>
+#include <mutex>
+
+#include <unistd.h>
+
+namespace snn::cli {
+
+SimArgs::SimArgs(const QString &dataName, bool split_)
+    : data(dataName,
+           QStringLiteral("The data set: fashion-mnist, a directory of IDX files, IMAGES,LABELS "
+                          "(two IDX files) or an HDF5 file (docs/datasets.md)."),
+           QStringLiteral("DATA"))
+    , steps(QStringLiteral("steps"), QStringLiteral("Time steps per sample (default 25)."),
+            QStringLiteral("T"), QStringLiteral("25"))
+    , encoding(QStringLiteral("encoding"),
+               QStringLiteral("Input encoding: rate (Bernoulli spikes) or current (constant "
+                              "current); default rate."),
+               QStringLiteral("E"), QStringLiteral("rate"))
+    , seed(QStringLiteral("seed"), QStringLiteral("Seed of the input spikes (default 1)."),
+           QStringLiteral("S"), QStringLiteral("1"))
+    , threads(QStringLiteral("threads"),
+              QStringLiteral("Worker threads (default 0: all cores; results do not depend on it)."),
+              QStringLiteral("N"), QStringLiteral("0"))
+    , limit(QStringLiteral("limit"), QStringLiteral("Use only the first N samples (default: all)."),
+            QStringLiteral("N"), QStringLiteral("0"))
+    , split(QStringLiteral("split"),
+            QStringLiteral("Which set to run: test (default; the only set of a one-set source) or "
+                           "train."),
+            QStringLiteral("SET"), QStringLiteral("test"))
+    , withSplit(split_)
+{}
+
+void SimArgs::addTo(QCommandLineParser &parser) const
+{
+    parser.addOptions({data, steps, encoding, seed, threads, limit});
+    if (withSplit)
+        parser.addOption(split);
+}
+
+long long integerOption(const QCommandLineParser &parser, const QCommandLineOption &option)
+{
+    bool ok = false;
+    const QString text = parser.value(option);
+    const long long value = text.toLongLong(&ok);
+    if (!ok)
+        throw Error(
+            QStringLiteral("--%1 takes an integer, not '%2'").arg(option.names().front(), text));
+    return value;
+}
+
+sim::SimOptions SimArgs::options(const QCommandLineParser &parser) const
+{
+    sim::SimOptions o;
+    o.steps = int(integerOption(parser, steps));
+    if (!sim::parseEncoding(parser.value(encoding), &o.encoding))
+        throw Error(QStringLiteral("--encoding takes rate or current, not '%1'")
+                        .arg(parser.value(encoding)));
+    bool ok = false;
+    o.seed = parser.value(seed).toULongLong(&ok);
+    if (!ok)
+        throw Error(QStringLiteral("--seed takes a non-negative integer, not '%1'")
+                        .arg(parser.value(seed)));
+    o.threads = int(integerOption(parser, threads));
+    o.validate();
+    return o;
+}
+
+int SimArgs::sampleLimit(const QCommandLineParser &parser) const
+{
+    const long long n = integerOption(parser, limit);
+    if (n < 0)
+        throw Error(QStringLiteral("--limit must be >= 0, not %1").arg(n));
+    return int(std::min<long long>(n, 1 << 30));
+}
+
+sim::Dataset SimArgs::evaluationSet(const QCommandLineParser &parser) const
+{
+    if (!parser.isSet(data))
+        throw Error(QStringLiteral("--%1 is required").arg(data.names().front()));
+    const QString which = withSplit ? parser.value(split) : QStringLiteral("test");
+    if (which != QLatin1String("test") && which != QLatin1String("train"))
+        throw Error(QStringLiteral("--split takes test or train, not '%1'").arg(which));
+    sim::Dataset set;
+    if (which == QLatin1String("train"))
+        set = sim::loadDataSplit(parser.value(data)).train;
+    else
+        set = sim::loadEvaluationSet(parser.value(data));
+    const int n = sampleLimit(parser);
+    return n > 0 ? set.head(n) : set;
+}
+
+namespace {
+bool g_progressShown = false;
+}
+
+RunControl stderrProgress()
+{
+    struct State {
+        std::mutex mutex;
+        QElapsedTimer timer;
+    };
+    auto state = std::make_shared<State>();
+    state->timer.start();
+    RunControl control;
+    control.progress = [state](double fraction, const QString &step) {
+        std::lock_guard lock(state->mutex);
+        if (state->timer.elapsed() < 500 && fraction < 1.0)
+            return;
+        state->timer.restart();
+        std::fprintf(stderr, "\r%s %3d%%  ", qPrintable(step), int(100.0 * fraction));
+        std::fflush(stderr);
+        g_progressShown = true;
+    };
+    return control;
+}
+
+void clearProgress()
+{
+    if (g_progressShown)
+        std::fputs(isatty(2) ? "\r\033[K" : "\n", stderr);
+    g_progressShown = false;
+}
+
+} // namespace snn::cli

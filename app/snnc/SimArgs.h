@@ -1,0 +1,42 @@
+#pragma once
+
+// Options shared by the snnc commands that run data through a network (train, rates, eval,
+// optimize --validate).
+
+#include "RunControl.h"
+#include "sim/Dataset.h"
+#include "sim/Engine.h"
+
+#include <QCommandLineParser>
+
+namespace snn::cli {
+
+struct SimArgs {
+    // `dataName` is the option naming the data set ("data" or "validate").
+    explicit SimArgs(const QString &dataName = QStringLiteral("data"), bool withSplit = true);
+
+    QCommandLineOption data;
+    QCommandLineOption steps;
+    QCommandLineOption encoding;
+    QCommandLineOption seed;
+    QCommandLineOption threads;
+    QCommandLineOption limit;
+    QCommandLineOption split;
+    bool withSplit;
+
+    void addTo(QCommandLineParser &parser) const;
+    // Throw Error naming a bad option.
+    sim::SimOptions options(const QCommandLineParser &parser) const;
+    int sampleLimit(const QCommandLineParser &parser) const; // 0: all
+    // The test set (or --split train), cut to --limit.
+    sim::Dataset evaluationSet(const QCommandLineParser &parser) const;
+};
+
+// Reads an integer option, or throws Error naming it.
+long long integerOption(const QCommandLineParser &parser, const QCommandLineOption &option);
+
+// Progress on stderr ("step 42%"), at most every half second, and cleared at the end.
+RunControl stderrProgress();
+void clearProgress();
+
+} // namespace snn::cli

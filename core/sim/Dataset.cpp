@@ -1,0 +1,340 @@
+#include "Dataset.h"
+
+#include "AtomicFile.h"
+#include "Error.h"
+#include "Hdf5.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace snn::sim {
+
+namespace {
+
+// The whole content of a file, inflated when it is gzipped.
+QByteArray readMaybeGzipped(const QString &path)
+{
+    if (!QFileInfo(path).isFile())
+        throw Error(QStringLiteral("%1: no such file").arg(path));
+    gzFile file = gzopen(QFile::encodeName(path).constData(), "rb");
+    if (!file)
+        throw Error(QStringLiteral("%1: cannot open").arg(path));
+    QByteArray data;
+    char buffer[1 << 16];
+    for (;;) {
+        const int n = gzread(file, buffer, sizeof buffer);
+        if (n < 0) {
+            int code = 0;
+            const QString why = QString::fromLocal8Bit(gzerror(file, &code));
+            gzclose(file);
+            throw Error(QStringLiteral("%1: cannot read (%2)").arg(path, why));
+        }
+        if (n == 0)
+            break;
+        data.append(buffer, n);
+    }
+    // zlib reports a gzip stream cut short only through gzclose / gzerror.
+    int code = 0;
+    gzerror(file, &code);
+    const int closed = gzclose(file);
+    if (code == Z_BUF_ERROR || closed == Z_BUF_ERROR)
+        throw Error(QStringLiteral("%1: truncated gzip data").arg(path));
+    return data;
+}
+
+struct Idx {
+    std::vector<qint64> dims;
+    QByteArray data; // the whole file; values start at `offset`
+    qint64 offset = 0;
+    const unsigned char *values() const
+    {
+        return reinterpret_cast<const unsigned char *>(data.constData()) + offset;
+    }
+};
+
+Idx readIdx(const QString &path)
+{
+    Idx idx;
+    idx.data = readMaybeGzipped(path);
+    const auto *b = reinterpret_cast<const unsigned char *>(idx.data.constData());
+    if (idx.data.size() < 4 || b[0] != 0 || b[1] != 0)
+        throw Error(QStringLiteral("%1: not an IDX file (wrong magic number)").arg(path));
+    if (b[2] != 0x08)
+        throw Error(QStringLiteral("%1: IDX element type 0x%2 is not supported (only unsigned "
+                                   "bytes, 0x08)")
+                        .arg(path)
+                        .arg(int(b[2]), 2, 16, QLatin1Char('0')));
+    const int rank = b[3];
+    if (rank < 1)
+        throw Error(QStringLiteral("%1: IDX file with no dimensions").arg(path));
+    idx.offset = 4 + 4 * qint64(rank);
+    if (idx.data.size() < idx.offset)
+        throw Error(QStringLiteral("%1: truncated IDX header").arg(path));
+    qint64 count = 1;
+    for (int i = 0; i < rank; ++i) {
+        const unsigned char *d = b + 4 + 4 * i;
+        const qint64 dim = (qint64(d[0]) << 24) | (qint64(d[1]) << 16) | (qint64(d[2]) << 8) | d[3];
+        idx.dims.push_back(dim);
+        count *= dim;
+        if (count > (qint64(1) << 40))
+            throw Error(QStringLiteral("%1: IDX dimensions are too large").arg(path));
+    }
+    const qint64 have = idx.data.size() - idx.offset;
+    if (have < count)
+        throw Error(
+            QStringLiteral("%1: truncated: the header declares %2 values, the file holds %3")
+                .arg(path)
+                .arg(count)
+                .arg(have));
+    if (have > count)
+        throw Error(
+            QStringLiteral("%1: wrong size: the header declares %2 values, the file holds %3")
+                .arg(path)
+                .arg(count)
+                .arg(have));
+    return idx;
+}
+
+QString firstExisting(const QString &dir, const QStringList &names)
+{
+    for (const QString &n : names) {
+        const QString path = QDir(dir).filePath(n);
+        if (QFileInfo::exists(path))
+            return path;
+    }
+    return {};
+}
+
+std::optional<Dataset> idxPairIn(const QString &dir, const QString &prefix)
+{
+    const QString images = firstExisting(dir, {prefix + QStringLiteral("-images-idx3-ubyte.gz"),
+                                               prefix + QStringLiteral("-images-idx3-ubyte"),
+                                               prefix + QStringLiteral("-images.idx3-ubyte")});
+    const QString labels = firstExisting(dir, {prefix + QStringLiteral("-labels-idx1-ubyte.gz"),
+                                               prefix + QStringLiteral("-labels-idx1-ubyte"),
+                                               prefix + QStringLiteral("-labels.idx1-ubyte")});
+    if (images.isEmpty() && labels.isEmpty())
+        return std::nullopt;
+    if (images.isEmpty() || labels.isEmpty())
+        throw Error(
+            QStringLiteral("%1: found %2 but not the matching %3 file")
+                .arg(dir, images.isEmpty() ? labels : images,
+                     images.isEmpty() ? QStringLiteral("images") : QStringLiteral("labels")));
+    return loadIdx(images, labels);
+}
+
+} // namespace
+
+int Dataset::classes() const
+{
+    return y.empty() ? 0 : *std::max_element(y.begin(), y.end()) + 1;
+}
+
+Dataset Dataset::head(int n) const
+{
+    n = std::clamp(n, 0, size());
+    Dataset d;
+    d.name = name;
+    d.x = x.topRows(n);
+    d.y.assign(y.begin(), y.begin() + n);
+    return d;
+}
+
+void Dataset::checkFits(int inputs, int outputs) const
+{
+    if (features() != inputs)
+        throw Error(QStringLiteral("%1: samples have %2 features, the network takes %3 inputs")
+                        .arg(name)
+                        .arg(features())
+                        .arg(inputs));
+    for (std::size_t i = 0; i < y.size(); ++i)
+        if (y[i] < 0 || y[i] >= outputs)
+            throw Error(QStringLiteral("%1: label %2 of sample %3 is out of range for a network "
+                                       "with %4 outputs")
+                            .arg(name)
+                            .arg(y[i])
+                            .arg(i)
+                            .arg(outputs));
+}
+
+QString fashionMnistDirectory()
+{
+    return QStringLiteral("/usr/share/datasets/fashion-mnist");
+}
+
+Dataset loadIdx(const QString &imagesPath, const QString &labelsPath)
+{
+    const Idx images = readIdx(imagesPath);
+    const Idx labels = readIdx(labelsPath);
+    if (images.dims.size() < 2)
+        throw Error(QStringLiteral("%1: an images IDX file needs at least 2 dimensions, found %2")
+                        .arg(imagesPath)
+                        .arg(images.dims.size()));
+    if (labels.dims.size() != 1)
+        throw Error(QStringLiteral("%1: a labels IDX file has 1 dimension, found %2")
+                        .arg(labelsPath)
+                        .arg(labels.dims.size()));
+    if (images.dims[0] != labels.dims[0])
+        throw Error(QStringLiteral("%1 holds %2 images but %3 holds %4 labels")
+                        .arg(imagesPath)
+                        .arg(images.dims[0])
+                        .arg(labelsPath)
+                        .arg(labels.dims[0]));
+    qint64 features = 1;
+    for (std::size_t i = 1; i < images.dims.size(); ++i)
+        features *= images.dims[i];
+    if (features == 0)
+        throw Error(QStringLiteral("%1: images have no pixels").arg(imagesPath));
+    Dataset d;
+    d.name = QFileInfo(imagesPath).fileName();
+    const qint64 n = images.dims[0];
+    d.x.resize(n, features);
+    const unsigned char *px = images.values();
+    float *out = d.x.data();
+    for (qint64 i = 0; i < n * features; ++i)
+        out[i] = float(px[i]) / 255.0f;
+    d.y.resize(std::size_t(n));
+    for (qint64 i = 0; i < n; ++i)
+        d.y[std::size_t(i)] = labels.values()[i];
+    return d;
+}
+
+Dataset loadHdf5Dataset(const QString &path, const QString &group)
+{
+    auto guard = h5::lock();
+    const h5::Handle file = h5::openFile(path);
+    const bool root = group == QLatin1String("/");
+    const h5::Handle sub = root ? h5::Handle() : h5::openGroup(file, group);
+    const hid_t g = root ? file.id() : sub.id();
+    const QString where = group == QLatin1String("/") ? path : path + QLatin1Char(':') + group;
+    for (const char *name : {"x", "y"})
+        if (!h5::exists(g, QLatin1String(name)))
+            throw Error(QStringLiteral("%1: no dataset '%2' (a data set holds x [n x features] "
+                                       "and y [n])")
+                            .arg(where, QLatin1String(name)));
+    const auto xShape = h5::datasetShape(g, QStringLiteral("x"));
+    const auto yShape = h5::datasetShape(g, QStringLiteral("y"));
+    if (xShape.size() != 2)
+        throw Error(QStringLiteral("%1: x must be 2-D [n x features], it has %2 dimensions")
+                        .arg(where)
+                        .arg(xShape.size()));
+    if (yShape.size() != 1)
+        throw Error(QStringLiteral("%1: y must be 1-D [n], it has %2 dimensions")
+                        .arg(where)
+                        .arg(yShape.size()));
+    if (xShape[0] != yShape[0])
+        throw Error(QStringLiteral("%1: x has %2 samples but y has %3")
+                        .arg(where)
+                        .arg(qulonglong(xShape[0]))
+                        .arg(qulonglong(yShape[0])));
+    Dataset d;
+    d.name = QFileInfo(path).fileName();
+    d.x = h5::readMatrix(g, QStringLiteral("x"));
+    if (!d.x.allFinite() || (d.x.size() > 0 && (d.x.minCoeff() < 0.0f || d.x.maxCoeff() > 1.0f)))
+        throw Error(QStringLiteral("%1: x must hold values in [0, 1]").arg(where));
+    const std::vector<double> y = h5::readDoubles(g, QStringLiteral("y"));
+    d.y.resize(y.size());
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        if (!(y[i] >= 0.0) || y[i] != std::floor(y[i]) || y[i] > 1e6)
+            throw Error(QStringLiteral("%1: label %2 of sample %3 is not a class index (an integer "
+                                       ">= 0)")
+                            .arg(where)
+                            .arg(y[i])
+                            .arg(i));
+        d.y[i] = int(y[i]);
+    }
+    return d;
+}
+
+void saveHdf5Dataset(const Dataset &data, const QString &path)
+{
+    writeAtomically(path, [&](const QString &temp) {
+        auto guard = h5::lock();
+        const h5::Handle file = h5::createFile(temp);
+        h5::writeMatrix(file, QStringLiteral("x"), data.x, {.gzip = true});
+        // y as 32-bit integers (h5:: writes numbers as floats).
+        const hsize_t n = data.y.size();
+        const h5::Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
+        const h5::Handle ds(
+            H5Dcreate2(file, "y", H5T_STD_I32LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+            H5Dclose);
+        if (!ds.valid() ||
+            H5Dwrite(ds, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.y.data()) < 0)
+            throw Error(QStringLiteral("%1: cannot write the labels").arg(path));
+    });
+}
+
+namespace {
+
+// loadDataSplit(); with testOnly, a directory's training files are not read when it has a test set.
+DataSplit loadSplit(const QString &spec, bool testOnly)
+{
+    if (spec.isEmpty())
+        throw Error(QStringLiteral("no data set given"));
+    const QString path = spec == QLatin1String("fashion-mnist") ? fashionMnistDirectory() : spec;
+    if (spec.contains(QLatin1Char(',')) && !QFileInfo::exists(spec)) {
+        const QStringList parts = spec.split(QLatin1Char(','));
+        if (parts.size() != 2)
+            throw Error(QStringLiteral("'%1': give IMAGES,LABELS (two IDX files)").arg(spec));
+        return {loadIdx(parts[0], parts[1]), std::nullopt};
+    }
+    const QFileInfo info(path);
+    if (info.isDir()) {
+        auto test = idxPairIn(path, QStringLiteral("t10k"));
+        if (!test)
+            test = idxPairIn(path, QStringLiteral("test"));
+        if (test && testOnly)
+            return {Dataset{}, test};
+        auto train = idxPairIn(path, QStringLiteral("train"));
+        if (!train && !test)
+            throw Error(QStringLiteral("%1: no train-/t10k- images and labels IDX files there%2")
+                            .arg(path, spec == QLatin1String("fashion-mnist")
+                                           ? QStringLiteral(" (install dataset-fashion-mnist)")
+                                           : QString()));
+        if (!train)
+            return {*test, std::nullopt};
+        return {*train, test};
+    }
+    if (!info.exists())
+        throw Error(QStringLiteral("%1: no such file or directory (--data takes fashion-mnist, a "
+                                   "directory of IDX files, IMAGES,LABELS or an HDF5 file)")
+                        .arg(spec));
+    bool grouped = false;
+    {
+        auto guard = h5::lock();
+        const h5::Handle file = h5::openFile(path);
+        grouped =
+            h5::exists(file, QStringLiteral("train")) && h5::isGroup(file, QStringLiteral("train"));
+    }
+    if (!grouped)
+        return {loadHdf5Dataset(path), std::nullopt};
+    DataSplit split{loadHdf5Dataset(path, QStringLiteral("train")), std::nullopt};
+    split.train.name += QStringLiteral(":train");
+    auto guard = h5::lock();
+    const h5::Handle file = h5::openFile(path);
+    if (h5::exists(file, QStringLiteral("test"))) {
+        split.test = loadHdf5Dataset(path, QStringLiteral("test"));
+        split.test->name += QStringLiteral(":test");
+    }
+    return split;
+}
+
+} // namespace
+
+DataSplit loadDataSplit(const QString &spec)
+{
+    return loadSplit(spec, false);
+}
+
+Dataset loadEvaluationSet(const QString &spec)
+{
+    DataSplit split = loadSplit(spec, true);
+    return split.test ? std::move(*split.test) : std::move(split.train);
+}
+
+} // namespace snn::sim

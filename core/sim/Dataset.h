@@ -1,0 +1,59 @@
+#pragma once
+
+// Labelled data sets for simulation, rate measurement and training (docs/datasets.md).
+
+#include <Eigen/Core>
+#include <QString>
+
+#include <optional>
+#include <vector>
+
+namespace snn::sim {
+
+using RowMatrixXf = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// n samples: x is [n x features] with values in [0, 1], y one class index per sample.
+struct Dataset {
+    QString name; // where it came from, for messages
+    RowMatrixXf x;
+    std::vector<int> y;
+
+    int size() const { return int(x.rows()); }
+    int features() const { return int(x.cols()); }
+    bool isEmpty() const { return x.rows() == 0; }
+    int classes() const; // max label + 1 (0 when empty)
+    // The first n samples (all of them when n >= size()).
+    Dataset head(int n) const;
+    // Throws Error when a label is not a valid output index of a network with `outputs` outputs,
+    // or when the feature count differs from `inputs`.
+    void checkFits(int inputs, int outputs) const;
+};
+
+// A training set and an optional test set.
+struct DataSplit {
+    Dataset train;
+    std::optional<Dataset> test;
+};
+
+// The directory of the Debian package dataset-fashion-mnist.
+QString fashionMnistDirectory();
+
+// IDX files (the MNIST family format, unsigned bytes, gzipped or not; detected by content).
+// Images of any shape [n x d1 x d2 ...] are flattened and scaled to [0, 1] by 1/255. Throws Error
+// naming the file for a wrong magic number, a truncated or oversized file, or mismatched counts.
+Dataset loadIdx(const QString &imagesPath, const QString &labelsPath);
+
+// The HDF5 layout: datasets x (float, [n x features], values in [0, 1]) and y (integer, [n],
+// values >= 0) in `group` ("/" for the root).
+Dataset loadHdf5Dataset(const QString &path, const QString &group = QStringLiteral("/"));
+void saveHdf5Dataset(const Dataset &data, const QString &path);
+
+// What --data names: "fashion-mnist"; a directory holding train-/t10k- images and labels IDX
+// files; "IMAGES,LABELS" (two IDX files, a test set only); or an HDF5 file with groups train and
+// test (each x, y), or x and y at the root. A source of one set (a pair of IDX files, an HDF5
+// file with x and y at the root) gives it as `train` with no test set. Throws Error otherwise.
+DataSplit loadDataSplit(const QString &spec);
+// The set to evaluate on: the test set, or the training set when there is none.
+Dataset loadEvaluationSet(const QString &spec);
+
+} // namespace snn::sim

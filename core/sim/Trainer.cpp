@@ -1,0 +1,513 @@
+#include "sim/Trainer.h"
+
+#include "AtomicFile.h"
+#include "Error.h"
+#include "Hdf5.h"
+#include "Rng.h"
+#include "sim/Dynamics.h"
+#include "sim/SpikeMonitor.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace snn::sim {
+
+namespace {
+
+using Matrix = Eigen::MatrixXf;
+
+std::uint64_t mix(std::uint64_t a, std::uint64_t b)
+{
+    std::uint64_t z = a ^ (b + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2));
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+struct Forward {
+    // Per layer: the input it received [inputs x T*B] (or [inputs x B] for a constant input), its
+    // membrane before reset and its output [neurons x T*B]. Column t * B + b is step t of sample b.
+    std::vector<const Matrix *> input;
+    std::vector<Matrix> pre, out;
+    Matrix networkInput;
+    bool constantInput = false;
+};
+
+} // namespace
+
+QString toString(Loss loss)
+{
+    return loss == Loss::SpikeCount ? QStringLiteral("count") : QStringLiteral("membrane");
+}
+
+bool parseLoss(const QString &text, Loss *loss)
+{
+    if (text == QLatin1String("count"))
+        *loss = Loss::SpikeCount;
+    else if (text == QLatin1String("membrane"))
+        *loss = Loss::Membrane;
+    else
+        return false;
+    return true;
+}
+
+void TrainOptions::validate() const
+{
+    if (epochs < 0 || epochs > 100000)
+        throw Error(
+            QStringLiteral("the number of epochs must lie in [0, 100000], not %1").arg(epochs));
+    if (steps < 1 || steps > 10000)
+        throw Error(
+            QStringLiteral("the number of time steps must lie in [1, 10000], not %1").arg(steps));
+    if (batchSize < 1)
+        throw Error(QStringLiteral("the batch size must be positive, not %1").arg(batchSize));
+    if (!(learningRate > 0.0f) || !std::isfinite(learningRate))
+        throw Error(
+            QStringLiteral("the learning rate must be positive, not %1").arg(double(learningRate)));
+    if (!(surrogateSlope > 0.0f) || !std::isfinite(surrogateSlope))
+        throw Error(QStringLiteral("the surrogate slope must be positive, not %1")
+                        .arg(double(surrogateSlope)));
+    if (testLimit < 0)
+        throw Error(QStringLiteral("the test limit must be >= 0, not %1").arg(testLimit));
+}
+
+Graph initialGraph(int inputs, const std::vector<int> &layerSizes, const NeuronParams &params,
+                   std::uint64_t seed)
+{
+    Rng rng(seed);
+    Graph graph(inputs);
+    LayerId source = kNetworkInput;
+    int fanIn = inputs;
+    for (std::size_t i = 0; i < layerSizes.size(); ++i) {
+        Layer l;
+        l.name = i + 1 == layerSizes.size() ? QStringLiteral("output")
+                                            : QStringLiteral("hidden%1").arg(i + 1);
+        l.source = source;
+        l.neuron = params;
+        const float bound = 1.0f / std::sqrt(float(fanIn));
+        l.weights.resize(layerSizes[i], fanIn);
+        for (Eigen::Index c = 0; c < l.weights.cols(); ++c)
+            for (Eigen::Index r = 0; r < l.weights.rows(); ++r)
+                l.weights(r, c) = float(2.0 * rng.uniform() - 1.0) * bound;
+        l.bias.resize(layerSizes[i]);
+        for (Eigen::Index r = 0; r < l.bias.size(); ++r)
+            l.bias(r) = float(2.0 * rng.uniform() - 1.0) * bound;
+        source = graph.addLayer(std::move(l));
+        fanIn = layerSizes[i];
+    }
+    graph.validate();
+    return graph;
+}
+
+TrainState TrainState::start(const Graph &graph)
+{
+    TrainState s;
+    s.graph = graph;
+    for (const Layer &l : graph.layers()) {
+        s.mW.push_back(Matrix::Zero(l.weights.rows(), l.weights.cols()));
+        s.vW.push_back(Matrix::Zero(l.weights.rows(), l.weights.cols()));
+        s.mB.push_back(Eigen::VectorXf::Zero(l.bias.size()));
+        s.vB.push_back(Eigen::VectorXf::Zero(l.bias.size()));
+    }
+    return s;
+}
+
+void TrainState::save(const QString &statePath) const
+{
+    writeAtomically(statePath, [&](const QString &temp) {
+        auto guard = h5::lock();
+        const h5::Handle file = h5::createFile(temp);
+        h5::writeIntAttribute(file, QStringLiteral("epoch"), epoch);
+        h5::writeIntAttribute(file, QStringLiteral("adam_step"), adamStep);
+        h5::writeIntAttribute(file, QStringLiteral("layers"), qint64(mW.size()));
+        for (std::size_t k = 0; k < mW.size(); ++k) {
+            const h5::Handle g = h5::createGroup(file, QStringLiteral("layer%1").arg(k));
+            h5::writeMatrix(g, QStringLiteral("m_w"), mW[k]);
+            h5::writeMatrix(g, QStringLiteral("v_w"), vW[k]);
+            h5::writeVector(g, QStringLiteral("m_b"), mB[k]);
+            h5::writeVector(g, QStringLiteral("v_b"), vB[k]);
+        }
+        std::vector<double> loss, trainAcc, testAcc;
+        for (const TrainProgress &p : history) {
+            loss.push_back(p.loss);
+            trainAcc.push_back(p.trainAccuracy);
+            testAcc.push_back(p.testAccuracy.value_or(-1.0));
+        }
+        const std::vector<hsize_t> shape{hsize_t(history.size())};
+        h5::writeDoubles(file, QStringLiteral("loss"), loss, shape, {.asDouble = true});
+        h5::writeDoubles(file, QStringLiteral("train_accuracy"), trainAcc, shape,
+                         {.asDouble = true});
+        h5::writeDoubles(file, QStringLiteral("test_accuracy"), testAcc, shape, {.asDouble = true});
+    });
+}
+
+TrainState TrainState::load(const Graph &graph, const QString &statePath)
+{
+    TrainState s = start(graph);
+    auto guard = h5::lock();
+    const h5::Handle file = h5::openFile(statePath);
+    const auto number = [&](const char *name) {
+        const auto v = h5::readNumberAttribute(file, QLatin1String(name));
+        if (!v)
+            throw Error(QStringLiteral("%1: not a training state (no '%2')")
+                            .arg(statePath, QLatin1String(name)));
+        return *v;
+    };
+    s.epoch = int(number("epoch"));
+    s.adamStep = std::int64_t(number("adam_step"));
+    if (int(number("layers")) != graph.layerCount())
+        throw Error(QStringLiteral("%1: the training state is for %2 layers, the graph has %3")
+                        .arg(statePath)
+                        .arg(int(number("layers")))
+                        .arg(graph.layerCount()));
+    for (std::size_t k = 0; k < s.mW.size(); ++k) {
+        const h5::Handle g = h5::openGroup(file, QStringLiteral("layer%1").arg(k));
+        s.mW[k] = h5::readMatrix(g, QStringLiteral("m_w"));
+        s.vW[k] = h5::readMatrix(g, QStringLiteral("v_w"));
+        s.mB[k] = h5::readVector(g, QStringLiteral("m_b"));
+        s.vB[k] = h5::readVector(g, QStringLiteral("v_b"));
+        const Layer &l = graph.layers()[k];
+        if (s.mW[k].rows() != l.weights.rows() || s.mW[k].cols() != l.weights.cols() ||
+            s.vW[k].size() != l.weights.size() || s.mB[k].size() != l.bias.size() ||
+            s.vB[k].size() != l.bias.size())
+            throw Error(
+                QStringLiteral("%1: the training state of layer '%2' does not match its shape")
+                    .arg(statePath, l.name));
+    }
+    const std::vector<double> loss = h5::readDoubles(file, QStringLiteral("loss"));
+    const std::vector<double> trainAcc = h5::readDoubles(file, QStringLiteral("train_accuracy"));
+    const std::vector<double> testAcc = h5::readDoubles(file, QStringLiteral("test_accuracy"));
+    for (std::size_t i = 0; i < loss.size() && i < trainAcc.size() && i < testAcc.size(); ++i) {
+        TrainProgress p;
+        p.epochEnd = true;
+        p.epoch = int(i) + 1;
+        p.loss = loss[i];
+        p.trainAccuracy = trainAcc[i];
+        if (testAcc[i] >= 0.0)
+            p.testAccuracy = testAcc[i];
+        s.history.push_back(p);
+    }
+    return s;
+}
+
+Gradients computeGradients(const Graph &graph, const RowMatrixXf &x, const std::vector<int> &labels,
+                           const TrainOptions &options, std::uint64_t streamSeed)
+{
+    // Eigen's matrix products run on the calling thread only: its OpenMP-parallel products made
+    // the results depend on the thread count, and were several times slower on a busy machine.
+    // (OpenMP's thread count is per thread, so this leaves other threads alone; the evaluation
+    // after each epoch still uses every core, through the engine.)
+    struct SingleThreaded {
+        int threads = omp_get_max_threads();
+        SingleThreaded() { omp_set_num_threads(1); }
+        ~SingleThreaded() { omp_set_num_threads(threads); }
+    } singleThreaded;
+
+    const auto &layers = graph.layers();
+    const int B = int(x.rows());
+    const int T = options.steps;
+    const int L = int(layers.size());
+    const int outputIndex = graph.indexOf(classifierLayer(graph));
+    const float k = options.surrogateSlope;
+
+    // The network input.
+    Forward f;
+    f.constantInput = options.encoding == Encoding::Current;
+    if (f.constantInput) {
+        f.networkInput = x.transpose();
+    } else {
+        f.networkInput.resize(x.cols(), Eigen::Index(T) * B);
+        for (int b = 0; b < B; ++b) {
+            Rng rng(mix(streamSeed, std::uint64_t(b)));
+            for (int t = 0; t < T; ++t)
+                for (Eigen::Index j = 0; j < x.cols(); ++j)
+                    f.networkInput(j, Eigen::Index(t) * B + b) =
+                        rng.uniform() < double(x(b, j)) ? 1.0f : 0.0f;
+        }
+    }
+
+    // Forward.
+    f.input.resize(std::size_t(L));
+    f.pre.resize(std::size_t(L));
+    f.out.resize(std::size_t(L));
+    std::vector<int> sourceIndex(static_cast<std::size_t>(L));
+    Gradients g;
+    g.spikesPerLayer.assign(std::size_t(L), 0.0);
+    for (int l = 0; l < L; ++l) {
+        const Layer &layer = layers[std::size_t(l)];
+        const int s = layer.source == kNetworkInput ? -1 : graph.indexOf(layer.source);
+        sourceIndex[std::size_t(l)] = s;
+        const Matrix &in = s < 0 ? f.networkInput : f.out[std::size_t(s)];
+        f.input[std::size_t(l)] = &in;
+        Matrix current = layer.weights * in;
+        if (layer.hasBias())
+            current.colwise() += layer.bias;
+        const bool constant = s < 0 && f.constantInput;
+        const Eigen::Index n = layer.neurons();
+        Matrix &out = f.out[std::size_t(l)];
+        out.resize(n, Eigen::Index(T) * B);
+        auto currentAt = [&](int t, int b) -> const float * {
+            return &current(0, constant ? b : Eigen::Index(t) * B + b);
+        };
+        if (!layer.neuron.spiking) {
+            for (int t = 0; t < T; ++t)
+                for (int b = 0; b < B; ++b)
+                    out.col(Eigen::Index(t) * B + b) =
+                        Eigen::Map<const Eigen::VectorXf>(currentAt(t, b), n);
+            continue;
+        }
+        Matrix &pre = f.pre[std::size_t(l)];
+        pre.resize(n, Eigen::Index(T) * B);
+        const NeuronParams &p = layer.neuron;
+        Matrix v = Matrix::Zero(n, B);
+        for (int t = 0; t < T; ++t) {
+            for (int b = 0; b < B; ++b) {
+                const float *c = currentAt(t, b);
+                const Eigen::Index col = Eigen::Index(t) * B + b;
+                for (Eigen::Index i = 0; i < n; ++i) {
+                    float &vi = v(i, b);
+                    if (options.smoothSpikes) {
+                        vi = p.beta * vi + c[i];
+                        pre(i, col) = vi;
+                        const float xr = vi - p.threshold;
+                        const float sp = 0.5f + xr / (1.0f + k * std::abs(xr));
+                        out(i, col) = sp;
+                        vi = p.reset == ResetMode::Subtract ? vi - p.threshold * sp
+                                                            : vi * (1.0f - sp);
+                    } else {
+                        out(i, col) = neuronStep(vi, c[i], p, &pre(i, col)) ? 1.0f : 0.0f;
+                    }
+                }
+            }
+        }
+        g.spikesPerLayer[std::size_t(l)] = double(out.sum());
+    }
+
+    // Loss: softmax cross-entropy on the logits, mean over the batch.
+    const Layer &outLayer = layers[std::size_t(outputIndex)];
+    const Eigen::Index C = outLayer.neurons();
+    Matrix logits = Matrix::Zero(C, B);
+    const bool membrane = outLayer.neuron.spiking && options.loss == Loss::Membrane;
+    const Matrix &source =
+        membrane ? f.pre[std::size_t(outputIndex)] : f.out[std::size_t(outputIndex)];
+    for (int t = 0; t < T; ++t)
+        logits += source.middleCols(Eigen::Index(t) * B, B);
+    // Non-spiking outputs and the membrane are averaged over the steps; spike counts are summed.
+    const float logitScale = outLayer.neuron.spiking && !membrane ? 1.0f : 1.0f / float(T);
+    logits *= logitScale;
+    Matrix dLogits(C, B);
+    g.predictions.resize(std::size_t(B));
+    for (int b = 0; b < B; ++b) {
+        const int y = labels[std::size_t(b)];
+        const float m = logits.col(b).maxCoeff();
+        Eigen::VectorXf e = (logits.col(b).array() - m).exp();
+        const double sum = e.sum();
+        g.loss += -(double(logits(y, b) - m) - std::log(sum));
+        dLogits.col(b) = e / float(sum);
+        dLogits(y, b) -= 1.0f;
+        // Predictions as the engine makes them (spike counts, lowest index on ties).
+        Eigen::RowVectorXf score = Eigen::RowVectorXf::Zero(C);
+        for (int t = 0; t < T; ++t)
+            score += f.out[std::size_t(outputIndex)].col(Eigen::Index(t) * B + b).transpose();
+        g.predictions[std::size_t(b)] = predict(score);
+    }
+    g.loss /= B;
+    dLogits *= logitScale / float(B);
+
+    // Backward, layers in reverse order; dOut[l] accumulates from the consumers.
+    std::vector<Matrix> dOut(static_cast<std::size_t>(L)), dPre(static_cast<std::size_t>(L));
+    for (int l = 0; l < L; ++l)
+        dOut[std::size_t(l)] = Matrix::Zero(layers[std::size_t(l)].neurons(), Eigen::Index(T) * B);
+    if (membrane)
+        dPre[std::size_t(outputIndex)] = Matrix::Zero(C, Eigen::Index(T) * B);
+    for (int t = 0; t < T; ++t) {
+        (membrane ? dPre : dOut)[std::size_t(outputIndex)].middleCols(Eigen::Index(t) * B, B) =
+            dLogits;
+    }
+    g.dW.resize(std::size_t(L));
+    g.dB.resize(std::size_t(L));
+    for (int l = L - 1; l >= 0; --l) {
+        const Layer &layer = layers[std::size_t(l)];
+        const Eigen::Index n = layer.neurons();
+        Matrix dI;
+        if (!layer.neuron.spiking) {
+            dI = std::move(dOut[std::size_t(l)]);
+        } else {
+            dI.resize(n, Eigen::Index(T) * B);
+            const NeuronParams &p = layer.neuron;
+            const Matrix &pre = f.pre[std::size_t(l)];
+            const Matrix &out = f.out[std::size_t(l)];
+            const Matrix &dO = dOut[std::size_t(l)];
+            const bool hasDPre = dPre[std::size_t(l)].size() > 0;
+            Matrix dvPost = Matrix::Zero(n, B);
+            for (int t = T - 1; t >= 0; --t) {
+                for (int b = 0; b < B; ++b) {
+                    const Eigen::Index col = Eigen::Index(t) * B + b;
+                    for (Eigen::Index i = 0; i < n; ++i) {
+                        const float u = pre(i, col);
+                        const float s = out(i, col);
+                        const float xr = u - p.threshold;
+                        const float a = 1.0f + k * std::abs(xr);
+                        const float surrogate = 1.0f / (a * a);
+                        const float dv = dvPost(i, b);
+                        const bool subtract = p.reset == ResetMode::Subtract;
+                        float ds = dO(i, col);
+                        if (!options.detachReset)
+                            ds += dv * (subtract ? -p.threshold : -u);
+                        float du = dv * (subtract ? 1.0f : 1.0f - s) + ds * surrogate;
+                        if (hasDPre)
+                            du += dPre[std::size_t(l)](i, col);
+                        dI(i, col) = du;
+                        dvPost(i, b) = p.beta * du;
+                    }
+                }
+            }
+        }
+        const Matrix &in = *f.input[std::size_t(l)];
+        const int s = sourceIndex[std::size_t(l)];
+        if (s < 0 && f.constantInput) {
+            Matrix dSum = Matrix::Zero(n, B);
+            for (int t = 0; t < T; ++t)
+                dSum += dI.middleCols(Eigen::Index(t) * B, B);
+            g.dW[std::size_t(l)].noalias() = dSum * in.transpose();
+            if (layer.hasBias())
+                g.dB[std::size_t(l)] = dSum.rowwise().sum();
+        } else {
+            g.dW[std::size_t(l)].noalias() = dI * in.transpose();
+            if (layer.hasBias())
+                g.dB[std::size_t(l)] = dI.rowwise().sum();
+            if (s >= 0)
+                dOut[std::size_t(s)].noalias() += layer.weights.transpose() * dI;
+        }
+    }
+    return g;
+}
+
+void train(TrainState &state, const DataSplit &data, const TrainOptions &options,
+           const std::function<void(const TrainProgress &)> &progress, const RunControl &control)
+{
+    options.validate();
+    state.graph.validate();
+    const int outputs = state.graph.layer(classifierLayer(state.graph)).neurons();
+    data.train.checkFits(state.graph.inputSize(), outputs);
+    if (data.train.isEmpty())
+        throw Error(QStringLiteral("%1: the training set is empty").arg(data.train.name));
+    if (data.test)
+        data.test->checkFits(state.graph.inputSize(), outputs);
+    if (state.mW.size() != std::size_t(state.graph.layerCount()))
+        throw Error(QStringLiteral("the training state does not match the graph"));
+
+    const int n = data.train.size();
+    const int batches = (n + options.batchSize - 1) / options.batchSize;
+    const int L = state.graph.layerCount();
+    std::vector<QString> names;
+    for (const Layer &l : state.graph.layers())
+        names.push_back(l.name);
+    const Dataset *evalSet = data.test ? &*data.test : &data.train;
+    const Dataset evalData = options.testLimit > 0 ? evalSet->head(options.testLimit) : *evalSet;
+    constexpr float kBeta1 = 0.9f, kBeta2 = 0.999f, kEps = 1e-8f;
+
+    for (int epoch = state.epoch + 1; epoch <= options.epochs; ++epoch) {
+        // Work on a copy: `state` changes only when the epoch completes.
+        TrainState next = state;
+        std::vector<int> order(static_cast<std::size_t>(n));
+        std::iota(order.begin(), order.end(), 0);
+        Rng shuffle(mix(options.seed, std::uint64_t(epoch)));
+        for (int i = n - 1; i > 0; --i)
+            std::swap(order[std::size_t(i)],
+                      order[std::size_t(shuffle.next() % std::uint64_t(i + 1))]);
+
+        double lossSum = 0.0;
+        int correct = 0, seen = 0;
+        std::vector<double> spikes(std::size_t(L), 0.0);
+        RowMatrixXf x;
+        std::vector<int> y;
+        for (int batch = 0; batch < batches; ++batch) {
+            control.checkCancelled();
+            const int first = batch * options.batchSize;
+            const int size = std::min(options.batchSize, n - first);
+            x.resize(size, data.train.features());
+            y.resize(std::size_t(size));
+            for (int i = 0; i < size; ++i) {
+                const int sample = order[std::size_t(first + i)];
+                x.row(i) = data.train.x.row(sample);
+                y[std::size_t(i)] = data.train.y[std::size_t(sample)];
+            }
+            const Gradients g = computeGradients(
+                next.graph, x, y, options,
+                mix(mix(options.seed, std::uint64_t(epoch)), std::uint64_t(batch) + 0x51ed2701ULL));
+            ++next.adamStep;
+            const float c1 = 1.0f - std::pow(kBeta1, float(next.adamStep));
+            const float c2 = 1.0f - std::pow(kBeta2, float(next.adamStep));
+            const float rate = options.learningRate * std::sqrt(c2) / c1;
+            for (int l = 0; l < L; ++l) {
+                Layer &layer = next.graph.layer(next.graph.layers()[std::size_t(l)].id);
+                auto adam = [&](auto &param, auto &m, auto &v, const auto &grad) {
+                    m = kBeta1 * m + (1.0f - kBeta1) * grad;
+                    v = kBeta2 * v + (1.0f - kBeta2) * grad.cwiseAbs2();
+                    param.array() -= rate * m.array() / (v.array().sqrt() + kEps);
+                };
+                adam(layer.weights, next.mW[std::size_t(l)], next.vW[std::size_t(l)],
+                     g.dW[std::size_t(l)]);
+                if (layer.hasBias())
+                    adam(layer.bias, next.mB[std::size_t(l)], next.vB[std::size_t(l)],
+                         g.dB[std::size_t(l)]);
+            }
+            lossSum += g.loss * size;
+            for (int i = 0; i < size; ++i)
+                correct += g.predictions[std::size_t(i)] == y[std::size_t(i)];
+            seen += size;
+            TrainProgress p;
+            p.epoch = epoch;
+            p.epochs = options.epochs;
+            p.batch = batch + 1;
+            p.batches = batches;
+            p.fraction = (double(epoch - 1) + double(batch + 1) / batches) / options.epochs;
+            p.loss = g.loss;
+            p.trainAccuracy = double(correct) / seen;
+            p.layerNames = names;
+            for (int l = 0; l < L; ++l) {
+                const double per =
+                    double(next.graph.layers()[std::size_t(l)].neurons()) * options.steps;
+                spikes[std::size_t(l)] += g.spikesPerLayer[std::size_t(l)];
+                p.meanRate.push_back(g.spikesPerLayer[std::size_t(l)] / (per * size));
+            }
+            if (progress)
+                progress(p);
+        }
+        // The epoch's summary, with activity measured by the simulation engine.
+        SimOptions sim;
+        sim.steps = options.steps;
+        sim.encoding = options.encoding;
+        sim.seed = options.seed;
+        const Activity activity = SpikeMonitor(sim).record(next.graph, evalData, control);
+        TrainProgress p;
+        p.epochEnd = true;
+        p.epoch = epoch;
+        p.epochs = options.epochs;
+        p.batch = batches;
+        p.batches = batches;
+        p.fraction = double(epoch) / options.epochs;
+        p.loss = lossSum / seen;
+        p.trainAccuracy = double(correct) / seen;
+        if (data.test)
+            p.testAccuracy = activity.accuracy;
+        p.layerNames = names;
+        for (int l = 0; l < L; ++l) {
+            const Eigen::VectorXf &r = activity.rates[std::size_t(l)];
+            p.meanRate.push_back(r.size() > 0 ? double(r.mean()) : 0.0);
+        }
+        p.deadNeurons = activity.silentNeurons();
+        SpikeMonitor::storeRates(next.graph, activity);
+        next.epoch = epoch;
+        next.history.push_back(p);
+        state = std::move(next);
+        if (progress)
+            progress(p);
+    }
+}
+
+} // namespace snn::sim

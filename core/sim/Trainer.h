@@ -1,0 +1,104 @@
+#pragma once
+
+// Surrogate-gradient training (back-propagation through time) of a graph's weights and biases
+// (docs/simulation.md). The forward pass runs the dynamics of sim/Dynamics.h; the spike's
+// derivative is replaced by the fast sigmoid 1 / (1 + k |v - threshold|)^2. Loss: cross-entropy on
+// the output spike counts (or on the mean output membrane), Adam, seeded mini-batches.
+
+#include "Graph.h"
+#include "RunControl.h"
+#include "sim/Dataset.h"
+#include "sim/Engine.h"
+
+#include <functional>
+#include <optional>
+
+namespace snn::sim {
+
+enum class Loss {
+    SpikeCount, // logits = each output neuron's spike count over the T steps
+    Membrane,   // logits = each output neuron's membrane (before reset) averaged over the steps
+};
+QString toString(Loss loss);
+bool parseLoss(const QString &text, Loss *loss); // "count" or "membrane"
+
+struct TrainOptions {
+    int epochs = 5;
+    int steps = 25;
+    int batchSize = 128;
+    float learningRate = 1e-3f; // Adam
+    Encoding encoding = Encoding::Current;
+    Loss loss = Loss::SpikeCount;
+    std::uint64_t seed = 1;
+    float surrogateSlope = 5.0f; // k of the fast sigmoid
+    // Do not back-propagate through the reset (as snnTorch does by default).
+    bool detachReset = true;
+    // Evaluate on at most this many test samples after each epoch (0: all).
+    int testLimit = 0;
+    // For gradient checks only: the forward pass uses the smooth spike function
+    // S(x) = 0.5 + x / (1 + k|x|), whose derivative is exactly the surrogate, instead of the step.
+    bool smoothSpikes = false;
+
+    void validate() const; // throws Error naming a bad option
+};
+
+// What the training reports, per batch and at the end of each epoch.
+struct TrainProgress {
+    bool epochEnd = false;
+    int epoch = 0; // 1-based
+    int epochs = 0;
+    int batch = 0; // 1-based within the epoch
+    int batches = 0;
+    double fraction = 0.0;              // of the whole run
+    double loss = 0.0;                  // the batch's loss, or the epoch's mean loss at epochEnd
+    double trainAccuracy = 0.0;         // so far in this epoch
+    std::optional<double> testAccuracy; // at epochEnd, when there is a test set
+    std::vector<QString> layerNames;
+    std::vector<double> meanRate; // per layer, spikes per neuron and step
+    std::vector<int> deadNeurons; // per layer, at epochEnd: neurons that never fired on the
+                                  // test set (the training set when there is none)
+};
+
+// Everything needed to continue a run where it stopped: the graph after the last completed epoch
+// and the optimiser's state.
+struct TrainState {
+    Graph graph;
+    int epoch = 0; // completed epochs
+    std::int64_t adamStep = 0;
+    std::vector<Eigen::MatrixXf> mW, vW; // per layer
+    std::vector<Eigen::VectorXf> mB, vB;
+    std::vector<TrainProgress> history; // one per completed epoch
+
+    static TrainState start(const Graph &graph);
+    // Checkpoints: the graph's file holds the graph; the state file holds the rest.
+    void save(const QString &statePath) const;
+    static TrainState load(const Graph &graph, const QString &statePath);
+};
+
+// A fresh network: layers of LIF neurons with `params`, weights and biases uniform in
+// +-1/sqrt(inputs) (PyTorch's default for Linear), seeded.
+Graph initialGraph(int inputs, const std::vector<int> &layerSizes, const NeuronParams &params,
+                   std::uint64_t seed);
+
+// Loss and gradients of one mini-batch (exposed for gradient checks and benchmarks).
+struct Gradients {
+    double loss = 0.0;
+    std::vector<Eigen::MatrixXf> dW;
+    std::vector<Eigen::VectorXf> dB;
+    std::vector<int> predictions;
+    std::vector<double> spikesPerLayer; // total spikes of each layer in the batch
+};
+// `streamSeed` seeds the batch's input spikes (rate encoding).
+Gradients computeGradients(const Graph &graph, const RowMatrixXf &x, const std::vector<int> &labels,
+                           const TrainOptions &options, std::uint64_t streamSeed);
+
+// Trains state.graph from epoch state.epoch + 1 to options.epochs; after each completed epoch
+// `state` holds the result (so a cancelled run keeps its last completed epoch and resumes from
+// it with the same outcome as an uninterrupted run). After each epoch the graph's firing rates are
+// those measured by the SpikeMonitor on the test set (the training set when there is none). Throws
+// Error for data that do not fit the graph, Cancelled when asked to stop.
+void train(TrainState &state, const DataSplit &data, const TrainOptions &options,
+           const std::function<void(const TrainProgress &)> &progress = {},
+           const RunControl &control = {});
+
+} // namespace snn::sim

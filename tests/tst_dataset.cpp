@@ -1,0 +1,204 @@
+#include "Error.h"
+#include "Hdf5.h"
+#include "SimTestData.h"
+#include "TestUtils.h"
+#include "sim/Dataset.h"
+
+#include <QTemporaryDir>
+
+using namespace snn;
+using namespace snn::test;
+
+class TestDataset : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void readsIdx_data();
+    void readsIdx();
+    void readsADirectoryOfIdxFiles();
+    void badIdx_data();
+    void badIdx();
+    void labelsOutOfRange();
+    void hdf5RoundTrip();
+    void badHdf5_data();
+    void badHdf5();
+    void fashionMnistWhenInstalled();
+};
+
+void TestDataset::readsIdx_data()
+{
+    QTest::addColumn<bool>("gzip");
+    QTest::newRow("plain") << false;
+    QTest::newRow("gzip") << true;
+}
+
+void TestDataset::readsIdx()
+{
+    QFETCH(bool, gzip);
+    QTemporaryDir dir;
+    const QString images = dir.filePath(QStringLiteral("i")),
+                  labels = dir.filePath(QStringLiteral("l"));
+    writeFile(images,
+              idxBytes({3, 2, 2}, QByteArray::fromHex("00ff3366"
+                                                      "01020304"
+                                                      "fffefdfc")),
+              gzip);
+    writeFile(labels, idxBytes({3}, QByteArray::fromHex("000902")), gzip);
+    const sim::Dataset d = sim::loadIdx(images, labels);
+    QCOMPARE(d.size(), 3);
+    QCOMPARE(d.features(), 4);
+    QCOMPARE(d.x(0, 0), 0.0f);
+    QCOMPARE(d.x(0, 1), 1.0f);
+    QCOMPARE(d.x(0, 2), float(0x33) / 255.0f);
+    QCOMPARE(d.x(2, 3), float(0xfc) / 255.0f);
+    QCOMPARE(d.y, (std::vector<int>{0, 9, 2}));
+    QCOMPARE(d.classes(), 10);
+}
+
+void TestDataset::readsADirectoryOfIdxFiles()
+{
+    QTemporaryDir dir;
+    const sim::Dataset train = toyData(20, 3, 4, 1), test = toyData(7, 3, 4, 2);
+    writeIdxPair(train, 4, dir.filePath(QStringLiteral("train-images-idx3-ubyte.gz")),
+                 dir.filePath(QStringLiteral("train-labels-idx1-ubyte.gz")), true);
+    writeIdxPair(test, 4, dir.filePath(QStringLiteral("t10k-images-idx3-ubyte")),
+                 dir.filePath(QStringLiteral("t10k-labels-idx1-ubyte")), false);
+    const sim::DataSplit split = sim::loadDataSplit(dir.path());
+    QCOMPARE(split.train.size(), 20);
+    QVERIFY(split.test);
+    QCOMPARE(split.test->size(), 7);
+    QCOMPARE(split.test->y, test.y);
+    QVERIFY((split.train.x - train.x).cwiseAbs().maxCoeff() <= 0.5f / 255.0f + 1e-6f);
+    QCOMPARE(sim::loadEvaluationSet(dir.path()).size(), 7);
+}
+
+void TestDataset::badIdx_data()
+{
+    QTest::addColumn<QByteArray>("images");
+    QTest::addColumn<QByteArray>("labels");
+    QTest::addColumn<QString>("error");
+    const QByteArray goodLabels = idxBytes({2}, QByteArray::fromHex("0001"));
+    const QByteArray goodImages = idxBytes({2, 1, 2}, QByteArray::fromHex("00010203"));
+    QTest::newRow("magic") << QByteArray::fromHex("1234080300000002") << goodLabels
+                           << QStringLiteral("not an IDX file (wrong magic number)");
+    QTest::newRow("type") << QByteArray::fromHex("00000d0100000002") << goodLabels
+                          << QStringLiteral("IDX element type 0x0d is not supported");
+    QTest::newRow("truncated") << idxBytes({2, 1, 2}, QByteArray::fromHex("000102")) << goodLabels
+                               << QStringLiteral(
+                                      "truncated: the header declares 4 values, the file holds 3");
+    QTest::newRow("oversized") << idxBytes({2, 1, 2}, QByteArray::fromHex("0001020304"))
+                               << goodLabels
+                               << QStringLiteral(
+                                      "wrong size: the header declares 4 values, the file holds 5");
+    QTest::newRow("header") << QByteArray::fromHex("0000080300") << goodLabels
+                            << QStringLiteral("truncated IDX header");
+    QTest::newRow("counts") << goodImages << idxBytes({3}, QByteArray::fromHex("000102"))
+                            << QStringLiteral("holds 2 images but");
+    QTest::newRow("rank") << goodImages << idxBytes({1, 2}, QByteArray::fromHex("0001"))
+                          << QStringLiteral("a labels IDX file has 1 dimension, found 2");
+}
+
+void TestDataset::badIdx()
+{
+    QFETCH(QByteArray, images);
+    QFETCH(QByteArray, labels);
+    QFETCH(QString, error);
+    QTemporaryDir dir;
+    const QString i = dir.filePath(QStringLiteral("images.idx")),
+                  l = dir.filePath(QStringLiteral("labels.idx"));
+    writeFile(i, images);
+    writeFile(l, labels);
+    try {
+        sim::loadDataSplit(i + QLatin1Char(',') + l);
+        QFAIL("no error");
+    } catch (const Error &e) {
+        QVERIFY2(e.message().contains(error), qPrintable(e.message()));
+        QVERIFY(!e.message().contains(QLatin1Char('\n')));
+    }
+}
+
+void TestDataset::labelsOutOfRange()
+{
+    sim::Dataset d = toyData(5, 3, 2, 3);
+    d.checkFits(4, 3);
+    d.y[3] = 7;
+    try {
+        d.checkFits(4, 3);
+        QFAIL("no error");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(),
+                 QStringLiteral(
+                     "toy: label 7 of sample 3 is out of range for a network with 3 outputs"));
+    }
+    QVERIFY_THROWS_EXCEPTION(Error, d.checkFits(5, 10));
+}
+
+void TestDataset::hdf5RoundTrip()
+{
+    QTemporaryDir dir;
+    const sim::Dataset d = toyData(11, 4, 3, 5);
+    const QString path = dir.filePath(QStringLiteral("d.h5"));
+    sim::saveHdf5Dataset(d, path);
+    const sim::DataSplit split = sim::loadDataSplit(path);
+    QVERIFY(!split.test);
+    QCOMPARE(split.train.x, d.x);
+    QCOMPARE(split.train.y, d.y);
+    auto guard = h5::lock();
+    const h5::Handle file = h5::openFile(path);
+    const h5::Handle y(H5Dopen2(file, "y", H5P_DEFAULT), H5Dclose);
+    const h5::Handle type(H5Dget_type(y), H5Tclose);
+    QCOMPARE(H5Tget_class(type), H5T_INTEGER);
+}
+
+void TestDataset::badHdf5_data()
+{
+    QTest::addColumn<int>("problem");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("no y") << 0 << QStringLiteral("no dataset 'y'");
+    QTest::newRow("x range") << 1 << QStringLiteral("x must hold values in [0, 1]");
+    QTest::newRow("negative label")
+        << 2 << QStringLiteral("label -1 of sample 0 is not a class index");
+    QTest::newRow("sizes") << 3 << QStringLiteral("x has 2 samples but y has 3");
+}
+
+void TestDataset::badHdf5()
+{
+    QFETCH(int, problem);
+    QFETCH(QString, error);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("bad.h5"));
+    {
+        auto guard = h5::lock();
+        const h5::Handle file = h5::createFile(path);
+        h5::RowMatrixXf x = h5::RowMatrixXf::Constant(2, 3, 0.5f);
+        if (problem == 1)
+            x(1, 2) = 1.5f;
+        h5::writeMatrix(file, QStringLiteral("x"), x);
+        if (problem == 2)
+            h5::writeDoubles(file, QStringLiteral("y"), {-1.0, 0.0}, {2});
+        else if (problem == 3)
+            h5::writeDoubles(file, QStringLiteral("y"), {0.0, 1.0, 1.0}, {3});
+        else if (problem != 0)
+            h5::writeDoubles(file, QStringLiteral("y"), {0.0, 1.0}, {2});
+    }
+    try {
+        sim::loadDataSplit(path);
+        QFAIL("no error");
+    } catch (const Error &e) {
+        QVERIFY2(e.message().contains(error), qPrintable(e.message()));
+        QVERIFY(e.message().startsWith(path));
+    }
+}
+
+void TestDataset::fashionMnistWhenInstalled()
+{
+    if (!QFileInfo::exists(sim::fashionMnistDirectory()))
+        QSKIP("dataset-fashion-mnist is not installed");
+    const sim::Dataset test = sim::loadEvaluationSet(QStringLiteral("fashion-mnist"));
+    QCOMPARE(test.size(), 10000);
+    QCOMPARE(test.features(), 784);
+    QCOMPARE(test.classes(), 10);
+    QVERIFY(test.x.minCoeff() >= 0.0f && test.x.maxCoeff() <= 1.0f);
+}
+
+QTEST_GUILESS_MAIN(TestDataset)
+#include "tst_dataset.moc"

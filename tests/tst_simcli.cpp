@@ -1,0 +1,155 @@
+// The snnc commands of simulation and training, run as a user runs them.
+
+#include "GraphFile.h"
+#include "SimTestData.h"
+#include "TestUtils.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+using namespace snn;
+using namespace snn::test;
+
+namespace {
+
+struct Run {
+    int code = -1;
+    QString out, err;
+};
+
+Run snnc(const QStringList &arguments)
+{
+    QProcess p;
+    p.start(QCoreApplication::applicationDirPath() + QStringLiteral("/snnc"), arguments);
+    if (!p.waitForFinished(120000))
+        return {};
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+} // namespace
+
+class TestSimCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void trainEvalRatesOptimize();
+    void resumeContinues();
+    void badInput_data();
+    void badInput();
+
+private:
+    QTemporaryDir m_dir;
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+};
+
+void TestSimCli::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    writeIdxPair(toyData(160, 3, 4, 1), 4, path(QStringLiteral("train-images-idx3-ubyte")),
+                 path(QStringLiteral("train-labels-idx1-ubyte")), false);
+    writeIdxPair(toyData(40, 3, 4, 2), 4, path(QStringLiteral("t10k-images-idx3-ubyte.gz")),
+                 path(QStringLiteral("t10k-labels-idx1-ubyte.gz")), true);
+}
+
+void TestSimCli::trainEvalRatesOptimize()
+{
+    const QString model = path(QStringLiteral("m.h5"));
+    Run r = snnc({QStringLiteral("train"), QStringLiteral("--data"), m_dir.path(),
+                  QStringLiteral("--epochs"), QStringLiteral("3"), QStringLiteral("--steps"),
+                  QStringLiteral("10"), QStringLiteral("--hidden"), QStringLiteral("12"),
+                  QStringLiteral("--batch"), QStringLiteral("16"), QStringLiteral("--lr"),
+                  QStringLiteral("0.005"), QStringLiteral("-o"), model});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.startsWith(QStringLiteral("trained 3 epochs")), qPrintable(r.out));
+    QVERIFY(r.err.contains(QStringLiteral("epoch 3/3: loss")));
+    const Graph g = loadGraph(model);
+    QCOMPARE(g.inputSize(), 16);
+    QCOMPARE(g.layers()[0].neurons(), 12);
+    QCOMPARE(g.layers()[1].neurons(), 3);
+    QVERIFY(QFileInfo::exists(model + QStringLiteral(".state")));
+
+    r = snnc({QStringLiteral("eval"), model, QStringLiteral("--data"), m_dir.path(),
+              QStringLiteral("--steps"), QStringLiteral("10"), QStringLiteral("--json")});
+    QCOMPARE(r.code, 0);
+    const QJsonObject eval = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(eval[QStringLiteral("samples")].toInt(), 40);
+    QVERIFY2(eval[QStringLiteral("accuracy")].toDouble() >= 0.8, qPrintable(r.out));
+
+    const QString rated = path(QStringLiteral("rated.h5"));
+    r = snnc({QStringLiteral("rates"), model, QStringLiteral("--data"), m_dir.path(),
+              QStringLiteral("--split"), QStringLiteral("train"), QStringLiteral("--steps"),
+              QStringLiteral("10"), QStringLiteral("-o"), rated});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.startsWith(QStringLiteral("160 samples of train-images-idx3-ubyte")),
+             qPrintable(r.out));
+    QVERIFY(loadGraph(rated).layers()[0].hasRates());
+
+    r = snnc({QStringLiteral("optimize"), rated, QStringLiteral("--validate"), m_dir.path(),
+              QStringLiteral("--steps"), QStringLiteral("10"), QStringLiteral("--json"),
+              QStringLiteral("-")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QJsonObject report = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    const QJsonObject accuracy = report[QStringLiteral("accuracy")].toObject();
+    QCOMPARE(accuracy[QStringLiteral("samples")].toInt(), 40);
+    QCOMPARE(accuracy[QStringLiteral("before")].toDouble(),
+             eval[QStringLiteral("accuracy")].toDouble());
+    QVERIFY(accuracy.contains(QStringLiteral("agreement")));
+}
+
+void TestSimCli::resumeContinues()
+{
+    const QString model = path(QStringLiteral("r.h5"));
+    const QStringList common{
+        QStringLiteral("train"),   QStringLiteral("--data"), m_dir.path(),
+        QStringLiteral("--steps"), QStringLiteral("8"),      QStringLiteral("--hidden"),
+        QStringLiteral("8"),       QStringLiteral("-o"),     model};
+    Run r = snnc(common + QStringList{QStringLiteral("--epochs"), QStringLiteral("1")});
+    QCOMPARE(r.code, 0);
+    r = snnc(common + QStringList{QStringLiteral("--epochs"), QStringLiteral("2"),
+                                  QStringLiteral("--resume")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.err.contains(QStringLiteral("resuming")));
+    QVERIFY(r.err.contains(QStringLiteral("epoch 2/2")));
+    QVERIFY(!r.err.contains(QStringLiteral("epoch 1/2")));
+    QVERIFY2(r.out.startsWith(QStringLiteral("trained 2 epochs")), qPrintable(r.out));
+}
+
+void TestSimCli::badInput_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("no data") << QStringList{QStringLiteral("eval"), QStringLiteral("x.h5")}
+                             << QStringLiteral("snnc: --data is required");
+    QTest::newRow("missing data") << QStringList{QStringLiteral("train"), QStringLiteral("--data"),
+                                                 QStringLiteral("/nonexistent"),
+                                                 QStringLiteral("-o"), QStringLiteral("o.h5")}
+                                  << QStringLiteral(
+                                         "snnc: /nonexistent: no such file or directory");
+    QTest::newRow("encoding") << QStringList{QStringLiteral("rates"),      QStringLiteral("x.h5"),
+                                             QStringLiteral("--data"),     QStringLiteral("d"),
+                                             QStringLiteral("--encoding"), QStringLiteral("morse")}
+                              << QStringLiteral(
+                                     "snnc: --encoding takes rate or current, not 'morse'");
+    QTest::newRow("steps") << QStringList{QStringLiteral("eval"),    QStringLiteral("x.h5"),
+                                          QStringLiteral("--data"),  QStringLiteral("d"),
+                                          QStringLiteral("--steps"), QStringLiteral("0")}
+                           << QStringLiteral(
+                                  "snnc: the number of time steps must lie in [1, 100000], not 0");
+}
+
+void TestSimCli::badInput()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, error);
+    const Run r = snnc(arguments);
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.startsWith(error), qPrintable(r.err));
+    QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
+}
+
+QTEST_GUILESS_MAIN(TestSimCli)
+#include "tst_simcli.moc"

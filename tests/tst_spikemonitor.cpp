@@ -1,0 +1,173 @@
+#include "Error.h"
+#include "Optimizer.h"
+#include "Rng.h"
+#include "SimTestData.h"
+#include "TestUtils.h"
+#include "sim/SpikeMonitor.h"
+
+#include <QJsonObject>
+
+using namespace snn;
+using namespace snn::test;
+
+namespace {
+
+// 16 inputs -> 20 hidden (neurons 3, 7 and 11 can never fire: negative weights and bias) -> 3.
+Graph netWithSilentNeurons()
+{
+    Rng rng(5);
+    Graph g(16);
+    Layer h = makeLayer(QStringLiteral("hidden"), kNetworkInput, 20, 16);
+    for (Eigen::Index i = 0; i < h.weights.size(); ++i)
+        h.weights.data()[i] = float(rng.uniform() * 0.6 - 0.2);
+    h.bias = Eigen::VectorXf::Zero(20);
+    for (int dead : {3, 7, 11}) {
+        h.weights.row(dead).setConstant(-0.5f);
+        h.bias(dead) = -0.1f;
+    }
+    const LayerId hid = g.addLayer(h);
+    Layer o = makeLayer(QStringLiteral("output"), hid, 3, 20);
+    for (Eigen::Index i = 0; i < o.weights.size(); ++i)
+        o.weights.data()[i] = float(rng.uniform() * 1.0 - 0.3);
+    g.addLayer(o);
+    return g;
+}
+
+} // namespace
+
+class TestSpikeMonitor : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void recordsRatesAndCounts();
+    void ratesDriveDeadNeuronElimination_data();
+    void ratesDriveDeadNeuronElimination();
+    void notMeasuredWithoutData();
+    void badData();
+};
+
+void TestSpikeMonitor::recordsRatesAndCounts()
+{
+    const Graph g = netWithSilentNeurons();
+    const sim::Dataset d = toyData(50, 3, 4, 8);
+    sim::SimOptions o;
+    o.steps = 10;
+    const sim::Activity a = sim::SpikeMonitor(o).record(g, d);
+    QCOMPARE(a.samples, 50);
+    QCOMPARE(int(a.rates.size()), 2);
+    QCOMPARE(a.rates[0].size(), Eigen::Index(20));
+    QCOMPARE(a.outputCounts.rows(), Eigen::Index(50));
+    QCOMPARE(a.outputCounts.cols(), Eigen::Index(3));
+    QCOMPARE(a.silentNeurons()[0], 3);
+    for (int dead : {3, 7, 11})
+        QCOMPARE(a.rates[0](dead), 0.0f);
+    // The output rates are the per-sample counts averaged.
+    QVERIFY(std::abs(double(a.rates[1].sum()) - double(a.outputCounts.sum()) / (50.0 * 10.0)) <
+            1e-5);
+    QVERIFY(a.rates[1].sum() > 0.0f);
+    QVERIFY((a.outputCounts.array() <= 10.0f).all());
+    int correct = 0;
+    for (int i = 0; i < 50; ++i) {
+        QCOMPARE(a.predictions[std::size_t(i)], sim::predict(a.outputCounts.row(i)));
+        correct += a.predictions[std::size_t(i)] == d.y[std::size_t(i)];
+    }
+    QCOMPARE(a.accuracy, correct / 50.0);
+
+    Graph stored = g;
+    sim::SpikeMonitor::storeRates(stored, a);
+    QCOMPARE(stored.layers()[0].rates, a.rates[0]);
+    QCOMPARE(stored.layers()[1].rates, a.rates[1]);
+    stored.validate();
+}
+
+void TestSpikeMonitor::ratesDriveDeadNeuronElimination_data()
+{
+    QTest::addColumn<int>("encoding");
+    QTest::newRow("rate") << int(sim::Encoding::Rate);
+    QTest::newRow("current") << int(sim::Encoding::Current);
+}
+
+void TestSpikeMonitor::ratesDriveDeadNeuronElimination()
+{
+    QFETCH(int, encoding);
+    Graph g = netWithSilentNeurons();
+    const sim::Dataset d = toyData(200, 3, 4, 8);
+    sim::SimOptions o;
+    o.steps = 12;
+    o.encoding = sim::Encoding(encoding);
+    const sim::Activity a = sim::SpikeMonitor(o).record(g, d);
+    sim::SpikeMonitor::storeRates(g, a);
+    const int silent = a.silentNeurons()[0];
+    QVERIFY(silent >= 3);
+
+    OptimizeOptions options;
+    auto validation = std::make_shared<ValidationSet>();
+    validation->data = d;
+    validation->simulation = o;
+    options.validation = validation;
+    const OptimizeResult r = optimize(g, {passes::kDeadNeuronElimination}, options);
+    QCOMPARE(r.graph.layers()[0].neurons(), 20 - silent);
+    QCOMPARE(r.report.passReports[0].neuronsRemoved, silent);
+    // Removing neurons that never fired on this data changes nothing on this data, exactly.
+    QVERIFY(r.report.accuracy);
+    QCOMPARE(r.report.accuracy->before, a.accuracy);
+    QCOMPARE(r.report.accuracy->after, a.accuracy);
+    QCOMPARE(r.report.accuracy->agreement, 1.0);
+    QCOMPARE(r.report.accuracy->samples, 200);
+    QVERIFY(r.report.passReports[0].accuracy);
+    QCOMPARE(r.report.passReports[0].accuracy->agreement, 1.0);
+    const sim::Activity after = sim::SpikeMonitor(o).record(r.graph, d);
+    QCOMPARE(after.outputCounts, a.outputCounts);
+    QCOMPARE(after.predictions, a.predictions);
+
+    const QString text = r.report.summary();
+    QVERIFY2(
+        text.contains(QStringLiteral("Accuracy:    %1% -> %1% (agreement 100.00% of 200 samples)")
+                          .arg(100.0 * a.accuracy, 0, 'f', 2)),
+        qPrintable(text));
+    const QJsonObject json = r.report.toJson();
+    QCOMPARE(json[QStringLiteral("accuracy")].toObject()[QStringLiteral("agreement")].toDouble(),
+             1.0);
+    QCOMPARE(json[QStringLiteral("accuracy")].toObject()[QStringLiteral("samples")].toInt(), 200);
+
+    // A pass that changes the function shows it: a dead threshold that removes firing neurons.
+    options.deadThreshold = 0.2f;
+    const OptimizeResult lossy = optimize(g, {passes::kDeadNeuronElimination}, options);
+    QVERIFY(lossy.graph.layers()[0].neurons() < 20 - silent);
+    const sim::Activity lossyActivity = sim::SpikeMonitor(o).record(lossy.graph, d);
+    QCOMPARE(lossy.report.accuracy->after, lossyActivity.accuracy);
+    QCOMPARE(lossy.report.accuracy->agreement,
+             sim::agreement(a.predictions, lossyActivity.predictions));
+}
+
+void TestSpikeMonitor::notMeasuredWithoutData()
+{
+    const OptimizeResult r = optimize(netWithSilentNeurons(), availablePasses());
+    QVERIFY(!r.report.accuracy);
+    QVERIFY(r.report.summary().contains(QStringLiteral("Accuracy:    not measured")));
+    QCOMPARE(r.report.toJson()[QStringLiteral("accuracy")].toString(),
+             QStringLiteral("not measured"));
+}
+
+void TestSpikeMonitor::badData()
+{
+    const Graph g = netWithSilentNeurons();
+    sim::Dataset d = toyData(5, 3, 4, 8);
+    d.y[2] = 3;
+    try {
+        sim::SpikeMonitor().record(g, d);
+        QFAIL("no error");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(),
+                 QStringLiteral(
+                     "toy: label 3 of sample 2 is out of range for a network with 3 outputs"));
+    }
+    const sim::Dataset wide = toyData(5, 3, 5, 8);
+    QVERIFY_THROWS_EXCEPTION(Error, sim::SpikeMonitor().record(g, wide));
+    Graph other = g;
+    other.removeLayer(other.layers()[1].id);
+    QVERIFY_THROWS_EXCEPTION(Error, sim::SpikeMonitor::storeRates(
+                                        other, sim::SpikeMonitor().record(g, toyData(5, 3, 4, 8))));
+}
+
+QTEST_GUILESS_MAIN(TestSpikeMonitor)
+#include "tst_spikemonitor.moc"

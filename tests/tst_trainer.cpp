@@ -1,0 +1,273 @@
+#include "Error.h"
+#include "SimTestData.h"
+#include "TestUtils.h"
+#include "sim/Trainer.h"
+
+#include <QTemporaryDir>
+
+#include <omp.h>
+
+using namespace snn;
+using namespace snn::test;
+
+namespace {
+
+// A tiny 6-5-4-3 network with biases.
+Graph tinyNet(ResetMode reset, std::uint64_t seed)
+{
+    NeuronParams p;
+    p.reset = reset;
+    p.beta = 0.8f;
+    p.threshold = 0.5f;
+    Graph g = sim::initialGraph(6, {5, 4, 3}, p, seed);
+    // Larger weights so that the neurons are busy.
+    for (const Layer &l : g.layers())
+        g.layer(l.id).weights *= 2.0f;
+    return g;
+}
+
+sim::TrainOptions smallOptions()
+{
+    sim::TrainOptions o;
+    o.steps = 12;
+    o.batchSize = 16;
+    o.epochs = 3;
+    o.learningRate = 5e-3f;
+    return o;
+}
+
+} // namespace
+
+class TestTrainer : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void gradientMatchesFiniteDifferences_data();
+    void gradientMatchesFiniteDifferences();
+    void trainingOnIdxFilesReducesTheLoss();
+    void resumeGivesTheSameResult();
+    void sameResultOnAnyThreadCount();
+    void cancelKeepsTheLastEpoch();
+    void stateFileRoundTrip();
+    void badInput();
+};
+
+void TestTrainer::gradientMatchesFiniteDifferences_data()
+{
+    QTest::addColumn<int>("reset");
+    QTest::addColumn<int>("loss");
+    QTest::addColumn<int>("encoding");
+    QTest::newRow("subtract count current")
+        << int(ResetMode::Subtract) << int(sim::Loss::SpikeCount) << int(sim::Encoding::Current);
+    QTest::newRow("zero count current")
+        << int(ResetMode::Zero) << int(sim::Loss::SpikeCount) << int(sim::Encoding::Current);
+    QTest::newRow("subtract membrane current")
+        << int(ResetMode::Subtract) << int(sim::Loss::Membrane) << int(sim::Encoding::Current);
+    QTest::newRow("subtract count rate")
+        << int(ResetMode::Subtract) << int(sim::Loss::SpikeCount) << int(sim::Encoding::Rate);
+}
+
+void TestTrainer::gradientMatchesFiniteDifferences()
+{
+    QFETCH(int, reset);
+    QFETCH(int, loss);
+    QFETCH(int, encoding);
+    const Graph g = tinyNet(ResetMode(reset), 3);
+    const sim::Dataset wide = toyData(4, 3, 3, 5);
+    const sim::RowMatrixXf x = wide.x.leftCols(6);
+    sim::TrainOptions o;
+    o.steps = 6;
+    o.smoothSpikes = true; // the forward pass whose exact derivative BPTT computes
+    o.detachReset = false; // the full gradient, through the reset too
+    o.surrogateSlope = 2.0f;
+    o.loss = sim::Loss(loss);
+    o.encoding = sim::Encoding(encoding);
+    const sim::Gradients grad = sim::computeGradients(g, x, wide.y, o, 77);
+    QVERIFY(std::isfinite(grad.loss));
+
+    // Central differences in every weight and bias of every layer.
+    const float h = 1e-3f;
+    double worst = 0.0;
+    int checked = 0;
+    for (int l = 0; l < g.layerCount(); ++l) {
+        const LayerId id = g.layers()[std::size_t(l)].id;
+        const Layer &layer = g.layer(id);
+        for (Eigen::Index i = 0; i < layer.weights.size() + layer.bias.size(); ++i) {
+            Graph plus = g, minus = g;
+            auto at = [&](Graph &gg) -> float & {
+                Layer &ll = gg.layer(id);
+                return i < ll.weights.size() ? ll.weights.data()[i]
+                                             : ll.bias(i - ll.weights.size());
+            };
+            at(plus) += h;
+            at(minus) -= h;
+            const double numeric = (sim::computeGradients(plus, x, wide.y, o, 77).loss -
+                                    sim::computeGradients(minus, x, wide.y, o, 77).loss) /
+                                   (2.0 * double(h));
+            const double analytic = i < layer.weights.size()
+                                        ? double(grad.dW[std::size_t(l)].data()[i])
+                                        : double(grad.dB[std::size_t(l)](i - layer.weights.size()));
+            const double error = std::abs(numeric - analytic) /
+                                 std::max(1e-2, std::abs(numeric) + std::abs(analytic));
+            worst = std::max(worst, error);
+            ++checked;
+            QVERIFY2(error < 2e-2,
+                     qPrintable(QStringLiteral("layer %1 parameter %2: numeric %3, BPTT %4")
+                                    .arg(l)
+                                    .arg(i)
+                                    .arg(numeric)
+                                    .arg(analytic)));
+        }
+    }
+    QCOMPARE(checked, 6 * 5 + 5 + 5 * 4 + 4 + 4 * 3 + 3);
+    // The gradient is not trivially zero.
+    QVERIFY(grad.dW[0].cwiseAbs().maxCoeff() > 1e-4f);
+}
+
+void TestTrainer::trainingOnIdxFilesReducesTheLoss()
+{
+    QTemporaryDir dir;
+    const sim::Dataset train = toyData(240, 3, 4, 1), test = toyData(60, 3, 4, 2);
+    writeIdxPair(train, 4, dir.filePath(QStringLiteral("train-images-idx3-ubyte")),
+                 dir.filePath(QStringLiteral("train-labels-idx1-ubyte")), false);
+    writeIdxPair(test, 4, dir.filePath(QStringLiteral("t10k-images-idx3-ubyte.gz")),
+                 dir.filePath(QStringLiteral("t10k-labels-idx1-ubyte.gz")), true);
+    const sim::DataSplit split = sim::loadDataSplit(dir.path());
+    NeuronParams p;
+    sim::TrainState state = sim::TrainState::start(sim::initialGraph(16, {12, 3}, p, 7));
+    std::vector<sim::TrainProgress> epochs;
+    int batches = 0;
+    sim::train(state, split, smallOptions(), [&](const sim::TrainProgress &pr) {
+        if (pr.epochEnd)
+            epochs.push_back(pr);
+        else
+            ++batches;
+    });
+    QCOMPARE(int(epochs.size()), 3);
+    QCOMPARE(batches, 3 * 15);
+    QCOMPARE(state.epoch, 3);
+    QVERIFY2(
+        epochs.back().loss < 0.7 * epochs.front().loss,
+        qPrintable(QStringLiteral("%1 -> %2").arg(epochs.front().loss).arg(epochs.back().loss)));
+    QVERIFY(epochs.back().testAccuracy);
+    QVERIFY2(*epochs.back().testAccuracy >= 0.9,
+             qPrintable(QString::number(*epochs.back().testAccuracy)));
+    QCOMPARE(int(epochs.back().deadNeurons.size()), 2);
+    QCOMPARE(int(epochs.back().meanRate.size()), 2);
+    // The trained graph carries the rates measured on the test set.
+    QVERIFY(state.graph.layers()[0].hasRates());
+    QCOMPARE(int(state.history.size()), 3);
+}
+
+void TestTrainer::resumeGivesTheSameResult()
+{
+    const sim::DataSplit split{toyData(100, 3, 4, 1), toyData(30, 3, 4, 2)};
+    NeuronParams p;
+    const Graph start = sim::initialGraph(16, {8, 3}, p, 7);
+    sim::TrainOptions o = smallOptions();
+    o.encoding = sim::Encoding::Rate;
+    o.epochs = 2;
+    sim::TrainState straight = sim::TrainState::start(start);
+    sim::train(straight, split, o);
+
+    QTemporaryDir dir;
+    o.epochs = 1;
+    sim::TrainState first = sim::TrainState::start(start);
+    sim::train(first, split, o);
+    first.save(dir.filePath(QStringLiteral("state.h5")));
+    sim::TrainState resumed =
+        sim::TrainState::load(first.graph, dir.filePath(QStringLiteral("state.h5")));
+    QCOMPARE(resumed.epoch, 1);
+    o.epochs = 2;
+    sim::train(resumed, split, o);
+    QCOMPARE(resumed.epoch, 2);
+    for (int l = 0; l < start.layerCount(); ++l) {
+        QCOMPARE(resumed.graph.layers()[std::size_t(l)].weights,
+                 straight.graph.layers()[std::size_t(l)].weights);
+        QCOMPARE(resumed.graph.layers()[std::size_t(l)].bias,
+                 straight.graph.layers()[std::size_t(l)].bias);
+    }
+    QVERIFY(straight.graph.layers()[0].weights != start.layers()[0].weights);
+}
+
+void TestTrainer::sameResultOnAnyThreadCount()
+{
+    const sim::DataSplit split{toyData(100, 3, 4, 1), toyData(30, 3, 4, 2)};
+    const Graph start = sim::initialGraph(16, {40, 3}, NeuronParams{}, 7);
+    std::vector<sim::TrainState> results;
+    for (int threads : {1, 3}) {
+        omp_set_num_threads(threads);
+        results.push_back(sim::TrainState::start(start));
+        sim::train(results.back(), split, smallOptions());
+    }
+    omp_set_num_threads(omp_get_num_procs());
+    for (int l = 0; l < start.layerCount(); ++l)
+        QCOMPARE(results[1].graph.layers()[std::size_t(l)].weights,
+                 results[0].graph.layers()[std::size_t(l)].weights);
+    QCOMPARE(*results[1].history.back().testAccuracy, *results[0].history.back().testAccuracy);
+}
+
+void TestTrainer::cancelKeepsTheLastEpoch()
+{
+    const sim::DataSplit split{toyData(100, 3, 4, 1), std::nullopt};
+    NeuronParams p;
+    sim::TrainState state = sim::TrainState::start(sim::initialGraph(16, {8, 3}, p, 7));
+    int batches = 0;
+    Graph afterFirst;
+    RunControl control;
+    control.cancelRequested = [&] { return batches >= 9; };
+    QVERIFY_THROWS_EXCEPTION(Cancelled, sim::train(
+                                            state, split, smallOptions(),
+                                            [&](const sim::TrainProgress &pr) {
+                                                if (pr.epochEnd)
+                                                    afterFirst = state.graph;
+                                                else
+                                                    ++batches;
+                                            },
+                                            control));
+    QCOMPARE(state.epoch, 1);
+    QCOMPARE(state.graph.layers()[0].weights, afterFirst.layers()[0].weights);
+}
+
+void TestTrainer::stateFileRoundTrip()
+{
+    const sim::DataSplit split{toyData(40, 3, 4, 1), toyData(10, 3, 4, 2)};
+    NeuronParams p;
+    sim::TrainState state = sim::TrainState::start(sim::initialGraph(16, {8, 3}, p, 7));
+    sim::TrainOptions o = smallOptions();
+    o.epochs = 1;
+    sim::train(state, split, o);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("s.h5"));
+    state.save(path);
+    const sim::TrainState back = sim::TrainState::load(state.graph, path);
+    QCOMPARE(back.adamStep, state.adamStep);
+    QCOMPARE(back.mW[1], state.mW[1]);
+    QCOMPARE(back.vB[0], state.vB[0]);
+    QCOMPARE(int(back.history.size()), 1);
+    QCOMPARE(back.history[0].loss, state.history[0].loss);
+    QCOMPARE(*back.history[0].testAccuracy, *state.history[0].testAccuracy);
+    // A state for another graph is refused.
+    const Graph other = sim::initialGraph(16, {9, 3}, p, 7);
+    QVERIFY_THROWS_EXCEPTION(Error, sim::TrainState::load(other, path));
+}
+
+void TestTrainer::badInput()
+{
+    NeuronParams p;
+    sim::TrainState state = sim::TrainState::start(sim::initialGraph(16, {8, 3}, p, 7));
+    sim::DataSplit split{toyData(10, 4, 4, 1), std::nullopt}; // label 3 for a 3-output network
+    try {
+        sim::train(state, split, smallOptions());
+        QFAIL("no error");
+    } catch (const Error &e) {
+        QVERIFY2(
+            e.message().contains(QStringLiteral("is out of range for a network with 3 outputs")),
+            qPrintable(e.message()));
+    }
+    sim::TrainOptions o = smallOptions();
+    o.batchSize = 0;
+    QVERIFY_THROWS_EXCEPTION(Error, sim::train(state, {toyData(10, 3, 4, 1), std::nullopt}, o));
+}
+
+QTEST_GUILESS_MAIN(TestTrainer)
+#include "tst_trainer.moc"
