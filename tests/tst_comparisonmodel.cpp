@@ -26,6 +26,7 @@ private Q_SLOTS:
     void showsTheReportsNumbers();
     void pendingMetricsShowADashAndSayWhatFillsThem_data();
     void pendingMetricsShowADashAndSayWhatFillsThem();
+    void measuredAccuracyFromTheReport();
     void metricsAndColumnsAddedByName();
     void fusedLayersAreNamed();
     void textAndCsv();
@@ -92,7 +93,7 @@ void TestComparisonModel::pendingMetricsShowADashAndSayWhatFillsThem_data()
     QTest::addColumn<QString>("filledBy");
     QTest::newRow("luts") << ComparisonModel::kLuts << "FPGA tab";
     QTest::newRow("bram") << ComparisonModel::kBram << "FPGA tab";
-    QTest::newRow("accuracy") << ComparisonModel::kAccuracy << "training monitor";
+    QTest::newRow("accuracy") << ComparisonModel::kAccuracy << "attach a data set";
 }
 
 void TestComparisonModel::pendingMetricsShowADashAndSayWhatFillsThem()
@@ -110,6 +111,26 @@ void TestComparisonModel::pendingMetricsShowADashAndSayWhatFillsThem()
         QCOMPARE(model.index(row, c).data().toString(), QStringLiteral("-"));
         QVERIFY(model.index(row, c).data(Qt::ToolTipRole).toString().contains(filledBy));
     }
+}
+
+void TestComparisonModel::measuredAccuracyFromTheReport()
+{
+    ComparisonModel model;
+    const Graph g = exampleGraph();
+    OptimizeResult r = optimize(g, availablePasses());
+    r.report.accuracy = AccuracyChange{0.865, 0.8649, 0.9973, 10000, QString()};
+    model.setResult(g, r.graph, r.report);
+    QCOMPARE(cell(model, ComparisonModel::kAccuracy, ComparisonModel::BeforeColumn),
+             QStringLiteral("86.50%"));
+    QCOMPARE(cell(model, ComparisonModel::kAccuracy, ComparisonModel::AfterColumn),
+             QStringLiteral("86.49%"));
+    // A later run without data shows "not measured" again, never the old figures.
+    r.report.accuracy.reset();
+    model.setResult(g, r.graph, r.report);
+    QCOMPARE(cell(model, ComparisonModel::kAccuracy, ComparisonModel::BeforeColumn),
+             QStringLiteral("-"));
+    QCOMPARE(cell(model, ComparisonModel::kAccuracy, ComparisonModel::AfterColumn),
+             QStringLiteral("-"));
 }
 
 void TestComparisonModel::metricsAndColumnsAddedByName()

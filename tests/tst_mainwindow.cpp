@@ -1,4 +1,5 @@
 #include "CanvasView.h"
+#include "ComparisonModel.h"
 #include "Document.h"
 #include "Example.h"
 #include "GraphEquality.h"
@@ -8,6 +9,9 @@
 #include "PropertiesPanel.h"
 #include "RateHeatmap.h"
 #include "TestUtils.h"
+#include "TrainingMonitor.h"
+#include "nir/NirFile.h"
+#include "sim/Dataset.h"
 
 #include <QApplication>
 #include <QDockWidget>
@@ -37,6 +41,10 @@ private Q_SLOTS:
     void addPanelForOtherParts();
     void refusedEditsReachTheStatusBar();
     void viewsFollowTheDocument();
+    void attachedDataMeasuresAccuracy();
+    void badDataSetGivesAMessage();
+    void trainingIsOneUndoableChange();
+    void nirOpensAsImportAndExports();
 
 private:
     QTemporaryDir m_dir;
@@ -244,6 +252,116 @@ void TestMainWindow::viewsFollowTheDocument()
     Q_EMIT window.heatmap()->layerClicked(out);
     QCOMPARE(window.canvas()->currentLayer(), out);
     QCOMPARE(window.properties()->layer(), out);
+}
+
+void TestMainWindow::attachedDataMeasuresAccuracy()
+{
+    // A tiny data set for a 4-input network: accuracy is measured on it before and after.
+    sim::Dataset data;
+    data.x = sim::RowMatrixXf::Constant(20, 4, 0.8f);
+    data.y.assign(20, 1);
+    const QString path = m_dir.filePath(QStringLiteral("data.h5"));
+    sim::saveHdf5Dataset(data, path);
+
+    Graph g(4);
+    Layer hidden = test::makeLayer(QStringLiteral("hidden"), kNetworkInput, 3, 4);
+    hidden.weights.setConstant(0.5f);
+    hidden.rates = test::vec({0.0f, 0.5f, 0.5f});
+    const LayerId h = g.addLayer(hidden);
+    Layer out = test::makeLayer(QStringLiteral("out"), h, 2, 3);
+    out.weights.row(1).setConstant(0.8f); // class 1 fires, class 0 never does
+    g.addLayer(out);
+
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    window.setGraph(g, QStringLiteral("tiny"));
+    QSignalSpy attached(&window, &MainWindow::dataAttached);
+    window.attachData(path);
+    QVERIFY(attached.wait(10000));
+    QCOMPARE(window.dataSpec(), path);
+    QVERIFY(window.logText().contains(QStringLiteral("20 validation samples of 4 features")));
+
+    OptimizationPanel *panel = window.optimization();
+    QSignalSpy finished(panel, &OptimizationPanel::runFinished);
+    panel->run();
+    QVERIFY(finished.wait(10000));
+    QVERIFY(panel->result());
+    QVERIFY(panel->result()->report.accuracy.has_value());
+    const ComparisonModel *model = panel->model();
+    const int row = model->rowOf(ComparisonModel::kAccuracy);
+    QCOMPARE(model->index(row, ComparisonModel::BeforeColumn).data().toString(),
+             QStringLiteral("100.00%"));
+    QCOMPARE(model->index(row, ComparisonModel::AfterColumn).data().toString(),
+             QStringLiteral("100.00%"));
+    QVERIFY(panel->reportText().contains(QStringLiteral("agreement")));
+}
+
+void TestMainWindow::trainingIsOneUndoableChange()
+{
+    sim::Dataset data;
+    data.x = sim::RowMatrixXf::Zero(16, 4);
+    data.y.resize(16);
+    for (int i = 0; i < 16; ++i) {
+        data.y[std::size_t(i)] = i % 2;
+        data.x(i, (i % 2) * 2) = 1.0f; // class k lights input 2k
+    }
+    const QString path = m_dir.filePath(QStringLiteral("train.h5"));
+    sim::saveHdf5Dataset(data, path);
+    Graph g(4);
+    Layer out = test::makeLayer(QStringLiteral("out"), kNetworkInput, 2, 4);
+    out.weights.setConstant(0.3f);
+    g.addLayer(out);
+
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    window.setGraph(g, QStringLiteral("tiny"));
+    QSignalSpy attached(&window, &MainWindow::dataAttached);
+    window.attachData(path);
+    QVERIFY(attached.wait(10000));
+    sim::TrainOptions options;
+    options.epochs = 1;
+    options.steps = 5;
+    options.batchSize = 8;
+    options.learningRate = 0.05f;
+    window.training()->setOptions(options);
+    window.training()->start();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.training()->isRunning(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(window.document()->undoStack()->count() == 1, 5000);
+    QCOMPARE(window.document()->undoStack()->text(0), QStringLiteral("Train 1 epoch"));
+    QVERIFY(window.graph().layers()[0].weights != g.layers()[0].weights);
+    window.document()->undoStack()->undo();
+    SNN_COMPARE_GRAPHS(window.graph(), g);
+}
+
+void TestMainWindow::badDataSetGivesAMessage()
+{
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    window.setGraph(exampleGraph(), QStringLiteral("example"));
+    const QString missing = m_dir.filePath(QStringLiteral("no-such-data.h5"));
+    QSignalSpy attached(&window, &MainWindow::dataAttached);
+    window.attachData(missing);
+    QTRY_VERIFY_WITH_TIMEOUT(window.logText().contains(QStringLiteral("no-such-data.h5")), 10000);
+    QCOMPARE(attached.count(), 0);
+    QCOMPARE(window.dataSpec(), QString());
+}
+
+void TestMainWindow::nirOpensAsImportAndExports()
+{
+    const QString sample = QStringLiteral(SNN_SHARED_DIR "/nir-samples/two_lif_neurons.nir");
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    QVERIFY(window.openFile(sample));
+    QCOMPARE(window.graph().layerCount(), 2);
+    // Imported: no path, so Save asks for an SNN Studio file and never overwrites the NIR file.
+    QCOMPARE(window.document()->filePath(), QString());
+    QCOMPARE(window.windowTitle(), QStringLiteral("two_lif_neurons.nir[*] - SNN Studio"));
+
+    const QString exported = m_dir.filePath(QStringLiteral("out.nir"));
+    QVERIFY(window.exportNirTo(exported));
+    SNN_COMPARE_GRAPHS(nir::importNir(exported), window.graph());
+    QVERIFY(!window.exportNirTo(m_dir.filePath(QStringLiteral("missing/folder/x.nir"))));
+    QVERIFY(window.logText().contains(QStringLiteral("the folder does not exist")));
 }
 
 SNN_WIDGET_TEST_MAIN(TestMainWindow)

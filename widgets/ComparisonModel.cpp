@@ -60,8 +60,8 @@ ComparisonModel::ComparisonModel(QObject *parent)
     addMetric(kBram, tr("Filled by the FPGA tab's resource estimate (4 Kbit blocks); not "
                         "available yet"));
     addMetric(kAccuracy,
-              tr("Filled by the training monitor when a validation set is evaluated; not "
-                 "measured yet"),
+              tr("Not measured: attach a data set (Data menu) and run the passes to measure "
+                 "accuracy before and after on it"),
               Format::Percent);
 }
 
@@ -89,6 +89,9 @@ void ComparisonModel::setBefore(const Graph &graph)
     for (Row &r : m_rows)
         if (r.name == kParams || r.name == kNeurons || r.name == kLayers || r.name == kCompression)
             r.after.reset();
+    Row &accuracy = m_rows[std::size_t(rowOf(kAccuracy))]; // measured by a run, or not at all
+    accuracy.before.reset();
+    accuracy.after.reset();
     m_rows[std::size_t(rowOf(kParams))].before = double(graph.totalParams());
     m_rows[std::size_t(rowOf(kNeurons))].before = double(graph.totalNeurons());
     m_rows[std::size_t(rowOf(kLayers))].before = double(graph.layerCount());
@@ -112,6 +115,11 @@ void ComparisonModel::setResult(const Graph &before, const Graph &after, const R
     m_rows[std::size_t(rowOf(kNeurons))].after = double(report.after.neurons);
     m_rows[std::size_t(rowOf(kLayers))].after = double(report.after.layers);
     m_rows[std::size_t(rowOf(kCompression))].after = report.compressionRatio();
+    if (report.accuracy) {
+        Row &r = m_rows[std::size_t(rowOf(kAccuracy))];
+        r.before = report.accuracy->before;
+        r.after = report.accuracy->after;
+    }
     int row = firstLayerRow();
     for (const Layer &l : before.layers()) {
         Row &r = m_rows[std::size_t(row++)];
@@ -134,7 +142,9 @@ void ComparisonModel::clearResult()
     m_hasResult = false;
     for (Row &r : m_rows)
         if (r.perLayer || r.name == kParams || r.name == kNeurons || r.name == kLayers ||
-            r.name == kCompression) {
+            r.name == kCompression || r.name == kAccuracy) {
+            if (r.name == kAccuracy)
+                r.before.reset();
             r.after.reset();
             r.afterText.clear();
         }

@@ -11,6 +11,7 @@
 #include "commands/RenameLayerCommand.h"
 #include "commands/ResizeLayerCommand.h"
 #include "commands/SetNeuronParamsCommand.h"
+#include "nir/NirFile.h"
 
 #include <QFileInfo>
 
@@ -46,7 +47,12 @@ void Document::reset(const Graph &graph, const QString &filePath, const QString 
 
 void Document::load(const QString &path)
 {
-    reset(loadGraph(path), path);
+    // A NIR file is imported: the document gets no path, so Save asks for an SNN Studio file
+    // instead of overwriting the NIR file in another format.
+    if (nir::isNirFile(path))
+        reset(nir::importNir(path), QString(), QFileInfo(path).fileName());
+    else
+        reset(loadGraph(path), path);
 }
 
 void Document::save(const QString &path)

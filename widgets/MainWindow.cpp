@@ -7,6 +7,9 @@
 #include "OptimizationPanel.h"
 #include "PropertiesPanel.h"
 #include "RateHeatmap.h"
+#include "TrainingMonitor.h"
+#include "nir/NirFile.h"
+#include "sim/Dataset.h"
 
 #include <QAction>
 #include <QCloseEvent>
@@ -16,6 +19,7 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMimeData>
@@ -24,6 +28,7 @@
 #include <QStatusBar>
 #include <QToolBar>
 #include <QUndoView>
+#include <QtConcurrent>
 
 namespace snn::widgets {
 
@@ -35,7 +40,8 @@ const QString kRecentKey = QStringLiteral("recentFiles");
 bool isGraphFile(const QString &path)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
-    return suffix == QLatin1String("h5") || suffix == QLatin1String("hdf5");
+    return suffix == QLatin1String("h5") || suffix == QLatin1String("hdf5") ||
+           suffix == QLatin1String("nir");
 }
 
 } // namespace
@@ -47,6 +53,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_properties(new PropertiesPanel(this))
     , m_heatmap(new RateHeatmap(this))
     , m_optimization(new OptimizationPanel(this))
+    , m_training(new TrainingMonitor(this))
     , m_log(new QPlainTextEdit(this))
     , m_history(new QUndoView(m_document->undoStack(), this))
 {
@@ -63,6 +70,7 @@ MainWindow::MainWindow(QWidget *parent)
     addPanel(m_optimization, tr("Optimisation"), Qt::RightDockWidgetArea);
     addPanel(m_heatmap, tr("Firing rates"), Qt::BottomDockWidgetArea);
     addPanel(m_log, tr("Log"), Qt::BottomDockWidgetArea);
+    addPanel(m_training, tr("Training"), Qt::BottomDockWidgetArea);
     findChild<QDockWidget *>(QStringLiteral("panel_Optimisation"))->raise();
     findChild<QDockWidget *>(QStringLiteral("panel_Firing rates"))->raise();
 
@@ -85,8 +93,19 @@ MainWindow::MainWindow(QWidget *parent)
         statusBar()->showMessage(text, 8000);
         log(text);
     });
-    connect(m_document, &Document::changed, this,
-            [this] { m_heatmap->setBefore(m_document->graph()); });
+    connect(m_document, &Document::changed, this, [this] {
+        m_heatmap->setBefore(m_document->graph());
+        if (!m_training->isRunning())
+            m_training->setGraph(m_document->graph());
+    });
+    connect(m_training, &TrainingMonitor::trained, this, [this](const Graph &trained) {
+        const int epochs = m_training->completedEpochs();
+        const QString text = epochs == 1 ? tr("Train 1 epoch") : tr("Train %1 epochs").arg(epochs);
+        if (m_document->applyGraph(trained, text))
+            log(tr("%1: the trained weights replace the graph's (undo restores them)").arg(text));
+    });
+    connect(m_training, &TrainingMonitor::failed, this,
+            [this](const QString &message) { showError(tr("Training failed"), message); });
     connect(m_document, &Document::editRefused, this, [this](const QString &message) {
         statusBar()->showMessage(tr("Refused: %1").arg(message), 10000);
         log(tr("Refused: %1").arg(message));
@@ -139,6 +158,24 @@ void MainWindow::createActions()
     QAction *saveAction = file->addAction(tr("&Save"), QKeySequence::Save, this, &MainWindow::save);
     file->addAction(tr("Save &As..."), QKeySequence::SaveAs, this, &MainWindow::saveAs);
     file->addSeparator();
+    file->addAction(tr("&Import NIR..."), this, [this] {
+        if (!maybeSave())
+            return;
+        const QString path = QFileDialog::getOpenFileName(this, tr("Import NIR graph"), QString(),
+                                                          tr("NIR graphs (*.nir);;All files (*)"));
+        if (!path.isEmpty())
+            openFile(path);
+    });
+    file->addAction(tr("&Export NIR..."), this, [this] {
+        QString path = QFileDialog::getSaveFileName(this, tr("Export NIR graph"), QString(),
+                                                    tr("NIR graphs (*.nir)"));
+        if (path.isEmpty())
+            return;
+        if (QFileInfo(path).suffix().isEmpty())
+            path += QStringLiteral(".nir");
+        exportNirTo(path);
+    });
+    file->addSeparator();
     file->addAction(tr("Open the built-in &example"), this, [this] {
         if (maybeSave())
             setGraph(exampleGraph(), tr("Built-in example"));
@@ -162,6 +199,21 @@ void MainWindow::createActions()
     remove->setShortcutContext(Qt::WidgetShortcut); // the canvas handles Delete itself
     QAction *layout =
         edit->addAction(tr("Automatic &layout"), this, [this] { m_document->autoLayout(); });
+
+    QMenu *dataMenu = menuBar()->addMenu(tr("&Data"));
+    dataMenu->addAction(tr("Use &Fashion-MNIST (Debian package)"), this,
+                        [this] { attachData(QStringLiteral("fashion-mnist")); });
+    dataMenu->addAction(tr("Attach &HDF5 data set..."), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Attach data set"), QString(),
+                                                          tr("HDF5 data sets (*.h5 *.hdf5)"));
+        if (!path.isEmpty())
+            attachData(path);
+    });
+    dataMenu->addAction(tr("Attach &IDX folder..."), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder of IDX files"));
+        if (!dir.isEmpty())
+            attachData(dir);
+    });
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     QAction *fit = m_viewMenu->addAction(tr("&Fit to view"), QKeySequence(Qt::CTRL | Qt::Key_0),
@@ -216,6 +268,63 @@ void MainWindow::showError(const QString &title, const QString &message)
     auto *box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open(); // window-modal but not blocking
+}
+
+void MainWindow::attachData(const QString &spec)
+{
+    struct Loaded {
+        std::shared_ptr<const sim::DataSplit> split;
+        QString error;
+    };
+    const int generation = ++m_dataGeneration;
+    statusBar()->showMessage(tr("Loading data set %1...").arg(spec));
+    auto *watcher = new QFutureWatcher<Loaded>(this);
+    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, spec, generation] {
+        watcher->deleteLater();
+        const Loaded loaded = watcher->result();
+        if (generation != m_dataGeneration)
+            return; // superseded by a newer attachData()
+        if (!loaded.error.isEmpty()) {
+            showError(tr("Cannot load data set"), loaded.error);
+            return;
+        }
+        const sim::DataSplit &split = *loaded.split;
+        auto validation = std::make_shared<ValidationSet>();
+        validation->data = split.test ? *split.test : split.train;
+        m_dataSpec = spec;
+        m_training->setData(loaded.split);
+        m_optimization->setValidation(validation);
+        const QString text =
+            tr("Data set %1: %2 training samples, %3 validation samples of %4 features")
+                .arg(spec)
+                .arg(split.train.size())
+                .arg(validation->data.size())
+                .arg(validation->data.features());
+        statusBar()->showMessage(text, 8000);
+        log(text);
+        Q_EMIT dataAttached(spec);
+    });
+    watcher->setFuture(QtConcurrent::run([spec]() -> Loaded {
+        try {
+            return {std::make_shared<const sim::DataSplit>(sim::loadDataSplit(spec)), {}};
+        } catch (const Error &e) {
+            return {nullptr, e.message()};
+        }
+    }));
+}
+
+bool MainWindow::exportNirTo(const QString &path)
+{
+    try {
+        nir::exportNir(m_document->graph(), path);
+    } catch (const Error &e) {
+        showError(tr("Cannot export NIR"), e.message());
+        return false;
+    }
+    const QString text = tr("Exported %1 as NIR").arg(path);
+    statusBar()->showMessage(text, 8000);
+    log(text);
+    return true;
 }
 
 void MainWindow::setGraph(const Graph &graph, const QString &name)
@@ -281,8 +390,8 @@ void MainWindow::open()
 {
     if (!maybeSave())
         return;
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open graph"), QString(),
-                                                      tr("SNN graphs (*.h5 *.hdf5)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open graph"), QString(), tr("SNN graphs (*.h5 *.hdf5 *.nir);;All files (*)"));
     if (!path.isEmpty())
         openFile(path);
 }
@@ -296,8 +405,9 @@ bool MainWindow::save()
 
 bool MainWindow::saveAs()
 {
-    QString path = QFileDialog::getSaveFileName(this, tr("Save graph"), m_document->filePath(),
-                                                tr("SNN graphs (*.h5 *.hdf5)"));
+    QString path =
+        QFileDialog::getSaveFileName(this, tr("Save graph"), m_document->filePath(),
+                                     tr("SNN graphs (*.h5 *.hdf5 *.nir);;All files (*)"));
     if (path.isEmpty())
         return false;
     if (!isGraphFile(path))

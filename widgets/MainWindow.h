@@ -17,6 +17,7 @@ class Document;
 class OptimizationPanel;
 class PropertiesPanel;
 class RateHeatmap;
+class TrainingMonitor;
 
 // The studio window: the canvas in the middle; docks for the selected layer's properties, the
 // firing-rate heatmap, the optimisation panel, the undo history and the log. Other parts add
@@ -47,6 +48,15 @@ public:
     // Error dialogs are non-modal; tests can turn them off (status bar and log still show it).
     void setErrorDialogsEnabled(bool enabled) { m_errorDialogs = enabled; }
 
+    // Loads a data set off the GUI thread (what `snnc --data` takes: "fashion-mnist", a folder of
+    // IDX files, an HDF5 file) and attaches it: the training monitor trains on it and the
+    // optimisation panel measures accuracy on its test set. dataAttached() follows, or a one-line
+    // error in the status bar and log. A newer call supersedes a load still under way.
+    void attachData(const QString &spec);
+    QString dataSpec() const { return m_dataSpec; }
+    // Writes the document's graph as NIR; shows the error and returns false on failure.
+    bool exportNirTo(const QString &path);
+
     void restoreLayout();
     void saveLayout() const;
     QStringList recentFiles() const;
@@ -56,6 +66,7 @@ public:
     PropertiesPanel *properties() const { return m_properties; }
     RateHeatmap *heatmap() const { return m_heatmap; }
     OptimizationPanel *optimization() const { return m_optimization; }
+    TrainingMonitor *training() const { return m_training; }
     QString logText() const;
 
 public Q_SLOTS:
@@ -64,6 +75,9 @@ public Q_SLOTS:
     void open();
     bool save();
     bool saveAs();
+
+Q_SIGNALS:
+    void dataAttached(const QString &spec);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -82,12 +96,15 @@ private:
     PropertiesPanel *m_properties;
     RateHeatmap *m_heatmap;
     OptimizationPanel *m_optimization;
+    TrainingMonitor *m_training;
     QPlainTextEdit *m_log;
     QUndoView *m_history;
     QMenu *m_viewMenu = nullptr;
     QMenu *m_recentMenu = nullptr;
     std::function<QMessageBox::StandardButton()> m_prompt;
     bool m_errorDialogs = true;
+    QString m_dataSpec;
+    int m_dataGeneration = 0;
 };
 
 } // namespace snn::widgets

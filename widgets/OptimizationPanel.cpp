@@ -208,7 +208,14 @@ OptimizeOptions OptimizationPanel::options() const
     o.similarity = float(m_similarity->value());
     o.normTolerance = float(m_normTolerance->value());
     o.fusionActivity = float(m_fusionActivity->value());
+    o.validation = m_validation;
     return o;
+}
+
+void OptimizationPanel::setValidation(std::shared_ptr<const ValidationSet> validation)
+{
+    m_validation = std::move(validation);
+    optionsChanged();
 }
 
 void OptimizationPanel::setOptions(const OptimizeOptions &o)

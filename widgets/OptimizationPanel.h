@@ -38,6 +38,9 @@ public:
     void setPassEnabled(const QString &pass, bool enabled);
     OptimizeOptions options() const;
     void setOptions(const OptimizeOptions &options);
+    // The data accuracy is measured on before and after each pass (nullptr: not measured).
+    // Attaching or detaching it after a run runs again.
+    void setValidation(std::shared_ptr<const ValidationSet> validation);
 
     bool isRunning() const { return m_running > 0; }
     // The last finished run's result (nullptr when none, or when the document changed since).
@@ -89,6 +92,7 @@ private:
     QPlainTextEdit *m_report;
     ComparisonModel *m_model;
 
+    std::shared_ptr<const ValidationSet> m_validation;
     std::shared_ptr<const OptimizeResult> m_result;
     std::shared_ptr<const Graph> m_resultInput; // the graph the result was computed from
     quint64 m_generation = 0;

@@ -24,6 +24,12 @@ int main(int argc, char *argv[])
                        "(used by scripts/screenshots.sh)."),
         QStringLiteral("dir"));
     parser.addOption(screenshots);
+    const QCommandLineOption data(
+        QStringLiteral("data"),
+        QStringLiteral("Attach a data set for training and for measuring accuracy: fashion-mnist, "
+                       "a folder of IDX files or an HDF5 data set (see docs/datasets.md)."),
+        QStringLiteral("spec"));
+    parser.addOption(data);
     parser.process(app);
 
     snn::widgets::MainWindow window;
@@ -32,6 +38,8 @@ int main(int argc, char *argv[])
         window.setGraph(snn::exampleGraph(), QStringLiteral("Built-in example"));
     if (parser.isSet(screenshots))
         return snn::studio::takeScreenshots(window, parser.value(screenshots));
+    if (parser.isSet(data))
+        window.attachData(parser.value(data));
     window.restoreLayout();
     window.show();
     return app.exec();
