@@ -37,6 +37,21 @@ inline Eigen::VectorXf vec(std::initializer_list<float> values)
     return v;
 }
 
+// input(4) -> a(3) -> b(2) -> c(2); a -> d(2): a feeds two layers.
+inline Graph branchGraph()
+{
+    Graph g(4);
+    Layer a = makeLayer(QStringLiteral("a"), kNetworkInput, 3, 4);
+    a.weights.setConstant(0.5f);
+    a.rates = vec({0.2f, 0.0f, 0.1f});
+    const LayerId ida = g.addLayer(a);
+    const LayerId idb = g.addLayer(makeLayer(QStringLiteral("b"), ida, 2, 3, {1, 2, 3, 4, 5, 6}));
+    g.addLayer(makeLayer(QStringLiteral("c"), idb, 2, 2, {1, 2, 3, 4}));
+    g.addLayer(makeLayer(QStringLiteral("d"), ida, 2, 3, {6, 5, 4, 3, 2, 1}));
+    g.validate();
+    return g;
+}
+
 } // namespace snn::test
 
 // Like QTEST_MAIN, but runs on the offscreen platform unless QT_QPA_PLATFORM says otherwise,

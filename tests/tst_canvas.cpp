@@ -11,20 +11,10 @@
 
 using namespace snn;
 using namespace snn::widgets;
+using snn::test::branchGraph;
 using snn::test::makeLayer;
 
 namespace {
-
-// input(4) -> a(3) -> b(2) -> c(2); a -> d(2).
-Graph branchGraph()
-{
-    Graph g(4);
-    const LayerId a = g.addLayer(makeLayer(QStringLiteral("a"), kNetworkInput, 3, 4));
-    const LayerId b = g.addLayer(makeLayer(QStringLiteral("b"), a, 2, 3, {1, 2, 3, 4, 5, 6}));
-    g.addLayer(makeLayer(QStringLiteral("c"), b, 2, 2, {1, 2, 3, 4}));
-    g.addLayer(makeLayer(QStringLiteral("d"), a, 2, 3, {6, 5, 4, 3, 2, 1}));
-    return g;
-}
 
 void send(QWidget *viewport, QEvent::Type type, const QPoint &pos, Qt::MouseButtons buttons)
 {
@@ -74,7 +64,10 @@ private:
 void TestCanvas::init()
 {
     m_doc = new Document;
-    m_doc->reset(branchGraph());
+    Graph g = branchGraph();
+    for (std::size_t i = 0; i < g.layers().size(); ++i)
+        g.layer(g.layers()[i].id).rates = {}; // the canvas tests start from unmeasured layers
+    m_doc->reset(g);
     m_view = new CanvasView;
     m_view->resize(1200, 800);
     m_view->setDocument(m_doc);

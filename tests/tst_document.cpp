@@ -11,24 +11,10 @@
 
 using namespace snn;
 using namespace snn::widgets;
+using snn::test::branchGraph;
 using snn::test::makeLayer;
 
 namespace {
-
-// input(4) -> a(3) -> b(2) -> c(2); a -> d(2): a feeds two layers.
-Graph branchGraph()
-{
-    Graph g(4);
-    Layer a = makeLayer(QStringLiteral("a"), kNetworkInput, 3, 4);
-    a.weights.setConstant(0.5f);
-    a.rates = snn::test::vec({0.2f, 0.0f, 0.1f});
-    const LayerId ida = g.addLayer(a);
-    const LayerId idb = g.addLayer(makeLayer(QStringLiteral("b"), ida, 2, 3, {1, 2, 3, 4, 5, 6}));
-    g.addLayer(makeLayer(QStringLiteral("c"), idb, 2, 2, {1, 2, 3, 4}));
-    g.addLayer(makeLayer(QStringLiteral("d"), ida, 2, 3, {6, 5, 4, 3, 2, 1}));
-    g.validate();
-    return g;
-}
 
 LayerId idOf(const Document &doc, const char *name)
 {

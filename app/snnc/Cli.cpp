@@ -1,6 +1,7 @@
 #include "Cli.h"
 
 #include "Error.h"
+#include "nir/NirFile.h"
 
 #include <cstdio>
 
@@ -53,6 +54,25 @@ double numberOption(const QCommandLineParser &parser, const QString &name)
     if (!ok)
         throw Error(QStringLiteral("--%1 takes a number, not '%2'").arg(name, parser.value(name)));
     return value;
+}
+
+const QCommandLineOption &nirDtOption()
+{
+    static const QCommandLineOption option(
+        QStringLiteral("dt"),
+        QStringLiteral("Seconds per simulation step: a LIF with time constant tau gets "
+                       "beta = 1 - dt/tau (default %1, snnTorch's).")
+            .arg(nir::NirOptions().dt),
+        QStringLiteral("S"), QString::number(nir::NirOptions().dt));
+    return option;
+}
+
+double nirDt(const QCommandLineParser &parser)
+{
+    const double dt = numberOption(parser, nirDtOption().names().front());
+    if (!(dt > 0))
+        throw Error(QStringLiteral("--dt must be positive, not %1").arg(dt));
+    return dt;
 }
 
 } // namespace snn::cli

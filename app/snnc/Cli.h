@@ -29,6 +29,10 @@ void printOut(const QString &text);
 // Reads a number option, or throws Error naming it.
 double numberOption(const QCommandLineParser &parser, const QString &name);
 
+// --dt for the NIR commands: seconds per simulation step, and its checked value.
+const QCommandLineOption &nirDtOption();
+double nirDt(const QCommandLineParser &parser);
+
 // The commands, each in its own file.
 int runExample(const QStringList &arguments);
 int runInfo(const QStringList &arguments);

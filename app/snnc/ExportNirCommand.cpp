@@ -6,29 +6,6 @@
 
 namespace snn::cli {
 
-namespace {
-
-const QCommandLineOption &dtOption()
-{
-    static const QCommandLineOption option(
-        QStringLiteral("dt"),
-        QStringLiteral("Seconds per simulation step: a LIF with time constant tau gets "
-                       "beta = 1 - dt/tau (default %1, snnTorch's).")
-            .arg(nir::NirOptions().dt),
-        QStringLiteral("S"), QString::number(nir::NirOptions().dt));
-    return option;
-}
-
-double readDt(const QCommandLineParser &parser)
-{
-    const double dt = numberOption(parser, dtOption().names().front());
-    if (!(dt > 0))
-        throw Error(QStringLiteral("--dt must be positive, not %1").arg(dt));
-    return dt;
-}
-
-} // namespace
-
 int runExportNir(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -42,7 +19,7 @@ int runExportNir(const QStringList &arguments)
                                     QStringLiteral("OUT"));
     const QCommandLineOption noGzip(QStringLiteral("no-gzip"),
                                     QStringLiteral("Do not compress the datasets."));
-    parser.addOptions({output, dtOption(), noGzip});
+    parser.addOptions({output, nirDtOption(), noGzip});
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
     if (!parser.isSet(output)) {
@@ -50,7 +27,7 @@ int runExportNir(const QStringList &arguments)
         return BadInput;
     }
     nir::NirOptions options;
-    options.dt = readDt(parser);
+    options.dt = nirDt(parser);
     options.gzip = !parser.isSet(noGzip);
     const QString path = parser.positionalArguments().front();
     const Graph graph = loadAnyGraph(path, options);

@@ -6,29 +6,6 @@
 
 namespace snn::cli {
 
-namespace {
-
-const QCommandLineOption &dtOption()
-{
-    static const QCommandLineOption option(
-        QStringLiteral("dt"),
-        QStringLiteral("Seconds per simulation step: a LIF with time constant tau gets "
-                       "beta = 1 - dt/tau (default %1, snnTorch's).")
-            .arg(nir::NirOptions().dt),
-        QStringLiteral("S"), QString::number(nir::NirOptions().dt));
-    return option;
-}
-
-double readDt(const QCommandLineParser &parser)
-{
-    const double dt = numberOption(parser, dtOption().names().front());
-    if (!(dt > 0))
-        throw Error(QStringLiteral("--dt must be positive, not %1").arg(dt));
-    return dt;
-}
-
-} // namespace
-
 int runImport(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -46,7 +23,7 @@ int runImport(const QStringList &arguments)
         QStringLiteral("How spiking neurons reset when the file does not "
                        "say: subtract or zero (default subtract)."),
         QStringLiteral("MODE"), QStringLiteral("subtract"));
-    parser.addOptions({output, dtOption(), reset});
+    parser.addOptions({output, nirDtOption(), reset});
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
     if (!parser.isSet(output)) {
@@ -54,7 +31,7 @@ int runImport(const QStringList &arguments)
         return BadInput;
     }
     nir::NirOptions options;
-    options.dt = readDt(parser);
+    options.dt = nirDt(parser);
     if (!parseResetMode(parser.value(reset), &options.reset)) {
         printError(
             QStringLiteral("--reset takes subtract or zero, not '%1'").arg(parser.value(reset)));

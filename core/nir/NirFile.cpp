@@ -93,6 +93,17 @@ bool isNeuron(const QString &type)
     return type == QLatin1String("LIF") || type == QLatin1String("IF");
 }
 
+// A dataset of numbers, with errors prefixed by `where` (the node).
+std::vector<double> readNumbers(hid_t group, const QString &name, const QString &where,
+                                std::vector<hsize_t> *shape)
+{
+    try {
+        return h5::readDoubles(group, name, shape);
+    } catch (const Error &e) {
+        throw Error(where + QStringLiteral(": ") + e.message());
+    }
+}
+
 // A per-neuron parameter: a 0-d scalar, a single value, or n values (in an array whose other
 // dimensions are 1), as n doubles. A missing dataset takes `fallback` or is an error.
 VectorXd readParam(hid_t group, const QString &name, Index n, const QString &where,
@@ -104,12 +115,7 @@ VectorXd readParam(hid_t group, const QString &name, Index n, const QString &whe
         throw Error(where + QStringLiteral(": missing dataset '%1'").arg(name));
     }
     std::vector<hsize_t> shape;
-    std::vector<double> values;
-    try {
-        values = h5::readDoubles(group, name, &shape);
-    } catch (const Error &e) {
-        throw Error(where + QStringLiteral(": ") + e.message());
-    }
+    const std::vector<double> values = readNumbers(group, name, where, &shape);
     int nonUnit = 0;
     for (hsize_t d : shape)
         nonUnit += d != 1 ? 1 : 0;
@@ -143,12 +149,7 @@ double uniformParam(const VectorXd &v, const QString &name, const QString &where
 MatrixXd readWeights(hid_t group, const QString &name, const QString &where)
 {
     std::vector<hsize_t> shape;
-    std::vector<double> values;
-    try {
-        values = h5::readDoubles(group, name, &shape);
-    } catch (const Error &e) {
-        throw Error(where + QStringLiteral(": ") + e.message());
-    }
+    const std::vector<double> values = readNumbers(group, name, where, &shape);
     if (shape.size() != 2)
         throw Error(
             where +
