@@ -1,0 +1,80 @@
+#pragma once
+
+// Verilog for the layer-sequential LIF core (core/hw/rtl/*.v, one design for every graph) plus
+// the graph as data: snn_config.vh (sizes), snn_layers.vh (the layer table), weights.mem and
+// bias.mem ($readmemh images), and a generated iverilog testbench that checks every output spike
+// count against the bit-accurate model (Quantizer.h).
+
+#include "Quantizer.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include <map>
+#include <vector>
+
+namespace snn {
+struct RunControl;
+}
+
+namespace snn::hw {
+
+struct LayerLayout {
+    int groups = 0;       // ceil(neurons / lanes)
+    int weightBase = 0;   // first weight word: word = weightBase + source * groups + group
+    int membraneBase = 0; // first membrane / bias word: word = membraneBase + group
+};
+
+// Where everything lives in the core's memories for a given lane count.
+struct MemoryLayout {
+    int lanes = 1;
+    std::vector<LayerLayout> layers;
+    int weightWords = 0;   // depth of the weight memory (lanes x weightBits per word)
+    int membraneWords = 0; // depth of the membrane and bias memories (lanes x membraneBits)
+    int maskWords = 0;     // depth of the spike mask memory (lanes bits per word)
+    bool hasBias = false;
+
+    std::int64_t weightBits(int weightBitsPerValue) const {
+        return std::int64_t(weightWords) * lanes * weightBitsPerValue;
+    }
+};
+
+// Lanes: 1, 2, 4, 8 or 16 (a power of two). Throws Error otherwise.
+MemoryLayout memoryLayout(const QuantizedNetwork &net, int lanes);
+
+// Number of bits to address `count` items (at least 1).
+int addressBits(std::int64_t count);
+
+struct DesignOptions {
+    int lanes = 4;
+    double clockHz = 12e6; // the board clock, for the UART divider
+    int baud = 115200;
+};
+
+using FileMap = std::map<QString, QByteArray>; // file name -> contents
+
+// The design files: snn_core.v, snn_uart_top.v, snn_config.vh, snn_layers.vh, weights.mem and
+// (when a layer has a bias) bias.mem.
+FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options);
+
+// The testbench tb_snn_core.v with samples.mem and expected.mem: the model's answer for each of
+// `samples` (intensities, one vector per sample).
+FileMap generateTestbench(const QuantizedNetwork &net,
+                          const std::vector<std::vector<std::uint8_t>> &samples);
+
+// Writes files into `dir` (created when missing); throws Error naming a file it cannot write.
+void writeFiles(const QString &dir, const FileMap &files);
+
+struct RtlVerification {
+    int samples = 0;
+    int mismatches = 0;  // output counts or classes that differ from the model
+    QStringList details; // the first mismatch lines from the testbench
+    bool passed() const { return samples > 0 && mismatches == 0; }
+};
+
+// Runs iverilog and vvp on the testbench in `dir` (as written by generateDesign and
+// generateTestbench). Throws Error when a tool is missing or fails (with its last lines).
+RtlVerification runRtlSimulation(const QString &dir, const RunControl &control);
+
+} // namespace snn::hw
