@@ -2,11 +2,10 @@
 
 #include "Error.h"
 #include "RunControl.h"
+#include "ToolRunner.h"
 
 #include <QDir>
 #include <QFile>
-#include <QProcess>
-#include <QStandardPaths>
 
 #include <algorithm>
 
@@ -299,56 +298,17 @@ void writeFiles(const QString &dir, const FileMap &files) {
     }
 }
 
-namespace {
-
-QString lastLines(const QByteArray &text, int count) {
-    QStringList lines = QString::fromLocal8Bit(text).trimmed().split(QLatin1Char('\n'));
-    if (lines.size() > count)
-        lines = lines.mid(lines.size() - count);
-    return lines.join(QStringLiteral(" | "));
-}
-
-QByteArray runTool(const QString &program, const QStringList &arguments, const QString &dir,
-                   const QString &package, const RunControl &control) {
-    if (QStandardPaths::findExecutable(program).isEmpty())
-        throw Error(
-            QStringLiteral("%1 is not installed (apt-get install %2)").arg(program, package));
-    QProcess process;
-    process.setWorkingDirectory(dir);
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(program, arguments);
-    if (!process.waitForStarted())
-        throw Error(QStringLiteral("cannot start %1: %2").arg(program, process.errorString()));
-    QByteArray output;
-    while (!process.waitForFinished(100)) {
-        output += process.readAll();
-        if (control.cancelRequested && control.cancelRequested()) {
-            process.kill();
-            process.waitForFinished();
-            throw Cancelled();
-        }
-    }
-    output += process.readAll();
-    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0)
-        throw Error(QStringLiteral("%1 failed (exit %2): %3")
-                        .arg(program)
-                        .arg(process.exitCode())
-                        .arg(lastLines(output, 5)));
-    return output;
-}
-
-} // namespace
-
 RtlVerification runRtlSimulation(const QString &dir, const RunControl &control) {
     control.report(0.0, QStringLiteral("iverilog"));
-    runTool(QStringLiteral("iverilog"),
-            {QStringLiteral("-g2005"), QStringLiteral("-o"), QStringLiteral("tb_snn_core.vvp"),
-             QStringLiteral("tb_snn_core.v"), QStringLiteral("snn_core.v")},
-            dir, QStringLiteral("iverilog"), control);
+    runToolBlocking(QStringLiteral("iverilog"),
+                    {QStringLiteral("-g2005"), QStringLiteral("-o"),
+                     QStringLiteral("tb_snn_core.vvp"), QStringLiteral("tb_snn_core.v"),
+                     QStringLiteral("snn_core.v")},
+                    dir, QStringLiteral("iverilog"), control);
     control.report(0.2, QStringLiteral("vvp"));
-    const QByteArray output =
-        runTool(QStringLiteral("vvp"), {QStringLiteral("-n"), QStringLiteral("tb_snn_core.vvp")},
-                dir, QStringLiteral("iverilog"), control);
+    const QByteArray output = runToolBlocking(
+        QStringLiteral("vvp"), {QStringLiteral("-n"), QStringLiteral("tb_snn_core.vvp")}, dir,
+        QStringLiteral("iverilog"), control);
     control.report(1.0, QStringLiteral("done"));
     RtlVerification result;
     bool finished = false;
@@ -372,7 +332,7 @@ RtlVerification runRtlSimulation(const QString &dir, const RunControl &control) 
     }
     if (!finished)
         throw Error(QStringLiteral("the RTL simulation in %1 printed no result: %2")
-                        .arg(dir, lastLines(output, 5)));
+                        .arg(dir, QString::fromLocal8Bit(output.right(300)).simplified()));
     return result;
 }
 

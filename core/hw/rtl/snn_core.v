@@ -21,8 +21,6 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     localparam S_IDLE = 4'd0, S_INIT_RD = 4'd1, S_INIT_WR = 4'd2, S_LAYER = 4'd3,
                S_SCAN_RD = 4'd4, S_SCAN_CHK = 4'd5, S_ACC_RD = 4'd6, S_ACC_WR = 4'd7,
                S_SWP_RD = 4'd8, S_SWP_WR = 4'd9, S_CLASS = 4'd10, S_DONE = 4'd11;
-    localparam signed [MB+1:0] VMAX = 2 ** (MB - 1) - 1;
-    localparam signed [MB+1:0] VMIN = -(2 ** (MB - 1));
 
     reg [3:0] state;
     reg [LW-1:0] layer;
@@ -46,19 +44,21 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     reg L_ZERO;
 `include "snn_layers.vh"
 
+    // Saturation by the top bits (no comparators): x is in range when its three top bits agree.
     function [MB-1:0] sat;
         input signed [MB+1:0] x;
         begin
-            if (x > VMAX)
-                sat = VMAX[MB-1:0];
-            else if (x < VMIN)
-                sat = VMIN[MB-1:0];
-            else
+            if (x[MB+1:MB-1] == 3'b000 || x[MB+1:MB-1] == 3'b111)
                 sat = x[MB-1:0];
+            else if (x[MB+1])
+                sat = {1'b1, {MB - 1{1'b0}}};
+            else
+                sat = {1'b0, {MB - 1{1'b1}}};
         end
     endfunction
 
     // Input intensities, written by the host.
+    (* ram_style = "block" *)
     reg [7:0] in_mem [0:IN_SIZE-1];
     reg [7:0] in_rdata;
     always @(posedge clk)
@@ -69,6 +69,7 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
 
     // Weights: one word per (layer, source, group) holding LANES signed WB-bit weights.
     wire [WAW-1:0] w_addr = wcol + g;
+    (* ram_style = "block" *)
     reg [LANES*WB-1:0] w_mem [0:W_DEPTH-1];
     reg [LANES*WB-1:0] w_rdata;
     initial $readmemh("weights.mem", w_mem);
@@ -78,6 +79,7 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     // Membranes and biases: one word per (layer, group) holding LANES signed MB-bit values.
     wire init = (state == S_INIT_RD) || (state == S_INIT_WR);
     wire [VAW-1:0] v_addr = init ? ia : L_VBASE + g;
+    (* ram_style = "block" *)
     reg [LANES*MB-1:0] v_mem [0:V_DEPTH-1];
     reg [LANES*MB-1:0] v_rdata;
     reg v_we;
@@ -91,6 +93,7 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     wire [LANES*MB-1:0] b_rdata;
     generate
         if (HAS_BIAS) begin : with_bias
+            (* ram_style = "block" *)
             reg [LANES*MB-1:0] b_mem [0:V_DEPTH-1];
             reg [LANES*MB-1:0] b_q;
             initial $readmemh("bias.mem", b_mem);
@@ -103,6 +106,7 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     endgenerate
 
     // The previous layer's spikes of this step, one LANES-bit word per group.
+    (* ram_style = "block" *)
     reg [LANES-1:0] m_mem [0:M_DEPTH-1];
     reg [LANES-1:0] m_rdata;
     wire [LANES-1:0] swp_s;

@@ -41,6 +41,7 @@ module snn_uart_top(clk, uart_rx, uart_tx, led);
     reg [1:0] phase;
     reg [IAW:0] received;
     reg [4:0] shown;
+    wire [7:0] class8 = out_class;
     assign led = shown;
 
     always @(posedge clk) begin
@@ -68,7 +69,7 @@ module snn_uart_top(clk, uart_rx, uart_tx, led);
                 T_RUN:
                     if (done) begin
                         out_idx <= 0;
-                        shown <= out_class[4:0];
+                        shown <= class8[4:0];
                         phase <= T_SEND;
                     end
                 T_SEND:
