@@ -33,5 +33,9 @@ double numberOption(const QCommandLineParser &parser, const QString &name);
 int runExample(const QStringList &arguments);
 int runInfo(const QStringList &arguments);
 int runOptimize(const QStringList &arguments);
+int runExport(const QStringList &arguments);
+int runSynth(const QStringList &arguments);
+int runVerify(const QStringList &arguments);
+int runFlash(const QStringList &arguments);
 
 } // namespace snn::cli

@@ -16,6 +16,10 @@ const std::vector<Command> &commands()
         {QStringLiteral("example"), QStringLiteral("write the built-in example network"), runExample},
         {QStringLiteral("info"), QStringLiteral("describe a graph file"), runInfo},
         {QStringLiteral("optimize"), QStringLiteral("run optimisation passes on a graph"), runOptimize},
+        {QStringLiteral("export"), QStringLiteral("write an iCE40 hardware folder"), runExport},
+        {QStringLiteral("synth"), QStringLiteral("synthesise for an iCE40 board"), runSynth},
+        {QStringLiteral("verify"), QStringLiteral("check the hardware against the model"), runVerify},
+        {QStringLiteral("flash"), QStringLiteral("write a bitstream to the board"), runFlash},
     };
     return list;
 }

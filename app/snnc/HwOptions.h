@@ -1,0 +1,61 @@
+#pragma once
+
+// Options shared by the hardware commands (export, synth, verify): board, weight bits, lanes,
+// time steps, membrane bits.
+
+#include "Cli.h"
+#include "Error.h"
+#include "hw/Exporter.h"
+
+#include <QCommandLineOption>
+
+namespace snn::cli {
+
+struct HwOptionSet {
+    QCommandLineOption board{
+        QStringLiteral("board"),
+        QStringLiteral("Target board: %1.").arg(hw::boardIds().join(QStringLiteral(", "))),
+        QStringLiteral("B")};
+    QCommandLineOption bits{QStringLiteral("bits"),
+                            QStringLiteral("Weight bits, 2 to 8 (default 8)."), QStringLiteral("N"),
+                            QStringLiteral("8")};
+    QCommandLineOption lanes{
+        QStringLiteral("lanes"),
+        QStringLiteral("Neurons updated in parallel: 1, 2, 4, 8, 16 (default 4)."),
+        QStringLiteral("N"), QStringLiteral("4")};
+    QCommandLineOption steps{QStringLiteral("steps"),
+                             QStringLiteral("Time steps per sample, 1 to 255 (default 16)."),
+                             QStringLiteral("N"), QStringLiteral("16")};
+    QCommandLineOption membrane{QStringLiteral("membrane-bits"),
+                                QStringLiteral("Saturating membrane width, 8 to 24 (default 16)."),
+                                QStringLiteral("N"), QStringLiteral("16")};
+
+    void addTo(QCommandLineParser &parser) const {
+        parser.addOptions({board, bits, lanes, steps, membrane});
+    }
+
+    // Reads the options; throws Error for a missing board or a bad number.
+    hw::ExportOptions read(const QCommandLineParser &parser) const {
+        if (!parser.isSet(board))
+            throw Error(QStringLiteral("--board is required (one of %1)")
+                            .arg(hw::boardIds().join(QStringLiteral(", "))));
+        hw::ExportOptions o;
+        o.board = hw::board(parser.value(board)).id;
+        o.quant.weightBits = integer(parser, bits);
+        o.quant.membraneBits = integer(parser, membrane);
+        o.quant.steps = integer(parser, steps);
+        o.lanes = integer(parser, lanes);
+        return o;
+    }
+
+    static int integer(const QCommandLineParser &parser, const QCommandLineOption &option) {
+        bool ok = false;
+        const int value = parser.value(option).toInt(&ok);
+        if (!ok)
+            throw Error(QStringLiteral("--%1 takes a whole number, not '%2'")
+                            .arg(option.names().front(), parser.value(option)));
+        return value;
+    }
+};
+
+} // namespace snn::cli
