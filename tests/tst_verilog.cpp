@@ -75,22 +75,27 @@ void TestVerilog::rtlMatchesModel_data() {
     QTest::addColumn<int>("lanes");
     QTest::addColumn<int>("bits");
     QTest::addColumn<int>("membrane");
+    QTest::addColumn<bool>("spram");
     const int IF = int(NeuronType::IF);
     const int LIF = int(NeuronType::LIF);
     const int sub = int(ResetMode::Subtract);
     const int zero = int(ResetMode::Zero);
     QTest::newRow("IF subtract 1 lane")
-        << 1 << QList<int>{6, 5, 3} << IF << sub << false << 1 << 8 << 16;
+        << 1 << QList<int>{6, 5, 3} << IF << sub << false << 1 << 8 << 16 << false;
     QTest::newRow("LIF subtract 2 lanes bias")
-        << 2 << QList<int>{8, 7, 4} << LIF << sub << true << 2 << 6 << 16;
+        << 2 << QList<int>{8, 7, 4} << LIF << sub << true << 2 << 6 << 16 << false;
     QTest::newRow("LIF zero 4 lanes")
-        << 3 << QList<int>{5, 9, 6, 3} << LIF << zero << false << 4 << 4 << 12;
+        << 3 << QList<int>{5, 9, 6, 3} << LIF << zero << false << 4 << 4 << 12 << false;
     QTest::newRow("IF zero 2 lanes bias")
-        << 4 << QList<int>{7, 4, 5} << IF << zero << true << 2 << 8 << 16;
+        << 4 << QList<int>{7, 4, 5} << IF << zero << true << 2 << 8 << 16 << false;
     QTest::newRow("LIF subtract 8-bit membrane saturates")
-        << 5 << QList<int>{10, 6, 4} << LIF << sub << true << 4 << 8 << 10;
+        << 5 << QList<int>{10, 6, 4} << LIF << sub << true << 4 << 8 << 10 << false;
+    QTest::newRow("SPRAM from flash, 2 lanes x 8 bits")
+        << 7 << QList<int>{7, 6, 4} << LIF << sub << true << 2 << 8 << 16 << true;
+    QTest::newRow("SPRAM from flash, 4 lanes x 4 bits, IF zero")
+        << 8 << QList<int>{9, 5, 3} << IF << zero << false << 4 << 4 << 16 << true;
     QTest::newRow("2-bit weights one layer")
-        << 6 << QList<int>{9, 5} << LIF << sub << false << 8 << 2 << 8;
+        << 6 << QList<int>{9, 5} << LIF << sub << false << 8 << 2 << 8 << false;
 }
 
 void TestVerilog::rtlMatchesModel() {
@@ -102,6 +107,7 @@ void TestVerilog::rtlMatchesModel() {
     QFETCH(int, lanes);
     QFETCH(int, bits);
     QFETCH(int, membrane);
+    QFETCH(bool, spram);
     const Graph g = randomGraph(std::uint64_t(seed), std::vector<int>(sizes.begin(), sizes.end()),
                                 NeuronType(type), ResetMode(reset), bias);
     QuantConfig c;
@@ -123,8 +129,11 @@ void TestVerilog::rtlMatchesModel() {
     dir.setAutoRemove(qEnvironmentVariableIsEmpty("SNN_KEEP_TEMP"));
     DesignOptions options;
     options.lanes = lanes;
+    options.spram = spram;
     writeFiles(dir.path(), generateDesign(net, options));
-    writeFiles(dir.path(), generateTestbench(net, samples));
+    writeFiles(dir.path(), generateTestbench(net, samples, options));
+    QCOMPARE(QFile::exists(dir.filePath(QStringLiteral("weights.bin"))), spram);
+    QCOMPARE(QFile::exists(dir.filePath(QStringLiteral("weights.mem"))), !spram);
     QCOMPARE(QFile::exists(dir.filePath(QStringLiteral("bias.mem"))),
              memoryLayout(net, lanes).hasBias);
     const RtlVerification result = runRtlSimulation(dir.path(), RunControl());

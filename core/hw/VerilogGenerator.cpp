@@ -102,6 +102,21 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
     FileMap files;
     files[QStringLiteral("snn_core.v")] = resource(QStringLiteral("snn_core.v"));
     files[QStringLiteral("snn_uart_top.v")] = resource(QStringLiteral("snn_uart_top.v"));
+    if (options.spram) {
+        if (lanes * c.weightBits > 16)
+            throw Error(QStringLiteral("SPRAM words are 16 bits: %1 lanes x %2-bit weights do not "
+                                       "fit; use fewer lanes or bits")
+                            .arg(lanes)
+                            .arg(c.weightBits));
+        if (layout.weightWords > 4 * 16384)
+            throw Error(
+                QStringLiteral("the weights need %1 words of 16 bits, the UP5K's SPRAM holds "
+                               "65536")
+                    .arg(layout.weightWords));
+    }
+    files[QStringLiteral("snn_defines.vh")] =
+        options.spram ? QByteArray("`define SNN_SPRAM\n")
+                      : QByteArray("// weights in EBR (define SNN_SPRAM for the UP5K's SPRAM)\n");
 
     const int clocksPerBit = std::max(4, int(std::lround(options.clockHz / options.baud)));
     QString config =
@@ -130,6 +145,8 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
     param("GAW", addressBits(layout.maskWords));
     param("HAS_BIAS", layout.hasBias ? 1 : 0);
     param("CLKS_PER_BIT", clocksPerBit);
+    config += QStringLiteral("localparam [23:0] FLASH_ADDR = 24'h%1;\n")
+                  .arg(options.flashOffset & 0xffffffu, 6, 16, QLatin1Char('0'));
     config +=
         QStringLiteral("localparam [31:0] SEED = 32'h%1;\n").arg(c.seed, 8, 16, QLatin1Char('0'));
     files[QStringLiteral("snn_config.vh")] = config.toUtf8();
@@ -162,6 +179,8 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
     files[QStringLiteral("snn_layers.vh")] = table.toUtf8();
 
     QByteArray weights;
+    QByteArray flashImage; // binary, two bytes per word, low byte first
+    QByteArray flashHex;
     QByteArray bias;
     std::vector<std::int64_t> word(std::size_t(lanes), 0);
     for (std::size_t k = 0; k < net.layers.size(); ++k) {
@@ -174,6 +193,19 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
                     word[std::size_t(lane)] = n < l.neurons ? l.weight(n, j) : 0;
                 }
                 weights += hexWord(word, c.weightBits);
+                if (options.spram) {
+                    std::uint32_t packed = 0;
+                    for (int lane = 0; lane < lanes; ++lane)
+                        packed |=
+                            (std::uint32_t(word[std::size_t(lane)]) & ((1u << c.weightBits) - 1))
+                            << (lane * c.weightBits);
+                    for (int b = 0; b < 2; ++b) {
+                        const auto byte = char((packed >> (8 * b)) & 0xff);
+                        flashImage += byte;
+                        flashHex +=
+                            QByteArray::number(quint8(byte), 16).rightJustified(2, '0') + '\n';
+                    }
+                }
             }
         for (int g = 0; g < groups; ++g) {
             for (int lane = 0; lane < lanes; ++lane) {
@@ -183,14 +215,20 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
             bias += hexWord(word, c.membraneBits);
         }
     }
-    files[QStringLiteral("weights.mem")] = weights;
+    if (options.spram) {
+        files[QStringLiteral("weights.bin")] = flashImage;
+        files[QStringLiteral("flash.mem")] = flashHex;
+    } else {
+        files[QStringLiteral("weights.mem")] = weights;
+    }
     if (layout.hasBias)
         files[QStringLiteral("bias.mem")] = bias;
     return files;
 }
 
 FileMap generateTestbench(const QuantizedNetwork &net,
-                          const std::vector<std::vector<std::uint8_t>> &samples) {
+                          const std::vector<std::vector<std::uint8_t>> &samples,
+                          const DesignOptions &options) {
     if (samples.empty())
         throw Error(QStringLiteral("the testbench needs at least one sample"));
     QByteArray samplesImage;
@@ -228,7 +266,7 @@ module tb_snn_core;
     wire [OAW-1:0] out_class;
     snn_core dut(.clk(clk), .rst(rst), .in_we(in_we), .in_addr(in_addr), .in_data(in_data),
                  .start(start), .busy(busy), .done(done), .out_addr(out_addr),
-                 .out_count(out_count), .out_class(out_class));
+                 .out_count(out_count), .out_class(out_class)@FLASH_PORTS@);@FLASH_MODEL@
     reg [7:0] samples [0:NS*IN_SIZE-1];
     reg [7:0] expected [0:NS*(OUT_SIZE+1)-1];
     integer s, i, errors;
@@ -278,6 +316,50 @@ module tb_snn_core;
 endmodule
 )");
     tb.replace(QStringLiteral("@NS@"), QString::number(samples.size()));
+    if (options.spram) {
+        tb.replace(
+            QStringLiteral("@FLASH_PORTS@"),
+            QStringLiteral(",\n                 .flash_sck(flash_sck), .flash_csn(flash_csn), "
+                           ".flash_mosi(flash_mosi), .flash_miso(flash_miso), .loaded(loaded)"));
+        tb.replace(QStringLiteral("@FLASH_MODEL@"), QStringLiteral(R"(
+    wire flash_sck, flash_csn, flash_mosi, flash_miso, loaded;
+    spi_flash_model flash(.sck(flash_sck), .csn(flash_csn), .mosi(flash_mosi), .miso(flash_miso));)"));
+        tb += QStringLiteral(R"(
+// A SPI NOR flash answering READ (0x03, 24-bit address) from flash.mem, which holds the bytes
+// written at FLASH_OFFSET; other commands (0xAB wake-up) are accepted and ignored.
+module spi_flash_model(input sck, input csn, input mosi, output reg miso);
+`include "snn_config.vh"
+    localparam BYTES = W_DEPTH * 2;
+    reg [7:0] mem [0:BYTES-1];
+    initial $readmemh("flash.mem", mem);
+    reg [7:0] cmd;
+    reg [23:0] addr;
+    integer count, index;
+    initial miso = 1'b0;
+    always @(negedge csn) begin
+        count = 0;
+        cmd = 8'h00;
+        addr = 24'h0;
+    end
+    always @(posedge sck)
+        if (!csn) begin
+            if (count < 8)
+                cmd = {cmd[6:0], mosi};
+            else if (count < 32)
+                addr = {addr[22:0], mosi};
+            count = count + 1;
+        end
+    always @(negedge sck)
+        if (!csn && cmd == 8'h03 && count >= 32) begin
+            index = addr - FLASH_ADDR + (count - 32) / 8;
+            miso = (index >= 0 && index < BYTES) ? mem[index][7 - (count - 32) % 8] : 1'b1;
+        end
+endmodule
+)");
+    } else {
+        tb.replace(QStringLiteral("@FLASH_PORTS@"), QString());
+        tb.replace(QStringLiteral("@FLASH_MODEL@"), QString());
+    }
     tb.replace(QStringLiteral("@TIMEOUT@"), QString::number(timeout));
     FileMap files;
     files[QStringLiteral("tb_snn_core.v")] = tb.toUtf8();
@@ -300,11 +382,20 @@ void writeFiles(const QString &dir, const FileMap &files) {
 
 RtlVerification runRtlSimulation(const QString &dir, const RunControl &control) {
     control.report(0.0, QStringLiteral("iverilog"));
-    runToolBlocking(QStringLiteral("iverilog"),
-                    {QStringLiteral("-g2005"), QStringLiteral("-o"),
-                     QStringLiteral("tb_snn_core.vvp"), QStringLiteral("tb_snn_core.v"),
-                     QStringLiteral("snn_core.v")},
-                    dir, QStringLiteral("iverilog"), control);
+    QStringList arguments{QStringLiteral("-g2005"), QStringLiteral("-o"),
+                          QStringLiteral("tb_snn_core.vvp"), QStringLiteral("tb_snn_core.v"),
+                          QStringLiteral("snn_core.v")};
+    QFile defines(QDir(dir).filePath(QStringLiteral("snn_defines.vh")));
+    if (defines.open(QIODevice::ReadOnly) && defines.readAll().contains("`define SNN_SPRAM")) {
+        if (!QFile::exists(QLatin1String(kIce40CellsSim)))
+            throw Error(QStringLiteral("the SPRAM simulation model %1 is missing (apt-get install "
+                                       "yosys)")
+                            .arg(QLatin1String(kIce40CellsSim)));
+        arguments << QStringLiteral("-DNO_ICE40_DEFAULT_ASSIGNMENTS")
+                  << QLatin1String(kIce40CellsSim);
+    }
+    runToolBlocking(QStringLiteral("iverilog"), arguments, dir, QStringLiteral("iverilog"),
+                    control);
     control.report(0.2, QStringLiteral("vvp"));
     const QByteArray output = runToolBlocking(
         QStringLiteral("vvp"), {QStringLiteral("-n"), QStringLiteral("tb_snn_core.vvp")}, dir,

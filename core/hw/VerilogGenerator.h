@@ -50,18 +50,30 @@ struct DesignOptions {
     int lanes = 4;
     double clockHz = 12e6; // the board clock, for the UART divider
     int baud = 115200;
+    // Weights in the UP5K's SPRAM (4 x 16K x 16 bits), loaded at start-up from the SPI flash at
+    // flashOffset, instead of EBR initialised by the bitstream. Needs lanes x weight bits <= 16.
+    bool spram = false;
+    std::uint32_t flashOffset = 0x100000;
 };
+
+// Where yosys keeps the iCE40 simulation models (SB_SPRAM256KA for the SPRAM testbench).
+inline constexpr const char *kIce40CellsSim = "/usr/share/yosys/ice40/cells_sim.v";
 
 using FileMap = std::map<QString, QByteArray>; // file name -> contents
 
-// The design files: snn_core.v, snn_uart_top.v, snn_config.vh, snn_layers.vh, weights.mem and
-// (when a layer has a bias) bias.mem.
+// The design files: snn_core.v, snn_uart_top.v, snn_defines.vh, snn_config.vh, snn_layers.vh,
+// bias.mem (when a layer has a bias) and the weights: weights.mem for EBR, or for SPRAM the flash
+// image weights.bin (written after the bitstream: iceprog -o OFFSET) and flash.mem (its bytes, for
+// the testbench's flash model).
 FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options);
 
 // The testbench tb_snn_core.v with samples.mem and expected.mem: the model's answer for each of
 // `samples` (intensities, one vector per sample).
+// With `spram`, the testbench includes a SPI flash model holding flash.mem, and the core loads its
+// weights from it before the first sample.
 FileMap generateTestbench(const QuantizedNetwork &net,
-                          const std::vector<std::vector<std::uint8_t>> &samples);
+                          const std::vector<std::vector<std::uint8_t>> &samples,
+                          const DesignOptions &options = DesignOptions());
 
 // Writes files into `dir` (created when missing); throws Error naming a file it cannot write.
 void writeFiles(const QString &dir, const FileMap &files);

@@ -3,8 +3,13 @@
 // bias.mem). Per sample: membranes start at the bias; for each time step and each layer in turn,
 // every source index is scanned, each source spike adds its weight column to all neurons
 // (LANES neurons per cycle pair), then a sweep applies threshold, reset, leak and bias.
+`include "snn_defines.vh"
 module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, out_count,
-                out_class);
+                out_class
+`ifdef SNN_SPRAM
+                , flash_sck, flash_csn, flash_mosi, flash_miso, loaded
+`endif
+                );
 `include "snn_config.vh"
     input clk;
     input rst;
@@ -17,6 +22,15 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     input [OAW-1:0] out_addr;
     output [CW-1:0] out_count;
     output reg [OAW-1:0] out_class;
+`ifdef SNN_SPRAM
+    output reg flash_sck;
+    output reg flash_csn;
+    output reg flash_mosi;
+    input flash_miso;
+    output reg loaded;
+`else
+    wire loaded = 1'b1;
+`endif
 
     localparam S_IDLE = 4'd0, S_INIT_RD = 4'd1, S_INIT_WR = 4'd2, S_LAYER = 4'd3,
                S_SCAN_RD = 4'd4, S_SCAN_CHK = 4'd5, S_ACC_RD = 4'd6, S_ACC_WR = 4'd7,
@@ -32,6 +46,8 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     reg [31:0] lfsr;
     reg [OAW-1:0] ci;
     reg [CW-1:0] best;
+    reg start_pending; // a start that came while the weights were loading
+    wire go = (state == S_IDLE) && (start || start_pending) && loaded;
 
     // The layer table (generated): sizes, memory bases, threshold, leak shift, reset mode.
     reg [JW:0] L_SRC;
@@ -69,12 +85,113 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
 
     // Weights: one word per (layer, source, group) holding LANES signed WB-bit weights.
     wire [WAW-1:0] w_addr = wcol + g;
+    reg [LANES*WB-1:0] w_rdata;
+`ifdef SNN_SPRAM
+    // In the UP5K's SPRAM (16K x 16 per block), which the bitstream cannot initialise: loaded at
+    // start-up from the SPI flash (FLASH_OFFSET, two bytes per word, low byte first).
+    localparam NUM_SPRAM = (W_DEPTH + 16383) / 16384;
+    localparam LD_WAKE = 3'd0, LD_GAP = 3'd1, LD_CMD = 3'd2, LD_DATA = 3'd3, LD_DONE = 3'd4;
+    reg [2:0] ld_state;
+    reg [31:0] ld_shift;
+    reg [5:0] ld_bits;
+    reg [7:0] ld_gap;
+    reg [15:0] ld_word;
+    reg [3:0] ld_nbits;
+    reg [16:0] ld_addr;
+    reg ld_we;
+    reg [15:0] ld_data;
+    always @(posedge clk) begin
+        ld_we <= 1'b0;
+        if (rst) begin
+            ld_state <= LD_WAKE;
+            flash_csn <= 1'b1;
+            flash_sck <= 1'b0;
+            flash_mosi <= 1'b0;
+            ld_shift <= {8'hAB, 24'h0}; // release from deep power-down
+            ld_bits <= 6'd8;
+            ld_gap <= 8'd0;
+            ld_addr <= 17'd0;
+            ld_nbits <= 4'd0;
+            loaded <= 1'b0;
+        end else begin
+            case (ld_state)
+                LD_WAKE, LD_CMD: begin
+                    flash_csn <= 1'b0;
+                    if (!flash_sck && !flash_csn) begin
+                        flash_sck <= 1'b1; // the flash samples MOSI on this rising edge
+                        ld_shift <= ld_shift << 1;
+                        ld_bits <= ld_bits - 1'b1;
+                    end else begin
+                        flash_sck <= 1'b0;
+                        flash_mosi <= ld_shift[31];
+                        if (ld_bits == 0) begin
+                            if (ld_state == LD_WAKE) begin
+                                flash_csn <= 1'b1;
+                                ld_state <= LD_GAP;
+                            end else
+                                ld_state <= LD_DATA;
+                        end
+                    end
+                end
+                LD_GAP: begin // tRES1 (3 us) before the next command
+                    ld_gap <= ld_gap + 1'b1;
+                    if (ld_gap == 8'hff) begin
+                        ld_shift <= {8'h03, FLASH_ADDR};
+                        ld_bits <= 6'd32;
+                        ld_state <= LD_CMD;
+                    end
+                end
+                LD_DATA:
+                    if (!flash_sck) begin
+                        flash_sck <= 1'b1; // sample the bit the flash drove after the fall
+                        ld_word <= {ld_word[14:0], flash_miso};
+                        ld_nbits <= ld_nbits + 1'b1;
+                        if (ld_nbits == 4'd15) begin
+                            ld_we <= 1'b1;
+                            ld_data <= {ld_word[6:0], flash_miso, ld_word[14:7]};
+                        end
+                    end else begin
+                        flash_sck <= 1'b0;
+                        if (ld_we) begin
+                            if (ld_addr == W_DEPTH - 1) begin
+                                flash_csn <= 1'b1;
+                                ld_state <= LD_DONE;
+                                loaded <= 1'b1;
+                            end
+                            ld_addr <= ld_addr + 1'b1;
+                        end
+                    end
+                default: ;
+            endcase
+        end
+    end
+    wire [15:0] sp_addr = loaded ? {{(16 - WAW){1'b0}}, w_addr} : ld_addr[15:0];
+    reg [1:0] sp_block;
+    always @(posedge clk)
+        sp_block <= sp_addr[15:14];
+    wire [15:0] sp_out [0:3];
+    genvar sp;
+    generate
+        for (sp = 0; sp < 4; sp = sp + 1) begin : spram
+            if (sp < NUM_SPRAM) begin : used
+                SB_SPRAM256KA ram(.ADDRESS(sp_addr[13:0]), .DATAIN(ld_data), .MASKWREN(4'b1111),
+                                  .WREN(ld_we && sp_addr[15:14] == sp), .CHIPSELECT(1'b1),
+                                  .CLOCK(clk), .STANDBY(1'b0), .SLEEP(1'b0), .POWEROFF(1'b1),
+                                  .DATAOUT(sp_out[sp]));
+            end else begin : unused
+                assign sp_out[sp] = 16'd0;
+            end
+        end
+    endgenerate
+    always @*
+        w_rdata = sp_out[sp_block][LANES*WB-1:0];
+`else
     (* ram_style = "block" *)
     reg [LANES*WB-1:0] w_mem [0:W_DEPTH-1];
-    reg [LANES*WB-1:0] w_rdata;
     initial $readmemh("weights.mem", w_mem);
     always @(posedge clk)
         w_rdata <= w_mem[w_addr];
+`endif
 
     // Membranes and biases: one word per (layer, group) holding LANES signed MB-bit values.
     wire init = (state == S_INIT_RD) || (state == S_INIT_WR);
@@ -156,7 +273,7 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     generate
         for (o = 0; o < OUT_SIZE; o = o + 1) begin : counter
             always @(posedge clk)
-                if (state == S_IDLE && start)
+                if (go)
                     counts[o * CW +: CW] <= {CW{1'b0}};
                 else if (count_en && g == o / LANES && swp_s[o % LANES])
                     counts[o * CW +: CW] <= counts[o * CW +: CW] + 1'b1;
@@ -197,7 +314,10 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
 
     always @(posedge clk) begin
         done <= 1'b0;
+        if (state == S_IDLE && start && !loaded)
+            start_pending <= 1'b1;
         if (rst) begin
+            start_pending <= 1'b0;
             state <= S_IDLE;
             busy <= 1'b0;
             out_class <= 0;
@@ -207,7 +327,8 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
         end else begin
             case (state)
                 S_IDLE:
-                    if (start) begin
+                    if (go) begin
+                        start_pending <= 1'b0;
                         busy <= 1'b1;
                         ia <= 0;
                         lfsr <= SEED;

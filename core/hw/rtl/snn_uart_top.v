@@ -1,12 +1,24 @@
 // SNN Studio: board top. The host sends IN_SIZE intensity bytes over the UART (8N1); after the
 // last byte the core runs one sample and answers OUT_SIZE spike-count bytes, then the class byte.
 // CLKS_PER_BIT = clock / baud rate. The LEDs show the last class (low bits).
-module snn_uart_top(clk, uart_rx, uart_tx, led);
+`include "snn_defines.vh"
+module snn_uart_top(clk, uart_rx, uart_tx, led
+`ifdef SNN_SPRAM
+                    , flash_sck, flash_csn, flash_mosi, flash_miso
+`endif
+                    );
 `include "snn_config.vh"
     input clk;
     input uart_rx;
     output uart_tx;
     output [4:0] led;
+`ifdef SNN_SPRAM
+    output flash_sck;
+    output flash_csn;
+    output flash_mosi;
+    input flash_miso;
+    wire loaded;
+`endif
 
     reg [3:0] por = 4'd0;
     wire rst = ~por[3];
@@ -35,7 +47,12 @@ module snn_uart_top(clk, uart_rx, uart_tx, led);
     wire [OAW-1:0] out_class;
     snn_core core(.clk(clk), .rst(rst), .in_we(in_we), .in_addr(in_addr), .in_data(in_data),
                   .start(start), .busy(busy), .done(done), .out_addr(out_idx[OAW-1:0]),
-                  .out_count(out_count), .out_class(out_class));
+                  .out_count(out_count), .out_class(out_class)
+`ifdef SNN_SPRAM
+                  , .flash_sck(flash_sck), .flash_csn(flash_csn), .flash_mosi(flash_mosi),
+                  .flash_miso(flash_miso), .loaded(loaded)
+`endif
+                  );
 
     localparam T_RECV = 2'd0, T_RUN = 2'd1, T_SEND = 2'd2, T_WAIT = 2'd3;
     reg [1:0] phase;
