@@ -26,6 +26,8 @@ CASES = [
     ("mid-8l", "64,64,10", "icebreaker", 8, 8, ["--zero"]),
     ("wide-1l", "100,40,10", "hx8k", 1, 8, ["--bias"]),
     ("deep-2l", "48,32,32,16,10", "hx8k", 2, 8, []),
+    # The seed's example (snnc example), weights in SPRAM loaded from the SPI flash.
+    ("example-spram", "example", "icebreaker", 4, 4, []),
 ]
 
 
@@ -33,7 +35,8 @@ def config_features(path):
     text = open(path).read()
     p = {m.group(1): int(m.group(2)) for m in re.finditer(r"localparam (\w+) = (\d+);", text)}
     addressing = p["WAW"] + p["VAW"] + p["JW"] + p["GAW"]
-    return [1.0, p["LANES"] * p["MB"], p["OUT_SIZE"] * p["CW"], addressing, p["LANES"] * p["WB"]]
+    spram = "SNN_SPRAM" in open(os.path.join(os.path.dirname(path), "snn_defines.vh")).read()
+    return [1.0, p["LANES"] * p["MB"], p["OUT_SIZE"] * p["CW"], addressing, 1.0 if spram else 0.0]
 
 
 def main():
@@ -45,13 +48,20 @@ def main():
     for name, sizes, board, lanes, bits, flags in CASES:
         model = os.path.join(work, name + ".h5")
         out = os.path.join(work, name)
-        subprocess.run([sys.executable if False else "/usr/bin/python3",
-                        os.path.join(HERE, "make_chain_graph.py"), model, sizes] + flags, check=True)
+        if sizes == "example":
+            subprocess.run([snnc, "example", "-o", model], check=True, capture_output=True)
+        else:
+            subprocess.run(["/usr/bin/python3", os.path.join(HERE, "make_chain_graph.py"), model,
+                            sizes] + flags, check=True)
         exp = subprocess.run([snnc, "export", model, "--board", board, "--lanes", str(lanes),
                               "--bits", str(bits), "-o", out], check=True, capture_output=True,
                              text=True).stdout
         m = re.search(r"\((\d+) EBR blocks, (\d+) in all\) and about (\d+) logic cells", exp)
-        est_ebr, est_lc = int(m.group(2)), int(m.group(3))
+        if m:
+            est_ebr, est_lc = int(m.group(2)), int(m.group(3))
+        else:
+            m = re.search(r"SPRAM blocks; (\d+) EBR blocks for the rest\) and about (\d+) logic", exp)
+            est_ebr, est_lc = int(m.group(1)), int(m.group(2))
         if name not in cache:
             rep = subprocess.run([snnc, "synth", out, "--board", board, "--json"], check=True,
                                  capture_output=True, text=True).stdout
@@ -77,7 +87,7 @@ def main():
         y = np.array([r[6] for r in rows], dtype=float)
         coef, *_ = np.linalg.lstsq(X, y, rcond=None)
         print("fit (fixed, per lane x membrane bit, per counter bit, per address bit, "
-              "per lane x weight bit):", ", ".join(f"{c:.3f}" for c in coef))
+              "SPRAM loader):", ", ".join(f"{c:.3f}" for c in coef))
 
 
 main()

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void boardsAndPins();
     void smallNetworkFits();
     void exampleIsRefusedWithNumbersAndAHint();
+    void exampleFitsTheSpramAtFourBits();
     void hx1kSuggestsFewerBits();
 };
 
@@ -87,15 +88,43 @@ void TestResourceEstimator::exampleIsRefusedWithNumbersAndAHint() {
     const Graph g = exampleGraph();
     QuantConfig c;
     c.weightBits = 4;
-    const FitCheck f = checkFit(g, c, 4, board(QStringLiteral("icebreaker")));
-    QVERIFY(!f.fits);
+    // In EBR alone the 784-256-64-10 example cannot fit the UP5K.
+    const FitCheck ebr = checkFit(g, c, 4, board(QStringLiteral("icebreaker")), WeightMemory::Ebr);
+    QVERIFY(!ebr.fits);
+    QVERIFY(!ebr.spram);
     // 217,728 weights x 4 bits, plus the output layer's 10 neurons padded to 12 (3 groups of 4).
-    QCOMPARE(f.estimate.weightBits, std::int64_t(784 * 256 + 256 * 64 + 64 * 12) * 4);
-    QVERIFY2(f.message.contains(QStringLiteral("needs 851.0 Kbit of weights")),
-             qPrintable(f.message));
-    QVERIFY(
-        f.message.contains(QStringLiteral("the iCEBreaker (UP5K) has 120 Kbit in 30 EBR blocks")));
-    QVERIFY(f.message.contains(QStringLiteral("a smaller network")));
+    QCOMPARE(ebr.estimate.weightBits, std::int64_t(784 * 256 + 256 * 64 + 64 * 12) * 4);
+    QVERIFY2(ebr.message.contains(QStringLiteral("needs 851.0 Kbit of weights")),
+             qPrintable(ebr.message));
+    QVERIFY(ebr.message.contains(
+        QStringLiteral("the iCEBreaker (UP5K) has 120 Kbit in 30 EBR blocks, 1024 Kbit of SPRAM")));
+    QVERIFY(ebr.message.contains(QStringLiteral("a smaller network")));
+}
+
+void TestResourceEstimator::exampleFitsTheSpramAtFourBits() {
+    const Graph g = exampleGraph();
+    QuantConfig c;
+    c.weightBits = 4;
+    const FitCheck f = checkFit(g, c, 4, board(QStringLiteral("icebreaker")));
+    QVERIFY2(f.fits, qPrintable(f.message));
+    QVERIFY(f.spram);
+    QCOMPARE(f.estimate.weightWords, std::int64_t(784 * 64 + 256 * 16 + 64 * 3));
+    QCOMPARE(f.estimate.spramBlocks, 4);
+    QCOMPARE(f.estimate.weightEbrBlocks, 0);
+    QVERIFY(f.message.startsWith(QStringLiteral("fits the iCEBreaker with the weights in SPRAM")));
+    // At 8 bits, 4 lanes make 32-bit words: refused, with the setting that fits as the hint.
+    c.weightBits = 8;
+    const FitCheck f8 = checkFit(g, c, 4, board(QStringLiteral("icebreaker")));
+    QVERIFY(!f8.fits);
+    QVERIFY2(f8.message.contains(QStringLiteral("it would fit with 4-bit weights and 4 lanes "
+                                                "(weights in SPRAM)")),
+             qPrintable(f8.message));
+    // The iCEstick has no SPRAM.
+    c.weightBits = 4;
+    const FitCheck hx1k = checkFit(g, c, 4, board(QStringLiteral("icestick")), WeightMemory::Spram);
+    QVERIFY(!hx1k.fits);
+    QVERIFY2(hx1k.message.contains(QStringLiteral("(the iCEstick has no SPRAM)")),
+             qPrintable(hx1k.message));
 }
 
 void TestResourceEstimator::hx1kSuggestsFewerBits() {

@@ -4,13 +4,17 @@
 
 namespace snn::hw {
 
-QByteArray Board::pcf() const {
+QByteArray Board::pcf(bool flash) const {
     QString text = QStringLiteral("# %1 (%2 %3): 12 MHz clock, UART to the host, five LEDs\n")
                        .arg(name, device, package);
     text += QStringLiteral("set_io clk %1\nset_io uart_rx %2\nset_io uart_tx %3\n")
                 .arg(clockPin, rxPin, txPin);
     for (int i = 0; i < ledPins.size(); ++i)
         text += QStringLiteral("set_io led[%1] %2\n").arg(i).arg(ledPins[i]);
+    if (flash && flashPins.size() == 4)
+        text += QStringLiteral("set_io flash_sck %1\nset_io flash_csn %2\nset_io flash_mosi %3\n"
+                               "set_io flash_miso %4\n")
+                    .arg(flashPins[0], flashPins[1], flashPins[2], flashPins[3]);
     return text.toUtf8();
 }
 
@@ -45,7 +49,8 @@ const std::vector<Board> &boards() {
          5280,
          30,
          4,
-         8},
+         8,
+         {QStringLiteral("15"), QStringLiteral("16"), QStringLiteral("14"), QStringLiteral("17")}},
         {QStringLiteral("upduino3"),
          QStringLiteral("UPduino 3"),
          QStringLiteral("up5k"),
@@ -59,7 +64,8 @@ const std::vector<Board> &boards() {
          5280,
          30,
          4,
-         8},
+         8,
+         {QStringLiteral("15"), QStringLiteral("16"), QStringLiteral("14"), QStringLiteral("17")}},
         {QStringLiteral("hx8k"),
          QStringLiteral("iCE40-HX8K breakout"),
          QStringLiteral("hx8k"),

@@ -28,8 +28,11 @@ struct Board {
     int dspBlocks = 0;
 
     std::int64_t ebrBits() const { return std::int64_t(ebrBlocks) * 4096; }
-    // The pin constraints file for snn_uart_top.
-    QByteArray pcf() const;
+    QStringList flashPins; // SPI flash: sck, csn, mosi (io0), miso (io1)
+
+    // The pin constraints file for snn_uart_top (with the flash pins when the weights are loaded
+    // from the SPI flash).
+    QByteArray pcf(bool flash = false) const;
 };
 
 const std::vector<Board> &boards();

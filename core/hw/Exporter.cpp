@@ -19,20 +19,21 @@ std::vector<std::vector<std::uint8_t>> randomSamples(int inputSize, int count, s
 ExportResult exportDesign(const Graph &graph, const ExportOptions &options, const QString &dir) {
     const Board &b = board(options.board);
     ExportResult result;
-    result.fit = checkFit(graph, options.quant, options.lanes, b);
+    result.fit = checkFit(graph, options.quant, options.lanes, b, options.weightMemory);
     if (!result.fit.fits)
         throw Error(result.fit.message);
     result.net = quantize(graph, options.quant);
     DesignOptions design;
     design.lanes = options.lanes;
     design.clockHz = b.clockHz;
+    design.spram = result.fit.spram;
     FileMap files = generateDesign(result.net, design);
     const auto samples =
         options.samples.empty()
             ? randomSamples(result.net.inputSize, options.testSamples, options.sampleSeed)
             : options.samples;
-    files.merge(generateTestbench(result.net, samples));
-    files[QStringLiteral("top.pcf")] = b.pcf();
+    files.merge(generateTestbench(result.net, samples, design));
+    files[QStringLiteral("top.pcf")] = b.pcf(design.spram);
     const QString freq = QString::number(b.clockHz / 1e6);
     files[QStringLiteral("build.sh")] =
         QStringLiteral(
@@ -47,14 +48,23 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
             "icetime -d %2 -P %3 -c %4 -mtr timing.rpt top.asc\n")
             .arg(b.name, b.device, b.package, freq)
             .toUtf8();
+    const QByteArray iverilog =
+        design.spram ? QByteArray("iverilog -g2005 -DNO_ICE40_DEFAULT_ASSIGNMENTS -o "
+                                  "tb_snn_core.vvp tb_snn_core.v snn_core.v ") +
+                           kIce40CellsSim + '\n'
+                     : QByteArray("iverilog -g2005 -o tb_snn_core.vvp tb_snn_core.v snn_core.v\n");
     files[QStringLiteral("simulate.sh")] =
         QByteArray("#!/bin/sh\n"
                    "# Runs the testbench: every output spike count against the C++ model.\n"
-                   "set -e\ncd \"$(dirname \"$0\")\"\n"
-                   "iverilog -g2005 -o tb_snn_core.vvp tb_snn_core.v snn_core.v\n"
-                   "vvp -n tb_snn_core.vvp\n");
-    files[QStringLiteral("flash.sh")] = QByteArray("#!/bin/sh\nset -e\ncd \"$(dirname \"$0\")\"\n"
-                                                   "iceprog top.bin\n");
+                   "set -e\ncd \"$(dirname \"$0\")\"\n") +
+        iverilog + QByteArray("vvp -n tb_snn_core.vvp\n");
+    files[QStringLiteral("flash.sh")] =
+        QByteArray("#!/bin/sh\nset -e\ncd \"$(dirname \"$0\")\"\niceprog top.bin\n") +
+        (design.spram ? QStringLiteral("# the weights, read by the core at start-up\n"
+                                       "iceprog -o %1 weights.bin\n")
+                            .arg(design.flashOffset)
+                            .toUtf8()
+                      : QByteArray());
     QString layers;
     for (const QuantLayer &l : result.net.layers)
         layers += QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 | %7 |\n")

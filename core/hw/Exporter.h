@@ -14,6 +14,7 @@ struct ExportOptions {
     QString board = QStringLiteral("icebreaker");
     QuantConfig quant;
     int lanes = 4;
+    WeightMemory weightMemory = WeightMemory::Auto;
     int testSamples = 8;          // testbench samples (random intensities unless given)
     std::uint64_t sampleSeed = 1; // for the random samples
     std::vector<std::vector<std::uint8_t>> samples; // when set, used instead of random ones

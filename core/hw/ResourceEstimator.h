@@ -15,20 +15,29 @@ int ebrBlocksFor(std::int64_t depth, int width);
 
 struct ResourceEstimate {
     int logicCells = 0;
-    int ebrBlocks = 0;           // all memories
-    int weightEbrBlocks = 0;     // the weight memory alone
+    int ebrBlocks = 0;           // all EBR memories
+    int weightEbrBlocks = 0;     // the weight memory alone (0 with SPRAM)
+    int spramBlocks = 0;         // SB_SPRAM256KA blocks holding the weights
     std::int64_t weightBits = 0; // stored weight bits including lane padding
+    std::int64_t weightWords = 0;
 };
 
-ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes);
+// With `spram`, the weights live in SPRAM (16-bit words) instead of EBR.
+ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool spram = false);
+
+// Where the weights go: EBR, the UP5K's SPRAM, or EBR when it fits and else SPRAM.
+enum class WeightMemory { Auto, Ebr, Spram };
 
 struct FitCheck {
     bool fits = false;
+    bool spram = false; // the design keeps its weights in SPRAM
     ResourceEstimate estimate;
     QString message; // one line: the numbers and, when it does not fit, what would make it fit
 };
 
-// Checks a quantised network against a board. `graph` lets the check try other weight widths.
-FitCheck checkFit(const Graph &graph, const QuantConfig &config, int lanes, const Board &board);
+// Checks a network against a board before synthesis. `graph` lets the check try other settings
+// for its hint.
+FitCheck checkFit(const Graph &graph, const QuantConfig &config, int lanes, const Board &board,
+                  WeightMemory memory = WeightMemory::Auto);
 
 } // namespace snn::hw
