@@ -80,6 +80,7 @@ void TestVerilog::rtlMatchesModel_data() {
     const int LIF = int(NeuronType::LIF);
     const int sub = int(ResetMode::Subtract);
     const int zero = int(ResetMode::Zero);
+    // (The SPRAM rows also run the UART testbench.)
     QTest::newRow("IF subtract 1 lane")
         << 1 << QList<int>{6, 5, 3} << IF << sub << false << 1 << 8 << 16 << false;
     QTest::newRow("LIF subtract 2 lanes bias")
@@ -141,6 +142,13 @@ void TestVerilog::rtlMatchesModel() {
     QCOMPARE(result.samples, 6);
     QCOMPARE(result.mismatches, 0);
     QVERIFY(result.passed());
+    // The board-level path for the SPRAM cases: bytes over the UART, counts and class back.
+    if (spram) {
+        const RtlVerification uart = runRtlSimulation(dir.path(), RunControl(), Testbench::Uart);
+        QVERIFY2(uart.details.isEmpty(), qPrintable(uart.details.join(QLatin1Char('\n'))));
+        QCOMPARE(uart.samples, 6);
+        QCOMPARE(uart.mismatches, 0);
+    }
 }
 
 void TestVerilog::layoutPacksLanes() {

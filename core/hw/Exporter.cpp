@@ -48,16 +48,22 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
             "icetime -d %2 -P %3 -c %4 -mtr timing.rpt top.asc\n")
             .arg(b.name, b.device, b.package, freq)
             .toUtf8();
-    const QByteArray iverilog =
-        design.spram ? QByteArray("iverilog -g2005 -DNO_ICE40_DEFAULT_ASSIGNMENTS -o "
-                                  "tb_snn_core.vvp tb_snn_core.v snn_core.v ") +
-                           kIce40CellsSim + '\n'
-                     : QByteArray("iverilog -g2005 -o tb_snn_core.vvp tb_snn_core.v snn_core.v\n");
+    const QByteArray spramSim =
+        design.spram
+            ? QByteArray(" spi_flash_model.v -DNO_ICE40_DEFAULT_ASSIGNMENTS ") + kIce40CellsSim
+            : QByteArray();
     files[QStringLiteral("simulate.sh")] =
-        QByteArray("#!/bin/sh\n"
-                   "# Runs the testbench: every output spike count against the C++ model.\n"
-                   "set -e\ncd \"$(dirname \"$0\")\"\n") +
-        iverilog + QByteArray("vvp -n tb_snn_core.vvp\n");
+        QByteArray(
+            "#!/bin/sh\n"
+            "# Runs the testbenches: every output spike count against the C++ model, first\n"
+            "# at the core's ports, then through the UART (./simulate.sh uart).\n"
+            "set -e\ncd \"$(dirname \"$0\")\"\n"
+            "if [ \"$1\" = uart ]; then\n"
+            "    iverilog -g2005 -o tb_snn_uart.vvp tb_snn_uart.v snn_uart_top.v snn_core.v") +
+        spramSim +
+        QByteArray("\n    vvp -n tb_snn_uart.vvp\nelse\n"
+                   "    iverilog -g2005 -o tb_snn_core.vvp tb_snn_core.v snn_core.v") +
+        spramSim + QByteArray("\n    vvp -n tb_snn_core.vvp\nfi\n");
     files[QStringLiteral("flash.sh")] =
         QByteArray("#!/bin/sh\nset -e\ncd \"$(dirname \"$0\")\"\niceprog top.bin\n") +
         (design.spram ? QStringLiteral("# the weights, read by the core at start-up\n"

@@ -67,7 +67,8 @@ using FileMap = std::map<QString, QByteArray>; // file name -> contents
 // the testbench's flash model).
 FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options);
 
-// The testbench tb_snn_core.v with samples.mem and expected.mem: the model's answer for each of
+// The testbenches tb_snn_core.v and tb_snn_uart.v (and spi_flash_model.v for SPRAM) with
+// samples.mem and expected.mem: the model's answer for each of
 // `samples` (intensities, one vector per sample).
 // With `spram`, the testbench includes a SPI flash model holding flash.mem, and the core loads its
 // weights from it before the first sample.
@@ -87,6 +88,10 @@ struct RtlVerification {
 
 // Runs iverilog and vvp on the testbench in `dir` (as written by generateDesign and
 // generateTestbench). Throws Error when a tool is missing or fails (with its last lines).
-RtlVerification runRtlSimulation(const QString &dir, const RunControl &control);
+enum class Testbench { Core, Uart };
+// Core: tb_snn_core.v drives snn_core's ports directly; Uart: tb_snn_uart.v talks to
+// snn_uart_top over its serial line (slower: 10 bits per byte at CLKS_PER_BIT cycles each).
+RtlVerification runRtlSimulation(const QString &dir, const RunControl &control,
+                                 Testbench bench = Testbench::Core);
 
 } // namespace snn::hw
