@@ -37,5 +37,6 @@ int runExport(const QStringList &arguments);
 int runSynth(const QStringList &arguments);
 int runVerify(const QStringList &arguments);
 int runFlash(const QStringList &arguments);
+int runRun(const QStringList &arguments);
 
 } // namespace snn::cli

@@ -20,6 +20,7 @@ const std::vector<Command> &commands()
         {QStringLiteral("synth"), QStringLiteral("synthesise for an iCE40 board"), runSynth},
         {QStringLiteral("verify"), QStringLiteral("check the hardware against the model"), runVerify},
         {QStringLiteral("flash"), QStringLiteral("write a bitstream to the board"), runFlash},
+        {QStringLiteral("run"), QStringLiteral("run samples on a flashed board"), runRun},
     };
     return list;
 }
