@@ -35,8 +35,8 @@ def config_features(path):
     text = open(path).read()
     p = {m.group(1): int(m.group(2)) for m in re.finditer(r"localparam (\w+) = (\d+);", text)}
     addressing = p["WAW"] + p["VAW"] + p["JW"] + p["GAW"]
-    spram = "SNN_SPRAM" in open(os.path.join(os.path.dirname(path), "snn_defines.vh")).read()
-    return [1.0, p["LANES"] * p["MB"], p["OUT_SIZE"] * p["CW"], addressing, 1.0 if spram else 0.0]
+    return [1.0, p["LANES"] * p["MB"], p["OUT_SIZE"] * p["CW"], addressing,
+            p["HAS_BIAS"] * p["LANES"] * p["MB"]]
 
 
 def main():
@@ -87,7 +87,7 @@ def main():
         y = np.array([r[6] for r in rows], dtype=float)
         coef, *_ = np.linalg.lstsq(X, y, rcond=None)
         print("fit (fixed, per lane x membrane bit, per counter bit, per address bit, "
-              "SPRAM loader):", ", ".join(f"{c:.3f}" for c in coef))
+              "per lane x membrane bit with bias):", ", ".join(f"{c:.3f}" for c in coef))
 
 
 main()

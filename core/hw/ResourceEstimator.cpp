@@ -10,12 +10,13 @@ namespace snn::hw {
 
 namespace {
 
-// Logic-cell model, fitted by least squares to nextpnr runs (scripts/calibrate-hw-estimate.py).
-constexpr double kLcFixed = 220.7;
-constexpr double kLcPerLaneBit = 11.42;
-constexpr double kLcPerCounterBit = 1.63;
-constexpr double kLcPerAddressBit = 13.94;
-constexpr double kLcSpramLoader = 90.0;
+// Logic-cell model, fitted by least squares to nextpnr runs of nine designs (bench/hw_estimate.py,
+// docs/performance.md). The SPI flash loader of the SPRAM designs needed no term of its own.
+constexpr double kLcFixed = 106.761;
+constexpr double kLcPerLaneBit = 11.415;    // per lane x membrane bit: the lane datapath
+constexpr double kLcPerCounterBit = 0.115;  // per output counter bit
+constexpr double kLcPerAddressBit = 20.401; // per address bit of the four memories
+constexpr double kLcPerLaneBiasBit = 3.148; // per lane x membrane bit, when there is a bias
 
 } // namespace
 
@@ -55,7 +56,8 @@ ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool 
     // per lane and membrane bit; output counters; address arithmetic; the SPI flash loader.
     const double lc = kLcFixed + kLcPerLaneBit * lanes * mb +
                       kLcPerCounterBit * net.outputSize() * net.countBits() +
-                      kLcPerAddressBit * addressing + (spram ? kLcSpramLoader : 0.0);
+                      kLcPerAddressBit * addressing +
+                      (layout.hasBias ? kLcPerLaneBiasBit * lanes * mb : 0.0);
     e.logicCells = int(std::lround(lc));
     return e;
 }
