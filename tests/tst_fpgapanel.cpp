@@ -54,6 +54,7 @@ void TestFpgaPanel::estimateUpdatesWithTheSettings() {
     // 64 x 128 x 8 bits: too many EBR blocks for the iCEstick at 8 bits, fine at 4.
     panel.setOriginalGraph(smallGraph({64, 128, 4}));
     combos.front()->setCurrentIndex(0); // iCEstick
+    combos.at(1)->setCurrentIndex(0);   // 1 lane: the HX1K's 1280 logic cells
     QCOMPARE(cell(panel, 5, 0), QStringLiteral("does not fit"));
     const int ebr8 = cell(panel, 1, 0).toInt();
     panel.findChild<QSpinBox *>()->setValue(4);
@@ -61,6 +62,7 @@ void TestFpgaPanel::estimateUpdatesWithTheSettings() {
     QVERIFY(cell(panel, 1, 0).toInt() < ebr8);
     QCOMPARE(panel.exportOptions().quant.weightBits, 4);
     QCOMPARE(panel.exportOptions().board, QStringLiteral("icestick"));
+    QCOMPARE(panel.exportOptions().lanes, 1);
 }
 
 void TestFpgaPanel::exportWritesTheFolder() {

@@ -57,6 +57,7 @@ private Q_SLOTS:
     void rtlMatchesModel_data();
     void rtlMatchesModel();
     void layoutPacksLanes();
+    void gateLevelMatchesModel();
     void mismatchIsReported();
     void rejectsBadLanes();
 };
@@ -173,6 +174,27 @@ void TestVerilog::layoutPacksLanes() {
     QCOMPARE(int(std::int8_t(lines[3].left(2).toInt(nullptr, 16))), w31);
     // Group 2 of neuron 8 holds only lane 0; the padding lanes are zero.
     QVERIFY(lines[2].startsWith("000000"));
+}
+
+void TestVerilog::gateLevelMatchesModel() {
+    if (QStandardPaths::findExecutable(QStringLiteral("yosys")).isEmpty())
+        QSKIP("yosys is not installed");
+    // The synthesised netlist (LUTs, carries, EBR with the weights in INIT) computes the model too.
+    const Graph g = randomGraph(12, {5, 4, 3}, NeuronType::LIF, ResetMode::Subtract, true);
+    QuantConfig c;
+    c.steps = 6;
+    const QuantizedNetwork net = quantize(g, c);
+    const auto samples = randomSamples(13, 2, 5);
+    QTemporaryDir dir;
+    DesignOptions options;
+    options.lanes = 2;
+    writeFiles(dir.path(), generateDesign(net, options));
+    writeFiles(dir.path(), generateTestbench(net, samples, options));
+    const RtlVerification result = runRtlSimulation(dir.path(), RunControl(), Testbench::GateLevel);
+    QVERIFY2(result.details.isEmpty(), qPrintable(result.details.join(QLatin1Char('\n'))));
+    QCOMPARE(result.samples, 2);
+    QCOMPARE(result.mismatches, 0);
+    QVERIFY(QFile::exists(dir.filePath(QStringLiteral("snn_core_gates.v"))));
 }
 
 void TestVerilog::mismatchIsReported() {

@@ -29,7 +29,14 @@ int runVerify(const QStringList &arguments) {
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
                                     QStringLiteral("Keep the simulated design in this folder."),
                                     QStringLiteral("DIR"));
-    parser.addOptions({samples, seed, output});
+    const QCommandLineOption uart(QStringLiteral("uart"),
+                                  QStringLiteral("Also run the board-level testbench (samples over "
+                                                 "the UART)."));
+    const QCommandLineOption gates(QStringLiteral("gate-level"),
+                                   QStringLiteral("Also simulate the core after yosys synth_ice40 "
+                                                  "with the iCE40 cell models (slow: small "
+                                                  "networks)."));
+    parser.addOptions({samples, seed, output, uart, gates});
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
     hw::ExportOptions options = hwOptions.read(parser);
@@ -41,25 +48,36 @@ int runVerify(const QStringList &arguments) {
     const QString dir = parser.isSet(output) ? parser.value(output) : temp.path();
     hw::exportDesign(loadGraph(parser.positionalArguments().front()), options, dir);
     std::fprintf(stderr, "simulating %d samples in iverilog...\n", options.testSamples);
-    hw::RtlVerification result;
-    try {
-        result = hw::runRtlSimulation(dir, RunControl());
-    } catch (const Cancelled &) {
-        throw;
-    } catch (const Error &e) { // the simulator failed: not bad input
-        printError(e.message());
-        return Failure;
+    std::vector<std::pair<hw::Testbench, QString>> benches{
+        {hw::Testbench::Core, QStringLiteral("RTL")}};
+    if (parser.isSet(uart))
+        benches.emplace_back(hw::Testbench::Uart, QStringLiteral("UART"));
+    if (parser.isSet(gates))
+        benches.emplace_back(hw::Testbench::GateLevel, QStringLiteral("gate-level"));
+    for (const auto &[bench, name] : benches) {
+        hw::RtlVerification result;
+        try {
+            result = hw::runRtlSimulation(dir, RunControl(), bench);
+        } catch (const Cancelled &) {
+            throw;
+        } catch (const Error &e) { // the simulator failed: not bad input
+            printError(e.message());
+            return Failure;
+        }
+        if (!result.passed()) {
+            printOut(
+                QStringLiteral("FAIL (%1): %2 of %3 samples' outputs differ from the model\n%4\n")
+                    .arg(name)
+                    .arg(result.mismatches)
+                    .arg(result.samples)
+                    .arg(result.details.join(QLatin1Char('\n'))));
+            return Failure;
+        }
+        printOut(QStringLiteral("PASS (%1): %2 samples, every output spike count and class "
+                                "identical to the bit-accurate model\n")
+                     .arg(name)
+                     .arg(result.samples));
     }
-    if (!result.passed()) {
-        printOut(QStringLiteral("FAIL: %1 of %2 samples' outputs differ from the model\n%3\n")
-                     .arg(result.mismatches)
-                     .arg(result.samples)
-                     .arg(result.details.join(QLatin1Char('\n'))));
-        return Failure;
-    }
-    printOut(QStringLiteral("PASS: %1 samples, every output spike count and class identical to "
-                            "the bit-accurate model\n")
-                 .arg(result.samples));
     return Success;
 }
 

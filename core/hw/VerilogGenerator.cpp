@@ -483,19 +483,33 @@ RtlVerification runRtlSimulation(const QString &dir, const RunControl &control, 
     control.report(0.0, QStringLiteral("iverilog"));
     const QString top =
         bench == Testbench::Uart ? QStringLiteral("tb_snn_uart") : QStringLiteral("tb_snn_core");
+    QString core = QStringLiteral("snn_core.v");
+    if (bench == Testbench::GateLevel) {
+        // The core as yosys maps it to iCE40 cells (SB_LUT4, SB_CARRY, SB_RAM40_4K with the
+        // weights in its INIT parameters...), simulated with yosys' cell models.
+        control.report(0.0, QStringLiteral("yosys"));
+        core = QStringLiteral("snn_core_gates.v");
+        runToolBlocking(QStringLiteral("yosys"),
+                        {QStringLiteral("-q"), QStringLiteral("-p"),
+                         QStringLiteral("synth_ice40 -top snn_core; write_verilog -noattr ") + core,
+                         QStringLiteral("snn_core.v")},
+                        dir, QStringLiteral("yosys"), control);
+    }
+    const bool cells = bench == Testbench::GateLevel;
     QStringList arguments{QStringLiteral("-g2005"), QStringLiteral("-o"),
-                          top + QStringLiteral(".vvp"), top + QStringLiteral(".v"),
-                          QStringLiteral("snn_core.v")};
+                          top + QStringLiteral(".vvp"), top + QStringLiteral(".v"), core};
     if (bench == Testbench::Uart)
         arguments << QStringLiteral("snn_uart_top.v");
     if (QFile::exists(QDir(dir).filePath(QStringLiteral("spi_flash_model.v"))))
         arguments << QStringLiteral("spi_flash_model.v");
     QFile defines(QDir(dir).filePath(QStringLiteral("snn_defines.vh")));
-    if (defines.open(QIODevice::ReadOnly) && defines.readAll().contains("`define SNN_SPRAM")) {
+    if (cells ||
+        (defines.open(QIODevice::ReadOnly) && defines.readAll().contains("`define SNN_SPRAM"))) {
         if (!QFile::exists(QLatin1String(kIce40CellsSim)))
-            throw Error(QStringLiteral("the SPRAM simulation model %1 is missing (apt-get install "
-                                       "yosys)")
-                            .arg(QLatin1String(kIce40CellsSim)));
+            throw Error(
+                QStringLiteral("the iCE40 simulation models %1 are missing (apt-get install "
+                               "yosys)")
+                    .arg(QLatin1String(kIce40CellsSim)));
         arguments << QStringLiteral("-DNO_ICE40_DEFAULT_ASSIGNMENTS")
                   << QLatin1String(kIce40CellsSim);
     }

@@ -88,9 +88,11 @@ struct RtlVerification {
 
 // Runs iverilog and vvp on the testbench in `dir` (as written by generateDesign and
 // generateTestbench). Throws Error when a tool is missing or fails (with its last lines).
-enum class Testbench { Core, Uart };
+enum class Testbench { Core, Uart, GateLevel };
 // Core: tb_snn_core.v drives snn_core's ports directly; Uart: tb_snn_uart.v talks to
-// snn_uart_top over its serial line (slower: 10 bits per byte at CLKS_PER_BIT cycles each).
+// snn_uart_top over its serial line (slower: 10 bits per byte at CLKS_PER_BIT cycles each);
+// GateLevel: tb_snn_core.v on the core after yosys synth_ice40 (write_verilog), with yosys' iCE40
+// cell models (slow: for small networks).
 RtlVerification runRtlSimulation(const QString &dir, const RunControl &control,
                                  Testbench bench = Testbench::Core);
 
