@@ -119,6 +119,11 @@ void TestResourceEstimator::exampleFitsTheSpramAtFourBits() {
     QVERIFY2(f8.message.contains(QStringLiteral("it would fit with 4-bit weights and 4 lanes "
                                                 "(weights in SPRAM)")),
              qPrintable(f8.message));
+    // The UPduino 3 shares its flash pins (14, 15) with its UART: no SPRAM loader there.
+    const FitCheck up = checkFit(g, c, 4, board(QStringLiteral("upduino3")));
+    QVERIFY(!up.fits);
+    QVERIFY2(up.message.contains(QStringLiteral("flash pins are shared with its UART")),
+             qPrintable(up.message));
     // The iCEstick has no SPRAM.
     c.weightBits = 4;
     const FitCheck hx1k = checkFit(g, c, 4, board(QStringLiteral("icestick")), WeightMemory::Spram);

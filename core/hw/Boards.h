@@ -28,6 +28,10 @@ struct Board {
     int dspBlocks = 0;
 
     std::int64_t ebrBits() const { return std::int64_t(ebrBlocks) * 4096; }
+    // The SPRAM loader needs the four flash pins, distinct from the UART's.
+    bool canLoadFromFlash() const {
+        return flashPins.size() == 4 && !flashPins.contains(rxPin) && !flashPins.contains(txPin);
+    }
     QStringList flashPins; // SPI flash: sck, csn, mosi (io0), miso (io1)
 
     // The pin constraints file for snn_uart_top (with the flash pins when the weights are loaded

@@ -73,6 +73,13 @@ bool fitsBoard(const ResourceEstimate &e, int lanes, int weightBits, bool spram,
                 *why = QStringLiteral("the %1 has no SPRAM").arg(board.name);
             return false;
         }
+        if (!board.canLoadFromFlash()) {
+            if (why)
+                *why = QStringLiteral("the %1's SPI flash pins are shared with its UART, so the "
+                                      "SPRAM cannot be loaded from the flash")
+                           .arg(board.name);
+            return false;
+        }
         if (lanes * weightBits > 16) {
             if (why)
                 *why = QStringLiteral("SPRAM words are 16 bits, %1 lanes x %2-bit weights are %3")
