@@ -1,4 +1,5 @@
 #include "Error.h"
+#include "RunControl.h"
 #include "TestUtils.h"
 #include "hw/Quantizer.h"
 
@@ -23,6 +24,7 @@ private Q_SLOTS:
     void zeroResetAndLeak();
     void tieGoesToLowestIndex();
     void accuracyOnSyntheticData();
+    void accuracyComparisonAcrossBits();
 };
 
 void TestQuantizer::weightsUseTheLayerScale_data() {
@@ -250,6 +252,38 @@ void TestQuantizer::accuracyOnSyntheticData() {
     } catch (const Error &e) {
         QCOMPARE(e.message(), QStringLiteral("4 samples but 2 labels"));
     }
+}
+
+void TestQuantizer::accuracyComparisonAcrossBits() {
+    // Class 0 when input 0 is brighter than input 1. Each width's figure must be exactly what
+    // quantizedAccuracy gives for that width, in the requested order, with progress per width.
+    Graph g(2);
+    Layer l = makeLayer(QStringLiteral("out"), kNetworkInput, 2, 2, {1.0f, 0.45f, 0.45f, 1.0f});
+    l.neuron.threshold = 0.5f;
+    l.neuron.type = NeuronType::IF;
+    l.neuron.beta = 1.0f;
+    g.addLayer(l);
+    Eigen::MatrixXf samples(4, 2);
+    samples << 1.0f, 0.6f, 0.6f, 1.0f, 0.9f, 0.5f, 0.5f, 0.9f;
+    const std::vector<int> labels{0, 1, 0, 1};
+    QuantConfig c;
+    c.steps = 20;
+    QStringList steps;
+    RunControl control;
+    control.progress = [&steps](double, const QString &step) { steps << step; };
+    const AccuracyComparison r = compareAccuracy(g, c, samples, labels, {8, 2}, control);
+    QCOMPARE(r.floatAccuracy, floatAccuracy(g, c, samples, labels));
+    QCOMPARE(int(r.quantized.size()), 2);
+    QCOMPARE(r.floatAccuracy, 1.0);
+    QCOMPARE(r.quantized[0].weightBits, 8);
+    QCOMPARE(r.quantized[0].accuracy, quantizedAccuracy(quantize(g, c), samples, labels));
+    c.weightBits = 2;
+    QCOMPARE(r.quantized[1].accuracy, quantizedAccuracy(quantize(g, c), samples, labels));
+    QCOMPARE(steps, (QStringList{QStringLiteral("float model"), QStringLiteral("8-bit weights"),
+                                 QStringLiteral("2-bit weights"), QStringLiteral("done")}));
+    RunControl cancel;
+    cancel.cancelRequested = [] { return true; };
+    QVERIFY_THROWS_EXCEPTION(Cancelled, compareAccuracy(g, c, samples, labels, {8}, cancel));
 }
 
 QTEST_GUILESS_MAIN(TestQuantizer)

@@ -64,7 +64,10 @@ int runSynth(const QStringList &arguments) {
         printOut(QString::fromUtf8(QJsonDocument(report.toJson()).toJson()));
     else
         printOut(QStringLiteral("%1 (%2 %3)\n").arg(board.name, board.device, board.package) +
-                 report.toText());
+                 report.toText() +
+                 (dir == temp.path() ? QStringLiteral("(built in a temporary folder, now removed: "
+                                                      "use -o DIR to keep the bitstream)\n")
+                                     : QString()));
     return Success;
 }
 

@@ -1,6 +1,7 @@
 #include "Quantizer.h"
 
 #include "Error.h"
+#include "RunControl.h"
 #include "Simulator.h"
 
 #include <algorithm>
@@ -264,6 +265,25 @@ double floatAccuracy(const Graph &graph, const QuantConfig &config, const Eigen:
             ++correct;
     }
     return double(correct) / double(labels.size());
+}
+
+AccuracyComparison compareAccuracy(const Graph &graph, const QuantConfig &config,
+                                   const Eigen::MatrixXf &samples, const std::vector<int> &labels,
+                                   const std::vector<int> &weightBits, const RunControl &control) {
+    AccuracyComparison result;
+    const double steps = double(weightBits.size() + 1);
+    control.report(0.0, QStringLiteral("float model"));
+    result.floatAccuracy = floatAccuracy(graph, config, samples, labels);
+    for (std::size_t i = 0; i < weightBits.size(); ++i) {
+        control.checkCancelled();
+        control.report(double(i + 1) / steps, QStringLiteral("%1-bit weights").arg(weightBits[i]));
+        QuantConfig c = config;
+        c.weightBits = weightBits[i];
+        result.quantized.push_back(
+            {weightBits[i], quantizedAccuracy(quantize(graph, c), samples, labels)});
+    }
+    control.report(1.0, QStringLiteral("done"));
+    return result;
 }
 
 } // namespace snn::hw

@@ -8,6 +8,10 @@
 #include <cstdint>
 #include <vector>
 
+namespace snn {
+struct RunControl;
+}
+
 namespace snn::hw {
 
 struct QuantConfig {
@@ -89,5 +93,21 @@ double quantizedAccuracy(const QuantizedNetwork &net, const Eigen::MatrixXf &sam
 // way, so that float and quantised figures compare like for like.
 double floatAccuracy(const Graph &graph, const QuantConfig &config, const Eigen::MatrixXf &samples,
                      const std::vector<int> &labels);
+
+struct BitsAccuracy {
+    int weightBits = 0;
+    double accuracy = 0.0; // quantised, bit-accurate
+};
+
+struct AccuracyComparison {
+    double floatAccuracy = 0.0;          // float model on the same generated input spikes
+    std::vector<BitsAccuracy> quantized; // one per requested weight width, in the given order
+};
+
+// Float accuracy beside the quantised accuracy at each weight width (for the comparison table
+// and the report). Reports progress per width and throws Cancelled when asked to stop.
+AccuracyComparison compareAccuracy(const Graph &graph, const QuantConfig &config,
+                                   const Eigen::MatrixXf &samples, const std::vector<int> &labels,
+                                   const std::vector<int> &weightBits, const RunControl &control);
 
 } // namespace snn::hw
