@@ -270,7 +270,8 @@ void FpgaPanel::exportDesign() {
 void FpgaPanel::synthesise() {
     if (m_original.isEmpty() || m_busy)
         return;
-    m_work = std::make_unique<QTemporaryDir>();
+    m_synthWork = std::make_unique<QTemporaryDir>();
+    m_lastBuild.clear();
     m_pending = {false};
     if (m_optimized)
         m_pending << true;
@@ -291,7 +292,7 @@ void FpgaPanel::runNextSynthesis() {
     m_current = m_pending.takeFirst();
     const Graph &graph = m_current ? *m_optimized : m_original;
     const QString dir =
-        m_work->filePath(m_current ? QStringLiteral("optimised") : QStringLiteral("original"));
+        m_synthWork->filePath(m_current ? QStringLiteral("optimised") : QStringLiteral("original"));
     try {
         hw::exportDesign(graph, exportOptions(), dir);
     } catch (const Error &e) {
@@ -314,8 +315,8 @@ void FpgaPanel::runNextSynthesis() {
 void FpgaPanel::verify() {
     if (m_original.isEmpty() || m_busy)
         return;
-    m_work = std::make_unique<QTemporaryDir>();
-    const QString dir = m_work->filePath(QStringLiteral("verify"));
+    m_verifyWork = std::make_unique<QTemporaryDir>();
+    const QString dir = m_verifyWork->filePath(QStringLiteral("verify"));
     try {
         hw::exportDesign(m_original, exportOptions(), dir);
     } catch (const Error &e) {

@@ -90,8 +90,9 @@ private:
     QPlainTextEdit *m_log = nullptr;
 
     hw::IceFlow *m_flow = nullptr;
-    hw::ToolRunner *m_runner = nullptr; // iceprog
-    std::unique_ptr<QTemporaryDir> m_work;
+    hw::ToolRunner *m_runner = nullptr;         // iceprog
+    std::unique_ptr<QTemporaryDir> m_synthWork; // kept for Flash
+    std::unique_ptr<QTemporaryDir> m_verifyWork;
     QList<bool> m_pending; // synthesis queue: false = original, true = optimised
     bool m_current = false;
     bool m_busy = false;
