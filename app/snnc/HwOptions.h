@@ -30,8 +30,13 @@ struct HwOptionSet {
                                 QStringLiteral("Saturating membrane width, 8 to 24 (default 16)."),
                                 QStringLiteral("N"), QStringLiteral("16")};
 
+    QCommandLineOption memory{QStringLiteral("memory"),
+                              QStringLiteral("Where the weights go: auto (EBR when it fits, else "
+                                             "the UP5K's SPRAM), ebr or spram (default auto)."),
+                              QStringLiteral("M"), QStringLiteral("auto")};
+
     void addTo(QCommandLineParser &parser) const {
-        parser.addOptions({board, bits, lanes, steps, membrane});
+        parser.addOptions({board, bits, lanes, steps, membrane, memory});
     }
 
     // Reads the options; throws Error for a missing board or a bad number.
@@ -45,6 +50,15 @@ struct HwOptionSet {
         o.quant.membraneBits = integer(parser, membrane);
         o.quant.steps = integer(parser, steps);
         o.lanes = integer(parser, lanes);
+        const QString m = parser.value(memory);
+        if (m == QLatin1String("auto"))
+            o.weightMemory = hw::WeightMemory::Auto;
+        else if (m == QLatin1String("ebr"))
+            o.weightMemory = hw::WeightMemory::Ebr;
+        else if (m == QLatin1String("spram"))
+            o.weightMemory = hw::WeightMemory::Spram;
+        else
+            throw Error(QStringLiteral("--memory takes auto, ebr or spram, not '%1'").arg(m));
         return o;
     }
 

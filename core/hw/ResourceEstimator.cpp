@@ -10,13 +10,17 @@ namespace snn::hw {
 
 namespace {
 
-// Logic-cell model, fitted by least squares to nextpnr runs of nine designs (bench/hw_estimate.py,
-// docs/performance.md). The SPI flash loader of the SPRAM designs needed no term of its own.
-constexpr double kLcFixed = 106.761;
-constexpr double kLcPerLaneBit = 11.415;    // per lane x membrane bit: the lane datapath
-constexpr double kLcPerCounterBit = 0.115;  // per output counter bit
-constexpr double kLcPerAddressBit = 20.401; // per address bit of the four memories
-constexpr double kLcPerLaneBiasBit = 3.148; // per lane x membrane bit, when there is a bias
+// Logic-cell model, fitted by least squares to nextpnr runs of fifteen designs
+// (bench/hw_estimate.py, docs/performance.md). Terms: fixed control, UART, input generator and
+// address logic; per lane x membrane bit (the lane datapath), more when a layer has a bias or a
+// leak shift; per output counter bit. The SPI flash loader of SPRAM designs is measured (the same
+// graph with its weights in EBR and in SPRAM), not fitted.
+constexpr double kLcFixed = 396.258;
+constexpr double kLcSpramLoader = 168.0;
+constexpr double kLcPerLaneBit = 5.165;
+constexpr double kLcPerCounterBit = 6.586;
+constexpr double kLcPerLaneBiasBit = 1.826;
+constexpr double kLcPerLaneLeakBit = 5.031;
 
 } // namespace
 
@@ -47,17 +51,13 @@ ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool 
                   ebrBlocksFor(layout.membraneWords, lanes * mb) +
                   (layout.hasBias ? ebrBlocksFor(layout.membraneWords, lanes * mb) : 0) +
                   ebrBlocksFor(layout.maskWords, lanes);
-    int maxIndex = net.inputSize;
-    for (const QuantLayer &l : net.layers)
-        maxIndex = std::max(maxIndex, l.neurons);
-    const int addressing = addressBits(layout.weightWords) + addressBits(layout.membraneWords) +
-                           addressBits(maxIndex) + addressBits(layout.maskWords);
-    // Calibrated coefficients (docs/performance.md): fixed control, UART and input generator;
-    // per lane and membrane bit; output counters; address arithmetic; the SPI flash loader.
-    const double lc = kLcFixed + kLcPerLaneBit * lanes * mb +
+    const bool leak = std::any_of(net.layers.begin(), net.layers.end(),
+                                  [](const QuantLayer &l) { return l.leakShift > 0; });
+    const double laneBits = double(lanes) * mb;
+    const double lc = kLcFixed + kLcPerLaneBit * laneBits +
                       kLcPerCounterBit * net.outputSize() * net.countBits() +
-                      kLcPerAddressBit * addressing +
-                      (layout.hasBias ? kLcPerLaneBiasBit * lanes * mb : 0.0);
+                      (layout.hasBias ? kLcPerLaneBiasBit * laneBits : 0.0) +
+                      (leak ? kLcPerLaneLeakBit * laneBits : 0.0) + (spram ? kLcSpramLoader : 0.0);
     e.logicCells = int(std::lround(lc));
     return e;
 }
