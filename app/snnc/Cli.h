@@ -42,5 +42,10 @@ int runExportNir(const QStringList &arguments);
 int runTrain(const QStringList &arguments);
 int runRates(const QStringList &arguments);
 int runEval(const QStringList &arguments);
+int runExport(const QStringList &arguments);
+int runSynth(const QStringList &arguments);
+int runVerify(const QStringList &arguments);
+int runFlash(const QStringList &arguments);
+int runRun(const QStringList &arguments);
 
 } // namespace snn::cli

@@ -1,0 +1,43 @@
+#include "Cli.h"
+#include "GraphFile.h"
+#include "HwOptions.h"
+
+namespace snn::cli {
+
+int runExport(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Export a graph as an iCE40 hardware folder: Verilog, memory images, pin "
+                       "constraints, a testbench checked against the bit-accurate model, build.sh, "
+                       "simulate.sh, flash.sh and a README. Refuses a design that does not fit."));
+    parser.addPositionalArgument(QStringLiteral("MODEL"),
+                                 QStringLiteral("An SNN Studio graph (.h5)."));
+    const HwOptionSet hwOptions;
+    hwOptions.addTo(parser);
+    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
+                                    QStringLiteral("The folder to write (created when missing)."),
+                                    QStringLiteral("DIR"));
+    const QCommandLineOption samples(
+        QStringLiteral("samples"),
+        QStringLiteral("Random test samples in the testbench (default 8)."), QStringLiteral("N"),
+        QStringLiteral("8"));
+    parser.addOptions({output, samples});
+    if (const int code = parse(parser, arguments, 1); code >= 0)
+        return code;
+    if (!parser.isSet(output))
+        throw Error(QStringLiteral("-o DIR is required"));
+    hw::ExportOptions options = hwOptions.read(parser);
+    options.testSamples = HwOptionSet::integer(parser, samples);
+    if (options.testSamples < 1)
+        throw Error(QStringLiteral("--samples must be at least 1"));
+    const Graph graph = loadGraph(parser.positionalArguments().front());
+    const hw::ExportResult result = hw::exportDesign(graph, options, parser.value(output));
+    printOut(QStringLiteral("%1\nwrote %2 files to %3: %4\n")
+                 .arg(result.fit.message)
+                 .arg(result.files.size())
+                 .arg(parser.value(output), result.files.join(QStringLiteral(", "))));
+    return Success;
+}
+
+} // namespace snn::cli

@@ -1,0 +1,75 @@
+#include "Cli.h"
+#include "GraphFile.h"
+#include "HwOptions.h"
+#include "hw/IceFlow.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QTemporaryDir>
+
+#include <cstdio>
+
+namespace snn::cli {
+
+int runSynth(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Synthesise for an iCE40 board: yosys synth_ice40, nextpnr-ice40, icepack, "
+                       "icetime. Takes a graph (exported first) or a folder written by 'snnc "
+                       "export'. Prints logic cells, EBR, SPRAM, DSP, IO, fmax and the bitstream "
+                       "size; missing the target frequency is reported, not an error."));
+    parser.addPositionalArgument(
+        QStringLiteral("MODEL|DIR"),
+        QStringLiteral("An SNN Studio graph (.h5) or an exported folder."));
+    const HwOptionSet hwOptions;
+    hwOptions.addTo(parser);
+    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
+                                    QStringLiteral("For a graph: export and build in this folder "
+                                                   "(default: a temporary folder, removed after)."),
+                                    QStringLiteral("DIR"));
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  QStringLiteral("Print the report as JSON instead of text."));
+    const QCommandLineOption verbose({QStringLiteral("v"), QStringLiteral("verbose")},
+                                     QStringLiteral("Copy the tools' output to standard error."));
+    parser.addOptions({output, json, verbose});
+    if (const int code = parse(parser, arguments, 1); code >= 0)
+        return code;
+    const hw::ExportOptions options = hwOptions.read(parser);
+    const hw::Board &board = hw::board(options.board);
+    const QString input = parser.positionalArguments().front();
+    QString dir = input;
+    QTemporaryDir temp;
+    if (!QFileInfo(input).isDir()) {
+        dir = parser.isSet(output) ? parser.value(output) : temp.path();
+        const hw::ExportResult result = hw::exportDesign(loadGraph(input), options, dir);
+        std::fprintf(stderr, "%s\n", qPrintable(result.fit.message));
+    } else if (!QFileInfo::exists(QDir(dir).filePath(QStringLiteral("snn_uart_top.v")))) {
+        throw Error(QStringLiteral("%1 is not an exported design (no snn_uart_top.v)").arg(dir));
+    }
+    const bool copyLog = parser.isSet(verbose);
+    hw::FlowReport report;
+    try {
+        report = hw::runFlow(hw::flowOptions(dir, board), [copyLog](const QString &text) {
+            if (copyLog || text.startsWith(QLatin1String("== ")))
+                std::fputs(qPrintable(text), stderr);
+        });
+    } catch (const Cancelled &) {
+        throw;
+    } catch (const Error &e) { // a tool failed: not bad input
+        printError(e.message());
+        return Failure;
+    }
+    if (parser.isSet(json))
+        printOut(QString::fromUtf8(QJsonDocument(report.toJson()).toJson()));
+    else
+        printOut(QStringLiteral("%1 (%2 %3)\n").arg(board.name, board.device, board.package) +
+                 report.toText() +
+                 (dir == temp.path() ? QStringLiteral("(built in a temporary folder, now removed: "
+                                                      "use -o DIR to keep the bitstream)\n")
+                                     : QString()));
+    return Success;
+}
+
+} // namespace snn::cli

@@ -1,0 +1,36 @@
+#pragma once
+
+// Exports a graph as a self-contained hardware folder: the Verilog, memory images, the board's
+// pcf, the testbench with its samples and the model's expected answers, build.sh / simulate.sh
+// and a README, so that the flow runs without the studio.
+
+#include "Boards.h"
+#include "ResourceEstimator.h"
+#include "VerilogGenerator.h"
+
+namespace snn::hw {
+
+struct ExportOptions {
+    QString board = QStringLiteral("icebreaker");
+    QuantConfig quant;
+    int lanes = 4;
+    WeightMemory weightMemory = WeightMemory::Auto;
+    int testSamples = 8;          // testbench samples (random intensities unless given)
+    std::uint64_t sampleSeed = 1; // for the random samples
+    std::vector<std::vector<std::uint8_t>> samples; // when set, used instead of random ones
+};
+
+struct ExportResult {
+    QuantizedNetwork net;
+    FitCheck fit;
+    QStringList files;
+};
+
+// Random 8-bit intensities, the same for the same seed on every platform.
+std::vector<std::vector<std::uint8_t>> randomSamples(int inputSize, int count, std::uint64_t seed);
+
+// Quantises, checks the fit (throws Error with the fit message when it does not fit) and writes
+// the folder (created when missing).
+ExportResult exportDesign(const Graph &graph, const ExportOptions &options, const QString &dir);
+
+} // namespace snn::hw

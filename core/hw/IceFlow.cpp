@@ -1,0 +1,295 @@
+#include "IceFlow.h"
+
+#include "Error.h"
+#include "ToolRunner.h"
+
+#include <QDir>
+#include <QEventLoop>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QTimer>
+
+namespace snn::hw {
+
+QJsonObject FlowReport::toJson() const
+{
+    QJsonObject cellsJson;
+    for (const auto &[name, count] : cells)
+        cellsJson.insert(name, count);
+    auto pair = [](int used, int available) {
+        return QJsonObject{{QStringLiteral("used"), used},
+                           {QStringLiteral("available"), available}};
+    };
+    return QJsonObject{
+        {QStringLiteral("logic_cells"), pair(logicCells, logicCellsAvailable)},
+        {QStringLiteral("ebr"), pair(ebr, ebrAvailable)},
+        {QStringLiteral("spram"), pair(spram, spramAvailable)},
+        {QStringLiteral("dsp"), pair(dsp, dspAvailable)},
+        {QStringLiteral("io"), pair(io, ioAvailable)},
+        {QStringLiteral("fmax_mhz"), fmaxMHz},
+        {QStringLiteral("target_mhz"), targetMHz},
+        {QStringLiteral("timing_met"), timingMet()},
+        {QStringLiteral("bitstream"), bitstream},
+        {QStringLiteral("bitstream_bytes"), bitstreamBytes},
+        {QStringLiteral("yosys_cells"), cellsJson},
+    };
+}
+
+QString FlowReport::toText() const
+{
+    QString text;
+    text += QStringLiteral("logic cells  %1 / %2\n").arg(logicCells).arg(logicCellsAvailable);
+    text += QStringLiteral("EBR blocks   %1 / %2\n").arg(ebr).arg(ebrAvailable);
+    text += QStringLiteral("SPRAM blocks %1 / %2\n").arg(spram).arg(spramAvailable);
+    text += QStringLiteral("DSP blocks   %1 / %2\n").arg(dsp).arg(dspAvailable);
+    text += QStringLiteral("IO           %1 / %2\n").arg(io).arg(ioAvailable);
+    text += QStringLiteral("fmax         %1 MHz (target %2 MHz: %3)\n")
+                .arg(fmaxMHz, 0, 'f', 2)
+                .arg(targetMHz, 0, 'f', 2)
+                .arg(timingMet() ? QStringLiteral("met") : QStringLiteral("NOT met"));
+    if (!bitstream.isEmpty())
+        text += QStringLiteral("bitstream    %1 (%2 bytes)\n").arg(bitstream).arg(bitstreamBytes);
+    if (!timingReport.isEmpty())
+        text += QStringLiteral("icetime      %1\n").arg(timingReport);
+    return text;
+}
+
+void parseNextpnrReport(const QByteArray &json, FlowReport *report, const QString &what)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        throw Error(QStringLiteral("%1 is not JSON: %2").arg(what, error.errorString()));
+    const QJsonObject root = doc.object();
+    const QJsonObject util = root.value(QStringLiteral("utilization")).toObject();
+    if (util.isEmpty())
+        throw Error(QStringLiteral("%1 has no \"utilization\" (not a nextpnr report)").arg(what));
+    auto read = [&util](const char *key, int *used, int *available) {
+        const QJsonObject o = util.value(QLatin1String(key)).toObject();
+        *used = o.value(QStringLiteral("used")).toInt();
+        *available = o.value(QStringLiteral("available")).toInt();
+    };
+    read("ICESTORM_LC", &report->logicCells, &report->logicCellsAvailable);
+    read("ICESTORM_RAM", &report->ebr, &report->ebrAvailable);
+    read("ICESTORM_SPRAM", &report->spram, &report->spramAvailable);
+    read("ICESTORM_DSP", &report->dsp, &report->dspAvailable);
+    read("SB_IO", &report->io, &report->ioAvailable);
+    const QJsonObject fmax = root.value(QStringLiteral("fmax")).toObject();
+    bool first = true;
+    for (auto it = fmax.begin(); it != fmax.end(); ++it) {
+        const QJsonObject clock = it.value().toObject();
+        const double achieved = clock.value(QStringLiteral("achieved")).toDouble();
+        if (first || achieved < report->fmaxMHz) {
+            report->fmaxMHz = achieved;
+            report->targetMHz = clock.value(QStringLiteral("constraint")).toDouble();
+        }
+        first = false;
+    }
+}
+
+std::map<QString, int> parseYosysStat(const QString &text)
+{
+    std::map<QString, int> cells;
+    static const QRegularExpression line(
+        QStringLiteral("^\\s+(\\$?[A-Za-z_][\\w$]*)\\s+(\\d+)\\s*$"));
+    bool inCells = false;
+    for (const QString &l : text.split(QLatin1Char('\n'))) {
+        if (l.contains(QLatin1String("Number of cells"))) {
+            inCells = true;
+            cells.clear(); // the last module listed (the top, or the design total) wins
+            continue;
+        }
+        if (!inCells)
+            continue;
+        const QRegularExpressionMatch m = line.match(l);
+        if (m.hasMatch())
+            cells[m.captured(1)] = m.captured(2).toInt();
+        else if (!l.trimmed().isEmpty())
+            inCells = false;
+    }
+    return cells;
+}
+
+FlowOptions flowOptions(const QString &directory, const Board &board)
+{
+    FlowOptions o;
+    o.directory = directory;
+    o.device = board.device;
+    o.package = board.package;
+    o.targetMHz = board.clockHz / 1e6;
+    return o;
+}
+
+IceFlow::IceFlow(QObject *parent)
+    : QObject(parent)
+    , m_runner(new ToolRunner(this))
+{
+    connect(m_runner, &ToolRunner::output, this, &IceFlow::output);
+    connect(m_runner, &ToolRunner::finished, this, &IceFlow::stepFinished);
+    connect(m_runner, &ToolRunner::failed, this, [this](const QString &message) {
+        if (m_step == 3) {
+            // icetime is a second opinion on timing (nextpnr's fmax is the figure); Debian's
+            // fpga-icestorm ships without its chip databases, so its failure is only noted.
+            m_report.timingReport = QStringLiteral("not available (%1)").arg(message);
+            m_step = -1;
+            Q_EMIT finished(m_report);
+            return;
+        }
+        m_step = -1;
+        Q_EMIT failed(message);
+    });
+    connect(m_runner, &ToolRunner::stopped, this, [this] {
+        m_step = -1;
+        Q_EMIT stopped();
+    });
+}
+
+IceFlow::~IceFlow() = default;
+
+QStringList IceFlow::stepNames()
+{
+    return {QStringLiteral("yosys"), QStringLiteral("nextpnr"), QStringLiteral("icepack"),
+            QStringLiteral("icetime")};
+}
+
+void IceFlow::start(const FlowOptions &options)
+{
+    if (isRunning())
+        return;
+    m_options = options;
+    m_report = FlowReport();
+    runStep(0);
+}
+
+void IceFlow::stop()
+{
+    m_runner->stop();
+}
+
+void IceFlow::runStep(int index)
+{
+    m_step = index;
+    const QString dir = m_options.directory;
+    Q_EMIT stepStarted(index, stepNames()[index]);
+    switch (index) {
+    case 0: {
+        QStringList sources{QStringLiteral("snn_uart_top.v"), QStringLiteral("snn_core.v")};
+        m_runner->start(QStringLiteral("yosys"),
+                        QStringList{QStringLiteral("-q"), QStringLiteral("-l"),
+                                    QStringLiteral("yosys.log"), QStringLiteral("-p"),
+                                    QStringLiteral("synth_ice40 -top snn_uart_top -json top.json; "
+                                                   "tee -q -o stat.txt stat")} +
+                            sources,
+                        dir, QStringLiteral("yosys"));
+        break;
+    }
+    case 1:
+        m_runner->start(QStringLiteral("nextpnr-ice40"),
+                        {QStringLiteral("--") + m_options.device, QStringLiteral("--package"),
+                         m_options.package, QStringLiteral("--json"), QStringLiteral("top.json"),
+                         QStringLiteral("--pcf"), QStringLiteral("top.pcf"),
+                         QStringLiteral("--asc"), QStringLiteral("top.asc"),
+                         QStringLiteral("--report"), QStringLiteral("report.json"),
+                         QStringLiteral("--freq"), QString::number(m_options.targetMHz),
+                         QStringLiteral("--timing-allow-fail")},
+                        dir, QStringLiteral("nextpnr-ice40"));
+        break;
+    case 2:
+        m_runner->start(QStringLiteral("icepack"),
+                        {QStringLiteral("top.asc"), QStringLiteral("top.bin")}, dir,
+                        QStringLiteral("fpga-icestorm"));
+        break;
+    case 3:
+        m_runner->start(QStringLiteral("icetime"),
+                        {QStringLiteral("-d"), m_options.device, QStringLiteral("-P"),
+                         m_options.package, QStringLiteral("-c"),
+                         QString::number(m_options.targetMHz), QStringLiteral("-mtr"),
+                         QStringLiteral("timing.rpt"), QStringLiteral("top.asc")},
+                        dir, QStringLiteral("fpga-icestorm"));
+        break;
+    default:
+        break;
+    }
+}
+
+void IceFlow::stepFinished()
+{
+    const QDir dir(m_options.directory);
+    try {
+        if (m_step == 0) {
+            QFile stat(dir.filePath(QStringLiteral("stat.txt")));
+            if (stat.open(QIODevice::ReadOnly))
+                m_report.cells = parseYosysStat(QString::fromUtf8(stat.readAll()));
+        } else if (m_step == 1) {
+            QFile json(dir.filePath(QStringLiteral("report.json")));
+            if (!json.open(QIODevice::ReadOnly))
+                throw Error(QStringLiteral("nextpnr wrote no report.json in %1").arg(dir.path()));
+            parseNextpnrReport(json.readAll(), &m_report, json.fileName());
+        } else if (m_step == 2) {
+            m_report.bitstream = dir.filePath(QStringLiteral("top.bin"));
+            m_report.bitstreamBytes = QFileInfo(m_report.bitstream).size();
+        } else if (m_step == 3) {
+            static const QRegularExpression total(QStringLiteral("Total path delay: .*"));
+            const QRegularExpressionMatch m = total.match(QString::fromLocal8Bit(m_runner->log()));
+            if (m.hasMatch())
+                m_report.timingReport = m.captured(0).trimmed();
+        }
+    } catch (const Error &e) {
+        m_step = -1;
+        Q_EMIT failed(e.message());
+        return;
+    }
+    const int last = m_options.runIcetime ? 3 : 2;
+    if (m_step < last) {
+        runStep(m_step + 1);
+    } else {
+        m_step = -1;
+        Q_EMIT finished(m_report);
+    }
+}
+
+FlowReport runFlow(const FlowOptions &options, const std::function<void(const QString &)> &log,
+                   const std::function<bool()> &cancelRequested)
+{
+    IceFlow flow;
+    QEventLoop loop;
+    QString failure;
+    bool wasStopped = false;
+    QObject::connect(&flow, &IceFlow::stepStarted, &flow, [&log](int, const QString &name) {
+        if (log)
+            log(QStringLiteral("== %1\n").arg(name));
+    });
+    QObject::connect(&flow, &IceFlow::output, &flow, [&log](const QString &text) {
+        if (log)
+            log(text);
+    });
+    QObject::connect(&flow, &IceFlow::finished, &loop, &QEventLoop::quit);
+    QObject::connect(&flow, &IceFlow::failed, &loop, [&](const QString &message) {
+        failure = message;
+        loop.quit();
+    });
+    QObject::connect(&flow, &IceFlow::stopped, &loop, [&] {
+        wasStopped = true;
+        loop.quit();
+    });
+    QTimer poll;
+    if (cancelRequested) {
+        QObject::connect(&poll, &QTimer::timeout, &flow, [&] {
+            if (cancelRequested())
+                flow.stop();
+        });
+        poll.start(100);
+    }
+    flow.start(options);
+    loop.exec();
+    if (wasStopped)
+        throw Cancelled();
+    if (!failure.isEmpty())
+        throw Error(failure);
+    return flow.report();
+}
+
+} // namespace snn::hw

@@ -1,0 +1,88 @@
+#pragma once
+
+// The iCE40 flow as a chain of subprocesses over an exported design folder: yosys synth_ice40,
+// nextpnr-ice40 (--report JSON, --freq, timing failure allowed and reported as a result), icepack,
+// icetime. Each step runs through a ToolRunner; the flow reports steps, log lines and a parsed
+// report. Also the parsers for nextpnr's report JSON and yosys' stat output.
+
+#include "Boards.h"
+
+#include <QJsonObject>
+#include <QObject>
+
+#include <map>
+
+namespace snn::hw {
+
+class ToolRunner;
+
+struct FlowReport {
+    int logicCells = 0, logicCellsAvailable = 0;
+    int ebr = 0, ebrAvailable = 0;
+    int spram = 0, spramAvailable = 0;
+    int dsp = 0, dspAvailable = 0;
+    int io = 0, ioAvailable = 0;
+    double fmaxMHz = 0.0;         // the slowest clock's achieved frequency
+    double targetMHz = 0.0;       // the --freq constraint
+    std::map<QString, int> cells; // yosys stat: cell type -> count
+    QString bitstream;            // path of the .bin
+    qint64 bitstreamBytes = 0;
+    QString timingReport; // icetime's summary line, when run
+
+    bool timingMet() const { return fmaxMHz >= targetMHz; }
+    QJsonObject toJson() const;
+    QString toText() const;
+};
+
+// Parses nextpnr-ice40's --report JSON into the utilisation and fmax fields. Throws Error naming
+// `what` when it is not such a report.
+void parseNextpnrReport(const QByteArray &json, FlowReport *report, const QString &what);
+// Parses the cell list of yosys' `stat` text ("     SB_LUT4     910").
+std::map<QString, int> parseYosysStat(const QString &text);
+
+struct FlowOptions {
+    QString directory; // an exported design (snn_uart_top.v, snn_core.v, top.pcf, memories)
+    QString device;    // hx1k, up5k, hx8k...
+    QString package;
+    double targetMHz = 12.0;
+    bool runIcetime = true;
+};
+
+FlowOptions flowOptions(const QString &directory, const Board &board);
+
+class IceFlow : public QObject {
+    Q_OBJECT
+public:
+    explicit IceFlow(QObject *parent = nullptr);
+    ~IceFlow() override;
+
+    static QStringList stepNames(); // yosys, nextpnr, icepack, icetime
+
+    void start(const FlowOptions &options);
+    void stop();
+    bool isRunning() const { return m_step >= 0; }
+    const FlowReport &report() const { return m_report; }
+
+Q_SIGNALS:
+    void stepStarted(int index, const QString &name);
+    void output(const QString &text);
+    void finished(const snn::hw::FlowReport &report);
+    void failed(const QString &message);
+    void stopped();
+
+private:
+    void runStep(int index);
+    void stepFinished();
+
+    ToolRunner *m_runner = nullptr;
+    FlowOptions m_options;
+    FlowReport m_report;
+    int m_step = -1;
+};
+
+// Runs the flow to the end in a local event loop (for the command line). `log` receives the
+// tools' output; `cancelRequested` is polled. Throws Error on failure, Cancelled when stopped.
+FlowReport runFlow(const FlowOptions &options, const std::function<void(const QString &)> &log,
+                   const std::function<bool()> &cancelRequested = {});
+
+} // namespace snn::hw

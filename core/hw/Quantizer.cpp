@@ -1,0 +1,304 @@
+#include "Quantizer.h"
+
+#include "Error.h"
+#include "RunControl.h"
+#include "Simulator.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace snn::hw {
+
+int QuantizedNetwork::countBits() const
+{
+    int bits = 1;
+    while ((1 << bits) <= config.steps)
+        ++bits;
+    return bits;
+}
+
+int maxWeight(int bits)
+{
+    return (1 << (bits - 1)) - 1;
+}
+
+std::int64_t saturate(std::int64_t value, int bits)
+{
+    const std::int64_t hi = (std::int64_t(1) << (bits - 1)) - 1;
+    const std::int64_t lo = -(std::int64_t(1) << (bits - 1));
+    return std::clamp(value, lo, hi);
+}
+
+std::int64_t roundToInt(double value)
+{
+    return std::int64_t(std::lround(value));
+}
+
+int leakShiftFor(float beta, int membraneBits)
+{
+    if (beta >= 1.0f)
+        return 0;
+    const double k = std::round(-std::log2(1.0 - double(beta)));
+    return int(std::clamp(k, 1.0, double(membraneBits - 2)));
+}
+
+QuantizedNetwork quantize(const Graph &graph, const QuantConfig &config)
+{
+    if (config.weightBits < 2 || config.weightBits > 8)
+        throw Error(QStringLiteral("weight bits must be 2 to 8, got %1").arg(config.weightBits));
+    if (config.membraneBits < 8 || config.membraneBits > 24)
+        throw Error(
+            QStringLiteral("membrane bits must be 8 to 24, got %1").arg(config.membraneBits));
+    if (config.steps < 1 || config.steps > 255)
+        throw Error(QStringLiteral("time steps must be 1 to 255, got %1").arg(config.steps));
+    if (config.seed == 0)
+        throw Error(QStringLiteral("the input generator seed must not be 0"));
+    if (graph.isEmpty())
+        throw Error(QStringLiteral("the graph has no layers"));
+    graph.validate();
+
+    QuantizedNetwork net;
+    net.config = config;
+    net.inputSize = graph.inputSize();
+    const int qmax = maxWeight(config.weightBits);
+    const std::int64_t vmax = (std::int64_t(1) << (config.membraneBits - 1)) - 1;
+    LayerId expectedSource = kNetworkInput;
+    for (const Layer &l : graph.layers()) {
+        if (l.source != expectedSource)
+            throw Error(
+                QStringLiteral("layer %1: the hardware runs a chain of layers, but %1 is fed "
+                               "by %2 instead of the previous layer")
+                    .arg(l.name, graph.sourceName(l)));
+        if (!l.neuron.spiking)
+            throw Error(
+                QStringLiteral("layer %1 is not spiking (linear); the hardware runs spiking "
+                               "layers only")
+                    .arg(l.name));
+        if (!(l.neuron.threshold > 0.0f))
+            throw Error(QStringLiteral("layer %1: threshold %2 must be positive for the hardware")
+                            .arg(l.name)
+                            .arg(double(l.neuron.threshold)));
+        expectedSource = l.id;
+
+        QuantLayer q;
+        q.name = l.name;
+        q.inputs = l.inputs();
+        q.neurons = l.neurons();
+        const double maxAbs = l.weights.size() > 0 ? double(l.weights.cwiseAbs().maxCoeff()) : 0.0;
+        q.scale = maxAbs > 0.0 ? qmax / maxAbs : 1.0;
+        q.weights.resize(std::size_t(l.weights.size()));
+        for (int n = 0; n < q.neurons; ++n)
+            for (int j = 0; j < q.inputs; ++j)
+                q.weights[std::size_t(n) * std::size_t(q.inputs) + std::size_t(j)] =
+                    int(std::clamp<std::int64_t>(roundToInt(double(l.weights(n, j)) * q.scale),
+                                                 -qmax, qmax));
+        const std::int64_t threshold = roundToInt(double(l.neuron.threshold) * q.scale);
+        if (threshold < 1)
+            throw Error(QStringLiteral("layer %1: threshold %2 rounds to 0 at scale %3; use more "
+                                       "weight bits")
+                            .arg(l.name)
+                            .arg(double(l.neuron.threshold))
+                            .arg(q.scale));
+        if (threshold > vmax)
+            throw Error(
+                QStringLiteral("layer %1: threshold %2 is %3 at scale %4, beyond the %5-bit "
+                               "membrane (max %6); use fewer weight bits or a wider membrane")
+                    .arg(l.name)
+                    .arg(double(l.neuron.threshold))
+                    .arg(threshold)
+                    .arg(q.scale)
+                    .arg(config.membraneBits)
+                    .arg(vmax));
+        q.threshold = int(threshold);
+        q.bias.assign(std::size_t(q.neurons), 0);
+        for (int n = 0; n < q.neurons && l.hasBias(); ++n) {
+            const std::int64_t b = roundToInt(double(l.bias(n)) * q.scale);
+            if (b > vmax || b < -vmax - 1)
+                throw Error(QStringLiteral("layer %1: bias %2 of neuron %3 does not fit the %4-bit "
+                                           "membrane at scale %5")
+                                .arg(l.name)
+                                .arg(double(l.bias(n)))
+                                .arg(n)
+                                .arg(config.membraneBits)
+                                .arg(q.scale));
+            q.bias[std::size_t(n)] = int(b);
+        }
+        q.leakShift =
+            l.neuron.type == NeuronType::IF ? 0 : leakShiftFor(l.neuron.beta, config.membraneBits);
+        q.reset = l.neuron.reset;
+        net.layers.push_back(std::move(q));
+    }
+    return net;
+}
+
+std::uint32_t xorshift32(std::uint32_t x)
+{
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return x;
+}
+
+std::vector<std::uint8_t> intensities(const Eigen::VectorXf &values)
+{
+    std::vector<std::uint8_t> out(std::size_t(values.size()));
+    for (Eigen::Index i = 0; i < values.size(); ++i) {
+        const double x = std::clamp(double(values(i)), 0.0, 1.0);
+        out[std::size_t(i)] = std::uint8_t(roundToInt(x * 255.0));
+    }
+    return out;
+}
+
+Eigen::MatrixXf inputSpikes(const QuantConfig &config, const std::vector<std::uint8_t> &input)
+{
+    const int n = int(input.size());
+    Eigen::MatrixXf spikes = Eigen::MatrixXf::Zero(config.steps, n);
+    std::uint32_t state = config.seed;
+    for (int t = 0; t < config.steps; ++t)
+        for (int j = 0; j < n; ++j) {
+            state = xorshift32(state);
+            if ((state >> 24) < input[std::size_t(j)])
+                spikes(t, j) = 1.0f;
+        }
+    return spikes;
+}
+
+int argmaxLowest(const std::vector<int> &counts)
+{
+    int best = 0;
+    for (int i = 1; i < int(counts.size()); ++i)
+        if (counts[std::size_t(i)] > counts[std::size_t(best)])
+            best = i;
+    return best;
+}
+
+ModelResult runModel(const QuantizedNetwork &net, const std::vector<std::uint8_t> &input)
+{
+    if (int(input.size()) != net.inputSize)
+        throw Error(QStringLiteral("the sample has %1 values, the network takes %2")
+                        .arg(input.size())
+                        .arg(net.inputSize));
+    const int mb = net.config.membraneBits;
+    std::vector<std::vector<std::int64_t>> v;
+    for (const QuantLayer &l : net.layers)
+        v.emplace_back(l.bias.begin(), l.bias.end()); // a sample starts with v = bias
+    ModelResult result;
+    result.counts.assign(std::size_t(net.outputSize()), 0);
+    std::uint32_t state = net.config.seed;
+    std::vector<char> previous; // spikes of the previous layer in this step
+    std::vector<char> current;
+    for (int t = 0; t < net.config.steps; ++t) {
+        for (std::size_t k = 0; k < net.layers.size(); ++k) {
+            const QuantLayer &l = net.layers[k];
+            std::vector<std::int64_t> &vl = v[k];
+            // Events: every spiking source adds its weight column.
+            for (int j = 0; j < l.inputs; ++j) {
+                bool spike;
+                if (k == 0) {
+                    state = xorshift32(state);
+                    spike = (state >> 24) < input[std::size_t(j)];
+                } else {
+                    spike = previous[std::size_t(j)] != 0;
+                }
+                if (!spike)
+                    continue;
+                for (int n = 0; n < l.neurons; ++n)
+                    vl[std::size_t(n)] = saturate(vl[std::size_t(n)] + l.weight(n, j), mb);
+            }
+            // Sweep: threshold, reset, then leak and bias for the next step.
+            current.assign(std::size_t(l.neurons), 0);
+            for (int n = 0; n < l.neurons; ++n) {
+                std::int64_t x = vl[std::size_t(n)];
+                if (x > l.threshold) {
+                    current[std::size_t(n)] = 1;
+                    x = l.reset == ResetMode::Zero ? 0 : saturate(x - l.threshold, mb);
+                }
+                if (l.leakShift > 0)
+                    x = x - (x >> l.leakShift);
+                vl[std::size_t(n)] = saturate(x + l.bias[std::size_t(n)], mb);
+            }
+            if (k + 1 == net.layers.size())
+                for (int n = 0; n < l.neurons; ++n)
+                    result.counts[std::size_t(n)] += current[std::size_t(n)];
+            previous.swap(current);
+        }
+    }
+    result.predicted = argmaxLowest(result.counts);
+    return result;
+}
+
+namespace {
+
+void checkSamples(const Eigen::MatrixXf &samples, const std::vector<int> &labels, int inputSize)
+{
+    if (samples.rows() != Eigen::Index(labels.size()))
+        throw Error(
+            QStringLiteral("%1 samples but %2 labels").arg(samples.rows()).arg(labels.size()));
+    if (samples.cols() != inputSize)
+        throw Error(QStringLiteral("the samples have %1 values, the network takes %2")
+                        .arg(samples.cols())
+                        .arg(inputSize));
+}
+
+} // namespace
+
+double quantizedAccuracy(const QuantizedNetwork &net, const Eigen::MatrixXf &samples,
+                         const std::vector<int> &labels)
+{
+    checkSamples(samples, labels, net.inputSize);
+    if (labels.empty())
+        return 0.0;
+    int correct = 0;
+    for (Eigen::Index s = 0; s < samples.rows(); ++s)
+        if (runModel(net, intensities(samples.row(s).transpose())).predicted ==
+            labels[std::size_t(s)])
+            ++correct;
+    return double(correct) / double(labels.size());
+}
+
+double floatAccuracy(const Graph &graph, const QuantConfig &config, const Eigen::MatrixXf &samples,
+                     const std::vector<int> &labels)
+{
+    checkSamples(samples, labels, graph.inputSize());
+    if (labels.empty())
+        return 0.0;
+    const std::vector<LayerId> outputs = graph.outputs();
+    if (outputs.size() != 1)
+        throw Error(QStringLiteral("the graph has %1 output layers; accuracy needs one")
+                        .arg(outputs.size()));
+    const int outIndex = graph.indexOf(outputs.front());
+    int correct = 0;
+    for (Eigen::Index s = 0; s < samples.rows(); ++s) {
+        const Eigen::MatrixXf spikes = inputSpikes(config, intensities(samples.row(s).transpose()));
+        const std::vector<Eigen::MatrixXf> out = simulate(graph, spikes);
+        const Eigen::VectorXf sums = out[std::size_t(outIndex)].colwise().sum().transpose();
+        std::vector<int> counts(std::size_t(sums.size()));
+        for (Eigen::Index n = 0; n < sums.size(); ++n)
+            counts[std::size_t(n)] = int(std::lround(sums(n)));
+        if (argmaxLowest(counts) == labels[std::size_t(s)])
+            ++correct;
+    }
+    return double(correct) / double(labels.size());
+}
+
+AccuracyComparison compareAccuracy(const Graph &graph, const QuantConfig &config,
+                                   const Eigen::MatrixXf &samples, const std::vector<int> &labels,
+                                   const std::vector<int> &weightBits, const RunControl &control)
+{
+    AccuracyComparison result;
+    const double steps = double(weightBits.size() + 1);
+    control.report(0.0, QStringLiteral("float model"));
+    result.floatAccuracy = floatAccuracy(graph, config, samples, labels);
+    for (std::size_t i = 0; i < weightBits.size(); ++i) {
+        control.checkCancelled();
+        control.report(double(i + 1) / steps, QStringLiteral("%1-bit weights").arg(weightBits[i]));
+        QuantConfig c = config;
+        c.weightBits = weightBits[i];
+        result.quantized.push_back(
+            {weightBits[i], quantizedAccuracy(quantize(graph, c), samples, labels)});
+    }
+    control.report(1.0, QStringLiteral("done"));
+    return result;
+}
+
+} // namespace snn::hw

@@ -1,0 +1,114 @@
+#pragma once
+
+// Fixed-point quantisation of a graph for the iCE40 core, and the bit-accurate integer model of
+// exactly what the generated hardware computes (docs/hardware.md states the arithmetic).
+
+#include "Graph.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace snn {
+struct RunControl;
+}
+
+namespace snn::hw {
+
+struct QuantConfig {
+    int weightBits = 8;           // signed weights, 2..8 bits
+    int membraneBits = 16;        // saturating signed membrane, 8..24 bits
+    int steps = 16;               // time steps per sample, 1..255
+    std::uint32_t seed = 0xACE1u; // input generator seed, reloaded for every sample (non-zero)
+
+    bool operator==(const QuantConfig &) const = default;
+};
+
+// One layer in the integer domain: every value is in units of 1/scale of the float model.
+struct QuantLayer {
+    QString name;
+    int inputs = 0;
+    int neurons = 0;
+    double scale = 1.0;       // integer units per float unit: qmax / max|W|
+    std::vector<int> weights; // [neurons x inputs] row-major, each in [-qmax, qmax]
+    std::vector<int> bias;    // one per neuron (zeros when the layer has none)
+    int threshold = 1;        // >= 1
+    int leakShift = 0;        // 0: no leak (IF); k >= 1: v -= v >>> k (beta = 1 - 2^-k)
+    ResetMode reset = ResetMode::Subtract;
+
+    int weight(int neuron, int input) const
+    {
+        return weights[std::size_t(neuron) * std::size_t(inputs) + std::size_t(input)];
+    }
+};
+
+struct QuantizedNetwork {
+    QuantConfig config;
+    int inputSize = 0;
+    std::vector<QuantLayer> layers;
+
+    int outputSize() const { return layers.empty() ? 0 : layers.back().neurons; }
+    // Bits of an output spike counter: enough for `steps`.
+    int countBits() const;
+};
+
+// Largest weight magnitude for `bits` (symmetric range [-qmax, qmax]).
+int maxWeight(int bits);
+// Saturates to the signed range of `bits` bits.
+std::int64_t saturate(std::int64_t value, int bits);
+// Round half away from zero (std::lround), the one rounding used everywhere.
+std::int64_t roundToInt(double value);
+// The leak shift k for a decay beta: round(-log2(1 - beta)) clamped to [1, membraneBits - 2];
+// 0 for beta >= 1 (no leak).
+int leakShiftFor(float beta, int membraneBits);
+
+// Quantises a chain of spiking layers (input -> L1 -> L2 ... -> output). Throws Error naming the
+// layer for anything the hardware cannot compute: branches, non-spiking layers, a threshold or
+// bias that does not fit the membrane, a threshold that rounds to zero.
+QuantizedNetwork quantize(const Graph &graph, const QuantConfig &config);
+
+// The on-chip input generator: 32-bit xorshift (x ^= x << 13; x ^= x >> 17; x ^= x << 5), a
+// linear feedback shift register over GF(2) with period 2^32 - 1.
+std::uint32_t xorshift32(std::uint32_t x);
+// Input values in [0, 1] to 8-bit intensities round(x * 255) (values outside are clamped).
+std::vector<std::uint8_t> intensities(const Eigen::VectorXf &values);
+// The spike train the hardware generates from intensities: [steps x inputs] of 0/1. For each step
+// and each input in order the generator advances once and the input spikes when its top byte is
+// below the intensity.
+Eigen::MatrixXf inputSpikes(const QuantConfig &config, const std::vector<std::uint8_t> &input);
+
+struct ModelResult {
+    std::vector<int> counts; // output spikes per output neuron over all steps
+    int predicted = 0;       // the neuron with most spikes; a tie goes to the lowest index
+};
+
+// The bit-accurate model of one sample: what the generated hardware answers.
+ModelResult runModel(const QuantizedNetwork &net, const std::vector<std::uint8_t> &input);
+
+// Class = most spikes, tie to the lowest index (the hardware's rule).
+int argmaxLowest(const std::vector<int> &counts);
+
+// Accuracy in [0, 1] of the quantised model over samples (rows, values in [0, 1]) and labels.
+double quantizedAccuracy(const QuantizedNetwork &net, const Eigen::MatrixXf &samples,
+                         const std::vector<int> &labels);
+// Accuracy of the float graph on the same generated input spikes (simulate()), read out the same
+// way, so that float and quantised figures compare like for like.
+double floatAccuracy(const Graph &graph, const QuantConfig &config, const Eigen::MatrixXf &samples,
+                     const std::vector<int> &labels);
+
+struct BitsAccuracy {
+    int weightBits = 0;
+    double accuracy = 0.0; // quantised, bit-accurate
+};
+
+struct AccuracyComparison {
+    double floatAccuracy = 0.0;          // float model on the same generated input spikes
+    std::vector<BitsAccuracy> quantized; // one per requested weight width, in the given order
+};
+
+// Float accuracy beside the quantised accuracy at each weight width (for the comparison table
+// and the report). Reports progress per width and throws Cancelled when asked to stop.
+AccuracyComparison compareAccuracy(const Graph &graph, const QuantConfig &config,
+                                   const Eigen::MatrixXf &samples, const std::vector<int> &labels,
+                                   const std::vector<int> &weightBits, const RunControl &control);
+
+} // namespace snn::hw

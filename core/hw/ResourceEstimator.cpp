@@ -1,0 +1,218 @@
+#include "ResourceEstimator.h"
+
+#include "Error.h"
+#include "VerilogGenerator.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace snn::hw {
+
+namespace {
+
+// Logic-cell model, fitted by least squares to nextpnr runs of fifteen designs
+// (bench/hw_estimate.py, docs/performance.md). Terms: fixed control, UART, input generator and
+// address logic; per lane x membrane bit (the lane datapath), more when a layer has a bias or a
+// leak shift; per output counter bit. The SPI flash loader of SPRAM designs is measured (the same
+// graph with its weights in EBR and in SPRAM), not fitted.
+constexpr double kLcFixed = 396.258;
+constexpr double kLcSpramLoader = 168.0;
+constexpr double kLcPerLaneBit = 5.165;
+constexpr double kLcPerCounterBit = 6.586;
+constexpr double kLcPerLaneBiasBit = 1.826;
+constexpr double kLcPerLaneLeakBit = 5.031;
+
+} // namespace
+
+int ebrBlocksFor(std::int64_t depth, int width)
+{
+    if (depth <= 0 || width <= 0)
+        return 0;
+    static const int widths[] = {16, 8, 4, 2};
+    std::int64_t best = -1;
+    for (int w : widths) {
+        const std::int64_t d = 4096 / w;
+        const std::int64_t blocks = ((width + w - 1) / w) * ((depth + d - 1) / d);
+        if (best < 0 || blocks < best)
+            best = blocks;
+    }
+    return int(best);
+}
+
+ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool spram)
+{
+    const MemoryLayout layout = memoryLayout(net, lanes);
+    const int mb = net.config.membraneBits;
+    const int wb = net.config.weightBits;
+    ResourceEstimate e;
+    e.weightBits = layout.weightBits(wb);
+    e.weightWords = layout.weightWords;
+    e.weightEbrBlocks = spram ? 0 : ebrBlocksFor(layout.weightWords, lanes * wb);
+    e.spramBlocks = spram ? int((layout.weightWords + 16383) / 16384) : 0;
+    e.ebrBlocks = ebrBlocksFor(net.inputSize, 8) + e.weightEbrBlocks +
+                  ebrBlocksFor(layout.membraneWords, lanes * mb) +
+                  (layout.hasBias ? ebrBlocksFor(layout.membraneWords, lanes * mb) : 0) +
+                  ebrBlocksFor(layout.maskWords, lanes);
+    const bool leak = std::any_of(net.layers.begin(), net.layers.end(),
+                                  [](const QuantLayer &l) { return l.leakShift > 0; });
+    const double laneBits = double(lanes) * mb;
+    const double lc = kLcFixed + kLcPerLaneBit * laneBits +
+                      kLcPerCounterBit * net.outputSize() * net.countBits() +
+                      (layout.hasBias ? kLcPerLaneBiasBit * laneBits : 0.0) +
+                      (leak ? kLcPerLaneLeakBit * laneBits : 0.0) + (spram ? kLcSpramLoader : 0.0);
+    e.logicCells = int(std::lround(lc));
+    return e;
+}
+
+namespace {
+
+// Whether a design fits; `why` gets the reason SPRAM cannot hold the weights.
+bool fitsBoard(const ResourceEstimate &e, int lanes, int weightBits, bool spram, const Board &board,
+               QString *why = nullptr)
+{
+    if (spram) {
+        if (board.spramBlocks == 0) {
+            if (why)
+                *why = QStringLiteral("the %1 has no SPRAM").arg(board.name);
+            return false;
+        }
+        if (!board.canLoadFromFlash()) {
+            if (why)
+                *why = QStringLiteral("the %1's SPI flash pins are shared with its UART, so the "
+                                      "SPRAM cannot be loaded from the flash")
+                           .arg(board.name);
+            return false;
+        }
+        if (lanes * weightBits > 16) {
+            if (why)
+                *why = QStringLiteral("SPRAM words are 16 bits, %1 lanes x %2-bit weights are %3")
+                           .arg(lanes)
+                           .arg(weightBits)
+                           .arg(lanes * weightBits);
+            return false;
+        }
+        if (e.spramBlocks > board.spramBlocks) {
+            if (why)
+                *why = QStringLiteral("the weights need %1 SPRAM blocks, the %2 has %3")
+                           .arg(e.spramBlocks)
+                           .arg(board.name)
+                           .arg(board.spramBlocks);
+            return false;
+        }
+    }
+    return e.ebrBlocks <= board.ebrBlocks && e.logicCells <= board.logicCells;
+}
+
+QString numbersText(const ResourceEstimate &e, const Board &board, bool spram)
+{
+    const QString weights =
+        spram
+            ? QStringLiteral("needs %1 Kbit of weights (in %2 SPRAM blocks; %3 EBR blocks for the "
+                             "rest)")
+                  .arg(double(e.weightBits) / 1024.0, 0, 'f', 1)
+                  .arg(e.spramBlocks)
+                  .arg(e.ebrBlocks)
+            : QStringLiteral("needs %1 Kbit of weights (%2 EBR blocks, %3 in all)")
+                  .arg(double(e.weightBits) / 1024.0, 0, 'f', 1)
+                  .arg(e.weightEbrBlocks)
+                  .arg(e.ebrBlocks);
+    QString device = QStringLiteral("the %1 (%2) has %3 Kbit in %4 EBR blocks")
+                         .arg(board.name, board.device.toUpper())
+                         .arg(board.ebrBits() / 1024)
+                         .arg(board.ebrBlocks);
+    if (board.spramBlocks > 0)
+        device += QStringLiteral(", %1 Kbit of SPRAM").arg(board.spramBlocks * 256);
+    return QStringLiteral("%1 and about %2 logic cells; %3 and %4 logic cells")
+        .arg(weights)
+        .arg(e.logicCells)
+        .arg(device)
+        .arg(board.logicCells);
+}
+
+} // namespace
+
+FitCheck checkFit(const Graph &graph, const QuantConfig &config, int lanes, const Board &board,
+                  WeightMemory memory)
+{
+    const QuantizedNetwork net = quantize(graph, config);
+    FitCheck check;
+    const ResourceEstimate ebr = estimateResources(net, lanes, false);
+    const ResourceEstimate sp = estimateResources(net, lanes, true);
+    QString spramWhy;
+    const bool ebrFits = fitsBoard(ebr, lanes, config.weightBits, false, board);
+    const bool spFits = fitsBoard(sp, lanes, config.weightBits, true, board, &spramWhy);
+    if (memory == WeightMemory::Spram || (memory == WeightMemory::Auto && !ebrFits && spFits)) {
+        check.spram = true;
+        check.estimate = sp;
+        check.fits = spFits;
+    } else {
+        check.estimate = ebr;
+        check.fits = ebrFits;
+    }
+    const QString numbers = numbersText(check.estimate, board, check.spram);
+    if (check.fits) {
+        check.message =
+            QStringLiteral("fits the %1%2: %3")
+                .arg(board.name,
+                     check.spram ? QStringLiteral(" with the weights in SPRAM") : QString(),
+                     numbers);
+        return check;
+    }
+    // What would make it fit: fewer bits, fewer lanes (for SPRAM's 16-bit words), another board.
+    QStringList hints;
+    auto fitsWith = [&](int bits, int l, bool *usesSpram) {
+        QuantConfig c = config;
+        c.weightBits = bits;
+        try {
+            const QuantizedNetwork q = quantize(graph, c);
+            if (memory != WeightMemory::Spram &&
+                fitsBoard(estimateResources(q, l, false), l, bits, false, board)) {
+                *usesSpram = false;
+                return true;
+            }
+            if (memory != WeightMemory::Ebr &&
+                fitsBoard(estimateResources(q, l, true), l, bits, true, board)) {
+                *usesSpram = true;
+                return true;
+            }
+        } catch (const Error &) {
+        }
+        return false;
+    };
+    bool found = false;
+    for (int bits = config.weightBits; bits >= 2 && !found; --bits)
+        for (int l = lanes; l >= 1 && !found; l /= 2) {
+            if (bits == config.weightBits && l == lanes)
+                continue;
+            bool usesSpram = false;
+            if (fitsWith(bits, l, &usesSpram)) {
+                hints << QStringLiteral("%1-bit weights and %2 lane%3%4")
+                             .arg(bits)
+                             .arg(l)
+                             .arg(l == 1 ? QString() : QStringLiteral("s"))
+                             .arg(usesSpram ? QStringLiteral(" (weights in SPRAM)") : QString());
+                found = true;
+            }
+        }
+    for (const Board &b : boards())
+        if (b.ebrBlocks > board.ebrBlocks && b.ebrBlocks >= ebr.ebrBlocks &&
+            b.logicCells >= ebr.logicCells) {
+            hints << QStringLiteral("a bigger board (%1: %2 EBR blocks, %3 logic cells)")
+                         .arg(b.name)
+                         .arg(b.ebrBlocks)
+                         .arg(b.logicCells);
+            break;
+        }
+    hints << QStringLiteral("a smaller network (the optimisation passes)");
+    check.message =
+        QStringLiteral("does not fit the %1: %2%3; it would fit with %4")
+            .arg(board.name, numbers,
+                 check.spram || memory == WeightMemory::Auto
+                     ? (spramWhy.isEmpty() ? QString()
+                                           : QStringLiteral(" (") + spramWhy + QLatin1Char(')'))
+                     : QString(),
+                 hints.join(QStringLiteral(", or ")));
+    return check;
+}
+
+} // namespace snn::hw

@@ -1,0 +1,100 @@
+#pragma once
+
+// Verilog for the layer-sequential LIF core (core/hw/rtl/*.v, one design for every graph) plus
+// the graph as data: snn_config.vh (sizes), snn_layers.vh (the layer table), weights.mem and
+// bias.mem ($readmemh images), and a generated iverilog testbench that checks every output spike
+// count against the bit-accurate model (Quantizer.h).
+
+#include "Quantizer.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include <map>
+#include <vector>
+
+namespace snn {
+struct RunControl;
+}
+
+namespace snn::hw {
+
+struct LayerLayout {
+    int groups = 0;       // ceil(neurons / lanes)
+    int weightBase = 0;   // first weight word: word = weightBase + source * groups + group
+    int membraneBase = 0; // first membrane / bias word: word = membraneBase + group
+};
+
+// Where everything lives in the core's memories for a given lane count.
+struct MemoryLayout {
+    int lanes = 1;
+    std::vector<LayerLayout> layers;
+    int weightWords = 0;   // depth of the weight memory (lanes x weightBits per word)
+    int membraneWords = 0; // depth of the membrane and bias memories (lanes x membraneBits)
+    int maskWords = 0;     // depth of the spike mask memory (lanes bits per word)
+    bool hasBias = false;
+
+    std::int64_t weightBits(int weightBitsPerValue) const
+    {
+        return std::int64_t(weightWords) * lanes * weightBitsPerValue;
+    }
+};
+
+// Lanes: 1, 2, 4, 8 or 16 (a power of two). Throws Error otherwise.
+MemoryLayout memoryLayout(const QuantizedNetwork &net, int lanes);
+
+// Number of bits to address `count` items (at least 1).
+int addressBits(std::int64_t count);
+
+struct DesignOptions {
+    int lanes = 4;
+    double clockHz = 12e6; // the board clock, for the UART divider
+    int baud = 115200;
+    // Weights in the UP5K's SPRAM (4 x 16K x 16 bits), loaded at start-up from the SPI flash at
+    // flashOffset, instead of EBR initialised by the bitstream. Needs lanes x weight bits <= 16.
+    bool spram = false;
+    std::uint32_t flashOffset = 0x100000;
+};
+
+// Where yosys keeps the iCE40 simulation models (SB_SPRAM256KA for the SPRAM testbench).
+inline constexpr const char *kIce40CellsSim = "/usr/share/yosys/ice40/cells_sim.v";
+
+using FileMap = std::map<QString, QByteArray>; // file name -> contents
+
+// The design files: snn_core.v, snn_uart_top.v, snn_defines.vh, snn_config.vh, snn_layers.vh,
+// bias.mem (when a layer has a bias) and the weights: weights.mem for EBR, or for SPRAM the flash
+// image weights.bin (written after the bitstream: iceprog -o OFFSET) and flash.mem (its bytes, for
+// the testbench's flash model).
+FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options);
+
+// The testbenches tb_snn_core.v and tb_snn_uart.v (and spi_flash_model.v for SPRAM) with
+// samples.mem and expected.mem: the model's answer for each of
+// `samples` (intensities, one vector per sample).
+// With `spram`, the testbench includes a SPI flash model holding flash.mem, and the core loads its
+// weights from it before the first sample.
+FileMap generateTestbench(const QuantizedNetwork &net,
+                          const std::vector<std::vector<std::uint8_t>> &samples,
+                          const DesignOptions &options = DesignOptions());
+
+// Writes files into `dir` (created when missing); throws Error naming a file it cannot write.
+void writeFiles(const QString &dir, const FileMap &files);
+
+struct RtlVerification {
+    int samples = 0;
+    int mismatches = 0;  // output counts or classes that differ from the model
+    QStringList details; // the first mismatch lines from the testbench
+    bool passed() const { return samples > 0 && mismatches == 0; }
+};
+
+// Runs iverilog and vvp on the testbench in `dir` (as written by generateDesign and
+// generateTestbench). Throws Error when a tool is missing or fails (with its last lines).
+enum class Testbench { Core, Uart, GateLevel };
+// Core: tb_snn_core.v drives snn_core's ports directly; Uart: tb_snn_uart.v talks to
+// snn_uart_top over its serial line (slower: 10 bits per byte at CLKS_PER_BIT cycles each);
+// GateLevel: tb_snn_core.v on the core after yosys synth_ice40 (write_verilog), with yosys' iCE40
+// cell models (slow: for small networks).
+RtlVerification runRtlSimulation(const QString &dir, const RunControl &control,
+                                 Testbench bench = Testbench::Core);
+
+} // namespace snn::hw

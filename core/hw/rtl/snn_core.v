@@ -1,0 +1,412 @@
+// SNN Studio: time-multiplexed, layer-sequential LIF core for iCE40 (docs/hardware.md).
+// One design for every graph: the graph is data (snn_config.vh, snn_layers.vh, weights.mem,
+// bias.mem). Per sample: membranes start at the bias; for each time step and each layer in turn,
+// every source index is scanned, each source spike adds its weight column to all neurons
+// (LANES neurons per cycle pair), then a sweep applies threshold, reset, leak and bias.
+`include "snn_defines.vh"
+module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, out_count,
+                out_class
+`ifdef SNN_SPRAM
+                , flash_sck, flash_csn, flash_mosi, flash_miso, loaded
+`endif
+                );
+`include "snn_config.vh"
+    input clk;
+    input rst;
+    input in_we;
+    input [IAW-1:0] in_addr;
+    input [7:0] in_data;
+    input start;
+    output reg busy;
+    output reg done;
+    input [OAW-1:0] out_addr;
+    output [CW-1:0] out_count;
+    output reg [OAW-1:0] out_class;
+`ifdef SNN_SPRAM
+    output reg flash_sck;
+    output reg flash_csn;
+    output reg flash_mosi;
+    input flash_miso;
+    output reg loaded;
+`else
+    wire loaded = 1'b1;
+`endif
+
+    localparam S_IDLE = 4'd0, S_INIT_RD = 4'd1, S_INIT_WR = 4'd2, S_LAYER = 4'd3,
+               S_SCAN_RD = 4'd4, S_SCAN_CHK = 4'd5, S_ACC_RD = 4'd6, S_ACC_WR = 4'd7,
+               S_SWP_RD = 4'd8, S_SWP_WR = 4'd9, S_CLASS = 4'd10, S_DONE = 4'd11;
+
+    reg [3:0] state;
+    reg [LW-1:0] layer;
+    reg [7:0] t;
+    reg [JW-1:0] j;
+    reg [GAW-1:0] g;
+    reg [VAW-1:0] ia;
+    reg [WAW-1:0] wcol;
+    reg [31:0] lfsr;
+    reg [OAW-1:0] ci;
+    reg [CW-1:0] best;
+    reg start_pending; // a start that came while the weights were loading
+    wire go = (state == S_IDLE) && (start || start_pending) && loaded;
+
+    // The layer table (generated): sizes, memory bases, threshold, leak shift, reset mode.
+    reg [JW:0] L_SRC;
+    reg [JW:0] L_N;
+    reg [GAW:0] L_G;
+    reg [WAW-1:0] L_WBASE;
+    reg [VAW-1:0] L_VBASE;
+    reg signed [MB-1:0] L_THR;
+    reg [4:0] L_K;
+    reg L_ZERO;
+`include "snn_layers.vh"
+
+    // Saturation by the top bits (no comparators): x is in range when its three top bits agree.
+    function [MB-1:0] sat;
+        input signed [MB+1:0] x;
+        begin
+            if (x[MB+1:MB-1] == 3'b000 || x[MB+1:MB-1] == 3'b111)
+                sat = x[MB-1:0];
+            else if (x[MB+1])
+                sat = {1'b1, {MB - 1{1'b0}}};
+            else
+                sat = {1'b0, {MB - 1{1'b1}}};
+        end
+    endfunction
+
+    // Input intensities, written by the host.
+    (* ram_style = "block" *)
+    reg [7:0] in_mem [0:IN_SIZE-1];
+    reg [7:0] in_rdata;
+    always @(posedge clk)
+        if (in_we)
+            in_mem[in_addr] <= in_data;
+    always @(posedge clk)
+        in_rdata <= in_mem[j[IAW-1:0]];
+
+    // Weights: one word per (layer, source, group) holding LANES signed WB-bit weights.
+    wire [WAW-1:0] w_addr = wcol + g;
+    reg [LANES*WB-1:0] w_rdata;
+`ifdef SNN_SPRAM
+    // In the UP5K's SPRAM (16K x 16 per block), which the bitstream cannot initialise: loaded at
+    // start-up from the SPI flash (FLASH_OFFSET, two bytes per word, low byte first).
+    localparam NUM_SPRAM = (W_DEPTH + 16383) / 16384;
+    localparam LD_WAKE = 3'd0, LD_GAP = 3'd1, LD_CMD = 3'd2, LD_DATA = 3'd3, LD_DONE = 3'd4;
+    reg [2:0] ld_state;
+    reg [31:0] ld_shift;
+    reg [5:0] ld_bits;
+    reg [7:0] ld_gap;
+    reg [15:0] ld_word;
+    reg [3:0] ld_nbits;
+    reg [16:0] ld_addr;
+    reg ld_we;
+    reg [15:0] ld_data;
+    always @(posedge clk) begin
+        ld_we <= 1'b0;
+        if (rst) begin
+            ld_state <= LD_WAKE;
+            flash_csn <= 1'b1;
+            flash_sck <= 1'b0;
+            flash_mosi <= 1'b0;
+            ld_shift <= {8'hAB, 24'h0}; // release from deep power-down
+            ld_bits <= 6'd8;
+            ld_gap <= 8'd0;
+            ld_addr <= 17'd0;
+            ld_nbits <= 4'd0;
+            loaded <= 1'b0;
+        end else begin
+            case (ld_state)
+                LD_WAKE, LD_CMD: begin
+                    flash_csn <= 1'b0;
+                    if (!flash_sck && !flash_csn) begin
+                        flash_sck <= 1'b1; // the flash samples MOSI on this rising edge
+                        ld_shift <= ld_shift << 1;
+                        ld_bits <= ld_bits - 1'b1;
+                    end else begin
+                        flash_sck <= 1'b0;
+                        flash_mosi <= ld_shift[31];
+                        if (ld_bits == 0) begin
+                            if (ld_state == LD_WAKE) begin
+                                flash_csn <= 1'b1;
+                                ld_state <= LD_GAP;
+                            end else
+                                ld_state <= LD_DATA;
+                        end
+                    end
+                end
+                LD_GAP: begin // tRES1 (3 us) before the next command
+                    ld_gap <= ld_gap + 1'b1;
+                    if (ld_gap == 8'hff) begin
+                        ld_shift <= {8'h03, FLASH_ADDR};
+                        ld_bits <= 6'd32;
+                        ld_state <= LD_CMD;
+                    end
+                end
+                LD_DATA:
+                    if (!flash_sck) begin
+                        flash_sck <= 1'b1; // sample the bit the flash drove after the fall
+                        ld_word <= {ld_word[14:0], flash_miso};
+                        ld_nbits <= ld_nbits + 1'b1;
+                        if (ld_nbits == 4'd15) begin
+                            ld_we <= 1'b1;
+                            ld_data <= {ld_word[6:0], flash_miso, ld_word[14:7]};
+                        end
+                    end else begin
+                        flash_sck <= 1'b0;
+                        if (ld_we) begin
+                            if (ld_addr == W_DEPTH - 1) begin
+                                flash_csn <= 1'b1;
+                                ld_state <= LD_DONE;
+                                loaded <= 1'b1;
+                            end
+                            ld_addr <= ld_addr + 1'b1;
+                        end
+                    end
+                default: ;
+            endcase
+        end
+    end
+    wire [15:0] sp_addr = loaded ? {{(16 - WAW){1'b0}}, w_addr} : ld_addr[15:0];
+    reg [1:0] sp_block;
+    always @(posedge clk)
+        sp_block <= sp_addr[15:14];
+    wire [15:0] sp_out [0:3];
+    genvar sp;
+    generate
+        for (sp = 0; sp < 4; sp = sp + 1) begin : spram
+            if (sp < NUM_SPRAM) begin : used
+                SB_SPRAM256KA ram(.ADDRESS(sp_addr[13:0]), .DATAIN(ld_data), .MASKWREN(4'b1111),
+                                  .WREN(ld_we && sp_addr[15:14] == sp), .CHIPSELECT(1'b1),
+                                  .CLOCK(clk), .STANDBY(1'b0), .SLEEP(1'b0), .POWEROFF(1'b1),
+                                  .DATAOUT(sp_out[sp]));
+            end else begin : unused
+                assign sp_out[sp] = 16'd0;
+            end
+        end
+    endgenerate
+    always @*
+        w_rdata = sp_out[sp_block][LANES*WB-1:0];
+`else
+    (* ram_style = "block" *)
+    reg [LANES*WB-1:0] w_mem [0:W_DEPTH-1];
+    initial $readmemh("weights.mem", w_mem);
+    always @(posedge clk)
+        w_rdata <= w_mem[w_addr];
+`endif
+
+    // Membranes and biases: one word per (layer, group) holding LANES signed MB-bit values.
+    wire init = (state == S_INIT_RD) || (state == S_INIT_WR);
+    wire [VAW-1:0] v_addr = init ? ia : L_VBASE + g;
+    (* ram_style = "block" *)
+    reg [LANES*MB-1:0] v_mem [0:V_DEPTH-1];
+    reg [LANES*MB-1:0] v_rdata;
+    reg v_we;
+    reg [LANES*MB-1:0] v_wdata;
+    always @(posedge clk)
+        v_rdata <= v_mem[v_addr];
+    always @(posedge clk)
+        if (v_we)
+            v_mem[v_addr] <= v_wdata;
+
+    wire [LANES*MB-1:0] b_rdata;
+    generate
+        if (HAS_BIAS) begin : with_bias
+            (* ram_style = "block" *)
+            reg [LANES*MB-1:0] b_mem [0:V_DEPTH-1];
+            reg [LANES*MB-1:0] b_q;
+            initial $readmemh("bias.mem", b_mem);
+            always @(posedge clk)
+                b_q <= b_mem[v_addr];
+            assign b_rdata = b_q;
+        end else begin : without_bias
+            assign b_rdata = {LANES * MB{1'b0}};
+        end
+    endgenerate
+
+    // The previous layer's spikes of this step, one LANES-bit word per group.
+    (* ram_style = "block" *)
+    reg [LANES-1:0] m_mem [0:M_DEPTH-1];
+    reg [LANES-1:0] m_rdata;
+    wire [LANES-1:0] swp_s;
+    wire m_we = (state == S_SWP_WR);
+    wire [JW-1:0] m_raddr = j >> LANE_BITS;
+    wire [JW-1:0] lane_sel = j & (LANES - 1);
+    always @(posedge clk)
+        m_rdata <= m_mem[m_raddr[GAW-1:0]];
+    always @(posedge clk)
+        if (m_we)
+            m_mem[g] <= swp_s;
+
+    // The input generator: xorshift32.
+    wire [31:0] x1 = lfsr ^ (lfsr << 13);
+    wire [31:0] x2 = x1 ^ (x1 >> 17);
+    wire [31:0] lfsr_next = x2 ^ (x2 << 5);
+    wire spike = (layer == 0) ? (lfsr_next[31:24] < in_rdata) : m_rdata[lane_sel];
+
+    // Per-lane arithmetic.
+    wire [LANES*MB-1:0] acc_v;
+    wire [LANES*MB-1:0] swp_v;
+    genvar l;
+    generate
+        for (l = 0; l < LANES; l = l + 1) begin : lane
+            wire signed [MB-1:0] vin = v_rdata[l * MB +: MB];
+            wire signed [WB-1:0] w = w_rdata[l * WB +: WB];
+            wire signed [MB-1:0] b = b_rdata[l * MB +: MB];
+            wire signed [MB+1:0] sum = vin + w;
+            assign acc_v[l * MB +: MB] = sat(sum);
+            wire [GAW+LANE_BITS:0] n = g * LANES + l;
+            wire fire = (n < L_N) && (vin > L_THR);
+            wire signed [MB+1:0] after = vin - L_THR;
+            wire signed [MB-1:0] r = fire ? (L_ZERO ? {MB{1'b0}} : sat(after)) : vin;
+            // The shift stands alone so that it stays arithmetic (signed context).
+            wire signed [MB-1:0] shifted = r >>> L_K;
+            wire signed [MB-1:0] leak = (L_K == 0) ? {MB{1'b0}} : shifted;
+            wire signed [MB+1:0] nxt = r - leak + b;
+            assign swp_v[l * MB +: MB] = sat(nxt);
+            assign swp_s[l] = fire;
+        end
+    endgenerate
+
+    // Output spike counters (flat registers) of the last layer.
+    reg [OUT_SIZE*CW-1:0] counts;
+    wire count_en = (state == S_SWP_WR) && (layer == NUM_LAYERS - 1);
+    genvar o;
+    generate
+        for (o = 0; o < OUT_SIZE; o = o + 1) begin : counter
+            always @(posedge clk)
+                if (go)
+                    counts[o * CW +: CW] <= {CW{1'b0}};
+                else if (count_en && g == o / LANES && swp_s[o % LANES])
+                    counts[o * CW +: CW] <= counts[o * CW +: CW] + 1'b1;
+        end
+    endgenerate
+    assign out_count = counts[out_addr * CW +: CW];
+    wire [CW-1:0] cur = counts[ci * CW +: CW];
+
+    always @* begin
+        v_we = 1'b0;
+        v_wdata = acc_v;
+        case (state)
+            S_INIT_WR: begin
+                v_we = 1'b1;
+                v_wdata = b_rdata;
+            end
+            S_ACC_WR: v_we = 1'b1;
+            S_SWP_WR: begin
+                v_we = 1'b1;
+                v_wdata = swp_v;
+            end
+            default: ;
+        endcase
+    end
+
+    task next_source;
+        begin
+            if (j == L_SRC - 1) begin
+                g <= 0;
+                state <= S_SWP_RD;
+            end else begin
+                j <= j + 1'b1;
+                wcol <= wcol + L_G;
+                state <= S_SCAN_RD;
+            end
+        end
+    endtask
+
+    always @(posedge clk) begin
+        done <= 1'b0;
+        if (state == S_IDLE && start && !loaded)
+            start_pending <= 1'b1;
+        if (rst) begin
+            start_pending <= 1'b0;
+            state <= S_IDLE;
+            busy <= 1'b0;
+            out_class <= 0;
+            layer <= 0;
+            j <= 0;
+            g <= 0;
+        end else begin
+            case (state)
+                S_IDLE:
+                    if (go) begin
+                        start_pending <= 1'b0;
+                        busy <= 1'b1;
+                        ia <= 0;
+                        lfsr <= SEED;
+                        state <= S_INIT_RD;
+                    end
+                S_INIT_RD: state <= S_INIT_WR;
+                S_INIT_WR:
+                    if (ia == V_DEPTH - 1) begin
+                        t <= 0;
+                        layer <= 0;
+                        state <= S_LAYER;
+                    end else begin
+                        ia <= ia + 1'b1;
+                        state <= S_INIT_RD;
+                    end
+                S_LAYER: begin
+                    j <= 0;
+                    g <= 0;
+                    wcol <= L_WBASE;
+                    state <= S_SCAN_RD;
+                end
+                S_SCAN_RD: state <= S_SCAN_CHK;
+                S_SCAN_CHK: begin
+                    if (layer == 0)
+                        lfsr <= lfsr_next;
+                    if (spike) begin
+                        g <= 0;
+                        state <= S_ACC_RD;
+                    end else
+                        next_source;
+                end
+                S_ACC_RD: state <= S_ACC_WR;
+                S_ACC_WR:
+                    if (g == L_G - 1)
+                        next_source;
+                    else begin
+                        g <= g + 1'b1;
+                        state <= S_ACC_RD;
+                    end
+                S_SWP_RD: state <= S_SWP_WR;
+                S_SWP_WR:
+                    if (g == L_G - 1) begin
+                        if (layer == NUM_LAYERS - 1) begin
+                            if (t == STEPS - 1) begin
+                                ci <= 0;
+                                best <= 0;
+                                out_class <= 0;
+                                state <= S_CLASS;
+                            end else begin
+                                t <= t + 1'b1;
+                                layer <= 0;
+                                state <= S_LAYER;
+                            end
+                        end else begin
+                            layer <= layer + 1'b1;
+                            state <= S_LAYER;
+                        end
+                    end else begin
+                        g <= g + 1'b1;
+                        state <= S_SWP_RD;
+                    end
+                S_CLASS: begin
+                    if (cur > best) begin
+                        best <= cur;
+                        out_class <= ci;
+                    end
+                    if (ci == OUT_SIZE - 1)
+                        state <= S_DONE;
+                    else
+                        ci <= ci + 1'b1;
+                end
+                S_DONE: begin
+                    busy <= 1'b0;
+                    done <= 1'b1;
+                    state <= S_IDLE;
+                end
+                default: state <= S_IDLE;
+            endcase
+        end
+    end
+endmodule

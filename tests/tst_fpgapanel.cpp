@@ -1,0 +1,119 @@
+#include "FpgaPanel.h"
+#include "Rng.h"
+#include "TestUtils.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+
+using namespace snn;
+using namespace snn::widgets;
+
+namespace {
+
+Graph smallGraph(std::vector<int> sizes)
+{
+    Rng rng(5);
+    Graph g(sizes.front());
+    LayerId source = kNetworkInput;
+    for (std::size_t k = 1; k < sizes.size(); ++k) {
+        Layer l;
+        l.name = QStringLiteral("l%1").arg(k);
+        l.source = source;
+        l.weights = Eigen::MatrixXf(sizes[k], sizes[k - 1]);
+        for (Eigen::Index i = 0; i < l.weights.size(); ++i)
+            l.weights.data()[i] = float(rng.normal() + 0.2);
+        source = g.addLayer(l);
+    }
+    return g;
+}
+
+QString cell(const FpgaPanel &panel, int row, int column)
+{
+    return panel.findChild<QTableWidget *>()->item(row, column)->text();
+}
+
+} // namespace
+
+class TestFpgaPanel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void estimateUpdatesWithTheSettings();
+    void exportWritesTheFolder();
+    void verifyPassesOffTheGuiThread();
+    void stopDuringSynthesisIsNotAFailure();
+};
+
+void TestFpgaPanel::estimateUpdatesWithTheSettings()
+{
+    FpgaPanel panel;
+    const auto combos = panel.findChildren<QComboBox *>();
+    QCOMPARE(combos.front()->count(), 4);
+    // 64 x 128 x 8 bits: too many EBR blocks for the iCEstick at 8 bits, fine at 4.
+    panel.setOriginalGraph(smallGraph({64, 128, 4}));
+    combos.front()->setCurrentIndex(0); // iCEstick
+    combos.at(1)->setCurrentIndex(0);   // 1 lane: the HX1K's 1280 logic cells
+    QCOMPARE(cell(panel, 5, 0), QStringLiteral("does not fit"));
+    const int ebr8 = cell(panel, 1, 0).toInt();
+    panel.findChild<QSpinBox *>()->setValue(4);
+    QCOMPARE(cell(panel, 5, 0), QStringLiteral("fits"));
+    QVERIFY(cell(panel, 1, 0).toInt() < ebr8);
+    QCOMPARE(panel.exportOptions().quant.weightBits, 4);
+    QCOMPARE(panel.exportOptions().board, QStringLiteral("icestick"));
+    QCOMPARE(panel.exportOptions().lanes, 1);
+}
+
+void TestFpgaPanel::exportWritesTheFolder()
+{
+    QTemporaryDir dir;
+    FpgaPanel panel;
+    panel.setOriginalGraph(smallGraph({6, 4, 3}));
+    panel.setExportDirectory(dir.path());
+    panel.exportDesign();
+    for (const char *file : {"snn_core.v", "snn_uart_top.v", "weights.mem", "top.pcf", "build.sh",
+                             "tb_snn_core.v", "README.md"})
+        QVERIFY2(QFile::exists(QDir(dir.path()).filePath(QLatin1String(file))), file);
+    QVERIFY(panel.log().contains(QStringLiteral("exported")));
+}
+
+void TestFpgaPanel::verifyPassesOffTheGuiThread()
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("iverilog")).isEmpty())
+        QSKIP("iverilog is not installed");
+    FpgaPanel panel;
+    panel.setOriginalGraph(smallGraph({6, 4, 3}));
+    QSignalSpy done(&panel, &FpgaPanel::verificationFinished);
+    panel.verify();
+    QVERIFY(panel.isBusy());
+    QVERIFY(done.wait(60000));
+    QVERIFY2(done.front().at(0).toBool(), qPrintable(done.front().at(1).toString()));
+    QVERIFY(!panel.isBusy());
+    QVERIFY(panel.log().contains(QStringLiteral("PASS: 8 samples")));
+}
+
+void TestFpgaPanel::stopDuringSynthesisIsNotAFailure()
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("yosys")).isEmpty())
+        QSKIP("yosys is not installed");
+    FpgaPanel panel;
+    panel.setOriginalGraph(smallGraph({6, 4, 3}));
+    panel.setOptimizedGraph(smallGraph({6, 3, 3}));
+    QSignalSpy busy(&panel, &FpgaPanel::busyChanged);
+    QSignalSpy synthesised(&panel, &FpgaPanel::synthesisFinished);
+    panel.synthesise();
+    QVERIFY(panel.isBusy());
+    QTRY_VERIFY_WITH_TIMEOUT(panel.log().contains(QStringLiteral("== yosys")), 10000);
+    panel.stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.isBusy(), 10000);
+    QVERIFY(panel.log().contains(QStringLiteral("stopped")));
+    QVERIFY(!panel.log().contains(QStringLiteral("FAILED")));
+    QCOMPARE(synthesised.size(), 0); // neither graph was reported
+}
+
+SNN_WIDGET_TEST_MAIN(TestFpgaPanel)
+#include "tst_fpgapanel.moc"

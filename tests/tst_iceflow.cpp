@@ -1,0 +1,138 @@
+#include "Error.h"
+#include "Rng.h"
+#include "TestUtils.h"
+#include "hw/Exporter.h"
+#include "hw/IceFlow.h"
+
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+
+using namespace snn;
+using namespace snn::hw;
+
+class TestIceFlow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void parsesNextpnrReport();
+    void rejectsNonReport();
+    void parsesYosysStat();
+    void smallDesignToBitstream();
+};
+
+void TestIceFlow::parsesNextpnrReport()
+{
+    const QByteArray json = R"({"critical_paths": [], "fmax": {"clk$glb": {"achieved": 20.5,
+        "constraint": 12}, "other": {"achieved": 48.0, "constraint": 12}},
+        "utilization": {"ICESTORM_LC": {"available": 5280, "used": 846},
+        "ICESTORM_RAM": {"available": 30, "used": 7}, "ICESTORM_SPRAM": {"available": 4, "used": 1},
+        "ICESTORM_DSP": {"available": 8, "used": 0}, "SB_IO": {"available": 96, "used": 8}}})";
+    FlowReport r;
+    parseNextpnrReport(json, &r, QStringLiteral("report.json"));
+    QCOMPARE(r.logicCells, 846);
+    QCOMPARE(r.logicCellsAvailable, 5280);
+    QCOMPARE(r.ebr, 7);
+    QCOMPARE(r.ebrAvailable, 30);
+    QCOMPARE(r.spram, 1);
+    QCOMPARE(r.dspAvailable, 8);
+    QCOMPARE(r.io, 8);
+    QCOMPARE(r.fmaxMHz, 20.5); // the slowest clock
+    QCOMPARE(r.targetMHz, 12.0);
+    QVERIFY(r.timingMet());
+    r.targetMHz = 30.0;
+    QVERIFY(!r.timingMet());
+    QVERIFY(r.toText().contains(QStringLiteral("NOT met")));
+}
+
+void TestIceFlow::rejectsNonReport()
+{
+    FlowReport r;
+    try {
+        parseNextpnrReport("{\"fmax\": {}}", &r, QStringLiteral("x.json"));
+        QFAIL("accepted");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(),
+                 QStringLiteral("x.json has no \"utilization\" (not a nextpnr report)"));
+    }
+    try {
+        parseNextpnrReport("not json", &r, QStringLiteral("y.json"));
+        QFAIL("accepted");
+    } catch (const Error &e) {
+        QVERIFY(e.message().startsWith(QStringLiteral("y.json is not JSON")));
+    }
+}
+
+void TestIceFlow::parsesYosysStat()
+{
+    const QString text = QStringLiteral("\n=== snn_uart_top ===\n\n"
+                                        "   Number of wires:                831\n"
+                                        "   Number of cells:               1404\n"
+                                        "     SB_CARRY                      327\n"
+                                        "     SB_DFF                        117\n"
+                                        "     SB_LUT4                       785\n"
+                                        "     SB_RAM40_4K                     7\n\n");
+    const auto cells = parseYosysStat(text);
+    QCOMPARE(int(cells.size()), 4);
+    QCOMPARE(cells.at(QStringLiteral("SB_LUT4")), 785);
+    QCOMPARE(cells.at(QStringLiteral("SB_RAM40_4K")), 7);
+    QCOMPARE(cells.at(QStringLiteral("SB_CARRY")), 327);
+}
+
+void TestIceFlow::smallDesignToBitstream()
+{
+    for (const char *tool : {"yosys", "nextpnr-ice40", "icepack", "icetime"})
+        if (QStandardPaths::findExecutable(QLatin1String(tool)).isEmpty())
+            QSKIP(qPrintable(QStringLiteral("%1 is not installed").arg(QLatin1String(tool))));
+    // 4 inputs -> 3 LIF neurons -> 2 outputs, two lanes, on the iCEBreaker.
+    Graph g(4);
+    Rng rng(3);
+    LayerId source = kNetworkInput;
+    for (int n : {3, 2}) {
+        Layer l;
+        l.name = QStringLiteral("l%1").arg(n);
+        l.source = source;
+        l.weights = Eigen::MatrixXf(n, g.layerCount() == 0 ? 4 : 3);
+        for (Eigen::Index i = 0; i < l.weights.size(); ++i)
+            l.weights.data()[i] = float(rng.normal());
+        source = g.addLayer(l);
+    }
+    QTemporaryDir dir;
+    ExportOptions options;
+    options.board = QStringLiteral("icebreaker");
+    options.lanes = 2;
+    options.testSamples = 2;
+    exportDesign(g, options, dir.path());
+    IceFlow flow;
+    QSignalSpy steps(&flow, &IceFlow::stepStarted);
+    QSignalSpy finished(&flow, &IceFlow::finished);
+    QSignalSpy failed(&flow, &IceFlow::failed);
+    flow.start(flowOptions(dir.path(), board(QStringLiteral("icebreaker"))));
+    QVERIFY(flow.isRunning());
+    QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() || !failed.isEmpty(), 120000);
+    QVERIFY2(failed.isEmpty(),
+             failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
+    QCOMPARE(steps.size(), 4);
+    QCOMPARE(steps.at(1).at(1).toString(), QStringLiteral("nextpnr"));
+    const FlowReport r = finished.front().front().value<FlowReport>();
+    QVERIFY2(r.logicCells > 100 && r.logicCells < 1500, qPrintable(QString::number(r.logicCells)));
+    QCOMPARE(r.logicCellsAvailable, 5280);
+    QVERIFY(r.ebr >= 3); // input, weight, membrane and mask memories in EBR
+    QCOMPARE(r.ebrAvailable, 30);
+    QCOMPARE(r.spram, 0);
+    QCOMPARE(r.io, 8);
+    QVERIFY(r.fmaxMHz > 0.0);
+    QCOMPARE(r.targetMHz, 12.0);
+    QVERIFY(r.cells.count(QStringLiteral("SB_LUT4")) == 1);
+    QCOMPARE(r.cells.at(QStringLiteral("SB_RAM40_4K")), r.ebr);
+    QVERIFY(QFileInfo(r.bitstream).isFile());
+    QCOMPARE(r.bitstreamBytes, QFileInfo(r.bitstream).size());
+    QVERIFY(r.bitstreamBytes > 100000); // an UP5K image is about 104 KB
+    // icetime either reports the path delay or is noted as unavailable (no chip database).
+    QVERIFY2(r.timingReport.startsWith(QStringLiteral("Total path delay")) ||
+                 r.timingReport.startsWith(QStringLiteral("not available (icetime failed")),
+             qPrintable(r.timingReport));
+}
+
+QTEST_GUILESS_MAIN(TestIceFlow)
+#include "tst_iceflow.moc"

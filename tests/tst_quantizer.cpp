@@ -1,0 +1,304 @@
+#include "Error.h"
+#include "RunControl.h"
+#include "TestUtils.h"
+#include "hw/Quantizer.h"
+
+using namespace snn;
+using namespace snn::hw;
+using snn::test::makeLayer;
+using snn::test::vec;
+
+class TestQuantizer : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void weightsUseTheLayerScale_data();
+    void weightsUseTheLayerScale();
+    void saturation();
+    void leakShift_data();
+    void leakShift();
+    void refusesWhatTheHardwareCannotRun_data();
+    void refusesWhatTheHardwareCannotRun();
+    void generatorIsXorshift32();
+    void modelCountsHandComputedSpikes();
+    void modelSaturatesTheMembrane();
+    void zeroResetAndLeak();
+    void tieGoesToLowestIndex();
+    void accuracyOnSyntheticData();
+    void accuracyComparisonAcrossBits();
+};
+
+void TestQuantizer::weightsUseTheLayerScale_data()
+{
+    QTest::addColumn<int>("bits");
+    QTest::addColumn<QList<int>>("expected");
+    // weights 0.5, -0.25, 0.125, -0.0625, 0.3, 0.0 with max |w| 0.5.
+    // Scale qmax / 0.5; halves round away from zero (-0.25 * 14 = -3.5 -> -4).
+    QTest::newRow("8 bits") << 8 << QList<int>{127, -64, 32, -16, 76, 0};
+    QTest::newRow("4 bits") << 4 << QList<int>{7, -4, 2, -1, 4, 0};
+    QTest::newRow("2 bits") << 2 << QList<int>{1, -1, 0, 0, 1, 0};
+}
+
+void TestQuantizer::weightsUseTheLayerScale()
+{
+    QFETCH(int, bits);
+    QFETCH(QList<int>, expected);
+    Graph g(6);
+    Layer l = makeLayer(QStringLiteral("out"), kNetworkInput, 1, 6,
+                        {0.5f, -0.25f, 0.125f, -0.0625f, 0.3f, 0.0f});
+    l.neuron.threshold = 0.5f;
+    g.addLayer(l);
+    QuantConfig c;
+    c.weightBits = bits;
+    const QuantizedNetwork q = quantize(g, c);
+    const QuantLayer &ql = q.layers.front();
+    QCOMPARE(ql.scale, maxWeight(bits) / 0.5);
+    QCOMPARE(QList<int>(ql.weights.begin(), ql.weights.end()), expected);
+    // The threshold is in the same domain: 0.5 * scale = qmax.
+    QCOMPARE(ql.threshold, maxWeight(bits));
+}
+
+void TestQuantizer::saturation()
+{
+    QCOMPARE(saturate(40000, 16), std::int64_t(32767));
+    QCOMPARE(saturate(-40000, 16), std::int64_t(-32768));
+    QCOMPARE(saturate(-32768, 16), std::int64_t(-32768));
+    QCOMPARE(saturate(127, 8), std::int64_t(127));
+    QCOMPARE(saturate(128, 8), std::int64_t(127));
+    QCOMPARE(roundToInt(2.5), std::int64_t(3));
+    QCOMPARE(roundToInt(-2.5), std::int64_t(-3));
+    QCOMPARE(roundToInt(-2.4), std::int64_t(-2));
+}
+
+void TestQuantizer::leakShift_data()
+{
+    QTest::addColumn<float>("beta");
+    QTest::addColumn<int>("shift");
+    QTest::newRow("0.9 -> 1-1/8") << 0.9f << 3;
+    QTest::newRow("0.5 -> 1-1/2") << 0.5f << 1;
+    QTest::newRow("0.95 -> 1-1/16") << 0.95f << 4;
+    QTest::newRow("0.99 -> 1-1/128") << 0.99f << 7;
+    QTest::newRow("0.1 clamps to 1") << 0.1f << 1;
+    QTest::newRow("1.0 no leak") << 1.0f << 0;
+}
+
+void TestQuantizer::leakShift()
+{
+    QFETCH(float, beta);
+    QFETCH(int, shift);
+    QCOMPARE(leakShiftFor(beta, 16), shift);
+}
+
+void TestQuantizer::refusesWhatTheHardwareCannotRun_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("linear") << 0 << QStringLiteral("layer a is not spiking");
+    QTest::newRow("branch") << 1 << QStringLiteral("layer c: the hardware runs a chain of layers");
+    QTest::newRow("threshold too big") << 2 << QStringLiteral("beyond the 16-bit membrane");
+    QTest::newRow("bad bits") << 3 << QStringLiteral("weight bits must be 2 to 8, got 9");
+}
+
+void TestQuantizer::refusesWhatTheHardwareCannotRun()
+{
+    QFETCH(int, kind);
+    QFETCH(QString, message);
+    Graph g(2);
+    Layer a = makeLayer(QStringLiteral("a"), kNetworkInput, 2, 2, {1, 0, 0, 1});
+    QuantConfig c;
+    if (kind == 0)
+        a.neuron.spiking = false;
+    if (kind == 2)
+        a.neuron.threshold = 1000.0f;
+    if (kind == 3)
+        c.weightBits = 9;
+    const LayerId ida = g.addLayer(a);
+    g.addLayer(makeLayer(QStringLiteral("b"), ida, 2, 2, {1, 0, 0, 1}));
+    if (kind == 1)
+        g.addLayer(makeLayer(QStringLiteral("c"), ida, 2, 2, {1, 0, 0, 1}));
+    try {
+        quantize(g, c);
+        QFAIL("quantize accepted the graph");
+    } catch (const Error &e) {
+        QVERIFY2(e.message().contains(message), qPrintable(e.message()));
+    }
+}
+
+void TestQuantizer::generatorIsXorshift32()
+{
+    // Marsaglia's xorshift32 from seed 1: 270369, 67634689, 2647435461.
+    QCOMPARE(xorshift32(1u), 270369u);
+    QCOMPARE(xorshift32(270369u), 67634689u);
+    QCOMPARE(xorshift32(67634689u), 2647435461u);
+    QuantConfig c;
+    c.steps = 3;
+    c.seed = 1;
+    // Top bytes of the first 6 states: 0, 4, 157, ... so intensity 5 spikes at the first two.
+    const Eigen::MatrixXf s = inputSpikes(c, {5, 5});
+    QCOMPARE(s(0, 0), 1.0f);
+    QCOMPARE(s(0, 1), 1.0f);
+    QCOMPARE(s(1, 0), 0.0f);
+    QCOMPARE(inputSpikes(c, {0, 0}).sum(), 0.0f);
+    QCOMPARE(intensities(vec({0.0f, 1.0f, 0.5f, 2.0f, -1.0f})),
+             (std::vector<std::uint8_t>{0, 255, 128, 255, 0}));
+}
+
+void TestQuantizer::modelCountsHandComputedSpikes()
+{
+    // One IF neuron, weight 1 (-> 127), threshold 2.5 (-> 318 after rounding 317.5 away from
+    // zero): v grows by 127 on every input spike and fires (subtracting 318) when v > 318.
+    Graph g(1);
+    Layer l = makeLayer(QStringLiteral("out"), kNetworkInput, 1, 1, {1.0f});
+    l.neuron.type = NeuronType::IF;
+    l.neuron.beta = 1.0f;
+    l.neuron.threshold = 2.5f;
+    g.addLayer(l);
+    QuantConfig c;
+    c.steps = 10;
+    const QuantizedNetwork q = quantize(g, c);
+    QCOMPARE(q.layers[0].threshold, 318);
+    const Eigen::MatrixXf spikes = inputSpikes(c, {255});
+    // Reference: integrate by hand over the same input spikes.
+    int v = 0;
+    int expected = 0;
+    for (int t = 0; t < c.steps; ++t) {
+        v += spikes(t, 0) > 0 ? 127 : 0;
+        if (v > 318) {
+            ++expected;
+            v -= 318;
+        }
+    }
+    QVERIFY(expected >= 3);
+    const ModelResult r = runModel(q, {255});
+    QCOMPARE(r.counts, std::vector<int>{expected});
+}
+
+void TestQuantizer::modelSaturatesTheMembrane()
+{
+    // An inhibitory weight drives v down without end: the membrane saturates at -128 (8 bits),
+    // so after the input stops, a bias of +40 per step needs exactly 5 steps to fire again.
+    Graph g(1);
+    Layer l = makeLayer(QStringLiteral("out"), kNetworkInput, 1, 1, {-1.0f});
+    l.neuron.type = NeuronType::IF;
+    l.neuron.beta = 1.0f;
+    l.neuron.threshold = 1.0f / 127.0f * 60.0f; // 60
+    g.addLayer(l);
+    QuantConfig c;
+    c.membraneBits = 8;
+    c.steps = 4;
+    QuantizedNetwork q = quantize(g, c);
+    QCOMPARE(q.layers[0].threshold, 60);
+    QCOMPARE(runModel(q, {255}).counts, std::vector<int>{0});
+    // Without saturation v would be -508 after 4 steps; check the model clamps at -128 by giving
+    // a bias that would take 13 steps from -508 but 5 from -128.
+    q.layers[0].bias = {40};
+    q.config.steps = 8;
+    // Steps: v starts at 40; each input step adds -127 then +40.
+    int v = 40;
+    int fired = 0;
+    const Eigen::MatrixXf spikes = inputSpikes(q.config, {255});
+    for (int t = 0; t < q.config.steps; ++t) {
+        if (spikes(t, 0) > 0)
+            v = std::max(-128, v - 127);
+        if (v > 60) {
+            ++fired;
+            v -= 60;
+        }
+        v = std::min(127, std::max(-128, v + 40));
+    }
+    QCOMPARE(runModel(q, {255}).counts, std::vector<int>{fired});
+}
+
+void TestQuantizer::zeroResetAndLeak()
+{
+    Graph g(1);
+    Layer l = makeLayer(QStringLiteral("out"), kNetworkInput, 1, 1, {1.0f});
+    l.neuron.type = NeuronType::LIF;
+    l.neuron.beta = 0.5f; // shift 1
+    l.neuron.reset = ResetMode::Zero;
+    l.neuron.threshold = 1.5f; // 191 at scale 127 (190.5 rounds away from zero)
+    g.addLayer(l);
+    QuantConfig c;
+    c.steps = 12;
+    const QuantizedNetwork q = quantize(g, c);
+    QCOMPARE(q.layers[0].leakShift, 1);
+    QCOMPARE(q.layers[0].threshold, 191);
+    const Eigen::MatrixXf spikes = inputSpikes(c, {200});
+    int v = 0;
+    int fired = 0;
+    for (int t = 0; t < c.steps; ++t) {
+        if (spikes(t, 0) > 0)
+            v += 127;
+        if (v > 191) {
+            ++fired;
+            v = 0;
+        }
+        v -= v >> 1;
+    }
+    QCOMPARE(runModel(q, {200}).counts, std::vector<int>{fired});
+}
+
+void TestQuantizer::tieGoesToLowestIndex()
+{
+    QCOMPARE(argmaxLowest({3, 5, 5, 1}), 1);
+    QCOMPARE(argmaxLowest({0, 0, 0}), 0);
+    QCOMPARE(argmaxLowest({1, 2, 3}), 2);
+}
+
+void TestQuantizer::accuracyOnSyntheticData()
+{
+    // Two classes: input 0 bright -> class 0, input 1 bright -> class 1; an identity network.
+    Graph g(2);
+    Layer l = makeLayer(QStringLiteral("out"), kNetworkInput, 2, 2, {1, 0, 0, 1});
+    l.neuron.threshold = 0.5f;
+    g.addLayer(l);
+    QuantConfig c;
+    Eigen::MatrixXf samples(4, 2);
+    samples << 1.0f, 0.0f, 0.0f, 1.0f, 0.9f, 0.1f, 0.1f, 0.9f;
+    const std::vector<int> labels{0, 1, 0, 1};
+    const QuantizedNetwork q = quantize(g, c);
+    QCOMPARE(quantizedAccuracy(q, samples, labels), 1.0);
+    QCOMPARE(floatAccuracy(g, c, samples, labels), 1.0);
+    QCOMPARE(quantizedAccuracy(q, samples, {1, 0, 0, 1}), 0.5);
+    try {
+        quantizedAccuracy(q, samples, {0, 1});
+        QFAIL("accepted mismatched labels");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("4 samples but 2 labels"));
+    }
+}
+
+void TestQuantizer::accuracyComparisonAcrossBits()
+{
+    // Class 0 when input 0 is brighter than input 1. Each width's figure must be exactly what
+    // quantizedAccuracy gives for that width, in the requested order, with progress per width.
+    Graph g(2);
+    Layer l = makeLayer(QStringLiteral("out"), kNetworkInput, 2, 2, {1.0f, 0.45f, 0.45f, 1.0f});
+    l.neuron.threshold = 0.5f;
+    l.neuron.type = NeuronType::IF;
+    l.neuron.beta = 1.0f;
+    g.addLayer(l);
+    Eigen::MatrixXf samples(4, 2);
+    samples << 1.0f, 0.6f, 0.6f, 1.0f, 0.9f, 0.5f, 0.5f, 0.9f;
+    const std::vector<int> labels{0, 1, 0, 1};
+    QuantConfig c;
+    c.steps = 20;
+    QStringList steps;
+    RunControl control;
+    control.progress = [&steps](double, const QString &step) { steps << step; };
+    const AccuracyComparison r = compareAccuracy(g, c, samples, labels, {8, 2}, control);
+    QCOMPARE(r.floatAccuracy, floatAccuracy(g, c, samples, labels));
+    QCOMPARE(int(r.quantized.size()), 2);
+    QCOMPARE(r.floatAccuracy, 1.0);
+    QCOMPARE(r.quantized[0].weightBits, 8);
+    QCOMPARE(r.quantized[0].accuracy, quantizedAccuracy(quantize(g, c), samples, labels));
+    c.weightBits = 2;
+    QCOMPARE(r.quantized[1].accuracy, quantizedAccuracy(quantize(g, c), samples, labels));
+    QCOMPARE(steps, (QStringList{QStringLiteral("float model"), QStringLiteral("8-bit weights"),
+                                 QStringLiteral("2-bit weights"), QStringLiteral("done")}));
+    RunControl cancel;
+    cancel.cancelRequested = [] { return true; };
+    QVERIFY_THROWS_EXCEPTION(Cancelled, compareAccuracy(g, c, samples, labels, {8}, cancel));
+}
+
+QTEST_GUILESS_MAIN(TestQuantizer)
+#include "tst_quantizer.moc"

@@ -1,0 +1,158 @@
+#include "Error.h"
+#include "Example.h"
+#include "TestUtils.h"
+#include "hw/ResourceEstimator.h"
+
+using namespace snn;
+using namespace snn::hw;
+using snn::test::makeLayer;
+
+namespace {
+
+Graph chain(const std::vector<int> &sizes)
+{
+    Graph g(sizes.front());
+    LayerId source = kNetworkInput;
+    for (std::size_t k = 1; k < sizes.size(); ++k) {
+        Layer l = makeLayer(QStringLiteral("l%1").arg(k), source, sizes[k], sizes[k - 1]);
+        l.weights.setConstant(0.1f);
+        l.weights(0, 0) = 0.5f;
+        source = g.addLayer(l);
+    }
+    return g;
+}
+
+} // namespace
+
+class TestResourceEstimator : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void ebrBlocks_data();
+    void ebrBlocks();
+    void boardsAndPins();
+    void smallNetworkFits();
+    void exampleIsRefusedWithNumbersAndAHint();
+    void exampleFitsTheSpramAtFourBits();
+    void hx1kSuggestsFewerBits();
+};
+
+void TestResourceEstimator::ebrBlocks_data()
+{
+    QTest::addColumn<int>("depth");
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("blocks");
+    QTest::newRow("256x16") << 256 << 16 << 1;
+    QTest::newRow("512x8") << 512 << 8 << 1;
+    QTest::newRow("6x32 (two 16-bit halves)") << 6 << 32 << 2;
+    QTest::newRow("2048x2") << 2048 << 2 << 1;
+    QTest::newRow("784x8") << 784 << 8 << 2;
+    QTest::newRow("200704x16") << 200704 << 16 << 784;
+    QTest::newRow("empty") << 0 << 8 << 0;
+}
+
+void TestResourceEstimator::ebrBlocks()
+{
+    QFETCH(int, depth);
+    QFETCH(int, width);
+    QFETCH(int, blocks);
+    QCOMPARE(ebrBlocksFor(depth, width), blocks);
+}
+
+void TestResourceEstimator::boardsAndPins()
+{
+    QCOMPARE(boardIds(), (QStringList{QStringLiteral("icestick"), QStringLiteral("icebreaker"),
+                                      QStringLiteral("upduino3"), QStringLiteral("hx8k")}));
+    const Board &b = board(QStringLiteral("iCEBreaker"));
+    QCOMPARE(b.device, QStringLiteral("up5k"));
+    QCOMPARE(b.ebrBlocks, 30);
+    QVERIFY(b.pcf().contains("set_io clk 35\n"));
+    QVERIFY(b.pcf().contains("set_io led[4] 21\n"));
+    QCOMPARE(board(QStringLiteral("icestick")).ebrBits(), std::int64_t(65536));
+    try {
+        board(QStringLiteral("arty"));
+        QFAIL("accepted");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("unknown board 'arty' (known: icestick, icebreaker, "
+                                             "upduino3, hx8k)"));
+    }
+}
+
+void TestResourceEstimator::smallNetworkFits()
+{
+    const FitCheck f =
+        checkFit(chain({16, 8, 4}), QuantConfig(), 2, board(QStringLiteral("icestick")));
+    QVERIFY2(f.fits, qPrintable(f.message));
+    // 16 x 4 groups + 8 x 2 groups = 80 words of 2 x 8 bits.
+    QCOMPARE(f.estimate.weightBits, std::int64_t(80 * 16));
+    QCOMPARE(f.estimate.weightEbrBlocks, 1);
+    QVERIFY2(f.message.startsWith(QStringLiteral("fits the iCEstick: needs 1.3 Kbit of weights")),
+             qPrintable(f.message));
+}
+
+void TestResourceEstimator::exampleIsRefusedWithNumbersAndAHint()
+{
+    const Graph g = exampleGraph();
+    QuantConfig c;
+    c.weightBits = 4;
+    // In EBR alone the 784-256-64-10 example cannot fit the UP5K.
+    const FitCheck ebr = checkFit(g, c, 4, board(QStringLiteral("icebreaker")), WeightMemory::Ebr);
+    QVERIFY(!ebr.fits);
+    QVERIFY(!ebr.spram);
+    // 217,728 weights x 4 bits, plus the output layer's 10 neurons padded to 12 (3 groups of 4).
+    QCOMPARE(ebr.estimate.weightBits, std::int64_t(784 * 256 + 256 * 64 + 64 * 12) * 4);
+    QVERIFY2(ebr.message.contains(QStringLiteral("needs 851.0 Kbit of weights")),
+             qPrintable(ebr.message));
+    QVERIFY(ebr.message.contains(
+        QStringLiteral("the iCEBreaker (UP5K) has 120 Kbit in 30 EBR blocks, 1024 Kbit of SPRAM")));
+    QVERIFY(ebr.message.contains(QStringLiteral("a smaller network")));
+}
+
+void TestResourceEstimator::exampleFitsTheSpramAtFourBits()
+{
+    const Graph g = exampleGraph();
+    QuantConfig c;
+    c.weightBits = 4;
+    const FitCheck f = checkFit(g, c, 4, board(QStringLiteral("icebreaker")));
+    QVERIFY2(f.fits, qPrintable(f.message));
+    QVERIFY(f.spram);
+    QCOMPARE(f.estimate.weightWords, std::int64_t(784 * 64 + 256 * 16 + 64 * 3));
+    QCOMPARE(f.estimate.spramBlocks, 4);
+    QCOMPARE(f.estimate.weightEbrBlocks, 0);
+    QVERIFY(f.message.startsWith(QStringLiteral("fits the iCEBreaker with the weights in SPRAM")));
+    // At 8 bits, 4 lanes make 32-bit words: refused, with the setting that fits as the hint.
+    c.weightBits = 8;
+    const FitCheck f8 = checkFit(g, c, 4, board(QStringLiteral("icebreaker")));
+    QVERIFY(!f8.fits);
+    QVERIFY2(f8.message.contains(QStringLiteral("it would fit with 4-bit weights and 4 lanes "
+                                                "(weights in SPRAM)")),
+             qPrintable(f8.message));
+    // The UPduino 3 shares its flash pins (14, 15) with its UART: no SPRAM loader there.
+    const FitCheck up = checkFit(g, c, 4, board(QStringLiteral("upduino3")));
+    QVERIFY(!up.fits);
+    QVERIFY2(up.message.contains(QStringLiteral("flash pins are shared with its UART")),
+             qPrintable(up.message));
+    // The iCEstick has no SPRAM.
+    c.weightBits = 4;
+    const FitCheck hx1k = checkFit(g, c, 4, board(QStringLiteral("icestick")), WeightMemory::Spram);
+    QVERIFY(!hx1k.fits);
+    QVERIFY2(hx1k.message.contains(QStringLiteral("(the iCEstick has no SPRAM)")),
+             qPrintable(hx1k.message));
+}
+
+void TestResourceEstimator::hx1kSuggestsFewerBits()
+{
+    // 64 x 128 x 8 bits = 64 Kbit of weights: too much for the HX1K's 16 blocks, but at 4 bits
+    // (8 blocks of weights) it fits.
+    const Graph g = chain({64, 128, 4});
+    QuantConfig c;
+    c.weightBits = 8;
+    const FitCheck f = checkFit(g, c, 4, board(QStringLiteral("icestick")));
+    QVERIFY(!f.fits);
+    QVERIFY2(f.message.contains(QStringLiteral("it would fit with 4-bit weights")) ||
+                 f.message.contains(QStringLiteral("it would fit with 5-bit weights")),
+             qPrintable(f.message));
+    QVERIFY(f.message.contains(QStringLiteral("a bigger board (iCEBreaker")));
+}
+
+QTEST_GUILESS_MAIN(TestResourceEstimator)
+#include "tst_resourceestimator.moc"

@@ -1,0 +1,113 @@
+#include "TestUtils.h"
+#include "hw/ToolRunner.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+
+using namespace snn::hw;
+
+class TestToolRunner : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void succeedsAndStreamsOutput();
+    void failingToolReportsItsLastLines();
+    void hangingToolStopsWithoutFailure();
+    void missingToolNamesThePackage();
+
+private:
+    QString script(const QString &name, const QByteArray &body);
+    QTemporaryDir m_dir;
+};
+
+void TestToolRunner::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+}
+
+QString TestToolRunner::script(const QString &name, const QByteArray &body)
+{
+    const QString path = m_dir.filePath(name);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return QString();
+    f.write("#!/bin/sh\n" + body);
+    f.close();
+    f.setPermissions(f.permissions() | QFileDevice::ExeOwner);
+    return path;
+}
+
+void TestToolRunner::succeedsAndStreamsOutput()
+{
+    const QString tool =
+        script(QStringLiteral("ok.sh"), "echo \"args: $1 $2\"\necho to-stderr >&2\nexit 0\n");
+    ToolRunner runner;
+    QSignalSpy started(&runner, &ToolRunner::started);
+    QSignalSpy finished(&runner, &ToolRunner::finished);
+    QSignalSpy failed(&runner, &ToolRunner::failed);
+    runner.start(tool, {QStringLiteral("a b"), QStringLiteral("c;d")}, m_dir.path());
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(started.size(), 1);
+    QCOMPARE(failed.size(), 0);
+    // Arguments arrive whole: no shell splits "a b" or runs "d".
+    QVERIFY2(runner.log().contains("args: a b c;d"), runner.log().constData());
+    QVERIFY(runner.log().contains("to-stderr"));
+    QVERIFY(!runner.isRunning());
+}
+
+void TestToolRunner::failingToolReportsItsLastLines()
+{
+    QByteArray body;
+    for (int i = 1; i <= 20; ++i)
+        body += "echo line" + QByteArray::number(i) + "\n";
+    body += "echo 'ERROR: no such cell' >&2\nexit 3\n";
+    const QString tool = script(QStringLiteral("fail.sh"), body);
+    ToolRunner runner;
+    QSignalSpy finished(&runner, &ToolRunner::finished);
+    QSignalSpy failed(&runner, &ToolRunner::failed);
+    runner.start(tool, {}, m_dir.path(), QStringLiteral("fake-package"));
+    QVERIFY(failed.wait(10000));
+    QCOMPARE(finished.size(), 0);
+    const QString message = failed.front().front().toString();
+    QVERIFY2(message.startsWith(QStringLiteral("fail.sh failed (exit 3): ")), qPrintable(message));
+    QVERIFY2(message.endsWith(QStringLiteral("line20 | ERROR: no such cell")), qPrintable(message));
+    QVERIFY(!message.contains(QStringLiteral("line10 ")));
+}
+
+void TestToolRunner::hangingToolStopsWithoutFailure()
+{
+    const QString tool = script(QStringLiteral("hang.sh"), "echo waiting\nexec sleep 60\n");
+    ToolRunner runner;
+    QSignalSpy output(&runner, &ToolRunner::output);
+    QSignalSpy failed(&runner, &ToolRunner::failed);
+    QSignalSpy stopped(&runner, &ToolRunner::stopped);
+    QSignalSpy finished(&runner, &ToolRunner::finished);
+    runner.start(tool, {}, m_dir.path());
+    QVERIFY(output.wait(10000)); // it is running and said "waiting"
+    QVERIFY(runner.isRunning());
+    QElapsedTimer clock;
+    clock.start();
+    runner.stop();
+    QVERIFY(stopped.wait(10000));
+    QVERIFY(clock.elapsed() < 5000);
+    QCOMPARE(failed.size(), 0);
+    QCOMPARE(finished.size(), 0);
+    QVERIFY(!runner.isRunning());
+}
+
+void TestToolRunner::missingToolNamesThePackage()
+{
+    ToolRunner runner;
+    QSignalSpy failed(&runner, &ToolRunner::failed);
+    QSignalSpy started(&runner, &ToolRunner::started);
+    runner.start(QStringLiteral("snn-no-such-tool-xyz"), {}, QString(), QStringLiteral("yosys"));
+    QVERIFY(failed.wait(5000));
+    QCOMPARE(started.size(), 0);
+    QCOMPARE(failed.front().front().toString(),
+             QStringLiteral("snn-no-such-tool-xyz is not installed (apt-get install yosys)"));
+}
+
+QTEST_GUILESS_MAIN(TestToolRunner)
+#include "tst_toolrunner.moc"

@@ -1,0 +1,241 @@
+#include "Error.h"
+#include "Rng.h"
+#include "RunControl.h"
+#include "TestUtils.h"
+#include "hw/VerilogGenerator.h"
+
+#include <QStandardPaths>
+#include <QTemporaryDir>
+
+using namespace snn;
+using namespace snn::hw;
+
+namespace {
+
+// A random chain input -> hidden... -> output with Gaussian weights.
+Graph randomGraph(std::uint64_t seed, const std::vector<int> &sizes, NeuronType type,
+                  ResetMode reset, bool bias)
+{
+    Rng rng(seed);
+    Graph g(sizes.front());
+    LayerId source = kNetworkInput;
+    for (std::size_t k = 1; k < sizes.size(); ++k) {
+        Layer l;
+        l.name = QStringLiteral("l%1").arg(k);
+        l.source = source;
+        l.weights = Eigen::MatrixXf(sizes[k], sizes[k - 1]);
+        for (Eigen::Index i = 0; i < l.weights.size(); ++i)
+            l.weights.data()[i] = float(0.6 * rng.normal() + 0.15);
+        if (bias) {
+            l.bias = Eigen::VectorXf(sizes[k]);
+            for (int n = 0; n < sizes[k]; ++n)
+                l.bias(n) = float(0.2 * rng.normal());
+        }
+        l.neuron.type = type;
+        l.neuron.beta = type == NeuronType::IF ? 1.0f : 0.85f;
+        l.neuron.reset = reset;
+        l.neuron.threshold = 1.0f;
+        source = g.addLayer(l);
+    }
+    return g;
+}
+
+std::vector<std::vector<std::uint8_t>> randomSamples(std::uint64_t seed, int count, int size)
+{
+    Rng rng(seed);
+    std::vector<std::vector<std::uint8_t>> samples(static_cast<std::size_t>(count));
+    for (auto &s : samples)
+        for (int i = 0; i < size; ++i)
+            s.push_back(std::uint8_t(rng.next() & 0xff));
+    return samples;
+}
+
+} // namespace
+
+class TestVerilog : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void rtlMatchesModel_data();
+    void rtlMatchesModel();
+    void layoutPacksLanes();
+    void gateLevelMatchesModel();
+    void mismatchIsReported();
+    void rejectsBadLanes();
+};
+
+void TestVerilog::initTestCase()
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("iverilog")).isEmpty())
+        QSKIP("iverilog is not installed (apt-get install iverilog)");
+}
+
+void TestVerilog::rtlMatchesModel_data()
+{
+    QTest::addColumn<int>("seed");
+    QTest::addColumn<QList<int>>("sizes");
+    QTest::addColumn<int>("type");
+    QTest::addColumn<int>("reset");
+    QTest::addColumn<bool>("bias");
+    QTest::addColumn<int>("lanes");
+    QTest::addColumn<int>("bits");
+    QTest::addColumn<int>("membrane");
+    QTest::addColumn<bool>("spram");
+    const int IF = int(NeuronType::IF);
+    const int LIF = int(NeuronType::LIF);
+    const int sub = int(ResetMode::Subtract);
+    const int zero = int(ResetMode::Zero);
+    // (The SPRAM rows also run the UART testbench.)
+    QTest::newRow("IF subtract 1 lane")
+        << 1 << QList<int>{6, 5, 3} << IF << sub << false << 1 << 8 << 16 << false;
+    QTest::newRow("LIF subtract 2 lanes bias")
+        << 2 << QList<int>{8, 7, 4} << LIF << sub << true << 2 << 6 << 16 << false;
+    QTest::newRow("LIF zero 4 lanes")
+        << 3 << QList<int>{5, 9, 6, 3} << LIF << zero << false << 4 << 4 << 12 << false;
+    QTest::newRow("IF zero 2 lanes bias")
+        << 4 << QList<int>{7, 4, 5} << IF << zero << true << 2 << 8 << 16 << false;
+    QTest::newRow("LIF subtract 8-bit membrane saturates")
+        << 5 << QList<int>{10, 6, 4} << LIF << sub << true << 4 << 8 << 10 << false;
+    QTest::newRow("SPRAM from flash, 2 lanes x 8 bits")
+        << 7 << QList<int>{7, 6, 4} << LIF << sub << true << 2 << 8 << 16 << true;
+    QTest::newRow("SPRAM from flash, 4 lanes x 4 bits, IF zero")
+        << 8 << QList<int>{9, 5, 3} << IF << zero << false << 4 << 4 << 16 << true;
+    QTest::newRow("2-bit weights one layer")
+        << 6 << QList<int>{9, 5} << LIF << sub << false << 8 << 2 << 8 << false;
+}
+
+void TestVerilog::rtlMatchesModel()
+{
+    QFETCH(int, seed);
+    QFETCH(QList<int>, sizes);
+    QFETCH(int, type);
+    QFETCH(int, reset);
+    QFETCH(bool, bias);
+    QFETCH(int, lanes);
+    QFETCH(int, bits);
+    QFETCH(int, membrane);
+    QFETCH(bool, spram);
+    const Graph g = randomGraph(std::uint64_t(seed), std::vector<int>(sizes.begin(), sizes.end()),
+                                NeuronType(type), ResetMode(reset), bias);
+    QuantConfig c;
+    c.weightBits = bits;
+    c.membraneBits = membrane;
+    c.steps = 12;
+    c.seed = 0x1234567u + std::uint32_t(seed);
+    const QuantizedNetwork net = quantize(g, c);
+    const auto samples = randomSamples(std::uint64_t(seed) + 100, 6, g.inputSize());
+    // The comparison only means something if the output layer fires and differs across samples.
+    int total = 0;
+    for (const auto &s : samples)
+        for (int x : runModel(net, s).counts)
+            total += x;
+    QVERIFY2(total > 0, "the random graph never fires: the test would prove nothing");
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    dir.setAutoRemove(qEnvironmentVariableIsEmpty("SNN_KEEP_TEMP"));
+    DesignOptions options;
+    options.lanes = lanes;
+    options.spram = spram;
+    writeFiles(dir.path(), generateDesign(net, options));
+    writeFiles(dir.path(), generateTestbench(net, samples, options));
+    QCOMPARE(QFile::exists(dir.filePath(QStringLiteral("weights.bin"))), spram);
+    QCOMPARE(QFile::exists(dir.filePath(QStringLiteral("weights.mem"))), !spram);
+    QCOMPARE(QFile::exists(dir.filePath(QStringLiteral("bias.mem"))),
+             memoryLayout(net, lanes).hasBias);
+    const RtlVerification result = runRtlSimulation(dir.path(), RunControl());
+    QVERIFY2(result.details.isEmpty(), qPrintable(result.details.join(QLatin1Char('\n'))));
+    QCOMPARE(result.samples, 6);
+    QCOMPARE(result.mismatches, 0);
+    QVERIFY(result.passed());
+    // The board-level path for the SPRAM cases: bytes over the UART, counts and class back.
+    if (spram) {
+        const RtlVerification uart = runRtlSimulation(dir.path(), RunControl(), Testbench::Uart);
+        QVERIFY2(uart.details.isEmpty(), qPrintable(uart.details.join(QLatin1Char('\n'))));
+        QCOMPARE(uart.samples, 6);
+        QCOMPARE(uart.mismatches, 0);
+    }
+}
+
+void TestVerilog::layoutPacksLanes()
+{
+    const Graph g = randomGraph(7, {5, 9, 3}, NeuronType::LIF, ResetMode::Subtract, false);
+    const QuantizedNetwork net = quantize(g, QuantConfig());
+    const MemoryLayout layout = memoryLayout(net, 4);
+    QCOMPARE(layout.layers[0].groups, 3); // 9 neurons in 4 lanes
+    QCOMPARE(layout.layers[1].groups, 1);
+    QCOMPARE(layout.weightWords, 5 * 3 + 9 * 1);
+    QCOMPARE(layout.layers[1].weightBase, 15);
+    QCOMPARE(layout.membraneWords, 4);
+    QCOMPARE(layout.maskWords, 3);
+    QCOMPARE(layout.weightBits(8), std::int64_t(24 * 4 * 8));
+    // The weight image: one line per word, lanes x 8 bits = 8 hex digits; lane 0 in the low byte.
+    const FileMap files = generateDesign(net, DesignOptions{4, 12e6, 115200});
+    const QList<QByteArray> lines = files.at(QStringLiteral("weights.mem")).trimmed().split('\n');
+    QCOMPARE(lines.size(), 24);
+    QCOMPARE(lines[0].size(), 8);
+    const int w00 = net.layers[0].weight(0, 0);
+    QCOMPARE(int(std::int8_t(lines[0].right(2).toInt(nullptr, 16))), w00);
+    const int w31 = net.layers[0].weight(3, 1);
+    QCOMPARE(int(std::int8_t(lines[3].left(2).toInt(nullptr, 16))), w31);
+    // Group 2 of neuron 8 holds only lane 0; the padding lanes are zero.
+    QVERIFY(lines[2].startsWith("000000"));
+}
+
+void TestVerilog::gateLevelMatchesModel()
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("yosys")).isEmpty())
+        QSKIP("yosys is not installed");
+    // The synthesised netlist (LUTs, carries, EBR with the weights in INIT) computes the model too.
+    const Graph g = randomGraph(12, {5, 4, 3}, NeuronType::LIF, ResetMode::Subtract, true);
+    QuantConfig c;
+    c.steps = 6;
+    const QuantizedNetwork net = quantize(g, c);
+    const auto samples = randomSamples(13, 2, 5);
+    QTemporaryDir dir;
+    DesignOptions options;
+    options.lanes = 2;
+    writeFiles(dir.path(), generateDesign(net, options));
+    writeFiles(dir.path(), generateTestbench(net, samples, options));
+    const RtlVerification result = runRtlSimulation(dir.path(), RunControl(), Testbench::GateLevel);
+    QVERIFY2(result.details.isEmpty(), qPrintable(result.details.join(QLatin1Char('\n'))));
+    QCOMPARE(result.samples, 2);
+    QCOMPARE(result.mismatches, 0);
+    QVERIFY(QFile::exists(dir.filePath(QStringLiteral("snn_core_gates.v"))));
+}
+
+void TestVerilog::mismatchIsReported()
+{
+    // A testbench whose expected counts were made for another network must fail, with details.
+    const Graph g = randomGraph(8, {6, 4, 3}, NeuronType::IF, ResetMode::Subtract, false);
+    QuantConfig c;
+    c.steps = 10;
+    const QuantizedNetwork net = quantize(g, c);
+    QuantizedNetwork other = net;
+    for (int &w : other.layers[1].weights)
+        w = -w;
+    const auto samples = randomSamples(9, 3, 6);
+    QTemporaryDir dir;
+    writeFiles(dir.path(), generateDesign(net, DesignOptions()));
+    writeFiles(dir.path(), generateTestbench(other, samples));
+    const RtlVerification result = runRtlSimulation(dir.path(), RunControl());
+    QCOMPARE(result.samples, 3);
+    QVERIFY(result.mismatches > 0);
+    QVERIFY(!result.passed());
+    QVERIFY(result.details.front().startsWith(QStringLiteral("MISMATCH sample ")));
+}
+
+void TestVerilog::rejectsBadLanes()
+{
+    const Graph g = randomGraph(7, {3, 2}, NeuronType::LIF, ResetMode::Subtract, false);
+    const QuantizedNetwork net = quantize(g, QuantConfig());
+    try {
+        memoryLayout(net, 3);
+        QFAIL("3 lanes accepted");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("lanes must be 1, 2, 4, 8 or 16, got 3"));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestVerilog)
+#include "tst_verilog.moc"
