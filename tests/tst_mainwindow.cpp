@@ -2,6 +2,7 @@
 #include "ComparisonModel.h"
 #include "Document.h"
 #include "Example.h"
+#include "FpgaPanel.h"
 #include "GraphEquality.h"
 #include "GraphFile.h"
 #include "MainWindow.h"
@@ -10,6 +11,8 @@
 #include "RateHeatmap.h"
 #include "TestUtils.h"
 #include "TrainingMonitor.h"
+#include "hw/Boards.h"
+#include "hw/ResourceEstimator.h"
 #include "nir/NirFile.h"
 #include "sim/Dataset.h"
 
@@ -45,6 +48,7 @@ private Q_SLOTS:
     void badDataSetGivesAMessage();
     void trainingIsOneUndoableChange();
     void nirOpensAsImportAndExports();
+    void hardwareRowsShowEstimatesAndSynthesis();
 
 private:
     QTemporaryDir m_dir;
@@ -362,6 +366,51 @@ void TestMainWindow::nirOpensAsImportAndExports()
     SNN_COMPARE_GRAPHS(nir::importNir(exported), window.graph());
     QVERIFY(!window.exportNirTo(m_dir.filePath(QStringLiteral("missing/folder/x.nir"))));
     QVERIFY(window.logText().contains(QStringLiteral("the folder does not exist")));
+}
+
+void TestMainWindow::hardwareRowsShowEstimatesAndSynthesis()
+{
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    window.setGraph(exampleGraph(), QStringLiteral("example"));
+    OptimizationPanel *panel = window.optimization();
+    QSignalSpy finished(panel, &OptimizationPanel::runFinished);
+    panel->run();
+    QVERIFY(finished.wait(10000));
+    QVERIFY(panel->result());
+
+    const hw::ExportOptions o = window.fpga()->exportOptions();
+    const hw::FitCheck before = hw::checkFit(exampleGraph(), o.quant, o.lanes, hw::board(o.board));
+    const hw::FitCheck after =
+        hw::checkFit(panel->result()->graph, o.quant, o.lanes, hw::board(o.board));
+    const ComparisonModel *model = panel->model();
+    auto cell = [model](const QString &metric, int column) {
+        return model->index(model->rowOf(metric), column).data().toString();
+    };
+    const QLocale english(QLocale::English);
+    QCOMPARE(cell(ComparisonModel::kLuts, ComparisonModel::BeforeColumn),
+             english.toString(before.estimate.logicCells));
+    QCOMPARE(cell(ComparisonModel::kLuts, ComparisonModel::AfterColumn),
+             english.toString(after.estimate.logicCells));
+    QCOMPARE(cell(ComparisonModel::kBram, ComparisonModel::AfterColumn),
+             english.toString(after.estimate.ebrBlocks));
+    QVERIFY(after.estimate.weightBits < before.estimate.weightBits); // 30 neurons fewer
+    QCOMPARE(cell(MainWindow::kSynthLogicCells, ComparisonModel::BeforeColumn),
+             QStringLiteral("-"));
+
+    // A synthesis of the optimised graph fills the "after" column with its real figures.
+    hw::FlowReport report;
+    report.logicCells = 1663;
+    report.ebr = 7;
+    Q_EMIT window.fpga()->synthesisFinished(true, report);
+    QCOMPARE(cell(MainWindow::kSynthLogicCells, ComparisonModel::AfterColumn),
+             QStringLiteral("1,663"));
+    QCOMPARE(cell(MainWindow::kSynthEbr, ComparisonModel::AfterColumn), QStringLiteral("7"));
+    QCOMPARE(cell(MainWindow::kSynthLogicCells, ComparisonModel::BeforeColumn),
+             QStringLiteral("-"));
+    // An edit makes every synthesised figure stale.
+    window.document()->renameLayer(window.graph().layers()[0].id, QStringLiteral("renamed"));
+    QCOMPARE(cell(MainWindow::kSynthLogicCells, ComparisonModel::AfterColumn), QStringLiteral("-"));
 }
 
 SNN_WIDGET_TEST_MAIN(TestMainWindow)

@@ -56,9 +56,10 @@ ComparisonModel::ComparisonModel(QObject *parent)
     m_rows.push_back({kNeurons, Format::Integer, {}, {}, {}, {}, false, {}});
     m_rows.push_back({kLayers, Format::Integer, {}, {}, {}, {}, false, {}});
     m_rows.push_back({kCompression, Format::Ratio, {}, {}, {}, {}, false, {}});
-    addMetric(kLuts, tr("Filled by the FPGA tab's resource estimate; not available yet"));
-    addMetric(kBram, tr("Filled by the FPGA tab's resource estimate (4 Kbit blocks); not "
-                        "available yet"));
+    addMetric(kLuts, tr("Filled by the FPGA tab's resource estimate (iCE40 logic cells) for "
+                        "its board and settings"));
+    addMetric(kBram, tr("Filled by the FPGA tab's resource estimate (4 Kbit EBR blocks) for its "
+                        "board and settings"));
     addMetric(kAccuracy,
               tr("Not measured: attach a data set (Data menu) and run the passes to measure "
                  "accuracy before and after on it"),

@@ -193,29 +193,41 @@ QString FpgaPanel::log() const
     return m_log->toPlainText();
 }
 
-void FpgaPanel::showEstimate(int column, const Graph &graph)
+std::optional<hw::FitCheck> FpgaPanel::fitCheck(const Graph &graph, QString *error) const
 {
     const hw::ExportOptions o = exportOptions();
     try {
-        const hw::FitCheck fit = hw::checkFit(graph, o.quant, o.lanes, hw::board(o.board));
+        return hw::checkFit(graph, o.quant, o.lanes, hw::board(o.board));
+    } catch (const Error &e) {
+        if (error)
+            *error = e.message();
+        return std::nullopt;
+    }
+}
+
+void FpgaPanel::showEstimate(int column, const Graph &graph)
+{
+    QString error;
+    if (const std::optional<hw::FitCheck> check = fitCheck(graph, &error)) {
+        const hw::FitCheck &fit = *check;
         m_table->item(RowLc, column)->setText(QString::number(fit.estimate.logicCells));
         m_table->item(RowEbr, column)->setText(QString::number(fit.estimate.ebrBlocks));
         m_table->item(RowSpram, column)->setText(QStringLiteral("0"));
         m_table->item(RowFit, column)->setText(fit.fits ? tr("fits") : tr("does not fit"));
         m_table->item(RowFit, column)->setToolTip(fit.message);
         m_status->setText(fit.message);
-    } catch (const Error &e) {
+    } else {
         m_table->item(RowFit, column)->setText(tr("not supported"));
-        m_table->item(RowFit, column)->setToolTip(e.message());
-        m_status->setText(e.message());
+        m_table->item(RowFit, column)->setToolTip(error);
+        m_status->setText(error);
     }
 }
 
 void FpgaPanel::updateEstimate()
 {
-    if (m_original.isEmpty())
-        return;
-    showEstimate(0, m_original);
+    if (!m_original.isEmpty())
+        showEstimate(0, m_original);
+    Q_EMIT settingsChanged();
 }
 
 void FpgaPanel::showReport(int column, const hw::FlowReport &r)

@@ -44,6 +44,9 @@ public:
     void setExportDirectory(const QString &dir) { m_exportDir = dir; }
 
     hw::ExportOptions exportOptions() const;
+    // The fit check (instant resource estimate) of a graph under the panel's current board, bits
+    // and lanes; nullopt with `error` set when the graph cannot be built at all.
+    std::optional<hw::FitCheck> fitCheck(const Graph &graph, QString *error = nullptr) const;
     bool isBusy() const { return m_busy; }
     QString log() const;
 
@@ -60,6 +63,8 @@ Q_SIGNALS:
     void synthesisFinished(bool optimized, const snn::hw::FlowReport &report);
     void verificationFinished(bool passed, const QString &summary);
     void busyChanged(bool busy);
+    // Board, bits or lanes changed: estimates made with fitCheck() are stale.
+    void settingsChanged();
 
 private:
     void buildUi();

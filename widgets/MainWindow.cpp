@@ -1,9 +1,11 @@
 #include "MainWindow.h"
 
 #include "CanvasView.h"
+#include "ComparisonModel.h"
 #include "Document.h"
 #include "Error.h"
 #include "Example.h"
+#include "FpgaPanel.h"
 #include "OptimizationPanel.h"
 #include "PropertiesPanel.h"
 #include "RateHeatmap.h"
@@ -46,6 +48,9 @@ bool isGraphFile(const QString &path)
 
 } // namespace
 
+const QString MainWindow::kSynthLogicCells = QStringLiteral("Synthesised logic cells");
+const QString MainWindow::kSynthEbr = QStringLiteral("Synthesised EBR");
+
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_document(new Document(this))
@@ -54,6 +59,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_heatmap(new RateHeatmap(this))
     , m_optimization(new OptimizationPanel(this))
     , m_training(new TrainingMonitor(this))
+    , m_fpga(new FpgaPanel(this))
     , m_log(new QPlainTextEdit(this))
     , m_history(new QUndoView(m_document->undoStack(), this))
 {
@@ -71,6 +77,12 @@ MainWindow::MainWindow(QWidget *parent)
     addPanel(m_heatmap, tr("Firing rates"), Qt::BottomDockWidgetArea);
     addPanel(m_log, tr("Log"), Qt::BottomDockWidgetArea);
     addPanel(m_training, tr("Training"), Qt::BottomDockWidgetArea);
+    addPanel(m_fpga, tr("FPGA"), Qt::BottomDockWidgetArea);
+    ComparisonModel *table = m_optimization->model();
+    table->addMetric(kSynthLogicCells, tr("Filled by Synthesise in the FPGA tab (nextpnr's "
+                                          "placed design): not synthesised yet"));
+    table->addMetric(kSynthEbr, tr("Filled by Synthesise in the FPGA tab (nextpnr's placed "
+                                   "design, 4 Kbit blocks): not synthesised yet"));
     findChild<QDockWidget *>(QStringLiteral("panel_Optimisation"))->raise();
     findChild<QDockWidget *>(QStringLiteral("panel_Firing rates"))->raise();
 
@@ -84,6 +96,16 @@ MainWindow::MainWindow(QWidget *parent)
             [this](std::shared_ptr<const Graph> optimised) {
                 m_heatmap->setAfter(optimised);
                 m_canvas->setPreview(optimised);
+                m_synthAfter.reset();
+                m_fpga->setOptimizedGraph(optimised ? std::optional<Graph>(*optimised)
+                                                    : std::nullopt);
+                updateHardwareRows();
+            });
+    connect(m_fpga, &FpgaPanel::settingsChanged, this, &MainWindow::updateHardwareRows);
+    connect(m_fpga, &FpgaPanel::synthesisFinished, this,
+            [this](bool optimised, const hw::FlowReport &report) {
+                (optimised ? m_synthAfter : m_synthBefore) = report;
+                updateHardwareRows();
             });
     connect(m_optimization, &OptimizationPanel::runFinished, this, [this](const QString &text) {
         statusBar()->showMessage(text, 8000);
@@ -95,6 +117,9 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_document, &Document::changed, this, [this] {
         m_heatmap->setBefore(m_document->graph());
+        m_synthBefore.reset();
+        m_synthAfter.reset();
+        m_fpga->setOriginalGraph(m_document->graph());
         if (!m_training->isRunning())
             m_training->setGraph(m_document->graph());
     });
@@ -311,6 +336,34 @@ void MainWindow::attachData(const QString &spec)
             return {nullptr, e.message()};
         }
     }));
+}
+
+void MainWindow::updateHardwareRows()
+{
+    using Figure = std::optional<double>;
+    auto estimate = [this](const Graph *graph, bool ebr) -> Figure {
+        if (!graph || graph->isEmpty())
+            return std::nullopt;
+        const std::optional<hw::FitCheck> fit = m_fpga->fitCheck(*graph);
+        if (!fit)
+            return std::nullopt;
+        return double(ebr ? fit->estimate.ebrBlocks : fit->estimate.logicCells);
+    };
+    auto synthesised = [](const std::optional<hw::FlowReport> &r, bool ebr) -> Figure {
+        if (!r)
+            return std::nullopt;
+        return double(ebr ? r->ebr : r->logicCells);
+    };
+    const std::shared_ptr<const OptimizeResult> result = m_optimization->result();
+    const Graph *after = result ? &result->graph : nullptr;
+    ComparisonModel *table = m_optimization->model();
+    table->setMetric(ComparisonModel::kLuts, estimate(&m_document->graph(), false),
+                     estimate(after, false));
+    table->setMetric(ComparisonModel::kBram, estimate(&m_document->graph(), true),
+                     estimate(after, true));
+    table->setMetric(kSynthLogicCells, synthesised(m_synthBefore, false),
+                     synthesised(m_synthAfter, false));
+    table->setMetric(kSynthEbr, synthesised(m_synthBefore, true), synthesised(m_synthAfter, true));
 }
 
 bool MainWindow::exportNirTo(const QString &path)

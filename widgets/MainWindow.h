@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Graph.h"
+#include "hw/IceFlow.h"
 
 #include <QMainWindow>
 #include <QMessageBox>
@@ -13,6 +14,7 @@ class QUndoView;
 namespace snn::widgets {
 
 class CanvasView;
+class FpgaPanel;
 class Document;
 class OptimizationPanel;
 class PropertiesPanel;
@@ -67,6 +69,11 @@ public:
     RateHeatmap *heatmap() const { return m_heatmap; }
     OptimizationPanel *optimization() const { return m_optimization; }
     TrainingMonitor *training() const { return m_training; }
+    FpgaPanel *fpga() const { return m_fpga; }
+
+    // Comparison-table rows that Synthesise in the FPGA tab fills with nextpnr's figures.
+    static const QString kSynthLogicCells;
+    static const QString kSynthEbr;
     QString logText() const;
 
 public Q_SLOTS:
@@ -90,6 +97,9 @@ private:
     void showError(const QString &title, const QString &message);
     void addRecentFile(const QString &path);
     void updateRecentMenu();
+    // Fills the comparison table's hardware rows: the FPGA tab's instant estimate for the graph
+    // and the optimised graph, and the figures of the last synthesis of each.
+    void updateHardwareRows();
 
     Document *m_document;
     CanvasView *m_canvas;
@@ -97,6 +107,7 @@ private:
     RateHeatmap *m_heatmap;
     OptimizationPanel *m_optimization;
     TrainingMonitor *m_training;
+    FpgaPanel *m_fpga;
     QPlainTextEdit *m_log;
     QUndoView *m_history;
     QMenu *m_viewMenu = nullptr;
@@ -104,6 +115,8 @@ private:
     std::function<QMessageBox::StandardButton()> m_prompt;
     bool m_errorDialogs = true;
     QString m_dataSpec;
+    std::optional<hw::FlowReport> m_synthBefore;
+    std::optional<hw::FlowReport> m_synthAfter;
     int m_dataGeneration = 0;
 };
 
