@@ -1,10 +1,14 @@
 // The snnc commands of simulation and training, run as a user runs them.
 
 #include "GraphFile.h"
+#include "RunControl.h"
 #include "SimTestData.h"
 #include "TestUtils.h"
+#include "hw/Quantizer.h"
+#include "sim/Dataset.h"
 
 #include <QCoreApplication>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -79,6 +83,26 @@ void TestSimCli::trainEvalRatesOptimize()
     QCOMPARE(eval[QStringLiteral("samples")].toInt(), 40);
     QVERIFY2(eval[QStringLiteral("accuracy")].toDouble() >= 0.8, qPrintable(r.out));
 
+    // The bit-accurate hardware model beside the float model, on the hardware's input spikes.
+    r = snnc({QStringLiteral("eval"), model, QStringLiteral("--data"), m_dir.path(),
+              QStringLiteral("--steps"), QStringLiteral("10"), QStringLiteral("--quantized"),
+              QStringLiteral("8,2"), QStringLiteral("--json")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QJsonObject quantized = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    const sim::Dataset test = sim::loadEvaluationSet(m_dir.path());
+    hw::QuantConfig config;
+    config.steps = 10;
+    const hw::AccuracyComparison expected =
+        hw::compareAccuracy(g, config, test.x, test.y, {8, 2}, {});
+    QCOMPARE(quantized[QStringLiteral("samples")].toInt(), 40);
+    QCOMPARE(quantized[QStringLiteral("float_accuracy")].toDouble(), expected.floatAccuracy);
+    const QJsonArray widths = quantized[QStringLiteral("quantized")].toArray();
+    QCOMPARE(widths.size(), 2);
+    QCOMPARE(widths[0][QStringLiteral("weight_bits")].toInt(), 8);
+    QCOMPARE(widths[0][QStringLiteral("accuracy")].toDouble(), expected.quantized[0].accuracy);
+    QCOMPARE(widths[1][QStringLiteral("accuracy")].toDouble(), expected.quantized[1].accuracy);
+    QVERIFY2(expected.quantized[0].accuracy >= 0.8, qPrintable(r.out));
+
     const QString rated = path(QStringLiteral("rated.h5"));
     r = snnc({QStringLiteral("rates"), model, QStringLiteral("--data"), m_dir.path(),
               QStringLiteral("--split"), QStringLiteral("train"), QStringLiteral("--steps"),
@@ -139,6 +163,11 @@ void TestSimCli::badInput_data()
                                           QStringLiteral("--steps"), QStringLiteral("0")}
                            << QStringLiteral(
                                   "snnc: the number of time steps must lie in [1, 100000], not 0");
+    QTest::newRow("quantized") << QStringList{QStringLiteral("eval"),        QStringLiteral("x.h5"),
+                                              QStringLiteral("--data"),      QStringLiteral("d"),
+                                              QStringLiteral("--quantized"), QStringLiteral("8,9")}
+                               << QStringLiteral(
+                                      "snnc: --quantized takes weight widths from 2 to 8, not '9'");
 }
 
 void TestSimCli::badInput()

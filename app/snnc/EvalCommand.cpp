@@ -5,13 +5,75 @@
 #include "Error.h"
 #include "GraphFile.h"
 #include "SimArgs.h"
+#include "hw/Quantizer.h"
 #include "sim/SpikeMonitor.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
 namespace snn::cli {
+
+namespace {
+
+// --quantized 8,4: weight widths whose bit-accurate hardware model is measured beside the float
+// model, both on the hardware's own input spikes (its LFSR), --steps steps per sample.
+std::vector<int> weightWidths(const QString &text)
+{
+    std::vector<int> bits;
+    for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int b = part.trimmed().toInt(&ok);
+        if (!ok || b < 2 || b > 8)
+            throw Error(
+                QStringLiteral("--quantized takes weight widths from 2 to 8, not '%1'").arg(part));
+        bits.push_back(b);
+    }
+    if (bits.empty())
+        throw Error(QStringLiteral("--quantized needs at least one weight width"));
+    return bits;
+}
+
+int evalQuantized(const QCommandLineParser &parser, const Graph &graph, const sim::Dataset &data,
+                  const std::vector<int> &bits, int steps, bool asJson)
+{
+    hw::QuantConfig config;
+    config.steps = steps;
+    const hw::AccuracyComparison c =
+        hw::compareAccuracy(graph, config, data.x, data.y, bits, stderrProgress());
+    clearProgress();
+    if (asJson) {
+        QJsonArray widths;
+        for (const hw::BitsAccuracy &q : c.quantized)
+            widths.append(QJsonObject{{QStringLiteral("weight_bits"), q.weightBits},
+                                      {QStringLiteral("accuracy"), q.accuracy}});
+        printOut(QString::fromUtf8(
+            QJsonDocument(
+                QJsonObject{{QStringLiteral("model"), parser.positionalArguments().front()},
+                            {QStringLiteral("data"), data.name},
+                            {QStringLiteral("samples"), data.size()},
+                            {QStringLiteral("steps"), steps},
+                            {QStringLiteral("float_accuracy"), c.floatAccuracy},
+                            {QStringLiteral("quantized"), widths}})
+                .toJson()));
+        return Success;
+    }
+    QString text = QStringLiteral("%1 samples of %2, hardware input spikes, %3 steps\n")
+                       .arg(data.size())
+                       .arg(data.name)
+                       .arg(steps);
+    text += QStringLiteral("float model:            %1%\n").arg(100.0 * c.floatAccuracy, 0, 'f', 2);
+    for (const hw::BitsAccuracy &q : c.quantized)
+        text += QStringLiteral("%1-bit weights (model): %2% (%3 pp)\n")
+                    .arg(q.weightBits)
+                    .arg(100.0 * q.accuracy, 0, 'f', 2)
+                    .arg(100.0 * (q.accuracy - c.floatAccuracy), 0, 'f', 2);
+    printOut(text);
+    return Success;
+}
+
+} // namespace
 
 int runEval(const QStringList &arguments)
 {
@@ -26,14 +88,24 @@ int runEval(const QStringList &arguments)
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("Print the result as JSON."));
     parser.addOption(json);
+    const QCommandLineOption quantized(
+        QStringLiteral("quantized"),
+        QStringLiteral("Also measure the bit-accurate hardware model at these weight widths "
+                       "(e.g. 8,4) beside the float model, both on the hardware's input spikes."),
+        QStringLiteral("BITS"));
+    parser.addOption(quantized);
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
 
     if (!parser.isSet(sim.data))
         throw Error(QStringLiteral("--data is required"));
     const sim::SimOptions options = sim.options(parser);
+    const std::vector<int> widths =
+        parser.isSet(quantized) ? weightWidths(parser.value(quantized)) : std::vector<int>{};
     const Graph graph = loadAnyGraph(parser.positionalArguments().front());
     const sim::Dataset data = sim.evaluationSet(parser);
+    if (!widths.empty())
+        return evalQuantized(parser, graph, data, widths, options.steps, parser.isSet(json));
     QElapsedTimer timer;
     timer.start();
     const sim::Activity a = sim::SpikeMonitor(options).record(graph, data, stderrProgress());
