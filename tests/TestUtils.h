@@ -3,10 +3,13 @@
 // Shared test helpers: a main that runs GUI tests offscreen, and builders for small graphs.
 
 #include "Graph.h"
+#include "Rng.h"
 
 #include <QTest>
 
+#include <functional>
 #include <initializer_list>
+#include <vector>
 
 namespace snn::test {
 
@@ -49,6 +52,28 @@ inline Graph branchGraph()
     g.addLayer(makeLayer(QStringLiteral("c"), idb, 2, 2, {1, 2, 3, 4}));
     g.addLayer(makeLayer(QStringLiteral("d"), ida, 2, 3, {6, 5, 4, 3, 2, 1}));
     g.validate();
+    return g;
+}
+
+// A chain input -> l1 -> l2 ... with sizes[0] inputs and Gaussian weights scale * N(0,1) + offset
+// from Rng(seed); `extra` may set more of each layer (drawing from the same generator).
+inline Graph randomChain(std::uint64_t seed, const std::vector<int> &sizes, double scale,
+                         double offset, const std::function<void(Layer &, Rng &)> &extra = {})
+{
+    Rng rng(seed);
+    Graph g(sizes.front());
+    LayerId source = kNetworkInput;
+    for (std::size_t k = 1; k < sizes.size(); ++k) {
+        Layer l;
+        l.name = QStringLiteral("l%1").arg(k);
+        l.source = source;
+        l.weights = Eigen::MatrixXf(sizes[k], sizes[k - 1]);
+        for (Eigen::Index i = 0; i < l.weights.size(); ++i)
+            l.weights.data()[i] = float(scale * rng.normal() + offset);
+        if (extra)
+            extra(l, rng);
+        source = g.addLayer(l);
+    }
     return g;
 }
 

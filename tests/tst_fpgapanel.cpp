@@ -16,21 +16,9 @@ using namespace snn::widgets;
 
 namespace {
 
-Graph smallGraph(std::vector<int> sizes)
+Graph smallGraph(const std::vector<int> &sizes)
 {
-    Rng rng(5);
-    Graph g(sizes.front());
-    LayerId source = kNetworkInput;
-    for (std::size_t k = 1; k < sizes.size(); ++k) {
-        Layer l;
-        l.name = QStringLiteral("l%1").arg(k);
-        l.source = source;
-        l.weights = Eigen::MatrixXf(sizes[k], sizes[k - 1]);
-        for (Eigen::Index i = 0; i < l.weights.size(); ++i)
-            l.weights.data()[i] = float(rng.normal() + 0.2);
-        source = g.addLayer(l);
-    }
-    return g;
+    return test::randomChain(5, sizes, 1.0, 0.2);
 }
 
 QString cell(const FpgaPanel &panel, int row, int column)

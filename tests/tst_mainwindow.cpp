@@ -31,6 +31,18 @@
 using namespace snn;
 using namespace snn::widgets;
 
+namespace {
+
+// Attaches a data set and waits for it to arrive.
+bool attach(MainWindow &window, const QString &spec)
+{
+    QSignalSpy attached(&window, &MainWindow::dataAttached);
+    window.attachData(spec);
+    return attached.wait(10000);
+}
+
+} // namespace
+
 class TestMainWindow : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -279,9 +291,7 @@ void TestMainWindow::attachedDataMeasuresAccuracy()
     MainWindow window;
     window.setErrorDialogsEnabled(false);
     window.setGraph(g, QStringLiteral("tiny"));
-    QSignalSpy attached(&window, &MainWindow::dataAttached);
-    window.attachData(path);
-    QVERIFY(attached.wait(10000));
+    QVERIFY(attach(window, path));
     QCOMPARE(window.dataSpec(), path);
     QVERIFY(window.logText().contains(QStringLiteral("20 validation samples of 4 features")));
 
@@ -319,9 +329,7 @@ void TestMainWindow::trainingIsOneUndoableChange()
     MainWindow window;
     window.setErrorDialogsEnabled(false);
     window.setGraph(g, QStringLiteral("tiny"));
-    QSignalSpy attached(&window, &MainWindow::dataAttached);
-    window.attachData(path);
-    QVERIFY(attached.wait(10000));
+    QVERIFY(attach(window, path));
     sim::TrainOptions options;
     options.epochs = 1;
     options.steps = 5;

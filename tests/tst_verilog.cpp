@@ -16,28 +16,17 @@ namespace {
 Graph randomGraph(std::uint64_t seed, const std::vector<int> &sizes, NeuronType type,
                   ResetMode reset, bool bias)
 {
-    Rng rng(seed);
-    Graph g(sizes.front());
-    LayerId source = kNetworkInput;
-    for (std::size_t k = 1; k < sizes.size(); ++k) {
-        Layer l;
-        l.name = QStringLiteral("l%1").arg(k);
-        l.source = source;
-        l.weights = Eigen::MatrixXf(sizes[k], sizes[k - 1]);
-        for (Eigen::Index i = 0; i < l.weights.size(); ++i)
-            l.weights.data()[i] = float(0.6 * rng.normal() + 0.15);
+    return test::randomChain(seed, sizes, 0.6, 0.15, [&](Layer &l, Rng &rng) {
         if (bias) {
-            l.bias = Eigen::VectorXf(sizes[k]);
-            for (int n = 0; n < sizes[k]; ++n)
+            l.bias = Eigen::VectorXf(l.neurons());
+            for (int n = 0; n < l.neurons(); ++n)
                 l.bias(n) = float(0.2 * rng.normal());
         }
         l.neuron.type = type;
         l.neuron.beta = type == NeuronType::IF ? 1.0f : 0.85f;
         l.neuron.reset = reset;
         l.neuron.threshold = 1.0f;
-        source = g.addLayer(l);
-    }
-    return g;
+    });
 }
 
 std::vector<std::vector<std::uint8_t>> randomSamples(std::uint64_t seed, int count, int size)
