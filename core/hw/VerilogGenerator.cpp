@@ -69,6 +69,29 @@ std::int64_t cyclesPerSample(const QuantizedNetwork &net, const MemoryLayout &la
            8;
 }
 
+// Fills a testbench template: @NS@ samples, @TIMEOUT@, and with SPRAM the SPI flash model wired to
+// the design's flash ports (@FLASH_PORTS@, @FLASH_MODEL@); `loaded` also connects the core's
+// loaded flag.
+void fillTestbench(QString &tb, int samples, qint64 timeout, bool spram, bool loaded)
+{
+    tb.replace(QStringLiteral("@NS@"), QString::number(samples));
+    tb.replace(QStringLiteral("@TIMEOUT@"), QString::number(timeout));
+    QString ports, model;
+    if (spram) {
+        ports = QStringLiteral(",\n                 .flash_sck(flash_sck), .flash_csn(flash_csn), "
+                               ".flash_mosi(flash_mosi), .flash_miso(flash_miso)");
+        model = QStringLiteral("\n    wire flash_sck, flash_csn, flash_mosi, flash_miso;\n"
+                               "    spi_flash_model flash(.sck(flash_sck), .csn(flash_csn), "
+                               ".mosi(flash_mosi), .miso(flash_miso));");
+        if (loaded) {
+            ports += QStringLiteral(", .loaded(loaded)");
+            model.replace(QStringLiteral("flash_miso;"), QStringLiteral("flash_miso, loaded;"));
+        }
+    }
+    tb.replace(QStringLiteral("@FLASH_PORTS@"), ports);
+    tb.replace(QStringLiteral("@FLASH_MODEL@"), model);
+}
+
 } // namespace
 
 int addressBits(std::int64_t count)
@@ -333,21 +356,7 @@ module tb_snn_core;
     end
 endmodule
 )");
-    tb.replace(QStringLiteral("@NS@"), QString::number(samples.size()));
-    if (options.spram) {
-        tb.replace(
-            QStringLiteral("@FLASH_PORTS@"),
-            QStringLiteral(",\n                 .flash_sck(flash_sck), .flash_csn(flash_csn), "
-                           ".flash_mosi(flash_mosi), .flash_miso(flash_miso), .loaded(loaded)"));
-        tb.replace(QStringLiteral("@FLASH_MODEL@"), QStringLiteral(R"(
-    wire flash_sck, flash_csn, flash_mosi, flash_miso, loaded;
-    spi_flash_model flash(.sck(flash_sck), .csn(flash_csn), .mosi(flash_mosi), .miso(flash_miso));)"));
-
-    } else {
-        tb.replace(QStringLiteral("@FLASH_PORTS@"), QString());
-        tb.replace(QStringLiteral("@FLASH_MODEL@"), QString());
-    }
-    tb.replace(QStringLiteral("@TIMEOUT@"), QString::number(timeout));
+    fillTestbench(tb, int(samples.size()), timeout, options.spram, true);
     FileMap files;
     files[QStringLiteral("tb_snn_core.v")] = tb.toUtf8();
     if (options.spram)
@@ -457,19 +466,7 @@ module tb_snn_uart;
     end
 endmodule
 )");
-    uart.replace(QStringLiteral("@NS@"), QString::number(samples.size()));
-    uart.replace(QStringLiteral("@TIMEOUT@"), QString::number(uartTimeout));
-    uart.replace(QStringLiteral("@FLASH_PORTS@"),
-                 options.spram ? QStringLiteral(", .flash_sck(flash_sck), .flash_csn(flash_csn), "
-                                                ".flash_mosi(flash_mosi), .flash_miso(flash_miso)")
-                               : QString());
-    uart.replace(QStringLiteral("@FLASH_MODEL@"),
-                 options.spram
-                     ? QStringLiteral("\n    wire flash_sck, flash_csn, flash_mosi, flash_miso;\n"
-                                      "    spi_flash_model flash(.sck(flash_sck), "
-                                      ".csn(flash_csn), .mosi(flash_mosi), "
-                                      ".miso(flash_miso));")
-                     : QString());
+    fillTestbench(uart, int(samples.size()), uartTimeout, options.spram, false);
     files[QStringLiteral("tb_snn_uart.v")] = uart.toUtf8();
     files[QStringLiteral("samples.mem")] = samplesImage;
     files[QStringLiteral("expected.mem")] = expectedImage;
