@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Regenerates docs/images/canvas.png (the built-in example on the canvas) and
-# docs/images/optimization.png (the optimisation panel after running every pass) from the real
-# studio, on Qt's offscreen platform (no display needed; set QT_QPA_PLATFORM=xcb under Xvfb to
-# use X instead). Usage: scripts/screenshots.sh [preset]   (default: release)
+# Regenerates docs/images/canvas.png (the built-in example on the canvas),
+# docs/images/optimization.png (the optimisation panel after running every pass) and
+# docs/images/fpga.png (the FPGA tab's estimate before and after) from the real studio, on Qt's
+# offscreen platform (no display needed; set QT_QPA_PLATFORM=xcb under Xvfb to use X instead).
+# Usage: scripts/screenshots.sh [preset]   (default: release)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 preset=${1:-release}

@@ -65,7 +65,13 @@ int takeScreenshots(widgets::MainWindow &window, const QString &dir)
     window.optimization()->run();
     loop.exec();
     settle(300);
-    return save(&window, QDir(dir).filePath(QStringLiteral("optimization.png"))) ? 0 : 1;
+    if (!save(&window, QDir(dir).filePath(QStringLiteral("optimization.png"))))
+        return 1;
+    // The FPGA tab after the run: the resource estimate for the graph and the optimised graph.
+    if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("panel_FPGA")))
+        dock->raise();
+    settle(300);
+    return save(&window, QDir(dir).filePath(QStringLiteral("fpga.png"))) ? 0 : 1;
 }
 
 } // namespace snn::studio

@@ -20,8 +20,9 @@ int main(int argc, char *argv[])
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A graph file to open."));
     const QCommandLineOption screenshots(
         QStringLiteral("screenshots"),
-        QStringLiteral("Write canvas.png and optimization.png of the window into <dir>, then quit "
-                       "(used by scripts/screenshots.sh)."),
+        QStringLiteral(
+            "Write canvas.png, optimization.png and fpga.png of the window into <dir>, then quit "
+            "(used by scripts/screenshots.sh)."),
         QStringLiteral("dir"));
     parser.addOption(screenshots);
     const QCommandLineOption data(
