@@ -147,7 +147,12 @@ MainWindow::MainWindow(QWidget *parent)
     updateRecentMenu();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The document is deleted with the children, after this destructor: an undo stack that is not
+    // clean then emits cleanChanged, which must not reach this half-destroyed window.
+    disconnect(m_document, nullptr, this, nullptr);
+}
 
 QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &title, Qt::DockWidgetArea area)
 {
