@@ -162,21 +162,23 @@ void FpgaPanel::buildUi()
     connect(m_flash, &QPushButton::clicked, this, &FpgaPanel::flash);
     connect(m_stop, &QPushButton::clicked, this, &FpgaPanel::stop);
     for (QComboBox *c : {m_board, m_lanes})
-        connect(c, &QComboBox::currentIndexChanged, this, &FpgaPanel::updateEstimate);
-    connect(m_bits, &QSpinBox::valueChanged, this, &FpgaPanel::updateEstimate);
+        connect(c, &QComboBox::currentIndexChanged, this, &FpgaPanel::updateEstimates);
+    connect(m_bits, &QSpinBox::valueChanged, this, &FpgaPanel::updateEstimates);
     setBusy(false);
 }
 
 void FpgaPanel::setOriginalGraph(const Graph &graph)
 {
     m_original = graph;
-    updateEstimate();
+    estimateOriginal();
+    Q_EMIT estimatesChanged();
 }
 
 void FpgaPanel::setOptimizedGraph(const std::optional<Graph> &graph)
 {
     m_optimized = graph;
-    updateEstimate();
+    estimateOptimized();
+    Q_EMIT estimatesChanged();
 }
 
 hw::ExportOptions FpgaPanel::exportOptions() const
@@ -195,21 +197,38 @@ QString FpgaPanel::log() const
 
 std::optional<hw::FitCheck> FpgaPanel::fitCheck(const Graph &graph, QString *error) const
 {
+    if (graph.isEmpty()) {
+        *error = tr("the graph has no layers");
+        return std::nullopt;
+    }
     const hw::ExportOptions o = exportOptions();
     try {
         return hw::checkFit(graph, o.quant, o.lanes, hw::board(o.board));
     } catch (const Error &e) {
-        if (error)
-            *error = e.message();
+        *error = e.message();
         return std::nullopt;
     }
 }
 
-void FpgaPanel::showEstimate(int column, const Graph &graph)
+void FpgaPanel::estimateOriginal()
+{
+    m_originalError.clear();
+    m_originalFit = fitCheck(m_original, &m_originalError);
+    if (!m_original.isEmpty())
+        showEstimate();
+}
+
+void FpgaPanel::estimateOptimized()
 {
     QString error;
-    if (const std::optional<hw::FitCheck> check = fitCheck(graph, &error)) {
-        const hw::FitCheck &fit = *check;
+    m_optimizedFit = m_optimized ? fitCheck(*m_optimized, &error) : std::nullopt;
+}
+
+void FpgaPanel::showEstimate()
+{
+    constexpr int column = 0; // "Estimate (original)"
+    if (m_originalFit) {
+        const hw::FitCheck &fit = *m_originalFit;
         m_table->item(RowLc, column)->setText(QString::number(fit.estimate.logicCells));
         m_table->item(RowEbr, column)->setText(QString::number(fit.estimate.ebrBlocks));
         m_table->item(RowSpram, column)->setText(QStringLiteral("0"));
@@ -218,16 +237,16 @@ void FpgaPanel::showEstimate(int column, const Graph &graph)
         m_status->setText(fit.message);
     } else {
         m_table->item(RowFit, column)->setText(tr("not supported"));
-        m_table->item(RowFit, column)->setToolTip(error);
-        m_status->setText(error);
+        m_table->item(RowFit, column)->setToolTip(m_originalError);
+        m_status->setText(m_originalError);
     }
 }
 
-void FpgaPanel::updateEstimate()
+void FpgaPanel::updateEstimates()
 {
-    if (!m_original.isEmpty())
-        showEstimate(0, m_original);
-    Q_EMIT settingsChanged();
+    estimateOriginal();
+    estimateOptimized();
+    Q_EMIT estimatesChanged();
 }
 
 void FpgaPanel::showReport(int column, const hw::FlowReport &r)

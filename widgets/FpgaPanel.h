@@ -44,9 +44,11 @@ public:
     void setExportDirectory(const QString &dir) { m_exportDir = dir; }
 
     hw::ExportOptions exportOptions() const;
-    // The fit check (instant resource estimate) of a graph under the panel's current board, bits
-    // and lanes; nullopt with `error` set when the graph cannot be built at all.
-    std::optional<hw::FitCheck> fitCheck(const Graph &graph, QString *error = nullptr) const;
+    // The fit checks (instant resource estimates) of the original and the optimised graph under
+    // the panel's current board, bits and lanes; nullopt when there is no such graph or it cannot
+    // be built. Computed once whenever a graph or a setting changes (estimatesChanged()).
+    const std::optional<hw::FitCheck> &originalFit() const { return m_originalFit; }
+    const std::optional<hw::FitCheck> &optimizedFit() const { return m_optimizedFit; }
     bool isBusy() const { return m_busy; }
     QString log() const;
 
@@ -63,21 +65,28 @@ Q_SIGNALS:
     void synthesisFinished(bool optimized, const snn::hw::FlowReport &report);
     void verificationFinished(bool passed, const QString &summary);
     void busyChanged(bool busy);
-    // Board, bits or lanes changed: estimates made with fitCheck() are stale.
-    void settingsChanged();
+    // originalFit() or optimizedFit() changed (a graph, the board, bits or lanes changed).
+    void estimatesChanged();
 
 private:
     void buildUi();
-    void updateEstimate();
+    // nullopt with `error` set for an empty graph or one the core cannot be built for.
+    std::optional<hw::FitCheck> fitCheck(const Graph &graph, QString *error) const;
+    void estimateOriginal();
+    void estimateOptimized();
+    void updateEstimates(); // after a change of board, bits or lanes
     void setBusy(bool busy);
     void appendLog(const QString &text);
     void setStep(int index);
     void runNextSynthesis();
     void showReport(int column, const hw::FlowReport &report);
-    void showEstimate(int column, const Graph &graph);
+    void showEstimate(); // the original graph's estimate, in the table and the status line
 
     Graph m_original;
     std::optional<Graph> m_optimized;
+    std::optional<hw::FitCheck> m_originalFit;
+    std::optional<hw::FitCheck> m_optimizedFit;
+    QString m_originalError;
     QString m_exportDir;
 
     QComboBox *m_board = nullptr;

@@ -97,11 +97,11 @@ MainWindow::MainWindow(QWidget *parent)
                 m_heatmap->setAfter(optimised);
                 m_canvas->setPreview(optimised);
                 m_synthAfter.reset();
+                // Its estimatesChanged() refreshes the table's hardware rows.
                 m_fpga->setOptimizedGraph(optimised ? std::optional<Graph>(*optimised)
                                                     : std::nullopt);
-                updateHardwareRows();
             });
-    connect(m_fpga, &FpgaPanel::settingsChanged, this, &MainWindow::updateHardwareRows);
+    connect(m_fpga, &FpgaPanel::estimatesChanged, this, &MainWindow::updateHardwareRows);
     connect(m_fpga, &FpgaPanel::synthesisFinished, this,
             [this](bool optimised, const hw::FlowReport &report) {
                 (optimised ? m_synthAfter : m_synthBefore) = report;
@@ -346,10 +346,7 @@ void MainWindow::attachData(const QString &spec)
 void MainWindow::updateHardwareRows()
 {
     using Figure = std::optional<double>;
-    auto estimate = [this](const Graph *graph, bool ebr) -> Figure {
-        if (!graph || graph->isEmpty())
-            return std::nullopt;
-        const std::optional<hw::FitCheck> fit = m_fpga->fitCheck(*graph);
+    auto estimate = [](const std::optional<hw::FitCheck> &fit, bool ebr) -> Figure {
         if (!fit)
             return std::nullopt;
         return double(ebr ? fit->estimate.ebrBlocks : fit->estimate.logicCells);
@@ -359,13 +356,11 @@ void MainWindow::updateHardwareRows()
             return std::nullopt;
         return double(ebr ? r->ebr : r->logicCells);
     };
-    const std::shared_ptr<const OptimizeResult> result = m_optimization->result();
-    const Graph *after = result ? &result->graph : nullptr;
     ComparisonModel *table = m_optimization->model();
-    table->setMetric(ComparisonModel::kLuts, estimate(&m_document->graph(), false),
-                     estimate(after, false));
-    table->setMetric(ComparisonModel::kBram, estimate(&m_document->graph(), true),
-                     estimate(after, true));
+    const std::optional<hw::FitCheck> &before = m_fpga->originalFit();
+    const std::optional<hw::FitCheck> &after = m_fpga->optimizedFit();
+    table->setMetric(ComparisonModel::kLuts, estimate(before, false), estimate(after, false));
+    table->setMetric(ComparisonModel::kBram, estimate(before, true), estimate(after, true));
     table->setMetric(kSynthLogicCells, synthesised(m_synthBefore, false),
                      synthesised(m_synthAfter, false));
     table->setMetric(kSynthEbr, synthesised(m_synthBefore, true), synthesised(m_synthAfter, true));
