@@ -86,7 +86,9 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
         }
         pass.after = GraphSize::of(result.graph);
         if (validation) {
-            std::vector<int> after = predictions(result.graph);
+            // A pass that changed nothing leaves every prediction as it was: no need to simulate.
+            const bool changed = pass.neuronsRemoved + pass.neuronsMerged + pass.layersFused > 0;
+            std::vector<int> after = changed ? predictions(result.graph) : current;
             pass.accuracy = change(current, after);
             current = std::move(after);
         }
