@@ -27,7 +27,66 @@ void OptimizeOptions::validate() const
           normTolerance, QStringLiteral("in [0, 1)"));
     check(fusionActivity >= 0.0f && fusionActivity <= 1.0f, QStringLiteral("the fusion activity"),
           fusionActivity, QStringLiteral("in [0, 1]"));
+    for (int bits : hardwareBits) {
+        hw::QuantConfig c = hardware;
+        c.weightBits = bits;
+        c.validate();
+    }
 }
+
+namespace {
+
+AccuracyChange accuracyChange(const std::vector<int> &before, const std::vector<int> &after,
+                              const std::vector<int> &labels, const QString &how)
+{
+    return {sim::accuracy(before, labels), sim::accuracy(after, labels),
+            sim::agreement(before, after), int(labels.size()), how};
+}
+
+// The FPGA core's accuracy on the validation set before and after (both graphs are quantised
+// first, so that a graph the core cannot run fails before any simulation).
+HardwareAccuracy hardwareAccuracy(const Graph &before, const Graph &after,
+                                  const OptimizeOptions &options, const RunControl &control)
+{
+    const sim::Dataset &data = options.validation->data;
+    std::vector<std::pair<hw::QuantizedNetwork, hw::QuantizedNetwork>> nets;
+    for (int bits : options.hardwareBits) {
+        hw::QuantConfig c = options.hardware;
+        c.weightBits = bits;
+        nets.emplace_back(hw::quantize(before, c), hw::quantize(after, c));
+    }
+    const QString how = QStringLiteral("the core's input generator (seed 0x%1), %2 steps, %3-bit "
+                                       "membrane")
+                            .arg(options.hardware.seed, 0, 16)
+                            .arg(options.hardware.steps)
+                            .arg(options.hardware.membraneBits);
+    const double parts = 2.0 * double(nets.size() + 1);
+    int part = 0;
+    const auto next = [&] {
+        const double first = double(part++);
+        return RunControl{[&control, first, parts](double f, const QString &step) {
+                              control.report((first + f) / parts, step);
+                          },
+                          control.cancelRequested};
+    };
+    HardwareAccuracy result;
+    const std::vector<int> floatBefore =
+        hw::floatPredictions(before, options.hardware, data.x, next());
+    result.floatModel = accuracyChange(
+        floatBefore, hw::floatPredictions(after, options.hardware, data.x, next()), data.y, how);
+    for (std::size_t i = 0; i < nets.size(); ++i) {
+        const std::vector<int> quantizedBefore =
+            hw::quantizedPredictions(nets[i].first, data.x, next());
+        result.quantized.push_back(
+            {options.hardwareBits[i],
+             accuracyChange(quantizedBefore,
+                            hw::quantizedPredictions(nets[i].second, data.x, next()), data.y,
+                            how)});
+    }
+    return result;
+}
+
+} // namespace
 
 OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
                         const OptimizeOptions &options, const RunControl &control)
@@ -45,13 +104,11 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
         return sim::run(g, validation->data.x, validation->simulation, control).predictions;
     };
     const auto change = [&](const std::vector<int> &before, const std::vector<int> &after) {
-        return AccuracyChange{sim::accuracy(before, validation->data.y),
-                              sim::accuracy(after, validation->data.y),
-                              sim::agreement(before, after), validation->data.size(),
+        return accuracyChange(before, after, validation->data.y,
                               QStringLiteral("%1 encoding, %2 steps, seed %3")
                                   .arg(sim::toString(validation->simulation.encoding))
                                   .arg(validation->simulation.steps)
-                                  .arg(validation->simulation.seed)};
+                                  .arg(validation->simulation.seed));
     };
     std::vector<int> first, current;
     if (validation) {
@@ -61,13 +118,16 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
         first = current = predictions(graph);
     }
 
+    // Progress: the passes, then the hardware model when it is measured.
+    const bool measureHardware = !options.hardwareBits.empty();
+    const double passSpan = measureHardware && validation ? 0.5 : 1.0;
     OptimizeResult result{graph, {}};
     result.report.passes = passNames;
     result.report.before = GraphSize::of(graph);
     for (int i = 0; i < passNames.size(); ++i) {
         const QString &name = passNames[i];
         control.checkCancelled();
-        const double share = 1.0 / double(passNames.size());
+        const double share = passSpan / double(passNames.size());
         control.report(i * share, name);
         PassReport pass;
         pass.pass = name;
@@ -97,6 +157,21 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
     result.report.after = GraphSize::of(result.graph);
     if (validation)
         result.report.accuracy = change(first, current);
+    if (measureHardware && !validation) {
+        result.report.hardwareNotMeasured = QStringLiteral("no validation set given");
+    } else if (measureHardware) {
+        const RunControl inner{[&](double f, const QString &step) {
+                                   control.report(passSpan + (1.0 - passSpan) * f, step);
+                               },
+                               control.cancelRequested};
+        try {
+            result.report.hardware = hardwareAccuracy(graph, result.graph, options, inner);
+        } catch (const Cancelled &) {
+            throw;
+        } catch (const Error &e) {
+            result.report.hardwareNotMeasured = e.message();
+        }
+    }
     control.report(1.0, QStringLiteral("done"));
     return result;
 }

@@ -3,6 +3,7 @@
 #include "Graph.h"
 #include "Report.h"
 #include "RunControl.h"
+#include "hw/Quantizer.h"
 #include "sim/Engine.h"
 
 #include <memory>
@@ -27,6 +28,11 @@ struct OptimizeOptions {
     float fusionActivity = 0.01f;
     // When set, accuracy is measured (Report::accuracy, PassReport::accuracy); else "not measured".
     std::shared_ptr<const ValidationSet> validation;
+    // With a validation set: the FPGA core's accuracy (its bit-accurate model under `hardware`,
+    // at each of these weight widths, beside the float graph on the same generated input spikes)
+    // is measured before and after all passes (Report::hardware). Empty: not measured.
+    std::vector<int> hardwareBits;
+    hw::QuantConfig hardware;
 
     // Throws Error naming the option that is out of range.
     void validate() const;

@@ -53,6 +53,19 @@ QJsonValue accuracyJson(const std::optional<AccuracyChange> &a)
                        {QStringLiteral("how"), a->how}};
 }
 
+QJsonValue hardwareJson(const std::optional<HardwareAccuracy> &h, const QString &notMeasured)
+{
+    if (!h)
+        return notMeasured.isEmpty() ? QStringLiteral("not measured")
+                                     : QStringLiteral("not measured: %1").arg(notMeasured);
+    QJsonArray widths;
+    for (const HardwareAccuracy::Width &w : h->quantized)
+        widths.append(QJsonObject{{QStringLiteral("weight_bits"), w.weightBits},
+                                  {QStringLiteral("accuracy"), accuracyJson(w.accuracy)}});
+    return QJsonObject{{QStringLiteral("float_model"), accuracyJson(h->floatModel)},
+                       {QStringLiteral("quantized"), widths}};
+}
+
 } // namespace
 
 GraphSize GraphSize::of(const Graph &graph)
@@ -80,6 +93,16 @@ QString Report::summary() const
         lines << QStringLiteral("Accuracy:    %1; %2").arg(accuracyText(*accuracy), accuracy->how);
     else
         lines << QStringLiteral("Accuracy:    not measured (no validation set given)");
+    if (hardware) {
+        lines << QStringLiteral("Hardware:    %1").arg(hardware->floatModel.how);
+        lines << QStringLiteral("  float model      %1").arg(accuracyText(hardware->floatModel));
+        for (const HardwareAccuracy::Width &w : hardware->quantized)
+            lines << QStringLiteral("  %1-bit weights    %2")
+                         .arg(w.weightBits)
+                         .arg(accuracyText(w.accuracy));
+    } else if (!hardwareNotMeasured.isEmpty()) {
+        lines << QStringLiteral("Hardware:    not measured: %1").arg(hardwareNotMeasured);
+    }
     for (const PassReport &p : passReports) {
         lines << QString();
         QStringList did;
@@ -148,6 +171,7 @@ QJsonObject Report::toJson() const
             {QStringLiteral("after"), sizeJson(after)},
             {QStringLiteral("compression_ratio"), compressionRatio()},
             {QStringLiteral("accuracy"), accuracyJson(accuracy)},
+            {QStringLiteral("hardware_accuracy"), hardwareJson(hardware, hardwareNotMeasured)},
             {QStringLiteral("pass_reports"), passArray}};
 }
 

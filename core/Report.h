@@ -30,6 +30,17 @@ struct AccuracyChange {
     QString how; // e.g. "rate encoding, 25 steps, seed 1"
 };
 
+// The FPGA core's accuracy before and after all passes (core/hw): the bit-accurate integer model
+// at each weight width beside the float graph, all on the hardware's own input spikes.
+struct HardwareAccuracy {
+    struct Width {
+        int weightBits = 0;
+        AccuracyChange accuracy;
+    };
+    AccuracyChange floatModel;
+    std::vector<Width> quantized;
+};
+
 // What one pass did to one layer (named as the layer was named before the pass).
 struct LayerChange {
     QString layer;
@@ -60,7 +71,9 @@ struct Report {
     GraphSize before;
     GraphSize after;
     std::vector<PassReport> passReports;
-    std::optional<AccuracyChange> accuracy; // over all passes, when a validation set was given
+    std::optional<AccuracyChange> accuracy;   // over all passes, when a validation set was given
+    std::optional<HardwareAccuracy> hardware; // when weight widths were given with the set
+    QString hardwareNotMeasured; // why, when hardware accuracy was asked for but not measured
 
     // before.params / after.params (1 when nothing changed).
     double compressionRatio() const;

@@ -83,8 +83,8 @@ void TestComparisonModel::showsTheReportsNumbers()
     const int out = model.rowOf(QStringLiteral("Neurons: output"));
     QVERIFY(model.index(h1, ComparisonModel::ChangeColumn).data(Qt::BackgroundRole).isValid());
     QVERIFY(!model.index(out, ComparisonModel::ChangeColumn).data(Qt::BackgroundRole).isValid());
-    // Rows: 4 sizes, 3 pending metrics, 3 layers.
-    QCOMPARE(model.rowCount(), 10);
+    // Rows: 4 sizes, 5 pending metrics, 3 layers.
+    QCOMPARE(model.rowCount(), 12);
 }
 
 void TestComparisonModel::pendingMetricsShowADashAndSayWhatFillsThem_data()
@@ -94,6 +94,8 @@ void TestComparisonModel::pendingMetricsShowADashAndSayWhatFillsThem_data()
     QTest::newRow("luts") << ComparisonModel::kLuts << "FPGA tab";
     QTest::newRow("bram") << ComparisonModel::kBram << "FPGA tab";
     QTest::newRow("accuracy") << ComparisonModel::kAccuracy << "attach a data set";
+    QTest::newRow("fpga input") << ComparisonModel::kFpgaInputAccuracy << "FPGA tab's weight bits";
+    QTest::newRow("fpga core") << ComparisonModel::kFpgaCoreAccuracy << "FPGA tab's weight bits";
 }
 
 void TestComparisonModel::pendingMetricsShowADashAndSayWhatFillsThem()
@@ -124,13 +126,42 @@ void TestComparisonModel::measuredAccuracyFromTheReport()
              QStringLiteral("86.50%"));
     QCOMPARE(cell(model, ComparisonModel::kAccuracy, ComparisonModel::AfterColumn),
              QStringLiteral("86.49%"));
-    // A later run without data shows "not measured" again, never the old figures.
-    r.report.accuracy.reset();
+    // The FPGA core: the first measured width names the row; the tooltip says how.
+    const QString how = QStringLiteral("the core's input generator (seed 0xace1), 16 steps, "
+                                       "16-bit membrane");
+    r.report.hardware = HardwareAccuracy{AccuracyChange{0.867, 0.866, 0.99, 10000, how},
+                                         {{4, AccuracyChange{0.784, 0.7825, 0.98, 10000, how}}}};
     model.setResult(g, r.graph, r.report);
-    QCOMPARE(cell(model, ComparisonModel::kAccuracy, ComparisonModel::BeforeColumn),
-             QStringLiteral("-"));
-    QCOMPARE(cell(model, ComparisonModel::kAccuracy, ComparisonModel::AfterColumn),
-             QStringLiteral("-"));
+    QCOMPARE(cell(model, ComparisonModel::kFpgaInputAccuracy, ComparisonModel::AfterColumn),
+             QStringLiteral("86.60%"));
+    QCOMPARE(cell(model, ComparisonModel::kFpgaCoreAccuracy, ComparisonModel::MetricColumn),
+             QStringLiteral("Accuracy, 4-bit FPGA core"));
+    QCOMPARE(cell(model, ComparisonModel::kFpgaCoreAccuracy, ComparisonModel::BeforeColumn),
+             QStringLiteral("78.40%"));
+    QCOMPARE(cell(model, ComparisonModel::kFpgaCoreAccuracy, ComparisonModel::ChangeColumn),
+             QStringLiteral("-0.15%"));
+    QCOMPARE(
+        model.index(model.rowOf(ComparisonModel::kFpgaCoreAccuracy), ComparisonModel::AfterColumn)
+            .data(Qt::ToolTipRole)
+            .toString(),
+        QStringLiteral("10000 samples; %1; predictions unchanged for 98.00%").arg(how));
+    // A later run without data shows "not measured" again, never the old figures; when the
+    // core could not be measured, the tooltip says why.
+    r.report.accuracy.reset();
+    r.report.hardware.reset();
+    r.report.hardwareNotMeasured = QStringLiteral("layer l1 is not spiking");
+    model.setResult(g, r.graph, r.report);
+    for (const QString &metric : {ComparisonModel::kAccuracy, ComparisonModel::kFpgaInputAccuracy,
+                                  ComparisonModel::kFpgaCoreAccuracy})
+        for (int column : {ComparisonModel::BeforeColumn, ComparisonModel::AfterColumn})
+            QCOMPARE(cell(model, metric, column), QStringLiteral("-"));
+    QCOMPARE(cell(model, ComparisonModel::kFpgaCoreAccuracy, ComparisonModel::MetricColumn),
+             ComparisonModel::kFpgaCoreAccuracy);
+    QCOMPARE(
+        model.index(model.rowOf(ComparisonModel::kFpgaCoreAccuracy), ComparisonModel::BeforeColumn)
+            .data(Qt::ToolTipRole)
+            .toString(),
+        QStringLiteral("Not measured: layer l1 is not spiking"));
 }
 
 void TestComparisonModel::metricsAndColumnsAddedByName()

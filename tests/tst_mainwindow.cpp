@@ -12,9 +12,11 @@
 #include "TestUtils.h"
 #include "TrainingMonitor.h"
 #include "hw/Boards.h"
+#include "hw/Quantizer.h"
 #include "hw/ResourceEstimator.h"
 #include "nir/NirFile.h"
 #include "sim/Dataset.h"
+#include "sim/Engine.h"
 
 #include <QApplication>
 #include <QDockWidget>
@@ -23,6 +25,7 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -308,6 +311,40 @@ void TestMainWindow::attachedDataMeasuresAccuracy()
     QCOMPARE(model->index(row, ComparisonModel::AfterColumn).data().toString(),
              QStringLiteral("100.00%"));
     QVERIFY(panel->reportText().contains(QStringLiteral("agreement")));
+
+    // The FPGA core at the FPGA tab's weight bits, beside the float model on the same spikes:
+    // the figures the bit-accurate model gives for the graph before and after the passes.
+    const auto percent = [](double fraction) {
+        return QStringLiteral("%1%").arg(100.0 * fraction, 0, 'f', 2);
+    };
+    const auto checkCore = [&](int bits) {
+        hw::QuantConfig config = window.fpga()->exportOptions().quant;
+        QCOMPARE(config.weightBits, bits);
+        const Graph &after = panel->result()->graph;
+        QVERIFY(after.totalNeurons() < g.totalNeurons()); // the dead neuron is gone
+        const int core = model->rowOf(ComparisonModel::kFpgaCoreAccuracy);
+        QCOMPARE(model->index(core, ComparisonModel::MetricColumn).data().toString(),
+                 QStringLiteral("Accuracy, %1-bit FPGA core").arg(bits));
+        QCOMPARE(model->index(core, ComparisonModel::BeforeColumn).data().toString(),
+                 percent(sim::accuracy(hw::quantizedPredictions(hw::quantize(g, config), data.x),
+                                       data.y)));
+        QCOMPARE(model->index(core, ComparisonModel::AfterColumn).data().toString(),
+                 percent(sim::accuracy(
+                     hw::quantizedPredictions(hw::quantize(after, config), data.x), data.y)));
+        const int input = model->rowOf(ComparisonModel::kFpgaInputAccuracy);
+        QCOMPARE(model->index(input, ComparisonModel::BeforeColumn).data().toString(),
+                 percent(sim::accuracy(hw::floatPredictions(g, config, data.x), data.y)));
+        QVERIFY(model->index(core, ComparisonModel::BeforeColumn)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .startsWith(QStringLiteral("20 samples; the core's input generator")));
+    };
+    checkCore(8);
+    QVERIFY(panel->reportText().contains(QStringLiteral("8-bit weights")));
+    // Other weight bits in the FPGA tab: the run is repeated and measures that core.
+    window.fpga()->findChild<QSpinBox *>()->setValue(2);
+    QVERIFY(finished.wait(10000));
+    checkCore(2);
 }
 
 void TestMainWindow::trainingIsOneUndoableChange()

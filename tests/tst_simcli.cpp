@@ -113,8 +113,8 @@ void TestSimCli::trainEvalRatesOptimize()
     QVERIFY(loadGraph(rated).layers()[0].hasRates());
 
     r = snnc({QStringLiteral("optimize"), rated, QStringLiteral("--validate"), m_dir.path(),
-              QStringLiteral("--steps"), QStringLiteral("10"), QStringLiteral("--json"),
-              QStringLiteral("-")});
+              QStringLiteral("--steps"), QStringLiteral("10"), QStringLiteral("--quantized"),
+              QStringLiteral("8,2"), QStringLiteral("--json"), QStringLiteral("-")});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     const QJsonObject report = QJsonDocument::fromJson(r.out.toUtf8()).object();
     const QJsonObject accuracy = report[QStringLiteral("accuracy")].toObject();
@@ -122,6 +122,15 @@ void TestSimCli::trainEvalRatesOptimize()
     QCOMPARE(accuracy[QStringLiteral("before")].toDouble(),
              eval[QStringLiteral("accuracy")].toDouble());
     QVERIFY(accuracy.contains(QStringLiteral("agreement")));
+    // The FPGA core before the passes: the figures `eval --quantized` gave for the same model.
+    const QJsonObject hardware = report[QStringLiteral("hardware_accuracy")].toObject();
+    QCOMPARE(hardware[QStringLiteral("float_model")][QStringLiteral("before")].toDouble(),
+             expected.floatAccuracy);
+    const QJsonArray coreWidths = hardware[QStringLiteral("quantized")].toArray();
+    QCOMPARE(coreWidths.size(), 2);
+    QCOMPARE(coreWidths[1][QStringLiteral("weight_bits")].toInt(), 2);
+    QCOMPARE(coreWidths[1][QStringLiteral("accuracy")][QStringLiteral("before")].toDouble(),
+             expected.quantized[1].accuracy);
 }
 
 void TestSimCli::resumeContinues()
@@ -168,6 +177,16 @@ void TestSimCli::badInput_data()
                                               QStringLiteral("--quantized"), QStringLiteral("8,9")}
                                << QStringLiteral(
                                       "snnc: --quantized takes weight widths from 2 to 8, not '9'");
+    QTest::newRow("quantized without data")
+        << QStringList{QStringLiteral("optimize"), QStringLiteral("x.h5"),
+                       QStringLiteral("--quantized"), QStringLiteral("8")}
+        << QStringLiteral("snnc: --quantized needs --validate DATA");
+    QTest::newRow("hardware steps")
+        << QStringList{QStringLiteral("optimize"),    QStringLiteral("x.h5"),
+                       QStringLiteral("--validate"),  QStringLiteral("d"),
+                       QStringLiteral("--quantized"), QStringLiteral("8"),
+                       QStringLiteral("--steps"),     QStringLiteral("300")}
+        << QStringLiteral("snnc: time steps must be 1 to 255, got 300");
 }
 
 void TestSimCli::badInput()

@@ -3,7 +3,10 @@
 #include "Rng.h"
 #include "SimTestData.h"
 #include "TestUtils.h"
+#include "hw/Quantizer.h"
 #include "sim/SpikeMonitor.h"
+
+#include <QJsonArray>
 
 #include <QJsonObject>
 
@@ -42,6 +45,7 @@ private Q_SLOTS:
     void ratesDriveDeadNeuronElimination_data();
     void ratesDriveDeadNeuronElimination();
     void notMeasuredWithoutData();
+    void hardwareAccuracyBeforeAndAfter();
     void badData();
 };
 
@@ -137,6 +141,96 @@ void TestSpikeMonitor::ratesDriveDeadNeuronElimination()
     QCOMPARE(lossy.report.accuracy->after, lossyActivity.accuracy);
     QCOMPARE(lossy.report.accuracy->agreement,
              sim::agreement(a.predictions, lossyActivity.predictions));
+}
+
+void TestSpikeMonitor::hardwareAccuracyBeforeAndAfter()
+{
+    // The FPGA core's accuracy before and after the passes: each figure is the one the
+    // bit-accurate model (and the float graph on the core's input spikes) gives directly.
+    Graph g = netWithSilentNeurons();
+    const sim::Dataset d = toyData(120, 3, 4, 9);
+    sim::SimOptions o;
+    o.steps = 12;
+    sim::SpikeMonitor::storeRates(g, sim::SpikeMonitor(o).record(g, d));
+    OptimizeOptions options;
+    auto validation = std::make_shared<ValidationSet>();
+    validation->data = d;
+    validation->simulation = o;
+    options.validation = validation;
+    options.hardware.steps = 10;
+    options.hardwareBits = {8, 3};
+    QStringList steps;
+    RunControl control;
+    control.progress = [&steps](double, const QString &step) { steps << step; };
+    const OptimizeResult r = optimize(g, {passes::kDeadNeuronElimination}, options, control);
+    QVERIFY(r.graph.totalNeurons() < g.totalNeurons());
+    QVERIFY(r.report.hardware);
+    QVERIFY(r.report.hardwareNotMeasured.isEmpty());
+    const HardwareAccuracy &h = *r.report.hardware;
+    const auto expect = [&](const AccuracyChange &a, const std::vector<int> &before,
+                            const std::vector<int> &after) {
+        QCOMPARE(a.before, sim::accuracy(before, d.y));
+        QCOMPARE(a.after, sim::accuracy(after, d.y));
+        QCOMPARE(a.agreement, sim::agreement(before, after));
+        QCOMPARE(a.samples, 120);
+    };
+    expect(h.floatModel, hw::floatPredictions(g, options.hardware, d.x),
+           hw::floatPredictions(r.graph, options.hardware, d.x));
+    QCOMPARE(int(h.quantized.size()), 2);
+    for (int i = 0; i < 2; ++i) {
+        hw::QuantConfig c = options.hardware;
+        c.weightBits = options.hardwareBits[std::size_t(i)];
+        QCOMPARE(h.quantized[std::size_t(i)].weightBits, c.weightBits);
+        expect(h.quantized[std::size_t(i)].accuracy,
+               hw::quantizedPredictions(hw::quantize(g, c), d.x),
+               hw::quantizedPredictions(hw::quantize(r.graph, c), d.x));
+    }
+    QVERIFY(h.quantized[1].accuracy.before < h.quantized[0].accuracy.before); // 3 bits cost
+    QVERIFY(steps.contains(QStringLiteral("3-bit hardware model")));
+
+    const QString text = r.report.summary();
+    QVERIFY2(text.contains(QStringLiteral("Hardware:    the core's input generator (seed 0xace1), "
+                                          "10 steps, 16-bit membrane")),
+             qPrintable(text));
+    QVERIFY2(text.contains(QStringLiteral("  3-bit weights    %1% -> %2%")
+                               .arg(100.0 * h.quantized[1].accuracy.before, 0, 'f', 2)
+                               .arg(100.0 * h.quantized[1].accuracy.after, 0, 'f', 2)),
+             qPrintable(text));
+    const QJsonObject json = r.report.toJson()[QStringLiteral("hardware_accuracy")].toObject();
+    const QJsonArray widths = json[QStringLiteral("quantized")].toArray();
+    QCOMPARE(widths.size(), 2);
+    QCOMPARE(widths[1].toObject()[QStringLiteral("weight_bits")].toInt(), 3);
+    QCOMPARE(widths[1]
+                 .toObject()[QStringLiteral("accuracy")]
+                 .toObject()[QStringLiteral("before")]
+                 .toDouble(),
+             h.quantized[1].accuracy.before);
+
+    // A graph the core cannot run: the passes and the float accuracy still report, the hardware
+    // figures say why they are missing.
+    Graph linear = g;
+    linear.layer(linear.layers().back().id).neuron.spiking = false;
+    const OptimizeResult lr = optimize(linear, {passes::kDeadNeuronElimination}, options);
+    QVERIFY(lr.report.accuracy);
+    QVERIFY(!lr.report.hardware);
+    const QString why = QStringLiteral(
+        "layer output is not spiking (linear); the hardware runs spiking layers only");
+    QCOMPARE(lr.report.hardwareNotMeasured, why);
+    QVERIFY(lr.report.summary().contains(QStringLiteral("Hardware:    not measured: ") + why));
+    QCOMPARE(lr.report.toJson()[QStringLiteral("hardware_accuracy")].toString(),
+             QStringLiteral("not measured: ") + why);
+
+    // Without data there is nothing to measure on; a width out of range is refused up front.
+    options.validation.reset();
+    QCOMPARE(optimize(g, {}, options).report.hardwareNotMeasured,
+             QStringLiteral("no validation set given"));
+    options.hardwareBits = {9};
+    try {
+        optimize(g, {}, options);
+        QFAIL("accepted 9-bit weights");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("weight bits must be 2 to 8, got 9"));
+    }
 }
 
 void TestSpikeMonitor::notMeasuredWithoutData()

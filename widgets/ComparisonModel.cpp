@@ -14,6 +14,8 @@ namespace snn::widgets {
 const QString ComparisonModel::kLuts = QStringLiteral("Estimated LUTs");
 const QString ComparisonModel::kBram = QStringLiteral("Estimated BRAM");
 const QString ComparisonModel::kAccuracy = QStringLiteral("Accuracy");
+const QString ComparisonModel::kFpgaInputAccuracy = QStringLiteral("Accuracy, float on FPGA input");
+const QString ComparisonModel::kFpgaCoreAccuracy = QStringLiteral("Accuracy, FPGA core");
 
 namespace {
 
@@ -52,10 +54,12 @@ QString csvField(const QString &text)
 ComparisonModel::ComparisonModel(QObject *parent)
     : QAbstractTableModel(parent)
 {
-    m_rows.push_back({kParams, Format::Integer, {}, {}, {}, {}, false, {}});
-    m_rows.push_back({kNeurons, Format::Integer, {}, {}, {}, {}, false, {}});
-    m_rows.push_back({kLayers, Format::Integer, {}, {}, {}, {}, false, {}});
-    m_rows.push_back({kCompression, Format::Ratio, {}, {}, {}, {}, false, {}});
+    for (const QString &name : {kParams, kNeurons, kLayers, kCompression}) {
+        Row r;
+        r.name = name;
+        r.format = name == kCompression ? Format::Ratio : Format::Integer;
+        m_rows.push_back(r);
+    }
     addMetric(kLuts, tr("Filled by the FPGA tab's resource estimate (iCE40 logic cells) for "
                         "its board and settings"));
     addMetric(kBram, tr("Filled by the FPGA tab's resource estimate (4 Kbit EBR blocks) for its "
@@ -64,6 +68,13 @@ ComparisonModel::ComparisonModel(QObject *parent)
               tr("Not measured: attach a data set (Data menu) and run the passes to measure "
                  "accuracy before and after on it"),
               Format::Percent);
+    const QString fpga = tr("Not measured: attach a data set (Data menu) and run the passes; the "
+                            "FPGA core is measured at the FPGA tab's weight bits");
+    addMetric(kFpgaInputAccuracy, fpga, Format::Percent);
+    addMetric(kFpgaCoreAccuracy, fpga, Format::Percent);
+    for (Row &r : m_rows)
+        r.fromRun =
+            r.name == kAccuracy || r.name == kFpgaInputAccuracy || r.name == kFpgaCoreAccuracy;
 }
 
 int ComparisonModel::firstLayerRow() const
@@ -90,9 +101,9 @@ void ComparisonModel::setBefore(const Graph &graph)
     for (Row &r : m_rows)
         if (r.name == kParams || r.name == kNeurons || r.name == kLayers || r.name == kCompression)
             r.after.reset();
-    Row &accuracy = m_rows[std::size_t(rowOf(kAccuracy))]; // measured by a run, or not at all
-    accuracy.before.reset();
-    accuracy.after.reset();
+    for (Row &r : m_rows)
+        if (r.fromRun)
+            r.clearMeasurement();
     m_rows[std::size_t(rowOf(kParams))].before = double(graph.totalParams());
     m_rows[std::size_t(rowOf(kNeurons))].before = double(graph.totalNeurons());
     m_rows[std::size_t(rowOf(kLayers))].before = double(graph.layerCount());
@@ -116,10 +127,27 @@ void ComparisonModel::setResult(const Graph &before, const Graph &after, const R
     m_rows[std::size_t(rowOf(kNeurons))].after = double(report.after.neurons);
     m_rows[std::size_t(rowOf(kLayers))].after = double(report.after.layers);
     m_rows[std::size_t(rowOf(kCompression))].after = report.compressionRatio();
-    if (report.accuracy) {
-        Row &r = m_rows[std::size_t(rowOf(kAccuracy))];
-        r.before = report.accuracy->before;
-        r.after = report.accuracy->after;
+    const auto measured = [this](const QString &name, const AccuracyChange &a) -> Row & {
+        Row &r = m_rows[std::size_t(rowOf(name))];
+        r.before = a.before;
+        r.after = a.after;
+        r.toolTip = tr("%1 samples; %2; predictions unchanged for %3%")
+                        .arg(a.samples)
+                        .arg(a.how)
+                        .arg(100.0 * a.agreement, 0, 'f', 2);
+        return r;
+    };
+    if (report.accuracy)
+        measured(kAccuracy, *report.accuracy);
+    if (report.hardware && !report.hardware->quantized.empty()) {
+        const HardwareAccuracy::Width &w = report.hardware->quantized.front();
+        measured(kFpgaInputAccuracy, report.hardware->floatModel);
+        measured(kFpgaCoreAccuracy, w.accuracy).label =
+            tr("Accuracy, %1-bit FPGA core").arg(w.weightBits);
+    } else if (!report.hardwareNotMeasured.isEmpty()) {
+        for (const QString &name : {kFpgaInputAccuracy, kFpgaCoreAccuracy})
+            m_rows[std::size_t(rowOf(name))].toolTip =
+                tr("Not measured: %1").arg(report.hardwareNotMeasured);
     }
     int row = firstLayerRow();
     for (const Layer &l : before.layers()) {
@@ -142,10 +170,10 @@ void ComparisonModel::clearResult()
     beginResetModel();
     m_hasResult = false;
     for (Row &r : m_rows)
-        if (r.perLayer || r.name == kParams || r.name == kNeurons || r.name == kLayers ||
-            r.name == kCompression || r.name == kAccuracy) {
-            if (r.name == kAccuracy)
-                r.before.reset();
+        if (r.perLayer || r.fromRun || r.name == kParams || r.name == kNeurons ||
+            r.name == kLayers || r.name == kCompression) {
+            if (r.fromRun)
+                r.clearMeasurement();
             r.after.reset();
             r.afterText.clear();
         }
@@ -224,7 +252,7 @@ QString ComparisonModel::cellText(const Row &row, int column) const
 {
     switch (column) {
     case MetricColumn:
-        return row.name;
+        return row.label.isEmpty() ? row.name : row.label;
     case BeforeColumn:
         return row.before ? format(*row.before, row.format) : kDash;
     case AfterColumn:
@@ -267,6 +295,8 @@ QVariant ComparisonModel::data(const QModelIndex &index, int role) const
                 return m_columns[std::size_t(column - FixedColumns)].pendingToolTip;
             return {};
         }
+        if (!row.toolTip.isEmpty())
+            return row.toolTip;
         if (column != MetricColumn && cellText(row, column) == kDash &&
             !row.pendingToolTip.isEmpty())
             return row.pendingToolTip;

@@ -14,7 +14,7 @@ namespace snn::widgets {
 
 // Before / after / change of an optimisation, one row per metric and one per layer: parameters,
 // neurons, layers, compression ratio, then named metrics other parts fill later (estimated LUTs
-// and BRAM from the FPGA tab, accuracy from the training monitor) which show "-" and a tooltip
+// and BRAM from the FPGA tab, accuracy measured by a run) which show "-" and a tooltip
 // saying what fills them until set, then the neurons of each layer. More metric rows and more
 // columns can be added by name. Changed values are highlighted.
 class ComparisonModel : public QAbstractTableModel {
@@ -27,6 +27,10 @@ public:
     static const QString kLuts;
     static const QString kBram;
     static const QString kAccuracy;
+    // The FPGA core's accuracy (Report::hardware): the float graph on the core's own input
+    // spikes, and the bit-accurate model at the FPGA tab's weight width.
+    static const QString kFpgaInputAccuracy;
+    static const QString kFpgaCoreAccuracy;
 
     explicit ComparisonModel(QObject *parent = nullptr);
 
@@ -64,9 +68,20 @@ private:
         std::optional<double> before;
         std::optional<double> after;
         QString afterText; // overrides the after value (e.g. "fused")
+        QString label;     // shown instead of the name when set (e.g. "Accuracy, 8-bit FPGA core")
         QString pendingToolTip;
+        QString toolTip; // what a measured value is, once there is one
         bool perLayer = false;
+        bool fromRun = false; // measured by an optimisation run: cleared with its result
         std::map<QString, QString> extra;
+
+        void clearMeasurement()
+        {
+            before.reset();
+            after.reset();
+            label.clear();
+            toolTip.clear();
+        }
     };
     struct ExtraColumn {
         QString name;

@@ -101,7 +101,13 @@ MainWindow::MainWindow(QWidget *parent)
                 m_fpga->setOptimizedGraph(optimised ? std::optional<Graph>(*optimised)
                                                     : std::nullopt);
             });
-    connect(m_fpga, &FpgaPanel::estimatesChanged, this, &MainWindow::updateHardwareRows);
+    // The FPGA tab's settings also choose the core whose accuracy a run measures.
+    const auto fpgaChanged = [this] {
+        updateHardwareRows();
+        m_optimization->setHardware(m_fpga->exportOptions().quant);
+    };
+    connect(m_fpga, &FpgaPanel::estimatesChanged, this, fpgaChanged);
+    m_optimization->setHardware(m_fpga->exportOptions().quant);
     connect(m_fpga, &FpgaPanel::synthesisFinished, this,
             [this](bool optimised, const hw::FlowReport &report) {
                 (optimised ? m_synthAfter : m_synthBefore) = report;

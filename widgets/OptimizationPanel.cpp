@@ -209,7 +209,19 @@ OptimizeOptions OptimizationPanel::options() const
     o.normTolerance = float(m_normTolerance->value());
     o.fusionActivity = float(m_fusionActivity->value());
     o.validation = m_validation;
+    o.hardware = m_hardware;
+    if (m_validation)
+        o.hardwareBits = {m_hardware.weightBits};
     return o;
+}
+
+void OptimizationPanel::setHardware(const hw::QuantConfig &config)
+{
+    if (config == m_hardware)
+        return;
+    m_hardware = config;
+    if (m_validation)
+        optionsChanged();
 }
 
 void OptimizationPanel::setValidation(std::shared_ptr<const ValidationSet> validation)

@@ -41,6 +41,9 @@ public:
     // The data accuracy is measured on before and after each pass (nullptr: not measured).
     // Attaching or detaching it after a run runs again.
     void setValidation(std::shared_ptr<const ValidationSet> validation);
+    // The FPGA core whose accuracy is measured on the validation data beside the float model
+    // (the FPGA tab's weight bits, steps and membrane). A change after a run with data runs again.
+    void setHardware(const hw::QuantConfig &config);
 
     bool isRunning() const { return m_running > 0; }
     // The last finished run's result (nullptr when none, or when the document changed since).
@@ -93,6 +96,7 @@ private:
     ComparisonModel *m_model;
 
     std::shared_ptr<const ValidationSet> m_validation;
+    hw::QuantConfig m_hardware;
     std::shared_ptr<const OptimizeResult> m_result;
     std::shared_ptr<const Graph> m_resultInput; // the graph the result was computed from
     quint64 m_generation = 0;

@@ -17,24 +17,6 @@ namespace snn::cli {
 
 namespace {
 
-// --quantized 8,4: weight widths whose bit-accurate hardware model is measured beside the float
-// model, both on the hardware's own input spikes (its LFSR), --steps steps per sample.
-std::vector<int> weightWidths(const QString &text)
-{
-    std::vector<int> bits;
-    for (const QString &part : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const int b = part.trimmed().toInt(&ok);
-        if (!ok || b < 2 || b > 8)
-            throw Error(
-                QStringLiteral("--quantized takes weight widths from 2 to 8, not '%1'").arg(part));
-        bits.push_back(b);
-    }
-    if (bits.empty())
-        throw Error(QStringLiteral("--quantized needs at least one weight width"));
-    return bits;
-}
-
 int evalQuantized(const QCommandLineParser &parser, const Graph &graph, const sim::Dataset &data,
                   const std::vector<int> &bits, int steps, bool asJson)
 {
@@ -88,11 +70,7 @@ int runEval(const QStringList &arguments)
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("Print the result as JSON."));
     parser.addOption(json);
-    const QCommandLineOption quantized(
-        QStringLiteral("quantized"),
-        QStringLiteral("Also measure the bit-accurate hardware model at these weight widths "
-                       "(e.g. 8,4) beside the float model, both on the hardware's input spikes."),
-        QStringLiteral("BITS"));
+    const QCommandLineOption quantized = quantizedOption();
     parser.addOption(quantized);
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
@@ -100,8 +78,7 @@ int runEval(const QStringList &arguments)
     if (!parser.isSet(sim.data))
         throw Error(QStringLiteral("--data is required"));
     const sim::SimOptions options = sim.options(parser);
-    const std::vector<int> widths =
-        parser.isSet(quantized) ? weightWidths(parser.value(quantized)) : std::vector<int>{};
+    const std::vector<int> widths = weightWidths(parser, quantized);
     const Graph graph = loadAnyGraph(parser.positionalArguments().front());
     const sim::Dataset data = sim.evaluationSet(parser);
     if (!widths.empty())

@@ -62,6 +62,9 @@ int runOptimize(const QStringList &arguments)
     // --validate DATA: measure accuracy and agreement before and after each pass.
     const SimArgs validate(QStringLiteral("validate"), false);
     validate.addTo(parser);
+    // --quantized BITS (with --validate): the FPGA core's accuracy before and after, at --steps.
+    const QCommandLineOption quantized = quantizedOption();
+    parser.addOption(quantized);
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
 
@@ -73,11 +76,18 @@ int runOptimize(const QStringList &arguments)
     const QStringList passes =
         parser.isSet(passList) ? parser.value(passList).split(QLatin1Char(','), Qt::SkipEmptyParts)
                                : availablePasses();
-    // Check the options before reading a possibly large file.
-    options.validate();
+    options.hardwareBits = weightWidths(parser, quantized);
+    if (!options.hardwareBits.empty() && !parser.isSet(validate.data))
+        throw Error(QStringLiteral("--quantized needs --validate DATA"));
+    std::shared_ptr<ValidationSet> set;
     if (parser.isSet(validate.data)) {
-        auto set = std::make_shared<ValidationSet>();
+        set = std::make_shared<ValidationSet>();
         set->simulation = validate.options(parser);
+        options.hardware.steps = set->simulation.steps;
+    }
+    // Check the options before reading possibly large files.
+    options.validate();
+    if (set) {
         set->data = validate.evaluationSet(parser);
         options.validation = std::move(set);
     }

@@ -44,6 +44,33 @@ void SimArgs::addTo(QCommandLineParser &parser) const
         parser.addOption(split);
 }
 
+QCommandLineOption quantizedOption()
+{
+    return {QStringLiteral("quantized"),
+            QStringLiteral("Also measure the bit-accurate hardware model at these weight widths "
+                           "(e.g. 8,4) beside the float model, both on the hardware's input "
+                           "spikes."),
+            QStringLiteral("BITS")};
+}
+
+std::vector<int> weightWidths(const QCommandLineParser &parser, const QCommandLineOption &option)
+{
+    std::vector<int> bits;
+    if (!parser.isSet(option))
+        return bits;
+    for (const QString &part : parser.value(option).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int b = part.trimmed().toInt(&ok);
+        if (!ok || b < 2 || b > 8)
+            throw Error(
+                QStringLiteral("--quantized takes weight widths from 2 to 8, not '%1'").arg(part));
+        bits.push_back(b);
+    }
+    if (bits.empty())
+        throw Error(QStringLiteral("--quantized needs at least one weight width"));
+    return bits;
+}
+
 long long integerOption(const QCommandLineParser &parser, const QCommandLineOption &option)
 {
     bool ok = false;

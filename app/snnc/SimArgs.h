@@ -32,6 +32,12 @@ struct SimArgs {
     sim::Dataset evaluationSet(const QCommandLineParser &parser) const;
 };
 
+// --quantized 8,4 (eval, optimize): weight widths at which the bit-accurate hardware model is
+// measured beside the float model, both on the hardware's own input spikes.
+QCommandLineOption quantizedOption();
+// The widths of --quantized, or throws Error naming a bad one.
+std::vector<int> weightWidths(const QCommandLineParser &parser, const QCommandLineOption &option);
+
 // Reads an integer option, or throws Error naming it.
 long long integerOption(const QCommandLineParser &parser, const QCommandLineOption &option);
 

@@ -3,9 +3,12 @@
 #include "Error.h"
 #include "RunControl.h"
 #include "Simulator.h"
+#include "sim/Engine.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
 
 namespace snn::hw {
 
@@ -42,17 +45,21 @@ int leakShiftFor(float beta, int membraneBits)
     return int(std::clamp(k, 1.0, double(membraneBits - 2)));
 }
 
+void QuantConfig::validate() const
+{
+    if (weightBits < 2 || weightBits > 8)
+        throw Error(QStringLiteral("weight bits must be 2 to 8, got %1").arg(weightBits));
+    if (membraneBits < 8 || membraneBits > 24)
+        throw Error(QStringLiteral("membrane bits must be 8 to 24, got %1").arg(membraneBits));
+    if (steps < 1 || steps > 255)
+        throw Error(QStringLiteral("time steps must be 1 to 255, got %1").arg(steps));
+    if (seed == 0)
+        throw Error(QStringLiteral("the input generator seed must not be 0"));
+}
+
 QuantizedNetwork quantize(const Graph &graph, const QuantConfig &config)
 {
-    if (config.weightBits < 2 || config.weightBits > 8)
-        throw Error(QStringLiteral("weight bits must be 2 to 8, got %1").arg(config.weightBits));
-    if (config.membraneBits < 8 || config.membraneBits > 24)
-        throw Error(
-            QStringLiteral("membrane bits must be 8 to 24, got %1").arg(config.membraneBits));
-    if (config.steps < 1 || config.steps > 255)
-        throw Error(QStringLiteral("time steps must be 1 to 255, got %1").arg(config.steps));
-    if (config.seed == 0)
-        throw Error(QStringLiteral("the input generator seed must not be 0"));
+    config.validate();
     if (graph.isEmpty())
         throw Error(QStringLiteral("the graph has no layers"));
     graph.validate();
@@ -172,130 +179,208 @@ int argmaxLowest(const std::vector<int> &counts)
     return best;
 }
 
-ModelResult runModel(const QuantizedNetwork &net, const std::vector<std::uint8_t> &input)
-{
-    if (int(input.size()) != net.inputSize)
-        throw Error(QStringLiteral("the sample has %1 values, the network takes %2")
-                        .arg(input.size())
-                        .arg(net.inputSize));
-    const int mb = net.config.membraneBits;
-    std::vector<std::vector<std::int64_t>> v;
-    for (const QuantLayer &l : net.layers)
-        v.emplace_back(l.bias.begin(), l.bias.end()); // a sample starts with v = bias
-    ModelResult result;
-    result.counts.assign(std::size_t(net.outputSize()), 0);
-    std::uint32_t state = net.config.seed;
-    std::vector<char> previous; // spikes of the previous layer in this step
-    std::vector<char> current;
-    for (int t = 0; t < net.config.steps; ++t) {
-        for (std::size_t k = 0; k < net.layers.size(); ++k) {
-            const QuantLayer &l = net.layers[k];
-            std::vector<std::int64_t> &vl = v[k];
-            // Events: every spiking source adds its weight column.
-            for (int j = 0; j < l.inputs; ++j) {
-                bool spike;
-                if (k == 0) {
-                    state = xorshift32(state);
-                    spike = (state >> 24) < input[std::size_t(j)];
-                } else {
-                    spike = previous[std::size_t(j)] != 0;
-                }
-                if (!spike)
-                    continue;
-                for (int n = 0; n < l.neurons; ++n)
-                    vl[std::size_t(n)] = saturate(vl[std::size_t(n)] + l.weight(n, j), mb);
-            }
-            // Sweep: threshold, reset, then leak and bias for the next step.
-            current.assign(std::size_t(l.neurons), 0);
-            for (int n = 0; n < l.neurons; ++n) {
-                std::int64_t x = vl[std::size_t(n)];
-                if (x > l.threshold) {
-                    current[std::size_t(n)] = 1;
-                    x = l.reset == ResetMode::Zero ? 0 : saturate(x - l.threshold, mb);
-                }
-                if (l.leakShift > 0)
-                    x = x - (x >> l.leakShift);
-                vl[std::size_t(n)] = saturate(x + l.bias[std::size_t(n)], mb);
-            }
-            if (k + 1 == net.layers.size())
-                for (int n = 0; n < l.neurons; ++n)
-                    result.counts[std::size_t(n)] += current[std::size_t(n)];
-            previous.swap(current);
-        }
-    }
-    result.predicted = argmaxLowest(result.counts);
-    return result;
-}
-
 namespace {
 
-void checkSamples(const Eigen::MatrixXf &samples, const std::vector<int> &labels, int inputSize)
+// The arithmetic of the generated core for one sample at a time. Each layer's weights are kept by
+// input (the column an input event adds to every membrane), so a runner made once serves many
+// samples. Membranes fit 32 bits: at most 24 bits plus one 8-bit weight before saturation.
+class ModelRunner {
+public:
+    explicit ModelRunner(const QuantizedNetwork &net)
+        : m_net(net)
+        , m_hi((std::int32_t(1) << (net.config.membraneBits - 1)) - 1)
+        , m_lo(-m_hi - 1)
+    {
+        for (const QuantLayer &l : net.layers) {
+            std::vector<std::int32_t> columns(l.weights.size());
+            for (int n = 0; n < l.neurons; ++n)
+                for (int j = 0; j < l.inputs; ++j)
+                    columns[std::size_t(j) * std::size_t(l.neurons) + std::size_t(n)] =
+                        l.weight(n, j);
+            m_columns.push_back(std::move(columns));
+            m_v.emplace_back(std::size_t(l.neurons));
+        }
+    }
+
+    ModelResult run(const std::vector<std::uint8_t> &input)
+    {
+        if (int(input.size()) != m_net.inputSize)
+            throw Error(QStringLiteral("the sample has %1 values, the network takes %2")
+                            .arg(input.size())
+                            .arg(m_net.inputSize));
+        for (std::size_t k = 0; k < m_net.layers.size(); ++k) // a sample starts with v = bias
+            std::copy(m_net.layers[k].bias.begin(), m_net.layers[k].bias.end(), m_v[k].begin());
+        ModelResult result;
+        result.counts.assign(std::size_t(m_net.outputSize()), 0);
+        std::uint32_t state = m_net.config.seed;
+        for (int t = 0; t < m_net.config.steps; ++t) {
+            for (std::size_t k = 0; k < m_net.layers.size(); ++k) {
+                const QuantLayer &l = m_net.layers[k];
+                std::int32_t *v = m_v[k].data();
+                // Events: every spiking source adds its weight column, saturating at each add.
+                for (int j = 0; j < l.inputs; ++j) {
+                    bool spike;
+                    if (k == 0) {
+                        state = xorshift32(state);
+                        spike = (state >> 24) < input[std::size_t(j)];
+                    } else {
+                        spike = m_previous[std::size_t(j)] != 0;
+                    }
+                    if (!spike)
+                        continue;
+                    const std::int32_t *w =
+                        m_columns[k].data() + std::size_t(j) * std::size_t(l.neurons);
+                    for (int n = 0; n < l.neurons; ++n)
+                        v[n] = std::clamp(v[n] + w[n], m_lo, m_hi);
+                }
+                // Sweep: threshold, reset, then leak and bias for the next step.
+                m_current.assign(std::size_t(l.neurons), 0);
+                for (int n = 0; n < l.neurons; ++n) {
+                    std::int32_t x = v[n];
+                    if (x > l.threshold) {
+                        m_current[std::size_t(n)] = 1;
+                        x = l.reset == ResetMode::Zero ? 0
+                                                       : std::clamp(x - l.threshold, m_lo, m_hi);
+                    }
+                    if (l.leakShift > 0)
+                        x = x - (x >> l.leakShift);
+                    v[n] = std::clamp(x + l.bias[std::size_t(n)], m_lo, m_hi);
+                }
+                if (k + 1 == m_net.layers.size())
+                    for (int n = 0; n < l.neurons; ++n)
+                        result.counts[std::size_t(n)] += m_current[std::size_t(n)];
+                m_previous.swap(m_current);
+            }
+        }
+        result.predicted = argmaxLowest(result.counts);
+        return result;
+    }
+
+private:
+    const QuantizedNetwork &m_net;
+    const std::int32_t m_hi;
+    const std::int32_t m_lo;
+    std::vector<std::vector<std::int32_t>> m_columns; // per layer: [inputs x neurons]
+    std::vector<std::vector<std::int32_t>> m_v;       // per layer: membranes
+    std::vector<char> m_previous;                     // spikes of the previous layer this step
+    std::vector<char> m_current;
+};
+
+void checkSampleSize(const sim::RowMatrixXf &samples, int inputSize)
 {
-    if (samples.rows() != Eigen::Index(labels.size()))
-        throw Error(
-            QStringLiteral("%1 samples but %2 labels").arg(samples.rows()).arg(labels.size()));
     if (samples.cols() != inputSize)
         throw Error(QStringLiteral("the samples have %1 values, the network takes %2")
                         .arg(samples.cols())
                         .arg(inputSize));
 }
 
-} // namespace
-
-double quantizedAccuracy(const QuantizedNetwork &net, const Eigen::MatrixXf &samples,
-                         const std::vector<int> &labels)
+// Runs predict(sample) for every row on all cores; newPredictor() makes one per thread. Progress
+// is reported as `step`; a cancel request throws Cancelled.
+template <typename NewPredictor>
+std::vector<int> predictAll(Eigen::Index count, const QString &step, const RunControl &control,
+                            const NewPredictor &newPredictor)
 {
-    checkSamples(samples, labels, net.inputSize);
-    if (labels.empty())
-        return 0.0;
-    int correct = 0;
-    for (Eigen::Index s = 0; s < samples.rows(); ++s)
-        if (runModel(net, intensities(samples.row(s).transpose())).predicted ==
-            labels[std::size_t(s)])
-            ++correct;
-    return double(correct) / double(labels.size());
+    std::vector<int> predictions(std::size_t(count), 0);
+    std::atomic<bool> stop{false};
+    Eigen::Index done = 0;
+    std::exception_ptr failure;
+#pragma omp parallel
+    {
+        auto predict = newPredictor();
+#pragma omp for schedule(dynamic, 8)
+        for (Eigen::Index s = 0; s < count; ++s) {
+            if (stop.load(std::memory_order_relaxed))
+                continue;
+            try {
+                predictions[std::size_t(s)] = predict(s);
+            } catch (...) {
+#pragma omp critical
+                failure = std::current_exception();
+                stop = true;
+            }
+#pragma omp critical(snn_predict_progress)
+            {
+                if (control.cancelRequested && control.cancelRequested())
+                    stop = true;
+                control.report(double(++done) / double(count), step);
+            }
+        }
+    }
+    if (failure)
+        std::rethrow_exception(failure);
+    if (stop)
+        throw Cancelled();
+    return predictions;
 }
 
-double floatAccuracy(const Graph &graph, const QuantConfig &config, const Eigen::MatrixXf &samples,
-                     const std::vector<int> &labels)
+} // namespace
+
+ModelResult runModel(const QuantizedNetwork &net, const std::vector<std::uint8_t> &input)
 {
-    checkSamples(samples, labels, graph.inputSize());
-    if (labels.empty())
-        return 0.0;
+    return ModelRunner(net).run(input);
+}
+
+std::vector<int> quantizedPredictions(const QuantizedNetwork &net, const sim::RowMatrixXf &samples,
+                                      const RunControl &control)
+{
+    checkSampleSize(samples, net.inputSize);
+    return predictAll(samples.rows(),
+                      QStringLiteral("%1-bit hardware model").arg(net.config.weightBits), control,
+                      [&] {
+                          return [&, runner = ModelRunner(net)](Eigen::Index s) mutable {
+                              return runner.run(intensities(samples.row(s).transpose())).predicted;
+                          };
+                      });
+}
+
+std::vector<int> floatPredictions(const Graph &graph, const QuantConfig &config,
+                                  const sim::RowMatrixXf &samples, const RunControl &control)
+{
+    checkSampleSize(samples, graph.inputSize());
     const std::vector<LayerId> outputs = graph.outputs();
     if (outputs.size() != 1)
         throw Error(QStringLiteral("the graph has %1 output layers; accuracy needs one")
                         .arg(outputs.size()));
     const int outIndex = graph.indexOf(outputs.front());
-    int correct = 0;
-    for (Eigen::Index s = 0; s < samples.rows(); ++s) {
-        const Eigen::MatrixXf spikes = inputSpikes(config, intensities(samples.row(s).transpose()));
-        const std::vector<Eigen::MatrixXf> out = simulate(graph, spikes);
-        const Eigen::VectorXf sums = out[std::size_t(outIndex)].colwise().sum().transpose();
-        std::vector<int> counts(std::size_t(sums.size()));
-        for (Eigen::Index n = 0; n < sums.size(); ++n)
-            counts[std::size_t(n)] = int(std::lround(sums(n)));
-        if (argmaxLowest(counts) == labels[std::size_t(s)])
-            ++correct;
-    }
-    return double(correct) / double(labels.size());
+    return predictAll(
+        samples.rows(), QStringLiteral("float model on hardware input"), control, [&] {
+            return [&](Eigen::Index s) {
+                const Eigen::MatrixXf spikes =
+                    inputSpikes(config, intensities(samples.row(s).transpose()));
+                const std::vector<Eigen::MatrixXf> out = simulate(graph, spikes);
+                const Eigen::VectorXf sums = out[std::size_t(outIndex)].colwise().sum().transpose();
+                std::vector<int> counts(std::size_t(sums.size()));
+                for (Eigen::Index n = 0; n < sums.size(); ++n)
+                    counts[std::size_t(n)] = int(std::lround(sums(n)));
+                return argmaxLowest(counts);
+            };
+        });
 }
 
 AccuracyComparison compareAccuracy(const Graph &graph, const QuantConfig &config,
-                                   const Eigen::MatrixXf &samples, const std::vector<int> &labels,
+                                   const sim::RowMatrixXf &samples, const std::vector<int> &labels,
                                    const std::vector<int> &weightBits, const RunControl &control)
 {
+    if (samples.rows() != Eigen::Index(labels.size()))
+        throw Error(
+            QStringLiteral("%1 samples but %2 labels").arg(samples.rows()).arg(labels.size()));
     AccuracyComparison result;
-    const double steps = double(weightBits.size() + 1);
-    control.report(0.0, QStringLiteral("float model"));
-    result.floatAccuracy = floatAccuracy(graph, config, samples, labels);
+    const double parts = double(weightBits.size() + 1);
+    const auto share = [&](std::size_t part) {
+        return RunControl{[&control, parts, part](double f, const QString &step) {
+                              control.report((double(part) + f) / parts, step);
+                          },
+                          control.cancelRequested};
+    };
+    result.floatAccuracy =
+        sim::accuracy(floatPredictions(graph, config, samples, share(0)), labels);
     for (std::size_t i = 0; i < weightBits.size(); ++i) {
-        control.checkCancelled();
-        control.report(double(i + 1) / steps, QStringLiteral("%1-bit weights").arg(weightBits[i]));
         QuantConfig c = config;
         c.weightBits = weightBits[i];
         result.quantized.push_back(
-            {weightBits[i], quantizedAccuracy(quantize(graph, c), samples, labels)});
+            {weightBits[i],
+             sim::accuracy(quantizedPredictions(quantize(graph, c), samples, share(i + 1)),
+                           labels)});
     }
     control.report(1.0, QStringLiteral("done"));
     return result;

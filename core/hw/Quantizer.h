@@ -4,13 +4,11 @@
 // exactly what the generated hardware computes (docs/hardware.md states the arithmetic).
 
 #include "Graph.h"
+#include "RunControl.h"
+#include "sim/Dataset.h"
 
 #include <cstdint>
 #include <vector>
-
-namespace snn {
-struct RunControl;
-}
 
 namespace snn::hw {
 
@@ -20,6 +18,7 @@ struct QuantConfig {
     int steps = 16;               // time steps per sample, 1..255
     std::uint32_t seed = 0xACE1u; // input generator seed, reloaded for every sample (non-zero)
 
+    void validate() const; // throws Error naming the setting out of range
     bool operator==(const QuantConfig &) const = default;
 };
 
@@ -87,13 +86,14 @@ ModelResult runModel(const QuantizedNetwork &net, const std::vector<std::uint8_t
 // Class = most spikes, tie to the lowest index (the hardware's rule).
 int argmaxLowest(const std::vector<int> &counts);
 
-// Accuracy in [0, 1] of the quantised model over samples (rows, values in [0, 1]) and labels.
-double quantizedAccuracy(const QuantizedNetwork &net, const Eigen::MatrixXf &samples,
-                         const std::vector<int> &labels);
-// Accuracy of the float graph on the same generated input spikes (simulate()), read out the same
-// way, so that float and quantised figures compare like for like.
-double floatAccuracy(const Graph &graph, const QuantConfig &config, const Eigen::MatrixXf &samples,
-                     const std::vector<int> &labels);
+// Predictions (the class of each row of `samples`, values in [0, 1]) of the quantised model, on all
+// cores. Progress per sample; a cancel request throws Cancelled.
+std::vector<int> quantizedPredictions(const QuantizedNetwork &net, const sim::RowMatrixXf &samples,
+                                      const RunControl &control = {});
+// Predictions of the float graph on the same generated input spikes (simulate()), read out the
+// same way, so that float and quantised figures compare like for like.
+std::vector<int> floatPredictions(const Graph &graph, const QuantConfig &config,
+                                  const sim::RowMatrixXf &samples, const RunControl &control = {});
 
 struct BitsAccuracy {
     int weightBits = 0;
@@ -108,7 +108,7 @@ struct AccuracyComparison {
 // Float accuracy beside the quantised accuracy at each weight width (for the comparison table
 // and the report). Reports progress per width and throws Cancelled when asked to stop.
 AccuracyComparison compareAccuracy(const Graph &graph, const QuantConfig &config,
-                                   const Eigen::MatrixXf &samples, const std::vector<int> &labels,
+                                   const sim::RowMatrixXf &samples, const std::vector<int> &labels,
                                    const std::vector<int> &weightBits, const RunControl &control);
 
 } // namespace snn::hw
