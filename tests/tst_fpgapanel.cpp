@@ -1,6 +1,8 @@
 #include "FpgaPanel.h"
 #include "Rng.h"
 #include "TestUtils.h"
+#include "hw/Boards.h"
+#include "hw/ResourceEstimator.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -32,6 +34,7 @@ class TestFpgaPanel : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void estimateUpdatesWithTheSettings();
+    void estimatesArriveOffTheGuiThreadNewestWins();
     void exportWritesTheFolder();
     void verifyPassesOffTheGuiThread();
     void stopDuringSynthesisIsNotAFailure();
@@ -46,14 +49,45 @@ void TestFpgaPanel::estimateUpdatesWithTheSettings()
     panel.setOriginalGraph(smallGraph({64, 128, 4}));
     combos.front()->setCurrentIndex(0); // iCEstick
     combos.at(1)->setCurrentIndex(0);   // 1 lane: the HX1K's 1280 logic cells
+    QTRY_VERIFY(!panel.isEstimating());
     QCOMPARE(cell(panel, 5, 0), QStringLiteral("does not fit"));
     const int ebr8 = cell(panel, 1, 0).toInt();
     panel.findChild<QSpinBox *>()->setValue(4);
+    QTRY_VERIFY(!panel.isEstimating());
     QCOMPARE(cell(panel, 5, 0), QStringLiteral("fits"));
     QVERIFY(cell(panel, 1, 0).toInt() < ebr8);
     QCOMPARE(panel.exportOptions().quant.weightBits, 4);
     QCOMPARE(panel.exportOptions().board, QStringLiteral("icestick"));
     QCOMPARE(panel.exportOptions().lanes, 1);
+}
+
+void TestFpgaPanel::estimatesArriveOffTheGuiThreadNewestWins()
+{
+    FpgaPanel panel;
+    QSignalSpy changed(&panel, &FpgaPanel::estimatesChanged);
+    const Graph first = smallGraph({64, 128, 4});
+    const Graph second = smallGraph({32, 16, 4});
+    panel.setOriginalGraph(first);
+    panel.setOriginalGraph(second); // supersedes the first before it arrives
+    QVERIFY(panel.isEstimating());
+    QVERIFY(!panel.originalFit()); // nothing computed on the GUI thread
+    QTRY_VERIFY(!panel.isEstimating());
+    QCOMPARE(changed.count(), 1); // the superseded result is dropped
+    const hw::ExportOptions o = panel.exportOptions();
+    const hw::FitCheck expected = hw::checkFit(second, o.quant, o.lanes, hw::board(o.board));
+    QVERIFY(panel.originalFit());
+    QCOMPARE(panel.originalFit()->estimate.logicCells, expected.estimate.logicCells);
+    QCOMPARE(panel.originalFit()->estimate.ebrBlocks, expected.estimate.ebrBlocks);
+    QCOMPARE(cell(panel, 1, 0), QString::number(expected.estimate.ebrBlocks));
+    QVERIFY(!panel.optimizedFit());
+
+    // A graph the core cannot run: no estimate, the reason in the status line.
+    Graph linear = second;
+    linear.layer(linear.layers().back().id).neuron.spiking = false;
+    panel.setOriginalGraph(linear);
+    QTRY_VERIFY(!panel.isEstimating());
+    QVERIFY(!panel.originalFit());
+    QCOMPARE(cell(panel, 5, 0), QStringLiteral("not supported"));
 }
 
 void TestFpgaPanel::exportWritesTheFolder()

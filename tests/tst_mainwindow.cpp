@@ -423,6 +423,7 @@ void TestMainWindow::hardwareRowsShowEstimatesAndSynthesis()
     panel->run();
     QVERIFY(finished.wait(10000));
     QVERIFY(panel->result());
+    QTRY_VERIFY(!window.fpga()->isEstimating());
 
     const hw::ExportOptions o = window.fpga()->exportOptions();
     const hw::FitCheck before = hw::checkFit(exampleGraph(), o.quant, o.lanes, hw::board(o.board));

@@ -25,6 +25,7 @@ private Q_SLOTS:
     void generatorIsXorshift32();
     void modelCountsHandComputedSpikes();
     void modelSaturatesTheMembrane();
+    void saturationFollowsTheEventOrder();
     void zeroResetAndLeak();
     void tieGoesToLowestIndex();
     void accuracyOnSyntheticData();
@@ -211,6 +212,45 @@ void TestQuantizer::modelSaturatesTheMembrane()
         v = std::min(127, std::max(-128, v + 40));
     }
     QCOMPARE(runModel(q, {255}).counts, std::vector<int>{fired});
+}
+
+void TestQuantizer::saturationFollowsTheEventOrder()
+{
+    // Within one step the events of inputs 0..3 add +127, +127, +127, -127 in that order to an
+    // 8-bit membrane: saturating at each add gives 127 - 127 = 0, not 254 - 127 = 127. The model
+    // skips the clamp only while no sum can reach the bounds; the result must be per-add exact.
+    Graph g(4);
+    Layer l = makeLayer(QStringLiteral("out"), kNetworkInput, 2, 4,
+                        {1.0f, 1.0f, 1.0f, -1.0f, 0.1f, 0.1f, 0.1f, 0.1f});
+    l.neuron.type = NeuronType::IF;
+    l.neuron.beta = 1.0f;
+    l.neuron.threshold = 100.0f / 127.0f;
+    g.addLayer(l);
+    QuantConfig c;
+    c.membraneBits = 8;
+    c.steps = 20;
+    const QuantizedNetwork q = quantize(g, c);
+    QCOMPARE(q.layers[0].threshold, 100);
+    const std::vector<std::uint8_t> input{255, 255, 255, 255};
+    const Eigen::MatrixXf spikes = inputSpikes(c, input);
+    std::vector<int> expected(2, 0);
+    for (int n = 0; n < 2; ++n) {
+        int v = 0;
+        for (int t = 0; t < c.steps; ++t) {
+            for (int j = 0; j < 4; ++j)
+                if (spikes(t, j) > 0)
+                    v = std::clamp(v + q.layers[0].weight(n, j), -128, 127);
+            if (v > 100) {
+                ++expected[std::size_t(n)];
+                v = std::clamp(v - 100, -128, 127);
+            }
+        }
+    }
+    QCOMPARE(runModel(q, input).counts, expected);
+    // Saturating per add, neuron 0 ends every full step at 0 and never fires (summing first, it
+    // would reach 254 and fire every step); neuron 1 (4 x 13 per step) never nears the bounds.
+    QCOMPARE(expected[0], 0);
+    QVERIFY(expected[1] > 0);
 }
 
 void TestQuantizer::zeroResetAndLeak()

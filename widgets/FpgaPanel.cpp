@@ -28,6 +28,24 @@ namespace {
 
 enum Row { RowLc, RowEbr, RowSpram, RowFmax, RowBitstream, RowFit, RowCount };
 
+struct Estimate {
+    std::optional<hw::FitCheck> fit;
+    QString error; // why there is no fit check
+};
+
+// The fit check of a graph under the panel's settings; an empty graph or one the core cannot be
+// built for gives the reason instead.
+Estimate fitCheck(const Graph &graph, const hw::ExportOptions &o)
+{
+    if (graph.isEmpty())
+        return {std::nullopt, FpgaPanel::tr("the graph has no layers")};
+    try {
+        return {hw::checkFit(graph, o.quant, o.lanes, hw::board(o.board)), {}};
+    } catch (const Error &e) {
+        return {std::nullopt, e.message()};
+    }
+}
+
 } // namespace
 
 FpgaPanel::FpgaPanel(QWidget *parent)
@@ -170,15 +188,13 @@ void FpgaPanel::buildUi()
 void FpgaPanel::setOriginalGraph(const Graph &graph)
 {
     m_original = graph;
-    estimateOriginal();
-    Q_EMIT estimatesChanged();
+    estimate(false);
 }
 
 void FpgaPanel::setOptimizedGraph(const std::optional<Graph> &graph)
 {
     m_optimized = graph;
-    estimateOptimized();
-    Q_EMIT estimatesChanged();
+    estimate(true);
 }
 
 hw::ExportOptions FpgaPanel::exportOptions() const
@@ -195,33 +211,35 @@ QString FpgaPanel::log() const
     return m_log->toPlainText();
 }
 
-std::optional<hw::FitCheck> FpgaPanel::fitCheck(const Graph &graph, QString *error) const
+void FpgaPanel::estimate(bool optimized)
 {
-    if (graph.isEmpty()) {
-        *error = tr("the graph has no layers");
-        return std::nullopt;
-    }
-    const hw::ExportOptions o = exportOptions();
-    try {
-        return hw::checkFit(graph, o.quant, o.lanes, hw::board(o.board));
-    } catch (const Error &e) {
-        *error = e.message();
-        return std::nullopt;
-    }
-}
-
-void FpgaPanel::estimateOriginal()
-{
-    m_originalError.clear();
-    m_originalFit = fitCheck(m_original, &m_originalError);
-    if (!m_original.isEmpty())
-        showEstimate();
-}
-
-void FpgaPanel::estimateOptimized()
-{
-    QString error;
-    m_optimizedFit = m_optimized ? fitCheck(*m_optimized, &error) : std::nullopt;
+    // The fit check quantises the whole graph: off the GUI thread, newest request wins.
+    const quint64 generation = ++(optimized ? m_optimizedGeneration : m_originalGeneration);
+    std::optional<Graph> graph = optimized ? m_optimized : std::optional<Graph>(m_original);
+    if (!optimized && !m_original.isEmpty())
+        m_status->setText(tr("Estimating resources..."));
+    ++m_estimating;
+    auto *watcher = new QFutureWatcher<Estimate>(this);
+    connect(watcher, &QFutureWatcher<Estimate>::finished, this,
+            [this, watcher, optimized, generation] {
+                watcher->deleteLater();
+                --m_estimating;
+                if (generation != (optimized ? m_optimizedGeneration : m_originalGeneration))
+                    return; // superseded
+                const Estimate e = watcher->result();
+                if (optimized) {
+                    m_optimizedFit = e.fit;
+                } else {
+                    m_originalFit = e.fit;
+                    m_originalError = e.error;
+                    if (!m_original.isEmpty())
+                        showEstimate();
+                }
+                Q_EMIT estimatesChanged();
+            });
+    watcher->setFuture(QtConcurrent::run([graph = std::move(graph), options = exportOptions()] {
+        return graph ? fitCheck(*graph, options) : Estimate{};
+    }));
 }
 
 void FpgaPanel::showEstimate()
@@ -231,7 +249,7 @@ void FpgaPanel::showEstimate()
         const hw::FitCheck &fit = *m_originalFit;
         m_table->item(RowLc, column)->setText(QString::number(fit.estimate.logicCells));
         m_table->item(RowEbr, column)->setText(QString::number(fit.estimate.ebrBlocks));
-        m_table->item(RowSpram, column)->setText(QStringLiteral("0"));
+        m_table->item(RowSpram, column)->setText(QString::number(fit.estimate.spramBlocks));
         m_table->item(RowFit, column)->setText(fit.fits ? tr("fits") : tr("does not fit"));
         m_table->item(RowFit, column)->setToolTip(fit.message);
         m_status->setText(fit.message);
@@ -244,9 +262,8 @@ void FpgaPanel::showEstimate()
 
 void FpgaPanel::updateEstimates()
 {
-    estimateOriginal();
-    estimateOptimized();
-    Q_EMIT estimatesChanged();
+    estimate(false);
+    estimate(true);
 }
 
 void FpgaPanel::showReport(int column, const hw::FlowReport &r)

@@ -46,9 +46,11 @@ public:
     hw::ExportOptions exportOptions() const;
     // The fit checks (instant resource estimates) of the original and the optimised graph under
     // the panel's current board, bits and lanes; nullopt when there is no such graph or it cannot
-    // be built. Computed once whenever a graph or a setting changes (estimatesChanged()).
+    // be built. Computed off the GUI thread once whenever a graph or a setting changes;
+    // estimatesChanged() says when one arrived, isEstimating() whether more are on their way.
     const std::optional<hw::FitCheck> &originalFit() const { return m_originalFit; }
     const std::optional<hw::FitCheck> &optimizedFit() const { return m_optimizedFit; }
+    bool isEstimating() const { return m_estimating > 0; }
     bool isBusy() const { return m_busy; }
     QString log() const;
 
@@ -70,11 +72,8 @@ Q_SIGNALS:
 
 private:
     void buildUi();
-    // nullopt with `error` set for an empty graph or one the core cannot be built for.
-    std::optional<hw::FitCheck> fitCheck(const Graph &graph, QString *error) const;
-    void estimateOriginal();
-    void estimateOptimized();
-    void updateEstimates(); // after a change of board, bits or lanes
+    void estimate(bool optimized); // starts the fit check of one graph
+    void updateEstimates();        // after a change of board, bits or lanes
     void setBusy(bool busy);
     void appendLog(const QString &text);
     void setStep(int index);
@@ -87,6 +86,9 @@ private:
     std::optional<hw::FitCheck> m_originalFit;
     std::optional<hw::FitCheck> m_optimizedFit;
     QString m_originalError;
+    quint64 m_originalGeneration = 0; // the newest fit check asked for, per graph
+    quint64 m_optimizedGeneration = 0;
+    int m_estimating = 0;
     QString m_exportDir;
 
     QComboBox *m_board = nullptr;

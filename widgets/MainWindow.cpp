@@ -97,7 +97,8 @@ MainWindow::MainWindow(QWidget *parent)
                 m_heatmap->setAfter(optimised);
                 m_canvas->setPreview(optimised);
                 m_synthAfter.reset();
-                // Its estimatesChanged() refreshes the table's hardware rows.
+                updateHardwareRows();
+                // Its estimatesChanged() refreshes the estimate rows when the check arrives.
                 m_fpga->setOptimizedGraph(optimised ? std::optional<Graph>(*optimised)
                                                     : std::nullopt);
             });
@@ -125,7 +126,8 @@ MainWindow::MainWindow(QWidget *parent)
         m_heatmap->setBefore(m_document->graph());
         m_synthBefore.reset();
         m_synthAfter.reset();
-        m_fpga->setOriginalGraph(m_document->graph());
+        updateHardwareRows();
+        m_fpga->setOriginalGraph(m_document->graph()); // its estimate follows
         if (!m_training->isRunning())
             m_training->setGraph(m_document->graph());
     });

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
+#include <limits>
 
 namespace snn::hw {
 
@@ -198,6 +199,10 @@ public:
                     columns[std::size_t(j) * std::size_t(l.neurons) + std::size_t(n)] =
                         l.weight(n, j);
             m_columns.push_back(std::move(columns));
+            std::int32_t maxWeight = 0;
+            for (int w : l.weights)
+                maxWeight = std::max(maxWeight, std::abs(w));
+            m_maxWeight.push_back(maxWeight);
             m_v.emplace_back(std::size_t(l.neurons));
         }
     }
@@ -218,6 +223,7 @@ public:
                 const QuantLayer &l = m_net.layers[k];
                 std::int32_t *v = m_v[k].data();
                 // Events: every spiking source adds its weight column, saturating at each add.
+                std::int64_t unclamped = 0; // events that cannot saturate any membrane
                 for (int j = 0; j < l.inputs; ++j) {
                     bool spike;
                     if (k == 0) {
@@ -230,8 +236,16 @@ public:
                         continue;
                     const std::int32_t *w =
                         m_columns[k].data() + std::size_t(j) * std::size_t(l.neurons);
-                    for (int n = 0; n < l.neurons; ++n)
-                        v[n] = std::clamp(v[n] + w[n], m_lo, m_hi);
+                    if (unclamped == 0)
+                        unclamped = eventsWithoutSaturation(v, l.neurons, m_maxWeight[k]);
+                    if (unclamped > 0) { // no sum can leave the range: clamping is the identity
+                        --unclamped;
+                        for (int n = 0; n < l.neurons; ++n)
+                            v[n] += w[n];
+                    } else {
+                        for (int n = 0; n < l.neurons; ++n)
+                            v[n] = std::clamp(v[n] + w[n], m_lo, m_hi);
+                    }
                 }
                 // Sweep: threshold, reset, then leak and bias for the next step.
                 m_current.assign(std::size_t(l.neurons), 0);
@@ -257,10 +271,24 @@ public:
     }
 
 private:
+    // How many events of weights up to maxWeight in magnitude can be added to the membranes
+    // before any of them could reach the saturation bounds.
+    std::int64_t eventsWithoutSaturation(const std::int32_t *v, int neurons,
+                                         std::int32_t maxWeight) const
+    {
+        std::int32_t largest = 0;
+        for (int n = 0; n < neurons; ++n)
+            largest = std::max(largest, std::abs(v[n]));
+        if (maxWeight == 0)
+            return std::numeric_limits<std::int64_t>::max();
+        return std::max<std::int64_t>(0, (m_hi - largest) / maxWeight);
+    }
+
     const QuantizedNetwork &m_net;
     const std::int32_t m_hi;
     const std::int32_t m_lo;
     std::vector<std::vector<std::int32_t>> m_columns; // per layer: [inputs x neurons]
+    std::vector<std::int32_t> m_maxWeight;            // per layer: max |w|
     std::vector<std::vector<std::int32_t>> m_v;       // per layer: membranes
     std::vector<char> m_previous;                     // spikes of the previous layer this step
     std::vector<char> m_current;
