@@ -1,6 +1,7 @@
 #include "Screenshots.h"
 
 #include "CanvasView.h"
+#include "ComparisonModel.h"
 #include "Document.h"
 #include "MainWindow.h"
 #include "OptimizationPanel.h"
@@ -9,6 +10,7 @@
 #include <QDockWidget>
 #include <QEventLoop>
 #include <QPixmap>
+#include <QTableView>
 #include <QTextStream>
 #include <QTimer>
 
@@ -30,12 +32,26 @@ bool save(QWidget *widget, const QString &path)
     return ok;
 }
 
+// Runs the event loop until `signal` of `sender` or the timeout.
+template <typename Sender, typename Signal>
+void waitFor(Sender *sender, Signal signal, int timeoutMs)
+{
+    QEventLoop loop;
+    QObject::connect(sender, signal, &loop, &QEventLoop::quit);
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
 } // namespace
 
-int takeScreenshots(widgets::MainWindow &window, const QString &dir)
+int takeScreenshots(widgets::MainWindow &window, const QString &dir, const QString &dataSpec)
 {
     if (!QDir().mkpath(dir))
         return 1;
+    if (!dataSpec.isEmpty()) {
+        QTimer::singleShot(0, &window, [&window, dataSpec] { window.attachData(dataSpec); });
+        waitFor(&window, &widgets::MainWindow::dataAttached, 120000);
+    }
     window.resize(1600, 1000);
     window.show();
     settle(300);
@@ -56,14 +72,16 @@ int takeScreenshots(widgets::MainWindow &window, const QString &dir)
         dock->raise();
         window.resizeDocks({dock}, {640}, Qt::Horizontal); // room for the report's lines
     }
+    if (auto *rates = window.findChild<QDockWidget *>(QStringLiteral("panel_Firing rates")))
+        window.resizeDocks({rates}, {300}, Qt::Vertical); // room for the table's metric rows
     settle(100);
     window.canvas()->fitToView();
-    QEventLoop loop;
-    QObject::connect(window.optimization(), &widgets::OptimizationPanel::runFinished, &loop,
-                     &QEventLoop::quit);
-    QTimer::singleShot(60000, &loop, &QEventLoop::quit);
-    window.optimization()->run();
-    loop.exec();
+    QTimer::singleShot(0, window.optimization(), &widgets::OptimizationPanel::run);
+    waitFor(window.optimization(), &widgets::OptimizationPanel::runFinished, 300000);
+    // The last metric rows (accuracy, hardware) in view, above the per-layer rows.
+    const widgets::ComparisonModel *model = window.optimization()->model();
+    window.optimization()->table()->scrollTo(
+        model->index(model->rowOf(widgets::ComparisonModel::kFpgaCoreAccuracy), 0));
     settle(300);
     if (!save(&window, QDir(dir).filePath(QStringLiteral("optimization.png"))))
         return 1;

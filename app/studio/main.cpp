@@ -38,7 +38,7 @@ int main(int argc, char *argv[])
     if (files.isEmpty() || !window.openFile(files.front()))
         window.setGraph(snn::exampleGraph(), QStringLiteral("Built-in example"));
     if (parser.isSet(screenshots))
-        return snn::studio::takeScreenshots(window, parser.value(screenshots));
+        return snn::studio::takeScreenshots(window, parser.value(screenshots), parser.value(data));
     if (parser.isSet(data))
         window.attachData(parser.value(data));
     window.restoreLayout();
