@@ -24,19 +24,33 @@ constexpr double kLcPerLaneLeakBit = 5.031;
 
 } // namespace
 
-int ebrBlocksFor(std::int64_t depth, int width)
+EbrMapping ebrMapping(std::int64_t depth, int width, bool writable)
 {
+    EbrMapping best;
     if (depth <= 0 || width <= 0)
-        return 0;
-    static const int widths[] = {16, 8, 4, 2};
-    std::int64_t best = -1;
-    for (int w : widths) {
-        const std::int64_t d = 4096 / w;
-        const std::int64_t blocks = ((width + w - 1) / w) * ((depth + d - 1) / d);
-        if (best < 0 || blocks < best)
-            best = blocks;
-    }
-    return int(best);
+        return best;
+    double bestCost = -1.0;
+    auto consider = [&](std::int64_t blockWidth, bool padded) {
+        const std::int64_t words = 4096 / blockWidth;
+        const std::int64_t slices = (depth + words - 1) / words;
+        const std::int64_t wordBits =
+            padded ? (width + blockWidth - 1) / blockWidth * blockWidth : width;
+        const std::int64_t blocks = (slices * wordBits + blockWidth - 1) / blockWidth;
+        const std::int64_t muxBits = (slices - 1) * width;
+        const double cost = 64.0 * double(blocks) + 0.5 * double(muxBits) +
+                            (writable && slices > 1 ? 0.5 * double(slices) : 0.0);
+        if (bestCost < 0.0 || cost < bestCost) { // yosys keeps the first of equal cost
+            bestCost = cost;
+            best.blocks = int(blocks);
+            best.readMuxBits = int(muxBits);
+        }
+    };
+    if (writable)
+        for (int w : {2, 4, 8})
+            consider(w, true);
+    for (int w : {2, 4, 8, 16})
+        consider(w, false);
+    return best;
 }
 
 ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool spram)
@@ -47,12 +61,18 @@ ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool 
     ResourceEstimate e;
     e.weightBits = layout.weightBits(wb);
     e.weightWords = layout.weightWords;
-    e.weightEbrBlocks = spram ? 0 : ebrBlocksFor(layout.weightWords, lanes * wb);
+    // The core's memories: input intensities (written by the host), weights (read-only, unless
+    // in SPRAM), membranes, biases (read-only) and the spike mask.
+    const EbrMapping memories[] = {
+        ebrMapping(net.inputSize, 8, true),
+        spram ? EbrMapping() : ebrMapping(layout.weightWords, lanes * wb, false),
+        ebrMapping(layout.membraneWords, lanes * mb, true),
+        layout.hasBias ? ebrMapping(layout.membraneWords, lanes * mb, false) : EbrMapping(),
+        ebrMapping(layout.maskWords, lanes, true)};
+    e.weightEbrBlocks = memories[1].blocks;
     e.spramBlocks = spram ? int((layout.weightWords + 16383) / 16384) : 0;
-    e.ebrBlocks = ebrBlocksFor(net.inputSize, 8) + e.weightEbrBlocks +
-                  ebrBlocksFor(layout.membraneWords, lanes * mb) +
-                  (layout.hasBias ? ebrBlocksFor(layout.membraneWords, lanes * mb) : 0) +
-                  ebrBlocksFor(layout.maskWords, lanes);
+    for (const EbrMapping &m : memories)
+        e.ebrBlocks += m.blocks;
     const bool leak = std::any_of(net.layers.begin(), net.layers.end(),
                                   [](const QuantLayer &l) { return l.leakShift > 0; });
     const double laneBits = double(lanes) * mb;
