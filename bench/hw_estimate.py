@@ -136,17 +136,18 @@ def main():
                            "fmax": r["fmax_mhz"]}
             json.dump(cache, open(cache_path, "w"), indent=1)
         real = cache[name]
+        options = " ".join(flags + export_flags).replace("--", "")
         rows.append((name, sizes, board, lanes, bits, est_lc, real["lc"], est_ebr, real["ebr"],
-                     real["fmax"], config_features(out)))
-    print("| case | layers | board | lanes | bits | LC est. | LC real | LC error | EBR est. | "
-          "EBR real | fmax MHz |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+                     real["fmax"], config_features(out), options))
+    print("| case | layers | options | board | lanes | bits | LC est. | LC real | LC error | "
+          "EBR est. | EBR real | fmax MHz |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     errs = []
-    for name, sizes, board, lanes, bits, el, rl, ee, re_, fmax, _ in rows:
+    for name, sizes, board, lanes, bits, el, rl, ee, re_, fmax, _, options in rows:
         err = 100.0 * (el - rl) / rl
         errs.append(abs(err))
-        print(f"| {name} | {sizes} | {board} | {lanes} | {bits} | {el} | {rl} | {err:+.1f}% | "
-              f"{ee} | {re_} | {fmax:.1f} |")
+        print(f"| {name} | {sizes} | {options} | {board} | {lanes} | {bits} | {el} | {rl} | "
+              f"{err:+.1f}% | {ee} | {re_} | {fmax:.1f} |")
     print(f"\nmean |LC error| {np.mean(errs):.1f}%, max {np.max(errs):.1f}% ({len(rows)} cases)")
     X = np.array([r[10] for r in rows], dtype=float)
     y = np.array([r[6] for r in rows], dtype=float)

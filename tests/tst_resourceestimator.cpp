@@ -3,6 +3,8 @@
 #include "TestUtils.h"
 #include "hw/ResourceEstimator.h"
 
+#include <cstdlib>
+
 using namespace snn;
 using namespace snn::hw;
 using snn::test::makeLayer;
@@ -130,6 +132,10 @@ void TestResourceEstimator::exampleFitsTheSpramAtFourBits()
     QCOMPARE(f.estimate.weightWords, std::int64_t(784 * 64 + 256 * 16 + 64 * 3));
     QCOMPARE(f.estimate.spramBlocks, 4);
     QCOMPARE(f.estimate.weightEbrBlocks, 0);
+    // yosys 0.23 + nextpnr 0.4 (docs/performance.md): 1663 logic cells, 7 EBR blocks.
+    QVERIFY2(std::abs(f.estimate.logicCells - 1663) <= 166,
+             qPrintable(QString::number(f.estimate.logicCells)));
+    QCOMPARE(f.estimate.ebrBlocks, 7);
     QVERIFY(f.message.startsWith(QStringLiteral("fits the iCEBreaker with the weights in SPRAM")));
     // At 8 bits, 4 lanes make 32-bit words: refused, with the setting that fits as the hint.
     c.weightBits = 8;
@@ -153,11 +159,17 @@ void TestResourceEstimator::exampleFitsTheSpramAtFourBits()
 
 void TestResourceEstimator::hx1kSuggestsFewerBits()
 {
-    // 64 x 128 x 8 bits = 64 Kbit of weights: too much for the HX1K's 16 blocks. Searching down
-    // from 8 bits and 4 lanes, the first setting that fits is 6-bit weights on one lane: 8704
-    // words of 6 bits in 13 blocks of 512x8 (17 depth slices packed), 16 blocks in all.
+    // 64 x 128 x 8 bits = 64 Kbit of weights: too much for the HX1K's 16 blocks. At 4 lanes the
+    // logic is over its 1280 cells from 4 bits up (yosys 0.23 + nextpnr 0.4 on the HX8K, 4-bit
+    // weights: 1295 logic cells, 15 EBR blocks). Searching down from 8 bits and 4 lanes, the first
+    // setting that fits is 6-bit weights on one lane: 8704 words of 6 bits in 13 blocks of 512x8
+    // (17 depth slices packed), 16 blocks in all.
     const Graph g = chain({64, 128, 4});
     QuantConfig c;
+    c.weightBits = 4;
+    const ResourceEstimate e = estimateResources(quantize(g, c), 4);
+    QVERIFY2(std::abs(e.logicCells - 1295) <= 130, qPrintable(QString::number(e.logicCells)));
+    QCOMPARE(e.ebrBlocks, 15);
     c.weightBits = 8;
     const FitCheck f = checkFit(g, c, 4, board(QStringLiteral("icestick")));
     QVERIFY(!f.fits);
