@@ -10,33 +10,56 @@ namespace snn::hw {
 
 namespace {
 
-// Logic-cell model, fitted by least squares to nextpnr runs of fifteen designs
-// (bench/hw_estimate.py, docs/performance.md). Terms: fixed control, UART, input generator and
-// address logic; per lane x membrane bit (the lane datapath), more when a layer has a bias or a
-// leak shift; per output counter bit. The SPI flash loader of SPRAM designs is measured (the same
-// graph with its weights in EBR and in SPRAM), not fitted.
-constexpr double kLcFixed = 396.258;
-constexpr double kLcSpramLoader = 168.0;
-constexpr double kLcPerLaneBit = 5.165;
-constexpr double kLcPerCounterBit = 6.586;
-constexpr double kLcPerLaneBiasBit = 1.826;
-constexpr double kLcPerLaneLeakBit = 5.031;
+// Logic-cell model, fitted by least squares to nextpnr runs of 31 designs (bench/hw_estimate.py,
+// docs/performance.md). Terms: fixed control, UART and input generator; per lane x membrane bit
+// (the lane datapath: accumulate, saturate, threshold, write-back mux), more when a layer has a
+// bias, a leak shift or a subtractive reset (more again without a leak, where the reset's
+// subtraction cannot share the leak's adder); per output counter bit (counter and read-out
+// muxes); per address bit of the counters, address adders and comparators; per bit of the layer
+// table, which costs LUTs from three layers on (with one or two layers each bit is a constant or
+// the layer bit itself); per input bit of the multiplexers yosys puts after EBR memories deeper
+// than one block; the SPI flash loader of SPRAM designs.
+constexpr double kLcFixed = 361.294;
+constexpr double kLcPerLaneBit = 6.289;
+constexpr double kLcPerCounterBit = 3.262;
+constexpr double kLcSpramLoader = 180.509;
+constexpr double kLcPerLaneBiasBit = 2.663;
+constexpr double kLcPerLaneLeakBit = 3.912;
+constexpr double kLcPerLaneSubtractBit = 0.578;
+constexpr double kLcPerLaneSubtractNoLeakBit = 1.191;
+constexpr double kLcPerAddressBit = 2.750;
+constexpr double kLcPerTableBit = 1.521;
+constexpr double kLcPerReadMuxBit = 0.647;
 
 } // namespace
 
-int ebrBlocksFor(std::int64_t depth, int width)
+EbrMapping ebrMapping(std::int64_t depth, int width, bool writable)
 {
+    EbrMapping best;
     if (depth <= 0 || width <= 0)
-        return 0;
-    static const int widths[] = {16, 8, 4, 2};
-    std::int64_t best = -1;
-    for (int w : widths) {
-        const std::int64_t d = 4096 / w;
-        const std::int64_t blocks = ((width + w - 1) / w) * ((depth + d - 1) / d);
-        if (best < 0 || blocks < best)
-            best = blocks;
-    }
-    return int(best);
+        return best;
+    double bestCost = -1.0;
+    auto consider = [&](std::int64_t blockWidth, bool padded) {
+        const std::int64_t words = 4096 / blockWidth;
+        const std::int64_t slices = (depth + words - 1) / words;
+        const std::int64_t wordBits =
+            padded ? (width + blockWidth - 1) / blockWidth * blockWidth : width;
+        const std::int64_t blocks = (slices * wordBits + blockWidth - 1) / blockWidth;
+        const std::int64_t muxBits = (slices - 1) * width;
+        const double cost = 64.0 * double(blocks) + 0.5 * double(muxBits) +
+                            (writable && slices > 1 ? 0.5 * double(slices) : 0.0);
+        if (bestCost < 0.0 || cost < bestCost) { // yosys keeps the first of equal cost
+            bestCost = cost;
+            best.blocks = int(blocks);
+            best.readMuxBits = int(muxBits);
+        }
+    };
+    if (writable)
+        for (int w : {2, 4, 8})
+            consider(w, true);
+    for (int w : {2, 4, 8, 16})
+        consider(w, false);
+    return best;
 }
 
 ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool spram)
@@ -47,19 +70,44 @@ ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool 
     ResourceEstimate e;
     e.weightBits = layout.weightBits(wb);
     e.weightWords = layout.weightWords;
-    e.weightEbrBlocks = spram ? 0 : ebrBlocksFor(layout.weightWords, lanes * wb);
+    // The core's memories: input intensities (written by the host), weights (read-only, unless
+    // in SPRAM), membranes, biases (read-only) and the spike mask.
+    const EbrMapping memories[] = {
+        ebrMapping(net.inputSize, 8, true),
+        spram ? EbrMapping() : ebrMapping(layout.weightWords, lanes * wb, false),
+        ebrMapping(layout.membraneWords, lanes * mb, true),
+        layout.hasBias ? ebrMapping(layout.membraneWords, lanes * mb, false) : EbrMapping(),
+        ebrMapping(layout.maskWords, lanes, true)};
+    e.weightEbrBlocks = memories[1].blocks;
     e.spramBlocks = spram ? int((layout.weightWords + 16383) / 16384) : 0;
-    e.ebrBlocks = ebrBlocksFor(net.inputSize, 8) + e.weightEbrBlocks +
-                  ebrBlocksFor(layout.membraneWords, lanes * mb) +
-                  (layout.hasBias ? ebrBlocksFor(layout.membraneWords, lanes * mb) : 0) +
-                  ebrBlocksFor(layout.maskWords, lanes);
+    int readMuxBits = 0;
+    for (const EbrMapping &m : memories) {
+        e.ebrBlocks += m.blocks;
+        readMuxBits += m.readMuxBits;
+    }
     const bool leak = std::any_of(net.layers.begin(), net.layers.end(),
                                   [](const QuantLayer &l) { return l.leakShift > 0; });
+    const bool subtract =
+        std::any_of(net.layers.begin(), net.layers.end(),
+                    [](const QuantLayer &l) { return l.reset == ResetMode::Subtract; });
+    // The widths of snn_config.vh: weight, membrane, group, source index and input addresses.
+    const int waw = addressBits(layout.weightWords);
+    const int vaw = addressBits(layout.membraneWords);
+    const int gaw = addressBits(layout.maskWords);
+    const int jw = addressBits(layout.maxIndex);
+    const int addressBitCount = waw + vaw + gaw + jw + addressBits(net.inputSize);
+    // L_SRC, L_N, L_G, L_WBASE, L_VBASE, L_THR, L_K, L_ZERO.
+    const int tableBits =
+        net.layers.size() > 2 ? 2 * (jw + 1) + gaw + 1 + waw + vaw + mb + 5 + 1 : 0;
     const double laneBits = double(lanes) * mb;
-    const double lc = kLcFixed + kLcPerLaneBit * laneBits +
-                      kLcPerCounterBit * net.outputSize() * net.countBits() +
-                      (layout.hasBias ? kLcPerLaneBiasBit * laneBits : 0.0) +
-                      (leak ? kLcPerLaneLeakBit * laneBits : 0.0) + (spram ? kLcSpramLoader : 0.0);
+    const double lc =
+        kLcFixed + (spram ? kLcSpramLoader : 0.0) +
+        kLcPerCounterBit * net.outputSize() * net.countBits() +
+        laneBits * (kLcPerLaneBit + (layout.hasBias ? kLcPerLaneBiasBit : 0.0) +
+                    (leak ? kLcPerLaneLeakBit : 0.0) + (subtract ? kLcPerLaneSubtractBit : 0.0) +
+                    (subtract && !leak ? kLcPerLaneSubtractNoLeakBit : 0.0)) +
+        kLcPerAddressBit * addressBitCount + kLcPerTableBit * tableBits +
+        kLcPerReadMuxBit * readMuxBits;
     e.logicCells = int(std::lround(lc));
     return e;
 }

@@ -1,7 +1,7 @@
 #pragma once
 
 // Instant resource figures for the generated core, before synthesis: EBR blocks from the memory
-// shapes (exact block arithmetic), logic cells from a linear model calibrated against nextpnr
+// shapes (yosys' own block arithmetic), logic cells from a linear model calibrated against nextpnr
 // runs (docs/performance.md, "Hardware resource estimate").
 
 #include "Boards.h"
@@ -9,9 +9,19 @@
 
 namespace snn::hw {
 
-// SB_RAM40_4K blocks for a depth x width memory (best of the 256x16, 512x8, 1024x4 and 2048x2
-// configurations).
-int ebrBlocksFor(std::int64_t depth, int width);
+// How yosys 0.23 (memory_libmap) maps a depth x width memory onto SB_RAM40_4K blocks. For each
+// block configuration (2048x2, 1024x4, 512x8, 256x16) the memory is cut into depth slices of that
+// many words and the bits of all slices are packed into blocks of that width: one block can hold
+// bits of several slices, and a multiplexer after the read picks the slice. yosys keeps the
+// cheapest: 64 per block, 0.5 per multiplexer input bit and, for a writable memory, 0.5 per
+// write-enable demultiplexer output. A writable memory is also tried without byte enables (write
+// widths up to 8, each word padded to whole block widths), first. Exact for the core's memories,
+// except that yosys drops read-only bits that the contents make constant (a bias memory of zeros).
+struct EbrMapping {
+    int blocks = 0;
+    int readMuxBits = 0; // (depth slices - 1) x width: data bits into the slice multiplexer
+};
+EbrMapping ebrMapping(std::int64_t depth, int width, bool writable);
 
 struct ResourceEstimate {
     int logicCells = 0;

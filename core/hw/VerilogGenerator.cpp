@@ -108,6 +108,7 @@ MemoryLayout memoryLayout(const QuantizedNetwork &net, int lanes)
         throw Error(QStringLiteral("lanes must be 1, 2, 4, 8 or 16, got %1").arg(lanes));
     MemoryLayout layout;
     layout.lanes = lanes;
+    layout.maxIndex = net.inputSize;
     for (const QuantLayer &l : net.layers) {
         LayerLayout ll;
         ll.groups = (l.neurons + lanes - 1) / lanes;
@@ -116,6 +117,7 @@ MemoryLayout memoryLayout(const QuantizedNetwork &net, int lanes)
         layout.weightWords += l.inputs * ll.groups;
         layout.membraneWords += ll.groups;
         layout.maskWords = std::max(layout.maskWords, ll.groups);
+        layout.maxIndex = std::max(layout.maxIndex, l.neurons);
         layout.hasBias = layout.hasBias ||
                          std::any_of(l.bias.begin(), l.bias.end(), [](int b) { return b != 0; });
         layout.layers.push_back(ll);
@@ -130,9 +132,6 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
     const MemoryLayout layout = memoryLayout(net, options.lanes);
     const QuantConfig &c = net.config;
     const int lanes = layout.lanes;
-    int maxIndex = net.inputSize;
-    for (const QuantLayer &l : net.layers)
-        maxIndex = std::max(maxIndex, l.neurons);
 
     FileMap files;
     files[QStringLiteral("snn_core.v")] = resource(QStringLiteral("snn_core.v"));
@@ -171,7 +170,7 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
     param("IAW", addressBits(net.inputSize));
     param("OUT_SIZE", net.outputSize());
     param("OAW", addressBits(net.outputSize()));
-    param("JW", addressBits(maxIndex));
+    param("JW", addressBits(layout.maxIndex));
     param("W_DEPTH", layout.weightWords);
     param("WAW", addressBits(layout.weightWords));
     param("V_DEPTH", layout.membraneWords);

@@ -33,6 +33,7 @@ struct MemoryLayout {
     int weightWords = 0;   // depth of the weight memory (lanes x weightBits per word)
     int membraneWords = 0; // depth of the membrane and bias memories (lanes x membraneBits)
     int maskWords = 0;     // depth of the spike mask memory (lanes bits per word)
+    int maxIndex = 0;      // the most sources or neurons of a layer (the range of the index j)
     bool hasBias = false;
 
     std::int64_t weightBits(int weightBitsPerValue) const
