@@ -9,7 +9,6 @@
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
-#include <QFormLayout>
 #include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -17,6 +16,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QSplitter>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QVBoxLayout>
@@ -123,11 +123,18 @@ void FpgaPanel::buildUi()
     m_frequency->setValue(12.0);
     m_frequency->setSuffix(tr(" MHz"));
 
-    auto *form = new QFormLayout;
-    form->addRow(tr("Board"), m_board);
-    form->addRow(tr("Weights"), m_bits);
-    form->addRow(tr("Lanes"), m_lanes);
-    form->addRow(tr("Target frequency"), m_frequency);
+    // The settings in one row: board, weight bits, lanes, target frequency.
+    auto *form = new QHBoxLayout;
+    const std::pair<QString, QWidget *> settings[] = {{tr("Board"), m_board},
+                                                      {tr("Weights"), m_bits},
+                                                      {tr("Lanes"), m_lanes},
+                                                      {tr("Target frequency"), m_frequency}};
+    for (const auto &[label, field] : settings) {
+        auto *text = new QLabel(label, this);
+        text->setBuddy(field);
+        form->addWidget(text);
+        form->addWidget(field, 1);
+    }
 
     m_export = new QPushButton(tr("Export..."), this);
     m_synth = new QPushButton(tr("Synthesise"), this);
@@ -166,13 +173,22 @@ void FpgaPanel::buildUi()
     m_log->setMaximumBlockCount(5000);
     m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
 
+    // The table beside the log, tall enough for all its rows.
+    m_table->resizeRowsToContents();
+    m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height() +
+                              m_table->verticalHeader()->length() + 2 * m_table->frameWidth());
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(m_table);
+    split->addWidget(m_log);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addLayout(buttons);
     layout->addLayout(steps);
     layout->addWidget(m_status);
-    layout->addWidget(m_table);
-    layout->addWidget(m_log, 1);
+    layout->addWidget(split, 1);
 
     connect(m_export, &QPushButton::clicked, this, &FpgaPanel::exportDesign);
     connect(m_synth, &QPushButton::clicked, this, &FpgaPanel::synthesise);
