@@ -44,8 +44,9 @@ AccuracyChange accuracyChange(const std::vector<int> &before, const std::vector<
 }
 
 // The FPGA core's accuracy on the validation set before and after (both graphs are quantised
-// first, so that a graph the core cannot run fails before any simulation).
-HardwareAccuracy hardwareAccuracy(const Graph &before, const Graph &after,
+// first, so that a graph the core cannot run fails before any simulation). When the passes
+// changed nothing, `after` is `before` and its predictions are not computed again.
+HardwareAccuracy hardwareAccuracy(const Graph &before, const Graph &after, bool changed,
                                   const OptimizeOptions &options, const RunControl &control)
 {
     const sim::Dataset &data = options.validation->data;
@@ -60,7 +61,7 @@ HardwareAccuracy hardwareAccuracy(const Graph &before, const Graph &after,
                             .arg(options.hardware.seed, 0, 16)
                             .arg(options.hardware.steps)
                             .arg(options.hardware.membraneBits);
-    const double parts = 2.0 * double(nets.size() + 1);
+    const double parts = (changed ? 2.0 : 1.0) * double(nets.size() + 1);
     int part = 0;
     const auto next = [&] {
         const double first = double(part++);
@@ -69,20 +70,20 @@ HardwareAccuracy hardwareAccuracy(const Graph &before, const Graph &after,
                           },
                           control.cancelRequested};
     };
+    const auto change = [&](const auto &predict) {
+        const std::vector<int> predictionsBefore = predict(true);
+        return accuracyChange(predictionsBefore, changed ? predict(false) : predictionsBefore,
+                              data.y, how);
+    };
     HardwareAccuracy result;
-    const std::vector<int> floatBefore =
-        hw::floatPredictions(before, options.hardware, data.x, next());
-    result.floatModel = accuracyChange(
-        floatBefore, hw::floatPredictions(after, options.hardware, data.x, next()), data.y, how);
-    for (std::size_t i = 0; i < nets.size(); ++i) {
-        const std::vector<int> quantizedBefore =
-            hw::quantizedPredictions(nets[i].first, data.x, next());
-        result.quantized.push_back(
-            {options.hardwareBits[i],
-             accuracyChange(quantizedBefore,
-                            hw::quantizedPredictions(nets[i].second, data.x, next()), data.y,
-                            how)});
-    }
+    result.floatModel = change([&](bool first) {
+        return hw::floatPredictions(first ? before : after, options.hardware, data.x, next());
+    });
+    for (std::size_t i = 0; i < nets.size(); ++i)
+        result.quantized.push_back({options.hardwareBits[i], change([&](bool first) {
+                                        return hw::quantizedPredictions(
+                                            first ? nets[i].first : nets[i].second, data.x, next());
+                                    })});
     return result;
 }
 
@@ -122,6 +123,7 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
     const bool measureHardware = !options.hardwareBits.empty();
     const double passSpan = measureHardware && validation ? 0.5 : 1.0;
     OptimizeResult result{graph, {}};
+    bool graphChanged = false;
     result.report.passes = passNames;
     result.report.before = GraphSize::of(graph);
     for (int i = 0; i < passNames.size(); ++i) {
@@ -145,9 +147,10 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
             passes::layerFusion(result.graph, options, pass);
         }
         pass.after = GraphSize::of(result.graph);
+        const bool changed = pass.neuronsRemoved + pass.neuronsMerged + pass.layersFused > 0;
+        graphChanged = graphChanged || changed;
         if (validation) {
             // A pass that changed nothing leaves every prediction as it was: no need to simulate.
-            const bool changed = pass.neuronsRemoved + pass.neuronsMerged + pass.layersFused > 0;
             std::vector<int> after = changed ? predictions(result.graph) : current;
             pass.accuracy = change(current, after);
             current = std::move(after);
@@ -165,7 +168,8 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
                                },
                                control.cancelRequested};
         try {
-            result.report.hardware = hardwareAccuracy(graph, result.graph, options, inner);
+            result.report.hardware =
+                hardwareAccuracy(graph, result.graph, graphChanged, options, inner);
         } catch (const Cancelled &) {
             throw;
         } catch (const Error &e) {

@@ -186,7 +186,17 @@ void TestSpikeMonitor::hardwareAccuracyBeforeAndAfter()
                hw::quantizedPredictions(hw::quantize(r.graph, c), d.x));
     }
     QVERIFY(h.quantized[1].accuracy.before < h.quantized[0].accuracy.before); // 3 bits cost
-    QVERIFY(steps.contains(QStringLiteral("3-bit hardware model")));
+    // One progress report per sample and graph: 120 samples, before and after.
+    QCOMPARE(steps.count(QStringLiteral("3-bit hardware model")), 240);
+    // When the passes change nothing, the "after" figures are the "before" ones, not computed
+    // again.
+    steps.clear();
+    const OptimizeResult same = optimize(g, {passes::kLayerFusion}, options, control);
+    QCOMPARE(same.graph.totalNeurons(), g.totalNeurons());
+    QCOMPARE(steps.count(QStringLiteral("3-bit hardware model")), 120);
+    QCOMPARE(same.report.hardware->quantized[1].accuracy.before, h.quantized[1].accuracy.before);
+    QCOMPARE(same.report.hardware->quantized[1].accuracy.after, h.quantized[1].accuracy.before);
+    QCOMPARE(same.report.hardware->quantized[1].accuracy.agreement, 1.0);
 
     const QString text = r.report.summary();
     QVERIFY2(text.contains(QStringLiteral("Hardware:    the core's input generator (seed 0xace1), "
