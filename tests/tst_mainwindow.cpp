@@ -397,7 +397,7 @@ void TestMainWindow::badDataSetGivesAMessage()
 
 void TestMainWindow::nirOpensAsImportAndExports()
 {
-    const QString sample = QStringLiteral(SNN_SHARED_DIR "/nir-samples/two_lif_neurons.nir");
+    const QString sample = QStringLiteral(SNN_NIR_SAMPLES "/two_lif_neurons.nir");
     MainWindow window;
     window.setErrorDialogsEnabled(false);
     QVERIFY(window.openFile(sample));

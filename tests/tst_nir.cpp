@@ -25,7 +25,7 @@ namespace {
 
 QString sample(const QString &name)
 {
-    return QStringLiteral(SNN_SHARED_DIR "/nir-samples/") + name;
+    return QStringLiteral(SNN_NIR_SAMPLES "/") + name;
 }
 
 // One dataset of a hand-written NIR node: numbers (float32, float64 or int64) or a string.
