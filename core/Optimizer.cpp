@@ -64,11 +64,8 @@ HardwareAccuracy hardwareAccuracy(const Graph &before, const Graph &after, bool 
     const double parts = (changed ? 2.0 : 1.0) * double(nets.size() + 1);
     int part = 0;
     const auto next = [&] {
-        const double first = double(part++);
-        return RunControl{[&control, first, parts](double f, const QString &step) {
-                              control.report((first + f) / parts, step);
-                          },
-                          control.cancelRequested};
+        ++part;
+        return control.part(double(part - 1) / parts, double(part) / parts);
     };
     const auto change = [&](const auto &predict) {
         const std::vector<int> predictionsBefore = predict(true);
@@ -137,12 +134,9 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
         if (name == passes::kDeadNeuronElimination) {
             passes::deadNeuronElimination(result.graph, options, pass);
         } else if (name == passes::kRedundancyElimination) {
-            const RunControl inner{[&](double f, const QString &step) {
-                                       control.report((i + f) * share,
-                                                      name + QLatin1String(": ") + step);
-                                   },
-                                   control.cancelRequested};
-            passes::redundancyElimination(result.graph, options, inner, pass);
+            passes::redundancyElimination(
+                result.graph, options,
+                control.part(i * share, (i + 1) * share, name + QLatin1String(": ")), pass);
         } else {
             passes::layerFusion(result.graph, options, pass);
         }
@@ -163,13 +157,9 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
     if (measureHardware && !validation) {
         result.report.hardwareNotMeasured = QStringLiteral("no validation set given");
     } else if (measureHardware) {
-        const RunControl inner{[&](double f, const QString &step) {
-                                   control.report(passSpan + (1.0 - passSpan) * f, step);
-                               },
-                               control.cancelRequested};
         try {
-            result.report.hardware =
-                hardwareAccuracy(graph, result.graph, graphChanged, options, inner);
+            result.report.hardware = hardwareAccuracy(graph, result.graph, graphChanged, options,
+                                                      control.part(passSpan, 1.0));
         } catch (const Cancelled &) {
             throw;
         } catch (const Error &e) {

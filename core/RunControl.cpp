@@ -10,4 +10,15 @@ void RunControl::checkCancelled() const
         throw Cancelled();
 }
 
+RunControl RunControl::part(double from, double to, const QString &prefix) const
+{
+    RunControl inner;
+    inner.cancelRequested = cancelRequested;
+    if (progress)
+        inner.progress = [outer = progress, from, to, prefix](double f, const QString &step) {
+            outer(from + (to - from) * f, prefix + step);
+        };
+    return inner;
+}
+
 } // namespace snn

@@ -20,6 +20,9 @@ struct RunControl {
     }
     // Throws Cancelled when the caller asked to stop.
     void checkCancelled() const;
+    // The control of a part of this job that covers [from, to] of its progress: the part reports
+    // 0..1, its steps named prefix + step; cancelling is shared.
+    RunControl part(double from, double to, const QString &prefix = {}) const;
 };
 
 } // namespace snn

@@ -489,12 +489,32 @@ void TestPasses::cancelAndProgress()
     QVERIFY_THROWS_EXCEPTION(Cancelled, optimize(exampleGraph(), availablePasses(), {}, cancelled));
 
     std::vector<double> fractions;
+    QStringList steps;
     RunControl watched;
-    watched.progress = [&](double f, const QString &) { fractions.push_back(f); };
+    watched.progress = [&](double f, const QString &step) {
+        fractions.push_back(f);
+        steps << step;
+    };
     optimize(exampleGraph(), availablePasses(), {}, watched);
     QVERIFY(fractions.size() >= 4);
     QVERIFY(std::is_sorted(fractions.begin(), fractions.end()));
     QCOMPARE(fractions.back(), 1.0);
+    // The redundancy pass reports inside its share, named by pass and layer.
+    QVERIFY(steps.filter(QStringLiteral("redundancy_elimination: hidden1 ")).size() > 0);
+
+    // A part of a job maps its 0..1 into its range and names its steps; cancelling is shared.
+    bool cancel = false;
+    watched.cancelRequested = [&cancel] { return cancel; };
+    fractions.clear();
+    steps.clear();
+    const RunControl part = watched.part(0.5, 0.75, QStringLiteral("part: "));
+    part.report(0.5, QStringLiteral("step"));
+    QCOMPARE(fractions, std::vector<double>{0.625});
+    QCOMPARE(steps, QStringList{QStringLiteral("part: step")});
+    part.checkCancelled();
+    cancel = true;
+    QVERIFY_THROWS_EXCEPTION(Cancelled, part.checkCancelled());
+    QVERIFY(!RunControl().part(0.0, 0.5).progress);
 }
 
 void TestPasses::reportJson()

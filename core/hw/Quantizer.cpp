@@ -395,10 +395,7 @@ AccuracyComparison compareAccuracy(const Graph &graph, const QuantConfig &config
     AccuracyComparison result;
     const double parts = double(weightBits.size() + 1);
     const auto share = [&](std::size_t part) {
-        return RunControl{[&control, parts, part](double f, const QString &step) {
-                              control.report((double(part) + f) / parts, step);
-                          },
-                          control.cancelRequested};
+        return control.part(double(part) / parts, double(part + 1) / parts);
     };
     result.floatAccuracy =
         sim::accuracy(floatPredictions(graph, config, samples, share(0)), labels);

@@ -105,8 +105,8 @@ struct AccuracyComparison {
     std::vector<BitsAccuracy> quantized; // one per requested weight width, in the given order
 };
 
-// Float accuracy beside the quantised accuracy at each weight width (for the comparison table
-// and the report). Reports progress per width and throws Cancelled when asked to stop.
+// Float accuracy beside the quantised accuracy at each weight width (`snnc eval --quantized`).
+// Reports progress per sample and throws Cancelled when asked to stop.
 AccuracyComparison compareAccuracy(const Graph &graph, const QuantConfig &config,
                                    const sim::RowMatrixXf &samples, const std::vector<int> &labels,
                                    const std::vector<int> &weightBits, const RunControl &control);

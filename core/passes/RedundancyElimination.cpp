@@ -79,13 +79,10 @@ void redundancyElimination(Graph &graph, const OptimizeOptions &options, const R
             report.layers.push_back(change);
             continue; // output neurons are the network's answers: never merged
         }
-        RunControl layerControl{[&](double f, const QString &step) {
-                                    control.report((double(k) + f) / double(ids.size()),
-                                                   l.name + QLatin1Char(' ') + step);
-                                },
-                                control.cancelRequested};
-        const std::vector<int> keeper = findRedundantNeurons(l.weights, l.bias, options.similarity,
-                                                             options.normTolerance, layerControl);
+        const std::vector<int> keeper = findRedundantNeurons(
+            l.weights, l.bias, options.similarity, options.normTolerance,
+            control.part(double(k) / double(ids.size()), double(k + 1) / double(ids.size()),
+                         l.name + QLatin1Char(' ')));
 
         // Each merged neuron's outgoing weights are added to its keeper's, then it is removed.
         std::vector<int> merged;
