@@ -1,17 +1,15 @@
 #!/usr/bin/python3
 """Calibrates and checks the hardware resource estimate (core/hw/ResourceEstimator.cpp) against
-real yosys + nextpnr runs. For each case: write a random chain graph, `snnc export` it (which
-prints the estimate), `snnc synth` it (nextpnr's figures). Results are cached in WORK/results.json;
-it prints each case's estimate and nextpnr's figures, the logic-cell errors in-sample and
-leave-one-out (refit without a case, then predict it), and with `--fit` the least-squares
-coefficients of the logic-cell model, computed from the generated snn_config.vh and snn_layers.vh
-(features as in estimateResources).
+real yosys + nextpnr runs. For each case: write a random chain graph, `snnc export` it (its
+estimate.json holds the estimate and the logic-cell model's terms with their units), `snnc synth`
+it (nextpnr's figures). Results are cached in WORK/results.json; it prints each case's estimate and
+nextpnr's figures, the logic-cell errors in-sample and leave-one-out (refit without a case, then
+predict it), and with `--fit` the least-squares cost of each term.
 
 Usage: bench/hw_estimate.py build/release/bin/snnc WORK [--fit]
 """
 import json
 import os
-import re
 import subprocess
 import sys
 
@@ -59,50 +57,12 @@ CASES = [
 ]
 
 
-def ebr_mapping(depth, width, writable):
-    """(blocks, read multiplexer input bits) as yosys maps the memory: ebrMapping in
-    core/hw/ResourceEstimator.cpp."""
-    best = None
-    tries = ([(w, True) for w in (2, 4, 8)] if writable else []) + [(w, False) for w in (2, 4, 8, 16)]
-    for block_width, padded in tries:
-        slices = -(-depth // (4096 // block_width))
-        word_bits = -(-width // block_width) * block_width if padded else width
-        blocks = -(-slices * word_bits // block_width)
-        mux_bits = (slices - 1) * width
-        cost = 64 * blocks + 0.5 * mux_bits + (0.5 * slices if writable and slices > 1 else 0)
-        if best is None or cost < best[0]:
-            best = (cost, blocks, mux_bits)
-    return best[1:]
-
-
-TERMS = ["fixed", "per lane x membrane bit", "per counter bit", "SPI flash loader (SPRAM)",
-         "per lane x membrane bit with bias", "per lane x membrane bit with leak",
-         "per lane x membrane bit with subtractive reset",
-         "per lane x membrane bit with subtractive reset and no leak", "per address bit",
-         "per layer-table bit (3+ layers)", "per EBR read multiplexer input bit"]
-
-
-def config_features(folder):
-    """The logic-cell model's features (TERMS) of an exported design."""
-    text = open(os.path.join(folder, "snn_config.vh")).read()
-    p = {m.group(1): int(m.group(2)) for m in re.finditer(r"localparam (\w+) = (\d+);", text)}
-    layers = open(os.path.join(folder, "snn_layers.vh")).read()
-    leak = any(int(k) > 0 for k in re.findall(r"L_K = (\d+);", layers)[1:])  # [0]: the default
-    subtract = any(z == "0" for z in re.findall(r"L_ZERO = 1'b(\d);", layers)[1:])
-    spram = "`define SNN_SPRAM" in open(os.path.join(folder, "snn_defines.vh")).read()
-    lanes, mb = p["LANES"], p["MB"]
-    lane_bits = lanes * mb
-    addr = p["WAW"] + p["VAW"] + p["JW"] + p["GAW"] + p["IAW"]
-    # L_SRC, L_N, L_G, L_WBASE, L_VBASE, L_THR, L_K, L_ZERO
-    table = 2 * (p["JW"] + 1) + p["GAW"] + 1 + p["WAW"] + p["VAW"] + mb + 5 + 1
-    mux = (ebr_mapping(p["IN_SIZE"], 8, True)[1] + ebr_mapping(p["V_DEPTH"], lane_bits, True)[1] +
-           ebr_mapping(p["M_DEPTH"], lanes, True)[1] +
-           (0 if spram else ebr_mapping(p["W_DEPTH"], lanes * p["WB"], False)[1]) +
-           (ebr_mapping(p["V_DEPTH"], lane_bits, False)[1] if p["HAS_BIAS"] else 0))
-    return [1.0, lane_bits, p["OUT_SIZE"] * p["CW"], 1.0 if spram else 0.0,
-            p["HAS_BIAS"] * lane_bits, lane_bits if leak else 0,
-            lane_bits if subtract else 0, lane_bits if subtract and not leak else 0, addr,
-            table if p["NUM_LAYERS"] > 2 else 0, mux]
+def estimate(folder):
+    """The instant estimate snnc export wrote: (logic cells, EBR blocks, term names, term units)."""
+    e = json.load(open(os.path.join(folder, "estimate.json")))
+    terms = e["logic_cell_terms"]
+    return (e["logic_cells"], e["ebr_blocks"], [t["term"] for t in terms],
+            [t["units"] for t in terms])
 
 
 def main():
@@ -119,15 +79,10 @@ def main():
         else:
             subprocess.run(["/usr/bin/python3", os.path.join(HERE, "make_chain_graph.py"), model,
                             sizes] + flags, check=True)
-        exp = subprocess.run([snnc, "export", model, "--board", board, "--lanes", str(lanes),
-                              "--bits", str(bits), "-o", out] + export_flags, check=True, capture_output=True,
-                             text=True).stdout
-        m = re.search(r"\((\d+) EBR blocks, (\d+) in all\) and about (\d+) logic cells", exp)
-        if m:
-            est_ebr, est_lc = int(m.group(2)), int(m.group(3))
-        else:
-            m = re.search(r"SPRAM blocks; (\d+) EBR blocks for the rest\) and about (\d+) logic", exp)
-            est_ebr, est_lc = int(m.group(1)), int(m.group(2))
+        subprocess.run([snnc, "export", model, "--board", board, "--lanes", str(lanes),
+                        "--bits", str(bits), "-o", out] + export_flags, check=True,
+                       capture_output=True)
+        est_lc, est_ebr, terms, units = estimate(out)
         if name not in cache:
             rep = subprocess.run([snnc, "synth", out, "--board", board, "--json"], check=True,
                                  capture_output=True, text=True).stdout
@@ -138,7 +93,7 @@ def main():
         real = cache[name]
         options = " ".join(flags + export_flags).replace("--", "")
         rows.append((name, sizes, board, lanes, bits, est_lc, real["lc"], est_ebr, real["ebr"],
-                     real["fmax"], config_features(out), options))
+                     real["fmax"], units, options))
     print("| case | layers | options | board | lanes | bits | LC est. | LC real | LC error | "
           "EBR est. | EBR real | fmax MHz |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -162,7 +117,7 @@ def main():
     print(f"refitted |LC error|: in-sample mean {np.mean(fit):.1f}%, max {np.max(fit):.1f}%; "
           f"leave-one-out mean {np.mean(loo):.1f}%, max {np.max(loo):.1f}% ({worst})")
     if "--fit" in sys.argv:
-        for term, c in zip(TERMS, coef):
+        for term, c in zip(terms, coef):
             print(f"  {term}: {c:.3f}")
 
 main()

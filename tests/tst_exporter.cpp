@@ -5,6 +5,9 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 
 using namespace snn;
@@ -64,6 +67,19 @@ void TestExporter::ebrFolderRunsWithoutTheStudio()
     QCOMPARE(read(dir.path(), "expected.mem").count('\n'), 3 * 4);
     QVERIFY(read(dir.path(), "README.md").contains("| out | 4 | 3 |"));
     QVERIFY(read(dir.path(), "snn_defines.vh").contains("EBR"));
+    // The estimate, with the logic-cell model's terms that add up to it.
+    const QJsonObject estimate =
+        QJsonDocument::fromJson(read(dir.path(), "estimate.json")).object();
+    QCOMPARE(estimate[QStringLiteral("logic_cells")].toInt(), r.fit.estimate.logicCells);
+    QCOMPARE(estimate[QStringLiteral("ebr_blocks")].toInt(), r.fit.estimate.ebrBlocks);
+    QCOMPARE(estimate[QStringLiteral("weights_in_spram")].toBool(), false);
+    const QJsonArray terms = estimate[QStringLiteral("logic_cell_terms")].toArray();
+    QCOMPARE(terms.size(), int(r.fit.estimate.logicCellTerms.size()));
+    double sum = 0.0;
+    for (const QJsonValue &t : terms)
+        sum += t[QStringLiteral("units")].toDouble() * t[QStringLiteral("cells")].toDouble();
+    QCOMPARE(int(std::lround(sum)), r.fit.estimate.logicCells);
+    QCOMPARE(terms[0][QStringLiteral("term")].toString(), QStringLiteral("fixed"));
 }
 
 void TestExporter::spramFolderCarriesTheFlashImage()

@@ -4,6 +4,9 @@
 #include "Rng.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 namespace snn::hw {
 
@@ -73,6 +76,23 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
                             .arg(design.flashOffset)
                             .toUtf8()
                       : QByteArray());
+    // The instant estimate with the logic-cell model's terms (bench/hw_estimate.py fits them).
+    const ResourceEstimate &e = result.fit.estimate;
+    QJsonArray terms;
+    for (const LogicCellTerm &t : e.logicCellTerms)
+        terms.append(QJsonObject{{QStringLiteral("term"), t.name},
+                                 {QStringLiteral("units"), t.units},
+                                 {QStringLiteral("cells"), t.cells}});
+    files[QStringLiteral("estimate.json")] =
+        QJsonDocument(QJsonObject{{QStringLiteral("board"), b.id},
+                                  {QStringLiteral("weights_in_spram"), result.fit.spram},
+                                  {QStringLiteral("logic_cells"), e.logicCells},
+                                  {QStringLiteral("ebr_blocks"), e.ebrBlocks},
+                                  {QStringLiteral("spram_blocks"), e.spramBlocks},
+                                  {QStringLiteral("weight_bits"), qint64(e.weightBits)},
+                                  {QStringLiteral("logic_cell_terms"), terms},
+                                  {QStringLiteral("message"), result.fit.message}})
+            .toJson();
     QString layers;
     for (const QuantLayer &l : result.net.layers)
         layers += QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 | %7 |\n")
@@ -90,7 +110,7 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
             "%4 lanes, %5 time steps per sample, input generator seed 0x%6.\n\n"
             "| layer | inputs | neurons | scale | threshold | leak shift | reset |\n"
             "|---|---|---|---|---|---|---|\n%7\n"
-            "Fit estimate: %8\n\n"
+            "Fit estimate (in `estimate.json` with the logic-cell model's terms): %8\n\n"
             "- `./simulate.sh`: iverilog testbench, %9 samples, every output spike count compared "
             "with SNN Studio's bit-accurate model (prints `RESULT samples N mismatches 0`).\n"
             "- `./build.sh`: yosys, nextpnr-ice40, icepack, icetime -> `top.bin`, `report.json`.\n"

@@ -8,31 +8,6 @@
 
 namespace snn::hw {
 
-namespace {
-
-// Logic-cell model, fitted by least squares to nextpnr runs of 31 designs (bench/hw_estimate.py,
-// docs/performance.md). Terms: fixed control, UART and input generator; per lane x membrane bit
-// (the lane datapath: accumulate, saturate, threshold, write-back mux), more when a layer has a
-// bias, a leak shift or a subtractive reset (more again without a leak, where the reset's
-// subtraction cannot share the leak's adder); per output counter bit (counter and read-out
-// muxes); per address bit of the counters, address adders and comparators; per bit of the layer
-// table, which costs LUTs from three layers on (with one or two layers each bit is a constant or
-// the layer bit itself); per input bit of the multiplexers yosys puts after EBR memories deeper
-// than one block; the SPI flash loader of SPRAM designs.
-constexpr double kLcFixed = 361.294;
-constexpr double kLcPerLaneBit = 6.289;
-constexpr double kLcPerCounterBit = 3.262;
-constexpr double kLcSpramLoader = 180.509;
-constexpr double kLcPerLaneBiasBit = 2.663;
-constexpr double kLcPerLaneLeakBit = 3.912;
-constexpr double kLcPerLaneSubtractBit = 0.578;
-constexpr double kLcPerLaneSubtractNoLeakBit = 1.191;
-constexpr double kLcPerAddressBit = 2.750;
-constexpr double kLcPerTableBit = 1.521;
-constexpr double kLcPerReadMuxBit = 0.647;
-
-} // namespace
-
 EbrMapping ebrMapping(std::int64_t depth, int width, bool writable)
 {
     EbrMapping best;
@@ -100,14 +75,34 @@ ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool 
     const int tableBits =
         net.layers.size() > 2 ? 2 * (jw + 1) + gaw + 1 + waw + vaw + mb + 5 + 1 : 0;
     const double laneBits = double(lanes) * mb;
-    const double lc =
-        kLcFixed + (spram ? kLcSpramLoader : 0.0) +
-        kLcPerCounterBit * net.outputSize() * net.countBits() +
-        laneBits * (kLcPerLaneBit + (layout.hasBias ? kLcPerLaneBiasBit : 0.0) +
-                    (leak ? kLcPerLaneLeakBit : 0.0) + (subtract ? kLcPerLaneSubtractBit : 0.0) +
-                    (subtract && !leak ? kLcPerLaneSubtractNoLeakBit : 0.0)) +
-        kLcPerAddressBit * addressBitCount + kLcPerTableBit * tableBits +
-        kLcPerReadMuxBit * readMuxBits;
+    // Logic-cell model, fitted by least squares to nextpnr runs of 31 designs
+    // (bench/hw_estimate.py, docs/performance.md). Terms: fixed control, UART and input generator;
+    // per lane x membrane bit (the lane datapath: accumulate, saturate, threshold, write-back mux),
+    // more when a layer has a bias, a leak shift or a subtractive reset (more again without a leak,
+    // where the reset's subtraction cannot share the leak's adder); per output counter bit (counter
+    // and read-out muxes); per address bit of the counters, address adders and comparators; per bit
+    // of the layer table, which costs LUTs from three layers on (with one or two layers each bit is
+    // a constant or the layer bit itself); per input bit of the multiplexers yosys puts after EBR
+    // memories deeper than one block; the SPI flash loader of SPRAM designs.
+    const auto when = [](bool applies, double units) { return applies ? units : 0.0; };
+    e.logicCellTerms = {
+        {QStringLiteral("fixed"), 1.0, 361.294},
+        {QStringLiteral("per lane x membrane bit"), laneBits, 6.289},
+        {QStringLiteral("per counter bit"), double(net.outputSize()) * net.countBits(), 3.262},
+        {QStringLiteral("SPI flash loader (SPRAM)"), when(spram, 1.0), 180.509},
+        {QStringLiteral("per lane x membrane bit with bias"), when(layout.hasBias, laneBits),
+         2.663},
+        {QStringLiteral("per lane x membrane bit with leak"), when(leak, laneBits), 3.912},
+        {QStringLiteral("per lane x membrane bit with subtractive reset"), when(subtract, laneBits),
+         0.578},
+        {QStringLiteral("per lane x membrane bit with subtractive reset and no leak"),
+         when(subtract && !leak, laneBits), 1.191},
+        {QStringLiteral("per address bit"), double(addressBitCount), 2.750},
+        {QStringLiteral("per layer-table bit (3+ layers)"), double(tableBits), 1.521},
+        {QStringLiteral("per EBR read multiplexer input bit"), double(readMuxBits), 0.647}};
+    double lc = 0.0;
+    for (const LogicCellTerm &t : e.logicCellTerms)
+        lc += t.units * t.cells;
     e.logicCells = int(std::lround(lc));
     return e;
 }

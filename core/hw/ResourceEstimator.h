@@ -23,8 +23,18 @@ struct EbrMapping {
 };
 EbrMapping ebrMapping(std::int64_t depth, int width, bool writable);
 
+// One term of the logic-cell model: how many units of it the design has and the logic cells
+// each costs, fitted by least squares to nextpnr runs (bench/hw_estimate.py reads the terms from
+// an exported design's estimate.json and fits the costs again).
+struct LogicCellTerm {
+    QString name;
+    double units = 0.0; // 0 when the term does not apply to the design
+    double cells = 0.0;
+};
+
 struct ResourceEstimate {
-    int logicCells = 0;
+    int logicCells = 0; // the rounded sum of units x cells over logicCellTerms
+    std::vector<LogicCellTerm> logicCellTerms;
     int ebrBlocks = 0;           // all EBR memories
     int weightEbrBlocks = 0;     // the weight memory alone (0 with SPRAM)
     int spramBlocks = 0;         // SB_SPRAM256KA blocks holding the weights
