@@ -2,7 +2,6 @@
 
 #include "Error.h"
 #include "RunControl.h"
-#include "Simulator.h"
 #include "sim/Engine.h"
 
 #include <algorithm>
@@ -365,20 +364,21 @@ std::vector<int> floatPredictions(const Graph &graph, const QuantConfig &config,
                                   const sim::RowMatrixXf &samples, const RunControl &control)
 {
     checkSampleSize(samples, graph.inputSize());
-    const std::vector<LayerId> outputs = graph.outputs();
-    if (outputs.size() != 1)
-        throw Error(QStringLiteral("the graph has %1 output layers; accuracy needs one")
-                        .arg(outputs.size()));
-    const int outIndex = graph.indexOf(outputs.front());
+    const int outIndex = graph.indexOf(sim::classifierLayer(graph));
+    const int outputs = graph.layers()[std::size_t(outIndex)].neurons();
     return predictAll(
         samples.rows(), QStringLiteral("float model on hardware input"), control, [&] {
             return [&](Eigen::Index s) {
-                const Eigen::MatrixXf spikes =
-                    inputSpikes(config, intensities(samples.row(s).transpose()));
-                const std::vector<Eigen::MatrixXf> out = simulate(graph, spikes);
-                const Eigen::VectorXf sums = out[std::size_t(outIndex)].colwise().sum().transpose();
-                std::vector<int> counts(std::size_t(sums.size()));
-                for (Eigen::Index n = 0; n < sums.size(); ++n)
+                // The output layer's spikes summed over the steps, read out as the hardware does.
+                Eigen::VectorXf sums = Eigen::VectorXf::Zero(outputs);
+                sim::runSequence(graph,
+                                 inputSpikes(config, intensities(samples.row(s).transpose())),
+                                 [&](int layer, int, const Eigen::VectorXf &out) {
+                                     if (layer == outIndex)
+                                         sums += out;
+                                 });
+                std::vector<int> counts(static_cast<std::size_t>(outputs));
+                for (int n = 0; n < outputs; ++n)
                     counts[std::size_t(n)] = int(std::lround(sums(n)));
                 return argmaxLowest(counts);
             };
