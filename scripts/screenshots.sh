@@ -1,21 +1,43 @@
 #!/usr/bin/env bash
-# Regenerates docs/images/canvas.png (the trained Fashion-MNIST model on the canvas),
-# docs/images/optimization.png (the optimisation panel after running every pass with the
-# Fashion-MNIST test set attached, so accuracy and the FPGA core's accuracy are measured) and
-# docs/images/fpga.png (the FPGA tab's estimate before and after) from the real studio, on Qt's
-# offscreen platform (no display needed; set QT_QPA_PLATFORM=xcb under Xvfb to use X instead).
-# Usage: scripts/screenshots.sh [preset]   (default: release)
+# Regenerates docs/images/canvas.png (the studio as it opens on the shipped trained model, the first
+# layer selected), docs/images/optimization.png (after running every pass with the Fashion-MNIST
+# test set attached) and docs/images/fpga.png (the FPGA tab's estimate before and after), taken
+# from outside the program: the studio runs on a private Xvfb screen with a window manager
+# (openbox) and ImageMagick's `import` grabs the screen whenever the studio prints "shot <name>"
+# (snn-studio --screenshots); the studio neither fits, resizes nor grabs anything itself.
+# Usage: scripts/screenshots.sh [preset] [WIDTHxHEIGHT]   (defaults: release, 1280x800)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 preset=${1:-release}
+screen=${2:-1280x800}
 cd "$root"
 if [ ! -d "build/$preset" ]; then
     cmake --preset "$preset"
 fi
 cmake --build --preset "$preset" --target snn-studio -j2
-export QT_QPA_PLATFORM=${QT_QPA_PLATFORM:-offscreen}
 # A private settings directory, so a saved window layout does not change the pictures.
 settings=$(mktemp -d)
-trap 'rm -rf "$settings"' EXIT
-XDG_CONFIG_HOME="$settings" "build/$preset/bin/snn-studio" resources/fashion-mnist-snn.h5 \
-    --data fashion-mnist --screenshots "$root/docs/images"
+display=:$((100 + RANDOM % 800))
+Xvfb "$display" -screen 0 "${screen}x24" -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+trap 'kill "${wm:-}" "$xvfb" 2>/dev/null; rm -rf "$settings"' EXIT
+export DISPLAY=$display QT_QPA_PLATFORM=xcb
+for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+openbox >/dev/null 2>&1 &
+wm=$!
+sleep 1
+coproc studio {
+    XDG_CONFIG_HOME="$settings" exec "build/$preset/bin/snn-studio" --data fashion-mnist \
+        --screenshots
+}
+while IFS= read -r line <&"${studio[0]}"; do
+    case $line in
+    "shot "*)
+        name=${line#shot }
+        import -window root "docs/images/$name.png"
+        echo "wrote docs/images/$name.png" >&2
+        echo >&"${studio[1]}"
+        ;;
+    esac
+done
+wait "$studio_PID"

@@ -24,6 +24,8 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -64,6 +66,9 @@ private Q_SLOTS:
     void trainingIsOneUndoableChange();
     void nirOpensAsImportAndExports();
     void hardwareRowsShowEstimatesAndSynthesis();
+    void opensFittedOnceShown();
+    void startsOnTheShippedModel();
+    void windowFitsSmallScreens();
 
 private:
     QTemporaryDir m_dir;
@@ -223,10 +228,12 @@ void TestMainWindow::addPanelForOtherParts()
     MainWindow window;
     auto *panel = new QLabel(QStringLiteral("training monitor"));
     QDockWidget *dock =
-        window.addPanel(panel, QStringLiteral("Training"), Qt::BottomDockWidgetArea);
+        window.addPanel(panel, QStringLiteral("Monitor"), QStringLiteral("Monitor the training"),
+                        Qt::BottomDockWidgetArea);
     QVERIFY(dock);
-    QCOMPARE(dock->widget(), panel);
-    QCOMPARE(dock->objectName(), QStringLiteral("panel_Training"));
+    QCOMPARE(qobject_cast<QScrollArea *>(dock->widget())->widget(), panel);
+    QCOMPARE(dock->objectName(), QStringLiteral("panel_Monitor"));
+    QCOMPARE(dock->windowTitle(), QStringLiteral("Monitor the training"));
     QCOMPARE(window.dockWidgetArea(dock), Qt::BottomDockWidgetArea);
     QVERIFY(!window.tabifiedDockWidgets(dock).isEmpty()); // tabbed with the heatmap and log
     bool inViewMenu = false;
@@ -457,6 +464,76 @@ void TestMainWindow::hardwareRowsShowEstimatesAndSynthesis()
     // An edit makes every synthesised figure stale.
     window.document()->renameLayer(window.graph().layers()[0].id, QStringLiteral("renamed"));
     QCOMPARE(cell(MainWindow::kSynthLogicCells, ComparisonModel::AfterColumn), QStringLiteral("-"));
+}
+
+// Every open is fitted when the window appears: the cards are at a legible scale (at least the
+// floor), the whole graph is in view when it fits at that scale, and no open fits by itself.
+void TestMainWindow::opensFittedOnceShown()
+{
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    window.setGraph(exampleGraph(), QStringLiteral("Synthetic example"));
+    const double hidden = window.canvas()->transform().m11();
+    QCOMPARE(hidden, 1.0); // not fitted to a window that has no size yet
+    window.resize(1280, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    CanvasView *canvas = window.canvas();
+    const double scale = canvas->transform().m11();
+    QVERIFY2(scale >= CanvasView::kMinFitScale && scale <= CanvasView::kMaxFitScale,
+             qPrintable(QString::number(scale)));
+    const QRectF visible = canvas->mapToScene(canvas->viewport()->rect()).boundingRect();
+    const QRectF input = canvas->node(kNetworkInput)->sceneBoundingRect();
+    QVERIFY(visible.contains(input));     // scrolling starts at the left: the input is in view
+    if (scale > CanvasView::kMinFitScale) // fitted without reaching the floor: everything shows
+        for (const Layer &l : window.graph().layers())
+            QVERIFY(visible.contains(canvas->node(l.id)->sceneBoundingRect()));
+
+    // A user's zoom stops the refitting; opening another file fits again.
+    canvas->zoomBy(2.0);
+    window.resize(1000, 700);
+    QTRY_COMPARE(canvas->transform().m11(), scale * 2.0 > 4.0 ? 4.0 : scale * 2.0);
+    const QString path = m_dir.filePath(QStringLiteral("fit.h5"));
+    saveGraph(exampleGraph(), path);
+    QVERIFY(window.openFile(path));
+    QVERIFY(canvas->isAutoFitting());
+    QVERIFY(canvas->transform().m11() <= CanvasView::kMaxFitScale);
+    QVERIFY(canvas->transform().m11() >= CanvasView::kMinFitScale);
+
+    // A small graph is not blown up beyond its natural size.
+    Graph small(4);
+    small.addLayer(test::makeLayer(QStringLiteral("only"), kNetworkInput, 2, 4));
+    window.resize(1600, 1000);
+    window.setGraph(small, QStringLiteral("small"));
+    QCOMPARE(canvas->transform().m11(), CanvasView::kMaxFitScale);
+}
+
+void TestMainWindow::startsOnTheShippedModel()
+{
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    QVERIFY(window.openShippedModel());
+    QCOMPARE(window.document()->filePath(), QString()); // Save asks where to write
+    QCOMPARE(window.document()->displayName(), MainWindow::kShippedModelName);
+    QCOMPARE(window.graph().layerCount(), 3);
+    QCOMPARE(window.graph().totalParams(), 218058);
+    QCOMPARE(window.graph().inputSize(), 784);
+    for (const Layer &l : window.graph().layers())
+        QVERIFY(l.hasRates());
+}
+
+void TestMainWindow::windowFitsSmallScreens()
+{
+    MainWindow window;
+    window.setGraph(exampleGraph(), QStringLiteral("Synthetic example"));
+    const QSize minimum = window.minimumSizeHint();
+    QVERIFY2(minimum.width() <= 800 && minimum.height() <= 600,
+             qPrintable(QStringLiteral("%1x%2").arg(minimum.width()).arg(minimum.height())));
+    const QSize available = QGuiApplication::primaryScreen()->availableSize();
+    const QSize initial = window.initialSize();
+    QVERIFY(initial.width() <= available.width() * 0.9 + 1);
+    QVERIFY(initial.height() <= available.height() * 0.9 + 1);
+    QCOMPARE(window.size(), initial);
 }
 
 SNN_WIDGET_TEST_MAIN(TestMainWindow)

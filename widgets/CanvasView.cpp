@@ -84,9 +84,12 @@ void CanvasView::setDocument(Document *document)
     if (m_document) {
         // Every change signal ends with changed(); the canvas syncs its items from the graph.
         connect(m_document, &Document::changed, this, &CanvasView::sync);
-        connect(m_document, &Document::graphReset, this, [this] { m_preview.reset(); });
+        connect(m_document, &Document::graphReset, this, [this] {
+            m_preview.reset();
+            m_autoFit = m_fitPending = true; // fitted after the sync that follows
+        });
         sync();
-        fitToView();
+        m_autoFit = true;
     }
 }
 
@@ -208,7 +211,6 @@ void CanvasView::sync()
                       {tr("%1 values").arg(QLocale(QLocale::English).toString(graph.inputSize())),
                        tr("the network input")},
                       QColor(0xe8, 0xf3, 0xe0));
-    input->setPos(minX - edit::kColumnSpacing, 0.0);
     input->setPos(minX - edit::kColumnSpacing, inputY.value_or(0.0) - input->outputPort().y());
 
     // Edges: one per layer, from its source's output port to its input port.
@@ -226,6 +228,8 @@ void CanvasView::sync()
         edge->setToolTip(tr("%1 -> %2").arg(graph.sourceName(l), l.name));
         m_edges[l.id] = edge;
     }
+    if (std::exchange(m_fitPending, false) && isVisible())
+        fitToView();
 }
 
 NodeItem *CanvasView::nodeAt(const QPointF &scenePos) const
@@ -284,15 +288,23 @@ void CanvasView::fitToView()
         bounds |= item->sceneBoundingRect();
     if (bounds.isEmpty())
         return;
-    fitInView(bounds.adjusted(-40, -40, 40, 40), Qt::KeepAspectRatio);
-    // Never blow small graphs up beyond their natural size.
-    if (transform().m11() > 1.0)
-        setTransform(QTransform());
-    centerOn(bounds.center());
+    bounds.adjust(-40, -40, 40, 40);
+    const QSizeF view = viewport()->size();
+    const double scale =
+        std::clamp(std::min(view.width() / bounds.width(), view.height() / bounds.height()),
+                   kMinFitScale, kMaxFitScale);
+    setTransform(QTransform::fromScale(scale, scale));
+    // What does not fit at the floor scrolls, starting at the top left.
+    const QSizeF visible = view / scale;
+    centerOn(bounds.width() > visible.width() ? bounds.left() + visible.width() / 2
+                                              : bounds.center().x(),
+             bounds.height() > visible.height() ? bounds.top() + visible.height() / 2
+                                                : bounds.center().y());
 }
 
 void CanvasView::zoomBy(double factor)
 {
+    m_autoFit = false;
     const double scaleNow = transform().m11();
     const double target = std::clamp(scaleNow * factor, 0.05, 4.0);
     scale(target / scaleNow, target / scaleNow);
@@ -300,6 +312,7 @@ void CanvasView::zoomBy(double factor)
 
 void CanvasView::mousePressEvent(QMouseEvent *event)
 {
+    m_autoFit = false;
     const QPointF scenePos = mapToScene(event->position().toPoint());
     if (event->button() == Qt::LeftButton && m_document) {
         for (const auto &[id, item] : m_nodes) {
@@ -389,6 +402,20 @@ void CanvasView::wheelEvent(QWheelEvent *event)
 {
     zoomBy(std::pow(1.15, event->angleDelta().y() / 120.0));
     event->accept();
+}
+
+void CanvasView::resizeEvent(QResizeEvent *event)
+{
+    QGraphicsView::resizeEvent(event);
+    if (m_autoFit)
+        fitToView();
+}
+
+void CanvasView::showEvent(QShowEvent *event)
+{
+    QGraphicsView::showEvent(event);
+    if (m_autoFit)
+        fitToView();
 }
 
 void CanvasView::keyPressEvent(QKeyEvent *event)

@@ -21,6 +21,10 @@ class Document;
 // from an output port onto a node connects it; dragging a layer's input port onto another node
 // rewires it (onto empty space: disconnect, which is refused); moving nodes is pushed on release.
 // Wheel zooms, dragging the empty canvas pans.
+// Every new graph (open, new, example, reset) is fitted once the view has its real size, and
+// again on each resize until the user zooms, pans or clicks: never above natural size
+// (kMaxFitScale) and never below kMinFitScale, where the text would be illegible (the view then
+// scrolls, starting at the graph's top left).
 class CanvasView : public QGraphicsView {
     Q_OBJECT
 public:
@@ -40,6 +44,12 @@ public:
     LayerId currentLayer() const;
     void selectLayer(LayerId id);
     int edgeCount() const { return int(m_edges.size()); }
+    // True while the view refits itself on resize (from a new graph to the user's first zoom,
+    // pan or click).
+    bool isAutoFitting() const { return m_autoFit; }
+
+    static constexpr double kMaxFitScale = 1.0;
+    static constexpr double kMinFitScale = 0.7;
 
 public Q_SLOTS:
     // Adds a layer fed by the current layer (or the last layer, or the input) at a scene point.
@@ -59,6 +69,8 @@ protected:
     void mouseDoubleClickEvent(QMouseEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void sync();
@@ -77,6 +89,8 @@ private:
     QGraphicsLineItem *m_dragLine = nullptr;
     std::map<LayerId, QPointF> m_pressPositions;
     LayerId m_current = -1;
+    bool m_autoFit = true;
+    bool m_fitPending = false; // a new graph: fit once its items are in
 };
 
 } // namespace snn::widgets

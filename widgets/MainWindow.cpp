@@ -6,6 +6,7 @@
 #include "Error.h"
 #include "Example.h"
 #include "FpgaPanel.h"
+#include "GraphFile.h"
 #include "OptimizationPanel.h"
 #include "PropertiesPanel.h"
 #include "RateHeatmap.h"
@@ -16,18 +17,23 @@
 #include <QAction>
 #include <QCloseEvent>
 #include <QDateTime>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
+#include <QGuiApplication>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTemporaryFile>
 #include <QToolBar>
 #include <QUndoView>
 #include <QtConcurrent>
@@ -71,20 +77,22 @@ MainWindow::MainWindow(QWidget *parent)
     m_history->setEmptyLabel(tr("<opened>"));
 
     createActions();
-    addPanel(m_properties, tr("Properties"), Qt::RightDockWidgetArea);
-    addPanel(m_history, tr("History"), Qt::RightDockWidgetArea);
-    addPanel(m_optimization, tr("Optimisation"), Qt::RightDockWidgetArea);
-    addPanel(m_heatmap, tr("Firing rates"), Qt::BottomDockWidgetArea);
-    addPanel(m_log, tr("Log"), Qt::BottomDockWidgetArea);
-    addPanel(m_training, tr("Training"), Qt::BottomDockWidgetArea);
-    addPanel(m_fpga, tr("FPGA"), Qt::BottomDockWidgetArea);
+    addPanel(m_properties, QStringLiteral("Properties"), tr("Properties"), Qt::RightDockWidgetArea);
+    addPanel(m_history, QStringLiteral("History"), tr("History"), Qt::RightDockWidgetArea);
+    addPanel(m_optimization, QStringLiteral("Optimisation"), tr("Optimisation"),
+             Qt::RightDockWidgetArea);
+    addPanel(m_heatmap, QStringLiteral("FiringRates"), tr("Firing rates"),
+             Qt::BottomDockWidgetArea);
+    addPanel(m_log, QStringLiteral("Log"), tr("Log"), Qt::BottomDockWidgetArea);
+    addPanel(m_training, QStringLiteral("Training"), tr("Training"), Qt::BottomDockWidgetArea);
+    addPanel(m_fpga, QStringLiteral("FPGA"), tr("FPGA"), Qt::BottomDockWidgetArea);
     ComparisonModel *table = m_optimization->model();
     table->addMetric(kSynthLogicCells, tr("Filled by Synthesise in the FPGA tab (nextpnr's "
                                           "placed design): not synthesised yet"));
     table->addMetric(kSynthEbr, tr("Filled by Synthesise in the FPGA tab (nextpnr's placed "
                                    "design, 4 Kbit blocks): not synthesised yet"));
     findChild<QDockWidget *>(QStringLiteral("panel_Optimisation"))->raise();
-    findChild<QDockWidget *>(QStringLiteral("panel_Firing rates"))->raise();
+    findChild<QDockWidget *>(QStringLiteral("panel_FiringRates"))->raise();
 
     m_canvas->setDocument(m_document);
     m_properties->setDocument(m_document);
@@ -146,13 +154,22 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_document, &Document::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_document, &Document::filePathChanged, this, &MainWindow::updateTitle);
 
-    resize(1400, 900);
+    resize(initialSize());
     resizeDocks({findChild<QDockWidget *>(QStringLiteral("panel_Properties"))}, {400},
                 Qt::Horizontal);
-    resizeDocks({findChild<QDockWidget *>(QStringLiteral("panel_Firing rates"))}, {260},
+    resizeDocks({findChild<QDockWidget *>(QStringLiteral("panel_FiringRates"))}, {260},
                 Qt::Vertical);
     updateTitle();
     updateRecentMenu();
+}
+
+QSize MainWindow::initialSize() const
+{
+    // 1400x900 when the screen has room, else 90 % of what the screen offers (in device-
+    // independent pixels, so QT_SCALE_FACTOR shrinks it).
+    const QScreen *screen = this->screen() ? this->screen() : QGuiApplication::primaryScreen();
+    const QSize available = screen ? screen->availableSize() : QSize(1400, 900);
+    return QSize(1400, 900).boundedTo(available * 0.9);
 }
 
 MainWindow::~MainWindow()
@@ -162,7 +179,8 @@ MainWindow::~MainWindow()
     disconnect(m_document, nullptr, this, nullptr);
 }
 
-QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &title, Qt::DockWidgetArea area)
+QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &id, const QString &title,
+                                  Qt::DockWidgetArea area)
 {
     QDockWidget *sibling = nullptr;
     for (QDockWidget *dock : findChildren<QDockWidget *>())
@@ -171,8 +189,13 @@ QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &title, Qt::Dock
             break;
         }
     auto *dock = new QDockWidget(title, this);
-    dock->setObjectName(QStringLiteral("panel_") + title);
-    dock->setWidget(panel);
+    dock->setObjectName(QStringLiteral("panel_") + id);
+    // A panel wider or taller than its dock scrolls instead of setting the window's minimum.
+    auto *scroll = new QScrollArea(dock);
+    scroll->setWidget(panel);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    dock->setWidget(scroll);
     addDockWidget(area, dock);
     if (sibling)
         tabifyDockWidget(sibling, dock);
@@ -214,10 +237,21 @@ void MainWindow::createActions()
         exportNirTo(path);
     });
     file->addSeparator();
-    file->addAction(tr("Open the built-in &example"), this, [this] {
-        if (maybeSave())
-            setGraph(exampleGraph(), tr("Built-in example"));
-    });
+    QMenu *examples = file->addMenu(tr("&Examples"));
+    examples
+        ->addAction(tr("&Fashion-MNIST SNN (trained, measured rates)"), this,
+                    [this] {
+                        if (maybeSave())
+                            openShippedModel();
+                    })
+        ->setToolTip(tr("The trained 784-256-64-10 model shipped with the studio"));
+    examples
+        ->addAction(tr("&Synthetic 784-256-64-10 (random weights and rates)"), this,
+                    [this] {
+                        if (maybeSave())
+                            setGraph(exampleGraph(), tr("Synthetic example"));
+                    })
+        ->setToolTip(tr("The built-in example of `snnc example`: nothing in it is measured"));
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -391,7 +425,6 @@ bool MainWindow::exportNirTo(const QString &path)
 void MainWindow::setGraph(const Graph &graph, const QString &name)
 {
     m_document->reset(graph, QString(), name);
-    m_canvas->fitToView();
     updateTitle();
     const QLocale locale(QLocale::English);
     const QString text = tr("%1: %2 layers, %3 neurons, %4 parameters")
@@ -403,6 +436,28 @@ void MainWindow::setGraph(const Graph &graph, const QString &name)
     log(text);
 }
 
+const QString MainWindow::kShippedModelResource = QStringLiteral(":/models/fashion-mnist-snn.h5");
+
+bool MainWindow::openShippedModel()
+{
+    // HDF5 reads files, not Qt resources: a temporary copy, deleted once read. The document gets
+    // no path, so Save asks where to write instead of writing into a temporary file.
+    QTemporaryFile copy(QDir::temp().filePath(QStringLiteral("snn-studio-XXXXXX.h5")));
+    QFile resource(kShippedModelResource);
+    Graph graph;
+    try {
+        if (!resource.open(QIODevice::ReadOnly) || !copy.open() ||
+            copy.write(resource.readAll()) != resource.size() || !copy.flush())
+            throw Error(tr("cannot read the shipped model %1").arg(kShippedModelResource));
+        graph = loadGraph(copy.fileName());
+    } catch (const Error &e) {
+        showError(tr("Cannot open file"), e.message());
+        return false;
+    }
+    setGraph(graph, kShippedModelName);
+    return true;
+}
+
 bool MainWindow::openFile(const QString &path)
 {
     try {
@@ -411,7 +466,6 @@ bool MainWindow::openFile(const QString &path)
         showError(tr("Cannot open file"), e.message());
         return false;
     }
-    m_canvas->fitToView();
     addRecentFile(path);
     updateTitle();
     const Graph &g = m_document->graph();

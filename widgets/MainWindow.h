@@ -30,9 +30,10 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // Adds a dock panel (tabbed with the panels already in that area) with a View menu entry.
-    // The window takes ownership of the widget; the title also names the saved layout slot.
-    QDockWidget *addPanel(QWidget *panel, const QString &title,
+    // Adds a dock panel (tabbed with the panels already in that area, in a scroll area so it
+    // never sets the window's minimum size) with a View menu entry. The window takes ownership
+    // of the widget; `id` (untranslated) names the dock "panel_<id>" and its saved layout slot.
+    QDockWidget *addPanel(QWidget *panel, const QString &id, const QString &title,
                           Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
 
     // Opens a graph file; on failure shows the one-line error (status bar, log, non-modal
@@ -41,6 +42,13 @@ public:
     bool saveTo(const QString &path);
     // Starts on a graph without a file (the built-in example, or a new empty graph).
     void setGraph(const Graph &graph, const QString &name);
+    // Opens the trained Fashion-MNIST model compiled into the studio (resources/, measured
+    // rates) as a document without a file; shows the error and returns false if it cannot.
+    bool openShippedModel();
+    static const QString kShippedModelResource;
+    static inline const QString kShippedModelName = QStringLiteral("Fashion-MNIST SNN (shipped)");
+    // The size the window opens at: 1400x900, at most 90 % of the screen's available area.
+    QSize initialSize() const;
     const Graph &graph() const;
 
     // Before losing unsaved changes: asks (Save / Discard / Cancel) and returns whether to go on.

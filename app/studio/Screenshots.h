@@ -8,10 +8,12 @@ class MainWindow;
 
 namespace snn::studio {
 
-// Shows the window at a fixed size, takes canvas.png (the graph on the canvas, a layer selected),
-// optimization.png (the optimisation panel and heatmap after running every pass) and fpga.png
-// into `dir`. With `dataSpec`, the data set is attached first, so the run measures accuracy.
-// Returns the process exit code.
-int takeScreenshots(widgets::MainWindow &window, const QString &dir, const QString &dataSpec = {});
+// Drives the window through the states the docs picture, for an outside tool that takes the
+// pictures (scripts/screenshots.sh: Xvfb + ImageMagick's import): shows the window as a user
+// gets it and, at each state, prints "shot <name>" on stdout and waits for a line on stdin.
+// States: canvas (as opened, the first layer selected), optimization (after running every pass)
+// and fpga (the FPGA tab). With `dataSpec`, the data set is attached first, so the run measures
+// accuracy. Nothing here fits, resizes or arranges the window. Returns the process exit code.
+int takeScreenshots(widgets::MainWindow &window, const QString &dataSpec = {});
 
 } // namespace snn::studio

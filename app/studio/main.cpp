@@ -20,10 +20,9 @@ int main(int argc, char *argv[])
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A graph file to open."));
     const QCommandLineOption screenshots(
         QStringLiteral("screenshots"),
-        QStringLiteral(
-            "Write canvas.png, optimization.png and fpga.png of the window into <dir>, then quit "
-            "(used by scripts/screenshots.sh)."),
-        QStringLiteral("dir"));
+        QStringLiteral("Go through the states the docs picture, printing \"shot <name>\" and "
+                       "waiting for a line on stdin at each, then quit (scripts/screenshots.sh "
+                       "takes the pictures from outside)."));
     parser.addOption(screenshots);
     const QCommandLineOption data(
         QStringLiteral("data"),
@@ -35,13 +34,13 @@ int main(int argc, char *argv[])
 
     snn::widgets::MainWindow window;
     const QStringList files = parser.positionalArguments();
-    if (files.isEmpty() || !window.openFile(files.front()))
-        window.setGraph(snn::exampleGraph(), QStringLiteral("Built-in example"));
+    if ((files.isEmpty() || !window.openFile(files.front())) && !window.openShippedModel())
+        window.setGraph(snn::exampleGraph(), QStringLiteral("Synthetic example"));
+    window.restoreLayout();
     if (parser.isSet(screenshots))
-        return snn::studio::takeScreenshots(window, parser.value(screenshots), parser.value(data));
+        return snn::studio::takeScreenshots(window, parser.value(data));
     if (parser.isSet(data))
         window.attachData(parser.value(data));
-    window.restoreLayout();
     window.show();
     return app.exec();
 }
