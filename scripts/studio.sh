@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sets up a fresh Debian 12 machine (as root), builds, and starts SNN Studio on its built-in
-# example (or on the files given as arguments).
+# Sets up a fresh Debian 12 machine (as root), builds, and starts SNN Studio on the shipped
+# trained model (or on the files given as arguments).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 "$root/scripts/setup.sh" release
