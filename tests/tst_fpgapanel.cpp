@@ -38,6 +38,7 @@ private Q_SLOTS:
     void exportWritesTheFolder();
     void verifyPassesOffTheGuiThread();
     void stopDuringSynthesisIsNotAFailure();
+    void nothingBuiltIsNotSuccess();
 };
 
 void TestFpgaPanel::estimateUpdatesWithTheSettings()
@@ -135,6 +136,22 @@ void TestFpgaPanel::stopDuringSynthesisIsNotAFailure()
     QVERIFY(panel.log().contains(QStringLiteral("stopped")));
     QVERIFY(!panel.log().contains(QStringLiteral("FAILED")));
     QCOMPARE(synthesised.size(), 0); // neither graph was reported
+}
+
+void TestFpgaPanel::nothingBuiltIsNotSuccess()
+{
+    // 64 x 128 x 8-bit weights do not fit the iCEstick: Synthesise builds nothing and says so.
+    FpgaPanel panel;
+    panel.setOriginalGraph(smallGraph({64, 128, 4}));
+    panel.findChildren<QComboBox *>().front()->setCurrentIndex(0); // iCEstick
+    QSignalSpy synthesised(&panel, &FpgaPanel::synthesisFinished);
+    panel.synthesise();
+    QTRY_VERIFY(!panel.isBusy());
+    QCOMPARE(synthesised.size(), 0);
+    QVERIFY2(panel.log().contains(QStringLiteral(
+                 "Nothing was built: the original graph was not built (does not fit the iCEstick")),
+             qPrintable(panel.log()));
+    QVERIFY(!panel.log().contains(QStringLiteral("Synthesis finished")));
 }
 
 SNN_WIDGET_TEST_MAIN(TestFpgaPanel)

@@ -24,6 +24,42 @@ Graph chain(const std::vector<int> &sizes)
     return g;
 }
 
+Graph graphNamed(const QString &name)
+{
+    if (name == QLatin1String("example"))
+        return exampleGraph();
+    QStringList sizes = name.split(QLatin1Char('-'));
+    std::vector<int> n;
+    for (const QString &s : sizes)
+        n.push_back(s.toInt());
+    return chain(n);
+}
+
+// The oracle for chooseConfiguration: every setting through checkFit, from the most bits and
+// lanes down, keeping the first that fits with no more lanes than the largest layer can use.
+// {0, 0} when none fits.
+std::pair<int, int> bruteForce(const Graph &g, const Board &b, int fixedBits, int fixedLanes)
+{
+    int largest = 0;
+    for (const Layer &l : g.layers())
+        largest = std::max(largest, int(l.weights.rows()));
+    for (int bits = 8; bits >= 2; --bits)
+        for (int lanes : {16, 8, 4, 2, 1}) {
+            if ((fixedBits && bits != fixedBits) || (fixedLanes && lanes != fixedLanes))
+                continue;
+            if (!fixedLanes && lanes / 2 >= largest)
+                continue; // half as many lanes would cover the largest layer as well
+            QuantConfig c;
+            c.weightBits = bits;
+            try {
+                if (checkFit(g, c, lanes, b).fits)
+                    return {bits, lanes};
+            } catch (const Error &) {
+            }
+        }
+    return {0, 0};
+}
+
 } // namespace
 
 class TestResourceEstimator : public QObject {
@@ -36,6 +72,10 @@ private Q_SLOTS:
     void exampleIsRefusedWithNumbersAndAHint();
     void exampleFitsTheSpramAtFourBits();
     void hx1kSuggestsFewerBits();
+    void chooserPicksTheMostAccurateThatFits_data();
+    void chooserPicksTheMostAccurateThatFits();
+    void chooserSaysWhy();
+    void chooserRefusesWithTheFitMessage();
 };
 
 void TestResourceEstimator::ebrBlocks_data()
@@ -176,6 +216,113 @@ void TestResourceEstimator::hx1kSuggestsFewerBits()
     QVERIFY2(f.message.contains(QStringLiteral("it would fit with 6-bit weights and 1 lane")),
              qPrintable(f.message));
     QVERIFY(f.message.contains(QStringLiteral("a bigger board (iCEBreaker")));
+}
+
+void TestResourceEstimator::chooserPicksTheMostAccurateThatFits_data()
+{
+    QTest::addColumn<QString>("graph");
+    QTest::addColumn<QString>("board");
+    QTest::addColumn<int>("fixedBits");
+    QTest::addColumn<int>("fixedLanes");
+    QTest::addColumn<int>("bits");
+    QTest::addColumn<int>("lanes");
+    QTest::addColumn<bool>("spram");
+    // 8 bits; 8 lanes (all the 8-neuron layer can use) need more than the HX1K's logic cells.
+    QTest::newRow("small, iCEstick") << "16-8-4"
+                                     << "icestick" << 0 << 0 << 8 << 4 << false;
+    // 64 x 128 x 8 bits is too much EBR for the HX1K; 6 bits fit on one lane only (the logic of
+    // more lanes is over its 1280 cells). On the UP5K, 16 lanes are over its 5280 cells.
+    QTest::newRow("64-128-4, iCEstick") << "64-128-4"
+                                        << "icestick" << 0 << 0 << 6 << 1 << false;
+    QTest::newRow("64-128-4, iCEBreaker") << "64-128-4"
+                                          << "icebreaker" << 0 << 0 << 8 << 8 << false;
+    QTest::newRow("64-128-4, iCEBreaker, 4 lanes") << "64-128-4"
+                                                   << "icebreaker" << 0 << 4 << 8 << 4 << false;
+    QTest::newRow("64-128-4, iCEBreaker, 5 bits") << "64-128-4"
+                                                  << "icebreaker" << 5 << 0 << 5 << 8 << false;
+    // The 784-256-64-10 example: 4-bit weights in SPRAM at 4 lanes (16-bit words).
+    QTest::newRow("example, iCEBreaker") << "example"
+                                         << "icebreaker" << 0 << 0 << 4 << 4 << true;
+    QTest::newRow("example, iCEBreaker, 3 bits") << "example"
+                                                 << "icebreaker" << 3 << 0 << 3 << 4 << true;
+    QTest::newRow("example, iCEBreaker, 8 lanes") << "example"
+                                                  << "icebreaker" << 0 << 8 << 2 << 8 << true;
+}
+
+void TestResourceEstimator::chooserPicksTheMostAccurateThatFits()
+{
+    QFETCH(QString, graph);
+    QFETCH(QString, board);
+    QFETCH(int, fixedBits);
+    QFETCH(int, fixedLanes);
+    QFETCH(int, bits);
+    QFETCH(int, lanes);
+    QFETCH(bool, spram);
+    const Graph g = graphNamed(graph);
+    const Board &b = hw::board(board);
+    QCOMPARE(bruteForce(g, b, fixedBits, fixedLanes), std::make_pair(bits, lanes));
+    const Configuration c =
+        chooseConfiguration(g, QuantConfig(), b, WeightMemory::Auto, fixedBits, fixedLanes);
+    QCOMPARE(c.quant.weightBits, bits);
+    QCOMPARE(c.lanes, lanes);
+    QVERIFY(c.fit.fits);
+    QCOMPARE(c.fit.spram, spram);
+    QVERIFY2(c.reason.startsWith(QStringLiteral("%1-bit weights, %2 lane").arg(bits).arg(lanes)),
+             qPrintable(c.reason));
+}
+
+void TestResourceEstimator::chooserSaysWhy()
+{
+    const Configuration c =
+        chooseConfiguration(exampleGraph(), QuantConfig(), board(QStringLiteral("icebreaker")));
+    QCOMPARE(c.reason,
+             QStringLiteral(
+                 "4-bit weights, 4 lanes, weights in SPRAM for the iCEBreaker: the most weight "
+                 "bits that fit (5-bit weights fit with no lane count; at 4 lanes: in EBR needs "
+                 "277 of 30 EBR blocks; SPRAM words are 16 bits, 4 lanes x 5-bit weights are 20); "
+                 "the most lanes that fit at 4 bits (8 lanes: in EBR needs 227 of 30 EBR blocks; "
+                 "SPRAM words are 16 bits, 8 lanes x 4-bit weights are 32)"));
+    const Configuration small =
+        chooseConfiguration(chain({6, 3}), QuantConfig(), board(QStringLiteral("icestick")));
+    QCOMPARE(small.reason, QStringLiteral("8-bit weights, 4 lanes, weights in EBR for the "
+                                          "iCEstick: the most weight bits; as many lanes as the "
+                                          "largest layer (3 neurons) can use"));
+    // A threshold that does not fit the 16-bit membrane at 8 and 7 bits (scale 2 x qmax: 300 x
+    // 126 > 32767): 6 bits are the most the model takes.
+    Graph g = chain({4, 2});
+    g.layer(g.layers().front().id).neuron.threshold = 300.0f;
+    const Configuration taken = chooseConfiguration(
+        g, QuantConfig(), board(QStringLiteral("icestick")), WeightMemory::Auto, 0, 2);
+    QCOMPARE(taken.quant.weightBits, 6);
+    QVERIFY2(taken.reason.contains(QStringLiteral(
+                 "the most weight bits the model takes (7 bits: layer l1: threshold 300 is")),
+             qPrintable(taken.reason));
+    QVERIFY2(taken.reason.endsWith(QStringLiteral("the lanes as given")), qPrintable(taken.reason));
+}
+
+void TestResourceEstimator::chooserRefusesWithTheFitMessage()
+{
+    // Nothing fits the iCEstick: the error is the fit check of the smallest setting, 2-bit
+    // weights on one lane, with its numbers and hints.
+    const Graph g = exampleGraph();
+    QuantConfig two;
+    two.weightBits = 2;
+    const QString expected = checkFit(g, two, 1, board(QStringLiteral("icestick"))).message;
+    QVERIFY(expected.startsWith(QStringLiteral("does not fit the iCEstick: needs 425.3 Kbit")));
+    try {
+        chooseConfiguration(g, QuantConfig(), board(QStringLiteral("icestick")));
+        QFAIL("chose");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), expected);
+    }
+    // Lanes that are not a power of two: the layout's error.
+    try {
+        chooseConfiguration(g, QuantConfig(), board(QStringLiteral("icebreaker")),
+                            WeightMemory::Auto, 0, 3);
+        QFAIL("chose");
+    } catch (const Error &e) {
+        QVERIFY2(e.message().contains(QStringLiteral("lanes")), qPrintable(e.message()));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestResourceEstimator)

@@ -1,10 +1,14 @@
 #include "GraphFile.h"
 #include "TestUtils.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 
 using namespace snn;
@@ -17,12 +21,12 @@ struct Run {
     QString err;
 };
 
-Run snnc(const QStringList &arguments)
+Run snnc(const QStringList &arguments, int timeoutMs = 60000)
 {
     QProcess p;
     p.start(QStringLiteral(SNNC_PATH), arguments);
     Run r;
-    if (!p.waitForFinished(60000))
+    if (!p.waitForFinished(timeoutMs))
         return r;
     r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
     r.out = QString::fromUtf8(p.readAllStandardOutput());
@@ -41,6 +45,7 @@ private Q_SLOTS:
     void exampleAndInfo();
     void optimizeWritesGraphAndReport();
     void optimizeJsonToStdout();
+    void synthChoosesAndKeepsTheBitstream();
     void errors_data();
     void errors();
 
@@ -133,6 +138,41 @@ void TestSnnc::optimizeJsonToStdout()
     QCOMPARE(error.error, QJsonParseError::NoError);
     QCOMPARE(json[QStringLiteral("pass_reports")].toArray()[0][QStringLiteral("pass")].toString(),
              QStringLiteral("layer_fusion"));
+}
+
+void TestSnnc::synthChoosesAndKeepsTheBitstream()
+{
+    for (const char *tool : {"yosys", "nextpnr-ice40", "icepack", "icetime"})
+        if (QStandardPaths::findExecutable(QLatin1String(tool)).isEmpty())
+            QSKIP(qPrintable(QStringLiteral("%1 is not installed").arg(QLatin1String(tool))));
+    const QString model = m_dir.filePath(QStringLiteral("small.h5"));
+    saveGraph(test::randomChain(3, {4, 3, 2}, 1.0, 0.2), model);
+    // Export without --bits or --lanes says what it chose.
+    const QString exported = m_dir.filePath(QStringLiteral("exported"));
+    const Run e = snnc({QStringLiteral("export"), model, QStringLiteral("--board"),
+                        QStringLiteral("icestick"), QStringLiteral("-o"), exported});
+    QCOMPARE(e.exitCode, 0);
+    QVERIFY2(e.out.startsWith(QStringLiteral(
+                 "8-bit weights, 4 lanes, weights in EBR for the iCEstick: the most weight bits; "
+                 "as many lanes as the largest layer (3 neurons) can use\nfits the iCEstick")),
+             qPrintable(e.out));
+    // Synthesis without them: the chosen configuration, a kept bitstream and icetime's timing.
+    const QString dir = m_dir.filePath(QStringLiteral("built"));
+    const Run r = snnc({QStringLiteral("synth"), model, QStringLiteral("--board"),
+                        QStringLiteral("icebreaker"), QStringLiteral("-o"), dir},
+                       300000);
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.err.section(QLatin1Char('\n'), 0, 0),
+             QStringLiteral("8-bit weights, 4 lanes, weights in EBR for the iCEBreaker: the most "
+                            "weight bits; as many lanes as the largest layer (3 neurons) can use"));
+    QVERIFY(QFileInfo(QDir(dir).filePath(QStringLiteral("top.bin"))).size() > 100000);
+    QVERIFY2(
+        r.out.contains(
+            QStringLiteral("bitstream    %1 (").arg(QDir(dir).filePath(QStringLiteral("top.bin")))),
+        qPrintable(r.out));
+    static const QRegularExpression icetime(QStringLiteral(
+        "\nicetime      [0-9.]+ MHz \\(critical path [0-9.]+ ns, \\d+ logic levels\\)\n"));
+    QVERIFY2(icetime.match(r.out).hasMatch(), qPrintable(r.out));
 }
 
 void TestSnnc::errors_data()

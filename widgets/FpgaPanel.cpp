@@ -60,6 +60,7 @@ FpgaPanel::FpgaPanel(QWidget *parent)
     });
     connect(m_flow, &hw::IceFlow::output, this, &FpgaPanel::appendLog);
     connect(m_flow, &hw::IceFlow::finished, this, [this](const hw::FlowReport &report) {
+        ++m_built;
         showReport(m_current ? 2 : 1, report);
         appendLog(report.toText());
         Q_EMIT synthesisFinished(m_current, report);
@@ -351,6 +352,8 @@ void FpgaPanel::synthesise()
         return;
     m_synthWork = std::make_unique<QTemporaryDir>();
     m_lastBuild.clear();
+    m_notBuilt.clear();
+    m_built = 0;
     m_pending = {false};
     if (m_optimized)
         m_pending << true;
@@ -365,7 +368,14 @@ void FpgaPanel::runNextSynthesis()
 {
     if (m_pending.isEmpty()) {
         setStep(-1);
-        m_status->setText(tr("Synthesis finished."));
+        // Success only for what was built: a graph that did not fit built nothing.
+        const QString status =
+            m_notBuilt.isEmpty() ? tr("Synthesis finished.")
+            : m_built == 0
+                ? tr("Nothing was built: %1").arg(m_notBuilt.join(QStringLiteral("; ")))
+                : tr("Synthesis finished, but %1").arg(m_notBuilt.join(QStringLiteral("; ")));
+        m_status->setText(status);
+        appendLog(status + QLatin1Char('\n'));
         setBusy(false);
         return;
     }
@@ -380,6 +390,8 @@ void FpgaPanel::runNextSynthesis()
                       .arg(m_current ? tr("optimised") : tr("original"), e.message()));
         m_table->item(RowFit, m_current ? 2 : 1)->setText(tr("does not fit"));
         m_table->item(RowFit, m_current ? 2 : 1)->setToolTip(e.message());
+        m_notBuilt << tr("the %1 graph was not built (%2)")
+                          .arg(m_current ? tr("optimised") : tr("original"), e.message());
         runNextSynthesis();
         return;
     }

@@ -111,6 +111,8 @@ private:
     std::unique_ptr<QTemporaryDir> m_verifyWork;
     QList<bool> m_pending; // synthesis queue: false = original, true = optimised
     bool m_current = false;
+    int m_built = 0;        // graphs synthesised in this run
+    QStringList m_notBuilt; // why the others were not
     bool m_busy = false;
     std::shared_ptr<std::atomic<bool>> m_cancel;
     QString m_lastBuild; // folder of the last synthesised original design, for Flash

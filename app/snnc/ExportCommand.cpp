@@ -27,14 +27,15 @@ int runExport(const QStringList &arguments)
         return code;
     if (!parser.isSet(output))
         throw Error(QStringLiteral("-o DIR is required"));
-    hw::ExportOptions options = hwOptions.read(parser);
+    const Graph graph = loadGraph(parser.positionalArguments().front());
+    QString configuration;
+    hw::ExportOptions options = hwOptions.read(parser, graph, &configuration);
     options.testSamples = HwOptionSet::integer(parser, samples);
     if (options.testSamples < 1)
         throw Error(QStringLiteral("--samples must be at least 1"));
-    const Graph graph = loadGraph(parser.positionalArguments().front());
     const hw::ExportResult result = hw::exportDesign(graph, options, parser.value(output));
-    printOut(QStringLiteral("%1\nwrote %2 files to %3: %4\n")
-                 .arg(result.fit.message)
+    printOut(QStringLiteral("%1\n%2\nwrote %3 files to %4: %5\n")
+                 .arg(configuration, result.fit.message)
                  .arg(result.files.size())
                  .arg(parser.value(output), result.files.join(QStringLiteral(", "))));
     return Success;

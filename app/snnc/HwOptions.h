@@ -1,7 +1,8 @@
 #pragma once
 
-// Options shared by the hardware commands (export, synth, verify): board, weight bits, lanes,
-// time steps, membrane bits.
+// Options shared by the hardware commands (export, synth, verify, run): board, weight bits, lanes,
+// time steps, membrane bits, weight memory. Bits and lanes not given are chosen for the board
+// (hw::chooseConfiguration).
 
 #include "Cli.h"
 #include "Error.h"
@@ -17,12 +18,14 @@ struct HwOptionSet {
         QStringLiteral("Target board: %1.").arg(hw::boardIds().join(QStringLiteral(", "))),
         QStringLiteral("B")};
     QCommandLineOption bits{QStringLiteral("bits"),
-                            QStringLiteral("Weight bits, 2 to 8 (default 8)."), QStringLiteral("N"),
-                            QStringLiteral("8")};
-    QCommandLineOption lanes{
-        QStringLiteral("lanes"),
-        QStringLiteral("Neurons updated in parallel: 1, 2, 4, 8, 16 (default 4)."),
-        QStringLiteral("N"), QStringLiteral("4")};
+                            QStringLiteral("Weight bits, 2 to 8 (default: the most that fit the "
+                                           "board)."),
+                            QStringLiteral("N")};
+    QCommandLineOption lanes{QStringLiteral("lanes"),
+                             QStringLiteral("Neurons updated in parallel: 1, 2, 4, 8, 16 (default: "
+                                            "the most that fit at those bits and that the largest "
+                                            "layer can use)."),
+                             QStringLiteral("N")};
     QCommandLineOption steps{QStringLiteral("steps"),
                              QStringLiteral("Time steps per sample, 1 to 255 (default 16)."),
                              QStringLiteral("N"), QStringLiteral("16")};
@@ -40,7 +43,8 @@ struct HwOptionSet {
         parser.addOptions({board, bits, lanes, steps, membrane, memory});
     }
 
-    // Reads the options; throws Error for a missing board or a bad number.
+    // Reads the options (weight bits and lanes as given, else 8 and 4 until choose() settles
+    // them); throws Error for a missing board or a bad number.
     hw::ExportOptions read(const QCommandLineParser &parser) const
     {
         if (!parser.isSet(board))
@@ -48,10 +52,12 @@ struct HwOptionSet {
                             .arg(hw::boardIds().join(QStringLiteral(", "))));
         hw::ExportOptions o;
         o.board = hw::board(parser.value(board)).id;
-        o.quant.weightBits = integer(parser, bits);
+        if (parser.isSet(bits))
+            o.quant.weightBits = integer(parser, bits);
         o.quant.membraneBits = integer(parser, membrane);
         o.quant.steps = integer(parser, steps);
-        o.lanes = integer(parser, lanes);
+        if (parser.isSet(lanes))
+            o.lanes = integer(parser, lanes);
         const QString m = parser.value(memory);
         if (m == QLatin1String("auto"))
             o.weightMemory = hw::WeightMemory::Auto;
@@ -61,6 +67,22 @@ struct HwOptionSet {
             o.weightMemory = hw::WeightMemory::Spram;
         else
             throw Error(QStringLiteral("--memory takes auto, ebr or spram, not '%1'").arg(m));
+        return o;
+    }
+
+    // Reads the options and settles the weight bits and lanes not given on the command line: the
+    // most accurate, then fastest, configuration of `graph` that fits the board. `reason` gets
+    // the chooser's one-line explanation. Throws Error when nothing fits.
+    hw::ExportOptions read(const QCommandLineParser &parser, const Graph &graph,
+                           QString *reason) const
+    {
+        hw::ExportOptions o = read(parser);
+        const hw::Configuration c = hw::chooseConfiguration(
+            graph, o.quant, hw::board(o.board), o.weightMemory,
+            parser.isSet(bits) ? o.quant.weightBits : 0, parser.isSet(lanes) ? o.lanes : 0);
+        o.quant = c.quant;
+        o.lanes = c.lanes;
+        *reason = c.reason;
         return o;
     }
 

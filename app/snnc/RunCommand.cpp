@@ -32,8 +32,10 @@ int runRun(const QStringList &arguments)
         return code;
     if (!parser.isSet(port) || !parser.isSet(data))
         throw Error(QStringLiteral("--port and --data are required"));
-    const hw::ExportOptions options = hwOptions.read(parser);
     const Graph graph = loadGraph(parser.positionalArguments().front());
+    QString configuration;
+    const hw::ExportOptions options = hwOptions.read(parser, graph, &configuration);
+    std::fprintf(stderr, "%s\n", qPrintable(configuration));
     const hw::QuantizedNetwork net = hw::quantize(graph, options.quant);
     const auto samples = hw::readSampleText(parser.value(data), net.inputSize);
     hw::BoardLink link;

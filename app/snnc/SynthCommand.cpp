@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 
 #include <cstdio>
@@ -36,15 +37,17 @@ int runSynth(const QStringList &arguments)
     parser.addOptions({output, json, verbose});
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
-    const hw::ExportOptions options = hwOptions.read(parser);
-    const hw::Board &board = hw::board(options.board);
+    const hw::Board &board = hw::board(hwOptions.read(parser).board);
     const QString input = parser.positionalArguments().front();
     QString dir = input;
     QTemporaryDir temp;
+    QString configuration;
     if (!QFileInfo(input).isDir()) {
         dir = parser.isSet(output) ? parser.value(output) : temp.path();
-        const hw::ExportResult result = hw::exportDesign(loadGraph(input), options, dir);
-        std::fprintf(stderr, "%s\n", qPrintable(result.fit.message));
+        const Graph graph = loadGraph(input);
+        const hw::ExportOptions options = hwOptions.read(parser, graph, &configuration);
+        const hw::ExportResult result = hw::exportDesign(graph, options, dir);
+        std::fprintf(stderr, "%s\n%s\n", qPrintable(configuration), qPrintable(result.fit.message));
     } else if (!QFileInfo::exists(QDir(dir).filePath(QStringLiteral("snn_uart_top.v")))) {
         throw Error(QStringLiteral("%1 is not an exported design (no snn_uart_top.v)").arg(dir));
     }
@@ -61,14 +64,18 @@ int runSynth(const QStringList &arguments)
         printError(e.message());
         return Failure;
     }
-    if (parser.isSet(json))
-        printOut(QString::fromUtf8(QJsonDocument(report.toJson()).toJson()));
-    else
+    if (parser.isSet(json)) {
+        QJsonObject object = report.toJson();
+        if (!configuration.isEmpty())
+            object.insert(QStringLiteral("configuration"), configuration);
+        printOut(QString::fromUtf8(QJsonDocument(object).toJson()));
+    } else {
         printOut(QStringLiteral("%1 (%2 %3)\n").arg(board.name, board.device, board.package) +
                  report.toText() +
                  (dir == temp.path() ? QStringLiteral("(built in a temporary folder, now removed: "
                                                       "use -o DIR to keep the bitstream)\n")
                                      : QString()));
+    }
     return Success;
 }
 

@@ -40,14 +40,17 @@ int runVerify(const QStringList &arguments)
     parser.addOptions({samples, seed, output, uart, gates});
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
-    hw::ExportOptions options = hwOptions.read(parser);
+    const Graph graph = loadGraph(parser.positionalArguments().front());
+    QString configuration;
+    hw::ExportOptions options = hwOptions.read(parser, graph, &configuration);
+    std::fprintf(stderr, "%s\n", qPrintable(configuration));
     options.testSamples = HwOptionSet::integer(parser, samples);
     options.sampleSeed = std::uint64_t(HwOptionSet::integer(parser, seed));
     if (options.testSamples < 1)
         throw Error(QStringLiteral("--samples must be at least 1"));
     QTemporaryDir temp;
     const QString dir = parser.isSet(output) ? parser.value(output) : temp.path();
-    hw::exportDesign(loadGraph(parser.positionalArguments().front()), options, dir);
+    hw::exportDesign(graph, options, dir);
     std::fprintf(stderr, "simulating %d samples in iverilog...\n", options.testSamples);
     std::vector<std::pair<hw::Testbench, QString>> benches{
         {hw::Testbench::Core, QStringLiteral("RTL")}};

@@ -50,7 +50,7 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
             "nextpnr-ice40 --%2 --package %3 --json top.json --pcf top.pcf --asc top.asc "
             "--report report.json --freq %4 --timing-allow-fail\n"
             "icepack top.asc top.bin\n"
-            "icetime -d %2 -P %3 -c %4 -mtr timing.rpt top.asc\n")
+            "icetime -d %2 -P %3 -mtr timing.rpt top.asc\n")
             .arg(b.name, b.device, b.package, freq)
             .toUtf8();
     const QByteArray spramSim =

@@ -34,6 +34,8 @@ QJsonObject FlowReport::toJson() const
         {QStringLiteral("timing_met"), timingMet()},
         {QStringLiteral("bitstream"), bitstream},
         {QStringLiteral("bitstream_bytes"), bitstreamBytes},
+        {QStringLiteral("icetime_mhz"), icetimeMHz},
+        {QStringLiteral("icetime"), timingReport},
         {QStringLiteral("yosys_cells"), cellsJson},
     };
 }
@@ -90,6 +92,24 @@ void parseNextpnrReport(const QByteArray &json, FlowReport *report, const QStrin
     }
 }
 
+void parseIcetimeReport(const QString &text, FlowReport *report, const QString &what)
+{
+    static const QRegularExpression delay(
+        QStringLiteral("Total path delay: ([0-9.]+) ns \\(([0-9.]+) MHz\\)"));
+    static const QRegularExpression levels(QStringLiteral("Total number of logic levels: (\\d+)"));
+    const QRegularExpressionMatch d = delay.match(text);
+    if (!d.hasMatch())
+        throw Error(
+            QStringLiteral("%1 has no \"Total path delay\" (not an icetime report)").arg(what));
+    report->icetimeDelayNs = d.captured(1).toDouble();
+    report->icetimeMHz = d.captured(2).toDouble();
+    report->icetimeLevels = levels.match(text).captured(1).toInt();
+    report->timingReport = QStringLiteral("%1 MHz (critical path %2 ns, %3 logic levels)")
+                               .arg(report->icetimeMHz, 0, 'f', 2)
+                               .arg(report->icetimeDelayNs, 0, 'f', 2)
+                               .arg(report->icetimeLevels);
+}
+
 std::map<QString, int> parseYosysStat(const QString &text)
 {
     std::map<QString, int> cells;
@@ -131,8 +151,8 @@ IceFlow::IceFlow(QObject *parent)
     connect(m_runner, &ToolRunner::finished, this, &IceFlow::stepFinished);
     connect(m_runner, &ToolRunner::failed, this, [this](const QString &message) {
         if (m_step == 3) {
-            // icetime is a second opinion on timing (nextpnr's fmax is the figure); Debian's
-            // fpga-icestorm ships without its chip databases, so its failure is only noted.
+            // icetime is a second opinion on timing (nextpnr's fmax is the figure): its failure
+            // (e.g. no chip databases: Debian's fpga-icestorm-chipdb) is only noted.
             m_report.timingReport = QStringLiteral("not available (%1)").arg(message);
             m_step = -1;
             Q_EMIT finished(m_report);
@@ -205,9 +225,8 @@ void IceFlow::runStep(int index)
     case 3:
         m_runner->start(QStringLiteral("icetime"),
                         {QStringLiteral("-d"), m_options.device, QStringLiteral("-P"),
-                         m_options.package, QStringLiteral("-c"),
-                         QString::number(m_options.targetMHz), QStringLiteral("-mtr"),
-                         QStringLiteral("timing.rpt"), QStringLiteral("top.asc")},
+                         m_options.package, QStringLiteral("-mtr"), QStringLiteral("timing.rpt"),
+                         QStringLiteral("top.asc")},
                         dir, QStringLiteral("fpga-icestorm"));
         break;
     default:
@@ -231,11 +250,18 @@ void IceFlow::stepFinished()
         } else if (m_step == 2) {
             m_report.bitstream = dir.filePath(QStringLiteral("top.bin"));
             m_report.bitstreamBytes = QFileInfo(m_report.bitstream).size();
+            if (m_report.bitstreamBytes <= 0)
+                throw Error(
+                    QStringLiteral("icepack wrote no bitstream (%1)").arg(m_report.bitstream));
         } else if (m_step == 3) {
-            static const QRegularExpression total(QStringLiteral("Total path delay: .*"));
-            const QRegularExpressionMatch m = total.match(QString::fromLocal8Bit(m_runner->log()));
-            if (m.hasMatch())
-                m_report.timingReport = m.captured(0).trimmed();
+            QFile rpt(dir.filePath(QStringLiteral("timing.rpt")));
+            try {
+                if (!rpt.open(QIODevice::ReadOnly))
+                    throw Error(QStringLiteral("icetime wrote no %1").arg(rpt.fileName()));
+                parseIcetimeReport(QString::fromUtf8(rpt.readAll()), &m_report, rpt.fileName());
+            } catch (const Error &e) { // a second opinion: noted, not a failure of the flow
+                m_report.timingReport = QStringLiteral("not available (%1)").arg(e.message());
+            }
         }
     } catch (const Error &e) {
         m_step = -1;

@@ -1,9 +1,10 @@
 #pragma once
 
 // The iCE40 flow as a chain of subprocesses over an exported design folder: yosys synth_ice40,
-// nextpnr-ice40 (--report JSON, --freq, timing failure allowed and reported as a result), icepack,
-// icetime. Each step runs through a ToolRunner; the flow reports steps, log lines and a parsed
-// report. Also the parsers for nextpnr's report JSON and yosys' stat output.
+// nextpnr-ice40 (--report JSON, --freq, timing failure allowed and reported as a result), icepack
+// (the flow fails when it leaves no bitstream), icetime (its timing estimate is in the report).
+// Each step runs through a ToolRunner; the flow reports steps, log lines and a parsed report. Also
+// the parsers for nextpnr's report JSON and yosys' stat output.
 
 #include "Boards.h"
 
@@ -27,7 +28,10 @@ struct FlowReport {
     std::map<QString, int> cells; // yosys stat: cell type -> count
     QString bitstream;            // path of the .bin
     qint64 bitstreamBytes = 0;
-    QString timingReport; // icetime's summary line, when run
+    double icetimeMHz = 0.0; // icetime's estimate from its slowest path (0: not run)
+    double icetimeDelayNs = 0.0;
+    int icetimeLevels = 0; // logic levels on that path
+    QString timingReport;  // icetime's summary, or why it is not available
 
     bool timingMet() const { return fmaxMHz >= targetMHz; }
     QJsonObject toJson() const;
@@ -39,6 +43,10 @@ struct FlowReport {
 void parseNextpnrReport(const QByteArray &json, FlowReport *report, const QString &what);
 // Parses the cell list of yosys' `stat` text ("     SB_LUT4     910").
 std::map<QString, int> parseYosysStat(const QString &text);
+// Parses icetime's timing report (-mtr FILE): "Total path delay: 48.10 ns (20.79 MHz)" and
+// "Total number of logic levels: 42" into the icetime fields and timingReport. Throws Error
+// naming `what` when the report has no path delay.
+void parseIcetimeReport(const QString &text, FlowReport *report, const QString &what);
 
 struct FlowOptions {
     QString directory; // an exported design (snn_uart_top.v, snn_core.v, top.pcf, memories)

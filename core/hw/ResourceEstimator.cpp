@@ -258,4 +258,156 @@ FitCheck checkFit(const Graph &graph, const QuantConfig &config, int lanes, cons
     return check;
 }
 
+namespace {
+
+// What a design lacks on a board, in a few words.
+QString shortfall(const ResourceEstimate &e, const Board &board)
+{
+    QStringList parts;
+    if (e.ebrBlocks > board.ebrBlocks)
+        parts << QStringLiteral("%1 of %2 EBR blocks").arg(e.ebrBlocks).arg(board.ebrBlocks);
+    if (e.logicCells > board.logicCells)
+        parts
+            << QStringLiteral("about %1 of %2 logic cells").arg(e.logicCells).arg(board.logicCells);
+    return QStringLiteral("needs ") + parts.join(QStringLiteral(" and "));
+}
+
+// One setting tried by the chooser: whether it fits (and where the weights go) or why not.
+struct Trial {
+    bool fits = false;
+    bool spram = false;
+    QString why;
+};
+
+Trial tryConfiguration(const QuantizedNetwork &net, int lanes, const Board &board,
+                       WeightMemory memory)
+{
+    const int bits = net.config.weightBits;
+    const bool trySpram =
+        memory == WeightMemory::Spram || (memory == WeightMemory::Auto && board.spramBlocks > 0);
+    Trial t;
+    QStringList why;
+    if (memory != WeightMemory::Spram) {
+        const ResourceEstimate e = estimateResources(net, lanes, false);
+        if (fitsBoard(e, lanes, bits, false, board)) {
+            t.fits = true;
+            return t;
+        }
+        why << (trySpram ? QStringLiteral("in EBR ") : QString()) + shortfall(e, board);
+    }
+    if (trySpram) {
+        const ResourceEstimate e = estimateResources(net, lanes, true);
+        QString spramWhy;
+        if (fitsBoard(e, lanes, bits, true, board, &spramWhy)) {
+            t.fits = true;
+            t.spram = true;
+            return t;
+        }
+        why << (spramWhy.isEmpty() ? QStringLiteral("in SPRAM ") + shortfall(e, board) : spramWhy);
+    }
+    t.why = why.join(QStringLiteral("; "));
+    return t;
+}
+
+QString lanesText(int lanes)
+{
+    return QStringLiteral("%1 lane%2").arg(lanes).arg(lanes == 1 ? "" : "s");
+}
+
+} // namespace
+
+Configuration chooseConfiguration(const Graph &graph, const QuantConfig &base, const Board &board,
+                                  WeightMemory memory, int fixedBits, int fixedLanes)
+{
+    std::vector<int> bitsList;
+    for (int bits = 8; bits >= 2; --bits)
+        if (fixedBits == 0 || bits == fixedBits)
+            bitsList.push_back(bits);
+    if (bitsList.empty())
+        bitsList.push_back(fixedBits); // out of range: the quantiser names the problem
+    // Why each weight width (that did not fit) failed, by lane count; or the quantiser's refusal.
+    std::map<int, std::map<int, QString>> rejected;
+    std::map<int, QString> refused;
+    int lastQuantized = 0;
+    for (int bits : bitsList) {
+        QuantConfig config = base;
+        config.weightBits = bits;
+        QuantizedNetwork net;
+        try {
+            net = quantize(graph, config);
+        } catch (const Error &e) {
+            refused[bits] = e.message();
+            continue;
+        }
+        lastQuantized = bits;
+        int largestLayer = 1;
+        for (const QuantLayer &l : net.layers)
+            largestLayer = std::max(largestLayer, l.neurons);
+        int usefulLanes = 1;
+        while (usefulLanes < largestLayer && usefulLanes < 16)
+            usefulLanes *= 2;
+        std::vector<int> lanesList;
+        for (int lanes = usefulLanes; lanes >= 1; lanes /= 2)
+            if (fixedLanes == 0 || lanes == fixedLanes)
+                lanesList.push_back(lanes);
+        if (fixedLanes > usefulLanes || lanesList.empty())
+            lanesList = {fixedLanes}; // as asked, even when it cannot be faster (or is invalid)
+        for (int lanes : lanesList) {
+            const Trial t = tryConfiguration(net, lanes, board, memory);
+            if (!t.fits) {
+                rejected[bits][lanes] = t.why;
+                continue;
+            }
+            Configuration c;
+            c.quant = config;
+            c.lanes = lanes;
+            c.fit = checkFit(graph, config, lanes, board, memory);
+            QString bitsWhy;
+            if (fixedBits != 0)
+                bitsWhy = QStringLiteral("the weight bits as given");
+            else if (bits == bitsList.front())
+                bitsWhy = QStringLiteral("the most weight bits");
+            else if (refused.count(bits + 1))
+                bitsWhy = QStringLiteral("the most weight bits the model takes (%1 bits: %2)")
+                              .arg(bits + 1)
+                              .arg(refused[bits + 1]);
+            else {
+                const auto &above = rejected[bits + 1];
+                const auto same = above.find(lanes);
+                const auto &[shownLanes, why] = same != above.end() ? *same : *above.begin();
+                bitsWhy = QStringLiteral("the most weight bits that fit (%1-bit weights fit with "
+                                         "no lane count; at %2: %3)")
+                              .arg(bits + 1)
+                              .arg(lanesText(shownLanes), why);
+            }
+            QString lanesWhy;
+            if (fixedLanes != 0)
+                lanesWhy = QStringLiteral("the lanes as given");
+            else if (lanes == 16)
+                lanesWhy = QStringLiteral("the most lanes");
+            else if (lanes == usefulLanes)
+                lanesWhy =
+                    QStringLiteral("as many lanes as the largest layer (%1 neuron%2) can use")
+                        .arg(largestLayer)
+                        .arg(largestLayer == 1 ? "" : "s");
+            else
+                lanesWhy = QStringLiteral("the most lanes that fit at %1 bits (%2: %3)")
+                               .arg(bits)
+                               .arg(lanesText(lanes * 2), rejected[bits][lanes * 2]);
+            c.reason = QStringLiteral("%1-bit weights, %2, weights in %3 for the %4: %5; %6")
+                           .arg(bits)
+                           .arg(lanesText(lanes),
+                                c.fit.spram ? QStringLiteral("SPRAM") : QStringLiteral("EBR"),
+                                board.name, bitsWhy, lanesWhy);
+            return c;
+        }
+    }
+    if (lastQuantized == 0)
+        throw Error(refused.begin()->second); // the smallest width's refusal
+    QuantConfig smallest = base;
+    smallest.weightBits = lastQuantized;
+    const int fewestLanes = rejected[lastQuantized].begin()->first;
+    throw Error(checkFit(graph, smallest, fewestLanes, board, memory).message);
+}
+
 } // namespace snn::hw

@@ -60,4 +60,27 @@ struct FitCheck {
 FitCheck checkFit(const Graph &graph, const QuantConfig &config, int lanes, const Board &board,
                   WeightMemory memory = WeightMemory::Auto);
 
+// A configuration picked for a board, and why.
+struct Configuration {
+    QuantConfig quant; // the given settings with the chosen weight bits
+    int lanes = 4;
+    FitCheck fit;   // the chosen configuration's fit check (fits; spram says where the weights go)
+    QString reason; // one line: what was chosen and what did not fit
+};
+
+// Contract: the most accurate configuration of `graph` that fits `board`, for a build where the
+// user has not fixed bits or lanes. Accuracy first: the largest weight bits (8 down to 2) at which
+// some lane count fits; then speed: the most lanes (16 down to 1) that fit at those bits, but no
+// more than the largest layer can use (lanes beyond its neurons add logic and no speed). The
+// weights go to EBR when they fit there and else to SPRAM, unless `memory` forces one.
+// `fixedBits` / `fixedLanes` (0: free) pin that setting and the search covers the other; with
+// both fixed this is checkFit. `base` gives the membrane bits, steps and seed (its weight bits are
+// ignored unless fixed). A setting the quantiser refuses (a threshold that rounds to zero at few
+// bits) counts as not fitting. Throws Error with checkFit's message at the smallest setting
+// searched (the numbers and what would make it fit) when nothing fits, or the quantiser's error
+// when it refuses the graph at every setting.
+Configuration chooseConfiguration(const Graph &graph, const QuantConfig &base, const Board &board,
+                                  WeightMemory memory = WeightMemory::Auto, int fixedBits = 0,
+                                  int fixedLanes = 0);
+
 } // namespace snn::hw
