@@ -58,15 +58,7 @@ struct HwOptionSet {
         o.quant.steps = integer(parser, steps);
         if (parser.isSet(lanes))
             o.lanes = integer(parser, lanes);
-        const QString m = parser.value(memory);
-        if (m == QLatin1String("auto"))
-            o.weightMemory = hw::WeightMemory::Auto;
-        else if (m == QLatin1String("ebr"))
-            o.weightMemory = hw::WeightMemory::Ebr;
-        else if (m == QLatin1String("spram"))
-            o.weightMemory = hw::WeightMemory::Spram;
-        else
-            throw Error(QStringLiteral("--memory takes auto, ebr or spram, not '%1'").arg(m));
+        o.weightMemory = hw::parseWeightMemory(parser.value(memory));
         return o;
     }
 

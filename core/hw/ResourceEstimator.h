@@ -47,6 +47,8 @@ ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool 
 
 // Where the weights go: EBR, the UP5K's SPRAM, or EBR when it fits and else SPRAM.
 enum class WeightMemory { Auto, Ebr, Spram };
+// "auto", "ebr" or "spram"; throws Error naming anything else.
+WeightMemory parseWeightMemory(const QString &text);
 
 struct FitCheck {
     bool fits = false;

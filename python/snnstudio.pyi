@@ -1,0 +1,182 @@
+"""SNN Studio's engine in Python (docs/python.md). Typing stubs of the snnstudio extension."""
+
+from typing import Any, Callable, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import numpy.typing as npt
+
+ArrayLike = npt.ArrayLike
+# A data set name or path as snnc's --data takes it, or (x [n, features] in [0, 1], y [n]).
+Data = Union[str, Tuple[ArrayLike, ArrayLike]]
+# Called as work goes on; raising in it stops the work and the exception propagates.
+Progress = Optional[Callable[[float, str], Any]]
+
+class LayerNode:
+    """A fully connected layer of spiking neurons.
+
+    Built by the user: the arrays are copied in. Read from SNNGraph.layers: the arrays are views
+    of the graph's memory (no copy) and keep the graph alive.
+    """
+
+    def __init__(self, name: str, n_inputs: int, n_neurons: int, weights: ArrayLike,
+                 firing_rates: Optional[ArrayLike] = None, bias: Optional[ArrayLike] = None, *,
+                 neuron_type: str = "LIF", threshold: float = 1.0, beta: Optional[float] = None,
+                 reset: str = "subtract", spiking: bool = True,
+                 source: Optional[str] = None) -> None:
+        """weights: [n_neurons, n_inputs] or [n_inputs, n_neurons] (a square matrix is
+        [n_neurons, n_inputs]); a mismatch is a ValueError naming the layer and both shapes.
+        source: an earlier layer's name, 'input', or None for the previous layer of the chain."""
+    @property
+    def name(self) -> str: ...
+    @property
+    def n_inputs(self) -> int: ...
+    @property
+    def n_neurons(self) -> int: ...
+    @property
+    def source(self) -> Optional[str]: ...
+    @property
+    def weights(self) -> npt.NDArray[np.float32]:
+        """[n_neurons, n_inputs], a view: writing to it changes the layer."""
+    @property
+    def bias(self) -> Optional[npt.NDArray[np.float32]]: ...
+    @property
+    def firing_rates(self) -> Optional[npt.NDArray[np.float32]]: ...
+    @property
+    def neuron_type(self) -> str: ...
+    @property
+    def threshold(self) -> float: ...
+    @property
+    def beta(self) -> float: ...
+    @property
+    def reset(self) -> str: ...
+    @property
+    def spiking(self) -> bool: ...
+    @property
+    def total_params(self) -> int: ...
+
+class SNNGraph:
+    def __init__(self, layers: Sequence[LayerNode], input_size: Optional[int] = None) -> None:
+        """Copies the layers in (a chain unless a layer names its source); ValueError naming the
+        first problem."""
+    @property
+    def layers(self) -> list[LayerNode]: ...
+    @property
+    def input_size(self) -> int: ...
+    @property
+    def total_params(self) -> int: ...
+    @property
+    def total_neurons(self) -> int: ...
+    @property
+    def outputs(self) -> list[str]: ...
+    def layer(self, name: str) -> LayerNode: ...
+    def save(self, path: str, dt: float = 1e-4) -> None:
+        """NIR when path ends in .nir, else SNN Studio's HDF5 graph file."""
+    def copy(self) -> SNNGraph: ...
+    def __len__(self) -> int: ...
+
+class GraphSize:
+    params: int
+    neurons: int
+    layers: int
+
+class AccuracyChange:
+    before: float
+    after: float
+    agreement: float
+    samples: int
+    how: str
+
+class LayerChange:
+    layer: str
+    neurons_before: int
+    neurons_after: int
+    removed: int
+    merged: int
+    groups: int
+    never_fired: int
+    fused_into: str
+
+class PassReport:
+    name: str
+    before: GraphSize
+    after: GraphSize
+    neurons_removed: int
+    neurons_merged: int
+    layers_fused: int
+    layers: list[LayerChange]
+    notes: list[str]
+    warnings: list[str]
+    accuracy: Optional[AccuracyChange]
+
+class Report:
+    passes: list[str]
+    before: GraphSize
+    after: GraphSize
+    params_before: int
+    params_after: int
+    compression_ratio: float
+    dead_neurons_removed: int
+    redundant_pairs_merged: int
+    layers_fused: int
+    pass_reports: list[PassReport]
+    accuracy: Optional[AccuracyChange]
+    def summary(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+class Activity:
+    samples: int
+    steps: int
+    accuracy: float
+    rates: list[Optional[npt.NDArray[np.float32]]]
+    output_counts: npt.NDArray[np.float32]
+    predictions: npt.NDArray[np.int32]
+
+class Estimate:
+    logic_cells: int
+    ebr: int
+    spram: int
+    weight_bits: int
+    fits: bool
+    weights_in_spram: bool
+    message: str
+
+class FlowReport:
+    logic_cells: int
+    logic_cells_available: int
+    ebr: int
+    ebr_available: int
+    spram: int
+    spram_available: int
+    fmax_mhz: float
+    target_mhz: float
+    timing_met: bool
+    bitstream: str
+    bitstream_bytes: int
+    def to_dict(self) -> dict[str, Any]: ...
+
+def load(path: str, dt: float = 1e-4) -> SNNGraph: ...
+def export_nir(graph: SNNGraph, path: str, dt: float = 1e-4) -> None: ...
+def example_graph(seed: int = 42) -> SNNGraph: ...
+def available_passes() -> list[str]: ...
+def optimize(graph: SNNGraph, passes: Optional[Sequence[str]] = None, *,
+             dead_threshold: float = 0.0, similarity: float = 0.99, norm_tolerance: float = 0.01,
+             fusion_activity: float = 0.01, validate: Optional[Data] = None, steps: int = 25,
+             encoding: str = "rate", seed: int = 1, limit: int = 0,
+             progress: Progress = None) -> Tuple[SNNGraph, Report]:
+    """Runs the passes on a copy; unknown pass names raise ValueError listing the valid ones."""
+def evaluate(graph: SNNGraph, data: Data, *, steps: int = 25, encoding: str = "rate",
+             seed: int = 1, limit: int = 0, progress: Progress = None) -> Activity: ...
+def rates(graph: SNNGraph, data: Data, *, steps: int = 25, encoding: str = "rate", seed: int = 1,
+          limit: int = 0, progress: Progress = None) -> SNNGraph:
+    """A copy of the graph holding the firing rates measured on data."""
+def simulate(graph: SNNGraph, input: ArrayLike) -> list[npt.NDArray[np.float32]]: ...
+def boards() -> list[str]: ...
+def estimate(graph: SNNGraph, *, board: str = "icebreaker", bits: int = 8, lanes: int = 4,
+             steps: int = 16, membrane_bits: int = 16, memory: str = "auto") -> Estimate: ...
+def export_hardware(graph: SNNGraph, directory: str, *, board: str = "icebreaker", bits: int = 8,
+                    lanes: int = 4, steps: int = 16, membrane_bits: int = 16,
+                    memory: str = "auto") -> Tuple[Estimate, list[str]]: ...
+def synth(graph: SNNGraph, directory: str, *, board: str = "icebreaker", bits: int = 8,
+          lanes: int = 4, steps: int = 16, membrane_bits: int = 16, memory: str = "auto",
+          log: Optional[Callable[[str], Any]] = None) -> FlowReport:
+    """ValueError for bad input, RuntimeError when a tool fails, KeyboardInterrupt on Ctrl+C."""

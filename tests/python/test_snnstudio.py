@@ -1,0 +1,377 @@
+"""The snnstudio module (docs/python.md), run by ctest through Debian's python3 (unittest).
+
+Environment: PYTHONPATH holds the built module, SNNC is the snnc program (for round trips with
+files that snnc writes and reads).
+"""
+
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+import unittest
+
+import numpy as np
+
+import snnstudio
+from snnstudio import LayerNode, SNNGraph, optimize
+
+SNNC = os.environ["SNNC"]
+
+
+def snnc(*args):
+    """Runs snnc; returns (exit code, stdout, stderr)."""
+    p = subprocess.run([SNNC, *args], capture_output=True, text=True, check=False)
+    return p.returncode, p.stdout, p.stderr
+
+
+def tutorial_graph():
+    """The seed tutorial's graph as its users write it: numpy's default_rng(42), weights
+    [inputs, neurons], uniform rates with the first 30 of hidden1 zeroed (core/Example.cpp's
+    recipe, drawn by numpy)."""
+    rng = np.random.default_rng(42)
+    specs = [("hidden1", 784, 256, 0.05, 0.2), ("hidden2", 256, 64, 0.1, 0.15),
+             ("output", 64, 10, 0.2, 0.5)]
+    layers = []
+    for name, n_in, n_out, w_scale, r_scale in specs:
+        w = rng.normal(0.0, w_scale, size=(n_in, n_out)).astype(np.float32)
+        r = (rng.uniform(0.0, 1.0, size=n_out) * r_scale).astype(np.float32)
+        if name == "hidden1":
+            r[:30] = 0.0
+        layers.append(LayerNode(name, n_in, n_out, w, firing_rates=r))
+    return SNNGraph(layers=layers)
+
+
+def relay_graph(weight=2.0):
+    """input(3) -> hidden(3) -> output(3), each neuron fed by the input of the same index: an IF
+    neuron with threshold 1 fed a constant current 2 spikes at every step, fed 0 never."""
+    eye = np.eye(3, dtype=np.float32) * weight
+    return SNNGraph([LayerNode("hidden", 3, 3, eye, neuron_type="IF"),
+                     LayerNode("output", 3, 3, eye, neuron_type="IF")])
+
+
+class Tutorial(unittest.TestCase):
+    def test_tutorial_numbers(self):
+        graph = tutorial_graph()
+        self.assertEqual(graph.total_params, 217_728)
+        optimized, report = optimize(graph)
+        self.assertEqual(optimized.total_params, 192_288)
+        self.assertEqual(report.dead_neurons_removed, 30)
+        self.assertEqual(report.redundant_pairs_merged, 0)
+        self.assertEqual(report.layers_fused, 0)
+        self.assertEqual([l.n_neurons for l in optimized.layers], [226, 64, 10])
+        self.assertEqual(graph.total_params, 217_728)  # the input graph is never modified
+        self.assertIn("Parameters:  217,728 -> 192,288 (-11.7%)", report.summary())
+        self.assertEqual(str(report), report.summary())
+
+        dead_only, report = optimize(graph, passes=["dead_neuron_elimination"])
+        self.assertEqual(dead_only.total_params, 192_288)
+        self.assertEqual(report.passes, ["dead_neuron_elimination"])
+        self.assertEqual(report.dead_neurons_removed, 30)
+        self.assertEqual(report.redundant_pairs_merged, 0)
+
+    def test_report_fields(self):
+        _, report = optimize(tutorial_graph())
+        self.assertEqual([p.name for p in report.pass_reports], snnstudio.available_passes())
+        dead = report.pass_reports[0]
+        self.assertEqual((dead.before.params, dead.after.params), (217_728, 192_288))
+        self.assertEqual(dead.neurons_removed, 30)
+        self.assertEqual([(c.layer, c.neurons_before, c.neurons_after, c.removed)
+                          for c in dead.layers][0], ("hidden1", 256, 226, 30))
+        self.assertIsNone(report.accuracy)
+        self.assertAlmostEqual(report.compression_ratio, 217_728 / 192_288)
+        d = report.to_dict()
+        self.assertEqual(d["before"], {"params": 217_728, "neurons": 330, "layers": 3})
+        self.assertEqual(d["after"], {"params": 192_288, "neurons": 300, "layers": 3})
+        self.assertEqual(d["accuracy"], "not measured")
+        self.assertEqual(d["pass_reports"][0]["neurons_removed"], 30)
+
+    def test_merge_keeps_function(self):
+        # Two identical hidden neurons merge, their outgoing weights summed: outputs unchanged.
+        rng = np.random.default_rng(1)
+        w1 = rng.normal(0, 1, (4, 6)).astype(np.float32)
+        w1[3] = w1[1]
+        w2 = rng.normal(0, 1, (2, 4)).astype(np.float32)
+        g = SNNGraph([LayerNode("h", 6, 4, w1, firing_rates=[0.5] * 4),
+                      LayerNode("out", 4, 2, w2, neuron_type="IF")])
+        merged, report = optimize(g, ["redundancy_elimination"])
+        self.assertEqual(report.redundant_pairs_merged, 1)
+        self.assertEqual(merged.layers[0].n_neurons, 3)
+        np.testing.assert_array_equal(merged.layers[1].weights[:, 1], w2[:, 1] + w2[:, 3])
+        x = (rng.uniform(0, 1, (20, 6)) > 0.5).astype(np.float32)
+        np.testing.assert_array_equal(snnstudio.simulate(g, x)[-1],
+                                      snnstudio.simulate(merged, x)[-1])
+
+
+class Shapes(unittest.TestCase):
+    def test_both_orders(self):
+        w = np.arange(12, dtype=np.float32).reshape(4, 3)  # [neurons=4, inputs=3]
+        a = LayerNode("a", 3, 4, w)
+        b = LayerNode("b", 3, 4, w.T)  # [inputs, neurons]
+        np.testing.assert_array_equal(a.weights, w)
+        np.testing.assert_array_equal(b.weights, w)
+        self.assertEqual(a.weights.shape, (4, 3))
+        self.assertEqual((a.n_inputs, a.n_neurons, a.total_params), (3, 4, 12))
+
+    def test_square_is_neurons_by_inputs(self):
+        w = np.arange(9, dtype=np.float32).reshape(3, 3)
+        np.testing.assert_array_equal(LayerNode("s", 3, 3, w).weights, w)
+
+    def test_mismatch(self):
+        with self.assertRaises(ValueError) as e:
+            LayerNode("h", 5, 4, np.zeros((3, 5)))
+        self.assertEqual(str(e.exception),
+                         "layer 'h': weights have shape (3, 5), expected (n_neurons, n_inputs) = "
+                         "(4, 5) or (n_inputs, n_neurons) = (5, 4)")
+
+    def test_chain_mismatch(self):
+        with self.assertRaises(ValueError) as e:
+            SNNGraph([LayerNode("a", 3, 4, np.zeros((4, 3))), LayerNode("b", 5, 2, np.zeros((2, 5)))])
+        self.assertEqual(str(e.exception),
+                         "layer 'b': weights are [2 x 5] but its source 'a' gives 4 values")
+
+    def test_dag_sources(self):
+        g = SNNGraph([LayerNode("a", 3, 4, np.ones((4, 3))),
+                      LayerNode("b", 4, 2, np.ones((2, 4))),
+                      LayerNode("c", 4, 5, np.ones((5, 4)), source="a")])
+        self.assertEqual([l.source for l in g.layers], ["input", "a", "a"])
+        self.assertEqual(g.outputs, ["b", "c"])
+        with self.assertRaises(ValueError) as e:
+            SNNGraph([LayerNode("a", 3, 4, np.ones((4, 3)), source="z")])
+        self.assertEqual(str(e.exception), "layer 'a': its source 'z' is not an earlier layer")
+
+
+class Views(unittest.TestCase):
+    def test_graph_layers_are_views(self):
+        g = tutorial_graph()
+        w = g.layers[0].weights
+        self.assertTrue(np.shares_memory(w, g.layers[0].weights))
+        self.assertTrue(np.shares_memory(g.layers[0].firing_rates, g.layer("hidden1").firing_rates))
+        w[0, 0] = 7.0
+        self.assertEqual(g.layers[0].weights[0, 0], 7.0)
+        # Writing a rate through the view is what optimize then sees.
+        g.layers[0].firing_rates[30:40] = 0.0
+        self.assertEqual(optimize(g)[1].dead_neurons_removed, 40)
+
+    def test_view_keeps_graph_alive(self):
+        g = tutorial_graph()
+        w = g.layers[2].weights
+        expected = w.copy()
+        del g
+        np.testing.assert_array_equal(w, expected)
+
+    def test_constructor_copies(self):
+        w = np.ones((2, 3), dtype=np.float32)
+        node = LayerNode("a", 3, 2, w)
+        w[0, 0] = 5.0
+        self.assertEqual(node.weights[0, 0], 1.0)
+        g = SNNGraph([node])
+        g.layers[0].weights[0, 0] = 9.0
+        self.assertEqual(node.weights[0, 0], 1.0)
+
+    def test_optional_arrays(self):
+        node = LayerNode("a", 3, 2, np.ones((2, 3)))
+        self.assertIsNone(node.bias)
+        self.assertIsNone(node.firing_rates)
+        node = LayerNode("a", 3, 2, np.ones((2, 3)), bias=[0.5, -0.5])
+        np.testing.assert_array_equal(node.bias, [0.5, -0.5])
+
+
+class Errors(unittest.TestCase):
+    def test_unknown_pass(self):
+        with self.assertRaises(ValueError) as e:
+            optimize(relay_graph(), passes=["dead_neuron_elimination", "prune"])
+        self.assertEqual(str(e.exception),
+                         "unknown pass 'prune' (valid passes: dead_neuron_elimination, "
+                         "redundancy_elimination, layer_fusion)")
+
+    def test_bad_threshold_and_unknown_keyword(self):
+        with self.assertRaises(ValueError) as e:
+            optimize(relay_graph(), dead_threshold=2.0)
+        self.assertEqual(str(e.exception), "the dead threshold must be in [0, 1], not 2")
+        with self.assertRaises(TypeError):
+            optimize(relay_graph(), dead_treshold=0.1)
+
+    def test_same_message_as_cli(self):
+        with tempfile.TemporaryDirectory() as d:
+            missing = os.path.join(d, "missing.h5")
+            code, _, err = snnc("info", missing)
+            self.assertEqual(code, 2)
+            with self.assertRaises(ValueError) as e:
+                snnstudio.load(missing)
+            self.assertEqual("snnc: " + str(e.exception) + "\n", err)
+
+    def test_bad_rates(self):
+        with self.assertRaises(ValueError) as e:
+            SNNGraph([LayerNode("a", 2, 2, np.eye(2), firing_rates=[0.5, 2.0])])
+        self.assertEqual(str(e.exception), "layer 'a': firing rates must lie in [0, 1] (spikes per "
+                                           "step), found 0.5 to 2")
+
+    def test_bad_data(self):
+        with self.assertRaises(ValueError) as e:
+            snnstudio.evaluate(relay_graph(), (np.zeros((2, 3)), [0, 1, 2]))
+        self.assertEqual(str(e.exception), "the data has 2 samples in x but 3 labels in y")
+
+    def test_synth_keeps_the_bitstream(self):
+        log = []
+        with tempfile.TemporaryDirectory() as d:
+            r = snnstudio.synth(relay_graph(), d, board="icestick", bits=4, log=log.append)
+            self.assertEqual(r.bitstream, os.path.join(d, "top.bin"))
+            self.assertEqual(os.path.getsize(r.bitstream), r.bitstream_bytes)
+        self.assertEqual((r.logic_cells_available, r.ebr_available), (1280, 16))
+        self.assertGreater(r.logic_cells, 0)
+        self.assertEqual(r.to_dict()["logic_cells"], {"used": r.logic_cells, "available": 1280})
+        self.assertEqual([line for line in log if line.startswith("== ")],
+                         ["== yosys\n", "== nextpnr\n", "== icepack\n", "== icetime\n"])
+
+    def test_tool_failure_is_runtime_error(self):
+        path = os.environ["PATH"]
+        os.environ["PATH"] = "/nonexistent"
+        try:
+            with tempfile.TemporaryDirectory() as d, self.assertRaises(RuntimeError) as e:
+                snnstudio.synth(relay_graph(), d, board="icestick", bits=4)
+        finally:
+            os.environ["PATH"] = path
+        self.assertIn("yosys", str(e.exception))
+
+
+class Files(unittest.TestCase):
+    def test_round_trips_with_snnc(self):
+        with tempfile.TemporaryDirectory() as d:
+            ex = os.path.join(d, "example.h5")
+            self.assertEqual(snnc("example", "-o", ex)[0], 0)
+            loaded = snnstudio.load(ex)
+            builtin = snnstudio.example_graph()
+            self.assertEqual(loaded.total_params, 217_728)
+            for a, b in zip(loaded.layers, builtin.layers):
+                np.testing.assert_array_equal(a.weights, b.weights)
+                np.testing.assert_array_equal(a.firing_rates, b.firing_rates)
+
+            # Python writes, snnc reads: HDF5 and NIR.
+            g = tutorial_graph()
+            h5, nir = os.path.join(d, "t.h5"), os.path.join(d, "t.nir")
+            g.save(h5)
+            g.save(nir)
+            code, out, _ = snnc("info", h5)
+            self.assertEqual(code, 0)
+            self.assertIn("217,728", out)
+            back = os.path.join(d, "back.h5")
+            self.assertEqual(snnc("import", nir, "-o", back)[0], 0)
+            for path in (h5, nir, back):
+                again = snnstudio.load(path)
+                self.assertEqual([l.name for l in again.layers], ["hidden1", "hidden2", "output"])
+                for a, b in zip(again.layers, g.layers):
+                    np.testing.assert_array_equal(a.weights, b.weights)
+                    np.testing.assert_array_equal(a.firing_rates, b.firing_rates)
+
+            # The same report as snnc optimize --json.
+            code, out, _ = snnc("optimize", h5, "--json", "-")
+            self.assertEqual(code, 0)
+            self.assertEqual(optimize(snnstudio.load(h5))[1].to_dict(), json.loads(out))
+            snnstudio.export_nir(g, nir)
+            self.assertEqual(snnstudio.load(nir).total_params, 217_728)
+
+
+class Simulation(unittest.TestCase):
+    def test_simulate(self):
+        x = np.array([[1, 0, 1]] * 4, dtype=np.float32)
+        hidden, out = snnstudio.simulate(relay_graph(), x)
+        self.assertEqual(hidden.shape, (4, 3))
+        np.testing.assert_array_equal(hidden, [[1, 0, 1]] * 4)
+        # The output layer sees spikes 1 from step 0: current 2 > threshold 1 every step.
+        np.testing.assert_array_equal(out, [[1, 0, 1]] * 4)
+
+    def test_evaluate_and_rates(self):
+        x = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0]], dtype=np.float32)
+        y = np.array([0, 1, 2, 0])
+        g = relay_graph()
+        a = snnstudio.evaluate(g, (x, y), steps=10, encoding="current")
+        self.assertEqual(a.samples, 4)
+        self.assertEqual(a.accuracy, 0.75)
+        np.testing.assert_array_equal(a.predictions, [0, 1, 2, 1])
+        np.testing.assert_array_equal(a.output_counts[1], [0, 10, 0])
+        np.testing.assert_array_equal(a.rates[0], [0.25, 0.5, 0.25])
+        self.assertEqual(snnstudio.evaluate(g, (x, y), encoding="current", limit=2).samples, 2)
+
+        rated = snnstudio.rates(g, (x[:2], y[:2]), steps=10, encoding="current")
+        self.assertIsNone(g.layers[0].firing_rates)
+        np.testing.assert_array_equal(rated.layers[0].firing_rates, [0.5, 0.5, 0.0])
+        optimized, report = optimize(rated, validate=(x, y), steps=10, encoding="current")
+        # hidden[2] never fired on the first two samples; on the other two it carried the answer.
+        self.assertEqual(report.dead_neurons_removed, 1)
+        self.assertEqual(report.accuracy.before, 0.75)
+        self.assertEqual(report.accuracy.after, 0.5)
+        self.assertEqual(report.accuracy.agreement, 0.75)
+        self.assertEqual(report.accuracy.samples, 4)
+
+    def test_progress_and_stop(self):
+        x = np.ones((4096, 3), dtype=np.float32)
+        y = np.zeros(4096, dtype=int)
+        seen = []
+        snnstudio.evaluate(relay_graph(), (x, y), progress=lambda f, step: seen.append((f, step)))
+        self.assertGreater(len(seen), 0)
+        self.assertEqual({step for _, step in seen}, {"simulating"})
+        self.assertEqual([f for f, _ in seen], sorted(f for f, _ in seen))
+        seen.clear()
+        optimize(tutorial_graph(), progress=lambda f, step: seen.append((f, step)))
+        self.assertEqual(seen[0], (0.0, "dead_neuron_elimination"))
+        self.assertEqual(seen[-1], (1.0, "done"))
+
+        class Stop(Exception):
+            pass
+
+        def stop(fraction, step):
+            raise Stop(step)
+
+        with self.assertRaises(Stop) as e:
+            snnstudio.evaluate(relay_graph(), (x, y), progress=stop)
+        self.assertEqual(str(e.exception), "simulating")
+        with self.assertRaises(Stop) as e:
+            optimize(tutorial_graph(), progress=stop)
+        self.assertEqual(str(e.exception), "dead_neuron_elimination")
+
+    def test_keyboard_interrupt_stops_cleanly(self):
+        # A long evaluation (minutes) with the GIL released; SIGINT from another thread reaches
+        # the main thread's cancel check, which raises KeyboardInterrupt there.
+        g = snnstudio.example_graph()
+        rng = np.random.default_rng(0)
+        x = rng.uniform(0, 1, (20000, 784)).astype(np.float32)
+        y = np.zeros(20000, dtype=int)
+        timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+        timer.start()
+        with self.assertRaises(KeyboardInterrupt):
+            snnstudio.evaluate(g, (x, y), steps=200)
+        timer.join()
+        # The module still works afterwards.
+        self.assertEqual(snnstudio.evaluate(relay_graph(), (x[:2, :3], y[:2])).samples, 2)
+
+
+class Hardware(unittest.TestCase):
+    def test_estimate_matches_cli(self):
+        g = snnstudio.example_graph()
+        e = snnstudio.estimate(g, board="icebreaker", bits=4)
+        self.assertTrue(e.fits)
+        self.assertGreater(e.logic_cells, 0)
+        with tempfile.TemporaryDirectory() as d:
+            ex = os.path.join(d, "example.h5")
+            g.save(ex)
+            code, out, _ = snnc("export", ex, "--board", "icebreaker", "--bits", "4", "-o",
+                                os.path.join(d, "hw"))
+            self.assertEqual(code, 0)
+            self.assertIn(e.message, out.splitlines())
+            code, _, stderr = snnc("export", ex, "--board", "icebreaker", "--memory", "flash",
+                                   "-o", os.path.join(d, "unused"))
+            self.assertIn(f"{e.logic_cells}", e.message)
+        self.assertIn("icebreaker", snnstudio.boards())
+        with self.assertRaises(ValueError) as err:
+            snnstudio.estimate(g, board="nosuchboard")
+        self.assertTrue(str(err.exception).startswith("unknown board 'nosuchboard'"))
+        with self.assertRaises(ValueError) as err:
+            snnstudio.estimate(g, memory="flash")
+        self.assertEqual(str(err.exception), "--memory takes auto, ebr or spram, not 'flash'")
+        self.assertEqual((code, stderr), (2, "snnc: " + str(err.exception) + "\n"))
+
+
+if __name__ == "__main__":
+    unittest.main()
