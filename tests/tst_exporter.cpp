@@ -8,6 +8,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 
 using namespace snn;
@@ -20,6 +22,30 @@ QByteArray read(const QString &dir, const char *name)
 {
     QFile f(QDir(dir).filePath(QLatin1String(name)));
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+bool write(const QString &dir, const char *name, const QByteArray &contents)
+{
+    QFile f(QDir(dir).filePath(QLatin1String(name)));
+    return f.open(QIODevice::WriteOnly | QIODevice::Truncate) &&
+           f.write(contents) == contents.size();
+}
+
+// Runs the exported folder's ./simulate.sh; its exit code (-1 when it did not finish).
+int simulate(const QString &dir)
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(QDir(dir).filePath(QStringLiteral("simulate.sh")), {});
+    if (!p.waitForFinished(120000) || p.exitStatus() != QProcess::NormalExit)
+        return -1;
+    return p.exitCode();
+}
+
+// A 3-layer LIF chain whose hidden layers fire on the exported testbench's samples.
+Graph chainWithHiddenLayers()
+{
+    return test::randomChain(21, {6, 5, 4, 3}, 0.6, 0.15);
 }
 
 Graph small()
@@ -41,6 +67,9 @@ private Q_SLOTS:
     void spramFolderCarriesTheFlashImage();
     void refusesWhatDoesNotFit();
     void randomSamplesAreStable();
+    void exercisingSamplesAvoidStuckOutputs();
+    void hiddenWeightBitFlipsAreCaught();
+    void flashFaultsAreCaught();
 };
 
 void TestExporter::ebrFolderRunsWithoutTheStudio()
@@ -124,6 +153,131 @@ void TestExporter::randomSamplesAreStable()
     QVERIFY(a != randomSamples(5, 2, 8));
     QCOMPARE(a.size(), std::size_t(2));
     QCOMPARE(a[0].size(), std::size_t(5));
+}
+
+void TestExporter::exercisingSamplesAvoidStuckOutputs()
+{
+    // Uniform random intensities drive this network's outputs to 0 or to every step; the scaled
+    // samples leave fewer of them stuck (counted with the bit-accurate model).
+    QuantConfig c;
+    c.steps = 12;
+    const QuantizedNetwork net = quantize(test::randomChain(4, {20, 8, 4}, 0.6, 0.3), c);
+    auto stuck = [&](const std::vector<std::vector<std::uint8_t>> &samples) {
+        int n = 0;
+        for (const auto &s : samples)
+            for (int count : runModel(net, s).counts)
+                n += count == 0 || count == c.steps;
+        return n;
+    };
+    const auto uniform = randomSamples(net.inputSize, 8, 3);
+    const auto exercising = exercisingSamples(net, 8, 3);
+    QCOMPARE(exercising.size(), std::size_t(8));
+    QCOMPARE(exercising, exercisingSamples(net, 8, 3));
+    QVERIFY2(stuck(exercising) < stuck(uniform),
+             qPrintable(QStringLiteral("%1 vs %2").arg(stuck(exercising)).arg(stuck(uniform))));
+    // Each is the uniform sample scaled by one factor.
+    for (std::size_t s = 0; s < uniform.size(); ++s)
+        for (std::size_t i = 0; i < uniform[s].size(); ++i)
+            QVERIFY(exercising[s][i] <= uniform[s][i]);
+}
+
+void TestExporter::hiddenWeightBitFlipsAreCaught()
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("iverilog")).isEmpty())
+        QSKIP("iverilog is not installed");
+    QTemporaryDir dir;
+    ExportOptions o;
+    o.board = QStringLiteral("icestick");
+    o.lanes = 2;
+    o.quant.steps = 12;
+    o.testSamples = 4;
+    const ExportResult r = exportDesign(chainWithHiddenLayers(), o, dir.path());
+    QCOMPARE(simulate(dir.path()), 0);
+    // Which sources of each layer spike at least once on the testbench's samples: the weights of
+    // a source that never spikes are never added, so no test can see them.
+    const QList<QByteArray> samples = read(dir.path(), "samples.mem").trimmed().split('\n');
+    std::vector<std::vector<bool>> fires(r.net.layers.size());
+    for (int s = 0; s < o.testSamples; ++s) {
+        std::vector<std::uint8_t> sample;
+        for (int i = 0; i < r.net.inputSize; ++i)
+            sample.push_back(std::uint8_t(samples[s * r.net.inputSize + i].toInt(nullptr, 16)));
+        ModelTrace trace;
+        runModel(r.net, sample, &trace);
+        for (std::size_t k = 0; k < r.net.layers.size(); ++k) {
+            fires[k].resize(std::size_t(r.net.layers[k].inputs));
+            for (int j = 0; j < r.net.layers[k].inputs; ++j)
+                for (int t = 0; t < o.quant.steps; ++t)
+                    fires[k][std::size_t(j)] =
+                        fires[k][std::size_t(j)] ||
+                        (k == 0 ? sample[std::size_t(j)] > 0
+                                : trace.spikes[std::size_t(t)][k - 1][std::size_t(j)] != 0);
+        }
+    }
+    // Flip the lowest bit of each weight of the hidden layers in weights.mem, one at a time.
+    const QByteArray clean = read(dir.path(), "weights.mem");
+    const QList<QByteArray> words = clean.trimmed().split('\n');
+    const MemoryLayout layout = memoryLayout(r.net, o.lanes);
+    int flipped = 0;
+    for (std::size_t k = 0; k + 1 < r.net.layers.size(); ++k) {
+        const int groups = layout.layers[k].groups;
+        for (int j = 0; j < r.net.layers[k].inputs; ++j) {
+            if (!fires[k][std::size_t(j)])
+                continue;
+            for (int n = 0; n < r.net.layers[k].neurons; ++n) {
+                const int index = layout.layers[k].weightBase + j * groups + n / o.lanes;
+                QList<QByteArray> faulty = words;
+                const quint64 word = faulty[index].toULongLong(nullptr, 16) ^
+                                     (quint64(1) << (n % o.lanes * o.quant.weightBits));
+                faulty[index] =
+                    QByteArray::number(word, 16).rightJustified(faulty[index].size(), '0');
+                QVERIFY(write(dir.path(), "weights.mem", faulty.join('\n') + '\n'));
+                QVERIFY2(simulate(dir.path()) == 1,
+                         qPrintable(QStringLiteral("layer %1 weight (%2, %3) flipped unseen")
+                                        .arg(k)
+                                        .arg(n)
+                                        .arg(j)));
+                ++flipped;
+            }
+        }
+    }
+    // Every input and most hidden neurons spike: nearly all 6 x 5 + 5 x 4 weights were tried.
+    QVERIFY2(flipped >= 40, qPrintable(QString::number(flipped)));
+    QVERIFY(write(dir.path(), "weights.mem", clean));
+    QCOMPARE(simulate(dir.path()), 0);
+}
+
+void TestExporter::flashFaultsAreCaught()
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("iverilog")).isEmpty())
+        QSKIP("iverilog is not installed");
+    QTemporaryDir dir;
+    ExportOptions o;
+    o.board = QStringLiteral("icebreaker");
+    o.lanes = 4;
+    o.quant.weightBits = 4;
+    o.quant.steps = 12;
+    o.testSamples = 4;
+    o.weightMemory = WeightMemory::Spram;
+    exportDesign(chainWithHiddenLayers(), o, dir.path());
+    QCOMPARE(simulate(dir.path()), 0);
+    // One flash word's lowest bit (the first weight of input 0, which spikes): caught.
+    const QByteArray flash = read(dir.path(), "flash.mem");
+    QByteArray faulty = flash;
+    faulty[1] = faulty[1] == '0' ? '1' : '0'; // the low nibble of the first byte
+    QVERIFY(faulty != flash);
+    QVERIFY(write(dir.path(), "flash.mem", faulty));
+    QCOMPARE(simulate(dir.path()), 1);
+    QVERIFY(write(dir.path(), "flash.mem", flash));
+    // A loader that never sends 0xAB: the flash stays in deep power-down and answers nothing.
+    const QByteArray core = read(dir.path(), "snn_core.v");
+    const QByteArray wake = "ld_shift <= {8'hAB, 24'h0};";
+    QCOMPARE(core.count(wake), 1);
+    QByteArray asleep = core;
+    asleep.replace(wake, "ld_shift <= {8'h00, 24'h0};");
+    QVERIFY(write(dir.path(), "snn_core.v", asleep));
+    QCOMPARE(simulate(dir.path()), 1);
+    QVERIFY(write(dir.path(), "snn_core.v", core));
+    QCOMPARE(simulate(dir.path()), 0);
 }
 
 QTEST_GUILESS_MAIN(TestExporter)

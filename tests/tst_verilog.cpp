@@ -137,6 +137,10 @@ void TestVerilog::rtlMatchesModel()
     QCOMPARE(result.samples, 6);
     QCOMPARE(result.mismatches, 0);
     QVERIFY(result.passed());
+    // Inside: every group's sweep at every step, and one membrane checksum per step.
+    QCOMPARE(result.spikeWords, 6 * c.steps * memoryLayout(net, lanes).membraneWords);
+    QCOMPARE(result.checksums, 6 * c.steps);
+    QCOMPARE(result.outputCounts, 6 * net.outputSize());
     // The board-level path for the SPRAM cases: bytes over the UART, counts and class back.
     if (spram) {
         const RtlVerification uart = runRtlSimulation(dir.path(), RunControl(), Testbench::Uart);

@@ -2,6 +2,7 @@
 #include "GraphFile.h"
 #include "HwOptions.h"
 #include "RunControl.h"
+#include "sim/Dataset.h"
 
 #include <QTemporaryDir>
 
@@ -14,16 +15,24 @@ int runVerify(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Check that the generated hardware computes what the bit-accurate model "
-                       "computes: export the design with N random samples and run its iverilog "
-                       "testbench, which compares every output spike count and class. Passes only "
-                       "when all are identical."));
+                       "computes: export the design with N samples (from --data, else random "
+                       "intensities scaled to exercise the network) and run its iverilog "
+                       "testbench, which compares every layer's spikes at every step, a checksum "
+                       "of all membranes per step, and every output spike count and class. "
+                       "Passes only when all are identical."));
     parser.addPositionalArgument(QStringLiteral("MODEL"),
                                  QStringLiteral("An SNN Studio graph (.h5)."));
     const HwOptionSet hwOptions;
     hwOptions.addTo(parser);
     const QCommandLineOption samples(QStringLiteral("samples"),
-                                     QStringLiteral("Random samples to simulate (default 8)."),
+                                     QStringLiteral("Samples to simulate (default 8)."),
                                      QStringLiteral("N"), QStringLiteral("8"));
+    const QCommandLineOption data(
+        QStringLiteral("data"),
+        QStringLiteral("Take the samples from this data set's test images (fashion-mnist, a "
+                       "folder of IDX files, IMAGES,LABELS or an HDF5 file) instead of random "
+                       "intensities."),
+        QStringLiteral("SPEC"));
     const QCommandLineOption seed(QStringLiteral("seed"),
                                   QStringLiteral("Seed of the random samples (default 1)."),
                                   QStringLiteral("S"), QStringLiteral("1"));
@@ -37,7 +46,7 @@ int runVerify(const QStringList &arguments)
                                    QStringLiteral("Also simulate the core after yosys synth_ice40 "
                                                   "with the iCE40 cell models (slow: small "
                                                   "networks)."));
-    parser.addOptions({samples, seed, output, uart, gates});
+    parser.addOptions({samples, data, seed, output, uart, gates});
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
     const Graph graph = loadGraph(parser.positionalArguments().front());
@@ -48,10 +57,19 @@ int runVerify(const QStringList &arguments)
     options.sampleSeed = std::uint64_t(HwOptionSet::integer(parser, seed));
     if (options.testSamples < 1)
         throw Error(QStringLiteral("--samples must be at least 1"));
+    if (parser.isSet(data)) {
+        const sim::Dataset set =
+            sim::loadEvaluationSet(parser.value(data)).head(options.testSamples);
+        for (Eigen::Index r = 0; r < set.x.rows(); ++r)
+            options.samples.push_back(hw::intensities(set.x.row(r).transpose()));
+        options.testSamples = int(options.samples.size());
+    }
     QTemporaryDir temp;
     const QString dir = parser.isSet(output) ? parser.value(output) : temp.path();
     hw::exportDesign(graph, options, dir);
-    std::fprintf(stderr, "simulating %d samples in iverilog...\n", options.testSamples);
+    std::fprintf(stderr, "simulating %d samples (%s) in iverilog...\n", options.testSamples,
+                 parser.isSet(data) ? qPrintable(parser.value(data))
+                                    : "random intensities scaled to exercise the network");
     std::vector<std::pair<hw::Testbench, QString>> benches{
         {hw::Testbench::Core, QStringLiteral("RTL")}};
     if (parser.isSet(uart))
@@ -77,10 +95,24 @@ int runVerify(const QStringList &arguments)
                     .arg(result.details.join(QLatin1Char('\n'))));
             return Failure;
         }
-        printOut(QStringLiteral("PASS (%1): %2 samples, every output spike count and class "
+        const QString inside =
+            result.checksums > 0
+                ? QStringLiteral("every layer's spikes at every step (%1 group sweeps), the "
+                                 "membrane checksum of all %2 steps and ")
+                      .arg(result.spikeWords)
+                      .arg(result.checksums)
+                : QString();
+        printOut(QStringLiteral("PASS (%1): %2 samples, %3every output spike count and class "
                                 "identical to the bit-accurate model\n")
                      .arg(name)
-                     .arg(result.samples));
+                     .arg(result.samples)
+                     .arg(inside));
+        if (result.outputCounts > 0)
+            printOut(QStringLiteral("  output counts at 0: %1, at %2 (every step): %3, of %4\n")
+                         .arg(result.silentCounts)
+                         .arg(options.quant.steps)
+                         .arg(result.saturatedCounts)
+                         .arg(result.outputCounts));
     }
     return Success;
 }

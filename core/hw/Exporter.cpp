@@ -8,6 +8,9 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <climits>
+#include <cmath>
+
 namespace snn::hw {
 
 std::vector<std::vector<std::uint8_t>> randomSamples(int inputSize, int count, std::uint64_t seed)
@@ -17,6 +20,41 @@ std::vector<std::vector<std::uint8_t>> randomSamples(int inputSize, int count, s
     for (auto &s : samples)
         for (int i = 0; i < inputSize; ++i)
             s.push_back(std::uint8_t(rng.next() >> 56));
+    return samples;
+}
+
+std::vector<std::vector<std::uint8_t>> exercisingSamples(const QuantizedNetwork &net, int count,
+                                                         std::uint64_t seed)
+{
+    static const double factors[] = {1.0,    0.75,  0.5,     0.375,  0.25,
+                                     0.1875, 0.125, 0.09375, 0.0625, 0.03125};
+    const int steps = net.config.steps;
+    auto samples = randomSamples(net.inputSize, count, seed);
+    for (auto &sample : samples) {
+        std::vector<std::uint8_t> best;
+        std::pair<int, int> bestStuck{INT_MAX, INT_MAX};
+        for (double f : factors) {
+            std::vector<std::uint8_t> scaled(sample.size());
+            for (std::size_t i = 0; i < sample.size(); ++i)
+                scaled[i] = std::uint8_t(std::lround(sample[i] * f));
+            ModelTrace trace;
+            runModel(net, scaled, &trace);
+            std::pair<int, int> stuck{0, 0}; // output counts, hidden neurons at 0 or every step
+            for (std::size_t k = 0; k < net.layers.size(); ++k)
+                for (int n = 0; n < net.layers[k].neurons; ++n) {
+                    int spikes = 0;
+                    for (int t = 0; t < steps; ++t)
+                        spikes += trace.spikes[std::size_t(t)][k][std::size_t(n)];
+                    if (spikes == 0 || spikes == steps)
+                        ++(k + 1 == net.layers.size() ? stuck.first : stuck.second);
+                }
+            if (stuck < bestStuck) {
+                bestStuck = stuck;
+                best = scaled;
+            }
+        }
+        sample = best;
+    }
     return samples;
 }
 
@@ -35,7 +73,7 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
     FileMap files = generateDesign(result.net, design);
     const auto samples =
         options.samples.empty()
-            ? randomSamples(result.net.inputSize, options.testSamples, options.sampleSeed)
+            ? exercisingSamples(result.net, options.testSamples, options.sampleSeed)
             : options.samples;
     files.merge(generateTestbench(result.net, samples, design));
     files[QStringLiteral("top.pcf")] = b.pcf(design.spram);
@@ -60,15 +98,19 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
     files[QStringLiteral("simulate.sh")] =
         QByteArray(
             "#!/bin/sh\n"
-            "# Runs the testbenches: every output spike count against the C++ model, first\n"
-            "# at the core's ports, then through the UART (./simulate.sh uart).\n"
+            "# Runs a testbench against SNN Studio's bit-accurate model: at the core's ports\n"
+            "# every layer's spikes at every step, a checksum of all membranes after every\n"
+            "# step, every output count and the class; through the UART (./simulate.sh uart)\n"
+            "# the answers. Exits 1 unless everything matches.\n"
             "set -e\ncd \"$(dirname \"$0\")\"\n"
             "if [ \"$1\" = uart ]; then\n"
             "    iverilog -g2005 -o tb_snn_uart.vvp tb_snn_uart.v snn_uart_top.v snn_core.v") +
         spramSim +
-        QByteArray("\n    vvp -n tb_snn_uart.vvp\nelse\n"
+        QByteArray("\n    vvp -n tb_snn_uart.vvp | tee simulate.log\nelse\n"
                    "    iverilog -g2005 -o tb_snn_core.vvp tb_snn_core.v snn_core.v") +
-        spramSim + QByteArray("\n    vvp -n tb_snn_core.vvp\nfi\n");
+        spramSim +
+        QByteArray("\n    vvp -n tb_snn_core.vvp | tee simulate.log\nfi\n"
+                   "grep -q '^RESULT samples [0-9]* mismatches 0$' simulate.log\n");
     files[QStringLiteral("flash.sh")] =
         QByteArray("#!/bin/sh\nset -e\ncd \"$(dirname \"$0\")\"\niceprog top.bin\n") +
         (design.spram ? QStringLiteral("# the weights, read by the core at start-up\n"
@@ -111,8 +153,10 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
             "| layer | inputs | neurons | scale | threshold | leak shift | reset |\n"
             "|---|---|---|---|---|---|---|\n%7\n"
             "Fit estimate (in `estimate.json` with the logic-cell model's terms): %8\n\n"
-            "- `./simulate.sh`: iverilog testbench, %9 samples, every output spike count compared "
-            "with SNN Studio's bit-accurate model (prints `RESULT samples N mismatches 0`).\n"
+            "- `./simulate.sh`: iverilog testbench, %9 samples, every layer's spikes at every "
+            "step, a checksum of all membranes per step and every output count compared with "
+            "SNN Studio's bit-accurate model (prints `RESULT samples N mismatches 0`, exits 1 on "
+            "a mismatch).\n"
             "- `./build.sh`: yosys, nextpnr-ice40, icepack, icetime -> `top.bin`, `report.json`.\n"
             "- `./flash.sh`: iceprog `top.bin` to the board.\n\n"
             "On the board, send the %10 input intensities (bytes, 0..255) over the UART at 115200 "

@@ -15,7 +15,7 @@ struct ExportOptions {
     QuantConfig quant;
     int lanes = 4;
     WeightMemory weightMemory = WeightMemory::Auto;
-    int testSamples = 8;          // testbench samples (random intensities unless given)
+    int testSamples = 8;          // testbench samples (exercisingSamples unless given)
     std::uint64_t sampleSeed = 1; // for the random samples
     std::vector<std::vector<std::uint8_t>> samples; // when set, used instead of random ones
 };
@@ -28,6 +28,13 @@ struct ExportResult {
 
 // Random 8-bit intensities, the same for the same seed on every platform.
 std::vector<std::vector<std::uint8_t>> randomSamples(int inputSize, int count, std::uint64_t seed);
+
+// Random samples that exercise the network, for a testbench without data: each sample's uniform
+// intensities (randomSamples) are scaled by the factor (1, 3/4, 1/2 ... 1/32) whose run of the
+// bit-accurate model leaves the fewest output counts at 0 or at the number of steps, then the
+// fewest hidden neurons that never fire or fire at every step; ties go to the larger factor.
+std::vector<std::vector<std::uint8_t>> exercisingSamples(const QuantizedNetwork &net, int count,
+                                                         std::uint64_t seed);
 
 // Quantises, checks the fit (throws Error with the fit message when it does not fit) and writes
 // the folder (created when missing).

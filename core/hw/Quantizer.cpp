@@ -206,7 +206,7 @@ public:
         }
     }
 
-    ModelResult run(const std::vector<std::uint8_t> &input)
+    ModelResult run(const std::vector<std::uint8_t> &input, ModelTrace *trace = nullptr)
     {
         if (int(input.size()) != m_net.inputSize)
             throw Error(QStringLiteral("the sample has %1 values, the network takes %2")
@@ -217,6 +217,11 @@ public:
         ModelResult result;
         result.counts.assign(std::size_t(m_net.outputSize()), 0);
         std::uint32_t state = m_net.config.seed;
+        if (trace) {
+            trace->spikes.assign(std::size_t(m_net.config.steps), {});
+            trace->accumulated.assign(std::size_t(m_net.config.steps), {});
+            trace->membranes.assign(std::size_t(m_net.config.steps), {});
+        }
         for (int t = 0; t < m_net.config.steps; ++t) {
             for (std::size_t k = 0; k < m_net.layers.size(); ++k) {
                 const QuantLayer &l = m_net.layers[k];
@@ -247,6 +252,8 @@ public:
                     }
                 }
                 // Sweep: threshold, reset, then leak and bias for the next step.
+                if (trace)
+                    trace->accumulated[std::size_t(t)].emplace_back(v, v + l.neurons);
                 m_current.assign(std::size_t(l.neurons), 0);
                 for (int n = 0; n < l.neurons; ++n) {
                     std::int32_t x = v[n];
@@ -262,6 +269,10 @@ public:
                 if (k + 1 == m_net.layers.size())
                     for (int n = 0; n < l.neurons; ++n)
                         result.counts[std::size_t(n)] += m_current[std::size_t(n)];
+                if (trace) {
+                    trace->spikes[std::size_t(t)].push_back(m_current);
+                    trace->membranes[std::size_t(t)].emplace_back(v, v + l.neurons);
+                }
                 m_previous.swap(m_current);
             }
         }
@@ -342,9 +353,10 @@ std::vector<int> predictAll(Eigen::Index count, const QString &step, const RunCo
 
 } // namespace
 
-ModelResult runModel(const QuantizedNetwork &net, const std::vector<std::uint8_t> &input)
+ModelResult runModel(const QuantizedNetwork &net, const std::vector<std::uint8_t> &input,
+                     ModelTrace *trace)
 {
-    return ModelRunner(net).run(input);
+    return ModelRunner(net).run(input, trace);
 }
 
 std::vector<int> quantizedPredictions(const QuantizedNetwork &net, const sim::RowMatrixXf &samples,

@@ -80,8 +80,19 @@ struct ModelResult {
     int predicted = 0;       // the neuron with most spikes; a tie goes to the lowest index
 };
 
-// The bit-accurate model of one sample: what the generated hardware answers.
-ModelResult runModel(const QuantizedNetwork &net, const std::vector<std::uint8_t> &input);
+// What every layer did at every time step of one sample, for a testbench that checks inside.
+struct ModelTrace {
+    // [step][layer][neuron]: the spikes of the layer's sweep, the membranes the sweep read (after
+    // the step's events) and the membranes it wrote (after reset, leak and the next step's bias).
+    std::vector<std::vector<std::vector<char>>> spikes;
+    std::vector<std::vector<std::vector<std::int32_t>>> accumulated;
+    std::vector<std::vector<std::vector<std::int32_t>>> membranes;
+};
+
+// The bit-accurate model of one sample: what the generated hardware answers. With `trace`, also
+// every layer's spikes and membranes at every step.
+ModelResult runModel(const QuantizedNetwork &net, const std::vector<std::uint8_t> &input,
+                     ModelTrace *trace = nullptr);
 
 // Class = most spikes, tie to the lowest index (the hardware's rule).
 int argmaxLowest(const std::vector<int> &counts);

@@ -69,11 +69,13 @@ using FileMap = std::map<QString, QByteArray>; // file name -> contents
 // the testbench's flash model).
 FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options);
 
-// The testbenches tb_snn_core.v and tb_snn_uart.v (and spi_flash_model.v for SPRAM) with
-// samples.mem and expected.mem: the model's answer for each of
-// `samples` (intensities, one vector per sample).
-// With `spram`, the testbench includes a SPI flash model holding flash.mem, and the core loads its
-// weights from it before the first sample.
+// The testbenches tb_snn_core.v and tb_snn_uart.v (templates in core/hw/rtl; and
+// spi_flash_model.v for SPRAM) with samples.mem (`samples`: intensities, one vector per sample)
+// and the model's answers: expected.mem (output counts and class), and for tb_snn_core.v
+// spikes.mem (every layer's spikes at every step, one lanes-bit word per group) and
+// checksums.mem (per step, FNV-1a over all membranes). With `spram`, the testbench includes a SPI
+// flash model holding flash.mem (asleep until the core's 0xAB), and the core loads its weights
+// from it before the first sample.
 FileMap generateTestbench(const QuantizedNetwork &net,
                           const std::vector<std::vector<std::uint8_t>> &samples,
                           const DesignOptions &options = DesignOptions());
@@ -83,8 +85,14 @@ void writeFiles(const QString &dir, const FileMap &files);
 
 struct RtlVerification {
     int samples = 0;
-    int mismatches = 0;  // output counts or classes that differ from the model
+    int mismatches = 0;  // spike words, step checksums, output counts or classes that differ
     QStringList details; // the first mismatch lines from the testbench
+    // What the core testbench checked (0 for the UART testbench, which sees only the answers):
+    int spikeWords = 0; // group sweeps compared
+    int checksums = 0;  // time steps whose membrane checksum was compared
+    // Output counts (samples x outputs) and how many sat at 0 or at the number of steps: a
+    // comparison of stuck counts proves little.
+    int outputCounts = 0, silentCounts = 0, saturatedCounts = 0;
     bool passed() const { return samples > 0 && mismatches == 0; }
 };
 

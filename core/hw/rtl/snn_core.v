@@ -5,7 +5,7 @@
 // (LANES neurons per cycle pair), then a sweep applies threshold, reset, leak and bias.
 `include "snn_defines.vh"
 module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, out_count,
-                out_class
+                out_class, trace_we, trace_spikes, trace_vin, trace_v
 `ifdef SNN_SPRAM
                 , flash_sck, flash_csn, flash_mosi, flash_miso, loaded
 `endif
@@ -22,6 +22,13 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     input [OAW-1:0] out_addr;
     output [CW-1:0] out_count;
     output reg [OAW-1:0] out_class;
+    // The sweep, for testbenches that check inside (left open on the board, where synthesis
+    // drops them): in each cycle with trace_we, one group's spikes, the membranes the sweep read
+    // (after the step's events) and those it writes for the next step.
+    output trace_we;
+    output [LANES-1:0] trace_spikes;
+    output [LANES*MB-1:0] trace_vin;
+    output [LANES*MB-1:0] trace_v;
 `ifdef SNN_SPRAM
     output reg flash_sck;
     output reg flash_csn;
@@ -228,6 +235,7 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     reg [LANES-1:0] m_rdata;
     wire [LANES-1:0] swp_s;
     wire m_we = (state == S_SWP_WR);
+    assign trace_we = m_we;
     wire [JW-1:0] m_raddr = j >> LANE_BITS;
     wire [JW-1:0] lane_sel = j & (LANES - 1);
     always @(posedge clk)
@@ -265,6 +273,9 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
             assign swp_s[l] = fire;
         end
     endgenerate
+    assign trace_spikes = swp_s;
+    assign trace_vin = v_rdata;
+    assign trace_v = swp_v;
 
     // Output spike counters (flat registers) of the last layer.
     reg [OUT_SIZE*CW-1:0] counts;
