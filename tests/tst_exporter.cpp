@@ -2,6 +2,7 @@
 #include "Example.h"
 #include "TestUtils.h"
 #include "hw/Exporter.h"
+#include "hw/IceFlow.h"
 
 #include <QDir>
 #include <QFile>
@@ -70,6 +71,7 @@ private Q_SLOTS:
     void exercisingSamplesAvoidStuckOutputs();
     void hiddenWeightBitFlipsAreCaught();
     void flashFaultsAreCaught();
+    void clockThroughThePll();
 };
 
 void TestExporter::ebrFolderRunsWithoutTheStudio()
@@ -278,6 +280,49 @@ void TestExporter::flashFaultsAreCaught()
     QCOMPARE(simulate(dir.path()), 1);
     QVERIFY(write(dir.path(), "snn_core.v", core));
     QCOMPARE(simulate(dir.path()), 0);
+}
+
+void TestExporter::clockThroughThePll()
+{
+    QTemporaryDir dir;
+    ExportOptions o;
+    o.board = QStringLiteral("icebreaker");
+    o.lanes = 2;
+    o.testSamples = 2;
+    o.clockMHz = 18.0;
+    // 12 MHz x 48 / 2^5 (icepll -i 12 -o 18); the iCEBreaker's clock pin is the PLL's pad.
+    ExportResult r = exportDesign(small(), o, dir.path());
+    QCOMPARE(r.clockMHz, 18.0);
+    QCOMPARE(read(dir.path(), "snn_defines.vh").count("`define SNN_PLL\n`define SNN_PLL_PAD\n"), 1);
+    const QByteArray config = read(dir.path(), "snn_config.vh");
+    QVERIFY(config.contains("localparam [6:0] PLL_DIVF = 47;\n"));
+    QVERIFY(config.contains("localparam [2:0] PLL_DIVQ = 5;\n"));
+    QVERIFY(config.contains("localparam CLKS_PER_BIT = 156;\n")); // 18 MHz / 115200 baud
+    QVERIFY(read(dir.path(), "build.sh").contains("--freq 18 --timing-allow-fail"));
+    QCOMPARE(QJsonDocument::fromJson(read(dir.path(), "estimate.json"))
+                 .object()[QStringLiteral("clock_mhz")]
+                 .toDouble(),
+             18.0);
+    QCOMPARE(flowOptions(dir.path(), board(QStringLiteral("icebreaker"))).targetMHz, 18.0);
+    // The iCEstick's clock reaches the PLL through the fabric: SB_PLL40_CORE.
+    o.board = QStringLiteral("icestick");
+    exportDesign(small(), o, dir.path());
+    QCOMPARE(read(dir.path(), "snn_defines.vh").count("SNN_PLL_PAD"), 0);
+    QCOMPARE(read(dir.path(), "snn_defines.vh").count("`define SNN_PLL\n"), 1);
+    // The oscillator's own frequency needs no PLL.
+    o.clockMHz = 12.0;
+    r = exportDesign(small(), o, dir.path());
+    QCOMPARE(r.clockMHz, 12.0);
+    QCOMPARE(read(dir.path(), "snn_defines.vh").count("SNN_PLL"), 0);
+    QVERIFY(read(dir.path(), "snn_config.vh").contains("localparam CLKS_PER_BIT = 104;\n"));
+    o.clockMHz = 15.0;
+    try {
+        exportDesign(small(), o, dir.path());
+        QFAIL("exported");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("the iCE40 PLL makes 16 to 275 MHz, not 15 MHz (leave "
+                                             "the clock at the board's 12 MHz for no PLL)"));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestExporter)

@@ -46,6 +46,7 @@ private Q_SLOTS:
     void optimizeWritesGraphAndReport();
     void optimizeJsonToStdout();
     void synthChoosesAndKeepsTheBitstream();
+    void synthMakesThePllClock();
     void errors_data();
     void errors();
 
@@ -173,6 +174,42 @@ void TestSnnc::synthChoosesAndKeepsTheBitstream()
     static const QRegularExpression icetime(QStringLiteral(
         "\nicetime      [0-9.]+ MHz \\(critical path [0-9.]+ ns, \\d+ logic levels\\)\n"));
     QVERIFY2(icetime.match(r.out).hasMatch(), qPrintable(r.out));
+}
+
+void TestSnnc::synthMakesThePllClock()
+{
+    for (const char *tool : {"yosys", "nextpnr-ice40", "icepack"})
+        if (QStandardPaths::findExecutable(QLatin1String(tool)).isEmpty())
+            QSKIP(qPrintable(QStringLiteral("%1 is not installed").arg(QLatin1String(tool))));
+    const QString model = m_dir.filePath(QStringLiteral("pll.h5"));
+    saveGraph(test::randomChain(3, {4, 3, 2}, 1.0, 0.2), model);
+    // 18 MHz from the iCEBreaker's 12 MHz: an SB_PLL40_PAD drives the core clock.
+    const QString dir = m_dir.filePath(QStringLiteral("pll"));
+    const Run r = snnc({QStringLiteral("synth"), model, QStringLiteral("--board"),
+                        QStringLiteral("icebreaker"), QStringLiteral("--clock"),
+                        QStringLiteral("18"), QStringLiteral("--json"), QStringLiteral("-o"), dir},
+                       300000);
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject report = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(report[QStringLiteral("yosys_cells")][QStringLiteral("SB_PLL40_PAD")].toInt(), 1);
+    QCOMPARE(report[QStringLiteral("target_mhz")].toDouble(), 18.0);
+    // nextpnr times the PLL's output net, the one clock of the core and the UART.
+    QFile json(QDir(dir).filePath(QStringLiteral("report.json")));
+    QVERIFY(json.open(QIODevice::ReadOnly));
+    const QJsonObject fmax =
+        QJsonDocument::fromJson(json.readAll())[QStringLiteral("fmax")].toObject();
+    QCOMPARE(fmax.keys(), QStringList{QStringLiteral("sys_clk")});
+    // A clock far above what the core reaches fails, saying so.
+    const Run fast =
+        snnc({QStringLiteral("synth"), model, QStringLiteral("--board"),
+              QStringLiteral("icebreaker"), QStringLiteral("--clock"), QStringLiteral("100"),
+              QStringLiteral("-o"), m_dir.filePath(QStringLiteral("fast"))},
+             300000);
+    QCOMPARE(fast.exitCode, 1);
+    static const QRegularExpression message(QStringLiteral(
+        "\\nsnnc: nextpnr reaches [0-9.]+ MHz, below the 100.50 MHz core clock: choose a lower "
+        "clock \\(or allow a slow clock to build anyway\\)\\n$"));
+    QVERIFY2(message.match(fast.err).hasMatch(), qPrintable(fast.err));
 }
 
 void TestSnnc::errors_data()

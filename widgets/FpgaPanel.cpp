@@ -220,6 +220,7 @@ hw::ExportOptions FpgaPanel::exportOptions() const
     o.board = m_board->currentData().toString();
     o.quant.weightBits = m_bits->value();
     o.lanes = m_lanes->currentData().toInt();
+    o.clockMHz = m_frequency->value(); // the board's oscillator, or a PLL clock
     return o;
 }
 
@@ -399,9 +400,7 @@ void FpgaPanel::runNextSynthesis()
         m_lastBuild = dir;
     appendLog(QStringLiteral("== synthesising the %1 graph in %2\n")
                   .arg(m_current ? tr("optimised") : tr("original"), dir));
-    hw::FlowOptions options = hw::flowOptions(dir, hw::board(exportOptions().board));
-    options.targetMHz = m_frequency->value();
-    m_flow->start(options);
+    m_flow->start(hw::flowOptions(dir, hw::board(exportOptions().board)));
 }
 
 void FpgaPanel::verify()

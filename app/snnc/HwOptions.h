@@ -38,9 +38,14 @@ struct HwOptionSet {
                                              "the UP5K's SPRAM), ebr or spram (default auto)."),
                               QStringLiteral("M"), QStringLiteral("auto")};
 
+    QCommandLineOption clock{QStringLiteral("clock"),
+                             QStringLiteral("Core clock in MHz, made by the iCE40 PLL (16 to 275; "
+                                            "default: the board's oscillator, no PLL)."),
+                             QStringLiteral("MHZ")};
+
     void addTo(QCommandLineParser &parser) const
     {
-        parser.addOptions({board, bits, lanes, steps, membrane, memory});
+        parser.addOptions({board, bits, lanes, steps, membrane, memory, clock});
     }
 
     // Reads the options (weight bits and lanes as given, else 8 and 4 until choose() settles
@@ -58,6 +63,13 @@ struct HwOptionSet {
         o.quant.steps = integer(parser, steps);
         if (parser.isSet(lanes))
             o.lanes = integer(parser, lanes);
+        if (parser.isSet(clock)) {
+            bool ok = false;
+            o.clockMHz = parser.value(clock).toDouble(&ok);
+            if (!ok || o.clockMHz <= 0.0)
+                throw Error(QStringLiteral("--clock takes a frequency in MHz, not '%1'")
+                                .arg(parser.value(clock)));
+        }
         o.weightMemory = hw::parseWeightMemory(parser.value(memory));
         return o;
     }

@@ -20,7 +20,8 @@ int runSynth(const QStringList &arguments)
         QStringLiteral("Synthesise for an iCE40 board: yosys synth_ice40, nextpnr-ice40, icepack, "
                        "icetime. Takes a graph (exported first) or a folder written by 'snnc "
                        "export'. Prints logic cells, EBR, SPRAM, DSP, IO, fmax and the bitstream "
-                       "size; missing the target frequency is reported, not an error."));
+                       "size. Fails when nextpnr's fmax is below the core clock (--clock, else the "
+                       "board's oscillator) unless --allow-slow-clock."));
     parser.addPositionalArgument(
         QStringLiteral("MODEL|DIR"),
         QStringLiteral("An SNN Studio graph (.h5) or an exported folder."));
@@ -34,7 +35,11 @@ int runSynth(const QStringList &arguments)
                                   QStringLiteral("Print the report as JSON instead of text."));
     const QCommandLineOption verbose({QStringLiteral("v"), QStringLiteral("verbose")},
                                      QStringLiteral("Copy the tools' output to standard error."));
-    parser.addOptions({output, json, verbose});
+    const QCommandLineOption allowSlow(
+        QStringLiteral("allow-slow-clock"),
+        QStringLiteral("Build even when nextpnr's fmax is below the core clock (otherwise a "
+                       "failure)."));
+    parser.addOptions({output, json, verbose, allowSlow});
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
     const hw::Board &board = hw::board(hwOptions.read(parser).board);
@@ -54,7 +59,9 @@ int runSynth(const QStringList &arguments)
     const bool copyLog = parser.isSet(verbose);
     hw::FlowReport report;
     try {
-        report = hw::runFlow(hw::flowOptions(dir, board), [copyLog](const QString &text) {
+        hw::FlowOptions flow = hw::flowOptions(dir, board);
+        flow.allowSlowClock = parser.isSet(allowSlow);
+        report = hw::runFlow(flow, [copyLog](const QString &text) {
             if (copyLog || text.startsWith(QLatin1String("== ")))
                 std::fputs(qPrintable(text), stderr);
         });

@@ -34,6 +34,7 @@ struct Board {
         return flashPins.size() == 4 && !flashPins.contains(rxPin) && !flashPins.contains(txPin);
     }
     QStringList flashPins; // SPI flash: sck, csn, mosi (io0), miso (io1)
+    bool pllPad = false;   // the clock pin is the PLL's pad: SB_PLL40_PAD, else SB_PLL40_CORE
 
     // The pin constraints file for snn_uart_top (with the flash pins when the weights are loaded
     // from the SPI flash).

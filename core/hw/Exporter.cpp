@@ -69,6 +69,12 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
     DesignOptions design;
     design.lanes = options.lanes;
     design.clockHz = b.clockHz;
+    if (options.clockMHz > 0.0 && options.clockMHz != b.clockHz / 1e6) {
+        design.pll = pllSettings(b.clockHz / 1e6, options.clockMHz);
+        design.pllPad = b.pllPad;
+        design.clockHz = design.pll->outputMHz * 1e6;
+    }
+    result.clockMHz = design.clockHz / 1e6;
     design.spram = result.fit.spram;
     FileMap files = generateDesign(result.net, design);
     const auto samples =
@@ -77,7 +83,7 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
             : options.samples;
     files.merge(generateTestbench(result.net, samples, design));
     files[QStringLiteral("top.pcf")] = b.pcf(design.spram);
-    const QString freq = QString::number(b.clockHz / 1e6);
+    const QString freq = QString::number(result.clockMHz);
     files[QStringLiteral("build.sh")] =
         QStringLiteral(
             "#!/bin/sh\n"
@@ -128,6 +134,7 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
     files[QStringLiteral("estimate.json")] =
         QJsonDocument(QJsonObject{{QStringLiteral("board"), b.id},
                                   {QStringLiteral("weights_in_spram"), result.fit.spram},
+                                  {QStringLiteral("clock_mhz"), result.clockMHz},
                                   {QStringLiteral("logic_cells"), e.logicCells},
                                   {QStringLiteral("ebr_blocks"), e.ebrBlocks},
                                   {QStringLiteral("spram_blocks"), e.spramBlocks},

@@ -15,6 +15,9 @@ struct ExportOptions {
     QuantConfig quant;
     int lanes = 4;
     WeightMemory weightMemory = WeightMemory::Auto;
+    // The core clock in MHz: 0 (or the board's oscillator) runs the core on the oscillator; any
+    // other value makes it with the iCE40 PLL (pllSettings: the nearest it can make).
+    double clockMHz = 0.0;
     int testSamples = 8;          // testbench samples (exercisingSamples unless given)
     std::uint64_t sampleSeed = 1; // for the random samples
     std::vector<std::vector<std::uint8_t>> samples; // when set, used instead of random ones
@@ -23,6 +26,7 @@ struct ExportOptions {
 struct ExportResult {
     QuantizedNetwork net;
     FitCheck fit;
+    double clockMHz = 0.0; // the core clock: the oscillator's or the PLL's output
     QStringList files;
 };
 

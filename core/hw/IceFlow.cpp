@@ -140,6 +140,13 @@ FlowOptions flowOptions(const QString &directory, const Board &board)
     o.device = board.device;
     o.package = board.package;
     o.targetMHz = board.clockHz / 1e6;
+    QFile estimate(QDir(directory).filePath(QStringLiteral("estimate.json")));
+    if (estimate.open(QIODevice::ReadOnly)) {
+        const double clock =
+            QJsonDocument::fromJson(estimate.readAll())[QStringLiteral("clock_mhz")].toDouble();
+        if (clock > 0.0)
+            o.targetMHz = clock;
+    }
     return o;
 }
 
@@ -247,6 +254,12 @@ void IceFlow::stepFinished()
             if (!json.open(QIODevice::ReadOnly))
                 throw Error(QStringLiteral("nextpnr wrote no report.json in %1").arg(dir.path()));
             parseNextpnrReport(json.readAll(), &m_report, json.fileName());
+            if (m_report.fmaxMHz < m_options.targetMHz && !m_options.allowSlowClock)
+                throw Error(QStringLiteral("nextpnr reaches %1 MHz, below the %2 MHz core clock: "
+                                           "choose a lower clock (or allow a slow clock to build "
+                                           "anyway)")
+                                .arg(m_report.fmaxMHz, 0, 'f', 2)
+                                .arg(m_options.targetMHz, 0, 'f', 2));
         } else if (m_step == 2) {
             m_report.bitstream = dir.filePath(QStringLiteral("top.bin"));
             m_report.bitstreamBytes = QFileInfo(m_report.bitstream).size();

@@ -52,10 +52,15 @@ struct FlowOptions {
     QString directory; // an exported design (snn_uart_top.v, snn_core.v, top.pcf, memories)
     QString device;    // hx1k, up5k, hx8k...
     QString package;
-    double targetMHz = 12.0;
+    double targetMHz = 12.0; // the core clock: nextpnr's --freq
+    // The flow fails when nextpnr's fmax is below targetMHz (the clock the board will run),
+    // unless this allows it.
+    bool allowSlowClock = false;
     bool runIcetime = true;
 };
 
+// The flow for an exported folder: its core clock (estimate.json's clock_mhz) as the target, else
+// the board's oscillator.
 FlowOptions flowOptions(const QString &directory, const Board &board);
 
 class IceFlow : public QObject {

@@ -148,9 +148,12 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
                                "65536")
                     .arg(layout.weightWords));
     }
-    files[QStringLiteral("snn_defines.vh")] =
+    QByteArray defines =
         options.spram ? QByteArray("`define SNN_SPRAM\n")
                       : QByteArray("// weights in EBR (define SNN_SPRAM for the UP5K's SPRAM)\n");
+    if (options.pll)
+        defines += options.pllPad ? "`define SNN_PLL\n`define SNN_PLL_PAD\n" : "`define SNN_PLL\n";
+    files[QStringLiteral("snn_defines.vh")] = defines;
 
     const int bitClocks = clocksPerBit(options);
     QString config =
@@ -179,6 +182,13 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
     param("GAW", addressBits(layout.maskWords));
     param("HAS_BIAS", layout.hasBias ? 1 : 0);
     param("CLKS_PER_BIT", bitClocks);
+    const PllSettings pll = options.pll.value_or(PllSettings());
+    config += QStringLiteral("localparam [3:0] PLL_DIVR = %1;\nlocalparam [6:0] PLL_DIVF = %2;\n"
+                             "localparam [2:0] PLL_DIVQ = %3;\nlocalparam [2:0] PLL_FILTER = %4;\n")
+                  .arg(pll.divr)
+                  .arg(pll.divf)
+                  .arg(pll.divq)
+                  .arg(pll.filterRange);
     config += QStringLiteral("localparam [23:0] FLASH_ADDR = 24'h%1;\n")
                   .arg(options.flashOffset & 0xffffffu, 6, 16, QLatin1Char('0'));
     config +=

@@ -5,6 +5,7 @@
 // bias.mem ($readmemh images), and a generated iverilog testbench that checks every output spike
 // count against the bit-accurate model (Quantizer.h).
 
+#include "Pll.h"
 #include "Quantizer.h"
 
 #include <QByteArray>
@@ -12,6 +13,7 @@
 #include <QStringList>
 
 #include <map>
+#include <optional>
 #include <vector>
 
 namespace snn {
@@ -50,7 +52,11 @@ int addressBits(std::int64_t count);
 
 struct DesignOptions {
     int lanes = 4;
-    double clockHz = 12e6; // the board clock, for the UART divider
+    double clockHz = 12e6; // the core clock (the board's, or the PLL's output), for the UART
+    // The PLL that makes the core clock from the board's (none: the board's clock runs the core);
+    // pllPad: the clock pin is the PLL's pad (SB_PLL40_PAD), else SB_PLL40_CORE.
+    std::optional<PllSettings> pll;
+    bool pllPad = false;
     int baud = 115200;
     // Weights in the UP5K's SPRAM (4 x 16K x 16 bits), loaded at start-up from the SPI flash at
     // flashOffset, instead of EBR initialised by the bitstream. Needs lanes x weight bits <= 16.

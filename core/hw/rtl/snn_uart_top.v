@@ -1,6 +1,6 @@
 // SNN Studio: board top. The host sends IN_SIZE intensity bytes over the UART (8N1); after the
 // last byte the core runs one sample and answers OUT_SIZE spike-count bytes, then the class byte.
-// CLKS_PER_BIT = clock / baud rate. The LEDs show the last class (low bits).
+// CLKS_PER_BIT = core clock / baud rate. The LEDs show the last class (low bits).
 `include "snn_defines.vh"
 module snn_uart_top(clk, uart_rx, uart_tx, led
 `ifdef SNN_SPRAM
@@ -20,20 +20,49 @@ module snn_uart_top(clk, uart_rx, uart_tx, led
     wire loaded;
 `endif
 
+    // The core clock: the board's oscillator, or the iCE40 PLL's output when the design asks for
+    // another clock (SNN_PLL, with SNN_PLL_PAD when the clock pin is the PLL's pad; dividers in
+    // snn_config.vh). Simulation has no PLL model: there the oscillator is the core clock.
+    wire sys_clk;
+    wire pll_lock;
+`ifdef SNN_PLL
+`ifdef SYNTHESIS
+`ifdef SNN_PLL_PAD
+    SB_PLL40_PAD #(.FEEDBACK_PATH("SIMPLE"), .DIVR(PLL_DIVR), .DIVF(PLL_DIVF), .DIVQ(PLL_DIVQ),
+                   .FILTER_RANGE(PLL_FILTER))
+        pll(.PACKAGEPIN(clk), .PLLOUTGLOBAL(sys_clk), .LOCK(pll_lock), .RESETB(1'b1),
+            .BYPASS(1'b0));
+`else
+    SB_PLL40_CORE #(.FEEDBACK_PATH("SIMPLE"), .DIVR(PLL_DIVR), .DIVF(PLL_DIVF), .DIVQ(PLL_DIVQ),
+                    .FILTER_RANGE(PLL_FILTER))
+        pll(.REFERENCECLK(clk), .PLLOUTGLOBAL(sys_clk), .LOCK(pll_lock), .RESETB(1'b1),
+            .BYPASS(1'b0));
+`endif
+`else
+    assign sys_clk = clk;
+    assign pll_lock = 1'b1;
+`endif
+`else
+    assign sys_clk = clk;
+    assign pll_lock = 1'b1;
+`endif
+
     reg [3:0] por = 4'd0;
     wire rst = ~por[3];
-    always @(posedge clk)
-        if (!por[3])
+    always @(posedge sys_clk)
+        if (!pll_lock)
+            por <= 4'd0; // held in reset until the clock is stable
+        else if (!por[3])
             por <= por + 1'b1;
 
     wire rx_valid;
     wire [7:0] rx_byte;
-    uart_rx #(.CLKS_PER_BIT(CLKS_PER_BIT)) rx(.clk(clk), .rx(uart_rx), .valid(rx_valid),
+    uart_rx #(.CLKS_PER_BIT(CLKS_PER_BIT)) rx(.clk(sys_clk), .rx(uart_rx), .valid(rx_valid),
                                               .data(rx_byte));
     reg tx_start;
     reg [7:0] tx_byte;
     wire tx_busy;
-    uart_tx #(.CLKS_PER_BIT(CLKS_PER_BIT)) tx(.clk(clk), .start(tx_start), .data(tx_byte),
+    uart_tx #(.CLKS_PER_BIT(CLKS_PER_BIT)) tx(.clk(sys_clk), .start(tx_start), .data(tx_byte),
                                               .busy(tx_busy), .tx(uart_tx));
 
     reg [IAW-1:0] in_addr;
@@ -45,7 +74,7 @@ module snn_uart_top(clk, uart_rx, uart_tx, led
     reg [OAW:0] out_idx;
     wire [CW-1:0] out_count;
     wire [OAW-1:0] out_class;
-    snn_core core(.clk(clk), .rst(rst), .in_we(in_we), .in_addr(in_addr), .in_data(in_data),
+    snn_core core(.clk(sys_clk), .rst(rst), .in_we(in_we), .in_addr(in_addr), .in_data(in_data),
                   .start(start), .busy(busy), .done(done), .out_addr(out_idx[OAW-1:0]),
                   .out_count(out_count), .out_class(out_class)
 `ifdef SNN_SPRAM
@@ -61,7 +90,7 @@ module snn_uart_top(clk, uart_rx, uart_tx, led
     wire [7:0] class8 = out_class;
     assign led = shown;
 
-    always @(posedge clk) begin
+    always @(posedge sys_clk) begin
         in_we <= 1'b0;
         start <= 1'b0;
         tx_start <= 1'b0;
