@@ -16,6 +16,13 @@ public:
     QString message() const { return QString::fromStdString(what()); }
 };
 
+// Thrown when the system fails to write a file (a full disk, no permission): the input was
+// fine, so snnc exits 1 (a failure), not 2 (bad input).
+class SaveError : public Error {
+public:
+    using Error::Error;
+};
+
 // Thrown when a long job notices that its caller asked it to stop.
 class Cancelled : public Error {
 public:

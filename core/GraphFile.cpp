@@ -196,9 +196,8 @@ Graph readGraph(hid_t file)
     return graph;
 }
 
-void writeGraph(const Graph &graph, const QString &path)
+void writeGraph(const Graph &graph, hid_t file)
 {
-    h5::Handle file = h5::createFile(path);
     h5::writeStringAttribute(file, QStringLiteral("format"), kFormat);
     h5::writeIntAttribute(file, QStringLiteral("format_version"), kFormatVersion);
     h5::writeIntAttribute(file, QStringLiteral("input_size"), graph.inputSize());
@@ -250,9 +249,13 @@ Graph loadGraph(const QString &path)
 
 void saveGraph(const Graph &graph, const QString &path)
 {
+    writeAtomically(path, graphFileBytes(graph));
+}
+
+QByteArray graphFileBytes(const Graph &graph)
+{
     graph.validate();
-    auto guard = h5::lock();
-    writeAtomically(path, [&](const QString &tempPath) { writeGraph(graph, tempPath); });
+    return h5::buildFile([&](hid_t file) { writeGraph(graph, file); });
 }
 
 } // namespace snn

@@ -10,5 +10,7 @@ namespace snn {
 inline constexpr int kFormatVersion = 1;
 Graph loadGraph(const QString &path);
 void saveGraph(const Graph &graph, const QString &path);
+// The bytes of the graph's file, for writeAtomically() with other files (validated first).
+QByteArray graphFileBytes(const Graph &graph);
 
 } // namespace snn

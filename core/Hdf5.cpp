@@ -1,5 +1,6 @@
 #include "Hdf5.h"
 
+#include "AtomicFile.h"
 #include "Error.h"
 
 #include <QFileInfo>
@@ -239,11 +240,32 @@ Handle openFile(const QString &path)
                  QStringLiteral("cannot open %1: the HDF5 file is damaged").arg(path));
 }
 
-Handle createFile(const QString &path)
+QByteArray buildFile(const std::function<void(hid_t file)> &fill)
 {
-    return check(
-        H5Fcreate(QFile::encodeName(path).constData(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-        H5Fclose, QStringLiteral("cannot create %1").arg(path));
+    auto guard = lock();
+    const QString what = QStringLiteral("HDF5 cannot build a file in memory");
+    Handle access = check(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, what);
+    if (H5Pset_fapl_core(access, 1 << 20, false) < 0)
+        fail(what);
+    // The name only identifies the file: with no backing store nothing reaches the disk.
+    Handle file = check(H5Fcreate("snn-studio-memory.h5", H5F_ACC_TRUNC, H5P_DEFAULT, access),
+                        H5Fclose, what);
+    fill(file);
+    // The image holds what is flushed: the metadata cache would otherwise be missing.
+    const ssize_t size =
+        H5Fflush(file, H5F_SCOPE_GLOBAL) < 0 ? -1 : H5Fget_file_image(file, nullptr, 0);
+    if (size < 0)
+        fail(what);
+    QByteArray image(qsizetype(size), Qt::Uninitialized);
+    if (H5Fget_file_image(file, image.data(), std::size_t(size)) != size ||
+        H5Fclose(file.release()) < 0)
+        fail(what);
+    return image;
+}
+
+void saveFile(const QString &path, const std::function<void(hid_t file)> &fill)
+{
+    writeAtomically(path, buildFile(fill));
 }
 
 bool exists(hid_t loc, const QString &name)

@@ -9,8 +9,10 @@
 #include <QStringList>
 #include <hdf5.h>
 
+#include <functional>
 #include <mutex>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace snn::h5 {
@@ -35,6 +37,7 @@ public:
     operator hid_t() const { return m_id; }
     bool valid() const { return m_id >= 0; }
     void reset();
+    hid_t release() { return std::exchange(m_id, -1); } // the caller closes it
 
 private:
     hid_t m_id = -1;
@@ -45,7 +48,11 @@ using RowMatrixXf = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::
 
 // Files. openFile throws Error("cannot open PATH: ...") for a missing or non-HDF5 file.
 Handle openFile(const QString &path);
-Handle createFile(const QString &path); // truncates
+// The bytes of an HDF5 file that `fill` builds in memory (HDF5's core driver: no failed write or
+// close on a full disk can leave HDF5 holding a half-written file). Holds lock() while it works.
+QByteArray buildFile(const std::function<void(hid_t file)> &fill);
+// buildFile(), then writeAtomically() puts its bytes in place of `path`.
+void saveFile(const QString &path, const std::function<void(hid_t file)> &fill);
 
 bool exists(hid_t loc, const QString &name); // a link (group or dataset) below loc
 bool isGroup(hid_t loc, const QString &name);

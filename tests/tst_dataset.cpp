@@ -166,9 +166,7 @@ void TestDataset::badHdf5()
     QFETCH(QString, error);
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("bad.h5"));
-    {
-        auto guard = h5::lock();
-        const h5::Handle file = h5::createFile(path);
+    h5::saveFile(path, [&](hid_t file) {
         h5::RowMatrixXf x = h5::RowMatrixXf::Constant(2, 3, 0.5f);
         if (problem == 1)
             x(1, 2) = 1.5f;
@@ -179,7 +177,7 @@ void TestDataset::badHdf5()
             h5::writeDoubles(file, QStringLiteral("y"), {0.0, 1.0, 1.0}, {3});
         else if (problem != 0)
             h5::writeDoubles(file, QStringLiteral("y"), {0.0, 1.0}, {2});
-    }
+    });
     try {
         sim::loadDataSplit(path);
         QFAIL("no error");

@@ -1,4 +1,3 @@
-#include "AtomicFile.h"
 #include "Error.h"
 #include "Example.h"
 #include "GraphFile.h"
@@ -286,17 +285,8 @@ void TestGraphFile::saveIsAtomic()
 {
     const QString file = path(QStringLiteral("keep.h5"));
     saveGraph(smallGraph(), file);
-    const QByteArray original = readAll(file);
-    QVERIFY(!original.isEmpty());
-    // A write that fails half-way leaves the old file and no temporary file behind.
-    QVERIFY_THROWS_EXCEPTION(Error, writeAtomically(file, [](const QString &temp) {
-                                 QFile t(temp);
-                                 QVERIFY(t.open(QIODevice::WriteOnly));
-                                 t.write("partial");
-                                 throw Error(QStringLiteral("disk full"));
-                             }));
-    QCOMPARE(readAll(file), original);
-    QCOMPARE(QDir(m_dir.path()).entryList({QStringLiteral("*.tmp")}, QDir::Files), QStringList());
+    QVERIFY(!readAll(file).isEmpty());
+    // (tst_atomicfile covers failed writes: a full disk, kill -9, special files.)
     // A good save replaces it.
     saveGraph(exampleGraph(), file);
     QCOMPARE(loadGraph(file).totalParams(), std::int64_t(217728));

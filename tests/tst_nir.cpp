@@ -80,27 +80,27 @@ public:
     }
     void write(const QString &path) const
     {
-        auto guard = h5::lock();
-        h5::Handle file = h5::createFile(path);
-        h5::writeStrings(file, QStringLiteral("version"), {QStringLiteral("0.2.0")}, {});
-        h5::Handle root = h5::createGroup(file, QStringLiteral("node"));
-        h5::writeStrings(root, QStringLiteral("type"), {QStringLiteral("NIRGraph")}, {});
-        h5::Handle nodes = h5::createGroup(root, QStringLiteral("nodes"));
-        for (const Node &n : m_nodes) {
-            h5::Handle g = h5::createGroup(nodes, n.key);
-            if (!n.type.isEmpty())
-                h5::writeStrings(g, QStringLiteral("type"), {n.type}, {});
-            for (const Data &d : n.data) {
-                if (d.isInt)
-                    h5::writeInts(g, d.name,
-                                  std::vector<long long>(d.values.begin(), d.values.end()), d.shape,
-                                  m_options);
-                else
-                    h5::writeDoubles(g, d.name, d.values, d.shape, m_options);
+        h5::saveFile(path, [&](hid_t file) {
+            h5::writeStrings(file, QStringLiteral("version"), {QStringLiteral("0.2.0")}, {});
+            h5::Handle root = h5::createGroup(file, QStringLiteral("node"));
+            h5::writeStrings(root, QStringLiteral("type"), {QStringLiteral("NIRGraph")}, {});
+            h5::Handle nodes = h5::createGroup(root, QStringLiteral("nodes"));
+            for (const Node &n : m_nodes) {
+                h5::Handle g = h5::createGroup(nodes, n.key);
+                if (!n.type.isEmpty())
+                    h5::writeStrings(g, QStringLiteral("type"), {n.type}, {});
+                for (const Data &d : n.data) {
+                    if (d.isInt)
+                        h5::writeInts(g, d.name,
+                                      std::vector<long long>(d.values.begin(), d.values.end()),
+                                      d.shape, m_options);
+                    else
+                        h5::writeDoubles(g, d.name, d.values, d.shape, m_options);
+                }
             }
-        }
-        h5::writeStrings(root, QStringLiteral("edges"), m_edges, {hsize_t(m_edges.size() / 2), 2},
-                         m_options);
+            h5::writeStrings(root, QStringLiteral("edges"), m_edges,
+                             {hsize_t(m_edges.size() / 2), 2}, m_options);
+        });
     }
 
 private:

@@ -11,6 +11,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
+#include <thread>
+
 using namespace snn;
 
 namespace {
@@ -245,6 +247,50 @@ void TestSnnc::errors_data()
         << QStringLiteral("snnc: the dead threshold must be in [0, 1], not 2");
     QTest::newRow("example without -o")
         << QStringList{QStringLiteral("example")} << QStringLiteral("snnc: example needs -o FILE");
+    // Outputs that name no file are refused before any work.
+    QTest::newRow("-o ''") << QStringList{QStringLiteral("example"), QStringLiteral("-o"),
+                                          QString()}
+                           << QStringLiteral("snnc: cannot save: no file name given");
+    QTest::newRow("-o folder") << QStringList{QStringLiteral("optimize"), QStringLiteral("EXAMPLE"),
+                                              QStringLiteral("-o"), QStringLiteral("FOLDER")}
+                               << QStringLiteral("snnc: cannot save FOLDER: it is a folder, not a "
+                                                 "regular file");
+    QTest::newRow("-o folder/") << QStringList{QStringLiteral("import"), QStringLiteral("EXAMPLE"),
+                                               QStringLiteral("-o"), QStringLiteral("FOLDER/")}
+                                << QStringLiteral("snnc: cannot save FOLDER/: it names a folder, "
+                                                  "not a file");
+    QTest::newRow("--json folder")
+        << QStringList{QStringLiteral("optimize"), QStringLiteral("EXAMPLE"),
+                       QStringLiteral("--json"), QStringLiteral("FOLDER")}
+        << QStringLiteral("snnc: cannot save FOLDER: it is a folder, not a regular file");
+    QTest::newRow("train -o in a missing folder")
+        << QStringList{QStringLiteral("train"), QStringLiteral("--data"), QStringLiteral("x"),
+                       QStringLiteral("-o"), QStringLiteral("FOLDER/no/g.h5")}
+        << QStringLiteral("snnc: cannot save FOLDER/no/g.h5: the folder does not exist");
+    const QString passes = QStringLiteral("snnc: --passes needs at least one pass (of "
+                                          "dead_neuron_elimination, redundancy_elimination, "
+                                          "layer_fusion)");
+    for (const QString &list : {QString(), QStringLiteral(","), QStringLiteral(",,")})
+        QTest::addRow("--passes '%s'", qPrintable(list))
+            << QStringList{QStringLiteral("optimize"), QStringLiteral("EXAMPLE"),
+                           QStringLiteral("--passes"), list}
+            << passes;
+    const int cores = int(std::thread::hardware_concurrency());
+    for (const QString &threads :
+         {QStringLiteral("-1"), QString::number(cores + 1), QStringLiteral("99999999999")})
+        QTest::addRow("--threads %s", qPrintable(threads))
+            << QStringList{QStringLiteral("rates"),     QStringLiteral("EXAMPLE"),
+                           QStringLiteral("--data"),    QStringLiteral("x"),
+                           QStringLiteral("--threads"), threads}
+            << QStringLiteral("snnc: --threads takes 0 (all cores) or 1 to %1 (this machine's "
+                              "hardware threads), not %2")
+                   .arg(cores)
+                   .arg(threads);
+    QTest::newRow("--threads abc")
+        << QStringList{QStringLiteral("rates"),     QStringLiteral("EXAMPLE"),
+                       QStringLiteral("--data"),    QStringLiteral("x"),
+                       QStringLiteral("--threads"), QStringLiteral("abc")}
+        << QStringLiteral("snnc: --threads takes an integer, not 'abc'");
 }
 
 void TestSnnc::errors()
@@ -252,6 +298,8 @@ void TestSnnc::errors()
     QFETCH(QStringList, arguments);
     QFETCH(QString, error);
     arguments.replaceInStrings(QStringLiteral("EXAMPLE"), m_example);
+    arguments.replaceInStrings(QStringLiteral("FOLDER"), m_dir.path());
+    error.replace(QStringLiteral("FOLDER"), m_dir.path());
     const Run r = snnc(arguments);
     QCOMPARE(r.exitCode, 2);
     QCOMPARE(r.err.section(QLatin1Char('\n'), 0, 0), error);

@@ -1,4 +1,5 @@
 #include "Error.h"
+#include "GraphFile.h"
 #include "SimTestData.h"
 #include "TestUtils.h"
 #include "sim/Trainer.h"
@@ -173,7 +174,7 @@ void TestTrainer::resumeGivesTheSameResult()
     o.epochs = 1;
     sim::TrainState first = sim::TrainState::start(start);
     sim::train(first, split, o);
-    first.save(dir.filePath(QStringLiteral("state.h5")));
+    first.save(dir.filePath(QStringLiteral("graph.h5")), dir.filePath(QStringLiteral("state.h5")));
     sim::TrainState resumed =
         sim::TrainState::load(first.graph, dir.filePath(QStringLiteral("state.h5")));
     QCOMPARE(resumed.epoch, 1);
@@ -238,7 +239,9 @@ void TestTrainer::stateFileRoundTrip()
     sim::train(state, split, o);
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("s.h5"));
-    state.save(path);
+    state.save(dir.filePath(QStringLiteral("g.h5")), path);
+    QCOMPARE(loadGraph(dir.filePath(QStringLiteral("g.h5"))).totalParams(),
+             state.graph.totalParams());
     const sim::TrainState back = sim::TrainState::load(state.graph, path);
     QCOMPARE(back.adamStep, state.adamStep);
     QCOMPARE(back.mW[1], state.mW[1]);

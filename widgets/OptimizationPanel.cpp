@@ -387,12 +387,7 @@ void OptimizationPanel::copyAsText()
 
 void OptimizationPanel::exportCsv(const QString &path)
 {
-    const QByteArray csv = m_model->toCsv().toUtf8();
-    writeAtomically(path, [&](const QString &temp) {
-        QFile file(temp);
-        if (!file.open(QIODevice::WriteOnly) || file.write(csv) != csv.size())
-            throw Error(QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
-    });
+    writeAtomically(path, m_model->toCsv().toUtf8());
 }
 
 void OptimizationPanel::updateButtons()

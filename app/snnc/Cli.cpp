@@ -1,5 +1,6 @@
 #include "Cli.h"
 
+#include "AtomicFile.h"
 #include "Error.h"
 #include "nir/NirFile.h"
 
@@ -45,6 +46,14 @@ int parse(QCommandLineParser &parser, const QStringList &arguments, int position
         return BadInput;
     }
     return -1;
+}
+
+void checkOutputs(const QCommandLineParser &parser,
+                  std::initializer_list<const QCommandLineOption *> options)
+{
+    for (const QCommandLineOption *option : options)
+        if (parser.isSet(*option) && parser.value(*option) != QLatin1String("-"))
+            checkSaveTarget(parser.value(*option));
 }
 
 double numberOption(const QCommandLineParser &parser, const QString &name)

@@ -7,6 +7,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <initializer_list>
 
 namespace snn::cli {
 
@@ -25,6 +26,12 @@ int parse(QCommandLineParser &parser, const QStringList &arguments, int position
 
 void printError(const QString &message);
 void printOut(const QString &text);
+
+// Throws Error for an option naming a file to write that no save could write (empty, a folder, a
+// FIFO, a device, a missing folder: see checkSaveTarget), before the command does its work.
+// An unset option and '-' (standard output) pass.
+void checkOutputs(const QCommandLineParser &parser,
+                  std::initializer_list<const QCommandLineOption *> options);
 
 // Reads a number option, or throws Error naming it.
 double numberOption(const QCommandLineParser &parser, const QString &name);

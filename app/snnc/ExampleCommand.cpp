@@ -23,6 +23,7 @@ int runExample(const QStringList &arguments)
         printError(QStringLiteral("example needs -o FILE"));
         return BadInput;
     }
+    checkOutputs(parser, {&output});
     bool ok = false;
     const qulonglong seedValue = parser.value(seed).toULongLong(&ok);
     if (!ok) {

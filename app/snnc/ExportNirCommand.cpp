@@ -26,6 +26,7 @@ int runExportNir(const QStringList &arguments)
         printError(QStringLiteral("export-nir needs -o OUT"));
         return BadInput;
     }
+    checkOutputs(parser, {&output});
     nir::NirOptions options;
     options.dt = nirDt(parser);
     options.gzip = !parser.isSet(noGzip);

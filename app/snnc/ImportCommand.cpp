@@ -30,6 +30,7 @@ int runImport(const QStringList &arguments)
         printError(QStringLiteral("import needs -o OUT"));
         return BadInput;
     }
+    checkOutputs(parser, {&output});
     nir::NirOptions options;
     options.dt = nirDt(parser);
     if (!parseResetMode(parser.value(reset), &options.reset)) {

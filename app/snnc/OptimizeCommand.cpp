@@ -68,6 +68,7 @@ int runOptimize(const QStringList &arguments)
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
 
+    checkOutputs(parser, {&output, &json});
     OptimizeOptions options;
     options.deadThreshold = float(numberOption(parser, dead.names().front()));
     options.similarity = float(numberOption(parser, similarity.names().front()));
@@ -76,6 +77,9 @@ int runOptimize(const QStringList &arguments)
     const QStringList passes =
         parser.isSet(passList) ? parser.value(passList).split(QLatin1Char(','), Qt::SkipEmptyParts)
                                : availablePasses();
+    if (passes.isEmpty())
+        throw Error(QStringLiteral("--passes needs at least one pass (of %1)")
+                        .arg(availablePasses().join(QStringLiteral(", "))));
     options.hardwareBits = weightWidths(parser, quantized);
     if (!options.hardwareBits.empty() && !parser.isSet(validate.data))
         throw Error(QStringLiteral("--quantized needs --validate DATA"));
@@ -104,12 +108,7 @@ int runOptimize(const QStringList &arguments)
         return Success;
     }
     if (parser.isSet(json)) {
-        writeAtomically(parser.value(json), [&](const QString &temp) {
-            QFile file(temp);
-            if (!file.open(QIODevice::WriteOnly) || file.write(reportJson) != reportJson.size())
-                throw Error(QStringLiteral("cannot write %1: %2")
-                                .arg(parser.value(json), file.errorString()));
-        });
+        writeAtomically(parser.value(json), reportJson);
     }
     printOut(result.report.summary());
     if (parser.isSet(output))

@@ -2,7 +2,6 @@
 
 #include "AnyGraphFile.h"
 
-#include "AtomicFile.h"
 #include "Error.h"
 #include "GraphFile.h"
 #include "Hdf5.h"
@@ -36,6 +35,7 @@ int runRates(const QStringList &arguments)
 
     if (!parser.isSet(sim.data))
         throw Error(QStringLiteral("--data is required"));
+    checkOutputs(parser, {&output, &counts});
     const sim::SimOptions options = sim.options(parser);
     Graph graph = loadAnyGraph(parser.positionalArguments().front());
     const sim::Dataset data = sim.evaluationSet(parser);
@@ -75,9 +75,7 @@ int runRates(const QStringList &arguments)
         text += QStringLiteral("wrote %1\n").arg(parser.value(output));
     }
     if (parser.isSet(counts)) {
-        writeAtomically(parser.value(counts), [&](const QString &temp) {
-            auto guard = h5::lock();
-            const h5::Handle file = h5::createFile(temp);
+        h5::saveFile(parser.value(counts), [&](hid_t file) {
             h5::writeMatrix(file, QStringLiteral("output_counts"), a.outputCounts, {.gzip = true});
             const std::vector<double> p(a.predictions.begin(), a.predictions.end());
             const std::vector<double> y(data.y.begin(), data.y.end());

@@ -4,9 +4,11 @@
 
 #include <QElapsedTimer>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 #include <unistd.h>
 
@@ -94,7 +96,14 @@ sim::SimOptions SimArgs::options(const QCommandLineParser &parser) const
     if (!ok)
         throw Error(QStringLiteral("--seed takes a non-negative integer, not '%1'")
                         .arg(parser.value(seed)));
-    o.threads = int(integerOption(parser, threads));
+    const long long threadCount = integerOption(parser, threads);
+    const int hardware = std::max(1, int(std::thread::hardware_concurrency()));
+    if (threadCount < 0 || threadCount > hardware)
+        throw Error(QStringLiteral("--threads takes 0 (all cores) or 1 to %1 (this machine's "
+                                   "hardware threads), not %2")
+                        .arg(hardware)
+                        .arg(threadCount));
+    o.threads = int(threadCount);
     o.validate();
     return o;
 }

@@ -119,6 +119,7 @@ int runTrain(const QStringList &arguments)
         throw Error(QStringLiteral("--data is required"));
     if (!parser.isSet(output))
         throw Error(QStringLiteral("-o OUT is required"));
+    checkOutputs(parser, {&output});
 
     sim::TrainOptions options;
     options.epochs = int(integerOption(parser, epochs));
@@ -192,8 +193,7 @@ int runTrain(const QStringList &arguments)
         [&](const sim::TrainProgress &p) {
             report(p);
             if (p.epochEnd) {
-                saveGraph(state.graph, out);
-                state.save(statePath);
+                state.save(out, statePath);
             }
         },
         control);

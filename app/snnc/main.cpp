@@ -4,6 +4,8 @@
 
 #include <QCoreApplication>
 
+#include <csignal>
+
 #include <vector>
 
 using namespace snn::cli;
@@ -49,6 +51,9 @@ QString usage()
 
 int main(int argc, char *argv[])
 {
+    // A file-size limit (ulimit -f) makes a write fail with EFBIG, which a save reports, instead
+    // of killing the process.
+    std::signal(SIGXFSZ, SIG_IGN);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("snnc"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SNN_VERSION));
@@ -77,6 +82,9 @@ int main(int argc, char *argv[])
         } catch (const snn::Cancelled &) {
             printError(QStringLiteral("interrupted"));
             return Interrupted;
+        } catch (const snn::SaveError &e) {
+            printError(e.message());
+            return Failure;
         } catch (const snn::Error &e) {
             printError(e.message());
             return BadInput;

@@ -5,8 +5,11 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
+#include <csignal>
+
 int main(int argc, char *argv[])
 {
+    std::signal(SIGXFSZ, SIG_IGN); // a file-size limit fails the save with a message instead
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("SNN Studio"));
     QApplication::setOrganizationName(QStringLiteral("snn-studio"));

@@ -1,5 +1,6 @@
 #include "VerilogGenerator.h"
 
+#include "AtomicFile.h"
 #include "Error.h"
 #include "RunControl.h"
 #include "ToolRunner.h"
@@ -363,13 +364,10 @@ void writeFiles(const QString &dir, const FileMap &files)
 {
     if (!QDir().mkpath(dir))
         throw Error(QStringLiteral("cannot create the folder %1").arg(dir));
-    for (const auto &[name, contents] : files) {
-        QFile file(QDir(dir).filePath(name));
-        if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
-            file.write(contents) != contents.size())
-            throw Error(
-                QStringLiteral("cannot write %1: %2").arg(file.fileName(), file.errorString()));
-    }
+    std::vector<FileContents> contents;
+    for (const auto &[name, bytes] : files)
+        contents.push_back({QDir(dir).filePath(name), bytes});
+    writeAtomically(contents);
 }
 
 RtlVerification runRtlSimulation(const QString &dir, const RunControl &control, Testbench bench)

@@ -1,6 +1,5 @@
 #include "nir/NirFile.h"
 
-#include "AtomicFile.h"
 #include "Error.h"
 #include "Hdf5.h"
 
@@ -672,11 +671,10 @@ void writeString(hid_t loc, const QString &name, const QString &value)
     h5::writeStrings(loc, name, {value}, {});
 }
 
-void writeNir(const Graph &graph, const QString &path, const NirOptions &options)
+void writeNir(const Graph &graph, hid_t file, const NirOptions &options)
 {
     const h5::WriteOptions f32{.gzip = options.gzip, .asDouble = false};
     const h5::WriteOptions f64{.gzip = options.gzip, .asDouble = true};
-    h5::Handle file = h5::createFile(path);
     writeString(file, QStringLiteral("version"), QString::fromLatin1(kNirVersion));
     h5::Handle root = h5::createGroup(file, QStringLiteral("node"));
     writeString(root, QStringLiteral("type"), QStringLiteral("NIRGraph"));
@@ -789,8 +787,7 @@ void exportNir(const Graph &graph, const QString &path, const NirOptions &option
         throw Error(
             QStringLiteral("the time step dt must be a positive number, not %1").arg(options.dt));
     graph.validate();
-    auto guard = h5::lock();
-    writeAtomically(path, [&](const QString &tempPath) { writeNir(graph, tempPath, options); });
+    h5::saveFile(path, [&](hid_t file) { writeNir(graph, file, options); });
 }
 
 bool isNirFile(const QString &path)

@@ -1,6 +1,5 @@
 #include "Dataset.h"
 
-#include "AtomicFile.h"
 #include "Error.h"
 #include "Hdf5.h"
 
@@ -253,9 +252,7 @@ Dataset loadHdf5Dataset(const QString &path, const QString &group)
 
 void saveHdf5Dataset(const Dataset &data, const QString &path)
 {
-    writeAtomically(path, [&](const QString &temp) {
-        auto guard = h5::lock();
-        const h5::Handle file = h5::createFile(temp);
+    h5::saveFile(path, [&](hid_t file) {
         h5::writeMatrix(file, QStringLiteral("x"), data.x, {.gzip = true});
         // y as 32-bit integers (h5:: writes numbers as floats).
         const hsize_t n = data.y.size();

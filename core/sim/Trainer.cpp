@@ -2,6 +2,7 @@
 
 #include "AtomicFile.h"
 #include "Error.h"
+#include "GraphFile.h"
 #include "Hdf5.h"
 #include "Rng.h"
 #include "sim/Dynamics.h"
@@ -115,11 +116,9 @@ TrainState TrainState::start(const Graph &graph)
     return s;
 }
 
-void TrainState::save(const QString &statePath) const
+void TrainState::save(const QString &graphPath, const QString &statePath) const
 {
-    writeAtomically(statePath, [&](const QString &temp) {
-        auto guard = h5::lock();
-        const h5::Handle file = h5::createFile(temp);
+    const QByteArray stateBytes = h5::buildFile([&](hid_t file) {
         h5::writeIntAttribute(file, QStringLiteral("epoch"), epoch);
         h5::writeIntAttribute(file, QStringLiteral("adam_step"), adamStep);
         h5::writeIntAttribute(file, QStringLiteral("layers"), qint64(mW.size()));
@@ -142,6 +141,7 @@ void TrainState::save(const QString &statePath) const
                          {.asDouble = true});
         h5::writeDoubles(file, QStringLiteral("test_accuracy"), testAcc, shape, {.asDouble = true});
     });
+    writeAtomically({{graphPath, graphFileBytes(graph)}, {statePath, stateBytes}});
 }
 
 TrainState TrainState::load(const Graph &graph, const QString &statePath)

@@ -70,8 +70,9 @@ struct TrainState {
     std::vector<TrainProgress> history; // one per completed epoch
 
     static TrainState start(const Graph &graph);
-    // Checkpoints: the graph's file holds the graph; the state file holds the rest.
-    void save(const QString &statePath) const;
+    // Checkpoints: the graph's file holds the graph; the state file holds the rest. Both are
+    // written together, all or none (writeAtomically).
+    void save(const QString &graphPath, const QString &statePath) const;
     static TrainState load(const Graph &graph, const QString &statePath);
 };
 
