@@ -141,6 +141,9 @@ void TestVerilog::rtlMatchesModel()
     QCOMPARE(result.spikeWords, 6 * c.steps * memoryLayout(net, lanes).membraneWords);
     QCOMPARE(result.checksums, 6 * c.steps);
     QCOMPARE(result.outputCounts, 6 * net.outputSize());
+    // Cycles: the init sweep, then per step and layer 1 + 2 per source + 2 per group for each
+    // spiking source + 2 per group for the sweep; then the class search and done.
+    QVERIFY(result.cycles > 6 * c.steps * 2 * g.inputSize());
     // The board-level path for the SPRAM cases: bytes over the UART, counts and class back.
     if (spram) {
         const RtlVerification uart = runRtlSimulation(dir.path(), RunControl(), Testbench::Uart);

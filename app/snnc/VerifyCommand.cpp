@@ -107,6 +107,9 @@ int runVerify(const QStringList &arguments)
                      .arg(name)
                      .arg(result.samples)
                      .arg(inside));
+        if (result.cycles > 0)
+            printOut(QStringLiteral("  %1 clock cycles per sample\n")
+                         .arg(double(result.cycles) / result.samples, 0, 'f', 0));
         if (result.outputCounts > 0)
             printOut(QStringLiteral("  output counts at 0: %1, at %2 (every step): %3, of %4\n")
                          .arg(result.silentCounts)

@@ -428,6 +428,8 @@ RtlVerification runRtlSimulation(const QString &dir, const RunControl &control, 
                 result.spikeWords = parts[8].toInt();
                 result.checksums = parts[10].toInt();
             }
+        } else if (text.startsWith(QLatin1String("CYCLES"))) {
+            result.cycles = text.section(QLatin1Char(' '), 4, 4).toLongLong();
         } else if (text.startsWith(QLatin1String("RESULT"))) {
             const QStringList parts = text.split(QLatin1Char(' '));
             if (parts.size() == 5) {

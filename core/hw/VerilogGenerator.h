@@ -53,15 +53,15 @@ int addressBits(std::int64_t count);
 struct DesignOptions {
     int lanes = 4;
     double clockHz = 12e6; // the core clock (the board's, or the PLL's output), for the UART
-    // The PLL that makes the core clock from the board's (none: the board's clock runs the core);
-    // pllPad: the clock pin is the PLL's pad (SB_PLL40_PAD), else SB_PLL40_CORE.
-    std::optional<PllSettings> pll;
-    bool pllPad = false;
     int baud = 115200;
     // Weights in the UP5K's SPRAM (4 x 16K x 16 bits), loaded at start-up from the SPI flash at
     // flashOffset, instead of EBR initialised by the bitstream. Needs lanes x weight bits <= 16.
     bool spram = false;
     std::uint32_t flashOffset = 0x100000;
+    // The PLL that makes the core clock from the board's (none: the board's clock runs the core);
+    // pllPad: the clock pin is the PLL's pad (SB_PLL40_PAD), else SB_PLL40_CORE.
+    std::optional<PllSettings> pll;
+    bool pllPad = false;
 };
 
 // Where yosys keeps the iCE40 simulation models (SB_SPRAM256KA for the SPRAM testbench).
@@ -99,6 +99,7 @@ struct RtlVerification {
     // Output counts (samples x outputs) and how many sat at 0 or at the number of steps: a
     // comparison of stuck counts proves little.
     int outputCounts = 0, silentCounts = 0, saturatedCounts = 0;
+    qint64 cycles = 0; // clock cycles from start to done, summed over the samples
     bool passed() const { return samples > 0 && mismatches == 0; }
 };
 

@@ -7,7 +7,8 @@
 //   per lane in layer, group and lane order, padding lanes included, so that any single-bit
 //   difference changes it;
 // - every output spike count and the class against expected.mem.
-// Prints MISMATCH lines (the first 50), a COVERAGE line and one RESULT line.
+// Prints MISMATCH lines (the first 50), a COVERAGE line, the clock cycles from start to done over
+// all samples (CYCLES) and one RESULT line.
 `timescale 1ns/1ps
 module tb_snn_core;
 `include "snn_config.vh"
@@ -37,7 +38,7 @@ module tb_snn_core;
     reg [7:0] expected [0:NS*(OUT_SIZE+1)-1];
     reg [LANES-1:0] spikes [0:NS*STEPS*V_DEPTH-1];
     reg [31:0] checksums [0:NS*STEPS-1];
-    integer s, i, errors, zero, full, sweep, step, lane;
+    integer s, i, errors, zero, full, sweep, step, lane, cycles;
     reg [31:0] sum;
 
     // The layer of a membrane word (the sweep order within a step), and its first word.
@@ -106,6 +107,7 @@ module tb_snn_core;
         $readmemh("spikes.mem", spikes);
         $readmemh("checksums.mem", checksums);
         errors = 0;
+        cycles = 0;
         zero = 0;
         full = 0;
         repeat (3) @(negedge clk);
@@ -122,7 +124,10 @@ module tb_snn_core;
             start = 1'b1;
             @(negedge clk);
             start = 1'b0;
-            @(posedge done);
+            while (!done) begin
+                @(posedge clk);
+                cycles = cycles + 1;
+            end
             @(negedge clk);
             for (i = 0; i < OUT_SIZE; i = i + 1) begin
                 out_addr = i;
@@ -149,6 +154,7 @@ module tb_snn_core;
             mismatch;
         $display("COVERAGE counts %0d zero %0d full %0d spike_words %0d checksums %0d",
                  NS * OUT_SIZE, zero, full, sweep, step);
+        $display("CYCLES samples %0d cycles %0d", NS, cycles);
         $display("RESULT samples %0d mismatches %0d", NS, errors);
         $finish;
     end
