@@ -261,6 +261,13 @@ void Graph::validate() const
         if (p.type == NeuronType::IF && p.beta != 1.0f)
             throw Error(where +
                         QStringLiteral(": an IF layer has beta = 1, not %1").arg(double(p.beta)));
+        if (!std::isfinite(p.resetValue))
+            throw Error(where + QStringLiteral(": the reset value must be a number, not %1")
+                                    .arg(double(p.resetValue)));
+        if (p.resetValue != 0.0f && p.reset != ResetMode::Zero)
+            throw Error(where + QStringLiteral(": a reset value (%1) needs the zero reset, not %2")
+                                    .arg(double(p.resetValue))
+                                    .arg(toString(p.reset)));
     }
 }
 

@@ -54,8 +54,11 @@ FileLayer readLayer(hid_t layers, const QString &key)
         if (auto v = h5::readStringAttribute(group, QStringLiteral("reset"))) {
             if (!parseResetMode(*v, &l.neuron.reset))
                 throw Error(
-                    QStringLiteral("unknown reset '%1' (expected subtract or zero)").arg(*v));
+                    QStringLiteral("unknown reset '%1' (expected subtract, zero or subtract-next)")
+                        .arg(*v));
         }
+        if (auto v = h5::readNumberAttribute(group, QStringLiteral("reset_value")))
+            l.neuron.resetValue = float(*v);
         if (auto v = h5::readNumberAttribute(group, QStringLiteral("spiking")))
             l.neuron.spiking = *v != 0.0;
 
@@ -215,6 +218,8 @@ void writeGraph(const Graph &graph, hid_t file)
         h5::writeFloatAttribute(group, QStringLiteral("threshold"), l.neuron.threshold);
         h5::writeFloatAttribute(group, QStringLiteral("beta"), l.neuron.beta);
         h5::writeStringAttribute(group, QStringLiteral("reset"), toString(l.neuron.reset));
+        if (l.neuron.resetValue != 0.0f)
+            h5::writeFloatAttribute(group, QStringLiteral("reset_value"), l.neuron.resetValue);
         h5::writeIntAttribute(group, QStringLiteral("spiking"), l.neuron.spiking ? 1 : 0);
         h5::writeIntAttribute(group, QStringLiteral("n_neurons"), l.neurons());
         h5::writeIntAttribute(group, QStringLiteral("n_inputs"), l.inputs());

@@ -11,7 +11,15 @@ QString toString(NeuronType type)
 
 QString toString(ResetMode mode)
 {
-    return mode == ResetMode::Subtract ? QStringLiteral("subtract") : QStringLiteral("zero");
+    switch (mode) {
+    case ResetMode::Subtract:
+        return QStringLiteral("subtract");
+    case ResetMode::Zero:
+        return QStringLiteral("zero");
+    case ResetMode::SubtractNext:
+        return QStringLiteral("subtract-next");
+    }
+    return {};
 }
 
 bool parseNeuronType(const QString &text, NeuronType *type)
@@ -31,9 +39,18 @@ bool parseResetMode(const QString &text, ResetMode *mode)
         *mode = ResetMode::Subtract;
     else if (text == QLatin1String("zero"))
         *mode = ResetMode::Zero;
+    else if (text == QLatin1String("subtract-next"))
+        *mode = ResetMode::SubtractNext;
     else
         return false;
     return true;
+}
+
+QString resetDescription(const NeuronParams &params)
+{
+    if (params.reset == ResetMode::Zero && params.resetValue != 0.0f)
+        return QStringLiteral("zero to %1").arg(double(params.resetValue));
+    return toString(params.reset);
 }
 
 namespace {

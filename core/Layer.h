@@ -15,17 +15,26 @@ using LayerId = int;
 inline constexpr LayerId kNetworkInput = 0;
 
 enum class NeuronType { LIF, IF };
-enum class ResetMode { Subtract, Zero };
+// How a spiking neuron resets after a spike (core/sim/Dynamics.h):
+// Subtract: v -= threshold at once (snnc, Norse; snnTorch with reset_delay=False);
+// Zero: v = resetValue at once (NIR's v_reset; snnTorch's "zero" with resetValue 0);
+// SubtractNext: the threshold is subtracted at the next step, m[t] = beta m[t-1] + I[t] -
+// s[t-1] threshold (snnTorch's default, reset_delay=True).
+enum class ResetMode { Subtract, Zero, SubtractNext };
 
 QString toString(NeuronType type);
 QString toString(ResetMode mode);
-// Parse "LIF"/"IF" and "subtract"/"zero"; return false on anything else.
+// Parse "LIF"/"IF" and "subtract"/"zero"/"subtract-next"; return false on anything else.
 bool parseNeuronType(const QString &text, NeuronType *type);
 bool parseResetMode(const QString &text, ResetMode *mode);
 
+struct NeuronParams;
+// The reset as a user reads it: "subtract", "zero", "zero to -0.5", "subtract-next".
+QString resetDescription(const NeuronParams &params);
+
 // Discrete-time neuron parameters shared by every neuron of a layer.
-// Each step: v = beta * v + W s + b; spike when v > threshold; then reset
-// (subtract: v -= threshold; zero: v = 0). IF is LIF with beta = 1.
+// Each step: v = beta * v + W s + b; spike when v > threshold; then reset (subtract: v -=
+// threshold; zero: v = resetValue; subtract-next: see ResetMode). IF is LIF with beta = 1.
 struct NeuronParams {
     NeuronType type = NeuronType::LIF;
     float threshold = 1.0f;
@@ -33,6 +42,8 @@ struct NeuronParams {
     ResetMode reset = ResetMode::Subtract;
     // A non-spiking layer passes its input current W s + b straight on (a linear layer).
     bool spiking = true;
+    // The membrane value after a zero reset (NIR's v_reset); 0 for the other modes.
+    float resetValue = 0.0f;
 
     bool operator==(const NeuronParams &) const = default;
 };

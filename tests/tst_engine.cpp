@@ -11,12 +11,13 @@ using namespace snn::test;
 namespace {
 
 // One input, one neuron with weight w.
-Graph singleNeuron(float w, float beta, ResetMode reset, bool spiking = true)
+Graph singleNeuron(float w, float beta, ResetMode reset, bool spiking = true,
+                   float resetValue = 0.0f)
 {
     Graph g(1);
     Layer l = makeLayer(QStringLiteral("n"), kNetworkInput, 1, 1, {w});
-    l.neuron =
-        NeuronParams{beta == 1.0f ? NeuronType::IF : NeuronType::LIF, 1.0f, beta, reset, spiking};
+    l.neuron = NeuronParams{
+        beta == 1.0f ? NeuronType::IF : NeuronType::LIF, 1.0f, beta, reset, spiking, resetValue};
     g.addLayer(l);
     return g;
 }
@@ -56,6 +57,8 @@ class TestEngine : public QObject {
 private Q_SLOTS:
     void singleNeuronSpikeTrain_data();
     void singleNeuronSpikeTrain();
+    void oneNeuronSixtySteps_data();
+    void oneNeuronSixtySteps();
     void nonSpikingLayerPassesItsCurrent();
     void currentEncodingCountsMatchSimulate();
     void rateEncodingFollowsIntensity();
@@ -71,23 +74,35 @@ void TestEngine::singleNeuronSpikeTrain_data()
     QTest::addColumn<float>("weight");
     QTest::addColumn<float>("beta");
     QTest::addColumn<int>("reset");
+    QTest::addColumn<float>("resetValue");
     QTest::addColumn<QString>("spikes");
     // IF (beta = 1), subtract: v = .75, 1.5 (spike, .5), 1.25 (spike, .25), 1.0 (not > 1),
     // 1.75 (spike, .75), 1.5 (spike, .5).
-    QTest::newRow("IF subtract") << 0.75f << 1.0f << int(ResetMode::Subtract)
+    QTest::newRow("IF subtract") << 0.75f << 1.0f << int(ResetMode::Subtract) << 0.0f
                                  << QStringLiteral("011011");
     // IF, zero: .75, 1.5 (spike, 0), .75, 1.5 ...
-    QTest::newRow("IF zero") << 0.75f << 1.0f << int(ResetMode::Zero) << QStringLiteral("010101");
+    QTest::newRow("IF zero") << 0.75f << 1.0f << int(ResetMode::Zero) << 0.0f
+                             << QStringLiteral("010101");
     // LIF beta .5, subtract: .75, 1.125 (spike, .125), .8125, 1.15625 (spike, .15625), .828125,
     // 1.1640625 (spike).
-    QTest::newRow("LIF subtract") << 0.75f << 0.5f << int(ResetMode::Subtract)
+    QTest::newRow("LIF subtract") << 0.75f << 0.5f << int(ResetMode::Subtract) << 0.0f
                                   << QStringLiteral("010101");
     // LIF beta .25: .75, .9375, .984375, ... approaches 1 from below: never spikes.
-    QTest::newRow("LIF never") << 0.75f << 0.25f << int(ResetMode::Subtract)
+    QTest::newRow("LIF never") << 0.75f << 0.25f << int(ResetMode::Subtract) << 0.0f
                                << QStringLiteral("000000");
     // Threshold exactly reached by IF: 0.5, 1.0 (not > 1), 1.5 (spike, .5), 1.0, 1.5 (spike) ...
-    QTest::newRow("IF half") << 0.5f << 1.0f << int(ResetMode::Subtract)
+    QTest::newRow("IF half") << 0.5f << 1.0f << int(ResetMode::Subtract) << 0.0f
                              << QStringLiteral("001010");
+    // IF, zero to -0.5: .75, 1.5 (spike, -.5), .25, 1.0 (not > 1), 1.75 (spike, -.5), .25.
+    QTest::newRow("IF zero to -0.5")
+        << 0.75f << 1.0f << int(ResetMode::Zero) << -0.5f << QStringLiteral("010010");
+    // LIF beta .5, subtract-next (m = beta m + I - threshold if the previous m > threshold):
+    // .75, 1.125 (spike), .5625 + .75 - 1 = .3125, .90625, 1.203125 (spike), .6015625 + .75 - 1.
+    QTest::newRow("LIF subtract-next")
+        << 0.75f << 0.5f << int(ResetMode::SubtractNext) << 0.0f << QStringLiteral("010010");
+    // IF, subtract-next: with beta = 1 the delay changes nothing: as "IF subtract".
+    QTest::newRow("IF subtract-next")
+        << 0.75f << 1.0f << int(ResetMode::SubtractNext) << 0.0f << QStringLiteral("011011");
 }
 
 void TestEngine::singleNeuronSpikeTrain()
@@ -95,8 +110,9 @@ void TestEngine::singleNeuronSpikeTrain()
     QFETCH(float, weight);
     QFETCH(float, beta);
     QFETCH(int, reset);
+    QFETCH(float, resetValue);
     QFETCH(QString, spikes);
-    const Graph g = singleNeuron(weight, beta, ResetMode(reset));
+    const Graph g = singleNeuron(weight, beta, ResetMode(reset), true, resetValue);
     const auto out = simulate(g, Eigen::MatrixXf::Ones(6, 1));
     QCOMPARE(spikeString(out[0]), spikes);
     // The engine with constant current gives the same count.
@@ -106,6 +122,30 @@ void TestEngine::singleNeuronSpikeTrain()
     const sim::SimResult r = sim::run(g, sim::RowMatrixXf::Ones(1, 1), o);
     QCOMPARE(r.scores(0, 0), float(spikes.count(QLatin1Char('1'))));
     QCOMPARE(r.spikeCounts[0](0), std::int64_t(spikes.count(QLatin1Char('1'))));
+}
+
+// Issue 12's one neuron: beta 0.9, threshold 1, constant input 0.55 for 60 steps. snnTorch's
+// Leaky gives these trains (checked with snnTorch itself: docs/nir.md): its default
+// (reset_delay=True, subtract-next) 27 spikes; reset_delay=False (subtract) 30; "zero" 30.
+void TestEngine::oneNeuronSixtySteps_data()
+{
+    QTest::addColumn<int>("reset");
+    QTest::addColumn<QString>("spikes");
+    const QString alternating = QStringLiteral("01").repeated(30);
+    QTest::newRow("subtract") << int(ResetMode::Subtract) << alternating;
+    QTest::newRow("zero") << int(ResetMode::Zero) << alternating;
+    QTest::newRow("subtract-next")
+        << int(ResetMode::SubtractNext)
+        << QStringLiteral("010010101010100101010101010010101010100101010101001010101010");
+}
+
+void TestEngine::oneNeuronSixtySteps()
+{
+    QFETCH(int, reset);
+    QFETCH(QString, spikes);
+    const Graph g = singleNeuron(0.55f, 0.9f, ResetMode(reset));
+    QCOMPARE(spikeString(simulate(g, Eigen::MatrixXf::Ones(60, 1))[0]), spikes);
+    QCOMPARE(spikes.count(QLatin1Char('1')), reset == int(ResetMode::SubtractNext) ? 27 : 30);
 }
 
 void TestEngine::nonSpikingLayerPassesItsCurrent()

@@ -16,7 +16,7 @@ using snn::test::vec;
 
 namespace {
 
-// input(4) -> hidden(3, LIF, bias, rates) -> out(2, IF, zero reset)
+// input(4) -> hidden(3, LIF, bias, rates) -> out(2, IF, zero reset to -0.25)
 Graph smallGraph()
 {
     Graph g(4);
@@ -29,7 +29,7 @@ Graph smallGraph()
     h.position = QPointF(10.5, -3.0);
     const LayerId hid = g.addLayer(h);
     Layer o = makeLayer(QStringLiteral("out"), hid, 2, 3, {1, 2, 3, 4, 5, 6});
-    o.neuron = {NeuronType::IF, 2.0f, 1.0f, ResetMode::Zero, true};
+    o.neuron = {NeuronType::IF, 2.0f, 1.0f, ResetMode::Zero, true, -0.25f};
     g.addLayer(o);
     return g;
 }
@@ -220,7 +220,12 @@ void TestGraphFile::badInput_data()
         << QStringLiteral("layer 'out': unknown neuron_type 'Izhikevich' (expected LIF or IF)");
     QTest::newRow("reset") << str("layers/1", "reset", "soft")
                            << QStringLiteral(
-                                  "layer 'out': unknown reset 'soft' (expected subtract or zero)");
+                                  "layer 'out': unknown reset 'soft' (expected subtract, zero "
+                                  "or subtract-next)");
+    QTest::newRow("reset value") << Edit([](hid_t f) {
+        h5::Handle g = h5::openGroup(f, QStringLiteral("layers/0"));
+        h5::writeNumberAttribute(g, QStringLiteral("reset_value"), 0.5);
+    }) << QStringLiteral("layer 'hidden': a reset value (0.5) needs the zero reset, not subtract");
     QTest::newRow("unknown input") << str("layers/1", "input", "nowhere")
                                    << QStringLiteral("layer 'out': unknown input 'nowhere'");
     QTest::newRow("cycle") << str("layers/0", "input", "out")

@@ -38,6 +38,17 @@ Eigen::MatrixXf randomSpikes(Rng &rng, int steps, int inputs, double p)
 }
 
 // Stores each layer's measured firing rate (spikes per step) from a simulation.
+// The graph with every spiking layer reset in `mode` (the zero reset to -0.25).
+Graph withReset(Graph g, ResetMode mode)
+{
+    for (const Layer &l : g.layers()) {
+        NeuronParams &p = g.layer(l.id).neuron;
+        p.reset = mode;
+        p.resetValue = mode == ResetMode::Zero ? -0.25f : 0.0f;
+    }
+    return g;
+}
+
 void measureRates(Graph &g, const Eigen::MatrixXf &input)
 {
     const std::vector<Eigen::MatrixXf> out = simulate(g, input);
@@ -91,6 +102,7 @@ private Q_SLOTS:
     void deadEliminationKeepsAllDeadLayer();
     void deadEliminationSkipsLayersWithoutRates();
     void deadEliminationWarnsAboveZero();
+    void deadEliminationPreservesMeasuredOutputs_data();
     void deadEliminationPreservesMeasuredOutputs();
     void redundancyMergesDuplicatesAndSumsOutgoingWeights();
     void redundancyPreservesFunction_data();
@@ -196,8 +208,16 @@ void TestPasses::deadEliminationWarnsAboveZero()
     QVERIFY(r.report.passReports[0].warnings[0].contains(QStringLiteral("did fire")));
 }
 
+void TestPasses::deadEliminationPreservesMeasuredOutputs_data()
+{
+    QTest::addColumn<int>("reset");
+    for (ResetMode mode : {ResetMode::Subtract, ResetMode::Zero, ResetMode::SubtractNext})
+        QTest::newRow(qPrintable(toString(mode))) << int(mode);
+}
+
 void TestPasses::deadEliminationPreservesMeasuredOutputs()
 {
+    QFETCH(int, reset);
     // Rates measured by simulation; neurons with negative drive never fire there. Removing them
     // must leave every output spike unchanged on the same input.
     Rng rng(11);
@@ -213,6 +233,7 @@ void TestPasses::deadEliminationPreservesMeasuredOutputs()
     out.weights = randomMatrix(rng, 5, 16, 0.8f);
     g.addLayer(out);
     const Eigen::MatrixXf input = randomSpikes(rng, 50, 20, 0.3);
+    g = withReset(g, ResetMode(reset));
     measureRates(g, input);
     const auto dead = (g.layers()[0].rates.array() == 0.0f).count() +
                       (g.layers()[1].rates.array() == 0.0f).count();
@@ -247,14 +268,18 @@ void TestPasses::redundancyMergesDuplicatesAndSumsOutgoingWeights()
 void TestPasses::redundancyPreservesFunction_data()
 {
     QTest::addColumn<bool>("linearReadout");
-    QTest::newRow("linear read-out") << true;
-    QTest::newRow("spiking output") << false;
+    QTest::addColumn<int>("reset");
+    for (ResetMode mode : {ResetMode::Subtract, ResetMode::Zero, ResetMode::SubtractNext}) {
+        QTest::addRow("linear read-out, %s", qPrintable(toString(mode))) << true << int(mode);
+        QTest::addRow("spiking output, %s", qPrintable(toString(mode))) << false << int(mode);
+    }
 }
 
 void TestPasses::redundancyPreservesFunction()
 {
     QFETCH(bool, linearReadout);
-    const Graph g = duplicateNetwork(linearReadout);
+    QFETCH(int, reset);
+    const Graph g = withReset(duplicateNetwork(linearReadout), ResetMode(reset));
     const OptimizeResult r = optimize(g, kRedundancy);
     QCOMPARE(r.graph.layers()[0].neurons(), 3);
     Rng rng(5);

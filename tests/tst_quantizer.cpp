@@ -102,6 +102,13 @@ void TestQuantizer::refusesWhatTheHardwareCannotRun_data()
     QTest::newRow("branch") << 1 << QStringLiteral("layer c: the hardware runs a chain of layers");
     QTest::newRow("threshold too big") << 2 << QStringLiteral("beyond the 16-bit membrane");
     QTest::newRow("bad bits") << 3 << QStringLiteral("weight bits must be 2 to 8, got 9");
+    QTest::newRow("subtract-next")
+        << 4
+        << QStringLiteral("layer a: the hardware resets at once (subtract or zero); it does not "
+                          "implement the subtract-next reset");
+    QTest::newRow("reset value") << 5
+                                 << QStringLiteral("layer a: the hardware's zero reset sets the "
+                                                   "membrane to 0, not to -0.5");
 }
 
 void TestQuantizer::refusesWhatTheHardwareCannotRun()
@@ -117,6 +124,12 @@ void TestQuantizer::refusesWhatTheHardwareCannotRun()
         a.neuron.threshold = 1000.0f;
     if (kind == 3)
         c.weightBits = 9;
+    if (kind == 4)
+        a.neuron.reset = ResetMode::SubtractNext;
+    if (kind == 5) {
+        a.neuron.reset = ResetMode::Zero;
+        a.neuron.resetValue = -0.5f;
+    }
     const LayerId ida = g.addLayer(a);
     g.addLayer(makeLayer(QStringLiteral("b"), ida, 2, 2, {1, 0, 0, 1}));
     if (kind == 1)

@@ -14,10 +14,11 @@ using namespace snn::test;
 namespace {
 
 // A tiny 6-5-4-3 network with biases.
-Graph tinyNet(ResetMode reset, std::uint64_t seed)
+Graph tinyNet(ResetMode reset, std::uint64_t seed, float resetValue = 0.0f)
 {
     NeuronParams p;
     p.reset = reset;
+    p.resetValue = resetValue;
     p.beta = 0.8f;
     p.threshold = 0.5f;
     Graph g = sim::initialGraph(6, {5, 4, 3}, p, seed);
@@ -55,24 +56,38 @@ private Q_SLOTS:
 void TestTrainer::gradientMatchesFiniteDifferences_data()
 {
     QTest::addColumn<int>("reset");
+    QTest::addColumn<float>("resetValue");
     QTest::addColumn<int>("loss");
     QTest::addColumn<int>("encoding");
     QTest::newRow("subtract count current")
-        << int(ResetMode::Subtract) << int(sim::Loss::SpikeCount) << int(sim::Encoding::Current);
+        << int(ResetMode::Subtract) << 0.0f << int(sim::Loss::SpikeCount)
+        << int(sim::Encoding::Current);
     QTest::newRow("zero count current")
-        << int(ResetMode::Zero) << int(sim::Loss::SpikeCount) << int(sim::Encoding::Current);
+        << int(ResetMode::Zero) << 0.0f << int(sim::Loss::SpikeCount)
+        << int(sim::Encoding::Current);
+    QTest::newRow("zero to -0.2 count current")
+        << int(ResetMode::Zero) << -0.2f << int(sim::Loss::SpikeCount)
+        << int(sim::Encoding::Current);
+    QTest::newRow("subtract-next count current")
+        << int(ResetMode::SubtractNext) << 0.0f << int(sim::Loss::SpikeCount)
+        << int(sim::Encoding::Current);
+    QTest::newRow("subtract-next membrane rate")
+        << int(ResetMode::SubtractNext) << 0.0f << int(sim::Loss::Membrane)
+        << int(sim::Encoding::Rate);
     QTest::newRow("subtract membrane current")
-        << int(ResetMode::Subtract) << int(sim::Loss::Membrane) << int(sim::Encoding::Current);
-    QTest::newRow("subtract count rate")
-        << int(ResetMode::Subtract) << int(sim::Loss::SpikeCount) << int(sim::Encoding::Rate);
+        << int(ResetMode::Subtract) << 0.0f << int(sim::Loss::Membrane)
+        << int(sim::Encoding::Current);
+    QTest::newRow("subtract count rate") << int(ResetMode::Subtract) << 0.0f
+                                         << int(sim::Loss::SpikeCount) << int(sim::Encoding::Rate);
 }
 
 void TestTrainer::gradientMatchesFiniteDifferences()
 {
     QFETCH(int, reset);
+    QFETCH(float, resetValue);
     QFETCH(int, loss);
     QFETCH(int, encoding);
-    const Graph g = tinyNet(ResetMode(reset), 3);
+    const Graph g = tinyNet(ResetMode(reset), 3, resetValue);
     const sim::Dataset wide = toyData(4, 3, 3, 5);
     const sim::RowMatrixXf x = wide.x.leftCols(6);
     sim::TrainOptions o;

@@ -145,7 +145,7 @@ void CanvasView::updateNode(NodeItem *item, const Layer &l)
     if (l.neuron.spiking)
         lines << tr("%1, threshold %2, beta %3, %4")
                      .arg(toString(l.neuron.type), number(double(l.neuron.threshold)),
-                          number(double(l.neuron.beta)), toString(l.neuron.reset));
+                          number(double(l.neuron.beta)), resetDescription(l.neuron));
     else
         lines << tr("linear (non-spiking)");
     if (l.hasRates())

@@ -35,8 +35,8 @@ PropertiesPanel::PropertiesPanel(QWidget *parent)
     m_neurons->setKeyboardTracking(false);
     m_type->addItem(toString(NeuronType::LIF));
     m_type->addItem(toString(NeuronType::IF));
-    m_reset->addItem(toString(ResetMode::Subtract));
-    m_reset->addItem(toString(ResetMode::Zero));
+    for (ResetMode mode : {ResetMode::Subtract, ResetMode::Zero, ResetMode::SubtractNext})
+        m_reset->addItem(toString(mode)); // the item index is the enum's value
     for (QDoubleSpinBox *box : {m_threshold, m_beta}) {
         box->setDecimals(4);
         box->setSingleStep(0.05);
@@ -123,7 +123,9 @@ void PropertiesPanel::applyNeuronParams()
     p.type = m_type->currentIndex() == 0 ? NeuronType::LIF : NeuronType::IF;
     p.threshold = float(m_threshold->value());
     p.beta = float(m_beta->value());
-    p.reset = m_reset->currentIndex() == 0 ? ResetMode::Subtract : ResetMode::Zero;
+    p.reset = ResetMode(m_reset->currentIndex());
+    if (p.reset != ResetMode::Zero)
+        p.resetValue = 0.0f;
     p.spiking = m_spiking->isChecked();
     if (!m_document->setNeuronParams(m_layer, p))
         refresh();
@@ -161,7 +163,7 @@ void PropertiesPanel::refresh()
     m_type->setCurrentIndex(layer->neuron.type == NeuronType::LIF ? 0 : 1);
     m_threshold->setValue(double(layer->neuron.threshold));
     m_beta->setValue(double(layer->neuron.beta));
-    m_reset->setCurrentIndex(layer->neuron.reset == ResetMode::Subtract ? 0 : 1);
+    m_reset->setCurrentIndex(int(layer->neuron.reset));
     m_spiking->setChecked(layer->neuron.spiking);
     if (layer->hasRates())
         m_rates->setText(tr("mean %1, max %2 spikes/step; %3 of %4 never fired")

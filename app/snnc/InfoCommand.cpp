@@ -53,7 +53,7 @@ int runInfo(const QStringList &arguments)
                          l.hasBias() ? QStringLiteral(" (with bias)") : QString())
                     .arg(double(p.threshold))
                     .arg(double(p.beta))
-                    .arg(toString(p.reset),
+                    .arg(resetDescription(p),
                          graph.isOutput(l.id) ? QStringLiteral(" [output]") : QString());
         text += QStringLiteral("      rates: %1\n").arg(rateSummary(l));
     }

@@ -734,7 +734,9 @@ void writeNir(const Graph &graph, hid_t file, const NirOptions &options)
             }
             h5::writeDoubles(g, QStringLiteral("v_threshold"),
                              std::vector<double>(n, double(l.neuron.threshold)), {n}, f64);
-            h5::writeDoubles(g, QStringLiteral("v_reset"), zeros, {n}, f64);
+            // v_reset: the zero reset's value (0 for the subtract resets, which NIR cannot say).
+            h5::writeDoubles(g, QStringLiteral("v_reset"),
+                             std::vector<double>(n, double(l.neuron.resetValue)), {n}, f64);
             edge(key, neuronKey);
             outKey[l.id] = neuronKey;
             writeString(meta, metaName(key, QStringLiteral("reset")), toString(l.neuron.reset));

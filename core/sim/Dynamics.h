@@ -7,17 +7,27 @@
 
 namespace snn::sim {
 
-// One time step of one neuron: v = beta v + current; spike when v > threshold; then reset
-// (subtract: v -= threshold; zero: v = 0). Returns whether it spiked; `pre`, when given, receives
-// the membrane potential before the reset (what the trainer's surrogate gradient looks at).
+// One time step of one neuron, starting from the membrane potential v the previous step left:
+// subtract:      v = beta v + current; spike when v > threshold; then v -= threshold;
+// zero:          v = beta v + current; spike when v > threshold; then v = resetValue;
+// subtract-next: v = beta v + current - (threshold if the previous v > threshold); spike when
+//                v > threshold; v keeps its value (snnTorch's reset_delay=True, in its order of
+//                operations: (beta v + current) - threshold).
+// Returns whether it spiked; `pre`, when given, receives the membrane potential before the reset
+// (what the trainer's surrogate gradient looks at). v starts at 0.
 inline bool neuronStep(float &v, float current, const NeuronParams &p, float *pre = nullptr)
 {
-    v = p.beta * v + current;
+    const float pending =
+        p.reset == ResetMode::SubtractNext && v > p.threshold ? p.threshold : 0.0f;
+    v = p.beta * v + current - pending;
     if (pre)
         *pre = v;
     if (!(v > p.threshold))
         return false;
-    v = p.reset == ResetMode::Subtract ? v - p.threshold : 0.0f;
+    if (p.reset == ResetMode::Subtract)
+        v -= p.threshold;
+    else if (p.reset == ResetMode::Zero)
+        v = p.resetValue;
     return true;
 }
 

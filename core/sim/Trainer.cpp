@@ -270,13 +270,19 @@ Gradients computeGradients(const Graph &graph, const RowMatrixXf &x, const std::
                 for (Eigen::Index i = 0; i < n; ++i) {
                     float &vi = v(i, b);
                     if (options.smoothSpikes) {
-                        vi = p.beta * vi + c[i];
+                        // subtract-next subtracts the previous step's (smooth) spike now.
+                        const float pending = p.reset == ResetMode::SubtractNext && t > 0
+                                                  ? p.threshold * out(i, col - B)
+                                                  : 0.0f;
+                        vi = p.beta * vi + c[i] - pending;
                         pre(i, col) = vi;
                         const float xr = vi - p.threshold;
                         const float sp = 0.5f + xr / (1.0f + k * std::abs(xr));
                         out(i, col) = sp;
-                        vi = p.reset == ResetMode::Subtract ? vi - p.threshold * sp
-                                                            : vi * (1.0f - sp);
+                        if (p.reset == ResetMode::Subtract)
+                            vi -= p.threshold * sp;
+                        else if (p.reset == ResetMode::Zero)
+                            vi = vi * (1.0f - sp) + p.resetValue * sp;
                     } else {
                         out(i, col) = neuronStep(vi, c[i], p, &pre(i, col)) ? 1.0f : 0.0f;
                     }
@@ -342,7 +348,10 @@ Gradients computeGradients(const Graph &graph, const RowMatrixXf &x, const std::
             const Matrix &out = f.out[std::size_t(l)];
             const Matrix &dO = dOut[std::size_t(l)];
             const bool hasDPre = dPre[std::size_t(l)].size() > 0;
-            Matrix dvPost = Matrix::Zero(n, B);
+            // dNext: the gradient of the membrane before reset at step t + 1, u[t+1] = beta v[t]
+            // + I[t+1] (subtract, zero: v[t] is u[t] after the reset) or beta u[t] + I[t+1] -
+            // threshold s[t] (subtract-next).
+            Matrix dNext = Matrix::Zero(n, B);
             for (int t = T - 1; t >= 0; --t) {
                 for (int b = 0; b < B; ++b) {
                     const Eigen::Index col = Eigen::Index(t) * B + b;
@@ -352,16 +361,23 @@ Gradients computeGradients(const Graph &graph, const RowMatrixXf &x, const std::
                         const float xr = u - p.threshold;
                         const float a = 1.0f + k * std::abs(xr);
                         const float surrogate = 1.0f / (a * a);
-                        const float dv = dvPost(i, b);
-                        const bool subtract = p.reset == ResetMode::Subtract;
                         float ds = dO(i, col);
-                        if (!options.detachReset)
-                            ds += dv * (subtract ? -p.threshold : -u);
-                        float du = dv * (subtract ? 1.0f : 1.0f - s) + ds * surrogate;
+                        float du;
+                        if (p.reset == ResetMode::SubtractNext) {
+                            if (!options.detachReset)
+                                ds -= dNext(i, b) * p.threshold;
+                            du = p.beta * dNext(i, b) + ds * surrogate;
+                        } else {
+                            const float dv = p.beta * dNext(i, b); // d loss / d v[t]
+                            const bool subtract = p.reset == ResetMode::Subtract;
+                            if (!options.detachReset)
+                                ds += dv * (subtract ? -p.threshold : p.resetValue - u);
+                            du = dv * (subtract ? 1.0f : 1.0f - s) + ds * surrogate;
+                        }
                         if (hasDPre)
                             du += dPre[std::size_t(l)](i, col);
                         dI(i, col) = du;
-                        dvPost(i, b) = p.beta * du;
+                        dNext(i, b) = du;
                     }
                 }
             }
