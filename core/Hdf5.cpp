@@ -500,4 +500,40 @@ void writeStrings(hid_t loc, const QString &name, const QStringList &values,
     writeDataset(loc, name, type, type, pointers.data(), shape, options, smallConversionBuffer());
 }
 
+std::vector<float> readFloats(hid_t loc, const QString &name, std::vector<hsize_t> *shapeOut)
+{
+    Handle ds = openDataset(loc, name);
+    Handle fileType =
+        check(H5Dget_type(ds), H5Tclose, QStringLiteral("cannot read the type of '%1'").arg(name));
+    const H5T_class_t cls = H5Tget_class(fileType);
+    if (cls != H5T_INTEGER && cls != H5T_FLOAT)
+        fail(QStringLiteral("'%1' is not numeric").arg(name));
+    Handle space = check(H5Dget_space(ds), H5Sclose,
+                         QStringLiteral("cannot read the shape of '%1'").arg(name));
+    const std::vector<hsize_t> shape = shapeOf(space);
+    if (shapeOut)
+        *shapeOut = shape;
+    std::vector<float> values(std::size_t(elementCount(shape)));
+    if (!values.empty() &&
+        H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
+        fail(QStringLiteral("cannot read '%1'").arg(name));
+    return values;
+}
+
+void writeFloats(hid_t loc, const QString &name, const std::vector<float> &values,
+                 const std::vector<hsize_t> &shape, WriteOptions options)
+{
+    if (elementCount(shape) != values.size())
+        fail(QStringLiteral("'%1': %2 values do not fill the shape").arg(name).arg(values.size()));
+    writeDataset(loc, name, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, values.data(), shape, options);
+}
+
+void writeBytes(hid_t loc, const QString &name, const std::vector<std::uint8_t> &values,
+                const std::vector<hsize_t> &shape, WriteOptions options)
+{
+    if (elementCount(shape) != values.size())
+        fail(QStringLiteral("'%1': %2 values do not fill the shape").arg(name).arg(values.size()));
+    writeDataset(loc, name, H5T_NATIVE_UINT8, H5T_STD_U8LE, values.data(), shape, options);
+}
+
 } // namespace snn::h5

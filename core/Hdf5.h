@@ -9,6 +9,7 @@
 #include <QStringList>
 #include <hdf5.h>
 
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -90,6 +91,14 @@ void writeDoubles(hid_t loc, const QString &name, const std::vector<double> &val
 // Integers, stored as int64 (e.g. NIR's `shape` datasets); options.asDouble is ignored.
 void writeInts(hid_t loc, const QString &name, const std::vector<long long> &values,
                const std::vector<hsize_t> &shape, WriteOptions options = {});
+
+// Numbers as float32 / bytes in memory (any numeric type in the file, converted by HDF5), and
+// written as float32 / uint8: for large arrays that doubles would not fit (spike trains).
+std::vector<float> readFloats(hid_t loc, const QString &name, std::vector<hsize_t> *shape);
+void writeFloats(hid_t loc, const QString &name, const std::vector<float> &values,
+                 const std::vector<hsize_t> &shape, WriteOptions options = {});
+void writeBytes(hid_t loc, const QString &name, const std::vector<std::uint8_t> &values,
+                const std::vector<hsize_t> &shape, WriteOptions options = {});
 
 // Datasets of strings (fixed or variable length on reading; variable-length UTF-8 on writing).
 QStringList readStrings(hid_t loc, const QString &name, std::vector<hsize_t> *shape = nullptr);

@@ -416,6 +416,14 @@ void TestMainWindow::nirOpensAsImportAndExports()
     const QString exported = m_dir.filePath(QStringLiteral("out.nir"));
     QVERIFY(window.exportNirTo(exported));
     SNN_COMPARE_GRAPHS(nir::importNir(exported), window.graph());
+    // Imported by NIR's semantics (reset to v_reset): nothing NIR cannot carry. The example
+    // resets by subtracting: the log says readers will not.
+    QVERIFY(!window.logText().contains(QStringLiteral("NIR cannot say")));
+    window.document()->reset(exampleGraph(), QString(), QStringLiteral("example"));
+    QVERIFY(window.exportNirTo(exported));
+    QVERIFY(window.logText().contains(
+        QStringLiteral("Warning: NIR cannot say that hidden1 (subtract), hidden2 (subtract), "
+                       "output (subtract) reset by subtracting the threshold")));
     QVERIFY(!window.exportNirTo(m_dir.filePath(QStringLiteral("missing/folder/x.nir"))));
     QVERIFY(window.logText().contains(QStringLiteral("the folder does not exist")));
 }

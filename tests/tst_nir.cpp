@@ -201,7 +201,7 @@ bool isGzipped(hid_t loc, const QString &name)
     return false;
 }
 
-// A graph with every feature export must carry: LIF and IF, both resets, a non-spiking layer,
+// A graph with every feature export must carry: LIF and IF, every reset, a non-spiking layer,
 // a layer feeding two layers, biases, rates, positions, and names that are not HDF5-safe or
 // collide with the Input/Output node keys.
 Graph featureGraph()
@@ -219,6 +219,7 @@ Graph featureGraph()
     b.neuron.type = NeuronType::IF;
     b.neuron.beta = 1.0f;
     b.neuron.reset = ResetMode::Zero;
+    b.neuron.resetValue = -0.25f;
     const LayerId ib = g.addLayer(b);
     Layer c = makeLayer(QStringLiteral("readout"), ib, 1, 2, {0.7f, -0.9f});
     c.neuron.spiking = false;
@@ -227,6 +228,7 @@ Graph featureGraph()
     Layer d = makeLayer(QStringLiteral("output"), ia, 2, 2, {0.2f, 0.2f, -0.1f, 0.9f});
     d.neuron.beta = 0.999f;
     d.neuron.threshold = 2.0f;
+    d.neuron.reset = ResetMode::SubtractNext;
     d.rates = vec({1.0f, 0.5f});
     g.addLayer(d);
     Layer e = makeLayer(QStringLiteral("e"), ia, 1, 2, {1.0f, 1.0f});
@@ -255,6 +257,11 @@ private Q_SLOTS:
     void roundTripSamples();
     void roundTripStudioGraph();
     void roundTripDt();
+    void roundTripThroughH5PerMode_data();
+    void roundTripThroughH5PerMode();
+    void importAssumptions();
+    void snntorchGoldenSpikes_data();
+    void snntorchGoldenSpikes();
     void exportFollowsReaderRules();
     void exportGzipOption();
     void exportIsAtomic();
@@ -288,7 +295,8 @@ void TestNir::importsNorseSample()
     QVERIFY(l.neuron.type == NeuronType::LIF);
     QCOMPARE(l.neuron.beta, float(1.0 - step));
     QCOMPARE(l.neuron.threshold, 0.1f);
-    QVERIFY(l.neuron.reset == ResetMode::Subtract);
+    QVERIFY(l.neuron.reset == ResetMode::Zero); // NIR's reset to v_reset (missing: 0)
+    QCOMPARE(l.neuron.resetValue, 0.0f);
     QVERIFY(l.neuron.spiking);
     QCOMPARE(l.weights(0, 0), float(1.0 * (1.0 * step))); // w * r * dt / tau
     QCOMPARE(l.bias.size(), Eigen::Index(1));
@@ -496,10 +504,13 @@ void TestNir::refusesVariants_data()
     QTest::newRow("cycle") << QStringLiteral("cycle")
                            << QStringLiteral("recurrent edge from node 'rec' (Affine) back to node "
                                              "'lif' (LIF): SNN Studio graphs are feed-forward");
-    QTest::newRow("v_reset") << QStringLiteral("v_reset")
-                             << QStringLiteral(
-                                    "node 'lif' (LIF): v_reset = -0.5; SNN Studio neurons "
-                                    "reset to 0 or by subtracting the threshold");
+    QTest::newRow("v_reset with subtract")
+        << QStringLiteral("v_reset")
+        << QStringLiteral("node 'lif' (LIF): v_reset = -0.5 has no meaning for the subtract reset");
+    QTest::newRow("v_reset per neuron") << QStringLiteral("v_reset-varies")
+                                        << QStringLiteral("node 'lif' (LIF): 'v_reset' differs "
+                                                          "across neurons (-0.5 to 0); an SNN "
+                                                          "Studio layer has one reset value");
     QTest::newRow("tau per neuron") << QStringLiteral("tau-varies")
                                     << QStringLiteral("node 'lif' (LIF): 'tau' differs across "
                                                       "neurons (0.01 to 0.02); an SNN Studio "
@@ -564,8 +575,13 @@ void TestNir::refusesVariants()
         lif.erase(lif.begin());
     if (variant == QLatin1String("tau-shape"))
         lif[0] = arr(QStringLiteral("tau"), {0.01, 0.01, 0.01});
-    if (variant == QLatin1String("v_reset"))
+    NirOptions options;
+    if (variant == QLatin1String("v_reset")) {
         lif[4] = arr(QStringLiteral("v_reset"), {-0.5, -0.5});
+        options.reset = ResetMode::Subtract;
+    }
+    if (variant == QLatin1String("v_reset-varies"))
+        lif[4] = arr(QStringLiteral("v_reset"), {-0.5, 0.0});
     if (variant == QLatin1String("tau-varies"))
         lif[0] = arr(QStringLiteral("tau"), {0.01, 0.02});
     if (variant == QLatin1String("tau-small"))
@@ -628,7 +644,7 @@ void TestNir::refusesVariants()
     if (variant == QLatin1String("absent"))
         target = path(QStringLiteral("absent.nir"));
 
-    const QString error = errorOf([&] { nir::importNir(target); });
+    const QString error = errorOf([&] { nir::importNir(target, options); });
     QVERIFY2(error.contains(message), qPrintable(error));
     if (variant != QLatin1String("absent"))
         QVERIFY2(error.startsWith(QFileInfo(target).fileName() + QStringLiteral(": ")),
@@ -690,10 +706,134 @@ void TestNir::roundTripDt()
     coarse.dt = 1e-3;
     nir::exportNir(g, path(QStringLiteral("dt.nir")), coarse);
     compareGraphs(g, nir::importNir(path(QStringLiteral("dt.nir")), coarse));
-    const Graph fine = nir::importNir(path(QStringLiteral("dt.nir")));
+    // The file records its dt: an import without --dt takes it; --dt (dtFromFile = false) wins.
+    compareGraphs(g, nir::importNir(path(QStringLiteral("dt.nir"))));
+    NirOptions given;
+    given.dtFromFile = false;
+    const Graph fine = nir::importNir(path(QStringLiteral("dt.nir")), given);
     // tau = 1e-3 / 0.2 = 5e-3 s; at dt = 1e-4: beta = 1 - 0.02, weight 0.5 * r * dt / tau.
     QCOMPARE(fine.layers()[0].neuron.beta, float(1.0 - 1e-4 / (1e-3 / (1.0 - double(0.8f)))));
     QVERIFY(qAbs(fine.layers()[0].weights(0, 0) - 0.05f) < 1e-6f);
+}
+
+void TestNir::roundTripThroughH5PerMode_data()
+{
+    QTest::addColumn<int>("reset");
+    for (ResetMode mode : {ResetMode::Subtract, ResetMode::Zero, ResetMode::SubtractNext})
+        QTest::newRow(qPrintable(toString(mode))) << int(mode);
+}
+
+void TestNir::roundTripThroughH5PerMode()
+{
+    // A foreign NIR file (no metadata; v_reset -0.5 for the zero reset, else 0) imported in each
+    // mode, saved as .h5, exported to NIR and imported again with no option: the mode and the
+    // reset value come back from the metadata.
+    QFETCH(int, reset);
+    const ResetMode mode = ResetMode(reset);
+    std::vector<Data> lif = lifData(0.02, 1.0, 0.0, 0.5);
+    if (mode == ResetMode::Zero)
+        lif[4] = arr(QStringLiteral("v_reset"), {-0.5, -0.5});
+    lifChain(lif).write(path(QStringLiteral("foreign.nir")));
+    NirOptions options;
+    options.reset = mode;
+    const Graph first = nir::importNir(path(QStringLiteral("foreign.nir")), options);
+    QVERIFY(first.layers()[0].neuron.reset == mode);
+    QCOMPARE(first.layers()[0].neuron.resetValue, mode == ResetMode::Zero ? -0.5f : 0.0f);
+    saveGraph(first, path(QStringLiteral("first.h5")));
+    nir::exportNir(loadGraph(path(QStringLiteral("first.h5"))), path(QStringLiteral("again.nir")));
+    compareGraphs(first, nir::importNir(path(QStringLiteral("again.nir"))));
+    {
+        auto guard = h5::lock();
+        h5::Handle file = h5::openFile(path(QStringLiteral("again.nir")));
+        QCOMPARE(h5::readDoubles(file, QStringLiteral("node/nodes/fc.lif/v_reset")),
+                 (std::vector<double>(2, mode == ResetMode::Zero ? -0.5 : 0.0)));
+    }
+}
+
+void TestNir::importAssumptions()
+{
+    // A foreign file: NIR's reset to v_reset, and the default dt; --reset and --dt override and
+    // say so; a file written by SNN Studio: its metadata.
+    lifChain(lifData()).write(path(QStringLiteral("foreign.nir")));
+    QStringList lines;
+    nir::importNir(path(QStringLiteral("foreign.nir")), {}, &lines);
+    QCOMPARE(lines, (QStringList{
+                        QStringLiteral("reset: zero, to v_reset (NIR's LIF/IF semantics; the file "
+                                       "has no SNN Studio metadata; --reset subtract-next for "
+                                       "snnTorch's default, --reset subtract for Norse's) for fc"),
+                        QStringLiteral("dt: 0.0001 s (not in the file; --dt sets it)")}));
+    NirOptions options;
+    options.reset = ResetMode::SubtractNext;
+    options.dt = 1e-3;
+    options.dtFromFile = false;
+    const Graph g = nir::importNir(path(QStringLiteral("foreign.nir")), options, &lines);
+    QCOMPARE(lines, (QStringList{QStringLiteral("reset: subtract-next (--reset) for fc"),
+                                 QStringLiteral("dt: 0.001 s (given)")}));
+    nir::exportNir(g, path(QStringLiteral("own.nir")), options);
+    nir::importNir(path(QStringLiteral("own.nir")), {}, &lines);
+    QCOMPARE(lines,
+             (QStringList{QStringLiteral("reset: subtract-next (recorded in the file's SNN Studio "
+                                         "metadata) for fc"),
+                          QStringLiteral("dt: 0.001 s (from the file's SNN Studio metadata)")}));
+}
+
+void TestNir::snntorchGoldenSpikes_data()
+{
+    QTest::addColumn<QString>("mode");
+    // snnTorch's reset_mechanism="zero" is NIR's reset (the default import); its default
+    // subtract (reset_delay=True) is subtract-next.
+    QTest::newRow("zero") << QStringLiteral("zero");
+    QTest::newRow("subtract-next") << QStringLiteral("subtract-next");
+}
+
+void TestNir::snntorchGoldenSpikes()
+{
+    // tests/data/snntorch/README.md: a network made and run by snnTorch; imported from
+    // snnTorch's own NIR export and driven by the same spike trains, every layer's spikes must be
+    // identical on every step of every sample.
+    QFETCH(QString, mode);
+    const QString dir = QStringLiteral(SNN_SOURCE_DIR "/tests/data/snntorch/");
+    NirOptions options;
+    if (mode != QLatin1String("zero")) {
+        ResetMode reset;
+        QVERIFY(parseResetMode(mode, &reset));
+        options.reset = reset;
+    }
+    const Graph g = nir::importNir(dir + QStringLiteral("leaky-20-12-8-4.nir"), options);
+    QCOMPARE(g.layerCount(), 3);
+    const SequenceTraces traces =
+        simulateSequences(g, readSequenceInput(dir + QStringLiteral("input.h5")), 25, false);
+    std::vector<hsize_t> shape;
+    std::vector<float> expected;
+    {
+        auto guard = h5::lock();
+        const h5::Handle file = h5::openFile(dir + QStringLiteral("spikes.h5"));
+        expected = h5::readFloats(file, mode, &shape);
+    }
+    QCOMPARE(shape, (std::vector<hsize_t>{20, 25, 24}));
+    int spikes = 0;
+    for (int s = 0; s < 20; ++s)
+        for (int t = 0; t < 25; ++t) {
+            int offset = 0;
+            for (const LayerTrace &l : traces.layers) {
+                for (int n = 0; n < l.neurons; ++n) {
+                    const float want = expected[std::size_t((s * 25 + t) * 24 + offset + n)];
+                    const std::uint8_t got = l.spikes[std::size_t((s * 25 + t) * l.neurons + n)];
+                    if (float(got) != want)
+                        QFAIL(qPrintable(QStringLiteral("sample %1, step %2, layer %3, neuron "
+                                                        "%4: snnTorch %5, snnc %6")
+                                             .arg(s)
+                                             .arg(t)
+                                             .arg(l.name)
+                                             .arg(n)
+                                             .arg(double(want))
+                                             .arg(got)));
+                    spikes += got;
+                }
+                offset += l.neurons;
+            }
+        }
+    QVERIFY(spikes > 1000); // every layer fires (README: rates 0.11 to 0.35)
 }
 
 void TestNir::exportFollowsReaderRules()
@@ -821,13 +961,16 @@ void TestNir::exportIsAtomic()
 
 void TestNir::singleNeuronSpikeTrain()
 {
-    // Norse's LIF as NIR defines it: tau dv/dt = (v_leak - v) + r I, spike when v > v_threshold,
-    // then v -= v_threshold; one forward-Euler step of dt = 1e-4 s per time step.
+    // The LIF as NIR defines it: tau dv/dt = (v_leak - v) + r I, spike when v > v_threshold,
+    // imported with --reset subtract: v -= v_threshold; one forward-Euler step of dt = 1e-4 s per
+    // time step.
     // With I = 1 * x, tau = 0.0025, r = 1, v_th = 0.1 and x = 1 every step:
     //   v1 = 0.04, v2 = 0.0784, v3 = 0.11526 > 0.1 -> spike at step 2, v = 0.01526;
     //   v4 = 0.05465, v5 = 0.09247, v6 = 0.12877 -> spike at step 5, v = 0.02877;
     //   v7 = 0.06762, v8 = 0.10492 -> spike at step 7; ... (steps 10, 13, 15, 18, 21, 23, 26, 28).
-    const Graph g = nir::importNir(sample(QStringLiteral("lif_norse.nir")));
+    NirOptions subtract;
+    subtract.reset = ResetMode::Subtract;
+    const Graph g = nir::importNir(sample(QStringLiteral("lif_norse.nir")), subtract);
     const int steps = 30;
     const Eigen::MatrixXf input = Eigen::MatrixXf::Ones(steps, 1);
     const Eigen::MatrixXf spikes = simulate(g, input).front();
@@ -904,7 +1047,9 @@ void TestNir::cliImportExport()
                   QStringLiteral("-o"), h5},
                  &out, &err),
              0);
-    QVERIFY2(out.contains(QStringLiteral("2 layers, 1 inputs, 3 parameters")), qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("2 layers, 1 inputs, 3 parameters\nreset: zero, to "
+                                         "v_reset (NIR's LIF/IF semantics;")),
+             qPrintable(out));
     const Graph imported = nir::importNir(sample(QStringLiteral("two_lif_neurons.nir")));
     compareGraphs(imported, loadGraph(h5));
     QCOMPARE(run({QStringLiteral("export-nir"), h5, QStringLiteral("-o"), nirOut}, &out, &err), 0);
@@ -925,6 +1070,20 @@ void TestNir::cliImportExport()
     const Layer l = loadGraph(h5).layers().front();
     QCOMPARE(l.neuron.beta, float(1.0 - 5e-4 / double(0.0025f)));
     QVERIFY(l.neuron.reset == ResetMode::Zero);
+    QCOMPARE(
+        run({QStringLiteral("import"), sample(QStringLiteral("lif_norse.nir")),
+             QStringLiteral("--reset"), QStringLiteral("subtract-next"), QStringLiteral("-o"), h5},
+            &out, &err),
+        0);
+    QVERIFY2(out.contains(QStringLiteral("reset: subtract-next (--reset) for 0\n")),
+             qPrintable(out));
+    QVERIFY(loadGraph(h5).layers().front().neuron.reset == ResetMode::SubtractNext);
+    QCOMPARE(run({QStringLiteral("import"), sample(QStringLiteral("lif_norse.nir")),
+                  QStringLiteral("--reset"), QStringLiteral("soft"), QStringLiteral("-o"), h5},
+                 &out, &err),
+             2);
+    QCOMPARE(err,
+             QStringLiteral("snnc: --reset takes zero, subtract or subtract-next, not 'soft'\n"));
     // Refusals and bad usage exit with 2 and one line on stderr.
     QCOMPARE(run({QStringLiteral("import"), sample(QStringLiteral("cnn_sinabs.nir")),
                   QStringLiteral("-o"), path(QStringLiteral("cnn.h5"))},

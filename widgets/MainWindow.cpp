@@ -419,6 +419,8 @@ bool MainWindow::exportNirTo(const QString &path)
     const QString text = tr("Exported %1 as NIR").arg(path);
     statusBar()->showMessage(text, 8000);
     log(text);
+    if (const QString warning = nir::exportWarning(m_document->graph()); !warning.isEmpty())
+        log(tr("Warning: %1").arg(warning));
     return true;
 }
 

@@ -54,5 +54,6 @@ int runSynth(const QStringList &arguments);
 int runVerify(const QStringList &arguments);
 int runFlash(const QStringList &arguments);
 int runRun(const QStringList &arguments);
+int runSimulate(const QStringList &arguments);
 
 } // namespace snn::cli

@@ -38,6 +38,8 @@ int runExportNir(const QStringList &arguments)
                  .arg(graph.layerCount())
                  .arg(graph.totalParams())
                  .arg(options.dt));
+    if (const QString warning = nir::exportWarning(graph); !warning.isEmpty())
+        printOut(QStringLiteral("warning: %1\n").arg(warning));
     return Success;
 }
 

@@ -20,9 +20,10 @@ int runImport(const QStringList &arguments)
                                     QStringLiteral("OUT"));
     const QCommandLineOption reset(
         QStringLiteral("reset"),
-        QStringLiteral("How spiking neurons reset when the file does not "
-                       "say: subtract or zero (default subtract)."),
-        QStringLiteral("MODE"), QStringLiteral("subtract"));
+        QStringLiteral("How every spiking neuron resets: zero (to v_reset), subtract, or "
+                       "subtract-next (snnTorch's default). Default: as the file's SNN Studio "
+                       "metadata says, else zero (NIR's semantics)."),
+        QStringLiteral("MODE"));
     parser.addOptions({output, nirDtOption(), reset});
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
@@ -33,20 +34,26 @@ int runImport(const QStringList &arguments)
     checkOutputs(parser, {&output});
     nir::NirOptions options;
     options.dt = nirDt(parser);
-    if (!parseResetMode(parser.value(reset), &options.reset)) {
-        printError(
-            QStringLiteral("--reset takes subtract or zero, not '%1'").arg(parser.value(reset)));
-        return BadInput;
+    options.dtFromFile = !parser.isSet(nirDtOption());
+    if (parser.isSet(reset)) {
+        ResetMode mode;
+        if (!parseResetMode(parser.value(reset), &mode)) {
+            printError(QStringLiteral("--reset takes zero, subtract or subtract-next, not '%1'")
+                           .arg(parser.value(reset)));
+            return BadInput;
+        }
+        options.reset = mode;
     }
     const QString path = parser.positionalArguments().front();
-    const Graph graph = nir::importNir(path, options);
+    QStringList assumptions;
+    const Graph graph = nir::importNir(path, options, &assumptions);
     saveGraph(graph, parser.value(output));
-    printOut(QStringLiteral("imported %1: %2 layers, %3 inputs, %4 parameters\nwrote %5\n")
+    printOut(QStringLiteral("imported %1: %2 layers, %3 inputs, %4 parameters\n%5\nwrote %6\n")
                  .arg(path)
                  .arg(graph.layerCount())
                  .arg(graph.inputSize())
                  .arg(graph.totalParams())
-                 .arg(parser.value(output)));
+                 .arg(assumptions.join(QLatin1Char('\n')), parser.value(output)));
     return Success;
 }
 

@@ -26,6 +26,8 @@ const std::vector<Command> &commands()
         {QStringLiteral("train"), QStringLiteral("train a network on a data set"), runTrain},
         {QStringLiteral("rates"), QStringLiteral("measure firing rates on a data set"), runRates},
         {QStringLiteral("eval"), QStringLiteral("measure accuracy on a data set"), runEval},
+        {QStringLiteral("simulate"), QStringLiteral("record spikes for given input trains"),
+         runSimulate},
         {QStringLiteral("export"), QStringLiteral("write an iCE40 hardware folder"), runExport},
         {QStringLiteral("synth"), QStringLiteral("synthesise for an iCE40 board"), runSynth},
         {QStringLiteral("verify"), QStringLiteral("check the hardware against the model"),

@@ -207,8 +207,11 @@ public:
     Importer(hid_t file, const NirOptions &options)
         : m_file(file)
         , m_options(options)
+        , m_dt(options.dt)
     {}
     Graph run();
+    // The reset semantics and time step the import assumed, and why (after run()).
+    QStringList assumptions() const;
 
 private:
     void readStructure();
@@ -221,9 +224,16 @@ private:
     Value neuron(const QString &key, const QString &type, hid_t group, Value in);
     LayerId commit(const Value &pending, NeuronParams params);
     QString label(const QString &key) const { return nodeLabel(key, m_types.at(key)); }
+    void readTimeStep();
+    void chooseReset(const QString &key, const VectorXd &vReset, const QString &where,
+                     NeuronParams &params);
 
     hid_t m_file;
     NirOptions m_options;
+    double m_dt;
+    QString m_dtSource;
+    // Why each neuron node got its reset: reason -> the nodes (in import order).
+    std::map<QString, QStringList> m_resetReasons;
     h5::Handle m_graphGroup;
     h5::Handle m_nodes;
     std::optional<h5::Handle> m_metadata;
@@ -249,6 +259,7 @@ void Importer::readStructure()
     m_nodes = h5::openGroup(m_graphGroup, QStringLiteral("nodes"));
     if (h5::isGroup(m_graphGroup, QStringLiteral("metadata")))
         m_metadata = h5::openGroup(m_graphGroup, QStringLiteral("metadata"));
+    readTimeStep();
 
     for (const QString &key : h5::childNames(m_nodes)) {
         if (!h5::isGroup(m_nodes, key))
@@ -287,6 +298,65 @@ void Importer::readStructure()
         m_out[src].push_back(dst);
         m_in[dst].push_back(src);
     }
+}
+
+void Importer::readTimeStep()
+{
+    const QString name = kMetaPrefix + QStringLiteral(".dt");
+    if (!m_options.dtFromFile || !m_metadata || !h5::exists(*m_metadata, name)) {
+        m_dtSource = m_options.dtFromFile ? QStringLiteral("not in the file; --dt sets it")
+                                          : QStringLiteral("given");
+        return;
+    }
+    const std::vector<double> dt =
+        readNumbers(*m_metadata, name, QStringLiteral("metadata"), nullptr);
+    if (dt.size() != 1 || !(dt[0] > 0) || !std::isfinite(dt[0]))
+        throw Error(QStringLiteral("metadata: %1 is not one positive time step").arg(name));
+    m_dt = dt[0];
+    m_dtSource = QStringLiteral("from the file's SNN Studio metadata");
+}
+
+// The reset of a neuron node: --reset, else the SNN Studio metadata of its layer, else NIR's
+// reset to v_reset. Records why, for assumptions().
+void Importer::chooseReset(const QString &key, const VectorXd &vReset, const QString &where,
+                           NeuronParams &params)
+{
+    const double value = uniformParam(vReset, QStringLiteral("v_reset"), where,
+                                      QStringLiteral("an SNN Studio layer has one reset value"));
+    QString reason;
+    const QString meta = metaName(key, QStringLiteral("reset"));
+    if (m_options.reset) {
+        params.reset = *m_options.reset;
+        reason = QStringLiteral("%1 (--reset)").arg(toString(params.reset));
+    } else if (m_metadata && h5::exists(*m_metadata, meta)) {
+        const QString text = readScalarString(*m_metadata, meta);
+        if (!parseResetMode(text, &params.reset))
+            throw Error(
+                QStringLiteral("metadata of layer '%1': unknown reset '%2'").arg(key, text));
+        reason = QStringLiteral("%1 (recorded in the file's SNN Studio metadata)")
+                     .arg(toString(params.reset));
+    } else {
+        params.reset = ResetMode::Zero;
+        reason = QStringLiteral("zero, to v_reset (NIR's LIF/IF semantics; the file has no SNN "
+                                "Studio metadata; --reset subtract-next for snnTorch's default, "
+                                "--reset subtract for Norse's)");
+    }
+    if (params.reset == ResetMode::Zero)
+        params.resetValue = float(value);
+    else if (value != 0.0)
+        throw Error(where + QStringLiteral(": v_reset = %1 has no meaning for the %2 reset")
+                                .arg(value)
+                                .arg(toString(params.reset)));
+    m_resetReasons[reason] << key;
+}
+
+QStringList Importer::assumptions() const
+{
+    QStringList lines;
+    for (const auto &[reason, nodes] : m_resetReasons)
+        lines << QStringLiteral("reset: %1 for %2").arg(reason, nodes.join(QStringLiteral(", ")));
+    lines << QStringLiteral("dt: %1 s (%2)").arg(m_dt).arg(m_dtSource);
+    return lines;
 }
 
 void Importer::checkTypes(const std::vector<QString> &order)
@@ -550,13 +620,13 @@ Value Importer::neuron(const QString &key, const QString &type, hid_t group, Val
                                       QStringLiteral("an SNN Studio layer has one beta"));
         if (!(t > 0))
             throw Error(where + QStringLiteral(": tau must be positive, not %1").arg(t));
-        if (m_options.dt > t)
+        if (m_dt > t)
             throw Error(where + QStringLiteral(": tau = %1 s is shorter than the time step dt = "
                                                "%2 s (beta = 1 - dt/tau would be negative); "
                                                "import with a smaller dt")
                                     .arg(t)
-                                    .arg(m_options.dt));
-        const double step = m_options.dt / t;
+                                    .arg(m_dt));
+        const double step = m_dt / t;
         params.type = NeuronType::LIF;
         params.beta = float(1.0 - step);
         factor = r * step;
@@ -570,14 +640,8 @@ Value Importer::neuron(const QString &key, const QString &type, hid_t group, Val
                                     QStringLiteral("an SNN Studio layer has one threshold"));
     if (!(thr > 0))
         throw Error(where + QStringLiteral(": v_threshold must be positive, not %1").arg(thr));
-    if ((reset.array() != 0.0).any())
-        throw Error(where + QStringLiteral(": v_reset = %1; SNN Studio neurons reset to 0 or by "
-                                           "subtracting the threshold")
-                                .arg(reset.cwiseAbs().maxCoeff() == reset.maxCoeff()
-                                         ? reset.maxCoeff()
-                                         : reset.minCoeff()));
     params.threshold = float(thr);
-    params.reset = m_options.reset;
+    chooseReset(in.name, reset, where, params);
 
     in.weights = factor.asDiagonal() * in.weights;
     if (in.bias.size() > 0)
@@ -615,11 +679,6 @@ LayerId Importer::commit(const Value &pending, NeuronParams params)
                     readScalarString(meta, metaName(key, QStringLiteral("neuron_type")));
                 if (!parseNeuronType(text, &params.type))
                     throw Error(QStringLiteral("unknown neuron_type '%1'").arg(text));
-            }
-            if (params.spiking && h5::exists(meta, metaName(key, QStringLiteral("reset")))) {
-                const QString text = readScalarString(meta, metaName(key, QStringLiteral("reset")));
-                if (!parseResetMode(text, &params.reset))
-                    throw Error(QStringLiteral("unknown reset '%1'").arg(text));
             }
             if (h5::exists(meta, metaName(key, QStringLiteral("firing_rates")))) {
                 const std::vector<double> rates =
@@ -767,7 +826,7 @@ void writeNir(const Graph &graph, hid_t file, const NirOptions &options)
 
 } // namespace
 
-Graph importNir(const QString &path, const NirOptions &options)
+Graph importNir(const QString &path, const NirOptions &options, QStringList *assumptions)
 {
     if (!(options.dt > 0) || !std::isfinite(options.dt))
         throw Error(
@@ -775,7 +834,11 @@ Graph importNir(const QString &path, const NirOptions &options)
     auto guard = h5::lock();
     h5::Handle file = h5::openFile(path);
     try {
-        return Importer(file, options).run();
+        Importer importer(file, options);
+        Graph graph = importer.run();
+        if (assumptions)
+            *assumptions = importer.assumptions();
+        return graph;
     } catch (const Cancelled &) {
         throw;
     } catch (const Error &e) {
@@ -790,6 +853,21 @@ void exportNir(const Graph &graph, const QString &path, const NirOptions &option
             QStringLiteral("the time step dt must be a positive number, not %1").arg(options.dt));
     graph.validate();
     h5::saveFile(path, [&](hid_t file) { writeNir(graph, file, options); });
+}
+
+QString exportWarning(const Graph &graph)
+{
+    QStringList subtracting;
+    for (const Layer &l : graph.layers())
+        if (l.neuron.spiking && l.neuron.reset != ResetMode::Zero)
+            subtracting << QStringLiteral("%1 (%2)").arg(l.name, toString(l.neuron.reset));
+    if (subtracting.isEmpty())
+        return {};
+    return QStringLiteral("NIR cannot say that %1 reset by subtracting the threshold: NIR readers "
+                          "(snnTorch's import_from_nir, Norse, nir.read) reset them to v_reset = "
+                          "0; only SNN Studio reads the reset back from the metadata "
+                          "(docs/nir.md)")
+        .arg(subtracting.join(QStringLiteral(", ")));
 }
 
 bool isNirFile(const QString &path)

@@ -6,15 +6,21 @@
 
 #include "Graph.h"
 
+#include <QStringList>
+
+#include <optional>
+
 namespace snn::nir {
 
 struct NirOptions {
     // Seconds per simulation step. NIR is continuous time; a LIF with time constant tau becomes
     // beta = 1 - dt / tau (forward Euler). 1e-4 s is the step snnTorch exports with.
     double dt = 1e-4;
-    // Import: how a spiking neuron resets when the file does not say (NIR has no field for it;
-    // SNN Studio's own exports record it in metadata). Subtract is snnTorch's and Sinabs' default.
-    ResetMode reset = ResetMode::Subtract;
+    // Import: a dt recorded in the file's SNN Studio metadata wins over `dt` (false: `dt` wins).
+    bool dtFromFile = true;
+    // Import: how every spiking neuron resets, overriding the file. Unset: as the file's SNN
+    // Studio metadata records it, else NIR's own semantics, a reset to v_reset (zero mode).
+    std::optional<ResetMode> reset;
     // Export: gzip every array dataset, like the current NIR writer.
     bool gzip = true;
 };
@@ -24,12 +30,20 @@ inline constexpr const char *kNirVersion = "1.0.0";
 
 // Reads a NIR graph. Throws Error with one line naming the file, the node and its type for
 // anything that is not an exact chain of supported nodes; never returns an invalid graph.
-Graph importNir(const QString &path, const NirOptions &options = {});
+// `assumptions`, when given, receives one line each on the reset semantics and the time step the
+// import assumed, and why.
+Graph importNir(const QString &path, const NirOptions &options = {},
+                QStringList *assumptions = nullptr);
 
 // Writes the graph as NIR (Input, Affine or Linear, LIF or IF per layer, Output; firing rates,
 // canvas positions, reset modes and original names under node/metadata). Validates the graph
 // first; the file is written atomically.
 void exportNir(const Graph &graph, const QString &path, const NirOptions &options = {});
+
+// What a NIR file of `graph` cannot carry, as one line, or empty: NIR's LIF and IF reset to
+// v_reset, so readers other than SNN Studio (which reads its metadata) run layers that reset by
+// subtracting as if they reset to v_reset = 0.
+QString exportWarning(const Graph &graph);
 
 // True when path is an HDF5 file laid out as NIR (a root group 'node' and no SNN Studio
 // 'format' attribute). False for anything else, including unreadable files.

@@ -97,6 +97,7 @@ public:
 
     const std::vector<int> &active(std::size_t k) const { return m_active[k]; }
     const Eigen::VectorXf &out(std::size_t k) const { return m_out[k]; }
+    const Eigen::VectorXf &membrane(std::size_t k) const { return m_v[k]; }
 
 private:
     // current = b + W x: for binary input the sum of the columns that spiked, in index order;
@@ -336,7 +337,8 @@ SimResult run(const Graph &graph, const RowMatrixXf &x, const SimOptions &option
 }
 
 void runSequence(const Graph &graph, const Eigen::MatrixXf &input,
-                 const std::function<void(int, int, const Eigen::VectorXf &)> &record)
+                 const std::function<void(int, int, const Eigen::VectorXf &)> &record,
+                 const std::function<void(int, int, const Eigen::VectorXf &)> &membrane)
 {
     if (input.cols() != graph.inputSize())
         throw Error(QStringLiteral("the input has %1 values per step, the network takes %2")
@@ -360,6 +362,8 @@ void runSequence(const Graph &graph, const Eigen::MatrixXf &input,
             for (int a : runner.active(k))
                 spikes[k](a) = 1.0f;
             record(int(k), t, spikes[k]);
+            if (membrane)
+                membrane(int(k), t, runner.membrane(k));
         });
     }
 }

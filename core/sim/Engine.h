@@ -66,8 +66,11 @@ SimResult run(const Graph &graph, const RowMatrixXf &x, const SimOptions &option
               const RunControl &control = {});
 
 // One sample with an explicit input [steps x inputSize] (used by snn::simulate): calls
-// record(layerIndex, step, output) with each layer's output per step (spikes as 0/1).
+// record(layerIndex, step, output) with each layer's output per step (spikes as 0/1), and, when
+// given, membrane(layerIndex, step, v) with each spiking layer's membranes after the step (after
+// the reset; for subtract-next, before the next step's subtraction).
 void runSequence(const Graph &graph, const Eigen::MatrixXf &input,
-                 const std::function<void(int, int, const Eigen::VectorXf &)> &record);
+                 const std::function<void(int, int, const Eigen::VectorXf &)> &record,
+                 const std::function<void(int, int, const Eigen::VectorXf &)> &membrane = {});
 
 } // namespace snn::sim

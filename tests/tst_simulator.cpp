@@ -1,0 +1,302 @@
+// snn::simulateSequences and `snnc simulate`: given input trains in, every layer's spikes and
+// membranes per step out (docs/simulation.md).
+
+#include "Error.h"
+#include "GraphFile.h"
+#include "Hdf5.h"
+#include "Rng.h"
+#include "Simulator.h"
+#include "TestUtils.h"
+
+#include <QCoreApplication>
+#include <QProcess>
+#include <QTemporaryDir>
+
+using namespace snn;
+using namespace snn::test;
+
+namespace {
+
+// One input, one neuron with weight 0.75, threshold 1.
+Graph oneNeuron(float beta, ResetMode reset, float resetValue = 0.0f)
+{
+    Graph g(1);
+    Layer l = makeLayer(QStringLiteral("n"), kNetworkInput, 1, 1, {0.75f});
+    l.neuron.type = beta == 1.0f ? NeuronType::IF : NeuronType::LIF;
+    l.neuron.beta = beta;
+    l.neuron.reset = reset;
+    l.neuron.resetValue = resetValue;
+    g.addLayer(l);
+    return g;
+}
+
+// input(5) -> hidden(4) -> linear(3, non-spiking) -> out(2): random weights, subtract-next.
+Graph smallNet()
+{
+    Rng rng(3);
+    Graph g(5);
+    auto random = [&](Layer l) {
+        for (Eigen::Index i = 0; i < l.weights.size(); ++i)
+            l.weights.data()[i] = float(rng.uniform() * 1.5 - 0.4);
+        l.neuron.reset = ResetMode::SubtractNext;
+        return l;
+    };
+    const LayerId h = g.addLayer(random(makeLayer(QStringLiteral("hidden"), kNetworkInput, 4, 5)));
+    Layer lin = random(makeLayer(QStringLiteral("lin/ear"), h, 3, 4));
+    lin.neuron.spiking = false;
+    lin.neuron.reset = ResetMode::Subtract;
+    const LayerId m = g.addLayer(lin);
+    g.addLayer(random(makeLayer(QStringLiteral("out"), m, 2, 3)));
+    return g;
+}
+
+void writeInput(const QString &path, const QString &name, const std::vector<float> &values,
+                const std::vector<hsize_t> &shape)
+{
+    auto guard = h5::lock();
+    const h5::Handle file = h5::createFile(path);
+    if (name == QLatin1String("spikes"))
+        h5::writeBytes(file, name, std::vector<std::uint8_t>(values.begin(), values.end()), shape);
+    else if (!name.isEmpty())
+        h5::writeFloats(file, name, values, shape);
+}
+
+struct Run {
+    int code = -1;
+    QString out, err;
+};
+
+Run snnc(const QStringList &arguments)
+{
+    QProcess p;
+    p.start(QCoreApplication::applicationDirPath() + QStringLiteral("/snnc"), arguments);
+    if (!p.waitForFinished(120000))
+        return {};
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+} // namespace
+
+class TestSimulator : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void handDerivedTraces_data();
+    void handDerivedTraces();
+    void constantCurrentEqualsRepeatedSteps();
+    void cliWritesEveryLayer();
+    void refusesBadInput_data();
+    void refusesBadInput();
+
+private:
+    QTemporaryDir m_dir;
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+};
+
+void TestSimulator::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+}
+
+void TestSimulator::handDerivedTraces_data()
+{
+    QTest::addColumn<float>("beta");
+    QTest::addColumn<int>("reset");
+    QTest::addColumn<float>("resetValue");
+    QTest::addColumn<QString>("spikes");
+    QTest::addColumn<QList<float>>("membrane");
+    // Input spike every step, weight .75, threshold 1. The membrane is what a step leaves.
+    // subtract, beta .5: .75; 1.125 -> .125; .8125; 1.15625 -> .15625; .828125; 1.1640625 -> ..
+    QTest::newRow("subtract") << 0.5f << int(ResetMode::Subtract) << 0.0f
+                              << QStringLiteral("010101")
+                              << QList<float>{0.75f,    0.125f,    0.8125f,
+                                              0.15625f, 0.828125f, 0.1640625f};
+    // subtract-next, beta .5: .75; 1.125 (spike, kept); .5625 + .75 - 1 = .3125; .90625;
+    // 1.203125 (spike); .6015625 + .75 - 1 = .3515625.
+    QTest::newRow("subtract-next")
+        << 0.5f << int(ResetMode::SubtractNext) << 0.0f << QStringLiteral("010010")
+        << QList<float>{0.75f, 1.125f, 0.3125f, 0.90625f, 1.203125f, 0.3515625f};
+    // zero to -0.5, IF: .75; 1.5 -> -.5; .25; 1.0 (not > 1); 1.75 -> -.5; .25.
+    QTest::newRow("zero to -0.5") << 1.0f << int(ResetMode::Zero) << -0.5f
+                                  << QStringLiteral("010010")
+                                  << QList<float>{0.75f, -0.5f, 0.25f, 1.0f, -0.5f, 0.25f};
+}
+
+void TestSimulator::handDerivedTraces()
+{
+    QFETCH(float, beta);
+    QFETCH(int, reset);
+    QFETCH(float, resetValue);
+    QFETCH(QString, spikes);
+    QFETCH(QList<float>, membrane);
+    SequenceInput in;
+    in.kind = SequenceInput::Spikes;
+    in.samples = 2; // the second sample gets no input: no spike, membrane 0
+    in.steps = 6;
+    in.inputs = 1;
+    in.values = {1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0};
+    const SequenceTraces t =
+        simulateSequences(oneNeuron(beta, ResetMode(reset), resetValue), in, 6, true);
+    QCOMPARE(t.samples, 2);
+    QCOMPARE(t.steps, 6);
+    const LayerTrace &l = t.layers.front();
+    QString trace;
+    for (int s = 0; s < 6; ++s) {
+        trace += l.spikes[std::size_t(s)] ? QLatin1Char('1') : QLatin1Char('0');
+        QCOMPARE(l.membrane[std::size_t(s)], membrane[s]);
+        QCOMPARE(l.spikes[std::size_t(6 + s)], std::uint8_t(0));
+        QCOMPARE(l.membrane[std::size_t(6 + s)], 0.0f);
+    }
+    QCOMPARE(trace, spikes);
+    QCOMPARE(t.countLayer, 0);
+    QCOMPARE(t.counts, (std::vector<std::int64_t>{spikes.count(QLatin1Char('1')), 0}));
+}
+
+void TestSimulator::constantCurrentEqualsRepeatedSteps()
+{
+    const Graph g = smallNet();
+    SequenceInput constant;
+    constant.kind = SequenceInput::ConstantCurrent;
+    constant.samples = 2;
+    constant.inputs = 5;
+    constant.values = {0.5f, 0.1f, 0.9f, 0.3f, 0.0f, 1.0f, 0.2f, 0.2f, 0.7f, 0.4f};
+    SequenceInput repeated = constant;
+    repeated.kind = SequenceInput::Current;
+    repeated.steps = 7;
+    repeated.values.clear();
+    for (int s = 0; s < 2; ++s)
+        for (int t = 0; t < 7; ++t)
+            repeated.values.insert(repeated.values.end(), constant.values.begin() + 5 * s,
+                                   constant.values.begin() + 5 * (s + 1));
+    const SequenceTraces a = simulateSequences(g, constant, 7, true);
+    const SequenceTraces b = simulateSequences(g, repeated, 7, true);
+    for (std::size_t k = 0; k < 3; ++k) {
+        QVERIFY(a.layers[k].spikes == b.layers[k].spikes);
+        QVERIFY(a.layers[k].membrane == b.layers[k].membrane);
+        QVERIFY(a.layers[k].output == b.layers[k].output);
+    }
+    QVERIFY(a.layers[0].membrane.size() == 2 * 7 * 4);
+    QVERIFY(a.layers[1].membrane.empty()); // a linear layer has no membrane
+    QCOMPARE(a.layers[1].output.size(), std::size_t(2 * 7 * 3));
+}
+
+void TestSimulator::cliWritesEveryLayer()
+{
+    // Random spike trains through snnc simulate; every layer's record equals snn::simulate's.
+    const Graph g = smallNet();
+    saveGraph(g, path(QStringLiteral("net.h5")));
+    Rng rng(9);
+    const int samples = 3, steps = 12;
+    std::vector<float> values(std::size_t(samples * steps * 5));
+    for (float &v : values)
+        v = rng.uniform() < 0.5 ? 1.0f : 0.0f;
+    writeInput(path(QStringLiteral("in.h5")), QStringLiteral("spikes"), values,
+               {hsize_t(samples), hsize_t(steps), 5});
+    const Run r =
+        snnc({QStringLiteral("simulate"), path(QStringLiteral("net.h5")), QStringLiteral("--input"),
+              path(QStringLiteral("in.h5")), QStringLiteral("-o"), path(QStringLiteral("out.h5")),
+              QStringLiteral("--record"), QStringLiteral("spikes,membrane"),
+              QStringLiteral("--steps"), QStringLiteral("10")});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.startsWith(QStringLiteral("simulated 3 samples x 10 steps through 3 layers\n")),
+             qPrintable(r.out));
+    auto guard = h5::lock();
+    const h5::Handle out = h5::openFile(path(QStringLiteral("out.h5")));
+    std::vector<std::vector<float>> spikes, membranes;
+    std::vector<hsize_t> shape;
+    for (const QString &key : {QStringLiteral("hidden"), QStringLiteral("out")}) {
+        const h5::Handle group = h5::openGroup(out, QStringLiteral("layers/") + key);
+        spikes.push_back(h5::readFloats(group, QStringLiteral("spikes"), &shape));
+        membranes.push_back(h5::readFloats(group, QStringLiteral("membrane"), nullptr));
+    }
+    QCOMPARE(shape, (std::vector<hsize_t>{3, 10, 2}));
+    const h5::Handle linear = h5::openGroup(out, QStringLiteral("layers/lin_ear"));
+    QCOMPARE(h5::readStringAttribute(linear, QStringLiteral("name")).value_or(QString()),
+             QStringLiteral("lin/ear"));
+    const std::vector<float> linearOut = h5::readFloats(linear, QStringLiteral("output"), nullptr);
+    QVERIFY(!h5::exists(linear, QStringLiteral("spikes")));
+    const std::vector<double> counts = h5::readDoubles(out, QStringLiteral("counts"), &shape);
+    QCOMPARE(shape, (std::vector<hsize_t>{3, 2}));
+    int total = 0;
+    for (int s = 0; s < samples; ++s) {
+        Eigen::MatrixXf x(10, 5);
+        for (int t = 0; t < 10; ++t)
+            for (int j = 0; j < 5; ++j)
+                x(t, j) = values[std::size_t((s * steps + t) * 5 + j)];
+        const std::vector<Eigen::MatrixXf> expected = simulate(g, x);
+        for (int t = 0; t < 10; ++t) {
+            for (int n = 0; n < 4; ++n)
+                QCOMPARE(spikes[0][std::size_t((s * 10 + t) * 4 + n)], expected[0](t, n));
+            for (int n = 0; n < 3; ++n)
+                QCOMPARE(linearOut[std::size_t((s * 10 + t) * 3 + n)], expected[1](t, n));
+            for (int n = 0; n < 2; ++n)
+                QCOMPARE(spikes[1][std::size_t((s * 10 + t) * 2 + n)], expected[2](t, n));
+        }
+        for (int n = 0; n < 2; ++n) {
+            QCOMPARE(counts[std::size_t(s * 2 + n)], double(expected[2].col(n).sum()));
+            total += int(expected[2].col(n).sum());
+        }
+    }
+    QVERIFY(total > 0); // the output is not trivially silent
+    QCOMPARE(membranes[0].size(), std::size_t(3 * 10 * 4));
+}
+
+void TestSimulator::refusesBadInput_data()
+{
+    QTest::addColumn<QString>("dataset");
+    QTest::addColumn<QList<int>>("shape");
+    QTest::addColumn<float>("value");
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("2-D spikes") << QStringLiteral("spikes") << QList<int>{2, 5} << 1.0f
+                                << QStringList()
+                                << QStringLiteral("in.h5: 'spikes' has shape [2, 5], not "
+                                                  "[samples, steps, inputs]");
+    QTest::newRow("4-D current")
+        << QStringLiteral("current") << QList<int>{2, 3, 5, 1} << 0.5f << QStringList()
+        << QStringLiteral("in.h5: 'current' has shape [2, 3, 5, 1], not [samples, steps, inputs] "
+                          "or [samples, inputs]");
+    QTest::newRow("input width") << QStringLiteral("spikes") << QList<int>{2, 3, 4} << 1.0f
+                                 << QStringList()
+                                 << QStringLiteral("the input has 4 values per step, the network "
+                                                   "takes 5");
+    QTest::newRow("not a spike") << QStringLiteral("spikes") << QList<int>{2, 3, 5} << 2.0f
+                                 << QStringList()
+                                 << QStringLiteral("in.h5: 'spikes' holds 2 at sample 0, step 0, "
+                                                   "input 0; spikes are 0 or 1");
+    QTest::newRow("too many steps") << QStringLiteral("spikes") << QList<int>{2, 3, 5} << 1.0f
+                                    << QStringList{QStringLiteral("--steps"), QStringLiteral("4")}
+                                    << QStringLiteral("4 steps asked for; the input has 3");
+    QTest::newRow("neither") << QString() << QList<int>{} << 0.0f << QStringList()
+                             << QStringLiteral("in.h5: holds neither 'spikes' nor 'current'");
+    QTest::newRow("record") << QStringLiteral("spikes") << QList<int>{2, 3, 5} << 1.0f
+                            << QStringList{QStringLiteral("--record"), QStringLiteral("voltage")}
+                            << QStringLiteral("--record takes spikes, membrane or "
+                                              "spikes,membrane, not 'voltage'");
+}
+
+void TestSimulator::refusesBadInput()
+{
+    QFETCH(QString, dataset);
+    QFETCH(QList<int>, shape);
+    QFETCH(float, value);
+    QFETCH(QStringList, options);
+    QFETCH(QString, error);
+    saveGraph(smallNet(), path(QStringLiteral("net.h5")));
+    std::vector<hsize_t> dims(shape.begin(), shape.end());
+    std::size_t count = dims.empty() ? 0 : 1;
+    for (hsize_t d : dims)
+        count *= std::size_t(d);
+    writeInput(path(QStringLiteral("in.h5")), dataset, std::vector<float>(count, value), dims);
+    const Run r = snnc(QStringList{QStringLiteral("simulate"), path(QStringLiteral("net.h5")),
+                                   QStringLiteral("--input"), path(QStringLiteral("in.h5")),
+                                   QStringLiteral("-o"), path(QStringLiteral("bad.h5"))} +
+                       options);
+    QCOMPARE(r.code, 2);
+    QCOMPARE(r.err, QStringLiteral("snnc: ") + error + QLatin1Char('\n'));
+    QVERIFY(!QFile::exists(path(QStringLiteral("bad.h5"))));
+}
+
+QTEST_GUILESS_MAIN(TestSimulator)
+#include "tst_simulator.moc"
