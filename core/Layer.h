@@ -16,7 +16,8 @@ inline constexpr LayerId kNetworkInput = 0;
 
 enum class NeuronType { LIF, IF };
 // How a spiking neuron resets after a spike (core/sim/Dynamics.h):
-// Subtract: v -= threshold at once (snnc, Norse; snnTorch with reset_delay=False);
+// Subtract: v -= threshold at once (Norse's reset_subtract; snnTorch's reset_delay=False but for
+// a membrane still above threshold after its reset, docs/nir.md);
 // Zero: v = resetValue at once (NIR's v_reset; snnTorch's "zero" with resetValue 0);
 // SubtractNext: the threshold is subtracted at the next step, m[t] = beta m[t-1] + I[t] -
 // s[t-1] threshold (snnTorch's default, reset_delay=True).

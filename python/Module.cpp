@@ -71,7 +71,8 @@ PyLayer makeLayer(const std::string &name, int nInputs, int nNeurons, const py::
             QStringLiteral(": neuron_type must be LIF or IF, not '%1'").arg(qstr(neuronType)));
     if (!parseResetMode(qstr(reset), &layer->neuron.reset))
         throw Error(where +
-                    QStringLiteral(": reset must be subtract or zero, not '%1'").arg(qstr(reset)));
+                    QStringLiteral(": reset must be subtract, zero or subtract-next, not '%1'")
+                        .arg(qstr(reset)));
     layer->neuron.threshold = threshold;
     layer->neuron.beta = beta ? *beta : (layer->neuron.type == NeuronType::IF ? 1.0f : 0.9f);
     layer->neuron.spiking = spiking;

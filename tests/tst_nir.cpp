@@ -757,11 +757,12 @@ void TestNir::importAssumptions()
     lifChain(lifData()).write(path(QStringLiteral("foreign.nir")));
     QStringList lines;
     nir::importNir(path(QStringLiteral("foreign.nir")), {}, &lines);
-    QCOMPARE(lines, (QStringList{
-                        QStringLiteral("reset: zero, to v_reset (NIR's LIF/IF semantics; the file "
-                                       "has no SNN Studio metadata; --reset subtract-next for "
-                                       "snnTorch's default, --reset subtract for Norse's) for fc"),
-                        QStringLiteral("dt: 0.0001 s (not in the file; --dt sets it)")}));
+    QCOMPARE(lines,
+             (QStringList{QStringLiteral("reset: zero, to v_reset (NIR's LIF/IF semantics, as "
+                                         "snnTorch and Norse read NIR; the file has no SNN Studio "
+                                         "metadata; --reset subtract-next for snnTorch's default) "
+                                         "for fc"),
+                          QStringLiteral("dt: 0.0001 s (not in the file; --dt sets it)")}));
     NirOptions options;
     options.reset = ResetMode::SubtractNext;
     options.dt = 1e-3;

@@ -337,9 +337,9 @@ void Importer::chooseReset(const QString &key, const VectorXd &vReset, const QSt
                      .arg(toString(params.reset));
     } else {
         params.reset = ResetMode::Zero;
-        reason = QStringLiteral("zero, to v_reset (NIR's LIF/IF semantics; the file has no SNN "
-                                "Studio metadata; --reset subtract-next for snnTorch's default, "
-                                "--reset subtract for Norse's)");
+        reason = QStringLiteral("zero, to v_reset (NIR's LIF/IF semantics, as snnTorch and Norse "
+                                "read NIR; the file has no SNN Studio metadata; --reset "
+                                "subtract-next for snnTorch's default)");
     }
     if (params.reset == ResetMode::Zero)
         params.resetValue = float(value);
