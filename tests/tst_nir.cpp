@@ -1049,7 +1049,7 @@ void TestNir::cliImportExport()
                  &out, &err),
              0);
     QVERIFY2(out.contains(QStringLiteral("2 layers, 1 inputs, 3 parameters\nreset: zero, to "
-                                         "v_reset (NIR's LIF/IF semantics;")),
+                                         "v_reset (NIR's LIF/IF semantics, as snnTorch")),
              qPrintable(out));
     const Graph imported = nir::importNir(sample(QStringLiteral("two_lif_neurons.nir")));
     compareGraphs(imported, loadGraph(h5));
