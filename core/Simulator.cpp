@@ -1,6 +1,5 @@
 #include "Simulator.h"
 
-#include "AtomicFile.h"
 #include "Error.h"
 #include "Hdf5.h"
 #include "sim/Engine.h"
@@ -195,9 +194,7 @@ void saveSequenceTraces(const SequenceTraces &traces, const QString &path, bool 
             throw Error(QStringLiteral("%1: two layers are stored as 'layers/%2'; rename one")
                             .arg(QFileInfo(path).fileName(), key));
     }
-    writeAtomically(path, [&](const QString &temp) {
-        auto guard = h5::lock();
-        const h5::Handle file = h5::createFile(temp);
+    h5::saveFile(path, [&](hid_t file) {
         h5::writeIntAttribute(file, QStringLiteral("samples"), traces.samples);
         h5::writeIntAttribute(file, QStringLiteral("steps"), traces.steps);
         const h5::Handle layers = h5::createGroup(file, QStringLiteral("layers"));

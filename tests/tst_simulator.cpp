@@ -53,12 +53,13 @@ Graph smallNet()
 void writeInput(const QString &path, const QString &name, const std::vector<float> &values,
                 const std::vector<hsize_t> &shape)
 {
-    auto guard = h5::lock();
-    const h5::Handle file = h5::createFile(path);
-    if (name == QLatin1String("spikes"))
-        h5::writeBytes(file, name, std::vector<std::uint8_t>(values.begin(), values.end()), shape);
-    else if (!name.isEmpty())
-        h5::writeFloats(file, name, values, shape);
+    h5::saveFile(path, [&](hid_t file) {
+        if (name == QLatin1String("spikes"))
+            h5::writeBytes(file, name, std::vector<std::uint8_t>(values.begin(), values.end()),
+                           shape);
+        else if (!name.isEmpty())
+            h5::writeFloats(file, name, values, shape);
+    });
 }
 
 struct Run {
