@@ -1,6 +1,7 @@
 #include "Graph.h"
 
 #include "Error.h"
+#include "Names.h"
 
 #include <QStringList>
 
@@ -57,6 +58,7 @@ int Graph::indexOf(LayerId id) const
 
 LayerId Graph::addLayer(Layer layer)
 {
+    checkLayerName(layer.name, int(m_layers.size()));
     if (layer.source != kNetworkInput && !find(layer.source))
         throw Error(QStringLiteral("layer '%1': its source (id %2) does not exist")
                         .arg(layer.name)
@@ -197,8 +199,7 @@ void Graph::validate() const
     for (std::size_t i = 0; i < m_layers.size(); ++i) {
         const Layer &l = m_layers[i];
         const QString where = QStringLiteral("layer '%1'").arg(l.name);
-        if (l.name.isEmpty())
-            throw Error(QStringLiteral("layer %1 has no name").arg(i));
+        checkLayerName(l.name, int(i));
         if (l.id == kNetworkInput)
             throw Error(where + QStringLiteral(": invalid id 0"));
         for (std::size_t j = 0; j < i; ++j) {

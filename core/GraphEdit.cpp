@@ -1,6 +1,7 @@
 #include "GraphEdit.h"
 
 #include "Error.h"
+#include "Names.h"
 #include "Rng.h"
 
 #include <algorithm>
@@ -109,6 +110,7 @@ Layer newLayer(const Graph &graph, LayerId source, int neurons, const QString &n
     layer.id = nextLayerId(graph);
     layer.source = source;
     layer.name = name.isEmpty() ? uniqueName(graph, QStringLiteral("layer")) : name;
+    checkLayerName(layer.name, graph.layerCount());
     if (graph.findByName(layer.name))
         throw Error(QStringLiteral("a layer named '%1' already exists").arg(layer.name));
     const int inputs = source == kNetworkInput ? graph.inputSize() : graph.layer(source).neurons();
@@ -122,8 +124,7 @@ void renameLayer(Graph &graph, LayerId id, const QString &name)
 {
     Layer &layer = graph.layer(id);
     const QString trimmed = name.trimmed();
-    if (trimmed.isEmpty())
-        throw Error(QStringLiteral("layer '%1': a name cannot be empty").arg(layer.name));
+    checkLayerName(trimmed, QStringLiteral("layer '%1'").arg(layer.name));
     if (trimmed == layer.name)
         return;
     if (graph.findByName(trimmed))

@@ -31,10 +31,12 @@ void setLayerSource(Graph &graph, LayerId id, LayerId source);
 void removeLayer(Graph &graph, LayerId id);
 
 // A new layer (not yet added) fed by `source` with `neurons` neurons, new weights, no bias, no
-// rates, id nextLayerId(graph) and the given name (or uniqueName(graph, "layer") when empty).
+// rates, id nextLayerId(graph) and the given name (or uniqueName(graph, "layer") when empty);
+// throws Error for a name that breaks the name rule or is taken.
 Layer newLayer(const Graph &graph, LayerId source, int neurons, const QString &name = {});
 
-// Renames a layer; throws Error for an empty or taken name.
+// Renames a layer to `name` without its surrounding white space; throws Error for a name that
+// breaks the name rule (Names.h) or is taken.
 void renameLayer(Graph &graph, LayerId id, const QString &name);
 
 LayerId nextLayerId(const Graph &graph);

@@ -3,6 +3,7 @@
 #include "AtomicFile.h"
 #include "Error.h"
 #include "Hdf5.h"
+#include "Names.h"
 
 #include <QFileInfo>
 
@@ -30,9 +31,16 @@ FileLayer readLayer(hid_t layers, const QString &key)
     h5::Handle group = h5::openGroup(layers, key);
     FileLayer result;
     Layer &l = result.layer;
-    const std::optional<QString> name = h5::readStringAttribute(group, QStringLiteral("name"));
-    if (!name || name->isEmpty())
-        throw Error(QStringLiteral("layer %1 has no name attribute").arg(key));
+    const QString where = QStringLiteral("layer %1").arg(key);
+    std::optional<QString> name;
+    try {
+        name = h5::readStringAttribute(group, QStringLiteral("name"));
+    } catch (const Error &e) {
+        throw Error(where + QStringLiteral(": ") + e.message());
+    }
+    if (!name)
+        throw Error(where + QStringLiteral(" has no name attribute"));
+    checkLayerName(*name, where);
     l.name = *name;
     try {
         const std::optional<QString> type =
@@ -45,6 +53,8 @@ FileLayer readLayer(hid_t layers, const QString &key)
             h5::readStringAttribute(group, QStringLiteral("input"));
         if (!input)
             throw Error(QStringLiteral("missing attribute 'input'"));
+        if (!input->isEmpty())
+            checkLayerName(*input, QStringLiteral("input"));
         result.input = *input;
         l.neuron.beta = l.neuron.type == NeuronType::IF ? 1.0f : 0.9f;
         if (auto v = h5::readNumberAttribute(group, QStringLiteral("threshold")))

@@ -4,6 +4,7 @@
 #include "Error.h"
 
 #include <QFileInfo>
+#include <QStringDecoder>
 
 namespace snn::h5 {
 
@@ -89,6 +90,16 @@ Handle smallConversionBuffer()
     return plist;
 }
 
+// UTF-8 bytes as text; clears *valid when they are not valid UTF-8.
+QString decodeUtf8(QByteArrayView bytes, bool *valid)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    QString text = decoder.decode(bytes);
+    if (decoder.hasError())
+        *valid = false;
+    return text;
+}
+
 // Reads every string of an attribute or dataset, whether stored fixed or variable length.
 QStringList readStringData(hid_t object, bool isAttribute, const QString &name,
                            std::vector<hsize_t> *shapeOut)
@@ -106,6 +117,7 @@ QStringList readStringData(hid_t object, bool isAttribute, const QString &name,
     Handle memType = check(H5Tcopy(H5T_C_S1), H5Tclose, QStringLiteral("cannot copy a type"));
     H5Tset_cset(memType, H5Tget_cset(fileType));
     QStringList result;
+    bool valid = true;
     herr_t status = 0;
     const Handle xfer = smallConversionBuffer();
     if (H5Tis_variable_str(fileType) > 0) {
@@ -115,7 +127,7 @@ QStringList readStringData(hid_t object, bool isAttribute, const QString &name,
                              : H5Dread(object, memType, H5S_ALL, H5S_ALL, xfer, data.data());
         if (status >= 0)
             for (char *s : data)
-                result << QString::fromUtf8(s ? s : "");
+                result << decodeUtf8(QByteArrayView(s ? s : ""), &valid);
         if (status >= 0) {
             if (isAttribute)
                 for (char *s : data)
@@ -124,19 +136,29 @@ QStringList readStringData(hid_t object, bool isAttribute, const QString &name,
                 H5Dvlen_reclaim(memType, space, H5P_DEFAULT, data.data());
         }
     } else {
+        // Read the bytes as stored (same padding), so that no conversion cuts the text.
         const std::size_t size = H5Tget_size(fileType);
+        const H5T_str_t pad = H5Tget_strpad(fileType);
         H5Tset_size(memType, size);
+        H5Tset_strpad(memType, pad);
         std::vector<char> data(count * size + 1, '\0');
         status = isAttribute ? H5Aread(object, memType, data.data())
                              : H5Dread(object, memType, H5S_ALL, H5S_ALL, xfer, data.data());
         if (status >= 0)
             for (std::size_t i = 0; i < count; ++i) {
-                const char *begin = data.data() + i * size;
-                result << QString::fromUtf8(begin, int(qstrnlen(begin, uint(size))));
+                // Trailing NULs (spaces for SPACEPAD) are padding; a NUL inside the text is kept
+                // (and refused where the text is a name) rather than silently cutting it.
+                const char padding = pad == H5T_STR_SPACEPAD ? ' ' : '\0';
+                QByteArrayView bytes(data.data() + i * size, qsizetype(size));
+                while (bytes.endsWith(padding))
+                    bytes.chop(1);
+                result << decodeUtf8(bytes, &valid);
             }
     }
     if (status < 0)
         fail(QStringLiteral("cannot read the strings of '%1'").arg(name));
+    if (!valid)
+        fail(QStringLiteral("'%1' is not valid UTF-8").arg(name));
     return result;
 }
 

@@ -1,5 +1,7 @@
 #include "Error.h"
 #include "Example.h"
+#include "HostileNames.h"
+#include "Names.h"
 #include "TestUtils.h"
 #include "hw/Exporter.h"
 #include "hw/IceFlow.h"
@@ -12,6 +14,9 @@
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+
+#include <cctype>
+#include <cstring>
 
 using namespace snn;
 using namespace snn::hw;
@@ -49,11 +54,10 @@ Graph chainWithHiddenLayers()
     return test::randomChain(21, {6, 5, 4, 3}, 0.6, 0.15);
 }
 
-Graph small()
+Graph small(const QString &name = QStringLiteral("out"))
 {
     Graph g(4);
-    Layer l = makeLayer(QStringLiteral("out"), kNetworkInput, 3, 4,
-                        {1, 0, 0, 0.5f, 0, 1, 0, 0, 0, 0, 1, -1});
+    Layer l = makeLayer(name, kNetworkInput, 3, 4, {1, 0, 0, 0.5f, 0, 1, 0, 0, 0, 0, 1, -1});
     l.neuron.threshold = 0.5f;
     g.addLayer(l);
     return g;
@@ -72,6 +76,7 @@ private Q_SLOTS:
     void hiddenWeightBitFlipsAreCaught();
     void flashFaultsAreCaught();
     void clockThroughThePll();
+    void namesAreEscaped();
 };
 
 void TestExporter::ebrFolderRunsWithoutTheStudio()
@@ -322,6 +327,44 @@ void TestExporter::clockThroughThePll()
     } catch (const Error &e) {
         QCOMPARE(e.message(), QStringLiteral("the iCE40 PLL makes 16 to 275 MHz, not 15 MHz (leave "
                                              "the clock at the board's 12 MHz for no PLL)"));
+    }
+}
+
+void TestExporter::namesAreEscaped()
+{
+    // A name full of Verilog, shell and Markdown syntax changes only the comment of its row in
+    // the layer table and its escaped README cell; no file holds a control character.
+    ExportOptions o;
+    o.testSamples = 2;
+    QTemporaryDir plainDir;
+    exportDesign(small(QStringLiteral("plain")), o, plainDir.path());
+    const QList<QByteArray> plain = read(plainDir.path(), "snn_layers.vh").split('\n');
+    for (const QString &name : test::acceptedHostileNames()) {
+        QTemporaryDir dir;
+        const ExportResult r = exportDesign(small(name), o, dir.path());
+        const QList<QByteArray> table = read(dir.path(), "snn_layers.vh").split('\n');
+        QCOMPARE(table.size(), plain.size());
+        for (qsizetype i = 0; i < table.size(); ++i) {
+            if (table[i] == plain[i])
+                continue;
+            QCOMPARE(plain[i], QByteArray("    0: begin // plain"));
+            QVERIFY2(table[i].startsWith("    0: begin // "), table[i].constData());
+            const QByteArray comment = table[i].mid(16);
+            QCOMPARE(comment, commentSafe(name).toUtf8());
+            for (const char c : comment)
+                QVERIFY2(std::isalnum(uchar(c)) || std::strchr(" _.,:+-=#()", c), table[i]);
+        }
+        QVERIFY(read(dir.path(), "README.md")
+                    .contains("| " + markdownEscaped(name).toUtf8() + " | 4 | 3 |"));
+        for (const QString &file : r.files) {
+            const QByteArray text = read(dir.path(), qPrintable(file));
+            if (file.endsWith(QLatin1String(".bin")))
+                continue;
+            for (const char c : text)
+                QVERIFY2(uchar(c) >= 0x20 || c == '\n', qPrintable(file));
+            if (file != QLatin1String("README.md") && file != QLatin1String("snn_layers.vh"))
+                QVERIFY2(!text.contains(name.toUtf8()), qPrintable(file));
+        }
     }
 }
 

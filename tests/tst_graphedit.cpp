@@ -2,6 +2,7 @@
 #include "Example.h"
 #include "GraphEdit.h"
 #include "GraphEquality.h"
+#include "HostileNames.h"
 #include "Rng.h"
 #include "TestUtils.h"
 
@@ -45,6 +46,7 @@ private Q_SLOTS:
     void removeRewiresConsumers();
     void newLayerAndNames();
     void renameRules();
+    void hostileNames();
     void autoLayoutColumns();
 };
 
@@ -215,7 +217,41 @@ void TestGraphEdit::renameRules()
         edit::renameLayer(g, idOf(g, "b"), QStringLiteral(" "));
         QFAIL("no error");
     } catch (const Error &e) {
-        QCOMPARE(e.message(), QStringLiteral("layer 'b': a name cannot be empty"));
+        QCOMPARE(e.message(),
+                 QStringLiteral("layer 'b': the name is empty (a layer name is 1 to 64 "
+                                "printable characters, unique in the graph)"));
+    }
+}
+
+void TestGraphEdit::hostileNames()
+{
+    // The rule refuses names with control characters, too long or empty, in a rename and in a
+    // new layer, and leaves the graph as it was; printable names of any syntax are taken.
+    Graph g = smallGraph();
+    const Graph before = g;
+    for (const test::RefusedName &r : test::refusedNames()) {
+        if (r.name.trimmed() != r.name)
+            continue; // surrounding white space is dropped before the rule applies
+        try {
+            edit::renameLayer(g, idOf(g, "b"), r.name);
+            QFAIL(r.label);
+        } catch (const Error &e) {
+            QCOMPARE(e.message(), QStringLiteral("layer 'b': %1 (a layer name is 1 to 64 "
+                                                 "printable characters, unique in the graph)")
+                                      .arg(r.why));
+        }
+        if (!r.name.isEmpty()) // an empty name asks newLayer for a generated one
+            QVERIFY_THROWS_EXCEPTION(Error, edit::newLayer(g, kNetworkInput, 2, r.name));
+        Layer l = makeLayer(r.name, kNetworkInput, 1, 3);
+        QVERIFY_THROWS_EXCEPTION(Error, g.addLayer(std::move(l)));
+    }
+    QCOMPARE(test::graphDifference(g, before), QString());
+    for (const QString &name : test::acceptedHostileNames()) {
+        edit::renameLayer(g, idOf(g, "c"), name);
+        QCOMPARE(g.layer(idOf(g, "b")).name, QStringLiteral("b"));
+        QVERIFY(g.findByName(name));
+        g.validate();
+        edit::renameLayer(g, g.findByName(name)->id, QStringLiteral("c"));
     }
 }
 

@@ -2,6 +2,7 @@
 #include "Example.h"
 #include "GraphFile.h"
 #include "Hdf5.h"
+#include "HostileNames.h"
 #include "TestUtils.h"
 
 #include <QDir>
@@ -48,6 +49,23 @@ void replaceWeights(hid_t file, const QString &layer, const h5::RowMatrixXf &w)
     h5::Handle g = h5::openGroup(file, QStringLiteral("layers/") + layer);
     H5Ldelete(g, "weights", H5P_DEFAULT);
     h5::writeMatrix(g, QStringLiteral("weights"), w);
+}
+
+// A fixed-length string attribute holding exactly `bytes` (NUL padded, marked UTF-8), as h5py
+// writes numpy byte strings: it can carry a NUL or bytes that are not UTF-8.
+void writeBytesAttribute(hid_t loc, const char *name, const QByteArray &bytes)
+{
+    if (H5Aexists(loc, name) > 0)
+        H5Adelete(loc, name);
+    h5::Handle type(H5Tcopy(H5T_C_S1), H5Tclose);
+    H5Tset_size(type, std::size_t(std::max<qsizetype>(bytes.size(), 1)));
+    H5Tset_strpad(type, H5T_STR_NULLPAD);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    h5::Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+    h5::Handle attr(H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose);
+    QByteArray data = bytes;
+    data.append('\0');
+    H5Awrite(attr, type, data.constData());
 }
 
 QByteArray readAll(const QString &path)
@@ -236,6 +254,21 @@ void TestGraphFile::badInput_data()
         h5::Handle g = h5::openGroup(f, QStringLiteral("layers/0"));
         h5::writeNumberAttribute(g, QStringLiteral("beta"), 1.5);
     }) << QStringLiteral("layer 'hidden': beta must lie in [0, 1], not 1.5");
+    const QString rule =
+        QStringLiteral(" (a layer name is 1 to 64 printable characters, unique in the graph)");
+    for (const test::RefusedName &r : test::refusedNames())
+        QTest::addRow("name: %s", r.label) << Edit([name = r.name](hid_t f) {
+            h5::Handle g = h5::openGroup(f, QStringLiteral("layers/0"));
+            writeBytesAttribute(g, "name", name.toUtf8());
+        }) << QStringLiteral("layer 0: ") + r.why + rule;
+    QTest::newRow("name: not UTF-8") << Edit([](hid_t f) {
+        h5::Handle g = h5::openGroup(f, QStringLiteral("layers/1"));
+        writeBytesAttribute(g, "name", QByteArray("out\xff\xfe"));
+    }) << QStringLiteral("layer 1: 'name' is not valid UTF-8");
+    QTest::newRow("input: newline")
+        << str("layers/1", "input", "hidden\n        L_THR = 0; // injected")
+        << QStringLiteral("layer 'out': input: the name contains the control character U+000A") +
+               rule;
     QTest::newRow("string threshold")
         << str("layers/0", "threshold", "high")
         << QStringLiteral("layer 'hidden': 'threshold' is not numeric");

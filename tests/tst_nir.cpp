@@ -3,6 +3,7 @@
 #include "Example.h"
 #include "GraphFile.h"
 #include "Hdf5.h"
+#include "HostileNames.h"
 #include "Simulator.h"
 #include "TestUtils.h"
 #include "nir/NirFile.h"
@@ -269,6 +270,9 @@ private Q_SLOTS:
     void leakDrivenSpikeTrain();
     void loadAnyGraphPicksFormat();
     void cliImportExport();
+    void hostileNodeKeysAreMapped();
+    void hostileMetadataNameIsRefused();
+    void hostileNamesRoundTrip();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -1103,6 +1107,92 @@ void TestNir::cliImportExport()
     QCOMPARE(err, QStringLiteral("snnc: --dt must be positive, not -1\n"));
     QCOMPARE(run({QStringLiteral("export-nir"), QStringLiteral("--help")}, &out, &err), 0);
     QVERIFY(out.contains(QStringLiteral("--no-gzip")));
+}
+
+void TestNir::hostileNodeKeysAreMapped()
+{
+    // Keys that break the name rule name their layers through nameFromText, made unique, and
+    // each mapping is reported; keys that keep it stay as they are.
+    // ('/' separates HDF5 path components, so a key cannot hold one.)
+    const QString fc = QStringLiteral("fc\n        L_THR = 0;");
+    const QString again = QStringLiteral("fc\r        L_THR = 0;");
+    const QString longKey(70, QLatin1Char('k'));
+    NirWriter w;
+    w.node(QStringLiteral("input"), QStringLiteral("Input"), {shape({2})})
+        .node(fc, QStringLiteral("Affine"),
+              {mat(QStringLiteral("weight"), 2, 2, {1, 2, 3, 4}),
+               arr(QStringLiteral("bias"), {0.5, -0.5})})
+        .node(QStringLiteral("lif"), QStringLiteral("LIF"), lifData())
+        .node(again, QStringLiteral("Linear"), {mat(QStringLiteral("weight"), 2, 2, {1, 0, 0, 1})})
+        .node(QStringLiteral("if"), QStringLiteral("IF"),
+              {arr(QStringLiteral("r"), {1, 1}), arr(QStringLiteral("v_threshold"), {1, 1})})
+        .node(longKey, QStringLiteral("Linear"), {mat(QStringLiteral("weight"), 1, 2, {1, 1})})
+        .node(QStringLiteral("output"), QStringLiteral("Output"), {shape({1})})
+        .chain({QStringLiteral("input"), fc, QStringLiteral("lif"), again, QStringLiteral("if"),
+                longKey, QStringLiteral("output")});
+    w.write(path(QStringLiteral("keys.nir")));
+    QStringList notes;
+    const Graph g = nir::importNir(path(QStringLiteral("keys.nir")), {}, &notes);
+    QCOMPARE(g.layerCount(), 3);
+    const QString mapped = QStringLiteral("fc_        L_THR = 0;");
+    QCOMPARE(g.layers()[0].name, mapped);
+    QCOMPARE(g.layers()[1].name, mapped + QStringLiteral("_2"));
+    QCOMPARE(g.layers()[2].name, QString(64, QLatin1Char('k')));
+    const QString rule = QStringLiteral("its key breaks the name rule");
+    // The import's assumptions (reset, dt) come first; the key mappings follow.
+    QCOMPARE(notes.filter(rule),
+             QStringList({QStringLiteral("node 'fc\\n        L_THR = 0;' (Affine) is "
+                                         "layer '%1': %2 (the name contains the control "
+                                         "character U+000A)")
+                              .arg(mapped, rule),
+                          QStringLiteral("node 'fc\\r        L_THR = 0;' (Linear) is "
+                                         "layer '%1_2': %2 (the name contains the control "
+                                         "character U+000D)")
+                              .arg(mapped, rule),
+                          QStringLiteral("node '%1' (Linear) is layer '%2': %3 (the name has 70 "
+                                         "characters)")
+                              .arg(longKey, QString(64, QLatin1Char('k')), rule)}));
+    // No notes for keys that keep the rule.
+    notes.clear();
+    lifChain(lifData()).write(path(QStringLiteral("plain.nir")));
+    nir::importNir(path(QStringLiteral("plain.nir")), {}, &notes);
+    QCOMPARE(notes.filter(rule), QStringList());
+}
+
+void TestNir::hostileMetadataNameIsRefused()
+{
+    Graph g(2);
+    const LayerId h = g.addLayer(makeLayer(QStringLiteral("hidden"), kNetworkInput, 2, 2));
+    g.addLayer(makeLayer(QStringLiteral("out"), h, 1, 2));
+    nir::exportNir(g, path(QStringLiteral("meta.nir")));
+    {
+        auto guard = h5::lock();
+        const hid_t file = H5Fopen(QFile::encodeName(path(QStringLiteral("meta.nir"))).constData(),
+                                   H5F_ACC_RDWR, H5P_DEFAULT);
+        QVERIFY(file >= 0);
+        {
+            h5::Handle meta = h5::openGroup(file, QStringLiteral("node/metadata"));
+            h5::writeStrings(meta, QStringLiteral("snn_studio.out.name"),
+                             {QStringLiteral("out\n        L_THR = 0;")}, {});
+        }
+        H5Fclose(file);
+    }
+    QCOMPARE(errorOf([&] { nir::importNir(path(QStringLiteral("meta.nir"))); }),
+             QStringLiteral("meta.nir: metadata of layer 'out': layer 1: the name contains the "
+                            "control character U+000A (a layer name is 1 to 64 printable "
+                            "characters, unique in the graph)"));
+}
+
+void TestNir::hostileNamesRoundTrip()
+{
+    // Printable names of any syntax ('/' included) come back exactly through NIR.
+    for (const QString &name : test::acceptedHostileNames()) {
+        Graph g(2);
+        const LayerId h = g.addLayer(makeLayer(name, kNetworkInput, 2, 2, {1, 2, 3, 4}));
+        g.addLayer(makeLayer(QStringLiteral("out"), h, 1, 2, {1, 1}));
+        nir::exportNir(g, path(QStringLiteral("names.nir")));
+        compareGraphs(g, nir::importNir(path(QStringLiteral("names.nir"))));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestNir)

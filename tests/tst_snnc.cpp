@@ -1,4 +1,5 @@
 #include "GraphFile.h"
+#include "Hdf5.h"
 #include "TestUtils.h"
 
 #include <QDir>
@@ -51,6 +52,7 @@ private Q_SLOTS:
     void synthMakesThePllClock();
     void errors_data();
     void errors();
+    void nameInjectionIsRefused();
 
 private:
     QTemporaryDir m_dir;
@@ -306,6 +308,44 @@ void TestSnnc::errors()
     if (!arguments.isEmpty())
         QCOMPARE(r.err.count(QLatin1Char('\n')), 1); // exactly one line
     QCOMPARE(r.out, QString());
+}
+
+void TestSnnc::nameInjectionIsRefused()
+{
+    // Issue 17: layer 0's name and layer 1's input carry a newline and a Verilog statement.
+    const QString file = m_dir.filePath(QStringLiteral("injected.h5"));
+    Graph g(2);
+    const LayerId h = g.addLayer(test::makeLayer(QStringLiteral("h"), kNetworkInput, 2, 2));
+    g.addLayer(test::makeLayer(QStringLiteral("out"), h, 2, 2));
+    saveGraph(g, file);
+    {
+        auto guard = h5::lock();
+        const hid_t f = H5Fopen(QFile::encodeName(file).constData(), H5F_ACC_RDWR, H5P_DEFAULT);
+        QVERIFY(f >= 0);
+        const QString injected = QStringLiteral("h\n        L_THR = 0; // injected");
+        h5::writeStringAttribute(h5::openGroup(f, QStringLiteral("layers/0")),
+                                 QStringLiteral("name"), injected);
+        h5::writeStringAttribute(h5::openGroup(f, QStringLiteral("layers/1")),
+                                 QStringLiteral("input"), injected);
+        H5Fclose(f);
+    }
+    const QString error =
+        QStringLiteral("snnc: injected.h5: layer 0: the name contains the control character "
+                       "U+000A (a layer name is 1 to 64 printable characters, unique in the "
+                       "graph)\n");
+    const QString out = m_dir.filePath(QStringLiteral("hw"));
+    for (const QStringList &arguments :
+         {QStringList{QStringLiteral("info"), file},
+          QStringList{QStringLiteral("export"), file, QStringLiteral("--board"),
+                      QStringLiteral("icebreaker"), QStringLiteral("-o"), out},
+          QStringList{QStringLiteral("export-nir"), file, QStringLiteral("-o"),
+                      m_dir.filePath(QStringLiteral("x.nir"))}}) {
+        const Run r = snnc(arguments);
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(r.err, error);
+        QCOMPARE(r.out, QString());
+    }
+    QVERIFY(!QFileInfo::exists(out + QStringLiteral("/snn_layers.vh")));
 }
 
 QTEST_GUILESS_MAIN(TestSnnc)

@@ -1,5 +1,6 @@
 #include "ComparisonModel.h"
 
+#include "Names.h"
 #include "Report.h"
 
 #include <QBrush>
@@ -37,16 +38,6 @@ QString format(double value, ComparisonModel::Format format)
         return QStringLiteral("%1%").arg(100.0 * value, 0, 'f', 2);
     }
     return {};
-}
-
-QString csvField(const QString &text)
-{
-    if (!text.contains(QLatin1Char(',')) && !text.contains(QLatin1Char('"')) &&
-        !text.contains(QLatin1Char('\n')))
-        return text;
-    QString quoted = text;
-    quoted.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + quoted + QLatin1Char('"');
 }
 
 } // namespace

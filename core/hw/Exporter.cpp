@@ -1,6 +1,7 @@
 #include "Exporter.h"
 
 #include "Error.h"
+#include "Names.h"
 #include "Rng.h"
 
 #include <QFile>
@@ -145,7 +146,7 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
     QString layers;
     for (const QuantLayer &l : result.net.layers)
         layers += QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 | %7 |\n")
-                      .arg(l.name)
+                      .arg(markdownEscaped(l.name))
                       .arg(l.inputs)
                       .arg(l.neurons)
                       .arg(l.scale, 0, 'g', 6)

@@ -2,6 +2,7 @@
 
 #include "AtomicFile.h"
 #include "Error.h"
+#include "Names.h"
 #include "RunControl.h"
 #include "ToolRunner.h"
 
@@ -210,7 +211,7 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
                                 "        L_THR = %8; L_K = %9; L_ZERO = 1'b%10;\n"
                                 "    end\n")
                      .arg(k)
-                     .arg(l.name)
+                     .arg(commentSafe(l.name))
                      .arg(l.inputs)
                      .arg(l.neurons)
                      .arg(ll.groups)

@@ -2,6 +2,7 @@
 
 #include "Error.h"
 #include "Hdf5.h"
+#include "Names.h"
 
 #include <QFileInfo>
 
@@ -212,6 +213,8 @@ public:
     Graph run();
     // The reset semantics and time step the import assumed, and why (after run()).
     QStringList assumptions() const;
+    // Node keys that were mapped to layer names, as notes for the user.
+    const QStringList &notes() const { return m_notes; }
 
 private:
     void readStructure();
@@ -242,6 +245,7 @@ private:
     std::map<QString, std::vector<QString>> m_in;
     std::vector<std::pair<QString, QString>> m_edges;
     Graph m_graph;
+    QStringList m_notes;
 };
 
 void Importer::readStructure()
@@ -670,8 +674,10 @@ LayerId Importer::commit(const Value &pending, NeuronParams params)
         const QString key = pending.name;
         const QString where = QStringLiteral("metadata of layer '%1'").arg(key);
         try {
-            if (h5::exists(meta, metaName(key, QStringLiteral("name"))))
+            if (h5::exists(meta, metaName(key, QStringLiteral("name")))) {
                 l.name = readScalarString(meta, metaName(key, QStringLiteral("name")));
+                checkLayerName(l.name, m_graph.layerCount());
+            }
             if (params.spiking && params.beta == 1.0f &&
                 h5::exists(meta, metaName(key, QStringLiteral("neuron_type")))) {
                 // A LIF without leak (beta = 1) is written as IF; this restores its type.
@@ -697,6 +703,15 @@ LayerId Importer::commit(const Value &pending, NeuronParams params)
             }
         } catch (const Error &e) {
             throw Error(where + QStringLiteral(": ") + e.message());
+        }
+    }
+    if (l.name == pending.name) {
+        if (const QString why = nameProblem(l.name); !why.isEmpty()) {
+            l.name = nameFromText(pending.name);
+            for (int i = 2; m_graph.findByName(l.name); ++i)
+                l.name = nameFromText(pending.name, QStringLiteral("_%1").arg(i));
+            m_notes << QStringLiteral("%1 is layer '%2': its key breaks the name rule (%3)")
+                           .arg(oneLine(label(pending.name)), l.name, why);
         }
     }
     l.neuron = params;
@@ -837,7 +852,7 @@ Graph importNir(const QString &path, const NirOptions &options, QStringList *ass
         Importer importer(file, options);
         Graph graph = importer.run();
         if (assumptions)
-            *assumptions = importer.assumptions();
+            *assumptions = importer.assumptions() + importer.notes();
         return graph;
     } catch (const Cancelled &) {
         throw;

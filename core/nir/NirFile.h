@@ -31,7 +31,9 @@ inline constexpr const char *kNirVersion = "1.0.0";
 // Reads a NIR graph. Throws Error with one line naming the file, the node and its type for
 // anything that is not an exact chain of supported nodes; never returns an invalid graph.
 // `assumptions`, when given, receives one line each on the reset semantics and the time step the
-// import assumed, and why.
+// import assumed, and why, then one line per NIR node key that broke the name rule (Names.h)
+// and the layer name it was mapped to (nameFromText, made unique). A name in SNN Studio's
+// metadata that breaks the rule is refused.
 Graph importNir(const QString &path, const NirOptions &options = {},
                 QStringList *assumptions = nullptr);
 

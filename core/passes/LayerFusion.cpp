@@ -1,5 +1,7 @@
 #include "Passes.h"
 
+#include "Names.h"
+
 #include <set>
 
 namespace snn::passes {
@@ -71,7 +73,7 @@ void layerFusion(Graph &graph, const OptimizeOptions &options, PassReport &repor
 
         // outer(inner(x)) = W_o (W_i x + b_i) + b_o, treating `inner` as linear.
         Layer fused = outer;
-        fused.name = inner.name + QLatin1Char('+') + outer.name;
+        fused.name = nameFromText(inner.name + QLatin1Char('+') + outer.name);
         fused.source = inner.source;
         fused.weights = outer.weights * inner.weights;
         if (hasBias) {
