@@ -111,10 +111,10 @@ QString markdownEscaped(const QString &text)
 QString csvField(const QString &text)
 {
     QString field = text;
-    bool number = false;
-    field.toDouble(&number);
-    static const QString formulaStart = QStringLiteral("=+-@\t\r");
-    if (!field.isEmpty() && !number && formulaStart.contains(field.front()))
+    static const QString formulaStart = QStringLiteral("=@\t\r");
+    const bool sign = field.startsWith(QLatin1Char('+')) || field.startsWith(QLatin1Char('-'));
+    const bool signedNumber = sign && field.size() > 1 && field.at(1).isDigit();
+    if (!field.isEmpty() && (formulaStart.contains(field.front()) || (sign && !signedNumber)))
         field.prepend(QLatin1Char('\''));
     if (!field.contains(QLatin1Char(',')) && !field.contains(QLatin1Char('"')) &&
         !field.contains(QLatin1Char('\n')) && !field.contains(QLatin1Char('\r')))

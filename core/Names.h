@@ -38,8 +38,8 @@ QString commentSafe(const QString &text);
 QString markdownEscaped(const QString &text);
 
 // One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF; a text that a
-// spreadsheet would run as a formula (starting with = + - @ tab or CR and not a number) gets a
-// leading apostrophe.
+// spreadsheet would run as a formula (starting with = @ tab or CR, or + - not followed by a
+// digit, so "-25,440 (-11.7%)" stays a number) gets a leading apostrophe.
 QString csvField(const QString &text);
 
 } // namespace snn

@@ -104,6 +104,8 @@ void TestNames::csvField_data()
     QTest::addColumn<QString>("field");
     QTest::newRow("plain") << QStringLiteral("fc1") << QStringLiteral("fc1");
     QTest::newRow("negative number") << QStringLiteral("-3.5") << QStringLiteral("-3.5");
+    QTest::newRow("change") << QStringLiteral("-25,440 (-11.7%)")
+                            << QStringLiteral("\"-25,440 (-11.7%)\"");
     QTest::newRow("comma") << QStringLiteral("a,b") << QStringLiteral("\"a,b\"");
     QTest::newRow("quote") << QStringLiteral("a\"b") << QStringLiteral("\"a\"\"b\"");
     QTest::newRow("newline") << QStringLiteral("a\nb") << QStringLiteral("\"a\nb\"");
