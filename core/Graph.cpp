@@ -24,6 +24,21 @@ QString shape(Eigen::Index rows, Eigen::Index cols)
 
 } // namespace
 
+QString weightsShapeProblem(Eigen::Index rows, Eigen::Index cols, const QString &sourceName,
+                            Eigen::Index sourceSize)
+{
+    if (cols == sourceSize)
+        return {};
+    QString message = QStringLiteral("weights are %1 but its source '%2' gives %3 values")
+                          .arg(shape(rows, cols), sourceName)
+                          .arg(sourceSize);
+    if (rows == sourceSize)
+        message += QStringLiteral(" (the transpose %1 would fit: weights are stored "
+                                  "[n_neurons x n_inputs])")
+                       .arg(shape(cols, rows));
+    return message;
+}
+
 const Layer *Graph::find(LayerId id) const
 {
     const int i = indexOf(id);
@@ -219,19 +234,10 @@ void Graph::validate() const
         }
         if (l.neurons() == 0)
             throw Error(where + QStringLiteral(": has no neurons"));
-        const int expected = sourceSize(l);
-        if (l.inputs() != expected) {
-            QString message =
-                where + QStringLiteral(": weights are %1 but its source '%2' gives %3 "
-                                       "values")
-                            .arg(shape(l.weights.rows(), l.weights.cols()), sourceName(l))
-                            .arg(expected);
-            if (l.weights.rows() == expected)
-                message += QStringLiteral(" (the transpose %1 would fit: weights are stored "
-                                          "[n_neurons x n_inputs])")
-                               .arg(shape(l.weights.cols(), l.weights.rows()));
-            throw Error(message);
-        }
+        if (const QString problem = weightsShapeProblem(l.weights.rows(), l.weights.cols(),
+                                                        sourceName(l), sourceSize(l));
+            !problem.isEmpty())
+            throw Error(where + QStringLiteral(": ") + problem);
         if (l.hasBias() && l.bias.size() != l.neurons())
             throw Error(where + QStringLiteral(": bias has %1 entries for %2 neurons")
                                     .arg(l.bias.size())

@@ -7,6 +7,13 @@
 
 namespace snn {
 
+// Why weights of [rows x cols] do not fit a source (`sourceName`) that gives `sourceSize` values
+// ("weights are [3 x 2] but its source 'hidden' gives 3 values (the transpose [2 x 3] would
+// fit: ...)"), or an empty string when they fit. Shared by validate() and the file readers,
+// which check declared shapes before reading any data.
+QString weightsShapeProblem(Eigen::Index rows, Eigen::Index cols, const QString &sourceName,
+                            Eigen::Index sourceSize);
+
 // A network of fully connected spiking layers. Each layer has one source (the network input or
 // another layer); a layer may feed several layers. Layers are kept in topological order and are
 // referred to by stable ids. Output layers are the layers that feed no other layer.

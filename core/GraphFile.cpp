@@ -8,6 +8,8 @@
 #include <QFileInfo>
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <map>
 
 namespace snn {
@@ -16,20 +18,42 @@ namespace {
 
 const QString kFormat = QStringLiteral("snn-studio");
 
-QString shapeText(const h5::RowMatrixXf &m)
+QString shapeText(Eigen::Index rows, Eigen::Index cols)
 {
-    return QStringLiteral("[%1 x %2]").arg(m.rows()).arg(m.cols());
+    return QStringLiteral("[%1 x %2]").arg(rows).arg(cols);
 }
 
+// The most values (weights, biases, rates) one graph file may hold: far above any network the
+// iCE40 flow or the studio handles, far below what would exhaust memory.
+constexpr std::int64_t kMaxGraphValues = std::int64_t(1) << 26;
+
+// A layer as declared in the file: attributes and dataset shapes, no data yet.
 struct FileLayer {
     Layer layer;
+    QString key;
     QString input;
+    Eigen::Index rows = 0;
+    Eigen::Index cols = 0;
+    std::optional<hsize_t> biasLength;
+    std::optional<hsize_t> ratesLength;
 };
+
+// The length of an optional 1-D dataset, from its shape.
+std::optional<hsize_t> vectorLength(hid_t group, const QString &name)
+{
+    if (!h5::exists(group, name))
+        return std::nullopt;
+    const std::vector<hsize_t> shape = h5::datasetShape(group, name);
+    if (shape.size() != 1)
+        throw Error(QStringLiteral("'%1' has %2 dimensions, not 1").arg(name).arg(shape.size()));
+    return shape[0];
+}
 
 FileLayer readLayer(hid_t layers, const QString &key)
 {
     h5::Handle group = h5::openGroup(layers, key);
     FileLayer result;
+    result.key = key;
     Layer &l = result.layer;
     const QString where = QStringLiteral("layer %1").arg(key);
     std::optional<QString> name;
@@ -57,10 +81,10 @@ FileLayer readLayer(hid_t layers, const QString &key)
             checkLayerName(*input, QStringLiteral("input"));
         result.input = *input;
         l.neuron.beta = l.neuron.type == NeuronType::IF ? 1.0f : 0.9f;
-        if (auto v = h5::readNumberAttribute(group, QStringLiteral("threshold")))
-            l.neuron.threshold = float(*v);
-        if (auto v = h5::readNumberAttribute(group, QStringLiteral("beta")))
-            l.neuron.beta = float(*v);
+        if (auto v = h5::readFloatAttribute(group, QStringLiteral("threshold")))
+            l.neuron.threshold = *v;
+        if (auto v = h5::readFloatAttribute(group, QStringLiteral("beta")))
+            l.neuron.beta = *v;
         if (auto v = h5::readStringAttribute(group, QStringLiteral("reset"))) {
             if (!parseResetMode(*v, &l.neuron.reset))
                 throw Error(
@@ -69,36 +93,83 @@ FileLayer readLayer(hid_t layers, const QString &key)
         }
         if (auto v = h5::readNumberAttribute(group, QStringLiteral("reset_value")))
             l.neuron.resetValue = float(*v);
-        if (auto v = h5::readNumberAttribute(group, QStringLiteral("spiking")))
-            l.neuron.spiking = *v != 0.0;
+        if (auto v = h5::readIntegerAttribute(group, QStringLiteral("spiking"), 0, 1))
+            l.neuron.spiking = *v != 0;
 
-        const h5::RowMatrixXf weights = h5::readMatrix(group, QStringLiteral("weights"));
-        const auto declaredNeurons = h5::readNumberAttribute(group, QStringLiteral("n_neurons"));
-        const auto declaredInputs = h5::readNumberAttribute(group, QStringLiteral("n_inputs"));
+        // Shapes only: the data is read once every size is checked against the graph.
+        const std::vector<hsize_t> weights = h5::datasetShape(group, QStringLiteral("weights"));
+        if (weights.size() != 2)
+            throw Error(QStringLiteral("'weights' has %1 dimensions, not 2").arg(weights.size()));
+        if (weights[0] > hsize_t(std::numeric_limits<int>::max()) ||
+            weights[1] > hsize_t(std::numeric_limits<int>::max()))
+            throw Error(QStringLiteral("'weights' declares [%1 x %2], more than a layer holds")
+                            .arg(weights[0])
+                            .arg(weights[1]));
+        result.rows = Eigen::Index(weights[0]);
+        result.cols = Eigen::Index(weights[1]);
+        const int intMax = std::numeric_limits<int>::max();
+        const auto declaredNeurons =
+            h5::readIntegerAttribute(group, QStringLiteral("n_neurons"), 0, intMax);
+        const auto declaredInputs =
+            h5::readIntegerAttribute(group, QStringLiteral("n_inputs"), 0, intMax);
         if (declaredNeurons && declaredInputs &&
-            (weights.rows() != Eigen::Index(*declaredNeurons) ||
-             weights.cols() != Eigen::Index(*declaredInputs))) {
+            (result.rows != *declaredNeurons || result.cols != *declaredInputs)) {
             QString message =
                 QStringLiteral("weights are %1 but the layer declares %2 neurons x %3 "
                                "inputs")
-                    .arg(shapeText(weights))
+                    .arg(shapeText(result.rows, result.cols))
                     .arg(*declaredNeurons)
                     .arg(*declaredInputs);
-            if (weights.cols() == Eigen::Index(*declaredNeurons) &&
-                weights.rows() == Eigen::Index(*declaredInputs))
+            if (result.cols == *declaredNeurons && result.rows == *declaredInputs)
                 message += QStringLiteral(" (the transpose would fit: weights are stored "
                                           "[n_neurons x n_inputs])");
             throw Error(message);
         }
-        l.weights = weights;
-        if (h5::exists(group, QStringLiteral("bias")))
-            l.bias = h5::readVector(group, QStringLiteral("bias"));
-        if (h5::exists(group, QStringLiteral("firing_rates")))
-            l.rates = h5::readVector(group, QStringLiteral("firing_rates"));
+        result.biasLength = vectorLength(group, QStringLiteral("bias"));
+        result.ratesLength = vectorLength(group, QStringLiteral("firing_rates"));
     } catch (const Error &e) {
         throw Error(QStringLiteral("layer '%1': %2").arg(l.name, e.message()));
     }
     return result;
+}
+
+// Checks a layer's declared sizes against its source and the ceiling, before any data is read;
+// `total` counts the values of the layers before it.
+void checkSizes(const FileLayer &fl, Eigen::Index sourceSize, const QString &sourceName,
+                std::int64_t *total)
+{
+    const QString where = QStringLiteral("layer '%1': ").arg(fl.layer.name);
+    if (const QString problem = weightsShapeProblem(fl.rows, fl.cols, sourceName, sourceSize);
+        !problem.isEmpty())
+        throw Error(where + problem);
+    for (const auto &[what, length] : {std::pair{QStringLiteral("bias"), fl.biasLength},
+                                       std::pair{QStringLiteral("firing_rates"), fl.ratesLength}})
+        if (length && Eigen::Index(*length) != fl.rows)
+            throw Error(where + QStringLiteral("%1 has %2 entries for %3 neurons")
+                                    .arg(what)
+                                    .arg(*length)
+                                    .arg(fl.rows));
+    *total += std::int64_t(fl.rows) * fl.cols + (fl.biasLength ? fl.rows : 0) +
+              (fl.ratesLength ? fl.rows : 0);
+    if (*total > kMaxGraphValues)
+        throw Error(where + QStringLiteral("'weights' %1 takes the graph past %2 values, the most "
+                                           "SNN Studio loads")
+                                .arg(shapeText(fl.rows, fl.cols))
+                                .arg(kMaxGraphValues));
+}
+
+void readData(hid_t layers, FileLayer &fl)
+{
+    h5::Handle group = h5::openGroup(layers, fl.key);
+    try {
+        fl.layer.weights = h5::readMatrix(group, QStringLiteral("weights"));
+        if (fl.biasLength)
+            fl.layer.bias = h5::readVector(group, QStringLiteral("bias"));
+        if (fl.ratesLength)
+            fl.layer.rates = h5::readVector(group, QStringLiteral("firing_rates"));
+    } catch (const Error &e) {
+        throw Error(QStringLiteral("layer '%1': %2").arg(fl.layer.name, e.message()));
+    }
 }
 
 Graph readGraph(hid_t file)
@@ -141,12 +212,13 @@ Graph readGraph(hid_t file)
         fileLayers.push_back(readLayer(layers, entry.second));
 
     Graph graph;
-    if (auto size = h5::readNumberAttribute(file, QStringLiteral("input_size")))
+    if (auto size = h5::readIntegerAttribute(file, QStringLiteral("input_size"), 1,
+                                             std::numeric_limits<int>::max()))
         graph.setInputSize(int(*size));
     else
         for (const FileLayer &fl : fileLayers)
             if (fl.input.isEmpty()) {
-                graph.setInputSize(fl.layer.inputs());
+                graph.setInputSize(int(fl.cols));
                 break;
             }
 
@@ -158,53 +230,64 @@ Graph readGraph(hid_t file)
             throw Error(QStringLiteral("two layers are named '%1'").arg(name));
         ids[name] = LayerId(i + 1);
     }
-    std::vector<Layer> resolved;
     for (std::size_t i = 0; i < fileLayers.size(); ++i) {
-        Layer l = std::move(fileLayers[i].layer);
-        l.id = LayerId(i + 1);
-        const QString &input = fileLayers[i].input;
-        if (input.isEmpty()) {
-            l.source = kNetworkInput;
+        FileLayer &fl = fileLayers[i];
+        fl.layer.id = LayerId(i + 1);
+        if (fl.input.isEmpty()) {
+            fl.layer.source = kNetworkInput;
         } else {
-            auto it = ids.find(input);
+            auto it = ids.find(fl.input);
             if (it == ids.end())
-                throw Error(QStringLiteral("layer '%1': unknown input '%2'").arg(l.name, input));
-            l.source = it->second;
+                throw Error(
+                    QStringLiteral("layer '%1': unknown input '%2'").arg(fl.layer.name, fl.input));
+            fl.layer.source = it->second;
         }
-        resolved.push_back(std::move(l));
     }
 
-    if (h5::exists(file, QStringLiteral("studio/positions"))) {
-        std::vector<hsize_t> shape;
-        const std::vector<double> xy =
-            h5::readDoubles(file, QStringLiteral("studio/positions"), &shape);
-        if (shape.size() == 2 && shape[0] == resolved.size() && shape[1] == 2)
-            for (std::size_t i = 0; i < resolved.size(); ++i)
-                if (std::isfinite(xy[2 * i]) && std::isfinite(xy[2 * i + 1]))
-                    resolved[i].position = QPointF(xy[2 * i], xy[2 * i + 1]);
-    }
-
-    // Add layers in an order where every source comes first; a cycle leaves some behind.
-    std::vector<bool> added(resolved.size(), false);
+    // An order where every source comes first; a cycle leaves some layers behind.
+    std::vector<std::size_t> order;
+    std::vector<bool> added(fileLayers.size(), false);
     for (bool progress = true; progress;) {
         progress = false;
-        for (std::size_t i = 0; i < resolved.size(); ++i) {
-            if (added[i])
+        for (std::size_t i = 0; i < fileLayers.size(); ++i) {
+            const LayerId src = fileLayers[i].layer.source;
+            if (added[i] || (src != kNetworkInput && !added[std::size_t(src - 1)]))
                 continue;
-            const LayerId src = resolved[i].source;
-            if (src != kNetworkInput && !graph.find(src))
-                continue;
-            graph.addLayer(resolved[i]);
+            order.push_back(i);
             added[i] = progress = true;
         }
     }
     QStringList cycle;
-    for (std::size_t i = 0; i < resolved.size(); ++i)
+    for (std::size_t i = 0; i < fileLayers.size(); ++i)
         if (!added[i])
-            cycle << QStringLiteral("'%1'").arg(resolved[i].name);
+            cycle << QStringLiteral("'%1'").arg(fileLayers[i].layer.name);
     if (!cycle.isEmpty())
         throw Error(QStringLiteral("the inputs of layers %1 form a cycle")
                         .arg(cycle.join(QStringLiteral(", "))));
+
+    // Every declared size against its source and the ceiling, then the data.
+    std::int64_t total = 0;
+    for (const FileLayer &fl : fileLayers) {
+        if (fl.layer.source == kNetworkInput) {
+            checkSizes(fl, graph.inputSize(), QStringLiteral("input"), &total);
+        } else {
+            const FileLayer &source = fileLayers[std::size_t(fl.layer.source - 1)];
+            checkSizes(fl, source.rows, source.layer.name, &total);
+        }
+    }
+    for (FileLayer &fl : fileLayers)
+        readData(layers, fl);
+
+    if (h5::exists(file, QStringLiteral("studio/positions")) &&
+        h5::datasetShape(file, QStringLiteral("studio/positions")) ==
+            std::vector<hsize_t>{fileLayers.size(), 2}) {
+        const std::vector<double> xy = h5::readDoubles(file, QStringLiteral("studio/positions"));
+        for (std::size_t i = 0; i < fileLayers.size(); ++i)
+            if (std::isfinite(xy[2 * i]) && std::isfinite(xy[2 * i + 1]))
+                fileLayers[i].layer.position = QPointF(xy[2 * i], xy[2 * i + 1]);
+    }
+    for (const std::size_t i : order)
+        graph.addLayer(std::move(fileLayers[i].layer));
     graph.validate();
     return graph;
 }

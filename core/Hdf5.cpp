@@ -6,6 +6,9 @@
 #include <QFileInfo>
 #include <QStringDecoder>
 
+#include <cmath>
+#include <limits>
+
 namespace snn::h5 {
 
 namespace {
@@ -46,12 +49,51 @@ std::vector<hsize_t> shapeOf(hid_t space)
     return dims;
 }
 
+// The product of the dimensions, saturated at the largest hsize_t instead of wrapping.
 hsize_t elementCount(const std::vector<hsize_t> &shape)
 {
     hsize_t n = 1;
-    for (hsize_t d : shape)
+    for (hsize_t d : shape) {
+        if (d != 0 && n > std::numeric_limits<hsize_t>::max() / d)
+            return std::numeric_limits<hsize_t>::max();
         n *= d;
+    }
     return n;
+}
+
+QString shapeText(const std::vector<hsize_t> &shape)
+{
+    QStringList parts;
+    for (hsize_t d : shape)
+        parts << QString::number(d);
+    return QStringLiteral("[%1]").arg(parts.join(QStringLiteral(" x ")));
+}
+
+// The shape of a space that is about to be read: a null space (h5py.Empty) and more than
+// kMaxValues values are refused, naming `name`.
+std::vector<hsize_t> readableShape(hid_t space, const QString &name)
+{
+    if (H5Sget_simple_extent_type(space) == H5S_NULL)
+        fail(QStringLiteral("'%1' is empty (a null dataspace)").arg(name));
+    const std::vector<hsize_t> shape = shapeOf(space);
+    if (elementCount(shape) > kMaxValues)
+        fail(QStringLiteral("'%1' declares %2 values (shape %3), more than the %4 SNN Studio "
+                            "reads from one dataset")
+                 .arg(name)
+                 .arg(elementCount(shape))
+                 .arg(shapeText(shape))
+                 .arg(kMaxValues));
+    return shape;
+}
+
+// Runs an allocation for `name`; running out of memory becomes an Error naming it.
+template <typename F> auto allocate(const QString &name, const std::vector<hsize_t> &shape, F &&f)
+{
+    try {
+        return f();
+    } catch (const std::bad_alloc &) {
+        fail(QStringLiteral("out of memory reading '%1' %2").arg(name, shapeText(shape)));
+    }
 }
 
 Handle openDataset(hid_t loc, const QString &name)
@@ -110,7 +152,7 @@ QStringList readStringData(hid_t object, bool isAttribute, const QString &name,
         fail(QStringLiteral("'%1' is not a string").arg(name));
     Handle space = check(isAttribute ? H5Aget_space(object) : H5Dget_space(object), H5Sclose,
                          QStringLiteral("cannot read the shape of '%1'").arg(name));
-    const std::vector<hsize_t> shape = shapeOf(space);
+    const std::vector<hsize_t> shape = readableShape(space, name);
     if (shapeOut)
         *shapeOut = shape;
     const std::size_t count = std::size_t(elementCount(shape));
@@ -122,7 +164,8 @@ QStringList readStringData(hid_t object, bool isAttribute, const QString &name,
     const Handle xfer = smallConversionBuffer();
     if (H5Tis_variable_str(fileType) > 0) {
         H5Tset_size(memType, H5T_VARIABLE);
-        std::vector<char *> data(count, nullptr);
+        std::vector<char *> data =
+            allocate(name, shape, [&] { return std::vector<char *>(count, nullptr); });
         status = isAttribute ? H5Aread(object, memType, data.data())
                              : H5Dread(object, memType, H5S_ALL, H5S_ALL, xfer, data.data());
         if (status >= 0)
@@ -141,7 +184,13 @@ QStringList readStringData(hid_t object, bool isAttribute, const QString &name,
         const H5T_str_t pad = H5Tget_strpad(fileType);
         H5Tset_size(memType, size);
         H5Tset_strpad(memType, pad);
-        std::vector<char> data(count * size + 1, '\0');
+        if (size > 0 && count > kMaxValues / size)
+            fail(QStringLiteral("'%1' declares %2 strings of %3 bytes, more than SNN Studio reads")
+                     .arg(name)
+                     .arg(count)
+                     .arg(size));
+        std::vector<char> data =
+            allocate(name, shape, [&] { return std::vector<char>(count * size + 1, '\0'); });
         status = isAttribute ? H5Aread(object, memType, data.data())
                              : H5Dread(object, memType, H5S_ALL, H5S_ALL, xfer, data.data());
         if (status >= 0)
@@ -172,10 +221,11 @@ std::vector<double> readNumberData(hid_t object, bool isAttribute, const QString
         fail(QStringLiteral("'%1' is not numeric").arg(name));
     Handle space = check(isAttribute ? H5Aget_space(object) : H5Dget_space(object), H5Sclose,
                          QStringLiteral("cannot read the shape of '%1'").arg(name));
-    const std::vector<hsize_t> shape = shapeOf(space);
+    const std::vector<hsize_t> shape = readableShape(space, name);
     if (shapeOut)
         *shapeOut = shape;
-    std::vector<double> values(std::size_t(elementCount(shape)));
+    std::vector<double> values = allocate(
+        name, shape, [&] { return std::vector<double>(std::size_t(elementCount(shape))); });
     if (values.empty())
         return values;
     const herr_t status = isAttribute ? H5Aread(object, H5T_NATIVE_DOUBLE, values.data())
@@ -382,6 +432,32 @@ std::optional<double> readNumberAttribute(hid_t loc, const QString &name)
     return values.front();
 }
 
+std::optional<long long> readIntegerAttribute(hid_t loc, const QString &name, long long min,
+                                              long long max)
+{
+    const std::optional<double> v = readNumberAttribute(loc, name);
+    if (!v)
+        return std::nullopt;
+    // Compared as doubles before any conversion: [min, max] holds the value exactly.
+    if (!(*v >= double(min) && *v <= double(max)) || *v != std::floor(*v))
+        fail(QStringLiteral("attribute '%1' must be an integer in [%2, %3], not %4")
+                 .arg(name)
+                 .arg(min)
+                 .arg(max)
+                 .arg(*v));
+    return static_cast<long long>(*v);
+}
+
+std::optional<float> readFloatAttribute(hid_t loc, const QString &name)
+{
+    const std::optional<double> v = readNumberAttribute(loc, name);
+    if (!v)
+        return std::nullopt;
+    if (std::isfinite(*v) && std::abs(*v) > double(std::numeric_limits<float>::max()))
+        fail(QStringLiteral("attribute '%1' is %2, outside the float range").arg(name).arg(*v));
+    return static_cast<float>(*v);
+}
+
 void writeStringAttribute(hid_t loc, const QString &name, const QString &value)
 {
     Handle type = utf8StringType();
@@ -422,13 +498,16 @@ RowMatrixXf readMatrix(hid_t loc, const QString &name)
 {
     Handle ds = openDataset(loc, name);
     Handle space = check(H5Dget_space(ds), H5Sclose, QStringLiteral("cannot read '%1'").arg(name));
-    const std::vector<hsize_t> shape = shapeOf(space);
+    const std::vector<hsize_t> shape = readableShape(space, name);
     if (shape.size() != 2)
         fail(QStringLiteral("'%1' has %2 dimensions, not 2").arg(name).arg(shape.size()));
     Handle type = check(H5Dget_type(ds), H5Tclose, QStringLiteral("cannot read '%1'").arg(name));
     if (H5Tget_class(type) != H5T_FLOAT && H5Tget_class(type) != H5T_INTEGER)
         fail(QStringLiteral("'%1' is not numeric").arg(name));
-    RowMatrixXf m(static_cast<Eigen::Index>(shape[0]), static_cast<Eigen::Index>(shape[1]));
+    RowMatrixXf m = allocate(name, shape, [&] {
+        return RowMatrixXf(static_cast<Eigen::Index>(shape[0]),
+                           static_cast<Eigen::Index>(shape[1]));
+    });
     if (m.size() > 0 && H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.data()) < 0)
         fail(QStringLiteral("cannot read '%1'").arg(name));
     return m;
@@ -438,13 +517,14 @@ Eigen::VectorXf readVector(hid_t loc, const QString &name)
 {
     Handle ds = openDataset(loc, name);
     Handle space = check(H5Dget_space(ds), H5Sclose, QStringLiteral("cannot read '%1'").arg(name));
-    const std::vector<hsize_t> shape = shapeOf(space);
+    const std::vector<hsize_t> shape = readableShape(space, name);
     if (shape.size() != 1)
         fail(QStringLiteral("'%1' has %2 dimensions, not 1").arg(name).arg(shape.size()));
     Handle type = check(H5Dget_type(ds), H5Tclose, QStringLiteral("cannot read '%1'").arg(name));
     if (H5Tget_class(type) != H5T_FLOAT && H5Tget_class(type) != H5T_INTEGER)
         fail(QStringLiteral("'%1' is not numeric").arg(name));
-    Eigen::VectorXf v(static_cast<Eigen::Index>(shape[0]));
+    Eigen::VectorXf v =
+        allocate(name, shape, [&] { return Eigen::VectorXf(static_cast<Eigen::Index>(shape[0])); });
     if (v.size() > 0 && H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
         fail(QStringLiteral("cannot read '%1'").arg(name));
     return v;

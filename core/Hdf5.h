@@ -61,11 +61,25 @@ Handle openGroup(hid_t loc, const QString &name);
 Handle createGroup(hid_t loc, const QString &name);
 QStringList childNames(hid_t group); // in HDF5's name order
 
+// The most values one attribute or dataset may declare; a larger one is refused, naming it,
+// before anything is allocated (2^27: 512 MB as float32, above every data set SNN Studio reads).
+inline constexpr hsize_t kMaxValues = hsize_t(1) << 27;
+
+// Every read below checks the declared shape first: a null dataspace, more than kMaxValues
+// values, or an allocation that fails is refused with an Error naming the attribute or dataset.
+
 // Attributes.
 bool hasAttribute(hid_t loc, const QString &name);
 std::optional<QString> readStringAttribute(hid_t loc, const QString &name);
 std::optional<double> readNumberAttribute(hid_t loc, const QString &name);
 std::vector<double> readNumbersAttribute(hid_t loc, const QString &name);
+// One number that must be an integer in [min, max]: anything else (NaN, 8.5, 1e12) is refused
+// with "attribute 'NAME' must be an integer in [MIN, MAX], not VALUE".
+std::optional<long long> readIntegerAttribute(hid_t loc, const QString &name, long long min,
+                                              long long max);
+// One number that fits a float (NaN and Inf pass, for the caller to judge); larger magnitudes
+// are refused with "attribute 'NAME' is VALUE, outside the float range".
+std::optional<float> readFloatAttribute(hid_t loc, const QString &name);
 void writeStringAttribute(hid_t loc, const QString &name, const QString &value);
 void writeNumberAttribute(hid_t loc, const QString &name, double value);
 void writeFloatAttribute(hid_t loc, const QString &name, float value); // stored as float32

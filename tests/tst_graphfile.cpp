@@ -9,6 +9,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <cmath>
 #include <functional>
 
 using namespace snn;
@@ -66,6 +67,31 @@ void writeBytesAttribute(hid_t loc, const char *name, const QByteArray &bytes)
     QByteArray data = bytes;
     data.append('\0');
     H5Awrite(attr, type, data.constData());
+}
+
+// Replaces a layer's weights with a chunked float dataset declared [rows x cols] and never
+// written: a few KB on disk whatever it declares.
+void declareWeights(hid_t file, const char *layer, hsize_t rows, hsize_t cols)
+{
+    h5::Handle g = h5::openGroup(file, QString::fromLatin1(layer));
+    H5Ldelete(g, "weights", H5P_DEFAULT);
+    const hsize_t dims[2] = {rows, cols};
+    const hsize_t chunk[2] = {1, std::min<hsize_t>(cols, 4096)};
+    h5::Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose);
+    h5::Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    H5Pset_chunk(plist, 2, chunk);
+    h5::Handle ds(H5Dcreate2(g, "weights", H5T_IEEE_F32LE, space, H5P_DEFAULT, plist, H5P_DEFAULT),
+                  H5Dclose);
+}
+
+// A scalar attribute with a null dataspace (h5py.Empty("f8")).
+void writeNullAttribute(hid_t loc, const char *name)
+{
+    if (H5Aexists(loc, name) > 0)
+        H5Adelete(loc, name);
+    h5::Handle space(H5Screate(H5S_NULL), H5Sclose);
+    h5::Handle attr(H5Acreate2(loc, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT),
+                    H5Aclose);
 }
 
 QByteArray readAll(const QString &path)
@@ -269,6 +295,72 @@ void TestGraphFile::badInput_data()
         << str("layers/1", "input", "hidden\n        L_THR = 0; // injected")
         << QStringLiteral("layer 'out': input: the name contains the control character U+000A") +
                rule;
+    auto number = [](const char *where, const char *attr, double value) {
+        return Edit([=](hid_t f) {
+            h5::Handle g = h5::openGroup(f, QString::fromLatin1(where));
+            h5::writeNumberAttribute(g, QString::fromLatin1(attr), value);
+        });
+    };
+    QTest::newRow("1.2e9 weights")
+        << Edit([](hid_t f) {
+               h5::Handle g = h5::openGroup(f, QStringLiteral("layers/0"));
+               H5Adelete(g, "n_neurons");
+               H5Adelete(g, "n_inputs");
+               declareWeights(f, "layers/0", 1, 1200000000);
+           })
+        << QStringLiteral("layer 'hidden': weights are [1 x 1200000000] but its source 'input' "
+                          "gives 4 values");
+    QTest::newRow("1.2e9 weights, declared")
+        << Edit([](hid_t f) { declareWeights(f, "layers/0", 1, 1200000000); })
+        << QStringLiteral("layer 'hidden': weights are [1 x 1200000000] but the layer declares 3 "
+                          "neurons x 4 inputs");
+    QTest::newRow("past the ceiling")
+        << Edit([](hid_t f) {
+               h5::writeIntAttribute(f, QStringLiteral("input_size"), (1 << 26) + 1);
+               h5::Handle g = h5::openGroup(f, QStringLiteral("layers/0"));
+               H5Adelete(g, "n_neurons");
+               H5Adelete(g, "n_inputs");
+               H5Ldelete(g, "bias", H5P_DEFAULT);
+               H5Ldelete(g, "firing_rates", H5P_DEFAULT);
+               declareWeights(f, "layers/0", 1, (1 << 26) + 1);
+           })
+        << QStringLiteral("layer 'hidden': 'weights' [1 x 67108865] takes the graph past 67108864 "
+                          "values, the most SNN Studio loads");
+    QTest::newRow("input_size 1e12")
+        << number("/", "input_size", 1e12)
+        << QStringLiteral(
+               "attribute 'input_size' must be an integer in [1, 2147483647], not 1e+12");
+    QTest::newRow("input_size 8.5")
+        << number("/", "input_size", 8.5)
+        << QStringLiteral("attribute 'input_size' must be an integer in [1, 2147483647], not 8.5");
+    QTest::newRow("n_neurons 6.5") << number("layers/0", "n_neurons", 6.5)
+                                   << QStringLiteral("layer 'hidden': attribute 'n_neurons' must "
+                                                     "be an integer in [0, 2147483647], not 6.5");
+    QTest::newRow("spiking NaN") << number("layers/0", "spiking", std::nan(""))
+                                 << QStringLiteral("layer 'hidden': attribute 'spiking' must be "
+                                                   "an integer in [0, 1], not nan");
+    QTest::newRow("spiking Inf") << number("layers/0", "spiking", HUGE_VAL)
+                                 << QStringLiteral("layer 'hidden': attribute 'spiking' must be "
+                                                   "an integer in [0, 1], not inf");
+    QTest::newRow("threshold 1e300")
+        << number("layers/0", "threshold", 1e300)
+        << QStringLiteral("layer 'hidden': attribute 'threshold' is 1e+300, outside the float "
+                          "range");
+    QTest::newRow("null beta") << Edit([](hid_t f) {
+        h5::Handle g = h5::openGroup(f, QStringLiteral("layers/0"));
+        writeNullAttribute(g, "beta");
+    }) << QStringLiteral("layer 'hidden': 'beta' is empty (a null dataspace)");
+    QTest::newRow("null input_size") << Edit([](hid_t f) { writeNullAttribute(f, "input_size"); })
+                                     << QStringLiteral("'input_size' is empty (a null dataspace)");
+    QTest::newRow("empty bias") << Edit([](hid_t f) {
+        h5::Handle g = h5::openGroup(f, QStringLiteral("layers/0"));
+        H5Ldelete(g, "bias", H5P_DEFAULT);
+        h5::writeVector(g, QStringLiteral("bias"), Eigen::VectorXf());
+    }) << QStringLiteral("layer 'hidden': bias has 0 entries for 3 neurons");
+    QTest::newRow("empty rates") << Edit([](hid_t f) {
+        h5::Handle g = h5::openGroup(f, QStringLiteral("layers/1"));
+        h5::writeVector(g, QStringLiteral("firing_rates"), Eigen::VectorXf());
+    }) << QStringLiteral("layer 'out': firing_rates has 0 entries for 2 neurons");
     QTest::newRow("string threshold")
         << str("layers/0", "threshold", "high")
         << QStringLiteral("layer 'hidden': 'threshold' is not numeric");

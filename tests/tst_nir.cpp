@@ -13,6 +13,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <cmath>
 #include <functional>
 #include <map>
 #include <set>
@@ -560,6 +561,34 @@ void TestNir::refusesVariants_data()
     QTest::newRow("studio file") << QStringLiteral("studio")
                                  << QStringLiteral("studio.h5: not a NIR file (no group 'node')");
     QTest::newRow("missing file") << QStringLiteral("absent") << QStringLiteral("no such file");
+    QTest::newRow("duplicate edge")
+        << QStringLiteral("duplicate-edge") << QStringLiteral("edge 'fc' -> 'lif' appears twice");
+    QTest::newRow("input shape inf")
+        << QStringLiteral("shape-inf")
+        << QStringLiteral(
+               "node 'input' (Input): shape entry inf makes more than 2147483647 values");
+    QTest::newRow("input shape 1e12")
+        << QStringLiteral("shape-huge")
+        << QStringLiteral(
+               "node 'input' (Input): shape entry 1e+12 makes more than 2147483647 values");
+    QTest::newRow("tau 1e300") << QStringLiteral("tau-huge")
+                               << QStringLiteral("node 'fc' (Affine): the folded weights underflow "
+                                                 "(a nonzero weight or bias becomes 0 as float32; "
+                                                 "check tau and dt)");
+    QTest::newRow("threshold 1e39")
+        << QStringLiteral("threshold-huge")
+        << QStringLiteral("node 'lif' (LIF): v_threshold = 1e+39 is outside the float range");
+    QTest::newRow("null tau") << QStringLiteral("tau-null")
+                              << QStringLiteral("node 'lif' (LIF): 'tau' is empty (a null "
+                                                "dataspace)");
+    QTest::newRow("huge weight declared")
+        << QStringLiteral("weight-huge")
+        << QStringLiteral("node 'fc' (Affine): 'weight' declares 2400000000 values (shape "
+                          "[1200000000 x 2]), more than the 134217728 SNN Studio reads from one "
+                          "dataset");
+    QTest::newRow("huge tau declared")
+        << QStringLiteral("tau-declared")
+        << QStringLiteral("node 'lif' (LIF): 'tau' has shape [1200000000] for 2 neurons");
 }
 
 void TestNir::refusesVariants()
@@ -590,10 +619,17 @@ void TestNir::refusesVariants()
         lif[0] = arr(QStringLiteral("tau"), {0.01, 0.02});
     if (variant == QLatin1String("tau-small"))
         lif[0] = arr(QStringLiteral("tau"), {5e-5, 5e-5});
+    if (variant == QLatin1String("tau-huge"))
+        lif[0] = arr(QStringLiteral("tau"), {1e300, 1e300});
+    if (variant == QLatin1String("threshold-huge"))
+        lif[3] = arr(QStringLiteral("v_threshold"), {1e39, 1e39});
 
     NirWriter w({.gzip = false, .asDouble = true});
     w.node(QStringLiteral("input"), QStringLiteral("Input"),
-           {variant == QLatin1String("image") ? shape({2, 3}) : shape({2})});
+           {variant == QLatin1String("image")        ? shape({2, 3})
+            : variant == QLatin1String("shape-inf")  ? arr(QStringLiteral("shape"), {HUGE_VAL})
+            : variant == QLatin1String("shape-huge") ? shape({1e12})
+                                                     : shape({2})});
     if (variant == QLatin1String("weight-shape"))
         w.node(QStringLiteral("fc"), QStringLiteral("Linear"),
                {mat(QStringLiteral("weight"), 2, 3, {1, 2, 3, 4, 5, 6})});
@@ -623,6 +659,8 @@ void TestNir::refusesVariants()
         w.edge(QStringLiteral("input"), QStringLiteral("lif"));
     if (variant == QLatin1String("bad-edge"))
         w.edge(QStringLiteral("lif"), QStringLiteral("nowhere"));
+    if (variant == QLatin1String("duplicate-edge"))
+        w.edge(QStringLiteral("fc"), QStringLiteral("lif"));
     if (variant == QLatin1String("dangling"))
         w.node(QStringLiteral("extra"), QStringLiteral("Linear"),
                {mat(QStringLiteral("weight"), 1, 2, {1, 1})})
@@ -641,6 +679,36 @@ void TestNir::refusesVariants()
             .node(QStringLiteral("island_out"), QStringLiteral("Output"), {shape({1})})
             .edge(QStringLiteral("island"), QStringLiteral("island_out"));
     w.write(file);
+    // Datasets replaced in place: a null dataspace, and sizes declared (chunked, never written)
+    // far beyond what the graph gives.
+    const auto replace = [&](const char *node, const char *name, std::vector<hsize_t> dims) {
+        auto guard = h5::lock();
+        const hid_t f = H5Fopen(QFile::encodeName(file).constData(), H5F_ACC_RDWR, H5P_DEFAULT);
+        {
+            h5::Handle g = h5::openGroup(f, QStringLiteral("node/nodes/") + QLatin1String(node));
+            H5Ldelete(g, name, H5P_DEFAULT);
+            h5::Handle space(dims.empty()
+                                 ? H5Screate(H5S_NULL)
+                                 : H5Screate_simple(int(dims.size()), dims.data(), nullptr),
+                             H5Sclose);
+            h5::Handle plist(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+            if (!dims.empty()) {
+                std::vector<hsize_t> chunk(dims.size(), 1);
+                chunk.back() = std::min<hsize_t>(dims.back(), 4096);
+                H5Pset_chunk(plist, int(chunk.size()), chunk.data());
+            }
+            h5::Handle ds(
+                H5Dcreate2(g, name, H5T_IEEE_F64LE, space, H5P_DEFAULT, plist, H5P_DEFAULT),
+                H5Dclose);
+        }
+        H5Fclose(f);
+    };
+    if (variant == QLatin1String("tau-null"))
+        replace("lif", "tau", {});
+    if (variant == QLatin1String("weight-huge"))
+        replace("fc", "weight", {1200000000, 2});
+    if (variant == QLatin1String("tau-declared"))
+        replace("lif", "tau", {1200000000});
     if (variant == QLatin1String("studio")) {
         target = path(QStringLiteral("studio.h5"));
         saveGraph(exampleGraph(), target);

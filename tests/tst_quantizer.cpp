@@ -109,6 +109,11 @@ void TestQuantizer::refusesWhatTheHardwareCannotRun_data()
     QTest::newRow("reset value") << 5
                                  << QStringLiteral("layer a: the hardware's zero reset sets the "
                                                    "membrane to 0, not to -0.5");
+    // 3e38 x scale 127 is past int64: saturated, not wrapped to a negative "rounds to 0".
+    QTest::newRow("threshold 3e38")
+        << 6
+        << QStringLiteral("layer a: threshold 3e+38 is 4600000000000000000 at scale 127, beyond "
+                          "the 16-bit membrane");
 }
 
 void TestQuantizer::refusesWhatTheHardwareCannotRun()
@@ -130,6 +135,8 @@ void TestQuantizer::refusesWhatTheHardwareCannotRun()
         a.neuron.reset = ResetMode::Zero;
         a.neuron.resetValue = -0.5f;
     }
+    if (kind == 6)
+        a.neuron.threshold = 3e38f;
     const LayerId ida = g.addLayer(a);
     g.addLayer(makeLayer(QStringLiteral("b"), ida, 2, 2, {1, 0, 0, 1}));
     if (kind == 1)

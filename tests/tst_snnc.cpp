@@ -53,6 +53,7 @@ private Q_SLOTS:
     void errors_data();
     void errors();
     void nameInjectionIsRefused();
+    void hugeDeclarationIsRefused();
 
 private:
     QTemporaryDir m_dir;
@@ -346,6 +347,18 @@ void TestSnnc::nameInjectionIsRefused()
         QCOMPARE(r.out, QString());
     }
     QVERIFY(!QFileInfo::exists(out + QStringLiteral("/snn_layers.vh")));
+}
+
+void TestSnnc::hugeDeclarationIsRefused()
+{
+    // Issue 14: a 15 KB file declaring a [1 x 1.2e9] weights dataset (the fuzz seed) is refused
+    // from its declared shape, before anything is allocated (time and memory: docs/performance.md).
+    const QString file = QStringLiteral(SNN_SOURCE_DIR "/tests/fuzz/corpus/graph/weights-1.2e9.h5");
+    QVERIFY(QFileInfo(file).size() < 20000);
+    const Run r = snnc({QStringLiteral("info"), file});
+    QCOMPARE(r.exitCode, 2);
+    QCOMPARE(r.err, QStringLiteral("snnc: weights-1.2e9.h5: layer 'hidden': weights are "
+                                   "[1 x 1200000000] but its source 'input' gives 4 values\n"));
 }
 
 QTEST_GUILESS_MAIN(TestSnnc)

@@ -91,7 +91,9 @@ int main(int argc, char *argv[])
             printError(e.message());
             return BadInput;
         } catch (const std::bad_alloc &) {
-            printError(QStringLiteral("out of memory"));
+            // The readers name the dataset they were reading; this is anything else.
+            printError(QStringLiteral("out of memory running 'snnc %1'")
+                           .arg(snn::oneLine(arguments.join(QLatin1Char(' ')))));
             return Failure;
         }
     }

@@ -32,9 +32,16 @@ std::int64_t saturate(std::int64_t value, int bits)
     return std::clamp(value, lo, hi);
 }
 
+// Rounds to the nearest integer, saturating beyond +-2^62 (llround is undefined past int64's
+// range; a threshold of 3e38 must read as too large, not wrap to a negative number).
 std::int64_t roundToInt(double value)
 {
-    return std::int64_t(std::lround(value));
+    constexpr double limit = 4.6e18;
+    if (value >= limit)
+        return std::int64_t(limit);
+    if (value <= -limit)
+        return -std::int64_t(limit);
+    return std::int64_t(std::llround(value));
 }
 
 int leakShiftFor(float beta, int membraneBits)

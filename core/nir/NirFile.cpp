@@ -6,7 +6,9 @@
 
 #include <QFileInfo>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -104,6 +106,16 @@ std::vector<double> readNumbers(hid_t group, const QString &name, const QString 
     }
 }
 
+// A dataset's declared shape, with errors prefixed by `where`.
+std::vector<hsize_t> datasetShape(hid_t group, const QString &name, const QString &where)
+{
+    try {
+        return h5::datasetShape(group, name);
+    } catch (const Error &e) {
+        throw Error(where + QStringLiteral(": ") + e.message());
+    }
+}
+
 // A per-neuron parameter: a 0-d scalar, a single value, or n values (in an array whose other
 // dimensions are 1), as n doubles. A missing dataset takes `fallback` or is an error.
 VectorXd readParam(hid_t group, const QString &name, Index n, const QString &where,
@@ -114,20 +126,25 @@ VectorXd readParam(hid_t group, const QString &name, Index n, const QString &whe
             return VectorXd::Constant(n, *fallback);
         throw Error(where + QStringLiteral(": missing dataset '%1'").arg(name));
     }
-    std::vector<hsize_t> shape;
-    const std::vector<double> values = readNumbers(group, name, where, &shape);
+    // The declared shape first: one value or n, before anything is read.
+    std::vector<hsize_t> shape = datasetShape(group, name, where);
     int nonUnit = 0;
+    hsize_t length = 1;
     for (hsize_t d : shape)
-        nonUnit += d != 1 ? 1 : 0;
-    VectorXd v;
-    if (values.size() == 1)
-        v = VectorXd::Constant(n, values.front());
-    else if (Index(values.size()) == n && nonUnit <= 1)
-        v = Eigen::Map<const VectorXd>(values.data(), n);
-    else
+        if (d != 1) {
+            ++nonUnit;
+            length = d;
+        }
+    if (nonUnit > 1 || (nonUnit == 1 && length != hsize_t(n)))
         throw Error(where + QStringLiteral(": '%1' has shape %2 for %3 neurons")
                                 .arg(name, shapeText(shape))
                                 .arg(n));
+    const std::vector<double> values = readNumbers(group, name, where, &shape);
+    VectorXd v;
+    if (values.size() == 1)
+        v = VectorXd::Constant(n, values.front());
+    else
+        v = Eigen::Map<const VectorXd>(values.data(), n);
     if (!v.allFinite())
         throw Error(where + QStringLiteral(": '%1' contains NaN or Inf").arg(name));
     return v;
@@ -145,15 +162,26 @@ double uniformParam(const VectorXd &v, const QString &name, const QString &where
     return v(0);
 }
 
-// A dataset of numbers as a matrix (row-major in the file), checked to be 2-D and finite.
-MatrixXd readWeights(hid_t group, const QString &name, const QString &where)
+// A dataset of numbers as a matrix (row-major in the file), checked to be 2-D, to take
+// `inputs` values (`origin` gives them) and to have rows, before it is read; and to be finite.
+MatrixXd readWeights(hid_t group, const QString &name, const QString &where, Index inputs,
+                     const QString &origin)
 {
-    std::vector<hsize_t> shape;
-    const std::vector<double> values = readNumbers(group, name, where, &shape);
+    std::vector<hsize_t> shape = datasetShape(group, name, where);
     if (shape.size() != 2)
         throw Error(
             where +
             QStringLiteral(": '%1' has shape %2, not [out, in]").arg(name, shapeText(shape)));
+    if (shape[1] != hsize_t(inputs))
+        throw Error(where + QStringLiteral(": %1 is [%2 x %3] but '%4' gives %5 values")
+                                .arg(name)
+                                .arg(shape[0])
+                                .arg(shape[1])
+                                .arg(origin)
+                                .arg(inputs));
+    if (shape[0] == 0)
+        throw Error(where + QStringLiteral(": %1 has no rows").arg(name));
+    const std::vector<double> values = readNumbers(group, name, where, &shape);
     MatrixXd m =
         Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
             values.data(), Index(shape[0]), Index(shape[1]));
@@ -178,6 +206,11 @@ Index flatSize(hid_t group, const QString &where)
     for (double d : shape) {
         if (!(d >= 1) || d != std::floor(d))
             throw Error(where + QStringLiteral(": invalid shape entry %1").arg(d));
+        // Checked as doubles before the conversion: a layer holds at most INT_MAX values.
+        if (double(size) * d > double(std::numeric_limits<int>::max()))
+            throw Error(where + QStringLiteral(": shape entry %1 makes more than %2 values")
+                                    .arg(d)
+                                    .arg(std::numeric_limits<int>::max()));
         size *= Index(d);
         nonUnit += d != 1 ? 1 : 0;
         text << QString::number(Index(d));
@@ -282,7 +315,13 @@ void Importer::readStructure()
 
     if (!h5::exists(m_graphGroup, QStringLiteral("edges")))
         throw Error(QStringLiteral("missing dataset 'node/edges'"));
-    std::vector<hsize_t> shape;
+    // The declared count first: more edges than ordered pairs of nodes means a repeat.
+    std::vector<hsize_t> shape = h5::datasetShape(m_graphGroup, QStringLiteral("edges"));
+    const hsize_t nodes = m_types.size();
+    if (!shape.empty() && shape[0] > nodes * nodes)
+        throw Error(QStringLiteral("'node/edges' declares %1 edges between %2 nodes")
+                        .arg(shape[0])
+                        .arg(nodes));
     const QStringList flat = h5::readStrings(m_graphGroup, QStringLiteral("edges"), &shape);
     const bool empty = flat.isEmpty();
     if (!empty && (shape.size() != 2 || shape[1] != 2))
@@ -297,7 +336,7 @@ void Importer::readStructure()
                 throw Error(QStringLiteral("edge '%1' -> '%2' names an unknown node '%3'")
                                 .arg(src, dst, end));
         if (!seen.insert({src, dst}).second)
-            continue; // a repeated edge says nothing new
+            throw Error(QStringLiteral("edge '%1' -> '%2' appears twice").arg(src, dst));
         m_edges.emplace_back(src, dst);
         m_out[src].push_back(dst);
         m_in[dst].push_back(src);
@@ -538,15 +577,7 @@ Value Importer::apply(const QString &key, const Value &in)
 Value Importer::affine(const QString &key, const QString &type, hid_t group, const Value &in)
 {
     const QString where = label(key);
-    MatrixXd weights = readWeights(group, QStringLiteral("weight"), where);
-    if (weights.cols() != in.size)
-        throw Error(where + QStringLiteral(": weight is [%1 x %2] but '%3' gives %4 values")
-                                .arg(weights.rows())
-                                .arg(weights.cols())
-                                .arg(in.origin)
-                                .arg(in.size));
-    if (weights.rows() == 0)
-        throw Error(where + QStringLiteral(": weight has no rows"));
+    MatrixXd weights = readWeights(group, QStringLiteral("weight"), where, in.size, in.origin);
     Value out;
     out.kind = Value::Current;
     out.name = key;
@@ -644,6 +675,9 @@ Value Importer::neuron(const QString &key, const QString &type, hid_t group, Val
                                     QStringLiteral("an SNN Studio layer has one threshold"));
     if (!(thr > 0))
         throw Error(where + QStringLiteral(": v_threshold must be positive, not %1").arg(thr));
+    if (thr > double(std::numeric_limits<float>::max()))
+        throw Error(where +
+                    QStringLiteral(": v_threshold = %1 is outside the float range").arg(thr));
     params.threshold = float(thr);
     chooseReset(in.name, reset, where, params);
 
@@ -664,11 +698,27 @@ LayerId Importer::commit(const Value &pending, NeuronParams params)
     Layer l;
     l.name = pending.name;
     l.source = pending.source;
+    // Checked before the conversion to float: a value beyond float's range overflows, a nonzero
+    // value below its smallest would silently become 0 (tau = 1e300 or a tiny dt scales the
+    // weights by dt / tau); import never returns such an approximate graph.
+    const auto any = [](const auto &m, auto test) {
+        return std::any_of(m.data(), m.data() + m.size(), test);
+    };
+    const auto overflows = [](double x) {
+        return std::abs(x) > double(std::numeric_limits<float>::max());
+    };
+    const auto underflows = [](double x) {
+        return x != 0.0 && std::abs(x) < double(std::numeric_limits<float>::denorm_min());
+    };
+    if (any(pending.weights, overflows) || any(pending.bias, overflows))
+        throw Error(label(pending.name) + QStringLiteral(": the folded weights overflow"));
+    if (any(pending.weights, underflows) || any(pending.bias, underflows))
+        throw Error(label(pending.name) +
+                    QStringLiteral(": the folded weights underflow (a nonzero weight or bias "
+                                   "becomes 0 as float32; check tau and dt)"));
     l.weights = pending.weights.cast<float>();
     if (pending.bias.size() > 0)
         l.bias = pending.bias.cast<float>();
-    if (!l.weights.allFinite() || !l.bias.allFinite())
-        throw Error(label(pending.name) + QStringLiteral(": the folded weights overflow"));
     if (m_metadata) {
         const hid_t meta = *m_metadata;
         const QString key = pending.name;
@@ -687,15 +737,20 @@ LayerId Importer::commit(const Value &pending, NeuronParams params)
                     throw Error(QStringLiteral("unknown neuron_type '%1'").arg(text));
             }
             if (h5::exists(meta, metaName(key, QStringLiteral("firing_rates")))) {
+                // The declared length first: one rate per neuron, before anything is read.
+                const std::vector<hsize_t> shape =
+                    h5::datasetShape(meta, metaName(key, QStringLiteral("firing_rates")));
+                if (shape != std::vector<hsize_t>{hsize_t(l.neurons())})
+                    throw Error(QStringLiteral("firing rates of shape %1 for %2 neurons")
+                                    .arg(shapeText(shape))
+                                    .arg(l.neurons()));
                 const std::vector<double> rates =
                     h5::readDoubles(meta, metaName(key, QStringLiteral("firing_rates")));
-                if (Index(rates.size()) != l.neurons())
-                    throw Error(QStringLiteral("%1 firing rates for %2 neurons")
-                                    .arg(rates.size())
-                                    .arg(l.neurons()));
                 l.rates = Eigen::Map<const VectorXd>(rates.data(), l.neurons()).cast<float>();
             }
-            if (h5::exists(meta, metaName(key, QStringLiteral("position")))) {
+            if (h5::exists(meta, metaName(key, QStringLiteral("position"))) &&
+                h5::datasetShape(meta, metaName(key, QStringLiteral("position"))) ==
+                    std::vector<hsize_t>{2}) {
                 const std::vector<double> xy =
                     h5::readDoubles(meta, metaName(key, QStringLiteral("position")));
                 if (xy.size() == 2 && std::isfinite(xy[0]) && std::isfinite(xy[1]))

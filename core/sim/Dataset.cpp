@@ -233,10 +233,15 @@ Dataset loadHdf5Dataset(const QString &path, const QString &group)
                         .arg(qulonglong(yShape[0])));
     Dataset d;
     d.name = QFileInfo(path).fileName();
-    d.x = h5::readMatrix(g, QStringLiteral("x"));
+    std::vector<double> y;
+    try {
+        d.x = h5::readMatrix(g, QStringLiteral("x"));
+        y = h5::readDoubles(g, QStringLiteral("y"));
+    } catch (const Error &e) {
+        throw Error(QStringLiteral("%1: %2").arg(where, e.message()));
+    }
     if (!d.x.allFinite() || (d.x.size() > 0 && (d.x.minCoeff() < 0.0f || d.x.maxCoeff() > 1.0f)))
         throw Error(QStringLiteral("%1: x must hold values in [0, 1]").arg(where));
-    const std::vector<double> y = h5::readDoubles(g, QStringLiteral("y"));
     d.y.resize(y.size());
     for (std::size_t i = 0; i < y.size(); ++i) {
         if (!(y[i] >= 0.0) || y[i] != std::floor(y[i]) || y[i] > 1e6)

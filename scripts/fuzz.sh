@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Fuzzes the graph, NIR and data set readers with libFuzzer (clang-14, libfuzzer-14-dev from
+# scripts/debian-packages.txt): builds the fuzz preset's targets, then runs each for a fixed time
+# from the seed corpus in tests/fuzz/corpus. A finding stops the script with exit status 1 and is
+# left in build/fuzz/findings/; copy it into tests/fuzz/corpus/crashes/ once fixed, so that ctest
+# (tst_fuzzcorpus) replays it from then on.
+# Usage: scripts/fuzz.sh [seconds per target (default 60)]
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+seconds=${1:-60}
+if ! command -v clang++-14 > /dev/null; then
+    echo "fuzz.sh: clang++-14 is missing (scripts/setup.sh installs clang-14 and libfuzzer-14-dev)" >&2
+    exit 1
+fi
+cd "$root"
+cmake --preset fuzz > /dev/null
+cmake --build --preset fuzz -j2 --target fuzz_graph fuzz_nir fuzz_dataset
+findings="$root/build/fuzz/findings"
+mkdir -p "$findings"
+# HDF5 keeps global state until exit; leaks are not what this looks for.
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+for reader in graph nir dataset; do
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    echo "fuzz.sh: fuzz_$reader for ${seconds} s"
+    # The first directory collects new inputs; the seeds of every reader are read from the rest.
+    "$root/build/fuzz/bin/fuzz_$reader" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 \
+        -max_len=65536 -print_final_stats=1 -artifact_prefix="$findings/$reader-" \
+        "$work" "$root/tests/fuzz/corpus/$reader" "$root/tests/fuzz/corpus/graph" \
+        "$root/tests/fuzz/corpus/nir" "$root/tests/fuzz/corpus/dataset"
+    rm -rf "$work"
+done
+echo "fuzz.sh: no finding"

@@ -1,0 +1,87 @@
+#include "fuzz/FuzzReaders.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QTest>
+
+#include <map>
+
+using snn::fuzz::Reader;
+
+namespace {
+
+const QString kCorpus = QStringLiteral(SNN_SOURCE_DIR "/tests/fuzz/corpus");
+
+// expected.tsv: "reader/file<TAB>message" (OK: accepted), written by tests/fuzz/make_corpus.py.
+std::map<QString, QString> expectations()
+{
+    std::map<QString, QString> result;
+    QFile file(kCorpus + QStringLiteral("/expected.tsv"));
+    if (!file.open(QIODevice::ReadOnly))
+        return result;
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        const qsizetype tab = line.indexOf('\t');
+        if (tab > 0)
+            result[QString::fromUtf8(line.left(tab))] = QString::fromUtf8(line.mid(tab + 1));
+    }
+    return result;
+}
+
+} // namespace
+
+// Replays every file of the fuzz corpus (seeds and every file that ever crashed a reader)
+// through every reader: no crash, no exception but snn::Error, every error one line; a seed's
+// own reader gives exactly the answer in expected.tsv.
+class TestFuzzCorpus : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void replay_data();
+    void replay();
+};
+
+void TestFuzzCorpus::replay_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<int>("reader");
+    QTest::addColumn<QString>("expected"); // empty: any one-line answer
+    const std::map<QString, QString> expected = expectations();
+    const std::map<QString, Reader> readers = {{QStringLiteral("graph"), Reader::Graph},
+                                               {QStringLiteral("nir"), Reader::Nir},
+                                               {QStringLiteral("dataset"), Reader::Dataset}};
+    int files = 0;
+    QDirIterator it(kCorpus, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        const QString relative = QDir(kCorpus).relativeFilePath(path);
+        if (!relative.contains(QLatin1Char('/')))
+            continue; // expected.tsv
+        ++files;
+        const QString folder = relative.section(QLatin1Char('/'), 0, 0);
+        for (const auto &[name, reader] : readers) {
+            const auto e = expected.find(relative);
+            const QString answer = folder == name && e != expected.end() ? e->second : QString();
+            QTest::addRow("%s as %s", qPrintable(relative), qPrintable(name))
+                << path << int(reader) << answer;
+        }
+    }
+    QVERIFY2(files >= 35, "the seed corpus is missing");
+    QVERIFY(int(expected.size()) >= 30);
+}
+
+void TestFuzzCorpus::replay()
+{
+    QFETCH(QString, path);
+    QFETCH(int, reader);
+    QFETCH(QString, expected);
+    QString message = snn::fuzz::readFile(Reader(reader), path);
+    QVERIFY2(!message.contains(QLatin1Char('\n')), qPrintable(message));
+    if (expected.isEmpty())
+        return;
+    // Data set messages name the path; the expectations name the file.
+    message.replace(QFileInfo(path).absolutePath() + QLatin1Char('/'), QString());
+    QCOMPARE(message, expected == QLatin1String("OK") ? QString() : expected);
+}
+
+QTEST_GUILESS_MAIN(TestFuzzCorpus)
+#include "tst_fuzzcorpus.moc"
