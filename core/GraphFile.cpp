@@ -91,8 +91,8 @@ FileLayer readLayer(hid_t layers, const QString &key)
                     QStringLiteral("unknown reset '%1' (expected subtract, zero or subtract-next)")
                         .arg(*v));
         }
-        if (auto v = h5::readNumberAttribute(group, QStringLiteral("reset_value")))
-            l.neuron.resetValue = float(*v);
+        if (auto v = h5::readFloatAttribute(group, QStringLiteral("reset_value")))
+            l.neuron.resetValue = *v;
         if (auto v = h5::readIntegerAttribute(group, QStringLiteral("spiking"), 0, 1))
             l.neuron.spiking = *v != 0;
 
