@@ -86,6 +86,12 @@ HardwareAccuracy hardwareAccuracy(const Graph &before, const Graph &after, bool 
 
 } // namespace
 
+std::vector<int> validationPredictions(const Graph &graph, const ValidationSet &validation,
+                                       const RunControl &control)
+{
+    return sim::run(graph, validation.data.x, validation.simulation, control).predictions;
+}
+
 OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
                         const OptimizeOptions &options, const RunControl &control)
 {
@@ -99,7 +105,7 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
     // Accuracy on the validation set, when there is one.
     const ValidationSet *validation = options.validation.get();
     const auto predictions = [&](const Graph &g) {
-        return sim::run(g, validation->data.x, validation->simulation, control).predictions;
+        return validationPredictions(g, *validation, control);
     };
     const auto change = [&](const std::vector<int> &before, const std::vector<int> &after) {
         return accuracyChange(before, after, validation->data.y,
@@ -113,7 +119,15 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
         validation->simulation.validate();
         validation->data.checkFits(graph.inputSize(),
                                    graph.layer(sim::classifierLayer(graph)).neurons());
-        first = current = predictions(graph);
+        if (options.predictionsBefore.empty())
+            first = predictions(graph);
+        else if (options.predictionsBefore.size() == std::size_t(validation->data.size()))
+            first = options.predictionsBefore;
+        else
+            throw Error(QStringLiteral("%1 predictions given for %2 validation samples")
+                            .arg(options.predictionsBefore.size())
+                            .arg(validation->data.size()));
+        current = first;
     }
 
     // Progress: the passes, then the hardware model when it is measured.

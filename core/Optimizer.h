@@ -33,6 +33,10 @@ struct OptimizeOptions {
     // is measured before and after all passes (Report::hardware). Empty: not measured.
     std::vector<int> hardwareBits;
     hw::QuantConfig hardware;
+    // With a validation set: the input graph's predictions on it, when the caller already has
+    // them (validationPredictions(); a sweep runs the passes on one graph many times). Empty:
+    // optimize() simulates the input graph first.
+    std::vector<int> predictionsBefore;
 
     // Throws Error naming the option that is out of range.
     void validate() const;
@@ -51,6 +55,10 @@ inline const QString kLayerFusion = QStringLiteral("layer_fusion");
 
 // Every pass, in the default order.
 QStringList availablePasses();
+
+// The predictions of `graph` on the validation set (what optimize() compares each pass with).
+std::vector<int> validationPredictions(const Graph &graph, const ValidationSet &validation,
+                                       const RunControl &control = {});
 
 // Runs the named passes in the given order on a copy of `graph` (which must be valid; it is
 // never modified). An unknown pass name throws Error listing the valid names; a cancel request

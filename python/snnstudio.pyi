@@ -123,6 +123,29 @@ class Report:
     def summary(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
 
+class SweepFigures:
+    params: int
+    neurons: int
+    layers: int
+    estimate: Optional[Estimate]
+    not_estimated: str
+    accuracy: Optional[float]
+
+class SweepPoint:
+    value: float
+    figures: SweepFigures
+    report: Report
+
+class SweepResult:
+    parameter: str
+    board: str
+    weight_bits: int
+    lanes: int
+    before: SweepFigures
+    points: list[SweepPoint]
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_csv(self) -> str: ...
+
 class Activity:
     samples: int
     steps: int
@@ -164,6 +187,14 @@ def optimize(graph: SNNGraph, passes: Optional[Sequence[str]] = None, *,
              encoding: str = "rate", seed: int = 1, limit: int = 0,
              progress: Progress = None) -> Tuple[SNNGraph, Report]:
     """Runs the passes on a copy; unknown pass names raise ValueError listing the valid ones."""
+def sweep(graph: SNNGraph, parameter: str, values: Sequence[float],
+          passes: Optional[Sequence[str]] = None, *, dead_threshold: float = 0.0,
+          similarity: float = 0.99, norm_tolerance: float = 0.01, fusion_activity: float = 0.01,
+          validate: Optional[Data] = None, steps: int = 25, encoding: str = "rate", seed: int = 1,
+          limit: int = 0, board: str = "icebreaker", bits: int = 8, lanes: int = 4,
+          memory: str = "auto", progress: Progress = None) -> SweepResult:
+    """The passes at each value of parameter ('dead-threshold', 'similarity', 'norm-tolerance',
+    'fusion-activity'); per point the size, the estimate on the board and the accuracy."""
 def evaluate(graph: SNNGraph, data: Data, *, steps: int = 25, encoding: str = "rate",
              seed: int = 1, limit: int = 0, progress: Progress = None) -> Activity: ...
 def rates(graph: SNNGraph, data: Data, *, steps: int = 25, encoding: str = "rate", seed: int = 1,

@@ -44,6 +44,7 @@ double nirDt(const QCommandLineParser &parser);
 int runExample(const QStringList &arguments);
 int runInfo(const QStringList &arguments);
 int runOptimize(const QStringList &arguments);
+int runSweep(const QStringList &arguments);
 int runImport(const QStringList &arguments);
 int runExportNir(const QStringList &arguments);
 int runTrain(const QStringList &arguments);

@@ -5,16 +5,15 @@
 #include "Error.h"
 #include "GraphFile.h"
 #include "Optimizer.h"
+#include "PassArgs.h"
 #include "SimArgs.h"
 
-#include <QFile>
 #include <QJsonDocument>
 
 namespace snn::cli {
 
 int runOptimize(const QStringList &arguments)
 {
-    const OptimizeOptions defaults;
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Run optimisation passes on a graph and print the report. Passes: %1.")
@@ -25,40 +24,13 @@ int runOptimize(const QStringList &arguments)
     const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
                                     QStringLiteral("Write the optimised graph here."),
                                     QStringLiteral("OUT"));
-    const QCommandLineOption passList(QStringLiteral("passes"),
-                                      QStringLiteral("Comma-separated passes, run in this order "
-                                                     "(default: %1).")
-                                          .arg(availablePasses().join(QLatin1Char(','))),
-                                      QStringLiteral("a,b,c"));
-    const QCommandLineOption dead(QStringLiteral("dead-threshold"),
-                                  QStringLiteral("Remove hidden neurons firing at most this rate "
-                                                 "(default %1).")
-                                      .arg(double(defaults.deadThreshold)),
-                                  QStringLiteral("X"),
-                                  QString::number(double(defaults.deadThreshold)));
-    const QCommandLineOption similarity(QStringLiteral("similarity"),
-                                        QStringLiteral("Merge neurons whose fan-in cosine "
-                                                       "similarity exceeds this (default %1).")
-                                            .arg(double(defaults.similarity)),
-                                        QStringLiteral("X"),
-                                        QString::number(double(defaults.similarity)));
-    const QCommandLineOption norm(QStringLiteral("norm-tolerance"),
-                                  QStringLiteral("Relative difference of weight norms and biases "
-                                                 "allowed for a merge (default %1).")
-                                      .arg(double(defaults.normTolerance)),
-                                  QStringLiteral("X"),
-                                  QString::number(double(defaults.normTolerance)));
-    const QCommandLineOption fusion(QStringLiteral("fusion-activity"),
-                                    QStringLiteral("Fuse hidden layers whose max firing rate is "
-                                                   "below this (default %1).")
-                                        .arg(double(defaults.fusionActivity)),
-                                    QStringLiteral("X"),
-                                    QString::number(double(defaults.fusionActivity)));
+    const PassArgs passArgs;
+    passArgs.addTo(parser);
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("Write the report as JSON to REPORT ('-' for "
                                                  "standard output, instead of the text report)."),
                                   QStringLiteral("REPORT"));
-    parser.addOptions({output, passList, dead, similarity, norm, fusion, json});
+    parser.addOptions({output, json});
     // --validate DATA: measure accuracy and agreement before and after each pass.
     const SimArgs validate(QStringLiteral("validate"), false);
     validate.addTo(parser);
@@ -69,17 +41,8 @@ int runOptimize(const QStringList &arguments)
         return code;
 
     checkOutputs(parser, {&output, &json});
-    OptimizeOptions options;
-    options.deadThreshold = float(numberOption(parser, dead.names().front()));
-    options.similarity = float(numberOption(parser, similarity.names().front()));
-    options.normTolerance = float(numberOption(parser, norm.names().front()));
-    options.fusionActivity = float(numberOption(parser, fusion.names().front()));
-    const QStringList passes =
-        parser.isSet(passList) ? parser.value(passList).split(QLatin1Char(','), Qt::SkipEmptyParts)
-                               : availablePasses();
-    if (passes.isEmpty())
-        throw Error(QStringLiteral("--passes needs at least one pass (of %1)")
-                        .arg(availablePasses().join(QStringLiteral(", "))));
+    OptimizeOptions options = passArgs.read(parser);
+    const QStringList passes = passArgs.passList(parser);
     options.hardwareBits = weightWidths(parser, quantized);
     if (!options.hardwareBits.empty() && !parser.isSet(validate.data))
         throw Error(QStringLiteral("--quantized needs --validate DATA"));
@@ -107,9 +70,8 @@ int runOptimize(const QStringList &arguments)
         printOut(QString::fromUtf8(reportJson));
         return Success;
     }
-    if (parser.isSet(json)) {
+    if (parser.isSet(json))
         writeAtomically(parser.value(json), reportJson);
-    }
     printOut(result.report.summary());
     if (parser.isSet(output))
         printOut(QStringLiteral("wrote %1\n").arg(parser.value(output)));

@@ -20,6 +20,8 @@ const std::vector<Command> &commands()
         {QStringLiteral("info"), QStringLiteral("describe a graph file"), runInfo},
         {QStringLiteral("optimize"), QStringLiteral("run optimisation passes on a graph"),
          runOptimize},
+        {QStringLiteral("sweep"),
+         QStringLiteral("run the passes at several values of one threshold"), runSweep},
         {QStringLiteral("import"), QStringLiteral("import a NIR graph into a graph file"),
          runImport},
         {QStringLiteral("export-nir"), QStringLiteral("export a graph as NIR"), runExportNir},

@@ -142,6 +142,38 @@ class Shapes(unittest.TestCase):
         self.assertEqual(str(e.exception), "layer 'a': its source 'z' is not an earlier layer")
 
 
+class Sweep(unittest.TestCase):
+    def test_sweep_like_snnc(self):
+        x = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0]], dtype=np.float32)
+        y = np.array([0, 1, 2, 0])
+        g = snnstudio.rates(relay_graph(), (x[:2], y[:2]), steps=10, encoding="current")
+        r = snnstudio.sweep(g, "dead-threshold", [0.6, 0.0], validate=(x, y), steps=10,
+                            encoding="current", bits=4)
+        self.assertEqual([p.value for p in r.points], [0.6, 0.0])
+        self.assertEqual([p.figures.neurons for p in r.points], [6, 5])
+        self.assertEqual(r.before.accuracy, 0.75)
+        self.assertEqual(r.points[1].figures.accuracy, 0.5)
+        self.assertEqual(r.points[1].report.dead_neurons_removed, 1)
+        e = snnstudio.estimate(optimize(g)[0], bits=4)
+        self.assertEqual(r.points[1].figures.estimate.logic_cells, e.logic_cells)
+        with tempfile.TemporaryDirectory() as d:
+            model, data = os.path.join(d, "g.h5"), os.path.join(d, "data.h5")
+            g.save(model)
+            import h5py
+            with h5py.File(data, "w") as f:
+                f["x"], f["y"] = x, y
+            code, out, _ = snnc("sweep", model, "--validate", data, "--encoding", "current",
+                                "--steps", "10", "--param", "dead-threshold", "--values", "0.6,0",
+                                "--bits", "4", "--json")
+        self.assertEqual(code, 0)
+        self.assertEqual(r.to_dict(), json.loads(out))
+        with self.assertRaises(ValueError) as e:
+            snnstudio.sweep(g, "threshold", [0.1])
+        self.assertEqual(str(e.exception), "unknown sweep parameter 'threshold' (valid: "
+                                           "dead-threshold, similarity, norm-tolerance, "
+                                           "fusion-activity)")
+
+
 class Views(unittest.TestCase):
     def test_graph_layers_are_views(self):
         g = tutorial_graph()

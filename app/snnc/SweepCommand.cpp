@@ -1,0 +1,100 @@
+#include "Cli.h"
+
+#include "AnyGraphFile.h"
+#include "AtomicFile.h"
+#include "Error.h"
+#include "HwOptions.h"
+#include "PassArgs.h"
+#include "SimArgs.h"
+#include "Sweep.h"
+
+#include <QJsonDocument>
+
+namespace snn::cli {
+
+int runSweep(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Sensitivity sweep: run the passes at each value of one threshold and measure the "
+        "parameters, neurons, estimated logic cells / EBR / SPRAM on the board, and accuracy on "
+        "the validation data. The input graph's simulation runs once; its firing rates are used "
+        "as stored."));
+    parser.addPositionalArgument(QStringLiteral("MODEL"),
+                                 QStringLiteral("An SNN Studio graph (.h5) or a NIR file."));
+    const QCommandLineOption param(QStringLiteral("param"),
+                                   QStringLiteral("The threshold to vary: %1.")
+                                       .arg(sweepParameterNames().join(QStringLiteral(", "))),
+                                   QStringLiteral("P"));
+    const QCommandLineOption values(QStringLiteral("values"),
+                                    QStringLiteral("Comma-separated values, reported in this "
+                                                   "order."),
+                                    QStringLiteral("a,b,c"));
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  QStringLiteral("Print {\"points\": [...]} as JSON instead of "
+                                                 "the table."));
+    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
+                                    QStringLiteral("Also write the table as CSV here."),
+                                    QStringLiteral("CSV"));
+    parser.addOptions({param, values, json, output});
+    const PassArgs passArgs;
+    passArgs.addTo(parser);
+    // The estimate's settings stay fixed over the sweep (no per-point choice of bits or lanes).
+    const SweepOptions defaults;
+    const HwOptionSet hw;
+    const QCommandLineOption bits(
+        QStringLiteral("bits"),
+        QStringLiteral("Weight bits, 2 to 8 (default %1).").arg(defaults.quant.weightBits),
+        QStringLiteral("N"), QString::number(defaults.quant.weightBits));
+    const QCommandLineOption lanes(
+        QStringLiteral("lanes"),
+        QStringLiteral("Neurons updated in parallel: 1, 2, 4, 8, 16 (default %1).")
+            .arg(defaults.lanes),
+        QStringLiteral("N"), QString::number(defaults.lanes));
+    parser.addOptions({hw.board, bits, lanes, hw.memory});
+    const SimArgs validate(QStringLiteral("validate"), false);
+    validate.addTo(parser);
+    if (const int code = parse(parser, arguments, 1); code >= 0)
+        return code;
+
+    for (const QCommandLineOption *required : {&param, &values, &validate.data})
+        if (!parser.isSet(*required))
+            throw Error(QStringLiteral("--%1 is required").arg(required->names().front()));
+    checkOutputs(parser, {&output});
+    SweepOptions options;
+    options.parameter = parseSweepParameter(parser.value(param));
+    for (const QString &v : parser.value(values).split(QLatin1Char(','))) {
+        bool ok = false;
+        options.values.push_back(v.trimmed().toDouble(&ok));
+        if (!ok)
+            throw Error(QStringLiteral("--values takes comma-separated numbers, not '%1'").arg(v));
+    }
+    options.passes = passArgs.passList(parser);
+    options.optimize = passArgs.read(parser);
+    if (parser.isSet(hw.board))
+        options.board = parser.value(hw.board);
+    options.quant.weightBits = HwOptionSet::integer(parser, bits);
+    options.lanes = HwOptionSet::integer(parser, lanes);
+    options.memory = hw::parseWeightMemory(parser.value(hw.memory));
+    auto set = std::make_shared<ValidationSet>();
+    set->simulation = validate.options(parser);
+    // Check the options before reading possibly large files.
+    options.validate();
+    set->data = validate.evaluationSet(parser);
+    options.optimize.validation = std::move(set);
+
+    const Graph graph = loadAnyGraph(parser.positionalArguments().front());
+    const SweepResult result = sweep(graph, options, stderrProgress());
+    clearProgress();
+    if (parser.isSet(output))
+        writeAtomically(parser.value(output), result.toCsv().toUtf8());
+    if (parser.isSet(json))
+        printOut(QString::fromUtf8(QJsonDocument(result.toJson()).toJson()));
+    else
+        printOut(result.toText() + (parser.isSet(output)
+                                        ? QStringLiteral("wrote %1\n").arg(parser.value(output))
+                                        : QString()));
+    return Success;
+}
+
+} // namespace snn::cli
