@@ -35,6 +35,7 @@ Graph exampleGraph(std::uint64_t seed)
             layer.rates(n) = float(rng.uniform()) * spec.rateScale;
         if (source == kNetworkInput)
             layer.rates.head(kDeadHidden1).setZero();
+        layer.ratesSource = kSyntheticRates;
         source = graph.addLayer(std::move(layer));
         inputs = spec.neurons;
     }

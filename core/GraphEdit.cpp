@@ -56,9 +56,10 @@ void resizeLayer(Graph &graph, LayerId id, int neurons)
         bias.head(keep) = layer.bias.head(keep);
         layer.bias = std::move(bias);
     }
-    if (neurons > old)
+    if (neurons > old) {
         layer.rates.resize(0);
-    else if (layer.hasRates())
+        layer.ratesSource.clear();
+    } else if (layer.hasRates())
         layer.rates = Eigen::VectorXf(layer.rates.head(neurons));
     for (LayerId consumer : graph.consumers(id))
         resizeInputs(graph.layer(consumer), neurons);

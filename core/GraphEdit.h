@@ -18,8 +18,8 @@ inline constexpr std::uint64_t kEditSeed = 0x534e4e5354554449ULL; // "SNNSTUDI"
 inline constexpr float kNewWeightScale = 0.01f;
 
 // Gives a layer `neurons` neurons (>= 1). Growing appends rows of new weights and clears the
-// layer's firing rates (the new neurons were never measured); shrinking drops the last rows,
-// bias and rate entries. Every consumer's input columns follow (dropped or new weights).
+// layer's firing rates and their source (the new neurons were never measured); shrinking drops the
+// last rows, bias and rate entries. Every consumer's input columns follow (dropped or new weights).
 void resizeLayer(Graph &graph, LayerId id, int neurons);
 
 // Feeds a layer from `source` (a layer id or kNetworkInput). Throws Error for a cycle or a

@@ -127,6 +127,9 @@ FileLayer readLayer(hid_t layers, const QString &key)
         }
         result.biasLength = vectorLength(group, QStringLiteral("bias"));
         result.ratesLength = vectorLength(group, QStringLiteral("firing_rates"));
+        if (result.ratesLength)
+            l.ratesSource =
+                h5::readStringAttribute(group, QStringLiteral("rates_source")).value_or(QString());
     } catch (const Error &e) {
         throw Error(QStringLiteral("layer '%1': %2").arg(l.name, e.message()));
     }
@@ -319,8 +322,11 @@ void writeGraph(const Graph &graph, hid_t file)
         h5::writeMatrix(group, QStringLiteral("weights"), l.weights);
         if (l.hasBias())
             h5::writeVector(group, QStringLiteral("bias"), l.bias);
-        if (l.hasRates())
+        if (l.hasRates()) {
             h5::writeVector(group, QStringLiteral("firing_rates"), l.rates);
+            if (!l.ratesSource.isEmpty())
+                h5::writeStringAttribute(group, QStringLiteral("rates_source"), l.ratesSource);
+        }
         anyPosition = anyPosition || l.position.has_value();
         positions.push_back(l.position ? l.position->x() : std::nan(""));
         positions.push_back(l.position ? l.position->y() : std::nan(""));

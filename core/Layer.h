@@ -33,6 +33,9 @@ struct NeuronParams;
 // The reset as a user reads it: "subtract", "zero", "zero to -0.5", "subtract-next".
 QString resetDescription(const NeuronParams &params);
 
+// Layer::ratesSource of rates that were made up, not measured (the built-in example's).
+inline const QString kSyntheticRates = QStringLiteral("synthetic");
+
 // Discrete-time neuron parameters shared by every neuron of a layer.
 // Each step: v = beta * v + W s + b; spike when v > threshold; then reset (subtract: v -=
 // threshold; zero: v = resetValue; subtract-next: see ResetMode). IF is LIF with beta = 1.
@@ -57,14 +60,18 @@ struct Layer {
     QString name;
     NeuronParams neuron;
     Eigen::MatrixXf weights;
-    Eigen::VectorXf bias;            // empty: no bias
-    Eigen::VectorXf rates;           // empty: not measured; else spikes per time step in [0, 1]
+    Eigen::VectorXf bias;  // empty: no bias
+    Eigen::VectorXf rates; // empty: not measured; else spikes per time step in [0, 1]
+    // Where the rates come from: kSyntheticRates, "measured: <data set>, <split>, <N> samples,
+    // <encoding>, T=<steps>" (sim::measuredRatesSource), or empty when the file did not say.
+    QString ratesSource;
     std::optional<QPointF> position; // where the studio's canvas shows the layer
 
     int neurons() const { return int(weights.rows()); }
     int inputs() const { return int(weights.cols()); }
     bool hasBias() const { return bias.size() > 0; }
     bool hasRates() const { return rates.size() > 0; }
+    bool hasSyntheticRates() const { return hasRates() && ratesSource == kSyntheticRates; }
     std::int64_t paramCount() const { return std::int64_t(weights.size()) + bias.size(); }
 
     // Remove neuron rows (sorted ascending, unique) from weights, bias and rates.

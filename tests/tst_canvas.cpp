@@ -207,6 +207,17 @@ void TestCanvas::previewShowsOptimisedSizes()
     // Node facts come from the graph.
     QCOMPARE(m_view->node(idOf("a"))->lines().front(), QStringLiteral("3 neurons, 4 inputs"));
     QCOMPARE(m_view->node(idOf("a"))->lines().back(), QStringLiteral("firing rates not measured"));
+    // Made-up rates are called so on the card; measured ones are not.
+    Graph rated = m_doc->graph();
+    rated.layer(idOf("a")).rates = Eigen::VectorXf::Constant(3, 0.25f);
+    rated.layer(idOf("a")).ratesSource = kSyntheticRates;
+    rated.layer(idOf("b")).rates = Eigen::VectorXf::Zero(rated.layer(idOf("b")).neurons());
+    rated.layer(idOf("b")).ratesSource = QStringLiteral("measured: toy, validation, 8 samples");
+    m_doc->reset(rated);
+    QCOMPARE(m_view->node(idOf("a"))->lines().back(),
+             QStringLiteral("synthetic rates: mean 0.250, 0 zero"));
+    QCOMPARE(m_view->node(idOf("b"))->lines().back(),
+             QStringLiteral("mean rate 0.000, %1 dead").arg(rated.layer(idOf("b")).neurons()));
 }
 
 SNN_WIDGET_TEST_MAIN(TestCanvas)

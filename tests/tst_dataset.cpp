@@ -4,7 +4,10 @@
 #include "TestUtils.h"
 #include "sim/Dataset.h"
 
+#include <QFileInfo>
 #include <QTemporaryDir>
+
+#include <set>
 
 using namespace snn;
 using namespace snn::test;
@@ -22,6 +25,7 @@ private Q_SLOTS:
     void badHdf5_data();
     void badHdf5();
     void fashionMnistWhenInstalled();
+    void validationIsHeldOut();
 };
 
 void TestDataset::readsIdx_data()
@@ -69,6 +73,9 @@ void TestDataset::readsADirectoryOfIdxFiles()
     QCOMPARE(split.test->y, test.y);
     QVERIFY((split.train.x - train.x).cwiseAbs().maxCoeff() <= 0.5f / 255.0f + 1e-6f);
     QCOMPARE(sim::loadEvaluationSet(dir.path()).size(), 7);
+    QCOMPARE(split.label, QFileInfo(dir.path()).fileName());
+    QCOMPARE(sim::dataSetLabel(QStringLiteral("fashion-mnist")), QStringLiteral("fashion-mnist"));
+    QCOMPARE(sim::dataSetLabel(QStringLiteral("/data/set.h5")), QStringLiteral("set.h5"));
 }
 
 void TestDataset::badIdx_data()
@@ -196,6 +203,50 @@ void TestDataset::fashionMnistWhenInstalled()
     QCOMPARE(test.features(), 784);
     QCOMPARE(test.classes(), 10);
     QVERIFY(test.x.minCoeff() >= 0.0f && test.x.maxCoeff() <= 1.0f);
+}
+
+void TestDataset::validationIsHeldOut()
+{
+    // Every sample distinct (its index in pixel 0), so shared samples would show.
+    sim::DataSplit split;
+    split.label = QStringLiteral("toy");
+    split.train = toyData(50, 3, 4, 9);
+    for (int i = 0; i < 50; ++i)
+        split.train.x(i, 0) = float(i) / 50.0f;
+    split.test = toyData(10, 3, 4, 10);
+    const sim::Dataset test = *split.test;
+    const sim::Dataset all = split.train;
+    sim::holdOutValidation(split, 12);
+    QCOMPARE(split.train.size(), 38);
+    QVERIFY(split.validation);
+    QCOMPARE(split.validation->size(), 12);
+    // Training: samples 0..37; validation: 38..49 (the last ones), in order; none in both.
+    QVERIFY(split.train.x == all.x.topRows(38));
+    QVERIFY(split.validation->x == all.x.bottomRows(12));
+    QCOMPARE(split.validation->y, std::vector<int>(all.y.begin() + 38, all.y.end()));
+    std::set<float> trained;
+    for (int i = 0; i < split.train.size(); ++i)
+        trained.insert(split.train.x(i, 0));
+    for (int i = 0; i < split.validation->size(); ++i)
+        QVERIFY(!trained.count(split.validation->x(i, 0)));
+    QVERIFY(split.test->x == test.x); // the test set is untouched
+
+    const auto error = [](sim::DataSplit s, int n) {
+        try {
+            sim::holdOutValidation(s, n);
+        } catch (const Error &e) {
+            return e.message();
+        }
+        return QString();
+    };
+    QCOMPARE(error(split, 1), QStringLiteral("toy: the validation set is already held out"));
+    sim::DataSplit fresh{toyData(5, 3, 4, 1), std::nullopt, std::nullopt, QStringLiteral("toy")};
+    QCOMPARE(error(fresh, 5), QStringLiteral("a validation split of 5 samples leaves none of the "
+                                             "5 training samples to train on"));
+    QCOMPARE(error(fresh, -1), QStringLiteral("the validation split must be >= 0 samples, not -1"));
+    sim::holdOutValidation(fresh, 0);
+    QVERIFY(!fresh.validation);
+    QCOMPARE(fresh.train.size(), 5);
 }
 
 QTEST_GUILESS_MAIN(TestDataset)

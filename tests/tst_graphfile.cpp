@@ -27,6 +27,7 @@ Graph smallGraph()
                   {0.1f, -0.2f, 0.3f, 0.4f, 1e-8f, 2.5f, -3.0f, 0.0f, 7.0f, 0.5f, 0.25f, -1.0f});
     h.bias = vec({0.5f, -0.5f, 0.125f});
     h.rates = vec({0.0f, 0.25f, 1.0f});
+    h.ratesSource = QStringLiteral("measured: toy, validation, 3 samples, rate, T=8");
     h.neuron = {NeuronType::LIF, 1.25f, 0.8f, ResetMode::Subtract, true};
     h.position = QPointF(10.5, -3.0);
     const LayerId hid = g.addLayer(h);
@@ -132,6 +133,7 @@ void TestGraphFile::roundTripIsExact()
         QVERIFY(b.weights == a.weights);
         QVERIFY(b.bias == a.bias);
         QVERIFY(b.rates == a.rates);
+        QCOMPARE(b.ratesSource, a.ratesSource);
         QVERIFY(b.neuron == a.neuron);
         QCOMPARE(b.position, a.position);
         QCOMPARE(back.sourceName(b), g.sourceName(a));
@@ -150,6 +152,8 @@ void TestGraphFile::exampleRoundTrip()
     for (std::size_t i = 0; i < 3; ++i) {
         QVERIFY(back.layers()[i].weights == g.layers()[i].weights);
         QVERIFY(back.layers()[i].rates == g.layers()[i].rates);
+        QCOMPARE(back.layers()[i].ratesSource, QStringLiteral("synthetic"));
+        QVERIFY(back.layers()[i].hasSyntheticRates());
     }
 }
 
@@ -166,7 +170,7 @@ void TestGraphFile::readableWithH5py()
         "    w = g['weights'][()]\n"
         "    print(g.attrs['name'], g.attrs['neuron_type'], repr(g.attrs['input']), w.shape,\n"
         "          float(w[1, 2]), g.attrs['reset'], float(g.attrs['threshold']),\n"
-        "          'firing_rates' in g, 'bias' in g)\n");
+        "          'firing_rates' in g, 'bias' in g, g.attrs.get('rates_source'))\n");
     QProcess python;
     python.start(QStringLiteral("/usr/bin/python3"),
                  {QStringLiteral("-c"), script, path(QStringLiteral("py.h5"))});
@@ -174,8 +178,9 @@ void TestGraphFile::readableWithH5py()
     QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
     QCOMPARE(QString::fromUtf8(python.readAllStandardOutput()),
              QStringLiteral("snn-studio 1\n"
-                            "hidden LIF '' (3, 4) -3.0 subtract 1.25 True True\n"
-                            "out IF 'hidden' (2, 3) 6.0 zero 2.0 False False\n"));
+                            "hidden LIF '' (3, 4) -3.0 subtract 1.25 True True measured: toy, "
+                            "validation, 3 samples, rate, T=8\n"
+                            "out IF 'hidden' (2, 3) 6.0 zero 2.0 False False None\n"));
 }
 
 void TestGraphFile::badInput_data()

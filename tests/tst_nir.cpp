@@ -165,6 +165,7 @@ void compareGraphs(const Graph &a, const Graph &b)
         QVERIFY(y.bias == x.bias);
         QCOMPARE(y.rates.size(), x.rates.size());
         QVERIFY(y.rates == x.rates);
+        QCOMPARE(y.ratesSource, x.ratesSource);
         QCOMPARE(y.position, x.position);
     }
 }
@@ -215,6 +216,7 @@ Graph featureGraph()
     a.neuron.threshold = 0.75f;
     a.bias = vec({0.01f, -0.02f});
     a.rates = vec({0.25f, 0.0f});
+    a.ratesSource = QStringLiteral("measured: fashion-mnist, validation, 5000 samples, rate, T=25");
     a.position = QPointF(10.5, -3.25);
     const LayerId ia = g.addLayer(a);
     Layer b = makeLayer(QStringLiteral("conv/like"), ia, 2, 2, {1.5f, -2.5f, 0.125f, 3.0f});
@@ -996,6 +998,10 @@ void TestNir::exportFollowsReaderRules()
              QStringList{QStringLiteral("zero")});
     QCOMPARE(h5::readDoubles(meta, QStringLiteral("snn_studio.output.firing_rates")),
              (std::vector<double>{1.0, 0.5}));
+    QCOMPARE(h5::readStrings(meta, QStringLiteral("snn_studio.input.rates_source")),
+             QStringList{
+                 QStringLiteral("measured: fashion-mnist, validation, 5000 samples, rate, T=25")});
+    QVERIFY(!h5::exists(meta, QStringLiteral("snn_studio.output.rates_source")));
 }
 
 void TestNir::exportGzipOption()

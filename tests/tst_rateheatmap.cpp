@@ -55,6 +55,15 @@ void TestRateHeatmap::dataEqualsRatesAndMarksDeadNeurons()
         }
     }
     QCOMPARE(dead, 30); // the example's dead hidden1 neurons
+    // The example's rates are made up: the title says so, until measured rates replace them.
+    QCOMPARE(map.title(Side::Before),
+             QStringLiteral("Before optimisation (synthetic rates, not measured)"));
+    QCOMPARE(map.title(Side::After), QStringLiteral("After optimisation"));
+    Graph measured = g;
+    for (const Layer &l : g.layers())
+        measured.layer(l.id).ratesSource = QStringLiteral("measured: toy, test, 9 samples");
+    map.setBefore(measured);
+    QCOMPARE(map.title(Side::Before), QStringLiteral("Before optimisation"));
 }
 
 void TestRateHeatmap::layersWithoutRatesAreNotDrawn()

@@ -6,6 +6,8 @@
 #include "TestUtils.h"
 #include "hw/Quantizer.h"
 #include "sim/Dataset.h"
+#include "sim/SpikeMonitor.h"
+#include "sim/Trainer.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -103,14 +105,40 @@ void TestSimCli::trainEvalRatesOptimize()
     QCOMPARE(widths[1][QStringLiteral("accuracy")].toDouble(), expected.quantized[1].accuracy);
     QVERIFY2(expected.quantized[0].accuracy >= 0.8, qPrintable(r.out));
 
+    // Rates on the held-out validation samples (the last 40 training samples), and on the
+    // training samples before them; the file records where its rates come from.
     const QString rated = path(QStringLiteral("rated.h5"));
-    r = snnc({QStringLiteral("rates"), model, QStringLiteral("--data"), m_dir.path(),
-              QStringLiteral("--split"), QStringLiteral("train"), QStringLiteral("--steps"),
-              QStringLiteral("10"), QStringLiteral("-o"), rated});
-    QCOMPARE(r.code, 0);
-    QVERIFY2(r.out.startsWith(QStringLiteral("160 samples of train-images-idx3-ubyte")),
-             qPrintable(r.out));
-    QVERIFY(loadGraph(rated).layers()[0].hasRates());
+    const QString dataName = QFileInfo(m_dir.path()).fileName();
+    for (const auto &[split, samples] :
+         {std::pair{QStringLiteral("train"), 120}, std::pair{QStringLiteral("validation"), 40}}) {
+        r = snnc({QStringLiteral("rates"), model, QStringLiteral("--data"), m_dir.path(),
+                  QStringLiteral("--split"), split, QStringLiteral("--val-split"),
+                  QStringLiteral("40"), QStringLiteral("--steps"), QStringLiteral("10"),
+                  QStringLiteral("-o"), rated});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(
+            r.out.startsWith(QStringLiteral("%1 samples of train-images-idx3-ubyte").arg(samples)),
+            qPrintable(r.out));
+        const QString source = QStringLiteral("measured: %1, %2, %3 samples, rate, T=10")
+                                   .arg(dataName, split)
+                                   .arg(samples);
+        QVERIFY2(r.out.contains(QStringLiteral("rates_source: %1\n").arg(source)),
+                 qPrintable(r.out));
+        for (const Layer &l : loadGraph(rated).layers()) {
+            QVERIFY(l.hasRates());
+            QCOMPARE(l.ratesSource, source);
+        }
+    }
+    // The validation samples are exactly the last 40 training samples: the same rates.
+    const sim::Dataset train = sim::loadDataSplit(m_dir.path()).train;
+    sim::Dataset last40;
+    last40.name = train.name;
+    last40.x = train.x.bottomRows(40);
+    last40.y.assign(train.y.end() - 40, train.y.end());
+    sim::SimOptions simOptions;
+    simOptions.steps = 10;
+    const sim::Activity expectedRates = sim::SpikeMonitor(simOptions).record(g, last40);
+    QCOMPARE(loadGraph(rated).layers()[0].rates, expectedRates.rates[0]);
 
     r = snnc({QStringLiteral("optimize"), rated, QStringLiteral("--validate"), m_dir.path(),
               QStringLiteral("--steps"), QStringLiteral("10"), QStringLiteral("--quantized"),
@@ -187,12 +215,34 @@ void TestSimCli::badInput_data()
                        QStringLiteral("--quantized"), QStringLiteral("8"),
                        QStringLiteral("--steps"),     QStringLiteral("300")}
         << QStringLiteral("snnc: time steps must be 1 to 255, got 300");
+    QTest::newRow("split") << QStringList{QStringLiteral("rates"),   QStringLiteral("x.h5"),
+                                          QStringLiteral("--data"),  QStringLiteral("d"),
+                                          QStringLiteral("--split"), QStringLiteral("dev")}
+                           << QStringLiteral(
+                                  "snnc: --split takes test, validation or train, not 'dev'");
+    QTest::newRow("no validation")
+        << QStringList{QStringLiteral("eval"),        QStringLiteral("x.h5"),
+                       QStringLiteral("--data"),      QStringLiteral("d"),
+                       QStringLiteral("--split"),     QStringLiteral("validation"),
+                       QStringLiteral("--val-split"), QStringLiteral("0")}
+        << QStringLiteral("snnc: --split validation needs --val-split N > 0");
+    QTest::newRow("validation too large")
+        << QStringList{QStringLiteral("rates"),       QStringLiteral("MODEL"),
+                       QStringLiteral("--data"),      QStringLiteral("DATA"),
+                       QStringLiteral("--split"),     QStringLiteral("validation"),
+                       QStringLiteral("--val-split"), QStringLiteral("160")}
+        << QStringLiteral("snnc: a validation split of 160 samples leaves none of the 160 "
+                          "training samples to train on");
 }
 
 void TestSimCli::badInput()
 {
     QFETCH(QStringList, arguments);
     QFETCH(QString, error);
+    arguments.replaceInStrings(QStringLiteral("DATA"), m_dir.path());
+    const QString model = path(QStringLiteral("bad-input.h5"));
+    saveGraph(sim::initialGraph(16, {4, 3}, {}, 1), model);
+    arguments.replaceInStrings(QStringLiteral("MODEL"), model);
     const Run r = snnc(arguments);
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.startsWith(error), qPrintable(r.err));

@@ -99,7 +99,11 @@ void TestSnnc::exampleAndInfo()
             .arg(m_example)));
     QVERIFY(r.out.contains(QStringLiteral("hidden1 <- input: LIF 256 x 784, 200,704 params; "
                                           "threshold 1, beta 0.9, reset subtract")));
-    QVERIFY(r.out.contains(QStringLiteral("30 never fired")));
+    // The example's rates are made up, and info says so on every layer.
+    QVERIFY(r.out.contains(
+        QStringLiteral("      rates (synthetic, not measured): mean 0.0882, max 0.1998, 30 never "
+                       "fired\n")));
+    QCOMPARE(r.out.count(QStringLiteral("rates (synthetic, not measured)")), 3);
     QVERIFY(r.out.contains(QStringLiteral("output <- hidden2: LIF 10 x 64, 640 params")));
     QVERIFY(r.out.contains(QStringLiteral("[output]")));
 }
@@ -112,6 +116,9 @@ void TestSnnc::optimizeWritesGraphAndReport()
                         QStringLiteral("--json"), report});
     QCOMPARE(r.exitCode, 0);
     QVERIFY(r.out.contains(QStringLiteral("Parameters:  217,728 -> 192,288 (-11.7%)")));
+    QVERIFY(r.out.contains(QStringLiteral("WARNING: the firing rates of hidden1, hidden2 are "
+                                          "synthetic, not measured: the neurons removed may fire "
+                                          "on real data (measure the rates first: snnc rates)")));
     QVERIFY(r.out.endsWith(QStringLiteral("wrote %1\n").arg(out)));
     const Graph g = loadGraph(out);
     QCOMPARE(g.totalParams(), std::int64_t(192288));

@@ -77,10 +77,23 @@ void TestSpikeMonitor::recordsRatesAndCounts()
     QCOMPARE(a.accuracy, correct / 50.0);
 
     Graph stored = g;
-    sim::SpikeMonitor::storeRates(stored, a);
+    sim::SpikeMonitor::storeRates(stored, a, QStringLiteral("measured: x"));
     QCOMPARE(stored.layers()[0].rates, a.rates[0]);
     QCOMPARE(stored.layers()[1].rates, a.rates[1]);
+    QCOMPARE(stored.layers()[0].ratesSource, QStringLiteral("measured: x"));
     stored.validate();
+
+    // measure() records and stores, naming the data, split, samples, encoding and steps.
+    Graph measured = g;
+    const sim::Activity m =
+        sim::SpikeMonitor(o).measure(measured, d, QStringLiteral("toy-set"), sim::kValidationSplit);
+    QCOMPARE(m.rates[0], a.rates[0]);
+    for (const Layer &l : measured.layers()) {
+        QCOMPARE(l.ratesSource,
+                 QStringLiteral("measured: toy-set, validation, 50 samples, rate, T=10"));
+        QVERIFY(!l.hasSyntheticRates());
+    }
+    QCOMPARE(measured.layers()[1].rates, a.rates[1]);
 }
 
 void TestSpikeMonitor::ratesDriveDeadNeuronElimination_data()
@@ -99,7 +112,7 @@ void TestSpikeMonitor::ratesDriveDeadNeuronElimination()
     o.steps = 12;
     o.encoding = sim::Encoding(encoding);
     const sim::Activity a = sim::SpikeMonitor(o).record(g, d);
-    sim::SpikeMonitor::storeRates(g, a);
+    sim::SpikeMonitor::storeRates(g, a, QStringLiteral("measured"));
     const int silent = a.silentNeurons()[0];
     QVERIFY(silent >= 3);
 
@@ -151,7 +164,7 @@ void TestSpikeMonitor::hardwareAccuracyBeforeAndAfter()
     const sim::Dataset d = toyData(120, 3, 4, 9);
     sim::SimOptions o;
     o.steps = 12;
-    sim::SpikeMonitor::storeRates(g, sim::SpikeMonitor(o).record(g, d));
+    sim::SpikeMonitor::storeRates(g, sim::SpikeMonitor(o).record(g, d), QStringLiteral("measured"));
     OptimizeOptions options;
     auto validation = std::make_shared<ValidationSet>();
     validation->data = d;
@@ -270,7 +283,8 @@ void TestSpikeMonitor::badData()
     Graph other = g;
     other.removeLayer(other.layers()[1].id);
     QVERIFY_THROWS_EXCEPTION(Error, sim::SpikeMonitor::storeRates(
-                                        other, sim::SpikeMonitor().record(g, toyData(5, 3, 4, 8))));
+                                        other, sim::SpikeMonitor().record(g, toyData(5, 3, 4, 8)),
+                                        QStringLiteral("measured")));
 }
 
 QTEST_GUILESS_MAIN(TestSpikeMonitor)

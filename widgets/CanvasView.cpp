@@ -148,7 +148,11 @@ void CanvasView::updateNode(NodeItem *item, const Layer &l)
                           number(double(l.neuron.beta)), resetDescription(l.neuron));
     else
         lines << tr("linear (non-spiking)");
-    if (l.hasRates())
+    if (l.hasSyntheticRates())
+        lines << tr("synthetic rates: mean %1, %2 zero")
+                     .arg(QString::number(double(l.rates.mean()), 'f', 3))
+                     .arg((l.rates.array() == 0.0f).count());
+    else if (l.hasRates())
         lines << tr("mean rate %1, %2 dead")
                      .arg(QString::number(double(l.rates.mean()), 'f', 3))
                      .arg((l.rates.array() == 0.0f).count());

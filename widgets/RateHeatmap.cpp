@@ -6,6 +6,7 @@
 #include <QToolTip>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -50,8 +51,8 @@ RateHeatmap::RateHeatmap(QWidget *parent)
     for (int side = 0; side < 2; ++side) {
         Pane &p = m_panes[side];
         p.rect = new QCPAxisRect(m_plot);
-        m_plot->plotLayout()->addElement(0, side,
-                                         new QCPTextElement(m_plot, tr(kTitles[side]), titleFont));
+        p.title = new QCPTextElement(m_plot, tr(kTitles[side]), titleFont);
+        m_plot->plotLayout()->addElement(0, side, p.title);
         m_plot->plotLayout()->addElement(1, side, p.rect);
         p.rect->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
         QCPAxis *x = p.rect->axis(QCPAxis::atBottom);
@@ -112,6 +113,7 @@ void RateHeatmap::setBefore(const Graph &graph)
         row.source = l.source;
         row.name = l.name;
         row.rates = l.rates;
+        row.ratesSource = l.ratesSource;
         row.weights.resize(l.neurons(), 0);
         shown->addLayer(std::move(row));
     }
@@ -205,12 +207,23 @@ void RateHeatmap::fill(Pane &p)
         addLabel(0.0, 0.0, tr("Run the optimisation to compare"));
     else if (layers == 0)
         addLabel(0.0, 0.0, tr("No layers"));
+    const bool synthetic =
+        p.graph && std::any_of(p.graph->layers().begin(), p.graph->layers().end(),
+                               [](const Layer &l) { return l.hasSyntheticRates(); });
+    const auto side = std::size_t(&p - m_panes);
+    p.title->setText(synthetic ? tr("%1 (synthetic rates, not measured)").arg(tr(kTitles[side]))
+                               : tr(kTitles[side]));
     x->setTickLabels(p.graph != nullptr);
     x->setLabel(widest > kMaxColumns
                     ? tr("neuron (mod %1: wide layers wrap onto several rows)").arg(kMaxColumns)
                     : tr("neuron"));
     x->setRange(-0.5, p.width - 0.5);
     y->setRange(-0.5, rows - 0.5);
+}
+
+QString RateHeatmap::title(Side side) const
+{
+    return pane(side).title->text();
 }
 
 QWidget *RateHeatmap::plotWidget() const

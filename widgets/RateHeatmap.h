@@ -12,6 +12,7 @@ class QCPAxisRect;
 class QCPColorMap;
 class QCPColorScale;
 class QCPItemText;
+class QCPTextElement;
 class QLabel;
 
 namespace snn::widgets {
@@ -54,7 +55,8 @@ public:
     std::optional<Cell> cellAtPixel(const QPoint &pixel) const;
     QString toolTipAt(const QPoint &pixel) const;
     QCustomPlot *plot() const { return m_plot; }
-    QWidget *plotWidget() const; // the plot, as a widget (for tests without QCustomPlot)
+    QString title(Side side) const; // "Before optimisation", with "(synthetic rates...)" if so
+    QWidget *plotWidget() const;    // the plot, as a widget (for tests without QCustomPlot)
     void replotNow();
 
 Q_SIGNALS:
@@ -63,6 +65,7 @@ Q_SIGNALS:
 private:
     struct Pane {
         QCPAxisRect *rect = nullptr;
+        QCPTextElement *title = nullptr; // says when the rates are synthetic
         QCPColorMap *rates = nullptr;
         QCPColorMap *dead = nullptr;
         std::vector<QCPItemText *> labels;

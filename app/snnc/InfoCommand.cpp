@@ -55,7 +55,11 @@ int runInfo(const QStringList &arguments)
                     .arg(double(p.beta))
                     .arg(resetDescription(p),
                          graph.isOutput(l.id) ? QStringLiteral(" [output]") : QString());
-        text += QStringLiteral("      rates: %1\n").arg(rateSummary(l));
+        const QString source = l.hasSyntheticRates() ? QStringLiteral(" (synthetic, not measured)")
+                               : l.hasRates() && !l.ratesSource.isEmpty()
+                                   ? QStringLiteral(" (%1)").arg(l.ratesSource)
+                                   : QString();
+        text += QStringLiteral("      rates%1: %2\n").arg(source, rateSummary(l));
     }
     printOut(text);
     return Success;

@@ -17,7 +17,8 @@ int runRates(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Measure every neuron's firing rate (spikes per step) on a data set (the SpikeMonitor), "
-        "print a summary per layer, and store the rates in the graph."));
+        "print a summary per layer, and store the rates in the graph with where they come from "
+        "(rates_source)."));
     parser.addPositionalArgument(QStringLiteral("MODEL"),
                                  QStringLiteral("An SNN Studio graph (.h5)."));
     const SimArgs sim;
@@ -41,7 +42,10 @@ int runRates(const QStringList &arguments)
     const sim::Dataset data = sim.evaluationSet(parser);
     QElapsedTimer timer;
     timer.start();
-    const sim::Activity a = sim::SpikeMonitor(options).record(graph, data, stderrProgress());
+    const QString label = sim::dataSetLabel(parser.value(sim.data));
+    const QString split = sim.splitName(parser);
+    const sim::Activity a =
+        sim::SpikeMonitor(options).measure(graph, data, label, split, stderrProgress());
     clearProgress();
     const double seconds = double(timer.nsecsElapsed()) * 1e-9;
 
@@ -69,7 +73,8 @@ int runRates(const QStringList &arguments)
                     .arg(silent[k])
                     .arg(l.neurons());
     }
-    sim::SpikeMonitor::storeRates(graph, a);
+    text += QStringLiteral("rates_source: %1\n")
+                .arg(sim::measuredRatesSource(label, split, a.samples, options));
     if (parser.isSet(output)) {
         saveGraph(graph, parser.value(output));
         text += QStringLiteral("wrote %1\n").arg(parser.value(output));

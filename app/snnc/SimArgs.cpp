@@ -33,9 +33,11 @@ SimArgs::SimArgs(const QString &dataName, bool split_)
     , limit(QStringLiteral("limit"), QStringLiteral("Use only the first N samples (default: all)."),
             QStringLiteral("N"), QStringLiteral("0"))
     , split(QStringLiteral("split"),
-            QStringLiteral("Which set to run: test (default; the only set of a one-set source) or "
-                           "train."),
-            QStringLiteral("SET"), QStringLiteral("test"))
+            QStringLiteral("Which set to run: test (default; the only set of a one-set source), "
+                           "validation (the last --val-split training samples) or train (the "
+                           "training samples before them)."),
+            QStringLiteral("SET"), sim::kTestSplit)
+    , valSplit(validationSplitOption())
     , withSplit(split_)
 {}
 
@@ -43,7 +45,24 @@ void SimArgs::addTo(QCommandLineParser &parser) const
 {
     parser.addOptions({data, steps, encoding, seed, threads, limit});
     if (withSplit)
-        parser.addOption(split);
+        parser.addOptions({split, valSplit});
+}
+
+QCommandLineOption validationSplitOption()
+{
+    return {QStringLiteral("val-split"),
+            QStringLiteral("Hold out the last N training samples for validation: never trained "
+                           "on (default %1).")
+                .arg(sim::kDefaultValidationSize),
+            QStringLiteral("N"), QString::number(sim::kDefaultValidationSize)};
+}
+
+int validationSize(const QCommandLineParser &parser, const QCommandLineOption &option)
+{
+    const long long n = integerOption(parser, option);
+    if (n < 0 || n > (1 << 30))
+        throw Error(QStringLiteral("--val-split takes a number of samples >= 0, not %1").arg(n));
+    return int(n);
 }
 
 QCommandLineOption quantizedOption()
@@ -105,6 +124,9 @@ sim::SimOptions SimArgs::options(const QCommandLineParser &parser) const
                         .arg(threadCount));
     o.threads = int(threadCount);
     o.validate();
+    if (withSplit && splitName(parser) == sim::kValidationSplit &&
+        validationSize(parser, valSplit) == 0)
+        throw Error(QStringLiteral("--split validation needs --val-split N > 0"));
     return o;
 }
 
@@ -116,18 +138,27 @@ int SimArgs::sampleLimit(const QCommandLineParser &parser) const
     return int(std::min<long long>(n, 1 << 30));
 }
 
+QString SimArgs::splitName(const QCommandLineParser &parser) const
+{
+    const QString which = withSplit ? parser.value(split) : sim::kTestSplit;
+    if (which != sim::kTestSplit && which != sim::kTrainSplit && which != sim::kValidationSplit)
+        throw Error(QStringLiteral("--split takes test, validation or train, not '%1'").arg(which));
+    return which;
+}
+
 sim::Dataset SimArgs::evaluationSet(const QCommandLineParser &parser) const
 {
     if (!parser.isSet(data))
         throw Error(QStringLiteral("--%1 is required").arg(data.names().front()));
-    const QString which = withSplit ? parser.value(split) : QStringLiteral("test");
-    if (which != QLatin1String("test") && which != QLatin1String("train"))
-        throw Error(QStringLiteral("--split takes test or train, not '%1'").arg(which));
+    const QString which = splitName(parser);
     sim::Dataset set;
-    if (which == QLatin1String("train"))
-        set = sim::loadDataSplit(parser.value(data)).train;
-    else
+    if (which == sim::kTestSplit) {
         set = sim::loadEvaluationSet(parser.value(data));
+    } else {
+        sim::DataSplit all = sim::loadDataSplit(parser.value(data));
+        sim::holdOutValidation(all, validationSize(parser, valSplit));
+        set = which == sim::kTrainSplit ? std::move(all.train) : std::move(*all.validation);
+    }
     const int n = sampleLimit(parser);
     return n > 0 ? set.head(n) : set;
 }

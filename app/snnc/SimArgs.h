@@ -22,13 +22,17 @@ struct SimArgs {
     QCommandLineOption threads;
     QCommandLineOption limit;
     QCommandLineOption split;
+    QCommandLineOption valSplit;
     bool withSplit;
 
     void addTo(QCommandLineParser &parser) const;
-    // Throw Error naming a bad option.
+    // Throw Error naming a bad option (the split's too).
     sim::SimOptions options(const QCommandLineParser &parser) const;
     int sampleLimit(const QCommandLineParser &parser) const; // 0: all
-    // The test set (or --split train), cut to --limit.
+    // --split: test, train or validation (the last --val-split training samples; train is the
+    // training samples before them). Throws Error for anything else.
+    QString splitName(const QCommandLineParser &parser) const;
+    // The set --split names, cut to --limit.
     sim::Dataset evaluationSet(const QCommandLineParser &parser) const;
 };
 
@@ -37,6 +41,11 @@ struct SimArgs {
 QCommandLineOption quantizedOption();
 // The widths of --quantized, or throws Error naming a bad one.
 std::vector<int> weightWidths(const QCommandLineParser &parser, const QCommandLineOption &option);
+
+// --val-split N: the last N training samples held out for validation (default 5000).
+QCommandLineOption validationSplitOption();
+// Reads --val-split, or throws Error naming a bad value.
+int validationSize(const QCommandLineParser &parser, const QCommandLineOption &option);
 
 // Reads an integer option, or throws Error naming it.
 long long integerOption(const QCommandLineParser &parser, const QCommandLineOption &option);

@@ -23,7 +23,7 @@ using Eigen::VectorXd;
 
 // Metadata datasets SNN Studio writes under node/metadata, flat so that any reader of NIR
 // metadata (a dict of arrays) takes them: snn_studio.dt, snn_studio.<key>.name|reset|
-// firing_rates|position, where <key> is the layer's Affine/Linear node.
+// firing_rates|rates_source|position, where <key> is the layer's Affine/Linear node.
 const QString kMetaPrefix = QStringLiteral("snn_studio");
 
 QString metaName(const QString &key, const QString &field)
@@ -747,6 +747,9 @@ LayerId Importer::commit(const Value &pending, NeuronParams params)
                 const std::vector<double> rates =
                     h5::readDoubles(meta, metaName(key, QStringLiteral("firing_rates")));
                 l.rates = Eigen::Map<const VectorXd>(rates.data(), l.neurons()).cast<float>();
+                if (h5::exists(meta, metaName(key, QStringLiteral("rates_source"))))
+                    l.ratesSource =
+                        readScalarString(meta, metaName(key, QStringLiteral("rates_source")));
             }
             if (h5::exists(meta, metaName(key, QStringLiteral("position"))) &&
                 h5::datasetShape(meta, metaName(key, QStringLiteral("position"))) ==
@@ -875,8 +878,11 @@ void writeNir(const Graph &graph, hid_t file, const NirOptions &options)
         }
         if (key != l.name)
             writeString(meta, metaName(key, QStringLiteral("name")), l.name);
-        if (l.hasRates())
+        if (l.hasRates()) {
             h5::writeVector(meta, metaName(key, QStringLiteral("firing_rates")), l.rates, f32);
+            if (!l.ratesSource.isEmpty())
+                writeString(meta, metaName(key, QStringLiteral("rates_source")), l.ratesSource);
+        }
         if (l.position)
             h5::writeDoubles(meta, metaName(key, QStringLiteral("position")),
                              {l.position->x(), l.position->y()}, {2}, f64);

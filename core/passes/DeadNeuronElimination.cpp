@@ -14,6 +14,7 @@ void deadNeuronElimination(Graph &graph, const OptimizeOptions &options, PassRep
     std::vector<LayerId> ids;
     for (const Layer &l : graph.layers())
         ids.push_back(l.id);
+    QStringList synthetic;
     for (LayerId id : ids) {
         const Layer &l = graph.layer(id);
         LayerChange change{
@@ -23,6 +24,8 @@ void deadNeuronElimination(Graph &graph, const OptimizeOptions &options, PassRep
             report.layers.push_back(change);
             continue;
         }
+        if (l.hasSyntheticRates() && !graph.isOutput(id))
+            synthetic << l.name;
         std::vector<int> dead;
         for (int n = 0; n < l.neurons(); ++n)
             if (l.rates(n) <= options.deadThreshold)
@@ -49,6 +52,11 @@ void deadNeuronElimination(Graph &graph, const OptimizeOptions &options, PassRep
         }
         report.layers.push_back(change);
     }
+    if (!synthetic.isEmpty())
+        report.warnings << QStringLiteral("the firing rates of %1 are synthetic, not measured: "
+                                          "the neurons removed may fire on real data (measure "
+                                          "the rates first: snnc rates)")
+                               .arg(synthetic.join(QStringLiteral(", ")));
     if (options.deadThreshold > 0.0f && report.neuronsRemoved > 0)
         report.warnings << QStringLiteral("the threshold %1 > 0 removes neurons that did fire: the "
                                           "network's output may change")

@@ -330,7 +330,55 @@ DataSplit loadSplit(const QString &spec, bool testOnly)
 
 DataSplit loadDataSplit(const QString &spec)
 {
-    return loadSplit(spec, false);
+    DataSplit split = loadSplit(spec, false);
+    split.label = dataSetLabel(spec);
+    return split;
+}
+
+QString dataSetLabel(const QString &spec)
+{
+    if (spec == QLatin1String("fashion-mnist"))
+        return spec;
+    const QString first = spec.contains(QLatin1Char(',')) && !QFileInfo::exists(spec)
+                              ? spec.section(QLatin1Char(','), 0, 0)
+                              : spec;
+    return QFileInfo(first).fileName();
+}
+
+QString splitSummary(const DataSplit &split)
+{
+    return QStringLiteral("%1: training on %2 samples, %3, %4")
+        .arg(split.label)
+        .arg(split.train.size())
+        .arg(split.validation ? QStringLiteral("validation on %1 (the last training samples, "
+                                               "never trained on)")
+                                    .arg(split.validation->size())
+                              : QStringLiteral("no validation set"),
+             split.test ? QStringLiteral("test %1 (reported only)").arg(split.test->size())
+                        : QStringLiteral("no test set"));
+}
+
+void holdOutValidation(DataSplit &split, int n)
+{
+    if (n < 0)
+        throw Error(QStringLiteral("the validation split must be >= 0 samples, not %1").arg(n));
+    if (split.validation)
+        throw Error(QStringLiteral("%1: the validation set is already held out").arg(split.label));
+    const int total = split.train.size();
+    if (n >= total)
+        throw Error(QStringLiteral("a validation split of %1 samples leaves none of the %2 "
+                                   "training samples to train on")
+                        .arg(n)
+                        .arg(total));
+    if (n == 0)
+        return;
+    const int kept = total - n;
+    Dataset validation;
+    validation.name = split.train.name;
+    validation.x = split.train.x.bottomRows(n);
+    validation.y.assign(split.train.y.begin() + kept, split.train.y.end());
+    split.train = split.train.head(kept);
+    split.validation = std::move(validation);
 }
 
 Dataset loadEvaluationSet(const QString &spec)

@@ -29,11 +29,32 @@ struct Dataset {
     void checkFits(int inputs, int outputs) const;
 };
 
-// A training set and an optional test set.
+// A training set, an optional validation set held out from the training samples
+// (holdOutValidation) and an optional test set. `label` names the source ("fashion-mnist", a
+// file or directory name) for rates_source strings.
 struct DataSplit {
     Dataset train;
     std::optional<Dataset> test;
+    std::optional<Dataset> validation;
+    QString label;
 };
+
+// "fashion-mnist: training on 3000 samples, validation on 1000 (the last training samples, never
+// trained on), test 10000 (reported only)".
+QString splitSummary(const DataSplit &split);
+
+// The split names of rates_source strings and of snnc --split.
+inline const QString kTrainSplit = QStringLiteral("train");
+inline const QString kValidationSplit = QStringLiteral("validation");
+inline const QString kTestSplit = QStringLiteral("test");
+
+// The default size of the validation split (snnc --val-split, the studio's Training panel).
+inline constexpr int kDefaultValidationSize = 5000;
+
+// Moves the last n training samples into split.validation (n = 0: no validation set), so that
+// the training set and the validation set never share a sample. Throws Error when n is negative
+// or leaves no training sample.
+void holdOutValidation(DataSplit &split, int n);
 
 // The directory of the Debian package dataset-fashion-mnist.
 QString fashionMnistDirectory();
@@ -55,5 +76,8 @@ void saveHdf5Dataset(const Dataset &data, const QString &path);
 DataSplit loadDataSplit(const QString &spec);
 // The set to evaluate on: the test set, or the training set when there is none.
 Dataset loadEvaluationSet(const QString &spec);
+// How rates_source names the data set of a --data spec: "fashion-mnist", else the file or
+// directory name.
+QString dataSetLabel(const QString &spec);
 
 } // namespace snn::sim

@@ -28,7 +28,25 @@ Activity SpikeMonitor::record(const Graph &graph, const Dataset &data,
     return a;
 }
 
-void SpikeMonitor::storeRates(Graph &graph, const Activity &activity)
+QString measuredRatesSource(const QString &dataSet, const QString &split, int samples,
+                            const SimOptions &options)
+{
+    return QStringLiteral("measured: %1, %2, %3 samples, %4, T=%5")
+        .arg(dataSet, split)
+        .arg(samples)
+        .arg(toString(options.encoding))
+        .arg(options.steps);
+}
+
+Activity SpikeMonitor::measure(Graph &graph, const Dataset &data, const QString &dataSet,
+                               const QString &split, const RunControl &control) const
+{
+    Activity a = record(graph, data, control);
+    storeRates(graph, a, measuredRatesSource(dataSet, split, a.samples, m_options));
+    return a;
+}
+
+void SpikeMonitor::storeRates(Graph &graph, const Activity &activity, const QString &source)
 {
     if (activity.rates.size() != std::size_t(graph.layerCount()))
         throw Error(QStringLiteral("the activity was recorded on %1 layers, the graph has %2")
@@ -43,6 +61,7 @@ void SpikeMonitor::storeRates(Graph &graph, const Activity &activity)
                             .arg(r.size())
                             .arg(l.neurons()));
         l.rates = r;
+        l.ratesSource = r.size() > 0 ? source : QString();
     }
 }
 

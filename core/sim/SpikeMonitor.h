@@ -20,6 +20,10 @@ struct Activity {
     std::vector<int> silentNeurons() const;
 };
 
+// "measured: <dataSet>, <split>, <samples> samples, <encoding>, T=<steps>" (docs/file-format.md).
+QString measuredRatesSource(const QString &dataSet, const QString &split, int samples,
+                            const SimOptions &options);
+
 class SpikeMonitor {
 public:
     explicit SpikeMonitor(SimOptions options = {})
@@ -30,9 +34,16 @@ public:
     // Throws Error when the data does not fit the graph (features, labels), Cancelled on request.
     Activity record(const Graph &graph, const Dataset &data, const RunControl &control = {}) const;
 
-    // Stores the measured rates in the graph's layers (firing_rates); a non-spiking layer's rates
-    // are cleared. The graph must be the one that was recorded.
-    static void storeRates(Graph &graph, const Activity &activity);
+    // Records `data`, the `split` (kTrainSplit, kValidationSplit, kTestSplit) of the data set
+    // named `dataSet`, and stores the rates in the graph with their source
+    // (measuredRatesSource). What snnc rates, the trainer and the studio measure with.
+    Activity measure(Graph &graph, const Dataset &data, const QString &dataSet,
+                     const QString &split, const RunControl &control = {}) const;
+
+    // Stores the measured rates in the graph's layers (firing_rates) with their source (the
+    // rates_source attribute); a non-spiking layer's rates and source are cleared. The graph
+    // must be the one that was recorded.
+    static void storeRates(Graph &graph, const Activity &activity, const QString &source);
 
 private:
     SimOptions m_options;

@@ -517,7 +517,10 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
             p.meanRate.push_back(r.size() > 0 ? double(r.mean()) : 0.0);
         }
         p.deadNeurons = activity.silentNeurons();
-        SpikeMonitor::storeRates(next.graph, activity);
+        SpikeMonitor::storeRates(next.graph, activity,
+                                 measuredRatesSource(data.label,
+                                                     data.test ? kTestSplit : kTrainSplit,
+                                                     activity.samples, sim));
         next.epoch = epoch;
         next.history.push_back(p);
         state = std::move(next);
