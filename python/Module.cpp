@@ -581,7 +581,13 @@ PYBIND11_MODULE(snnstudio, m)
                  std::uint64_t seed, int limit, py::object progress) {
             const sim::Activity a = record(graph, data, steps, encoding, seed, limit, progress);
             auto result = std::make_shared<Graph>(graph);
-            sim::SpikeMonitor::storeRates(*result, a);
+            const QString label = py::isinstance<py::str>(data)
+                                      ? sim::dataSetLabel(qstr(data.cast<std::string>()))
+                                      : QStringLiteral("arrays");
+            sim::SpikeMonitor::storeRates(
+                *result, a,
+                sim::measuredRatesSource(label, sim::kTestSplit, a.samples,
+                                         simOptions(steps, encoding, seed)));
             return result;
         },
         py::arg("graph"), py::arg("data"), py::kw_only(), py::arg("steps") = 25,

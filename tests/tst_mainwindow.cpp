@@ -374,12 +374,13 @@ void TestMainWindow::trainingIsOneUndoableChange()
     window.setErrorDialogsEnabled(false);
     window.setGraph(g, QStringLiteral("tiny"));
     QVERIFY(attach(window, path));
-    sim::TrainOptions options;
-    options.epochs = 1;
-    options.steps = 5;
-    options.batchSize = 8;
-    options.learningRate = 0.05f;
-    window.training()->setOptions(options);
+    sim::TrainSettings settings;
+    settings.options.epochs = 1;
+    settings.options.steps = 5;
+    settings.options.batchSize = 8;
+    settings.options.learningRate = 0.05f;
+    settings.validationSize = 4; // of the 16 samples
+    window.training()->setSettings(settings);
     window.training()->start();
     QTRY_VERIFY_WITH_TIMEOUT(!window.training()->isRunning(), 20000);
     QTRY_VERIFY_WITH_TIMEOUT(window.document()->undoStack()->count() == 1, 5000);

@@ -7,9 +7,10 @@
 #include "hw/Quantizer.h"
 #include "sim/Dataset.h"
 #include "sim/SpikeMonitor.h"
-#include "sim/Trainer.h"
+#include "sim/TrainRun.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -68,11 +69,28 @@ void TestSimCli::trainEvalRatesOptimize()
                   QStringLiteral("--epochs"), QStringLiteral("3"), QStringLiteral("--steps"),
                   QStringLiteral("10"), QStringLiteral("--hidden"), QStringLiteral("12"),
                   QStringLiteral("--batch"), QStringLiteral("16"), QStringLiteral("--lr"),
-                  QStringLiteral("0.005"), QStringLiteral("-o"), model});
+                  QStringLiteral("0.005"), QStringLiteral("--val-split"), QStringLiteral("40"),
+                  QStringLiteral("-o"), model});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY2(r.out.startsWith(QStringLiteral("trained 3 epochs")), qPrintable(r.out));
     QVERIFY(r.err.contains(QStringLiteral("epoch 3/3: loss")));
+    // The split sizes come first; the kept graph is rated on the held-out samples.
+    const QString dataName = QFileInfo(m_dir.path()).fileName();
+    QVERIFY2(r.err.startsWith(QStringLiteral("%1: training on 120 samples, validation on 40 (the "
+                                             "last training samples, never trained on), test 40 "
+                                             "(reported only)\n")
+                                  .arg(dataName)),
+             qPrintable(r.err));
+    QVERIFY(r.out.contains(
+        QStringLiteral("(reported only)\nwrote %1, %1.state and %1.runs.json").arg(model)));
     const Graph g = loadGraph(model);
+    QCOMPARE(g.layers()[0].ratesSource,
+             QStringLiteral("measured: %1, validation, 40 samples, current, T=10").arg(dataName));
+    const std::vector<sim::TrainRun> runs = sim::loadRuns(model);
+    QCOMPARE(int(runs.size()), 1);
+    QCOMPARE(int(runs[0].epochs.size()), 3);
+    QCOMPARE(runs[0].settings.validationSize, 40);
+    QVERIFY(runs[0].testAccuracy);
     QCOMPARE(g.inputSize(), 16);
     QCOMPARE(g.layers()[0].neurons(), 12);
     QCOMPARE(g.layers()[1].neurons(), 3);
@@ -108,7 +126,6 @@ void TestSimCli::trainEvalRatesOptimize()
     // Rates on the held-out validation samples (the last 40 training samples), and on the
     // training samples before them; the file records where its rates come from.
     const QString rated = path(QStringLiteral("rated.h5"));
-    const QString dataName = QFileInfo(m_dir.path()).fileName();
     for (const auto &[split, samples] :
          {std::pair{QStringLiteral("train"), 120}, std::pair{QStringLiteral("validation"), 40}}) {
         r = snnc({QStringLiteral("rates"), model, QStringLiteral("--data"), m_dir.path(),
@@ -124,7 +141,8 @@ void TestSimCli::trainEvalRatesOptimize()
                                    .arg(samples);
         QVERIFY2(r.out.contains(QStringLiteral("rates_source: %1\n").arg(source)),
                  qPrintable(r.out));
-        for (const Layer &l : loadGraph(rated).layers()) {
+        const Graph ratedGraph = loadGraph(rated);
+        for (const Layer &l : ratedGraph.layers()) {
             QVERIFY(l.hasRates());
             QCOMPARE(l.ratesSource, source);
         }
@@ -164,12 +182,20 @@ void TestSimCli::trainEvalRatesOptimize()
 void TestSimCli::resumeContinues()
 {
     const QString model = path(QStringLiteral("r.h5"));
-    const QStringList common{
-        QStringLiteral("train"),   QStringLiteral("--data"), m_dir.path(),
-        QStringLiteral("--steps"), QStringLiteral("8"),      QStringLiteral("--hidden"),
-        QStringLiteral("8"),       QStringLiteral("-o"),     model};
-    Run r = snnc(common + QStringList{QStringLiteral("--epochs"), QStringLiteral("1")});
-    QCOMPARE(r.code, 0);
+    const QStringList common{QStringLiteral("train"), QStringLiteral("--data"), m_dir.path(),
+                             QStringLiteral("-o"), model};
+    const QStringList settings{QStringLiteral("--steps"),     QStringLiteral("8"),
+                               QStringLiteral("--hidden"),    QStringLiteral("8"),
+                               QStringLiteral("--val-split"), QStringLiteral("40")};
+    Run r = snnc(common + settings + QStringList{QStringLiteral("--epochs"), QStringLiteral("1")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    // Resuming takes the run's own settings; changing one is refused.
+    r = snnc(common + QStringList{QStringLiteral("--epochs"), QStringLiteral("2"),
+                                  QStringLiteral("--resume"), QStringLiteral("--lr"),
+                                  QStringLiteral("0.1")});
+    QCOMPARE(r.code, 2);
+    QCOMPARE(r.err, QStringLiteral("snnc: --resume continues with the run's own settings; --lr "
+                                   "cannot change (only --epochs can)\n"));
     r = snnc(common + QStringList{QStringLiteral("--epochs"), QStringLiteral("2"),
                                   QStringLiteral("--resume")});
     QVERIFY2(r.code == 0, qPrintable(r.err));
@@ -177,6 +203,21 @@ void TestSimCli::resumeContinues()
     QVERIFY(r.err.contains(QStringLiteral("epoch 2/2")));
     QVERIFY(!r.err.contains(QStringLiteral("epoch 1/2")));
     QVERIFY2(r.out.startsWith(QStringLiteral("trained 2 epochs")), qPrintable(r.out));
+    // The same as two epochs in one go (settings from the checkpoint, T = 8, hidden 8).
+    const QString straight = path(QStringLiteral("straight.h5"));
+    r = snnc(QStringList{QStringLiteral("train"), QStringLiteral("--data"), m_dir.path(),
+                         QStringLiteral("-o"), straight, QStringLiteral("--epochs"),
+                         QStringLiteral("2")} +
+             settings);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const Graph a = loadGraph(model), b = loadGraph(straight);
+    QCOMPARE(a.layers()[0].weights, b.layers()[0].weights);
+    QCOMPARE(a.layers()[1].weights, b.layers()[1].weights);
+    QCOMPARE(a.layers()[0].rates, b.layers()[0].rates);
+    // One run in the record, resumed in place.
+    const std::vector<sim::TrainRun> runs = sim::loadRuns(model);
+    QCOMPARE(int(runs.size()), 1);
+    QCOMPARE(int(runs[0].epochs.size()), 2);
 }
 
 void TestSimCli::badInput_data()

@@ -101,7 +101,7 @@ void TestSnnc::exampleAndInfo()
                                           "threshold 1, beta 0.9, reset subtract")));
     // The example's rates are made up, and info says so on every layer.
     QVERIFY(r.out.contains(
-        QStringLiteral("      rates (synthetic, not measured): mean 0.0882, max 0.1998, 30 never "
+        QStringLiteral("      rates (synthetic, not measured): mean 0.0837, max 0.1993, 30 never "
                        "fired\n")));
     QCOMPARE(r.out.count(QStringLiteral("rates (synthetic, not measured)")), 3);
     QVERIFY(r.out.contains(QStringLiteral("output <- hidden2: LIF 10 x 64, 640 params")));

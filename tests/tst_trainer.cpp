@@ -1,10 +1,14 @@
 #include "Error.h"
-#include "GraphFile.h"
 #include "SimTestData.h"
 #include "TestUtils.h"
-#include "sim/Trainer.h"
+#include "sim/TrainRun.h"
 
+#include "sim/SpikeMonitor.h"
+
+#include <QFileInfo>
 #include <QTemporaryDir>
+
+#include <limits>
 
 #include <omp.h>
 
@@ -49,7 +53,8 @@ private Q_SLOTS:
     void resumeGivesTheSameResult();
     void sameResultOnAnyThreadCount();
     void cancelKeepsTheLastEpoch();
-    void stateFileRoundTrip();
+    void validationChoosesAndTestOnlyReports();
+    void neverTrainsOnValidationSamples();
     void badInput();
 };
 
@@ -147,7 +152,8 @@ void TestTrainer::trainingOnIdxFilesReducesTheLoss()
                  dir.filePath(QStringLiteral("train-labels-idx1-ubyte")), false);
     writeIdxPair(test, 4, dir.filePath(QStringLiteral("t10k-images-idx3-ubyte.gz")),
                  dir.filePath(QStringLiteral("t10k-labels-idx1-ubyte.gz")), true);
-    const sim::DataSplit split = sim::loadDataSplit(dir.path());
+    sim::DataSplit split = sim::loadDataSplit(dir.path());
+    sim::holdOutValidation(split, 40);
     NeuronParams p;
     sim::TrainState state = sim::TrainState::start(sim::initialGraph(16, {12, 3}, p, 7));
     std::vector<sim::TrainProgress> epochs;
@@ -159,49 +165,79 @@ void TestTrainer::trainingOnIdxFilesReducesTheLoss()
             ++batches;
     });
     QCOMPARE(int(epochs.size()), 3);
-    QCOMPARE(batches, 3 * 15);
+    QCOMPARE(batches, 3 * 13); // 200 training samples in batches of 16
     QCOMPARE(state.epoch, 3);
     QVERIFY2(
         epochs.back().loss < 0.7 * epochs.front().loss,
         qPrintable(QStringLiteral("%1 -> %2").arg(epochs.front().loss).arg(epochs.back().loss)));
-    QVERIFY(epochs.back().testAccuracy);
-    QVERIFY2(*epochs.back().testAccuracy >= 0.9,
-             qPrintable(QString::number(*epochs.back().testAccuracy)));
+    QVERIFY(epochs.back().validationAccuracy);
+    QVERIFY2(*epochs.back().validationAccuracy >= 0.9,
+             qPrintable(QString::number(*epochs.back().validationAccuracy)));
+    QVERIFY(epochs.back().samplesPerSecond > 0.0);
     QCOMPARE(int(epochs.back().deadNeurons.size()), 2);
     QCOMPARE(int(epochs.back().meanRate.size()), 2);
-    // The trained graph carries the rates measured on the test set.
-    QVERIFY(state.graph.layers()[0].hasRates());
+    // The selected graph carries the rates measured on the validation set, and says so.
+    for (const Layer &l : state.best.layers())
+        QCOMPARE(l.ratesSource, QStringLiteral("measured: %1, validation, 40 samples, current, "
+                                               "T=12")
+                                    .arg(QFileInfo(dir.path()).fileName()));
     QCOMPARE(int(state.history.size()), 3);
+    QVERIFY(state.testAccuracy); // reported once all epochs ran
 }
 
 void TestTrainer::resumeGivesTheSameResult()
 {
-    const sim::DataSplit split{toyData(100, 3, 4, 1), toyData(30, 3, 4, 2)};
-    NeuronParams p;
-    const Graph start = sim::initialGraph(16, {8, 3}, p, 7);
-    sim::TrainOptions o = smallOptions();
-    o.encoding = sim::Encoding::Rate;
-    o.epochs = 2;
+    sim::DataSplit split{toyData(100, 3, 4, 1), toyData(30, 3, 4, 2), std::nullopt,
+                         QStringLiteral("toy")};
+    sim::holdOutValidation(split, 20);
+    const Graph start = sim::initialGraph(16, {8, 3}, NeuronParams{}, 7);
+    sim::TrainSettings settings;
+    settings.options = smallOptions();
+    settings.options.encoding = sim::Encoding::Rate;
+    settings.options.epochs = 3;
     sim::TrainState straight = sim::TrainState::start(start);
-    sim::train(straight, split, o);
+    sim::train(straight, split, settings.options);
 
+    // Stopped in the middle of epoch 2, kept on disk (the best graph as the model, the rest in
+    // the checkpoint), then resumed from the files: the same weights, best epoch and curves.
     QTemporaryDir dir;
-    o.epochs = 1;
+    const QString path = dir.filePath(QStringLiteral("state.h5"));
     sim::TrainState first = sim::TrainState::start(start);
-    sim::train(first, split, o);
-    first.save(dir.filePath(QStringLiteral("graph.h5")), dir.filePath(QStringLiteral("state.h5")));
-    sim::TrainState resumed =
-        sim::TrainState::load(first.graph, dir.filePath(QStringLiteral("state.h5")));
-    QCOMPARE(resumed.epoch, 1);
-    o.epochs = 2;
-    sim::train(resumed, split, o);
-    QCOMPARE(resumed.epoch, 2);
+    int batches = 0;
+    RunControl stop;
+    stop.cancelRequested = [&] { return batches >= 9; }; // 5 batches per epoch
+    QVERIFY_THROWS_EXCEPTION(Cancelled, sim::train(
+                                            first, split, settings.options,
+                                            [&](const sim::TrainProgress &p) {
+                                                batches += p.epochEnd ? 0 : 1;
+                                                if (p.epochEnd)
+                                                    sim::saveCheckpoint(path, first, settings,
+                                                                        QStringLiteral("r"));
+                                            },
+                                            stop));
+    QCOMPARE(first.epoch, 1);
+    sim::Checkpoint resumed = sim::loadCheckpoint(first.best, path);
+    QCOMPARE(resumed.state.epoch, 1);
+    sim::train(resumed.state, split, resumed.settings.options);
+    QCOMPARE(resumed.state.epoch, 3);
     for (int l = 0; l < start.layerCount(); ++l) {
-        QCOMPARE(resumed.graph.layers()[std::size_t(l)].weights,
+        QCOMPARE(resumed.state.graph.layers()[std::size_t(l)].weights,
                  straight.graph.layers()[std::size_t(l)].weights);
-        QCOMPARE(resumed.graph.layers()[std::size_t(l)].bias,
+        QCOMPARE(resumed.state.graph.layers()[std::size_t(l)].bias,
                  straight.graph.layers()[std::size_t(l)].bias);
+        QCOMPARE(resumed.state.best.layers()[std::size_t(l)].weights,
+                 straight.best.layers()[std::size_t(l)].weights);
+        QCOMPARE(resumed.state.best.layers()[std::size_t(l)].rates,
+                 straight.best.layers()[std::size_t(l)].rates);
     }
+    QCOMPARE(resumed.state.bestEpoch, straight.bestEpoch);
+    QCOMPARE(resumed.state.adamStep, straight.adamStep);
+    for (std::size_t e = 0; e < 3; ++e) {
+        QCOMPARE(resumed.state.history[e].loss, straight.history[e].loss);
+        QCOMPARE(*resumed.state.history[e].validationAccuracy,
+                 *straight.history[e].validationAccuracy);
+    }
+    QCOMPARE(*resumed.state.testAccuracy, *straight.testAccuracy);
     QVERIFY(straight.graph.layers()[0].weights != start.layers()[0].weights);
 }
 
@@ -219,7 +255,7 @@ void TestTrainer::sameResultOnAnyThreadCount()
     for (int l = 0; l < start.layerCount(); ++l)
         QCOMPARE(results[1].graph.layers()[std::size_t(l)].weights,
                  results[0].graph.layers()[std::size_t(l)].weights);
-    QCOMPARE(*results[1].history.back().testAccuracy, *results[0].history.back().testAccuracy);
+    QCOMPARE(*results[1].testAccuracy, *results[0].testAccuracy);
 }
 
 void TestTrainer::cancelKeepsTheLastEpoch()
@@ -244,29 +280,78 @@ void TestTrainer::cancelKeepsTheLastEpoch()
     QCOMPARE(state.graph.layers()[0].weights, afterFirst.layers()[0].weights);
 }
 
-void TestTrainer::stateFileRoundTrip()
+void TestTrainer::validationChoosesAndTestOnlyReports()
 {
-    const sim::DataSplit split{toyData(40, 3, 4, 1), toyData(10, 3, 4, 2)};
-    NeuronParams p;
-    sim::TrainState state = sim::TrainState::start(sim::initialGraph(16, {8, 3}, p, 7));
+    // A learning rate high enough that accuracy goes up and down: the best epoch is the one with
+    // the highest validation accuracy (the earliest of equals), whatever the test set says.
+    sim::DataSplit split{toyData(120, 3, 4, 1), toyData(40, 3, 4, 2), std::nullopt,
+                         QStringLiteral("toy")};
+    sim::holdOutValidation(split, 30);
     sim::TrainOptions o = smallOptions();
-    o.epochs = 1;
+    o.epochs = 6;
+    o.learningRate = 0.05f;
+    o.encoding = sim::Encoding::Rate;
+    const Graph start = sim::initialGraph(16, {10, 3}, NeuronParams{}, 3);
+    sim::TrainState state = sim::TrainState::start(start);
+    std::vector<Graph> graphs;
+    sim::train(state, split, o, [&](const sim::TrainProgress &p) {
+        if (p.epochEnd)
+            graphs.push_back(state.graph);
+    });
+    int best = 1;
+    for (int e = 2; e <= 6; ++e)
+        if (*state.history[std::size_t(e) - 1].validationAccuracy >
+            *state.history[std::size_t(best) - 1].validationAccuracy)
+            best = e;
+    QCOMPARE(state.bestEpoch, best);
+    QCOMPARE(state.best.layers()[0].weights, graphs[std::size_t(best) - 1].layers()[0].weights);
+    sim::SimOptions sim;
+    sim.steps = o.steps;
+    sim.encoding = o.encoding;
+    sim.seed = o.seed;
+    QCOMPARE(*state.testAccuracy, sim::SpikeMonitor(sim).record(state.best, *split.test).accuracy);
+
+    // The test set changes nothing: another test set (or none) gives the same run and choice.
+    for (const std::optional<sim::Dataset> &test :
+         {std::optional<sim::Dataset>(toyData(40, 3, 4, 99)), std::optional<sim::Dataset>()}) {
+        sim::DataSplit other = split;
+        other.test = test;
+        sim::TrainState again = sim::TrainState::start(start);
+        sim::train(again, other, o);
+        QCOMPARE(again.bestEpoch, state.bestEpoch);
+        QCOMPARE(again.best.layers()[0].weights, state.best.layers()[0].weights);
+        QCOMPARE(again.best.layers()[0].rates, state.best.layers()[0].rates);
+        QCOMPARE(bool(again.testAccuracy), bool(test));
+    }
+
+    // Without a validation set nothing is chosen: the last epoch is kept, rated on the
+    // training samples.
+    sim::DataSplit noValidation{split.train, split.test, std::nullopt, QStringLiteral("toy")};
+    sim::TrainState last = sim::TrainState::start(start);
+    sim::train(last, noValidation, o);
+    QCOMPARE(last.bestEpoch, 6);
+    QVERIFY(!last.history.back().validationAccuracy);
+    QCOMPARE(last.best.layers()[0].ratesSource,
+             QStringLiteral("measured: toy, train, 90 samples, rate, T=12"));
+}
+
+void TestTrainer::neverTrainsOnValidationSamples()
+{
+    // Poison the held-out samples with NaN pixels: one gradient step on any of them would make
+    // the weights NaN. Validation only simulates them (NaN currents never cross the threshold).
+    sim::DataSplit split{toyData(90, 3, 4, 1), std::nullopt, std::nullopt, QStringLiteral("toy")};
+    split.train.x.bottomRows(30).setConstant(std::numeric_limits<float>::quiet_NaN());
+    sim::holdOutValidation(split, 30);
+    QVERIFY(split.train.x.allFinite());
+    sim::TrainOptions o = smallOptions();
+    sim::TrainState state = sim::TrainState::start(sim::initialGraph(16, {8, 3}, {}, 7));
     sim::train(state, split, o);
-    QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("s.h5"));
-    state.save(dir.filePath(QStringLiteral("g.h5")), path);
-    QCOMPARE(loadGraph(dir.filePath(QStringLiteral("g.h5"))).totalParams(),
-             state.graph.totalParams());
-    const sim::TrainState back = sim::TrainState::load(state.graph, path);
-    QCOMPARE(back.adamStep, state.adamStep);
-    QCOMPARE(back.mW[1], state.mW[1]);
-    QCOMPARE(back.vB[0], state.vB[0]);
-    QCOMPARE(int(back.history.size()), 1);
-    QCOMPARE(back.history[0].loss, state.history[0].loss);
-    QCOMPARE(*back.history[0].testAccuracy, *state.history[0].testAccuracy);
-    // A state for another graph is refused.
-    const Graph other = sim::initialGraph(16, {9, 3}, p, 7);
-    QVERIFY_THROWS_EXCEPTION(Error, sim::TrainState::load(other, path));
+    for (const Layer &l : state.graph.layers()) {
+        QVERIFY(l.weights.allFinite());
+        QVERIFY(l.bias.allFinite());
+    }
+    QVERIFY(std::isfinite(state.history.back().loss));
+    QCOMPARE(state.history.back().batches, 4); // 60 samples in batches of 16
 }
 
 void TestTrainer::badInput()

@@ -3,10 +3,17 @@
 #include "TrainingMonitor.h"
 
 #include <QApplication>
+#include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 
 using namespace snn;
 using namespace snn::test;
@@ -16,18 +23,20 @@ namespace {
 
 std::shared_ptr<const sim::DataSplit> tinyData()
 {
-    return std::make_shared<const sim::DataSplit>(
-        sim::DataSplit{toyData(96, 3, 4, 1), toyData(30, 3, 4, 2)});
+    return std::make_shared<const sim::DataSplit>(sim::DataSplit{
+        toyData(96, 3, 4, 1), toyData(30, 3, 4, 2), std::nullopt, QStringLiteral("toy")});
 }
 
-sim::TrainOptions tinyOptions(int epochs)
+// 96 training samples: the last 16 held out for validation, 80 trained on (5 batches of 16).
+sim::TrainSettings tinySettings(int epochs)
 {
-    sim::TrainOptions o;
-    o.epochs = epochs;
-    o.steps = 8;
-    o.batchSize = 16;
-    o.learningRate = 5e-3f;
-    return o;
+    sim::TrainSettings s;
+    s.options.epochs = epochs;
+    s.options.steps = 8;
+    s.options.batchSize = 16;
+    s.options.learningRate = 5e-3f;
+    s.validationSize = 16;
+    return s;
 }
 
 } // namespace
@@ -37,7 +46,9 @@ class TestTrainingMonitor : public QObject {
 private Q_SLOTS:
     void trainsAndEmitsTheGraph();
     void stopKeepsTheLastCompletedEpoch();
+    void stopAndResumeEqualsAnUninterruptedRun();
     void startWithoutDataFails();
+    void formSettingsReachTheTrainerAndAreRemembered();
 };
 
 void TestTrainingMonitor::trainsAndEmitsTheGraph()
@@ -46,7 +57,7 @@ void TestTrainingMonitor::trainsAndEmitsTheGraph()
     const Graph start = sim::initialGraph(16, {8, 3}, NeuronParams{}, 3);
     monitor.setGraph(start);
     monitor.setData(tinyData());
-    monitor.setOptions(tinyOptions(2));
+    monitor.setSettings(tinySettings(2));
     monitor.show();
     QSignalSpy trained(&monitor, &TrainingMonitor::trained);
     QSignalSpy running(&monitor, &TrainingMonitor::runningChanged);
@@ -61,8 +72,12 @@ void TestTrainingMonitor::trainsAndEmitsTheGraph()
     QCOMPARE(result.layerCount(), 2);
     QVERIFY(result.layers()[0].weights != start.layers()[0].weights);
     QVERIFY(result.layers()[0].hasRates());
-    // 96 samples / 16 per batch = 6 batches per epoch, 2 epochs.
-    QCOMPARE(monitor.lossPoints(), 12);
+    QCOMPARE(result.layers()[0].ratesSource,
+             QStringLiteral("measured: toy, validation, 16 samples, current, T=8"));
+    // The best epoch on validation is what comes back.
+    QCOMPARE(result.layers()[0].weights, monitor.lastState()->best.layers()[0].weights);
+    // 80 samples / 16 per batch = 5 batches per epoch, 2 epochs.
+    QCOMPARE(monitor.lossPoints(), 10);
     QCOMPARE(monitor.accuracyPoints(), 2);
     QCOMPARE(monitor.completedEpochs(), 2);
     QCOMPARE(monitor.progressBar()->value(), monitor.progressBar()->maximum());
@@ -78,7 +93,7 @@ void TestTrainingMonitor::stopKeepsTheLastCompletedEpoch()
     TrainingMonitor monitor;
     monitor.setGraph(sim::initialGraph(16, {8, 3}, NeuronParams{}, 3));
     monitor.setData(tinyData());
-    monitor.setOptions(tinyOptions(1000));
+    monitor.setSettings(tinySettings(1000));
     // Stop as soon as the first epoch has been reported.
     connect(&monitor, &TrainingMonitor::progressed, &monitor, [&](const sim::TrainProgress &p) {
         if (p.epochEnd)
@@ -95,6 +110,61 @@ void TestTrainingMonitor::stopKeepsTheLastCompletedEpoch()
     QVERIFY(monitor.progressBar()->value() < monitor.progressBar()->maximum());
 }
 
+void TestTrainingMonitor::stopAndResumeEqualsAnUninterruptedRun()
+{
+    const Graph start = sim::initialGraph(16, {8, 3}, NeuronParams{}, 3);
+    // Enough epochs that Stop, clicked when the first epoch is shown, lands before the end.
+    constexpr int kEpochs = 300;
+    const sim::TrainSettings settings = tinySettings(kEpochs);
+    sim::TrainState straight = sim::TrainState::start(start);
+    sim::train(straight, settings.apply(*tinyData()), settings.options);
+
+    TrainingMonitor monitor;
+    monitor.setGraph(start);
+    monitor.setData(tinyData());
+    monitor.setSettings(settings);
+    monitor.show();
+    // Stop (by the button) once the first epoch is in.
+    bool stopped = false;
+    connect(&monitor, &TrainingMonitor::progressed, &monitor, [&](const sim::TrainProgress &p) {
+        if (p.epochEnd && !stopped) {
+            stopped = true;
+            QTest::mouseClick(monitor.stopButton(), Qt::LeftButton);
+        }
+    });
+    QSignalSpy trained(&monitor, &TrainingMonitor::trained);
+    QTest::mouseClick(monitor.startButton(), Qt::LeftButton);
+    QVERIFY(trained.wait(30000));
+    QVERIFY(!monitor.isRunning());
+    QVERIFY(monitor.completedEpochs() < kEpochs);
+    QVERIFY(monitor.canResume());
+    QVERIFY(monitor.resumeButton()->isEnabled());
+    // The studio puts the delivered graph in the document and hands it back: still resumable.
+    monitor.setGraph(trained.at(0).at(0).value<Graph>());
+    QVERIFY(monitor.resumeButton()->isEnabled());
+
+    QTest::mouseClick(monitor.resumeButton(), Qt::LeftButton);
+    QVERIFY(monitor.isRunning());
+    QVERIFY(!monitor.resumeButton()->isEnabled());
+    QVERIFY(trained.wait(30000));
+    QCOMPARE(monitor.completedEpochs(), kEpochs);
+    QVERIFY(!monitor.canResume());
+    const sim::TrainState *resumed = monitor.lastState();
+    for (std::size_t l = 0; l < 2; ++l) {
+        QCOMPARE(resumed->graph.layers()[l].weights, straight.graph.layers()[l].weights);
+        QCOMPARE(resumed->best.layers()[l].weights, straight.best.layers()[l].weights);
+    }
+    QCOMPARE(resumed->bestEpoch, straight.bestEpoch);
+    QCOMPARE(trained.last().at(0).value<Graph>().layers()[0].weights,
+             straight.best.layers()[0].weights);
+    QVERIFY2(monitor.statusLabel()->text().startsWith(QStringLiteral("Done: 300 epochs")),
+             qPrintable(monitor.statusLabel()->text()));
+
+    // New settings end what could be resumed.
+    monitor.setSettings(tinySettings(4));
+    QVERIFY(!monitor.canResume());
+}
+
 void TestTrainingMonitor::startWithoutDataFails()
 {
     TrainingMonitor monitor;
@@ -103,6 +173,70 @@ void TestTrainingMonitor::startWithoutDataFails()
     monitor.start();
     QCOMPARE(failed.count(), 1);
     QCOMPARE(failed.at(0).at(0).toString(), QStringLiteral("no data set to train on"));
+    QVERIFY(!monitor.isRunning());
+}
+
+void TestTrainingMonitor::formSettingsReachTheTrainerAndAreRemembered()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QTemporaryDir dir;
+    const QString modelA = dir.filePath(QStringLiteral("a.h5"));
+    QSettings().remove(QStringLiteral("training"));
+    TrainingMonitor monitor;
+    monitor.setGraph(sim::initialGraph(16, {8, 3}, NeuronParams{}, 3));
+    monitor.setData(tinyData());
+    monitor.setModelKey(modelA);
+    QVERIFY(monitor.settings() == sim::TrainSettings{}); // nothing remembered yet: defaults
+    const auto spin = [&](const char *name) {
+        return monitor.findChild<QSpinBox *>(QLatin1String(name));
+    };
+    QVERIFY(!spin("epochs")->toolTip().isEmpty());
+    spin("epochs")->setValue(1);
+    spin("batch")->setValue(40);
+    spin("steps")->setValue(6);
+    spin("val-split")->setValue(16);
+    monitor.findChild<QComboBox *>(QStringLiteral("encoding"))
+        ->setCurrentText(QStringLiteral("rate"));
+    QSignalSpy trained(&monitor, &TrainingMonitor::trained);
+    monitor.start();
+    QVERIFY(trained.wait(30000));
+    // One epoch of 80 samples in batches of 40, rated on the 16 held out, rate encoding, T = 6.
+    QCOMPARE(monitor.completedEpochs(), 1);
+    QCOMPARE(monitor.lossPoints(), 2);
+    QCOMPARE(trained.at(0).at(0).value<Graph>().layers()[0].ratesSource,
+             QStringLiteral("measured: toy, validation, 16 samples, rate, T=6"));
+
+    // Remembered for that model, not for another.
+    TrainingMonitor other;
+    other.setModelKey(modelA);
+    QCOMPARE(other.settings().options.epochs, 1);
+    QCOMPARE(other.settings().options.batchSize, 40);
+    QVERIFY(other.settings().options.encoding == sim::Encoding::Rate);
+    QCOMPARE(other.findChild<QSpinBox *>(QStringLiteral("val-split"))->value(), 16);
+    other.setModelKey(dir.filePath(QStringLiteral("b.h5")));
+    QVERIFY(other.settings() == sim::TrainSettings{});
+
+    // New network: the form's sizes and beta, for the data's 16 inputs and 3 classes.
+    monitor.findChild<QLineEdit *>(QStringLiteral("hidden"))->setText(QStringLiteral("7, 5"));
+    monitor.findChild<QDoubleSpinBox *>(QStringLiteral("beta"))->setValue(0.5);
+    QSignalSpy created(&monitor, &TrainingMonitor::newNetworkRequested);
+    QTest::mouseClick(monitor.newNetworkButton(), Qt::LeftButton);
+    QCOMPARE(created.count(), 1);
+    const Graph fresh = created.at(0).at(0).value<Graph>();
+    QCOMPARE(fresh.inputSize(), 16);
+    QCOMPARE(fresh.layerCount(), 3);
+    QCOMPARE(fresh.layers()[0].neurons(), 7);
+    QCOMPARE(fresh.layers()[1].neurons(), 5);
+    QCOMPARE(fresh.layers()[2].neurons(), 3);
+    QCOMPARE(fresh.layers()[1].neuron.beta, 0.5f);
+
+    // A bad field is a one-line message, not a run.
+    monitor.findChild<QLineEdit *>(QStringLiteral("hidden"))->setText(QStringLiteral("7,x"));
+    QSignalSpy failed(&monitor, &TrainingMonitor::failed);
+    monitor.start();
+    QCOMPARE(failed.count(), 1);
+    QCOMPARE(failed.at(0).at(0).toString(),
+             QStringLiteral("hidden sizes are positive numbers like 256,64, not '7,x'"));
     QVERIFY(!monitor.isRunning());
 }
 

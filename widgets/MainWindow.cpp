@@ -145,6 +145,12 @@ MainWindow::MainWindow(QWidget *parent)
         if (m_document->applyGraph(trained, text))
             log(tr("%1: the trained weights replace the graph's (undo restores them)").arg(text));
     });
+    connect(m_training, &TrainingMonitor::newNetworkRequested, this, [this](const Graph &graph) {
+        if (m_document->applyGraph(graph, tr("New network")))
+            log(tr("New network: %1 layers for the attached data (undo restores the graph)")
+                    .arg(graph.layerCount()));
+    });
+    connect(m_document, &Document::filePathChanged, m_training, &TrainingMonitor::setModelKey);
     connect(m_training, &TrainingMonitor::failed, this,
             [this](const QString &message) { showError(tr("Training failed"), message); });
     connect(m_document, &Document::editRefused, this, [this](const QString &message) {

@@ -2,14 +2,24 @@
 
 #include "Error.h"
 
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
 #include <QHBoxLayout>
+#include <QJsonDocument>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSharedPointer>
+#include <QSpinBox>
 #include <QVBoxLayout>
+
 #include <QtConcurrent/QtConcurrentRun>
+#include <cmath>
+#include <limits>
 // qcustomplot.h uses Qt's keywords, which QT_NO_KEYWORDS turns off.
 #define signals Q_SIGNALS
 #define slots Q_SLOTS
@@ -36,14 +46,6 @@ QCustomPlot *makePlot(const QString &title, const QString &xLabel, const QString
     return plot;
 }
 
-QString duration(double seconds)
-{
-    const int s = int(seconds + 0.5);
-    return s >= 3600 ? QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60)
-           : s >= 60 ? QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60)
-                     : QStringLiteral("%1 s").arg(s);
-}
-
 } // namespace
 
 TrainingMonitor::TrainingMonitor(QWidget *parent)
@@ -65,7 +67,7 @@ TrainingMonitor::TrainingMonitor(QWidget *parent)
     m_accuracyPlot->graph(0)->setPen(QPen(QColor(30, 130, 30), 2));
     m_accuracyPlot->graph(0)->setScatterStyle(QCPScatterStyle::ssDisc);
     m_accuracyPlot->addGraph();
-    m_accuracyPlot->graph(1)->setName(tr("test"));
+    m_accuracyPlot->graph(1)->setName(tr("validation"));
     m_accuracyPlot->graph(1)->setPen(QPen(QColor(200, 90, 0), 2));
     m_accuracyPlot->graph(1)->setScatterStyle(QCPScatterStyle::ssDisc);
     m_accuracyPlot->legend->setVisible(true);
@@ -83,22 +85,189 @@ TrainingMonitor::TrainingMonitor(QWidget *parent)
     m_start = new QPushButton(tr("Start"));
     m_stop = new QPushButton(tr("Stop"));
     m_stop->setEnabled(false);
+    m_stop->setToolTip(tr("Stop after the current batch; the best epoch so far is kept"));
+    m_resume = new QPushButton(tr("Resume"));
+    m_resume->setEnabled(false);
+    m_resume->setToolTip(
+        tr("Continue the stopped run from its last completed epoch, exactly as if it had not "
+           "stopped"));
     connect(m_start, &QPushButton::clicked, this, &TrainingMonitor::start);
     connect(m_stop, &QPushButton::clicked, this, &TrainingMonitor::stop);
+    connect(m_resume, &QPushButton::clicked, this, &TrainingMonitor::resume);
     connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, &TrainingMonitor::onFinished);
 
+    buildForm();
     auto *plots = new QHBoxLayout;
+    plots->addWidget(m_form);
     plots->addWidget(m_lossPlot);
     plots->addWidget(m_accuracyPlot);
     plots->addWidget(m_activityPlot);
     auto *controls = new QHBoxLayout;
     controls->addWidget(m_start);
     controls->addWidget(m_stop);
+    controls->addWidget(m_resume);
     controls->addWidget(m_progress, 1);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(plots, 1);
     layout->addLayout(controls);
     layout->addWidget(m_status);
+}
+
+void TrainingMonitor::buildForm()
+{
+    m_form = new QWidget;
+    auto *form = new QFormLayout(m_form);
+    form->setContentsMargins(0, 0, 0, 0);
+    const auto spin = [&](int min, int max, const QString &label, const QString &tip) {
+        auto *box = new QSpinBox;
+        box->setRange(min, max);
+        box->setToolTip(tip);
+        form->addRow(label, box);
+        return box;
+    };
+    const auto real = [&](double min, double max, int decimals, const QString &label,
+                          const QString &tip) {
+        auto *box = new QDoubleSpinBox;
+        box->setRange(min, max);
+        box->setDecimals(decimals);
+        box->setSingleStep(std::pow(10.0, -decimals + 1));
+        box->setToolTip(tip);
+        form->addRow(label, box);
+        return box;
+    };
+    const auto choice = [&](const QStringList &items, const QString &label, const QString &tip) {
+        auto *box = new QComboBox;
+        box->addItems(items);
+        box->setToolTip(tip);
+        form->addRow(label, box);
+        return box;
+    };
+    // The tooltips say what snnc train --help says, with the option's name.
+    m_epochs = spin(1, 100000, tr("Epochs"), tr("Epochs in all (--epochs)"));
+    m_batch = spin(1, 65536, tr("Batch"), tr("Mini-batch size (--batch)"));
+    m_lr = real(1e-6, 1.0, 6, tr("Learning rate"), tr("Adam's learning rate (--lr)"));
+    m_steps = spin(1, 10000, tr("Time steps"), tr("Time steps per sample (--steps)"));
+    m_encoding = choice({sim::toString(sim::Encoding::Current), sim::toString(sim::Encoding::Rate)},
+                        tr("Encoding"),
+                        tr("Input encoding (--encoding): current (constant current) or rate "
+                           "(Bernoulli spikes)"));
+    m_slope = real(0.01, 1000.0, 2, tr("Surrogate slope"),
+                   tr("Slope k of the fast-sigmoid surrogate gradient (--slope)"));
+    m_loss = choice({sim::toString(sim::Loss::SpikeCount), sim::toString(sim::Loss::Membrane)},
+                    tr("Loss"),
+                    tr("Cross-entropy on output spike counts (count) or on the mean output "
+                       "membrane (membrane) (--loss)"));
+    m_seed = spin(0, std::numeric_limits<int>::max(), tr("Seed"),
+                  tr("Seed of the weights, batches and input spikes (--seed)"));
+    m_valSplit = spin(0, 1 << 30, tr("Validation split"),
+                      tr("Hold out the last N training samples: never trained on, they measure "
+                         "the accuracy and firing rates each epoch and choose the best epoch "
+                         "(--val-split)"));
+    m_limit = spin(0, 1 << 30, tr("Training limit"),
+                   tr("Train on the first N training samples only; 0: all (--limit)"));
+    m_hidden = new QLineEdit;
+    m_hidden->setToolTip(tr("Hidden layer sizes of a new network, e.g. 256,64 (--hidden)"));
+    form->addRow(tr("Hidden sizes"), m_hidden);
+    m_beta =
+        real(0.0, 1.0, 3, tr("Beta"), tr("Membrane decay of a new network's LIF neurons (--beta)"));
+    for (auto [widget, name] :
+         std::initializer_list<std::pair<QWidget *, const char *>>{{m_epochs, "epochs"},
+                                                                   {m_batch, "batch"},
+                                                                   {m_lr, "lr"},
+                                                                   {m_steps, "steps"},
+                                                                   {m_encoding, "encoding"},
+                                                                   {m_slope, "slope"},
+                                                                   {m_loss, "loss"},
+                                                                   {m_seed, "seed"},
+                                                                   {m_valSplit, "val-split"},
+                                                                   {m_limit, "limit"},
+                                                                   {m_hidden, "hidden"},
+                                                                   {m_beta, "beta"}})
+        widget->setObjectName(QLatin1String(name)); // snnc train's option names
+    m_newNetwork = new QPushButton(tr("New network"));
+    m_newNetwork->setToolTip(tr("Replace the graph with a fresh network of these hidden sizes and "
+                                "beta for the attached data, to edit or train"));
+    form->addRow(m_newNetwork);
+    connect(m_newNetwork, &QPushButton::clicked, this, &TrainingMonitor::requestNewNetwork);
+    showSettings(m_settings);
+}
+
+void TrainingMonitor::showSettings(const sim::TrainSettings &s)
+{
+    m_epochs->setValue(s.options.epochs);
+    m_batch->setValue(s.options.batchSize);
+    m_lr->setValue(double(s.options.learningRate));
+    m_steps->setValue(s.options.steps);
+    m_encoding->setCurrentText(sim::toString(s.options.encoding));
+    m_slope->setValue(double(s.options.surrogateSlope));
+    m_loss->setCurrentText(sim::toString(s.options.loss));
+    m_seed->setValue(
+        int(std::min<std::uint64_t>(s.options.seed, std::uint64_t(m_seed->maximum()))));
+    m_valSplit->setValue(s.validationSize);
+    m_limit->setValue(s.trainLimit);
+    QStringList sizes;
+    for (int n : s.hidden)
+        sizes << QString::number(n);
+    m_hidden->setText(sizes.join(QLatin1Char(',')));
+    m_beta->setValue(double(s.beta));
+}
+
+sim::TrainSettings TrainingMonitor::settingsFromForm() const
+{
+    sim::TrainSettings s = m_settings;
+    s.options.epochs = m_epochs->value();
+    s.options.batchSize = m_batch->value();
+    s.options.learningRate = float(m_lr->value());
+    s.options.steps = m_steps->value();
+    sim::parseEncoding(m_encoding->currentText(), &s.options.encoding);
+    s.options.surrogateSlope = float(m_slope->value());
+    sim::parseLoss(m_loss->currentText(), &s.options.loss);
+    s.options.seed = std::uint64_t(m_seed->value());
+    s.validationSize = m_valSplit->value();
+    s.trainLimit = m_limit->value();
+    s.hidden.clear();
+    for (const QString &part : m_hidden->text().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int n = part.trimmed().toInt(&ok);
+        if (!ok || n < 1)
+            throw Error(tr("hidden sizes are positive numbers like 256,64, not '%1'")
+                            .arg(m_hidden->text()));
+        s.hidden.push_back(n);
+    }
+    s.beta = float(m_beta->value());
+    s.validate();
+    return s;
+}
+
+void TrainingMonitor::setModelKey(const QString &key)
+{
+    m_modelKey = key;
+    sim::TrainSettings settings;
+    if (!key.isEmpty()) {
+        const QByteArray json = QSettings().value(QStringLiteral("training/") + key).toByteArray();
+        try {
+            if (!json.isEmpty())
+                settings = sim::TrainSettings::fromJson(QJsonDocument::fromJson(json).object());
+        } catch (const Error &) {
+            // Settings from another version: the defaults.
+        }
+    }
+    setSettings(settings);
+}
+
+void TrainingMonitor::requestNewNetwork()
+{
+    try {
+        if (!m_data)
+            throw Error(tr("attach a data set first: a new network takes its size from the data"));
+        const sim::TrainSettings s = settingsFromForm();
+        const int classes =
+            std::max(m_data->train.classes(), m_data->test ? m_data->test->classes() : 0);
+        Q_EMIT newNetworkRequested(s.newNetwork(m_data->train.features(), classes));
+    } catch (const Error &e) {
+        m_status->setText(e.message());
+        Q_EMIT failed(e.message());
+    }
 }
 
 TrainingMonitor::~TrainingMonitor()
@@ -111,6 +280,22 @@ TrainingMonitor::~TrainingMonitor()
 void TrainingMonitor::setGraph(const Graph &graph)
 {
     m_graph = graph;
+    // The studio hands back the graph a stopped run delivered: that run can still resume.
+    const auto same = [](const Graph &a, const Graph &b) {
+        if (a.layerCount() != b.layerCount())
+            return false;
+        for (std::size_t i = 0; i < a.layers().size(); ++i) {
+            const Layer &x = a.layers()[i], &y = b.layers()[i];
+            if (x.weights.rows() != y.weights.rows() || x.weights.cols() != y.weights.cols() ||
+                x.weights != y.weights || x.bias.size() != y.bias.size() || x.bias != y.bias)
+                return false;
+        }
+        return true;
+    };
+    if (m_resumable && !same(graph, m_resumable->best)) {
+        m_resumable.reset();
+        m_resume->setEnabled(false);
+    }
 }
 
 void TrainingMonitor::setData(std::shared_ptr<const sim::DataSplit> split)
@@ -118,9 +303,19 @@ void TrainingMonitor::setData(std::shared_ptr<const sim::DataSplit> split)
     m_data = std::move(split);
 }
 
-void TrainingMonitor::setOptions(const sim::TrainOptions &options)
+void TrainingMonitor::setSettings(const sim::TrainSettings &settings)
 {
-    m_options = options;
+    showSettings(settings);
+    if (settings == m_settings)
+        return;
+    m_settings = settings;
+    m_resumable.reset();
+    m_resume->setEnabled(false);
+}
+
+const sim::TrainState *TrainingMonitor::lastState() const
+{
+    return m_last ? &*m_last : nullptr;
 }
 
 int TrainingMonitor::lossPoints() const
@@ -139,8 +334,8 @@ void TrainingMonitor::resetPlots()
         for (int i = 0; i < plot->graphCount(); ++i)
             plot->graph(i)->data()->clear();
     m_activityBars->data()->clear();
-    m_lossPlot->xAxis->setRange(0, std::max(1, m_options.epochs));
-    m_accuracyPlot->xAxis->setRange(0, std::max(1, m_options.epochs));
+    m_lossPlot->xAxis->setRange(0, std::max(1, m_settings.options.epochs));
+    m_accuracyPlot->xAxis->setRange(0, std::max(1, m_settings.options.epochs));
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     int i = 0;
     for (const Layer &l : m_graph.layers())
@@ -157,6 +352,8 @@ void TrainingMonitor::setRunning(bool running)
     m_running = running;
     m_start->setEnabled(!running);
     m_stop->setEnabled(running);
+    m_form->setEnabled(!running);
+    m_resume->setEnabled(!running && m_resumable.has_value());
     Q_EMIT runningChanged(running);
 }
 
@@ -167,8 +364,11 @@ void TrainingMonitor::start()
     try {
         if (!m_data)
             throw Error(tr("no data set to train on"));
-        m_options.validate();
+        setSettings(settingsFromForm());
         m_graph.validate();
+        if (!m_modelKey.isEmpty())
+            QSettings().setValue(QStringLiteral("training/") + m_modelKey,
+                                 QJsonDocument(m_settings.toJson()).toJson(QJsonDocument::Compact));
     } catch (const Error &e) {
         m_status->setText(e.message());
         Q_EMIT failed(e.message());
@@ -177,7 +377,24 @@ void TrainingMonitor::start()
     resetPlots();
     m_progress->setValue(0);
     m_completedEpochs = 0;
-    m_status->setText(tr("Starting..."));
+    launch(sim::TrainState::start(m_graph));
+}
+
+void TrainingMonitor::resume()
+{
+    if (m_running || !m_resumable)
+        return;
+    sim::TrainState state = std::move(*m_resumable);
+    m_resumable.reset();
+    launch(std::move(state));
+}
+
+void TrainingMonitor::launch(sim::TrainState state)
+{
+    m_status->setText(state.epoch > 0 ? tr("Resuming after epoch %1...").arg(state.epoch)
+                                      : tr("Starting..."));
+    m_startFraction =
+        m_settings.options.epochs > 0 ? double(state.epoch) / m_settings.options.epochs : 0.0;
     m_cancel = std::make_shared<std::atomic<bool>>(false);
     const int generation = ++m_generation;
     m_clock.start();
@@ -186,33 +403,35 @@ void TrainingMonitor::start()
     // The worker gets copies and reports through queued calls; a result of a superseded run is
     // dropped by its generation number.
     QPointer<TrainingMonitor> self(this);
-    m_watcher.setFuture(QtConcurrent::run([self, generation, graph = m_graph, split = m_data,
-                                           options = m_options, cancel = m_cancel] {
-        Outcome outcome{sim::TrainState::start(graph), {}, false};
-        RunControl control;
-        control.cancelRequested = [cancel] { return cancel->load(); };
-        try {
-            sim::train(
-                outcome.state, *split, options,
-                [&](const sim::TrainProgress &p) {
-                    QMetaObject::invokeMethod(
-                        self.data(),
-                        [self, generation, p] {
-                            if (self && self->m_generation == generation)
-                                self->onProgress(p);
-                        },
-                        Qt::QueuedConnection);
-                },
-                control);
-        } catch (const Cancelled &) {
-            outcome.cancelled = true;
-        } catch (const Error &e) {
-            outcome.error = e.message();
-        } catch (const std::bad_alloc &) {
-            outcome.error = QStringLiteral("out of memory");
-        }
-        return outcome;
-    }));
+    m_watcher.setFuture(
+        QtConcurrent::run([self, generation, state = std::move(state), split = m_data,
+                           settings = m_settings, cancel = m_cancel]() mutable {
+            Outcome outcome{std::move(state), {}, false};
+            RunControl control;
+            control.cancelRequested = [cancel] { return cancel->load(); };
+            try {
+                const sim::DataSplit used = settings.apply(*split);
+                sim::train(
+                    outcome.state, used, settings.options,
+                    [&](const sim::TrainProgress &p) {
+                        QMetaObject::invokeMethod(
+                            self.data(),
+                            [self, generation, p] {
+                                if (self && self->m_generation == generation)
+                                    self->onProgress(p);
+                            },
+                            Qt::QueuedConnection);
+                    },
+                    control);
+            } catch (const Cancelled &) {
+                outcome.cancelled = true;
+            } catch (const Error &e) {
+                outcome.error = e.message();
+            } catch (const std::exception &e) {
+                outcome.error = QString::fromLocal8Bit(e.what());
+            }
+            return outcome;
+        }));
 }
 
 void TrainingMonitor::stop()
@@ -230,8 +449,8 @@ void TrainingMonitor::onProgress(const sim::TrainProgress &p)
         m_completedEpochs = p.epoch;
         m_lossPlot->graph(1)->addData(p.epoch, p.loss);
         m_accuracyPlot->graph(0)->addData(p.epoch, 100.0 * p.trainAccuracy);
-        if (p.testAccuracy)
-            m_accuracyPlot->graph(1)->addData(p.epoch, 100.0 * *p.testAccuracy);
+        if (p.validationAccuracy)
+            m_accuracyPlot->graph(1)->addData(p.epoch, 100.0 * *p.validationAccuracy);
     } else {
         m_lossPlot->graph(0)->addData(x, p.loss);
     }
@@ -251,8 +470,9 @@ void TrainingMonitor::onProgress(const sim::TrainProgress &p)
 
     m_progress->setValue(int(1000.0 * p.fraction));
     const double elapsed = double(m_clock.elapsed()) / 1000.0;
+    const double done = p.fraction - m_startFraction;
     const QString left =
-        p.fraction > 0.0 ? duration(elapsed * (1.0 - p.fraction) / p.fraction) : tr("unknown");
+        done > 0.0 ? sim::formatDuration(elapsed * (1.0 - p.fraction) / done) : tr("unknown");
     QString text = tr("Epoch %1/%2, batch %3/%4: loss %5, train accuracy %6%")
                        .arg(p.epoch)
                        .arg(p.epochs)
@@ -260,16 +480,17 @@ void TrainingMonitor::onProgress(const sim::TrainProgress &p)
                        .arg(p.batches)
                        .arg(p.loss, 0, 'f', 3)
                        .arg(100.0 * p.trainAccuracy, 0, 'f', 1);
-    if (p.testAccuracy)
-        text += tr(", test accuracy %1%").arg(100.0 * *p.testAccuracy, 0, 'f', 1);
+    if (p.validationAccuracy)
+        text += tr(", validation accuracy %1%").arg(100.0 * *p.validationAccuracy, 0, 'f', 1);
     if (!p.deadNeurons.empty()) {
         QStringList dead;
         for (std::size_t k = 0; k < p.deadNeurons.size(); ++k)
             dead << QStringLiteral("%1 %2").arg(p.layerNames[k]).arg(p.deadNeurons[k]);
         text += tr("; never fired: %1").arg(dead.join(QStringLiteral(", ")));
     }
-    m_status->setText(text + tr(" - %1 left").arg(left));
-    m_progress->setToolTip(tr("%1 left").arg(left));
+    const QString speed = tr("%1 samples/s, %2 left").arg(p.samplesPerSecond, 0, 'f', 0).arg(left);
+    m_status->setText(text + QStringLiteral(" - ") + speed);
+    m_progress->setToolTip(speed);
     Q_EMIT progressed(p);
 }
 
@@ -285,17 +506,28 @@ void TrainingMonitor::onFinished()
         return;
     }
     m_completedEpochs = outcome.state.epoch;
+    m_last = outcome.state;
+    if (outcome.cancelled)
+        m_resumable = outcome.state;
+    m_resume->setEnabled(m_resumable.has_value());
     if (outcome.cancelled && outcome.state.epoch == 0) {
         m_status->setText(tr("Stopped before the first epoch completed; the graph is unchanged"));
         return;
     }
-    m_status->setText(outcome.cancelled ? tr("Stopped after epoch %1").arg(outcome.state.epoch)
-                                        : tr("Done: %1 epochs in %2")
-                                              .arg(outcome.state.epoch)
-                                              .arg(duration(double(m_clock.elapsed()) / 1000.0)));
-    if (!outcome.cancelled)
+    const QString kept = tr("kept epoch %1 (best on validation)").arg(outcome.state.bestEpoch);
+    if (outcome.cancelled) {
+        m_status->setText(tr("Stopped after epoch %1; %2").arg(outcome.state.epoch).arg(kept));
+    } else {
+        QString text = tr("Done: %1 epochs in %2; %3")
+                           .arg(outcome.state.epoch)
+                           .arg(sim::formatDuration(double(m_clock.elapsed()) / 1000.0), kept);
+        if (outcome.state.testAccuracy)
+            text += tr(", test accuracy %1% (reported only)")
+                        .arg(100.0 * *outcome.state.testAccuracy, 0, 'f', 2);
+        m_status->setText(text);
         m_progress->setValue(1000);
-    Q_EMIT trained(outcome.state.graph);
+    }
+    Q_EMIT trained(outcome.state.best);
 }
 
 } // namespace snn::widgets

@@ -1,11 +1,13 @@
 #pragma once
 
 // The training monitor panel: trains a graph off the GUI thread and shows live curves of loss and
-// accuracy, each layer's activity, and a progress bar with the time left. Usable alone: it takes
-// a graph, a data set and options, and hands back the trained graph as a value (trained()).
+// accuracy (training and validation), each layer's activity, and a progress bar with the time
+// left and the training speed. Usable alone: it takes a graph, a data set and settings, and hands
+// back the best epoch's graph (on validation) as a value (trained()). A stopped run resumes
+// exactly where it stopped (Resume).
 
 #include "Graph.h"
-#include "sim/Trainer.h"
+#include "sim/TrainRun.h"
 
 #include <QElapsedTimer>
 #include <QFutureWatcher>
@@ -13,10 +15,15 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 
+class QComboBox;
 class QCustomPlot;
 class QCPBars;
+class QDoubleSpinBox;
 class QLabel;
+class QLineEdit;
+class QSpinBox;
 class QProgressBar;
 class QPushButton;
 
@@ -28,18 +35,31 @@ public:
     explicit TrainingMonitor(QWidget *parent = nullptr);
     ~TrainingMonitor() override; // stops a running training and waits for it
 
-    // What Start trains: the graph, the data and the options (epochs, steps, seed...).
+    // What Start trains: the graph, the data (the validation split is held out of its training
+    // samples by the settings) and the settings (epochs, steps, seed...). A new graph or new
+    // settings end what Resume could continue.
     void setGraph(const Graph &graph);
     void setData(std::shared_ptr<const sim::DataSplit> split);
-    void setOptions(const sim::TrainOptions &options);
-    const sim::TrainOptions &options() const { return m_options; }
+    // The settings form shows them; Start trains with what the form says (settingsFromForm()).
+    void setSettings(const sim::TrainSettings &settings);
+    const sim::TrainSettings &settings() const { return m_settings; }
+    // What the form says; throws Error naming a bad field (the hidden sizes).
+    sim::TrainSettings settingsFromForm() const;
+    // Settings are remembered per model (QSettings, by file path): a key loads the settings last
+    // used with it (the defaults when none), and Start stores them. Empty: not remembered.
+    void setModelKey(const QString &key);
 
     bool isRunning() const { return m_running; }
+    bool canResume() const { return m_resumable.has_value(); }
     int completedEpochs() const { return m_completedEpochs; }
+    // The last run's state (the last completed epoch, the best one, the curves).
+    const sim::TrainState *lastState() const;
 
     // For tests and the studio's wiring.
     QPushButton *startButton() const { return m_start; }
     QPushButton *stopButton() const { return m_stop; }
+    QPushButton *resumeButton() const { return m_resume; }
+    QPushButton *newNetworkButton() const { return m_newNetwork; }
     QProgressBar *progressBar() const { return m_progress; }
     QLabel *statusLabel() const { return m_status; }
     int lossPoints() const;     // batch losses plotted
@@ -48,14 +68,19 @@ public:
 public Q_SLOTS:
     void start();
     void stop();
+    void resume(); // continues the stopped run with its settings
 
 Q_SIGNALS:
     void progressed(const snn::sim::TrainProgress &progress);
-    // The graph after the last completed epoch, when training ends (also after Stop, if at least
-    // one epoch completed). The studio makes it an undoable change of the document.
+    // The best epoch's graph (on validation; with its measured rates), when training ends (also
+    // after Stop, if at least one epoch completed). The studio makes it an undoable change of the
+    // document.
     void trained(const snn::Graph &graph);
     void failed(const QString &message);
     void runningChanged(bool running);
+    // New network: a fresh graph of the form's hidden sizes and beta for the attached data (its
+    // features and classes), for the studio to show on the canvas before training.
+    void newNetworkRequested(const snn::Graph &graph);
 
 private:
     struct Outcome {
@@ -63,6 +88,10 @@ private:
         QString error;
         bool cancelled = false;
     };
+    void launch(sim::TrainState state);
+    void buildForm();
+    void showSettings(const sim::TrainSettings &settings);
+    void requestNewNetwork();
     void onProgress(const sim::TrainProgress &p);
     void onFinished();
     void setRunning(bool running);
@@ -70,7 +99,10 @@ private:
 
     Graph m_graph;
     std::shared_ptr<const sim::DataSplit> m_data;
-    sim::TrainOptions m_options;
+    sim::TrainSettings m_settings;
+    std::optional<sim::TrainState> m_last;      // the last run's state
+    std::optional<sim::TrainState> m_resumable; // a stopped run, while graph and settings stand
+    double m_startFraction = 0.0;               // of the run, when this part of it started
 
     QFutureWatcher<Outcome> m_watcher;
     std::shared_ptr<std::atomic<bool>> m_cancel;
@@ -87,6 +119,16 @@ private:
     QLabel *m_status = nullptr;
     QPushButton *m_start = nullptr;
     QPushButton *m_stop = nullptr;
+    QPushButton *m_resume = nullptr;
+    QPushButton *m_newNetwork = nullptr;
+    QString m_modelKey;
+    // The settings form.
+    QWidget *m_form = nullptr;
+    QSpinBox *m_epochs = nullptr, *m_batch = nullptr, *m_steps = nullptr, *m_seed = nullptr;
+    QSpinBox *m_valSplit = nullptr, *m_limit = nullptr;
+    QDoubleSpinBox *m_lr = nullptr, *m_slope = nullptr, *m_beta = nullptr;
+    QComboBox *m_encoding = nullptr, *m_loss = nullptr;
+    QLineEdit *m_hidden = nullptr;
 };
 
 } // namespace snn::widgets

@@ -5,10 +5,10 @@
 #include "Error.h"
 #include "GraphFile.h"
 #include "SimArgs.h"
-#include "sim/Trainer.h"
+#include "sim/TrainRun.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
-#include <QFileInfo>
 
 #include <cstdio>
 
@@ -42,17 +42,26 @@ QString rates(const sim::TrainProgress &p)
     return parts.join(QStringLiteral(", "));
 }
 
+QString percent(const std::optional<double> &fraction)
+{
+    return fraction ? QStringLiteral("%1%").arg(100.0 * *fraction, 0, 'f', 2)
+                    : QStringLiteral("n/a");
+}
+
 } // namespace
 
 int runTrain(const QStringList &arguments)
 {
-    const sim::TrainOptions defaults;
+    const sim::TrainSettings defaults;
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Train a spiking network with surrogate-gradient back-propagation through time (fast "
-        "sigmoid), cross-entropy on output spike counts, Adam. Writes the graph (with firing rates "
-        "measured on the test set) after every epoch, and the optimiser state to OUT.state so that "
-        "--resume continues where a stopped run left off."));
+        "sigmoid), cross-entropy on output spike counts, Adam. The last --val-split training "
+        "samples are held out: after every epoch the network's accuracy and firing rates are "
+        "measured on them, and the best epoch is kept in OUT (with those rates). The test set is "
+        "only reported, for the selected epoch at the end. OUT.state holds the last epoch and "
+        "the optimiser, so that --resume continues a stopped run exactly; OUT.runs.json keeps "
+        "each run's settings and curves."));
     const QCommandLineOption data(QStringLiteral("data"),
                                   QStringLiteral("The data set: fashion-mnist, a directory of IDX "
                                                  "files, IMAGES,LABELS or an HDF5 file."),
@@ -62,36 +71,38 @@ int runTrain(const QStringList &arguments)
                                     QStringLiteral("OUT"));
     const QCommandLineOption epochs(
         QStringLiteral("epochs"),
-        QStringLiteral("Epochs in all (default %1).").arg(defaults.epochs), QStringLiteral("N"),
-        QString::number(defaults.epochs));
+        QStringLiteral("Epochs in all (default %1).").arg(defaults.options.epochs),
+        QStringLiteral("N"), QString::number(defaults.options.epochs));
     const QCommandLineOption steps(
         QStringLiteral("steps"),
-        QStringLiteral("Time steps per sample (default %1).").arg(defaults.steps),
-        QStringLiteral("T"), QString::number(defaults.steps));
+        QStringLiteral("Time steps per sample (default %1).").arg(defaults.options.steps),
+        QStringLiteral("T"), QString::number(defaults.options.steps));
     const QCommandLineOption seed(QStringLiteral("seed"),
                                   QStringLiteral("Seed of the weights, batches and input spikes "
                                                  "(default 1)."),
                                   QStringLiteral("S"), QStringLiteral("1"));
     const QCommandLineOption batch(
         QStringLiteral("batch"),
-        QStringLiteral("Mini-batch size (default %1).").arg(defaults.batchSize),
-        QStringLiteral("B"), QString::number(defaults.batchSize));
-    const QCommandLineOption lr(
-        QStringLiteral("lr"),
-        QStringLiteral("Adam's learning rate (default %1).").arg(double(defaults.learningRate)),
-        QStringLiteral("X"), QString::number(double(defaults.learningRate)));
-    const QCommandLineOption slope(
-        QStringLiteral("slope"),
-        QStringLiteral("Slope k of the fast-sigmoid surrogate (default %1).")
-            .arg(double(defaults.surrogateSlope)),
-        QStringLiteral("K"), QString::number(double(defaults.surrogateSlope)));
-    const QCommandLineOption encoding(QStringLiteral("encoding"),
-                                      QStringLiteral("Input encoding: current (default) or rate."),
-                                      QStringLiteral("E"), sim::toString(defaults.encoding));
+        QStringLiteral("Mini-batch size (default %1).").arg(defaults.options.batchSize),
+        QStringLiteral("B"), QString::number(defaults.options.batchSize));
+    const QCommandLineOption lr(QStringLiteral("lr"),
+                                QStringLiteral("Adam's learning rate (default %1).")
+                                    .arg(double(defaults.options.learningRate)),
+                                QStringLiteral("X"),
+                                QString::number(double(defaults.options.learningRate)));
+    const QCommandLineOption slope(QStringLiteral("slope"),
+                                   QStringLiteral("Slope k of the fast-sigmoid surrogate (default "
+                                                  "%1).")
+                                       .arg(double(defaults.options.surrogateSlope)),
+                                   QStringLiteral("K"),
+                                   QString::number(double(defaults.options.surrogateSlope)));
+    const QCommandLineOption encoding(
+        QStringLiteral("encoding"), QStringLiteral("Input encoding: current (default) or rate."),
+        QStringLiteral("E"), sim::toString(defaults.options.encoding));
     const QCommandLineOption loss(QStringLiteral("loss"),
                                   QStringLiteral("count (cross-entropy on output spike counts, "
                                                  "default) or membrane."),
-                                  QStringLiteral("L"), sim::toString(defaults.loss));
+                                  QStringLiteral("L"), sim::toString(defaults.options.loss));
     const QCommandLineOption hidden(QStringLiteral("hidden"),
                                     QStringLiteral("Hidden layer sizes of a new network (default "
                                                    "256,64)."),
@@ -103,16 +114,20 @@ int runTrain(const QStringList &arguments)
     const QCommandLineOption init(QStringLiteral("init"),
                                   QStringLiteral("Start from this graph instead of a new network."),
                                   QStringLiteral("MODEL"));
-    const QCommandLineOption resume(QStringLiteral("resume"),
-                                    QStringLiteral("Continue the run saved in OUT and OUT.state."));
+    const QCommandLineOption resume(
+        QStringLiteral("resume"),
+        QStringLiteral("Continue the run saved in OUT and OUT.state with its own settings (only "
+                       "--epochs may change)."));
     const QCommandLineOption limit(QStringLiteral("limit"),
-                                   QStringLiteral("Train on the first N samples only."),
+                                   QStringLiteral("Train on the first N training samples only."),
                                    QStringLiteral("N"), QStringLiteral("0"));
-    const QCommandLineOption testLimit(QStringLiteral("test-limit"),
-                                       QStringLiteral("Evaluate on the first N test samples only."),
-                                       QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption valSplit = validationSplitOption();
+    const QCommandLineOption testLimit(
+        QStringLiteral("test-limit"),
+        QStringLiteral("Report the test accuracy on the first N test samples only."),
+        QStringLiteral("N"), QStringLiteral("0"));
     parser.addOptions({data, output, epochs, steps, seed, batch, lr, slope, encoding, loss, hidden,
-                       beta, init, resume, limit, testLimit});
+                       beta, init, resume, limit, valSplit, testLimit});
     if (const int code = parse(parser, arguments, 0); code >= 0)
         return code;
     if (!parser.isSet(data))
@@ -120,94 +135,127 @@ int runTrain(const QStringList &arguments)
     if (!parser.isSet(output))
         throw Error(QStringLiteral("-o OUT is required"));
     checkOutputs(parser, {&output});
-
-    sim::TrainOptions options;
-    options.epochs = int(integerOption(parser, epochs));
-    options.steps = int(integerOption(parser, steps));
-    options.batchSize = int(integerOption(parser, batch));
-    options.learningRate = float(numberOption(parser, lr.names().front()));
-    options.surrogateSlope = float(numberOption(parser, slope.names().front()));
-    options.testLimit = int(integerOption(parser, testLimit));
-    bool ok = false;
-    options.seed = parser.value(seed).toULongLong(&ok);
-    if (!ok)
-        throw Error(QStringLiteral("--seed takes a non-negative integer, not '%1'")
-                        .arg(parser.value(seed)));
-    if (!sim::parseEncoding(parser.value(encoding), &options.encoding))
-        throw Error(QStringLiteral("--encoding takes rate or current, not '%1'")
-                        .arg(parser.value(encoding)));
-    if (!sim::parseLoss(parser.value(loss), &options.loss))
-        throw Error(
-            QStringLiteral("--loss takes count or membrane, not '%1'").arg(parser.value(loss)));
-    options.validate();
     const QString out = parser.value(output);
-    const QString statePath = out + QStringLiteral(".state");
+    const QString statePath = sim::checkpointPath(out);
 
-    sim::DataSplit split = sim::loadDataSplit(parser.value(data));
-    if (const long long n = integerOption(parser, limit); n > 0)
-        split.train = split.train.head(int(std::min<long long>(n, 1 << 30)));
-
+    sim::TrainSettings settings;
     sim::TrainState state;
+    QString runId = QDateTime::currentDateTime().toString(Qt::ISODate);
     if (parser.isSet(resume)) {
-        state = sim::TrainState::load(loadGraph(out), statePath);
-        std::fprintf(stderr, "resuming %s after epoch %d\n", qPrintable(out), state.epoch);
+        for (const QCommandLineOption *fixed :
+             {&steps, &seed, &batch, &lr, &slope, &encoding, &loss, &hidden, &beta, &init, &limit,
+              &valSplit, &testLimit})
+            if (parser.isSet(*fixed))
+                throw Error(QStringLiteral("--resume continues with the run's own settings; "
+                                           "--%1 cannot change (only --epochs can)")
+                                .arg(fixed->names().front()));
+        sim::Checkpoint c = sim::loadCheckpoint(loadGraph(out), statePath);
+        settings = c.settings;
+        state = std::move(c.state);
+        runId = c.runId;
+    } else {
+        sim::TrainOptions &o = settings.options;
+        o.steps = int(integerOption(parser, steps));
+        o.batchSize = int(integerOption(parser, batch));
+        o.learningRate = float(numberOption(parser, lr.names().front()));
+        o.surrogateSlope = float(numberOption(parser, slope.names().front()));
+        o.testLimit = int(integerOption(parser, testLimit));
+        bool ok = false;
+        o.seed = parser.value(seed).toULongLong(&ok);
+        if (!ok)
+            throw Error(QStringLiteral("--seed takes a non-negative integer, not '%1'")
+                            .arg(parser.value(seed)));
+        if (!sim::parseEncoding(parser.value(encoding), &o.encoding))
+            throw Error(QStringLiteral("--encoding takes rate or current, not '%1'")
+                            .arg(parser.value(encoding)));
+        if (!sim::parseLoss(parser.value(loss), &o.loss))
+            throw Error(
+                QStringLiteral("--loss takes count or membrane, not '%1'").arg(parser.value(loss)));
+        settings.validationSize = validationSize(parser, valSplit);
+        const long long n = integerOption(parser, limit);
+        if (n < 0)
+            throw Error(QStringLiteral("--limit must be >= 0, not %1").arg(n));
+        settings.trainLimit = int(std::min<long long>(n, 1 << 30));
+        settings.hidden = parseSizes(parser.value(hidden));
+        settings.beta = float(numberOption(parser, beta.names().front()));
+    }
+    settings.options.epochs = int(integerOption(parser, epochs));
+    settings.validate();
+
+    const sim::DataSplit split = settings.apply(sim::loadDataSplit(parser.value(data)));
+    std::fprintf(stderr, "%s\n", qPrintable(sim::splitSummary(split)));
+    if (parser.isSet(resume)) {
+        std::fprintf(stderr, "resuming %s after epoch %d (best so far: epoch %d)\n",
+                     qPrintable(out), state.epoch, state.bestEpoch);
     } else if (parser.isSet(init)) {
         state = sim::TrainState::start(loadAnyGraph(parser.value(init)));
     } else {
-        std::vector<int> sizes = parseSizes(parser.value(hidden));
-        sizes.push_back(std::max(split.train.classes(), split.test ? split.test->classes() : 0));
-        NeuronParams p;
-        p.beta = float(numberOption(parser, beta.names().front()));
-        state = sim::TrainState::start(
-            sim::initialGraph(split.train.features(), sizes, p, options.seed));
-        state.graph.validate();
+        state = sim::TrainState::start(settings.newNetwork(
+            split.train.features(),
+            std::max(split.train.classes(), split.test ? split.test->classes() : 0)));
     }
 
-    QElapsedTimer timer, epochTimer;
+    QElapsedTimer timer;
     timer.start();
-    epochTimer.start();
+    const double startFraction =
+        settings.options.epochs > 0 ? double(state.epoch) / settings.options.epochs : 1.0;
     RunControl control = stderrProgress();
     const auto report = [&](const sim::TrainProgress &p) {
         if (!p.epochEnd) {
-            control.report(p.fraction, QStringLiteral("epoch %1/%2 batch %3/%4 loss %5 train %6%")
-                                           .arg(p.epoch)
-                                           .arg(p.epochs)
-                                           .arg(p.batch)
-                                           .arg(p.batches)
-                                           .arg(p.loss, 0, 'f', 3)
-                                           .arg(100.0 * p.trainAccuracy, 0, 'f', 1));
+            const double done = p.fraction - startFraction;
+            const double elapsed = double(timer.elapsed()) / 1000.0;
+            const QString eta = done > 0.0
+                                    ? sim::formatDuration(elapsed * (1.0 - p.fraction) / done)
+                                    : QStringLiteral("?");
+            control.report(p.fraction,
+                           QStringLiteral("epoch %1/%2 batch %3/%4 loss %5 train %6%, %7 "
+                                          "samples/s, %8 left")
+                               .arg(p.epoch)
+                               .arg(p.epochs)
+                               .arg(p.batch)
+                               .arg(p.batches)
+                               .arg(p.loss, 0, 'f', 3)
+                               .arg(100.0 * p.trainAccuracy, 0, 'f', 1)
+                               .arg(p.samplesPerSecond, 0, 'f', 0)
+                               .arg(eta));
             return;
         }
         clearProgress();
-        std::fprintf(stderr, "epoch %d/%d: loss %.4f, train %.2f%%, test %s, %.1f s; rates: %s\n",
+        std::fprintf(stderr,
+                     "epoch %d/%d: loss %.4f, train %.2f%%, validation %s, %.1f s (%.0f "
+                     "samples/s)%s; rates: %s\n",
                      p.epoch, p.epochs, p.loss, 100.0 * p.trainAccuracy,
-                     p.testAccuracy
-                         ? qPrintable(QStringLiteral("%1%").arg(100.0 * *p.testAccuracy, 0, 'f', 2))
-                         : "n/a",
-                     double(epochTimer.restart()) / 1000.0, qPrintable(rates(p)));
+                     qPrintable(percent(p.validationAccuracy)), p.seconds, p.samplesPerSecond,
+                     state.bestEpoch == p.epoch && split.validation ? " best" : "",
+                     qPrintable(rates(p)));
     };
-    // Save after every epoch (train() has already stored it in `state`), so that a stopped run
-    // can resume.
+    // After every epoch: the best graph, the checkpoint and the run's record, so that a stopped
+    // run keeps its best epoch and can resume.
+    const auto keep = [&] {
+        saveGraph(state.best, out);
+        sim::saveCheckpoint(statePath, state, settings, runId);
+        sim::saveRun(out, sim::TrainRun::of(runId, parser.value(data), settings, state));
+    };
     sim::train(
-        state, split, options,
+        state, split, settings.options,
         [&](const sim::TrainProgress &p) {
+            if (p.epochEnd)
+                keep();
             report(p);
-            if (p.epochEnd) {
-                state.save(out, statePath);
-            }
         },
         control);
-    const sim::TrainProgress *last = state.history.empty() ? nullptr : &state.history.back();
-    printOut(QStringLiteral("trained %1 epochs in %2 s: loss %3, train accuracy %4%, test accuracy "
-                            "%5\nwrote %6 and %7\n")
-                 .arg(state.epoch)
-                 .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 1)
-                 .arg(last ? last->loss : 0.0, 0, 'f', 4)
-                 .arg(last ? 100.0 * last->trainAccuracy : 0.0, 0, 'f', 2)
-                 .arg(last && last->testAccuracy
-                          ? QStringLiteral("%1%").arg(100.0 * *last->testAccuracy, 0, 'f', 2)
-                          : QStringLiteral("n/a"),
-                      out, statePath));
+    if (state.testAccuracy)
+        keep(); // with the test accuracy in the run's record
+    printOut(
+        QStringLiteral("trained %1 epochs in %2 s: best epoch %3 (validation accuracy %4), "
+                       "test accuracy %5 (reported only)\nwrote %6, %7 and %8\n")
+            .arg(state.epoch)
+            .arg(double(timer.elapsed()) / 1000.0, 0, 'f', 1)
+            .arg(state.bestEpoch)
+            .arg(percent(state.bestEpoch > 0
+                             ? state.history[std::size_t(state.bestEpoch) - 1].validationAccuracy
+                             : std::nullopt),
+                 percent(state.testAccuracy), out, statePath, sim::runsPath(out)));
     return Success;
 }
 

@@ -1,12 +1,11 @@
 #include "sim/Trainer.h"
 
-#include "AtomicFile.h"
 #include "Error.h"
-#include "GraphFile.h"
-#include "Hdf5.h"
 #include "Rng.h"
 #include "sim/Dynamics.h"
 #include "sim/SpikeMonitor.h"
+
+#include <QElapsedTimer>
 
 #include <omp.h>
 
@@ -107,88 +106,12 @@ TrainState TrainState::start(const Graph &graph)
 {
     TrainState s;
     s.graph = graph;
+    s.best = graph;
     for (const Layer &l : graph.layers()) {
         s.mW.push_back(Matrix::Zero(l.weights.rows(), l.weights.cols()));
         s.vW.push_back(Matrix::Zero(l.weights.rows(), l.weights.cols()));
         s.mB.push_back(Eigen::VectorXf::Zero(l.bias.size()));
         s.vB.push_back(Eigen::VectorXf::Zero(l.bias.size()));
-    }
-    return s;
-}
-
-void TrainState::save(const QString &graphPath, const QString &statePath) const
-{
-    const QByteArray stateBytes = h5::buildFile([&](hid_t file) {
-        h5::writeIntAttribute(file, QStringLiteral("epoch"), epoch);
-        h5::writeIntAttribute(file, QStringLiteral("adam_step"), adamStep);
-        h5::writeIntAttribute(file, QStringLiteral("layers"), qint64(mW.size()));
-        for (std::size_t k = 0; k < mW.size(); ++k) {
-            const h5::Handle g = h5::createGroup(file, QStringLiteral("layer%1").arg(k));
-            h5::writeMatrix(g, QStringLiteral("m_w"), mW[k]);
-            h5::writeMatrix(g, QStringLiteral("v_w"), vW[k]);
-            h5::writeVector(g, QStringLiteral("m_b"), mB[k]);
-            h5::writeVector(g, QStringLiteral("v_b"), vB[k]);
-        }
-        std::vector<double> loss, trainAcc, testAcc;
-        for (const TrainProgress &p : history) {
-            loss.push_back(p.loss);
-            trainAcc.push_back(p.trainAccuracy);
-            testAcc.push_back(p.testAccuracy.value_or(-1.0));
-        }
-        const std::vector<hsize_t> shape{hsize_t(history.size())};
-        h5::writeDoubles(file, QStringLiteral("loss"), loss, shape, {.asDouble = true});
-        h5::writeDoubles(file, QStringLiteral("train_accuracy"), trainAcc, shape,
-                         {.asDouble = true});
-        h5::writeDoubles(file, QStringLiteral("test_accuracy"), testAcc, shape, {.asDouble = true});
-    });
-    writeAtomically({{graphPath, graphFileBytes(graph)}, {statePath, stateBytes}});
-}
-
-TrainState TrainState::load(const Graph &graph, const QString &statePath)
-{
-    TrainState s = start(graph);
-    auto guard = h5::lock();
-    const h5::Handle file = h5::openFile(statePath);
-    const auto number = [&](const char *name) {
-        const auto v = h5::readNumberAttribute(file, QLatin1String(name));
-        if (!v)
-            throw Error(QStringLiteral("%1: not a training state (no '%2')")
-                            .arg(statePath, QLatin1String(name)));
-        return *v;
-    };
-    s.epoch = int(number("epoch"));
-    s.adamStep = std::int64_t(number("adam_step"));
-    if (int(number("layers")) != graph.layerCount())
-        throw Error(QStringLiteral("%1: the training state is for %2 layers, the graph has %3")
-                        .arg(statePath)
-                        .arg(int(number("layers")))
-                        .arg(graph.layerCount()));
-    for (std::size_t k = 0; k < s.mW.size(); ++k) {
-        const h5::Handle g = h5::openGroup(file, QStringLiteral("layer%1").arg(k));
-        s.mW[k] = h5::readMatrix(g, QStringLiteral("m_w"));
-        s.vW[k] = h5::readMatrix(g, QStringLiteral("v_w"));
-        s.mB[k] = h5::readVector(g, QStringLiteral("m_b"));
-        s.vB[k] = h5::readVector(g, QStringLiteral("v_b"));
-        const Layer &l = graph.layers()[k];
-        if (s.mW[k].rows() != l.weights.rows() || s.mW[k].cols() != l.weights.cols() ||
-            s.vW[k].size() != l.weights.size() || s.mB[k].size() != l.bias.size() ||
-            s.vB[k].size() != l.bias.size())
-            throw Error(
-                QStringLiteral("%1: the training state of layer '%2' does not match its shape")
-                    .arg(statePath, l.name));
-    }
-    const std::vector<double> loss = h5::readDoubles(file, QStringLiteral("loss"));
-    const std::vector<double> trainAcc = h5::readDoubles(file, QStringLiteral("train_accuracy"));
-    const std::vector<double> testAcc = h5::readDoubles(file, QStringLiteral("test_accuracy"));
-    for (std::size_t i = 0; i < loss.size() && i < trainAcc.size() && i < testAcc.size(); ++i) {
-        TrainProgress p;
-        p.epochEnd = true;
-        p.epoch = int(i) + 1;
-        p.loss = loss[i];
-        p.trainAccuracy = trainAcc[i];
-        if (testAcc[i] >= 0.0)
-            p.testAccuracy = testAcc[i];
-        s.history.push_back(p);
     }
     return s;
 }
@@ -411,6 +334,8 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
     data.train.checkFits(state.graph.inputSize(), outputs);
     if (data.train.isEmpty())
         throw Error(QStringLiteral("%1: the training set is empty").arg(data.train.name));
+    if (data.validation)
+        data.validation->checkFits(state.graph.inputSize(), outputs);
     if (data.test)
         data.test->checkFits(state.graph.inputSize(), outputs);
     if (state.mW.size() != std::size_t(state.graph.layerCount()))
@@ -422,8 +347,12 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
     std::vector<QString> names;
     for (const Layer &l : state.graph.layers())
         names.push_back(l.name);
-    const Dataset *evalSet = data.test ? &*data.test : &data.train;
-    const Dataset evalData = options.testLimit > 0 ? evalSet->head(options.testLimit) : *evalSet;
+    const Dataset &evalData = data.validation ? *data.validation : data.train;
+    const QString evalSplit = data.validation ? kValidationSplit : kTrainSplit;
+    SimOptions sim;
+    sim.steps = options.steps;
+    sim.encoding = options.encoding;
+    sim.seed = options.seed;
     constexpr float kBeta1 = 0.9f, kBeta2 = 0.999f, kEps = 1e-8f;
 
     for (int epoch = state.epoch + 1; epoch <= options.epochs; ++epoch) {
@@ -436,6 +365,8 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
             std::swap(order[std::size_t(i)],
                       order[std::size_t(shuffle.next() % std::uint64_t(i + 1))]);
 
+        QElapsedTimer clock;
+        clock.start();
         double lossSum = 0.0;
         int correct = 0, seen = 0;
         std::vector<double> spikes(std::size_t(L), 0.0);
@@ -484,6 +415,8 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
             p.fraction = (double(epoch - 1) + double(batch + 1) / batches) / options.epochs;
             p.loss = g.loss;
             p.trainAccuracy = double(correct) / seen;
+            p.seconds = double(clock.nsecsElapsed()) * 1e-9;
+            p.samplesPerSecond = p.seconds > 0.0 ? seen / p.seconds : 0.0;
             p.layerNames = names;
             for (int l = 0; l < L; ++l) {
                 const double per =
@@ -494,12 +427,10 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
             if (progress)
                 progress(p);
         }
-        // The epoch's summary, with activity measured by the simulation engine.
-        SimOptions sim;
-        sim.steps = options.steps;
-        sim.encoding = options.encoding;
-        sim.seed = options.seed;
-        const Activity activity = SpikeMonitor(sim).record(next.graph, evalData, control);
+        // The epoch's summary, with accuracy and activity measured by the simulation engine.
+        const double seconds = double(clock.nsecsElapsed()) * 1e-9;
+        const Activity activity =
+            SpikeMonitor(sim).measure(next.graph, evalData, data.label, evalSplit, control);
         TrainProgress p;
         p.epochEnd = true;
         p.epoch = epoch;
@@ -509,23 +440,34 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
         p.fraction = double(epoch) / options.epochs;
         p.loss = lossSum / seen;
         p.trainAccuracy = double(correct) / seen;
-        if (data.test)
-            p.testAccuracy = activity.accuracy;
+        if (data.validation)
+            p.validationAccuracy = activity.accuracy;
+        p.seconds = seconds;
+        p.samplesPerSecond = seconds > 0.0 ? seen / seconds : 0.0;
         p.layerNames = names;
         for (int l = 0; l < L; ++l) {
             const Eigen::VectorXf &r = activity.rates[std::size_t(l)];
             p.meanRate.push_back(r.size() > 0 ? double(r.mean()) : 0.0);
         }
         p.deadNeurons = activity.silentNeurons();
-        SpikeMonitor::storeRates(next.graph, activity,
-                                 measuredRatesSource(data.label,
-                                                     data.test ? kTestSplit : kTrainSplit,
-                                                     activity.samples, sim));
         next.epoch = epoch;
         next.history.push_back(p);
+        const bool better =
+            !data.validation || next.bestEpoch == 0 ||
+            activity.accuracy >
+                next.history[std::size_t(next.bestEpoch) - 1].validationAccuracy.value_or(-1.0);
+        if (better) {
+            next.best = next.graph;
+            next.bestEpoch = epoch;
+        }
         state = std::move(next);
         if (progress)
             progress(p);
+    }
+    if (data.test && state.epoch >= options.epochs) {
+        const Dataset test =
+            options.testLimit > 0 ? data.test->head(options.testLimit) : *data.test;
+        state.testAccuracy = SpikeMonitor(sim).record(state.best, test, control).accuracy;
     }
 }
 

@@ -33,13 +33,14 @@ struct TrainOptions {
     float surrogateSlope = 5.0f; // k of the fast sigmoid
     // Do not back-propagate through the reset (as snnTorch does by default).
     bool detachReset = true;
-    // Evaluate on at most this many test samples after each epoch (0: all).
+    // Report the selected graph's accuracy on at most this many test samples (0: all).
     int testLimit = 0;
     // For gradient checks only: the forward pass uses the smooth spike function
     // S(x) = 0.5 + x / (1 + k|x|), whose derivative is exactly the surrogate, instead of the step.
     bool smoothSpikes = false;
 
     void validate() const; // throws Error naming a bad option
+    bool operator==(const TrainOptions &) const = default;
 };
 
 // What the training reports, per batch and at the end of each epoch.
@@ -49,18 +50,20 @@ struct TrainProgress {
     int epochs = 0;
     int batch = 0; // 1-based within the epoch
     int batches = 0;
-    double fraction = 0.0;              // of the whole run
-    double loss = 0.0;                  // the batch's loss, or the epoch's mean loss at epochEnd
-    double trainAccuracy = 0.0;         // so far in this epoch
-    std::optional<double> testAccuracy; // at epochEnd, when there is a test set
+    double fraction = 0.0;      // of the whole run
+    double loss = 0.0;          // the batch's loss, or the epoch's mean loss at epochEnd
+    double trainAccuracy = 0.0; // so far in this epoch
+    std::optional<double> validationAccuracy; // at epochEnd, when there is a validation set
+    double seconds = 0.0;                     // spent in this epoch so far
+    double samplesPerSecond = 0.0;            // training samples, in this epoch so far
     std::vector<QString> layerNames;
     std::vector<double> meanRate; // per layer, spikes per neuron and step
     std::vector<int> deadNeurons; // per layer, at epochEnd: neurons that never fired on the
-                                  // test set (the training set when there is none)
+                                  // validation set (the training set when there is none)
 };
 
 // Everything needed to continue a run where it stopped: the graph after the last completed epoch
-// and the optimiser's state.
+// and the optimiser's state; and the model selected so far (sim/TrainRun.h keeps it on disk).
 struct TrainState {
     Graph graph;
     int epoch = 0; // completed epochs
@@ -68,12 +71,14 @@ struct TrainState {
     std::vector<Eigen::MatrixXf> mW, vW; // per layer
     std::vector<Eigen::VectorXf> mB, vB;
     std::vector<TrainProgress> history; // one per completed epoch
+    // The epoch with the best validation accuracy (the earliest of equals; the last epoch when
+    // there is no validation set) and its graph, with the rates measured on the validation set.
+    Graph best;
+    int bestEpoch = 0;
+    // The best graph's accuracy on the test set, once every epoch has run: reported only.
+    std::optional<double> testAccuracy;
 
     static TrainState start(const Graph &graph);
-    // Checkpoints: the graph's file holds the graph; the state file holds the rest. Both are
-    // written together, all or none (writeAtomically).
-    void save(const QString &graphPath, const QString &statePath) const;
-    static TrainState load(const Graph &graph, const QString &statePath);
 };
 
 // A fresh network: layers of LIF neurons with `params`, weights and biases uniform in
@@ -93,11 +98,14 @@ struct Gradients {
 Gradients computeGradients(const Graph &graph, const RowMatrixXf &x, const std::vector<int> &labels,
                            const TrainOptions &options, std::uint64_t streamSeed);
 
-// Trains state.graph from epoch state.epoch + 1 to options.epochs; after each completed epoch
-// `state` holds the result (so a cancelled run keeps its last completed epoch and resumes from
-// it with the same outcome as an uninterrupted run). After each epoch the graph's firing rates are
-// those measured by the SpikeMonitor on the test set (the training set when there is none). Throws
-// Error for data that do not fit the graph, Cancelled when asked to stop.
+// Trains state.graph on data.train from epoch state.epoch + 1 to options.epochs; after each
+// completed epoch `state` holds the result (so a cancelled run keeps its last completed epoch and
+// resumes from it with the same outcome as an uninterrupted run). After each epoch the graph's
+// accuracy and firing rates are measured by the SpikeMonitor on data.validation (the training set
+// when there is none; rates_source says which) and the best epoch is kept in state.best. The test
+// set never chooses anything: once all epochs have run, the best graph's test accuracy is
+// reported in state.testAccuracy. Throws Error for data that do not fit the graph, Cancelled when
+// asked to stop.
 void train(TrainState &state, const DataSplit &data, const TrainOptions &options,
            const std::function<void(const TrainProgress &)> &progress = {},
            const RunControl &control = {});
