@@ -26,6 +26,7 @@ LayerId idOf(const Document &doc, const char *name)
 class TestDocument : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void oneStructuredChangePerCommand();
     void addLayerUndoRedo();
     void removeLayerRewiresAndUndoRestoresOrder();
     void layerEditsUndoToTheOriginal_data();
@@ -299,6 +300,42 @@ void TestDocument::loadErrorKeepsTheDocument()
     const Graph original = doc.graph();
     QVERIFY_THROWS_EXCEPTION(Error, doc.load(QStringLiteral("/nonexistent/file.h5")));
     SNN_COMPARE_GRAPHS(doc.graph(), original);
+}
+
+// Each command, its undo and its redo say once, after they are complete, what they changed.
+void TestDocument::oneStructuredChangePerCommand()
+{
+    using C = Document::Change;
+    Document doc;
+    QSignalSpy edited(&doc, &Document::edited);
+    doc.reset(branchGraph());
+    QCOMPARE(edited.count(), 1);
+    QCOMPARE(edited.takeFirst().at(0).value<Document::Changes>(), Document::Changes(C::All));
+    const LayerId a = doc.graph().layers().front().id;
+    auto check = [&](Document::Changes expected) {
+        QCOMPARE(edited.count(), 1);
+        QCOMPARE(edited.takeFirst().at(0).value<Document::Changes>(), expected);
+        doc.undoStack()->undo();
+        QCOMPARE(edited.count(), 1);
+        QCOMPARE(edited.takeFirst().at(0).value<Document::Changes>(), expected);
+        doc.undoStack()->redo();
+        QCOMPARE(edited.count(), 1);
+        QCOMPARE(edited.takeFirst().at(0).value<Document::Changes>(), expected);
+    };
+    QVERIFY(doc.renameLayer(a, QStringLiteral("first")));
+    check(C::Names);
+    QVERIFY(doc.moveLayers({{a, QPointF(1, 2)}}));
+    check(C::Positions);
+    NeuronParams params = doc.graph().layer(a).neuron;
+    params.threshold = 2.0f;
+    QVERIFY(doc.setNeuronParams(a, params));
+    check(C::Parameters);
+    // Removing a layer that feeds two others: several primitive changes, one notification.
+    QVERIFY(doc.removeLayers({a}));
+    check(C::Structure);
+    QVERIFY(doc.addLayer(kNetworkInput, 3).has_value());
+    QCOMPARE(edited.count(), 1);
+    QVERIFY(edited.takeFirst().at(0).value<Document::Changes>() & C::Structure);
 }
 
 QTEST_GUILESS_MAIN(TestDocument)

@@ -1,4 +1,5 @@
 #include "CanvasView.h"
+#include "CompareView.h"
 #include "ComparisonModel.h"
 #include "Document.h"
 #include "Example.h"
@@ -30,6 +31,8 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QUrl>
 
@@ -69,6 +72,7 @@ private Q_SLOTS:
     void opensFittedOnceShown();
     void startsOnTheShippedModel();
     void windowFitsSmallScreens();
+    void runShowsTheWholeComparison();
 
 private:
     QTemporaryDir m_dir;
@@ -470,8 +474,16 @@ void TestMainWindow::hardwareRowsShowEstimatesAndSynthesis()
     QCOMPARE(cell(MainWindow::kSynthEbr, ComparisonModel::AfterColumn), QStringLiteral("7"));
     QCOMPARE(cell(MainWindow::kSynthLogicCells, ComparisonModel::BeforeColumn),
              QStringLiteral("-"));
-    // An edit makes every synthesised figure stale.
-    window.document()->renameLayer(window.graph().layers()[0].id, QStringLiteral("renamed"));
+    // A rename or a move changes nothing synthesised or estimated: the figures stay, no new
+    // estimate starts.
+    const LayerId first = window.graph().layers()[0].id;
+    QVERIFY(window.document()->renameLayer(first, QStringLiteral("renamed")));
+    QVERIFY(window.document()->moveLayers({{first, QPointF(5, 6)}}));
+    QVERIFY(!window.fpga()->isEstimating());
+    QCOMPARE(cell(MainWindow::kSynthLogicCells, ComparisonModel::AfterColumn),
+             QStringLiteral("1,663"));
+    // A change of what the network computes makes every synthesised figure stale.
+    QVERIFY(window.document()->resizeLayer(first, 100));
     QCOMPARE(cell(MainWindow::kSynthLogicCells, ComparisonModel::AfterColumn), QStringLiteral("-"));
 }
 
@@ -543,6 +555,33 @@ void TestMainWindow::windowFitsSmallScreens()
     QVERIFY(initial.width() <= available.width() * 0.9 + 1);
     QVERIFY(initial.height() <= available.height() * 0.9 + 1);
     QCOMPARE(window.size(), initial);
+}
+
+// After a run the Compare tab is raised with every row of the table in view, in the window a
+// 1280x800 screen opens (90 %: 1152x720).
+void TestMainWindow::runShowsTheWholeComparison()
+{
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    window.setGraph(exampleGraph(), QStringLiteral("Synthetic example"));
+    window.resize(1152, 720);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCOMPARE(window.centralTabs()->currentWidget(), window.canvas());
+    QSignalSpy finished(window.optimization(), &OptimizationPanel::runFinished);
+    window.optimization()->run();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(window.centralTabs()->currentWidget(), window.compare());
+    QVERIFY(window.compare()->hasResult());
+    QTableView *table = window.compare()->table();
+    const int last = table->model()->rowCount() - 1;
+    QTRY_VERIFY2(table->rowViewportPosition(last) + table->rowHeight(last) <=
+                     table->viewport()->height(),
+                 qPrintable(QStringLiteral("%1 rows, row %2 ends at %3, viewport %4")
+                                .arg(last + 1)
+                                .arg(last)
+                                .arg(table->rowViewportPosition(last) + table->rowHeight(last))
+                                .arg(table->viewport()->height())));
 }
 
 SNN_WIDGET_TEST_MAIN(TestMainWindow)

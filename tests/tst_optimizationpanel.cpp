@@ -27,7 +27,7 @@ private Q_SLOTS:
     void supersededRunsAreDropped();
     void cancelStopsTheRun();
     void applyIsOneUndoStep();
-    void documentEditsDropTheResult();
+    void documentEditsDropTheResult(); // and which keep it
     void copyAndExport();
 
 private:
@@ -148,7 +148,9 @@ void TestOptimizationPanel::applyIsOneUndoStep()
     QVERIFY(!m_panel->result()); // stale now
     m_doc->undoStack()->undo();
     SNN_COMPARE_GRAPHS(m_doc->graph(), original);
-    QVERIFY(!m_panel->apply()); // nothing to apply
+    QVERIFY(m_panel->result()); // the undo brought the comparison back
+    m_doc->reset(original);
+    QVERIFY(!m_panel->apply()); // a new document: nothing to apply
 }
 
 void TestOptimizationPanel::documentEditsDropTheResult()
@@ -164,10 +166,29 @@ void TestOptimizationPanel::documentEditsDropTheResult()
     QCOMPARE(m_doc->graph().layer(h1).position, std::optional(QPointF(12, 34)));
     QCOMPARE(m_doc->graph().layer(h1).neurons(), 226);
     QCOMPARE(preview.count(), 1);
+    // Undoing Apply brings the comparison back with the graph it was computed from.
+    const std::shared_ptr<const OptimizeResult> applied = m_panel->result();
+    QVERIFY(!applied); // the applied graph has no result of its own
     m_doc->undoStack()->undo();
-    QVERIFY(runAndWait());
+    QCOMPARE(m_doc->graph().layer(h1).neurons(), 256);
+    QVERIFY(m_panel->result());
+    QCOMPARE(m_panel->result()->graph.layer(h1).neurons(), 226);
+    QVERIFY(m_panel->model()->hasResult());
+    QVERIFY(preview.last().at(0).value<std::shared_ptr<const Graph>>());
+
+    // A rename keeps the result too, and Apply keeps the new name.
     preview.clear();
-    m_doc->renameLayer(m_doc->graph().layers().front().id, QStringLiteral("first"));
+    QVERIFY(m_doc->renameLayer(h1, QStringLiteral("first")));
+    QVERIFY(m_panel->result());
+    QCOMPARE(preview.count(), 0);
+    QVERIFY(m_panel->apply());
+    QCOMPARE(m_doc->graph().layer(h1).name, QStringLiteral("first"));
+    m_doc->undoStack()->undo();
+    QVERIFY(m_panel->result());
+
+    // A change of what the network computes drops it.
+    preview.clear();
+    QVERIFY(m_doc->resizeLayer(h1, 200));
     QVERIFY(!m_panel->result());
     QCOMPARE(preview.count(), 1);
     QVERIFY(!preview.at(0).at(0).value<std::shared_ptr<const Graph>>());
@@ -176,7 +197,7 @@ void TestOptimizationPanel::documentEditsDropTheResult()
                  ->index(m_panel->model()->rowOf(QStringLiteral("Neurons: first")), 1)
                  .data()
                  .toString(),
-             QStringLiteral("256"));
+             QStringLiteral("200"));
 }
 
 void TestOptimizationPanel::copyAndExport()

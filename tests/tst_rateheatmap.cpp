@@ -1,4 +1,5 @@
 #include "Example.h"
+#include "QCustomPlotInclude.h"
 #include "RateHeatmap.h"
 #include "TestUtils.h"
 
@@ -101,6 +102,9 @@ void TestRateHeatmap::afterSideShowsTheOptimisedGraph()
     QVERIFY(!map.cell(Side::After, 0, 226));
     QCOMPARE(map.cell(Side::After, 0, 0)->rate, g.layers()[0].rates(30));
     QVERIFY(!map.deadMark(Side::After, 0, 0));
+    // Both sides on one neuron axis: the before side's 256 columns.
+    for (QCPAxisRect *rect : map.plot()->axisRects())
+        QCOMPARE(rect->axis(QCPAxis::atBottom)->range(), QCPRange(-0.5, 255.5));
     map.setAfter(nullptr);
     QCOMPARE(map.rowCount(Side::After), 0);
 }

@@ -22,6 +22,16 @@ Document::Document(QObject *parent)
 {
     connect(&m_undo, &QUndoStack::cleanChanged, this,
             [this](bool clean) { Q_EMIT modifiedChanged(!clean); });
+    // A command's redo or undo is complete when the stack's index moves (or a merge lands).
+    connect(&m_undo, &QUndoStack::indexChanged, this, &Document::flushChanges);
+}
+
+void Document::flushChanges()
+{
+    if (!m_pending)
+        return;
+    const Changes what = std::exchange(m_pending, {});
+    Q_EMIT edited(what);
 }
 
 QString Document::displayName() const
@@ -38,8 +48,10 @@ void Document::reset(const Graph &graph, const QString &filePath, const QString 
     m_graph = graph;
     m_filePath = filePath;
     m_name = name;
+    m_pending = Change::All;
     Q_EMIT graphReset();
     Q_EMIT changed();
+    flushChanges();
     Q_EMIT filePathChanged(m_filePath);
     if (wasModified)
         Q_EMIT modifiedChanged(false);
@@ -165,6 +177,7 @@ void Document::insertLayer(const Layer &layer)
     const LayerId id = m_graph.addLayer(layer);
     Q_ASSERT(id == layer.id);
     m_graph.sortTopologically();
+    m_pending |= Change::Structure;
     Q_EMIT layerAdded(id);
     Q_EMIT changed();
 }
@@ -172,6 +185,7 @@ void Document::insertLayer(const Layer &layer)
 void Document::eraseLayer(LayerId id)
 {
     m_graph.removeLayer(id);
+    m_pending |= Change::Structure;
     Q_EMIT layerRemoved(id);
     Q_EMIT changed();
 }
@@ -183,6 +197,20 @@ void Document::replaceLayers(const std::vector<Layer> &layers)
         Layer &target = m_graph.layer(l.id);
         if (target.source != l.source)
             rewired.push_back(l.id);
+        if (target.source != l.source || target.neurons() != l.neurons() ||
+            target.inputs() != l.inputs())
+            m_pending |= Change::Structure;
+        else if (target.weights != l.weights || target.bias.size() != l.bias.size() ||
+                 target.bias != l.bias)
+            m_pending |= Change::Weights;
+        if (!(target.neuron == l.neuron))
+            m_pending |= Change::Parameters;
+        if (target.name != l.name)
+            m_pending |= Change::Names;
+        if (target.position != l.position)
+            m_pending |= Change::Positions;
+        if (target.rates.size() != l.rates.size() || target.rates != l.rates)
+            m_pending |= Change::Rates;
         target = l;
     }
     m_graph.sortTopologically();
@@ -197,6 +225,7 @@ void Document::setPositions(const std::map<LayerId, std::optional<QPointF>> &pos
 {
     for (const auto &[id, pos] : positions)
         m_graph.layer(id).position = pos;
+    m_pending |= Change::Positions;
     for (const auto &entry : positions)
         Q_EMIT layerMoved(entry.first);
     Q_EMIT changed();
@@ -213,11 +242,13 @@ void Document::reorderLayers(const std::vector<LayerId> &order)
     for (LayerId id : order)
         reordered.addLayer(m_graph.layer(id));
     m_graph = std::move(reordered);
+    m_pending |= Change::Structure;
 }
 
 void Document::replaceGraph(const Graph &graph)
 {
     m_graph = graph;
+    m_pending = Change::All;
     Q_EMIT graphReset();
     Q_EMIT changed();
 }

@@ -16,6 +16,21 @@ namespace snn::widgets {
 class Document : public QObject {
     Q_OBJECT
 public:
+    // What a command (or its undo) changed, so a view redoes only what it shows: a rename or a
+    // move leaves estimates, synthesis figures and optimisation results alone.
+    enum class Change {
+        Structure = 1 << 0,  // layers added, removed, rewired or resized
+        Weights = 1 << 1,    // weights or biases
+        Parameters = 1 << 2, // neuron model parameters
+        Names = 1 << 3,
+        Positions = 1 << 4,
+        Rates = 1 << 5, // measured firing rates
+        All = (1 << 6) - 1,
+        // What the network computes (and hardware estimates, synthesis, passes depend on).
+        Function = Structure | Weights | Parameters,
+    };
+    Q_DECLARE_FLAGS(Changes, Change)
+
     explicit Document(QObject *parent = nullptr);
 
     const Graph &graph() const { return m_graph; }
@@ -64,13 +79,17 @@ Q_SIGNALS:
     void graphReset();
     // After any change to the graph (following the specific signal above).
     void changed();
+    // Once per command, redo or undo (and once per reset), after it is complete: what changed.
+    void edited(snn::widgets::Document::Changes what);
     void filePathChanged(const QString &path);
     void modifiedChanged(bool modified);
     void editRefused(const QString &message);
 
 private:
     bool push(const std::function<QUndoCommand *()> &make);
+    void flushChanges();
 
+    Changes m_pending;
     Graph m_graph;
     QString m_filePath;
     QString m_name;
@@ -78,3 +97,5 @@ private:
 };
 
 } // namespace snn::widgets
+
+Q_DECLARE_OPERATORS_FOR_FLAGS(snn::widgets::Document::Changes)

@@ -1,12 +1,14 @@
 #include "MainWindow.h"
 
 #include "CanvasView.h"
+#include "CompareView.h"
 #include "ComparisonModel.h"
 #include "Document.h"
 #include "Error.h"
 #include "Example.h"
 #include "FpgaPanel.h"
 #include "GraphFile.h"
+#include "JobRunner.h"
 #include "OptimizationPanel.h"
 #include "PropertiesPanel.h"
 #include "RateHeatmap.h"
@@ -23,7 +25,6 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QGuiApplication>
 #include <QLocale>
 #include <QMenuBar>
@@ -33,10 +34,10 @@
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTemporaryFile>
 #include <QToolBar>
 #include <QUndoView>
-#include <QtConcurrent>
 
 namespace snn::widgets {
 
@@ -68,8 +69,15 @@ MainWindow::MainWindow(QWidget *parent)
     , m_fpga(new FpgaPanel(this))
     , m_log(new QPlainTextEdit(this))
     , m_history(new QUndoView(m_document->undoStack(), this))
+    , m_dataJob(new JobRunner(this))
 {
-    setCentralWidget(m_canvas);
+    m_compare = new CompareView(m_optimization->model(), m_heatmap, this);
+    m_central = new QTabWidget(this);
+    m_central->setDocumentMode(true);
+    m_central->addTab(m_canvas, tr("Graph"));
+    m_central->addTab(m_compare, tr("Compare"));
+    m_central->setTabToolTip(1, tr("The last optimisation run: table, report and per-pass bars"));
+    setCentralWidget(m_central);
     setAcceptDrops(true);
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
     m_log->setReadOnly(true);
@@ -102,6 +110,11 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_heatmap, &RateHeatmap::layerClicked, m_canvas, &CanvasView::selectLayer);
     connect(m_optimization, &OptimizationPanel::previewChanged, this,
             [this](std::shared_ptr<const Graph> optimised) {
+                m_compare->setResult(m_document->graph(),
+                                     optimised ? m_optimization->result() : nullptr,
+                                     m_optimization->options(), m_fpga->exportOptions());
+                if (optimised)
+                    m_central->setCurrentWidget(m_compare);
                 m_heatmap->setAfter(optimised);
                 m_canvas->setPreview(optimised);
                 m_synthAfter.reset();
@@ -126,16 +139,25 @@ MainWindow::MainWindow(QWidget *parent)
         statusBar()->showMessage(text, 8000);
         log(text);
     });
+    connect(m_compare, &CompareView::message, this, [this](const QString &text) {
+        statusBar()->showMessage(text, 8000);
+        log(text);
+    });
     connect(m_optimization, &OptimizationPanel::message, this, [this](const QString &text) {
         statusBar()->showMessage(text, 8000);
         log(text);
     });
-    connect(m_document, &Document::changed, this, [this] {
-        m_heatmap->setBefore(m_document->graph());
-        m_synthBefore.reset();
-        m_synthAfter.reset();
-        updateHardwareRows();
-        m_fpga->setOriginalGraph(m_document->graph()); // its estimate follows
+    connect(m_document, &Document::edited, this, [this](Document::Changes what) {
+        using C = Document::Change;
+        if (what & (C::Structure | C::Names | C::Rates))
+            m_heatmap->setBefore(m_document->graph());
+        // Names and positions change nothing that is estimated or synthesised.
+        if (what & C::Function) {
+            m_synthBefore.reset();
+            m_synthAfter.reset();
+            updateHardwareRows();
+            m_fpga->setOriginalGraph(m_document->graph()); // its estimate follows
+        }
         if (!m_training->isRunning())
             m_training->setGraph(m_document->graph());
     });
@@ -350,45 +372,29 @@ void MainWindow::showError(const QString &title, const QString &message)
 
 void MainWindow::attachData(const QString &spec)
 {
-    struct Loaded {
-        std::shared_ptr<const sim::DataSplit> split;
-        QString error;
-    };
-    const int generation = ++m_dataGeneration;
     statusBar()->showMessage(tr("Loading data set %1...").arg(spec));
-    auto *watcher = new QFutureWatcher<Loaded>(this);
-    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher, spec, generation] {
-        watcher->deleteLater();
-        const Loaded loaded = watcher->result();
-        if (generation != m_dataGeneration)
-            return; // superseded by a newer attachData()
-        if (!loaded.error.isEmpty()) {
-            showError(tr("Cannot load data set"), loaded.error);
-            return;
-        }
-        const sim::DataSplit &split = *loaded.split;
-        auto validation = std::make_shared<ValidationSet>();
-        validation->data = split.test ? *split.test : split.train;
-        m_dataSpec = spec;
-        m_training->setData(loaded.split);
-        m_optimization->setValidation(validation);
-        const QString text =
-            tr("Data set %1: %2 training samples, %3 validation samples of %4 features")
-                .arg(spec)
-                .arg(split.train.size())
-                .arg(validation->data.size())
-                .arg(validation->data.features());
-        statusBar()->showMessage(text, 8000);
-        log(text);
-        Q_EMIT dataAttached(spec);
-    });
-    watcher->setFuture(QtConcurrent::run([spec]() -> Loaded {
-        try {
-            return {std::make_shared<const sim::DataSplit>(sim::loadDataSplit(spec)), {}};
-        } catch (const Error &e) {
-            return {nullptr, e.message()};
-        }
-    }));
+    m_dataJob->run<std::shared_ptr<const sim::DataSplit>>(
+        [spec](const RunControl &) {
+            return std::make_shared<const sim::DataSplit>(sim::loadDataSplit(spec));
+        },
+        [this, spec](std::shared_ptr<const sim::DataSplit> loaded) {
+            const sim::DataSplit &split = *loaded;
+            auto validation = std::make_shared<ValidationSet>();
+            validation->data = split.test ? *split.test : split.train;
+            m_dataSpec = spec;
+            m_training->setData(loaded);
+            m_optimization->setValidation(validation);
+            const QString text =
+                tr("Data set %1: %2 training samples, %3 validation samples of %4 features")
+                    .arg(spec)
+                    .arg(split.train.size())
+                    .arg(validation->data.size())
+                    .arg(validation->data.features());
+            statusBar()->showMessage(text, 8000);
+            log(text);
+            Q_EMIT dataAttached(spec);
+        },
+        [this](const QString &error) { showError(tr("Cannot load data set"), error); });
 }
 
 void MainWindow::updateHardwareRows()

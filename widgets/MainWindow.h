@@ -9,12 +9,15 @@
 #include <functional>
 
 class QPlainTextEdit;
+class QTabWidget;
 class QUndoView;
 
 namespace snn::widgets {
 
 class CanvasView;
+class CompareView;
 class FpgaPanel;
+class JobRunner;
 class Document;
 class OptimizationPanel;
 class PropertiesPanel;
@@ -73,6 +76,9 @@ public:
 
     Document *document() const { return m_document; }
     CanvasView *canvas() const { return m_canvas; }
+    CompareView *compare() const { return m_compare; }
+    // The central tabs: the canvas ("Graph") and the comparison ("Compare", raised by a run).
+    QTabWidget *centralTabs() const { return m_central; }
     PropertiesPanel *properties() const { return m_properties; }
     RateHeatmap *heatmap() const { return m_heatmap; }
     OptimizationPanel *optimization() const { return m_optimization; }
@@ -117,6 +123,8 @@ private:
     TrainingMonitor *m_training;
     FpgaPanel *m_fpga;
     QPlainTextEdit *m_log;
+    QTabWidget *m_central = nullptr;
+    CompareView *m_compare = nullptr;
     QUndoView *m_history;
     QMenu *m_viewMenu = nullptr;
     QMenu *m_recentMenu = nullptr;
@@ -125,7 +133,7 @@ private:
     QString m_dataSpec;
     std::optional<hw::FlowReport> m_synthBefore;
     std::optional<hw::FlowReport> m_synthAfter;
-    int m_dataGeneration = 0;
+    JobRunner *m_dataJob;
 };
 
 } // namespace snn::widgets

@@ -11,16 +11,11 @@
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileDialog>
-#include <QFontDatabase>
 #include <QGridLayout>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
-#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSplitter>
-#include <QTableView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -53,8 +48,6 @@ OptimizationPanel::OptimizationPanel(QWidget *parent)
     , m_export(new QPushButton(tr("Export CSV..."), this))
     , m_progress(new QProgressBar(this))
     , m_status(new QLabel(this))
-    , m_table(new QTableView(this))
-    , m_report(new QPlainTextEdit(this))
     , m_model(new ComparisonModel(this))
 {
     auto *passes = new QGridLayout;
@@ -109,38 +102,17 @@ OptimizationPanel::OptimizationPanel(QWidget *parent)
     m_progress->setTextVisible(false);
     m_status->setWordWrap(true);
 
-    m_table->setModel(m_model);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setAlternatingRowColors(true);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
-    m_report->setReadOnly(true);
-    m_report->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_report->setLineWrapMode(QPlainTextEdit::NoWrap);
-    m_report->setPlaceholderText(tr("The report of the last run appears here."));
-
     auto *exportRow = new QHBoxLayout;
     exportRow->addStretch();
     exportRow->addWidget(m_copy);
     exportRow->addWidget(m_export);
-    auto *tableBox = new QWidget(this);
-    auto *tableLayout = new QVBoxLayout(tableBox);
-    tableLayout->setContentsMargins(0, 0, 0, 0);
-    tableLayout->addWidget(m_table, 1);
-    tableLayout->addLayout(exportRow);
-    auto *split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(tableBox);
-    split->addWidget(m_report);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(passes);
     layout->addLayout(runRow);
     layout->addWidget(m_status);
-    layout->addWidget(split, 1);
+    layout->addLayout(exportRow);
+    layout->addStretch(1);
 
     connect(m_run, &QPushButton::clicked, this, &OptimizationPanel::run);
     connect(m_cancel, &QPushButton::clicked, this, &OptimizationPanel::cancel);
@@ -175,13 +147,18 @@ void OptimizationPanel::setDocument(Document *document)
     if (m_document)
         disconnect(m_document, nullptr, this, nullptr);
     m_document = document;
+    m_applied.reset();
     if (m_document) {
-        // Moving nodes keeps the result (Apply takes the current positions); any other change
-        // makes it stale.
-        for (auto signal :
-             {&Document::layerAdded, &Document::layerRemoved, &Document::layerChanged})
-            connect(m_document, signal, this, &OptimizationPanel::documentChanged);
-        connect(m_document, &Document::graphReset, this, &OptimizationPanel::documentChanged);
+        // Moving or renaming layers keeps the result (Apply takes the current positions and
+        // names); a change of what the network computes, or of its rates, makes it stale.
+        connect(m_document, &Document::graphReset, this, [this] {
+            if (m_document->undoStack()->count() == 0) // a new document, not an applied graph
+                m_applied.reset();
+        });
+        connect(m_document, &Document::edited, this, [this](Document::Changes what) {
+            if (what & (Document::Change::Function | Document::Change::Rates))
+                documentChanged();
+        });
     }
     documentChanged();
 }
@@ -243,7 +220,7 @@ void OptimizationPanel::setOptions(const OptimizeOptions &o)
 
 QString OptimizationPanel::reportText() const
 {
-    return m_report->toPlainText();
+    return m_result ? m_result->report.summary() : QString();
 }
 
 void OptimizationPanel::optionsChanged()
@@ -261,12 +238,18 @@ void OptimizationPanel::documentChanged()
     m_hasRun = false;
     m_result.reset();
     m_resultInput.reset();
-    m_report->clear();
     m_status->clear();
     m_progress->setValue(0);
     if (m_document)
         m_model->setBefore(m_document->graph());
-    Q_EMIT previewChanged(nullptr);
+    // Undoing Apply brings back the graph the applied result was computed from: so is the result.
+    if (m_applied && m_document && m_document->undoStack()->index() == m_applied->undoIndex) {
+        m_resultInput = m_applied->input;
+        setResult(m_applied->result);
+        m_status->setText(tr("Apply undone: the comparison is back"));
+    } else {
+        Q_EMIT previewChanged(nullptr);
+    }
     updateButtons();
 }
 
@@ -359,7 +342,6 @@ void OptimizationPanel::setResult(std::shared_ptr<const OptimizeResult> result)
 {
     m_result = std::move(result);
     m_model->setResult(*m_resultInput, m_result->graph, m_result->report);
-    m_report->setPlainText(m_result->report.summary());
     Q_EMIT previewChanged(std::shared_ptr<const Graph>(m_result, &m_result->graph));
 }
 
@@ -371,9 +353,15 @@ bool OptimizationPanel::apply()
         tr("Apply optimisation (%1)").arg(m_result->report.passes.join(QStringLiteral(", ")));
     Graph graph = m_result->graph; // documentChanged drops m_result
     for (const Layer &l : m_document->graph().layers())
-        if (graph.find(l.id))
+        if (graph.find(l.id)) {
             graph.layer(l.id).position = l.position;
-    return m_document->applyGraph(graph, text);
+            graph.layer(l.id).name = l.name;
+        }
+    const Applied applied{m_result, m_resultInput, m_document->undoStack()->index()};
+    if (!m_document->applyGraph(graph, text))
+        return false;
+    m_applied = applied;
+    return true;
 }
 
 void OptimizationPanel::copyAsText()

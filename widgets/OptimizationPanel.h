@@ -12,10 +12,8 @@
 class QCheckBox;
 class QDoubleSpinBox;
 class QLabel;
-class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
-class QTableView;
 
 namespace snn::widgets {
 
@@ -23,9 +21,9 @@ class ComparisonModel;
 class Document;
 
 // Pass toggles with their thresholds, Run (off the GUI thread, with progress and Cancel), the
-// before / after comparison table, the report text, copy / CSV export and Apply (the optimised
-// graph replaces the document's as one undo step). Toggling a pass or a threshold after a run
-// runs again; results of a superseded run are dropped.
+// before / after comparison model (shown by CompareView), copy / CSV export and Apply (the
+// optimised graph replaces the document's as one undo step). Toggling a pass or a threshold after a
+// run runs again; results of a superseded run are dropped.
 class OptimizationPanel : public QWidget {
     Q_OBJECT
 public:
@@ -49,8 +47,7 @@ public:
     // The last finished run's result (nullptr when none, or when the document changed since).
     std::shared_ptr<const OptimizeResult> result() const { return m_result; }
     ComparisonModel *model() const { return m_model; }
-    QString reportText() const;
-    QTableView *table() const { return m_table; }
+    QString reportText() const; // the last result's report, empty without one
 
 public Q_SLOTS:
     void run();
@@ -91,14 +88,19 @@ private:
     QPushButton *m_export;
     QProgressBar *m_progress;
     QLabel *m_status;
-    QTableView *m_table;
-    QPlainTextEdit *m_report;
     ComparisonModel *m_model;
 
     std::shared_ptr<const ValidationSet> m_validation;
     hw::QuantConfig m_hardware;
     std::shared_ptr<const OptimizeResult> m_result;
     std::shared_ptr<const Graph> m_resultInput; // the graph the result was computed from
+    // The last applied result, restored when its Apply is undone (the stack is back at undoIndex).
+    struct Applied {
+        std::shared_ptr<const OptimizeResult> result;
+        std::shared_ptr<const Graph> input;
+        int undoIndex = 0;
+    };
+    std::optional<Applied> m_applied;
     quint64 m_generation = 0;
     int m_running = 0;
     bool m_hasRun = false;

@@ -139,6 +139,12 @@ void RateHeatmap::rebuild()
         fill(p);
         p.rates->setDataRange(QCPRange(0.0, maxRate > 0.0 ? maxRate : 1.0));
     }
+    // One neuron axis for both sides: a layer that lost neurons ends short of its old width.
+    if (pane(Side::Before).graph && pane(Side::After).graph) {
+        const int width = std::max(pane(Side::Before).width, pane(Side::After).width);
+        for (Pane &p : m_panes)
+            p.rect->axis(QCPAxis::atBottom)->setRange(-0.5, width - 0.5);
+    }
     m_scale->setDataRange(QCPRange(0.0, maxRate > 0.0 ? maxRate : 1.0));
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

@@ -1,6 +1,7 @@
 #include "Screenshots.h"
 
 #include "CanvasView.h"
+#include "CompareView.h"
 #include "Document.h"
 #include "MainWindow.h"
 #include "OptimizationPanel.h"
@@ -62,6 +63,8 @@ int takeScreenshots(widgets::MainWindow &window, const QString &dataSpec)
 
     QTimer::singleShot(0, window.optimization(), &widgets::OptimizationPanel::run);
     waitFor(window.optimization(), &widgets::OptimizationPanel::runFinished, 300000);
+    if (window.compare()->isEstimating()) // the per-pass logic-cell bars
+        waitFor(window.compare(), &widgets::CompareView::estimatesFinished, 120000);
     settle(500);
     if (!shoot(QStringLiteral("optimization")))
         return 1;

@@ -1,0 +1,134 @@
+#include "CompareView.h"
+#include "ComparisonModel.h"
+#include "Error.h"
+#include "Example.h"
+#include "PlotExport.h"
+#include "QCustomPlotInclude.h"
+#include "RateHeatmap.h"
+#include "TestUtils.h"
+#include "hw/Boards.h"
+#include "hw/ResourceEstimator.h"
+
+#include <QApplication>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+
+using namespace snn;
+using namespace snn::widgets;
+
+class TestCompareView : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void barsFollowEachPass();
+    void everyRowInView();
+    void exportsPlotsAndTheReport();
+
+private:
+    Graph m_before;
+    std::shared_ptr<const OptimizeResult> m_result;
+    hw::ExportOptions m_hardware;
+    QTemporaryDir m_dir;
+};
+
+void TestCompareView::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_before = exampleGraph();
+    m_result = std::make_shared<const OptimizeResult>(optimize(m_before, availablePasses()));
+    m_hardware.quant.weightBits = 4;
+}
+
+// One bar per stage: the report's figures, and the estimate of the graph after each pass.
+void TestCompareView::barsFollowEachPass()
+{
+    ComparisonModel model;
+    CompareView view(&model, nullptr);
+    QSignalSpy estimated(&view, &CompareView::estimatesFinished);
+    view.setResult(m_before, m_result, {}, m_hardware);
+    const Report &report = m_result->report;
+    QCOMPARE(view.stages().size(), report.passReports.size() + 1);
+    QCOMPARE(view.stages().front().params, double(m_before.totalParams()));
+    for (std::size_t i = 0; i < report.passReports.size(); ++i) {
+        QCOMPARE(view.stages()[i + 1].params, double(report.passReports[i].after.params));
+        QCOMPARE(view.stages()[i + 1].neurons, double(report.passReports[i].after.neurons));
+    }
+    QVERIFY(estimated.wait(60000));
+    const hw::Board &board = hw::board(m_hardware.board);
+    auto cells = [&](const Graph &g) {
+        return double(
+            hw::checkFit(g, m_hardware.quant, m_hardware.lanes, board).estimate.logicCells);
+    };
+    QCOMPARE(view.stages().front().logicCells, std::optional(cells(m_before)));
+    QCOMPARE(view.stages()[1].logicCells,
+             std::optional(cells(optimize(m_before, {report.passes.front()}).graph)));
+    QCOMPARE(view.stages().back().logicCells, std::optional(cells(m_result->graph)));
+
+    // A newer result supersedes the estimates under way; no result clears the bars.
+    view.setResult(m_before, nullptr, {}, m_hardware);
+    QVERIFY(view.stages().empty());
+    QVERIFY(!view.isEstimating());
+}
+
+void TestCompareView::everyRowInView()
+{
+    ComparisonModel model;
+    model.setResult(m_before, m_result->graph, m_result->report);
+    CompareView view(&model, nullptr);
+    view.resize(900, 430); // the central area of a 1280x800 screen
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QTableView *table = view.table();
+    const int last = model.rowCount() - 1;
+    QVERIFY(table->rowViewportPosition(last) + table->rowHeight(last) <=
+            table->viewport()->height());
+}
+
+void TestCompareView::exportsPlotsAndTheReport()
+{
+    ComparisonModel model;
+    model.setResult(m_before, m_result->graph, m_result->report);
+    RateHeatmap heatmap;
+    heatmap.setBefore(m_before);
+    CompareView view(&model, &heatmap);
+    view.resize(900, 500);
+    view.setResult(m_before, m_result, {}, m_hardware);
+
+    const QString html = m_dir.filePath(QStringLiteral("comparison.html"));
+    view.exportReport(html);
+    QFile file(html);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(file.readAll());
+    QVERIFY(text.contains(QStringLiteral("<img src=\"comparison-passes.png\"")));
+    QVERIFY(text.contains(QStringLiteral("<img src=\"comparison-rates.png\"")));
+    QVERIFY(text.contains(QStringLiteral("<td>Parameters</td><td class=\"n\">%1</td>")
+                              .arg(model.index(0, 1).data().toString())));
+    QVERIFY(text.contains(m_result->report.summary().toHtmlEscaped()));
+    QVERIFY(QImage(m_dir.filePath(QStringLiteral("comparison-passes.png"))).width() > 0);
+    QVERIFY(QImage(m_dir.filePath(QStringLiteral("comparison-rates.png"))).width() > 0);
+
+    const QString pdf = m_dir.filePath(QStringLiteral("passes.pdf"));
+    savePlot(view.passPlot(), pdf);
+    QFile pdfFile(pdf);
+    QVERIFY(pdfFile.open(QIODevice::ReadOnly));
+    QCOMPARE(pdfFile.read(5), QByteArray("%PDF-"));
+    try {
+        savePlot(view.passPlot(), m_dir.filePath(QStringLiteral("passes.svg")));
+        QFAIL("an SVG export was not refused");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("cannot export a plot as '%1': use .png or .pdf")
+                                  .arg(m_dir.filePath(QStringLiteral("passes.svg"))));
+    }
+    try {
+        view.setResult(m_before, nullptr, {}, m_hardware);
+        view.exportReport(html);
+        QFAIL("an export without a result was not refused");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("no comparison to export: run the passes first"));
+    }
+}
+
+SNN_WIDGET_TEST_MAIN(TestCompareView)
+#include "tst_compareview.moc"

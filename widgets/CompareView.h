@@ -1,0 +1,81 @@
+#pragma once
+
+#include "Optimizer.h"
+#include "hw/Exporter.h"
+
+#include <QWidget>
+
+#include <memory>
+#include <optional>
+
+class QCustomPlot;
+class QPlainTextEdit;
+class QPushButton;
+class QSplitter;
+class QTableView;
+
+namespace snn::widgets {
+
+class ComparisonModel;
+class JobRunner;
+class RateHeatmap;
+
+// The comparison of an optimisation run as a central view beside the canvas: the before / after
+// table (every row in view), the run's report, and per-pass bars of parameters, neurons and
+// estimated logic cells (LC) after each pass. Plots export as PNG or PDF (context menu); Export
+// report writes the whole comparison as one HTML file with its images beside it.
+class CompareView : public QWidget {
+    Q_OBJECT
+public:
+    // Shows `model` in its own table; `heatmap` is exported with the report (may be nullptr).
+    CompareView(ComparisonModel *model, RateHeatmap *heatmap, QWidget *parent = nullptr);
+    ~CompareView() override;
+
+    // A finished run on `before` (nullptr: no result; the view says so). The estimated LC after
+    // each pass are computed off the GUI thread with `hardware` (the FPGA tab's settings): the
+    // passes are replayed without validation data to get each intermediate graph.
+    void setResult(const Graph &before, std::shared_ptr<const OptimizeResult> result,
+                   const OptimizeOptions &options, const hw::ExportOptions &hardware);
+    bool hasResult() const { return m_result != nullptr; }
+
+    // The bars as drawn: one entry per stage ("original", then each pass).
+    struct Stage {
+        QString name;
+        double params = 0;
+        double neurons = 0;
+        std::optional<double> logicCells; // unknown while estimating, or when it cannot be built
+    };
+    const std::vector<Stage> &stages() const { return m_stages; }
+    bool isEstimating() const;
+
+    QTableView *table() const { return m_table; }
+    QCustomPlot *passPlot() const { return m_plot; }
+    // Writes `path` (HTML): the table, the report and the images (passes.png, rates.png) beside
+    // it. Throws Error with one line when something cannot be written.
+    void exportReport(const QString &path) const;
+
+Q_SIGNALS:
+    void message(const QString &text);
+    void estimatesFinished();
+
+protected:
+    void showEvent(QShowEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
+    void redraw();
+    void fitTable(); // the table as wide as its columns, the rest for the report and bars
+
+    ComparisonModel *m_model;
+    RateHeatmap *m_heatmap;
+    QTableView *m_table;
+    QPlainTextEdit *m_report;
+    QCustomPlot *m_plot;
+    QPushButton *m_exportReport;
+    QSplitter *m_split;
+    JobRunner *m_estimates;
+    std::shared_ptr<const OptimizeResult> m_result;
+    std::vector<Stage> m_stages;
+};
+
+} // namespace snn::widgets

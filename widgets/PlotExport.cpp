@@ -1,0 +1,52 @@
+#include "PlotExport.h"
+
+#include "Error.h"
+#include "QCustomPlotInclude.h"
+
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenu>
+
+namespace snn::widgets {
+
+QString plotFileFilter()
+{
+    return QObject::tr("PNG images (*.png);;PDF documents (*.pdf)");
+}
+
+void savePlot(QCustomPlot *plot, const QString &path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    bool ok = false;
+    if (suffix == QLatin1String("png"))
+        ok = plot->savePng(path, 0, 0, 2.0);
+    else if (suffix == QLatin1String("pdf"))
+        ok = plot->savePdf(path);
+    else
+        throw Error(QObject::tr("cannot export a plot as '%1': use .png or .pdf").arg(path));
+    if (!ok)
+        throw Error(QObject::tr("cannot write %1").arg(path));
+}
+
+void addExportMenu(QCustomPlot *plot, const std::function<void(const QString &)> &report)
+{
+    plot->setContextMenuPolicy(Qt::CustomContextMenu);
+    QObject::connect(plot, &QWidget::customContextMenuRequested, plot, [plot, report](QPoint at) {
+        QMenu menu(plot);
+        menu.addAction(QObject::tr("Export image..."), plot, [plot, report] {
+            QString path = QFileDialog::getSaveFileName(
+                plot, QObject::tr("Export image"), QStringLiteral("plot.png"), plotFileFilter());
+            if (path.isEmpty())
+                return;
+            try {
+                savePlot(plot, path);
+                report(QObject::tr("Wrote %1").arg(path));
+            } catch (const Error &e) {
+                report(e.message());
+            }
+        });
+        menu.exec(plot->mapToGlobal(at));
+    });
+}
+
+} // namespace snn::widgets
