@@ -212,7 +212,9 @@ void TestAtomicFile::refusesWhatIsNotAFile()
         }
         QCOMPARE(modeOf(target), before);
     }
-    QCOMPARE(QDir(m_dir->path()).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot).size(),
+    QCOMPARE(QDir(m_dir->path())
+                 .entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot)
+                 .size(),
              qsizetype(cases.size() == 5 ? 3 : 2));
 }
 

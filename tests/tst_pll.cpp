@@ -54,7 +54,8 @@ void TestPll::matchesIcepll()
     QCOMPARE(p.divf, divf);
     QCOMPARE(p.divq, divq);
     QCOMPARE(p.filterRange, filter);
-    QVERIFY2(std::abs(p.outputMHz - achieved) <= 0.0005 + 1e-9, qPrintable(QString::number(p.outputMHz)));
+    QVERIFY2(std::abs(p.outputMHz - achieved) <= 0.0005 + 1e-9,
+             qPrintable(QString::number(p.outputMHz)));
     // The output is what the dividers make.
     QCOMPARE(p.outputMHz, input / (divr + 1) * (divf + 1) / (1 << divq));
 }
