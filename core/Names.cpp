@@ -114,7 +114,8 @@ QString csvField(const QString &text)
     static const QString formulaStart = QStringLiteral("=@\t\r");
     const bool sign = field.startsWith(QLatin1Char('+')) || field.startsWith(QLatin1Char('-'));
     const bool signedNumber = sign && field.size() > 1 && field.at(1).isDigit();
-    if (!field.isEmpty() && (formulaStart.contains(field.front()) || (sign && !signedNumber)))
+    if (!field.isEmpty() &&
+        (formulaStart.contains(field.front()) || (sign && field.size() > 1 && !signedNumber)))
         field.prepend(QLatin1Char('\''));
     if (!field.contains(QLatin1Char(',')) && !field.contains(QLatin1Char('"')) &&
         !field.contains(QLatin1Char('\n')) && !field.contains(QLatin1Char('\r')))

@@ -229,12 +229,13 @@ int runTrain(const QStringList &arguments)
                      state.bestEpoch == p.epoch && split.validation ? " best" : "",
                      qPrintable(rates(p)));
     };
-    // After every epoch: the best graph, the checkpoint and the run's record, so that a stopped
-    // run keeps its best epoch and can resume.
+    // After every epoch: the checkpoint, the run's record and then the best graph, so that a
+    // stopped run keeps its best epoch and can resume. Each file is replaced atomically; the
+    // model goes last, so a failed write leaves it untouched (the sidecars may then be newer).
     const auto keep = [&] {
-        saveGraph(state.best, out);
         sim::saveCheckpoint(statePath, state, settings, runId);
         sim::saveRun(out, sim::TrainRun::of(runId, parser.value(data), settings, state));
+        saveGraph(state.best, out);
     };
     sim::train(
         state, split, settings.options,

@@ -254,7 +254,9 @@ void IceFlow::stepFinished()
             if (!json.open(QIODevice::ReadOnly))
                 throw Error(QStringLiteral("nextpnr wrote no report.json in %1").arg(dir.path()));
             parseNextpnrReport(json.readAll(), &m_report, json.fileName());
-            if (m_report.fmaxMHz < m_options.targetMHz && !m_options.allowSlowClock)
+            // An fmax of 0 means the report timed no clock: nothing to compare.
+            if (m_report.fmaxMHz > 0 && m_report.fmaxMHz < m_options.targetMHz &&
+                !m_options.allowSlowClock)
                 throw Error(QStringLiteral("nextpnr reaches %1 MHz, below the %2 MHz core clock: "
                                            "choose a lower clock (or allow a slow clock to build "
                                            "anyway)")
