@@ -5,6 +5,8 @@
 #include "Graph.h"
 #include "Rng.h"
 
+#include <QCoreApplication>
+#include <QProcess>
 #include <QTest>
 
 #include <functional>
@@ -75,6 +77,22 @@ inline Graph randomChain(std::uint64_t seed, const std::vector<int> &sizes, doub
         source = g.addLayer(l);
     }
     return g;
+}
+
+// What a run of the build's snnc printed; code -1 when it did not finish within two minutes.
+struct SnncRun {
+    int code = -1;
+    QString out, err;
+};
+
+inline SnncRun runSnnc(const QStringList &arguments)
+{
+    QProcess p;
+    p.start(QCoreApplication::applicationDirPath() + QStringLiteral("/snnc"), arguments);
+    if (!p.waitForFinished(120000))
+        return {};
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
 }
 
 } // namespace snn::test

@@ -20,25 +20,6 @@
 using namespace snn;
 using namespace snn::test;
 
-namespace {
-
-struct Run {
-    int code = -1;
-    QString out, err;
-};
-
-Run snnc(const QStringList &arguments)
-{
-    QProcess p;
-    p.start(QCoreApplication::applicationDirPath() + QStringLiteral("/snnc"), arguments);
-    if (!p.waitForFinished(120000))
-        return {};
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-
-} // namespace
-
 class TestSimCli : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -65,12 +46,12 @@ void TestSimCli::initTestCase()
 void TestSimCli::trainEvalRatesOptimize()
 {
     const QString model = path(QStringLiteral("m.h5"));
-    Run r = snnc({QStringLiteral("train"), QStringLiteral("--data"), m_dir.path(),
-                  QStringLiteral("--epochs"), QStringLiteral("3"), QStringLiteral("--steps"),
-                  QStringLiteral("10"), QStringLiteral("--hidden"), QStringLiteral("12"),
-                  QStringLiteral("--batch"), QStringLiteral("16"), QStringLiteral("--lr"),
-                  QStringLiteral("0.005"), QStringLiteral("--val-split"), QStringLiteral("40"),
-                  QStringLiteral("-o"), model});
+    SnncRun r = runSnnc({QStringLiteral("train"), QStringLiteral("--data"), m_dir.path(),
+                         QStringLiteral("--epochs"), QStringLiteral("3"), QStringLiteral("--steps"),
+                         QStringLiteral("10"), QStringLiteral("--hidden"), QStringLiteral("12"),
+                         QStringLiteral("--batch"), QStringLiteral("16"), QStringLiteral("--lr"),
+                         QStringLiteral("0.005"), QStringLiteral("--val-split"),
+                         QStringLiteral("40"), QStringLiteral("-o"), model});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY2(r.out.startsWith(QStringLiteral("trained 3 epochs")), qPrintable(r.out));
     QVERIFY(r.err.contains(QStringLiteral("epoch 3/3: loss")));
@@ -96,17 +77,17 @@ void TestSimCli::trainEvalRatesOptimize()
     QCOMPARE(g.layers()[1].neurons(), 3);
     QVERIFY(QFileInfo::exists(model + QStringLiteral(".state")));
 
-    r = snnc({QStringLiteral("eval"), model, QStringLiteral("--data"), m_dir.path(),
-              QStringLiteral("--steps"), QStringLiteral("10"), QStringLiteral("--json")});
+    r = runSnnc({QStringLiteral("eval"), model, QStringLiteral("--data"), m_dir.path(),
+                 QStringLiteral("--steps"), QStringLiteral("10"), QStringLiteral("--json")});
     QCOMPARE(r.code, 0);
     const QJsonObject eval = QJsonDocument::fromJson(r.out.toUtf8()).object();
     QCOMPARE(eval[QStringLiteral("samples")].toInt(), 40);
     QVERIFY2(eval[QStringLiteral("accuracy")].toDouble() >= 0.8, qPrintable(r.out));
 
     // The bit-accurate hardware model beside the float model, on the hardware's input spikes.
-    r = snnc({QStringLiteral("eval"), model, QStringLiteral("--data"), m_dir.path(),
-              QStringLiteral("--steps"), QStringLiteral("10"), QStringLiteral("--quantized"),
-              QStringLiteral("8,2"), QStringLiteral("--json")});
+    r = runSnnc({QStringLiteral("eval"), model, QStringLiteral("--data"), m_dir.path(),
+                 QStringLiteral("--steps"), QStringLiteral("10"), QStringLiteral("--quantized"),
+                 QStringLiteral("8,2"), QStringLiteral("--json")});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     const QJsonObject quantized = QJsonDocument::fromJson(r.out.toUtf8()).object();
     const sim::Dataset test = sim::loadEvaluationSet(m_dir.path());
@@ -128,10 +109,10 @@ void TestSimCli::trainEvalRatesOptimize()
     const QString rated = path(QStringLiteral("rated.h5"));
     for (const auto &[split, samples] :
          {std::pair{QStringLiteral("train"), 120}, std::pair{QStringLiteral("validation"), 40}}) {
-        r = snnc({QStringLiteral("rates"), model, QStringLiteral("--data"), m_dir.path(),
-                  QStringLiteral("--split"), split, QStringLiteral("--val-split"),
-                  QStringLiteral("40"), QStringLiteral("--steps"), QStringLiteral("10"),
-                  QStringLiteral("-o"), rated});
+        r = runSnnc({QStringLiteral("rates"), model, QStringLiteral("--data"), m_dir.path(),
+                     QStringLiteral("--split"), split, QStringLiteral("--val-split"),
+                     QStringLiteral("40"), QStringLiteral("--steps"), QStringLiteral("10"),
+                     QStringLiteral("-o"), rated});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY2(
             r.out.startsWith(QStringLiteral("%1 samples of train-images-idx3-ubyte").arg(samples)),
@@ -158,9 +139,9 @@ void TestSimCli::trainEvalRatesOptimize()
     const sim::Activity expectedRates = sim::SpikeMonitor(simOptions).record(g, last40);
     QCOMPARE(loadGraph(rated).layers()[0].rates, expectedRates.rates[0]);
 
-    r = snnc({QStringLiteral("optimize"), rated, QStringLiteral("--validate"), m_dir.path(),
-              QStringLiteral("--steps"), QStringLiteral("10"), QStringLiteral("--quantized"),
-              QStringLiteral("8,2"), QStringLiteral("--json"), QStringLiteral("-")});
+    r = runSnnc({QStringLiteral("optimize"), rated, QStringLiteral("--validate"), m_dir.path(),
+                 QStringLiteral("--steps"), QStringLiteral("10"), QStringLiteral("--quantized"),
+                 QStringLiteral("8,2"), QStringLiteral("--json"), QStringLiteral("-")});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     const QJsonObject report = QJsonDocument::fromJson(r.out.toUtf8()).object();
     const QJsonObject accuracy = report[QStringLiteral("accuracy")].toObject();
@@ -187,17 +168,18 @@ void TestSimCli::resumeContinues()
     const QStringList settings{QStringLiteral("--steps"),     QStringLiteral("8"),
                                QStringLiteral("--hidden"),    QStringLiteral("8"),
                                QStringLiteral("--val-split"), QStringLiteral("40")};
-    Run r = snnc(common + settings + QStringList{QStringLiteral("--epochs"), QStringLiteral("1")});
+    SnncRun r =
+        runSnnc(common + settings + QStringList{QStringLiteral("--epochs"), QStringLiteral("1")});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     // Resuming takes the run's own settings; changing one is refused.
-    r = snnc(common + QStringList{QStringLiteral("--epochs"), QStringLiteral("2"),
-                                  QStringLiteral("--resume"), QStringLiteral("--lr"),
-                                  QStringLiteral("0.1")});
+    r = runSnnc(common + QStringList{QStringLiteral("--epochs"), QStringLiteral("2"),
+                                     QStringLiteral("--resume"), QStringLiteral("--lr"),
+                                     QStringLiteral("0.1")});
     QCOMPARE(r.code, 2);
     QCOMPARE(r.err, QStringLiteral("snnc: --resume continues with the run's own settings; --lr "
                                    "cannot change (only --epochs can)\n"));
-    r = snnc(common + QStringList{QStringLiteral("--epochs"), QStringLiteral("2"),
-                                  QStringLiteral("--resume")});
+    r = runSnnc(common + QStringList{QStringLiteral("--epochs"), QStringLiteral("2"),
+                                     QStringLiteral("--resume")});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY(r.err.contains(QStringLiteral("resuming")));
     QVERIFY(r.err.contains(QStringLiteral("epoch 2/2")));
@@ -205,10 +187,10 @@ void TestSimCli::resumeContinues()
     QVERIFY2(r.out.startsWith(QStringLiteral("trained 2 epochs")), qPrintable(r.out));
     // The same as two epochs in one go (settings from the checkpoint, T = 8, hidden 8).
     const QString straight = path(QStringLiteral("straight.h5"));
-    r = snnc(QStringList{QStringLiteral("train"), QStringLiteral("--data"), m_dir.path(),
-                         QStringLiteral("-o"), straight, QStringLiteral("--epochs"),
-                         QStringLiteral("2")} +
-             settings);
+    r = runSnnc(QStringList{QStringLiteral("train"), QStringLiteral("--data"), m_dir.path(),
+                            QStringLiteral("-o"), straight, QStringLiteral("--epochs"),
+                            QStringLiteral("2")} +
+                settings);
     QVERIFY2(r.code == 0, qPrintable(r.err));
     const Graph a = loadGraph(model), b = loadGraph(straight);
     QCOMPARE(a.layers()[0].weights, b.layers()[0].weights);
@@ -284,7 +266,7 @@ void TestSimCli::badInput()
     const QString model = path(QStringLiteral("bad-input.h5"));
     saveGraph(sim::initialGraph(16, {4, 3}, {}, 1), model);
     arguments.replaceInStrings(QStringLiteral("MODEL"), model);
-    const Run r = snnc(arguments);
+    const SnncRun r = runSnnc(arguments);
     QCOMPARE(r.code, 2);
     QVERIFY2(r.err.startsWith(error), qPrintable(r.err));
     QCOMPARE(r.err.count(QLatin1Char('\n')), 1);

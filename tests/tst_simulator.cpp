@@ -62,21 +62,6 @@ void writeInput(const QString &path, const QString &name, const std::vector<floa
     });
 }
 
-struct Run {
-    int code = -1;
-    QString out, err;
-};
-
-Run snnc(const QStringList &arguments)
-{
-    QProcess p;
-    p.start(QCoreApplication::applicationDirPath() + QStringLiteral("/snnc"), arguments);
-    if (!p.waitForFinished(120000))
-        return {};
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-
 } // namespace
 
 class TestSimulator : public QObject {
@@ -194,11 +179,11 @@ void TestSimulator::cliWritesEveryLayer()
         v = rng.uniform() < 0.5 ? 1.0f : 0.0f;
     writeInput(path(QStringLiteral("in.h5")), QStringLiteral("spikes"), values,
                {hsize_t(samples), hsize_t(steps), 5});
-    const Run r =
-        snnc({QStringLiteral("simulate"), path(QStringLiteral("net.h5")), QStringLiteral("--input"),
-              path(QStringLiteral("in.h5")), QStringLiteral("-o"), path(QStringLiteral("out.h5")),
-              QStringLiteral("--record"), QStringLiteral("spikes,membrane"),
-              QStringLiteral("--steps"), QStringLiteral("10")});
+    const SnncRun r = runSnnc({QStringLiteral("simulate"), path(QStringLiteral("net.h5")),
+                               QStringLiteral("--input"), path(QStringLiteral("in.h5")),
+                               QStringLiteral("-o"), path(QStringLiteral("out.h5")),
+                               QStringLiteral("--record"), QStringLiteral("spikes,membrane"),
+                               QStringLiteral("--steps"), QStringLiteral("10")});
     QCOMPARE(r.code, 0);
     QVERIFY2(r.out.startsWith(QStringLiteral("simulated 3 samples x 10 steps through 3 layers\n")),
              qPrintable(r.out));
@@ -290,10 +275,11 @@ void TestSimulator::refusesBadInput()
     for (hsize_t d : dims)
         count *= std::size_t(d);
     writeInput(path(QStringLiteral("in.h5")), dataset, std::vector<float>(count, value), dims);
-    const Run r = snnc(QStringList{QStringLiteral("simulate"), path(QStringLiteral("net.h5")),
-                                   QStringLiteral("--input"), path(QStringLiteral("in.h5")),
-                                   QStringLiteral("-o"), path(QStringLiteral("bad.h5"))} +
-                       options);
+    const SnncRun r =
+        runSnnc(QStringList{QStringLiteral("simulate"), path(QStringLiteral("net.h5")),
+                            QStringLiteral("--input"), path(QStringLiteral("in.h5")),
+                            QStringLiteral("-o"), path(QStringLiteral("bad.h5"))} +
+                options);
     QCOMPARE(r.code, 2);
     QCOMPARE(r.err, QStringLiteral("snnc: ") + error + QLatin1Char('\n'));
     QVERIFY(!QFile::exists(path(QStringLiteral("bad.h5"))));
