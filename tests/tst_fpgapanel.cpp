@@ -7,6 +7,10 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDir>
+#include <QDoubleSpinBox>
+#include <QPlainTextEdit>
+#include <QRegularExpression>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -33,13 +37,33 @@ QString cell(const FpgaPanel &panel, int row, int column)
 class TestFpgaPanel : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase();
+    void init();
     void estimateUpdatesWithTheSettings();
+    void automaticSettingsChooseForTheBoard();
+    void settingsAreRemembered();
+    void projectFolderNextToTheModelAndRemembered();
+    void buildFailsAtExportWhenNothingFits();
+    void buildKeepsTheBitstream();
+    void destroyingThePanelDuringVerifyWaits();
     void estimatesArriveOffTheGuiThreadNewestWins();
     void exportWritesTheFolder();
     void verifyPassesOffTheGuiThread();
     void stopDuringSynthesisIsNotAFailure();
     void nothingBuiltIsNotSuccess();
 };
+
+void TestFpgaPanel::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QApplication::setOrganizationName(QStringLiteral("snn-studio-tests"));
+    QApplication::setApplicationName(QStringLiteral("tst_fpgapanel"));
+}
+
+void TestFpgaPanel::init()
+{
+    QSettings().remove(QStringLiteral("fpga")); // every test starts on the defaults
+}
 
 void TestFpgaPanel::estimateUpdatesWithTheSettings()
 {
@@ -49,7 +73,8 @@ void TestFpgaPanel::estimateUpdatesWithTheSettings()
     // 64 x 128 x 8 bits: too many EBR blocks for the iCEstick at 8 bits, fine at 4.
     panel.setOriginalGraph(smallGraph({64, 128, 4}));
     combos.front()->setCurrentIndex(0); // iCEstick
-    combos.at(1)->setCurrentIndex(0);   // 1 lane: the HX1K's 1280 logic cells
+    combos.at(1)->setCurrentIndex(1);   // 1 lane: the HX1K's 1280 logic cells
+    panel.findChild<QSpinBox *>()->setValue(8);
     QTRY_VERIFY(!panel.isEstimating());
     QCOMPARE(cell(panel, 5, 0), QStringLiteral("does not fit"));
     const int ebr8 = cell(panel, 1, 0).toInt();
@@ -144,6 +169,7 @@ void TestFpgaPanel::nothingBuiltIsNotSuccess()
     FpgaPanel panel;
     panel.setOriginalGraph(smallGraph({64, 128, 4}));
     panel.findChildren<QComboBox *>().front()->setCurrentIndex(0); // iCEstick
+    panel.findChild<QSpinBox *>()->setValue(8);                    // fixed: no automatic choice
     QSignalSpy synthesised(&panel, &FpgaPanel::synthesisFinished);
     panel.synthesise();
     QTRY_VERIFY(!panel.isBusy());
@@ -152,6 +178,188 @@ void TestFpgaPanel::nothingBuiltIsNotSuccess()
                  "Nothing was built: the original graph was not built (does not fit the iCEstick")),
              qPrintable(panel.log()));
     QVERIFY(!panel.log().contains(QStringLiteral("Synthesis finished")));
+}
+
+void TestFpgaPanel::automaticSettingsChooseForTheBoard()
+{
+    // Bits and lanes start on Auto: the chooser's configuration for the board, and its reason.
+    FpgaPanel panel;
+    QVERIFY(panel.automaticBits());
+    QVERIFY(panel.automaticLanes());
+    const Graph g = smallGraph({64, 128, 4});
+    panel.findChildren<QComboBox *>().front()->setCurrentIndex(0); // iCEstick
+    panel.setOriginalGraph(g);
+    QTRY_VERIFY(!panel.isEstimating());
+    const hw::Configuration c =
+        hw::chooseConfiguration(g, {}, hw::board(QStringLiteral("icestick")));
+    QCOMPARE(c.quant.weightBits, 6); // 8 bits need too many EBR blocks on the HX1K
+    QCOMPARE(panel.exportOptions().quant.weightBits, c.quant.weightBits);
+    QCOMPARE(panel.exportOptions().lanes, c.lanes);
+    QCOMPARE(panel.choice(), c.reason);
+    QCOMPARE(panel.status(), QStringLiteral("Auto: %1. %2").arg(c.reason, c.fit.message));
+    QCOMPARE(cell(panel, 5, 0), QStringLiteral("fits"));
+    QCOMPARE(cell(panel, 0, 0), QString::number(c.fit.estimate.logicCells));
+
+    // The optimised graph is checked at the original's configuration (a like-for-like column).
+    const Graph smaller = smallGraph({64, 100, 4});
+    panel.setOptimizedGraph(smaller);
+    QTRY_VERIFY(!panel.isEstimating());
+    QVERIFY(panel.optimizedFit());
+    QCOMPARE(panel.optimizedFit()->estimate.logicCells,
+             hw::checkFit(smaller, c.quant, c.lanes, hw::board(QStringLiteral("icestick")))
+                 .estimate.logicCells);
+
+    // Fixed bits: the lanes alone are chosen.
+    panel.findChild<QSpinBox *>()->setValue(4);
+    QTRY_VERIFY(!panel.isEstimating());
+    QVERIFY(!panel.automaticBits());
+    const hw::Configuration four = hw::chooseConfiguration(
+        g, {}, hw::board(QStringLiteral("icestick")), hw::WeightMemory::Auto, 4, 0);
+    QCOMPARE(panel.exportOptions().quant.weightBits, 4);
+    QCOMPARE(panel.exportOptions().lanes, four.lanes);
+    QCOMPARE(panel.choice(), four.reason);
+}
+
+void TestFpgaPanel::settingsAreRemembered()
+{
+    {
+        FpgaPanel panel;
+        panel.findChildren<QComboBox *>().front()->setCurrentIndex(0); // iCEstick
+        panel.findChild<QSpinBox *>()->setValue(5);
+        panel.findChildren<QComboBox *>().at(1)->setCurrentIndex(2); // 2 lanes
+        panel.findChildren<QComboBox *>().at(2)->setCurrentIndex(1); // EBR
+        panel.findChild<QDoubleSpinBox *>()->setValue(24.0);
+    }
+    FpgaPanel again;
+    const hw::ExportOptions o = again.exportOptions();
+    QCOMPARE(o.board, QStringLiteral("icestick"));
+    QCOMPARE(o.quant.weightBits, 5);
+    QCOMPARE(o.lanes, 2);
+    QVERIFY(o.weightMemory == hw::WeightMemory::Ebr);
+    QCOMPARE(o.clockMHz, 24.0);
+    QVERIFY(!again.automaticBits());
+}
+
+void TestFpgaPanel::projectFolderNextToTheModelAndRemembered()
+{
+    QTemporaryDir dir;
+    const QString model = dir.filePath(QStringLiteral("net.h5"));
+    {
+        FpgaPanel panel;
+        panel.setModel(model, QStringLiteral("net.h5"));
+        QCOMPARE(panel.projectDirectory(), dir.filePath(QStringLiteral("net-icebreaker")));
+        panel.findChildren<QComboBox *>().front()->setCurrentIndex(0);
+        QCOMPARE(panel.projectDirectory(), dir.filePath(QStringLiteral("net-icestick")));
+        panel.setProjectDirectory(dir.filePath(QStringLiteral("mine")));
+        QCOMPARE(panel.projectDirectory(), dir.filePath(QStringLiteral("mine")));
+    }
+    FpgaPanel panel;
+    panel.setModel(model, QStringLiteral("net.h5"));
+    QCOMPARE(panel.projectDirectory(), dir.filePath(QStringLiteral("mine"))); // remembered
+    // Another model keeps its own default; a model without a file goes to the documents folder.
+    panel.setModel(dir.filePath(QStringLiteral("other.h5")), QStringLiteral("other.h5"));
+    QCOMPARE(panel.projectDirectory(), dir.filePath(QStringLiteral("other-icestick")));
+    panel.setModel({}, QStringLiteral("Fashion-MNIST SNN (shipped)"));
+    QCOMPARE(panel.projectDirectory(),
+             QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+                 .filePath(QStringLiteral("SNN Studio/fashion-mnist-snn-shipped-icestick")));
+    // An empty choice goes back to the default.
+    panel.setModel(model, QStringLiteral("net.h5"));
+    panel.setProjectDirectory({});
+    QCOMPARE(panel.projectDirectory(), dir.filePath(QStringLiteral("net-icestick")));
+}
+
+void TestFpgaPanel::buildFailsAtExportWhenNothingFits()
+{
+    // 8-bit weights fixed on the iCEstick: the export refuses, the step is marked, its log is one
+    // click away, and no bitstream is left or claimed.
+    QTemporaryDir dir;
+    FpgaPanel panel;
+    panel.setModel(dir.filePath(QStringLiteral("big.h5")), QStringLiteral("big.h5"));
+    panel.findChildren<QComboBox *>().front()->setCurrentIndex(0); // iCEstick
+    panel.findChild<QSpinBox *>()->setValue(8);
+    panel.setOriginalGraph(smallGraph({64, 128, 4}));
+    QSignalSpy built(&panel, &FpgaPanel::buildFinished);
+    panel.build();
+    QVERIFY(panel.isBusy());
+    QVERIFY(built.wait(20000));
+    QCOMPARE(built.front().at(0).toBool(), false);
+    const QString summary = built.front().at(1).toString();
+    QVERIFY2(summary.startsWith(QStringLiteral(
+                 "Build failed at export (nothing was built): does not fit the iCEstick")),
+             qPrintable(summary));
+    QCOMPARE(panel.status(), summary);
+    QVERIFY(QRegularExpression(QStringLiteral("^failed: Export \\d+\\.\\d s$"))
+                .match(panel.stepText(FpgaPanel::StepExport))
+                .hasMatch());
+    QCOMPARE(panel.stepText(FpgaPanel::StepYosys), QStringLiteral("yosys")); // never ran
+    panel.showStepLog(FpgaPanel::StepExport);
+    QCOMPARE(panel.findChild<QPlainTextEdit *>()->textCursor().selectedText(),
+             QStringLiteral("== export"));
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("big-icestick/top.bin"))));
+    QVERIFY(!panel.log().contains(QStringLiteral("Built")));
+}
+
+void TestFpgaPanel::buildKeepsTheBitstream()
+{
+    for (const char *tool : {"yosys", "nextpnr-ice40", "icepack", "iverilog"})
+        if (QStandardPaths::findExecutable(QLatin1String(tool)).isEmpty())
+            QSKIP(qPrintable(QStringLiteral("%1 is not installed").arg(QLatin1String(tool))));
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(QStringLiteral("tiny-icebreaker"));
+    const Graph g = smallGraph({6, 4, 3});
+    const hw::Configuration c =
+        hw::chooseConfiguration(g, {}, hw::board(QStringLiteral("icebreaker")));
+    {
+        auto panel = std::make_unique<FpgaPanel>();
+        panel->setModel(dir.filePath(QStringLiteral("tiny.h5")), QStringLiteral("tiny.h5"));
+        panel->setOriginalGraph(g);
+        QSignalSpy built(panel.get(), &FpgaPanel::buildFinished);
+        QSignalSpy synthesised(panel.get(), &FpgaPanel::synthesisFinished);
+        panel->build();
+        QVERIFY(built.wait(600000));
+        const QString summary = built.front().at(1).toString();
+        QVERIFY2(built.front().at(0).toBool(), qPrintable(panel->log()));
+        QVERIFY2(summary.startsWith(
+                     QStringLiteral("Built %1 (%2-bit weights, %3 lanes, weights in EBR; ")
+                         .arg(QDir(folder).filePath(QStringLiteral("top.bin")))
+                         .arg(c.quant.weightBits)
+                         .arg(c.lanes)),
+                 qPrintable(summary));
+        QVERIFY(summary.endsWith(QStringLiteral("RTL verify passed on 4 samples.")));
+        QVERIFY(panel->log().contains(QStringLiteral("Auto: %1").arg(c.reason)));
+        QCOMPARE(synthesised.size(), 1);
+        const auto report = synthesised.front().at(1).value<hw::FlowReport>();
+        QVERIFY(summary.contains(QStringLiteral("%1 / 5280 logic cells").arg(report.logicCells)));
+        QCOMPARE(report.bitstream, QDir(folder).filePath(QStringLiteral("top.bin")));
+        for (int step = 0; step < FpgaPanel::StepCount; ++step)
+            QVERIFY2(QRegularExpression(QStringLiteral("^\\S+ \\d+\\.\\d s$"))
+                         .match(panel->stepText(step))
+                         .hasMatch(),
+                     qPrintable(panel->stepText(step)));
+        QCOMPARE(cell(*panel, 4, 1),
+                 QStringLiteral("%1 KB").arg(double(report.bitstreamBytes) / 1024.0, 0, 'f', 1));
+    }
+    // The panel is gone; the project folder and its bitstream stay.
+    const QFileInfo bitstream(QDir(folder).filePath(QStringLiteral("top.bin")));
+    QVERIFY(bitstream.exists());
+    QVERIFY(bitstream.size() > 30000); // an iCE40 UP5K image is about 104 KB
+    QVERIFY(QFile::exists(QDir(folder).filePath(QStringLiteral("build.sh"))));
+}
+
+void TestFpgaPanel::destroyingThePanelDuringVerifyWaits()
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("iverilog")).isEmpty())
+        QSKIP("iverilog is not installed");
+    // The verification works in the panel's temporary folder: the destructor stops and waits
+    // for it before the folder is removed (no crash, no job left behind).
+    auto panel = std::make_unique<FpgaPanel>();
+    panel->setOriginalGraph(smallGraph({6, 4, 3}));
+    QSignalSpy done(panel.get(), &FpgaPanel::verificationFinished);
+    panel->verify();
+    QVERIFY(panel->isBusy());
+    panel.reset();
+    QCOMPARE(done.size(), 0);
 }
 
 SNN_WIDGET_TEST_MAIN(TestFpgaPanel)

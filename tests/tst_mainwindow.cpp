@@ -27,6 +27,7 @@
 #include <QMimeData>
 #include <QScreen>
 #include <QScrollArea>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -55,6 +56,7 @@ class TestMainWindow : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void init();
     void startsWithTheGivenGraph();
     void openSaveRoundTrip();
     void corruptFileGivesAMessage_data();
@@ -84,6 +86,11 @@ void TestMainWindow::initTestCase()
     QApplication::setOrganizationName(QStringLiteral("snn-studio-tests"));
     QApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
     QVERIFY(m_dir.isValid());
+}
+
+void TestMainWindow::init()
+{
+    QSettings().remove(QStringLiteral("fpga")); // the FPGA tab starts on its defaults
 }
 
 void TestMainWindow::startsWithTheGivenGraph()
@@ -118,6 +125,8 @@ void TestMainWindow::openSaveRoundTrip()
     QVERIFY(other.graph().layers().front().position.has_value()); // positions came back
     QCOMPARE(other.document()->filePath(), path);
     QVERIFY(!other.isWindowModified());
+    // Build's project folder sits next to the model file.
+    QCOMPARE(other.fpga()->projectDirectory(), m_dir.filePath(QStringLiteral("round-icebreaker")));
     // The canvas places nodes where the file says.
     const Layer &first = other.graph().layers().front();
     QCOMPARE(other.canvas()->node(first.id)->pos(), *first.position);
@@ -306,6 +315,10 @@ void TestMainWindow::attachedDataMeasuresAccuracy()
     window.setErrorDialogsEnabled(false);
     window.setGraph(g, QStringLiteral("tiny"));
     QVERIFY(attach(window, path));
+    // The data set stays in view (status bar) and is remembered for the next start.
+    QCOMPARE(window.statusBar()->findChild<QLabel *>(QStringLiteral("dataLabel"))->text(),
+             QStringLiteral("Data: %1").arg(path));
+    QCOMPARE(MainWindow::rememberedDataSpec(), path);
     QCOMPARE(window.dataSpec(), path);
     QVERIFY(window.logText().contains(QStringLiteral("20 validation samples of 4 features")));
 

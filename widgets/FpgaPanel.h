@@ -1,18 +1,22 @@
 #pragma once
 
-// The FPGA tab as a standalone widget: board, weight bits, lanes and target frequency; Export,
-// Synthesise, Verify and Flash; a live log, a step indicator and Stop; and a before / after table
-// (LC, EBR, SPRAM, fmax, bitstream size, fit) for the original and the optimised graph. The tools
-// run as subprocesses (hw::IceFlow, hw::ToolRunner) and the RTL simulation on a worker thread, so
-// the GUI thread never waits.
+// The FPGA tab as a standalone widget: board, weight bits, lanes (each "Auto": the most accurate,
+// then fastest, configuration that fits the board, hw::chooseConfiguration), weight memory and
+// target frequency; Build (export, synthesis, a short RTL verify into a kept project folder),
+// Export, Synthesise, Verify, Flash and Open folder; a live log, one indicator per step with its
+// elapsed time (a finished or failed step links to its part of the log) and Stop; and a before /
+// after table (LC, EBR, SPRAM, fmax, bitstream, fit) for the original and the optimised graph.
+// The tools run as subprocesses (hw::IceFlow, hw::ToolRunner); export, fit checks and the RTL
+// simulation run through JobRunner, so the GUI thread never waits. The settings are remembered
+// (QSettings), the project folder per model.
 
 #include "Graph.h"
 #include "hw/Exporter.h"
 #include "hw/IceFlow.h"
 
+#include <QElapsedTimer>
 #include <QWidget>
 
-#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -24,6 +28,7 @@ class QPushButton;
 class QSpinBox;
 class QTableWidget;
 class QTemporaryDir;
+class QTimer;
 
 namespace snn::hw {
 class ToolRunner;
@@ -31,9 +36,22 @@ class ToolRunner;
 
 namespace snn::widgets {
 
+class JobRunner;
+
 class FpgaPanel : public QWidget {
     Q_OBJECT
 public:
+    // The steps the indicator shows: Build runs all of them, Synthesise Export to icetime.
+    enum Step {
+        StepExport,
+        StepYosys,
+        StepNextpnr,
+        StepIcepack,
+        StepIcetime,
+        StepVerify,
+        StepCount
+    };
+
     explicit FpgaPanel(QWidget *parent = nullptr);
     ~FpgaPanel() override;
 
@@ -42,79 +60,133 @@ public:
     void setOptimizedGraph(const std::optional<Graph> &graph);
     // Where Export writes (asked with a file dialog when empty).
     void setExportDirectory(const QString &dir) { m_exportDir = dir; }
+    // The model the graph came from: its file (empty when it has none) and display name. They
+    // choose the project folder (projectDirectory()).
+    void setModel(const QString &filePath, const QString &name);
+    // Where Build keeps its design and bitstream: the folder chosen for this model (remembered),
+    // else `<model folder>/<model name>-<board>/` (a model without a file: in the documents
+    // folder, under "SNN Studio").
+    QString projectDirectory() const;
+    // Chooses the project folder for the current model and remembers it; empty: the default.
+    void setProjectDirectory(const QString &dir);
 
+    // The settings as used: an automatic weight width or lane count is the one chosen for the
+    // original graph (choice() says why), or 8 bits / 4 lanes until that choice has arrived.
     hw::ExportOptions exportOptions() const;
+    bool automaticBits() const;
+    bool automaticLanes() const;
+    // The chooser's one-line explanation (empty when bits and lanes are fixed).
+    QString choice() const { return m_choice; }
     // The fit checks (instant resource estimates) of the original and the optimised graph under
-    // the panel's current board, bits and lanes; nullopt when there is no such graph or it cannot
-    // be built. Computed off the GUI thread once whenever a graph or a setting changes;
-    // estimatesChanged() says when one arrived, isEstimating() whether more are on their way.
+    // the panel's current settings; nullopt when there is no such graph or it cannot be built.
+    // Computed off the GUI thread once whenever a graph or a setting changes; estimatesChanged()
+    // says when one arrived, isEstimating() whether more are on their way.
     const std::optional<hw::FitCheck> &originalFit() const { return m_originalFit; }
     const std::optional<hw::FitCheck> &optimizedFit() const { return m_optimizedFit; }
-    bool isEstimating() const { return m_estimating > 0; }
+    bool isEstimating() const;
     bool isBusy() const { return m_busy; }
     QString log() const;
+    QString status() const;
+    // A step's indicator text: its name, and its time once it ran ("yosys 4.2 s"), prefixed by
+    // "failed: " when it failed.
+    QString stepText(int step) const;
 
     // Actions (the buttons call these).
+    void build();
     void exportDesign();
     void synthesise();
     void verify();
     void flash();
+    void openFolder();
     void stop();
+    // Scrolls the log to where `step` began (the step indicators link here).
+    void showStepLog(int step);
 
 Q_SIGNALS:
     // A synthesis finished: `optimized` tells which column. Feeds the optimisation panel's LUT and
     // BRAM columns with real figures.
     void synthesisFinished(bool optimized, const snn::hw::FlowReport &report);
     void verificationFinished(bool passed, const QString &summary);
+    // Build ended: `built` only when the bitstream is in the project folder and the RTL verify
+    // passed; `summary` is the status line.
+    void buildFinished(bool built, const QString &summary);
     void busyChanged(bool busy);
     // originalFit() or optimizedFit() changed (a graph, the board, bits or lanes changed).
     void estimatesChanged();
 
 private:
+    enum class StepState { Pending, Running, Done, Failed, Stopped };
+    enum class Action { None, Synthesise, Verify, Build };
+
     void buildUi();
-    void estimate(bool optimized); // starts the fit check of one graph
-    void updateEstimates();        // after a change of board, bits or lanes
+    void restoreSettings();
+    void saveSettings() const;
+    hw::ExportOptions settings() const; // as set: weight bits / lanes 0 when automatic
+    void estimate(bool optimized);      // starts the fit check of one graph
+    void updateEstimates();             // after a change of board, bits, lanes or memory
     void setBusy(bool busy);
     void appendLog(const QString &text);
-    void setStep(int index);
+    void resetSteps(int first, int last);
+    void beginStep(int step);
+    void endStep(StepState state); // ends the running step
+    void showStep(int step);
     void runNextSynthesis();
+    void flowFinished(const hw::FlowReport &report);
+    void runVerify(const QString &dir, bool exportFirst);
+    void finish(const QString &status, bool ok); // ends the current action
     void showReport(int column, const hw::FlowReport &report);
     void showEstimate(); // the original graph's estimate, in the table and the status line
+    void updateFolderLabel();
 
     Graph m_original;
     std::optional<Graph> m_optimized;
     std::optional<hw::FitCheck> m_originalFit;
     std::optional<hw::FitCheck> m_optimizedFit;
+    std::optional<hw::ExportOptions> m_chosen; // the settled settings of the last original check
+    QString m_choice;
     QString m_originalError;
-    quint64 m_originalGeneration = 0; // the newest fit check asked for, per graph
-    quint64 m_optimizedGeneration = 0;
-    int m_estimating = 0;
     QString m_exportDir;
+    QString m_modelPath;
+    QString m_modelName;
 
     QComboBox *m_board = nullptr;
     QSpinBox *m_bits = nullptr;
     QComboBox *m_lanes = nullptr;
+    QComboBox *m_memory = nullptr;
     QDoubleSpinBox *m_frequency = nullptr;
+    QLabel *m_folder = nullptr;
+    QPushButton *m_chooseFolder = nullptr;
+    QPushButton *m_openFolder = nullptr;
+    QPushButton *m_build = nullptr;
     QPushButton *m_export = nullptr;
     QPushButton *m_synth = nullptr;
     QPushButton *m_verify = nullptr;
     QPushButton *m_flash = nullptr;
     QPushButton *m_stop = nullptr;
     QList<QLabel *> m_steps;
+    QList<StepState> m_stepState;
+    QList<double> m_stepSeconds;
+    int m_step = -1; // the running step
+    QElapsedTimer m_stepClock;
+    QTimer *m_tick = nullptr; // refreshes the running step's time
     QLabel *m_status = nullptr;
     QTableWidget *m_table = nullptr;
     QPlainTextEdit *m_log = nullptr;
 
     hw::IceFlow *m_flow = nullptr;
-    hw::ToolRunner *m_runner = nullptr;         // iceprog
-    std::unique_ptr<QTemporaryDir> m_synthWork; // kept for Flash
+    hw::ToolRunner *m_runner = nullptr; // iceprog
+    JobRunner *m_originalEstimate = nullptr;
+    JobRunner *m_optimizedEstimate = nullptr;
+    JobRunner *m_job = nullptr; // export and verification; deleted first, before the folders
+    std::unique_ptr<QTemporaryDir> m_synthWork;
     std::unique_ptr<QTemporaryDir> m_verifyWork;
+    Action m_action = Action::None;
     QList<bool> m_pending; // synthesis queue: false = original, true = optimised
     bool m_current = false;
     int m_built = 0;        // graphs synthesised in this run
     QStringList m_notBuilt; // why the others were not
+    QString m_buildSummary; // Build: what was chosen and what the flow reported
     bool m_busy = false;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
     QString m_lastBuild; // folder of the last synthesised original design, for Flash
 };
 

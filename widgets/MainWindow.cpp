@@ -26,6 +26,7 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGuiApplication>
+#include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMimeData>
@@ -45,6 +46,7 @@ namespace {
 
 constexpr int kMaxRecentFiles = 8;
 const QString kRecentKey = QStringLiteral("recentFiles");
+const QString kDataKey = QStringLiteral("data/spec"); // the last data set attached
 
 bool isGraphFile(const QString &path)
 {
@@ -82,6 +84,10 @@ MainWindow::MainWindow(QWidget *parent)
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
+    m_dataLabel = new QLabel(tr("No data set"), this);
+    m_dataLabel->setObjectName(QStringLiteral("dataLabel"));
+    m_dataLabel->setToolTip(tr("Attach a data set from the Data menu"));
+    statusBar()->addPermanentWidget(m_dataLabel);
     m_history->setEmptyLabel(tr("<opened>"));
 
     createActions();
@@ -173,6 +179,9 @@ MainWindow::MainWindow(QWidget *parent)
                     .arg(graph.layerCount()));
     });
     connect(m_document, &Document::filePathChanged, m_training, &TrainingMonitor::setModelKey);
+    // Build keeps its project folder next to the model (remembered per model).
+    connect(m_document, &Document::filePathChanged, this,
+            [this](const QString &path) { m_fpga->setModel(path, m_document->displayName()); });
     connect(m_training, &TrainingMonitor::failed, this,
             [this](const QString &message) { showError(tr("Training failed"), message); });
     connect(m_document, &Document::editRefused, this, [this](const QString &message) {
@@ -382,6 +391,7 @@ void MainWindow::attachData(const QString &spec)
             auto validation = std::make_shared<ValidationSet>();
             validation->data = split.test ? *split.test : split.train;
             m_dataSpec = spec;
+            QSettings().setValue(kDataKey, spec);
             m_training->setData(loaded);
             m_optimization->setValidation(validation);
             const QString text =
@@ -391,6 +401,8 @@ void MainWindow::attachData(const QString &spec)
                     .arg(validation->data.size())
                     .arg(validation->data.features());
             statusBar()->showMessage(text, 8000);
+            m_dataLabel->setText(tr("Data: %1").arg(spec));
+            m_dataLabel->setToolTip(text);
             log(text);
             Q_EMIT dataAttached(spec);
         },
@@ -609,6 +621,11 @@ void MainWindow::restoreLayout()
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+QString MainWindow::rememberedDataSpec()
+{
+    return QSettings().value(kDataKey).toString();
 }
 
 QStringList MainWindow::recentFiles() const

@@ -8,6 +8,7 @@
 
 #include <functional>
 
+class QLabel;
 class QPlainTextEdit;
 class QTabWidget;
 class QUndoView;
@@ -67,6 +68,8 @@ public:
     // error in the status bar and log. A newer call supersedes a load still under way.
     void attachData(const QString &spec);
     QString dataSpec() const { return m_dataSpec; }
+    // The data set attached last (QSettings), empty when none was.
+    static QString rememberedDataSpec();
     // Writes the document's graph as NIR; shows the error and returns false on failure.
     bool exportNirTo(const QString &path);
 
@@ -131,6 +134,7 @@ private:
     std::function<QMessageBox::StandardButton()> m_prompt;
     bool m_errorDialogs = true;
     QString m_dataSpec;
+    QLabel *m_dataLabel = nullptr; // the attached data set, in the status bar
     std::optional<hw::FlowReport> m_synthBefore;
     std::optional<hw::FlowReport> m_synthAfter;
     JobRunner *m_dataJob;

@@ -30,7 +30,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption data(
         QStringLiteral("data"),
         QStringLiteral("Attach a data set for training and for measuring accuracy: fashion-mnist, "
-                       "a folder of IDX files or an HDF5 data set (see docs/datasets.md)."),
+                       "a folder of IDX files or an HDF5 data set (see docs/datasets.md); "
+                       "default: the one attached last."),
         QStringLiteral("spec"));
     parser.addOption(data);
     parser.process(app);
@@ -42,8 +43,11 @@ int main(int argc, char *argv[])
     window.restoreLayout();
     if (parser.isSet(screenshots))
         return snn::studio::takeScreenshots(window, parser.value(data));
-    if (parser.isSet(data))
-        window.attachData(parser.value(data));
+    // The data set given, else the one attached last.
+    const QString spec =
+        parser.isSet(data) ? parser.value(data) : snn::widgets::MainWindow::rememberedDataSpec();
+    if (!spec.isEmpty())
+        window.attachData(spec);
     window.show();
     return app.exec();
 }
