@@ -27,6 +27,8 @@ void OptimizeOptions::validate() const
           normTolerance, QStringLiteral("in [0, 1)"));
     check(fusionActivity >= 0.0f && fusionActivity <= 1.0f, QStringLiteral("the fusion activity"),
           fusionActivity, QStringLiteral("in [0, 1]"));
+    if (threads < 0)
+        throw Error(QStringLiteral("the thread count must be >= 0, not %1").arg(threads));
     for (int bits : hardwareBits) {
         hw::QuantConfig c = hardware;
         c.weightBits = bits;

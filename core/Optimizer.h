@@ -26,6 +26,8 @@ struct OptimizeOptions {
     float normTolerance = 0.01f;
     // layer_fusion: a hidden layer fires at most this often (max rate) to count as nearly silent.
     float fusionActivity = 0.01f;
+    // Worker threads of the redundancy pass (0: all cores); its result does not depend on them.
+    int threads = 0;
     // When set, accuracy is measured (Report::accuracy, PassReport::accuracy); else "not measured".
     std::shared_ptr<const ValidationSet> validation;
     // With a validation set: the FPGA core's accuracy (its bit-accurate model under `hardware`,

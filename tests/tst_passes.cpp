@@ -110,6 +110,7 @@ private Q_SLOTS:
     void redundancyRefusesScaledAndBiasedNeurons();
     void redundancyGroupsAreConsistent();
     void redundancyMatchesBruteForceAcrossBlocks();
+    void redundancyIndependentOfThreads();
     void fusionOfLinearLayerIsExact();
     void fusionOfSilentSpikingLayerWarns();
     void fusionRefusals_data();
@@ -379,6 +380,38 @@ void TestPasses::redundancyMatchesBruteForceAcrossBlocks()
     QCOMPARE(
         std::count_if(keeper.begin(), keeper.end(), [i = 0](int k) mutable { return k != i++; }),
         std::ptrdiff_t(4));
+}
+
+void TestPasses::redundancyIndependentOfThreads()
+{
+    // 300 pairs whose cosine lies within 4 ULP of the threshold (0.99f; one ULP is 2^-24 there),
+    // spread over both Gram blocks, strips and pieces: a product that summed in another order on
+    // another thread count would flip some of these decisions.
+    Rng rng(21);
+    const int n = 1500, d = 64, pairs = 300;
+    Eigen::MatrixXd w = randomMatrix(rng, n, d, 1.0f).cast<double>();
+    for (int p = 0; p < pairs; ++p) {
+        const int i = p * 2, j = n - 1 - p * 2;
+        const Eigen::VectorXd u = w.row(i).transpose().normalized();
+        Eigen::VectorXd v = w.row(j).transpose();
+        v = (v - v.dot(u) * u).normalized();
+        const double cosine = 0.99 + (rng.uniform() * 8.0 - 4.0) * std::ldexp(1.0, -24);
+        w.row(j) = (cosine * u + std::sqrt(1.0 - cosine * cosine) * v).transpose() * 3.0;
+        w.row(i) = u.transpose() * 3.0;
+    }
+    const Eigen::MatrixXf weights = w.cast<float>();
+    const std::vector<int> one = passes::findRedundantNeurons(weights, {}, 0.99f, 0.01f, {}, 1);
+    const auto merged =
+        std::count_if(one.begin(), one.end(), [i = 0](int k) mutable { return k != i++; });
+    // The threshold cuts through the pairs: some merge, some do not.
+    QVERIFY2(merged > pairs / 10 && merged < pairs - pairs / 10,
+             qPrintable(QString::number(merged)));
+    for (int p = 0; p < pairs; ++p) {
+        const int j = n - 1 - p * 2;
+        QVERIFY(one[std::size_t(j)] == j || one[std::size_t(j)] == p * 2);
+    }
+    for (int threads : {2, 3, 1, 2})
+        QCOMPARE(passes::findRedundantNeurons(weights, {}, 0.99f, 0.01f, {}, threads), one);
 }
 
 void TestPasses::fusionOfLinearLayerIsExact()

@@ -44,6 +44,7 @@ int runOptimize(const QStringList &arguments)
     OptimizeOptions options = passArgs.read(parser);
     const QStringList passes = passArgs.passList(parser);
     options.hardwareBits = weightWidths(parser, quantized);
+    options.threads = validate.threadCount(parser);
     if (!options.hardwareBits.empty() && !parser.isSet(validate.data))
         throw Error(QStringLiteral("--quantized needs --validate DATA"));
     std::shared_ptr<ValidationSet> set;

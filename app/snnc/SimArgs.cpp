@@ -115,19 +115,24 @@ sim::SimOptions SimArgs::options(const QCommandLineParser &parser) const
     if (!ok)
         throw Error(QStringLiteral("--seed takes a non-negative integer, not '%1'")
                         .arg(parser.value(seed)));
-    const long long threadCount = integerOption(parser, threads);
-    const int hardware = std::max(1, int(std::thread::hardware_concurrency()));
-    if (threadCount < 0 || threadCount > hardware)
-        throw Error(QStringLiteral("--threads takes 0 (all cores) or 1 to %1 (this machine's "
-                                   "hardware threads), not %2")
-                        .arg(hardware)
-                        .arg(threadCount));
-    o.threads = int(threadCount);
+    o.threads = threadCount(parser);
     o.validate();
     if (withSplit && splitName(parser) == sim::kValidationSplit &&
         validationSize(parser, valSplit) == 0)
         throw Error(QStringLiteral("--split validation needs --val-split N > 0"));
     return o;
+}
+
+int SimArgs::threadCount(const QCommandLineParser &parser) const
+{
+    const long long count = integerOption(parser, threads);
+    const int hardware = std::max(1, int(std::thread::hardware_concurrency()));
+    if (count < 0 || count > hardware)
+        throw Error(QStringLiteral("--threads takes 0 (all cores) or 1 to %1 (this machine's "
+                                   "hardware threads), not %2")
+                        .arg(hardware)
+                        .arg(count));
+    return int(count);
 }
 
 int SimArgs::sampleLimit(const QCommandLineParser &parser) const

@@ -28,6 +28,7 @@ struct SimArgs {
     void addTo(QCommandLineParser &parser) const;
     // Throw Error naming a bad option (the split's too).
     sim::SimOptions options(const QCommandLineParser &parser) const;
+    int threadCount(const QCommandLineParser &parser) const; // --threads, checked; 0: all cores
     int sampleLimit(const QCommandLineParser &parser) const; // 0: all
     // --split: test, train or validation (the last --val-split training samples; train is the
     // training samples before them). Throws Error for anything else.

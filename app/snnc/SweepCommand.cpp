@@ -71,6 +71,7 @@ int runSweep(const QStringList &arguments)
     }
     options.passes = passArgs.passList(parser);
     options.optimize = passArgs.read(parser);
+    options.optimize.threads = validate.threadCount(parser);
     if (parser.isSet(hw.board))
         options.board = parser.value(hw.board);
     options.quant.weightBits = HwOptionSet::integer(parser, bits);

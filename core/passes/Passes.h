@@ -19,9 +19,10 @@ void removeNeurons(Graph &graph, LayerId id, const std::vector<int> &neurons);
 
 // Groups near-identical neurons of a weight matrix: returns for each neuron the index of the
 // neuron it merges into, or its own index for a keeper. Each merged neuron satisfies the
-// criteria directly with its keeper, which is the lowest index of its group.
+// criteria directly with its keeper, which is the lowest index of its group. The similarities come
+// from OpenBLAS on `threads` threads (0: all cores); the result does not depend on the count.
 std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eigen::VectorXf &bias,
                                       float similarity, float normTolerance,
-                                      const RunControl &control = {});
+                                      const RunControl &control = {}, int threads = 0);
 
 } // namespace snn::passes

@@ -1,5 +1,9 @@
 #include "Passes.h"
 
+#include "Blas.h"
+
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -7,19 +11,30 @@ namespace snn::passes {
 
 namespace {
 
-// Rows of the Gram matrix computed at once: bounds memory to kBlock x n floats.
+// Rows of the Gram matrix held at once: bounds memory to kBlock x n floats. Each block's upper
+// triangle is cut into strips of kStrip rows: a triangle on the diagonal (ssyrk) and the strip's
+// columns to its right in pieces of kPiece (sgemm). The pieces' shapes depend only on n, never on
+// the thread count, so every similarity is the same float for any --threads.
 constexpr Eigen::Index kBlock = 1024;
+constexpr Eigen::Index kStrip = 256;
+constexpr Eigen::Index kPiece = 1024;
 
 bool closeRelative(float a, float b, float tolerance)
 {
     return std::abs(a - b) <= tolerance * std::max(std::abs(a), std::abs(b));
 }
 
+// One product of the upper triangle (stored transposed): rows [row, row + rows) against columns
+// [col, col + cols) (col == row: the diagonal triangle).
+struct Piece {
+    Eigen::Index row, rows, col, cols;
+};
+
 } // namespace
 
 std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eigen::VectorXf &bias,
                                       float similarity, float normTolerance,
-                                      const RunControl &control)
+                                      const RunControl &control, int threads)
 {
     const Eigen::Index n = weights.rows();
     std::vector<int> keeper(static_cast<std::size_t>(n));
@@ -31,7 +46,7 @@ std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eige
     const Eigen::VectorXf norms = weights.rowwise().norm();
     const Eigen::VectorXf inverse =
         norms.unaryExpr([](float v) { return v > 0.0f ? 1.0f / v : 0.0f; });
-    const Eigen::MatrixXf normalised = inverse.asDiagonal() * weights;
+    const Eigen::MatrixXf unit = inverse.asDiagonal() * weights;
     const bool hasBias = bias.size() == n;
 
     auto similar = [&](Eigen::Index i, Eigen::Index j, float cosine) {
@@ -45,19 +60,40 @@ std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eige
         return !hasBias || closeRelative(bias(i), bias(j), normTolerance);
     };
 
-    // Only the upper triangle matters: block rows [b, b + rows) against columns [b, n).
-    Eigen::MatrixXf gram;
+    // similarity(j - b, r) is the cosine of neurons b + r and j, for j > b + r: each neuron's
+    // similarities to the later ones are one contiguous column.
+    Eigen::MatrixXf cosines;
+    std::vector<Piece> pieces;
+    const int workers = threads > 0 ? threads : omp_get_max_threads();
     for (Eigen::Index b = 0; b < n; b += kBlock) {
         control.checkCancelled();
         control.report(double(b) / double(n), QStringLiteral("similarity"));
         const Eigen::Index rows = std::min(kBlock, n - b);
-        gram.noalias() = normalised.middleRows(b, rows) * normalised.bottomRows(n - b).transpose();
+        cosines.resize(n - b, rows);
+        pieces.clear();
+        for (Eigen::Index s = b; s < b + rows; s += kStrip) {
+            const Eigen::Index strip = std::min(kStrip, b + rows - s);
+            pieces.push_back({s, strip, s, strip});
+            for (Eigen::Index c = s + strip; c < n; c += kPiece)
+                pieces.push_back({s, strip, c, std::min(kPiece, n - c)});
+        }
+#pragma omp parallel for schedule(dynamic, 1) num_threads(workers)
+        for (std::size_t p = 0; p < pieces.size(); ++p) {
+            const Piece &piece = pieces[p];
+            auto out = cosines.block(piece.col - b, piece.row - b, piece.cols, piece.rows);
+            if (piece.col == piece.row)
+                blas::syrk(unit.middleRows(piece.row, piece.rows), false, out, true);
+            else
+                blas::gemm(unit.middleRows(piece.col, piece.cols), false,
+                           unit.middleRows(piece.row, piece.rows), true, out);
+        }
         for (Eigen::Index r = 0; r < rows; ++r) {
             const Eigen::Index i = b + r;
             if (keeper[std::size_t(i)] != int(i))
                 continue; // already merged into an earlier keeper
+            const float *cosine = &cosines(0, r);
             for (Eigen::Index j = i + 1; j < n; ++j)
-                if (keeper[std::size_t(j)] == int(j) && similar(i, j, gram(r, j - b)))
+                if (keeper[std::size_t(j)] == int(j) && similar(i, j, cosine[j - b]))
                     keeper[std::size_t(j)] = int(i);
         }
     }
@@ -82,7 +118,8 @@ void redundancyElimination(Graph &graph, const OptimizeOptions &options, const R
         const std::vector<int> keeper = findRedundantNeurons(
             l.weights, l.bias, options.similarity, options.normTolerance,
             control.part(double(k) / double(ids.size()), double(k + 1) / double(ids.size()),
-                         l.name + QLatin1Char(' ')));
+                         l.name + QLatin1Char(' ')),
+            options.threads);
 
         // Each merged neuron's outgoing weights are added to its keeper's, then it is removed.
         std::vector<int> merged;

@@ -1,0 +1,45 @@
+// The redundancy pass on a random [neurons x inputs] matrix, timed inside the process (the
+// comparison with numpy's normalised Gram product in bench/compare.sh; docs/performance.md).
+//
+//     redundancy_pass NEURONS INPUTS [THREADS]
+//
+// Prints the seconds of one findRedundantNeurons call (after one untimed call) and the merges.
+
+#include "Rng.h"
+#include "passes/Passes.h"
+
+#include <QElapsedTimer>
+
+#include <cstdio>
+#include <cstdlib>
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        std::fprintf(stderr, "usage: redundancy_pass NEURONS INPUTS [THREADS]\n");
+        return 2;
+    }
+    const int neurons = std::atoi(argv[1]), inputs = std::atoi(argv[2]);
+    const int threads = argc > 3 ? std::atoi(argv[3]) : 0;
+    if (neurons < 1 || inputs < 1 || threads < 0) {
+        std::fprintf(stderr, "redundancy_pass: sizes must be positive and threads >= 0\n");
+        return 2;
+    }
+    snn::Rng rng(1);
+    Eigen::MatrixXf w(neurons, inputs);
+    for (Eigen::Index c = 0; c < w.cols(); ++c)
+        for (Eigen::Index r = 0; r < w.rows(); ++r)
+            w(r, c) = float(rng.normal());
+    snn::passes::findRedundantNeurons(w, {}, 0.99f, 0.01f, {}, threads); // warm-up
+    QElapsedTimer clock;
+    clock.start();
+    const std::vector<int> keeper =
+        snn::passes::findRedundantNeurons(w, {}, 0.99f, 0.01f, {}, threads);
+    const double seconds = double(clock.nsecsElapsed()) * 1e-9;
+    int merged = 0;
+    for (std::size_t i = 0; i < keeper.size(); ++i)
+        merged += keeper[i] != int(i);
+    std::printf("redundancy pass %d x %d, %d threads: %.4f s, %d merged\n", neurons, inputs,
+                threads, seconds, merged);
+    return 0;
+}
