@@ -11,4 +11,11 @@ Graph loadAnyGraph(const QString &path, const nir::NirOptions &nirOptions)
     return loadGraph(path);
 }
 
+GraphSummary loadAnyGraphSummary(const QString &path, const nir::NirOptions &nirOptions)
+{
+    if (nir::isNirFile(path))
+        return summarize(nir::importNir(path, nirOptions));
+    return loadGraphSummary(path);
+}
+
 } // namespace snn

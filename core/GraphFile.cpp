@@ -161,11 +161,13 @@ void checkSizes(const FileLayer &fl, Eigen::Index sourceSize, const QString &sou
                                 .arg(kMaxGraphValues));
 }
 
-void readData(hid_t layers, FileLayer &fl)
+// Reads a layer's bias and rates, and its weights when asked.
+void readData(hid_t layers, FileLayer &fl, bool weights)
 {
     h5::Handle group = h5::openGroup(layers, fl.key);
     try {
-        fl.layer.weights = h5::readMatrix(group, QStringLiteral("weights"));
+        if (weights)
+            fl.layer.weights = h5::readMatrix(group, QStringLiteral("weights"));
         if (fl.biasLength)
             fl.layer.bias = h5::readVector(group, QStringLiteral("bias"));
         if (fl.ratesLength)
@@ -175,7 +177,15 @@ void readData(hid_t layers, FileLayer &fl)
     }
 }
 
-Graph readGraph(hid_t file)
+// A file's layers as declared, every size checked, no data read yet.
+struct Declared {
+    h5::Handle layers; // the 'layers' group
+    int inputSize = 0;
+    std::vector<FileLayer> fileLayers; // in file order
+    std::vector<std::size_t> order;    // every source before its consumers
+};
+
+Declared readDeclared(hid_t file)
 {
     const std::optional<QString> format = h5::readStringAttribute(file, QStringLiteral("format"));
     if (!format)
@@ -214,14 +224,14 @@ Graph readGraph(hid_t file)
     for (const auto &entry : ordered)
         fileLayers.push_back(readLayer(layers, entry.second));
 
-    Graph graph;
+    int inputSize = 0;
     if (auto size = h5::readIntegerAttribute(file, QStringLiteral("input_size"), 1,
                                              std::numeric_limits<int>::max()))
-        graph.setInputSize(int(*size));
+        inputSize = int(*size);
     else
         for (const FileLayer &fl : fileLayers)
             if (fl.input.isEmpty()) {
-                graph.setInputSize(int(fl.cols));
+                inputSize = int(fl.cols);
                 break;
             }
 
@@ -268,18 +278,25 @@ Graph readGraph(hid_t file)
         throw Error(QStringLiteral("the inputs of layers %1 form a cycle")
                         .arg(cycle.join(QStringLiteral(", "))));
 
-    // Every declared size against its source and the ceiling, then the data.
+    // Every declared size against its source and the ceiling.
     std::int64_t total = 0;
     for (const FileLayer &fl : fileLayers) {
         if (fl.layer.source == kNetworkInput) {
-            checkSizes(fl, graph.inputSize(), QStringLiteral("input"), &total);
+            checkSizes(fl, inputSize, QStringLiteral("input"), &total);
         } else {
             const FileLayer &source = fileLayers[std::size_t(fl.layer.source - 1)];
             checkSizes(fl, source.rows, source.layer.name, &total);
         }
     }
+    return {std::move(layers), inputSize, std::move(fileLayers), std::move(order)};
+}
+
+Graph readGraph(hid_t file)
+{
+    Declared declared = readDeclared(file);
+    std::vector<FileLayer> &fileLayers = declared.fileLayers;
     for (FileLayer &fl : fileLayers)
-        readData(layers, fl);
+        readData(declared.layers, fl, true);
 
     if (h5::exists(file, QStringLiteral("studio/positions")) &&
         h5::datasetShape(file, QStringLiteral("studio/positions")) ==
@@ -289,10 +306,38 @@ Graph readGraph(hid_t file)
             if (std::isfinite(xy[2 * i]) && std::isfinite(xy[2 * i + 1]))
                 fileLayers[i].layer.position = QPointF(xy[2 * i], xy[2 * i + 1]);
     }
-    for (const std::size_t i : order)
+    Graph graph(declared.inputSize);
+    for (const std::size_t i : declared.order)
         graph.addLayer(std::move(fileLayers[i].layer));
     graph.validate();
     return graph;
+}
+
+GraphSummary readSummary(hid_t file)
+{
+    Declared declared = readDeclared(file);
+    GraphSummary summary;
+    summary.inputSize = declared.inputSize;
+    std::vector<bool> feeds(declared.fileLayers.size(), false);
+    std::vector<QString> sources;
+    for (const FileLayer &fl : declared.fileLayers) {
+        const LayerId source = fl.layer.source;
+        if (source != kNetworkInput)
+            feeds[std::size_t(source - 1)] = true;
+        sources.push_back(source == kNetworkInput
+                              ? QStringLiteral("input")
+                              : declared.fileLayers[std::size_t(source - 1)].layer.name);
+    }
+    for (const std::size_t i : declared.order) {
+        FileLayer &fl = declared.fileLayers[i];
+        readData(declared.layers, fl, false);
+        summary.layers.push_back({.layer = std::move(fl.layer),
+                                  .source = sources[i],
+                                  .neurons = int(fl.rows),
+                                  .inputs = int(fl.cols),
+                                  .output = !feeds[i]});
+    }
+    return summary;
 }
 
 void writeGraph(const Graph &graph, hid_t file)
@@ -340,15 +385,30 @@ void writeGraph(const Graph &graph, hid_t file)
 
 } // namespace
 
-Graph loadGraph(const QString &path)
+namespace {
+
+// Reads `path` with `read`, naming the file in any error.
+template <typename Read> auto readFile(const QString &path, Read read)
 {
     auto guard = h5::lock();
     h5::Handle file = h5::openFile(path);
     try {
-        return readGraph(file);
+        return read(file.id());
     } catch (const Error &e) {
         throw Error(QStringLiteral("%1: %2").arg(QFileInfo(path).fileName(), e.message()));
     }
+}
+
+} // namespace
+
+Graph loadGraph(const QString &path)
+{
+    return readFile(path, readGraph);
+}
+
+GraphSummary loadGraphSummary(const QString &path)
+{
+    return readFile(path, readSummary);
 }
 
 void saveGraph(const Graph &graph, const QString &path)

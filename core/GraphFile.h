@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Graph.h"
+#include "GraphSummary.h"
 
 namespace snn {
 
@@ -9,6 +10,9 @@ namespace snn {
 // graph, then writes it atomically.
 inline constexpr int kFormatVersion = 1;
 Graph loadGraph(const QString &path);
+// The file's layers without reading their weights: the same checks of names, sources and declared
+// sizes as loadGraph, and the same errors; the weights' values are neither read nor checked.
+GraphSummary loadGraphSummary(const QString &path);
 void saveGraph(const Graph &graph, const QString &path);
 // The bytes of the graph's file, for writeAtomically() with other files (validated first).
 QByteArray graphFileBytes(const Graph &graph);

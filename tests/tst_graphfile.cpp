@@ -1,3 +1,4 @@
+#include "AnyGraphFile.h"
 #include "Error.h"
 #include "Example.h"
 #include "GraphFile.h"
@@ -114,6 +115,8 @@ private Q_SLOTS:
     void missingAndForeignFiles();
     void saveIsAtomic();
     void saveRefusesInvalidGraph();
+    void summaryMatchesLoadedGraph();
+    void summaryReadsNoWeights();
 
 private:
     QTemporaryDir m_dir;
@@ -448,6 +451,95 @@ void TestGraphFile::saveRefusesInvalidGraph()
         QCOMPARE(e.message(), QStringLiteral("layer 'hidden': bias contains NaN or Inf"));
     }
     QCOMPARE(readAll(file), original);
+}
+
+namespace {
+
+// Every field snnc info prints, from the summary and from the loaded graph, agree.
+void compareSummaries(const GraphSummary &actual, const GraphSummary &expected)
+{
+    QCOMPARE(actual.inputSize, expected.inputSize);
+    QCOMPARE(actual.totalNeurons(), expected.totalNeurons());
+    QCOMPARE(actual.totalParams(), expected.totalParams());
+    QCOMPARE(actual.layers.size(), expected.layers.size());
+    for (std::size_t i = 0; i < actual.layers.size(); ++i) {
+        const LayerSummary &a = actual.layers[i], &e = expected.layers[i];
+        QCOMPARE(a.layer.name, e.layer.name);
+        QCOMPARE(a.source, e.source);
+        QCOMPARE(a.neurons, e.neurons);
+        QCOMPARE(a.inputs, e.inputs);
+        QCOMPARE(a.output, e.output);
+        QCOMPARE(a.paramCount(), e.paramCount());
+        QVERIFY(a.layer.neuron == e.layer.neuron);
+        QCOMPARE(a.layer.bias, e.layer.bias);
+        QCOMPARE(a.layer.rates, e.layer.rates);
+        QCOMPARE(a.layer.ratesSource, e.layer.ratesSource);
+        QCOMPARE(a.layer.weights.size(), Eigen::Index(0));
+    }
+}
+
+} // namespace
+
+void TestGraphFile::summaryMatchesLoadedGraph()
+{
+    // The shipped model; a small graph with bias, rates and two resets; a branching graph whose
+    // file lists a consumer before its source (groups 0 and 2 swapped).
+    const QString model = QStringLiteral(SNN_SOURCE_DIR "/resources/fashion-mnist-snn.h5");
+    compareSummaries(loadGraphSummary(model), summarize(loadGraph(model)));
+    QCOMPARE(loadGraphSummary(model).layers.size(), std::size_t(3));
+
+    const QString small = m_dir.filePath(QStringLiteral("summary-small.h5"));
+    saveGraph(smallGraph(), small);
+    compareSummaries(loadGraphSummary(small), summarize(smallGraph()));
+
+    Graph branching(4);
+    const LayerId a = branching.addLayer(
+        makeLayer(QStringLiteral("a"), kNetworkInput, 3, 4, {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0}));
+    branching.addLayer(makeLayer(QStringLiteral("b"), a, 2, 3, {1, 2, 3, 4, 5, 6}));
+    branching.addLayer(makeLayer(QStringLiteral("c"), kNetworkInput, 1, 4, {1, 1, 1, 1}));
+    const QString path = m_dir.filePath(QStringLiteral("summary-branching.h5"));
+    saveGraph(branching, path);
+    editFile(path, [](hid_t file) {
+        H5Lmove(file, "layers/0", file, "layers/x", H5P_DEFAULT, H5P_DEFAULT);
+        H5Lmove(file, "layers/2", file, "layers/0", H5P_DEFAULT, H5P_DEFAULT);
+        H5Lmove(file, "layers/x", file, "layers/2", H5P_DEFAULT, H5P_DEFAULT);
+    });
+    const GraphSummary summary = loadGraphSummary(path);
+    compareSummaries(summary, summarize(loadGraph(path)));
+    QCOMPARE(summary.layers[0].layer.name, QStringLiteral("c"));
+    QCOMPARE(summary.layers[2].source, QStringLiteral("a"));
+    QCOMPARE(summary.layers[1].output, false);
+    QCOMPARE(summary.layers[2].output, true);
+
+    // NIR: imported whole, then summarised.
+    const QString nir = QStringLiteral(SNN_SOURCE_DIR "/tests/data/snntorch/leaky-20-12-8-4.nir");
+    compareSummaries(loadAnyGraphSummary(nir), summarize(loadAnyGraph(nir)));
+    QCOMPARE(loadAnyGraphSummary(nir).totalParams(), std::int64_t(392));
+}
+
+void TestGraphFile::summaryReadsNoWeights()
+{
+    // A NaN weight makes the file unloadable, but the summary never reads the weights' values.
+    const QString path = m_dir.filePath(QStringLiteral("summary-nan.h5"));
+    saveGraph(smallGraph(), path);
+    h5::RowMatrixXf w = smallGraph().layers()[1].weights;
+    w(1, 2) = std::nanf("");
+    editFile(path, [&](hid_t file) { replaceWeights(file, QStringLiteral("1"), w); });
+    QVERIFY_THROWS_EXCEPTION(Error, loadGraph(path));
+    const GraphSummary summary = loadGraphSummary(path);
+    QCOMPARE(summary.layers[1].neurons, 2);
+    QCOMPARE(summary.totalParams(), std::int64_t(12 + 3 + 6));
+    // Declared sizes are still checked before anything is read.
+    editFile(path, [](hid_t file) {
+        replaceWeights(file, QStringLiteral("1"), h5::RowMatrixXf::Zero(2, 4));
+    });
+    try {
+        loadGraphSummary(path);
+        QFAIL("no error");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("summary-nan.h5: layer 'out': weights are [2 x 4] but "
+                                             "the layer declares 2 neurons x 3 inputs"));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestGraphFile)

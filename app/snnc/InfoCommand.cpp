@@ -33,28 +33,27 @@ int runInfo(const QStringList &arguments)
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
     const QString path = parser.positionalArguments().front();
-    const Graph graph = loadAnyGraph(path);
+    const GraphSummary graph = loadAnyGraphSummary(path);
     const QLocale locale(QLocale::English);
     QString text = QStringLiteral("%1: %2 layers, %3 inputs, %4 neurons, %5 parameters\n")
                        .arg(path)
-                       .arg(graph.layerCount())
-                       .arg(graph.inputSize())
+                       .arg(graph.layers.size())
+                       .arg(graph.inputSize)
                        .arg(locale.toString(qint64(graph.totalNeurons())),
                             locale.toString(qint64(graph.totalParams())));
-    for (const Layer &l : graph.layers()) {
+    for (const LayerSummary &s : graph.layers) {
+        const Layer &l = s.layer;
         const NeuronParams &p = l.neuron;
         text += QStringLiteral(
                     "  %1 <- %2: %3 %4 x %5, %6 params%7; threshold %8, beta %9, reset %10%11\n")
-                    .arg(l.name, graph.sourceName(l),
-                         p.spiking ? toString(p.type) : QStringLiteral("linear"))
-                    .arg(l.neurons())
-                    .arg(l.inputs())
-                    .arg(locale.toString(qint64(l.paramCount())),
+                    .arg(l.name, s.source, p.spiking ? toString(p.type) : QStringLiteral("linear"))
+                    .arg(s.neurons)
+                    .arg(s.inputs)
+                    .arg(locale.toString(qint64(s.paramCount())),
                          l.hasBias() ? QStringLiteral(" (with bias)") : QString())
                     .arg(double(p.threshold))
                     .arg(double(p.beta))
-                    .arg(resetDescription(p),
-                         graph.isOutput(l.id) ? QStringLiteral(" [output]") : QString());
+                    .arg(resetDescription(p), s.output ? QStringLiteral(" [output]") : QString());
         const QString source = l.hasSyntheticRates() ? QStringLiteral(" (synthetic, not measured)")
                                : l.hasRates() && !l.ratesSource.isEmpty()
                                    ? QStringLiteral(" (%1)").arg(l.ratesSource)
