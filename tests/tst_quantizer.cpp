@@ -31,6 +31,9 @@ private Q_SLOTS:
     void accuracyOnSyntheticData();
     void predictionsMatchTheModelPerSample();
     void accuracyComparisonAcrossBits();
+    void clipByPercentile();
+    void onGridQuantisesBackToItself_data();
+    void onGridQuantisesBackToItself();
 };
 
 void TestQuantizer::weightsUseTheLayerScale_data()
@@ -399,3 +402,94 @@ void TestQuantizer::accuracyComparisonAcrossBits()
 
 QTEST_GUILESS_MAIN(TestQuantizer)
 #include "tst_quantizer.moc"
+
+void TestQuantizer::clipByPercentile()
+{
+    Eigen::MatrixXf w(2, 5);
+    w << 0.1f, -0.2f, 0.3f, -0.4f, 0.5f, -0.6f, 0.7f, -0.8f, 0.9f, -2.0f;
+    QCOMPARE(clipMagnitude(w, 100.0), double(2.0f));
+    QCOMPARE(clipMagnitude(w, 90.0), double(0.9f)); // nearest rank: the 9th of 10
+    QCOMPARE(clipMagnitude(w, 85.0), double(0.9f));
+    QCOMPARE(clipMagnitude(w, 50.0), double(0.5f));
+    QCOMPARE(clipMagnitude(Eigen::MatrixXf(0, 3), 99.0), 0.0);
+    // At 90 % the outlier -2.0 clamps to -qmax and 0.9 maps to qmax.
+    Graph g(5);
+    Layer l = makeLayer(QStringLiteral("out"), kNetworkInput, 2, 5,
+                        {0.1f, -0.2f, 0.3f, -0.4f, 0.5f, -0.6f, 0.7f, -0.8f, 0.9f, -2.0f});
+    l.neuron.threshold = 0.9f;
+    g.addLayer(l);
+    QuantConfig c;
+    c.weightBits = 4;
+    c.clipPercentile = 90.0;
+    const QuantLayer q = quantize(g, c).layers.front();
+    QCOMPARE(q.scale, 7.0 / double(0.9f));
+    QCOMPARE(QList<int>(q.weights.begin(), q.weights.end()),
+             (QList<int>{1, -2, 2, -3, 4, -5, 5, -6, 7, -7}));
+    QCOMPARE(q.threshold, 7);
+    c.clipPercentile = 49.0;
+    try {
+        c.validate();
+        QFAIL("no error");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("the clipping percentile must be 50 to 100, got 49"));
+    }
+}
+
+void TestQuantizer::onGridQuantisesBackToItself_data()
+{
+    QTest::addColumn<int>("bits");
+    QTest::addColumn<double>("clip");
+    QTest::newRow("8 bits") << 8 << 100.0;
+    QTest::newRow("4 bits") << 4 << 100.0;
+    QTest::newRow("4 bits, clip 99") << 4 << 99.0;
+    QTest::newRow("3 bits, clip 90") << 3 << 90.0;
+}
+
+void TestQuantizer::onGridQuantisesBackToItself()
+{
+    QFETCH(int, bits);
+    QFETCH(double, clip);
+    // A 784-like chain with biases and a leak: the graph on the grid is the quantised network
+    // in float units, and quantising it again (plain maximum, as eval and synth do) gives the
+    // same integers.
+    Rng rng(5);
+    Graph g(20);
+    LayerId source = kNetworkInput;
+    for (const auto &[name, n, inputs] :
+         {std::tuple{QStringLiteral("h"), 12, 20}, std::tuple{QStringLiteral("o"), 4, 12}}) {
+        Layer l = makeLayer(name, source, n, inputs);
+        for (int r = 0; r < n; ++r)
+            for (int j = 0; j < inputs; ++j)
+                l.weights(r, j) = float(rng.uniform() - 0.5);
+        l.bias.resize(n);
+        for (int i = 0; i < n; ++i)
+            l.bias(i) = float(0.2 * (rng.uniform() - 0.5));
+        l.neuron.beta = 0.9f;
+        source = g.addLayer(l);
+    }
+    QuantConfig c;
+    c.weightBits = bits;
+    c.clipPercentile = clip;
+    const QuantizedNetwork net = quantize(g, c);
+    const Graph grid = onGrid(g, net);
+    QuantConfig plain = c;
+    plain.clipPercentile = 100.0;
+    const QuantizedNetwork again = quantize(grid, plain);
+    for (std::size_t k = 0; k < net.layers.size(); ++k) {
+        QCOMPARE(again.layers[k].weights, net.layers[k].weights);
+        QCOMPARE(again.layers[k].bias, net.layers[k].bias);
+        QCOMPARE(again.layers[k].threshold, net.layers[k].threshold);
+        QCOMPARE(again.layers[k].leakShift, 3);
+        const Layer &l = grid.layers()[k];
+        QCOMPARE(l.neuron.beta, 0.875f); // 1 - 2^-3, the shift's decay
+        QCOMPARE(l.neuron.threshold, float(net.layers[k].threshold / net.layers[k].scale));
+        QCOMPARE(l.weights(1, 2), float(net.layers[k].weight(1, 2) / net.layers[k].scale));
+    }
+    // The same answers on any input.
+    for (int s = 0; s < 5; ++s) {
+        Eigen::VectorXf x(20);
+        for (int j = 0; j < 20; ++j)
+            x(j) = float(rng.uniform());
+        QCOMPARE(runModel(again, intensities(x)).counts, runModel(net, intensities(x)).counts);
+    }
+}

@@ -26,6 +26,7 @@ private Q_SLOTS:
     void initTestCase();
     void trainEvalRatesOptimize();
     void resumeContinues();
+    void finetuneQuantisationAware();
     void badInput_data();
     void badInput();
 
@@ -202,6 +203,52 @@ void TestSimCli::resumeContinues()
     QCOMPARE(int(runs[0].epochs.size()), 2);
 }
 
+void TestSimCli::finetuneQuantisationAware()
+{
+    // A float model, then fine-tuned with the hardware's 4-bit arithmetic in the forward pass:
+    // the result is on the 4-bit grid, and the test accuracy it reports is the bit-accurate
+    // model's, as snnc eval --quantized 4 gives it.
+    const QString model = path(QStringLiteral("f.h5"));
+    const QString tuned = path(QStringLiteral("f-qat4.h5"));
+    SnncRun r =
+        runSnnc({QStringLiteral("train"), QStringLiteral("--data"), m_dir.path(),
+                 QStringLiteral("--epochs"), QStringLiteral("1"), QStringLiteral("--steps"),
+                 QStringLiteral("10"), QStringLiteral("--hidden"), QStringLiteral("12"),
+                 QStringLiteral("--val-split"), QStringLiteral("40"), QStringLiteral("-o"), model});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    r = runSnnc({QStringLiteral("finetune"), model, QStringLiteral("--data"), m_dir.path(),
+                 QStringLiteral("--qat"), QStringLiteral("4"), QStringLiteral("--epochs"),
+                 QStringLiteral("2"), QStringLiteral("--steps"), QStringLiteral("10"),
+                 QStringLiteral("--val-split"), QStringLiteral("40"), QStringLiteral("-o"), tuned});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.startsWith(QStringLiteral("trained 2 epochs")), qPrintable(r.out));
+    const Graph g = loadGraph(tuned);
+    QCOMPARE(g.layers()[0].neurons(), 12);
+    hw::QuantConfig config;
+    config.steps = 10;
+    config.weightBits = 4;
+    const hw::QuantizedNetwork net = hw::quantize(g, config);
+    for (std::size_t k = 0; k < net.layers.size(); ++k)
+        for (int n = 0; n < net.layers[k].neurons; ++n)
+            for (int j = 0; j < net.layers[k].inputs; ++j)
+                QCOMPARE(g.layers()[k].weights(n, j),
+                         float(net.layers[k].weight(n, j) / net.layers[k].scale));
+    QCOMPARE(g.layers()[0].ratesSource,
+             QStringLiteral("measured: %1, validation, 40 samples, rate, T=10")
+                 .arg(QFileInfo(m_dir.path()).fileName()));
+    const std::vector<sim::TrainRun> runs = sim::loadRuns(tuned);
+    QCOMPARE(int(runs.size()), 1);
+    QCOMPARE(runs[0].settings.options.qatBits, 4);
+    QVERIFY(runs[0].settings.summary().contains(QStringLiteral("QAT 4-bit")));
+    r = runSnnc({QStringLiteral("eval"), tuned, QStringLiteral("--data"), m_dir.path(),
+                 QStringLiteral("--steps"), QStringLiteral("10"), QStringLiteral("--quantized"),
+                 QStringLiteral("4"), QStringLiteral("--json")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QJsonObject eval = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(eval[QStringLiteral("quantized")].toArray()[0][QStringLiteral("accuracy")].toDouble(),
+             *runs[0].testAccuracy);
+}
+
 void TestSimCli::badInput_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -238,6 +285,32 @@ void TestSimCli::badInput_data()
                        QStringLiteral("--quantized"), QStringLiteral("8"),
                        QStringLiteral("--steps"),     QStringLiteral("300")}
         << QStringLiteral("snnc: time steps must be 1 to 255, got 300");
+    QTest::newRow("qat bits") << QStringList{QStringLiteral("finetune"), QStringLiteral("MODEL"),
+                                             QStringLiteral("--data"),   QStringLiteral("DATA"),
+                                             QStringLiteral("--qat"),    QStringLiteral("9"),
+                                             QStringLiteral("-o"),       QStringLiteral("o.h5")}
+                              << QStringLiteral("snnc: quantisation-aware training takes 2 to 8 "
+                                                "weight bits, not 9");
+    QTest::newRow("qat encoding")
+        << QStringList{QStringLiteral("train"), QStringLiteral("--data"),
+                       QStringLiteral("DATA"),  QStringLiteral("--qat"),
+                       QStringLiteral("4"),     QStringLiteral("--encoding"),
+                       QStringLiteral("rate"),  QStringLiteral("-o"),
+                       QStringLiteral("o.h5")}
+        << QStringLiteral("snnc: --qat trains on the hardware's input spikes; --encoding does "
+                          "not apply");
+    QTest::newRow("qat clip") << QStringList{QStringLiteral("finetune"),   QStringLiteral("MODEL"),
+                                             QStringLiteral("--data"),     QStringLiteral("DATA"),
+                                             QStringLiteral("--qat-clip"), QStringLiteral("99"),
+                                             QStringLiteral("-o"),         QStringLiteral("o.h5")}
+                              << QStringLiteral("snnc: --qat-clip needs --qat BITS");
+    QTest::newRow("qat clip range")
+        << QStringList{QStringLiteral("finetune"),   QStringLiteral("MODEL"),
+                       QStringLiteral("--data"),     QStringLiteral("DATA"),
+                       QStringLiteral("--qat"),      QStringLiteral("4"),
+                       QStringLiteral("--qat-clip"), QStringLiteral("20"),
+                       QStringLiteral("-o"),         QStringLiteral("o.h5")}
+        << QStringLiteral("snnc: the clipping percentile must be 50 to 100, got 20");
     QTest::newRow("split") << QStringList{QStringLiteral("rates"),   QStringLiteral("x.h5"),
                                           QStringLiteral("--data"),  QStringLiteral("d"),
                                           QStringLiteral("--split"), QStringLiteral("dev")}

@@ -53,6 +53,12 @@ void TestTrainRun::settingsRoundTrip()
                                          "18446744073709551615, val 1000, limit 3000"));
     QCOMPARE(sim::TrainSettings{}.summary(),
              QStringLiteral("lr 0.001, batch 128, T=25, current, count, k=5, seed 1, val 5000"));
+    sim::TrainSettings qat;
+    qat.options.qatBits = 4;
+    qat.options.qatClip = 99.5;
+    QVERIFY(sim::TrainSettings::fromJson(qat.toJson()) == qat);
+    QCOMPARE(qat.summary(), QStringLiteral("lr 0.001, batch 128, T=25, QAT 4-bit clip 99.5, count, "
+                                           "k=5, seed 1, val 5000"));
 }
 
 void TestTrainRun::badSettings_data()
@@ -69,6 +75,9 @@ void TestTrainRun::badSettings_data()
                          << QStringLiteral("the validation split must be >= 0 samples, not -5");
     QTest::newRow("hidden") << QStringLiteral(R"({"hidden": [8, 0]})")
                             << QStringLiteral("hidden layer sizes must be positive, not 0");
+    QTest::newRow("qat") << QStringLiteral(R"({"qat": 1})")
+                         << QStringLiteral("quantisation-aware training takes 2 to 8 weight "
+                                           "bits, not 1");
     QTest::newRow("seed") << QStringLiteral(R"({"seed": "-1"})")
                           << QStringLiteral("the seed '-1' is not a non-negative integer");
 }

@@ -48,6 +48,7 @@ int runSweep(const QStringList &arguments);
 int runImport(const QStringList &arguments);
 int runExportNir(const QStringList &arguments);
 int runTrain(const QStringList &arguments);
+int runFinetune(const QStringList &arguments);
 int runRates(const QStringList &arguments);
 int runEval(const QStringList &arguments);
 int runExport(const QStringList &arguments);

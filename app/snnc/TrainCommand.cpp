@@ -50,18 +50,34 @@ QString percent(const std::optional<double> &fraction)
 
 } // namespace
 
-int runTrain(const QStringList &arguments)
+namespace {
+
+// snnc train, or with `finetune` snnc finetune MODEL (the same run started from MODEL).
+int runTraining(const QStringList &arguments, bool finetune)
 {
     const sim::TrainSettings defaults;
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Train a spiking network with surrogate-gradient back-propagation through time (fast "
-        "sigmoid), cross-entropy on output spike counts, Adam. The last --val-split training "
-        "samples are held out: after every epoch the network's accuracy and firing rates are "
-        "measured on them, and the best epoch is kept in OUT (with those rates). The test set is "
-        "only reported, for the selected epoch at the end. OUT.state holds the last epoch and "
-        "the optimiser, so that --resume continues a stopped run exactly; OUT.runs.json keeps "
-        "each run's settings and curves."));
+    const QString common = QStringLiteral(
+        "The last --val-split training samples are held out: after every epoch the network's "
+        "accuracy and firing rates are measured on them, and the best epoch is kept in OUT (with "
+        "those rates). The test set is only reported, for the selected epoch at the end. With "
+        "--qat BITS the forward pass is the hardware's bit-accurate model at that weight width "
+        "(its input spike generator, per-layer weight scale, integer threshold and bias, shift "
+        "leak) with straight-through gradients; the accuracy that chooses the epoch is the "
+        "hardware model's, and OUT holds the weights on the hardware's grid. OUT.state holds the "
+        "last epoch and the optimiser, so that snnc train --resume continues a stopped run "
+        "exactly; OUT.runs.json keeps each run's settings and curves.");
+    parser.setApplicationDescription(
+        finetune ? QStringLiteral("Fine-tune MODEL (e.g. after the passes): train its weights "
+                                  "and biases further, keeping its shape and neurons. ") +
+                       common
+                 : QStringLiteral("Train a spiking network with surrogate-gradient "
+                                  "back-propagation through time (fast sigmoid), cross-entropy "
+                                  "on output spike counts, Adam. ") +
+                       common);
+    if (finetune)
+        parser.addPositionalArgument(QStringLiteral("MODEL"),
+                                     QStringLiteral("The graph to fine-tune."));
     const QCommandLineOption data(QStringLiteral("data"),
                                   QStringLiteral("The data set: fashion-mnist, a directory of IDX "
                                                  "files, IMAGES,LABELS or an HDF5 file."),
@@ -126,9 +142,21 @@ int runTrain(const QStringList &arguments)
         QStringLiteral("test-limit"),
         QStringLiteral("Report the test accuracy on the first N test samples only."),
         QStringLiteral("N"), QStringLiteral("0"));
-    parser.addOptions({data, output, epochs, steps, seed, batch, lr, slope, encoding, loss, hidden,
-                       beta, init, resume, limit, valSplit, testLimit});
-    if (const int code = parse(parser, arguments, 0); code >= 0)
+    const QCommandLineOption qat(QStringLiteral("qat"),
+                                 QStringLiteral("Quantisation-aware training at this weight width "
+                                                "(2 to 8 bits; the hardware's input spikes, so "
+                                                "not with --encoding)."),
+                                 QStringLiteral("BITS"), QStringLiteral("0"));
+    const QCommandLineOption qatClip(QStringLiteral("qat-clip"),
+                                     QStringLiteral("With --qat: the percentile of |W| that maps "
+                                                    "to the largest weight, per layer (50 to 100, "
+                                                    "default 100: the largest weight)."),
+                                     QStringLiteral("P"), QStringLiteral("100"));
+    parser.addOptions({data, output, epochs, steps, seed, batch, lr, slope, encoding, loss, qat,
+                       qatClip, limit, valSplit, testLimit});
+    if (!finetune)
+        parser.addOptions({hidden, beta, init, resume});
+    if (const int code = parse(parser, arguments, finetune ? 1 : 0); code >= 0)
         return code;
     if (!parser.isSet(data))
         throw Error(QStringLiteral("--data is required"));
@@ -137,14 +165,15 @@ int runTrain(const QStringList &arguments)
     checkOutputs(parser, {&output});
     const QString out = parser.value(output);
     const QString statePath = sim::checkpointPath(out);
+    const bool resuming = !finetune && parser.isSet(resume);
 
     sim::TrainSettings settings;
     sim::TrainState state;
     QString runId = QDateTime::currentDateTime().toString(Qt::ISODate);
-    if (parser.isSet(resume)) {
+    if (resuming) {
         for (const QCommandLineOption *fixed :
-             {&steps, &seed, &batch, &lr, &slope, &encoding, &loss, &hidden, &beta, &init, &limit,
-              &valSplit, &testLimit})
+             {&steps, &seed, &batch, &lr, &slope, &encoding, &loss, &qat, &qatClip, &hidden, &beta,
+              &init, &limit, &valSplit, &testLimit})
             if (parser.isSet(*fixed))
                 throw Error(QStringLiteral("--resume continues with the run's own settings; "
                                            "--%1 cannot change (only --epochs can)")
@@ -168,6 +197,13 @@ int runTrain(const QStringList &arguments)
         if (!sim::parseEncoding(parser.value(encoding), &o.encoding))
             throw Error(QStringLiteral("--encoding takes rate or current, not '%1'")
                             .arg(parser.value(encoding)));
+        o.qatBits = int(integerOption(parser, qat));
+        o.qatClip = numberOption(parser, qatClip.names().front());
+        if (o.qatBits != 0 && parser.isSet(encoding))
+            throw Error(QStringLiteral("--qat trains on the hardware's input spikes; --encoding "
+                                       "does not apply"));
+        if (parser.isSet(qatClip) && o.qatBits == 0)
+            throw Error(QStringLiteral("--qat-clip needs --qat BITS"));
         if (!sim::parseLoss(parser.value(loss), &o.loss))
             throw Error(
                 QStringLiteral("--loss takes count or membrane, not '%1'").arg(parser.value(loss)));
@@ -176,19 +212,22 @@ int runTrain(const QStringList &arguments)
         if (n < 0)
             throw Error(QStringLiteral("--limit must be >= 0, not %1").arg(n));
         settings.trainLimit = int(std::min<long long>(n, 1 << 30));
-        settings.hidden = parseSizes(parser.value(hidden));
-        settings.beta = float(numberOption(parser, beta.names().front()));
+        if (!finetune) {
+            settings.hidden = parseSizes(parser.value(hidden));
+            settings.beta = float(numberOption(parser, beta.names().front()));
+        }
     }
     settings.options.epochs = int(integerOption(parser, epochs));
     settings.validate();
 
     const sim::DataSplit split = settings.apply(sim::loadDataSplit(parser.value(data)));
     std::fprintf(stderr, "%s\n", qPrintable(sim::splitSummary(split)));
-    if (parser.isSet(resume)) {
+    if (resuming) {
         std::fprintf(stderr, "resuming %s after epoch %d (best so far: epoch %d)\n",
                      qPrintable(out), state.epoch, state.bestEpoch);
-    } else if (parser.isSet(init)) {
-        state = sim::TrainState::start(loadAnyGraph(parser.value(init)));
+    } else if (finetune || parser.isSet(init)) {
+        state = sim::TrainState::start(
+            loadAnyGraph(finetune ? parser.positionalArguments().front() : parser.value(init)));
     } else {
         state = sim::TrainState::start(settings.newNetwork(
             split.train.features(),
@@ -258,6 +297,18 @@ int runTrain(const QStringList &arguments)
                              : std::nullopt),
                  percent(state.testAccuracy), out, statePath, sim::runsPath(out)));
     return Success;
+}
+
+} // namespace
+
+int runTrain(const QStringList &arguments)
+{
+    return runTraining(arguments, false);
+}
+
+int runFinetune(const QStringList &arguments)
+{
+    return runTraining(arguments, true);
 }
 
 } // namespace snn::cli

@@ -62,6 +62,24 @@ void QuantConfig::validate() const
         throw Error(QStringLiteral("time steps must be 1 to 255, got %1").arg(steps));
     if (seed == 0)
         throw Error(QStringLiteral("the input generator seed must not be 0"));
+    if (!(clipPercentile >= 50.0 && clipPercentile <= 100.0))
+        throw Error(QStringLiteral("the clipping percentile must be 50 to 100, got %1")
+                        .arg(clipPercentile));
+}
+
+double clipMagnitude(const Eigen::MatrixXf &weights, double percentile)
+{
+    if (weights.size() == 0)
+        return 0.0;
+    std::vector<float> magnitudes(std::size_t(weights.size()));
+    for (Eigen::Index i = 0; i < weights.size(); ++i)
+        magnitudes[std::size_t(i)] = std::abs(weights.data()[i]);
+    // Nearest rank: the smallest value with at least `percentile` % of the values at or below it.
+    const auto n = double(magnitudes.size());
+    const auto rank = std::size_t(std::clamp(std::ceil(percentile / 100.0 * n), 1.0, n)) - 1;
+    std::nth_element(magnitudes.begin(), magnitudes.begin() + std::ptrdiff_t(rank),
+                     magnitudes.end());
+    return double(magnitudes[rank]);
 }
 
 QuantizedNetwork quantize(const Graph &graph, const QuantConfig &config)
@@ -107,7 +125,7 @@ QuantizedNetwork quantize(const Graph &graph, const QuantConfig &config)
         q.name = l.name;
         q.inputs = l.inputs();
         q.neurons = l.neurons();
-        const double maxAbs = l.weights.size() > 0 ? double(l.weights.cwiseAbs().maxCoeff()) : 0.0;
+        const double maxAbs = clipMagnitude(l.weights, config.clipPercentile);
         q.scale = maxAbs > 0.0 ? qmax / maxAbs : 1.0;
         q.weights.resize(std::size_t(l.weights.size()));
         for (int n = 0; n < q.neurons; ++n)
@@ -152,6 +170,31 @@ QuantizedNetwork quantize(const Graph &graph, const QuantConfig &config)
         net.layers.push_back(std::move(q));
     }
     return net;
+}
+
+Graph onGrid(const Graph &graph, const QuantizedNetwork &net)
+{
+    Graph g = graph;
+    if (std::size_t(g.layerCount()) != net.layers.size())
+        throw Error(QStringLiteral("the quantised network has %1 layers, the graph %2")
+                        .arg(net.layers.size())
+                        .arg(g.layerCount()));
+    for (std::size_t k = 0; k < net.layers.size(); ++k) {
+        const QuantLayer &q = net.layers[k];
+        Layer &l = g.layer(g.layers()[k].id);
+        if (l.neurons() != q.neurons || l.inputs() != q.inputs)
+            throw Error(QStringLiteral("layer %1 does not match its quantised shape").arg(l.name));
+        for (int n = 0; n < q.neurons; ++n)
+            for (int j = 0; j < q.inputs; ++j)
+                l.weights(n, j) = float(q.weight(n, j) / q.scale);
+        if (l.hasBias())
+            for (int n = 0; n < q.neurons; ++n)
+                l.bias(n) = float(q.bias[std::size_t(n)] / q.scale);
+        l.neuron.threshold = float(q.threshold / q.scale);
+        if (q.leakShift > 0)
+            l.neuron.beta = 1.0f - std::ldexp(1.0f, -q.leakShift);
+    }
+    return g;
 }
 
 std::uint32_t xorshift32(std::uint32_t x)

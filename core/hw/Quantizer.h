@@ -17,6 +17,9 @@ struct QuantConfig {
     int membraneBits = 16;        // saturating signed membrane, 8..24 bits
     int steps = 16;               // time steps per sample, 1..255
     std::uint32_t seed = 0xACE1u; // input generator seed, reloaded for every sample (non-zero)
+    // Per layer, the weight magnitude that maps to qmax is this percentile of |W| (100: the
+    // largest); larger weights clamp to +-qmax. 50..100.
+    double clipPercentile = 100.0;
 
     void validate() const; // throws Error naming the setting out of range
     bool operator==(const QuantConfig &) const = default;
@@ -60,10 +63,20 @@ std::int64_t roundToInt(double value);
 // 0 for beta >= 1 (no leak).
 int leakShiftFor(float beta, int membraneBits);
 
+// The magnitude that maps to the largest weight: the `percentile` of |weights| (100: the largest;
+// the nearest rank, so a value that occurs in the matrix). 0 for an empty matrix.
+double clipMagnitude(const Eigen::MatrixXf &weights, double percentile);
+
 // Quantises a chain of spiking layers (input -> L1 -> L2 ... -> output). Throws Error naming the
 // layer for anything the hardware cannot compute: branches, non-spiking layers, a threshold or
 // bias that does not fit the membrane, a threshold that rounds to zero.
 QuantizedNetwork quantize(const Graph &graph, const QuantConfig &config);
+
+// The float graph that computes what `net` (quantised from `graph`) computes: weights w / scale,
+// biases b / scale, thresholds theta / scale and, for leaking layers, beta = 1 - 2^-k. It differs
+// from the hardware only by the leak's floor and saturation, and quantising it again at the same
+// weight width gives `net` back. This is what quantisation-aware training saves.
+Graph onGrid(const Graph &graph, const QuantizedNetwork &net);
 
 // The on-chip input generator: 32-bit xorshift (x ^= x << 13; x ^= x >> 17; x ^= x << 5), a
 // linear feedback shift register over GF(2) with period 2^32 - 1.

@@ -88,11 +88,18 @@ Graph TrainSettings::newNetwork(int inputs, int classes) const
 
 QString TrainSettings::summary() const
 {
+    const QString input =
+        options.qatBits > 0
+            ? QStringLiteral("QAT %1-bit%2")
+                  .arg(options.qatBits)
+                  .arg(options.qatClip < 100.0 ? QStringLiteral(" clip %1").arg(options.qatClip)
+                                               : QString())
+            : toString(options.encoding);
     return QStringLiteral("lr %1, batch %2, T=%3, %4, %5, k=%6, seed %7, val %8%9")
         .arg(double(options.learningRate))
         .arg(options.batchSize)
         .arg(options.steps)
-        .arg(toString(options.encoding), toString(options.loss))
+        .arg(input, toString(options.loss))
         .arg(double(options.surrogateSlope))
         .arg(options.seed)
         .arg(validationSize)
@@ -116,7 +123,9 @@ QJsonObject TrainSettings::toJson() const
             {QStringLiteral("val_split"), validationSize},
             {QStringLiteral("limit"), trainLimit},
             {QStringLiteral("hidden"), sizes},
-            {QStringLiteral("beta"), double(beta)}};
+            {QStringLiteral("beta"), double(beta)},
+            {QStringLiteral("qat"), options.qatBits},
+            {QStringLiteral("qat_clip"), options.qatClip}};
 }
 
 TrainSettings TrainSettings::fromJson(const QJsonObject &json)
@@ -129,6 +138,8 @@ TrainSettings TrainSettings::fromJson(const QJsonObject &json)
     o.learningRate = float(number(json, "lr", double(o.learningRate)));
     o.surrogateSlope = float(number(json, "slope", double(o.surrogateSlope)));
     o.testLimit = int(number(json, "test_limit", o.testLimit));
+    o.qatBits = int(number(json, "qat", o.qatBits));
+    o.qatClip = number(json, "qat_clip", o.qatClip);
     const QString encoding = text(json, "encoding", toString(o.encoding));
     if (!parseEncoding(encoding, &o.encoding))
         throw Error(QStringLiteral("unknown encoding '%1'").arg(encoding));

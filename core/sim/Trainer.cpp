@@ -11,7 +11,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <numeric>
+#include <optional>
 
 namespace snn::sim {
 
@@ -28,9 +30,9 @@ std::uint64_t mix(std::uint64_t a, std::uint64_t b)
 }
 
 struct Forward {
-    // Per layer: the input it received [inputs x T*B] (or [inputs x B] for a constant input), its
-    // membrane before reset and its output [neurons x T*B]. Column t * B + b is step t of sample b.
-    std::vector<const Matrix *> input;
+    // Per layer: its membrane before reset and its output [neurons x T*B] (column t * B + b is
+    // step t of sample b); a layer's input is the network input ([inputs x T*B], or [inputs x B]
+    // for a constant input) or its source's output.
     std::vector<Matrix> pre, out;
     Matrix networkInput;
     bool constantInput = false;
@@ -72,6 +74,17 @@ void TrainOptions::validate() const
                         .arg(double(surrogateSlope)));
     if (testLimit < 0)
         throw Error(QStringLiteral("the test limit must be >= 0, not %1").arg(testLimit));
+    if (qatBits != 0) {
+        if (qatBits < 2 || qatBits > 8)
+            throw Error(QStringLiteral("quantisation-aware training takes 2 to 8 weight bits, "
+                                       "not %1")
+                            .arg(qatBits));
+        if (steps > 255)
+            throw Error(QStringLiteral("quantisation-aware training runs the hardware's 1 to 255 "
+                                       "time steps, not %1")
+                            .arg(steps));
+        qatConfig(*this).validate();
+    }
 }
 
 Graph initialGraph(int inputs, const std::vector<int> &layerSizes, const NeuronParams &params,
@@ -116,28 +129,16 @@ TrainState TrainState::start(const Graph &graph)
     return s;
 }
 
-Gradients computeGradients(const Graph &graph, const RowMatrixXf &x, const std::vector<int> &labels,
-                           const TrainOptions &options, std::uint64_t streamSeed)
-{
-    // Eigen's matrix products run on the calling thread only: its OpenMP-parallel products made
-    // the results depend on the thread count, and were several times slower on a busy machine.
-    // (OpenMP's thread count is per thread, so this leaves other threads alone; the evaluation
-    // after each epoch still uses every core, through the engine.)
-    struct SingleThreaded {
-        int threads = omp_get_max_threads();
-        SingleThreaded() { omp_set_num_threads(1); }
-        ~SingleThreaded() { omp_set_num_threads(threads); }
-    } singleThreaded;
+namespace {
 
+// The float forward pass: the dynamics of sim/Dynamics.h (or the smooth spike function).
+void floatForward(const Graph &graph, const RowMatrixXf &x, const TrainOptions &options,
+                  std::uint64_t streamSeed, Forward &f)
+{
     const auto &layers = graph.layers();
     const int B = int(x.rows());
     const int T = options.steps;
-    const int L = int(layers.size());
-    const int outputIndex = graph.indexOf(classifierLayer(graph));
     const float k = options.surrogateSlope;
-
-    // The network input.
-    Forward f;
     f.constantInput = options.encoding == Encoding::Current;
     if (f.constantInput) {
         f.networkInput = x.transpose();
@@ -151,26 +152,17 @@ Gradients computeGradients(const Graph &graph, const RowMatrixXf &x, const std::
                         rng.uniform() < double(x(b, j)) ? 1.0f : 0.0f;
         }
     }
-
-    // Forward.
-    f.input.resize(std::size_t(L));
-    f.pre.resize(std::size_t(L));
-    f.out.resize(std::size_t(L));
-    std::vector<int> sourceIndex(static_cast<std::size_t>(L));
-    Gradients g;
-    g.spikesPerLayer.assign(std::size_t(L), 0.0);
-    for (int l = 0; l < L; ++l) {
-        const Layer &layer = layers[std::size_t(l)];
-        const int s = layer.source == kNetworkInput ? -1 : graph.indexOf(layer.source);
-        sourceIndex[std::size_t(l)] = s;
-        const Matrix &in = s < 0 ? f.networkInput : f.out[std::size_t(s)];
-        f.input[std::size_t(l)] = &in;
+    for (std::size_t l = 0; l < layers.size(); ++l) {
+        const Layer &layer = layers[l];
+        const bool fromInput = layer.source == kNetworkInput;
+        const Matrix &in =
+            fromInput ? f.networkInput : f.out[std::size_t(graph.indexOf(layer.source))];
         Matrix current = layer.weights * in;
         if (layer.hasBias())
             current.colwise() += layer.bias;
-        const bool constant = s < 0 && f.constantInput;
+        const bool constant = fromInput && f.constantInput;
         const Eigen::Index n = layer.neurons();
-        Matrix &out = f.out[std::size_t(l)];
+        Matrix &out = f.out[l];
         out.resize(n, Eigen::Index(T) * B);
         auto currentAt = [&](int t, int b) -> const float * {
             return &current(0, constant ? b : Eigen::Index(t) * B + b);
@@ -182,7 +174,7 @@ Gradients computeGradients(const Graph &graph, const RowMatrixXf &x, const std::
                         Eigen::Map<const Eigen::VectorXf>(currentAt(t, b), n);
             continue;
         }
-        Matrix &pre = f.pre[std::size_t(l)];
+        Matrix &pre = f.pre[l];
         pre.resize(n, Eigen::Index(T) * B);
         const NeuronParams &p = layer.neuron;
         Matrix v = Matrix::Zero(n, B);
@@ -212,7 +204,111 @@ Gradients computeGradients(const Graph &graph, const RowMatrixXf &x, const std::
                 }
             }
         }
-        g.spikesPerLayer[std::size_t(l)] = double(out.sum());
+    }
+}
+
+// The hardware's forward pass: every sample through the bit-accurate model (hw::runModel) on the
+// input spikes of the on-chip generator; the membranes the sweep read, in float units (divided by
+// the layer's scale), are what the surrogate gradient looks at.
+void hardwareForward(const hw::QuantizedNetwork &net, const RowMatrixXf &x, int threads, Forward &f)
+{
+    const int B = int(x.rows());
+    const int T = net.config.steps;
+    f.constantInput = false;
+    f.networkInput.resize(x.cols(), Eigen::Index(T) * B);
+    for (std::size_t l = 0; l < net.layers.size(); ++l) {
+        f.pre[l].resize(net.layers[l].neurons, Eigen::Index(T) * B);
+        f.out[l].resize(net.layers[l].neurons, Eigen::Index(T) * B);
+    }
+    std::exception_ptr failure;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
+    for (int b = 0; b < B; ++b) {
+        try {
+            const std::vector<std::uint8_t> input = hw::intensities(x.row(b).transpose());
+            const Eigen::MatrixXf spikes = hw::inputSpikes(net.config, input);
+            hw::ModelTrace trace;
+            hw::runModel(net, input, &trace);
+            for (int t = 0; t < T; ++t) {
+                const Eigen::Index col = Eigen::Index(t) * B + b;
+                f.networkInput.col(col) = spikes.row(t).transpose();
+                for (std::size_t l = 0; l < net.layers.size(); ++l) {
+                    const float unit = float(1.0 / net.layers[l].scale);
+                    const auto &v = trace.accumulated[std::size_t(t)][l];
+                    const auto &s = trace.spikes[std::size_t(t)][l];
+                    for (int i = 0; i < net.layers[l].neurons; ++i) {
+                        f.pre[l](i, col) = float(v[std::size_t(i)]) * unit;
+                        f.out[l](i, col) = s[std::size_t(i)] ? 1.0f : 0.0f;
+                    }
+                }
+            }
+        } catch (...) {
+#pragma omp critical(snn_qat_failure)
+            failure = std::current_exception();
+        }
+    }
+    if (failure)
+        std::rethrow_exception(failure);
+}
+
+} // namespace
+
+hw::QuantConfig qatConfig(const TrainOptions &options)
+{
+    hw::QuantConfig c;
+    c.weightBits = options.qatBits;
+    c.clipPercentile = options.qatClip;
+    c.steps = options.steps;
+    return c;
+}
+
+Graph trainedGraph(const Graph &graph, const TrainOptions &options)
+{
+    return options.qatBits > 0 ? hw::onGrid(graph, hw::quantize(graph, qatConfig(options))) : graph;
+}
+
+Gradients computeGradients(const Graph &latent, const RowMatrixXf &x,
+                           const std::vector<int> &labels, const TrainOptions &options,
+                           std::uint64_t streamSeed)
+{
+    // Eigen's matrix products run on the calling thread only: its OpenMP-parallel products made
+    // the results depend on the thread count, and were several times slower on a busy machine.
+    // (OpenMP's thread count is per thread, so this leaves other threads alone; the evaluation
+    // after each epoch still uses every core, through the engine.)
+    struct SingleThreaded {
+        int threads = omp_get_max_threads();
+        SingleThreaded() { omp_set_num_threads(1); }
+        ~SingleThreaded() { omp_set_num_threads(threads); }
+    } singleThreaded;
+
+    const int L = latent.layerCount();
+    Forward f;
+    f.pre.resize(std::size_t(L));
+    f.out.resize(std::size_t(L));
+    // With QAT the backward pass runs on the graph the hardware computes (weights, threshold and
+    // leak on its grid), and the gradients of those values pass straight to the latent weights.
+    std::optional<Graph> grid;
+    if (options.qatBits > 0) {
+        const hw::QuantizedNetwork net = hw::quantize(latent, qatConfig(options));
+        grid = hw::onGrid(latent, net);
+        hardwareForward(net, x, singleThreaded.threads, f);
+    } else {
+        floatForward(latent, x, options, streamSeed, f);
+    }
+    const Graph &graph = grid ? *grid : latent;
+    const auto &layers = graph.layers();
+    const int B = int(x.rows());
+    const int T = options.steps;
+    const int outputIndex = graph.indexOf(classifierLayer(graph));
+    const float k = options.surrogateSlope;
+    std::vector<int> sourceIndex(static_cast<std::size_t>(L));
+    Gradients g;
+    g.spikesPerLayer.assign(std::size_t(L), 0.0);
+    for (int l = 0; l < L; ++l) {
+        const Layer &layer = layers[std::size_t(l)];
+        sourceIndex[std::size_t(l)] =
+            layer.source == kNetworkInput ? -1 : graph.indexOf(layer.source);
+        if (layer.neuron.spiking)
+            g.spikesPerLayer[std::size_t(l)] = double(f.out[std::size_t(l)].sum());
     }
 
     // Loss: softmax cross-entropy on the logits, mean over the batch.
@@ -305,8 +401,8 @@ Gradients computeGradients(const Graph &graph, const RowMatrixXf &x, const std::
                 }
             }
         }
-        const Matrix &in = *f.input[std::size_t(l)];
         const int s = sourceIndex[std::size_t(l)];
+        const Matrix &in = s < 0 ? f.networkInput : f.out[std::size_t(s)];
         if (s < 0 && f.constantInput) {
             Matrix dSum = Matrix::Zero(n, B);
             for (int t = 0; t < T; ++t)
@@ -351,8 +447,23 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
     const QString evalSplit = data.validation ? kValidationSplit : kTrainSplit;
     SimOptions sim;
     sim.steps = options.steps;
-    sim.encoding = options.encoding;
+    // With QAT the hardware's generator makes rate-coded input spikes: rates are measured so.
+    sim.encoding = options.qatBits > 0 ? Encoding::Rate : options.encoding;
     sim.seed = options.seed;
+    // The accuracy that chooses the epoch (and that the test set reports): the float graph's, or
+    // with QAT the bit-accurate hardware model's.
+    const auto accuracyOf = [&](Graph &graph, const Dataset &set, const RunControl &c,
+                                const std::optional<Activity> &activity) {
+        if (options.qatBits > 0) {
+            // The graph is on the grid: its largest weight is the clip, so it quantises back to
+            // itself with the plain maximum (as snnc eval and synth quantise it).
+            hw::QuantConfig deployed = qatConfig(options);
+            deployed.clipPercentile = 100.0;
+            return accuracy(hw::quantizedPredictions(hw::quantize(graph, deployed), set.x, c),
+                            set.y);
+        }
+        return activity ? activity->accuracy : SpikeMonitor(sim).record(graph, set, c).accuracy;
+    };
     constexpr float kBeta1 = 0.9f, kBeta2 = 0.999f, kEps = 1e-8f;
 
     for (int epoch = state.epoch + 1; epoch <= options.epochs; ++epoch) {
@@ -429,8 +540,10 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
         }
         // The epoch's summary, with accuracy and activity measured by the simulation engine.
         const double seconds = double(clock.nsecsElapsed()) * 1e-9;
+        Graph selected = trainedGraph(next.graph, options);
         const Activity activity =
-            SpikeMonitor(sim).measure(next.graph, evalData, data.label, evalSplit, control);
+            SpikeMonitor(sim).measure(selected, evalData, data.label, evalSplit, control);
+        const double selectedAccuracy = accuracyOf(selected, evalData, control, activity);
         TrainProgress p;
         p.epochEnd = true;
         p.epoch = epoch;
@@ -441,7 +554,7 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
         p.loss = lossSum / seen;
         p.trainAccuracy = double(correct) / seen;
         if (data.validation)
-            p.validationAccuracy = activity.accuracy;
+            p.validationAccuracy = selectedAccuracy;
         p.seconds = seconds;
         p.samplesPerSecond = seconds > 0.0 ? seen / seconds : 0.0;
         p.layerNames = names;
@@ -454,10 +567,10 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
         next.history.push_back(p);
         const bool better =
             !data.validation || next.bestEpoch == 0 ||
-            activity.accuracy >
+            selectedAccuracy >
                 next.history[std::size_t(next.bestEpoch) - 1].validationAccuracy.value_or(-1.0);
         if (better) {
-            next.best = next.graph;
+            next.best = std::move(selected);
             next.bestEpoch = epoch;
         }
         state = std::move(next);
@@ -467,7 +580,7 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
     if (data.test && state.epoch >= options.epochs) {
         const Dataset test =
             options.testLimit > 0 ? data.test->head(options.testLimit) : *data.test;
-        state.testAccuracy = SpikeMonitor(sim).record(state.best, test, control).accuracy;
+        state.testAccuracy = accuracyOf(state.best, test, control, std::nullopt);
     }
 }
 

@@ -7,6 +7,7 @@
 
 #include "Graph.h"
 #include "RunControl.h"
+#include "hw/Quantizer.h"
 #include "sim/Dataset.h"
 #include "sim/Engine.h"
 
@@ -38,10 +39,23 @@ struct TrainOptions {
     // For gradient checks only: the forward pass uses the smooth spike function
     // S(x) = 0.5 + x / (1 + k|x|), whose derivative is exactly the surrogate, instead of the step.
     bool smoothSpikes = false;
+    // Quantisation-aware training: 0 trains the float model; 2..8 runs the forward pass as the
+    // hardware's bit-accurate model at this weight width (hw::runModel on hw::quantize of the
+    // weights, the on-chip input generator, T = steps) with straight-through gradients; the
+    // encoding is then the generator's. `qatClip` is the weight-scale percentile (QuantConfig).
+    int qatBits = 0;
+    double qatClip = 100.0;
 
     void validate() const; // throws Error naming a bad option
     bool operator==(const TrainOptions &) const = default;
 };
+
+// The hardware configuration quantisation-aware training runs (qatBits > 0): those weight bits,
+// the clip percentile, T = steps, the default membrane width and generator seed.
+hw::QuantConfig qatConfig(const TrainOptions &options);
+// What training keeps of a graph: the graph itself, or with qatBits its values on the hardware's
+// grid (hw::onGrid), so that the saved model is the network the hardware runs.
+Graph trainedGraph(const Graph &graph, const TrainOptions &options);
 
 // What the training reports, per batch and at the end of each epoch.
 struct TrainProgress {
