@@ -3,10 +3,13 @@
 #include "Error.h"
 #include "Names.h"
 
+#include <QSet>
 #include <QStringList>
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace snn {
 
@@ -124,9 +127,12 @@ std::vector<LayerId> Graph::consumers(LayerId id) const
 
 std::vector<LayerId> Graph::outputs() const
 {
+    std::unordered_set<LayerId> sources;
+    for (const Layer &l : m_layers)
+        sources.insert(l.source);
     std::vector<LayerId> result;
     for (const Layer &l : m_layers)
-        if (isOutput(l.id))
+        if (!sources.count(l.id))
             result.push_back(l.id);
     return result;
 }
@@ -163,39 +169,72 @@ std::int64_t Graph::totalNeurons() const
     return n;
 }
 
+std::vector<std::size_t> stableTopologicalOrder(const std::vector<std::ptrdiff_t> &sources)
+{
+    // Taking items in rounds over the list, an item is placed in its source's round when the
+    // source comes before it and in the next round when the source comes after it; so each
+    // item's round follows from its source's, and the order is by round, then by position.
+    const std::size_t n = sources.size();
+    constexpr std::ptrdiff_t kUnknown = -1, kVisiting = -2, kNever = -3;
+    std::vector<std::ptrdiff_t> round(n, kUnknown);
+    std::vector<std::size_t> path;
+    auto known = [&](std::ptrdiff_t s) { return s < 0 || std::size_t(s) >= n; };
+    for (std::size_t start = 0; start < n; ++start) {
+        if (round[start] != kUnknown)
+            continue;
+        path.clear();
+        for (std::size_t at = start;;) {
+            round[at] = kVisiting;
+            path.push_back(at);
+            const std::ptrdiff_t s = sources[at];
+            if (known(s) || round[std::size_t(s)] != kUnknown)
+                break;
+            at = std::size_t(s);
+        }
+        for (auto it = path.rbegin(); it != path.rend(); ++it) {
+            const std::ptrdiff_t s = sources[*it];
+            if (s == -1)
+                round[*it] = 0;
+            else if (known(s) || round[std::size_t(s)] < 0)
+                round[*it] = kNever;
+            else
+                round[*it] = round[std::size_t(s)] + (std::size_t(s) > *it ? 1 : 0);
+        }
+    }
+    std::vector<std::size_t> count(n + 1, 0);
+    for (const std::ptrdiff_t r : round)
+        if (r >= 0)
+            ++count[std::size_t(r) + 1];
+    for (std::size_t r = 1; r <= n; ++r)
+        count[r] += count[r - 1];
+    std::vector<std::size_t> order(count[n]);
+    for (std::size_t i = 0; i < n; ++i)
+        if (round[i] >= 0)
+            order[count[std::size_t(round[i])]++] = i;
+    return order;
+}
+
 void Graph::sortTopologically()
 {
-    // Kahn's algorithm, taking layers in their current order whenever several are ready, so an
-    // already sorted graph keeps its order.
-    std::vector<Layer> sorted;
-    sorted.reserve(m_layers.size());
-    std::vector<bool> placed(m_layers.size(), false);
-    auto isPlaced = [&](LayerId id) {
-        if (id == kNetworkInput)
-            return true;
-        const int i = indexOf(id);
-        if (i < 0)
-            return false;
-        return bool(placed[std::size_t(i)]);
-    };
-    for (std::size_t round = 0; round < m_layers.size(); ++round) {
-        bool progressed = false;
-        for (std::size_t i = 0; i < m_layers.size(); ++i) {
-            if (placed[i] || !isPlaced(m_layers[i].source))
-                continue;
-            placed[i] = true;
-            sorted.push_back(m_layers[i]);
-            progressed = true;
-        }
-        if (!progressed)
-            break;
+    std::unordered_map<LayerId, std::ptrdiff_t> position;
+    for (std::size_t i = 0; i < m_layers.size(); ++i)
+        position.emplace(m_layers[i].id, std::ptrdiff_t(i));
+    std::vector<std::ptrdiff_t> sources;
+    sources.reserve(m_layers.size());
+    for (const Layer &l : m_layers) {
+        const auto it = position.find(l.source);
+        sources.push_back(l.source == kNetworkInput ? -1 : it == position.end() ? -2 : it->second);
     }
-    if (sorted.size() != m_layers.size()) {
+    const std::vector<std::size_t> order = stableTopologicalOrder(sources);
+    if (order.size() != m_layers.size()) {
+        std::vector<bool> placed(m_layers.size(), false);
+        for (const std::size_t i : order)
+            placed[i] = true;
         QStringList stuck;
         for (std::size_t i = 0; i < m_layers.size(); ++i) {
             if (placed[i])
                 continue;
-            if (m_layers[i].source != kNetworkInput && !find(m_layers[i].source))
+            if (sources[i] == -2)
                 throw Error(
                     QStringLiteral("layer '%1': its source does not exist").arg(m_layers[i].name));
             stuck << m_layers[i].name;
@@ -203,6 +242,10 @@ void Graph::sortTopologically()
         throw Error(
             QStringLiteral("the layers %1 form a cycle").arg(stuck.join(QStringLiteral(", "))));
     }
+    std::vector<Layer> sorted;
+    sorted.reserve(m_layers.size());
+    for (const std::size_t i : order)
+        sorted.push_back(std::move(m_layers[i]));
     m_layers = std::move(sorted);
 }
 
@@ -211,31 +254,40 @@ void Graph::validate() const
     if (m_inputSize <= 0)
         throw Error(
             QStringLiteral("the network input size must be positive, not %1").arg(m_inputSize));
+    // The layers seen so far by id and by name, so that the checks take linear time.
+    std::unordered_map<LayerId, const Layer *> earlier;
+    QSet<QString> names;
+    earlier.reserve(m_layers.size());
+    names.reserve(qsizetype(m_layers.size()));
     for (std::size_t i = 0; i < m_layers.size(); ++i) {
         const Layer &l = m_layers[i];
         const QString where = QStringLiteral("layer '%1'").arg(l.name);
         checkLayerName(l.name, int(i));
         if (l.id == kNetworkInput)
             throw Error(where + QStringLiteral(": invalid id 0"));
-        for (std::size_t j = 0; j < i; ++j) {
-            if (m_layers[j].name == l.name)
-                throw Error(QStringLiteral("two layers are named '%1'").arg(l.name));
-            if (m_layers[j].id == l.id)
-                throw Error(where + QStringLiteral(": id %1 is used twice").arg(l.id));
-        }
+        if (names.contains(l.name))
+            throw Error(QStringLiteral("two layers are named '%1'").arg(l.name));
+        if (earlier.count(l.id))
+            throw Error(where + QStringLiteral(": id %1 is used twice").arg(l.id));
+        const Layer *source = nullptr;
         if (l.source != kNetworkInput) {
-            const int s = indexOf(l.source);
-            if (s < 0)
+            const auto it = earlier.find(l.source);
+            if (it == earlier.end()) {
+                if (const Layer *later = find(l.source))
+                    throw Error(where + QStringLiteral(": its source '%1' comes after it (a cycle "
+                                                       "or unsorted layers)")
+                                            .arg(later->name));
                 throw Error(where + QStringLiteral(": its source does not exist"));
-            if (std::size_t(s) >= i)
-                throw Error(where + QStringLiteral(": its source '%1' comes after it (a cycle or "
-                                                   "unsorted layers)")
-                                        .arg(m_layers[std::size_t(s)].name));
+            }
+            source = it->second;
         }
+        names.insert(l.name);
+        earlier.emplace(l.id, &l);
         if (l.neurons() == 0)
             throw Error(where + QStringLiteral(": has no neurons"));
-        if (const QString problem = weightsShapeProblem(l.weights.rows(), l.weights.cols(),
-                                                        sourceName(l), sourceSize(l));
+        if (const QString problem = weightsShapeProblem(
+                l.weights.rows(), l.weights.cols(), source ? source->name : QStringLiteral("input"),
+                source ? source->neurons() : m_inputSize);
             !problem.isEmpty())
             throw Error(where + QStringLiteral(": ") + problem);
         if (l.hasBias() && l.bias.size() != l.neurons())

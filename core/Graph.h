@@ -14,6 +14,12 @@ namespace snn {
 QString weightsShapeProblem(Eigen::Index rows, Eigen::Index cols, const QString &sourceName,
                             Eigen::Index sourceSize);
 
+// An order of n items in which every item comes after its source: sources[i] is the position of
+// item i's source, -1 for the network input, and any other negative value for a source that does
+// not exist. Items are taken in rounds over the given order (an ordered list keeps its order);
+// items on a cycle, with a missing source, or downstream of either are left out. Linear in n.
+std::vector<std::size_t> stableTopologicalOrder(const std::vector<std::ptrdiff_t> &sources);
+
 // A network of fully connected spiking layers. Each layer has one source (the network input or
 // another layer); a layer may feed several layers. Layers are kept in topological order and are
 // referred to by stable ids. Output layers are the layers that feed no other layer.
@@ -22,6 +28,12 @@ public:
     Graph() = default;
     explicit Graph(int inputSize)
         : m_inputSize(inputSize)
+    {}
+    // Takes layers as they are (ids, sources and order unchecked; validate() checks them in
+    // linear time), unlike addLayer's per-layer checks; the file readers build graphs this way.
+    Graph(int inputSize, std::vector<Layer> layers)
+        : m_inputSize(inputSize)
+        , m_layers(std::move(layers))
     {}
 
     int inputSize() const { return m_inputSize; }

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <unordered_map>
 
 namespace snn {
 
@@ -258,18 +259,13 @@ Declared readDeclared(hid_t file)
     }
 
     // An order where every source comes first; a cycle leaves some layers behind.
-    std::vector<std::size_t> order;
+    std::vector<std::ptrdiff_t> sources;
+    for (const FileLayer &fl : fileLayers)
+        sources.push_back(std::ptrdiff_t(fl.layer.source) - 1);
+    std::vector<std::size_t> order = stableTopologicalOrder(sources);
     std::vector<bool> added(fileLayers.size(), false);
-    for (bool progress = true; progress;) {
-        progress = false;
-        for (std::size_t i = 0; i < fileLayers.size(); ++i) {
-            const LayerId src = fileLayers[i].layer.source;
-            if (added[i] || (src != kNetworkInput && !added[std::size_t(src - 1)]))
-                continue;
-            order.push_back(i);
-            added[i] = progress = true;
-        }
-    }
+    for (const std::size_t i : order)
+        added[i] = true;
     QStringList cycle;
     for (std::size_t i = 0; i < fileLayers.size(); ++i)
         if (!added[i])
@@ -306,9 +302,11 @@ Graph readGraph(hid_t file)
             if (std::isfinite(xy[2 * i]) && std::isfinite(xy[2 * i + 1]))
                 fileLayers[i].layer.position = QPointF(xy[2 * i], xy[2 * i + 1]);
     }
-    Graph graph(declared.inputSize);
+    std::vector<Layer> sorted;
+    sorted.reserve(declared.order.size());
     for (const std::size_t i : declared.order)
-        graph.addLayer(std::move(fileLayers[i].layer));
+        sorted.push_back(std::move(fileLayers[i].layer));
+    Graph graph(declared.inputSize, std::move(sorted));
     graph.validate();
     return graph;
 }
@@ -348,14 +346,15 @@ void writeGraph(const Graph &graph, hid_t file)
     h5::Handle layers = h5::createGroup(file, QStringLiteral("layers"));
     bool anyPosition = false;
     std::vector<double> positions;
+    std::unordered_map<LayerId, QString> names; // sources come first (validated)
     for (int i = 0; i < graph.layerCount(); ++i) {
         const Layer &l = graph.layers()[std::size_t(i)];
+        names.emplace(l.id, l.name);
         h5::Handle group = h5::createGroup(layers, QString::number(i));
         h5::writeStringAttribute(group, QStringLiteral("name"), l.name);
         h5::writeStringAttribute(group, QStringLiteral("neuron_type"), toString(l.neuron.type));
         h5::writeStringAttribute(group, QStringLiteral("input"),
-                                 l.source == kNetworkInput ? QString()
-                                                           : graph.layer(l.source).name);
+                                 l.source == kNetworkInput ? QString() : names.at(l.source));
         h5::writeFloatAttribute(group, QStringLiteral("threshold"), l.neuron.threshold);
         h5::writeFloatAttribute(group, QStringLiteral("beta"), l.neuron.beta);
         h5::writeStringAttribute(group, QStringLiteral("reset"), toString(l.neuron.reset));

@@ -376,20 +376,22 @@ Handle createGroup(hid_t loc, const QString &name)
 
 QStringList childNames(hid_t group)
 {
-    H5G_info_t info;
-    if (H5Gget_info(group, &info) < 0)
-        fail(QStringLiteral("cannot list a group"));
+    // One pass over the links (by index, each lookup would walk the group again).
     QStringList names;
-    for (hsize_t i = 0; i < info.nlinks; ++i) {
-        const ssize_t size =
-            H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
-        if (size < 0)
-            fail(QStringLiteral("cannot list a group"));
-        QByteArray buffer(int(size) + 1, '\0');
-        H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, buffer.data(),
-                           std::size_t(size) + 1, H5P_DEFAULT);
-        names << QString::fromUtf8(buffer.constData(), int(size));
-    }
+    hsize_t next = 0;
+    const herr_t status = H5Literate(
+        group, H5_INDEX_NAME, H5_ITER_INC, &next,
+        [](hid_t, const char *name, const H5L_info_t *, void *data) -> herr_t {
+            try {
+                static_cast<QStringList *>(data)->append(QString::fromUtf8(name));
+                return 0;
+            } catch (...) { // no exception through HDF5's C frames
+                return -1;
+            }
+        },
+        &names);
+    if (status < 0)
+        fail(QStringLiteral("cannot list a group"));
     return names;
 }
 

@@ -1,7 +1,10 @@
 #include "Error.h"
 #include "Example.h"
+#include "GraphFile.h"
 #include "Rng.h"
 #include "TestUtils.h"
+
+#include <QTemporaryDir>
 
 using namespace snn;
 using snn::test::makeLayer;
@@ -15,6 +18,8 @@ private Q_SLOTS:
     void countsParamsAndNeurons();
     void connectionsAndOutputs();
     void setSourceRefusesCycles();
+    void topologicalOrderTakesRounds();
+    void manyLayersRoundTrip();
     void removeNeuronsAndInputs();
     void validateReportsProblems_data();
     void validateReportsProblems();
@@ -107,6 +112,57 @@ void TestGraph::setSourceRefusesCycles()
     g.validate();
 }
 
+void TestGraph::topologicalOrderTakesRounds()
+{
+    using Order = std::vector<std::size_t>;
+    QCOMPARE(stableTopologicalOrder({-1, 0, 1, 2}), (Order{0, 1, 2, 3}));
+    // A chain listed backwards: one round per layer.
+    QCOMPARE(stableTopologicalOrder({1, 2, 3, -1}), (Order{3, 2, 1, 0}));
+    // 0 waits for the second round; 1 and 2 are ready in the first.
+    QCOMPARE(stableTopologicalOrder({1, -1, -1}), (Order{1, 2, 0}));
+    QCOMPARE(stableTopologicalOrder({2, -1, 1, 0}), (Order{1, 2, 0, 3}));
+    // A cycle (0, 1), a layer fed by it (2), a missing source (4) and its consumer (5) are left
+    // out; a self-loop too.
+    QCOMPARE(stableTopologicalOrder({1, 0, 0, -1, -2, 4}), (Order{3}));
+    QCOMPARE(stableTopologicalOrder({0}), Order{});
+    QCOMPARE(stableTopologicalOrder({}), Order{});
+}
+
+void TestGraph::manyLayersRoundTrip()
+{
+    // 3,000 layers listed backwards: sorted, validated, saved and loaded back in order.
+    const int n = 3000;
+    std::vector<Layer> layers;
+    for (int i = n; i >= 1; --i) {
+        Layer l = makeLayer(QStringLiteral("l%1").arg(i), i - 1, 2, 2, {1, 0, 0, 1});
+        l.id = i;
+        layers.push_back(std::move(l));
+    }
+    Graph g(2, std::move(layers));
+    try {
+        g.validate();
+        QFAIL("validate() accepted unsorted layers");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("layer 'l3000': its source 'l2999' comes after it (a "
+                                             "cycle or unsorted layers)"));
+    }
+    g.sortTopologically();
+    g.validate();
+    QCOMPARE(g.layers().front().name, QStringLiteral("l1"));
+    QCOMPARE(g.layers().back().name, QStringLiteral("l3000"));
+    QCOMPARE(g.outputs(), std::vector<LayerId>{n});
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("chain.h5"));
+    saveGraph(g, path);
+    const Graph loaded = loadGraph(path);
+    QCOMPARE(loaded.layerCount(), n);
+    for (int i = 0; i < n; ++i) {
+        QCOMPARE(loaded.layers()[std::size_t(i)].name, QStringLiteral("l%1").arg(i + 1));
+        QCOMPARE(loaded.sourceName(loaded.layers()[std::size_t(i)]),
+                 i == 0 ? QStringLiteral("input") : QStringLiteral("l%1").arg(i));
+    }
+}
+
 void TestGraph::removeNeuronsAndInputs()
 {
     Layer l = makeLayer(QStringLiteral("l"), kNetworkInput, 3, 3, {1, 2, 3, 4, 5, 6, 7, 8, 9});
@@ -144,6 +200,13 @@ void TestGraph::validateReportsProblems_data()
                                       "layer 'a': threshold must be a positive number, not 0");
     QTest::newRow("if beta") << 5 << QStringLiteral("layer 'a': an IF layer has beta = 1, not 0.5");
     QTest::newRow("no neurons") << 6 << QStringLiteral("layer 'b': has no neurons");
+    QTest::newRow("same name") << 7 << QStringLiteral("two layers are named 'a'");
+    QTest::newRow("same id") << 8 << QStringLiteral("layer 'b': id 1 is used twice");
+    QTest::newRow("no source") << 9 << QStringLiteral("layer 'b': its source does not exist");
+    QTest::newRow("own source")
+        << 10
+        << QStringLiteral("layer 'b': its source 'b' comes after it (a cycle or unsorted "
+                          "layers)");
 }
 
 void TestGraph::validateReportsProblems()
@@ -175,6 +238,18 @@ void TestGraph::validateReportsProblems()
         break;
     case 6:
         g.layer(b).weights.resize(0, 3);
+        break;
+    case 7:
+        g.layer(b).name = QStringLiteral("a");
+        break;
+    case 8:
+        g.layer(b).id = a;
+        break;
+    case 9:
+        g.layer(b).source = 42;
+        break;
+    case 10:
+        g.layer(b).source = b;
         break;
     }
     try {

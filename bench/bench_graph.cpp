@@ -1,0 +1,53 @@
+// Loading and validating a chain of n small layers (4 LIF neurons each): both take linear time in
+// the number of layers (docs/performance.md, "Many layers").
+//   build/release/bin/bench_graph
+#include "Graph.h"
+#include "GraphFile.h"
+
+#include <QTemporaryDir>
+
+#include <benchmark/benchmark.h>
+
+namespace {
+
+snn::Graph chain(int layers)
+{
+    std::vector<snn::Layer> list;
+    for (int i = 0; i < layers; ++i) {
+        snn::Layer l;
+        l.id = i + 1;
+        l.source = i; // the previous layer; 0 (the network input) for the first
+        l.name = QStringLiteral("l%1").arg(i + 1);
+        l.weights = Eigen::MatrixXf::Constant(4, 4, 0.5f);
+        list.push_back(std::move(l));
+    }
+    return snn::Graph(4, std::move(list));
+}
+
+void validateChain(benchmark::State &state)
+{
+    const snn::Graph graph = chain(int(state.range(0)));
+    for (auto _ : state)
+        graph.validate();
+    state.SetComplexityN(state.range(0));
+}
+
+void loadChain(benchmark::State &state)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("chain.h5"));
+    snn::saveGraph(chain(int(state.range(0))), path);
+    for (auto _ : state)
+        benchmark::DoNotOptimize(snn::loadGraph(path));
+    state.SetComplexityN(state.range(0));
+}
+
+} // namespace
+
+BENCHMARK(validateChain)->RangeMultiplier(4)->Range(1 << 11, 1 << 15)->Complexity();
+BENCHMARK(loadChain)
+    ->RangeMultiplier(4)
+    ->Range(1 << 11, 1 << 15)
+    ->Complexity()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_MAIN();
