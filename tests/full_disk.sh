@@ -1,8 +1,8 @@
 #!/bin/bash
 # Every snnc command that writes, run under a file-size limit (RLIMIT_FSIZE, which stands in for
-# a full disk) at fill levels from 0 bytes to the whole output: each run either succeeds with a
-# valid file or exits 1 with the reason, the previous target byte-identical and no temporary file
-# left; never a signal.
+# a full disk) at fill levels from 0 bytes to the whole output: each run either succeeds with
+# valid files or exits 1 with the reason, every previous target byte-identical (train's model,
+# checkpoint and runs file: all or none) and no temporary file left; never a signal.
 #
 #   tests/full_disk.sh SNNC [LEVELS]
 #
@@ -113,7 +113,7 @@ if [ -d /usr/share/datasets/fashion-mnist ]; then
     check "rates -o --counts" g.h5 counts.out -- \
         "$snnc" rates new.h5 "${data[@]}" -o g.h5 --counts counts.out
     "$snnc" train "${data[@]}" --test-limit 50 --epochs 1 --hidden 16 -o t.h5 >/dev/null || exit 2
-    check "train -o" t.h5 t.h5.state -- \
+    check "train -o" t.h5 t.h5.state t.h5.runs.json -- \
         "$snnc" train "${data[@]}" --test-limit 50 --epochs 1 --hidden 16 --seed 7 -o t.h5
 fi
 echo "$runs runs, $failures failures"

@@ -268,13 +268,11 @@ int runTraining(const QStringList &arguments, bool finetune)
                      state.bestEpoch == p.epoch && split.validation ? " best" : "",
                      qPrintable(rates(p)));
     };
-    // After every epoch: the checkpoint, the run's record and then the best graph, so that a
-    // stopped run keeps its best epoch and can resume. Each file is replaced atomically; the
-    // model goes last, so a failed write leaves it untouched (the sidecars may then be newer).
+    // After every epoch: the best graph, the checkpoint and the run's record, so that a stopped
+    // run keeps its best epoch and can resume; all three or none (a failed write changes none).
     const auto keep = [&] {
-        sim::saveCheckpoint(statePath, state, settings, runId);
-        sim::saveRun(out, sim::TrainRun::of(runId, parser.value(data), settings, state));
-        saveGraph(state.best, out);
+        sim::saveTraining(out, state, settings,
+                          sim::TrainRun::of(runId, parser.value(data), settings, state));
     };
     sim::train(
         state, split, settings.options,

@@ -2,6 +2,7 @@
 
 #include "AtomicFile.h"
 #include "Error.h"
+#include "GraphFile.h"
 #include "Hdf5.h"
 
 #include <QFile>
@@ -263,6 +264,11 @@ std::vector<TrainRun> loadRuns(const QString &modelPath)
 
 void saveRun(const QString &modelPath, const TrainRun &run)
 {
+    writeAtomically(runsPath(modelPath), runsFileBytes(modelPath, run));
+}
+
+QByteArray runsFileBytes(const QString &modelPath, const TrainRun &run)
+{
     std::vector<TrainRun> runs = loadRuns(modelPath);
     bool replaced = false;
     for (TrainRun &r : runs)
@@ -275,10 +281,9 @@ void saveRun(const QString &modelPath, const TrainRun &run)
     QJsonArray array;
     for (const TrainRun &r : runs)
         array.append(r.toJson());
-    const QByteArray bytes = QJsonDocument(QJsonObject{{QStringLiteral("format"), kRunsFormat},
-                                                       {QStringLiteral("runs"), array}})
-                                 .toJson();
-    writeAtomically(runsPath(modelPath), bytes);
+    return QJsonDocument(QJsonObject{{QStringLiteral("format"), kRunsFormat},
+                                     {QStringLiteral("runs"), array}})
+        .toJson();
 }
 
 QString runsCsv(const std::vector<TrainRun> &runs)
@@ -305,7 +310,21 @@ QString checkpointPath(const QString &modelPath)
 void saveCheckpoint(const QString &path, const TrainState &state, const TrainSettings &settings,
                     const QString &runId)
 {
-    h5::saveFile(path, [&](hid_t file) {
+    writeAtomically(path, checkpointBytes(state, settings, runId));
+}
+
+void saveTraining(const QString &modelPath, const TrainState &state, const TrainSettings &settings,
+                  const TrainRun &run)
+{
+    writeAtomically({{checkpointPath(modelPath), checkpointBytes(state, settings, run.id)},
+                     {runsPath(modelPath), runsFileBytes(modelPath, run)},
+                     {modelPath, graphFileBytes(state.best)}});
+}
+
+QByteArray checkpointBytes(const TrainState &state, const TrainSettings &settings,
+                           const QString &runId)
+{
+    return h5::buildFile([&](hid_t file) {
         h5::writeStringAttribute(file, QStringLiteral("run"), runId);
         h5::writeIntAttribute(file, QStringLiteral("epoch"), state.epoch);
         h5::writeIntAttribute(file, QStringLiteral("best_epoch"), state.bestEpoch);

@@ -65,6 +65,8 @@ QString runsPath(const QString &modelPath);
 std::vector<TrainRun> loadRuns(const QString &modelPath);
 // Adds the run, or replaces the one with the same id, and writes the file atomically.
 void saveRun(const QString &modelPath, const TrainRun &run);
+// What saveRun writes: the runs file with `run` added or replaced.
+QByteArray runsFileBytes(const QString &modelPath, const TrainRun &run);
 // The runs' curves as CSV: run, epoch, loss, train_accuracy, validation_accuracy, seconds.
 QString runsCsv(const std::vector<TrainRun> &runs);
 
@@ -74,6 +76,12 @@ QString runsCsv(const std::vector<TrainRun> &runs);
 QString checkpointPath(const QString &modelPath);
 void saveCheckpoint(const QString &path, const TrainState &state, const TrainSettings &settings,
                     const QString &runId);
+QByteArray checkpointBytes(const TrainState &state, const TrainSettings &settings,
+                           const QString &runId);
+// The model (the best graph), its checkpoint and the run's record in its runs file, all or none
+// (writeAtomically of the three): a failed write leaves every one of them as it was.
+void saveTraining(const QString &modelPath, const TrainState &state, const TrainSettings &settings,
+                  const TrainRun &run);
 struct Checkpoint {
     TrainState state;
     TrainSettings settings;
