@@ -11,6 +11,7 @@
 #include "Sweep.h"
 #include "hw/Exporter.h"
 #include "hw/IceFlow.h"
+#include "hw/Quantizer.h"
 #include "nir/NirFile.h"
 #include "sim/SpikeMonitor.h"
 
@@ -33,6 +34,12 @@ struct PyLayer {
 };
 
 using GraphPtr = std::shared_ptr<Graph>;
+
+// quantize()'s result: the integers the core computes with and the float graph on their grid.
+struct PyQuantized {
+    hw::QuantizedNetwork net;
+    GraphPtr graph;
+};
 
 PyLayer makeLayer(const std::string &name, int nInputs, int nNeurons, const py::handle &weights,
                   const py::handle &rates, const py::handle &bias, const std::string &neuronType,
@@ -211,6 +218,8 @@ PYBIND11_MODULE(snnstudio, m)
                 std::rethrow_exception(p);
         } catch (const Cancelled &) {
             PyErr_SetNone(PyExc_KeyboardInterrupt);
+        } catch (const SaveError &e) { // the system refused a write: not the input's fault
+            PyErr_SetString(PyExc_OSError, e.what());
         } catch (const Error &e) {
             PyErr_SetString(PyExc_ValueError, e.what());
         }
@@ -317,7 +326,8 @@ PYBIND11_MODULE(snnstudio, m)
             },
             py::arg("path"), py::arg("dt") = 1e-4,
             "Writes the graph: NIR when the path ends in .nir (dt seconds per step), else SNN "
-            "Studio's HDF5 graph file (docs/file-format.md). Atomic.")
+            "Studio's HDF5 graph file (docs/file-format.md). Atomic: OSError with the system's "
+            "reason when the write fails, and the previous file stays as it was.")
         .def("copy", [](const Graph &g) { return std::make_shared<Graph>(g); })
         .def("__len__", &Graph::layerCount)
         .def("__repr__", [](const Graph &g) {
@@ -651,6 +661,76 @@ PYBIND11_MODULE(snnstudio, m)
         py::arg("memory") = "auto",
         "Quantises the graph and estimates the core's logic cells, EBR and SPRAM blocks on the "
         "board, with the fit check's one-line message (what would fit when it does not).");
+    py::class_<hw::QuantLayer>(m, "QuantLayer",
+                               "One layer in the integer domain: every value is in units of "
+                               "1/scale of the float model (docs/hardware.md).")
+        .def_property_readonly("name", [](const hw::QuantLayer &l) { return str(l.name); })
+        .def_readonly("scale", &hw::QuantLayer::scale, "Integer units per float unit.")
+        .def_property_readonly(
+            "weights",
+            [](const hw::QuantLayer &l) {
+                return ownedInts(l.weights).reshape({l.neurons, l.inputs});
+            },
+            "int32 [n_neurons, n_inputs] (a copy), each in [-qmax, qmax].")
+        .def_property_readonly(
+            "bias", [](const hw::QuantLayer &l) { return ownedInts(l.bias); },
+            "int32 [n_neurons] (a copy; zeros when the layer has none).")
+        .def_readonly("threshold", &hw::QuantLayer::threshold)
+        .def_readonly("leak_shift", &hw::QuantLayer::leakShift,
+                      "0: no leak (IF); k >= 1: v -= v >> k (beta = 1 - 2^-k).")
+        .def_property_readonly("reset",
+                               [](const hw::QuantLayer &l) { return str(toString(l.reset)); })
+        .def("__repr__", [](const hw::QuantLayer &l) {
+            return str(QStringLiteral("QuantLayer('%1', %2 x %3, scale %4, threshold %5)")
+                           .arg(l.name)
+                           .arg(l.neurons)
+                           .arg(l.inputs)
+                           .arg(l.scale)
+                           .arg(l.threshold));
+        });
+    py::class_<PyQuantized>(m, "QuantizedNetwork",
+                            "A graph quantised for the iCE40 core: its integer layers and the "
+                            "float graph that computes what they compute.")
+        .def_property_readonly(
+            "layers",
+            [](const PyQuantized &q) { return std::vector<hw::QuantLayer>(q.net.layers); })
+        .def_property_readonly("bits", [](const PyQuantized &q) { return q.net.config.weightBits; })
+        .def_property_readonly("membrane_bits",
+                               [](const PyQuantized &q) { return q.net.config.membraneBits; })
+        .def_property_readonly("steps", [](const PyQuantized &q) { return q.net.config.steps; })
+        .def_property_readonly("input_size", [](const PyQuantized &q) { return q.net.inputSize; })
+        .def_readonly("graph", &PyQuantized::graph,
+                      "The float graph on the integers' grid (weights w / scale, thresholds "
+                      "theta / scale, beta = 1 - 2^-k): simulate or evaluate it to see what "
+                      "quantisation costs; quantising it again gives the same integers.")
+        .def("__repr__", [](const PyQuantized &q) {
+            return str(QStringLiteral("QuantizedNetwork(%1 layers, %2-bit weights, %3-bit "
+                                      "membranes)")
+                           .arg(q.net.layers.size())
+                           .arg(q.net.config.weightBits)
+                           .arg(q.net.config.membraneBits));
+        });
+    m.def(
+        "quantize",
+        [](const Graph &graph, int bits, int membraneBits, int steps, double clipPercentile) {
+            hw::QuantConfig config;
+            config.weightBits = bits;
+            config.membraneBits = membraneBits;
+            config.steps = steps;
+            config.clipPercentile = clipPercentile;
+            py::gil_scoped_release release;
+            PyQuantized q{hw::quantize(graph, config), nullptr};
+            q.graph = std::make_shared<Graph>(hw::onGrid(graph, q.net));
+            return q;
+        },
+        py::arg("graph"), py::kw_only(), py::arg("bits") = hw::QuantConfig{}.weightBits,
+        py::arg("membrane_bits") = hw::QuantConfig{}.membraneBits,
+        py::arg("steps") = hw::QuantConfig{}.steps,
+        py::arg("clip_percentile") = hw::QuantConfig{}.clipPercentile,
+        "Quantises a chain of spiking layers as the FPGA core computes it (what snnc export "
+        "--bits and snnc optimize --quantized use): per layer a scale qmax / |W| (the "
+        "clip_percentile of |W|; 100: the largest), rounded integer weights, bias and threshold, "
+        "a shift leak. ValueError naming the layer for what the hardware cannot compute.");
     m.def(
         "boards", [strings] { return strings(hw::boardIds()); },
         "The board names estimate and synth take.");

@@ -70,7 +70,8 @@ class SNNGraph:
     def outputs(self) -> list[str]: ...
     def layer(self, name: str) -> LayerNode: ...
     def save(self, path: str, dt: float = 1e-4) -> None:
-        """NIR when path ends in .nir, else SNN Studio's HDF5 graph file."""
+        """NIR when path ends in .nir, else SNN Studio's HDF5 graph file; all or nothing (OSError
+        with the system's reason when the write fails, the previous file left as it was)."""
     def copy(self) -> SNNGraph: ...
     def __len__(self) -> int: ...
 
@@ -163,6 +164,24 @@ class Estimate:
     weights_in_spram: bool
     message: str
 
+class QuantLayer:
+    """One layer in the integer domain: values in units of 1/scale of the float model."""
+    name: str
+    scale: float
+    weights: npt.NDArray[np.int32]  # [n_neurons, n_inputs], a copy
+    bias: npt.NDArray[np.int32]  # [n_neurons], a copy (zeros when the layer has none)
+    threshold: int
+    leak_shift: int  # 0: no leak (IF); k >= 1: v -= v >> k
+    reset: str
+
+class QuantizedNetwork:
+    layers: list[QuantLayer]
+    bits: int
+    membrane_bits: int
+    steps: int
+    input_size: int
+    graph: SNNGraph  # the float graph on the integers' grid; quantising it gives them back
+
 class FlowReport:
     logic_cells: int
     logic_cells_available: int
@@ -202,6 +221,10 @@ def rates(graph: SNNGraph, data: Data, *, steps: int = 25, encoding: str = "rate
     """A copy of the graph holding the firing rates measured on data."""
 def simulate(graph: SNNGraph, input: ArrayLike) -> list[npt.NDArray[np.float32]]: ...
 def boards() -> list[str]: ...
+def quantize(graph: SNNGraph, *, bits: int = 8, membrane_bits: int = 16, steps: int = 16,
+             clip_percentile: float = 100.0) -> QuantizedNetwork:
+    """The FPGA core's integers (snnc export --bits); ValueError naming the layer for what the
+    hardware cannot compute."""
 def estimate(graph: SNNGraph, *, board: str = "icebreaker", bits: int = 8, lanes: int = 4,
              steps: int = 16, membrane_bits: int = 16, memory: str = "auto") -> Estimate: ...
 def export_hardware(graph: SNNGraph, directory: str, *, board: str = "icebreaker", bits: int = 8,

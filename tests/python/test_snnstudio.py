@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import unittest
@@ -268,7 +269,63 @@ class Errors(unittest.TestCase):
         self.assertIn("yosys", str(e.exception))
 
 
+class Quantize(unittest.TestCase):
+    def test_quantize_gives_the_cores_integers(self):
+        g = tutorial_graph()
+        q = snnstudio.quantize(g, bits=4)
+        self.assertEqual((q.bits, q.membrane_bits, q.steps, q.input_size), (4, 16, 16, 784))
+        self.assertEqual([l.name for l in q.layers], ["hidden1", "hidden2", "output"])
+        for ql, l in zip(q.layers, g.layers):
+            # qmax = 7 at 4 bits maps to the largest |w|; round half away from zero.
+            self.assertEqual(ql.scale, 7 / float(np.abs(l.weights).max()))
+            scaled = l.weights.astype(np.float64) * ql.scale
+            expected = np.clip(np.sign(scaled) * np.floor(np.abs(scaled) + 0.5), -7, 7)
+            self.assertEqual(ql.weights.shape, (l.n_neurons, l.n_inputs))
+            np.testing.assert_array_equal(ql.weights, expected)
+            self.assertEqual(ql.threshold, int(np.floor(1.0 * ql.scale + 0.5)))
+            np.testing.assert_array_equal(ql.bias, np.zeros(l.n_neurons))
+            self.assertEqual((ql.leak_shift, ql.reset), (3, "subtract"))  # beta 0.9 -> 1 - 2^-3
+        # The float graph on the grid quantises back to the same integers.
+        self.assertEqual(q.graph.total_params, g.total_params)
+        again = snnstudio.quantize(q.graph, bits=4)
+        for a, b in zip(again.layers, q.layers):
+            np.testing.assert_array_equal(a.weights, b.weights)
+            self.assertEqual(a.threshold, b.threshold)
+        with self.assertRaises(ValueError) as e:
+            snnstudio.quantize(g, bits=9)
+        self.assertEqual(str(e.exception), "weight bits must be 2 to 8, got 9")
+
+
 class Files(unittest.TestCase):
+    def test_failed_save_is_os_error(self):
+        """A save the system refuses (a file-size limit standing in for a full disk) raises
+        OSError with snnc's one-line message and leaves the previous file as it was."""
+        script = ("import resource, signal, sys, snnstudio\n"
+                  "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+                  "resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))\n"
+                  "try:\n"
+                  "    snnstudio.example_graph().save(sys.argv[1])\n"
+                  "except Exception as e:\n"
+                  "    print(type(e).__name__)\n"
+                  "    print(e)\n")
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "g.h5")
+            relay_graph().save(path)
+            with open(path, "rb") as f:
+                before = f.read()
+            p = subprocess.run([sys.executable, "-c", script, path], capture_output=True,
+                               text=True, check=False)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            self.assertEqual(p.stdout.splitlines(),
+                             ["OSError", f"cannot save {path}: file too large"])
+            cli = subprocess.run(["prlimit", "--fsize=1000:1000", SNNC, "example", "-o", path],
+                                 capture_output=True, text=True, check=False)
+            self.assertEqual(cli.returncode, 1)
+            self.assertEqual(cli.stderr, f"snnc: {p.stdout.splitlines()[1]}\n")
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(), before)
+            self.assertEqual(os.listdir(d), ["g.h5"])
+
     def test_round_trips_with_snnc(self):
         with tempfile.TemporaryDirectory() as d:
             ex = os.path.join(d, "example.h5")
