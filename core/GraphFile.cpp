@@ -89,8 +89,7 @@ FileLayer readLayer(hid_t layers, const QString &key)
         if (auto v = h5::readStringAttribute(group, QStringLiteral("reset"))) {
             if (!parseResetMode(*v, &l.neuron.reset))
                 throw Error(
-                    QStringLiteral("unknown reset '%1' (expected subtract, zero or subtract-next)")
-                        .arg(*v));
+                    QStringLiteral("unknown reset '%1' (expected %2)").arg(*v, resetModeChoices()));
         }
         if (auto v = h5::readFloatAttribute(group, QStringLiteral("reset_value")))
             l.neuron.resetValue = *v;

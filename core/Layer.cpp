@@ -1,5 +1,7 @@
 #include "Layer.h"
 
+#include <QStringList>
+
 #include <algorithm>
 
 namespace snn {
@@ -18,6 +20,8 @@ QString toString(ResetMode mode)
         return QStringLiteral("zero");
     case ResetMode::SubtractNext:
         return QStringLiteral("subtract-next");
+    case ResetMode::SubtractNoDelay:
+        return QStringLiteral("subtract-nodelay");
     }
     return {};
 }
@@ -35,15 +39,21 @@ bool parseNeuronType(const QString &text, NeuronType *type)
 
 bool parseResetMode(const QString &text, ResetMode *mode)
 {
-    if (text == QLatin1String("subtract"))
-        *mode = ResetMode::Subtract;
-    else if (text == QLatin1String("zero"))
-        *mode = ResetMode::Zero;
-    else if (text == QLatin1String("subtract-next"))
-        *mode = ResetMode::SubtractNext;
-    else
-        return false;
-    return true;
+    for (ResetMode m : kResetModes)
+        if (text == toString(m)) {
+            *mode = m;
+            return true;
+        }
+    return false;
+}
+
+QString resetModeChoices()
+{
+    QStringList names;
+    for (ResetMode m : kResetModes)
+        names << toString(m);
+    const QString last = names.takeLast();
+    return names.join(QStringLiteral(", ")) + QStringLiteral(" or ") + last;
 }
 
 QString resetDescription(const NeuronParams &params)

@@ -20,17 +20,27 @@ enum class NeuronType { LIF, IF };
 // a membrane still above threshold after its reset, docs/nir.md);
 // Zero: v = resetValue at once (NIR's v_reset; snnTorch's "zero" with resetValue 0);
 // SubtractNext: the threshold is subtracted at the next step, m[t] = beta m[t-1] + I[t] -
-// s[t-1] threshold (snnTorch's default, reset_delay=True).
-enum class ResetMode { Subtract, Zero, SubtractNext };
+// s[t-1] threshold (snnTorch's default, reset_delay=True);
+// SubtractNoDelay: snnTorch's reset_delay=False, exactly: subtract, but a membrane still above
+// threshold after its reset needs beta v + I > 2 threshold to spike again (docs/simulation.md).
+enum class ResetMode { Subtract, Zero, SubtractNext, SubtractNoDelay };
+// Every reset mode, in the enum's order.
+inline constexpr ResetMode kResetModes[] = {ResetMode::Subtract, ResetMode::Zero,
+                                            ResetMode::SubtractNext, ResetMode::SubtractNoDelay};
 
 QString toString(NeuronType type);
 QString toString(ResetMode mode);
-// Parse "LIF"/"IF" and "subtract"/"zero"/"subtract-next"; return false on anything else.
+// Parse "LIF"/"IF" and "subtract"/"zero"/"subtract-next"/"subtract-nodelay"; return false on
+// anything else.
 bool parseNeuronType(const QString &text, NeuronType *type);
 bool parseResetMode(const QString &text, ResetMode *mode);
+// The reset modes' names for an error message: "subtract, zero, subtract-next or
+// subtract-nodelay".
+QString resetModeChoices();
 
 struct NeuronParams;
-// The reset as a user reads it: "subtract", "zero", "zero to -0.5", "subtract-next".
+// The reset as a user reads it: "subtract", "zero", "zero to -0.5", "subtract-next",
+// "subtract-nodelay".
 QString resetDescription(const NeuronParams &params);
 
 // Layer::ratesSource of rates that were made up, not measured (the built-in example's).
@@ -38,7 +48,8 @@ inline const QString kSyntheticRates = QStringLiteral("synthetic");
 
 // Discrete-time neuron parameters shared by every neuron of a layer.
 // Each step: v = beta * v + W s + b; spike when v > threshold; then reset (subtract: v -=
-// threshold; zero: v = resetValue; subtract-next: see ResetMode). IF is LIF with beta = 1.
+// threshold; zero: v = resetValue; subtract-next, subtract-nodelay: see ResetMode). IF is LIF
+// with beta = 1.
 struct NeuronParams {
     NeuronType type = NeuronType::LIF;
     float threshold = 1.0f;

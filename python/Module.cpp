@@ -78,9 +78,9 @@ PyLayer makeLayer(const std::string &name, int nInputs, int nNeurons, const py::
             where +
             QStringLiteral(": neuron_type must be LIF or IF, not '%1'").arg(qstr(neuronType)));
     if (!parseResetMode(qstr(reset), &layer->neuron.reset))
-        throw Error(where +
-                    QStringLiteral(": reset must be subtract, zero or subtract-next, not '%1'")
-                        .arg(qstr(reset)));
+        throw Error(
+            where +
+            QStringLiteral(": reset must be %1, not '%2'").arg(resetModeChoices(), qstr(reset)));
     layer->neuron.threshold = threshold;
     layer->neuron.beta = beta ? *beta : (layer->neuron.type == NeuronType::IF ? 1.0f : 0.9f);
     layer->neuron.spiking = spiking;

@@ -272,8 +272,8 @@ void TestGraphFile::badInput_data()
         << QStringLiteral("layer 'out': unknown neuron_type 'Izhikevich' (expected LIF or IF)");
     QTest::newRow("reset") << str("layers/1", "reset", "soft")
                            << QStringLiteral(
-                                  "layer 'out': unknown reset 'soft' (expected subtract, zero "
-                                  "or subtract-next)");
+                                  "layer 'out': unknown reset 'soft' (expected subtract, zero, "
+                                  "subtract-next or subtract-nodelay)");
     QTest::newRow("reset value") << Edit([](hid_t f) {
         h5::Handle g = h5::openGroup(f, QStringLiteral("layers/0"));
         h5::writeNumberAttribute(g, QStringLiteral("reset_value"), 0.5);

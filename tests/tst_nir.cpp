@@ -237,6 +237,7 @@ Graph featureGraph()
     g.addLayer(d);
     Layer e = makeLayer(QStringLiteral("e"), ia, 1, 2, {1.0f, 1.0f});
     e.neuron.beta = 0.0f;
+    e.neuron.reset = ResetMode::SubtractNoDelay;
     g.addLayer(e);
     return g;
 }
@@ -793,7 +794,7 @@ void TestNir::roundTripDt()
 void TestNir::roundTripThroughH5PerMode_data()
 {
     QTest::addColumn<int>("reset");
-    for (ResetMode mode : {ResetMode::Subtract, ResetMode::Zero, ResetMode::SubtractNext})
+    for (ResetMode mode : kResetModes)
         QTest::newRow(qPrintable(toString(mode))) << int(mode);
 }
 
@@ -834,8 +835,8 @@ void TestNir::importAssumptions()
     QCOMPARE(lines,
              (QStringList{QStringLiteral("reset: zero, to v_reset (NIR's LIF/IF semantics, as "
                                          "snnTorch and Norse read NIR; the file has no SNN Studio "
-                                         "metadata; --reset subtract-next for snnTorch's default) "
-                                         "for fc"),
+                                         "metadata; --reset subtract-next for snnTorch's default, "
+                                         "subtract-nodelay for its reset_delay=False) for fc"),
                           QStringLiteral("dt: 0.0001 s (not in the file; --dt sets it)")}));
     NirOptions options;
     options.reset = ResetMode::SubtractNext;
@@ -856,9 +857,10 @@ void TestNir::snntorchGoldenSpikes_data()
 {
     QTest::addColumn<QString>("mode");
     // snnTorch's reset_mechanism="zero" is NIR's reset (the default import); its default
-    // subtract (reset_delay=True) is subtract-next.
+    // subtract (reset_delay=True) is subtract-next, its reset_delay=False subtract-nodelay.
     QTest::newRow("zero") << QStringLiteral("zero");
     QTest::newRow("subtract-next") << QStringLiteral("subtract-next");
+    QTest::newRow("subtract-nodelay") << QStringLiteral("subtract-nodelay");
 }
 
 void TestNir::snntorchGoldenSpikes()
@@ -1161,8 +1163,8 @@ void TestNir::cliImportExport()
                   QStringLiteral("--reset"), QStringLiteral("soft"), QStringLiteral("-o"), h5},
                  &out, &err),
              2);
-    QCOMPARE(err,
-             QStringLiteral("snnc: --reset takes zero, subtract or subtract-next, not 'soft'\n"));
+    QCOMPARE(err, QStringLiteral("snnc: --reset takes subtract, zero, subtract-next or "
+                                 "subtract-nodelay, not 'soft'\n"));
     // Refusals and bad usage exit with 2 and one line on stderr.
     QCOMPARE(run({QStringLiteral("import"), sample(QStringLiteral("cnn_sinabs.nir")),
                   QStringLiteral("-o"), path(QStringLiteral("cnn.h5"))},

@@ -224,7 +224,7 @@ void TestPasses::deadEliminationWarnsAboveZero()
 void TestPasses::deadEliminationPreservesMeasuredOutputs_data()
 {
     QTest::addColumn<int>("reset");
-    for (ResetMode mode : {ResetMode::Subtract, ResetMode::Zero, ResetMode::SubtractNext})
+    for (ResetMode mode : kResetModes)
         QTest::newRow(qPrintable(toString(mode))) << int(mode);
 }
 
@@ -282,7 +282,7 @@ void TestPasses::redundancyPreservesFunction_data()
 {
     QTest::addColumn<bool>("linearReadout");
     QTest::addColumn<int>("reset");
-    for (ResetMode mode : {ResetMode::Subtract, ResetMode::Zero, ResetMode::SubtractNext}) {
+    for (ResetMode mode : kResetModes) {
         QTest::addRow("linear read-out, %s", qPrintable(toString(mode))) << true << int(mode);
         QTest::addRow("spiking output, %s", qPrintable(toString(mode))) << false << int(mode);
     }

@@ -112,6 +112,10 @@ void TestQuantizer::refusesWhatTheHardwareCannotRun_data()
     QTest::newRow("reset value") << 5
                                  << QStringLiteral("layer a: the hardware's zero reset sets the "
                                                    "membrane to 0, not to -0.5");
+    QTest::newRow("subtract-nodelay")
+        << 7
+        << QStringLiteral("layer a: the hardware resets at once (subtract or zero); it does not "
+                          "implement the subtract-nodelay reset");
     // 3e38 x scale 127 is past int64: saturated, not wrapped to a negative "rounds to 0".
     QTest::newRow("threshold 3e38")
         << 6
@@ -140,6 +144,8 @@ void TestQuantizer::refusesWhatTheHardwareCannotRun()
     }
     if (kind == 6)
         a.neuron.threshold = 3e38f;
+    if (kind == 7)
+        a.neuron.reset = ResetMode::SubtractNoDelay;
     const LayerId ida = g.addLayer(a);
     g.addLayer(makeLayer(QStringLiteral("b"), ida, 2, 2, {1, 0, 0, 1}));
     if (kind == 1)

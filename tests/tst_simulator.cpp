@@ -70,6 +70,8 @@ private Q_SLOTS:
     void initTestCase();
     void handDerivedTraces_data();
     void handDerivedTraces();
+    void subtractNoDelayTrace_data();
+    void subtractNoDelayTrace();
     void constantCurrentEqualsRepeatedSteps();
     void cliWritesEveryLayer();
     void refusesBadInput_data();
@@ -137,6 +139,45 @@ void TestSimulator::handDerivedTraces()
     QCOMPARE(trace, spikes);
     QCOMPARE(t.countLayer, 0);
     QCOMPARE(t.counts, (std::vector<std::int64_t>{spikes.count(QLatin1Char('1')), 0}));
+}
+
+void TestSimulator::subtractNoDelayTrace_data()
+{
+    QTest::addColumn<int>("reset");
+    QTest::addColumn<QString>("spikes");
+    QTest::addColumn<QList<float>>("membrane");
+    // Currents 3, .75, .75, .75, 0, 0 (input 4, 1, 1, 1, 0, 0 times the weight .75), beta .5.
+    // subtract: 3 -> 2; 1.75 -> .75; 1.125 -> .125; .8125; .40625; .203125.
+    QTest::newRow("subtract") << int(ResetMode::Subtract) << QStringLiteral("111000")
+                              << QList<float>{2.0f, 0.75f, 0.125f, 0.8125f, 0.40625f, 0.203125f};
+    // subtract-nodelay (snnTorch's reset_delay=False): 3 spikes, 2 is left above threshold, so
+    // each later step subtracts the threshold first (r = 1) and needs m > 1 to spike:
+    // m = 1 + .75 - 1 = .75, no spike, v = m + 1 = 1.75; m = .875 + .75 - 1 = .625 -> 1.625;
+    // m = .8125 + .75 - 1 = .5625 -> 1.5625; m = .78125 - 1 -> .78125 (now below); .390625.
+    QTest::newRow("subtract-nodelay")
+        << int(ResetMode::SubtractNoDelay) << QStringLiteral("100000")
+        << QList<float>{2.0f, 1.75f, 1.625f, 1.5625f, 0.78125f, 0.390625f};
+}
+
+void TestSimulator::subtractNoDelayTrace()
+{
+    QFETCH(int, reset);
+    QFETCH(QString, spikes);
+    QFETCH(QList<float>, membrane);
+    SequenceInput in;
+    in.kind = SequenceInput::Current;
+    in.samples = 1;
+    in.steps = 6;
+    in.inputs = 1;
+    in.values = {4, 1, 1, 1, 0, 0};
+    const SequenceTraces t = simulateSequences(oneNeuron(0.5f, ResetMode(reset)), in, 6, true);
+    const LayerTrace &l = t.layers.front();
+    QString trace;
+    for (int s = 0; s < 6; ++s) {
+        trace += l.spikes[std::size_t(s)] ? QLatin1Char('1') : QLatin1Char('0');
+        QCOMPARE(l.membrane[std::size_t(s)], membrane[s]);
+    }
+    QCOMPARE(trace, spikes);
 }
 
 void TestSimulator::constantCurrentEqualsRepeatedSteps()

@@ -82,6 +82,12 @@ void TestTrainer::gradientMatchesFiniteDifferences_data()
     QTest::newRow("subtract-next membrane rate")
         << int(ResetMode::SubtractNext) << 0.0f << int(sim::Loss::Membrane)
         << int(sim::Encoding::Rate);
+    QTest::newRow("subtract-nodelay count current")
+        << int(ResetMode::SubtractNoDelay) << 0.0f << int(sim::Loss::SpikeCount)
+        << int(sim::Encoding::Current);
+    QTest::newRow("subtract-nodelay membrane rate")
+        << int(ResetMode::SubtractNoDelay) << 0.0f << int(sim::Loss::Membrane)
+        << int(sim::Encoding::Rate);
     QTest::newRow("subtract membrane current")
         << int(ResetMode::Subtract) << 0.0f << int(sim::Loss::Membrane)
         << int(sim::Encoding::Current);

@@ -35,7 +35,7 @@ PropertiesPanel::PropertiesPanel(QWidget *parent)
     m_neurons->setKeyboardTracking(false);
     m_type->addItem(toString(NeuronType::LIF));
     m_type->addItem(toString(NeuronType::IF));
-    for (ResetMode mode : {ResetMode::Subtract, ResetMode::Zero, ResetMode::SubtractNext})
+    for (ResetMode mode : kResetModes)
         m_reset->addItem(toString(mode)); // the item index is the enum's value
     for (QDoubleSpinBox *box : {m_threshold, m_beta}) {
         box->setDecimals(4);

@@ -20,8 +20,9 @@ int runImport(const QStringList &arguments)
                                     QStringLiteral("OUT"));
     const QCommandLineOption reset(
         QStringLiteral("reset"),
-        QStringLiteral("How every spiking neuron resets: zero (to v_reset), subtract, or "
-                       "subtract-next (snnTorch's default). Default: as the file's SNN Studio "
+        QStringLiteral("How every spiking neuron resets: zero (to v_reset), subtract, "
+                       "subtract-next (snnTorch's default, reset_delay=True) or subtract-nodelay "
+                       "(snnTorch's reset_delay=False). Default: as the file's SNN Studio "
                        "metadata says, else zero (NIR's semantics)."),
         QStringLiteral("MODE"));
     parser.addOptions({output, nirDtOption(), reset});
@@ -38,8 +39,8 @@ int runImport(const QStringList &arguments)
     if (parser.isSet(reset)) {
         ResetMode mode;
         if (!parseResetMode(parser.value(reset), &mode)) {
-            printError(QStringLiteral("--reset takes zero, subtract or subtract-next, not '%1'")
-                           .arg(parser.value(reset)));
+            printError(QStringLiteral("--reset takes %1, not '%2'")
+                           .arg(resetModeChoices(), parser.value(reset)));
             return BadInput;
         }
         options.reset = mode;

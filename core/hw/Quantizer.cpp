@@ -110,10 +110,11 @@ QuantizedNetwork quantize(const Graph &graph, const QuantConfig &config)
             throw Error(QStringLiteral("layer %1: threshold %2 must be positive for the hardware")
                             .arg(l.name)
                             .arg(double(l.neuron.threshold)));
-        if (l.neuron.reset == ResetMode::SubtractNext)
+        if (l.neuron.reset == ResetMode::SubtractNext ||
+            l.neuron.reset == ResetMode::SubtractNoDelay)
             throw Error(QStringLiteral("layer %1: the hardware resets at once (subtract or zero); "
-                                       "it does not implement the subtract-next reset")
-                            .arg(l.name));
+                                       "it does not implement the %2 reset")
+                            .arg(l.name, toString(l.neuron.reset)));
         if (l.neuron.resetValue != 0.0f)
             throw Error(QStringLiteral("layer %1: the hardware's zero reset sets the membrane to "
                                        "0, not to %2")

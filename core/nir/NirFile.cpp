@@ -382,7 +382,8 @@ void Importer::chooseReset(const QString &key, const VectorXd &vReset, const QSt
         params.reset = ResetMode::Zero;
         reason = QStringLiteral("zero, to v_reset (NIR's LIF/IF semantics, as snnTorch and Norse "
                                 "read NIR; the file has no SNN Studio metadata; --reset "
-                                "subtract-next for snnTorch's default)");
+                                "subtract-next for snnTorch's default, subtract-nodelay for its "
+                                "reset_delay=False)");
     }
     if (params.reset == ResetMode::Zero)
         params.resetValue = float(value);

@@ -12,17 +12,29 @@ namespace snn::sim {
 // zero:          v = beta v + current; spike when v > threshold; then v = resetValue;
 // subtract-next: v = beta v + current - (threshold if the previous v > threshold); spike when
 //                v > threshold; v keeps its value (snnTorch's reset_delay=True, in its order of
-//                operations: (beta v + current) - threshold).
+//                operations: (beta v + current) - threshold);
+// subtract-nodelay: snnTorch's reset_delay=False, in its order of operations: r = (the previous
+//                v > threshold); m = (beta v + current) - r threshold; spike when m > threshold;
+//                v = m - (spike - r) threshold. It is subtract (v = beta v + current - spike
+//                threshold) but for a membrane left above threshold, which needs beta v +
+//                current > 2 threshold to spike again.
 // Returns whether it spiked; `pre`, when given, receives the membrane potential before the reset
-// (what the trainer's surrogate gradient looks at). v starts at 0.
+// (what the trainer's surrogate gradient looks at; m for subtract-nodelay). v starts at 0.
 inline bool neuronStep(float &v, float current, const NeuronParams &p, float *pre = nullptr)
 {
-    const float pending =
-        p.reset == ResetMode::SubtractNext && v > p.threshold ? p.threshold : 0.0f;
-    v = p.beta * v + current - pending;
+    const bool above = v > p.threshold;
+    const bool delayed =
+        p.reset == ResetMode::SubtractNext || p.reset == ResetMode::SubtractNoDelay;
+    v = p.beta * v + current - (delayed && above ? p.threshold : 0.0f);
     if (pre)
         *pre = v;
-    if (!(v > p.threshold))
+    const bool spike = v > p.threshold;
+    if (p.reset == ResetMode::SubtractNoDelay) {
+        if (spike != above)
+            v = spike ? v - p.threshold : v + p.threshold;
+        return spike;
+    }
+    if (!spike)
         return false;
     if (p.reset == ResetMode::Subtract)
         v -= p.threshold;

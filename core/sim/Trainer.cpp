@@ -185,10 +185,14 @@ void floatForward(const Graph &graph, const RowMatrixXf &x, const TrainOptions &
                 for (Eigen::Index i = 0; i < n; ++i) {
                     float &vi = v(i, b);
                     if (options.smoothSpikes) {
-                        // subtract-next subtracts the previous step's (smooth) spike now.
+                        // subtract-next subtracts the previous step's (smooth) spike now;
+                        // subtract-nodelay the threshold when the membrane was left above it
+                        // (a step, detached as snnTorch's reset), and the rest of the spike.
+                        const float above =
+                            p.reset == ResetMode::SubtractNoDelay && vi > p.threshold ? 1.0f : 0.0f;
                         const float pending = p.reset == ResetMode::SubtractNext && t > 0
                                                   ? p.threshold * out(i, col - B)
-                                                  : 0.0f;
+                                                  : p.threshold * above;
                         vi = p.beta * vi + c[i] - pending;
                         pre(i, col) = vi;
                         const float xr = vi - p.threshold;
@@ -196,6 +200,8 @@ void floatForward(const Graph &graph, const RowMatrixXf &x, const TrainOptions &
                         out(i, col) = sp;
                         if (p.reset == ResetMode::Subtract)
                             vi -= p.threshold * sp;
+                        else if (p.reset == ResetMode::SubtractNoDelay)
+                            vi -= p.threshold * (sp - above);
                         else if (p.reset == ResetMode::Zero)
                             vi = vi * (1.0f - sp) + p.resetValue * sp;
                     } else {
@@ -368,8 +374,9 @@ Gradients computeGradients(const Graph &latent, const RowMatrixXf &x,
             const Matrix &dO = dOut[std::size_t(l)];
             const bool hasDPre = dPre[std::size_t(l)].size() > 0;
             // dNext: the gradient of the membrane before reset at step t + 1, u[t+1] = beta v[t]
-            // + I[t+1] (subtract, zero: v[t] is u[t] after the reset) or beta u[t] + I[t+1] -
-            // threshold s[t] (subtract-next).
+            // + I[t+1] (subtract, zero: v[t] is u[t] after the reset; subtract-nodelay: minus
+            // the detached r[t+1] threshold, v[t] = u[t] - (s[t] - r[t]) threshold, so its
+            // gradients are subtract's) or beta u[t] + I[t+1] - threshold s[t] (subtract-next).
             Matrix dNext = Matrix::Zero(n, B);
             for (int t = T - 1; t >= 0; --t) {
                 for (int b = 0; b < B; ++b) {
@@ -388,7 +395,8 @@ Gradients computeGradients(const Graph &latent, const RowMatrixXf &x,
                             du = p.beta * dNext(i, b) + ds * surrogate;
                         } else {
                             const float dv = p.beta * dNext(i, b); // d loss / d v[t]
-                            const bool subtract = p.reset == ResetMode::Subtract;
+                            const bool subtract = p.reset == ResetMode::Subtract ||
+                                                  p.reset == ResetMode::SubtractNoDelay;
                             if (!options.detachReset)
                                 ds += dv * (subtract ? -p.threshold : p.resetValue - u);
                             du = dv * (subtract ? 1.0f : 1.0f - s) + ds * surrogate;
