@@ -27,9 +27,7 @@ SimArgs::SimArgs(const QString &dataName, bool split_)
                QStringLiteral("E"), QStringLiteral("rate"))
     , seed(QStringLiteral("seed"), QStringLiteral("Seed of the input spikes (default 1)."),
            QStringLiteral("S"), QStringLiteral("1"))
-    , threads(QStringLiteral("threads"),
-              QStringLiteral("Worker threads (default 0: all cores; results do not depend on it)."),
-              QStringLiteral("N"), QStringLiteral("0"))
+    , threads(threadsOption())
     , limit(QStringLiteral("limit"), QStringLiteral("Use only the first N samples (default: all)."),
             QStringLiteral("N"), QStringLiteral("0"))
     , split(QStringLiteral("split"),
@@ -125,7 +123,19 @@ sim::SimOptions SimArgs::options(const QCommandLineParser &parser) const
 
 int SimArgs::threadCount(const QCommandLineParser &parser) const
 {
-    const long long count = integerOption(parser, threads);
+    return cli::threadCount(parser, threads);
+}
+
+QCommandLineOption threadsOption()
+{
+    return {QStringLiteral("threads"),
+            QStringLiteral("Worker threads (default 0: all cores; results do not depend on it)."),
+            QStringLiteral("N"), QStringLiteral("0")};
+}
+
+int threadCount(const QCommandLineParser &parser, const QCommandLineOption &option)
+{
+    const long long count = integerOption(parser, option);
     const int hardware = std::max(1, int(std::thread::hardware_concurrency()));
     if (count < 0 || count > hardware)
         throw Error(QStringLiteral("--threads takes 0 (all cores) or 1 to %1 (this machine's "

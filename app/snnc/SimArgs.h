@@ -48,6 +48,10 @@ QCommandLineOption validationSplitOption();
 // Reads --val-split, or throws Error naming a bad value.
 int validationSize(const QCommandLineParser &parser, const QCommandLineOption &option);
 
+// --threads N (0: all cores), and its value checked against this machine's hardware threads.
+QCommandLineOption threadsOption();
+int threadCount(const QCommandLineParser &parser, const QCommandLineOption &option);
+
 // Reads an integer option, or throws Error naming it.
 long long integerOption(const QCommandLineParser &parser, const QCommandLineOption &option);
 

@@ -152,8 +152,9 @@ int runTraining(const QStringList &arguments, bool finetune)
                                                     "to the largest weight, per layer (50 to 100, "
                                                     "default 100: the largest weight)."),
                                      QStringLiteral("P"), QStringLiteral("100"));
+    const QCommandLineOption threads = threadsOption();
     parser.addOptions({data, output, epochs, steps, seed, batch, lr, slope, encoding, loss, qat,
-                       qatClip, limit, valSplit, testLimit});
+                       qatClip, limit, valSplit, testLimit, threads});
     if (!finetune)
         parser.addOptions({hidden, beta, init, resume});
     if (const int code = parse(parser, arguments, finetune ? 1 : 0); code >= 0)
@@ -218,6 +219,7 @@ int runTraining(const QStringList &arguments, bool finetune)
         }
     }
     settings.options.epochs = int(integerOption(parser, epochs));
+    settings.options.threads = threadCount(parser, threads);
     settings.validate();
 
     const sim::DataSplit split = settings.apply(sim::loadDataSplit(parser.value(data)));

@@ -11,10 +11,11 @@ namespace snn::passes {
 
 namespace {
 
-// Rows of the Gram matrix held at once: bounds memory to kBlock x n floats. Each block's upper
-// triangle is cut into strips of kStrip rows: a triangle on the diagonal (ssyrk) and the strip's
-// columns to its right in pieces of kPiece (sgemm). The pieces' shapes depend only on n, never on
-// the thread count, so every similarity is the same float for any --threads.
+// Rows of the Gram matrix held at once: bounds memory to kBlock x n floats. Each block's part of
+// the upper triangle is cut into pieces: on the diagonal, strips of kStrip rows (a triangle by
+// ssyrk and the rest of the block to its right by sgemm); right of the block, the block's rows
+// against kPiece columns at a time (sgemm). The pieces' shapes depend only on n, never on the
+// thread count, so every similarity is the same float for any --threads.
 constexpr Eigen::Index kBlock = 1024;
 constexpr Eigen::Index kStrip = 256;
 constexpr Eigen::Index kPiece = 1024;
@@ -43,7 +44,11 @@ std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eige
     if (n < 2)
         return keeper;
 
-    const Eigen::VectorXf norms = weights.rowwise().norm();
+    // Column by column (the storage order), not row by row across columns.
+    Eigen::VectorXf norms = Eigen::VectorXf::Zero(n);
+    for (Eigen::Index c = 0; c < weights.cols(); ++c)
+        norms += weights.col(c).cwiseAbs2();
+    norms = norms.cwiseSqrt();
     const Eigen::VectorXf inverse =
         norms.unaryExpr([](float v) { return v > 0.0f ? 1.0f / v : 0.0f; });
     const Eigen::MatrixXf unit = inverse.asDiagonal() * weights;
@@ -74,9 +79,11 @@ std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eige
         for (Eigen::Index s = b; s < b + rows; s += kStrip) {
             const Eigen::Index strip = std::min(kStrip, b + rows - s);
             pieces.push_back({s, strip, s, strip});
-            for (Eigen::Index c = s + strip; c < n; c += kPiece)
-                pieces.push_back({s, strip, c, std::min(kPiece, n - c)});
+            if (s + strip < b + rows)
+                pieces.push_back({s, strip, s + strip, b + rows - s - strip});
         }
+        for (Eigen::Index c = b + rows; c < n; c += kPiece)
+            pieces.push_back({b, rows, c, std::min(kPiece, n - c)});
 #pragma omp parallel for schedule(dynamic, 1) num_threads(workers)
         for (std::size_t p = 0; p < pieces.size(); ++p) {
             const Piece &piece = pieces[p];
@@ -92,8 +99,12 @@ std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eige
             if (keeper[std::size_t(i)] != int(i))
                 continue; // already merged into an earlier keeper
             const float *cosine = &cosines(0, r);
+            // A non-zero neuron is similar only where the cosine passes (similarity > 0): test
+            // that first, it fails almost everywhere.
+            const bool zero = norms(i) == 0.0f;
             for (Eigen::Index j = i + 1; j < n; ++j)
-                if (keeper[std::size_t(j)] == int(j) && similar(i, j, cosine[j - b]))
+                if ((zero || cosine[j - b] > similarity) && keeper[std::size_t(j)] == int(j) &&
+                    similar(i, j, cosine[j - b]))
                     keeper[std::size_t(j)] = int(i);
         }
     }

@@ -1,5 +1,6 @@
 #include "sim/Trainer.h"
 
+#include "Blas.h"
 #include "Error.h"
 #include "Rng.h"
 #include "sim/Dynamics.h"
@@ -74,6 +75,8 @@ void TrainOptions::validate() const
                         .arg(double(surrogateSlope)));
     if (testLimit < 0)
         throw Error(QStringLiteral("the test limit must be >= 0, not %1").arg(testLimit));
+    if (threads < 0)
+        throw Error(QStringLiteral("the thread count must be >= 0, not %1").arg(threads));
     if (qatBits != 0) {
         if (qatBits < 2 || qatBits > 8)
             throw Error(QStringLiteral("quantisation-aware training takes 2 to 8 weight bits, "
@@ -131,9 +134,10 @@ TrainState TrainState::start(const Graph &graph)
 
 namespace {
 
-// The float forward pass: the dynamics of sim/Dynamics.h (or the smooth spike function).
+// The float forward pass: the dynamics of sim/Dynamics.h (or the smooth spike function). x holds
+// samples [first, first + x.rows()) of the batch, whose input spikes come from streamSeed.
 void floatForward(const Graph &graph, const RowMatrixXf &x, const TrainOptions &options,
-                  std::uint64_t streamSeed, Forward &f)
+                  std::uint64_t streamSeed, int first, Forward &f)
 {
     const auto &layers = graph.layers();
     const int B = int(x.rows());
@@ -145,7 +149,7 @@ void floatForward(const Graph &graph, const RowMatrixXf &x, const TrainOptions &
     } else {
         f.networkInput.resize(x.cols(), Eigen::Index(T) * B);
         for (int b = 0; b < B; ++b) {
-            Rng rng(mix(streamSeed, std::uint64_t(b)));
+            Rng rng(mix(streamSeed, std::uint64_t(first + b)));
             for (int t = 0; t < T; ++t)
                 for (Eigen::Index j = 0; j < x.cols(); ++j)
                     f.networkInput(j, Eigen::Index(t) * B + b) =
@@ -157,7 +161,8 @@ void floatForward(const Graph &graph, const RowMatrixXf &x, const TrainOptions &
         const bool fromInput = layer.source == kNetworkInput;
         const Matrix &in =
             fromInput ? f.networkInput : f.out[std::size_t(graph.indexOf(layer.source))];
-        Matrix current = layer.weights * in;
+        Matrix current(layer.neurons(), in.cols());
+        blas::gemm(layer.weights, false, in, false, current);
         if (layer.hasBias())
             current.colwise() += layer.bias;
         const bool constant = fromInput && f.constantInput;
@@ -176,7 +181,7 @@ void floatForward(const Graph &graph, const RowMatrixXf &x, const TrainOptions &
         }
         Matrix &pre = f.pre[l];
         pre.resize(n, Eigen::Index(T) * B);
-        const NeuronParams &p = layer.neuron;
+        const NeuronParams p = layer.neuron; // a copy: stays in registers across the stores
         Matrix v = Matrix::Zero(n, B);
         for (int t = 0; t < T; ++t) {
             for (int b = 0; b < B; ++b) {
@@ -216,7 +221,7 @@ void floatForward(const Graph &graph, const RowMatrixXf &x, const TrainOptions &
 // The hardware's forward pass: every sample through the bit-accurate model (hw::runModel) on the
 // input spikes of the on-chip generator; the membranes the sweep read, in float units (divided by
 // the layer's scale), are what the surrogate gradient looks at.
-void hardwareForward(const hw::QuantizedNetwork &net, const RowMatrixXf &x, int threads, Forward &f)
+void hardwareForward(const hw::QuantizedNetwork &net, const RowMatrixXf &x, Forward &f)
 {
     const int B = int(x.rows());
     const int T = net.config.steps;
@@ -226,34 +231,25 @@ void hardwareForward(const hw::QuantizedNetwork &net, const RowMatrixXf &x, int 
         f.pre[l].resize(net.layers[l].neurons, Eigen::Index(T) * B);
         f.out[l].resize(net.layers[l].neurons, Eigen::Index(T) * B);
     }
-    std::exception_ptr failure;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
     for (int b = 0; b < B; ++b) {
-        try {
-            const std::vector<std::uint8_t> input = hw::intensities(x.row(b).transpose());
-            const Eigen::MatrixXf spikes = hw::inputSpikes(net.config, input);
-            hw::ModelTrace trace;
-            hw::runModel(net, input, &trace);
-            for (int t = 0; t < T; ++t) {
-                const Eigen::Index col = Eigen::Index(t) * B + b;
-                f.networkInput.col(col) = spikes.row(t).transpose();
-                for (std::size_t l = 0; l < net.layers.size(); ++l) {
-                    const float unit = float(1.0 / net.layers[l].scale);
-                    const auto &v = trace.accumulated[std::size_t(t)][l];
-                    const auto &s = trace.spikes[std::size_t(t)][l];
-                    for (int i = 0; i < net.layers[l].neurons; ++i) {
-                        f.pre[l](i, col) = float(v[std::size_t(i)]) * unit;
-                        f.out[l](i, col) = s[std::size_t(i)] ? 1.0f : 0.0f;
-                    }
+        const std::vector<std::uint8_t> input = hw::intensities(x.row(b).transpose());
+        const Eigen::MatrixXf spikes = hw::inputSpikes(net.config, input);
+        hw::ModelTrace trace;
+        hw::runModel(net, input, &trace);
+        for (int t = 0; t < T; ++t) {
+            const Eigen::Index col = Eigen::Index(t) * B + b;
+            f.networkInput.col(col) = spikes.row(t).transpose();
+            for (std::size_t l = 0; l < net.layers.size(); ++l) {
+                const float unit = float(1.0 / net.layers[l].scale);
+                const auto &v = trace.accumulated[std::size_t(t)][l];
+                const auto &s = trace.spikes[std::size_t(t)][l];
+                for (int i = 0; i < net.layers[l].neurons; ++i) {
+                    f.pre[l](i, col) = float(v[std::size_t(i)]) * unit;
+                    f.out[l](i, col) = s[std::size_t(i)] ? 1.0f : 0.0f;
                 }
             }
-        } catch (...) {
-#pragma omp critical(snn_qat_failure)
-            failure = std::current_exception();
         }
     }
-    if (failure)
-        std::rethrow_exception(failure);
 }
 
 } // namespace
@@ -272,20 +268,15 @@ Graph trainedGraph(const Graph &graph, const TrainOptions &options)
     return options.qatBits > 0 ? hw::onGrid(graph, hw::quantize(graph, qatConfig(options))) : graph;
 }
 
-Gradients computeGradients(const Graph &latent, const RowMatrixXf &x,
-                           const std::vector<int> &labels, const TrainOptions &options,
-                           std::uint64_t streamSeed)
-{
-    // Eigen's matrix products run on the calling thread only: its OpenMP-parallel products made
-    // the results depend on the thread count, and were several times slower on a busy machine.
-    // (OpenMP's thread count is per thread, so this leaves other threads alone; the evaluation
-    // after each epoch still uses every core, through the engine.)
-    struct SingleThreaded {
-        int threads = omp_get_max_threads();
-        SingleThreaded() { omp_set_num_threads(1); }
-        ~SingleThreaded() { omp_set_num_threads(threads); }
-    } singleThreaded;
+namespace {
 
+// The gradients of samples [first, first + x.rows()) of a batch of `batch` samples, on the calling
+// thread: loss and gradients are those of the whole batch's mean, so that the shares add up to the
+// batch's. The products go through OpenBLAS (blas::gemm).
+Gradients shareGradients(const Graph &latent, const RowMatrixXf &x, const std::vector<int> &labels,
+                         const TrainOptions &options, std::uint64_t streamSeed, int first,
+                         int batch)
+{
     const int L = latent.layerCount();
     Forward f;
     f.pre.resize(std::size_t(L));
@@ -296,9 +287,9 @@ Gradients computeGradients(const Graph &latent, const RowMatrixXf &x,
     if (options.qatBits > 0) {
         const hw::QuantizedNetwork net = hw::quantize(latent, qatConfig(options));
         grid = hw::onGrid(latent, net);
-        hardwareForward(net, x, singleThreaded.threads, f);
+        hardwareForward(net, x, f);
     } else {
-        floatForward(latent, x, options, streamSeed, f);
+        floatForward(latent, x, options, streamSeed, first, f);
     }
     const Graph &graph = grid ? *grid : latent;
     const auto &layers = graph.layers();
@@ -345,8 +336,8 @@ Gradients computeGradients(const Graph &latent, const RowMatrixXf &x,
             score += f.out[std::size_t(outputIndex)].col(Eigen::Index(t) * B + b).transpose();
         g.predictions[std::size_t(b)] = predict(score);
     }
-    g.loss /= B;
-    dLogits *= logitScale / float(B);
+    g.loss /= batch;
+    dLogits *= logitScale / float(batch);
 
     // Backward, layers in reverse order; dOut[l] accumulates from the consumers.
     std::vector<Matrix> dOut(static_cast<std::size_t>(L)), dPre(static_cast<std::size_t>(L));
@@ -368,7 +359,7 @@ Gradients computeGradients(const Graph &latent, const RowMatrixXf &x,
             dI = std::move(dOut[std::size_t(l)]);
         } else {
             dI.resize(n, Eigen::Index(T) * B);
-            const NeuronParams &p = layer.neuron;
+            const NeuronParams p = layer.neuron; // a copy, as in the forward pass
             const Matrix &pre = f.pre[std::size_t(l)];
             const Matrix &out = f.out[std::size_t(l)];
             const Matrix &dO = dOut[std::size_t(l)];
@@ -415,16 +406,64 @@ Gradients computeGradients(const Graph &latent, const RowMatrixXf &x,
             Matrix dSum = Matrix::Zero(n, B);
             for (int t = 0; t < T; ++t)
                 dSum += dI.middleCols(Eigen::Index(t) * B, B);
-            g.dW[std::size_t(l)].noalias() = dSum * in.transpose();
+            g.dW[std::size_t(l)].resize(n, in.rows());
+            blas::gemm(dSum, false, in, true, g.dW[std::size_t(l)]);
             if (layer.hasBias())
                 g.dB[std::size_t(l)] = dSum.rowwise().sum();
         } else {
-            g.dW[std::size_t(l)].noalias() = dI * in.transpose();
+            g.dW[std::size_t(l)].resize(n, in.rows());
+            blas::gemm(dI, false, in, true, g.dW[std::size_t(l)]);
             if (layer.hasBias())
                 g.dB[std::size_t(l)] = dI.rowwise().sum();
             if (s >= 0)
-                dOut[std::size_t(s)].noalias() += layer.weights.transpose() * dI;
+                blas::gemm(layer.weights, true, dI, false, dOut[std::size_t(s)], 1.0f);
         }
+    }
+    return g;
+}
+
+// A batch is cut into this many shares (fewer for a smaller batch), whatever the thread count;
+// their gradients are added in share order, so the result is the same on any number of threads.
+constexpr int kShares = 4;
+
+} // namespace
+
+Gradients computeGradients(const Graph &latent, const RowMatrixXf &x,
+                           const std::vector<int> &labels, const TrainOptions &options,
+                           std::uint64_t streamSeed)
+{
+    const int B = int(x.rows());
+    const int shares = std::max(1, std::min(kShares, B));
+    std::vector<Gradients> parts(static_cast<std::size_t>(shares));
+    const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
+    std::exception_ptr failure;
+#pragma omp parallel for schedule(static, 1) num_threads(std::min(threads, shares))
+    for (int p = 0; p < shares; ++p) {
+        const int first = int(std::int64_t(B) * p / shares);
+        const int size = int(std::int64_t(B) * (p + 1) / shares) - first;
+        try {
+            parts[std::size_t(p)] = shareGradients(
+                latent, x.middleRows(first, size),
+                std::vector<int>(labels.begin() + first, labels.begin() + first + size), options,
+                streamSeed, first, B);
+        } catch (...) {
+#pragma omp critical(snn_share_failure)
+            failure = std::current_exception();
+        }
+    }
+    if (failure)
+        std::rethrow_exception(failure);
+    Gradients g = std::move(parts.front());
+    for (std::size_t p = 1; p < parts.size(); ++p) {
+        const Gradients &part = parts[p];
+        g.loss += part.loss;
+        for (std::size_t l = 0; l < g.dW.size(); ++l) {
+            g.dW[l] += part.dW[l];
+            if (g.dB[l].size() > 0)
+                g.dB[l] += part.dB[l];
+            g.spikesPerLayer[l] += part.spikesPerLayer[l];
+        }
+        g.predictions.insert(g.predictions.end(), part.predictions.begin(), part.predictions.end());
     }
     return g;
 }
@@ -458,6 +497,7 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
     // With QAT the hardware's generator makes rate-coded input spikes: rates are measured so.
     sim.encoding = options.qatBits > 0 ? Encoding::Rate : options.encoding;
     sim.seed = options.seed;
+    sim.threads = options.threads;
     // The accuracy that chooses the epoch (and that the test set reports): the float graph's, or
     // with QAT the bit-accurate hardware model's.
     const auto accuracyOf = [&](Graph &graph, const Dataset &set, const RunControl &c,

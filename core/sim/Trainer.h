@@ -45,6 +45,9 @@ struct TrainOptions {
     // encoding is then the generator's. `qatClip` is the weight-scale percentile (QuantConfig).
     int qatBits = 0;
     double qatClip = 100.0;
+    // Worker threads (0: all cores). Not a setting of the run: every batch is cut into the same
+    // shares whatever the count, so the trained weights are identical for any value.
+    int threads = 0;
 
     void validate() const; // throws Error naming a bad option
     bool operator==(const TrainOptions &) const = default;
@@ -108,7 +111,8 @@ struct Gradients {
     std::vector<int> predictions;
     std::vector<double> spikesPerLayer; // total spikes of each layer in the batch
 };
-// `streamSeed` seeds the batch's input spikes (rate encoding).
+// `streamSeed` seeds the batch's input spikes (rate encoding). The batch is cut into fixed shares,
+// computed on options.threads threads and added in a fixed order: the same for any thread count.
 Gradients computeGradients(const Graph &graph, const RowMatrixXf &x, const std::vector<int> &labels,
                            const TrainOptions &options, std::uint64_t streamSeed);
 

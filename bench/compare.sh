@@ -1,0 +1,123 @@
+#!/bin/bash
+# SNN Studio against its peers, side by side (docs/performance.md, "Side by side"): each workload
+# and its peer run in turn, A B A B ..., ROUNDS rounds, on the same machine at the same time, so
+# that the ratios hold while the machine's load drifts. Each program times its own work (data
+# loading excluded) and prints it; this script collects the figures, the load average before and
+# after each workload, and prints the ratio table (min / median over the rounds).
+#
+#     cmake --build --preset release --target snnc redundancy_pass
+#     bench/compare.sh [WORKLOAD ...]        # redundancy rates train (default: all three)
+#
+# Environment: ROUNDS (default 3), BIN (default build/release/bin), THREADS (SNN Studio's threads,
+# default 2), TRAIN_SAMPLES (default 10000), TRAIN_EPOCHS (default 1), TEST_SAMPLES (default
+# 10000). The peers run on 1 and 2 threads (OpenMP and OpenBLAS alike); the better of the two in
+# each round counts. Needs Debian's python3-numpy and python3-torch (both on OpenBLAS through the
+# libblas.so.3 alternative); neither is a dependency of SNN Studio.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${ROUNDS:-3}
+BIN=${BIN:-build/release/bin}
+THREADS=${THREADS:-2}
+TRAIN_SAMPLES=${TRAIN_SAMPLES:-10000}
+TRAIN_EPOCHS=${TRAIN_EPOCHS:-1}
+TEST_SAMPLES=${TEST_SAMPLES:-10000}
+PY=/usr/bin/python3
+MODEL=resources/fashion-mnist-snn.h5
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+WORKLOADS=("$@")
+[ ${#WORKLOADS[@]} -gt 0 ] || WORKLOADS=(redundancy rates train)
+
+load() { cut -d' ' -f1 /proc/loadavg; }
+# The number before UNIT in a program's output ("3.1 s", "1604 samples/s").
+field() { grep -oE "[0-9.]+ $1" | head -1 | cut -d' ' -f1; }
+peer() { # peer THREADS COMMAND...: a peer with its thread counts fixed
+    local t=$1
+    shift
+    OMP_NUM_THREADS=$t OPENBLAS_NUM_THREADS=$t "$@"
+}
+# stats VALUES...: "min / median" of the values
+stats() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {printf "%.2f / %.2f", v[1], (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {print a / b}'; }
+better() { awk -v a="$1" -v b="$2" 'BEGIN {print (a > b ? a : b)}'; }
+row() {
+    local line="|" cell
+    for cell in "$@"; do line+=" $cell |"; done
+    echo "$line"
+}
+
+echo "# bench/compare.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $ROUNDS rounds, SNN Studio on $THREADS threads"
+echo "# $(lscpu | sed -n 's/^Model name: *//p'); numpy $($PY -c 'import numpy; print(numpy.__version__)'), torch $($PY -c 'import torch; print(torch.__version__)' 2>/dev/null)"
+echo
+echo "| workload | SNN Studio, min / median | peer, min / median | ratio, min / median | load average |"
+echo "|---|---|---|---|---|"
+
+redundancy() { # redundancy NEURONS INPUTS: time ratio SNN Studio / numpy (lower is faster)
+    local n=$1 k=$2 l0 a b ratios=() as=() bs=()
+    l0=$(load)
+    for _ in $(seq "$ROUNDS"); do
+        a=$("$BIN/redundancy_pass" "$n" "$k" "$THREADS" | field s)
+        b=$(peer 2 $PY bench/numpy_gram.py "$n" "$k" | field s)
+        as+=("$a") bs+=("$b") ratios+=("$(ratio "$a" "$b")")
+    done
+    row "redundancy pass $n x $k (s; time ratio, lower is faster)" "$(stats "${as[@]}")" \
+        "numpy, 2 threads: $(stats "${bs[@]}")" "$(stats "${ratios[@]}")" "$l0 to $(load)"
+}
+
+rates() { # firing rates, 10k test images, T=25, rate encoding: speed ratio (higher is faster)
+    local l0 a b1 b2 ratios=() as=() b1s=() b2s=()
+    l0=$(load)
+    for _ in $(seq "$ROUNDS"); do
+        a=$("$BIN/snnc" rates "$MODEL" --data fashion-mnist --split test --encoding rate \
+            --steps 25 --threads "$THREADS" | field samples/s)
+        b1=$(peer 1 $PY bench/torch_lif_forward.py "$MODEL" 1 | field samples/s)
+        b2=$(peer 2 $PY bench/torch_lif_forward.py "$MODEL" 2 | field samples/s)
+        as+=("$a") b1s+=("$b1") b2s+=("$b2")
+        ratios+=("$(ratio "$a" "$(better "$b1" "$b2")")")
+    done
+    row "firing rates, 10k images, T=25, rate (samples/s; speed ratio, higher is faster)" \
+        "$(stats "${as[@]}")" "PyTorch, 1 thread: $(stats "${b1s[@]}"); 2 threads: $(stats "${b2s[@]}")" \
+        "$(stats "${ratios[@]}")" "$l0 to $(load)"
+}
+
+train() { # training, batch 128, T=25, current encoding: speed ratio and test accuracy
+    local l0 out a acc b1 b2 ratios=() as=() b1s=() b2s=() accs=() acc1=() acc2=()
+    l0=$(load)
+    for _ in $(seq "$ROUNDS"); do
+        out=$("$BIN/snnc" train --data fashion-mnist -o "$WORK/train.h5" --epochs "$TRAIN_EPOCHS" \
+            --limit "$TRAIN_SAMPLES" --val-split 0 --test-limit "$TEST_SAMPLES" \
+            --threads "$THREADS" 2>&1 | tr '\r' '\n')
+        # The last epoch's summary: "epoch E/E: ..., 1.2 s (2703 samples/s); ..."
+        a=$(grep -E '^epoch [0-9]+/[0-9]+:' <<<"$out" | tail -1 | grep -oE '\([0-9.]+ samples/s' |
+            tr -d '(' | field samples/s)
+        acc=$(grep -oE 'test accuracy [0-9.]+' <<<"$out" | grep -oE '[0-9.]+$')
+        out=$(peer 1 $PY bench/torch_lif_train.py 1 "$TRAIN_SAMPLES" "$TRAIN_EPOCHS" "$TEST_SAMPLES")
+        b1=$(field samples/s <<<"$out")
+        acc1+=("$(grep -oE 'accuracy [0-9.]+' <<<"$out" | grep -oE '[0-9.]+$')")
+        out=$(peer 2 $PY bench/torch_lif_train.py 2 "$TRAIN_SAMPLES" "$TRAIN_EPOCHS" "$TEST_SAMPLES")
+        b2=$(field samples/s <<<"$out")
+        acc2+=("$(grep -oE 'accuracy [0-9.]+' <<<"$out" | grep -oE '[0-9.]+$')")
+        as+=("$a") accs+=("$acc") b1s+=("$b1") b2s+=("$b2")
+        ratios+=("$(ratio "$a" "$(better "$b1" "$b2")")")
+    done
+    row "training, $TRAIN_SAMPLES samples x $TRAIN_EPOCHS epochs, batch 128, T=25, current (samples/s; speed ratio, higher is faster)" \
+        "$(stats "${as[@]}")" "PyTorch BPTT, 1 thread: $(stats "${b1s[@]}"); 2 threads: $(stats "${b2s[@]}")" \
+        "$(stats "${ratios[@]}")" "$l0 to $(load)"
+    row "test accuracy after $TRAIN_EPOCHS epochs, $TEST_SAMPLES images (%)" "$(stats "${accs[@]}")" \
+        "1 thread: $(stats "${acc1[@]}"); 2 threads: $(stats "${acc2[@]}")" "-" "-"
+}
+
+for w in "${WORKLOADS[@]}"; do
+    case $w in
+    redundancy)
+        redundancy 4096 4096
+        redundancy 8192 784
+        ;;
+    rates) rates ;;
+    train) train ;;
+    *)
+        echo "compare.sh: unknown workload '$w' (redundancy, rates or train)" >&2
+        exit 2
+        ;;
+    esac
+done
