@@ -554,6 +554,15 @@ void TestMainWindow::startsOnTheShippedModel()
     QCOMPARE(window.graph().inputSize(), 784);
     for (const Layer &l : window.graph().layers())
         QVERIFY(l.hasRates());
+    // The second example: the same shape, trained for the 4-bit core (on its grid: beta 0.875).
+    QVERIFY(window.openShippedModel(MainWindow::kQatModelResource, MainWindow::kQatModelName));
+    QCOMPARE(window.document()->displayName(), MainWindow::kQatModelName);
+    QCOMPARE(window.graph().totalParams(), 218058);
+    for (const Layer &l : window.graph().layers()) {
+        QVERIFY(l.hasRates());
+        QCOMPARE(l.neuron.beta, 0.875f);
+        QVERIFY(l.ratesSource.startsWith(QStringLiteral("measured: fashion-mnist, validation")));
+    }
 }
 
 void TestMainWindow::windowFitsSmallScreens()

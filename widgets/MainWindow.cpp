@@ -283,6 +283,14 @@ void MainWindow::createActions()
                     })
         ->setToolTip(tr("The trained 784-256-64-10 model shipped with the studio"));
     examples
+        ->addAction(tr("Fashion-MNIST SNN, &4-bit quantisation-aware (fits the iCEBreaker)"), this,
+                    [this] {
+                        if (maybeSave())
+                            openShippedModel(kQatModelResource, kQatModelName);
+                    })
+        ->setToolTip(tr("The same network fine-tuned through the FPGA core's 4-bit arithmetic "
+                        "(snnc finetune --qat 4; docs/results.md)"));
+    examples
         ->addAction(tr("&Synthetic 784-256-64-10 (random weights and rates)"), this,
                     [this] {
                         if (maybeSave())
@@ -463,24 +471,25 @@ void MainWindow::setGraph(const Graph &graph, const QString &name)
 }
 
 const QString MainWindow::kShippedModelResource = QStringLiteral(":/models/fashion-mnist-snn.h5");
+const QString MainWindow::kQatModelResource = QStringLiteral(":/models/fashion-mnist-snn-qat4.h5");
 
-bool MainWindow::openShippedModel()
+bool MainWindow::openShippedModel(const QString &resource, const QString &name)
 {
     // HDF5 reads files, not Qt resources: a temporary copy, deleted once read. The document gets
     // no path, so Save asks where to write instead of writing into a temporary file.
     QTemporaryFile copy(QDir::temp().filePath(QStringLiteral("snn-studio-XXXXXX.h5")));
-    QFile resource(kShippedModelResource);
+    QFile file(resource);
     Graph graph;
     try {
-        if (!resource.open(QIODevice::ReadOnly) || !copy.open() ||
-            copy.write(resource.readAll()) != resource.size() || !copy.flush())
-            throw Error(tr("cannot read the shipped model %1").arg(kShippedModelResource));
+        if (!file.open(QIODevice::ReadOnly) || !copy.open() ||
+            copy.write(file.readAll()) != file.size() || !copy.flush())
+            throw Error(tr("cannot read the shipped model %1").arg(resource));
         graph = loadGraph(copy.fileName());
     } catch (const Error &e) {
         showError(tr("Cannot open file"), e.message());
         return false;
     }
-    setGraph(graph, kShippedModelName);
+    setGraph(graph, name);
     return true;
 }
 

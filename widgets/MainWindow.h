@@ -46,11 +46,16 @@ public:
     bool saveTo(const QString &path);
     // Starts on a graph without a file (the built-in example, or a new empty graph).
     void setGraph(const Graph &graph, const QString &name);
-    // Opens the trained Fashion-MNIST model compiled into the studio (resources/, measured
-    // rates) as a document without a file; shows the error and returns false if it cannot.
-    bool openShippedModel();
+    // Opens a trained Fashion-MNIST model compiled into the studio (resources/, measured rates)
+    // as a document without a file; shows the error and returns false if it cannot. By default
+    // the shipped float model; kQatModelResource is the one trained for the 4-bit core.
+    bool openShippedModel(const QString &resource = kShippedModelResource,
+                          const QString &name = kShippedModelName);
     static const QString kShippedModelResource;
     static inline const QString kShippedModelName = QStringLiteral("Fashion-MNIST SNN (shipped)");
+    static const QString kQatModelResource;
+    static inline const QString kQatModelName =
+        QStringLiteral("Fashion-MNIST SNN (4-bit QAT, shipped)");
     // The size the window opens at: 1400x900, at most 90 % of the screen's available area.
     QSize initialSize() const;
     const Graph &graph() const;
