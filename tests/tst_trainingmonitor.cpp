@@ -1,6 +1,7 @@
 #include "SimTestData.h"
 #include "TestUtils.h"
 #include "TrainingMonitor.h"
+#include "hw/Quantizer.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void stopAndResumeEqualsAnUninterruptedRun();
     void startWithoutDataFails();
     void formSettingsReachTheTrainerAndAreRemembered();
+    void qatWidthReachesTheTrainer();
 };
 
 void TestTrainingMonitor::trainsAndEmitsTheGraph()
@@ -238,6 +240,46 @@ void TestTrainingMonitor::formSettingsReachTheTrainerAndAreRemembered()
     QCOMPARE(failed.at(0).at(0).toString(),
              QStringLiteral("hidden sizes are positive numbers like 256,64, not '7,x'"));
     QVERIFY(!monitor.isRunning());
+}
+
+void TestTrainingMonitor::qatWidthReachesTheTrainer()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QTemporaryDir dir;
+    const QString model = dir.filePath(QStringLiteral("q.h5"));
+    QSettings().remove(QStringLiteral("training"));
+    TrainingMonitor monitor;
+    monitor.setGraph(sim::initialGraph(16, {8, 3}, NeuronParams{}, 3));
+    monitor.setData(tinyData());
+    monitor.setModelKey(model);
+    auto *qat = monitor.findChild<QComboBox *>(QStringLiteral("qat"));
+    auto *encoding = monitor.findChild<QComboBox *>(QStringLiteral("encoding"));
+    QCOMPARE(qat->currentText(), QStringLiteral("off"));
+    QVERIFY(encoding->isEnabled());
+    qat->setCurrentText(QStringLiteral("4"));
+    QVERIFY(!encoding->isEnabled()); // the core's generator makes the input spikes
+    monitor.findChild<QSpinBox *>(QStringLiteral("epochs"))->setValue(1);
+    monitor.findChild<QSpinBox *>(QStringLiteral("steps"))->setValue(6);
+    monitor.findChild<QSpinBox *>(QStringLiteral("val-split"))->setValue(16);
+    QSignalSpy trained(&monitor, &TrainingMonitor::trained);
+    monitor.start();
+    QVERIFY(trained.wait(30000));
+    // The emitted graph is on the 4-bit grid: it quantises to integers over the layer's scale.
+    const Graph g = trained.at(0).at(0).value<Graph>();
+    hw::QuantConfig config;
+    config.weightBits = 4;
+    config.steps = 6;
+    const hw::QuantizedNetwork net = hw::quantize(g, config);
+    QCOMPARE(g.layers()[0].weights(3, 7), float(net.layers[0].weight(3, 7) / net.layers[0].scale));
+    QCOMPARE(g.layers()[0].neuron.beta, 0.875f);
+    QCOMPARE(g.layers()[0].ratesSource,
+             QStringLiteral("measured: toy, validation, 16 samples, rate, T=6"));
+    // Remembered for the model.
+    TrainingMonitor other;
+    other.setModelKey(model);
+    QCOMPARE(other.settings().options.qatBits, 4);
+    QCOMPARE(other.findChild<QComboBox *>(QStringLiteral("qat"))->currentText(),
+             QStringLiteral("4"));
 }
 
 SNN_WIDGET_TEST_MAIN(TestTrainingMonitor)

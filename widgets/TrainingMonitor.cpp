@@ -151,6 +151,14 @@ void TrainingMonitor::buildForm()
                         tr("Encoding"),
                         tr("Input encoding (--encoding): current (constant current) or rate "
                            "(Bernoulli spikes)"));
+    m_qat = choice({tr("off"), QStringLiteral("8"), QStringLiteral("6"), QStringLiteral("4"),
+                    QStringLiteral("3"), QStringLiteral("2")},
+                   tr("QAT weight bits"),
+                   tr("Quantisation-aware training (--qat): the forward pass is the FPGA core's "
+                      "bit-accurate model at this weight width, on its own input spikes (so the "
+                      "encoding does not apply); the kept graph is on the core's grid"));
+    connect(m_qat, &QComboBox::currentIndexChanged, this,
+            [this](int index) { m_encoding->setEnabled(index == 0); });
     m_slope = real(0.01, 1000.0, 2, tr("Surrogate slope"),
                    tr("Slope k of the fast-sigmoid surrogate gradient (--slope)"));
     m_loss = choice({sim::toString(sim::Loss::SpikeCount), sim::toString(sim::Loss::Membrane)},
@@ -176,6 +184,7 @@ void TrainingMonitor::buildForm()
                                                                    {m_lr, "lr"},
                                                                    {m_steps, "steps"},
                                                                    {m_encoding, "encoding"},
+                                                                   {m_qat, "qat"},
                                                                    {m_slope, "slope"},
                                                                    {m_loss, "loss"},
                                                                    {m_seed, "seed"},
@@ -199,6 +208,8 @@ void TrainingMonitor::showSettings(const sim::TrainSettings &s)
     m_lr->setValue(double(s.options.learningRate));
     m_steps->setValue(s.options.steps);
     m_encoding->setCurrentText(sim::toString(s.options.encoding));
+    m_qat->setCurrentText(s.options.qatBits > 0 ? QString::number(s.options.qatBits)
+                                                : m_qat->itemText(0));
     m_slope->setValue(double(s.options.surrogateSlope));
     m_loss->setCurrentText(sim::toString(s.options.loss));
     m_seed->setValue(
@@ -220,6 +231,7 @@ sim::TrainSettings TrainingMonitor::settingsFromForm() const
     s.options.learningRate = float(m_lr->value());
     s.options.steps = m_steps->value();
     sim::parseEncoding(m_encoding->currentText(), &s.options.encoding);
+    s.options.qatBits = m_qat->currentIndex() == 0 ? 0 : m_qat->currentText().toInt();
     s.options.surrogateSlope = float(m_slope->value());
     sim::parseLoss(m_loss->currentText(), &s.options.loss);
     s.options.seed = std::uint64_t(m_seed->value());

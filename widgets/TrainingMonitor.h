@@ -127,7 +127,7 @@ private:
     QSpinBox *m_epochs = nullptr, *m_batch = nullptr, *m_steps = nullptr, *m_seed = nullptr;
     QSpinBox *m_valSplit = nullptr, *m_limit = nullptr;
     QDoubleSpinBox *m_lr = nullptr, *m_slope = nullptr, *m_beta = nullptr;
-    QComboBox *m_encoding = nullptr, *m_loss = nullptr;
+    QComboBox *m_encoding = nullptr, *m_loss = nullptr, *m_qat = nullptr;
     QLineEdit *m_hidden = nullptr;
 };
 
