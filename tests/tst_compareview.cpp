@@ -114,12 +114,19 @@ void TestCompareView::exportsPlotsAndTheReport()
     QFile pdfFile(pdf);
     QVERIFY(pdfFile.open(QIODevice::ReadOnly));
     QCOMPARE(pdfFile.read(5), QByteArray("%PDF-"));
+    const QString svg = m_dir.filePath(QStringLiteral("passes.svg"));
+    savePlot(view.passPlot(), svg);
+    QFile svgFile(svg);
+    QVERIFY(svgFile.open(QIODevice::ReadOnly));
+    const QByteArray svgText = svgFile.readAll();
+    QVERIFY(svgText.startsWith("<?xml"));
+    QVERIFY(svgText.contains("<svg"));
     try {
-        savePlot(view.passPlot(), m_dir.filePath(QStringLiteral("passes.svg")));
-        QFAIL("an SVG export was not refused");
+        savePlot(view.passPlot(), m_dir.filePath(QStringLiteral("passes.gif")));
+        QFAIL("a GIF export was not refused");
     } catch (const Error &e) {
-        QCOMPARE(e.message(), QStringLiteral("cannot export a plot as '%1': use .png or .pdf")
-                                  .arg(m_dir.filePath(QStringLiteral("passes.svg"))));
+        QCOMPARE(e.message(), QStringLiteral("cannot export a plot as '%1': use .png, .svg or .pdf")
+                                  .arg(m_dir.filePath(QStringLiteral("passes.gif"))));
     }
     try {
         view.setResult(m_before, nullptr, {}, m_hardware);

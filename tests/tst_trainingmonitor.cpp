@@ -1,3 +1,5 @@
+#include "Error.h"
+#include "QCustomPlotInclude.h"
 #include "SimTestData.h"
 #include "TestUtils.h"
 #include "TrainingMonitor.h"
@@ -6,6 +8,8 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFile>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
@@ -51,6 +55,8 @@ private Q_SLOTS:
     void startWithoutDataFails();
     void formSettingsReachTheTrainerAndAreRemembered();
     void qatWidthReachesTheTrainer();
+
+    void overlaysTwoRunsAndExportsTheirCurves();
 };
 
 void TestTrainingMonitor::trainsAndEmitsTheGraph()
@@ -88,6 +94,12 @@ void TestTrainingMonitor::trainsAndEmitsTheGraph()
     QCOMPARE(running.count(), 2);
     QVERIFY2(monitor.statusLabel()->text().startsWith(QStringLiteral("Done: 2 epochs")),
              qPrintable(monitor.statusLabel()->text()));
+    // The run is kept with its curves and shown in the comparison.
+    QCOMPARE(monitor.runs().size(), std::size_t(1));
+    QCOMPARE(monitor.runs()[0].epochs.size(), std::size_t(2));
+    QCOMPARE(monitor.runs()[0].settings, monitor.settings());
+    QCOMPARE(monitor.runsPlot()->graphCount(), 1);
+    QCOMPARE(monitor.runsPlot()->graph(0)->dataCount(), 2);
 }
 
 void TestTrainingMonitor::stopKeepsTheLastCompletedEpoch()
@@ -283,4 +295,89 @@ void TestTrainingMonitor::qatWidthReachesTheTrainer()
 }
 
 SNN_WIDGET_TEST_MAIN(TestTrainingMonitor)
+void TestTrainingMonitor::overlaysTwoRunsAndExportsTheirCurves()
+{
+    QTemporaryDir dir;
+    const QString model = dir.filePath(QStringLiteral("model.h5"));
+    QFile touch(model);
+    QVERIFY(touch.open(QIODevice::WriteOnly));
+    touch.close();
+    const auto epoch = [](int n, double loss, double train, double validation) {
+        sim::TrainProgress p;
+        p.epochEnd = true;
+        p.epoch = n;
+        p.loss = loss;
+        p.trainAccuracy = train;
+        p.validationAccuracy = validation;
+        p.seconds = 2.0;
+        return p;
+    };
+    sim::TrainRun a;
+    a.id = QStringLiteral("a");
+    a.data = QStringLiteral("toy");
+    a.epochs = {epoch(1, 1.5, 0.4, 0.5), epoch(2, 1.25, 0.5, 0.625)};
+    sim::TrainRun b = a;
+    b.id = QStringLiteral("b");
+    b.settings.options.learningRate = 0.01f;
+    b.epochs.push_back(epoch(3, 1, 0.75, 0.75));
+    sim::saveRun(model, a);
+    sim::saveRun(model, b);
+
+    TrainingMonitor monitor;
+    monitor.resize(1200, 900);
+    monitor.show();
+    monitor.setModelKey(model);
+    QCOMPARE(monitor.runs().size(), std::size_t(2));
+    QCOMPARE(monitor.firstRunBox()->count(), 3); // (none), a, b
+    QCOMPARE(monitor.firstRunBox()->currentIndex(), 1);
+    QCOMPARE(monitor.secondRunBox()->currentIndex(), 2);
+    QCustomPlot *plot = monitor.runsPlot();
+    QCOMPARE(plot->graphCount(), 2);
+    QCOMPARE(plot->graph(0)->name(), QStringLiteral("validation a: ") + a.settings.summary());
+    QCOMPARE(plot->graph(1)->name(), QStringLiteral("validation b: ") + b.settings.summary());
+    QVERIFY(a.settings.summary() != b.settings.summary()); // the legend tells them apart
+    QCOMPARE(plot->graph(0)->dataCount(), 2);
+    QCOMPARE(plot->graph(1)->dataCount(), 3);
+    QCOMPARE(plot->graph(0)->data()->at(1)->value, 62.5);
+    QCOMPARE(plot->graph(1)->data()->at(2)->key, 3.0);
+    QCOMPARE(plot->graph(1)->data()->at(2)->value, 75.0);
+    monitor.compareRuns(1, -1);
+    QCOMPARE(plot->graphCount(), 1);
+    QCOMPARE(plot->graph(0)->dataCount(), 3);
+    monitor.secondRunBox()->setCurrentIndex(1); // the user picks run a as the second
+    QCOMPARE(plot->graphCount(), 2);
+
+    monitor.compareRuns(0, 1);
+    const QString csv = dir.filePath(QStringLiteral("runs.csv"));
+    monitor.exportCurves(csv);
+    QFile csvFile(csv);
+    QVERIFY(csvFile.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(csvFile.readAll()),
+             QStringLiteral("run,epoch,loss,train_accuracy,validation_accuracy,seconds\n"
+                            "a,1,1.5,0.4,0.5,2.000\n"
+                            "a,2,1.25,0.5,0.625,2.000\n"
+                            "b,1,1.5,0.4,0.5,2.000\n"
+                            "b,2,1.25,0.5,0.625,2.000\n"
+                            "b,3,1,0.75,0.75,2.000\n"));
+    const QString png = dir.filePath(QStringLiteral("runs.png"));
+    monitor.exportCurves(png);
+    const QImage image(png);
+    QCOMPARE(image.width(), 2 * plot->width());
+    const QString svg = dir.filePath(QStringLiteral("runs.svg"));
+    monitor.exportCurves(svg);
+    QFile svgFile(svg);
+    QVERIFY(svgFile.open(QIODevice::ReadOnly));
+    const QByteArray svgText = svgFile.readAll();
+    QVERIFY(svgText.startsWith("<?xml"));
+    QVERIFY(svgText.contains("<svg"));
+    QVERIFY(svgText.contains("<polyline")); // the curves are vectors
+    try {
+        monitor.exportCurves(dir.filePath(QStringLiteral("runs.txt")));
+        QFAIL("a .txt export was not refused");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("cannot export a plot as '%1': use .png, .svg or .pdf")
+                                  .arg(dir.filePath(QStringLiteral("runs.txt"))));
+    }
+}
+
 #include "tst_trainingmonitor.moc"

@@ -1,18 +1,43 @@
 #include "PlotExport.h"
 
+#include "AtomicFile.h"
 #include "Error.h"
 #include "QCustomPlotInclude.h"
 
+#include <QBuffer>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenu>
+#include <QSvgGenerator>
 
 namespace snn::widgets {
 
 QString plotFileFilter()
 {
-    return QObject::tr("PNG images (*.png);;PDF documents (*.pdf)");
+    return QObject::tr("PNG images (*.png);;SVG images (*.svg);;PDF documents (*.pdf)");
 }
+
+namespace {
+
+QByteArray svgBytes(QCustomPlot *plot, const QString &path)
+{
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    const QSize size = plot->size();
+    QSvgGenerator svg;
+    svg.setOutputDevice(&buffer);
+    svg.setSize(size);
+    svg.setViewBox(QRect(QPoint(0, 0), size));
+    svg.setTitle(QFileInfo(path).completeBaseName());
+    QCPPainter painter;
+    if (!painter.begin(&svg))
+        throw Error(QObject::tr("cannot draw the plot as SVG for %1").arg(path));
+    plot->toPainter(&painter, size.width(), size.height());
+    painter.end();
+    return buffer.data();
+}
+
+} // namespace
 
 void savePlot(QCustomPlot *plot, const QString &path)
 {
@@ -22,8 +47,10 @@ void savePlot(QCustomPlot *plot, const QString &path)
         ok = plot->savePng(path, 0, 0, 2.0);
     else if (suffix == QLatin1String("pdf"))
         ok = plot->savePdf(path);
+    else if (suffix == QLatin1String("svg"))
+        return writeAtomically(path, svgBytes(plot, path));
     else
-        throw Error(QObject::tr("cannot export a plot as '%1': use .png or .pdf").arg(path));
+        throw Error(QObject::tr("cannot export a plot as '%1': use .png, .svg or .pdf").arg(path));
     if (!ok)
         throw Error(QObject::tr("cannot write %1").arg(path));
 }

@@ -1,9 +1,14 @@
 #include "TrainingMonitor.h"
 
+#include "AtomicFile.h"
 #include "Error.h"
+#include "PlotExport.h"
 
 #include <QComboBox>
+#include <QDateTime>
 #include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QJsonDocument>
@@ -18,6 +23,7 @@
 #include <QVBoxLayout>
 
 #include <QtConcurrent/QtConcurrentRun>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 // qcustomplot.h uses Qt's keywords, which QT_NO_KEYWORDS turns off.
@@ -96,6 +102,22 @@ TrainingMonitor::TrainingMonitor(QWidget *parent)
     connect(m_resume, &QPushButton::clicked, this, &TrainingMonitor::resume);
     connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, &TrainingMonitor::onFinished);
 
+    // Runs side by side.
+    m_runsPlot = makePlot(tr("Runs compared"), tr("epoch"), tr("accuracy %"));
+    m_runsPlot->legend->setVisible(true);
+    m_runsPlot->yAxis->setRange(0, 100);
+    m_firstRun = new QComboBox;
+    m_secondRun = new QComboBox;
+    for (QComboBox *box : {m_firstRun, m_secondRun}) {
+        box->setToolTip(tr("Runs of this model (its .runs.json) and the runs made here"));
+        box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        box->setMinimumContentsLength(20);
+        connect(box, &QComboBox::currentIndexChanged, this, &TrainingMonitor::plotRuns);
+    }
+    m_exportCurves = new QPushButton(tr("Export curves..."));
+    m_exportCurves->setToolTip(tr("The compared runs' curves as CSV, PNG, SVG or PDF"));
+    connect(m_exportCurves, &QPushButton::clicked, this, &TrainingMonitor::exportCurvesDialog);
+
     buildForm();
     auto *plots = new QHBoxLayout;
     plots->addWidget(m_form);
@@ -107,10 +129,112 @@ TrainingMonitor::TrainingMonitor(QWidget *parent)
     controls->addWidget(m_stop);
     controls->addWidget(m_resume);
     controls->addWidget(m_progress, 1);
+    auto *compare = new QHBoxLayout;
+    compare->addWidget(new QLabel(tr("Compare runs:")));
+    compare->addWidget(m_firstRun, 1);
+    compare->addWidget(new QLabel(tr("with")));
+    compare->addWidget(m_secondRun, 1);
+    compare->addWidget(m_exportCurves);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(plots, 1);
     layout->addLayout(controls);
     layout->addWidget(m_status);
+    layout->addLayout(compare);
+    layout->addWidget(m_runsPlot, 1);
+    showRuns();
+}
+
+void TrainingMonitor::showRuns()
+{
+    for (QComboBox *box : {m_firstRun, m_secondRun}) {
+        const QSignalBlocker block(box);
+        box->clear();
+        box->addItem(tr("(none)"));
+        for (const sim::TrainRun &r : m_runs)
+            box->addItem(tr("%1 (%2 epochs)").arg(r.id).arg(r.epochs.size()));
+    }
+    // The two newest runs, the newest second.
+    const int n = int(m_runs.size());
+    compareRuns(n >= 2 ? n - 2 : n - 1, n >= 2 ? n - 1 : -1);
+    m_exportCurves->setEnabled(n > 0);
+}
+
+void TrainingMonitor::compareRuns(int first, int second)
+{
+    const QSignalBlocker a(m_firstRun), b(m_secondRun);
+    m_firstRun->setCurrentIndex(first + 1);
+    m_secondRun->setCurrentIndex(second + 1);
+    plotRuns();
+}
+
+void TrainingMonitor::plotRuns()
+{
+    m_runsPlot->clearGraphs();
+    const QColor colors[] = {QColor(20, 20, 160), QColor(200, 90, 0)};
+    int shown = 0;
+    for (QComboBox *box : {m_firstRun, m_secondRun}) {
+        const int i = box->currentIndex() - 1;
+        const QColor color = colors[box == m_secondRun ? 1 : 0];
+        if (i < 0 || i >= int(m_runs.size()))
+            continue;
+        const sim::TrainRun &r = m_runs[std::size_t(i)];
+        const bool validation = !r.epochs.empty() && r.epochs.front().validationAccuracy;
+        QCPGraph *g = m_runsPlot->addGraph();
+        g->setName(
+            tr("%1 %2: %3")
+                .arg(validation ? tr("validation") : tr("train"), r.id, r.settings.summary()));
+        g->setPen(QPen(color, 2));
+        g->setScatterStyle(QCPScatterStyle::ssDisc);
+        for (const sim::TrainProgress &p : r.epochs)
+            g->addData(p.epoch,
+                       100.0 * (validation ? p.validationAccuracy.value_or(0.0) : p.trainAccuracy));
+        ++shown;
+    }
+    m_runsPlot->xAxis->rescale();
+    m_runsPlot->xAxis->scaleRange(1.1);
+    m_exportCurves->setEnabled(shown > 0);
+    m_runsPlot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TrainingMonitor::exportCurves(const QString &path) const
+{
+    if (QFileInfo(path).suffix().compare(QLatin1String("csv"), Qt::CaseInsensitive) != 0) {
+        savePlot(m_runsPlot, path);
+        return;
+    }
+    std::vector<sim::TrainRun> chosen;
+    for (QComboBox *box : {m_firstRun, m_secondRun})
+        if (const int i = box->currentIndex() - 1; i >= 0 && i < int(m_runs.size()))
+            chosen.push_back(m_runs[std::size_t(i)]);
+    writeAtomically(path, sim::runsCsv(chosen).toUtf8());
+}
+
+void TrainingMonitor::exportCurvesDialog()
+{
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export curves"), QStringLiteral("runs.csv"),
+                                     tr("CSV tables (*.csv);;") + plotFileFilter());
+    if (path.isEmpty())
+        return;
+    try {
+        exportCurves(path);
+        m_status->setText(tr("Wrote %1").arg(path));
+    } catch (const Error &e) {
+        m_status->setText(e.message());
+    }
+}
+
+void TrainingMonitor::keepRun(const sim::TrainState &state)
+{
+    sim::TrainRun run =
+        sim::TrainRun::of(m_runId, m_data ? m_data->train.name : QString(), m_settings, state);
+    auto same = std::find_if(m_runs.begin(), m_runs.end(),
+                             [&](const sim::TrainRun &r) { return r.id == run.id; });
+    if (same != m_runs.end())
+        *same = std::move(run);
+    else
+        m_runs.push_back(std::move(run));
+    showRuns();
 }
 
 void TrainingMonitor::buildForm()
@@ -265,6 +389,15 @@ void TrainingMonitor::setModelKey(const QString &key)
         }
     }
     setSettings(settings);
+    m_runs.clear();
+    if (QFileInfo(key).isFile()) {
+        try {
+            m_runs = sim::loadRuns(key);
+        } catch (const Error &e) {
+            m_status->setText(e.message());
+        }
+    }
+    showRuns();
 }
 
 void TrainingMonitor::requestNewNetwork()
@@ -389,6 +522,7 @@ void TrainingMonitor::start()
     resetPlots();
     m_progress->setValue(0);
     m_completedEpochs = 0;
+    m_runId = QDateTime::currentDateTime().toString(Qt::ISODate);
     launch(sim::TrainState::start(m_graph));
 }
 
@@ -522,6 +656,8 @@ void TrainingMonitor::onFinished()
     if (outcome.cancelled)
         m_resumable = outcome.state;
     m_resume->setEnabled(m_resumable.has_value());
+    if (outcome.state.epoch > 0)
+        keepRun(outcome.state);
     if (outcome.cancelled && outcome.state.epoch == 0) {
         m_status->setText(tr("Stopped before the first epoch completed; the graph is unchanged"));
         return;

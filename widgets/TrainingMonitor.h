@@ -55,6 +55,15 @@ public:
     // The last run's state (the last completed epoch, the best one, the curves).
     const sim::TrainState *lastState() const;
 
+    // Runs side by side: the model's earlier runs (its runs file beside it, read when the model
+    // key is a file path) and the runs made here. Two chosen runs' accuracy curves (validation,
+    // or train without a validation split) are overlaid with their settings in the legend.
+    const std::vector<sim::TrainRun> &runs() const { return m_runs; }
+    void compareRuns(int first, int second); // indices into runs(); -1: none
+    // Writes the compared runs' curves: .csv (sim::runsCsv), .png, .svg or .pdf (savePlot),
+    // atomically. Throws Error naming the file.
+    void exportCurves(const QString &path) const;
+
     // For tests and the studio's wiring.
     QPushButton *startButton() const { return m_start; }
     QPushButton *stopButton() const { return m_stop; }
@@ -62,6 +71,9 @@ public:
     QPushButton *newNetworkButton() const { return m_newNetwork; }
     QProgressBar *progressBar() const { return m_progress; }
     QLabel *statusLabel() const { return m_status; }
+    QCustomPlot *runsPlot() const { return m_runsPlot; }
+    QComboBox *firstRunBox() const { return m_firstRun; }
+    QComboBox *secondRunBox() const { return m_secondRun; }
     int lossPoints() const;     // batch losses plotted
     int accuracyPoints() const; // epochs plotted (train accuracy)
 
@@ -96,6 +108,10 @@ private:
     void onFinished();
     void setRunning(bool running);
     void resetPlots();
+    void keepRun(const sim::TrainState &state); // the run made here, in runs()
+    void showRuns();                            // fills the run choices
+    void plotRuns();                            // overlays the chosen runs
+    void exportCurvesDialog();
 
     Graph m_graph;
     std::shared_ptr<const sim::DataSplit> m_data;
@@ -122,6 +138,11 @@ private:
     QPushButton *m_resume = nullptr;
     QPushButton *m_newNetwork = nullptr;
     QString m_modelKey;
+    std::vector<sim::TrainRun> m_runs;
+    QString m_runId; // of the run that Start began (Resume continues it)
+    QCustomPlot *m_runsPlot = nullptr;
+    QComboBox *m_firstRun = nullptr, *m_secondRun = nullptr;
+    QPushButton *m_exportCurves = nullptr;
     // The settings form.
     QWidget *m_form = nullptr;
     QSpinBox *m_epochs = nullptr, *m_batch = nullptr, *m_steps = nullptr, *m_seed = nullptr;
