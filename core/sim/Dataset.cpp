@@ -79,9 +79,10 @@ Idx readIdx(const QString &path)
         const unsigned char *d = b + 4 + 4 * i;
         const qint64 dim = (qint64(d[0]) << 24) | (qint64(d[1]) << 16) | (qint64(d[2]) << 8) | d[3];
         idx.dims.push_back(dim);
-        count *= dim;
-        if (count > (qint64(1) << 40))
+        // Checked before multiplying: the product of four 32-bit sizes overflows 64 bits.
+        if (dim > 0 && count > (qint64(1) << 40) / dim)
             throw Error(QStringLiteral("%1: IDX dimensions are too large").arg(path));
+        count *= dim;
     }
     const qint64 have = idx.data.size() - idx.offset;
     if (have < count)
