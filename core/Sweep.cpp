@@ -64,6 +64,18 @@ int total(const Report &r, int PassReport::*count)
 
 } // namespace
 
+std::vector<double> parseSweepValues(const QString &text, const QString &what)
+{
+    std::vector<double> values;
+    for (const QString &v : text.split(QLatin1Char(','))) {
+        bool ok = false;
+        values.push_back(v.trimmed().toDouble(&ok));
+        if (!ok)
+            throw Error(QStringLiteral("%1 takes comma-separated numbers, not '%2'").arg(what, v));
+    }
+    return values;
+}
+
 void setSweepParameter(OptimizeOptions &options, SweepParameter parameter, double value)
 {
     const auto v = float(value);

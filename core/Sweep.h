@@ -23,6 +23,10 @@ QString toString(SweepParameter parameter);
 // Throws Error naming the text and listing the valid names.
 SweepParameter parseSweepParameter(const QString &text);
 
+// Comma-separated numbers ("0, 0.01,0.05"). Throws Error "<what> takes comma-separated numbers,
+// not '<item>'" for an item that is not one.
+std::vector<double> parseSweepValues(const QString &text, const QString &what);
+
 // Sets the parameter's threshold in `options` (what the studio does when a point is picked).
 void setSweepParameter(OptimizeOptions &options, SweepParameter parameter, double value);
 

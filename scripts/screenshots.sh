@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates docs/images/canvas.png (the studio as it opens on the shipped trained model, the first
 # layer selected), docs/images/optimization.png (after running every pass with the Fashion-MNIST
-# test set attached) and docs/images/fpga.png (the FPGA tab's estimate before and after), taken
+# test set attached), docs/images/fpga.png (the FPGA tab's estimate before and after) and
+# docs/images/sweep.png (the Sweep panel after a sweep of the dead threshold), taken
 # from outside the program: the studio runs on a private Xvfb screen with a window manager
 # (openbox) and ImageMagick's `import` grabs the screen whenever the studio prints "shot <name>"
 # (snn-studio --screenshots); the studio neither fits, resizes nor grabs anything itself.
@@ -30,6 +31,7 @@ coproc studio {
     XDG_CONFIG_HOME="$settings" exec "build/$preset/bin/snn-studio" --data fashion-mnist \
         --screenshots
 }
+studio_pid=$studio_PID # bash unsets studio_PID once the coprocess has ended
 while IFS= read -r line <&"${studio[0]}"; do
     case $line in
     "shot "*)
@@ -40,4 +42,4 @@ while IFS= read -r line <&"${studio[0]}"; do
         ;;
     esac
 done
-wait "$studio_PID"
+wait "$studio_pid"

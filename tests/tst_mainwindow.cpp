@@ -8,8 +8,12 @@
 #include "GraphFile.h"
 #include "MainWindow.h"
 #include "OptimizationPanel.h"
+#include "Pipeline.h"
+#include "PipelinePanel.h"
 #include "PropertiesPanel.h"
 #include "RateHeatmap.h"
+#include "Rng.h"
+#include "SweepPanel.h"
 #include "TestUtils.h"
 #include "TrainingMonitor.h"
 #include "hw/Boards.h"
@@ -25,6 +29,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMimeData>
+#include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
@@ -75,6 +80,9 @@ private Q_SLOTS:
     void startsOnTheShippedModel();
     void windowFitsSmallScreens();
     void runShowsTheWholeComparison();
+    void sweepPointSetsThePassSettings();
+    void pipelineRunsRatesPassesBuild();
+    void pipelineStopsAndRefuses();
 
 private:
     QTemporaryDir m_dir;
@@ -604,6 +612,124 @@ void TestMainWindow::runShowsTheWholeComparison()
                                 .arg(last)
                                 .arg(table->rowViewportPosition(last) + table->rowHeight(last))
                                 .arg(table->viewport()->height())));
+}
+
+void TestMainWindow::sweepPointSetsThePassSettings()
+{
+    // The Sweep panel runs the optimisation panel's passes on the document's graph with the FPGA
+    // tab's board; a picked point's value becomes the optimisation panel's threshold.
+    MainWindow window;
+    window.setGraph(exampleGraph(), QStringLiteral("example"));
+    QTRY_VERIFY(!window.fpga()->isEstimating()); // the FPGA tab's automatic choice
+    SweepPanel *sweep = window.sweep();
+    sweep->setParameter(SweepParameter::Similarity);
+    sweep->setValuesText(QStringLiteral("0.9, 0.95"));
+    QSignalSpy message(sweep, &SweepPanel::message);
+    sweep->run();
+    QVERIFY(message.wait(30000));
+    QVERIFY(sweep->result());
+    QCOMPARE(sweep->result()->board, hw::board(window.fpga()->exportOptions().board).name);
+    QCOMPARE(sweep->result()->weightBits, window.fpga()->exportOptions().quant.weightBits);
+    QVERIFY(window.optimization()->options().similarity != 0.9f);
+    sweep->pickPoint(0);
+    QCOMPARE(window.optimization()->options().similarity, 0.9f);
+    QVERIFY(window.logText().contains(QStringLiteral("Sweep of similarity: 2 points")));
+}
+
+namespace {
+
+// A 6-input, 3-class network and 30 random samples for it (saved as HDF5 under `dir`).
+QString pipelineData(const QTemporaryDir &dir)
+{
+    sim::Dataset data;
+    Rng rng(9);
+    data.x = sim::RowMatrixXf(30, 6);
+    for (int r = 0; r < 30; ++r) {
+        for (int c = 0; c < 6; ++c)
+            data.x(r, c) = float(rng.uniform());
+        data.y.push_back(r % 3);
+    }
+    const QString path = dir.filePath(QStringLiteral("pipeline-data.h5"));
+    sim::saveHdf5Dataset(data, path);
+    return path;
+}
+
+} // namespace
+
+void TestMainWindow::pipelineRunsRatesPassesBuild()
+{
+    for (const char *tool : {"yosys", "nextpnr-ice40", "icepack", "iverilog"})
+        if (QStandardPaths::findExecutable(QLatin1String(tool)).isEmpty())
+            QSKIP(qPrintable(QStringLiteral("%1 is not installed").arg(QLatin1String(tool))));
+    const QString model = m_dir.filePath(QStringLiteral("pipe.h5"));
+    saveGraph(test::randomChain(5, {6, 8, 3}, 1.0, 0.2), model);
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    QVERIFY(window.openFile(model));
+    QVERIFY(attach(window, pipelineData(m_dir)));
+    QSignalSpy finished(window.pipeline(), &Pipeline::finished);
+    window.findChild<QPushButton *>(QStringLiteral("pipelineButton"))->click();
+    QVERIFY(window.pipeline()->isRunning());
+    QVERIFY(finished.wait(600000));
+    const QString summary = finished.front().at(1).toString();
+    QVERIFY2(finished.front().at(0).toBool(), qPrintable(summary));
+
+    // Rates: measured on the validation split (all 30 samples: fewer than 5,000), one undo step.
+    QCOMPARE(window.document()->undoStack()->text(0), QStringLiteral("Measure firing rates"));
+    for (const Layer &l : window.graph().layers())
+        QVERIFY(l.ratesSource.startsWith(QStringLiteral("measured: pipeline-data.h5, validation, "
+                                                        "30 samples")));
+    const auto &rates = window.pipeline()->status(Pipeline::Rates);
+    QVERIFY2(rates.result.startsWith(QStringLiteral("30 validation samples, ")),
+             qPrintable(rates.result));
+    // Passes: the optimisation panel's result on the measured graph, with accuracy.
+    const auto result = window.optimization()->result();
+    QVERIFY(result);
+    QVERIFY(result->report.accuracy);
+    QVERIFY(
+        window.pipeline()->status(Pipeline::Passes).result.contains(QStringLiteral("accuracy")));
+    // Build: the optimised graph's bitstream in the model's project folder; the synthesised
+    // figures in the comparison's "after" column; the summary in the Compare view.
+    QVERIFY(QFileInfo(m_dir.filePath(QStringLiteral("pipe-icebreaker/top.bin"))).size() > 30000);
+    const ComparisonModel *table = window.optimization()->model();
+    QVERIFY(table->index(table->rowOf(MainWindow::kSynthLogicCells), ComparisonModel::AfterColumn)
+                .data()
+                .toString() != QStringLiteral("-"));
+    QCOMPARE(window.centralTabs()->currentWidget(), window.compare());
+    QVERIFY(window.compare()->reportText().contains(summary));
+    for (int s = 0; s < Pipeline::StageCount; ++s) {
+        QCOMPARE(window.pipelinePanel()->text(s, 1), QStringLiteral("done"));
+        QVERIFY(window.pipelinePanel()->text(s, 2).endsWith(QStringLiteral(" s")));
+    }
+    QVERIFY(summary.startsWith(QStringLiteral("Pipeline: Firing rates: 30 validation samples")));
+}
+
+void TestMainWindow::pipelineStopsAndRefuses()
+{
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    window.setGraph(test::randomChain(5, {6, 8, 3}, 1.0, 0.2), QStringLiteral("small"));
+    QSignalSpy finished(window.pipeline(), &Pipeline::finished);
+    // Without data it does not start, and says why.
+    window.pipeline()->start();
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(finished.front().at(1).toString(),
+             QStringLiteral("Pipeline not started: attach a data set first (Data menu): the "
+                            "rates and accuracy are measured on it"));
+    // Stopped in its first stage: nothing is applied, the later stages do not run.
+    QVERIFY(attach(window, pipelineData(m_dir)));
+    const Graph before = window.graph();
+    window.pipeline()->start();
+    QVERIFY(window.pipeline()->isRunning());
+    window.pipeline()->stop();
+    QCOMPARE(finished.size(), 2);
+    QCOMPARE(finished.back().at(0).toBool(), false);
+    QVERIFY(window.pipeline()->status(Pipeline::Rates).state == Pipeline::State::Stopped);
+    QVERIFY(window.pipeline()->status(Pipeline::Build).state == Pipeline::State::Skipped);
+    QCOMPARE(window.pipelinePanel()->text(Pipeline::Passes, 1), QStringLiteral("not run"));
+    QTest::qWait(300);
+    SNN_COMPARE_GRAPHS(window.graph(), before);
+    QCOMPARE(window.document()->undoStack()->count(), 0);
 }
 
 SNN_WIDGET_TEST_MAIN(TestMainWindow)

@@ -139,6 +139,16 @@ bool CompareView::isEstimating() const
     return m_estimates->isRunning();
 }
 
+void CompareView::addNote(const QString &text)
+{
+    m_report->appendPlainText(QLatin1Char('\n') + text);
+}
+
+QString CompareView::reportText() const
+{
+    return m_report->toPlainText();
+}
+
 void CompareView::setResult(const Graph &before, std::shared_ptr<const OptimizeResult> result,
                             const OptimizeOptions &options, const hw::ExportOptions &hardware)
 {
@@ -305,7 +315,7 @@ void CompareView::exportReport(const QString &path) const
         html += QStringLiteral("<h2>%1</h2>\n<img src=\"%2\" alt=\"%1\">\n")
                     .arg(tr("Firing rates").toHtmlEscaped(), rates.toHtmlEscaped());
     html += QStringLiteral("<h2>%1</h2>\n<pre>%2</pre>\n</body></html>\n")
-                .arg(tr("Report").toHtmlEscaped(), m_result->report.summary().toHtmlEscaped());
+                .arg(tr("Report").toHtmlEscaped(), m_report->toPlainText().toHtmlEscaped());
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(html.toUtf8()) < 0 || !file.commit())
         throw Error(tr("cannot write %1").arg(path));

@@ -37,6 +37,9 @@ public:
     void setResult(const Graph &before, std::shared_ptr<const OptimizeResult> result,
                    const OptimizeOptions &options, const hw::ExportOptions &hardware);
     bool hasResult() const { return m_result != nullptr; }
+    // Appends a paragraph to the report (the Pipeline's summary); the next setResult() drops it.
+    void addNote(const QString &text);
+    QString reportText() const; // the report as shown (and exported)
 
     // The bars as drawn: one entry per stage ("original", then each pass).
     struct Stage {

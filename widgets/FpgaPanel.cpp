@@ -113,6 +113,7 @@ struct Exported {
     hw::ExportOptions options;
     QString reason;
     int files = 0;
+    bool spram = false; // the weights are in SPRAM
 };
 
 // Settles the settings on `original` and exports `graph` with them into `dir`, removing the
@@ -123,7 +124,7 @@ Exported exportSettled(const Graph &original, const Graph &graph, const hw::Expo
     const Settled s = settle(original, o);
     QFile::remove(QDir(dir).filePath(QStringLiteral("top.bin")));
     const hw::ExportResult r = hw::exportDesign(graph, s.options, dir);
-    return {s.options, s.reason, int(r.files.size())};
+    return {s.options, s.reason, int(r.files.size()), r.fit.spram};
 }
 
 // "4-bit weights, 4 lanes, weights in SPRAM, 12 MHz"
@@ -344,7 +345,7 @@ void FpgaPanel::buildUi()
     layout->addWidget(m_status);
     layout->addWidget(split, 1);
 
-    connect(m_build, &QPushButton::clicked, this, &FpgaPanel::build);
+    connect(m_build, &QPushButton::clicked, this, [this] { build(); });
     connect(m_export, &QPushButton::clicked, this, &FpgaPanel::exportDesign);
     connect(m_synth, &QPushButton::clicked, this, &FpgaPanel::synthesise);
     connect(m_verify, &QPushButton::clicked, this, &FpgaPanel::verify);
@@ -705,34 +706,37 @@ void FpgaPanel::finish(const QString &status, bool ok)
         Q_EMIT buildFinished(ok, status);
 }
 
-void FpgaPanel::build()
+void FpgaPanel::build(bool optimized)
 {
     if (m_original.isEmpty() || m_busy)
         return;
+    if (optimized && !m_optimized) {
+        m_status->setText(tr("There is no optimised graph to build: run the passes first."));
+        Q_EMIT buildFinished(false, m_status->text());
+        return;
+    }
     const QString dir = projectDirectory();
     m_action = Action::Build;
     m_pending.clear();
-    m_current = false;
+    m_current = optimized;
+    const int column = optimized ? 2 : 1;
     for (int r = 0; r < RowCount; ++r)
-        m_table->item(r, 1)->setText(QStringLiteral("-"));
+        m_table->item(r, column)->setText(QStringLiteral("-"));
     setBusy(true);
     resetSteps(StepExport, StepVerify);
-    appendLog(QStringLiteral("== export: building %1 into %2\n")
-                  .arg(m_modelName, QDir::toNativeSeparators(dir)));
+    appendLog(QStringLiteral("== export: building %1%2 into %3\n")
+                  .arg(m_modelName, optimized ? tr(" (optimised)") : QString(),
+                       QDir::toNativeSeparators(dir)));
     beginStep(StepExport);
     hw::ExportOptions o = settings();
     o.testSamples = kBuildSamples;
+    const Graph graph = optimized ? *m_optimized : m_original;
     m_job->run<Exported>(
-        [original = m_original, o, dir](const RunControl &) {
-            return exportSettled(original, original, o, dir);
-        },
+        [graph, o, dir](const RunControl &) { return exportSettled(graph, graph, o, dir); },
         [this, dir](Exported e) {
             endStep(StepState::Done);
             m_lastBuild = dir;
-            const hw::FitCheck fit =
-                hw::checkFit(m_original, e.options.quant, e.options.lanes,
-                             hw::board(e.options.board), e.options.weightMemory);
-            m_buildSummary = describe(e.options, fit.spram);
+            m_buildSummary = describe(e.options, e.spram);
             appendLog(e.reason.isEmpty() ? tr("%1 (as set)\n").arg(m_buildSummary)
                                          : tr("Auto: %1\n").arg(e.reason));
             appendLog(tr("exported %1 files\n").arg(e.files));

@@ -91,8 +91,10 @@ public:
     // "failed: " when it failed.
     QString stepText(int step) const;
 
-    // Actions (the buttons call these).
-    void build();
+    // Actions (the buttons call these). Build exports, synthesises and verifies the graph (with
+    // `optimized`, the optimised graph) into projectDirectory(); buildFinished() tells how it
+    // ended. The automatic settings are settled on the graph built.
+    void build(bool optimized = false);
     void exportDesign();
     void synthesise();
     void verify();

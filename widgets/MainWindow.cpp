@@ -10,8 +10,11 @@
 #include "GraphFile.h"
 #include "JobRunner.h"
 #include "OptimizationPanel.h"
+#include "Pipeline.h"
+#include "PipelinePanel.h"
 #include "PropertiesPanel.h"
 #include "RateHeatmap.h"
+#include "SweepPanel.h"
 #include "TrainingMonitor.h"
 #include "nir/NirFile.h"
 #include "sim/Dataset.h"
@@ -31,6 +34,7 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
@@ -69,16 +73,22 @@ MainWindow::MainWindow(QWidget *parent)
     , m_optimization(new OptimizationPanel(this))
     , m_training(new TrainingMonitor(this))
     , m_fpga(new FpgaPanel(this))
+    , m_sweep(new SweepPanel(this))
     , m_log(new QPlainTextEdit(this))
     , m_history(new QUndoView(m_document->undoStack(), this))
     , m_dataJob(new JobRunner(this))
 {
     m_compare = new CompareView(m_optimization->model(), m_heatmap, this);
+    m_pipeline = new Pipeline(m_document, m_optimization, m_fpga, this);
+    m_pipelinePanel = new PipelinePanel(m_pipeline, this);
     m_central = new QTabWidget(this);
     m_central->setDocumentMode(true);
     m_central->addTab(m_canvas, tr("Graph"));
     m_central->addTab(m_compare, tr("Compare"));
     m_central->setTabToolTip(1, tr("The last optimisation run: table, report and per-pass bars"));
+    m_central->addTab(m_sweep, tr("Sweep"));
+    m_central->setTabToolTip(2, tr("Accuracy against size at several values of one pass "
+                                   "threshold"));
     setCentralWidget(m_central);
     setAcceptDrops(true);
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
@@ -100,6 +110,25 @@ MainWindow::MainWindow(QWidget *parent)
     addPanel(m_log, QStringLiteral("Log"), tr("Log"), Qt::BottomDockWidgetArea);
     addPanel(m_training, QStringLiteral("Training"), tr("Training"), Qt::BottomDockWidgetArea);
     addPanel(m_fpga, QStringLiteral("FPGA"), tr("FPGA"), Qt::BottomDockWidgetArea);
+    addPanel(m_pipelinePanel, QStringLiteral("Pipeline"), tr("Pipeline"), Qt::BottomDockWidgetArea);
+    // The Pipeline button beside the canvas' tab: rates -> passes -> build in one click.
+    auto *pipelineButton = new QPushButton(tr("Pipeline"), this);
+    pipelineButton->setObjectName(QStringLiteral("pipelineButton"));
+    pipelineButton->setToolTip(tr("Measure firing rates on the validation split, run the checked "
+                                  "passes with accuracy, and build the optimised graph's "
+                                  "bitstream (the FPGA tab's settings), with the attached data"));
+    m_central->setCornerWidget(pipelineButton, Qt::TopRightCorner);
+    connect(pipelineButton, &QPushButton::clicked, m_pipeline, &Pipeline::start);
+    connect(m_pipeline, &Pipeline::stageChanged, this,
+            [this] { findChild<QDockWidget *>(QStringLiteral("panel_Pipeline"))->raise(); });
+    connect(m_pipeline, &Pipeline::finished, this, [this](bool, const QString &summary) {
+        statusBar()->showMessage(summary, 15000);
+        log(summary);
+        if (m_compare->hasResult()) {
+            m_compare->addNote(summary);
+            m_central->setCurrentWidget(m_compare);
+        }
+    });
     ComparisonModel *table = m_optimization->model();
     table->addMetric(kSynthLogicCells, tr("Filled by Synthesise in the FPGA tab (nextpnr's "
                                           "placed design): not synthesised yet"));
@@ -111,6 +140,31 @@ MainWindow::MainWindow(QWidget *parent)
     m_canvas->setDocument(m_document);
     m_properties->setDocument(m_document);
     m_optimization->setDocument(m_document);
+    m_sweep->setDocument(m_document);
+    // A sweep runs the optimisation panel's passes and thresholds on its data, and estimates
+    // with the FPGA tab's board and settings; a picked point sets that threshold there.
+    m_sweep->setOptionsSource([this] {
+        SweepOptions o;
+        o.passes = m_optimization->selectedPasses();
+        o.optimize = m_optimization->options();
+        const hw::ExportOptions hardware = m_fpga->exportOptions();
+        o.board = hardware.board;
+        o.quant = hardware.quant;
+        o.lanes = hardware.lanes;
+        o.memory = hardware.weightMemory;
+        return o;
+    });
+    connect(m_sweep, &SweepPanel::pointPicked, this,
+            [this](SweepParameter parameter, double value) {
+                OptimizeOptions o = m_optimization->options();
+                setSweepParameter(o, parameter, value);
+                m_optimization->setOptions(o);
+                findChild<QDockWidget *>(QStringLiteral("panel_Optimisation"))->raise();
+            });
+    connect(m_sweep, &SweepPanel::message, this, [this](const QString &text) {
+        statusBar()->showMessage(text, 8000);
+        log(text);
+    });
 
     connect(m_canvas, &CanvasView::currentLayerChanged, m_properties, &PropertiesPanel::setLayer);
     connect(m_heatmap, &RateHeatmap::layerClicked, m_canvas, &CanvasView::selectLayer);
@@ -401,6 +455,7 @@ void MainWindow::attachData(const QString &spec)
             m_dataSpec = spec;
             QSettings().setValue(kDataKey, spec);
             m_training->setData(loaded);
+            m_pipeline->setData(loaded);
             m_optimization->setValidation(validation);
             const QString text =
                 tr("Data set %1: %2 training samples, %3 validation samples of %4 features")

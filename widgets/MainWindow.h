@@ -21,8 +21,11 @@ class FpgaPanel;
 class JobRunner;
 class Document;
 class OptimizationPanel;
+class Pipeline;
+class PipelinePanel;
 class PropertiesPanel;
 class RateHeatmap;
+class SweepPanel;
 class TrainingMonitor;
 
 // The studio window: the canvas in the middle; docks for the selected layer's properties, the
@@ -85,13 +88,17 @@ public:
     Document *document() const { return m_document; }
     CanvasView *canvas() const { return m_canvas; }
     CompareView *compare() const { return m_compare; }
-    // The central tabs: the canvas ("Graph") and the comparison ("Compare", raised by a run).
+    // The central tabs: the canvas ("Graph"), the comparison ("Compare", raised by a run) and
+    // the sensitivity sweep ("Sweep").
     QTabWidget *centralTabs() const { return m_central; }
     PropertiesPanel *properties() const { return m_properties; }
     RateHeatmap *heatmap() const { return m_heatmap; }
     OptimizationPanel *optimization() const { return m_optimization; }
     TrainingMonitor *training() const { return m_training; }
     FpgaPanel *fpga() const { return m_fpga; }
+    SweepPanel *sweep() const { return m_sweep; }
+    Pipeline *pipeline() const { return m_pipeline; }
+    PipelinePanel *pipelinePanel() const { return m_pipelinePanel; }
 
     // Comparison-table rows that Synthesise in the FPGA tab fills with nextpnr's figures.
     static const QString kSynthLogicCells;
@@ -130,6 +137,9 @@ private:
     OptimizationPanel *m_optimization;
     TrainingMonitor *m_training;
     FpgaPanel *m_fpga;
+    SweepPanel *m_sweep;
+    Pipeline *m_pipeline = nullptr;
+    PipelinePanel *m_pipelinePanel = nullptr;
     QPlainTextEdit *m_log;
     QTabWidget *m_central = nullptr;
     CompareView *m_compare = nullptr;

@@ -63,12 +63,7 @@ int runSweep(const QStringList &arguments)
     checkOutputs(parser, {&output});
     SweepOptions options;
     options.parameter = parseSweepParameter(parser.value(param));
-    for (const QString &v : parser.value(values).split(QLatin1Char(','))) {
-        bool ok = false;
-        options.values.push_back(v.trimmed().toDouble(&ok));
-        if (!ok)
-            throw Error(QStringLiteral("--values takes comma-separated numbers, not '%1'").arg(v));
-    }
+    options.values = parseSweepValues(parser.value(values), QStringLiteral("--values"));
     options.passes = passArgs.passList(parser);
     options.optimize = passArgs.read(parser);
     options.optimize.threads = validate.threadCount(parser);

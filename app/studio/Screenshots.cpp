@@ -5,9 +5,11 @@
 #include "Document.h"
 #include "MainWindow.h"
 #include "OptimizationPanel.h"
+#include "SweepPanel.h"
 
 #include <QDockWidget>
 #include <QEventLoop>
+#include <QTabWidget>
 #include <QTextStream>
 #include <QTimer>
 
@@ -72,7 +74,14 @@ int takeScreenshots(widgets::MainWindow &window, const QString &dataSpec)
     if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("panel_FPGA")))
         dock->raise();
     settle(500);
-    return shoot(QStringLiteral("fpga")) ? 0 : 1;
+    if (!shoot(QStringLiteral("fpga")))
+        return 1;
+    // The Sweep tab after a sweep of the dead threshold (its default values) on the data.
+    window.centralTabs()->setCurrentWidget(window.sweep());
+    QTimer::singleShot(0, window.sweep(), &widgets::SweepPanel::run);
+    waitFor(window.sweep(), &widgets::SweepPanel::message, 600000);
+    settle(500);
+    return shoot(QStringLiteral("sweep")) ? 0 : 1;
 }
 
 } // namespace snn::studio

@@ -145,6 +145,16 @@ Dataset Dataset::head(int n) const
     return d;
 }
 
+Dataset Dataset::tail(int n) const
+{
+    n = std::clamp(n, 0, size());
+    Dataset d;
+    d.name = name;
+    d.x = x.bottomRows(n);
+    d.y.assign(y.end() - n, y.end());
+    return d;
+}
+
 void Dataset::checkFits(int inputs, int outputs) const
 {
     if (features() != inputs)
@@ -373,12 +383,8 @@ void holdOutValidation(DataSplit &split, int n)
                         .arg(total));
     if (n == 0)
         return;
-    const int kept = total - n;
-    Dataset validation;
-    validation.name = split.train.name;
-    validation.x = split.train.x.bottomRows(n);
-    validation.y.assign(split.train.y.begin() + kept, split.train.y.end());
-    split.train = split.train.head(kept);
+    Dataset validation = split.train.tail(n);
+    split.train = split.train.head(total - n);
     split.validation = std::move(validation);
 }
 

@@ -24,6 +24,9 @@ struct Dataset {
     int classes() const; // max label + 1 (0 when empty)
     // The first n samples (all of them when n >= size()).
     Dataset head(int n) const;
+    // The last n samples (all of them when n >= size()): the validation split
+    // (holdOutValidation).
+    Dataset tail(int n) const;
     // Throws Error when a label is not a valid output index of a network with `outputs` outputs,
     // or when the feature count differs from `inputs`.
     void checkFits(int inputs, int outputs) const;

@@ -1,0 +1,91 @@
+#include "PipelinePanel.h"
+
+#include "Pipeline.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace snn::widgets {
+
+PipelinePanel::PipelinePanel(Pipeline *pipeline, QWidget *parent)
+    : QWidget(parent)
+    , m_pipeline(pipeline)
+    , m_table(new QTableWidget(Pipeline::StageCount, 4, this))
+    , m_run(new QPushButton(tr("Run pipeline"), this))
+    , m_stop(new QPushButton(tr("Stop"), this))
+    , m_summary(new QLabel(this))
+{
+    m_run->setToolTip(tr("Measure firing rates on the validation split, run the checked passes "
+                         "with accuracy, and build the optimised graph's bitstream"));
+    m_table->setHorizontalHeaderLabels({tr("Stage"), tr("State"), tr("Time"), tr("Result")});
+    m_table->verticalHeader()->hide();
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    for (int s = 0; s < Pipeline::StageCount; ++s) {
+        for (int c = 0; c < 4; ++c)
+            m_table->setItem(s, c, new QTableWidgetItem);
+        showStage(s);
+    }
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_run);
+    buttons->addWidget(m_stop);
+    buttons->addStretch(1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(buttons);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_summary);
+
+    connect(m_run, &QPushButton::clicked, m_pipeline, &Pipeline::start);
+    connect(m_stop, &QPushButton::clicked, m_pipeline, &Pipeline::stop);
+    connect(m_pipeline, &Pipeline::stageChanged, this, &PipelinePanel::showStage);
+    connect(m_pipeline, &Pipeline::finished, this, [this](bool, const QString &summary) {
+        m_summary->setText(summary);
+        m_run->setEnabled(true);
+        m_stop->setEnabled(false);
+    });
+    // The running stage's time, every half second.
+    auto *tick = new QTimer(this);
+    tick->setInterval(500);
+    connect(tick, &QTimer::timeout, this, [this] {
+        for (int s = 0; s < Pipeline::StageCount; ++s)
+            if (m_pipeline->status(Pipeline::Stage(s)).state == Pipeline::State::Running)
+                showStage(s);
+    });
+    tick->start();
+    m_stop->setEnabled(false);
+}
+
+QString PipelinePanel::text(int row, int column) const
+{
+    return m_table->item(row, column)->text();
+}
+
+void PipelinePanel::showStage(int stage)
+{
+    const Pipeline::StageStatus &st = m_pipeline->status(Pipeline::Stage(stage));
+    m_table->item(stage, 0)->setText(Pipeline::stageName(Pipeline::Stage(stage)));
+    m_table->item(stage, 1)->setText(Pipeline::stateName(st.state));
+    m_table->item(stage, 2)->setText(
+        st.state == Pipeline::State::Pending || st.state == Pipeline::State::Skipped
+            ? QString()
+            : QStringLiteral("%1 s").arg(
+                  st.state == Pipeline::State::Running ? m_pipeline->runningSeconds() : st.seconds,
+                  0, 'f', 1));
+    m_table->item(stage, 3)->setText(st.result);
+    m_table->item(stage, 3)->setToolTip(st.result);
+    if (st.state == Pipeline::State::Running) {
+        m_run->setEnabled(false);
+        m_stop->setEnabled(true);
+        m_summary->clear();
+    }
+}
+
+} // namespace snn::widgets

@@ -1,0 +1,33 @@
+#pragma once
+
+// The Pipeline's stages as a table (stage, state, time, result) with Run and Stop.
+
+#include <QWidget>
+
+class QPushButton;
+class QTableWidget;
+class QLabel;
+
+namespace snn::widgets {
+
+class Pipeline;
+
+class PipelinePanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit PipelinePanel(Pipeline *pipeline, QWidget *parent = nullptr);
+
+    // A cell's text: row = Pipeline::Stage, column 0 stage, 1 state, 2 time, 3 result.
+    QString text(int row, int column) const;
+
+private:
+    void showStage(int stage);
+
+    Pipeline *m_pipeline;
+    QTableWidget *m_table;
+    QPushButton *m_run;
+    QPushButton *m_stop;
+    QLabel *m_summary;
+};
+
+} // namespace snn::widgets

@@ -1,0 +1,358 @@
+#include "SweepPanel.h"
+
+#include "Document.h"
+#include "JobRunner.h"
+#include "PlotExport.h"
+#include "QCustomPlotInclude.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace snn::widgets {
+
+namespace {
+
+// Values to start from for each parameter (SweepParameter order).
+const char *const kDefaultValues[] = {"0, 0.001, 0.005, 0.01, 0.02, 0.05",
+                                      "0.9, 0.95, 0.98, 0.99, 0.999", "0.01, 0.05, 0.1, 0.2",
+                                      "0, 0.01, 0.05, 0.1"};
+
+enum Column { ColValue, ColParams, ColNeurons, ColLogicCells, ColEbr, ColAccuracy, ColCount };
+
+// The y of a point: accuracy in percent when measured, else the swept value.
+double yOf(const SweepFigures &f, double value)
+{
+    return f.accuracy ? 100.0 * *f.accuracy : value;
+}
+
+QString number(double v)
+{
+    return QLocale(QLocale::English).toString(v, 'f', 0);
+}
+
+} // namespace
+
+SweepPanel::SweepPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_parameter(new QComboBox(this))
+    , m_values(new QLineEdit(this))
+    , m_run(new QPushButton(tr("Run sweep"), this))
+    , m_cancel(new QPushButton(tr("Cancel"), this))
+    , m_progress(new QProgressBar(this))
+    , m_status(new QLabel(this))
+    , m_table(new QTableWidget(0, ColCount, this))
+    , m_job(new JobRunner(this))
+{
+    for (const QString &name : sweepParameterNames())
+        m_parameter->addItem(name);
+    m_parameter->setToolTip(tr("The pass threshold to vary; the other thresholds and the checked "
+                               "passes are the Optimisation panel's"));
+    m_values->setToolTip(tr("Comma-separated values of the threshold, one point each"));
+    m_values->setText(QLatin1String(kDefaultValues[0]));
+    connect(m_parameter, &QComboBox::currentIndexChanged, this,
+            [this](int index) { m_values->setText(QLatin1String(kDefaultValues[index])); });
+    m_progress->setRange(0, 1000);
+    m_progress->setTextVisible(false);
+    m_status->setWordWrap(true);
+    m_byParams = makePlot(tr("Parameters"));
+    m_byCells = makePlot(tr("Estimated logic cells"));
+    m_table->setHorizontalHeaderLabels({tr("Value"), tr("Parameters"), tr("Neurons"),
+                                        tr("Logic cells (est.)"), tr("EBR (est.)"),
+                                        tr("Accuracy")});
+    m_table->verticalHeader()->hide();
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->setToolTip(tr("Click a point to give its value to the Optimisation panel"));
+    connect(m_table, &QTableWidget::cellClicked, this, [this](int row, int) {
+        if (row > 0) // row 0 is the input graph
+            pickPoint(row - 1);
+    });
+
+    // One row of controls; the two plots side by side above the table.
+    auto *controls = new QHBoxLayout;
+    controls->addWidget(new QLabel(tr("Parameter"), this));
+    controls->addWidget(m_parameter);
+    controls->addWidget(new QLabel(tr("Values"), this));
+    controls->addWidget(m_values, 2);
+    controls->addWidget(m_run);
+    controls->addWidget(m_cancel);
+    controls->addWidget(m_progress, 1);
+    auto *plots = new QSplitter(Qt::Horizontal, this);
+    plots->addWidget(m_byParams);
+    plots->addWidget(m_byCells);
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(plots);
+    split->addWidget(m_table);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addWidget(m_status);
+    layout->addWidget(split, 1);
+
+    connect(m_run, &QPushButton::clicked, this, &SweepPanel::run);
+    connect(m_cancel, &QPushButton::clicked, this, &SweepPanel::cancel);
+    connect(m_job, &JobRunner::progress, this, [this](double fraction, const QString &step) {
+        m_progress->setValue(int(fraction * 1000.0));
+        m_status->setText(step);
+    });
+    connect(m_job, &JobRunner::runningChanged, this, [this](bool running) {
+        m_run->setEnabled(!running);
+        m_cancel->setEnabled(running);
+        m_parameter->setEnabled(!running);
+        m_values->setEnabled(!running);
+    });
+    m_cancel->setEnabled(false);
+    clearResult();
+}
+
+SweepPanel::~SweepPanel() = default;
+
+QCustomPlot *SweepPanel::makePlot(const QString &xLabel)
+{
+    auto *plot = new QCustomPlot(this);
+    plot->setMinimumSize(220, 160);
+    plot->xAxis->setLabel(xLabel);
+    // 0: the points (a curve keeps their order: t is the point's index), 1: the input graph,
+    // 2: the picked point.
+    auto *points = new QCPCurve(plot->xAxis, plot->yAxis);
+    points->setLineStyle(QCPCurve::lsNone);
+    points->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(31, 119, 180), 8));
+    points->setName(tr("after the passes"));
+    auto *input = new QCPGraph(plot->xAxis, plot->yAxis);
+    input->setLineStyle(QCPGraph::lsNone);
+    input->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, QColor(214, 39, 40), 10));
+    input->setName(tr("input graph"));
+    auto *picked = new QCPGraph(plot->xAxis, plot->yAxis);
+    picked->setLineStyle(QCPGraph::lsNone);
+    picked->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(255, 127, 14), 2), Qt::NoBrush, 16));
+    picked->removeFromLegend();
+    plot->setToolTip(tr("Blue: the graph after the passes at each value (labelled); red cross: "
+                        "the input graph. Click a point to use its value."));
+    connect(plot, &QCustomPlot::plottableClick, this,
+            [this, points](QCPAbstractPlottable *clicked, int dataIndex, QMouseEvent *) {
+                if (clicked == points && dataIndex >= 0 && dataIndex < points->dataCount())
+                    pickPoint(int(points->data()->at(dataIndex)->t));
+            });
+    connect(plot, &QCustomPlot::itemClick, this, [this](QCPAbstractItem *item, QMouseEvent *) {
+        const QVariant point = item->property("point");
+        if (point.isValid())
+            pickPoint(point.toInt());
+    });
+    addExportMenu(plot, [this](const QString &text) { Q_EMIT message(text); });
+    return plot;
+}
+
+void SweepPanel::setDocument(Document *document)
+{
+    if (m_document)
+        disconnect(m_document, nullptr, this, nullptr);
+    m_document = document;
+    cancel();
+    clearResult();
+    if (!m_document)
+        return;
+    connect(m_document, &Document::edited, this, [this](Document::Changes what) {
+        using C = Document::Change;
+        if (!(what & (C::Function | C::Rates)))
+            return; // a rename or a move keeps the sweep
+        const bool had = m_result.has_value() || isRunning();
+        cancel();
+        clearResult();
+        if (had)
+            m_status->setText(tr("The graph changed: run the sweep again."));
+    });
+}
+
+SweepParameter SweepPanel::parameter() const
+{
+    return parseSweepParameter(m_parameter->currentText());
+}
+
+void SweepPanel::setParameter(SweepParameter parameter)
+{
+    m_parameter->setCurrentText(toString(parameter));
+}
+
+QString SweepPanel::valuesText() const
+{
+    return m_values->text();
+}
+
+void SweepPanel::setValuesText(const QString &text)
+{
+    m_values->setText(text);
+}
+
+bool SweepPanel::isRunning() const
+{
+    return m_job->isRunning();
+}
+
+QString SweepPanel::status() const
+{
+    return m_status->text();
+}
+
+void SweepPanel::run()
+{
+    if (!m_document || m_document->graph().isEmpty()) {
+        m_status->setText(tr("Nothing to sweep: the graph has no layers."));
+        return;
+    }
+    SweepOptions options = m_source ? m_source() : SweepOptions{};
+    try {
+        options.parameter = parameter();
+        options.values = parseSweepValues(m_values->text(), tr("Values"));
+    } catch (const Error &e) {
+        m_status->setText(e.message());
+        return;
+    }
+    options.optimize.hardwareBits.clear(); // the float accuracy per point; the core's is slower
+    clearResult();
+    m_status->setText(tr("Sweeping %1 over %2 values...")
+                          .arg(toString(options.parameter))
+                          .arg(options.values.size()));
+    m_job->run<SweepResult>(
+        [graph = m_document->graph(), options](const RunControl &control) {
+            return sweep(graph, options, control);
+        },
+        [this](SweepResult result) {
+            m_result = std::move(result);
+            m_progress->setValue(m_progress->maximum());
+            showResult();
+            const QString text = tr("Sweep of %1: %2 points%3")
+                                     .arg(toString(m_result->parameter))
+                                     .arg(m_result->points.size())
+                                     .arg(m_result->before.accuracy
+                                              ? QString()
+                                              : tr(" (attach a data set to measure accuracy)"));
+            m_status->setText(text + tr(". Blue: after the passes at each value; red cross: the "
+                                        "input graph. Click a point to use its value."));
+            Q_EMIT message(text);
+        },
+        [this](const QString &error) {
+            m_progress->setValue(0);
+            m_status->setText(tr("Sweep failed: %1").arg(error));
+            Q_EMIT message(m_status->text());
+        });
+}
+
+void SweepPanel::cancel()
+{
+    if (!m_job->isRunning())
+        return;
+    m_job->cancel();
+    m_progress->setValue(0);
+    m_status->setText(tr("Cancelled."));
+}
+
+void SweepPanel::clearResult()
+{
+    m_result.reset();
+    m_table->setRowCount(0);
+    for (QCustomPlot *plot : {m_byParams, m_byCells}) {
+        static_cast<QCPCurve *>(plot->plottable(0))->data()->clear();
+        plot->graph(0)->data()->clear();
+        plot->graph(1)->data()->clear();
+        plot->clearItems();
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+}
+
+void SweepPanel::showResult()
+{
+    const SweepResult &r = *m_result;
+    const bool accuracy = r.before.accuracy.has_value();
+    const QString name = toString(r.parameter);
+    const QString yLabel = accuracy ? tr("Accuracy (%)") : name;
+    const auto cells = [](const SweepFigures &f) {
+        return f.fit ? std::optional<double>(f.fit->estimate.logicCells) : std::nullopt;
+    };
+    for (QCustomPlot *plot : {m_byParams, m_byCells}) {
+        const bool byCells = plot == m_byCells;
+        auto *points = static_cast<QCPCurve *>(plot->plottable(0));
+        for (std::size_t i = 0; i < r.points.size(); ++i) {
+            const SweepPoint &p = r.points[i];
+            const std::optional<double> x =
+                byCells ? cells(p.figures) : std::optional<double>(double(p.figures.size.params));
+            if (!x)
+                continue; // not estimated: no place on the logic-cell axis
+            const double y = yOf(p.figures, p.value);
+            points->addData(double(i), *x, y);
+            auto *label = new QCPItemText(plot);
+            label->position->setCoords(*x, y);
+            label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
+            label->setPadding(QMargins(4, 0, 0, 2));
+            label->setText(QString::number(p.value));
+            label->setProperty("point", int(i)); // a click on the label picks the point too
+        }
+        const std::optional<double> x =
+            byCells ? cells(r.before) : std::optional<double>(double(r.before.size.params));
+        if (x && accuracy)
+            plot->graph(0)->addData(*x, 100.0 * *r.before.accuracy);
+        plot->yAxis->setLabel(yLabel);
+        plot->rescaleAxes();
+        plot->xAxis->scaleRange(1.15, plot->xAxis->range().center());
+        // Room above the top points for their labels.
+        const QCPRange y = plot->yAxis->range();
+        plot->yAxis->setRange(y.lower - 0.1 * y.size() - 0.5, y.upper + 0.25 * y.size() + 0.5);
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+
+    m_table->setRowCount(int(r.points.size()) + 1);
+    const auto fill = [this](int row, const QString &value, const SweepFigures &f) {
+        const QString texts[ColCount] = {
+            value,
+            number(double(f.size.params)),
+            number(double(f.size.neurons)),
+            f.fit ? number(f.fit->estimate.logicCells) : tr("-"),
+            f.fit ? QString::number(f.fit->estimate.ebrBlocks) : tr("-"),
+            f.accuracy ? QStringLiteral("%1%").arg(100.0 * *f.accuracy, 0, 'f', 2) : tr("-")};
+        for (int c = 0; c < ColCount; ++c) {
+            auto *item = new QTableWidgetItem(texts[c]);
+            if (c != ColValue)
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            if (!f.fit && (c == ColLogicCells || c == ColEbr))
+                item->setToolTip(f.notEstimated);
+            m_table->setItem(row, c, item);
+        }
+    };
+    fill(0, tr("input graph"), r.before);
+    for (std::size_t i = 0; i < r.points.size(); ++i)
+        fill(int(i) + 1, QString::number(r.points[i].value), r.points[i].figures);
+}
+
+void SweepPanel::pickPoint(int index)
+{
+    if (!m_result || index < 0 || index >= int(m_result->points.size()))
+        return;
+    const SweepPoint &p = m_result->points[std::size_t(index)];
+    for (QCustomPlot *plot : {m_byParams, m_byCells}) {
+        auto *points = static_cast<QCPCurve *>(plot->plottable(0));
+        plot->graph(1)->data()->clear();
+        for (const QCPCurveData &d : *points->data())
+            if (int(d.t) == index)
+                plot->graph(1)->addData(d.key, d.value);
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+    m_table->selectRow(index + 1);
+    m_status->setText(tr("Picked %1 = %2: the Optimisation panel takes it.")
+                          .arg(toString(m_result->parameter))
+                          .arg(p.value));
+    Q_EMIT pointPicked(m_result->parameter, p.value);
+}
+
+} // namespace snn::widgets
