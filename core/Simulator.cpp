@@ -89,6 +89,35 @@ SequenceInput readSequenceInput(const QString &path)
     }
 }
 
+SequenceInput SequenceInput::sample(int index) const
+{
+    const std::size_t size = values.size() / std::size_t(std::max(samples, 1));
+    SequenceInput one = *this;
+    one.samples = 1;
+    one.values.assign(values.begin() + std::ptrdiff_t(size * std::size_t(index)),
+                      values.begin() + std::ptrdiff_t(size * std::size_t(index + 1)));
+    return one;
+}
+
+SequenceInput encodeSample(const Eigen::Ref<const Eigen::RowVectorXf> &x, std::int64_t index,
+                           const sim::SimOptions &options)
+{
+    SequenceInput in;
+    in.samples = 1;
+    in.inputs = int(x.size());
+    if (options.encoding == sim::Encoding::Current) {
+        in.kind = SequenceInput::ConstantCurrent;
+        in.values.assign(x.data(), x.data() + x.size());
+        return in;
+    }
+    in.kind = SequenceInput::Spikes;
+    in.steps = options.steps;
+    // [steps x inputs] column-major: transposed, it is row-major [steps][inputs].
+    const Eigen::MatrixXf spikes = sim::rateSpikes(x, index, options).transpose();
+    in.values.assign(spikes.data(), spikes.data() + spikes.size());
+    return in;
+}
+
 SequenceTraces simulateSequences(const Graph &graph, const SequenceInput &input, int steps,
                                  bool recordMembrane, const RunControl &control)
 {

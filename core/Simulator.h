@@ -2,6 +2,7 @@
 
 #include "Graph.h"
 #include "RunControl.h"
+#include "sim/Engine.h"
 
 #include <cstdint>
 
@@ -11,8 +12,8 @@ namespace snn {
 
 // Reference discrete-time simulation of one input sequence, straight from the graph's declared
 // dynamics (Layer.h): per step and layer in topological order, I = W x + b, then for a spiking
-// layer v = beta v + I, s = (v > threshold), reset (subtract: v -= threshold; zero: v = 0);
-// a non-spiking layer outputs I. `input` is [steps x inputSize], one row per time step.
+// layer v = beta v + I, s = (v > threshold), then the layer's reset (core/sim/Dynamics.h); a
+// non-spiking layer outputs I. `input` is [steps x inputSize], one row per time step.
 // Returns each layer's output per step, [steps x neurons], in graph layer order.
 std::vector<Eigen::MatrixXf> simulate(const Graph &graph, const Eigen::MatrixXf &input);
 
@@ -24,7 +25,16 @@ struct SequenceInput {
     int steps = 0; // 0 for a constant current
     int inputs = 0;
     std::vector<float> values; // row-major [samples][steps][inputs] ([samples][inputs] if constant)
+
+    // Sample `index` (0 <= index < samples) as an input of one sample.
+    SequenceInput sample(int index) const;
 };
+
+// The sample at row `index` of a data set (`x`, values in [0, 1]) as sim::run feeds it with
+// `options`: rate encoding gives the spikes run() draws for it ([1, steps, inputs]), current
+// encoding a constant current ([1, inputs]).
+SequenceInput encodeSample(const Eigen::Ref<const Eigen::RowVectorXf> &x, std::int64_t index,
+                           const sim::SimOptions &options);
 
 // Reads IN.h5: a dataset 'spikes' ([samples, steps, inputs], values 0 or 1) or 'current'
 // ([samples, steps, inputs] or [samples, inputs]). Throws Error with one line naming the file and

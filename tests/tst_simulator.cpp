@@ -73,6 +73,7 @@ private Q_SLOTS:
     void subtractNoDelayTrace_data();
     void subtractNoDelayTrace();
     void constantCurrentEqualsRepeatedSteps();
+    void encodeSampleIsWhatRunFeeds();
     void cliWritesEveryLayer();
     void refusesBadInput_data();
     void refusesBadInput();
@@ -206,6 +207,62 @@ void TestSimulator::constantCurrentEqualsRepeatedSteps()
     QVERIFY(a.layers[0].membrane.size() == 2 * 7 * 4);
     QVERIFY(a.layers[1].membrane.empty()); // a linear layer has no membrane
     QCOMPARE(a.layers[1].output.size(), std::size_t(2 * 7 * 3));
+}
+
+void TestSimulator::encodeSampleIsWhatRunFeeds()
+{
+    // A data set's sample as sim::run feeds it: the same output spike counts, sample by sample,
+    // with rate encoding (the very spikes run() draws) and with a constant current.
+    const Graph g = smallNet();
+    Rng rng(6);
+    sim::RowMatrixXf x(6, 5);
+    for (Eigen::Index i = 0; i < x.size(); ++i)
+        x.data()[i] = float(rng.uniform());
+    x(2, 3) = 0.0f; // never spikes
+    x(4, 1) = 1.0f; // spikes at every step
+    for (sim::Encoding encoding : {sim::Encoding::Rate, sim::Encoding::Current}) {
+        sim::SimOptions o;
+        o.steps = 30;
+        o.seed = 9;
+        o.encoding = encoding;
+        const sim::SimResult r = sim::run(g, x, o);
+        std::int64_t outputSpikes = 0;
+        for (int i = 0; i < 6; ++i) {
+            const SequenceInput in = encodeSample(x.row(i), i, o);
+            QCOMPARE(in.samples, 1);
+            QCOMPARE(in.inputs, 5);
+            if (encoding == sim::Encoding::Rate) {
+                QCOMPARE(in.kind, SequenceInput::Spikes);
+                QCOMPARE(in.steps, 30);
+            } else {
+                QCOMPARE(in.kind, SequenceInput::ConstantCurrent);
+                QCOMPARE(in.values, (std::vector<float>(x.row(i).data(), x.row(i).data() + 5)));
+            }
+            const SequenceTraces t = simulateSequences(g, in, 30, false);
+            for (int n = 0; n < 2; ++n)
+                QCOMPARE(double(t.counts[std::size_t(n)]), double(r.scores(i, n)));
+            outputSpikes += t.counts[0] + t.counts[1];
+        }
+        QVERIFY(outputSpikes > 30);
+    }
+    // The rate spikes themselves: x = 0 never, x = 1 always.
+    sim::SimOptions o;
+    o.steps = 30;
+    const Eigen::MatrixXf none = sim::rateSpikes(x.row(2), 2, o);
+    const Eigen::MatrixXf all = sim::rateSpikes(x.row(4), 4, o);
+    QCOMPARE(none.rows(), Eigen::Index(30));
+    QCOMPARE(none.col(3).sum(), 0.0f);
+    QCOMPARE(all.col(1).sum(), 30.0f);
+    // Sample 1 of a two-sample input is that sample alone.
+    const SequenceInput two = [&] {
+        SequenceInput in = encodeSample(x.row(0), 0, o);
+        const SequenceInput second = encodeSample(x.row(1), 1, o);
+        in.samples = 2;
+        in.values.insert(in.values.end(), second.values.begin(), second.values.end());
+        return in;
+    }();
+    QCOMPARE(two.sample(1).values, encodeSample(x.row(1), 1, o).values);
+    QCOMPARE(two.sample(1).samples, 1);
 }
 
 void TestSimulator::cliWritesEveryLayer()

@@ -14,6 +14,7 @@
 #include "PipelinePanel.h"
 #include "PropertiesPanel.h"
 #include "RateHeatmap.h"
+#include "SpikesView.h"
 #include "SweepPanel.h"
 #include "TrainingMonitor.h"
 #include "nir/NirFile.h"
@@ -89,6 +90,10 @@ MainWindow::MainWindow(QWidget *parent)
     m_central->addTab(m_sweep, tr("Sweep"));
     m_central->setTabToolTip(2, tr("Accuracy against size at several values of one pass "
                                    "threshold"));
+    m_spikes = new SpikesView(this);
+    m_central->setTabToolTip(m_central->addTab(m_spikes, tr("Spikes")),
+                             tr("One sample's spike rasters and a neuron's membrane, before and "
+                                "after optimisation"));
     setCentralWidget(m_central);
     setAcceptDrops(true);
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
@@ -176,6 +181,7 @@ MainWindow::MainWindow(QWidget *parent)
                 if (optimised)
                     m_central->setCurrentWidget(m_compare);
                 m_heatmap->setAfter(optimised);
+                m_spikes->setAfter(optimised);
                 m_canvas->setPreview(optimised);
                 m_synthAfter.reset();
                 updateHardwareRows();
@@ -199,6 +205,10 @@ MainWindow::MainWindow(QWidget *parent)
         statusBar()->showMessage(text, 8000);
         log(text);
     });
+    connect(m_spikes, &SpikesView::message, this, [this](const QString &text) {
+        statusBar()->showMessage(text, 8000);
+        log(text);
+    });
     connect(m_compare, &CompareView::message, this, [this](const QString &text) {
         statusBar()->showMessage(text, 8000);
         log(text);
@@ -211,6 +221,8 @@ MainWindow::MainWindow(QWidget *parent)
         using C = Document::Change;
         if (what & (C::Structure | C::Names | C::Rates))
             m_heatmap->setBefore(m_document->graph());
+        if (what & (C::Function | C::Names))
+            m_spikes->setBefore(m_document->graph());
         // Names and positions change nothing that is estimated or synthesised.
         if (what & C::Function) {
             m_synthBefore.reset();
@@ -457,6 +469,7 @@ void MainWindow::attachData(const QString &spec)
             m_training->setData(loaded);
             m_pipeline->setData(loaded);
             m_optimization->setValidation(validation);
+            m_spikes->setData({validation, &validation->data}, validation->simulation);
             const QString text =
                 tr("Data set %1: %2 training samples, %3 validation samples of %4 features")
                     .arg(spec)

@@ -26,6 +26,7 @@ class PipelinePanel;
 class PropertiesPanel;
 class RateHeatmap;
 class SweepPanel;
+class SpikesView;
 class TrainingMonitor;
 
 // The studio window: the canvas in the middle; docks for the selected layer's properties, the
@@ -88,8 +89,11 @@ public:
     Document *document() const { return m_document; }
     CanvasView *canvas() const { return m_canvas; }
     CompareView *compare() const { return m_compare; }
-    // The central tabs: the canvas ("Graph"), the comparison ("Compare", raised by a run) and
-    // the sensitivity sweep ("Sweep").
+    // The "Spikes" tab: one sample of the attached data set through the graph and the optimised
+    // one.
+    SpikesView *spikes() const { return m_spikes; }
+    // The central tabs: the canvas ("Graph"), the comparison ("Compare", raised by a run), the
+    // sensitivity sweep ("Sweep") and one sample's spikes ("Spikes").
     QTabWidget *centralTabs() const { return m_central; }
     PropertiesPanel *properties() const { return m_properties; }
     RateHeatmap *heatmap() const { return m_heatmap; }
@@ -143,6 +147,7 @@ private:
     QPlainTextEdit *m_log;
     QTabWidget *m_central = nullptr;
     CompareView *m_compare = nullptr;
+    SpikesView *m_spikes = nullptr;
     QUndoView *m_history;
     QMenu *m_viewMenu = nullptr;
     QMenu *m_recentMenu = nullptr;

@@ -5,6 +5,7 @@
 #include "Document.h"
 #include "MainWindow.h"
 #include "OptimizationPanel.h"
+#include "SpikesView.h"
 #include "SweepPanel.h"
 
 #include <QDockWidget>
@@ -13,6 +14,7 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include <algorithm>
 #include <iostream>
 #include <string>
 
@@ -81,7 +83,25 @@ int takeScreenshots(widgets::MainWindow &window, const QString &dataSpec)
     QTimer::singleShot(0, window.sweep(), &widgets::SweepPanel::run);
     waitFor(window.sweep(), &widgets::SweepPanel::message, 600000);
     settle(500);
-    return shoot(QStringLiteral("sweep")) ? 0 : 1;
+    if (!shoot(QStringLiteral("sweep")))
+        return 1;
+    // The Spikes tab: the first test sample before and after the run, and the membrane of the
+    // first layer's neuron that fired most on it.
+    widgets::SpikesView *spikes = window.spikes();
+    window.centralTabs()->setCurrentWidget(spikes);
+    if (spikes->isSimulating() || !spikes->traces(widgets::SpikesView::Side::After))
+        waitFor(spikes, &widgets::SpikesView::simulated, 60000);
+    if (const auto &traces = spikes->traces(widgets::SpikesView::Side::Before);
+        traces && !traces->layers.empty()) {
+        const LayerTrace &first = traces->layers.front();
+        std::vector<int> counts(std::size_t(first.neurons), 0);
+        for (std::size_t k = 0; k < first.spikes.size(); ++k)
+            counts[k % std::size_t(first.neurons)] += first.spikes[k];
+        spikes->selectNeuron(first.name,
+                             int(std::max_element(counts.begin(), counts.end()) - counts.begin()));
+    }
+    settle(500);
+    return shoot(QStringLiteral("spikes")) ? 0 : 1;
 }
 
 } // namespace snn::studio

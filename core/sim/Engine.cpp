@@ -19,6 +19,49 @@ std::uint64_t sampleSeed(std::uint64_t seed, std::int64_t sample)
     return seed ^ (0xd1b54a32d192ed03ULL * std::uint64_t(sample + 1));
 }
 
+// Rate encoding of one sample: input j spikes at a step when a 32-bit draw is below x_j 2^32. The
+// draws come from the sample's own generator, seeded from (seed, sample), two per 64-bit number,
+// for the inputs with x_j > 0 in index order.
+class RateEncoder {
+public:
+    void start(const Eigen::VectorXf &x, std::uint64_t seed, std::int64_t sample)
+    {
+        m_rng = Rng(sampleSeed(seed, sample));
+        m_threshold.resize(std::size_t(x.size()));
+        for (Eigen::Index j = 0; j < x.size(); ++j)
+            m_threshold[std::size_t(j)] = std::uint64_t(std::ldexp(double(x(j)), 32));
+    }
+    // The inputs that spike at the next step, ascending.
+    void step(std::vector<int> &active)
+    {
+        active.resize(m_threshold.size());
+        std::size_t count = 0;
+        std::uint64_t bits = 0;
+        bool haveHalf = false;
+        for (std::size_t j = 0; j < m_threshold.size(); ++j) {
+            const std::uint64_t th = m_threshold[j];
+            if (th == 0)
+                continue;
+            std::uint64_t draw;
+            if (haveHalf) {
+                draw = bits >> 32;
+            } else {
+                bits = m_rng.next();
+                draw = bits & 0xffffffffULL;
+            }
+            haveHalf = !haveHalf;
+            // Branch-free: the comparison is a coin toss.
+            active[count] = int(j);
+            count += draw < th;
+        }
+        active.resize(count);
+    }
+
+private:
+    Rng m_rng{0};
+    std::vector<std::uint64_t> m_threshold;
+};
+
 // How a layer's input arrives at one step.
 struct LayerInput {
     const std::vector<int> *active = nullptr; // binary input: the indices that spiked
@@ -259,7 +302,7 @@ SimResult run(const Graph &graph, const RowMatrixXf &x, const SimOptions &option
             counts.push_back(CountVector::Zero(l.neuron.spiking ? l.neurons() : 0));
         Eigen::VectorXf dense(graph.inputSize());
         std::vector<int> inputActive;
-        std::vector<std::uint64_t> threshold(std::size_t(graph.inputSize()));
+        RateEncoder encoder;
         Eigen::RowVectorXf score(outputLayer.neurons());
 
 #pragma omp for schedule(dynamic, 1)
@@ -270,36 +313,12 @@ SimResult run(const Graph &graph, const RowMatrixXf &x, const SimOptions &option
                 runner.reset();
                 score.setZero();
                 dense = x.row(i).transpose();
-                Rng rng(sampleSeed(options.seed, i));
-                if (options.encoding == Encoding::Rate) {
-                    // 32-bit Bernoulli draws: spike when the draw is below x * 2^32.
-                    for (int j = 0; j < graph.inputSize(); ++j)
-                        threshold[std::size_t(j)] = std::uint64_t(std::ldexp(double(dense(j)), 32));
-                }
+                if (options.encoding == Encoding::Rate)
+                    encoder.start(dense, options.seed, i);
                 for (int t = 0; t < options.steps; ++t) {
                     LayerInput input{nullptr, &dense};
                     if (options.encoding == Encoding::Rate) {
-                        inputActive.resize(std::size_t(graph.inputSize()));
-                        std::size_t active = 0;
-                        std::uint64_t bits = 0;
-                        bool haveHalf = false;
-                        for (int j = 0; j < graph.inputSize(); ++j) {
-                            const std::uint64_t th = threshold[std::size_t(j)];
-                            if (th == 0)
-                                continue;
-                            std::uint64_t draw;
-                            if (haveHalf) {
-                                draw = bits >> 32;
-                            } else {
-                                bits = rng.next();
-                                draw = bits & 0xffffffffULL;
-                            }
-                            haveHalf = !haveHalf;
-                            // Branch-free: the comparison is a coin toss.
-                            inputActive[active] = j;
-                            active += draw < th;
-                        }
-                        inputActive.resize(active);
+                        encoder.step(inputActive);
                         input = {&inputActive, nullptr};
                     }
                     runner.step(input, options.encoding == Encoding::Current, [&](std::size_t k) {
@@ -334,6 +353,22 @@ SimResult run(const Graph &graph, const RowMatrixXf &x, const SimOptions &option
         throw Cancelled();
     control.checkCancelled();
     return result;
+}
+
+Eigen::MatrixXf rateSpikes(const Eigen::Ref<const Eigen::RowVectorXf> &x, std::int64_t index,
+                           const SimOptions &options)
+{
+    options.validate();
+    RateEncoder encoder;
+    encoder.start(x.transpose(), options.seed, index);
+    Eigen::MatrixXf spikes = Eigen::MatrixXf::Zero(options.steps, x.size());
+    std::vector<int> active;
+    for (int t = 0; t < options.steps; ++t) {
+        encoder.step(active);
+        for (int j : active)
+            spikes(t, j) = 1.0f;
+    }
+    return spikes;
 }
 
 void runSequence(const Graph &graph, const Eigen::MatrixXf &input,

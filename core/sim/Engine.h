@@ -65,6 +65,11 @@ LayerId classifierLayer(const Graph &graph);
 SimResult run(const Graph &graph, const RowMatrixXf &x, const SimOptions &options,
               const RunControl &control = {});
 
+// The input spikes run() feeds the sample at row `index` of its data (`x`, values in [0, 1]) with
+// rate encoding: [options.steps x inputs], 0 or 1.
+Eigen::MatrixXf rateSpikes(const Eigen::Ref<const Eigen::RowVectorXf> &x, std::int64_t index,
+                           const SimOptions &options);
+
 // One sample with an explicit input [steps x inputSize] (used by snn::simulate): calls
 // record(layerIndex, step, output) with each layer's output per step (spikes as 0/1), and, when
 // given, membrane(layerIndex, step, v) with each spiking layer's membranes after the step (after
