@@ -18,6 +18,7 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 
 using namespace snn;
@@ -331,6 +332,7 @@ void TestTrainingMonitor::overlaysTwoRunsAndExportsTheirCurves()
     QCOMPARE(monitor.firstRunBox()->count(), 3); // (none), a, b
     QCOMPARE(monitor.firstRunBox()->currentIndex(), 1);
     QCOMPARE(monitor.secondRunBox()->currentIndex(), 2);
+    QCOMPARE(monitor.curvesTabs()->currentIndex(), 0); // the live curves until runs are compared
     QCustomPlot *plot = monitor.runsPlot();
     QCOMPARE(plot->graphCount(), 2);
     QCOMPARE(plot->graph(0)->name(), QStringLiteral("validation a: ") + a.settings.summary());
@@ -342,6 +344,8 @@ void TestTrainingMonitor::overlaysTwoRunsAndExportsTheirCurves()
     QCOMPARE(plot->graph(1)->data()->at(2)->key, 3.0);
     QCOMPARE(plot->graph(1)->data()->at(2)->value, 75.0);
     monitor.compareRuns(1, -1);
+    QCOMPARE(monitor.curvesTabs()->currentIndex(), 1); // "Runs compared" in view
+    QVERIFY(plot->isVisible());
     QCOMPARE(plot->graphCount(), 1);
     QCOMPARE(plot->graph(0)->dataCount(), 3);
     monitor.secondRunBox()->setCurrentIndex(1); // the user picks run a as the second

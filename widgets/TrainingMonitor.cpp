@@ -20,6 +20,7 @@
 #include <QSettings>
 #include <QSharedPointer>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include <QtConcurrent/QtConcurrentRun>
@@ -119,28 +120,41 @@ TrainingMonitor::TrainingMonitor(QWidget *parent)
     connect(m_exportCurves, &QPushButton::clicked, this, &TrainingMonitor::exportCurvesDialog);
 
     buildForm();
-    auto *plots = new QHBoxLayout;
-    plots->addWidget(m_form);
-    plots->addWidget(m_lossPlot);
-    plots->addWidget(m_accuracyPlot);
-    plots->addWidget(m_activityPlot);
+    // The curves in two tabs beside the settings: this run's live curves, and two runs overlaid
+    // (each plot gets the panel's full height, so the comparison is not scrolled out of view).
+    auto *live = new QWidget;
+    auto *liveLayout = new QHBoxLayout(live);
+    liveLayout->setContentsMargins(0, 0, 0, 0);
+    liveLayout->addWidget(m_lossPlot);
+    liveLayout->addWidget(m_accuracyPlot);
+    liveLayout->addWidget(m_activityPlot);
     auto *controls = new QHBoxLayout;
     controls->addWidget(m_start);
     controls->addWidget(m_stop);
     controls->addWidget(m_resume);
     controls->addWidget(m_progress, 1);
+    auto *compared = new QWidget;
     auto *compare = new QHBoxLayout;
     compare->addWidget(new QLabel(tr("Compare runs:")));
     compare->addWidget(m_firstRun, 1);
     compare->addWidget(new QLabel(tr("with")));
     compare->addWidget(m_secondRun, 1);
     compare->addWidget(m_exportCurves);
+    auto *comparedLayout = new QVBoxLayout(compared);
+    comparedLayout->setContentsMargins(0, 0, 0, 0);
+    comparedLayout->addLayout(compare);
+    comparedLayout->addWidget(m_runsPlot, 1);
+    m_curves = new QTabWidget;
+    m_curves->setDocumentMode(true);
+    m_curves->addTab(live, tr("This run"));
+    m_curves->addTab(compared, tr("Runs compared"));
+    auto *plots = new QHBoxLayout;
+    plots->addWidget(m_form);
+    plots->addWidget(m_curves, 1);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(plots, 1);
     layout->addLayout(controls);
     layout->addWidget(m_status);
-    layout->addLayout(compare);
-    layout->addWidget(m_runsPlot, 1);
     showRuns();
 }
 
@@ -155,11 +169,17 @@ void TrainingMonitor::showRuns()
     }
     // The two newest runs, the newest second.
     const int n = int(m_runs.size());
-    compareRuns(n >= 2 ? n - 2 : n - 1, n >= 2 ? n - 1 : -1);
+    selectRuns(n >= 2 ? n - 2 : n - 1, n >= 2 ? n - 1 : -1);
     m_exportCurves->setEnabled(n > 0);
 }
 
 void TrainingMonitor::compareRuns(int first, int second)
+{
+    selectRuns(first, second);
+    m_curves->setCurrentIndex(1);
+}
+
+void TrainingMonitor::selectRuns(int first, int second)
 {
     const QSignalBlocker a(m_firstRun), b(m_secondRun);
     m_firstRun->setCurrentIndex(first + 1);
@@ -537,6 +557,7 @@ void TrainingMonitor::resume()
 
 void TrainingMonitor::launch(sim::TrainState state)
 {
+    m_curves->setCurrentIndex(0); // the live curves
     m_status->setText(state.epoch > 0 ? tr("Resuming after epoch %1...").arg(state.epoch)
                                       : tr("Starting..."));
     m_startFraction =

@@ -24,6 +24,7 @@ class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
+class QTabWidget;
 class QProgressBar;
 class QPushButton;
 
@@ -59,7 +60,8 @@ public:
     // key is a file path) and the runs made here. Two chosen runs' accuracy curves (validation,
     // or train without a validation split) are overlaid with their settings in the legend.
     const std::vector<sim::TrainRun> &runs() const { return m_runs; }
-    void compareRuns(int first, int second); // indices into runs(); -1: none
+    // Shows two runs overlaid (the "Runs compared" tab); indices into runs(), -1: none.
+    void compareRuns(int first, int second);
     // Writes the compared runs' curves: .csv (sim::runsCsv), .png, .svg or .pdf (savePlot),
     // atomically. Throws Error naming the file.
     void exportCurves(const QString &path) const;
@@ -72,6 +74,7 @@ public:
     QProgressBar *progressBar() const { return m_progress; }
     QLabel *statusLabel() const { return m_status; }
     QCustomPlot *runsPlot() const { return m_runsPlot; }
+    QTabWidget *curvesTabs() const { return m_curves; } // "This run", "Runs compared"
     QComboBox *firstRunBox() const { return m_firstRun; }
     QComboBox *secondRunBox() const { return m_secondRun; }
     int lossPoints() const;     // batch losses plotted
@@ -110,6 +113,7 @@ private:
     void resetPlots();
     void keepRun(const sim::TrainState &state); // the run made here, in runs()
     void showRuns();                            // fills the run choices
+    void selectRuns(int first, int second);     // sets the run choices and plots them
     void plotRuns();                            // overlays the chosen runs
     void exportCurvesDialog();
 
@@ -141,6 +145,7 @@ private:
     std::vector<sim::TrainRun> m_runs;
     QString m_runId; // of the run that Start began (Resume continues it)
     QCustomPlot *m_runsPlot = nullptr;
+    QTabWidget *m_curves = nullptr;
     QComboBox *m_firstRun = nullptr, *m_secondRun = nullptr;
     QPushButton *m_exportCurves = nullptr;
     // The settings form.

@@ -7,6 +7,7 @@
 #include "OptimizationPanel.h"
 #include "SpikesView.h"
 #include "SweepPanel.h"
+#include "TrainingMonitor.h"
 
 #include <QDockWidget>
 #include <QEventLoop>
@@ -101,7 +102,27 @@ int takeScreenshots(widgets::MainWindow &window, const QString &dataSpec)
                              int(std::max_element(counts.begin(), counts.end()) - counts.begin()));
     }
     settle(500);
-    return shoot(QStringLiteral("spikes")) ? 0 : 1;
+    if (!shoot(QStringLiteral("spikes")))
+        return 1;
+    // The Training panel: two short fine-tuning runs of the model at two learning rates (2 epochs
+    // on 2,000 training samples, 1,000 held out for validation), their curves overlaid.
+    widgets::TrainingMonitor *training = window.training();
+    if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("panel_Training")))
+        dock->raise();
+    sim::TrainSettings settings = training->settings();
+    settings.options.epochs = 2;
+    settings.trainLimit = 2000;
+    settings.validationSize = 1000;
+    for (const float rate : {1e-3f, 1e-4f}) {
+        settings.options.learningRate = rate;
+        training->setSettings(settings);
+        QTimer::singleShot(0, training, &widgets::TrainingMonitor::start);
+        waitFor(training, &widgets::TrainingMonitor::trained, 600000);
+    }
+    const int runs = int(training->runs().size());
+    training->compareRuns(runs - 2, runs - 1);
+    settle(500);
+    return shoot(QStringLiteral("training")) ? 0 : 1;
 }
 
 } // namespace snn::studio
