@@ -1,4 +1,5 @@
 #include "Error.h"
+#include "GraphFile.h"
 #include "Rng.h"
 #include "SimTestData.h"
 #include "Simulator.h"
@@ -64,6 +65,7 @@ private Q_SLOTS:
     void rateEncodingFollowsIntensity();
     void deterministicOnAnyThreadCount();
     void sparseAndDensePathsAgree();
+    void shippedModelCountsAreGolden();
     void tieGoesToTheLowestIndex();
     void badInput();
     void cancels();
@@ -250,6 +252,44 @@ void TestEngine::sparseAndDensePathsAgree()
             g, encoding == sim::Encoding::Rate ? d.x : d.x.array().round().matrix().eval(), o);
         QCOMPARE(sparse.scores, dense.scores);
         QCOMPARE(sparse.spikeCounts[0], dense.spikeCounts[0]);
+    }
+}
+
+void TestEngine::shippedModelCountsAreGolden()
+{
+    // The shipped model on the first 300 Fashion-MNIST test images, rate encoding, T = 25, seed
+    // 1: spike counts and scores recorded from the one-sample-at-a-time simulator before the
+    // batched kernels (commit ab2a090); any change of a sum's order would change a spike.
+    if (!QFileInfo::exists(sim::fashionMnistDirectory()))
+        QSKIP("dataset-fashion-mnist is not installed");
+    const Graph g = loadGraph(QStringLiteral(SNN_SOURCE_DIR "/resources/fashion-mnist-snn.h5"));
+    const sim::Dataset d = sim::loadEvaluationSet(QStringLiteral("fashion-mnist")).head(300);
+    for (auto encoding : {sim::Encoding::Rate, sim::Encoding::Current}) {
+        sim::SimOptions o;
+        o.encoding = encoding;
+        for (int threads : {1, 2}) { // and the same on any thread count
+            o.threads = threads;
+            const sim::SimResult r = sim::run(g, d.x, o);
+            std::vector<std::int64_t> digest;
+            for (const sim::CountVector &c : r.spikeCounts) {
+                std::int64_t weighted = 0;
+                for (Eigen::Index i = 0; i < c.size(); ++i)
+                    weighted += (i + 1) * c(i);
+                digest.insert(digest.end(), {c.sum(), weighted});
+            }
+            std::int64_t scores = 0; // each sample's output counts, weighted by sample and neuron
+            for (Eigen::Index i = 0; i < r.scores.rows(); ++i)
+                for (Eigen::Index j = 0; j < r.scores.cols(); ++j)
+                    scores += (i + 1) * (j + 1) * std::int64_t(r.scores(i, j));
+            digest.push_back(scores);
+            const std::vector<std::int64_t> golden =
+                encoding == sim::Encoding::Rate
+                    ? std::vector<std::int64_t>{314022, 39918491, 52089,  1573491,
+                                                6915,   35557,    5374832}
+                    : std::vector<std::int64_t>{313806, 39885652, 52270,  1579857,
+                                                6957,   35821,    5416605};
+            QCOMPARE(digest, golden);
+        }
     }
 }
 
