@@ -5,6 +5,8 @@
 
 #include "Layer.h"
 
+#include <vector>
+
 namespace snn::sim {
 
 // One time step of one neuron, starting from the membrane potential v the previous step left:
@@ -41,6 +43,32 @@ inline bool neuronStep(float &v, float current, const NeuronParams &p, float *pr
     else if (p.reset == ResetMode::Zero)
         v = p.resetValue;
     return true;
+}
+
+// One time step of a layer of `count` neurons: neuronStep on each, the indices that spiked in
+// `spiked` (ascending). For the subtract reset, the same operations in two loops, the first of
+// which the compiler vectorises (neuronStep's "- 0.0f" leaves every value as it is).
+inline void layerStep(float *v, const float *current, int count, const NeuronParams &p,
+                      std::vector<int> &spiked)
+{
+    spiked.resize(std::size_t(count));
+    std::size_t spikes = 0;
+    if (p.reset == ResetMode::Subtract) {
+        for (int n = 0; n < count; ++n)
+            v[n] = p.beta * v[n] + current[n];
+        for (int n = 0; n < count; ++n) {
+            const bool spike = v[n] > p.threshold;
+            v[n] = spike ? v[n] - p.threshold : v[n];
+            spiked[spikes] = n;
+            spikes += spike;
+        }
+    } else {
+        for (int n = 0; n < count; ++n) {
+            spiked[spikes] = n;
+            spikes += neuronStep(v[n], current[n], p);
+        }
+    }
+    spiked.resize(spikes);
 }
 
 } // namespace snn::sim

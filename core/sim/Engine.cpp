@@ -3,6 +3,7 @@
 #include "Error.h"
 #include "Rng.h"
 #include "sim/Dynamics.h"
+#include "sim/Kernels.h"
 
 #include <omp.h>
 
@@ -24,42 +25,45 @@ std::uint64_t sampleSeed(std::uint64_t seed, std::int64_t sample)
 // for the inputs with x_j > 0 in index order.
 class RateEncoder {
 public:
-    void start(const Eigen::VectorXf &x, std::uint64_t seed, std::int64_t sample)
+    void start(const Eigen::Ref<const Eigen::VectorXf> &x, std::uint64_t seed, std::int64_t sample)
     {
         m_rng = Rng(sampleSeed(seed, sample));
-        m_threshold.resize(std::size_t(x.size()));
-        for (Eigen::Index j = 0; j < x.size(); ++j)
-            m_threshold[std::size_t(j)] = std::uint64_t(std::ldexp(double(x(j)), 32));
+        m_inputs.clear();
+        m_threshold.clear();
+        for (Eigen::Index j = 0; j < x.size(); ++j) {
+            const auto threshold = std::uint64_t(double(x(j)) * 0x1.0p32); // exact: x_j 2^32
+            if (threshold > 0) {
+                m_inputs.push_back(int(j));
+                m_threshold.push_back(threshold);
+            }
+        }
     }
     // The inputs that spike at the next step, ascending.
     void step(std::vector<int> &active)
     {
-        active.resize(m_threshold.size());
+        const std::size_t n = m_inputs.size();
+        active.resize(n);
         std::size_t count = 0;
-        std::uint64_t bits = 0;
-        bool haveHalf = false;
-        for (std::size_t j = 0; j < m_threshold.size(); ++j) {
-            const std::uint64_t th = m_threshold[j];
-            if (th == 0)
-                continue;
-            std::uint64_t draw;
-            if (haveHalf) {
-                draw = bits >> 32;
-            } else {
-                bits = m_rng.next();
-                draw = bits & 0xffffffffULL;
-            }
-            haveHalf = !haveHalf;
-            // Branch-free: the comparison is a coin toss.
-            active[count] = int(j);
-            count += draw < th;
+        // Branch-free: each comparison is a coin toss.
+        const auto draw = [&](std::size_t i, std::uint64_t bits) {
+            active[count] = m_inputs[i];
+            count += bits < m_threshold[i];
+        };
+        std::size_t i = 0;
+        for (; i + 2 <= n; i += 2) {
+            const std::uint64_t bits = m_rng.next();
+            draw(i, bits & 0xffffffffULL);
+            draw(i + 1, bits >> 32);
         }
+        if (i < n)
+            draw(i, m_rng.next() & 0xffffffffULL);
         active.resize(count);
     }
 
 private:
     Rng m_rng{0};
-    std::vector<std::uint64_t> m_threshold;
+    std::vector<int> m_inputs;              // the inputs with x_j > 0, ascending
+    std::vector<std::uint64_t> m_threshold; // their x_j 2^32
 };
 
 // How a layer's input arrives at one step.
@@ -126,13 +130,7 @@ public:
             if (!l.neuron.spiking) {
                 m_out[k] = current;
             } else {
-                std::vector<int> &active = m_active[k];
-                active.clear();
-                float *v = m_v[k].data();
-                const float *c = current.data();
-                for (int n = 0; n < l.neurons(); ++n)
-                    if (neuronStep(v[n], c[n], l.neuron))
-                        active.push_back(n);
+                layerStep(m_v[k].data(), current.data(), l.neurons(), l.neuron, m_active[k]);
             }
             perLayer(k);
         }
@@ -167,18 +165,8 @@ private:
         else
             current.setZero(l.neurons());
         if (in.active) {
-            // Eight columns per pass over `current`: each element still gets
-            // ((current + c1) + c2) + ..., the same sums in the same order as one column after
-            // another, with an eighth of the loads and stores of `current`.
-            const auto &w = l.weights;
-            const int *a = in.active->data();
-            const std::size_t n = in.active->size();
-            std::size_t i = 0;
-            for (; i + 8 <= n; i += 8, a += 8)
-                current = current + w.col(a[0]) + w.col(a[1]) + w.col(a[2]) + w.col(a[3]) +
-                          w.col(a[4]) + w.col(a[5]) + w.col(a[6]) + w.col(a[7]);
-            for (; i < n; ++i, ++a)
-                current += w.col(*a);
+            addColumns(current.data(), l.neurons(), l.weights.data(), l.weights.outerStride(),
+                       in.active->data(), in.active->size());
         } else {
             const Eigen::VectorXf &x = *in.dense;
             for (Eigen::Index j = 0; j < x.size(); ++j)
