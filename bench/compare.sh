@@ -38,6 +38,7 @@ peer() { # peer THREADS COMMAND...: a peer with its thread counts fixed
 }
 # stats VALUES...: "min / median" of the values
 stats() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {printf "%.2f / %.2f", v[1], (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
+mean() { printf '%s\n' "$@" | awk '{s+=$1} END {printf "%.2f", s/NR}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {print a / b}'; }
 better() { awk -v a="$1" -v b="$2" 'BEGIN {print (a > b ? a : b)}'; }
 row() {
@@ -81,20 +82,22 @@ rates() { # firing rates, 10k test images, T=25, rate encoding: speed ratio (hig
 }
 
 train() { # training, batch 128, T=25, current encoding: speed ratio and test accuracy
-    local l0 out a acc b1 b2 ratios=() as=() b1s=() b2s=() accs=() acc1=() acc2=()
+    # Round r trains both from seed r (initial weights and batch order), so the accuracies are
+    # those of ROUNDS different seeds on each side.
+    local l0 out a acc b1 b2 ratios=() as=() b1s=() b2s=() accs=() acc1=() acc2=() seed
     l0=$(load)
-    for _ in $(seq "$ROUNDS"); do
+    for seed in $(seq "$ROUNDS"); do
         out=$("$BIN/snnc" train --data fashion-mnist -o "$WORK/train.h5" --epochs "$TRAIN_EPOCHS" \
             --limit "$TRAIN_SAMPLES" --val-split 0 --test-limit "$TEST_SAMPLES" \
-            --threads "$THREADS" 2>&1 | tr '\r' '\n')
+            --threads "$THREADS" --seed "$seed" 2>&1 | tr '\r' '\n')
         # The last epoch's summary: "epoch E/E: ..., 1.2 s (2703 samples/s); ..."
         a=$(grep -E '^epoch [0-9]+/[0-9]+:' <<<"$out" | tail -1 | grep -oE '\([0-9.]+ samples/s' |
             tr -d '(' | field samples/s)
         acc=$(grep -oE 'test accuracy [0-9.]+' <<<"$out" | grep -oE '[0-9.]+$')
-        out=$(peer 1 $PY bench/torch_lif_train.py 1 "$TRAIN_SAMPLES" "$TRAIN_EPOCHS" "$TEST_SAMPLES")
+        out=$(peer 1 $PY bench/torch_lif_train.py 1 "$TRAIN_SAMPLES" "$TRAIN_EPOCHS" "$TEST_SAMPLES" "$seed")
         b1=$(field samples/s <<<"$out")
         acc1+=("$(grep -oE 'accuracy [0-9.]+' <<<"$out" | grep -oE '[0-9.]+$')")
-        out=$(peer 2 $PY bench/torch_lif_train.py 2 "$TRAIN_SAMPLES" "$TRAIN_EPOCHS" "$TEST_SAMPLES")
+        out=$(peer 2 $PY bench/torch_lif_train.py 2 "$TRAIN_SAMPLES" "$TRAIN_EPOCHS" "$TEST_SAMPLES" "$seed")
         b2=$(field samples/s <<<"$out")
         acc2+=("$(grep -oE 'accuracy [0-9.]+' <<<"$out" | grep -oE '[0-9.]+$')")
         as+=("$a") accs+=("$acc") b1s+=("$b1") b2s+=("$b2")
@@ -103,8 +106,10 @@ train() { # training, batch 128, T=25, current encoding: speed ratio and test ac
     row "training, $TRAIN_SAMPLES samples x $TRAIN_EPOCHS epochs, batch 128, T=25, current (samples/s; speed ratio, higher is faster)" \
         "$(stats "${as[@]}")" "PyTorch BPTT, 1 thread: $(stats "${b1s[@]}"); 2 threads: $(stats "${b2s[@]}")" \
         "$(stats "${ratios[@]}")" "$l0 to $(load)"
-    row "test accuracy after $TRAIN_EPOCHS epochs, $TEST_SAMPLES images (%)" "$(stats "${accs[@]}")" \
-        "1 thread: $(stats "${acc1[@]}"); 2 threads: $(stats "${acc2[@]}")" "-" "-"
+    row "test accuracy after $TRAIN_EPOCHS epochs, $TEST_SAMPLES images, seeds 1 to $ROUNDS (%; mean, then min / median)" \
+        "$(mean "${accs[@]}"); $(stats "${accs[@]}")" \
+        "1 thread: $(mean "${acc1[@]}"); $(stats "${acc1[@]}"). 2 threads: $(mean "${acc2[@]}"); $(stats "${acc2[@]}")" \
+        "difference of the means: $(awk -v a="$(mean "${accs[@]}")" -v b="$(mean "${acc1[@]}" "${acc2[@]}")" 'BEGIN {printf "%+.2f pp", a - b}')" "-"
 }
 
 for w in "${WORKLOADS[@]}"; do

@@ -1,15 +1,16 @@
 #!/usr/bin/python3
 """PyTorch BPTT training of the network `snnc train` trains, for bench/compare.sh.
 
-    /usr/bin/python3 bench/torch_lif_train.py THREADS TRAIN_SAMPLES EPOCHS [TEST_SAMPLES]
+    /usr/bin/python3 bench/torch_lif_train.py THREADS TRAIN_SAMPLES EPOCHS [TEST_SAMPLES [SEED]]
 
 The same network and method as core/sim/Trainer.cpp: 784-256-64-10 LIF (beta 0.9, threshold 1,
 subtract reset, detached from the graph as snnTorch does), biases, PyTorch's default Linear
 initialisation (uniform +-1/sqrt(fan-in), as sim::initialGraph), constant-current input for
 T = 25 steps, cross-entropy on the output spike counts, the fast-sigmoid surrogate
 1 / (1 + 5 |u - threshold|)^2, Adam (lr 1e-3), batches of 128 shuffled each epoch. Trains on the
-first TRAIN_SAMPLES Fashion-MNIST training images; prints the training samples per second (the
-training loop only) and the accuracy on the first TEST_SAMPLES test images (all by default).
+first TRAIN_SAMPLES Fashion-MNIST training images with torch.manual_seed(SEED) (default 1); prints
+the training samples per second (the training loop only) and the accuracy on the first
+TEST_SAMPLES test images (all by default).
 """
 import gzip
 import sys
@@ -61,7 +62,7 @@ def main():
     threads, n, epochs = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     test_n = int(sys.argv[4]) if len(sys.argv) > 4 else 10000
     torch.set_num_threads(threads)
-    torch.manual_seed(1)
+    torch.manual_seed(int(sys.argv[5]) if len(sys.argv) > 5 else 1)
     x, y = load("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")
     x, y = x[:n], y[:n]
     tx, ty = load("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")

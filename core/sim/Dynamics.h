@@ -4,6 +4,7 @@
 // and the trainer's forward pass so that both run exactly the same dynamics.
 
 #include "Layer.h"
+#include "sim/Kernels.h"
 
 #include <vector>
 
@@ -46,21 +47,17 @@ inline bool neuronStep(float &v, float current, const NeuronParams &p, float *pr
 }
 
 // One time step of a layer of `count` neurons: neuronStep on each, the indices that spiked in
-// `spiked` (ascending). For the subtract reset, the same operations in two loops, the first of
-// which the compiler vectorises (neuronStep's "- 0.0f" leaves every value as it is).
+// `spiked` (ascending); `spike` is room for `count` values.
 inline void layerStep(float *v, const float *current, int count, const NeuronParams &p,
-                      std::vector<int> &spiked)
+                      float *spike, std::vector<int> &spiked)
 {
     spiked.resize(std::size_t(count));
     std::size_t spikes = 0;
     if (p.reset == ResetMode::Subtract) {
-        for (int n = 0; n < count; ++n)
-            v[n] = p.beta * v[n] + current[n];
+        subtractStep(v, current, count, p.beta, p.threshold, spike);
         for (int n = 0; n < count; ++n) {
-            const bool spike = v[n] > p.threshold;
-            v[n] = spike ? v[n] - p.threshold : v[n];
             spiked[spikes] = n;
-            spikes += spike;
+            spikes += spike[n] != 0.0f;
         }
     } else {
         for (int n = 0; n < count; ++n) {

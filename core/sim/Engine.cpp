@@ -104,7 +104,7 @@ public:
     // One step. `input` is the network input at this step; `constantInput` says it is the same at
     // every step of the sample, so the currents it causes are computed once.
     // perLayer(k) is called after layer k has run, with its spikes in m_active[k] (spiking) or
-    // its output in m_out[k] (non-spiking).
+    // its output in m_out[k] (non-spiking; a spiking layer's spikes as 1 or 0).
     template <typename PerLayer>
     void step(const LayerInput &input, bool constantInput, PerLayer &&perLayer)
     {
@@ -130,7 +130,8 @@ public:
             if (!l.neuron.spiking) {
                 m_out[k] = current;
             } else {
-                layerStep(m_v[k].data(), current.data(), l.neurons(), l.neuron, m_active[k]);
+                layerStep(m_v[k].data(), current.data(), l.neurons(), l.neuron, m_out[k].data(),
+                          m_active[k]);
             }
             perLayer(k);
         }

@@ -2,7 +2,9 @@
 
 #include <cstring>
 
-// Only additions below, so no instruction set contracts them into anything else (no FMA).
+// No FMA in the clones (avx2 does not imply it), so no multiplication and addition are contracted
+// into one rounding. This file is compiled with -fno-trapping-math (core/CMakeLists.txt), which
+// lets the compiler vectorise the comparisons and changes no value.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define SNN_CPU_DISPATCH __attribute__((target_clones("avx2", "default")))
 #else
@@ -52,6 +54,25 @@ SNN_CPU_DISPATCH void addColumns(float *current, int rows, const float *w, std::
             acc += w[idx[i] * ld + r];
         current[r] = acc;
     }
+}
+
+SNN_CPU_DISPATCH void subtractStep(float *__restrict v, const float *__restrict current, int count,
+                                   float beta, float threshold, float *__restrict spike,
+                                   float *__restrict pre)
+{
+    const auto loop = [&](auto storePre) {
+        for (int n = 0; n < count; ++n) {
+            const float u = beta * v[n] + current[n];
+            storePre(n, u);
+            const float fired = float(u > threshold); // 1 or 0
+            spike[n] = fired;
+            v[n] = u - fired * threshold; // u - threshold, or u - 0 (threshold > 0)
+        }
+    };
+    if (pre)
+        loop([pre](int n, float u) { pre[n] = u; });
+    else
+        loop([](int, float) {});
 }
 
 } // namespace snn::sim

@@ -37,6 +37,7 @@ struct Forward {
     std::vector<Matrix> pre, out;
     Matrix networkInput;
     bool constantInput = false;
+    Matrix current, v; // the layer being computed: its input current and membranes
 };
 
 } // namespace
@@ -161,7 +162,8 @@ void floatForward(const Graph &graph, const RowMatrixXf &x, const TrainOptions &
         const bool fromInput = layer.source == kNetworkInput;
         const Matrix &in =
             fromInput ? f.networkInput : f.out[std::size_t(graph.indexOf(layer.source))];
-        Matrix current(layer.neurons(), in.cols());
+        Matrix &current = f.current;
+        current.resize(layer.neurons(), in.cols());
         blas::gemm(layer.weights, false, in, false, current);
         if (layer.hasBias())
             current.colwise() += layer.bias;
@@ -182,11 +184,18 @@ void floatForward(const Graph &graph, const RowMatrixXf &x, const TrainOptions &
         Matrix &pre = f.pre[l];
         pre.resize(n, Eigen::Index(T) * B);
         const NeuronParams p = layer.neuron; // a copy: stays in registers across the stores
-        Matrix v = Matrix::Zero(n, B);
+        Matrix &v = f.v;
+        v.setZero(n, B);
+        const bool subtract = !options.smoothSpikes && p.reset == ResetMode::Subtract;
         for (int t = 0; t < T; ++t) {
             for (int b = 0; b < B; ++b) {
                 const float *c = currentAt(t, b);
                 const Eigen::Index col = Eigen::Index(t) * B + b;
+                if (subtract) {
+                    subtractStep(&v(0, b), c, int(n), p.beta, p.threshold, &out(0, col),
+                                 &pre(0, col));
+                    continue;
+                }
                 for (Eigen::Index i = 0; i < n; ++i) {
                     float &vi = v(i, b);
                     if (options.smoothSpikes) {
@@ -270,15 +279,24 @@ Graph trainedGraph(const Graph &graph, const TrainOptions &options)
 
 namespace {
 
+// What one share of a batch computes with and its result, kept from batch to batch so that the
+// buffers are allocated once.
+struct ShareWork {
+    Forward f;
+    std::vector<Matrix> dOut, dPre, dI;
+    Matrix dNext, dSum;
+    Gradients g;
+};
+
 // The gradients of samples [first, first + x.rows()) of a batch of `batch` samples, on the calling
-// thread: loss and gradients are those of the whole batch's mean, so that the shares add up to the
-// batch's. The products go through OpenBLAS (blas::gemm).
-Gradients shareGradients(const Graph &latent, const RowMatrixXf &x, const std::vector<int> &labels,
-                         const TrainOptions &options, std::uint64_t streamSeed, int first,
-                         int batch)
+// thread, into w.g: loss and gradients are those of the whole batch's mean, so that the shares add
+// up to the batch's. The products go through OpenBLAS (blas::gemm).
+void shareGradients(const Graph &latent, const RowMatrixXf &x, const std::vector<int> &labels,
+                    const TrainOptions &options, std::uint64_t streamSeed, int first, int batch,
+                    ShareWork &w)
 {
     const int L = latent.layerCount();
-    Forward f;
+    Forward &f = w.f;
     f.pre.resize(std::size_t(L));
     f.out.resize(std::size_t(L));
     // With QAT the backward pass runs on the graph the hardware computes (weights, threshold and
@@ -298,7 +316,8 @@ Gradients shareGradients(const Graph &latent, const RowMatrixXf &x, const std::v
     const int outputIndex = graph.indexOf(classifierLayer(graph));
     const float k = options.surrogateSlope;
     std::vector<int> sourceIndex(static_cast<std::size_t>(L));
-    Gradients g;
+    Gradients &g = w.g;
+    g.loss = 0.0;
     g.spikesPerLayer.assign(std::size_t(L), 0.0);
     for (int l = 0; l < L; ++l) {
         const Layer &layer = layers[std::size_t(l)];
@@ -340,23 +359,31 @@ Gradients shareGradients(const Graph &latent, const RowMatrixXf &x, const std::v
     dLogits *= logitScale / float(batch);
 
     // Backward, layers in reverse order; dOut[l] accumulates from the consumers.
-    std::vector<Matrix> dOut(static_cast<std::size_t>(L)), dPre(static_cast<std::size_t>(L));
-    for (int l = 0; l < L; ++l)
-        dOut[std::size_t(l)] = Matrix::Zero(layers[std::size_t(l)].neurons(), Eigen::Index(T) * B);
+    std::vector<Matrix> &dOut = w.dOut, &dPre = w.dPre;
+    dOut.resize(std::size_t(L));
+    dPre.resize(std::size_t(L));
+    w.dI.resize(std::size_t(L));
+    for (int l = 0; l < L; ++l) {
+        dOut[std::size_t(l)].setZero(layers[std::size_t(l)].neurons(), Eigen::Index(T) * B);
+        dPre[std::size_t(l)].resize(0, 0);
+    }
     if (membrane)
-        dPre[std::size_t(outputIndex)] = Matrix::Zero(C, Eigen::Index(T) * B);
+        dPre[std::size_t(outputIndex)].setZero(C, Eigen::Index(T) * B);
     for (int t = 0; t < T; ++t) {
         (membrane ? dPre : dOut)[std::size_t(outputIndex)].middleCols(Eigen::Index(t) * B, B) =
             dLogits;
     }
     g.dW.resize(std::size_t(L));
     g.dB.resize(std::size_t(L));
+    for (int l = 0; l < L; ++l)
+        if (!layers[std::size_t(l)].hasBias())
+            g.dB[std::size_t(l)].resize(0);
     for (int l = L - 1; l >= 0; --l) {
         const Layer &layer = layers[std::size_t(l)];
         const Eigen::Index n = layer.neurons();
-        Matrix dI;
+        Matrix &dI = w.dI[std::size_t(l)];
         if (!layer.neuron.spiking) {
-            dI = std::move(dOut[std::size_t(l)]);
+            dI.swap(dOut[std::size_t(l)]);
         } else {
             dI.resize(n, Eigen::Index(T) * B);
             const NeuronParams p = layer.neuron; // a copy, as in the forward pass
@@ -368,10 +395,30 @@ Gradients shareGradients(const Graph &latent, const RowMatrixXf &x, const std::v
             // + I[t+1] (subtract, zero: v[t] is u[t] after the reset; subtract-nodelay: minus
             // the detached r[t+1] threshold, v[t] = u[t] - (s[t] - r[t]) threshold, so its
             // gradients are subtract's) or beta u[t] + I[t+1] - threshold s[t] (subtract-next).
-            Matrix dNext = Matrix::Zero(n, B);
+            Matrix &dNext = w.dNext;
+            dNext.setZero(n, B);
+            // The subtract resets, detached (the default): the loop below without its branches,
+            // which the compiler vectorises (dv * 1.0f is dv: the same values).
+            const bool detachedSubtract =
+                options.detachReset &&
+                (p.reset == ResetMode::Subtract || p.reset == ResetMode::SubtractNoDelay);
             for (int t = T - 1; t >= 0; --t) {
                 for (int b = 0; b < B; ++b) {
                     const Eigen::Index col = Eigen::Index(t) * B + b;
+                    if (detachedSubtract) {
+                        const float *u = &pre(0, col), *dOc = &dO(0, col);
+                        const float *dPc = hasDPre ? &dPre[std::size_t(l)](0, col) : nullptr;
+                        float *dIc = &dI(0, col), *dN = &dNext(0, b);
+                        for (Eigen::Index i = 0; i < n; ++i) {
+                            const float a = 1.0f + k * std::abs(u[i] - p.threshold);
+                            float du = p.beta * dN[i] + dOc[i] * (1.0f / (a * a));
+                            if (dPc)
+                                du += dPc[i];
+                            dIc[i] = du;
+                            dN[i] = du;
+                        }
+                        continue;
+                    }
                     for (Eigen::Index i = 0; i < n; ++i) {
                         const float u = pre(i, col);
                         const float s = out(i, col);
@@ -403,7 +450,8 @@ Gradients shareGradients(const Graph &latent, const RowMatrixXf &x, const std::v
         const int s = sourceIndex[std::size_t(l)];
         const Matrix &in = s < 0 ? f.networkInput : f.out[std::size_t(s)];
         if (s < 0 && f.constantInput) {
-            Matrix dSum = Matrix::Zero(n, B);
+            Matrix &dSum = w.dSum;
+            dSum.setZero(n, B);
             for (int t = 0; t < T; ++t)
                 dSum += dI.middleCols(Eigen::Index(t) * B, B);
             g.dW[std::size_t(l)].resize(n, in.rows());
@@ -419,7 +467,6 @@ Gradients shareGradients(const Graph &latent, const RowMatrixXf &x, const std::v
                 blas::gemm(layer.weights, true, dI, false, dOut[std::size_t(s)], 1.0f);
         }
     }
-    return g;
 }
 
 // A batch is cut into this many shares (fewer for a smaller batch), whatever the thread count;
@@ -432,9 +479,20 @@ Gradients computeGradients(const Graph &latent, const RowMatrixXf &x,
                            const std::vector<int> &labels, const TrainOptions &options,
                            std::uint64_t streamSeed)
 {
+    Gradients g;
+    computeGradients(latent, x, labels, options, streamSeed, g);
+    return g;
+}
+
+void computeGradients(const Graph &latent, const RowMatrixXf &x, const std::vector<int> &labels,
+                      const TrainOptions &options, std::uint64_t streamSeed, Gradients &g)
+{
     const int B = int(x.rows());
     const int shares = std::max(1, std::min(kShares, B));
-    std::vector<Gradients> parts(static_cast<std::size_t>(shares));
+    // Share p works in work[p] whichever thread runs it; kept for the caller's next batch (a
+    // reference, so that the threads see the calling thread's buffers).
+    thread_local std::vector<ShareWork> callerWork(kShares);
+    std::vector<ShareWork> &work = callerWork;
     const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
     std::exception_ptr failure;
 #pragma omp parallel for schedule(static, 1) num_threads(std::min(threads, shares))
@@ -442,10 +500,9 @@ Gradients computeGradients(const Graph &latent, const RowMatrixXf &x,
         const int first = int(std::int64_t(B) * p / shares);
         const int size = int(std::int64_t(B) * (p + 1) / shares) - first;
         try {
-            parts[std::size_t(p)] = shareGradients(
-                latent, x.middleRows(first, size),
-                std::vector<int>(labels.begin() + first, labels.begin() + first + size), options,
-                streamSeed, first, B);
+            shareGradients(latent, x.middleRows(first, size),
+                           std::vector<int>(labels.begin() + first, labels.begin() + first + size),
+                           options, streamSeed, first, B, work[std::size_t(p)]);
         } catch (...) {
 #pragma omp critical(snn_share_failure)
             failure = std::current_exception();
@@ -453,9 +510,9 @@ Gradients computeGradients(const Graph &latent, const RowMatrixXf &x,
     }
     if (failure)
         std::rethrow_exception(failure);
-    Gradients g = std::move(parts.front());
-    for (std::size_t p = 1; p < parts.size(); ++p) {
-        const Gradients &part = parts[p];
+    g = work.front().g; // copies into g's buffers when the shapes are unchanged
+    for (int p = 1; p < shares; ++p) {
+        const Gradients &part = work[std::size_t(p)].g;
         g.loss += part.loss;
         for (std::size_t l = 0; l < g.dW.size(); ++l) {
             g.dW[l] += part.dW[l];
@@ -465,7 +522,6 @@ Gradients computeGradients(const Graph &latent, const RowMatrixXf &x,
         }
         g.predictions.insert(g.predictions.end(), part.predictions.begin(), part.predictions.end());
     }
-    return g;
 }
 
 void train(TrainState &state, const DataSplit &data, const TrainOptions &options,
@@ -531,6 +587,7 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
         std::vector<double> spikes(std::size_t(L), 0.0);
         RowMatrixXf x;
         std::vector<int> y;
+        Gradients g;
         for (int batch = 0; batch < batches; ++batch) {
             control.checkCancelled();
             const int first = batch * options.batchSize;
@@ -542,9 +599,10 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
                 x.row(i) = data.train.x.row(sample);
                 y[std::size_t(i)] = data.train.y[std::size_t(sample)];
             }
-            const Gradients g = computeGradients(
+            computeGradients(
                 next.graph, x, y, options,
-                mix(mix(options.seed, std::uint64_t(epoch)), std::uint64_t(batch) + 0x51ed2701ULL));
+                mix(mix(options.seed, std::uint64_t(epoch)), std::uint64_t(batch) + 0x51ed2701ULL),
+                g);
             ++next.adamStep;
             const float c1 = 1.0f - std::pow(kBeta1, float(next.adamStep));
             const float c2 = 1.0f - std::pow(kBeta2, float(next.adamStep));

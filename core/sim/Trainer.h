@@ -115,6 +115,10 @@ struct Gradients {
 // computed on options.threads threads and added in a fixed order: the same for any thread count.
 Gradients computeGradients(const Graph &graph, const RowMatrixXf &x, const std::vector<int> &labels,
                            const TrainOptions &options, std::uint64_t streamSeed);
+// The same into g, reusing its buffers (and the calling thread's working memory) from the last
+// batch.
+void computeGradients(const Graph &graph, const RowMatrixXf &x, const std::vector<int> &labels,
+                      const TrainOptions &options, std::uint64_t streamSeed, Gradients &g);
 
 // Trains state.graph on data.train from epoch state.epoch + 1 to options.epochs; after each
 // completed epoch `state` holds the result (so a cancelled run keeps its last completed epoch and
