@@ -84,6 +84,14 @@ std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eige
         }
         for (Eigen::Index c = b + rows; c < n; c += kPiece)
             pieces.push_back({b, rows, c, std::min(kPiece, n - c)});
+        // Largest first, so that the threads finish the block together rather than one of them
+        // alone on a large piece at the end (the order changes no value).
+        std::stable_sort(pieces.begin(), pieces.end(), [](const Piece &x, const Piece &y) {
+            const auto work = [](const Piece &p) {
+                return p.rows * p.cols / (p.col == p.row ? 2 : 1);
+            };
+            return work(x) > work(y);
+        });
 #pragma omp parallel for schedule(dynamic, 1) num_threads(workers)
         for (std::size_t p = 0; p < pieces.size(); ++p) {
             const Piece &piece = pieces[p];
