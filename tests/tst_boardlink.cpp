@@ -13,6 +13,8 @@
 
 using namespace snn;
 using namespace snn::hw;
+using protocol::Command;
+using protocol::ImageState;
 using snn::test::makeLayer;
 
 namespace {
@@ -27,39 +29,105 @@ QuantizedNetwork network()
     return quantize(g, QuantConfig());
 }
 
-// A pseudo-terminal whose master side plays the board: it answers each sample with the model.
+// A pseudo-terminal whose master side plays the board: it speaks the protocol (Protocol.h) and
+// answers RUN with the model, until `requests` requests were served or the line stays quiet.
 struct FakeBoard {
+    enum class Fault {
+        None,
+        SilentFirst,  // the first request gets no answer (lost on the line)
+        DamagedFirst, // the first request arrives damaged: ERROR bad checksum
+        NoiseFirst,   // stray bytes and a broken frame before the first reply
+        Silent,       // never answers
+    };
     int master = -1;
     QString slave;
     std::thread thread;
+    QuantizedNetwork net;
+    ImageState image = ImageState::BuiltIn;
+    std::uint32_t hash = 0;
+    Fault fault = Fault::None;
+    int served = 0;
 
-    explicit FakeBoard(bool answer, const QuantizedNetwork &net, int samples)
+    explicit FakeBoard(const QuantizedNetwork &network)
+        : net(network)
     {
         master = posix_openpt(O_RDWR | O_NOCTTY);
         grantpt(master);
         unlockpt(master);
         slave = QString::fromLocal8Bit(ptsname(master));
-        if (!answer)
+        hash = designHash(net, 4);
+    }
+    void start(int requests)
+    {
+        thread = std::thread([this, requests] { serve(requests); });
+    }
+    void send(const QByteArray &bytes)
+    {
+        if (write(master, bytes.constData(), std::size_t(bytes.size())) != bytes.size())
             return;
-        thread = std::thread([this, net, samples] {
-            for (int s = 0; s < samples; ++s) {
-                std::vector<std::uint8_t> input;
-                while (int(input.size()) < net.inputSize) {
-                    pollfd p{master, POLLIN, 0};
-                    if (poll(&p, 1, 5000) <= 0)
-                        return;
-                    std::uint8_t b[64];
-                    const ssize_t n = read(master, b, sizeof b);
-                    for (ssize_t i = 0; i < n; ++i)
-                        input.push_back(b[i]);
-                }
-                const ModelResult r = runModel(net, input);
-                std::vector<std::uint8_t> out(r.counts.begin(), r.counts.end());
-                out.push_back(std::uint8_t(r.predicted));
-                if (write(master, out.data(), out.size()) != ssize_t(out.size()))
+    }
+    void reply(Command command, const QByteArray &payload)
+    {
+        send(protocol::frame(protocol::kReplyStart, command, payload));
+    }
+    void serve(int requests)
+    {
+        QByteArray buffer;
+        while (served < requests) {
+            const qsizetype at = buffer.indexOf(char(protocol::kRequestStart));
+            buffer.remove(0, at < 0 ? buffer.size() : at);
+            const int length =
+                buffer.size() >= 4 ? quint8(buffer[2]) | (quint8(buffer[3]) << 8) : -1;
+            if (length < 0 || buffer.size() < 5 + length) {
+                pollfd p{master, POLLIN, 0};
+                if (poll(&p, 1, 3000) <= 0)
                     return;
+                char b[256];
+                const ssize_t n = read(master, b, sizeof b);
+                if (n <= 0)
+                    return;
+                buffer.append(b, n);
+                continue;
             }
-        });
+            const QByteArray request = buffer.left(5 + length);
+            buffer.remove(0, 5 + length);
+            const bool first = served++ == 0;
+            if (fault == Fault::Silent || (first && fault == Fault::SilentFirst))
+                continue;
+            if (first && fault == Fault::NoiseFirst)
+                send(QByteArray("\x00\x5a\x01\x03\x00\x07\x07\x07\x00", 9));
+            const QByteArray body = request.mid(1, 3 + length);
+            const auto command = Command(quint8(request[1]));
+            const QByteArray payload = request.mid(4, length);
+            if ((first && fault == Fault::DamagedFirst) ||
+                protocol::crc8(body) != quint8(request[4 + length])) {
+                reply(Command::Error, QByteArray("\x01", 1) + char(image));
+            } else if (command == Command::Status) {
+                QByteArray status;
+                status += char(protocol::kVersion);
+                for (const std::uint32_t v :
+                     {std::uint32_t(net.inputSize), std::uint32_t(net.outputSize())})
+                    status += char(v & 0xff) + QByteArray(1, char(v >> 8));
+                for (int i = 0; i < 4; ++i)
+                    status += char((hash >> (8 * i)) & 0xff);
+                status += char(image);
+                reply(Command::Status, status);
+            } else if (command != Command::Run) {
+                reply(Command::Error, QByteArray("\x03", 1) + char(image));
+            } else if (length != net.inputSize) {
+                reply(Command::Error, QByteArray("\x02", 1) + char(image));
+            } else if (image != ImageState::Ok && image != ImageState::BuiltIn) {
+                reply(Command::Error, QByteArray("\x05", 1) + char(image));
+            } else {
+                const ModelResult r =
+                    runModel(net, std::vector<std::uint8_t>(payload.begin(), payload.end()));
+                QByteArray answer;
+                for (int c : r.counts)
+                    answer += char(c);
+                answer += char(r.predicted);
+                reply(Command::Run, answer);
+            }
+        }
     }
     ~FakeBoard()
     {
@@ -69,25 +137,73 @@ struct FakeBoard {
     }
 };
 
+BoardExpectation expectationOf(const QuantizedNetwork &net)
+{
+    BoardExpectation e;
+    e.inputs = net.inputSize;
+    e.outputs = net.outputSize();
+    e.hash = designHash(net, 4);
+    return e;
+}
+
 } // namespace
 
 class TestBoardLink : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void checksumsMatchTheCatalogue();
+    void framesAreExact();
     void answersComeBackAsCountsAndClass();
+    void recoversFromALostOrDamagedFrame();
+    void recoversFromANoisyLine();
+    void staleImageIsReported();
+    void missingImageRefusesToRun();
+    void otherDesignIsReported();
+    void errorReplyIsNamed();
     void silentBoardTimesOut();
+    void baudRatesAreChecked();
     void missingPortIsNamed();
     void readsSampleText();
     void rejectsBadSampleText();
 };
 
+void TestBoardLink::checksumsMatchTheCatalogue()
+{
+    // The check values of the CRC catalogue (reveng): CRC-8/SMBUS and CRC-32/MPEG-2 of
+    // "123456789"; FNV-1a 32 of "a" (Fowler, Noll, Vo test vectors).
+    QCOMPARE(protocol::crc8("123456789"), std::uint8_t(0xF4));
+    QCOMPARE(protocol::crc32Mpeg2("123456789"), std::uint32_t(0x0376E6E7));
+    QCOMPARE(protocol::fnv1a("a"), std::uint32_t(0xe40c292c));
+}
+
+void TestBoardLink::framesAreExact()
+{
+    // STATUS: start, command, length 0, CRC-8 over 02 00 00.
+    QCOMPARE(protocol::frame(protocol::kRequestStart, Command::Status, QByteArray()),
+             QByteArray("\xa5\x02\x00\x00", 4) +
+                 char(protocol::crc8(QByteArray("\x02\x00\x00", 3))));
+    const QByteArray run =
+        protocol::frame(protocol::kRequestStart, Command::Run, QByteArray(300, 'x'));
+    QCOMPARE(run.size(), 305);
+    QCOMPARE(run.mid(1, 3), QByteArray("\x01\x2c\x01", 3)); // 300 = 0x012c, low byte first
+    // Over everything after the start byte, the CRC included, the CRC-8 is 0 (what the core
+    // checks).
+    QCOMPARE(protocol::crc8(run.mid(1)), std::uint8_t(0));
+}
+
 void TestBoardLink::answersComeBackAsCountsAndClass()
 {
     const QuantizedNetwork net = network();
     const auto samples = randomSamples(net.inputSize, 3, 11);
-    FakeBoard board(true, net, 3);
+    FakeBoard board(net);
+    board.start(4);
     BoardLink link;
     link.open(board.slave);
+    const BoardStatus status = link.probe(expectationOf(net));
+    QCOMPARE(status.version, 1);
+    QCOMPARE(status.inputs, 5);
+    QCOMPARE(status.outputs, 3);
+    QVERIFY(status.image == ImageState::BuiltIn);
     for (const auto &s : samples) {
         const ModelResult r = link.runSample(s, net.outputSize());
         const ModelResult expected = runModel(net, s);
@@ -96,19 +212,163 @@ void TestBoardLink::answersComeBackAsCountsAndClass()
     }
 }
 
+void TestBoardLink::recoversFromALostOrDamagedFrame()
+{
+    const QuantizedNetwork net = network();
+    const auto sample = randomSamples(net.inputSize, 1, 12).front();
+    for (const auto fault : {FakeBoard::Fault::SilentFirst, FakeBoard::Fault::DamagedFirst}) {
+        FakeBoard board(net);
+        board.fault = fault;
+        board.start(2);
+        BoardLink link;
+        link.open(board.slave);
+        const ModelResult r = link.runSample(sample, net.outputSize(), 300);
+        QCOMPARE(r.counts, runModel(net, sample).counts);
+        QCOMPARE(board.served, 2); // the request was sent again
+    }
+}
+
+void TestBoardLink::recoversFromANoisyLine()
+{
+    const QuantizedNetwork net = network();
+    const auto sample = randomSamples(net.inputSize, 1, 13).front();
+    FakeBoard board(net);
+    board.fault = FakeBoard::Fault::NoiseFirst;
+    board.start(1);
+    BoardLink link;
+    link.open(board.slave);
+    // A zero, then a start byte whose frame's CRC is wrong: skipped, the real reply is read.
+    const ModelResult r = link.runSample(sample, net.outputSize());
+    QCOMPARE(r.counts, runModel(net, sample).counts);
+    QCOMPARE(board.served, 1);
+}
+
+void TestBoardLink::staleImageIsReported()
+{
+    const QuantizedNetwork net = network();
+    FakeBoard board(net);
+    board.image = ImageState::Stale;
+    board.start(1);
+    BoardLink link;
+    link.open(board.slave);
+    try {
+        link.probe(expectationOf(net));
+        QFAIL("a stale image passed");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(),
+                 QStringLiteral("%1: the board's weight image in flash is stale: write it with "
+                                "'iceprog -o 1048576 weights.bin' in the design folder (or snnc "
+                                "flash DIR)")
+                     .arg(board.slave));
+    }
+}
+
+void TestBoardLink::missingImageRefusesToRun()
+{
+    const QuantizedNetwork net = network();
+    FakeBoard board(net);
+    board.image = ImageState::Missing;
+    board.start(1);
+    BoardLink link;
+    link.open(board.slave);
+    try {
+        link.runSample(std::vector<std::uint8_t>(5, 100), 3);
+        QFAIL("ran without weights");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("the board on %1 refuses to run: its weight image in "
+                                             "flash is missing")
+                                  .arg(board.slave));
+    }
+}
+
+void TestBoardLink::otherDesignIsReported()
+{
+    const QuantizedNetwork net = network();
+    FakeBoard board(net);
+    board.hash = 0x12345678;
+    board.start(1);
+    BoardLink link;
+    link.open(board.slave);
+    const BoardExpectation expected = expectationOf(net);
+    try {
+        link.probe(expected);
+        QFAIL("another design passed");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(),
+                 QStringLiteral("%1: the board runs another design (5 inputs, 3 outputs, hash "
+                                "12345678; this model: 5, 3, %2): build and flash this model "
+                                "(snnc synth MODEL --board B -o DIR, then snnc flash DIR)")
+                     .arg(board.slave)
+                     .arg(expected.hash, 8, 16, QLatin1Char('0')));
+    }
+}
+
+void TestBoardLink::errorReplyIsNamed()
+{
+    const QuantizedNetwork net = network();
+    FakeBoard board(net);
+    board.start(1);
+    BoardLink link;
+    link.open(board.slave);
+    try {
+        link.runSample(std::vector<std::uint8_t>(4, 100), 3); // one intensity short
+        QFAIL("accepted");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(),
+                 QStringLiteral("the board on %1 answered RUN with an error: bad length")
+                     .arg(board.slave));
+    }
+}
+
 void TestBoardLink::silentBoardTimesOut()
 {
     const QuantizedNetwork net = network();
-    FakeBoard board(false, net, 0);
+    FakeBoard board(net);
+    board.fault = FakeBoard::Fault::Silent;
+    board.start(2);
     BoardLink link;
     link.open(board.slave);
     try {
         link.runSample(std::vector<std::uint8_t>(5, 100), 3, 300);
         QFAIL("no timeout");
     } catch (const Error &e) {
-        QCOMPARE(e.message(), QStringLiteral("the board on %1 answered 0 of 4 bytes in 300 ms (is "
-                                             "the bitstream for this network loaded?)")
+        QCOMPARE(e.message(), QStringLiteral("the board on %1 did not answer RUN within 300 ms, "
+                                             "twice (is the bitstream flashed, at 115200 baud?)")
                                   .arg(board.slave));
+    }
+    QCOMPARE(board.served, 2);
+}
+
+void TestBoardLink::baudRatesAreChecked()
+{
+    BoardLink link;
+    try {
+        link.open(QStringLiteral("/dev/null"), 12345);
+        QFAIL("opened");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("unsupported baud rate 12345 (supported: 9600, 19200, "
+                                             "38400, 57600, 115200, 230400, 460800, 921600, "
+                                             "1000000, 1500000, 2000000, 3000000)"));
+    }
+    // Clocks per bit from the real clock, within 2%.
+    QCOMPARE(protocol::clocksPerBit(12e6, 115200), 104);
+    QCOMPARE(protocol::clocksPerBit(18e6, 115200), 156);
+    QCOMPARE(protocol::clocksPerBit(12e6, 3000000), 4);
+    QCOMPARE(protocol::clocksPerBit(12e6, 921600), 13); // 923077 baud, 0.16% off
+    try {
+        protocol::clocksPerBit(18e6, 921600);
+        QFAIL("accepted");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("921600 baud cannot be made from a 18 MHz clock "
+                                             "within 2% (20 clocks per bit give 900000 baud, "
+                                             "2.3% off)"));
+    }
+    try {
+        protocol::clocksPerBit(12e6, 6000000);
+        QFAIL("accepted");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("6000000 baud is too fast for a 12 MHz clock (the "
+                                             "UART needs at least 4 clocks per bit)"));
     }
 }
 

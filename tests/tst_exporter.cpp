@@ -5,6 +5,7 @@
 #include "TestUtils.h"
 #include "hw/Exporter.h"
 #include "hw/IceFlow.h"
+#include "hw/Protocol.h"
 
 #include <QDir>
 #include <QFile>
@@ -37,12 +38,14 @@ bool write(const QString &dir, const char *name, const QByteArray &contents)
            f.write(contents) == contents.size();
 }
 
-// Runs the exported folder's ./simulate.sh; its exit code (-1 when it did not finish).
-int simulate(const QString &dir)
+// Runs the exported folder's ./simulate.sh (with `bench` "uart": the board-level testbench); its
+// exit code (-1 when it did not finish).
+int simulate(const QString &dir, const QString &bench = QString())
 {
     QProcess p;
     p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(QDir(dir).filePath(QStringLiteral("simulate.sh")), {});
+    p.start(QDir(dir).filePath(QStringLiteral("simulate.sh")),
+            bench.isEmpty() ? QStringList() : QStringList{bench});
     if (!p.waitForFinished(120000) || p.exitStatus() != QProcess::NormalExit)
         return -1;
     return p.exitCode();
@@ -75,6 +78,7 @@ private Q_SLOTS:
     void exercisingSamplesAvoidStuckOutputs();
     void hiddenWeightBitFlipsAreCaught();
     void flashFaultsAreCaught();
+    void boardLevelTestbenchRecovers();
     void clockThroughThePll();
     void namesAreEscaped();
 };
@@ -129,10 +133,24 @@ void TestExporter::spramFolderCarriesTheFlashImage()
     const ExportResult r = exportDesign(small(), o, dir.path());
     QVERIFY(r.fit.spram);
     QVERIFY(read(dir.path(), "snn_defines.vh").contains("`define SNN_SPRAM"));
-    // 4 sources x 1 group, two bytes per word.
-    QCOMPARE(read(dir.path(), "weights.bin").size(), 4 * 2);
+    // The header (magic "SNNW", length, design hash, CRC-32/MPEG-2 of the words; little-endian),
+    // then 4 sources x 1 group, two bytes per word.
+    const QByteArray image = read(dir.path(), "weights.bin");
+    QCOMPARE(image.size(), 16 + 4 * 2);
+    QCOMPARE(image.left(8), QByteArray("SNNW\x08\0\0\0", 8));
+    auto le32 = [&image](int at) {
+        std::uint32_t v = 0;
+        for (int i = 3; i >= 0; --i)
+            v = (v << 8) | quint8(image[at + i]);
+        return v;
+    };
+    QCOMPARE(le32(8), designHash(r.net, 4));
+    QCOMPARE(le32(12), protocol::crc32Mpeg2(image.mid(16)));
     // Source 0: neurons 0..2 weights 7, 0, 0 (4 bits each, lane 0 lowest): 0x0007.
-    QCOMPARE(quint8(read(dir.path(), "weights.bin")[0]), quint8(0x07));
+    QCOMPARE(quint8(image[16]), quint8(0x07));
+    QCOMPARE(quint8(image[17]), quint8(0x00));
+    // flash.mem: the same bytes, one per line.
+    QCOMPARE(read(dir.path(), "flash.mem").split('\n').size(), 16 + 4 * 2 + 1);
     QVERIFY(read(dir.path(), "flash.sh").contains("iceprog -o 1048576 weights.bin"));
     QVERIFY(read(dir.path(), "top.pcf").contains("set_io flash_miso 17\n"));
     QVERIFY(read(dir.path(), "simulate.sh").contains("spi_flash_model.v"));
@@ -267,10 +285,11 @@ void TestExporter::flashFaultsAreCaught()
     o.weightMemory = WeightMemory::Spram;
     exportDesign(chainWithHiddenLayers(), o, dir.path());
     QCOMPARE(simulate(dir.path()), 0);
-    // One flash word's lowest bit (the first weight of input 0, which spikes): caught.
+    // One flash word's lowest bit (the first weight of input 0, after the 16-byte header; each
+    // line of flash.mem is one byte): the CRC refuses the image, the core never answers.
     const QByteArray flash = read(dir.path(), "flash.mem");
     QByteArray faulty = flash;
-    faulty[1] = faulty[1] == '0' ? '1' : '0'; // the low nibble of the first byte
+    faulty[16 * 3 + 1] = faulty[16 * 3 + 1] == '0' ? '1' : '0';
     QVERIFY(faulty != flash);
     QVERIFY(write(dir.path(), "flash.mem", faulty));
     QCOMPARE(simulate(dir.path()), 1);
@@ -285,6 +304,55 @@ void TestExporter::flashFaultsAreCaught()
     QCOMPARE(simulate(dir.path()), 1);
     QVERIFY(write(dir.path(), "snn_core.v", core));
     QCOMPARE(simulate(dir.path()), 0);
+}
+
+void TestExporter::boardLevelTestbenchRecovers()
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("iverilog")).isEmpty())
+        QSKIP("iverilog is not installed");
+    QTemporaryDir dir;
+    ExportOptions o;
+    o.board = QStringLiteral("icebreaker");
+    o.lanes = 4;
+    o.quant.weightBits = 4;
+    o.quant.steps = 8;
+    o.testSamples = 2;
+    o.weightMemory = WeightMemory::Spram;
+    const ExportResult r = exportDesign(chainWithHiddenLayers(), o, dir.path());
+    QVERIFY(read(dir.path(), "snn_defines.vh").contains("`define SNN_BUTTON"));
+    QVERIFY(read(dir.path(), "top.pcf").contains("set_io -pullup yes btn_n 10\n"));
+    QVERIFY(read(dir.path(), "snn_config.vh")
+                .contains(QStringLiteral("localparam [31:0] WEIGHTS_HASH = 32'h%1;")
+                              .arg(designHash(r.net, o.lanes), 8, 16, QLatin1Char('0'))
+                              .toUtf8()));
+    QCOMPARE(simulate(dir.path(), QStringLiteral("uart")), 0);
+    const QByteArray log = read(dir.path(), "simulate.log");
+    for (const char *name : {"status", "run", "stray byte", "dropped byte", "bad checksum",
+                             "bad length", "unknown command", "stale image", "missing image",
+                             "wrong length", "bad crc", "image restored"})
+        QVERIFY2(log.contains(QByteArray("CASE ") + name + " ok\n"), name);
+    QVERIFY(log.contains("RESULT samples 2 mismatches 0\n"));
+    // Planted faults, each must fail: a receiver without the idle timeout (the dropped byte
+    // leaves it waiting: no answer ever comes) ...
+    const QByteArray top = read(dir.path(), "snn_uart_top.v");
+    const QByteArray timeout = "if (idle == IDLE - 1) begin";
+    QCOMPARE(top.count(timeout), 1);
+    QByteArray stuck = top;
+    stuck.replace(timeout, "if (1'b0) begin");
+    QVERIFY(write(dir.path(), "snn_uart_top.v", stuck));
+    QCOMPARE(simulate(dir.path(), QStringLiteral("uart")), 1);
+    QVERIFY(read(dir.path(), "simulate.log").contains("TIMEOUT"));
+    QVERIFY(write(dir.path(), "snn_uart_top.v", top));
+    // ... and a loader that takes another design's weights (the hash not checked).
+    const QByteArray core = read(dir.path(), "snn_core.v");
+    const QByteArray check = "ld_hdr[2:1] == 2'd1 ? IMG_LENGTH : IMG_STALE;";
+    QCOMPARE(core.count(check), 1);
+    QByteArray trusting = core;
+    trusting.replace(check, "ld_hdr[2:1] == 2'd1 ? IMG_LENGTH : IMG_OK;");
+    QVERIFY(write(dir.path(), "snn_core.v", trusting));
+    QCOMPARE(simulate(dir.path(), QStringLiteral("uart")), 1);
+    QVERIFY(read(dir.path(), "simulate.log").contains("MISMATCH case stale image"));
+    QVERIFY(write(dir.path(), "snn_core.v", core));
 }
 
 void TestExporter::clockThroughThePll()

@@ -126,6 +126,7 @@ void TestVerilog::rtlMatchesModel()
     DesignOptions options;
     options.lanes = lanes;
     options.spram = spram;
+    options.button = spram; // the board-level testbench reloads the flash image with it
     writeFiles(dir.path(), generateDesign(net, options));
     writeFiles(dir.path(), generateTestbench(net, samples, options));
     QCOMPARE(QFile::exists(dir.filePath(QStringLiteral("weights.bin"))), spram);
@@ -150,6 +151,10 @@ void TestVerilog::rtlMatchesModel()
         QVERIFY2(uart.details.isEmpty(), qPrintable(uart.details.join(QLatin1Char('\n'))));
         QCOMPARE(uart.samples, 6);
         QCOMPARE(uart.mismatches, 0);
+        QCOMPARE(uart.cases,
+                 (QStringList{"status", "run", "stray byte", "dropped byte", "bad checksum",
+                              "bad length", "unknown command", "stale image", "missing image",
+                              "wrong length", "bad crc", "image restored"}));
     }
 }
 

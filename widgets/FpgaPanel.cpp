@@ -193,6 +193,10 @@ FpgaPanel::FpgaPanel(QWidget *parent)
     });
     connect(m_runner, &hw::ToolRunner::output, this, &FpgaPanel::appendLog);
     connect(m_runner, &hw::ToolRunner::finished, this, [this] {
+        if (!m_flashQueue.isEmpty()) { // the weight image after the bitstream
+            flashNext();
+            return;
+        }
         m_status->setText(tr("Flashed."));
         setBusy(false);
     });
@@ -201,10 +205,12 @@ FpgaPanel::FpgaPanel(QWidget *parent)
                                  ? tr("No board found: connect the board by USB.")
                                  : message;
         appendLog(QStringLiteral("FAILED: %1\n").arg(message));
+        m_flashQueue.clear();
         m_status->setText(text);
         setBusy(false);
     });
     connect(m_runner, &hw::ToolRunner::stopped, this, [this] {
+        m_flashQueue.clear();
         m_status->setText(tr("Stopped."));
         setBusy(false);
     });
@@ -911,8 +917,15 @@ void FpgaPanel::flash()
         return;
     }
     setBusy(true);
-    appendLog(QStringLiteral("== iceprog\n"));
-    m_runner->start(QStringLiteral("iceprog"), {QStringLiteral("top.bin")}, m_lastBuild,
+    m_flashQueue = hw::flashCommands(m_lastBuild);
+    flashNext();
+}
+
+void FpgaPanel::flashNext()
+{
+    const QStringList arguments = m_flashQueue.takeFirst();
+    appendLog(QStringLiteral("== iceprog %1\n").arg(arguments.join(QLatin1Char(' '))));
+    m_runner->start(QStringLiteral("iceprog"), arguments, m_lastBuild,
                     QStringLiteral("fpga-icestorm"));
 }
 

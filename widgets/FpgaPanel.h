@@ -3,7 +3,8 @@
 // The FPGA tab as a standalone widget: board, weight bits, lanes (each "Auto": the most accurate,
 // then fastest, configuration that fits the board, hw::chooseConfiguration), weight memory and
 // target frequency; Build (export, synthesis, a short RTL verify into a kept project folder),
-// Export, Synthesise, Verify, Flash and Open folder; a live log, one indicator per step with its
+// Export, Synthesise, Verify, Flash (the bitstream, then the weight image when the weights are
+// in SPRAM) and Open folder; a live log, one indicator per step with its
 // elapsed time (a finished or failed step links to its part of the log) and Stop; and a before /
 // after table (LC, EBR, SPRAM, fmax, bitstream, fit) for the original and the optimised graph.
 // The tools run as subprocesses (hw::IceFlow, hw::ToolRunner); export, fit checks and the RTL
@@ -128,6 +129,7 @@ private:
     void updateEstimates();             // after a change of board, bits, lanes or memory
     void setBusy(bool busy);
     void appendLog(const QString &text);
+    void flashNext(); // starts the next iceprog run of m_flashQueue
     void resetSteps(int first, int last);
     void beginStep(int step);
     void endStep(StepState state); // ends the running step
@@ -183,7 +185,8 @@ private:
     std::unique_ptr<QTemporaryDir> m_synthWork;
     std::unique_ptr<QTemporaryDir> m_verifyWork;
     Action m_action = Action::None;
-    QList<bool> m_pending; // synthesis queue: false = original, true = optimised
+    QList<bool> m_pending;           // synthesis queue: false = original, true = optimised
+    QList<QStringList> m_flashQueue; // iceprog runs still to do (hw::flashCommands)
     bool m_current = false;
     int m_built = 0;        // graphs synthesised in this run
     QStringList m_notBuilt; // why the others were not

@@ -1,6 +1,7 @@
 #include "Cli.h"
 #include "Error.h"
 #include "RunControl.h"
+#include "hw/Exporter.h"
 #include "hw/ToolRunner.h"
 
 #include <QDir>
@@ -13,7 +14,8 @@ int runFlash(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Write an exported folder's bitstream (top.bin, built by 'snnc synth -o DIR' "
-        "or build.sh) to the board's SPI flash with iceprog."));
+        "or build.sh) to the board's SPI flash with iceprog, and the weight image "
+        "(weights.bin, when the weights are in SPRAM) after it."));
     parser.addPositionalArgument(QStringLiteral("DIR"),
                                  QStringLiteral("An exported, built folder."));
     if (const int code = parse(parser, arguments, 1); code >= 0)
@@ -24,8 +26,9 @@ int runFlash(const QStringList &arguments)
         throw Error(
             QStringLiteral("%1 has no top.bin; build it first (snnc synth %1 --board B)").arg(dir));
     try {
-        hw::runToolBlocking(QStringLiteral("iceprog"), {QStringLiteral("top.bin")}, dir,
-                            QStringLiteral("fpga-icestorm"), RunControl());
+        for (const QStringList &iceprog : hw::flashCommands(dir))
+            hw::runToolBlocking(QStringLiteral("iceprog"), iceprog, dir,
+                                QStringLiteral("fpga-icestorm"), RunControl());
     } catch (const Cancelled &) {
         throw;
     } catch (const Error &e) {
@@ -38,6 +41,9 @@ int runFlash(const QStringList &arguments)
         return Failure;
     }
     printOut(QStringLiteral("flashed %1\n").arg(bin));
+    if (QFileInfo::exists(QDir(dir).filePath(QStringLiteral("weights.bin"))))
+        printOut(
+            QStringLiteral("flashed %1\n").arg(QDir(dir).filePath(QStringLiteral("weights.bin"))));
     return Success;
 }
 

@@ -6,6 +6,7 @@
 
 #include "Cli.h"
 #include "Error.h"
+#include "hw/BoardLink.h"
 #include "hw/Exporter.h"
 
 #include <QCommandLineOption>
@@ -43,9 +44,15 @@ struct HwOptionSet {
                                             "default: the board's oscillator, no PLL)."),
                              QStringLiteral("MHZ")};
 
+    QCommandLineOption baud{QStringLiteral("baud"),
+                            QStringLiteral("UART baud rate, 9600 to 3000000 (default 115200); "
+                                           "refused when the core clock cannot make it within "
+                                           "2%."),
+                            QStringLiteral("N"), QStringLiteral("115200")};
+
     void addTo(QCommandLineParser &parser) const
     {
-        parser.addOptions({board, bits, lanes, steps, membrane, memory, clock});
+        parser.addOptions({board, bits, lanes, steps, membrane, memory, clock, baud});
     }
 
     // Reads the options (weight bits and lanes as given, else 8 and 4 until choose() settles
@@ -71,6 +78,8 @@ struct HwOptionSet {
                                 .arg(parser.value(clock)));
         }
         o.weightMemory = hw::parseWeightMemory(parser.value(memory));
+        o.baud = integer(parser, baud);
+        hw::checkBaud(o.baud);
         return o;
     }
 

@@ -11,8 +11,9 @@ int runRun(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Run samples on a board flashed with 'snnc flash': send each sample over the "
-        "serial port, print the spike counts and class the board answers, and check "
+        "Run samples on a board flashed with 'snnc flash': probe the board (STATUS: protocol "
+        "version, sizes, the design hash, the weight image in flash), send each sample over "
+        "the serial port, print the spike counts and class the board answers, and check "
         "them against the bit-accurate model (exit 1 on any difference)."));
     parser.addPositionalArgument(QStringLiteral("MODEL"),
                                  QStringLiteral("The graph (.h5) the board was built from."));
@@ -39,7 +40,17 @@ int runRun(const QStringList &arguments)
     const hw::QuantizedNetwork net = hw::quantize(graph, options.quant);
     const auto samples = hw::readSampleText(parser.value(data), net.inputSize);
     hw::BoardLink link;
-    link.open(parser.value(port));
+    link.open(parser.value(port), options.baud);
+    hw::BoardExpectation expected;
+    expected.inputs = net.inputSize;
+    expected.outputs = net.outputSize();
+    expected.hash = hw::designHash(net, options.lanes);
+    try {
+        link.probe(expected);
+    } catch (const Error &e) {
+        printError(e.message());
+        return Failure;
+    }
     int differences = 0;
     for (std::size_t s = 0; s < samples.size(); ++s) {
         hw::ModelResult board;

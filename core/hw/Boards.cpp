@@ -16,13 +16,16 @@ QByteArray Board::pcf(bool flash) const
         text += QStringLiteral("set_io flash_sck %1\nset_io flash_csn %2\nset_io flash_mosi %3\n"
                                "set_io flash_miso %4\n")
                     .arg(flashPins[0], flashPins[1], flashPins[2], flashPins[3]);
+    if (!buttonPin.isEmpty())
+        text += QStringLiteral("set_io -pullup yes btn_n %1\n").arg(buttonPin);
     return text.toUtf8();
 }
 
 const std::vector<Board> &boards()
 {
     // Pins from the boards' reference constraint files (icestick.pcf, icebreaker.pcf,
-    // UPduino v3.0 schematic, iCE40-HX8K breakout user guide).
+    // UPduino v3.0 schematic, iCE40-HX8K breakout user guide). Of these only the iCEBreaker has a
+    // user button (BTN_N, pin 10).
     static const std::vector<Board> list = {
         {QStringLiteral("icestick"),
          QStringLiteral("iCEstick"),
@@ -53,7 +56,8 @@ const std::vector<Board> &boards()
          4,
          8,
          {QStringLiteral("15"), QStringLiteral("16"), QStringLiteral("14"), QStringLiteral("17")},
-         true},
+         true,
+         QStringLiteral("10")}, // BTN_N
         {QStringLiteral("upduino3"),
          QStringLiteral("UPduino 3"),
          QStringLiteral("up5k"),

@@ -35,9 +35,10 @@ struct Board {
     }
     QStringList flashPins; // SPI flash: sck, csn, mosi (io0), miso (io1)
     bool pllPad = false;   // the clock pin is the PLL's pad: SB_PLL40_PAD, else SB_PLL40_CORE
+    QString buttonPin;     // a user button, low while pressed (empty: none); resets the core
 
     // The pin constraints file for snn_uart_top (with the flash pins when the weights are loaded
-    // from the SPI flash).
+    // from the SPI flash, and the button with the pin's pull-up when the board has one).
     QByteArray pcf(bool flash = false) const;
 };
 

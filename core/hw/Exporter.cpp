@@ -59,6 +59,15 @@ std::vector<std::vector<std::uint8_t>> exercisingSamples(const QuantizedNetwork 
     return samples;
 }
 
+QList<QStringList> flashCommands(const QString &dir)
+{
+    QList<QStringList> commands{{QStringLiteral("top.bin")}};
+    if (QFile::exists(dir + QStringLiteral("/weights.bin")))
+        commands.append({QStringLiteral("-o"), QString::number(protocol::kFlashOffset),
+                         QStringLiteral("weights.bin")});
+    return commands;
+}
+
 ExportResult exportDesign(const Graph &graph, const ExportOptions &options, const QString &dir)
 {
     const Board &b = board(options.board);
@@ -77,6 +86,8 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
     }
     result.clockMHz = design.clockHz / 1e6;
     design.spram = result.fit.spram;
+    design.baud = options.baud;
+    design.button = !b.buttonPin.isEmpty();
     FileMap files = generateDesign(result.net, design);
     const auto samples =
         options.samples.empty()
@@ -164,12 +175,17 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
             "- `./simulate.sh`: iverilog testbench, %9 samples, every layer's spikes at every "
             "step, a checksum of all membranes per step and every output count compared with "
             "SNN Studio's bit-accurate model (prints `RESULT samples N mismatches 0`, exits 1 on "
-            "a mismatch).\n"
+            "a mismatch). `./simulate.sh uart`: the board-level testbench (the protocol, its "
+            "recovery from lost and stray bytes, the refusal of a wrong flash image).\n"
             "- `./build.sh`: yosys, nextpnr-ice40, icepack, icetime -> `top.bin`, `report.json`.\n"
-            "- `./flash.sh`: iceprog `top.bin` to the board.\n\n"
-            "On the board, send the %10 input intensities (bytes, 0..255) over the UART at 115200 "
-            "8N1; the core answers %11 spike-count bytes and the class byte (most spikes, ties to "
-            "the lowest index). The arithmetic is described in SNN Studio's docs/hardware.md.\n")
+            "- `./flash.sh`: iceprog `top.bin` (and the weight image `weights.bin`, when the "
+            "weights are in SPRAM) to the board.\n\n"
+            "On the board, the UART runs at %10 baud 8N1 and speaks SNN Studio's framed protocol "
+            "(docs/hardware.md): a RUN request carries the %11 input intensities (bytes, 0..255) "
+            "and is answered with %12 spike counts and the class (most spikes, ties to the lowest "
+            "index); STATUS reports the version, sizes, the design hash 0x%13 and the weight "
+            "image's state. `snnc run` speaks it. The arithmetic is described in SNN Studio's "
+            "docs/hardware.md.\n")
             .arg(b.name)
             .arg(options.quant.weightBits)
             .arg(options.quant.membraneBits)
@@ -178,8 +194,10 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
             .arg(options.quant.seed, 0, 16)
             .arg(layers, result.fit.message)
             .arg(samples.size())
+            .arg(options.baud)
             .arg(result.net.inputSize)
             .arg(result.net.outputSize())
+            .arg(designHash(result.net, options.lanes), 8, 16, QLatin1Char('0'))
             .toUtf8();
     writeFiles(dir, files);
     for (const char *script : {"build.sh", "simulate.sh", "flash.sh"}) {

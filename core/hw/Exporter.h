@@ -18,6 +18,8 @@ struct ExportOptions {
     // The core clock in MHz: 0 (or the board's oscillator) runs the core on the oscillator; any
     // other value makes it with the iCE40 PLL (pllSettings: the nearest it can make).
     double clockMHz = 0.0;
+    // The UART's baud rate; refused when the core clock cannot make it within 2%.
+    int baud = 115200;
     int testSamples = 8;          // testbench samples (exercisingSamples unless given)
     std::uint64_t sampleSeed = 1; // for the random samples
     std::vector<std::vector<std::uint8_t>> samples; // when set, used instead of random ones
@@ -39,6 +41,10 @@ std::vector<std::vector<std::uint8_t>> randomSamples(int inputSize, int count, s
 // fewest hidden neurons that never fire or fire at every step; ties go to the larger factor.
 std::vector<std::vector<std::uint8_t>> exercisingSamples(const QuantizedNetwork &net, int count,
                                                          std::uint64_t seed);
+
+// The iceprog argument lists that flash an exported, built folder: the bitstream, then the weight
+// image at protocol::kFlashOffset when the folder has one (weights in SPRAM).
+QList<QStringList> flashCommands(const QString &dir);
 
 // Quantises, checks the fit (throws Error with the fit message when it does not fit) and writes
 // the folder (created when missing).

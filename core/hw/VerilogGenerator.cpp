@@ -3,6 +3,7 @@
 #include "AtomicFile.h"
 #include "Error.h"
 #include "Names.h"
+#include "Protocol.h"
 #include "RunControl.h"
 #include "ToolRunner.h"
 
@@ -23,27 +24,30 @@ QByteArray resource(const QString &name)
     return file.readAll();
 }
 
-// One memory word: values[l] occupies bits [l * width, (l + 1) * width), two's complement.
-QByteArray hexWord(const std::vector<std::int64_t> &values, int width)
+// One memory word: values[l] occupies bits [l * width, (l + 1) * width), two's complement;
+// little-endian bytes in whole 16-bit units (the flash image's and the design hash's layout).
+QByteArray packWord(const std::vector<std::int64_t> &values, int width)
 {
     const int totalBits = int(values.size()) * width;
-    const int digits = (totalBits + 3) / 4;
-    std::vector<int> bits(std::size_t(digits) * 4, 0);
+    QByteArray bytes((totalBits + 15) / 16 * 2, '\0');
     for (std::size_t l = 0; l < values.size(); ++l) {
         const std::uint64_t v = std::uint64_t(values[l]);
-        for (int b = 0; b < width; ++b)
-            bits[l * std::size_t(width) + std::size_t(b)] = int((v >> b) & 1u);
+        for (int b = 0; b < width; ++b) {
+            const std::size_t bit = l * std::size_t(width) + std::size_t(b);
+            if ((v >> b) & 1u)
+                bytes[qsizetype(bit / 8)] = char(bytes[qsizetype(bit / 8)] | (1 << (bit % 8)));
+        }
     }
-    QByteArray out;
-    out.reserve(digits + 1);
-    for (int d = digits - 1; d >= 0; --d) {
-        int nibble = 0;
-        for (int b = 3; b >= 0; --b)
-            nibble = (nibble << 1) | bits[std::size_t(d) * 4 + std::size_t(b)];
-        out += "0123456789abcdef"[nibble];
-    }
-    out += '\n';
-    return out;
+    return bytes;
+}
+
+// The same word as a $readmemh line: ceil(bits / 4) hex digits.
+QByteArray hexWord(const std::vector<std::int64_t> &values, int width)
+{
+    const int digits = (int(values.size()) * width + 3) / 4;
+    QByteArray packed = packWord(values, width);
+    std::reverse(packed.begin(), packed.end());
+    return packed.toHex().right(digits) + '\n';
 }
 
 int log2Exact(int lanes)
@@ -56,7 +60,29 @@ int log2Exact(int lanes)
 
 int clocksPerBit(const DesignOptions &options)
 {
-    return std::max(4, int(std::lround(options.clockHz / options.baud)));
+    return protocol::clocksPerBit(options.clockHz, options.baud);
+}
+
+// The words of every layer in memory order: weights (source-major, then group) or biases (group).
+template <typename Visit>
+void forEachWord(const QuantizedNetwork &net, const MemoryLayout &layout, bool bias, Visit visit)
+{
+    const int lanes = layout.lanes;
+    std::vector<std::int64_t> word(std::size_t(lanes), 0);
+    for (std::size_t k = 0; k < net.layers.size(); ++k) {
+        const QuantLayer &l = net.layers[k];
+        const int groups = layout.layers[k].groups;
+        for (int j = 0; j < (bias ? 1 : l.inputs); ++j)
+            for (int g = 0; g < groups; ++g) {
+                for (int lane = 0; lane < lanes; ++lane) {
+                    const int n = g * lanes + lane;
+                    word[std::size_t(lane)] = n >= l.neurons ? 0
+                                              : bias         ? l.bias[std::size_t(n)]
+                                                             : l.weight(n, j);
+                }
+                visit(word);
+            }
+    }
 }
 
 std::int64_t cyclesPerSample(const QuantizedNetwork &net, const MemoryLayout &layout)
@@ -127,6 +153,30 @@ MemoryLayout memoryLayout(const QuantizedNetwork &net, int lanes)
     return layout;
 }
 
+std::uint32_t designHash(const QuantizedNetwork &net, int lanes)
+{
+    const MemoryLayout layout = memoryLayout(net, lanes);
+    QByteArray data;
+    forEachWord(net, layout, false, [&](const std::vector<std::int64_t> &w) {
+        data += packWord(w, net.config.weightBits);
+    });
+    forEachWord(net, layout, true, [&](const std::vector<std::int64_t> &b) {
+        data += packWord(b, net.config.membraneBits);
+    });
+    auto append = [&data](std::uint32_t value, int bytes) {
+        for (int i = 0; i < bytes; ++i)
+            data += char((value >> (8 * i)) & 0xff);
+    };
+    for (const QuantLayer &l : net.layers) {
+        append(std::uint32_t(l.threshold), 4);
+        append(std::uint32_t(l.leakShift), 1);
+        append(l.reset == ResetMode::Zero ? 1u : 0u, 1);
+    }
+    append(std::uint32_t(net.config.steps), 1);
+    append(net.config.seed, 4);
+    return protocol::fnv1a(data);
+}
+
 FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options)
 {
     if (net.layers.empty())
@@ -153,6 +203,8 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
     QByteArray defines =
         options.spram ? QByteArray("`define SNN_SPRAM\n")
                       : QByteArray("// weights in EBR (define SNN_SPRAM for the UP5K's SPRAM)\n");
+    if (options.button)
+        defines += "`define SNN_BUTTON\n";
     if (options.pll)
         defines += options.pllPad ? "`define SNN_PLL\n`define SNN_PLL_PAD\n" : "`define SNN_PLL\n";
     files[QStringLiteral("snn_defines.vh")] = defines;
@@ -184,6 +236,8 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
     param("GAW", addressBits(layout.maskWords));
     param("HAS_BIAS", layout.hasBias ? 1 : 0);
     param("CLKS_PER_BIT", bitClocks);
+    param("IDLE_CLKS", std::llround(options.clockHz * protocol::kIdleTimeoutMs / 1000.0));
+    param("BLINK_CLKS", std::llround(options.clockHz / 4)); // LED 4 blinks at 2 Hz
     const PllSettings pll = options.pll.value_or(PllSettings());
     config += QStringLiteral("localparam [3:0] PLL_DIVR = %1;\nlocalparam [6:0] PLL_DIVF = %2;\n"
                              "localparam [2:0] PLL_DIVQ = %3;\nlocalparam [2:0] PLL_FILTER = %4;\n")
@@ -195,6 +249,44 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
                   .arg(options.flashOffset & 0xffffffu, 6, 16, QLatin1Char('0'));
     config +=
         QStringLiteral("localparam [31:0] SEED = 32'h%1;\n").arg(c.seed, 8, 16, QLatin1Char('0'));
+    const std::uint32_t hash = designHash(net, lanes);
+    auto hex32 = [&config](const char *name, std::uint32_t value) {
+        config += QStringLiteral("localparam [31:0] %1 = 32'h%2;\n")
+                      .arg(QLatin1String(name))
+                      .arg(value, 8, 16, QLatin1Char('0'));
+    };
+    hex32("WEIGHTS_HASH", hash);
+    hex32("FLASH_MAGIC", protocol::kFlashMagic);
+    // The protocol (Protocol.h).
+    using namespace protocol;
+    auto byte = [&config](const char *name, int value) {
+        config += QStringLiteral("localparam [7:0] %1 = 8'h%2;\n")
+                      .arg(QLatin1String(name))
+                      .arg(value, 2, 16, QLatin1Char('0'));
+    };
+    byte("PROTOCOL_VERSION", kVersion);
+    byte("REQ_START", kRequestStart);
+    byte("REPLY_START", kReplyStart);
+    byte("CMD_RUN", int(Command::Run));
+    byte("CMD_STATUS", int(Command::Status));
+    byte("CMD_ERROR", int(Command::Error));
+    byte("ERR_CHECKSUM", int(ErrorCode::Checksum));
+    byte("ERR_LENGTH", int(ErrorCode::Length));
+    byte("ERR_COMMAND", int(ErrorCode::Command));
+    byte("ERR_TIMEOUT", int(ErrorCode::Timeout));
+    byte("ERR_IMAGE", int(ErrorCode::Image));
+    auto state = [&config](const char *name, ImageState value) {
+        config += QStringLiteral("localparam [2:0] %1 = 3'd%2;\n")
+                      .arg(QLatin1String(name))
+                      .arg(int(value));
+    };
+    state("IMG_OK", ImageState::Ok);
+    state("IMG_BUILTIN", ImageState::BuiltIn);
+    state("IMG_LOADING", ImageState::Loading);
+    state("IMG_MISSING", ImageState::Missing);
+    state("IMG_LENGTH", ImageState::WrongLength);
+    state("IMG_STALE", ImageState::Stale);
+    state("IMG_CRC", ImageState::BadCrc);
     files[QStringLiteral("snn_config.vh")] = config.toUtf8();
 
     QString table = QStringLiteral("// Generated by SNN Studio: the layer table.\n"
@@ -225,44 +317,21 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
     files[QStringLiteral("snn_layers.vh")] = table.toUtf8();
 
     QByteArray weights;
-    QByteArray flashImage; // binary, two bytes per word, low byte first
-    QByteArray flashHex;
+    QByteArray flashWords; // two bytes per word, low byte first
     QByteArray bias;
-    std::vector<std::int64_t> word(std::size_t(lanes), 0);
-    for (std::size_t k = 0; k < net.layers.size(); ++k) {
-        const QuantLayer &l = net.layers[k];
-        const int groups = layout.layers[k].groups;
-        for (int j = 0; j < l.inputs; ++j)
-            for (int g = 0; g < groups; ++g) {
-                for (int lane = 0; lane < lanes; ++lane) {
-                    const int n = g * lanes + lane;
-                    word[std::size_t(lane)] = n < l.neurons ? l.weight(n, j) : 0;
-                }
-                weights += hexWord(word, c.weightBits);
-                if (options.spram) {
-                    std::uint32_t packed = 0;
-                    for (int lane = 0; lane < lanes; ++lane)
-                        packed |=
-                            (std::uint32_t(word[std::size_t(lane)]) & ((1u << c.weightBits) - 1))
-                            << (lane * c.weightBits);
-                    for (int b = 0; b < 2; ++b) {
-                        const auto byte = char((packed >> (8 * b)) & 0xff);
-                        flashImage += byte;
-                        flashHex +=
-                            QByteArray::number(quint8(byte), 16).rightJustified(2, '0') + '\n';
-                    }
-                }
-            }
-        for (int g = 0; g < groups; ++g) {
-            for (int lane = 0; lane < lanes; ++lane) {
-                const int n = g * lanes + lane;
-                word[std::size_t(lane)] = n < l.neurons ? l.bias[std::size_t(n)] : 0;
-            }
-            bias += hexWord(word, c.membraneBits);
-        }
-    }
+    forEachWord(net, layout, false, [&](const std::vector<std::int64_t> &w) {
+        weights += hexWord(w, c.weightBits);
+        if (options.spram)
+            flashWords += packWord(w, c.weightBits);
+    });
+    forEachWord(net, layout, true,
+                [&](const std::vector<std::int64_t> &b) { bias += hexWord(b, c.membraneBits); });
     if (options.spram) {
-        files[QStringLiteral("weights.bin")] = flashImage;
+        const QByteArray image = protocol::flashImage(flashWords, hash);
+        QByteArray flashHex;
+        for (const char b : image)
+            flashHex += QByteArray::number(quint8(b), 16).rightJustified(2, '0') + '\n';
+        files[QStringLiteral("weights.bin")] = image;
         files[QStringLiteral("flash.mem")] = flashHex;
     } else {
         files[QStringLiteral("weights.mem")] = weights;
@@ -318,10 +387,12 @@ FileMap generateTestbench(const QuantizedNetwork &net,
         expectedImage += QByteArray::number(r.predicted, 16).rightJustified(2, '0') + '\n';
     }
     const MemoryLayout layout = memoryLayout(net, 1);
-    // The flash load: 16 bits per weight word, 2 clocks per bit, plus the wake-up gap.
+    // The flash load: the header's 8 words and the weights, 16 bits each, 2 clocks per bit, plus
+    // the wake-up gap.
     const std::int64_t load =
-        options.spram ? 2 * 16 * std::int64_t(memoryLayout(net, options.lanes).weightWords) + 600
-                      : 0;
+        options.spram
+            ? 2 * 16 * (std::int64_t(memoryLayout(net, options.lanes).weightWords) + 8) + 600
+            : 0;
     const std::int64_t timeout =
         10 * ((cyclesPerSample(net, layout) + 16 + net.inputSize) * std::int64_t(samples.size()) +
               load) +
@@ -344,12 +415,13 @@ FileMap generateTestbench(const QuantizedNetwork &net,
     files[QStringLiteral("tb_snn_core.v")] = tb.toUtf8();
     if (options.spram)
         files[QStringLiteral("spi_flash_model.v")] = resource(QStringLiteral("spi_flash_model.v"));
-    // The board-level testbench: the same samples through the UART top.
+    // The board-level testbench: the samples through the UART top at 8 clocks per bit, then six
+    // more requests, each waiting at most one idle timeout (320 clocks), and with flash five
+    // reloads (three stop at the header).
+    const std::int64_t frame = (net.inputSize + net.outputSize() + 12) * 10 * 8 + 400;
     const std::int64_t uartTimeout =
-        10 * (std::int64_t(samples.size()) *
-                  ((net.inputSize + net.outputSize() + 2) * 10 * clocksPerBit(options) +
-                   cyclesPerSample(net, layout)) +
-              load) +
+        10 * ((std::int64_t(samples.size()) + 6) * (frame + cyclesPerSample(net, layout)) +
+              3 * load + 3000) +
         100000;
     QString uart = QString::fromUtf8(resource(QStringLiteral("tb_snn_uart.v")));
     fillTestbench(uart, int(samples.size()), uartTimeout, options.spram, false);
@@ -420,6 +492,8 @@ RtlVerification runRtlSimulation(const QString &dir, const RunControl &control, 
         if (text.startsWith(QLatin1String("MISMATCH"))) {
             if (result.details.size() < 20)
                 result.details << text;
+        } else if (text.startsWith(QLatin1String("CASE ")) && text.endsWith(QLatin1String(" ok"))) {
+            result.cases << text.mid(5, text.size() - 8);
         } else if (text.startsWith(QLatin1String("COVERAGE"))) {
             const QStringList parts = text.split(QLatin1Char(' '));
             if (parts.size() == 11) {

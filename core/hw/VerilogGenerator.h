@@ -6,6 +6,7 @@
 // count against the bit-accurate model (Quantizer.h).
 
 #include "Pll.h"
+#include "Protocol.h"
 #include "Quantizer.h"
 
 #include <QByteArray>
@@ -57,12 +58,21 @@ struct DesignOptions {
     // Weights in the UP5K's SPRAM (4 x 16K x 16 bits), loaded at start-up from the SPI flash at
     // flashOffset, instead of EBR initialised by the bitstream. Needs lanes x weight bits <= 16.
     bool spram = false;
-    std::uint32_t flashOffset = 0x100000;
+    std::uint32_t flashOffset = protocol::kFlashOffset;
     // The PLL that makes the core clock from the board's (none: the board's clock runs the core);
     // pllPad: the clock pin is the PLL's pad (SB_PLL40_PAD), else SB_PLL40_CORE.
     std::optional<PllSettings> pll;
     bool pllPad = false;
+    // The board has a user button (btn_n, low while pressed): it resets the receiver and the core.
+    bool button = false;
 };
+
+// The design hash compiled into the bitstream (STATUS reports it) and written into the flash
+// image's header: FNV-1a (32 bits) over the weight words (in memory order, each lanes x weight
+// bits, little-endian in whole 16-bit units), the bias words (lanes x membrane bits, likewise),
+// per layer the threshold (4 bytes), leak shift and reset (1 byte each), then the steps (1 byte)
+// and the generator seed (4 bytes), all little-endian.
+std::uint32_t designHash(const QuantizedNetwork &net, int lanes);
 
 // Where yosys keeps the iCE40 simulation models (SB_SPRAM256KA for the SPRAM testbench).
 inline constexpr const char *kIce40CellsSim = "/usr/share/yosys/ice40/cells_sim.v";
@@ -71,8 +81,9 @@ using FileMap = std::map<QString, QByteArray>; // file name -> contents
 
 // The design files: snn_core.v, snn_uart_top.v, snn_defines.vh, snn_config.vh, snn_layers.vh,
 // bias.mem (when a layer has a bias) and the weights: weights.mem for EBR, or for SPRAM the flash
-// image weights.bin (written after the bitstream: iceprog -o OFFSET) and flash.mem (its bytes, for
-// the testbench's flash model).
+// image weights.bin (header and words, protocol::flashImage; written after the bitstream: iceprog
+// -o OFFSET) and flash.mem (its bytes, for the testbench's flash model). Throws Error when the baud
+// rate cannot be made from the clock (protocol::clocksPerBit).
 FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options);
 
 // The testbenches tb_snn_core.v and tb_snn_uart.v (templates in core/hw/rtl; and
@@ -100,6 +111,9 @@ struct RtlVerification {
     // comparison of stuck counts proves little.
     int outputCounts = 0, silentCounts = 0, saturatedCounts = 0;
     qint64 cycles = 0; // clock cycles from start to done, summed over the samples
+    // The board-level testbench's cases that passed, in order ("status", "run", "stray byte",
+    // "dropped byte", ..., "stale image", ...).
+    QStringList cases;
     bool passed() const { return samples > 0 && mismatches == 0; }
 };
 

@@ -5,7 +5,7 @@
 // (LANES neurons per cycle pair), then a sweep applies threshold, reset, leak and bias.
 `include "snn_defines.vh"
 module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, out_count,
-                out_class, trace_we, trace_spikes, trace_vin, trace_v
+                out_class, image, trace_we, trace_spikes, trace_vin, trace_v
 `ifdef SNN_SPRAM
                 , flash_sck, flash_csn, flash_mosi, flash_miso, loaded
 `endif
@@ -22,6 +22,9 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     input [OAW-1:0] out_addr;
     output [CW-1:0] out_count;
     output reg [OAW-1:0] out_class;
+    // The weight image's state (IMG_* in snn_config.vh): IMG_BUILTIN for weights in EBR; from
+    // flash IMG_LOADING, then IMG_OK or the reason the core refuses to run.
+    output reg [2:0] image;
     // The sweep, for testbenches that check inside (left open on the board, where synthesis
     // drops them): in each cycle with trace_we, one group's spikes, the membranes the sweep read
     // (after the step's events) and those it writes for the next step.
@@ -37,6 +40,8 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     output reg loaded;
 `else
     wire loaded = 1'b1;
+    always @*
+        image = IMG_BUILTIN;
 `endif
 
     localparam S_IDLE = 4'd0, S_INIT_RD = 4'd1, S_INIT_WR = 4'd2, S_LAYER = 4'd3,
@@ -95,9 +100,14 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     reg [LANES*WB-1:0] w_rdata;
 `ifdef SNN_SPRAM
     // In the UP5K's SPRAM (16K x 16 per block), which the bitstream cannot initialise: loaded at
-    // start-up from the SPI flash (FLASH_OFFSET, two bytes per word, low byte first).
+    // start-up from the SPI flash (FLASH_OFFSET, two bytes per word, low byte first) after a
+    // 16-byte header (8 words: magic, length, design hash, CRC-32/MPEG-2 of the words). A header
+    // that is not this design's stops the load; the CRC is checked at the end.
     localparam NUM_SPRAM = (W_DEPTH + 16383) / 16384;
-    localparam LD_WAKE = 3'd0, LD_GAP = 3'd1, LD_CMD = 3'd2, LD_DATA = 3'd3, LD_DONE = 3'd4;
+    localparam LD_WAKE = 3'd0, LD_GAP = 3'd1, LD_CMD = 3'd2, LD_DATA = 3'd3, LD_DONE = 3'd4,
+               LD_CHECK = 3'd5, LD_END = 3'd6;
+    localparam [31:0] IMAGE_BYTES = W_DEPTH * 2;
+    localparam [127:0] HEADER = {32'h0, WEIGHTS_HASH, IMAGE_BYTES, FLASH_MAGIC};
     reg [2:0] ld_state;
     reg [31:0] ld_shift;
     reg [5:0] ld_bits;
@@ -106,7 +116,13 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     reg [3:0] ld_nbits;
     reg [16:0] ld_addr;
     reg ld_we;
+    reg ld_got;
     reg [15:0] ld_data;
+    reg [3:0] ld_hdr;     // header words read (8: the weights follow)
+    reg [2:0] ld_verdict; // the header's first fault (IMG_OK when none)
+    reg [31:0] ld_crc;    // over the weight bits as they arrive
+    reg [31:0] ld_expect; // the header's CRC
+    wire [15:0] hdr_word = HEADER[ld_hdr[2:0] * 16 +: 16];
     always @(posedge clk) begin
         ld_we <= 1'b0;
         if (rst) begin
@@ -119,7 +135,12 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
             ld_gap <= 8'd0;
             ld_addr <= 17'd0;
             ld_nbits <= 4'd0;
+            ld_got <= 1'b0;
+            ld_hdr <= 4'd0;
+            ld_verdict <= IMG_OK;
+            ld_crc <= 32'hffffffff;
             loaded <= 1'b0;
+            image <= IMG_LOADING;
         end else begin
             case (ld_state)
                 LD_WAKE, LD_CMD: begin
@@ -153,21 +174,49 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
                         flash_sck <= 1'b1; // sample the bit the flash drove after the fall
                         ld_word <= {ld_word[14:0], flash_miso};
                         ld_nbits <= ld_nbits + 1'b1;
+                        if (ld_hdr[3])
+                            ld_crc <= {ld_crc[30:0], 1'b0} ^
+                                      ((ld_crc[31] ^ flash_miso) ? 32'h04C11DB7 : 32'h0);
                         if (ld_nbits == 4'd15) begin
-                            ld_we <= 1'b1;
+                            ld_got <= 1'b1;
+                            ld_we <= ld_hdr[3];
                             ld_data <= {ld_word[6:0], flash_miso, ld_word[14:7]};
                         end
                     end else begin
                         flash_sck <= 1'b0;
-                        if (ld_we) begin
-                            if (ld_addr == W_DEPTH - 1) begin
-                                flash_csn <= 1'b1;
-                                ld_state <= LD_DONE;
-                                loaded <= 1'b1;
+                        ld_got <= 1'b0;
+                        if (ld_got) begin
+                            if (!ld_hdr[3]) begin
+                                // Words 0-1 magic, 2-3 length, 4-5 hash, 6-7 CRC.
+                                if (ld_hdr[2:1] == 2'd3)
+                                    ld_expect <= {ld_data, ld_expect[31:16]};
+                                else if (ld_data != hdr_word && ld_verdict == IMG_OK)
+                                    ld_verdict <= ld_hdr[2:1] == 2'd0 ? IMG_MISSING :
+                                                  ld_hdr[2:1] == 2'd1 ? IMG_LENGTH : IMG_STALE;
+                                ld_hdr <= ld_hdr + 1'b1;
+                                if (ld_hdr == 4'd7)
+                                    ld_state <= LD_CHECK;
+                            end else begin
+                                if (ld_addr == W_DEPTH - 1) begin
+                                    flash_csn <= 1'b1;
+                                    ld_state <= LD_END;
+                                end
+                                ld_addr <= ld_addr + 1'b1;
                             end
-                            ld_addr <= ld_addr + 1'b1;
                         end
                     end
+                LD_CHECK: // the clock rests low: the read goes on, or stops at a bad header
+                    if (ld_verdict != IMG_OK) begin
+                        flash_csn <= 1'b1;
+                        image <= ld_verdict;
+                        ld_state <= LD_DONE;
+                    end else
+                        ld_state <= LD_DATA;
+                LD_END: begin
+                    loaded <= ld_crc == ld_expect;
+                    image <= ld_crc == ld_expect ? IMG_OK : IMG_CRC;
+                    ld_state <= LD_DONE;
+                end
                 default: ;
             endcase
         end

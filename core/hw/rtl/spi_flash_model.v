@@ -1,10 +1,11 @@
 // A SPI NOR flash as the core meets it (template core/hw/rtl/spi_flash_model.v). It starts in
 // deep power-down, where it ignores every command but the release 0xAB (so a loader that does
 // not wake it reads nothing: the bus floats high). Awake, it answers READ (0x03, 24-bit address)
-// from flash.mem, which holds the bytes written at FLASH_OFFSET.
+// from flash.mem, which holds the bytes written at FLASH_OFFSET (the 16-byte header, then the
+// weights).
 module spi_flash_model(input sck, input csn, input mosi, output reg miso);
 `include "snn_config.vh"
-    localparam BYTES = W_DEPTH * 2;
+    localparam BYTES = 16 + W_DEPTH * 2;
     reg [7:0] mem [0:BYTES-1];
     initial $readmemh("flash.mem", mem);
     reg [7:0] cmd;
