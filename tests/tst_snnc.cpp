@@ -296,6 +296,25 @@ void TestSnnc::errors_data()
                               "hardware threads), not %2")
                    .arg(cores)
                    .arg(threads);
+    // The UART's rate: one the host and the FTDI bridge carry, and one the core clock makes.
+    QTest::newRow("--baud 12345")
+        << QStringList{QStringLiteral("export"),  QStringLiteral("EXAMPLE"),
+                       QStringLiteral("--board"), QStringLiteral("icebreaker"),
+                       QStringLiteral("--baud"),  QStringLiteral("12345"),
+                       QStringLiteral("-o"),      QStringLiteral("FOLDER/baud")}
+        << QStringLiteral("snnc: unsupported baud rate 12345 (supported: 9600, 19200, 38400, "
+                          "57600, 115200, 230400, 460800, 921600, 1000000, 1500000, 2000000, "
+                          "3000000)");
+    QTest::newRow("--baud 921600 --clock 18")
+        << QStringList{QStringLiteral("export"),  QStringLiteral("EXAMPLE"),
+                       QStringLiteral("--board"), QStringLiteral("icebreaker"),
+                       QStringLiteral("--bits"),  QStringLiteral("4"),
+                       QStringLiteral("--lanes"), QStringLiteral("4"),
+                       QStringLiteral("--clock"), QStringLiteral("18"),
+                       QStringLiteral("--baud"),  QStringLiteral("921600"),
+                       QStringLiteral("-o"),      QStringLiteral("FOLDER/baud")}
+        << QStringLiteral("snnc: 921600 baud cannot be made from a 18 MHz clock within 2% (20 "
+                          "clocks per bit give 900000 baud, 2.3% off)");
     QTest::newRow("--threads abc")
         << QStringList{QStringLiteral("rates"),     QStringLiteral("EXAMPLE"),
                        QStringLiteral("--data"),    QStringLiteral("x"),
