@@ -119,7 +119,8 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
             "# Runs a testbench against SNN Studio's bit-accurate model: at the core's ports\n"
             "# every layer's spikes at every step, a checksum of all membranes after every\n"
             "# step, every output count and the class; through the UART (./simulate.sh uart)\n"
-            "# the answers. Exits 1 unless everything matches.\n"
+            "# the protocol: the answers, recovery from stray and lost bytes and bad frames,\n"
+            "# the refusal of a wrong flash image. Exits 1 unless everything matches.\n"
             "set -e\ncd \"$(dirname \"$0\")\"\n"
             "if [ \"$1\" = uart ]; then\n"
             "    iverilog -g2005 -o tb_snn_uart.vvp tb_snn_uart.v snn_uart_top.v snn_core.v") +
