@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QLocale>
 
+#include <algorithm>
+
 namespace snn {
 
 namespace {
@@ -66,11 +68,68 @@ QJsonValue hardwareJson(const std::optional<HardwareAccuracy> &h, const QString 
                        {QStringLiteral("quantized"), widths}};
 }
 
+// A neuron map as JSON: the index after for a kept neuron, "removed", "fused", or
+// {"merged_into": keeper's index before}.
+QJsonArray neuronMapJson(const NeuronMap &map)
+{
+    QJsonArray array;
+    for (const NeuronFate &f : map)
+        switch (f.kind) {
+        case NeuronFate::Kept:
+            array.append(f.index);
+            break;
+        case NeuronFate::Removed:
+            array.append(QStringLiteral("removed"));
+            break;
+        case NeuronFate::Fused:
+            array.append(QStringLiteral("fused"));
+            break;
+        case NeuronFate::Merged:
+            array.append(QJsonObject{{QStringLiteral("merged_into"), f.index}});
+            break;
+        }
+    return array;
+}
+
 } // namespace
 
 GraphSize GraphSize::of(const Graph &graph)
 {
     return {graph.totalParams(), graph.totalNeurons(), graph.layerCount()};
+}
+
+NeuronMap Report::neuronMap(int layerId) const
+{
+    NeuronMap map;
+    std::vector<int> original; // the input graph's index of each neuron the layer has now
+    for (const PassReport &p : passReports)
+        for (const LayerChange &c : p.layers) {
+            if (c.layerId != layerId || c.neurons.empty())
+                continue;
+            if (map.empty()) {
+                for (int n = 0; n < int(c.neurons.size()); ++n) {
+                    map.push_back({NeuronFate::Kept, n});
+                    original.push_back(n);
+                }
+            }
+            std::vector<int> next(std::size_t(c.neuronsAfter), -1);
+            for (std::size_t n = 0; n < c.neurons.size() && n < original.size(); ++n) {
+                const NeuronFate &f = c.neurons[n];
+                NeuronFate &fate = map[std::size_t(original[n])];
+                fate = f;
+                if (f.kind == NeuronFate::Kept)
+                    next[std::size_t(f.index)] = original[n];
+                else if (f.kind == NeuronFate::Merged)
+                    fate.index = original[std::size_t(f.index)];
+            }
+            original = std::move(next);
+        }
+    const bool unchanged = std::all_of(map.begin(), map.end(), [&](const NeuronFate &f) {
+        return f.kind == NeuronFate::Kept && f.index == int(&f - map.data());
+    });
+    if (unchanged)
+        map.clear();
+    return map;
 }
 
 double Report::compressionRatio() const
@@ -153,7 +212,8 @@ QJsonObject Report::toJson() const
                                       {QStringLiteral("merged"), c.merged},
                                       {QStringLiteral("groups"), c.groups},
                                       {QStringLiteral("never_fired"), c.neverFired},
-                                      {QStringLiteral("fused_into"), c.fusedInto}});
+                                      {QStringLiteral("fused_into"), c.fusedInto},
+                                      {QStringLiteral("neuron_map"), neuronMapJson(c.neurons)}});
         passArray.append(
             QJsonObject{{QStringLiteral("pass"), p.pass},
                         {QStringLiteral("before"), sizeJson(p.before)},

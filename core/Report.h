@@ -41,9 +41,26 @@ struct HardwareAccuracy {
     std::vector<Width> quantized;
 };
 
+// What became of one neuron of a layer (indices within the layer).
+struct NeuronFate {
+    enum Kind : std::uint8_t {
+        Kept,    // index: its index in the layer after
+        Removed, // dead-neuron elimination removed it; index -1
+        Merged,  // redundancy elimination merged it; index: its keeper's index before
+        Fused,   // its layer was fused into the next; index -1
+    };
+    Kind kind = Kept;
+    int index = -1;
+
+    bool operator==(const NeuronFate &) const = default;
+};
+// One fate per neuron of a layer before (empty: every neuron kept at its index).
+using NeuronMap = std::vector<NeuronFate>;
+
 // What one pass did to one layer (named as the layer was named before the pass).
 struct LayerChange {
     QString layer;
+    int layerId = 0; // the layer's id (snn::LayerId) in the graph before the pass
     int neuronsBefore = 0;
     int neuronsAfter = 0;
     int removed = 0;    // dead neurons removed
@@ -51,6 +68,7 @@ struct LayerChange {
     int groups = 0;     // keepers that absorbed at least one neuron
     int neverFired = 0; // neurons with rate <= threshold (for output layers: kept)
     QString fusedInto;  // the fused layer's name, when this layer was fused
+    NeuronMap neurons;  // each neuron's fate in this pass (neuronsBefore entries)
 };
 
 struct PassReport {
@@ -74,6 +92,12 @@ struct Report {
     std::optional<AccuracyChange> accuracy;   // over all passes, when a validation set was given
     std::optional<HardwareAccuracy> hardware; // when weight widths were given with the set
     QString hardwareNotMeasured; // why, when hardware accuracy was asked for but not measured
+
+    // What became of each neuron of the input graph's layer `layerId` over all passes: Kept at
+    // its index in the output graph, Removed, Fused, or Merged into the input graph's neuron
+    // `index` (which a later pass may itself have removed or merged). Empty when no pass changed
+    // the layer's neurons (every neuron kept at its index).
+    NeuronMap neuronMap(int layerId) const;
 
     // before.params / after.params (1 when nothing changed).
     double compressionRatio() const;

@@ -1,12 +1,16 @@
 #include "CanvasView.h"
 #include "Document.h"
+#include "Error.h"
 #include "GraphEquality.h"
 #include "TestUtils.h"
 
 #include <QApplication>
 #include <QGraphicsPathItem>
+#include <QImage>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QWheelEvent>
 
 using namespace snn;
@@ -33,6 +37,28 @@ void drag(QWidget *viewport, const QPoint &from, const QPoint &to)
     send(viewport, QEvent::MouseButtonRelease, to, Qt::NoButton);
 }
 
+// The action of `menu` (or of its submenus) with this text, "&" mnemonics ignored.
+QAction *actionNamed(QMenu *menu, const QString &text)
+{
+    for (QAction *action : menu->actions()) {
+        if (action->text().remove(QLatin1Char('&')) == text)
+            return action;
+        if (action->menu())
+            if (QAction *found = actionNamed(action->menu(), text))
+                return found;
+    }
+    return nullptr;
+}
+
+QStringList actionTexts(QMenu *menu)
+{
+    QStringList texts;
+    for (QAction *action : menu->actions())
+        if (!action->isSeparator())
+            texts << action->text().remove(QLatin1Char('&'));
+    return texts;
+}
+
 } // namespace
 
 class TestCanvas : public QObject {
@@ -45,8 +71,28 @@ private Q_SLOTS:
     void disconnectIsRefused();
     void wheelZooms();
     void previewShowsOptimisedSizes();
+    void cardMenuEditsAreUndoSteps();
+    void canvasMenuAndImageExport();
+    void tooltipsOfCardsAndPorts();
+    void newConnectionIsRoutedAroundCards();
+    void addedLayerEdgeClearsItsOwnCard();
 
 private:
+    // Whether `path` passes through a card: points along it inside any card (shrunk by 3 px, so
+    // the ports on the cards' edges do not count).
+    bool crossesACard(const QPainterPath &path) const
+    {
+        std::vector<LayerId> ids{kNetworkInput};
+        for (const Layer &l : m_doc->graph().layers())
+            ids.push_back(l.id);
+        for (int i = 0; i <= 1000; ++i) {
+            const QPointF point = path.pointAtPercent(i / 1000.0);
+            for (LayerId id : ids)
+                if (m_view->node(id)->sceneCardRect().adjusted(3, 3, -3, -3).contains(point))
+                    return true;
+        }
+        return false;
+    }
     QPoint viewPoint(const QPointF &scenePos) const { return m_view->mapFromScene(scenePos); }
     QPoint centreOf(LayerId id) const
     {
@@ -218,6 +264,178 @@ void TestCanvas::previewShowsOptimisedSizes()
              QStringLiteral("synthetic rates: mean 0.250, 0 zero"));
     QCOMPARE(m_view->node(idOf("b"))->lines().back(),
              QStringLiteral("mean rate 0.000, %1 dead").arg(rated.layer(idOf("b")).neurons()));
+}
+
+void TestCanvas::cardMenuEditsAreUndoSteps()
+{
+    const Graph original = m_doc->graph();
+    const LayerId b = idOf("b"), c = idOf("c");
+    std::unique_ptr<QMenu> menu(m_view->contextMenuAt(m_view->node(b)->sceneCardRect().center()));
+    QCOMPARE(actionTexts(menu.get()),
+             (QStringList{QStringLiteral("Add layer after"), QStringLiteral("Rename..."),
+                          QStringLiteral("Connect from"), QStringLiteral("Delete")}));
+    QCOMPARE(m_view->currentLayer(), b); // the card right-clicked is selected
+    // Connect from: every other node; b's source checked, its consumer c (a cycle) disabled.
+    QMenu *sources = actionNamed(menu.get(), QStringLiteral("Connect from"))->menu();
+    QCOMPARE(actionTexts(sources), (QStringList{QStringLiteral("input"), QStringLiteral("a"),
+                                                QStringLiteral("c"), QStringLiteral("d")}));
+    QVERIFY(actionNamed(sources, QStringLiteral("a"))->isChecked());
+    QVERIFY(!actionNamed(sources, QStringLiteral("c"))->isEnabled());
+    QVERIFY(actionNamed(sources, QStringLiteral("d"))->isEnabled());
+    actionNamed(sources, QStringLiteral("d"))->trigger();
+    QCOMPARE(m_doc->graph().layer(b).source, idOf("d"));
+    QCOMPARE(m_doc->undoStack()->count(), 1);
+
+    menu.reset(m_view->contextMenuAt(m_view->node(b)->sceneCardRect().center()));
+    actionNamed(menu.get(), QStringLiteral("Add layer after"))->trigger();
+    QCOMPARE(m_doc->graph().layerCount(), 5);
+    const Layer added = m_doc->graph().layers().back();
+    QCOMPARE(added.source, b);
+    QCOMPARE(m_view->currentLayer(), added.id);
+    QCOMPARE(m_doc->undoStack()->count(), 2);
+
+    QSignalSpy rename(m_view, &CanvasView::renameRequested);
+    menu.reset(m_view->contextMenuAt(m_view->node(c)->sceneCardRect().center()));
+    actionNamed(menu.get(), QStringLiteral("Rename..."))->trigger();
+    QCOMPARE(rename.count(), 1);
+    QCOMPARE(rename.at(0).at(0).value<LayerId>(), c);
+    actionNamed(menu.get(), QStringLiteral("Delete"))->trigger();
+    QVERIFY(!m_doc->graph().find(c));
+    QCOMPARE(m_doc->undoStack()->count(), 3);
+
+    // The input node offers only a layer after it.
+    menu.reset(m_view->contextMenuAt(m_view->node(kNetworkInput)->sceneCardRect().center()));
+    QCOMPARE(actionTexts(menu.get()), QStringList{QStringLiteral("Add layer after")});
+
+    while (m_doc->undoStack()->canUndo())
+        m_doc->undoStack()->undo();
+    SNN_COMPARE_GRAPHS(m_doc->graph(), original);
+}
+
+void TestCanvas::canvasMenuAndImageExport()
+{
+    const QPointF empty = m_view->node(idOf("c"))->sceneCardRect().center() + QPointF(0, 300);
+    QVERIFY(!m_view->itemAt(viewPoint(empty)));
+    std::unique_ptr<QMenu> menu(m_view->contextMenuAt(empty));
+    QCOMPARE(actionTexts(menu.get()),
+             (QStringList{QStringLiteral("Add layer here"), QStringLiteral("Fit to view"),
+                          QStringLiteral("Automatic layout"), QStringLiteral("Export image...")}));
+    m_view->selectLayer(idOf("b"));
+    actionNamed(menu.get(), QStringLiteral("Add layer here"))->trigger();
+    QCOMPARE(m_doc->graph().layerCount(), 5);
+    const Layer &added = m_doc->graph().layers().back();
+    QCOMPARE(added.source, idOf("b"));
+    QCOMPARE(*added.position, empty - QPointF(NodeItem::kWidth / 2, 30));
+    QCOMPARE(m_doc->undoStack()->count(), 1);
+    // Automatic layout puts the new layer back in its column: one undo step.
+    actionNamed(menu.get(), QStringLiteral("Automatic layout"))->trigger();
+    QCOMPARE(m_doc->undoStack()->count(), 2);
+    QCOMPARE(m_view->node(m_doc->graph().layers().back().id)->pos().x(),
+             m_view->node(idOf("c"))->pos().x());
+    m_view->setTransform(QTransform::fromScale(0.2, 0.2));
+    actionNamed(menu.get(), QStringLiteral("Fit to view"))->trigger();
+    QVERIFY(m_view->transform().m11() >= CanvasView::kMinFitScale);
+    QVERIFY(m_view->transform().m11() <= CanvasView::kMaxFitScale);
+
+    QTemporaryDir dir;
+    const QString png = dir.filePath(QStringLiteral("graph.png"));
+    m_view->exportImage(png);
+    QImage image(png);
+    QRectF bounds;
+    for (QGraphicsItem *item : m_view->scene()->items())
+        bounds |= item->sceneBoundingRect();
+    QCOMPARE(image.size(), (bounds.adjusted(-20, -20, 20, 20).size() * 2).toSize());
+    const QString svg = dir.filePath(QStringLiteral("graph.svg"));
+    m_view->exportImage(svg);
+    QFile svgFile(svg);
+    QVERIFY(svgFile.open(QIODevice::ReadOnly));
+    const QByteArray svgText = svgFile.readAll();
+    QVERIFY(svgText.contains("<svg"));
+    QVERIFY(svgText.contains(">b</text>") || svgText.contains(">b<"));
+    const QString pdf = dir.filePath(QStringLiteral("graph.pdf"));
+    m_view->exportImage(pdf);
+    QFile pdfFile(pdf);
+    QVERIFY(pdfFile.open(QIODevice::ReadOnly));
+    QVERIFY(pdfFile.read(5) == "%PDF-");
+    const QString bad = dir.filePath(QStringLiteral("graph.bmp"));
+    QVERIFY_THROWS_EXCEPTION(Error, m_view->exportImage(bad));
+    try {
+        m_view->exportImage(bad);
+    } catch (const Error &e) {
+        QCOMPARE(
+            e.message(),
+            QStringLiteral("cannot export the graph as '%1': use .png, .svg or .pdf").arg(bad));
+    }
+    QVERIFY(!QFile::exists(bad));
+}
+
+void TestCanvas::tooltipsOfCardsAndPorts()
+{
+    Graph g = m_doc->graph();
+    g.layer(idOf("b")).rates = snn::test::vec({0.5f, 0.0f});
+    g.layer(idOf("b")).ratesSource = QStringLiteral("measured: toy, validation, 8 samples");
+    g.layer(idOf("d")).neuron.spiking = false;
+    m_doc->reset(g);
+    const NodeItem *b = m_view->node(idOf("b"));
+    QCOMPARE(m_view->toolTipAt(b->sceneCardRect().center()),
+             QStringLiteral("b\nspiking LIF layer\n2 neurons, 3 inputs from a, 6 parameters\n"
+                            "firing rates: measured: toy, validation, 8 samples"));
+    QCOMPARE(m_view->toolTipAt(m_view->node(idOf("d"))->sceneCardRect().center()),
+             QStringLiteral("d\nlinear (non-spiking) layer\n2 neurons, 3 inputs from a, 6 "
+                            "parameters\nfiring rates not measured"));
+    QCOMPARE(m_view->toolTipAt(b->outputPort()),
+             QStringLiteral("Output of b (2 values): drag onto a layer to feed it from b"));
+    QCOMPARE(m_view->toolTipAt(b->inputPort()),
+             QStringLiteral("Input of b (3 values from a): drag onto another node to feed b "
+                            "from it"));
+    const NodeItem *input = m_view->node(kNetworkInput);
+    QCOMPARE(m_view->toolTipAt(input->sceneCardRect().center()),
+             QStringLiteral("input\nthe network input: 4 values"));
+    QCOMPARE(m_view->toolTipAt(input->outputPort()),
+             QStringLiteral("Output of the network input (4 values): drag onto a layer to feed "
+                            "it from the input"));
+}
+
+void TestCanvas::newConnectionIsRoutedAroundCards()
+{
+    // a, b and c in one row: a straight connection from a to c would pass behind b.
+    m_doc->moveLayers({{idOf("a"), QPointF(0, 0)},
+                       {idOf("b"), QPointF(310, 0)},
+                       {idOf("c"), QPointF(620, 0)},
+                       {idOf("d"), QPointF(310, 170)}});
+    m_view->fitToView();
+    const NodeItem *a = m_view->node(idOf("a")), *c = m_view->node(idOf("c"));
+    QVERIFY(
+        m_view->node(idOf("b"))->sceneCardRect().contains((a->outputPort() + c->inputPort()) / 2));
+    drag(m_view->viewport(), viewPoint(a->outputPort()), centreOf(idOf("c")));
+    QCOMPARE(m_doc->graph().layer(idOf("c")).source, idOf("a"));
+    const QPainterPath edge = m_view->edgePath(idOf("c"));
+    QCOMPARE(edge.pointAtPercent(0), a->outputPort());
+    QCOMPARE(edge.pointAtPercent(1), c->inputPort());
+    QVERIFY(!crossesACard(edge));
+    for (const Layer &l : m_doc->graph().layers())
+        QVERIFY2(!crossesACard(m_view->edgePath(l.id)), qPrintable(l.name));
+    // Moving b out of the way gives the plain curve back; it still clears every card.
+    m_doc->moveLayers({{idOf("b"), QPointF(310, -400)}});
+    QVERIFY(!crossesACard(m_view->edgePath(idOf("c"))));
+    QCOMPARE(m_view->edgePath(idOf("c")).elementCount(), 4); // one cubic: move + 3 points
+}
+
+void TestCanvas::addedLayerEdgeClearsItsOwnCard()
+{
+    // A double-click left of and below the last layer: its edge runs backwards.
+    m_view->selectLayer(idOf("c"));
+    const QPointF at = m_view->node(idOf("a"))->sceneCardRect().center() + QPointF(0, 400);
+    QVERIFY(!m_view->itemAt(viewPoint(at)));
+    QTest::mouseDClick(m_view->viewport(), Qt::LeftButton, Qt::NoModifier, viewPoint(at));
+    const Layer added = m_doc->graph().layers().back();
+    QCOMPARE(added.source, idOf("c"));
+    const NodeItem *item = m_view->node(added.id);
+    QVERIFY(item->sceneCardRect().right() < m_view->node(idOf("c"))->outputPort().x());
+    QVERIFY(!crossesACard(m_view->edgePath(added.id)));
+    // Right below c, the same.
+    m_doc->moveLayers({{added.id, m_view->node(idOf("c"))->pos() + QPointF(0, 120)}});
+    QVERIFY(!crossesACard(m_view->edgePath(added.id)));
 }
 
 SNN_WIDGET_TEST_MAIN(TestCanvas)

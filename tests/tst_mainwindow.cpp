@@ -27,6 +27,8 @@
 #include <QDockWidget>
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPushButton>
@@ -83,6 +85,7 @@ private Q_SLOTS:
     void sweepPointSetsThePassSettings();
     void pipelineRunsRatesPassesBuild();
     void pipelineStopsAndRefuses();
+    void selectionRaisesPropertiesAndRenameEditsThere();
 
 private:
     QTemporaryDir m_dir;
@@ -283,6 +286,11 @@ void TestMainWindow::viewsFollowTheDocument()
     QVERIFY(finished.wait(30000));
     // The heatmap compares, the canvas previews.
     QCOMPARE(window.heatmap()->rowCount(RateHeatmap::Side::After), 3);
+    // ... on the neuron axis before: the 30 dead neurons removed stay marked at their index.
+    QCOMPARE(window.heatmap()->cell(RateHeatmap::Side::After, 0, 29)->fate,
+             (NeuronFate{NeuronFate::Removed, -1}));
+    QCOMPARE(window.heatmap()->cell(RateHeatmap::Side::After, 0, 30)->fate,
+             (NeuronFate{NeuronFate::Kept, 0}));
     const LayerId h1 = window.graph().layers().front().id;
     QCOMPARE(window.canvas()->node(h1)->highlight(),
              QStringLiteral("optimised: 256 -> 226 neurons"));
@@ -730,6 +738,41 @@ void TestMainWindow::pipelineStopsAndRefuses()
     QTest::qWait(300);
     SNN_COMPARE_GRAPHS(window.graph(), before);
     QCOMPARE(window.document()->undoStack()->count(), 0);
+}
+
+void TestMainWindow::selectionRaisesPropertiesAndRenameEditsThere()
+{
+    MainWindow window;
+    window.setGraph(exampleGraph(), QStringLiteral("Built-in example"));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    auto *properties = window.findChild<QDockWidget *>(QStringLiteral("panel_Properties"));
+    auto *optimisation = window.findChild<QDockWidget *>(QStringLiteral("panel_Optimisation"));
+    optimisation->raise();
+    QTRY_VERIFY(properties->visibleRegion().isEmpty());
+    const LayerId h2 = window.graph().layers()[1].id;
+    window.canvas()->selectLayer(h2);
+    QTRY_VERIFY(!properties->visibleRegion().isEmpty());
+    QCOMPARE(window.properties()->layer(), h2);
+
+    // "Rename..." on the card: the name field in view with the focus; typing renames.
+    optimisation->raise();
+    QTRY_VERIFY(properties->visibleRegion().isEmpty());
+    std::unique_ptr<QMenu> menu(
+        window.canvas()->contextMenuAt(window.canvas()->node(h2)->sceneCardRect().center()));
+    QAction *rename = nullptr;
+    for (QAction *action : menu->actions())
+        if (action->text() == QStringLiteral("&Rename..."))
+            rename = action;
+    QVERIFY(rename);
+    rename->trigger();
+    QTRY_VERIFY(!properties->visibleRegion().isEmpty());
+    QLineEdit *name = window.properties()->nameEdit();
+    QTRY_COMPARE(QApplication::focusWidget(), name);
+    QTest::keyClicks(name, QStringLiteral("features"));
+    QTest::keyClick(name, Qt::Key_Return);
+    QCOMPARE(window.graph().layer(h2).name, QStringLiteral("features"));
+    QCOMPARE(window.document()->undoStack()->count(), 1);
 }
 
 SNN_WIDGET_TEST_MAIN(TestMainWindow)

@@ -120,6 +120,7 @@ private Q_SLOTS:
     void optionsAreChecked();
     void cancelAndProgress();
     void reportJson();
+    void neuronMapsOfEachPass();
 };
 
 void TestPasses::deadEliminationOnTheExample()
@@ -601,6 +602,65 @@ void TestPasses::reportJson()
     QVERIFY(summary.contains(QStringLiteral("Parameters:  217,728 -> 192,288 (-11.7%)")));
     QVERIFY(summary.contains(QStringLiteral("hidden1: 256 -> 226 neurons, 30 dead removed")));
     QVERIFY(summary.contains(QStringLiteral("Accuracy:    not measured")));
+}
+
+void TestPasses::neuronMapsOfEachPass()
+{
+    // h1: neurons 1 and 4 never fired; 3 and 5 copy neuron 0. h2 is linear and fuses into out.
+    Graph g(3);
+    Layer h1 = makeLayer(QStringLiteral("h1"), kNetworkInput, 6, 3,
+                         {1, 2, 3, 0, 0, -1, 3, 1, 0, 1, 2, 3, -1, 0, 0, 1, 2, 3});
+    h1.rates = vec({0.2f, 0.0f, 0.3f, 0.2f, 0.0f, 0.2f});
+    const LayerId a = g.addLayer(h1);
+    Layer h2 = makeLayer(QStringLiteral("h2"), a, 2, 6);
+    h2.weights.row(0).setConstant(1.0f);
+    h2.weights(1, 2) = -1.0f;
+    h2.neuron.spiking = false;
+    const LayerId b = g.addLayer(h2);
+    const LayerId c = g.addLayer(makeLayer(QStringLiteral("out"), b, 1, 2, {1, -1}));
+    const OptimizeResult r = optimize(g, availablePasses());
+    const std::vector<PassReport> &p = r.report.passReports;
+    QCOMPARE(p.size(), std::size_t(3));
+    using F = NeuronFate;
+    const NeuronMap deadMap{{F::Kept, 0}, {F::Removed, -1}, {F::Kept, 1},
+                            {F::Kept, 2}, {F::Removed, -1}, {F::Kept, 3}};
+    QCOMPARE(p[0].layers[0].layerId, a);
+    QVERIFY(p[0].layers[0].neurons == deadMap);
+    QVERIFY(p[0].layers[1].neurons == (NeuronMap{{F::Kept, 0}, {F::Kept, 1}})); // no rates
+    // After the dead pass h1 holds old 0, 2, 3, 5; the copies of 0 (now 2 and 3) merge into 0.
+    const NeuronMap mergeMap{{F::Kept, 0}, {F::Kept, 1}, {F::Merged, 0}, {F::Merged, 0}};
+    QVERIFY(p[1].layers[0].neurons == mergeMap);
+    QVERIFY(p[1].layers[1].neurons == (NeuronMap{{F::Kept, 0}, {F::Kept, 1}}));
+    QCOMPARE(p[2].layersFused, 1);
+    QCOMPARE(p[2].layers[0].layerId, b);
+    QVERIFY(p[2].layers[0].neurons == (NeuronMap{{F::Fused, -1}, {F::Fused, -1}}));
+    QCOMPARE(p[2].layers[1].layerId, c);
+    QVERIFY(p[2].layers[1].neurons == (NeuronMap{{F::Kept, 0}}));
+    // Over all passes, in the input graph's indices: merged neurons name their keeper there.
+    const NeuronMap overall{{F::Kept, 0},   {F::Removed, -1}, {F::Kept, 1},
+                            {F::Merged, 0}, {F::Removed, -1}, {F::Merged, 0}};
+    QVERIFY(r.report.neuronMap(a) == overall);
+    QVERIFY(r.report.neuronMap(b) == (NeuronMap{{F::Fused, -1}, {F::Fused, -1}}));
+    QVERIFY(r.report.neuronMap(c).empty()); // unchanged
+    QCOMPARE(r.graph.layer(a).neurons(), 2);
+    // A keeper merged in a later pass keeps the index the first pass gave it.
+    QVERIFY(optimize(g, kRedundancy).report.neuronMap(a) == (NeuronMap{{F::Kept, 0},
+                                                                       {F::Kept, 1},
+                                                                       {F::Kept, 2},
+                                                                       {F::Merged, 0},
+                                                                       {F::Kept, 3},
+                                                                       {F::Merged, 0}}));
+    // The JSON: the index after, "removed", "fused" or {"merged_into": keeper}.
+    const QJsonArray passes = r.report.toJson()[QStringLiteral("pass_reports")].toArray();
+    const auto json = [&](int pass, int layer) {
+        return passes[pass][QStringLiteral("layers")][layer][QStringLiteral("neuron_map")]
+            .toArray();
+    };
+    QCOMPARE(json(0, 0),
+             (QJsonArray{0, QStringLiteral("removed"), 1, 2, QStringLiteral("removed"), 3}));
+    QCOMPARE(json(1, 0), (QJsonArray{0, 1, QJsonObject{{QStringLiteral("merged_into"), 0}},
+                                     QJsonObject{{QStringLiteral("merged_into"), 0}}}));
+    QCOMPARE(json(2, 0), (QJsonArray{QStringLiteral("fused"), QStringLiteral("fused")}));
 }
 
 QTEST_GUILESS_MAIN(TestPasses)

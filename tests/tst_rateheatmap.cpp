@@ -1,4 +1,5 @@
 #include "Example.h"
+#include "Optimizer.h"
 #include "QCustomPlotInclude.h"
 #include "RateHeatmap.h"
 #include "TestUtils.h"
@@ -20,6 +21,7 @@ private Q_SLOTS:
     void dataEqualsRatesAndMarksDeadNeurons();
     void layersWithoutRatesAreNotDrawn();
     void afterSideShowsTheOptimisedGraph();
+    void fusedLayerStaysInItsRow();
     void hoverAndClick();
     void hundredThousandNeurons();
 };
@@ -87,26 +89,102 @@ void TestRateHeatmap::layersWithoutRatesAreNotDrawn()
 
 void TestRateHeatmap::afterSideShowsTheOptimisedGraph()
 {
-    const Graph g = exampleGraph();
+    // The example's 30 dead hidden1 neurons go; the same graph with 5 copies of neuron 40
+    // planted at 50..54 merges them into 40.
+    Graph g = exampleGraph();
+    const Layer &h1 = g.layers()[0];
+    for (int n = 50; n < 55; ++n) {
+        g.layer(h1.id).weights.row(n) = h1.weights.row(40);
+        if (h1.hasBias())
+            g.layer(h1.id).bias(n) = h1.bias(40);
+    }
     RateHeatmap map;
     map.setBefore(g);
     QCOMPARE(map.rowCount(Side::After), 0);
-    auto after = std::make_shared<Graph>(g);
-    std::vector<int> dead(30);
-    for (int i = 0; i < 30; ++i)
-        dead[std::size_t(i)] = i;
-    after->layer(g.layers()[0].id).removeNeurons(dead);
-    after->layer(g.layers()[1].id).removeInputs(dead);
-    map.setAfter(after);
+    auto result = std::make_shared<const OptimizeResult>(
+        optimize(g, {passes::kDeadNeuronElimination, passes::kRedundancyElimination}));
+    QCOMPARE(result->graph.layers()[0].neurons(), 256 - 30 - 5);
+    map.setAfter(result);
     QCOMPARE(map.rowCount(Side::After), 3);
-    QVERIFY(!map.cell(Side::After, 0, 226));
-    QCOMPARE(map.cell(Side::After, 0, 0)->rate, g.layers()[0].rates(30));
-    QVERIFY(!map.deadMark(Side::After, 0, 0));
+    // On the neuron axis before: the removed neurons 0..29 in grey at their old place, the
+    // merged 50..54 in pink pointing to 40, the kept ones with their rate.
+    for (int n = 0; n < 256; ++n) {
+        const auto cell = map.cell(Side::After, 0, n);
+        QVERIFY(cell);
+        if (n < 30) {
+            QCOMPARE(cell->fate, (NeuronFate{NeuronFate::Removed, -1}));
+            QCOMPARE(map.goneMark(0, n), 0.0);
+            QVERIFY(std::isnan(map.mapValue(Side::After, 0, n)));
+            QVERIFY(!map.deadMark(Side::After, 0, n));
+        } else if (n >= 50 && n < 55) {
+            QCOMPARE(cell->fate, (NeuronFate{NeuronFate::Merged, 40}));
+            QCOMPARE(map.goneMark(0, n), 1.0);
+            QVERIFY(std::isnan(map.mapValue(Side::After, 0, n)));
+        } else {
+            const int now = n < 50 ? n - 30 : n - 35;
+            QCOMPARE(cell->fate, (NeuronFate{NeuronFate::Kept, now}));
+            QVERIFY(std::isnan(map.goneMark(0, n)));
+            QCOMPARE(map.mapValue(Side::After, 0, n), double(g.layers()[0].rates(n)));
+            QCOMPARE(cell->rate, result->graph.layers()[0].rates(now));
+        }
+    }
+    QVERIFY(!map.cell(Side::After, 0, 256));
+    QVERIFY(std::isnan(map.goneMark(1, 0))); // hidden2 unchanged
     // Both sides on one neuron axis: the before side's 256 columns.
     for (QCPAxisRect *rect : map.plot()->axisRects())
         QCOMPARE(rect->axis(QCPAxis::atBottom)->range(), QCPRange(-0.5, 255.5));
+
+    // Hovering a merged neuron draws the arrow to its keeper; the tooltips say what happened.
+    map.resize(1000, 300);
+    map.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&map));
+    map.replotNow();
+    QVERIFY(!map.keeperArrow()->visible());
+    const QPoint merged = map.pixelOf(Side::After, 0, 52);
+    QTest::mouseMove(map.plotWidget(), map.plotWidget()->mapFrom(&map, merged));
+    QTRY_VERIFY(map.keeperArrow()->visible());
+    QCOMPARE(map.keeperArrow()->start->coords(), QPointF(52, 0));
+    QCOMPARE(map.keeperArrow()->end->coords(), QPointF(40, 0));
+    QCOMPARE(map.toolTipAt(merged),
+             QStringLiteral("hidden1, neuron 52: merged into neuron 40 (its outgoing weights "
+                            "added there)"));
+    QCOMPARE(map.toolTipAt(map.pixelOf(Side::After, 0, 3)),
+             QStringLiteral("hidden1, neuron 3: removed by dead-neuron elimination"));
+    QCOMPARE(map.toolTipAt(map.pixelOf(Side::After, 0, 60)),
+             QStringLiteral("hidden1, neuron 60 (now 25): %1 spikes per step")
+                 .arg(double(g.layers()[0].rates(60)), 0, 'f', 4));
+    const QPoint kept = map.pixelOf(Side::After, 0, 60);
+    QTest::mouseMove(map.plotWidget(), map.plotWidget()->mapFrom(&map, kept));
+    QTRY_VERIFY(!map.keeperArrow()->visible());
+
     map.setAfter(nullptr);
     QCOMPARE(map.rowCount(Side::After), 0);
+}
+
+void TestRateHeatmap::fusedLayerStaysInItsRow()
+{
+    // L (linear) fuses into C: L's row stays on the after side, every neuron marked fused.
+    Graph g(3);
+    Layer l = makeLayer(QStringLiteral("L"), kNetworkInput, 2, 3, {1, 2, 0, 0, 1, -1});
+    l.neuron.spiking = false;
+    const LayerId lid = g.addLayer(l);
+    Layer c = makeLayer(QStringLiteral("C"), lid, 2, 2, {1, 1, 2, -1});
+    c.rates = snn::test::vec({0.5f, 0.25f});
+    const LayerId cid = g.addLayer(c);
+    g.addLayer(makeLayer(QStringLiteral("out"), cid, 1, 2, {1, 1}));
+    RateHeatmap map;
+    map.setBefore(g);
+    map.setAfter(std::make_shared<const OptimizeResult>(optimize(g, {passes::kLayerFusion})));
+    QCOMPARE(map.rowCount(Side::After), 3);
+    for (int n = 0; n < 2; ++n) {
+        QCOMPARE(map.cell(Side::After, 0, n)->fate, (NeuronFate{NeuronFate::Fused, -1}));
+        QCOMPARE(map.cell(Side::After, 0, n)->fusedInto, QStringLiteral("L+C"));
+        QCOMPARE(map.goneMark(0, n), 0.0);
+    }
+    // C keeps its neurons and rates under the fused layer's name.
+    QCOMPARE(map.cell(Side::After, 1, 1)->layerName, QStringLiteral("L+C"));
+    QCOMPARE(map.mapValue(Side::After, 1, 1), 0.25);
+    QVERIFY(std::isnan(map.goneMark(1, 1)));
 }
 
 void TestRateHeatmap::hoverAndClick()

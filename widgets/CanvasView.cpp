@@ -1,14 +1,26 @@
 #include "CanvasView.h"
 
+#include "AtomicFile.h"
 #include "Document.h"
+#include "Error.h"
 #include "GraphEdit.h"
 
+#include <QBuffer>
+#include <QContextMenuEvent>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QGraphicsLineItem>
 #include <QGraphicsPathItem>
+#include <QHelpEvent>
 #include <QKeyEvent>
 #include <QLocale>
+#include <QMenu>
 #include <QMouseEvent>
+#include <QPainterPathStroker>
+#include <QPdfWriter>
 #include <QScrollBar>
+#include <QSvgGenerator>
+#include <QToolTip>
 #include <QWheelEvent>
 
 #include <algorithm>
@@ -35,12 +47,73 @@ QString number(double value)
     return QLocale(QLocale::English).toString(value, 'g', 4);
 }
 
-QPainterPath edgePath(const QPointF &from, const QPointF &to)
+constexpr double kStub = 30.0;      // the straight start and end of an edge routed around cards
+constexpr double kClearance = 24.0; // between a routed edge and the cards it passes
+
+QPainterPath curve(const QPointF &from, const QPointF &to)
 {
     QPainterPath path(from);
     const double dx = std::max(60.0, std::abs(to.x() - from.x()) / 2);
     path.cubicTo(from + QPointF(dx, 0), to - QPointF(dx, 0), to);
     return path;
+}
+
+// Straight lines through `points`, with rounded corners.
+QPainterPath roundedPolyline(const std::vector<QPointF> &points)
+{
+    QPainterPath path(points.front());
+    for (std::size_t i = 1; i + 1 < points.size(); ++i) {
+        const QPointF a = points[i - 1], b = points[i], c = points[i + 1];
+        const double in = QLineF(a, b).length(), out = QLineF(b, c).length();
+        const double r = std::min({12.0, in / 2, out / 2});
+        path.lineTo(in > 0 ? b + (a - b) * (r / in) : b);
+        path.quadTo(b, out > 0 ? b + (c - b) * (r / out) : b);
+    }
+    path.lineTo(points.back());
+    return path;
+}
+
+bool crossesCard(const QPainterPath &path, const std::vector<QRectF> &cards)
+{
+    const QPainterPath outline = QPainterPathStroker(QPen(Qt::black, 2.0)).createStroke(path);
+    return std::any_of(cards.begin(), cards.end(), [&](const QRectF &card) {
+        return outline.intersects(card.adjusted(3, 3, -3, -3)); // touching a port is fine
+    });
+}
+
+// From an output port to an input port: a curve when it clears every card; else out to the
+// right, along the first free lane above or below the cards between (whichever is the shorter
+// detour), and in from the left.
+QPainterPath routeEdge(const QPointF &from, const QPointF &to, const std::vector<QRectF> &cards)
+{
+    QPainterPath direct = curve(from, to);
+    if (!crossesCard(direct, cards))
+        return direct;
+    const double x1 = from.x() + kStub, x2 = to.x() - kStub;
+    const double left = std::min(x1, x2), right = std::max(x1, x2);
+    const auto lane = [&](double y, bool up) {
+        for (bool moved = true; moved;) {
+            moved = false;
+            for (const QRectF &card : cards)
+                if (card.right() >= left && card.left() <= right && y > card.top() - kClearance &&
+                    y < card.bottom() + kClearance) {
+                    y = up ? card.top() - kClearance : card.bottom() + kClearance;
+                    moved = true;
+                }
+        }
+        return y;
+    };
+    const double above = lane(std::min(from.y(), to.y()), true);
+    const double below = lane(std::max(from.y(), to.y()), false);
+    const auto detour = [&](double y) { return std::abs(from.y() - y) + std::abs(to.y() - y); };
+    const double y = detour(above) <= detour(below) ? above : below;
+    return roundedPolyline({from, {x1, from.y()}, {x1, y}, {x2, y}, {x2, to.y()}, to});
+}
+
+// Menu text shows a name as it is ('&' would be a mnemonic).
+QString menuText(QString name)
+{
+    return name.replace(QLatin1Char('&'), QLatin1String("&&"));
 }
 
 } // namespace
@@ -169,6 +242,17 @@ void CanvasView::updateNode(NodeItem *item, const Layer &l)
             highlight = tr("optimised: unchanged");
     }
     item->setContent(l.name, lines, activityColour(l), highlight);
+    const Graph &graph = m_document->graph();
+    item->setToolTip(tr("%1\n%2\n%3 neurons, %4 inputs from %5, %6 parameters\n%7")
+                         .arg(l.name,
+                              l.neuron.spiking ? tr("spiking %1 layer").arg(toString(l.neuron.type))
+                                               : tr("linear (non-spiking) layer"),
+                              locale.toString(l.neurons()), locale.toString(l.inputs()),
+                              graph.sourceName(l), locale.toString(qint64(l.paramCount())),
+                              !l.hasRates() ? tr("firing rates not measured")
+                              : l.ratesSource.isEmpty()
+                                  ? tr("firing rates: source not recorded")
+                                  : tr("firing rates: %1").arg(l.ratesSource)));
 }
 
 void CanvasView::sync()
@@ -215,6 +299,8 @@ void CanvasView::sync()
                       {tr("%1 values").arg(QLocale(QLocale::English).toString(graph.inputSize())),
                        tr("the network input")},
                       QColor(0xe8, 0xf3, 0xe0));
+    input->setToolTip(tr("input\nthe network input: %1 values")
+                          .arg(QLocale(QLocale::English).toString(graph.inputSize())));
     input->setPos(minX - edit::kColumnSpacing, inputY.value_or(0.0) - input->outputPort().y());
 
     // Edges: one per layer, from its source's output port to its input port.
@@ -222,18 +308,171 @@ void CanvasView::sync()
         delete edge;
     m_edges.clear();
     for (const Layer &l : graph.layers()) {
-        NodeItem *from = node(l.source);
-        NodeItem *to = node(l.id);
-        if (!from || !to)
+        if (!node(l.source) || !node(l.id))
             continue;
-        auto *edge = m_scene->addPath(edgePath(from->outputPort(), to->inputPort()),
-                                      QPen(QColor(0x44, 0x44, 0x44), 2.0));
+        auto *edge = m_scene->addPath(route(l), QPen(QColor(0x44, 0x44, 0x44), 2.0));
         edge->setZValue(0.0);
         edge->setToolTip(tr("%1 -> %2").arg(graph.sourceName(l), l.name));
         m_edges[l.id] = edge;
     }
     if (std::exchange(m_fitPending, false) && isVisible())
         fitToView();
+}
+
+QPainterPath CanvasView::route(const Layer &layer) const
+{
+    std::vector<QRectF> cards;
+    for (const auto &[id, item] : m_nodes)
+        cards.push_back(item->sceneCardRect());
+    return routeEdge(node(layer.source)->outputPort(), node(layer.id)->inputPort(), cards);
+}
+
+void CanvasView::updateEdges()
+{
+    for (const auto &[id, edge] : m_edges)
+        if (const Layer *l = m_document ? m_document->graph().find(id) : nullptr;
+            l && node(l->source) && node(id))
+            edge->setPath(route(*l));
+}
+
+QPainterPath CanvasView::edgePath(LayerId id) const
+{
+    auto it = m_edges.find(id);
+    return it == m_edges.end() ? QPainterPath() : it->second->path();
+}
+
+QString CanvasView::toolTipAt(const QPointF &scenePos) const
+{
+    if (!m_document)
+        return {};
+    const Graph &graph = m_document->graph();
+    const QLocale locale(QLocale::English);
+    for (const auto &[id, item] : m_nodes) {
+        const NodeItem::Port port = item->portAt(scenePos);
+        if (port == NodeItem::Port::None)
+            continue;
+        if (item->isInputNode())
+            return tr("Output of the network input (%1 values): drag onto a layer to feed it "
+                      "from the input")
+                .arg(locale.toString(graph.inputSize()));
+        const Layer &l = graph.layer(id);
+        if (port == NodeItem::Port::Output)
+            return tr("Output of %1 (%2 values): drag onto a layer to feed it from %1")
+                .arg(l.name, locale.toString(l.neurons()));
+        return tr("Input of %1 (%2 values from %3): drag onto another node to feed %1 from it")
+            .arg(l.name, locale.toString(l.inputs()), graph.sourceName(l));
+    }
+    for (const QGraphicsItem *item : m_scene->items(scenePos)) // topmost first
+        if (!item->toolTip().isEmpty())
+            return item->toolTip();
+    return {};
+}
+
+QMenu *CanvasView::contextMenuAt(const QPointF &scenePos)
+{
+    auto *menu = new QMenu(this);
+    if (!m_document)
+        return menu;
+    NodeItem *item = nodeAt(scenePos);
+    if (!item) {
+        menu->addAction(tr("&Add layer here"), this, [this, scenePos] {
+            addLayerAt(scenePos - QPointF(NodeItem::kWidth / 2, 30));
+        });
+        menu->addAction(tr("&Fit to view"), this, &CanvasView::fitToView);
+        menu->addAction(tr("Automatic &layout"), this, [this] { m_document->autoLayout(); });
+        menu->addSeparator();
+        menu->addAction(tr("&Export image..."), this, [this] {
+            const QString path = QFileDialog::getSaveFileName(
+                this, tr("Export the graph as an image"), QStringLiteral("graph.png"),
+                tr("PNG images (*.png);;SVG images (*.svg);;PDF documents (*.pdf)"));
+            if (path.isEmpty())
+                return;
+            try {
+                exportImage(path);
+                Q_EMIT message(tr("Wrote %1").arg(path));
+            } catch (const Error &e) {
+                Q_EMIT message(e.message());
+            }
+        });
+        return menu;
+    }
+    const LayerId id = item->layerId();
+    if (!item->isSelected()) {
+        m_scene->clearSelection();
+        item->setSelected(true);
+    }
+    menu->addAction(tr("&Add layer after"), this, [this, id] {
+        if (NodeItem *from = node(id))
+            if (auto added =
+                    m_document->addLayer(id, 16, from->pos() + QPointF(edit::kColumnSpacing, 0)))
+                selectLayer(*added);
+    });
+    if (item->isInputNode())
+        return menu;
+    menu->addAction(tr("&Rename..."), this, [this, id] { Q_EMIT renameRequested(id); });
+    // Any node but the layer itself and the layers it feeds (that would make a cycle).
+    const Graph &graph = m_document->graph();
+    std::vector<LayerId> downstream{id};
+    for (std::size_t i = 0; i < downstream.size(); ++i)
+        for (LayerId consumer : graph.consumers(downstream[i]))
+            downstream.push_back(consumer);
+    QMenu *connectMenu = menu->addMenu(tr("&Connect from"));
+    const LayerId source = graph.layer(id).source;
+    const auto addSource = [&](LayerId from, const QString &name) {
+        QAction *action = connectMenu->addAction(
+            menuText(name), this, [this, id, from] { m_document->connectLayer(id, from); });
+        action->setCheckable(true);
+        action->setChecked(from == source);
+        action->setEnabled(from != source && std::find(downstream.begin(), downstream.end(),
+                                                       from) == downstream.end());
+    };
+    addSource(kNetworkInput, tr("input"));
+    for (const Layer &l : graph.layers())
+        if (l.id != id)
+            addSource(l.id, l.name);
+    menu->addSeparator();
+    menu->addAction(tr("&Delete"), this, [this, id] { m_document->removeLayers({id}); });
+    return menu;
+}
+
+void CanvasView::exportImage(const QString &path) const
+{
+    QRectF bounds;
+    for (const QGraphicsItem *item : m_scene->items())
+        bounds |= item->sceneBoundingRect();
+    if (bounds.isEmpty())
+        throw Error(tr("cannot export %1: the graph is empty").arg(path));
+    bounds.adjust(-20, -20, 20, 20);
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    const auto render = [&](QPaintDevice *device, const QRectF &target) {
+        QPainter painter(device);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.fillRect(target, Qt::white);
+        m_scene->render(&painter, target, bounds);
+    };
+    if (suffix == QLatin1String("png")) {
+        QImage image((bounds.size() * 2).toSize(), QImage::Format_ARGB32);
+        render(&image, QRectF(image.rect()));
+        image.save(&buffer, "PNG");
+    } else if (suffix == QLatin1String("svg")) {
+        QSvgGenerator svg;
+        svg.setOutputDevice(&buffer);
+        svg.setSize(bounds.size().toSize());
+        svg.setViewBox(QRectF(QPointF(0, 0), bounds.size()));
+        svg.setTitle(QFileInfo(path).completeBaseName());
+        render(&svg, QRectF(QPointF(0, 0), bounds.size()));
+    } else if (suffix == QLatin1String("pdf")) {
+        QPdfWriter pdf(&buffer);
+        pdf.setPageSize(QPageSize(bounds.size(), QPageSize::Point));
+        pdf.setPageMargins(QMarginsF());
+        pdf.setResolution(72);
+        render(&pdf, QRectF(QPointF(0, 0), bounds.size()));
+    } else {
+        throw Error(tr("cannot export the graph as '%1': use .png, .svg or .pdf").arg(path));
+    }
+    writeAtomically(path, buffer.data());
 }
 
 NodeItem *CanvasView::nodeAt(const QPointF &scenePos) const
@@ -349,12 +588,7 @@ void CanvasView::mouseMoveEvent(QMouseEvent *event)
     }
     QGraphicsView::mouseMoveEvent(event);
     if (!m_pressPositions.empty())
-        for (const auto &[id, edge] : m_edges) {
-            const Layer *l = m_document ? m_document->graph().find(id) : nullptr;
-            NodeItem *from = l ? node(l->source) : nullptr;
-            if (from)
-                edge->setPath(edgePath(from->outputPort(), node(id)->inputPort()));
-        }
+        updateEdges();
 }
 
 void CanvasView::mouseReleaseEvent(QMouseEvent *event)
@@ -420,6 +654,27 @@ void CanvasView::showEvent(QShowEvent *event)
     QGraphicsView::showEvent(event);
     if (m_autoFit)
         fitToView();
+}
+
+void CanvasView::contextMenuEvent(QContextMenuEvent *event)
+{
+    const std::unique_ptr<QMenu> menu(contextMenuAt(mapToScene(event->pos())));
+    menu->exec(event->globalPos());
+    event->accept();
+}
+
+bool CanvasView::viewportEvent(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        const auto *help = static_cast<QHelpEvent *>(event);
+        const QString text = toolTipAt(mapToScene(help->pos()));
+        if (text.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(help->globalPos(), text, viewport());
+        return true;
+    }
+    return QGraphicsView::viewportEvent(event);
 }
 
 void CanvasView::keyPressEvent(QKeyEvent *event)

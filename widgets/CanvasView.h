@@ -10,6 +10,7 @@
 
 class QGraphicsPathItem;
 class QGraphicsLineItem;
+class QMenu;
 
 namespace snn::widgets {
 
@@ -19,8 +20,12 @@ class Document;
 // Edits (through the Document, each one undo step): double-click on empty canvas adds a layer
 // fed by the selected layer (or the last layer); Delete removes the selected layers; dragging
 // from an output port onto a node connects it; dragging a layer's input port onto another node
-// rewires it (onto empty space: disconnect, which is refused); moving nodes is pushed on release.
-// Wheel zooms, dragging the empty canvas pans.
+// rewires it (onto empty space: disconnect, which is refused); moving nodes is pushed on release;
+// the context menus of a card (add layer after, rename, connect from, delete) and of the canvas
+// (add layer here, fit, automatic layout, export image). Wheel zooms, dragging the empty canvas
+// pans. An edge is a curve when that clears every card, else it goes around the cards in its
+// way, so a new connection is never hidden behind a card or drawn through its own.
+// Cards and ports have tooltips (name, kind, sizes, where the rates come from).
 // Every new graph (open, new, example, reset) is fitted once the view has its real size, and
 // again on each resize until the user zooms, pans or clicks: never above natural size
 // (kMaxFitScale) and never below kMinFitScale, where the text would be illegible (the view then
@@ -48,6 +53,16 @@ public:
     // pan or click).
     bool isAutoFitting() const { return m_autoFit; }
 
+    // The context menu at a scene point (a card's, or the canvas'); the caller owns it.
+    QMenu *contextMenuAt(const QPointF &scenePos);
+    // The tooltip at a scene point: a port's, else a card's, else an edge's (empty: none).
+    QString toolTipAt(const QPointF &scenePos) const;
+    // The edge into layer `id` in scene coordinates (empty when it has none).
+    QPainterPath edgePath(LayerId id) const;
+    // Writes the graph as an image: .png (twice the natural size), .svg or .pdf, atomically.
+    // Throws Error with one line naming the file.
+    void exportImage(const QString &path) const;
+
     static constexpr double kMaxFitScale = 1.0;
     static constexpr double kMinFitScale = 0.7;
 
@@ -61,6 +76,9 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void currentLayerChanged(snn::LayerId id); // -1 when none, kNetworkInput for the input
+    // "Rename..." in a card's menu: the window edits the name (in the Properties panel).
+    void renameRequested(snn::LayerId id);
+    void message(const QString &text); // what an export wrote, or why it could not
 
 protected:
     void mousePressEvent(QMouseEvent *event) override;
@@ -71,12 +89,17 @@ protected:
     void keyPressEvent(QKeyEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
     void showEvent(QShowEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
+    bool viewportEvent(QEvent *event) override;
 
 private:
     void sync();
     void updateNode(NodeItem *item, const Layer &layer);
     NodeItem *nodeAt(const QPointF &scenePos) const;
     std::map<LayerId, QPointF> selectedPositions() const;
+    // The edge into `layer`, routed around the cards in its way; redraws every edge.
+    QPainterPath route(const Layer &layer) const;
+    void updateEdges();
 
     QGraphicsScene *m_scene;
     Document *m_document = nullptr;

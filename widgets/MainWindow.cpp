@@ -31,6 +31,7 @@
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMimeData>
@@ -172,6 +173,21 @@ MainWindow::MainWindow(QWidget *parent)
     });
 
     connect(m_canvas, &CanvasView::currentLayerChanged, m_properties, &PropertiesPanel::setLayer);
+    // Selecting a node shows its properties; "Rename..." on a card edits the name there.
+    connect(m_canvas, &CanvasView::currentLayerChanged, this, [this](LayerId id) {
+        if (id >= kNetworkInput)
+            findChild<QDockWidget *>(QStringLiteral("panel_Properties"))->raise();
+    });
+    connect(m_canvas, &CanvasView::renameRequested, this, [this](LayerId id) {
+        m_canvas->selectLayer(id);
+        findChild<QDockWidget *>(QStringLiteral("panel_Properties"))->raise();
+        m_properties->nameEdit()->setFocus(Qt::OtherFocusReason);
+        m_properties->nameEdit()->selectAll();
+    });
+    connect(m_canvas, &CanvasView::message, this, [this](const QString &text) {
+        statusBar()->showMessage(text, 8000);
+        log(text);
+    });
     connect(m_heatmap, &RateHeatmap::layerClicked, m_canvas, &CanvasView::selectLayer);
     connect(m_optimization, &OptimizationPanel::previewChanged, this,
             [this](std::shared_ptr<const Graph> optimised) {
@@ -180,7 +196,7 @@ MainWindow::MainWindow(QWidget *parent)
                                      m_optimization->options(), m_fpga->exportOptions());
                 if (optimised)
                     m_central->setCurrentWidget(m_compare);
-                m_heatmap->setAfter(optimised);
+                m_heatmap->setAfter(optimised ? m_optimization->result() : nullptr);
                 m_spikes->setAfter(optimised);
                 m_canvas->setPreview(optimised);
                 m_synthAfter.reset();

@@ -28,6 +28,8 @@ public:
     QString highlight() const { return m_highlight; }
 
     QRectF boundingRect() const override;
+    // The card (without the ports' overhang) in scene coordinates.
+    QRectF sceneCardRect() const { return mapRectToScene(cardRect()); }
     void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override;
 
     // Port centres in scene coordinates; which port (if any) lies under a scene point.

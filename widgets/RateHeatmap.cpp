@@ -13,6 +13,8 @@
 namespace snn::widgets {
 
 const QColor RateHeatmap::kDeadColour(0xe0, 0x1b, 0x24);
+const QColor RateHeatmap::kGoneColour(0xc0, 0xc0, 0xc0);
+const QColor RateHeatmap::kMergedColour(0xf6, 0x8f, 0xc8);
 
 namespace {
 
@@ -27,6 +29,7 @@ RateHeatmap::RateHeatmap(QWidget *parent)
     : QWidget(parent)
     , m_plot(new QCustomPlot(this))
     , m_scale(new QCPColorScale(m_plot))
+    , m_arrow(nullptr)
     , m_legend(new QLabel(this))
 {
     m_plot->setMinimumSize(300, 160);
@@ -46,6 +49,12 @@ RateHeatmap::RateHeatmap(QWidget *parent)
     deadGradient.setColorStopAt(0.0, kDeadColour);
     deadGradient.setColorStopAt(1.0, kDeadColour);
     deadGradient.setNanHandling(QCPColorGradient::nhTransparent);
+    QCPColorGradient goneGradient;
+    goneGradient.clearColorStops();
+    goneGradient.setColorStopAt(0.0, kGoneColour);
+    goneGradient.setColorStopAt(1.0, kMergedColour);
+    goneGradient.setLevelCount(2);
+    goneGradient.setNanHandling(QCPColorGradient::nhTransparent);
     QFont titleFont = font();
     titleFont.setBold(true);
     for (int side = 0; side < 2; ++side) {
@@ -68,7 +77,19 @@ RateHeatmap::RateHeatmap(QWidget *parent)
         p.dead->setGradient(deadGradient);
         p.dead->setInterpolate(false);
         p.dead->setDataRange(QCPRange(0.0, 1.0));
+        p.gone = new QCPColorMap(x, y);
+        p.gone->setGradient(goneGradient);
+        p.gone->setInterpolate(false);
+        p.gone->setDataRange(QCPRange(0.0, 1.0));
     }
+    QCPAxisRect *afterRect = pane(Side::After).rect;
+    m_arrow = new QCPItemLine(m_plot);
+    m_arrow->setClipAxisRect(afterRect);
+    m_arrow->start->setAxes(afterRect->axis(QCPAxis::atBottom), afterRect->axis(QCPAxis::atLeft));
+    m_arrow->end->setAxes(afterRect->axis(QCPAxis::atBottom), afterRect->axis(QCPAxis::atLeft));
+    m_arrow->setHead(QCPLineEnding::esSpikeArrow);
+    m_arrow->setPen(QPen(Qt::black, 1.5));
+    m_arrow->setVisible(false);
     m_plot->plotLayout()->addElement(1, 2, m_scale);
     m_scale->setType(QCPAxis::atRight);
     m_scale->axis()->setLabel(tr("spikes per step"));
@@ -77,9 +98,11 @@ RateHeatmap::RateHeatmap(QWidget *parent)
     m_plot->plotLayout()->setRowStretchFactor(0, 0.01);
 
     m_legend->setText(
-        tr("<span style='color:%1'>&#9632;</span> dead: never fired (rate exactly "
-           "0) &nbsp; Rows are layers; hover for the rate, click to select the layer.")
-            .arg(kDeadColour.name()));
+        tr("<span style='color:%1'>&#9632;</span> dead: never fired (rate exactly 0) &nbsp; "
+           "<span style='color:%2'>&#9632;</span> removed or fused away &nbsp; "
+           "<span style='color:%3'>&#9632;</span> merged (hover: arrow to its keeper) &nbsp; "
+           "Rows are layers, neurons at their index before; click to select the layer.")
+            .arg(kDeadColour.name(), kGoneColour.name(), kMergedColour.name()));
     m_legend->setWordWrap(true);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
@@ -88,6 +111,7 @@ RateHeatmap::RateHeatmap(QWidget *parent)
 
     m_plot->setMouseTracking(true);
     connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent *event) {
+        hover(m_plot->mapTo(this, event->pos()));
         const QString text = toolTipAt(m_plot->mapTo(this, event->pos()));
         if (text.isEmpty())
             QToolTip::hideText();
@@ -121,14 +145,65 @@ void RateHeatmap::setBefore(const Graph &graph)
     rebuild();
 }
 
-void RateHeatmap::setAfter(std::shared_ptr<const Graph> graph)
+void RateHeatmap::setAfter(std::shared_ptr<const OptimizeResult> result)
 {
-    pane(Side::After).graph = std::move(graph);
+    m_result = std::move(result);
     rebuild();
+}
+
+void RateHeatmap::layOutAfter()
+{
+    Pane &p = pane(Side::After);
+    p.fates.clear();
+    p.fusedInto.clear();
+    const Graph *before = pane(Side::Before).graph.get();
+    if (!m_result || !before) {
+        p.graph = m_result ? std::shared_ptr<const Graph>(m_result, &m_result->graph) : nullptr;
+        return;
+    }
+    const Graph &after = m_result->graph;
+    auto shown = std::make_shared<Graph>(before->inputSize());
+    for (const Layer &l : before->layers()) {
+        Layer row;
+        row.id = l.id;
+        row.source = l.source;
+        row.name = l.name;
+        row.weights.resize(l.neurons(), 0);
+        NeuronMap fates = m_result->report.neuronMap(l.id);
+        QString fusedInto;
+        if (const Layer *a = after.find(l.id)) {
+            row.name = a->name; // a fused layer is renamed ("a+b")
+            row.ratesSource = a->ratesSource;
+            if (a->hasRates()) {
+                row.rates = Eigen::VectorXf::Zero(l.neurons());
+                for (int n = 0; n < l.neurons(); ++n) {
+                    const int index = fates.empty() ? n
+                                      : fates[std::size_t(n)].kind == NeuronFate::Kept
+                                          ? fates[std::size_t(n)].index
+                                          : -1;
+                    if (index >= 0 && index < a->neurons())
+                        row.rates(n) = a->rates(index);
+                }
+            }
+        } else {
+            // Fused away: the run's report names the layer it went into.
+            fates.assign(std::size_t(l.neurons()), {NeuronFate::Fused, -1});
+            for (const PassReport &pass : m_result->report.passReports)
+                for (const LayerChange &c : pass.layers)
+                    if (c.layerId == l.id && c.neuronsAfter == 0)
+                        fusedInto = c.fusedInto;
+        }
+        shown->addLayer(std::move(row));
+        p.fates.push_back(std::move(fates));
+        p.fusedInto.push_back(fusedInto);
+    }
+    p.graph = std::move(shown);
 }
 
 void RateHeatmap::rebuild()
 {
+    layOutAfter();
+    m_arrow->setVisible(false);
     double maxRate = 0.0;
     for (const Pane &p : m_panes)
         if (p.graph)
@@ -183,26 +258,39 @@ void RateHeatmap::fill(Pane &p)
     ticker->clear();
     QCPColorMapData *rates = p.rates->data();
     QCPColorMapData *dead = p.dead->data();
-    rates->setSize(p.width, rows);
-    dead->setSize(p.width, rows);
-    rates->setRange(QCPRange(0, p.width - 1), QCPRange(0, rows - 1));
-    dead->setRange(rates->keyRange(), rates->valueRange());
-    rates->fill(kNaN);
-    dead->fill(kNaN);
+    QCPColorMapData *gone = p.gone->data();
+    for (QCPColorMapData *image : {rates, dead, gone}) {
+        image->setSize(p.width, rows);
+        image->setRange(QCPRange(0, p.width - 1), QCPRange(0, rows - 1));
+        image->fill(kNaN);
+    }
     for (int r = 0; r < layers; ++r) {
         const Layer &l = p.graph->layers()[std::size_t(r)];
         const int first = p.rowStart[std::size_t(r)];
         const int last = p.rowStart[std::size_t(r) + 1] - 1;
         ticker->addTick((first + last) / 2.0, l.name);
-        if (!l.hasRates()) {
+        const NeuronMap *fates = std::size_t(r) < p.fates.size() && !p.fates[std::size_t(r)].empty()
+                                     ? &p.fates[std::size_t(r)]
+                                     : nullptr;
+        const bool fused = fates && !p.fusedInto[std::size_t(r)].isEmpty();
+        if (fused)
+            addLabel((p.width - 1) / 2.0, (first + last) / 2.0,
+                     tr("%1: fused into %2").arg(l.name, p.fusedInto[std::size_t(r)]));
+        else if (!l.hasRates())
             addLabel((p.width - 1) / 2.0, (first + last) / 2.0,
                      tr("%1: firing rates not measured").arg(l.name));
-            continue;
-        }
         for (int n = 0; n < l.neurons(); ++n) {
-            const float rate = l.rates(n);
             const int key = n % p.width;
             const int value = first + n / p.width;
+            if (const NeuronFate::Kind kind =
+                    fates ? (*fates)[std::size_t(n)].kind : NeuronFate::Kept;
+                kind != NeuronFate::Kept) {
+                gone->setCell(key, value, kind == NeuronFate::Merged ? 1.0 : 0.0);
+                continue;
+            }
+            if (!l.hasRates())
+                continue;
+            const float rate = l.rates(n);
             if (rate == 0.0f)
                 dead->setCell(key, value, 1.0);
             else
@@ -261,7 +349,12 @@ std::optional<RateHeatmap::Cell> RateHeatmap::cell(Side side, int row, int neuro
     c.layerName = l.name;
     c.neuron = neuron;
     c.measured = l.hasRates();
-    if (c.measured) {
+    c.fate = {NeuronFate::Kept, neuron};
+    if (std::size_t(row) < p.fates.size() && !p.fates[std::size_t(row)].empty()) {
+        c.fate = p.fates[std::size_t(row)][std::size_t(neuron)];
+        c.fusedInto = p.fusedInto[std::size_t(row)];
+    }
+    if (c.measured && c.fate.kind == NeuronFate::Kept) {
         c.rate = l.rates(neuron);
         c.dead = c.rate == 0.0f;
     }
@@ -288,6 +381,12 @@ bool RateHeatmap::deadMark(Side side, int row, int neuron) const
 {
     const QPoint c = imageCell(pane(side), row, neuron);
     return c.x() >= 0 && pane(side).dead->data()->cell(c.x(), c.y()) == 1.0;
+}
+
+double RateHeatmap::goneMark(int row, int neuron) const
+{
+    const QPoint c = imageCell(pane(Side::After), row, neuron);
+    return c.x() < 0 ? kNaN : pane(Side::After).gone->data()->cell(c.x(), c.y());
 }
 
 QPoint RateHeatmap::pixelOf(Side side, int row, int neuron) const
@@ -323,14 +422,48 @@ QString RateHeatmap::toolTipAt(const QPoint &pixel) const
     const std::optional<Cell> c = cellAtPixel(pixel);
     if (!c)
         return {};
+    const QString neuron = tr("%1, neuron %2").arg(c->layerName).arg(c->neuron);
+    switch (c->fate.kind) {
+    case NeuronFate::Removed:
+        return tr("%1: removed by dead-neuron elimination").arg(neuron);
+    case NeuronFate::Merged:
+        return tr("%1: merged into neuron %2 (its outgoing weights added there)")
+            .arg(neuron)
+            .arg(c->fate.index);
+    case NeuronFate::Fused:
+        return c->fusedInto.isEmpty() ? tr("%1: not in the optimised graph").arg(neuron)
+                                      : tr("%1: layer fused into %2").arg(neuron, c->fusedInto);
+    case NeuronFate::Kept:
+        break;
+    }
+    const QString now =
+        c->fate.index == c->neuron ? neuron : tr("%1 (now %2)").arg(neuron).arg(c->fate.index);
     if (!c->measured)
-        return tr("%1, neuron %2: firing rate not measured").arg(c->layerName).arg(c->neuron);
+        return tr("%1: firing rate not measured").arg(now);
     if (c->dead)
-        return tr("%1, neuron %2: dead (never fired)").arg(c->layerName).arg(c->neuron);
-    return tr("%1, neuron %2: %3 spikes per step")
-        .arg(c->layerName)
-        .arg(c->neuron)
-        .arg(double(c->rate), 0, 'f', 4);
+        return tr("%1: dead (never fired)").arg(now);
+    return tr("%1: %2 spikes per step").arg(now).arg(double(c->rate), 0, 'f', 4);
+}
+
+void RateHeatmap::hover(const QPoint &pixel)
+{
+    const std::optional<Cell> c = cellAtPixel(pixel);
+    const bool merged = c && c->fate.kind == NeuronFate::Merged &&
+                        pane(Side::After).rect->rect().contains(m_plot->mapFrom(this, pixel));
+    if (!merged && !m_arrow->visible())
+        return;
+    m_arrow->setVisible(merged);
+    if (merged) {
+        const Pane &p = pane(Side::After);
+        int row = 0;
+        while (p.graph->layers()[std::size_t(row)].id != c->layer)
+            ++row;
+        const QPoint from = imageCell(p, row, c->neuron);
+        const QPoint to = imageCell(p, row, c->fate.index);
+        m_arrow->start->setCoords(from.x(), from.y());
+        m_arrow->end->setCoords(to.x(), to.y());
+    }
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 } // namespace snn::widgets

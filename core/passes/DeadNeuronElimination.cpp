@@ -9,6 +9,23 @@ void removeNeurons(Graph &graph, LayerId id, const std::vector<int> &neurons)
         graph.layer(consumer).removeInputs(neurons);
 }
 
+NeuronMap removalMap(int count, const std::vector<int> &gone, NeuronFate::Kind fate)
+{
+    NeuronMap map;
+    map.reserve(std::size_t(count));
+    auto next = gone.begin();
+    int kept = 0;
+    for (int n = 0; n < count; ++n) {
+        if (next != gone.end() && *next == n) {
+            map.push_back({fate, -1});
+            ++next;
+        } else {
+            map.push_back({NeuronFate::Kept, kept++});
+        }
+    }
+    return map;
+}
+
 void deadNeuronElimination(Graph &graph, const OptimizeOptions &options, PassReport &report)
 {
     std::vector<LayerId> ids;
@@ -17,8 +34,11 @@ void deadNeuronElimination(Graph &graph, const OptimizeOptions &options, PassRep
     QStringList synthetic;
     for (LayerId id : ids) {
         const Layer &l = graph.layer(id);
-        LayerChange change{
-            .layer = l.name, .neuronsBefore = l.neurons(), .neuronsAfter = l.neurons()};
+        LayerChange change{.layer = l.name,
+                           .layerId = id,
+                           .neuronsBefore = l.neurons(),
+                           .neuronsAfter = l.neurons(),
+                           .neurons = removalMap(l.neurons(), {}, NeuronFate::Removed)};
         if (!l.hasRates()) {
             report.notes << QStringLiteral("%1: no firing rates, skipped").arg(l.name);
             report.layers.push_back(change);
@@ -46,6 +66,7 @@ void deadNeuronElimination(Graph &graph, const OptimizeOptions &options, PassRep
                                    .arg(l.neurons());
         } else if (!dead.empty()) {
             removeNeurons(graph, id, dead);
+            change.neurons = removalMap(change.neuronsBefore, dead, NeuronFate::Removed);
             change.removed = int(dead.size());
             change.neuronsAfter = graph.layer(id).neurons();
             report.neuronsRemoved += change.removed;

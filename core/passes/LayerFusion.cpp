@@ -89,14 +89,20 @@ void layerFusion(Graph &graph, const OptimizeOptions &options, PassReport &repor
                                    .arg(inner.name)
                                    .arg(double(inner.rates.maxCoeff()))
                                    .arg(outer.name);
-        report.layers.push_back(LayerChange{.layer = inner.name,
-                                            .neuronsBefore = inner.neurons(),
-                                            .neuronsAfter = 0,
-                                            .fusedInto = fused.name});
-        report.layers.push_back(LayerChange{.layer = outer.name,
-                                            .neuronsBefore = outer.neurons(),
-                                            .neuronsAfter = outer.neurons(),
-                                            .fusedInto = fused.name});
+        report.layers.push_back(LayerChange{
+            .layer = inner.name,
+            .layerId = inner.id,
+            .neuronsBefore = inner.neurons(),
+            .neuronsAfter = 0,
+            .fusedInto = fused.name,
+            .neurons = NeuronMap(std::size_t(inner.neurons()), {NeuronFate::Fused, -1})});
+        report.layers.push_back(
+            LayerChange{.layer = outer.name,
+                        .layerId = outer.id,
+                        .neuronsBefore = outer.neurons(),
+                        .neuronsAfter = outer.neurons(),
+                        .fusedInto = fused.name,
+                        .neurons = removalMap(outer.neurons(), {}, NeuronFate::Removed)});
         ++report.layersFused;
         graph.removeLayer(inner.id);
         graph.layer(outer.id) = std::move(fused); // keeps the id, so consumers stay connected

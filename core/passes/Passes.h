@@ -17,6 +17,10 @@ void layerFusion(Graph &graph, const OptimizeOptions &options, PassReport &repor
 // it feeds.
 void removeNeurons(Graph &graph, LayerId id, const std::vector<int> &neurons);
 
+// The neuron map of a layer of `count` neurons that loses `gone` (sorted, unique) with the
+// given fate: the others keep their order.
+NeuronMap removalMap(int count, const std::vector<int> &gone, NeuronFate::Kind fate);
+
 // Groups near-identical neurons of a weight matrix: returns for each neuron the index of the
 // neuron it merges into, or its own index for a keeper. Each merged neuron satisfies the
 // criteria directly with its keeper, which is the lowest index of its group. The similarities come

@@ -128,8 +128,11 @@ void redundancyElimination(Graph &graph, const OptimizeOptions &options, const R
     for (std::size_t k = 0; k < ids.size(); ++k) {
         const LayerId id = ids[k];
         const Layer &l = graph.layer(id);
-        LayerChange change{
-            .layer = l.name, .neuronsBefore = l.neurons(), .neuronsAfter = l.neurons()};
+        LayerChange change{.layer = l.name,
+                           .layerId = id,
+                           .neuronsBefore = l.neurons(),
+                           .neuronsAfter = l.neurons(),
+                           .neurons = removalMap(l.neurons(), {}, NeuronFate::Merged)};
         if (graph.isOutput(id)) {
             report.layers.push_back(change);
             continue; // output neurons are the network's answers: never merged
@@ -156,6 +159,9 @@ void redundancyElimination(Graph &graph, const OptimizeOptions &options, const R
         }
         if (!merged.empty()) {
             removeNeurons(graph, id, merged);
+            change.neurons = removalMap(change.neuronsBefore, merged, NeuronFate::Merged);
+            for (int j : merged)
+                change.neurons[std::size_t(j)].index = keeper[std::size_t(j)];
             change.merged = int(merged.size());
             change.groups = int(std::count(isKeeperOfGroup.begin(), isKeeperOfGroup.end(), true));
             change.neuronsAfter = graph.layer(id).neurons();
