@@ -24,10 +24,6 @@ QString shapeText(Eigen::Index rows, Eigen::Index cols)
     return QStringLiteral("[%1 x %2]").arg(rows).arg(cols);
 }
 
-// The most values (weights, biases, rates) one graph file may hold: far above any network the
-// iCE40 flow or the studio handles, far below what would exhaust memory.
-constexpr std::int64_t kMaxGraphValues = std::int64_t(1) << 26;
-
 // A layer as declared in the file: attributes and dataset shapes, no data yet.
 struct FileLayer {
     Layer layer;

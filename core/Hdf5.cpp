@@ -3,6 +3,7 @@
 #include "AtomicFile.h"
 #include "Error.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QStringDecoder>
 
@@ -49,7 +50,8 @@ std::vector<hsize_t> shapeOf(hid_t space)
     return dims;
 }
 
-// The product of the dimensions, saturated at the largest hsize_t instead of wrapping.
+} // namespace
+
 hsize_t elementCount(const std::vector<hsize_t> &shape)
 {
     hsize_t n = 1;
@@ -60,6 +62,8 @@ hsize_t elementCount(const std::vector<hsize_t> &shape)
     }
     return n;
 }
+
+namespace {
 
 QString shapeText(const std::vector<hsize_t> &shape)
 {
@@ -108,6 +112,24 @@ Handle openAttribute(hid_t loc, const QString &name)
 {
     return check(H5Aopen(loc, utf8(name).constData(), H5P_DEFAULT), H5Aclose,
                  QStringLiteral("cannot open attribute '%1'").arg(name));
+}
+
+// An attribute that must hold one value (`what`: "strings", "numbers"), checked from its declared
+// shape before anything is read; a null space is left to readableShape's message.
+Handle openSingleAttribute(hid_t loc, const QString &name, const QString &what)
+{
+    Handle attr = openAttribute(loc, name);
+    Handle space = check(H5Aget_space(attr), H5Sclose,
+                         QStringLiteral("cannot read the shape of '%1'").arg(name));
+    if (H5Sget_simple_extent_type(space) != H5S_NULL) {
+        const hsize_t count = elementCount(shapeOf(space));
+        if (count != 1)
+            fail(QStringLiteral("attribute '%1' holds %2 %3, not one")
+                     .arg(name)
+                     .arg(count)
+                     .arg(what));
+    }
+    return attr;
 }
 
 Handle datasetCreationList(const std::vector<hsize_t> &shape, WriteOptions options)
@@ -268,6 +290,69 @@ void writeDataset(hid_t loc, const QString &name, hid_t memType, hid_t fileType,
         fail(QStringLiteral("cannot write dataset '%1'").arg(name));
 }
 
+// The size of lengths (bytes) that the file's superblock declares, or 0 without a superblock.
+unsigned lengthSize(QByteArrayView file)
+{
+    const QByteArrayView signature("\x89HDF\r\n\x1a\n", 8);
+    // HDF5 looks for its superblock at 0, 512, 1024, 2048, ... (after a user block).
+    for (qsizetype at = 0; at + 16 <= file.size(); at = at == 0 ? 512 : 2 * at) {
+        if (file.sliced(at, 8) != signature)
+            continue;
+        const auto version = std::uint8_t(file[at + 8]);
+        return std::uint8_t(file[at + (version < 2 ? 14 : 10)]);
+    }
+    return 0;
+}
+
+// A little-endian unsigned number of `size` bytes (at most 8), as HDF5 stores them.
+std::uint64_t decodeNumber(const char *p, unsigned size)
+{
+    std::uint64_t v = 0;
+    for (unsigned i = size; i-- > 0;)
+        v = v << 8 | std::uint8_t(p[i]);
+    return v;
+}
+
+// HDF5 1.10 walks a global heap collection (a "GCOL" block: where variable-length strings live,
+// such as the root 'format' attribute) object by object, trusting each object's declared size:
+// an object of 0 bytes leaves it in an endless loop (fuzz_graph found it), and an object larger
+// than the rest of its collection makes it read and copy past the block. So every block of the
+// file that HDF5 would take for a collection (a "GCOL" signature, version 1, within the file) is
+// walked here first, in linear time. Returns what is wrong, or an empty string.
+QString globalHeapProblem(QByteArrayView file)
+{
+    const unsigned size = lengthSize(file);
+    if (size != 2 && size != 4 && size != 8)
+        return {}; // HDF5 refuses the file itself
+    // A collection: "GCOL", version, 3 reserved bytes, its size; an object: index, reference
+    // count, 4 reserved bytes, its size. Both headers take 8 + `size` bytes.
+    const std::uint64_t header = 8 + size;
+    for (qsizetype at = file.indexOf("GCOL"); at >= 0; at = file.indexOf("GCOL", at + 1)) {
+        const std::uint64_t left = std::uint64_t(file.size() - at);
+        if (left < header || file[at + 4] != 1)
+            continue; // HDF5 refuses it: not a collection
+        const std::uint64_t collection = decodeNumber(file.data() + at + 8, size);
+        if (collection < header || collection > left)
+            continue; // HDF5 refuses it: not within the file
+        const char *base = file.data() + at;
+        for (std::uint64_t p = header; p < collection && collection - p >= header;) {
+            const std::uint64_t index = decodeNumber(base + p, 2);
+            const std::uint64_t bytes = decodeNumber(base + p + 8, size);
+            const std::uint64_t room = collection - p - (index > 0 ? header : 0);
+            // Object 0 is the free space, header included; the others are padded to 8 bytes.
+            if ((index == 0 && bytes == 0) || bytes > room)
+                return QStringLiteral("the global heap at byte %1 declares an object of %2 bytes "
+                                      "at byte %3, where %4 are left")
+                    .arg(at)
+                    .arg(bytes)
+                    .arg(std::uint64_t(at) + p)
+                    .arg(room);
+            p += index > 0 ? header + (bytes + 7) / 8 * 8 : bytes;
+        }
+    }
+    return {};
+}
+
 } // namespace
 
 std::unique_lock<std::recursive_mutex> lock()
@@ -308,6 +393,15 @@ Handle openFile(const QString &path)
     const QByteArray native = QFile::encodeName(path);
     if (H5Fis_hdf5(native.constData()) <= 0)
         fail(QStringLiteral("cannot open %1: not an HDF5 file").arg(path));
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        fail(QStringLiteral("cannot open %1: %2").arg(path, file.errorString()));
+    const uchar *mapped = file.map(0, file.size());
+    const QByteArray read = mapped ? QByteArray() : file.readAll();
+    const QByteArrayView bytes =
+        mapped ? QByteArrayView(mapped, file.size()) : QByteArrayView(read);
+    if (const QString problem = globalHeapProblem(bytes); !problem.isEmpty())
+        fail(QStringLiteral("cannot open %1: the HDF5 file is damaged (%2)").arg(path, problem));
     return check(H5Fopen(native.constData(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
                  QStringLiteral("cannot open %1: the HDF5 file is damaged").arg(path));
 }
@@ -404,34 +498,16 @@ std::optional<QString> readStringAttribute(hid_t loc, const QString &name)
 {
     if (!hasAttribute(loc, name))
         return std::nullopt;
-    Handle attr = openAttribute(loc, name);
-    std::vector<hsize_t> shape;
-    const QStringList values = readStringData(attr, true, name, &shape);
-    if (values.size() != 1)
-        fail(QStringLiteral("attribute '%1' holds %2 strings, not one")
-                 .arg(name)
-                 .arg(values.size()));
-    return values.front();
-}
-
-std::vector<double> readNumbersAttribute(hid_t loc, const QString &name)
-{
-    if (!hasAttribute(loc, name))
-        return {};
-    Handle attr = openAttribute(loc, name);
-    return readNumberData(attr, true, name, nullptr);
+    Handle attr = openSingleAttribute(loc, name, QStringLiteral("strings"));
+    return readStringData(attr, true, name, nullptr).front();
 }
 
 std::optional<double> readNumberAttribute(hid_t loc, const QString &name)
 {
     if (!hasAttribute(loc, name))
         return std::nullopt;
-    const std::vector<double> values = readNumbersAttribute(loc, name);
-    if (values.size() != 1)
-        fail(QStringLiteral("attribute '%1' holds %2 numbers, not one")
-                 .arg(name)
-                 .arg(values.size()));
-    return values.front();
+    Handle attr = openSingleAttribute(loc, name, QStringLiteral("numbers"));
+    return readNumberData(attr, true, name, nullptr).front();
 }
 
 std::optional<long long> readIntegerAttribute(hid_t loc, const QString &name, long long min,
@@ -496,7 +572,10 @@ std::vector<double> readDoubles(hid_t loc, const QString &name, std::vector<hsiz
     return readNumberData(ds, false, name, shape);
 }
 
-RowMatrixXf readMatrix(hid_t loc, const QString &name)
+namespace {
+
+// A 2-D dataset read straight into a row-major matrix of `Matrix`'s scalar (`memType`).
+template <typename Matrix> Matrix readMatrixAs(hid_t loc, const QString &name, hid_t memType)
 {
     Handle ds = openDataset(loc, name);
     Handle space = check(H5Dget_space(ds), H5Sclose, QStringLiteral("cannot read '%1'").arg(name));
@@ -506,13 +585,24 @@ RowMatrixXf readMatrix(hid_t loc, const QString &name)
     Handle type = check(H5Dget_type(ds), H5Tclose, QStringLiteral("cannot read '%1'").arg(name));
     if (H5Tget_class(type) != H5T_FLOAT && H5Tget_class(type) != H5T_INTEGER)
         fail(QStringLiteral("'%1' is not numeric").arg(name));
-    RowMatrixXf m = allocate(name, shape, [&] {
-        return RowMatrixXf(static_cast<Eigen::Index>(shape[0]),
-                           static_cast<Eigen::Index>(shape[1]));
+    Matrix m = allocate(name, shape, [&] {
+        return Matrix(static_cast<Eigen::Index>(shape[0]), static_cast<Eigen::Index>(shape[1]));
     });
-    if (m.size() > 0 && H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.data()) < 0)
+    if (m.size() > 0 && H5Dread(ds, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.data()) < 0)
         fail(QStringLiteral("cannot read '%1'").arg(name));
     return m;
+}
+
+} // namespace
+
+RowMatrixXf readMatrix(hid_t loc, const QString &name)
+{
+    return readMatrixAs<RowMatrixXf>(loc, name, H5T_NATIVE_FLOAT);
+}
+
+RowMatrixXd readDoubleMatrix(hid_t loc, const QString &name)
+{
+    return readMatrixAs<RowMatrixXd>(loc, name, H5T_NATIVE_DOUBLE);
 }
 
 Eigen::VectorXf readVector(hid_t loc, const QString &name)

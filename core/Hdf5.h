@@ -46,6 +46,7 @@ private:
 };
 
 using RowMatrixXf = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using RowMatrixXd = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // Files. openFile throws Error("cannot open PATH: ...") for a missing or non-HDF5 file.
 Handle openFile(const QString &path);
@@ -72,7 +73,6 @@ inline constexpr hsize_t kMaxValues = hsize_t(1) << 27;
 bool hasAttribute(hid_t loc, const QString &name);
 std::optional<QString> readStringAttribute(hid_t loc, const QString &name);
 std::optional<double> readNumberAttribute(hid_t loc, const QString &name);
-std::vector<double> readNumbersAttribute(hid_t loc, const QString &name);
 // One number that must be an integer in [min, max]: anything else (NaN, 8.5, 1e12) is refused
 // with "attribute 'NAME' must be an integer in [MIN, MAX], not VALUE".
 std::optional<long long> readIntegerAttribute(hid_t loc, const QString &name, long long min,
@@ -87,10 +87,13 @@ void writeIntAttribute(hid_t loc, const QString &name, long long value);
 
 // Datasets of numbers, converted to the requested type by HDF5. shape() is empty for a scalar.
 std::vector<hsize_t> datasetShape(hid_t loc, const QString &name);
+// The number of values of a shape (1 for a scalar), saturated at the largest hsize_t.
+hsize_t elementCount(const std::vector<hsize_t> &shape);
 std::vector<double> readDoubles(hid_t loc, const QString &name,
                                 std::vector<hsize_t> *shape = nullptr);
-RowMatrixXf readMatrix(hid_t loc, const QString &name);     // 2-D datasets only
-Eigen::VectorXf readVector(hid_t loc, const QString &name); // 1-D datasets only
+RowMatrixXf readMatrix(hid_t loc, const QString &name);       // 2-D datasets only
+RowMatrixXd readDoubleMatrix(hid_t loc, const QString &name); // as readMatrix, in float64
+Eigen::VectorXf readVector(hid_t loc, const QString &name);   // 1-D datasets only
 
 struct WriteOptions {
     bool gzip = false;

@@ -568,12 +568,11 @@ void TestNir::refusesVariants_data()
         << QStringLiteral("duplicate-edge") << QStringLiteral("edge 'fc' -> 'lif' appears twice");
     QTest::newRow("input shape inf")
         << QStringLiteral("shape-inf")
-        << QStringLiteral(
-               "node 'input' (Input): shape entry inf makes more than 2147483647 values");
+        << QStringLiteral("node 'input' (Input): shape entry inf makes more than 67108864 values");
     QTest::newRow("input shape 1e12")
         << QStringLiteral("shape-huge")
         << QStringLiteral(
-               "node 'input' (Input): shape entry 1e+12 makes more than 2147483647 values");
+               "node 'input' (Input): shape entry 1e+12 makes more than 67108864 values");
     QTest::newRow("tau 1e300") << QStringLiteral("tau-huge")
                                << QStringLiteral("node 'fc' (Affine): the folded weights underflow "
                                                  "(a nonzero weight or bias becomes 0 as float32; "
@@ -586,12 +585,21 @@ void TestNir::refusesVariants_data()
                                                 "dataspace)");
     QTest::newRow("huge weight declared")
         << QStringLiteral("weight-huge")
-        << QStringLiteral("node 'fc' (Affine): 'weight' declares 2400000000 values (shape "
-                          "[1200000000 x 2]), more than the 134217728 SNN Studio reads from one "
-                          "dataset");
+        << QStringLiteral("node 'fc' (Affine): 'weight' [1200000000 x 2] takes the graph past "
+                          "67108864 values, the most SNN Studio loads");
     QTest::newRow("huge tau declared")
         << QStringLiteral("tau-declared")
         << QStringLiteral("node 'lif' (LIF): 'tau' has shape [1200000000] for 2 neurons");
+    // fuzz_nir: a 'shape' declaring 1e8 entries was read whole (800 MB) before it was checked.
+    QTest::newRow("huge shape declared")
+        << QStringLiteral("shape-declared")
+        << QStringLiteral("node 'input' (Input): 'shape' declares 100000000 entries, more than "
+                          "the 32 dimensions an array has");
+    // Spikes straight into neurons make a dense one-to-one layer: [n x n] counts.
+    QTest::newRow("one-to-one past the ceiling")
+        << QStringLiteral("one-to-one-huge")
+        << QStringLiteral("node 'lif' (LIF): a one-to-one layer [10000 x 10000] takes the graph "
+                          "past 67108864 values, the most SNN Studio loads");
 }
 
 void TestNir::refusesVariants()
@@ -629,10 +637,12 @@ void TestNir::refusesVariants()
 
     NirWriter w({.gzip = false, .asDouble = true});
     w.node(QStringLiteral("input"), QStringLiteral("Input"),
-           {variant == QLatin1String("image")        ? shape({2, 3})
-            : variant == QLatin1String("shape-inf")  ? arr(QStringLiteral("shape"), {HUGE_VAL})
-            : variant == QLatin1String("shape-huge") ? shape({1e12})
-                                                     : shape({2})});
+           {variant == QLatin1String("image")             ? shape({2, 3})
+            : variant == QLatin1String("shape-inf")       ? arr(QStringLiteral("shape"), {HUGE_VAL})
+            : variant == QLatin1String("shape-huge")      ? shape({1e12})
+            : variant == QLatin1String("one-to-one-huge") ? shape({10000})
+                                                          : shape({2})});
+    const bool oneToOne = variant == QLatin1String("one-to-one-huge"); // input -> lif, no fc
     if (variant == QLatin1String("weight-shape"))
         w.node(QStringLiteral("fc"), QStringLiteral("Linear"),
                {mat(QStringLiteral("weight"), 2, 3, {1, 2, 3, 4, 5, 6})});
@@ -640,7 +650,7 @@ void TestNir::refusesVariants()
         w.node(QStringLiteral("fc"), QStringLiteral("Affine"),
                {mat(QStringLiteral("weight"), 2, 2, {1, 2, 3, 4}),
                 arr(QStringLiteral("bias"), {1, 2, 3})});
-    else
+    else if (!oneToOne)
         w.node(QStringLiteral("fc"), QStringLiteral("Affine"),
                {mat(QStringLiteral("weight"), 2, 2,
                     {1, 2, 3, variant == QLatin1String("nan") ? std::nan("") : 4.0}),
@@ -648,8 +658,10 @@ void TestNir::refusesVariants()
     w.node(QStringLiteral("lif"), lifType, lif)
         .node(QStringLiteral("output"), QStringLiteral("Output"),
               {variant == QLatin1String("output-shape") ? shape({3}) : shape({2})})
-        .chain({QStringLiteral("input"), QStringLiteral("fc"), QStringLiteral("lif"),
-                QStringLiteral("output")});
+        .chain(oneToOne ? QStringList{QStringLiteral("input"), QStringLiteral("lif"),
+                                      QStringLiteral("output")}
+                        : QStringList{QStringLiteral("input"), QStringLiteral("fc"),
+                                      QStringLiteral("lif"), QStringLiteral("output")});
     if (variant == QLatin1String("cycle"))
         w.node(QStringLiteral("rec"), QStringLiteral("Affine"),
                {mat(QStringLiteral("weight"), 2, 2, {0, 1, 1, 0}),
@@ -712,6 +724,8 @@ void TestNir::refusesVariants()
         replace("fc", "weight", {1200000000, 2});
     if (variant == QLatin1String("tau-declared"))
         replace("lif", "tau", {1200000000});
+    if (variant == QLatin1String("shape-declared"))
+        replace("input", "shape", {100000000});
     if (variant == QLatin1String("studio")) {
         target = path(QStringLiteral("studio.h5"));
         saveGraph(exampleGraph(), target);

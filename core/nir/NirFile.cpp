@@ -1,10 +1,12 @@
 #include "nir/NirFile.h"
 
 #include "Error.h"
+#include "GraphFile.h"
 #include "Hdf5.h"
 #include "Names.h"
 
 #include <QFileInfo>
+#include <QSet>
 
 #include <algorithm>
 #include <cmath>
@@ -18,8 +20,8 @@ namespace snn::nir {
 namespace {
 
 using Eigen::Index;
-using Eigen::MatrixXd;
 using Eigen::VectorXd;
+using h5::RowMatrixXd;
 
 // Metadata datasets SNN Studio writes under node/metadata, flat so that any reader of NIR
 // metadata (a dict of arrays) takes them: snn_studio.dt, snn_studio.<key>.name|reset|
@@ -46,12 +48,32 @@ QString shapeText(const std::vector<hsize_t> &shape)
 
 QString readScalarString(hid_t loc, const QString &name)
 {
-    std::vector<hsize_t> shape;
-    const QStringList values = h5::readStrings(loc, name, &shape);
-    if (values.size() != 1)
-        throw Error(QStringLiteral("'%1' holds %2 strings, not one").arg(name).arg(values.size()));
-    return values.front();
+    // The declared count first: one string, before any is read.
+    const hsize_t count = h5::elementCount(h5::datasetShape(loc, name));
+    if (count != 1)
+        throw Error(QStringLiteral("'%1' holds %2 strings, not one").arg(name).arg(count));
+    return h5::readStrings(loc, name).front();
 }
+
+// The values an import reads and builds (weights, biases, per-neuron parameters, one-to-one
+// layers), counted from declared shapes before anything is allocated: at most kMaxGraphValues,
+// the ceiling of SNN Studio's own files.
+class ValueBudget {
+public:
+    // Takes `count` values for `what` (a dataset, with its shape) of `where` (the node).
+    void take(hsize_t count, const QString &where, const QString &what)
+    {
+        m_used = count > hsize_t(kMaxGraphValues) ? hsize_t(kMaxGraphValues) + 1 : m_used + count;
+        if (m_used > hsize_t(kMaxGraphValues))
+            throw Error(where + QStringLiteral(": %1 takes the graph past %2 values, the most SNN "
+                                               "Studio loads")
+                                    .arg(what)
+                                    .arg(kMaxGraphValues));
+    }
+
+private:
+    hsize_t m_used = 0;
+};
 
 // Why a node type that NIR defines has no SNN Studio equivalent; empty for supported types.
 std::optional<QString> refusal(const QString &type)
@@ -119,8 +141,9 @@ std::vector<hsize_t> datasetShape(hid_t group, const QString &name, const QStrin
 // A per-neuron parameter: a 0-d scalar, a single value, or n values (in an array whose other
 // dimensions are 1), as n doubles. A missing dataset takes `fallback` or is an error.
 VectorXd readParam(hid_t group, const QString &name, Index n, const QString &where,
-                   std::optional<double> fallback = std::nullopt)
+                   ValueBudget &budget, std::optional<double> fallback = std::nullopt)
 {
+    budget.take(hsize_t(n), where, QStringLiteral("'%1' [%2]").arg(name).arg(n));
     if (!h5::exists(group, name)) {
         if (fallback)
             return VectorXd::Constant(n, *fallback);
@@ -163,9 +186,10 @@ double uniformParam(const VectorXd &v, const QString &name, const QString &where
 }
 
 // A dataset of numbers as a matrix (row-major in the file), checked to be 2-D, to take
-// `inputs` values (`origin` gives them) and to have rows, before it is read; and to be finite.
-MatrixXd readWeights(hid_t group, const QString &name, const QString &where, Index inputs,
-                     const QString &origin)
+// `inputs` values (`origin` gives them), to have rows and to fit the budget, before it is read;
+// and to be finite.
+RowMatrixXd readWeights(hid_t group, const QString &name, const QString &where, Index inputs,
+                        const QString &origin, ValueBudget &budget)
 {
     std::vector<hsize_t> shape = datasetShape(group, name, where);
     if (shape.size() != 2)
@@ -181,10 +205,14 @@ MatrixXd readWeights(hid_t group, const QString &name, const QString &where, Ind
                                 .arg(inputs));
     if (shape[0] == 0)
         throw Error(where + QStringLiteral(": %1 has no rows").arg(name));
-    const std::vector<double> values = readNumbers(group, name, where, &shape);
-    MatrixXd m =
-        Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-            values.data(), Index(shape[0]), Index(shape[1]));
+    budget.take(h5::elementCount(shape), where,
+                QStringLiteral("'%1' [%2 x %3]").arg(name).arg(shape[0]).arg(shape[1]));
+    RowMatrixXd m;
+    try {
+        m = h5::readDoubleMatrix(group, name);
+    } catch (const Error &e) {
+        throw Error(where + QStringLiteral(": ") + e.message());
+    }
     if (!m.allFinite())
         throw Error(where + QStringLiteral(": '%1' contains NaN or Inf").arg(name));
     return m;
@@ -193,10 +221,17 @@ MatrixXd readWeights(hid_t group, const QString &name, const QString &where, Ind
 // The size of a flat Input or Output: every dimension of `shape` but one must be 1.
 Index flatSize(hid_t group, const QString &where)
 {
-    std::vector<hsize_t> dims;
+    // The declared length first: an array has at most 32 dimensions (HDF5's and NumPy's limit).
+    constexpr hsize_t kMaxRank = 32;
+    const hsize_t entries = h5::elementCount(datasetShape(group, QStringLiteral("shape"), where));
+    if (entries > kMaxRank)
+        throw Error(where + QStringLiteral(": 'shape' declares %1 entries, more than the %2 "
+                                           "dimensions an array has")
+                                .arg(entries)
+                                .arg(kMaxRank));
     std::vector<double> shape;
     try {
-        shape = h5::readDoubles(group, QStringLiteral("shape"), &dims);
+        shape = h5::readDoubles(group, QStringLiteral("shape"));
     } catch (const Error &e) {
         throw Error(where + QStringLiteral(": ") + e.message());
     }
@@ -206,11 +241,11 @@ Index flatSize(hid_t group, const QString &where)
     for (double d : shape) {
         if (!(d >= 1) || d != std::floor(d))
             throw Error(where + QStringLiteral(": invalid shape entry %1").arg(d));
-        // Checked as doubles before the conversion: a layer holds at most INT_MAX values.
-        if (double(size) * d > double(std::numeric_limits<int>::max()))
+        // Checked as doubles before the conversion: no graph SNN Studio loads has more values.
+        if (double(size) * d > double(kMaxGraphValues))
             throw Error(where + QStringLiteral(": shape entry %1 makes more than %2 values")
                                     .arg(d)
-                                    .arg(std::numeric_limits<int>::max()));
+                                    .arg(kMaxGraphValues));
         size *= Index(d);
         nonUnit += d != 1 ? 1 : 0;
         text << QString::number(Index(d));
@@ -229,11 +264,11 @@ struct Value {
     enum Kind { Spikes, Scaled, Current } kind = Spikes;
     LayerId source = kNetworkInput; // spiking source (the pending layer's source for Current)
     Index size = 0;
-    QString origin;   // the node that produced it, for messages
-    VectorXd scale;   // Scaled: factors on the source's spikes
-    QString name;     // Current: the pending layer's node key
-    MatrixXd weights; // Current: [size x inputs]
-    VectorXd bias;    // Current: empty when none
+    QString origin;      // the node that produced it, for messages
+    VectorXd scale;      // Scaled: factors on the source's spikes
+    QString name;        // Current: the pending layer's node key
+    RowMatrixXd weights; // Current: [size x inputs]
+    VectorXd bias;       // Current: empty when none
 };
 
 class Importer {
@@ -277,7 +312,12 @@ private:
     std::map<QString, std::vector<QString>> m_out;
     std::map<QString, std::vector<QString>> m_in;
     std::vector<std::pair<QString, QString>> m_edges;
-    Graph m_graph;
+    int m_inputSize = 0;
+    // The layers made so far (each after its source) and their names: the graph is built at the
+    // end and validated once, so that import takes linear time in the number of nodes.
+    std::vector<Layer> m_layers;
+    QSet<QString> m_names;
+    ValueBudget m_budget;
     QStringList m_notes;
 };
 
@@ -351,6 +391,9 @@ void Importer::readTimeStep()
                                           : QStringLiteral("given");
         return;
     }
+    // The declared count first: one value, before anything is read.
+    if (h5::elementCount(datasetShape(*m_metadata, name, QStringLiteral("metadata"))) != 1)
+        throw Error(QStringLiteral("metadata: %1 is not one positive time step").arg(name));
     const std::vector<double> dt =
         readNumbers(*m_metadata, name, QStringLiteral("metadata"), nullptr);
     if (dt.size() != 1 || !(dt[0] > 0) || !std::isfinite(dt[0]))
@@ -518,7 +561,7 @@ Graph Importer::run()
 
     h5::Handle inputGroup = h5::openGroup(m_nodes, inputs.front());
     const Index inputSize = flatSize(inputGroup, label(inputs.front()));
-    m_graph.setInputSize(int(inputSize));
+    m_inputSize = int(inputSize);
 
     // Every node has one source and the graph is acyclic: a tree, walked parents first.
     std::map<QString, Value> values;
@@ -535,11 +578,12 @@ Graph Importer::run()
         }
         values[key] = std::move(value);
     }
-    if (m_graph.isEmpty())
+    if (m_layers.empty())
         throw Error(QStringLiteral("the graph has no layers (no Affine, Linear, LIF or IF node "
                                    "after the input)"));
-    m_graph.validate();
-    return std::move(m_graph);
+    Graph graph(m_inputSize, std::move(m_layers));
+    graph.validate();
+    return graph;
 }
 
 Value Importer::apply(const QString &key, const Value &in)
@@ -578,7 +622,8 @@ Value Importer::apply(const QString &key, const Value &in)
 Value Importer::affine(const QString &key, const QString &type, hid_t group, const Value &in)
 {
     const QString where = label(key);
-    MatrixXd weights = readWeights(group, QStringLiteral("weight"), where, in.size, in.origin);
+    RowMatrixXd weights =
+        readWeights(group, QStringLiteral("weight"), where, in.size, in.origin, m_budget);
     Value out;
     out.kind = Value::Current;
     out.name = key;
@@ -593,7 +638,7 @@ Value Importer::affine(const QString &key, const QString &type, hid_t group, con
                                         .arg(shapeText(shape))
                                         .arg(weights.rows()));
         }
-        out.bias = readParam(group, name, weights.rows(), where);
+        out.bias = readParam(group, name, weights.rows(), where, m_budget);
     }
     if (in.kind == Value::Scaled)
         weights = weights * in.scale.asDiagonal();
@@ -611,7 +656,7 @@ Value Importer::affine(const QString &key, const QString &type, hid_t group, con
 
 Value Importer::scale(const QString &key, hid_t group, const Value &in)
 {
-    const VectorXd s = readParam(group, QStringLiteral("scale"), in.size, label(key));
+    const VectorXd s = readParam(group, QStringLiteral("scale"), in.size, label(key), m_budget);
     Value out = in;
     out.origin = key;
     switch (in.kind) {
@@ -635,7 +680,9 @@ Value Importer::neuron(const QString &key, const QString &type, hid_t group, Val
 {
     const QString where = label(key);
     if (in.kind != Value::Current) {
-        // Spikes straight into neurons: a one-to-one layer (diagonal when scaled).
+        // Spikes straight into neurons: a one-to-one layer (diagonal when scaled), dense.
+        m_budget.take(hsize_t(in.size) * hsize_t(in.size), where,
+                      QStringLiteral("a one-to-one layer [%1 x %1]").arg(in.size));
         const VectorXd diag = in.kind == Value::Scaled ? in.scale : VectorXd::Ones(in.size);
         in.weights = diag.asDiagonal();
         in.bias = VectorXd();
@@ -643,15 +690,15 @@ Value Importer::neuron(const QString &key, const QString &type, hid_t group, Val
         in.kind = Value::Current;
     }
     const Index n = in.weights.rows();
-    const VectorXd threshold = readParam(group, QStringLiteral("v_threshold"), n, where);
-    const VectorXd reset = readParam(group, QStringLiteral("v_reset"), n, where, 0.0);
-    const VectorXd r = readParam(group, QStringLiteral("r"), n, where);
+    const VectorXd threshold = readParam(group, QStringLiteral("v_threshold"), n, where, m_budget);
+    const VectorXd reset = readParam(group, QStringLiteral("v_reset"), n, where, m_budget, 0.0);
+    const VectorXd r = readParam(group, QStringLiteral("r"), n, where, m_budget);
     NeuronParams params;
     VectorXd factor;
     VectorXd leakCurrent = VectorXd::Zero(n);
     if (type == QLatin1String("LIF")) {
-        const VectorXd tau = readParam(group, QStringLiteral("tau"), n, where);
-        const VectorXd leak = readParam(group, QStringLiteral("v_leak"), n, where);
+        const VectorXd tau = readParam(group, QStringLiteral("tau"), n, where, m_budget);
+        const VectorXd leak = readParam(group, QStringLiteral("v_leak"), n, where, m_budget);
         const double t = uniformParam(tau, QStringLiteral("tau"), where,
                                       QStringLiteral("an SNN Studio layer has one beta"));
         if (!(t > 0))
@@ -727,7 +774,7 @@ LayerId Importer::commit(const Value &pending, NeuronParams params)
         try {
             if (h5::exists(meta, metaName(key, QStringLiteral("name")))) {
                 l.name = readScalarString(meta, metaName(key, QStringLiteral("name")));
-                checkLayerName(l.name, m_graph.layerCount());
+                checkLayerName(l.name, int(m_layers.size()));
             }
             if (params.spiking && params.beta == 1.0f &&
                 h5::exists(meta, metaName(key, QStringLiteral("neuron_type")))) {
@@ -767,14 +814,17 @@ LayerId Importer::commit(const Value &pending, NeuronParams params)
     if (l.name == pending.name) {
         if (const QString why = nameProblem(l.name); !why.isEmpty()) {
             l.name = nameFromText(pending.name);
-            for (int i = 2; m_graph.findByName(l.name); ++i)
+            for (int i = 2; m_names.contains(l.name); ++i)
                 l.name = nameFromText(pending.name, QStringLiteral("_%1").arg(i));
             m_notes << QStringLiteral("%1 is layer '%2': its key breaks the name rule (%3)")
                            .arg(oneLine(label(pending.name)), l.name, why);
         }
     }
     l.neuron = params;
-    return m_graph.addLayer(std::move(l));
+    l.id = LayerId(m_layers.size()) + 1;
+    m_names.insert(l.name);
+    m_layers.push_back(std::move(l));
+    return m_layers.back().id;
 }
 
 // ---- export ----
@@ -823,6 +873,7 @@ void writeNir(const Graph &graph, hid_t file, const NirOptions &options)
         affineKey[l.id] = keys.take(l.name);
     const QString inputKey = keys.take(QStringLiteral("input"));
     const std::vector<LayerId> outputs = graph.outputs();
+    const std::set<LayerId> isOutput(outputs.begin(), outputs.end());
     QStringList edges;
     auto edge = [&](const QString &src, const QString &dst) { edges << src << dst; };
 
@@ -888,7 +939,7 @@ void writeNir(const Graph &graph, hid_t file, const NirOptions &options)
             h5::writeDoubles(meta, metaName(key, QStringLiteral("position")),
                              {l.position->x(), l.position->y()}, {2}, f64);
         // Each output right after its layer, so that re-import keeps the layer order.
-        if (graph.isOutput(l.id)) {
+        if (isOutput.count(l.id)) {
             const QString output =
                 keys.take(outputs.size() == 1 ? QStringLiteral("output")
                                               : QStringLiteral("output_") + l.name);
