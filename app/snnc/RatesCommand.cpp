@@ -1,6 +1,7 @@
 #include "Cli.h"
 
 #include "AnyGraphFile.h"
+#include "AtomicFile.h"
 
 #include "Error.h"
 #include "GraphFile.h"
@@ -75,20 +76,23 @@ int runRates(const QStringList &arguments)
     }
     text += QStringLiteral("rates_source: %1\n")
                 .arg(sim::measuredRatesSource(label, split, a.samples, options));
-    if (parser.isSet(output)) {
-        saveGraph(graph, parser.value(output));
-        text += QStringLiteral("wrote %1\n").arg(parser.value(output));
-    }
-    if (parser.isSet(counts)) {
-        h5::saveFile(parser.value(counts), [&](hid_t file) {
-            h5::writeMatrix(file, QStringLiteral("output_counts"), a.outputCounts, {.gzip = true});
-            const std::vector<double> p(a.predictions.begin(), a.predictions.end());
-            const std::vector<double> y(data.y.begin(), data.y.end());
-            h5::writeDoubles(file, QStringLiteral("predictions"), p, {hsize_t(p.size())});
-            h5::writeDoubles(file, QStringLiteral("labels"), y, {hsize_t(y.size())});
-        });
-        text += QStringLiteral("wrote %1\n").arg(parser.value(counts));
-    }
+    // The graph and the counts all or none: a failed write (a full disk) leaves both as they were.
+    std::vector<FileContents> files;
+    if (parser.isSet(output))
+        files.push_back({parser.value(output), graphFileBytes(graph)});
+    if (parser.isSet(counts))
+        files.push_back(
+            {parser.value(counts), h5::buildFile([&](hid_t file) {
+                 h5::writeMatrix(file, QStringLiteral("output_counts"), a.outputCounts,
+                                 {.gzip = true});
+                 const std::vector<double> p(a.predictions.begin(), a.predictions.end());
+                 const std::vector<double> y(data.y.begin(), data.y.end());
+                 h5::writeDoubles(file, QStringLiteral("predictions"), p, {hsize_t(p.size())});
+                 h5::writeDoubles(file, QStringLiteral("labels"), y, {hsize_t(y.size())});
+             })});
+    writeAtomically(files);
+    for (const FileContents &file : files)
+        text += QStringLiteral("wrote %1\n").arg(file.path);
     printOut(text);
     return Success;
 }
