@@ -1,8 +1,10 @@
-// Loading and validating a chain of n small layers (4 LIF neurons each): both take linear time in
-// the number of layers (docs/performance.md, "Many layers").
+// Loading and validating a chain of n small layers (4 LIF neurons each), and importing it from NIR
+// (2n + 2 nodes): all take linear time in the number of layers (docs/performance.md, "Many
+// layers").
 //   build/release/bin/bench_graph
 #include "Graph.h"
 #include "GraphFile.h"
+#include "nir/NirFile.h"
 
 #include <QTemporaryDir>
 
@@ -42,12 +44,27 @@ void loadChain(benchmark::State &state)
     state.SetComplexityN(state.range(0));
 }
 
+void importNirChain(benchmark::State &state)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("chain.nir"));
+    snn::nir::exportNir(chain(int(state.range(0))), path);
+    for (auto _ : state)
+        benchmark::DoNotOptimize(snn::nir::importNir(path));
+    state.SetComplexityN(state.range(0));
+}
+
 } // namespace
 
 BENCHMARK(validateChain)->RangeMultiplier(4)->Range(1 << 11, 1 << 15)->Complexity();
 BENCHMARK(loadChain)
     ->RangeMultiplier(4)
     ->Range(1 << 11, 1 << 15)
+    ->Complexity()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(importNirChain)
+    ->RangeMultiplier(4)
+    ->Range(1 << 10, 1 << 14)
     ->Complexity()
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();

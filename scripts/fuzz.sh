@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Fuzzes the graph, NIR and data set readers with libFuzzer (clang-14, libfuzzer-14-dev from
 # scripts/debian-packages.txt): builds the fuzz preset's targets, then runs each for a fixed time
-# from the seed corpus in tests/fuzz/corpus. A finding stops the script with exit status 1 and is
-# left in build/fuzz/findings/; copy it into tests/fuzz/corpus/crashes/ once fixed, so that ctest
-# (tst_fuzzcorpus) replays it from then on.
+# from the seed corpus in tests/fuzz/corpus. A finding stops that target; it is left in
+# build/fuzz/findings/ and the script goes on with the next target, then exits with status 1.
+# Copy a finding into tests/fuzz/corpus/crashes/ once fixed, so that ctest (tst_fuzzcorpus)
+# replays it from then on (tests/fuzz/README.md).
 # Usage: scripts/fuzz.sh [seconds per target (default 60)]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -24,6 +25,7 @@ mkdir -p "$findings"
 # returns NULL too. Allocations that succeed still count against -rss_limit_mb and -malloc_limit_mb.
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+found=()
 for reader in graph nir dataset; do
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
@@ -32,7 +34,11 @@ for reader in graph nir dataset; do
     "$root/build/fuzz/bin/fuzz_$reader" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 \
         -max_len=65536 -print_final_stats=1 -artifact_prefix="$findings/$reader-" \
         "$work" "$root/tests/fuzz/corpus/$reader" "$root/tests/fuzz/corpus/graph" \
-        "$root/tests/fuzz/corpus/nir" "$root/tests/fuzz/corpus/dataset"
+        "$root/tests/fuzz/corpus/nir" "$root/tests/fuzz/corpus/dataset" || found+=("fuzz_$reader")
     rm -rf "$work"
 done
+if [ ${#found[@]} -gt 0 ]; then
+    echo "fuzz.sh: findings from ${found[*]} in $findings" >&2
+    exit 1
+fi
 echo "fuzz.sh: no finding"
