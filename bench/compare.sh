@@ -6,11 +6,11 @@
 # after each workload, and prints the ratio table (min / median over the rounds).
 #
 #     cmake --build --preset release --target snnc redundancy_pass
-#     bench/compare.sh [WORKLOAD ...]        # redundancy rates train (default: all three)
+#     bench/compare.sh [WORKLOAD ...]        # redundancy rates train (default: all three), accuracy
 #
 # Environment: ROUNDS (default 3), BIN (default build/release/bin), THREADS (SNN Studio's threads,
 # default 2), TRAIN_SAMPLES (default 10000), TRAIN_EPOCHS (default 1), TEST_SAMPLES (default
-# 10000). The peers run on 1 and 2 threads (OpenMP and OpenBLAS alike); the better of the two in
+# 10000), SEEDS (the accuracy workload's seeds, default 10). The peers run on 1 and 2 threads (OpenMP and OpenBLAS alike); the better of the two in
 # each round counts. Needs Debian's python3-numpy and python3-torch (both on OpenBLAS through the
 # libblas.so.3 alternative); neither is a dependency of SNN Studio.
 set -euo pipefail
@@ -21,6 +21,7 @@ THREADS=${THREADS:-2}
 TRAIN_SAMPLES=${TRAIN_SAMPLES:-10000}
 TRAIN_EPOCHS=${TRAIN_EPOCHS:-1}
 TEST_SAMPLES=${TEST_SAMPLES:-10000}
+SEEDS=${SEEDS:-10}
 PY=/usr/bin/python3
 MODEL=resources/fashion-mnist-snn.h5
 WORK=$(mktemp -d)
@@ -112,6 +113,23 @@ train() { # training, batch 128, T=25, current encoding: speed ratio and test ac
         "difference of the means: $(awk -v a="$(mean "${accs[@]}")" -v b="$(mean "${acc1[@]}" "${acc2[@]}")" 'BEGIN {printf "%+.2f pp", a - b}')" "-"
 }
 
+accuracy() { # test accuracy only, seeds 1 to SEEDS (after one epoch it varies by seed far more
+    # than the three rounds of `train` can average out); PyTorch on 1 thread
+    local seed a b ours=() theirs=()
+    for seed in $(seq "$SEEDS"); do
+        a=$("$BIN/snnc" train --data fashion-mnist -o "$WORK/train.h5" --epochs "$TRAIN_EPOCHS" \
+            --limit "$TRAIN_SAMPLES" --val-split 0 --test-limit "$TEST_SAMPLES" \
+            --threads "$THREADS" --seed "$seed" 2>&1 | grep -oE 'test accuracy [0-9.]+' | grep -oE '[0-9.]+$')
+        b=$(peer 1 $PY bench/torch_lif_train.py 1 "$TRAIN_SAMPLES" "$TRAIN_EPOCHS" "$TEST_SAMPLES" "$seed" |
+            grep -oE 'accuracy [0-9.]+' | grep -oE '[0-9.]+$')
+        ours+=("$a") theirs+=("$b")
+    done
+    row "test accuracy after $TRAIN_EPOCHS epochs of $TRAIN_SAMPLES samples, $TEST_SAMPLES images, seeds 1 to $SEEDS (%; mean, then min / median)" \
+        "$(mean "${ours[@]}"); $(stats "${ours[@]}") (${ours[*]})" \
+        "PyTorch, 1 thread: $(mean "${theirs[@]}"); $(stats "${theirs[@]}") (${theirs[*]})" \
+        "difference of the means: $(awk -v a="$(mean "${ours[@]}")" -v b="$(mean "${theirs[@]}")" 'BEGIN {printf "%+.2f pp", a - b}')" "-"
+}
+
 for w in "${WORKLOADS[@]}"; do
     case $w in
     redundancy)
@@ -120,8 +138,9 @@ for w in "${WORKLOADS[@]}"; do
         ;;
     rates) rates ;;
     train) train ;;
+    accuracy) accuracy ;;
     *)
-        echo "compare.sh: unknown workload '$w' (redundancy, rates or train)" >&2
+        echo "compare.sh: unknown workload '$w' (redundancy, rates, train or accuracy)" >&2
         exit 2
         ;;
     esac
