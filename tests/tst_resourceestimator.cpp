@@ -177,7 +177,8 @@ void TestResourceEstimator::exampleFitsTheSpramAtFourBits()
              qPrintable(QString::number(f.estimate.logicCells)));
     QCOMPARE(f.estimate.ebrBlocks, 7);
     QVERIFY(f.message.startsWith(QStringLiteral("fits the iCEBreaker with the weights in SPRAM")));
-    // At 8 bits, 4 lanes make 32-bit words: refused, with the setting that fits as the hint.
+    // At 8 bits, 4 lanes make 32-bit words, 2 blocks wide and 4 banks deep: refused, with the
+    // setting that fits as the hint.
     c.weightBits = 8;
     const FitCheck f8 = checkFit(g, c, 4, board(QStringLiteral("icebreaker")));
     QVERIFY(!f8.fits);
@@ -240,13 +241,14 @@ void TestResourceEstimator::chooserPicksTheMostAccurateThatFits_data()
                                                    << "icebreaker" << 0 << 4 << 8 << 4 << false;
     QTest::newRow("64-128-4, iCEBreaker, 5 bits") << "64-128-4"
                                                   << "icebreaker" << 5 << 0 << 5 << 8 << false;
-    // The 784-256-64-10 example: 4-bit weights in SPRAM at 4 lanes (16-bit words).
+    // The 784-256-64-10 example (no bias): 4-bit weights in SPRAM at 16 lanes (64-bit words, 4
+    // blocks side by side, 13,608 deep); at 5 bits no lane count fits the 4 blocks.
     QTest::newRow("example, iCEBreaker") << "example"
-                                         << "icebreaker" << 0 << 0 << 4 << 4 << true;
+                                         << "icebreaker" << 0 << 0 << 4 << 16 << true;
     QTest::newRow("example, iCEBreaker, 3 bits") << "example"
-                                                 << "icebreaker" << 3 << 0 << 3 << 4 << true;
+                                                 << "icebreaker" << 3 << 0 << 3 << 16 << true;
     QTest::newRow("example, iCEBreaker, 8 lanes") << "example"
-                                                  << "icebreaker" << 0 << 8 << 2 << 8 << true;
+                                                  << "icebreaker" << 0 << 8 << 4 << 8 << true;
 }
 
 void TestResourceEstimator::chooserPicksTheMostAccurateThatFits()
@@ -277,11 +279,10 @@ void TestResourceEstimator::chooserSaysWhy()
         chooseConfiguration(exampleGraph(), QuantConfig(), board(QStringLiteral("icebreaker")));
     QCOMPARE(c.reason,
              QStringLiteral(
-                 "4-bit weights, 4 lanes, weights in SPRAM for the iCEBreaker: the most weight "
-                 "bits that fit (5-bit weights fit with no lane count; at 4 lanes: in EBR needs "
-                 "277 of 30 EBR blocks; SPRAM words are 16 bits, 4 lanes x 5-bit weights are 20); "
-                 "the most lanes that fit at 4 bits (8 lanes: in EBR needs 227 of 30 EBR blocks; "
-                 "SPRAM words are 16 bits, 8 lanes x 4-bit weights are 32)"));
+                 "4-bit weights, 16 lanes, weights in SPRAM for the iCEBreaker: the most weight "
+                 "bits that fit (5-bit weights fit with no lane count; at 16 lanes: in EBR needs "
+                 "299 of 30 EBR blocks; SPRAM words are at most 64 bits, 16 lanes x 5-bit weights "
+                 "are 80); the most lanes"));
     const Configuration small =
         chooseConfiguration(chain({6, 3}), QuantConfig(), board(QStringLiteral("icestick")));
     QCOMPARE(small.reason, QStringLiteral("8-bit weights, 4 lanes, weights in EBR for the "

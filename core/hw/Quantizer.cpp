@@ -281,6 +281,7 @@ public:
             trace->spikes.assign(std::size_t(m_net.config.steps), {});
             trace->accumulated.assign(std::size_t(m_net.config.steps), {});
             trace->membranes.assign(std::size_t(m_net.config.steps), {});
+            trace->inputSpikes.assign(std::size_t(m_net.config.steps), 0);
         }
         for (int t = 0; t < m_net.config.steps; ++t) {
             for (std::size_t k = 0; k < m_net.layers.size(); ++k) {
@@ -298,6 +299,8 @@ public:
                     }
                     if (!spike)
                         continue;
+                    if (trace && k == 0)
+                        ++trace->inputSpikes[std::size_t(t)];
                     const std::int32_t *w =
                         m_columns[k].data() + std::size_t(j) * std::size_t(l.neurons);
                     if (unclamped == 0)

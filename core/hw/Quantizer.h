@@ -100,6 +100,7 @@ struct ModelTrace {
     std::vector<std::vector<std::vector<char>>> spikes;
     std::vector<std::vector<std::vector<std::int32_t>>> accumulated;
     std::vector<std::vector<std::vector<std::int32_t>>> membranes;
+    std::vector<int> inputSpikes; // [step]: how many inputs the generator made spike
 };
 
 // The bit-accurate model of one sample: what the generated hardware answers. With `trace`, also

@@ -54,7 +54,9 @@ ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool 
         layout.hasBias ? ebrMapping(layout.membraneWords, lanes * mb, false) : EbrMapping(),
         ebrMapping(layout.maskWords, lanes, true)};
     e.weightEbrBlocks = memories[1].blocks;
-    e.spramBlocks = spram ? int((layout.weightWords + 16383) / 16384) : 0;
+    // SPRAM: spramBlocksPerWord blocks side by side per 16K words.
+    e.spramBlocks =
+        spram ? spramBlocksPerWord(lanes, wb) * int((layout.weightWords + 16383) / 16384) : 0;
     int readMuxBits = 0;
     for (const EbrMapping &m : memories) {
         e.ebrBlocks += m.blocks;
@@ -126,9 +128,10 @@ bool fitsBoard(const ResourceEstimate &e, int lanes, int weightBits, bool spram,
                            .arg(board.name);
             return false;
         }
-        if (lanes * weightBits > 16) {
+        if (spramBlocksPerWord(lanes, weightBits) == 0) {
             if (why)
-                *why = QStringLiteral("SPRAM words are 16 bits, %1 lanes x %2-bit weights are %3")
+                *why = QStringLiteral("SPRAM words are at most 64 bits, %1 lanes x %2-bit weights "
+                                      "are %3")
                            .arg(lanes)
                            .arg(weightBits)
                            .arg(lanes * weightBits);
@@ -212,7 +215,7 @@ FitCheck checkFit(const Graph &graph, const QuantConfig &config, int lanes, cons
                      numbers);
         return check;
     }
-    // What would make it fit: fewer bits, fewer lanes (for SPRAM's 16-bit words), another board.
+    // What would make it fit: fewer bits, fewer lanes (narrower SPRAM words), another board.
     QStringList hints;
     auto fitsWith = [&](int bits, int l, bool *usesSpram) {
         QuantConfig c = config;

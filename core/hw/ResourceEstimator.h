@@ -42,7 +42,8 @@ struct ResourceEstimate {
     std::int64_t weightWords = 0;
 };
 
-// With `spram`, the weights live in SPRAM (16-bit words) instead of EBR.
+// With `spram`, the weights live in SPRAM (words of 1, 2 or 4 blocks side by side) instead of
+// EBR.
 ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool spram = false);
 
 // Where the weights go: EBR, the UP5K's SPRAM, or EBR when it fits and else SPRAM.

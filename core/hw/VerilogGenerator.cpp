@@ -85,16 +85,14 @@ void forEachWord(const QuantizedNetwork &net, const MemoryLayout &layout, bool b
     }
 }
 
+// The most cycles a sample can take: every source spiking at every step.
 std::int64_t cyclesPerSample(const QuantizedNetwork &net, const MemoryLayout &layout)
 {
-    std::int64_t perStep = 0;
-    for (std::size_t k = 0; k < net.layers.size(); ++k) {
-        const std::int64_t src = net.layers[k].inputs;
-        const std::int64_t g = layout.layers[k].groups;
-        perStep += 1 + 2 * src + src * 2 * g + 2 * g;
-    }
-    return 2 * std::int64_t(layout.membraneWords) + net.config.steps * perStep + net.outputSize() +
-           8;
+    std::vector<int> all;
+    for (const QuantLayer &l : net.layers)
+        all.push_back(l.inputs);
+    return coreCycles(net, layout,
+                      std::vector<std::vector<int>>(std::size_t(net.config.steps), all));
 }
 
 // Fills a testbench template: @NS@ samples, @TIMEOUT@, and with SPRAM the SPI flash model wired to
@@ -128,6 +126,37 @@ int addressBits(std::int64_t count)
     while ((std::int64_t(1) << bits) < count)
         ++bits;
     return bits;
+}
+
+int spramBlocksPerWord(int lanes, int weightBits)
+{
+    const int bits = lanes * weightBits;
+    return bits <= 16 ? 1 : bits <= 32 ? 2 : bits <= 64 ? 4 : 0;
+}
+
+std::vector<std::vector<int>> sourceSpikes(const QuantizedNetwork &net, const ModelTrace &trace)
+{
+    std::vector<std::vector<int>> spikes;
+    for (std::size_t t = 0; t < trace.spikes.size(); ++t) {
+        std::vector<int> step{trace.inputSpikes[t]};
+        for (std::size_t k = 0; k + 1 < net.layers.size(); ++k)
+            step.push_back(
+                int(std::count(trace.spikes[t][k].begin(), trace.spikes[t][k].end(), 1)));
+        spikes.push_back(std::move(step));
+    }
+    return spikes;
+}
+
+std::int64_t coreCycles(const QuantizedNetwork &net, const MemoryLayout &layout,
+                        const std::vector<std::vector<int>> &spikes)
+{
+    std::int64_t cycles = layout.membraneWords + net.outputSize() + 1;
+    for (const std::vector<int> &step : spikes)
+        for (std::size_t k = 0; k < net.layers.size(); ++k) {
+            const std::int64_t groups = layout.layers[k].groups;
+            cycles += net.layers[k].inputs + (std::int64_t(step[k]) + 1) * groups + 3;
+        }
+    return cycles;
 }
 
 MemoryLayout memoryLayout(const QuantizedNetwork &net, int lanes)
@@ -188,17 +217,20 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
     FileMap files;
     files[QStringLiteral("snn_core.v")] = resource(QStringLiteral("snn_core.v"));
     files[QStringLiteral("snn_uart_top.v")] = resource(QStringLiteral("snn_uart_top.v"));
+    const int spw = spramBlocksPerWord(lanes, c.weightBits);
     if (options.spram) {
-        if (lanes * c.weightBits > 16)
-            throw Error(QStringLiteral("SPRAM words are 16 bits: %1 lanes x %2-bit weights do not "
-                                       "fit; use fewer lanes or bits")
+        if (spw == 0)
+            throw Error(QStringLiteral("SPRAM words are at most 64 bits (4 blocks side by side): "
+                                       "%1 lanes x %2-bit weights do not fit; use fewer lanes or "
+                                       "bits")
                             .arg(lanes)
                             .arg(c.weightBits));
-        if (layout.weightWords > 4 * 16384)
-            throw Error(
-                QStringLiteral("the weights need %1 words of 16 bits, the UP5K's SPRAM holds "
-                               "65536")
-                    .arg(layout.weightWords));
+        if (std::int64_t(layout.weightWords) * spw > 4 * 16384)
+            throw Error(QStringLiteral("the weights need %1 words of %2 bits, the UP5K's SPRAM "
+                                       "holds %3")
+                            .arg(layout.weightWords)
+                            .arg(16 * spw)
+                            .arg(4 * 16384 / spw));
     }
     QByteArray defines =
         options.spram ? QByteArray("`define SNN_SPRAM\n")
@@ -235,6 +267,8 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
     param("M_DEPTH", layout.maskWords);
     param("GAW", addressBits(layout.maskWords));
     param("HAS_BIAS", layout.hasBias ? 1 : 0);
+    param("SPW", std::max(spw, 1));
+    param("SPW_BITS", log2Exact(std::max(spw, 1)));
     param("CLKS_PER_BIT", bitClocks);
     param("IDLE_CLKS", std::llround(options.clockHz * protocol::kIdleTimeoutMs / 1000.0));
     param("BLINK_CLKS", std::llround(options.clockHz / 4)); // LED 4 blinks at 2 Hz
@@ -317,12 +351,12 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
     files[QStringLiteral("snn_layers.vh")] = table.toUtf8();
 
     QByteArray weights;
-    QByteArray flashWords; // two bytes per word, low byte first
+    QByteArray flashWords; // 2 x spw bytes per word, low byte first
     QByteArray bias;
     forEachWord(net, layout, false, [&](const std::vector<std::int64_t> &w) {
         weights += hexWord(w, c.weightBits);
         if (options.spram)
-            flashWords += packWord(w, c.weightBits);
+            flashWords += packWord(w, c.weightBits).leftJustified(2 * spw, '\0');
     });
     forEachWord(net, layout, true,
                 [&](const std::vector<std::int64_t> &b) { bias += hexWord(b, c.membraneBits); });
@@ -387,12 +421,15 @@ FileMap generateTestbench(const QuantizedNetwork &net,
         expectedImage += QByteArray::number(r.predicted, 16).rightJustified(2, '0') + '\n';
     }
     const MemoryLayout layout = memoryLayout(net, 1);
-    // The flash load: the header's 8 words and the weights, 16 bits each, 2 clocks per bit, plus
-    // the wake-up gap.
-    const std::int64_t load =
-        options.spram
-            ? 2 * 16 * (std::int64_t(memoryLayout(net, options.lanes).weightWords) + 8) + 600
-            : 0;
+    // The flash load: the header's 8 words and the weights, 16 bits per SPRAM block of a word,
+    // 2 clocks per bit, plus the wake-up gap.
+    const std::int64_t load = options.spram
+                                  ? 2 * 16 *
+                                            (std::int64_t(lanedLayout.weightWords) *
+                                                 spramBlocksPerWord(lanes, net.config.weightBits) +
+                                             8) +
+                                        600
+                                  : 0;
     const std::int64_t timeout =
         10 * ((cyclesPerSample(net, layout) + 16 + net.inputSize) * std::int64_t(samples.size()) +
               load) +

@@ -56,7 +56,8 @@ struct DesignOptions {
     double clockHz = 12e6; // the core clock (the board's, or the PLL's output), for the UART
     int baud = 115200;
     // Weights in the UP5K's SPRAM (4 x 16K x 16 bits), loaded at start-up from the SPI flash at
-    // flashOffset, instead of EBR initialised by the bitstream. Needs lanes x weight bits <= 16.
+    // flashOffset, instead of EBR initialised by the bitstream: spramBlocksPerWord() blocks side
+    // by side hold a word, so lanes x weight bits <= 64, and at most 4 blocks in all.
     bool spram = false;
     std::uint32_t flashOffset = protocol::kFlashOffset;
     // The PLL that makes the core clock from the board's (none: the board's clock runs the core);
@@ -73,6 +74,22 @@ struct DesignOptions {
 // per layer the threshold (4 bytes), leak shift and reset (1 byte each), then the steps (1 byte)
 // and the generator seed (4 bytes), all little-endian.
 std::uint32_t designHash(const QuantizedNetwork &net, int lanes);
+
+// The 16-bit SPRAM blocks side by side that hold one weight word of lanes x weightBits bits: 1, 2
+// or 4 (0 when the word is wider than 64 bits).
+int spramBlocksPerWord(int lanes, int weightBits);
+
+// How many sources spiked into each layer at each step of one sample ([step][layer]: the input
+// spikes the generator made for the first layer, the previous layer's spikes for the others), from
+// the model's trace.
+std::vector<std::vector<int>> sourceSpikes(const QuantizedNetwork &net, const ModelTrace &trace);
+
+// The core's clock cycles for one sample, from start to done, given `spikes` ([step][layer] as
+// sourceSpikes gives them): exact (the testbench's CYCLES count). Per step and layer: one cycle per
+// source scanned, `groups` per spiking source (the column, pipelined), `groups` for the sweep, and
+// 3 more; per sample: one per membrane word (v = b), one per output (the class) and 1 more.
+std::int64_t coreCycles(const QuantizedNetwork &net, const MemoryLayout &layout,
+                        const std::vector<std::vector<int>> &spikes);
 
 // Where yosys keeps the iCE40 simulation models (SB_SPRAM256KA for the SPRAM testbench).
 inline constexpr const char *kIce40CellsSim = "/usr/share/yosys/ice40/cells_sim.v";

@@ -1,8 +1,9 @@
 // SNN Studio: time-multiplexed, layer-sequential LIF core for iCE40 (docs/hardware.md).
 // One design for every graph: the graph is data (snn_config.vh, snn_layers.vh, weights.mem,
 // bias.mem). Per sample: membranes start at the bias; for each time step and each layer in turn,
-// every source index is scanned, each source spike adds its weight column to all neurons
-// (LANES neurons per cycle pair), then a sweep applies threshold, reset, leak and bias.
+// the source indices are scanned (one per cycle), each source spike adds its weight column to all
+// neurons (LANES neurons per cycle, pipelined: the read of group g+1 overlaps the write-back of
+// group g), then a sweep applies threshold, reset, leak and bias (one group per cycle, likewise).
 `include "snn_defines.vh"
 module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, out_count,
                 out_class, image, trace_we, trace_spikes, trace_vin, trace_v
@@ -44,17 +45,21 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
         image = IMG_BUILTIN;
 `endif
 
-    localparam S_IDLE = 4'd0, S_INIT_RD = 4'd1, S_INIT_WR = 4'd2, S_LAYER = 4'd3,
-               S_SCAN_RD = 4'd4, S_SCAN_CHK = 4'd5, S_ACC_RD = 4'd6, S_ACC_WR = 4'd7,
-               S_SWP_RD = 4'd8, S_SWP_WR = 4'd9, S_CLASS = 4'd10, S_DONE = 4'd11;
+    localparam S_IDLE = 4'd0, S_INIT = 4'd1, S_LAYER = 4'd2, S_SCAN = 4'd3, S_ACC = 4'd4,
+               S_SWP = 4'd5, S_SWP_END = 4'd6, S_CLASS = 4'd7, S_DONE = 4'd8;
 
     reg [3:0] state;
     reg [LW-1:0] layer;
     reg [7:0] t;
-    reg [JW-1:0] j;
-    reg [GAW-1:0] g;
-    reg [VAW-1:0] ia;
-    reg [WAW-1:0] wcol;
+    reg [JW:0] j;        // the source whose spike is decided this cycle (the scan)
+    reg [JW:0] jn;       // j + 1: the scan's memories read one source ahead
+    reg [GAW:0] gc;      // the groups read so far in this column or sweep
+    reg [WAW-1:0] wcol;  // the weight column of source j
+    reg [WAW-1:0] wp;    // the weight word read this cycle
+    reg [VAW-1:0] vp;    // the membrane (and bias) word read this cycle
+    reg [VAW-1:0] wb_va; // the membrane word written back this cycle (read the cycle before)
+    reg [GAW-1:0] wb_g;  // and its group within the layer
+    reg wb_init, wb_acc, wb_swp; // what the write-back stage writes: v = b, v + w, or the sweep
     reg [31:0] lfsr;
     reg [OAW-1:0] ci;
     reg [CW-1:0] best;
@@ -85,6 +90,10 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
         end
     endfunction
 
+    // The scan reads the spike of source j from registered memories: it presents j + 1 while
+    // deciding j, and holds j while a column is added (nothing writes these memories meanwhile).
+    wire [JW:0] j_rd = (state == S_SCAN) ? jn : j;
+
     // Input intensities, written by the host.
     (* ram_style = "block" *)
     reg [7:0] in_mem [0:IN_SIZE-1];
@@ -93,20 +102,18 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
         if (in_we)
             in_mem[in_addr] <= in_data;
     always @(posedge clk)
-        in_rdata <= in_mem[j[IAW-1:0]];
+        in_rdata <= in_mem[j_rd[IAW-1:0]];
 
     // Weights: one word per (layer, source, group) holding LANES signed WB-bit weights.
-    wire [WAW-1:0] w_addr = wcol + g;
     reg [LANES*WB-1:0] w_rdata;
 `ifdef SNN_SPRAM
     // In the UP5K's SPRAM (16K x 16 per block), which the bitstream cannot initialise: loaded at
-    // start-up from the SPI flash (FLASH_OFFSET, two bytes per word, low byte first) after a
-    // 16-byte header (8 words: magic, length, design hash, CRC-32/MPEG-2 of the words). A header
-    // that is not this design's stops the load; the CRC is checked at the end.
-    localparam NUM_SPRAM = (W_DEPTH + 16383) / 16384;
+    // start-up from the SPI flash (FLASH_OFFSET, two bytes per 16-bit block of a word, low byte
+    // first) after a 16-byte header (8 words: magic, length, design hash, CRC-32/MPEG-2 of the
+    // words). A header that is not this design's stops the load; the CRC is checked at the end.
     localparam LD_WAKE = 3'd0, LD_GAP = 3'd1, LD_CMD = 3'd2, LD_DATA = 3'd3, LD_DONE = 3'd4,
                LD_CHECK = 3'd5, LD_END = 3'd6;
-    localparam [31:0] IMAGE_BYTES = W_DEPTH * 2;
+    localparam [31:0] IMAGE_BYTES = W_DEPTH * SPW * 2;
     localparam [127:0] HEADER = {32'h0, WEIGHTS_HASH, IMAGE_BYTES, FLASH_MAGIC};
     reg [2:0] ld_state;
     reg [31:0] ld_shift;
@@ -197,7 +204,7 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
                                 if (ld_hdr == 4'd7)
                                     ld_state <= LD_CHECK;
                             end else begin
-                                if (ld_addr == W_DEPTH - 1) begin
+                                if (ld_addr == W_DEPTH * SPW - 1) begin
                                     flash_csn <= 1'b1;
                                     ld_state <= LD_END;
                                 end
@@ -221,47 +228,59 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
             endcase
         end
     end
-    wire [15:0] sp_addr = loaded ? {{(16 - WAW){1'b0}}, w_addr} : ld_addr[15:0];
-    reg [1:0] sp_block;
+    // SPW blocks side by side hold a word (SPW x 16 >= LANES x WB bits), its lowest 16 bits in the
+    // first; words beyond 16K are in the next bank of SPW blocks. The flash holds the words'
+    // 16-bit pieces in that order.
+    localparam NUM_SPRAM = SPW * ((W_DEPTH + 16383) / 16384);
+    wire [15:0] ld_waddr = ld_addr[15:0] >> SPW_BITS;
+    wire [1:0] ld_piece = ld_addr[1:0] & (SPW - 1);
+    wire [15:0] sp_addr = loaded ? {{(16 - WAW){1'b0}}, wp} : ld_waddr;
+    reg [1:0] sp_bank;
     always @(posedge clk)
-        sp_block <= sp_addr[15:14];
+        sp_bank <= sp_addr[15:14];
     wire [15:0] sp_out [0:3];
     genvar sp;
     generate
         for (sp = 0; sp < 4; sp = sp + 1) begin : spram
             if (sp < NUM_SPRAM) begin : used
                 SB_SPRAM256KA ram(.ADDRESS(sp_addr[13:0]), .DATAIN(ld_data), .MASKWREN(4'b1111),
-                                  .WREN(ld_we && sp_addr[15:14] == sp), .CHIPSELECT(1'b1),
-                                  .CLOCK(clk), .STANDBY(1'b0), .SLEEP(1'b0), .POWEROFF(1'b1),
-                                  .DATAOUT(sp_out[sp]));
+                                  .WREN(ld_we && sp_addr[15:14] == sp / SPW &&
+                                        ld_piece == sp % SPW),
+                                  .CHIPSELECT(1'b1), .CLOCK(clk), .STANDBY(1'b0), .SLEEP(1'b0),
+                                  .POWEROFF(1'b1), .DATAOUT(sp_out[sp]));
             end else begin : unused
                 assign sp_out[sp] = 16'd0;
             end
         end
     endgenerate
-    always @*
-        w_rdata = sp_out[sp_block][LANES*WB-1:0];
+    reg [63:0] sp_word;
+    integer piece;
+    always @* begin
+        sp_word = 64'd0;
+        for (piece = 0; piece < SPW; piece = piece + 1)
+            sp_word[piece * 16 +: 16] = sp_out[(sp_bank * SPW + piece) & 3];
+        w_rdata = sp_word[LANES*WB-1:0];
+    end
 `else
     (* ram_style = "block" *)
     reg [LANES*WB-1:0] w_mem [0:W_DEPTH-1];
     initial $readmemh("weights.mem", w_mem);
     always @(posedge clk)
-        w_rdata <= w_mem[w_addr];
+        w_rdata <= w_mem[wp];
 `endif
 
-    // Membranes and biases: one word per (layer, group) holding LANES signed MB-bit values.
-    wire init = (state == S_INIT_RD) || (state == S_INIT_WR);
-    wire [VAW-1:0] v_addr = init ? ia : L_VBASE + g;
+    // Membranes and biases: one word per (layer, group) holding LANES signed MB-bit values. Read
+    // at vp; written back the next cycle at wb_va, while the next word is read.
     (* ram_style = "block" *)
     reg [LANES*MB-1:0] v_mem [0:V_DEPTH-1];
     reg [LANES*MB-1:0] v_rdata;
-    reg v_we;
+    wire v_we = wb_init || wb_acc || wb_swp;
     reg [LANES*MB-1:0] v_wdata;
     always @(posedge clk)
-        v_rdata <= v_mem[v_addr];
+        v_rdata <= v_mem[vp];
     always @(posedge clk)
         if (v_we)
-            v_mem[v_addr] <= v_wdata;
+            v_mem[wb_va] <= v_wdata;
 
     wire [LANES*MB-1:0] b_rdata;
     generate
@@ -271,7 +290,7 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
             reg [LANES*MB-1:0] b_q;
             initial $readmemh("bias.mem", b_mem);
             always @(posedge clk)
-                b_q <= b_mem[v_addr];
+                b_q <= b_mem[vp];
             assign b_rdata = b_q;
         end else begin : without_bias
             assign b_rdata = {LANES * MB{1'b0}};
@@ -283,15 +302,14 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     reg [LANES-1:0] m_mem [0:M_DEPTH-1];
     reg [LANES-1:0] m_rdata;
     wire [LANES-1:0] swp_s;
-    wire m_we = (state == S_SWP_WR);
-    assign trace_we = m_we;
-    wire [JW-1:0] m_raddr = j >> LANE_BITS;
-    wire [JW-1:0] lane_sel = j & (LANES - 1);
+    assign trace_we = wb_swp;
+    wire [JW:0] m_raddr = j_rd >> LANE_BITS;
+    wire [JW:0] lane_sel = j & (LANES - 1);
     always @(posedge clk)
         m_rdata <= m_mem[m_raddr[GAW-1:0]];
     always @(posedge clk)
-        if (m_we)
-            m_mem[g] <= swp_s;
+        if (wb_swp)
+            m_mem[wb_g] <= swp_s;
 
     // The input generator: xorshift32.
     wire [31:0] x1 = lfsr ^ (lfsr << 13);
@@ -310,7 +328,7 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
             wire signed [MB-1:0] b = b_rdata[l * MB +: MB];
             wire signed [MB+1:0] sum = vin + w;
             assign acc_v[l * MB +: MB] = sat(sum);
-            wire [GAW+LANE_BITS:0] n = g * LANES + l;
+            wire [GAW+LANE_BITS:0] n = wb_g * LANES + l;
             wire fire = (n < L_N) && (vin > L_THR);
             wire signed [MB+1:0] after = vin - L_THR;
             wire signed [MB-1:0] r = fire ? (L_ZERO ? {MB{1'b0}} : sat(after)) : vin;
@@ -328,52 +346,36 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
 
     // Output spike counters (flat registers) of the last layer.
     reg [OUT_SIZE*CW-1:0] counts;
-    wire count_en = (state == S_SWP_WR) && (layer == NUM_LAYERS - 1);
+    wire count_en = wb_swp && (layer == NUM_LAYERS - 1);
     genvar o;
     generate
         for (o = 0; o < OUT_SIZE; o = o + 1) begin : counter
             always @(posedge clk)
                 if (go)
                     counts[o * CW +: CW] <= {CW{1'b0}};
-                else if (count_en && g == o / LANES && swp_s[o % LANES])
+                else if (count_en && wb_g == o / LANES && swp_s[o % LANES])
                     counts[o * CW +: CW] <= counts[o * CW +: CW] + 1'b1;
         end
     endgenerate
     assign out_count = counts[out_addr * CW +: CW];
     wire [CW-1:0] cur = counts[ci * CW +: CW];
 
-    always @* begin
-        v_we = 1'b0;
-        v_wdata = acc_v;
-        case (state)
-            S_INIT_WR: begin
-                v_we = 1'b1;
-                v_wdata = b_rdata;
-            end
-            S_ACC_WR: v_we = 1'b1;
-            S_SWP_WR: begin
-                v_we = 1'b1;
-                v_wdata = swp_v;
-            end
-            default: ;
-        endcase
-    end
+    always @*
+        if (wb_init)
+            v_wdata = b_rdata;
+        else if (wb_swp)
+            v_wdata = swp_v;
+        else
+            v_wdata = acc_v;
 
-    task next_source;
-        begin
-            if (j == L_SRC - 1) begin
-                g <= 0;
-                state <= S_SWP_RD;
-            end else begin
-                j <= j + 1'b1;
-                wcol <= wcol + L_G;
-                state <= S_SCAN_RD;
-            end
-        end
-    endtask
-
+    // One cycle per source scanned, per group of a spiking source's column and per group swept.
     always @(posedge clk) begin
         done <= 1'b0;
+        wb_init <= 1'b0;
+        wb_acc <= 1'b0;
+        wb_swp <= 1'b0;
+        wb_va <= vp;
+        wb_g <= gc[GAW-1:0];
         if (state == S_IDLE && start && !loaded)
             start_pending <= 1'b1;
         if (rst) begin
@@ -383,72 +385,80 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
             out_class <= 0;
             layer <= 0;
             j <= 0;
-            g <= 0;
+            gc <= 0;
         end else begin
             case (state)
                 S_IDLE:
                     if (go) begin
                         start_pending <= 1'b0;
                         busy <= 1'b1;
-                        ia <= 0;
+                        vp <= 0;
                         lfsr <= SEED;
-                        state <= S_INIT_RD;
+                        state <= S_INIT;
                     end
-                S_INIT_RD: state <= S_INIT_WR;
-                S_INIT_WR:
-                    if (ia == V_DEPTH - 1) begin
+                S_INIT: begin // v = b, one word per cycle
+                    wb_init <= 1'b1;
+                    if (vp == V_DEPTH - 1) begin
                         t <= 0;
                         layer <= 0;
                         state <= S_LAYER;
-                    end else begin
-                        ia <= ia + 1'b1;
-                        state <= S_INIT_RD;
-                    end
-                S_LAYER: begin
-                    j <= 0;
-                    g <= 0;
-                    wcol <= L_WBASE;
-                    state <= S_SCAN_RD;
-                end
-                S_SCAN_RD: state <= S_SCAN_CHK;
-                S_SCAN_CHK: begin
-                    if (layer == 0)
-                        lfsr <= lfsr_next;
-                    if (spike) begin
-                        g <= 0;
-                        state <= S_ACC_RD;
                     end else
-                        next_source;
+                        vp <= vp + 1'b1;
                 end
-                S_ACC_RD: state <= S_ACC_WR;
-                S_ACC_WR:
-                    if (g == L_G - 1)
-                        next_source;
-                    else begin
-                        g <= g + 1'b1;
-                        state <= S_ACC_RD;
+                S_LAYER: begin // j is 0: its spike is being read
+                    jn <= 1;
+                    wcol <= L_WBASE;
+                    state <= S_SCAN;
+                end
+                S_SCAN:
+                    if (j == L_SRC) begin // (the last column's last write-back)
+                        j <= 0;
+                        gc <= 0;
+                        vp <= L_VBASE;
+                        state <= S_SWP;
+                    end else begin
+                        if (layer == 0)
+                            lfsr <= lfsr_next;
+                        j <= jn;
+                        jn <= jn + 1'b1;
+                        wcol <= wcol + L_G;
+                        if (spike) begin
+                            wp <= wcol;
+                            vp <= L_VBASE;
+                            gc <= 0;
+                            state <= S_ACC;
+                        end
                     end
-                S_SWP_RD: state <= S_SWP_WR;
-                S_SWP_WR:
-                    if (g == L_G - 1) begin
-                        if (layer == NUM_LAYERS - 1) begin
-                            if (t == STEPS - 1) begin
-                                ci <= 0;
-                                best <= 0;
-                                out_class <= 0;
-                                state <= S_CLASS;
-                            end else begin
-                                t <= t + 1'b1;
-                                layer <= 0;
-                                state <= S_LAYER;
-                            end
+                S_ACC: begin // read group gc of the column; the previous one is written back
+                    wb_acc <= 1'b1;
+                    wp <= wp + 1'b1;
+                    vp <= vp + 1'b1;
+                    gc <= gc + 1'b1;
+                    if (gc == L_G - 1)
+                        state <= S_SCAN;
+                end
+                S_SWP: begin
+                    wb_swp <= 1'b1;
+                    vp <= vp + 1'b1;
+                    gc <= gc + 1'b1;
+                    if (gc == L_G - 1)
+                        state <= S_SWP_END;
+                end
+                S_SWP_END: // the last group's write-back
+                    if (layer == NUM_LAYERS - 1) begin
+                        if (t == STEPS - 1) begin
+                            ci <= 0;
+                            best <= 0;
+                            out_class <= 0;
+                            state <= S_CLASS;
                         end else begin
-                            layer <= layer + 1'b1;
+                            t <= t + 1'b1;
+                            layer <= 0;
                             state <= S_LAYER;
                         end
                     end else begin
-                        g <= g + 1'b1;
-                        state <= S_SWP_RD;
+                        layer <= layer + 1'b1;
+                        state <= S_LAYER;
                     end
                 S_CLASS: begin
                     if (cur > best) begin

@@ -5,7 +5,7 @@
 // weights).
 module spi_flash_model(input sck, input csn, input mosi, output reg miso);
 `include "snn_config.vh"
-    localparam BYTES = 16 + W_DEPTH * 2;
+    localparam BYTES = 16 + W_DEPTH * SPW * 2;
     reg [7:0] mem [0:BYTES-1];
     initial $readmemh("flash.mem", mem);
     reg [7:0] cmd;

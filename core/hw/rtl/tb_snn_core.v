@@ -7,7 +7,7 @@
 //   per lane in layer, group and lane order, padding lanes included, so that any single-bit
 //   difference changes it;
 // - every output spike count and the class against expected.mem.
-// Prints MISMATCH lines (the first 50), a COVERAGE line, the clock cycles from start to done over
+// Prints MISMATCH lines (the first 50), a COVERAGE line, the clock cycles the core was busy over
 // all samples (CYCLES) and one RESULT line.
 `timescale 1ns/1ps
 module tb_snn_core;
@@ -124,9 +124,10 @@ module tb_snn_core;
             start = 1'b1;
             @(negedge clk);
             start = 1'b0;
-            while (!done) begin
+            while (!done) begin // (a first start waits for the SPRAM load: not counted)
                 @(posedge clk);
-                cycles = cycles + 1;
+                if (busy)
+                    cycles = cycles + 1;
             end
             @(negedge clk);
             for (i = 0; i < OUT_SIZE; i = i + 1) begin
