@@ -102,6 +102,7 @@ void TestExporter::ebrFolderRunsWithoutTheStudio()
     QVERIFY(read(dir.path(), "top.pcf").contains("set_io clk 21\n"));
     QVERIFY(!read(dir.path(), "top.pcf").contains("flash"));
     QCOMPARE(read(dir.path(), "flash.sh").count("iceprog"), 1);
+    QCOMPARE(flashCommands(dir.path()), (QList<QStringList>{{QStringLiteral("top.bin")}}));
     QCOMPARE(read(dir.path(), "samples.mem").count('\n'), 3 * 4);
     // 3 samples x (3 counts + the class).
     QCOMPARE(read(dir.path(), "expected.mem").count('\n'), 3 * 4);
@@ -152,6 +153,10 @@ void TestExporter::spramFolderCarriesTheFlashImage()
     // flash.mem: the same bytes, one per line.
     QCOMPARE(read(dir.path(), "flash.mem").split('\n').size(), 16 + 4 * 2 + 1);
     QVERIFY(read(dir.path(), "flash.sh").contains("iceprog -o 1048576 weights.bin"));
+    QCOMPARE(flashCommands(dir.path()),
+             (QList<QStringList>{{QStringLiteral("top.bin")},
+                                 {QStringLiteral("-o"), QStringLiteral("1048576"),
+                                  QStringLiteral("weights.bin")}}));
     QVERIFY(read(dir.path(), "top.pcf").contains("set_io flash_miso 17\n"));
     QVERIFY(read(dir.path(), "simulate.sh").contains("spi_flash_model.v"));
 }

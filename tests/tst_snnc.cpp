@@ -3,6 +3,7 @@
 #include "TestUtils.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -50,6 +51,7 @@ private Q_SLOTS:
     void optimizeJsonToStdout();
     void synthChoosesAndKeepsTheBitstream();
     void synthMakesThePllClock();
+    void flashWritesTheWeightImageAfterTheBitstream();
     void errors_data();
     void errors();
     void nameInjectionIsRefused();
@@ -222,6 +224,35 @@ void TestSnnc::synthMakesThePllClock()
         "\\nsnnc: nextpnr reaches [0-9.]+ MHz, below the 100.50 MHz core clock: choose a lower "
         "clock \\(or allow a slow clock to build anyway\\)\\n$"));
     QVERIFY2(message.match(fast.err).hasMatch(), qPrintable(fast.err));
+}
+
+void TestSnnc::flashWritesTheWeightImageAfterTheBitstream()
+{
+    // A stand-in iceprog on PATH records its arguments and where it ran.
+    QTemporaryDir tools;
+    const QString log = tools.filePath(QStringLiteral("iceprog.log"));
+    QFile script(tools.filePath(QStringLiteral("iceprog")));
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write(
+        QStringLiteral("#!/bin/sh\necho \"$(basename \"$PWD\") $*\" >> %1\n").arg(log).toUtf8());
+    script.close();
+    script.setPermissions(script.permissions() | QFileDevice::ExeOwner);
+    const QByteArray path = qgetenv("PATH");
+    qputenv("PATH", tools.path().toUtf8() + ':' + path);
+    QTemporaryDir design;
+    const QString dir = design.filePath(QStringLiteral("spram"));
+    QVERIFY(QDir().mkpath(dir));
+    for (const char *name : {"top.bin", "weights.bin"}) {
+        QFile f(QDir(dir).filePath(QLatin1String(name)));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+    }
+    const Run r = snnc({QStringLiteral("flash"), dir});
+    qputenv("PATH", path);
+    QCOMPARE(r.exitCode, 0);
+    QCOMPARE(r.out, QStringLiteral("flashed %1/top.bin\nflashed %1/weights.bin\n").arg(dir));
+    QFile written(log);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    QCOMPARE(written.readAll(), QByteArray("spram top.bin\nspram -o 1048576 weights.bin\n"));
 }
 
 void TestSnnc::errors_data()
