@@ -182,7 +182,7 @@ void TestIceFlow::smallDesignToBitstream()
     QVERIFY(r.ebr >= 3); // input, weight, membrane and mask memories in EBR
     QCOMPARE(r.ebrAvailable, 30);
     QCOMPARE(r.spram, 0);
-    QCOMPARE(r.io, 8);
+    QCOMPARE(r.io, 9); // clock, UART rx and tx, five LEDs, the button
     QVERIFY(r.fmaxMHz > 0.0);
     QCOMPARE(r.targetMHz, 12.0);
     QVERIFY(r.cells.count(QStringLiteral("SB_LUT4")) == 1);
