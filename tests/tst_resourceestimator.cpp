@@ -172,7 +172,8 @@ void TestResourceEstimator::exampleFitsTheSpramAtFourBits()
     QCOMPARE(f.estimate.weightWords, std::int64_t(784 * 64 + 256 * 16 + 64 * 3));
     QCOMPARE(f.estimate.spramBlocks, 4);
     QCOMPARE(f.estimate.weightEbrBlocks, 0);
-    // yosys 0.23 + nextpnr 0.4 (docs/performance.md): 2167 logic cells, 7 EBR blocks.
+    // yosys 0.23 + nextpnr 0.4 (docs/performance.md; the previous core with the framed protocol):
+    // 2167 logic cells, 7 EBR blocks.
     QVERIFY2(std::abs(f.estimate.logicCells - 2167) <= 216,
              qPrintable(QString::number(f.estimate.logicCells)));
     QCOMPARE(f.estimate.ebrBlocks, 7);
@@ -202,9 +203,9 @@ void TestResourceEstimator::hx1kSuggestsFewerBits()
 {
     // 64 x 128 x 8 bits = 64 Kbit of weights: too much for the HX1K's 16 blocks. At 4 lanes the
     // logic is over its 1280 cells from 4 bits up (yosys 0.23 + nextpnr 0.4 on the HX8K, 4-bit
-    // weights: 1612 logic cells, 15 EBR blocks). Searching down from 8 bits and 4 lanes, the first
-    // setting that fits is 6-bit weights on one lane: 8704 words of 6 bits in 13 blocks of 512x8
-    // (17 depth slices packed), 16 blocks in all.
+    // weights: 1612 logic cells, 15 EBR blocks, the previous core with the protocol). Searching
+    // down from 8 bits and 4 lanes, the first setting that fits is 6-bit weights on one lane: 8704
+    // words of 6 bits in 13 blocks of 512x8 (17 depth slices packed), 16 blocks in all.
     const Graph g = chain({64, 128, 4});
     QuantConfig c;
     c.weightBits = 4;
