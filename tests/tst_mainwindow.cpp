@@ -1,3 +1,4 @@
+#include "AboutDialog.h"
 #include "CanvasView.h"
 #include "CompareView.h"
 #include "ComparisonModel.h"
@@ -41,7 +42,10 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTextBrowser>
+#include <QUndoStack>
 #include <QUrl>
 
 using namespace snn;
@@ -86,6 +90,7 @@ private Q_SLOTS:
     void pipelineRunsRatesPassesBuild();
     void pipelineStopsAndRefuses();
     void selectionRaisesPropertiesAndRenameEditsThere();
+    void helpMenuToolbarAndSaveFilter();
 
 private:
     QTemporaryDir m_dir;
@@ -773,6 +778,108 @@ void TestMainWindow::selectionRaisesPropertiesAndRenameEditsThere()
     QTest::keyClick(name, Qt::Key_Return);
     QCOMPARE(window.graph().layer(h2).name, QStringLiteral("features"));
     QCOMPARE(window.document()->undoStack()->count(), 1);
+}
+
+namespace {
+
+// The menu bar's action at a path of texts ("&" mnemonics ignored).
+QAction *menuAction(const MainWindow &window, const QStringList &path)
+{
+    QList<QAction *> actions = window.menuBar()->actions();
+    QAction *found = nullptr;
+    for (const QString &text : path) {
+        found = nullptr;
+        for (QAction *action : actions)
+            if (action->text().remove(QLatin1Char('&')) == text)
+                found = action;
+        if (!found)
+            return nullptr;
+        if (found->menu())
+            actions = found->menu()->actions();
+    }
+    return found;
+}
+
+} // namespace
+
+void TestMainWindow::helpMenuToolbarAndSaveFilter()
+{
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    window.setGraph(exampleGraph(), QStringLiteral("Built-in example"));
+    const auto native = [](const QKeySequence &keys) {
+        return keys.toString(QKeySequence::NativeText);
+    };
+    // Help > Keyboard shortcuts lists the actions' shortcuts, generated from the menus.
+    using Shortcut = QPair<QString, QString>;
+    const QList<Shortcut> shortcuts = window.shortcutList();
+    QVERIFY(shortcuts.contains(
+        Shortcut(QStringLiteral("Edit > Add layer"), native(QKeySequence(Qt::CTRL | Qt::Key_L)))));
+    QVERIFY(shortcuts.contains(Shortcut(QStringLiteral("View > Fit to view"),
+                                        native(QKeySequence(Qt::CTRL | Qt::Key_0)))));
+    QVERIFY(shortcuts.contains(
+        Shortcut(QStringLiteral("File > Save"), native(QKeySequence(QKeySequence::Save)))));
+    menuAction(window, {QStringLiteral("View")})
+        ->menu()
+        ->addAction(QStringLiteral("Probe"), QKeySequence(Qt::CTRL | Qt::Key_K), [] {});
+    QCOMPARE(window.shortcutList().size(), shortcuts.size() + 1);
+    QVERIFY(window.shortcutList().contains(
+        Shortcut(QStringLiteral("View > Probe"), native(QKeySequence(Qt::CTRL | Qt::Key_K)))));
+    menuAction(window, {QStringLiteral("Help"), QStringLiteral("Keyboard shortcuts")})->trigger();
+    auto *dialog = window.findChild<QDialog *>(QStringLiteral("shortcutsDialog"));
+    QVERIFY(dialog);
+    QCOMPARE(dialog->findChild<QTableWidget *>()->rowCount(), shortcuts.size() + 1);
+    // Tooltips carry the shortcut.
+    QCOMPARE(menuAction(window, {QStringLiteral("Edit"), QStringLiteral("Add layer")})->toolTip(),
+             QStringLiteral("Add a layer fed by the selected layer (or double-click the canvas) "
+                            "(%1)")
+                 .arg(native(QKeySequence(Qt::CTRL | Qt::Key_L))));
+    QCOMPARE(menuAction(window, {QStringLiteral("View"), QStringLiteral("Fit to view")})->toolTip(),
+             QStringLiteral("Fit to view (%1)").arg(native(QKeySequence(Qt::CTRL | Qt::Key_0))));
+
+    // The toolbar's Undo / Redo: fixed text, the command in the tooltip.
+    auto *undo = window.findChild<QAction *>(QStringLiteral("toolbarUndo"));
+    auto *redo = window.findChild<QAction *>(QStringLiteral("toolbarRedo"));
+    QVERIFY(!undo->isEnabled());
+    QCOMPARE(undo->toolTip(), QStringLiteral("Nothing to undo"));
+    window.canvas()->addLayer();
+    QUndoStack *stack = window.document()->undoStack();
+    QVERIFY(!stack->undoText().isEmpty());
+    QCOMPARE(undo->text(), QStringLiteral("Undo"));
+    QVERIFY(undo->isEnabled());
+    QCOMPARE(
+        undo->toolTip(),
+        QStringLiteral("Undo %1 (%2)")
+            .arg(stack->undoText(), native(QKeySequence::keyBindings(QKeySequence::Undo).first())));
+    undo->trigger();
+    QCOMPARE(stack->index(), 0);
+    QCOMPARE(redo->text(), QStringLiteral("Redo"));
+    QCOMPARE(
+        redo->toolTip(),
+        QStringLiteral("Redo %1 (%2)")
+            .arg(stack->redoText(), native(QKeySequence::keyBindings(QKeySequence::Redo).first())));
+
+    // Save As offers HDF5 only; a name without .h5 gets it (NIR is File > Export NIR).
+    QString filter;
+    window.setSavePathPrompt([&](const QString &offered) {
+        filter = offered;
+        return m_dir.filePath(QStringLiteral("saved.nir"));
+    });
+    QVERIFY(window.saveAs());
+    QCOMPARE(filter, QStringLiteral("SNN graphs (*.h5 *.hdf5)"));
+    QCOMPARE(window.document()->filePath(), m_dir.filePath(QStringLiteral("saved.nir.h5")));
+    SNN_COMPARE_GRAPHS(loadGraph(m_dir.filePath(QStringLiteral("saved.nir.h5"))), window.graph());
+
+    // Help > About and the compiled-in docs.
+    menuAction(window, {QStringLiteral("Help"), QStringLiteral("About SNN Studio")})->trigger();
+    QVERIFY(window.findChild<AboutDialog *>());
+    menuAction(window, {QStringLiteral("Help"), QStringLiteral("Documentation"),
+                        QStringLiteral("The studio")})
+        ->trigger();
+    auto *docs = window.findChild<QDialog *>(QStringLiteral("docsDialog"));
+    QVERIFY(docs);
+    QVERIFY(docs->findChild<QTextBrowser *>()->toPlainText().startsWith(
+        QStringLiteral("The studio (snn-studio)")));
 }
 
 SNN_WIDGET_TEST_MAIN(TestMainWindow)

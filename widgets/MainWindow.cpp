@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "AboutDialog.h"
 #include "CanvasView.h"
 #include "CompareView.h"
 #include "ComparisonModel.h"
@@ -42,9 +43,12 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryFile>
+#include <QTextBrowser>
 #include <QToolBar>
 #include <QUndoView>
+#include <QVBoxLayout>
 
 namespace snn::widgets {
 
@@ -280,6 +284,7 @@ MainWindow::MainWindow(QWidget *parent)
                 Qt::Vertical);
     updateTitle();
     updateRecentMenu();
+    addShortcutsToToolTips();
 }
 
 QSize MainWindow::initialSize() const
@@ -427,13 +432,124 @@ void MainWindow::createActions()
     tools->addAction(openAction);
     tools->addAction(saveAction);
     tools->addSeparator();
-    tools->addAction(undo);
-    tools->addAction(redo);
+    // The toolbar's Undo / Redo keep a short fixed text, so the toolbar never reflows; the
+    // command they would undo or redo is in the tooltip.
+    QUndoStack *stack = m_document->undoStack();
+    QAction *undoButton = tools->addAction(tr("Undo"), stack, &QUndoStack::undo);
+    undoButton->setObjectName(QStringLiteral("toolbarUndo"));
+    QAction *redoButton = tools->addAction(tr("Redo"), stack, &QUndoStack::redo);
+    redoButton->setObjectName(QStringLiteral("toolbarRedo"));
+    const auto updateButtons = [=] {
+        const auto tip = [](QAction *menuAction, const QString &text) {
+            return tr("%1 (%2)").arg(text,
+                                     menuAction->shortcut().toString(QKeySequence::NativeText));
+        };
+        undoButton->setEnabled(stack->canUndo());
+        undoButton->setToolTip(stack->canUndo() ? tip(undo, tr("Undo %1").arg(stack->undoText()))
+                                                : tr("Nothing to undo"));
+        redoButton->setEnabled(stack->canRedo());
+        redoButton->setToolTip(stack->canRedo() ? tip(redo, tr("Redo %1").arg(stack->redoText()))
+                                                : tr("Nothing to redo"));
+    };
+    connect(stack, &QUndoStack::indexChanged, this, updateButtons);
+    connect(stack, &QUndoStack::cleanChanged, this, updateButtons);
+    updateButtons();
     tools->addSeparator();
     tools->addAction(add);
     tools->addAction(remove);
     tools->addAction(layout);
     tools->addAction(fit);
+    createHelpMenu();
+}
+
+void MainWindow::createHelpMenu()
+{
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard shortcuts"), this, [this] {
+        const QList<QPair<QString, QString>> shortcuts = shortcutList();
+        auto *dialog = new QDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setObjectName(QStringLiteral("shortcutsDialog"));
+        dialog->setWindowTitle(tr("Keyboard shortcuts"));
+        auto *table = new QTableWidget(int(shortcuts.size()), 2, dialog);
+        table->setHorizontalHeaderLabels({tr("Action"), tr("Shortcut")});
+        table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+        for (int row = 0; row < shortcuts.size(); ++row) {
+            table->setItem(row, 0, new QTableWidgetItem(shortcuts[row].first));
+            table->setItem(row, 1, new QTableWidgetItem(shortcuts[row].second));
+        }
+        table->resizeColumnsToContents();
+        auto *layout = new QVBoxLayout(dialog);
+        layout->addWidget(table);
+        dialog->resize(460, 420);
+        dialog->show();
+    });
+    // The docs are compiled in (qrc:/docs), so every build has them.
+    QMenu *docs = help->addMenu(tr("&Documentation"));
+    const std::pair<const char *, const char *> pages[] = {
+        {QT_TR_NOOP("The studio"), "studio.md"},
+        {QT_TR_NOOP("Optimisation passes"), "passes.md"},
+        {QT_TR_NOOP("Simulation and training"), "simulation.md"},
+        {QT_TR_NOOP("Data sets"), "datasets.md"},
+        {QT_TR_NOOP("FPGA hardware"), "hardware.md"},
+        {QT_TR_NOOP("File format"), "file-format.md"},
+        {QT_TR_NOOP("NIR"), "nir.md"},
+        {QT_TR_NOOP("Python module"), "python.md"}};
+    for (const auto &[title, file] : pages) {
+        const QString name = tr(title);
+        const QUrl url(QStringLiteral("qrc:/docs/%1").arg(QLatin1String(file)));
+        docs->addAction(name, this, [this, name, url] {
+            auto *dialog = new QDialog(this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->setObjectName(QStringLiteral("docsDialog"));
+            dialog->setWindowTitle(name);
+            auto *browser = new QTextBrowser(dialog);
+            browser->setOpenExternalLinks(true);
+            browser->setSource(url, QTextDocument::MarkdownResource);
+            auto *layout = new QVBoxLayout(dialog);
+            layout->addWidget(browser);
+            dialog->resize(760, 640);
+            dialog->show();
+        });
+    }
+    help->addSeparator();
+    help->addAction(tr("&About SNN Studio"), this, [this] {
+        auto *about = new AboutDialog(this);
+        about->setAttribute(Qt::WA_DeleteOnClose);
+        about->show();
+    });
+}
+
+QList<QPair<QString, QString>> MainWindow::shortcutList() const
+{
+    QList<QPair<QString, QString>> list;
+    const auto strip = [](QString text) { return text.remove(QLatin1Char('&')); };
+    std::function<void(const QMenu *, const QString &)> walk = [&](const QMenu *menu,
+                                                                   const QString &path) {
+        for (const QAction *action : menu->actions()) {
+            const QString name = path + QStringLiteral(" > ") + strip(action->text());
+            if (action->menu())
+                walk(action->menu(), name);
+            else if (!action->shortcut().isEmpty())
+                list.append({name, QKeySequence::listToString(action->shortcuts(),
+                                                              QKeySequence::NativeText)});
+        }
+    };
+    for (const QAction *top : menuBar()->actions())
+        if (top->menu())
+            walk(top->menu(), strip(top->text()));
+    return list;
+}
+
+void MainWindow::addShortcutsToToolTips()
+{
+    for (QAction *action : findChildren<QAction *>()) {
+        if (action->shortcut().isEmpty() || action->parent() == m_document->undoStack())
+            continue;
+        const QString shortcut = action->shortcut().toString(QKeySequence::NativeText);
+        if (!action->toolTip().endsWith(QStringLiteral("(%1)").arg(shortcut)))
+            action->setToolTip(tr("%1 (%2)").arg(action->toolTip(), shortcut));
+    }
 }
 
 const Graph &MainWindow::graph() const
@@ -639,14 +755,22 @@ bool MainWindow::save()
 
 bool MainWindow::saveAs()
 {
-    QString path =
-        QFileDialog::getSaveFileName(this, tr("Save graph"), m_document->filePath(),
-                                     tr("SNN graphs (*.h5 *.hdf5 *.nir);;All files (*)"));
+    // Save writes the studio's HDF5 format only; NIR is File > Export NIR.
+    const QString filter = tr("SNN graphs (*.h5 *.hdf5)");
+    QString path = m_savePathPrompt ? m_savePathPrompt(filter)
+                                    : QFileDialog::getSaveFileName(this, tr("Save graph"),
+                                                                   m_document->filePath(), filter);
     if (path.isEmpty())
         return false;
-    if (!isGraphFile(path))
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix != QLatin1String("h5") && suffix != QLatin1String("hdf5"))
         path += QStringLiteral(".h5");
     return saveTo(path);
+}
+
+void MainWindow::setSavePathPrompt(std::function<QString(const QString &filter)> prompt)
+{
+    m_savePathPrompt = std::move(prompt);
 }
 
 void MainWindow::setUnsavedChangesPrompt(std::function<QMessageBox::StandardButton()> prompt)

@@ -68,6 +68,12 @@ public:
     bool maybeSave();
     // Replaces the question dialog (tests answer without a modal dialog).
     void setUnsavedChangesPrompt(std::function<QMessageBox::StandardButton()> prompt);
+    // Replaces the save dialog (tests): gets the file filter, returns the chosen path (empty:
+    // cancelled).
+    void setSavePathPrompt(std::function<QString(const QString &filter)> prompt);
+    // Every menu action with a shortcut as ("Edit > Add layer", "Ctrl+L"), in menu order: what
+    // Help > Keyboard shortcuts lists (generated, so it follows the actions).
+    QList<QPair<QString, QString>> shortcutList() const;
     // Error dialogs are non-modal; tests can turn them off (status bar and log still show it).
     void setErrorDialogsEnabled(bool enabled) { m_errorDialogs = enabled; }
 
@@ -126,6 +132,9 @@ protected:
 
 private:
     void createActions();
+    void createHelpMenu();
+    // Adds each action's shortcut to its tooltip ("Add layer (Ctrl+L)").
+    void addShortcutsToToolTips();
     void updateTitle();
     void showError(const QString &title, const QString &message);
     void addRecentFile(const QString &path);
@@ -152,6 +161,7 @@ private:
     QMenu *m_viewMenu = nullptr;
     QMenu *m_recentMenu = nullptr;
     std::function<QMessageBox::StandardButton()> m_prompt;
+    std::function<QString(const QString &filter)> m_savePathPrompt;
     bool m_errorDialogs = true;
     QString m_dataSpec;
     QLabel *m_dataLabel = nullptr; // the attached data set, in the status bar
