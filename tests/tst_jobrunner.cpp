@@ -20,6 +20,8 @@ private Q_SLOTS:
     void cancelDropsTheResult();
     void progressArrivesOnTheGuiThread();
     void destructorWaitsForTheJob();
+    void reportedValuesArriveInOrderBeforeTheResult();
+    void stopKeepsTheJobsAnswer();
 };
 
 void TestJobRunner::deliversTheResult()
@@ -152,6 +154,52 @@ void TestJobRunner::destructorWaitsForTheJob()
             [](int) {}, {});
     }
     QVERIFY(finished->load()); // the runner did not leave its job running
+}
+
+// runReporting: the values sent arrive on the GUI thread in order, all before the result; those
+// of a superseded job are dropped.
+void TestJobRunner::reportedValuesArriveInOrderBeforeTheResult()
+{
+    JobRunner runner;
+    QSemaphore release;
+    QStringList seen;
+    const auto work = [&release](const QString &name) {
+        return [&release, name](const RunControl &, const JobRunner::Send<QString> &send) {
+            if (name == QLatin1String("old"))
+                release.acquire();
+            for (int i = 1; i <= 3; ++i)
+                send(QStringLiteral("%1 %2").arg(name).arg(i));
+            return name;
+        };
+    };
+    const auto receive = [&seen](const QString &value) { seen << value; };
+    const auto done = [&seen](const QString &name) { seen << name + QStringLiteral(" done"); };
+    runner.runReporting<QString, QString>(work(QStringLiteral("old")), receive, done, {});
+    runner.runReporting<QString, QString>(work(QStringLiteral("new")), receive, done, {});
+    release.release(); // the old job sends and returns now, after the new one started
+    QTRY_VERIFY(seen.contains(QStringLiteral("new done")));
+    QTest::qWait(100);
+    QCOMPARE(seen, (QStringList{QStringLiteral("new 1"), QStringLiteral("new 2"),
+                                QStringLiteral("new 3"), QStringLiteral("new done")}));
+}
+
+// stop() asks the job to stop but keeps it: a job that answers a stop with a value delivers it
+// (cancel() would drop it).
+void TestJobRunner::stopKeepsTheJobsAnswer()
+{
+    JobRunner runner;
+    int result = 0;
+    runner.run<int>(
+        [](const RunControl &control) {
+            while (!control.cancelRequested())
+                QThread::msleep(1);
+            return -1; // stopped
+        },
+        [&](int v) { result = v; }, {});
+    runner.stop();
+    QVERIFY(runner.isRunning()); // still the current job until it answers
+    QTRY_COMPARE(result, -1);
+    QVERIFY(!runner.isRunning());
 }
 
 SNN_WIDGET_TEST_MAIN(TestJobRunner)

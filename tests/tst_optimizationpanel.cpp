@@ -126,11 +126,13 @@ void TestOptimizationPanel::cancelStopsTheRun()
     QSignalSpy finished(m_panel, &OptimizationPanel::runFinished);
     m_panel->run();
     QVERIFY(m_panel->isRunning());
-    m_panel->cancel();
-    QVERIFY(finished.wait(30000));
+    m_panel->cancel(); // reported at once; whatever the run still returns is dropped
+    QCOMPARE(finished.count(), 1);
     QCOMPARE(finished.at(0).at(0).toString(), QStringLiteral("Cancelled"));
-    QVERIFY(!m_panel->result());
     QVERIFY(!m_panel->isRunning());
+    QTest::qWait(200);
+    QCOMPARE(finished.count(), 1);
+    QVERIFY(!m_panel->result());
 }
 
 void TestOptimizationPanel::applyIsOneUndoStep()

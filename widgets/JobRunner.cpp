@@ -54,6 +54,12 @@ bool JobRunner::end(quint64 generation)
     return true;
 }
 
+void JobRunner::stop()
+{
+    if (m_running && m_cancel)
+        *m_cancel = true;
+}
+
 void JobRunner::cancel()
 {
     if (m_cancel)

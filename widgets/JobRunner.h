@@ -30,6 +30,10 @@ public:
     ~JobRunner() override;
 
     template <typename Result> using Work = std::function<Result(const RunControl &)>;
+    // A job that also hands values to the GUI thread through `send` (see runReporting).
+    template <typename Value> using Send = std::function<void(Value)>;
+    template <typename Result, typename Value>
+    using ReportingWork = std::function<Result(const RunControl &, const Send<Value> &send)>;
 
     // Starts `work`; `done` gets its result, `failed` its one-line error (both on the GUI thread,
     // only if no newer run() or cancel() came since). A cancelled job calls neither.
@@ -37,8 +41,20 @@ public:
     void run(Work<Result> work, std::function<void(Result)> done,
              std::function<void(const QString &)> failed);
 
+    // Like run(), for a job that reports more than RunControl's fraction and step (a training's
+    // curves): the work gets `send` (thread-safe), whose values reach `receive` on the GUI thread,
+    // in order and before `done`, only while the job is the current one.
+    template <typename Result, typename Value>
+    void runReporting(ReportingWork<Result, Value> work, std::function<void(Value)> receive,
+                      std::function<void(Result)> done,
+                      std::function<void(const QString &)> failed);
+
     // Asks the current job to stop and drops whatever it returns.
     void cancel();
+    // Asks the current job to stop but keeps it: a job that answers with a value (a stopped
+    // training returns the epochs it completed) still delivers it; one that throws Cancelled
+    // calls neither `done` nor `failed`.
+    void stop();
     bool isRunning() const { return m_running; }
     quint64 generation() const { return m_generation; }
 
@@ -105,6 +121,28 @@ void JobRunner::run(Work<Result> work, std::function<void(Result)> done,
         QtConcurrent::run([work = std::move(work), control] { return guarded(work, control); });
     m_futures.push_back(QFuture<void>(future));
     watcher->setFuture(future);
+}
+
+template <typename Result, typename Value>
+void JobRunner::runReporting(ReportingWork<Result, Value> work, std::function<void(Value)> receive,
+                             std::function<void(Result)> done,
+                             std::function<void(const QString &)> failed)
+{
+    // run() starts the next generation; the values of any other are dropped on arrival.
+    const quint64 generation = m_generation + 1;
+    Send<Value> send = [this, generation, receive = std::move(receive)](Value v) {
+        // Queued to the GUI thread; the destructor waits for the job, so `this` outlives it.
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, receive, v = std::move(v)] {
+                if (generation == m_generation && m_running)
+                    receive(v);
+            },
+            Qt::QueuedConnection);
+    };
+    Work<Result> reporting = [work = std::move(work), send = std::move(send)](
+                                 const RunControl &control) { return work(control, send); };
+    run<Result>(std::move(reporting), std::move(done), std::move(failed));
 }
 
 } // namespace snn::widgets

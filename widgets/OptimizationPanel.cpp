@@ -4,6 +4,7 @@
 #include "ComparisonModel.h"
 #include "Document.h"
 #include "Error.h"
+#include "JobRunner.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -17,7 +18,6 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace snn::widgets {
 
@@ -49,6 +49,7 @@ OptimizationPanel::OptimizationPanel(QWidget *parent)
     , m_progress(new QProgressBar(this))
     , m_status(new QLabel(this))
     , m_model(new ComparisonModel(this))
+    , m_job(new JobRunner(this))
 {
     auto *passes = new QGridLayout;
     const std::map<QString, QString> labels{
@@ -131,15 +132,19 @@ OptimizationPanel::OptimizationPanel(QWidget *parent)
             Q_EMIT message(e.message());
         }
     });
+    connect(m_job, &JobRunner::progress, this, [this](double fraction, const QString &step) {
+        m_progress->setValue(int(fraction * 1000));
+        m_status->setText(tr("Running: %1").arg(step));
+    });
+    connect(m_job, &JobRunner::runningChanged, this, &OptimizationPanel::updateButtons);
     updateButtons();
 }
 
-OptimizationPanel::~OptimizationPanel()
+OptimizationPanel::~OptimizationPanel() = default; // m_job stops and waits for the run
+
+bool OptimizationPanel::isRunning() const
 {
-    if (m_cancelFlag)
-        *m_cancelFlag = true;
-    for (QFuture<Outcome> &future : m_futures)
-        future.waitForFinished();
+    return m_job->isRunning();
 }
 
 void OptimizationPanel::setDocument(Document *document)
@@ -232,9 +237,7 @@ void OptimizationPanel::optionsChanged()
 void OptimizationPanel::documentChanged()
 {
     // Anything computed before is stale now; drop it (and results still on their way).
-    ++m_generation;
-    if (m_cancelFlag)
-        *m_cancelFlag = true;
+    m_job->cancel();
     m_hasRun = false;
     m_result.reset();
     m_resultInput.reset();
@@ -257,11 +260,6 @@ void OptimizationPanel::run()
 {
     if (!m_document)
         return;
-    const quint64 generation = ++m_generation;
-    if (m_cancelFlag)
-        *m_cancelFlag = true; // the previous run is superseded
-    auto cancelFlag = std::make_shared<std::atomic_bool>(false);
-    m_cancelFlag = cancelFlag;
     m_hasRun = true;
     auto input = std::make_shared<const Graph>(m_document->graph());
     const QStringList passes = selectedPasses();
@@ -270,72 +268,39 @@ void OptimizationPanel::run()
     m_status->setText(
         tr("Running %1...")
             .arg(passes.isEmpty() ? tr("no passes") : passes.join(QStringLiteral(", "))));
-
-    RunControl control;
-    control.cancelRequested = [cancelFlag] { return cancelFlag->load(); };
-    control.progress = [this, generation](double fraction, const QString &step) {
-        QMetaObject::invokeMethod(
-            this,
-            [this, generation, fraction, step] {
-                if (generation != m_generation)
-                    return;
-                m_progress->setValue(int(fraction * 1000));
-                m_status->setText(tr("Running: %1").arg(step));
-            },
-            Qt::QueuedConnection);
-    };
-    QFuture<Outcome> future = QtConcurrent::run([input, passes, opts, control] {
-        Outcome outcome;
-        try {
-            outcome.result =
-                std::make_shared<const OptimizeResult>(optimize(*input, passes, opts, control));
-        } catch (const Cancelled &) {
-            outcome.cancelled = true;
-        } catch (const Error &e) {
-            outcome.error = e.message();
-        } catch (const std::exception &e) {
-            outcome.error = QString::fromLocal8Bit(e.what());
-        }
-        return outcome;
-    });
-    m_futures.push_back(future);
-    ++m_running;
-    auto *watcher = new QFutureWatcher<Outcome>(this);
-    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, input] {
-        watcher->deleteLater();
-        --m_running;
-        const QFuture<Outcome> done = watcher->future();
-        std::erase_if(m_futures, [](const QFuture<Outcome> &f) { return f.isFinished(); });
-        const Outcome outcome = done.result();
-        if (generation == m_generation) {
-            QString text;
-            if (outcome.result) {
-                m_resultInput = input;
-                setResult(outcome.result);
-                text = tr("Done: %1 -> %2 parameters (%3x)")
-                           .arg(outcome.result->report.before.params)
-                           .arg(outcome.result->report.after.params)
-                           .arg(outcome.result->report.compressionRatio(), 0, 'f', 3);
-            } else if (outcome.cancelled) {
-                text = tr("Cancelled");
-            } else {
-                text = tr("Optimisation failed: %1").arg(outcome.error);
-            }
-            m_status->setText(text);
-            m_progress->setValue(outcome.result ? 1000 : 0);
-            updateButtons();
-            Q_EMIT runFinished(text);
-        }
+    const auto finish = [this](const QString &text, bool ok) {
+        m_status->setText(text);
+        m_progress->setValue(ok ? 1000 : 0);
         updateButtons();
-    });
-    watcher->setFuture(future);
-    updateButtons();
+        Q_EMIT runFinished(text);
+    };
+    m_job->run<std::shared_ptr<const OptimizeResult>>(
+        [input, passes, opts](const RunControl &control) {
+            return std::make_shared<const OptimizeResult>(optimize(*input, passes, opts, control));
+        },
+        [this, input, finish](std::shared_ptr<const OptimizeResult> result) {
+            m_resultInput = input;
+            setResult(result);
+            finish(tr("Done: %1 -> %2 parameters (%3x)")
+                       .arg(result->report.before.params)
+                       .arg(result->report.after.params)
+                       .arg(result->report.compressionRatio(), 0, 'f', 3),
+                   true);
+        },
+        [finish](const QString &error) {
+            finish(tr("Optimisation failed: %1").arg(error), false);
+        });
 }
 
 void OptimizationPanel::cancel()
 {
-    if (m_cancelFlag)
-        *m_cancelFlag = true;
+    if (!m_job->isRunning())
+        return;
+    m_job->cancel();
+    const QString text = tr("Cancelled");
+    m_status->setText(text);
+    m_progress->setValue(0);
+    Q_EMIT runFinished(text);
 }
 
 void OptimizationPanel::setResult(std::shared_ptr<const OptimizeResult> result)
@@ -380,7 +345,7 @@ void OptimizationPanel::exportCsv(const QString &path)
 
 void OptimizationPanel::updateButtons()
 {
-    m_cancel->setEnabled(m_running > 0);
+    m_cancel->setEnabled(m_job->isRunning());
     m_apply->setEnabled(m_result != nullptr);
     m_run->setEnabled(m_document != nullptr);
 }

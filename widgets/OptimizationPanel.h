@@ -2,12 +2,11 @@
 
 #include "Optimizer.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
-#include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 
 class QCheckBox;
 class QDoubleSpinBox;
@@ -19,6 +18,7 @@ namespace snn::widgets {
 
 class ComparisonModel;
 class Document;
+class JobRunner;
 
 // Pass toggles with their thresholds, Run (off the GUI thread, with progress and Cancel), the
 // before / after comparison model (shown by CompareView), copy / CSV export and Apply (the
@@ -43,7 +43,7 @@ public:
     // (the FPGA tab's weight bits, steps and membrane). A change after a run with data runs again.
     void setHardware(const hw::QuantConfig &config);
 
-    bool isRunning() const { return m_running > 0; }
+    bool isRunning() const;
     // The last finished run's result (nullptr when none, or when the document changed since).
     std::shared_ptr<const OptimizeResult> result() const { return m_result; }
     ComparisonModel *model() const { return m_model; }
@@ -51,6 +51,8 @@ public:
 
 public Q_SLOTS:
     void run();
+    // Stops the run under way: runFinished("Cancelled") at once, whatever it still returns is
+    // dropped.
     void cancel();
     bool apply();
     void copyAsText();
@@ -65,11 +67,6 @@ Q_SIGNALS:
     void message(const QString &text);
 
 private:
-    struct Outcome {
-        std::shared_ptr<const OptimizeResult> result;
-        QString error;
-        bool cancelled = false;
-    };
     void optionsChanged();
     void documentChanged();
     void setResult(std::shared_ptr<const OptimizeResult> result);
@@ -89,6 +86,7 @@ private:
     QProgressBar *m_progress;
     QLabel *m_status;
     ComparisonModel *m_model;
+    JobRunner *m_job; // the run: newest first, a superseded one's result is dropped
 
     std::shared_ptr<const ValidationSet> m_validation;
     hw::QuantConfig m_hardware;
@@ -101,11 +99,7 @@ private:
         int undoIndex = 0;
     };
     std::optional<Applied> m_applied;
-    quint64 m_generation = 0;
-    int m_running = 0;
     bool m_hasRun = false;
-    std::shared_ptr<std::atomic_bool> m_cancelFlag;
-    std::vector<QFuture<Outcome>> m_futures;
 };
 
 } // namespace snn::widgets

@@ -2,6 +2,7 @@
 
 #include "AtomicFile.h"
 #include "Error.h"
+#include "JobRunner.h"
 #include "PlotExport.h"
 
 #include <QComboBox>
@@ -14,7 +15,6 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
@@ -23,7 +23,6 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
-#include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -57,6 +56,7 @@ QCustomPlot *makePlot(const QString &title, const QString &xLabel, const QString
 
 TrainingMonitor::TrainingMonitor(QWidget *parent)
     : QWidget(parent)
+    , m_job(new JobRunner(this))
 {
     m_lossPlot = makePlot(tr("Loss"), tr("epoch"), tr("cross-entropy"));
     m_lossPlot->addGraph(); // per batch
@@ -101,7 +101,7 @@ TrainingMonitor::TrainingMonitor(QWidget *parent)
     connect(m_start, &QPushButton::clicked, this, &TrainingMonitor::start);
     connect(m_stop, &QPushButton::clicked, this, &TrainingMonitor::stop);
     connect(m_resume, &QPushButton::clicked, this, &TrainingMonitor::resume);
-    connect(&m_watcher, &QFutureWatcher<Outcome>::finished, this, &TrainingMonitor::onFinished);
+    connect(m_job, &JobRunner::runningChanged, this, &TrainingMonitor::setRunning);
 
     // Runs side by side.
     m_runsPlot = makePlot(tr("Runs compared"), tr("epoch"), tr("accuracy %"));
@@ -435,11 +435,11 @@ void TrainingMonitor::requestNewNetwork()
     }
 }
 
-TrainingMonitor::~TrainingMonitor()
+TrainingMonitor::~TrainingMonitor() = default; // m_job stops the training and waits for it
+
+bool TrainingMonitor::isRunning() const
 {
-    if (m_cancel)
-        *m_cancel = true;
-    m_watcher.waitForFinished();
+    return m_job->isRunning();
 }
 
 void TrainingMonitor::setGraph(const Graph &graph)
@@ -514,7 +514,6 @@ void TrainingMonitor::resetPlots()
 
 void TrainingMonitor::setRunning(bool running)
 {
-    m_running = running;
     m_start->setEnabled(!running);
     m_stop->setEnabled(running);
     m_form->setEnabled(!running);
@@ -524,7 +523,7 @@ void TrainingMonitor::setRunning(bool running)
 
 void TrainingMonitor::start()
 {
-    if (m_running)
+    if (isRunning())
         return;
     try {
         if (!m_data)
@@ -548,7 +547,7 @@ void TrainingMonitor::start()
 
 void TrainingMonitor::resume()
 {
-    if (m_running || !m_resumable)
+    if (isRunning() || !m_resumable)
         return;
     sim::TrainState state = std::move(*m_resumable);
     m_resumable.reset();
@@ -562,49 +561,34 @@ void TrainingMonitor::launch(sim::TrainState state)
                                       : tr("Starting..."));
     m_startFraction =
         m_settings.options.epochs > 0 ? double(state.epoch) / m_settings.options.epochs : 0.0;
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
-    const int generation = ++m_generation;
     m_clock.start();
-    setRunning(true);
-
-    // The worker gets copies and reports through queued calls; a result of a superseded run is
-    // dropped by its generation number.
-    QPointer<TrainingMonitor> self(this);
-    m_watcher.setFuture(
-        QtConcurrent::run([self, generation, state = std::move(state), split = m_data,
-                           settings = m_settings, cancel = m_cancel]() mutable {
-            Outcome outcome{std::move(state), {}, false};
-            RunControl control;
-            control.cancelRequested = [cancel] { return cancel->load(); };
+    // The worker gets copies; its progress and its result come back as values, those of a
+    // superseded run are dropped. A stopped run returns the epochs it completed.
+    m_job->runReporting<Outcome, sim::TrainProgress>(
+        [state = std::move(state), split = m_data,
+         settings = m_settings](const RunControl &control,
+                                const std::function<void(sim::TrainProgress)> &send) mutable {
+            Outcome outcome{std::move(state), false}; // called once
+            const sim::DataSplit used = settings.apply(*split);
             try {
-                const sim::DataSplit used = settings.apply(*split);
-                sim::train(
-                    outcome.state, used, settings.options,
-                    [&](const sim::TrainProgress &p) {
-                        QMetaObject::invokeMethod(
-                            self.data(),
-                            [self, generation, p] {
-                                if (self && self->m_generation == generation)
-                                    self->onProgress(p);
-                            },
-                            Qt::QueuedConnection);
-                    },
-                    control);
+                sim::train(outcome.state, used, settings.options, send, control);
             } catch (const Cancelled &) {
-                outcome.cancelled = true;
-            } catch (const Error &e) {
-                outcome.error = e.message();
-            } catch (const std::exception &e) {
-                outcome.error = QString::fromLocal8Bit(e.what());
+                outcome.stopped = true;
             }
             return outcome;
-        }));
+        },
+        [this](const sim::TrainProgress &p) { onProgress(p); },
+        [this](const Outcome &outcome) { onFinished(outcome); },
+        [this](const QString &error) {
+            m_status->setText(tr("Failed: %1").arg(error));
+            Q_EMIT failed(error);
+        });
 }
 
 void TrainingMonitor::stop()
 {
-    if (m_running && m_cancel) {
-        *m_cancel = true;
+    if (isRunning()) {
+        m_job->stop();
         m_status->setText(tr("Stopping..."));
     }
 }
@@ -661,30 +645,21 @@ void TrainingMonitor::onProgress(const sim::TrainProgress &p)
     Q_EMIT progressed(p);
 }
 
-void TrainingMonitor::onFinished()
+void TrainingMonitor::onFinished(const Outcome &outcome)
 {
-    const Outcome outcome = m_watcher.result();
-    // Deliver the progress still queued behind the result before reporting the end.
-    QCoreApplication::sendPostedEvents(this);
-    setRunning(false);
-    if (!outcome.error.isEmpty()) {
-        m_status->setText(tr("Failed: %1").arg(outcome.error));
-        Q_EMIT failed(outcome.error);
-        return;
-    }
     m_completedEpochs = outcome.state.epoch;
     m_last = outcome.state;
-    if (outcome.cancelled)
+    if (outcome.stopped)
         m_resumable = outcome.state;
     m_resume->setEnabled(m_resumable.has_value());
     if (outcome.state.epoch > 0)
         keepRun(outcome.state);
-    if (outcome.cancelled && outcome.state.epoch == 0) {
+    if (outcome.stopped && outcome.state.epoch == 0) {
         m_status->setText(tr("Stopped before the first epoch completed; the graph is unchanged"));
         return;
     }
     const QString kept = tr("kept epoch %1 (best on validation)").arg(outcome.state.bestEpoch);
-    if (outcome.cancelled) {
+    if (outcome.stopped) {
         m_status->setText(tr("Stopped after epoch %1; %2").arg(outcome.state.epoch).arg(kept));
     } else {
         QString text = tr("Done: %1 epochs in %2; %3")

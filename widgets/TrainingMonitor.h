@@ -10,10 +10,8 @@
 #include "sim/TrainRun.h"
 
 #include <QElapsedTimer>
-#include <QFutureWatcher>
 #include <QWidget>
 
-#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -29,6 +27,8 @@ class QProgressBar;
 class QPushButton;
 
 namespace snn::widgets {
+
+class JobRunner;
 
 class TrainingMonitor : public QWidget {
     Q_OBJECT
@@ -50,7 +50,7 @@ public:
     // used with it (the defaults when none), and Start stores them. Empty: not remembered.
     void setModelKey(const QString &key);
 
-    bool isRunning() const { return m_running; }
+    bool isRunning() const;
     bool canResume() const { return m_resumable.has_value(); }
     int completedEpochs() const { return m_completedEpochs; }
     // The last run's state (the last completed epoch, the best one, the curves).
@@ -100,15 +100,14 @@ Q_SIGNALS:
 private:
     struct Outcome {
         sim::TrainState state;
-        QString error;
-        bool cancelled = false;
+        bool stopped = false; // by stop(): the epochs completed so far
     };
     void launch(sim::TrainState state);
     void buildForm();
     void showSettings(const sim::TrainSettings &settings);
     void requestNewNetwork();
     void onProgress(const sim::TrainProgress &p);
-    void onFinished();
+    void onFinished(const Outcome &outcome);
     void setRunning(bool running);
     void resetPlots();
     void keepRun(const sim::TrainState &state); // the run made here, in runs()
@@ -124,10 +123,7 @@ private:
     std::optional<sim::TrainState> m_resumable; // a stopped run, while graph and settings stand
     double m_startFraction = 0.0;               // of the run, when this part of it started
 
-    QFutureWatcher<Outcome> m_watcher;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
-    int m_generation = 0;
-    bool m_running = false;
+    JobRunner *m_job = nullptr; // the training; its destructor stops it and waits
     int m_completedEpochs = 0;
     QElapsedTimer m_clock;
 
