@@ -61,6 +61,40 @@ bool attach(MainWindow &window, const QString &spec)
     return attached.wait(10000);
 }
 
+// 16 samples of 4 features, class k lighting input 2k, written as an HDF5 data set at `path`;
+// and a 4-2 graph to train on it.
+void writeTinyDataset(const QString &path)
+{
+    sim::Dataset data;
+    data.x = sim::RowMatrixXf::Zero(16, 4);
+    data.y.resize(16);
+    for (int i = 0; i < 16; ++i) {
+        data.y[std::size_t(i)] = i % 2;
+        data.x(i, (i % 2) * 2) = 1.0f;
+    }
+    sim::saveHdf5Dataset(data, path);
+}
+
+Graph tinyGraph()
+{
+    Graph g(4);
+    Layer out = test::makeLayer(QStringLiteral("out"), kNetworkInput, 2, 4);
+    out.weights.setConstant(0.3f);
+    g.addLayer(out);
+    return g;
+}
+
+sim::TrainSettings tinySettings(int epochs)
+{
+    sim::TrainSettings settings;
+    settings.options.epochs = epochs;
+    settings.options.steps = 5;
+    settings.options.batchSize = 8;
+    settings.options.learningRate = 0.05f;
+    settings.validationSize = 4; // of the 16 samples
+    return settings;
+}
+
 } // namespace
 
 class TestMainWindow : public QObject {
@@ -80,6 +114,7 @@ private Q_SLOTS:
     void attachedDataMeasuresAccuracy();
     void badDataSetGivesAMessage();
     void trainingIsOneUndoableChange();
+    void trainingLocksEditing();
     void nirOpensAsImportAndExports();
     void hardwareRowsShowEstimatesAndSynthesis();
     void opensFittedOnceShown();
@@ -394,31 +429,14 @@ void TestMainWindow::attachedDataMeasuresAccuracy()
 
 void TestMainWindow::trainingIsOneUndoableChange()
 {
-    sim::Dataset data;
-    data.x = sim::RowMatrixXf::Zero(16, 4);
-    data.y.resize(16);
-    for (int i = 0; i < 16; ++i) {
-        data.y[std::size_t(i)] = i % 2;
-        data.x(i, (i % 2) * 2) = 1.0f; // class k lights input 2k
-    }
     const QString path = m_dir.filePath(QStringLiteral("train.h5"));
-    sim::saveHdf5Dataset(data, path);
-    Graph g(4);
-    Layer out = test::makeLayer(QStringLiteral("out"), kNetworkInput, 2, 4);
-    out.weights.setConstant(0.3f);
-    g.addLayer(out);
-
+    writeTinyDataset(path);
+    const Graph g = tinyGraph();
     MainWindow window;
     window.setErrorDialogsEnabled(false);
     window.setGraph(g, QStringLiteral("tiny"));
     QVERIFY(attach(window, path));
-    sim::TrainSettings settings;
-    settings.options.epochs = 1;
-    settings.options.steps = 5;
-    settings.options.batchSize = 8;
-    settings.options.learningRate = 0.05f;
-    settings.validationSize = 4; // of the 16 samples
-    window.training()->setSettings(settings);
+    window.training()->setSettings(tinySettings(1));
     window.training()->start();
     QTRY_VERIFY_WITH_TIMEOUT(!window.training()->isRunning(), 20000);
     QTRY_VERIFY_WITH_TIMEOUT(window.document()->undoStack()->count() == 1, 5000);
@@ -426,6 +444,71 @@ void TestMainWindow::trainingIsOneUndoableChange()
     QVERIFY(window.graph().layers()[0].weights != g.layers()[0].weights);
     window.document()->undoStack()->undo();
     SNN_COMPARE_GRAPHS(window.graph(), g);
+}
+
+// While training runs on a copy of the graph, every edit is refused with the reason shown (the
+// trained graph would otherwise silently replace it); once it ends, editing works again.
+void TestMainWindow::trainingLocksEditing()
+{
+    const QString path = m_dir.filePath(QStringLiteral("lock.h5"));
+    writeTinyDataset(path);
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    window.setGraph(tinyGraph(), QStringLiteral("tiny"));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(attach(window, path));
+    const LayerId out = window.graph().layers()[0].id;
+    QVERIFY(window.document()->renameLayer(out, QStringLiteral("before")));
+    QCOMPARE(window.document()->undoStack()->count(), 1);
+    auto *lock = window.findChild<QLabel *>(QStringLiteral("editLockLabel"));
+    QVERIFY(lock && lock->isHidden());
+
+    window.training()->setSettings(tinySettings(100000)); // runs until stopped
+    window.training()->start();
+    QVERIFY(window.training()->isRunning());
+    QVERIFY(window.document()->isEditLocked());
+    QVERIFY(lock->isVisible());
+    const QString refused = QStringLiteral("Refused: training runs on a copy of the graph; edit "
+                                           "it when training ends (Stop in the Training tab "
+                                           "keeps the best epoch)");
+    // Canvas, properties, passes (Apply replaces the graph), undo and opening another file.
+    QVERIFY(!window.document()->renameLayer(out, QStringLiteral("during")));
+    QCOMPARE(window.statusBar()->currentMessage(), refused);
+    QVERIFY(!window.document()->resizeLayer(out, 3));
+    QVERIFY(!window.document()->applyGraph(tinyGraph(), QStringLiteral("Apply optimisation")));
+    QVERIFY(!window.canvas()->node(out)->flags().testFlag(QGraphicsItem::ItemIsMovable));
+    QVERIFY(!window.properties()->nameEdit()->isEnabled());
+    int undoActions = 0;
+    for (QAction *action : window.findChildren<QAction *>())
+        if (action->shortcut() == QKeySequence(QKeySequence::Undo)) {
+            ++undoActions;
+            QVERIFY(!action->isEnabled());
+        }
+    QCOMPARE(undoActions, 1);
+    QVERIFY(!window.findChild<QAction *>(QStringLiteral("toolbarUndo"))->isEnabled());
+    QVERIFY(!window.maybeSave());
+    QCOMPARE(window.statusBar()->currentMessage(), refused);
+    window.pipeline()->start();
+    QVERIFY(!window.pipeline()->isRunning());
+    QCOMPARE(window.graph().layers()[0].name, QStringLiteral("before"));
+    QCOMPARE(window.document()->undoStack()->count(), 1);
+
+    // Stop keeps the best epoch as one undo step; then editing works again.
+    QTRY_VERIFY_WITH_TIMEOUT(window.training()->completedEpochs() >= 1, 20000);
+    window.training()->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.training()->isRunning(), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(window.document()->undoStack()->count(), 2, 5000);
+    QVERIFY(window.document()->undoStack()->text(1).startsWith(QStringLiteral("Train ")));
+    QVERIFY(!window.document()->isEditLocked());
+    QVERIFY(lock->isHidden());
+    QVERIFY(window.canvas()->node(out)->flags().testFlag(QGraphicsItem::ItemIsMovable));
+    QVERIFY(window.properties()->nameEdit()->isEnabled());
+    QVERIFY(window.document()->renameLayer(out, QStringLiteral("after")));
+    QCOMPARE(window.graph().layers()[0].name, QStringLiteral("after"));
+    window.document()->undoStack()->undo();
+    window.document()->undoStack()->undo(); // the training
+    QCOMPARE(window.graph().layers()[0].name, QStringLiteral("before"));
 }
 
 void TestMainWindow::badDataSetGivesAMessage()

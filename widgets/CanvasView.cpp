@@ -157,6 +157,7 @@ void CanvasView::setDocument(Document *document)
     if (m_document) {
         // Every change signal ends with changed(); the canvas syncs its items from the graph.
         connect(m_document, &Document::changed, this, &CanvasView::sync);
+        connect(m_document, &Document::editLockChanged, this, &CanvasView::sync);
         connect(m_document, &Document::graphReset, this, [this] {
             m_preview.reset();
             m_autoFit = m_fitPending = true; // fitted after the sync that follows
@@ -281,6 +282,7 @@ void CanvasView::sync()
             m_scene->addItem(item);
         }
         updateNode(item, l);
+        item->setFlag(QGraphicsItem::ItemIsMovable, !m_document->isEditLocked());
         const QPointF pos = l.position ? *l.position : layout.at(l.id);
         if (item->pos() != pos)
             item->setPos(pos);

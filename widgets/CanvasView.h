@@ -26,6 +26,7 @@ class Document;
 // pans. An edge is a curve when that clears every card, else it goes around the cards in its
 // way, so a new connection is never hidden behind a card or drawn through its own.
 // Cards and ports have tooltips (name, kind, sizes, where the rates come from).
+// While the document is locked (training), nodes do not move and edits are refused.
 // Every new graph (open, new, example, reset) is fitted once the view has its real size, and
 // again on each resize until the user zooms, pans or clicks: never above natural size
 // (kMaxFitScale) and never below kMinFitScale, where the text would be illegible (the view then

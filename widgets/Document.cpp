@@ -75,8 +75,20 @@ void Document::save(const QString &path)
     Q_EMIT filePathChanged(m_filePath);
 }
 
+void Document::setEditLock(const QString &reason)
+{
+    if (reason == m_editLock)
+        return;
+    m_editLock = reason;
+    Q_EMIT editLockChanged(m_editLock);
+}
+
 bool Document::push(const std::function<QUndoCommand *()> &make)
 {
+    if (isEditLocked()) {
+        Q_EMIT editRefused(m_editLock);
+        return false;
+    }
     QUndoCommand *command = nullptr;
     try {
         command = make();

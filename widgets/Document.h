@@ -61,6 +61,13 @@ public:
     bool autoLayout();
     bool applyGraph(const Graph &graph, const QString &text);
 
+    // While a long job works on a copy of the graph (training), every edit above is refused with
+    // `reason` (editRefused), so the job's result cannot silently overwrite edits made meanwhile;
+    // views show it (editLockChanged) and disable undo. An empty reason allows editing again.
+    void setEditLock(const QString &reason);
+    QString editLock() const { return m_editLock; }
+    bool isEditLocked() const { return !m_editLock.isEmpty(); }
+
     // Used by undo commands.
     void insertLayer(const Layer &layer);
     void eraseLayer(LayerId id);
@@ -84,6 +91,7 @@ Q_SIGNALS:
     void filePathChanged(const QString &path);
     void modifiedChanged(bool modified);
     void editRefused(const QString &message);
+    void editLockChanged(const QString &reason); // empty: editing allowed again
 
 private:
     bool push(const std::function<QUndoCommand *()> &make);
@@ -93,6 +101,7 @@ private:
     Graph m_graph;
     QString m_filePath;
     QString m_name;
+    QString m_editLock;
     QUndoStack m_undo;
 };
 

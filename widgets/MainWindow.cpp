@@ -108,6 +108,11 @@ MainWindow::MainWindow(QWidget *parent)
     m_dataLabel->setObjectName(QStringLiteral("dataLabel"));
     m_dataLabel->setToolTip(tr("Attach a data set from the Data menu"));
     statusBar()->addPermanentWidget(m_dataLabel);
+    m_lockLabel = new QLabel(tr("Editing locked: training"), this);
+    m_lockLabel->setObjectName(QStringLiteral("editLockLabel"));
+    m_lockLabel->setStyleSheet(QStringLiteral("QLabel { color: #a05000; font-weight: bold; }"));
+    m_lockLabel->hide();
+    statusBar()->addPermanentWidget(m_lockLabel);
     m_history->setEmptyLabel(tr("<opened>"));
 
     createActions();
@@ -253,6 +258,25 @@ MainWindow::MainWindow(QWidget *parent)
         if (!m_training->isRunning())
             m_training->setGraph(m_document->graph());
     });
+    // Training works on a copy of the graph and its result replaces the document's: no edit may
+    // happen meanwhile, or the result would silently throw it away.
+    connect(m_training, &TrainingMonitor::runningChanged, this, [this](bool running) {
+        m_document->setEditLock(
+            running ? tr("training runs on a copy of the graph; edit it when training ends "
+                         "(Stop in the Training tab keeps the best epoch)")
+                    : QString());
+    });
+    connect(m_document, &Document::editLockChanged, this, [this](const QString &reason) {
+        const bool locked = !reason.isEmpty();
+        m_lockLabel->setVisible(locked);
+        m_lockLabel->setToolTip(reason);
+        m_history->setEnabled(!locked);
+        const QUndoStack *stack = m_document->undoStack();
+        for (QAction *undo : {m_undoAction, findChild<QAction *>(QStringLiteral("toolbarUndo"))})
+            undo->setEnabled(!locked && stack->canUndo());
+        for (QAction *redo : {m_redoAction, findChild<QAction *>(QStringLiteral("toolbarRedo"))})
+            redo->setEnabled(!locked && stack->canRedo());
+    });
     connect(m_training, &TrainingMonitor::trained, this, [this](const Graph &trained) {
         const int epochs = m_training->completedEpochs();
         const QString text = epochs == 1 ? tr("Train 1 epoch") : tr("Train %1 epochs").arg(epochs);
@@ -388,9 +412,9 @@ void MainWindow::createActions()
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    QAction *undo = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
+    QAction *undo = m_undoAction = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
     undo->setShortcut(QKeySequence::Undo);
-    QAction *redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
+    QAction *redo = m_redoAction = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
     redo->setShortcut(QKeySequence::Redo);
     edit->addAction(undo);
     edit->addAction(redo);
@@ -780,6 +804,12 @@ void MainWindow::setUnsavedChangesPrompt(std::function<QMessageBox::StandardButt
 
 bool MainWindow::maybeSave()
 {
+    if (m_document->isEditLocked()) {
+        const QString text = tr("Refused: %1").arg(m_document->editLock());
+        statusBar()->showMessage(text, 10000);
+        log(text);
+        return false;
+    }
     if (!m_document->isModified())
         return true;
     QMessageBox::StandardButton answer;

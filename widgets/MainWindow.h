@@ -65,6 +65,7 @@ public:
     const Graph &graph() const;
 
     // Before losing unsaved changes: asks (Save / Discard / Cancel) and returns whether to go on.
+    // Refused (false, with the reason in the status bar) while training runs on the graph.
     bool maybeSave();
     // Replaces the question dialog (tests answer without a modal dialog).
     void setUnsavedChangesPrompt(std::function<QMessageBox::StandardButton()> prompt);
@@ -165,6 +166,9 @@ private:
     bool m_errorDialogs = true;
     QString m_dataSpec;
     QLabel *m_dataLabel = nullptr; // the attached data set, in the status bar
+    QLabel *m_lockLabel = nullptr; // why editing is locked (training runs), in the status bar
+    QAction *m_undoAction = nullptr;
+    QAction *m_redoAction = nullptr;
     std::optional<hw::FlowReport> m_synthBefore;
     std::optional<hw::FlowReport> m_synthAfter;
     JobRunner *m_dataJob;

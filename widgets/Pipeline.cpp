@@ -80,6 +80,8 @@ void Pipeline::start()
     else if (!m_data)
         refusal = tr("attach a data set first (Data menu): the rates and accuracy are measured "
                      "on it");
+    else if (m_document->isEditLocked())
+        refusal = m_document->editLock();
     else if (m_optimization->isRunning() || m_fpga->isBusy())
         refusal = tr("wait for the running optimisation or FPGA job to end");
     if (!refusal.isEmpty()) {

@@ -100,12 +100,18 @@ void PropertiesPanel::setDocument(Document *document)
         disconnect(m_document, nullptr, this, nullptr);
     m_document = document;
     m_layer = -1;
-    if (m_document)
+    if (m_document) {
         connect(m_document, &Document::changed, this, [this] {
             if (m_layer > 0 && !m_document->graph().find(m_layer))
                 m_layer = -1;
             refresh();
         });
+        connect(m_document, &Document::editLockChanged, this, [this](const QString &reason) {
+            m_form->setEnabled(reason.isEmpty());
+            m_form->setToolTip(reason);
+        });
+    }
+    m_form->setEnabled(!m_document || !m_document->isEditLocked());
     refresh();
 }
 

@@ -17,6 +17,7 @@ class Document;
 
 // Shows and edits the selected layer: name, neuron count, source, neuron type and parameters.
 // Each change is one undo command on the document; a refused change puts the old value back.
+// While the document is locked (training), the editors are disabled with the reason as tooltip.
 class PropertiesPanel : public QWidget {
     Q_OBJECT
 public:
