@@ -12,9 +12,16 @@ using namespace snn::widgets;
 
 namespace {
 
-QString cell(const ComparisonModel &m, const QString &metric, int column)
+using Metric = ComparisonModel::Metric;
+
+QString cell(const ComparisonModel &m, Metric metric, int column)
 {
-    return m.index(m.rowOf(metric), column).data().toString();
+    return m.index(ComparisonModel::rowOf(metric), column).data().toString();
+}
+
+QString layerCell(const ComparisonModel &m, const Graph &g, const QString &layer, int column)
+{
+    return m.index(m.rowOfLayer(g.findByName(layer)->id), column).data().toString();
 }
 
 } // namespace
@@ -27,7 +34,7 @@ private Q_SLOTS:
     void pendingMetricsShowADashAndSayWhatFillsThem_data();
     void pendingMetricsShowADashAndSayWhatFillsThem();
     void measuredAccuracyFromTheReport();
-    void metricsAndColumnsAddedByName();
+    void metricsByEnumAndColumnsByName();
     void fusedLayersAreNamed();
     void textAndCsv();
 };
@@ -40,10 +47,9 @@ void TestComparisonModel::passesTheModelTester()
     model.setBefore(g);
     const OptimizeResult r = optimize(g, availablePasses());
     model.setResult(g, r.graph, r.report);
-    model.addMetric(QStringLiteral("Latency"), QStringLiteral("filled by the FPGA tab"));
-    model.setMetric(QStringLiteral("Latency"), 10.0, 8.0);
+    model.setMetric(Metric::SynthesisedLogicCells, 10.0, 8.0);
     model.addColumn(QStringLiteral("UP5K"), QStringLiteral("filled by the FPGA tab"));
-    model.setExtra(ComparisonModel::kLuts, QStringLiteral("UP5K"), QStringLiteral("fits"));
+    model.setExtra(Metric::EstimatedLogicCells, QStringLiteral("UP5K"), QStringLiteral("fits"));
     model.clearResult();
     model.setBefore(Graph(4));
     QCOMPARE(model.columnCount(), 5);
@@ -55,59 +61,62 @@ void TestComparisonModel::showsTheReportsNumbers()
     const Graph g = exampleGraph();
     model.setBefore(g);
     QVERIFY(!model.hasResult());
-    QCOMPARE(cell(model, QStringLiteral("Parameters"), ComparisonModel::BeforeColumn),
+    QCOMPARE(cell(model, Metric::Parameters, ComparisonModel::BeforeColumn),
              QStringLiteral("217,728"));
-    QCOMPARE(cell(model, QStringLiteral("Parameters"), ComparisonModel::AfterColumn),
-             QStringLiteral("-"));
+    QCOMPARE(cell(model, Metric::Parameters, ComparisonModel::AfterColumn), QStringLiteral("-"));
     const OptimizeResult r = optimize(g, availablePasses());
     model.setResult(g, r.graph, r.report);
     QVERIFY(model.hasResult());
     const QLocale en(QLocale::English);
-    QCOMPARE(cell(model, QStringLiteral("Parameters"), ComparisonModel::AfterColumn),
+    QCOMPARE(cell(model, Metric::Parameters, ComparisonModel::AfterColumn),
              en.toString(qint64(r.report.after.params)));
-    QCOMPARE(cell(model, QStringLiteral("Neurons"), ComparisonModel::BeforeColumn),
-             QStringLiteral("330"));
-    QCOMPARE(cell(model, QStringLiteral("Neurons"), ComparisonModel::AfterColumn),
+    QCOMPARE(cell(model, Metric::Neurons, ComparisonModel::BeforeColumn), QStringLiteral("330"));
+    QCOMPARE(cell(model, Metric::Neurons, ComparisonModel::AfterColumn),
              en.toString(qint64(r.report.after.neurons)));
-    QCOMPARE(cell(model, QStringLiteral("Layers"), ComparisonModel::ChangeColumn),
-             QStringLiteral("0"));
-    QCOMPARE(cell(model, QStringLiteral("Compression ratio"), ComparisonModel::AfterColumn),
+    QCOMPARE(cell(model, Metric::Layers, ComparisonModel::ChangeColumn), QStringLiteral("0"));
+    QCOMPARE(cell(model, Metric::CompressionRatio, ComparisonModel::AfterColumn),
              QStringLiteral("%1x").arg(r.report.compressionRatio(), 0, 'f', 3));
     // hidden1 loses its 30 dead neurons.
-    QCOMPARE(cell(model, QStringLiteral("Neurons: hidden1"), ComparisonModel::AfterColumn),
+    QCOMPARE(layerCell(model, g, QStringLiteral("hidden1"), ComparisonModel::MetricColumn),
+             QStringLiteral("Neurons: hidden1"));
+    QCOMPARE(layerCell(model, g, QStringLiteral("hidden1"), ComparisonModel::AfterColumn),
              QStringLiteral("226"));
-    QCOMPARE(cell(model, QStringLiteral("Neurons: hidden1"), ComparisonModel::ChangeColumn),
+    QCOMPARE(layerCell(model, g, QStringLiteral("hidden1"), ComparisonModel::ChangeColumn),
              QStringLiteral("-30 (-11.7%)"));
     // Changed cells are highlighted, unchanged ones not.
-    const int h1 = model.rowOf(QStringLiteral("Neurons: hidden1"));
-    const int out = model.rowOf(QStringLiteral("Neurons: output"));
+    const int h1 = model.rowOfLayer(g.findByName(QStringLiteral("hidden1"))->id);
+    const int out = model.rowOfLayer(g.findByName(QStringLiteral("output"))->id);
     QVERIFY(model.index(h1, ComparisonModel::ChangeColumn).data(Qt::BackgroundRole).isValid());
     QVERIFY(!model.index(out, ComparisonModel::ChangeColumn).data(Qt::BackgroundRole).isValid());
-    // Rows: 4 sizes, 5 pending metrics, 3 layers.
-    QCOMPARE(model.rowCount(), 12);
+    // Rows: 4 sizes, 7 pending metrics, 3 layers.
+    QCOMPARE(model.rowCount(), 14);
+    QCOMPARE(model.rowOfLayer(12345), -1);
 }
 
 void TestComparisonModel::pendingMetricsShowADashAndSayWhatFillsThem_data()
 {
-    QTest::addColumn<QString>("metric");
+    QTest::addColumn<Metric>("metric");
     QTest::addColumn<QString>("filledBy");
-    QTest::newRow("luts") << ComparisonModel::kLuts << "FPGA tab";
-    QTest::newRow("bram") << ComparisonModel::kBram << "FPGA tab";
-    QTest::newRow("accuracy") << ComparisonModel::kAccuracy << "attach a data set";
-    QTest::newRow("fpga input") << ComparisonModel::kFpgaInputAccuracy << "FPGA tab's weight bits";
-    QTest::newRow("fpga core") << ComparisonModel::kFpgaCoreAccuracy << "FPGA tab's weight bits";
+    QTest::newRow("logic cells") << Metric::EstimatedLogicCells << "FPGA tab";
+    QTest::newRow("ebr") << Metric::EstimatedEbr << "FPGA tab";
+    QTest::newRow("accuracy") << Metric::Accuracy << "attach a data set";
+    QTest::newRow("fpga input") << Metric::FpgaInputAccuracy << "FPGA tab's weight bits";
+    QTest::newRow("fpga core") << Metric::FpgaCoreAccuracy << "FPGA tab's weight bits";
+    QTest::newRow("synthesised logic cells") << Metric::SynthesisedLogicCells << "Synthesise";
+    QTest::newRow("synthesised ebr") << Metric::SynthesisedEbr << "4 Kbit blocks";
 }
 
 void TestComparisonModel::pendingMetricsShowADashAndSayWhatFillsThem()
 {
-    QFETCH(QString, metric);
+    QFETCH(Metric, metric);
     QFETCH(QString, filledBy);
     ComparisonModel model;
     const Graph g = exampleGraph();
     const OptimizeResult r = optimize(g, availablePasses());
     model.setResult(g, r.graph, r.report);
-    const int row = model.rowOf(metric);
-    QVERIFY(row >= 0);
+    const int row = ComparisonModel::rowOf(metric);
+    QCOMPARE(model.index(row, ComparisonModel::MetricColumn).data().toString(),
+             ComparisonModel::metricName(metric));
     for (int c : {ComparisonModel::BeforeColumn, ComparisonModel::AfterColumn,
                   ComparisonModel::ChangeColumn}) {
         QCOMPARE(model.index(row, c).data().toString(), QStringLiteral("-"));
@@ -122,26 +131,25 @@ void TestComparisonModel::measuredAccuracyFromTheReport()
     OptimizeResult r = optimize(g, availablePasses());
     r.report.accuracy = AccuracyChange{0.865, 0.8649, 0.9973, 10000, QString()};
     model.setResult(g, r.graph, r.report);
-    QCOMPARE(cell(model, ComparisonModel::kAccuracy, ComparisonModel::BeforeColumn),
+    QCOMPARE(cell(model, Metric::Accuracy, ComparisonModel::BeforeColumn),
              QStringLiteral("86.50%"));
-    QCOMPARE(cell(model, ComparisonModel::kAccuracy, ComparisonModel::AfterColumn),
-             QStringLiteral("86.49%"));
+    QCOMPARE(cell(model, Metric::Accuracy, ComparisonModel::AfterColumn), QStringLiteral("86.49%"));
     // The FPGA core: the first measured width names the row; the tooltip says how.
     const QString how = QStringLiteral("the core's input generator (seed 0xace1), 16 steps, "
                                        "16-bit membrane");
     r.report.hardware = HardwareAccuracy{AccuracyChange{0.867, 0.866, 0.99, 10000, how},
                                          {{4, AccuracyChange{0.784, 0.7825, 0.98, 10000, how}}}};
     model.setResult(g, r.graph, r.report);
-    QCOMPARE(cell(model, ComparisonModel::kFpgaInputAccuracy, ComparisonModel::AfterColumn),
+    QCOMPARE(cell(model, Metric::FpgaInputAccuracy, ComparisonModel::AfterColumn),
              QStringLiteral("86.60%"));
-    QCOMPARE(cell(model, ComparisonModel::kFpgaCoreAccuracy, ComparisonModel::MetricColumn),
+    QCOMPARE(cell(model, Metric::FpgaCoreAccuracy, ComparisonModel::MetricColumn),
              QStringLiteral("Accuracy, 4-bit FPGA core"));
-    QCOMPARE(cell(model, ComparisonModel::kFpgaCoreAccuracy, ComparisonModel::BeforeColumn),
+    QCOMPARE(cell(model, Metric::FpgaCoreAccuracy, ComparisonModel::BeforeColumn),
              QStringLiteral("78.40%"));
-    QCOMPARE(cell(model, ComparisonModel::kFpgaCoreAccuracy, ComparisonModel::ChangeColumn),
+    QCOMPARE(cell(model, Metric::FpgaCoreAccuracy, ComparisonModel::ChangeColumn),
              QStringLiteral("-0.15%"));
     QCOMPARE(
-        model.index(model.rowOf(ComparisonModel::kFpgaCoreAccuracy), ComparisonModel::AfterColumn)
+        model.index(ComparisonModel::rowOf(Metric::FpgaCoreAccuracy), ComparisonModel::AfterColumn)
             .data(Qt::ToolTipRole)
             .toString(),
         QStringLiteral("10000 samples; %1; predictions unchanged for 98.00%").arg(how));
@@ -151,42 +159,44 @@ void TestComparisonModel::measuredAccuracyFromTheReport()
     r.report.hardware.reset();
     r.report.hardwareNotMeasured = QStringLiteral("layer l1 is not spiking");
     model.setResult(g, r.graph, r.report);
-    for (const QString &metric : {ComparisonModel::kAccuracy, ComparisonModel::kFpgaInputAccuracy,
-                                  ComparisonModel::kFpgaCoreAccuracy})
+    for (Metric metric : {Metric::Accuracy, Metric::FpgaInputAccuracy, Metric::FpgaCoreAccuracy})
         for (int column : {ComparisonModel::BeforeColumn, ComparisonModel::AfterColumn})
             QCOMPARE(cell(model, metric, column), QStringLiteral("-"));
-    QCOMPARE(cell(model, ComparisonModel::kFpgaCoreAccuracy, ComparisonModel::MetricColumn),
-             ComparisonModel::kFpgaCoreAccuracy);
+    QCOMPARE(cell(model, Metric::FpgaCoreAccuracy, ComparisonModel::MetricColumn),
+             QStringLiteral("Accuracy, FPGA core"));
     QCOMPARE(
-        model.index(model.rowOf(ComparisonModel::kFpgaCoreAccuracy), ComparisonModel::BeforeColumn)
+        model.index(ComparisonModel::rowOf(Metric::FpgaCoreAccuracy), ComparisonModel::BeforeColumn)
             .data(Qt::ToolTipRole)
             .toString(),
         QStringLiteral("Not measured: layer l1 is not spiking"));
 }
 
-void TestComparisonModel::metricsAndColumnsAddedByName()
+void TestComparisonModel::metricsByEnumAndColumnsByName()
 {
     ComparisonModel model;
-    model.setBefore(exampleGraph());
-    model.setMetric(ComparisonModel::kAccuracy, 0.875, 0.8725);
-    QCOMPARE(cell(model, ComparisonModel::kAccuracy, ComparisonModel::BeforeColumn),
+    const Graph g = exampleGraph();
+    model.setBefore(g);
+    model.setMetric(Metric::Accuracy, 0.875, 0.8725);
+    QCOMPARE(cell(model, Metric::Accuracy, ComparisonModel::BeforeColumn),
              QStringLiteral("87.50%"));
-    QCOMPARE(cell(model, ComparisonModel::kAccuracy, ComparisonModel::ChangeColumn),
+    QCOMPARE(cell(model, Metric::Accuracy, ComparisonModel::ChangeColumn),
              QStringLiteral("-0.25%"));
-    QVERIFY(!model.index(model.rowOf(ComparisonModel::kAccuracy), ComparisonModel::AfterColumn)
+    QVERIFY(!model.index(ComparisonModel::rowOf(Metric::Accuracy), ComparisonModel::AfterColumn)
                  .data(Qt::ToolTipRole)
                  .isValid());
-    // A new metric goes before the per-layer rows; adding it twice returns the same row.
-    const int row = model.addMetric(QStringLiteral("Fmax (MHz)"), QStringLiteral("from nextpnr"));
-    QCOMPARE(model.addMetric(QStringLiteral("Fmax (MHz)"), QString()), row);
-    QCOMPARE(model.index(row + 1, 0).data().toString(), QStringLiteral("Neurons: hidden1"));
+    // Every metric in its enum order, then the layers in the graph's order.
+    for (int m = 0; m < int(Metric::Count); ++m)
+        QCOMPARE(model.index(m, ComparisonModel::MetricColumn).data().toString(),
+                 ComparisonModel::metricName(Metric(m)));
+    QCOMPARE(model.rowOfLayer(g.layers().front().id), int(Metric::Count));
+    QCOMPARE(model.index(int(Metric::Count), 0).data().toString(),
+             QStringLiteral("Neurons: hidden1"));
     const int column = model.addColumn(QStringLiteral("iCE40 UP5K"), QStringLiteral("fit check"));
     QCOMPARE(column, ComparisonModel::FixedColumns);
     QCOMPARE(model.headerData(column, Qt::Horizontal).toString(), QStringLiteral("iCE40 UP5K"));
     QCOMPARE(model.index(0, column).data().toString(), QStringLiteral("-"));
     QCOMPARE(model.index(0, column).data(Qt::ToolTipRole).toString(), QStringLiteral("fit check"));
-    model.setExtra(QStringLiteral("Parameters"), QStringLiteral("iCE40 UP5K"),
-                   QStringLiteral("fits"));
+    model.setExtra(Metric::Parameters, QStringLiteral("iCE40 UP5K"), QStringLiteral("fits"));
     QCOMPARE(model.index(0, column).data().toString(), QStringLiteral("fits"));
 }
 
@@ -200,9 +210,9 @@ void TestComparisonModel::fusedLayersAreNamed()
     QCOMPARE(r.report.after.layers, 2);
     ComparisonModel model;
     model.setResult(g, r.graph, r.report);
-    QCOMPARE(cell(model, QStringLiteral("Neurons: hidden2"), ComparisonModel::AfterColumn),
+    QCOMPARE(layerCell(model, g, QStringLiteral("hidden2"), ComparisonModel::AfterColumn),
              QStringLiteral("fused into %1").arg(r.graph.layers().back().name));
-    QCOMPARE(cell(model, QStringLiteral("Neurons: output"), ComparisonModel::AfterColumn),
+    QCOMPARE(layerCell(model, g, QStringLiteral("output"), ComparisonModel::AfterColumn),
              QStringLiteral("10"));
 }
 

@@ -385,7 +385,7 @@ void TestMainWindow::attachedDataMeasuresAccuracy()
     QVERIFY(panel->result());
     QVERIFY(panel->result()->report.accuracy.has_value());
     const ComparisonModel *model = panel->model();
-    const int row = model->rowOf(ComparisonModel::kAccuracy);
+    const int row = ComparisonModel::rowOf(ComparisonModel::Metric::Accuracy);
     QCOMPARE(model->index(row, ComparisonModel::BeforeColumn).data().toString(),
              QStringLiteral("100.00%"));
     QCOMPARE(model->index(row, ComparisonModel::AfterColumn).data().toString(),
@@ -402,7 +402,7 @@ void TestMainWindow::attachedDataMeasuresAccuracy()
         QCOMPARE(config.weightBits, bits);
         const Graph &after = panel->result()->graph;
         QVERIFY(after.totalNeurons() < g.totalNeurons()); // the dead neuron is gone
-        const int core = model->rowOf(ComparisonModel::kFpgaCoreAccuracy);
+        const int core = ComparisonModel::rowOf(ComparisonModel::Metric::FpgaCoreAccuracy);
         QCOMPARE(model->index(core, ComparisonModel::MetricColumn).data().toString(),
                  QStringLiteral("Accuracy, %1-bit FPGA core").arg(bits));
         QCOMPARE(model->index(core, ComparisonModel::BeforeColumn).data().toString(),
@@ -411,7 +411,7 @@ void TestMainWindow::attachedDataMeasuresAccuracy()
         QCOMPARE(model->index(core, ComparisonModel::AfterColumn).data().toString(),
                  percent(sim::accuracy(
                      hw::quantizedPredictions(hw::quantize(after, config), data.x), data.y)));
-        const int input = model->rowOf(ComparisonModel::kFpgaInputAccuracy);
+        const int input = ComparisonModel::rowOf(ComparisonModel::Metric::FpgaInputAccuracy);
         QCOMPARE(model->index(input, ComparisonModel::BeforeColumn).data().toString(),
                  percent(sim::accuracy(hw::floatPredictions(g, config, data.x), data.y)));
         QVERIFY(model->index(core, ComparisonModel::BeforeColumn)
@@ -567,18 +567,19 @@ void TestMainWindow::hardwareRowsShowEstimatesAndSynthesis()
     const hw::FitCheck after =
         hw::checkFit(panel->result()->graph, o.quant, o.lanes, hw::board(o.board));
     const ComparisonModel *model = panel->model();
-    auto cell = [model](const QString &metric, int column) {
-        return model->index(model->rowOf(metric), column).data().toString();
+    using Metric = ComparisonModel::Metric;
+    auto cell = [model](Metric metric, int column) {
+        return model->index(ComparisonModel::rowOf(metric), column).data().toString();
     };
     const QLocale english(QLocale::English);
-    QCOMPARE(cell(ComparisonModel::kLuts, ComparisonModel::BeforeColumn),
+    QCOMPARE(cell(Metric::EstimatedLogicCells, ComparisonModel::BeforeColumn),
              english.toString(before.estimate.logicCells));
-    QCOMPARE(cell(ComparisonModel::kLuts, ComparisonModel::AfterColumn),
+    QCOMPARE(cell(Metric::EstimatedLogicCells, ComparisonModel::AfterColumn),
              english.toString(after.estimate.logicCells));
-    QCOMPARE(cell(ComparisonModel::kBram, ComparisonModel::AfterColumn),
+    QCOMPARE(cell(Metric::EstimatedEbr, ComparisonModel::AfterColumn),
              english.toString(after.estimate.ebrBlocks));
     QVERIFY(after.estimate.weightBits < before.estimate.weightBits); // 30 neurons fewer
-    QCOMPARE(cell(MainWindow::kSynthLogicCells, ComparisonModel::BeforeColumn),
+    QCOMPARE(cell(Metric::SynthesisedLogicCells, ComparisonModel::BeforeColumn),
              QStringLiteral("-"));
 
     // A synthesis of the optimised graph fills the "after" column with its real figures.
@@ -586,10 +587,10 @@ void TestMainWindow::hardwareRowsShowEstimatesAndSynthesis()
     report.logicCells = 1663;
     report.ebr = 7;
     Q_EMIT window.fpga()->synthesisFinished(true, report);
-    QCOMPARE(cell(MainWindow::kSynthLogicCells, ComparisonModel::AfterColumn),
+    QCOMPARE(cell(Metric::SynthesisedLogicCells, ComparisonModel::AfterColumn),
              QStringLiteral("1,663"));
-    QCOMPARE(cell(MainWindow::kSynthEbr, ComparisonModel::AfterColumn), QStringLiteral("7"));
-    QCOMPARE(cell(MainWindow::kSynthLogicCells, ComparisonModel::BeforeColumn),
+    QCOMPARE(cell(Metric::SynthesisedEbr, ComparisonModel::AfterColumn), QStringLiteral("7"));
+    QCOMPARE(cell(Metric::SynthesisedLogicCells, ComparisonModel::BeforeColumn),
              QStringLiteral("-"));
     // A rename or a move changes nothing synthesised or estimated: the figures stay, no new
     // estimate starts.
@@ -597,11 +598,12 @@ void TestMainWindow::hardwareRowsShowEstimatesAndSynthesis()
     QVERIFY(window.document()->renameLayer(first, QStringLiteral("renamed")));
     QVERIFY(window.document()->moveLayers({{first, QPointF(5, 6)}}));
     QVERIFY(!window.fpga()->isEstimating());
-    QCOMPARE(cell(MainWindow::kSynthLogicCells, ComparisonModel::AfterColumn),
+    QCOMPARE(cell(Metric::SynthesisedLogicCells, ComparisonModel::AfterColumn),
              QStringLiteral("1,663"));
     // A change of what the network computes makes every synthesised figure stale.
     QVERIFY(window.document()->resizeLayer(first, 100));
-    QCOMPARE(cell(MainWindow::kSynthLogicCells, ComparisonModel::AfterColumn), QStringLiteral("-"));
+    QCOMPARE(cell(Metric::SynthesisedLogicCells, ComparisonModel::AfterColumn),
+             QStringLiteral("-"));
 }
 
 // Every open is fitted when the window appears: the cards are at a legible scale (at least the
@@ -788,7 +790,9 @@ void TestMainWindow::pipelineRunsRatesPassesBuild()
     // figures in the comparison's "after" column; the summary in the Compare view.
     QVERIFY(QFileInfo(m_dir.filePath(QStringLiteral("pipe-icebreaker/top.bin"))).size() > 30000);
     const ComparisonModel *table = window.optimization()->model();
-    QVERIFY(table->index(table->rowOf(MainWindow::kSynthLogicCells), ComparisonModel::AfterColumn)
+    QVERIFY(table
+                ->index(ComparisonModel::rowOf(ComparisonModel::Metric::SynthesisedLogicCells),
+                        ComparisonModel::AfterColumn)
                 .data()
                 .toString() != QStringLiteral("-"));
     QCOMPARE(window.centralTabs()->currentWidget(), window.compare());

@@ -86,7 +86,7 @@ void TestOptimizationPanel::runGivesTheCoresNumbers()
     SNN_COMPARE_GRAPHS(actual.graph, expected.graph);
     QCOMPARE(m_panel->reportText(), expected.report.summary());
     const ComparisonModel *model = m_panel->model();
-    const int params = model->rowOf(QStringLiteral("Parameters"));
+    const int params = ComparisonModel::rowOf(ComparisonModel::Metric::Parameters);
     QCOMPARE(model->index(params, ComparisonModel::AfterColumn).data().toString(),
              QLocale(QLocale::English).toString(qint64(expected.report.after.params)));
 }
@@ -195,10 +195,7 @@ void TestOptimizationPanel::documentEditsDropTheResult()
     QCOMPARE(preview.count(), 1);
     QVERIFY(!preview.at(0).at(0).value<std::shared_ptr<const Graph>>());
     QVERIFY(!m_panel->model()->hasResult());
-    QCOMPARE(m_panel->model()
-                 ->index(m_panel->model()->rowOf(QStringLiteral("Neurons: first")), 1)
-                 .data()
-                 .toString(),
+    QCOMPARE(m_panel->model()->index(m_panel->model()->rowOfLayer(h1), 1).data().toString(),
              QStringLiteral("200"));
 }
 

@@ -12,18 +12,8 @@
 
 namespace snn::widgets {
 
-const QString ComparisonModel::kLuts = QStringLiteral("Estimated LUTs");
-const QString ComparisonModel::kBram = QStringLiteral("Estimated BRAM");
-const QString ComparisonModel::kAccuracy = QStringLiteral("Accuracy");
-const QString ComparisonModel::kFpgaInputAccuracy = QStringLiteral("Accuracy, float on FPGA input");
-const QString ComparisonModel::kFpgaCoreAccuracy = QStringLiteral("Accuracy, FPGA core");
-
 namespace {
 
-const QString kParams = QStringLiteral("Parameters");
-const QString kNeurons = QStringLiteral("Neurons");
-const QString kLayers = QStringLiteral("Layers");
-const QString kCompression = QStringLiteral("Compression ratio");
 const QString kDash = QStringLiteral("-");
 
 QString format(double value, ComparisonModel::Format format)
@@ -40,46 +30,98 @@ QString format(double value, ComparisonModel::Format format)
     return {};
 }
 
+// The rows whose after value is the run's (cleared with it) and the sizes.
+bool isSize(ComparisonModel::Metric m)
+{
+    return m <= ComparisonModel::Metric::CompressionRatio;
+}
+
 } // namespace
+
+QString ComparisonModel::metricName(Metric metric)
+{
+    switch (metric) {
+    case Metric::Parameters:
+        return tr("Parameters");
+    case Metric::Neurons:
+        return tr("Neurons");
+    case Metric::Layers:
+        return tr("Layers");
+    case Metric::CompressionRatio:
+        return tr("Compression ratio");
+    case Metric::EstimatedLogicCells:
+        return tr("Estimated LUTs");
+    case Metric::EstimatedEbr:
+        return tr("Estimated BRAM");
+    case Metric::Accuracy:
+        return tr("Accuracy");
+    case Metric::FpgaInputAccuracy:
+        return tr("Accuracy, float on FPGA input");
+    case Metric::FpgaCoreAccuracy:
+        return tr("Accuracy, FPGA core");
+    case Metric::SynthesisedLogicCells:
+        return tr("Synthesised logic cells");
+    case Metric::SynthesisedEbr:
+        return tr("Synthesised EBR");
+    case Metric::Count:
+        break;
+    }
+    return {};
+}
 
 ComparisonModel::ComparisonModel(QObject *parent)
     : QAbstractTableModel(parent)
 {
-    for (const QString &name : {kParams, kNeurons, kLayers, kCompression}) {
-        Row r;
-        r.name = name;
-        r.format = name == kCompression ? Format::Ratio : Format::Integer;
-        m_rows.push_back(r);
-    }
-    addMetric(kLuts, tr("Filled by the FPGA tab's resource estimate (iCE40 logic cells) for "
-                        "its board and settings"));
-    addMetric(kBram, tr("Filled by the FPGA tab's resource estimate (4 Kbit EBR blocks) for its "
-                        "board and settings"));
-    addMetric(kAccuracy,
-              tr("Not measured: attach a data set (Data menu) and run the passes to measure "
-                 "accuracy before and after on it"),
-              Format::Percent);
+    const QString measured = tr("Not measured: attach a data set (Data menu) and run the passes "
+                                "to measure accuracy before and after on it");
     const QString fpga = tr("Not measured: attach a data set (Data menu) and run the passes; the "
                             "FPGA core is measured at the FPGA tab's weight bits");
-    addMetric(kFpgaInputAccuracy, fpga, Format::Percent);
-    addMetric(kFpgaCoreAccuracy, fpga, Format::Percent);
-    for (Row &r : m_rows)
-        r.fromRun =
-            r.name == kAccuracy || r.name == kFpgaInputAccuracy || r.name == kFpgaCoreAccuracy;
+    const QString synthesised = tr("Filled by Synthesise in the FPGA tab (nextpnr's placed "
+                                   "design%1): not synthesised yet");
+    for (int m = 0; m < int(Metric::Count); ++m) {
+        Row r;
+        r.name = metricName(Metric(m));
+        switch (Metric(m)) {
+        case Metric::CompressionRatio:
+            r.format = Format::Ratio;
+            break;
+        case Metric::EstimatedLogicCells:
+            r.pendingToolTip = tr("Filled by the FPGA tab's resource estimate (iCE40 logic cells) "
+                                  "for its board and settings");
+            break;
+        case Metric::EstimatedEbr:
+            r.pendingToolTip = tr("Filled by the FPGA tab's resource estimate (4 Kbit EBR blocks) "
+                                  "for its board and settings");
+            break;
+        case Metric::Accuracy:
+            r.pendingToolTip = measured;
+            break;
+        case Metric::FpgaInputAccuracy:
+        case Metric::FpgaCoreAccuracy:
+            r.pendingToolTip = fpga;
+            break;
+        case Metric::SynthesisedLogicCells:
+            r.pendingToolTip = synthesised.arg(QString());
+            break;
+        case Metric::SynthesisedEbr:
+            r.pendingToolTip = synthesised.arg(tr(", 4 Kbit blocks"));
+            break;
+        default:
+            break;
+        }
+        if (Metric(m) == Metric::Accuracy || Metric(m) == Metric::FpgaInputAccuracy ||
+            Metric(m) == Metric::FpgaCoreAccuracy) {
+            r.format = Format::Percent;
+            r.fromRun = true;
+        }
+        m_rows.push_back(r);
+    }
 }
 
-int ComparisonModel::firstLayerRow() const
+int ComparisonModel::rowOfLayer(LayerId id) const
 {
-    int row = 0;
-    while (row < int(m_rows.size()) && !m_rows[std::size_t(row)].perLayer)
-        ++row;
-    return row;
-}
-
-int ComparisonModel::rowOf(const QString &metric) const
-{
-    for (std::size_t i = 0; i < m_rows.size(); ++i)
-        if (m_rows[i].name == metric)
+    for (std::size_t i = kFirstLayerRow; i < m_rows.size(); ++i)
+        if (m_rows[i].layer == id)
             return int(i);
     return -1;
 }
@@ -88,23 +130,24 @@ void ComparisonModel::setBefore(const Graph &graph)
 {
     beginResetModel();
     m_hasResult = false;
-    m_rows.erase(m_rows.begin() + firstLayerRow(), m_rows.end());
-    for (Row &r : m_rows)
-        if (r.name == kParams || r.name == kNeurons || r.name == kLayers || r.name == kCompression)
+    m_rows.erase(m_rows.begin() + kFirstLayerRow, m_rows.end());
+    for (int m = 0; m < kFirstLayerRow; ++m) {
+        Row &r = m_rows[std::size_t(m)];
+        if (isSize(Metric(m)))
             r.after.reset();
-    for (Row &r : m_rows)
         if (r.fromRun)
             r.clearMeasurement();
-    m_rows[std::size_t(rowOf(kParams))].before = double(graph.totalParams());
-    m_rows[std::size_t(rowOf(kNeurons))].before = double(graph.totalNeurons());
-    m_rows[std::size_t(rowOf(kLayers))].before = double(graph.layerCount());
-    m_rows[std::size_t(rowOf(kCompression))].before = 1.0;
+    }
+    row(Metric::Parameters).before = double(graph.totalParams());
+    row(Metric::Neurons).before = double(graph.totalNeurons());
+    row(Metric::Layers).before = double(graph.layerCount());
+    row(Metric::CompressionRatio).before = 1.0;
     for (const Layer &l : graph.layers()) {
-        Row row;
-        row.name = tr("Neurons: %1").arg(l.name);
-        row.before = double(l.neurons());
-        row.perLayer = true;
-        m_rows.push_back(row);
+        Row r;
+        r.name = tr("Neurons: %1").arg(l.name);
+        r.layer = l.id;
+        r.before = double(l.neurons());
+        m_rows.push_back(r);
     }
     endResetModel();
 }
@@ -114,12 +157,12 @@ void ComparisonModel::setResult(const Graph &before, const Graph &after, const R
     setBefore(before);
     beginResetModel();
     m_hasResult = true;
-    m_rows[std::size_t(rowOf(kParams))].after = double(report.after.params);
-    m_rows[std::size_t(rowOf(kNeurons))].after = double(report.after.neurons);
-    m_rows[std::size_t(rowOf(kLayers))].after = double(report.after.layers);
-    m_rows[std::size_t(rowOf(kCompression))].after = report.compressionRatio();
-    const auto measured = [this](const QString &name, const AccuracyChange &a) -> Row & {
-        Row &r = m_rows[std::size_t(rowOf(name))];
+    row(Metric::Parameters).after = double(report.after.params);
+    row(Metric::Neurons).after = double(report.after.neurons);
+    row(Metric::Layers).after = double(report.after.layers);
+    row(Metric::CompressionRatio).after = report.compressionRatio();
+    const auto measured = [this](Metric metric, const AccuracyChange &a) -> Row & {
+        Row &r = row(metric);
         r.before = a.before;
         r.after = a.after;
         r.toolTip = tr("%1 samples; %2; predictions unchanged for %3%")
@@ -129,20 +172,19 @@ void ComparisonModel::setResult(const Graph &before, const Graph &after, const R
         return r;
     };
     if (report.accuracy)
-        measured(kAccuracy, *report.accuracy);
+        measured(Metric::Accuracy, *report.accuracy);
     if (report.hardware && !report.hardware->quantized.empty()) {
         const HardwareAccuracy::Width &w = report.hardware->quantized.front();
-        measured(kFpgaInputAccuracy, report.hardware->floatModel);
-        measured(kFpgaCoreAccuracy, w.accuracy).label =
+        measured(Metric::FpgaInputAccuracy, report.hardware->floatModel);
+        measured(Metric::FpgaCoreAccuracy, w.accuracy).label =
             tr("Accuracy, %1-bit FPGA core").arg(w.weightBits);
     } else if (!report.hardwareNotMeasured.isEmpty()) {
-        for (const QString &name : {kFpgaInputAccuracy, kFpgaCoreAccuracy})
-            m_rows[std::size_t(rowOf(name))].toolTip =
-                tr("Not measured: %1").arg(report.hardwareNotMeasured);
+        for (Metric m : {Metric::FpgaInputAccuracy, Metric::FpgaCoreAccuracy})
+            row(m).toolTip = tr("Not measured: %1").arg(report.hardwareNotMeasured);
     }
-    int row = firstLayerRow();
+    int index = kFirstLayerRow;
     for (const Layer &l : before.layers()) {
-        Row &r = m_rows[std::size_t(row++)];
+        Row &r = m_rows[std::size_t(index++)];
         if (const Layer *kept = after.find(l.id)) {
             r.after = double(kept->neurons());
             continue;
@@ -160,41 +202,26 @@ void ComparisonModel::clearResult()
 {
     beginResetModel();
     m_hasResult = false;
-    for (Row &r : m_rows)
-        if (r.perLayer || r.fromRun || r.name == kParams || r.name == kNeurons ||
-            r.name == kLayers || r.name == kCompression) {
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        Row &r = m_rows[i];
+        if (int(i) >= kFirstLayerRow || r.fromRun || isSize(Metric(i))) {
             if (r.fromRun)
                 r.clearMeasurement();
             r.after.reset();
             r.afterText.clear();
         }
+    }
     endResetModel();
 }
 
-int ComparisonModel::addMetric(const QString &name, const QString &pendingToolTip, Format format)
-{
-    if (const int existing = rowOf(name); existing >= 0)
-        return existing;
-    const int row = firstLayerRow();
-    beginInsertRows({}, row, row);
-    Row r;
-    r.name = name;
-    r.format = format;
-    r.pendingToolTip = pendingToolTip;
-    m_rows.insert(m_rows.begin() + row, r);
-    endInsertRows();
-    return row;
-}
-
-void ComparisonModel::setMetric(const QString &name, std::optional<double> before,
+void ComparisonModel::setMetric(Metric metric, std::optional<double> before,
                                 std::optional<double> after)
 {
-    const int row = rowOf(name);
-    if (row < 0)
-        return;
-    m_rows[std::size_t(row)].before = before;
-    m_rows[std::size_t(row)].after = after;
-    Q_EMIT dataChanged(index(row, 0), index(row, columnCount() - 1));
+    Row &r = row(metric);
+    r.before = before;
+    r.after = after;
+    const int index = rowOf(metric);
+    Q_EMIT dataChanged(this->index(index, 0), this->index(index, columnCount() - 1));
 }
 
 int ComparisonModel::addColumn(const QString &name, const QString &pendingToolTip)
@@ -209,17 +236,16 @@ int ComparisonModel::addColumn(const QString &name, const QString &pendingToolTi
     return column;
 }
 
-void ComparisonModel::setExtra(const QString &metric, const QString &column, const QString &text)
+void ComparisonModel::setExtra(Metric metric, const QString &column, const QString &text)
 {
-    const int row = rowOf(metric);
     int col = -1;
     for (std::size_t i = 0; i < m_columns.size(); ++i)
         if (m_columns[i].name == column)
             col = FixedColumns + int(i);
-    if (row < 0 || col < 0)
+    if (col < 0)
         return;
-    m_rows[std::size_t(row)].extra[column] = text;
-    Q_EMIT dataChanged(index(row, col), index(row, col));
+    row(metric).extra[column] = text;
+    Q_EMIT dataChanged(index(rowOf(metric), col), index(rowOf(metric), col));
 }
 
 int ComparisonModel::rowCount(const QModelIndex &parent) const
@@ -302,7 +328,7 @@ QVariant ComparisonModel::data(const QModelIndex &index, int role) const
             return QBrush(QColor(0xff, 0xf1, 0xb8));
         return {};
     case Qt::FontRole:
-        if (column == MetricColumn && !row.perLayer) {
+        if (column == MetricColumn && index.row() < kFirstLayerRow) {
             QFont font;
             font.setBold(true);
             return font;

@@ -12,25 +12,35 @@ struct Report;
 
 namespace snn::widgets {
 
-// Before / after / change of an optimisation, one row per metric and one per layer: parameters,
-// neurons, layers, compression ratio, then named metrics other parts fill later (estimated LUTs
-// and BRAM from the FPGA tab, accuracy measured by a run) which show "-" and a tooltip
-// saying what fills them until set, then the neurons of each layer. More metric rows and more
-// columns can be added by name. Changed values are highlighted.
+// Before / after / change of an optimisation, one row per metric (keyed by Metric, in its order)
+// and one per layer (keyed by layer id): the sizes, then metrics other parts fill later (the FPGA
+// tab's estimates and synthesis, accuracy measured by a run) which show "-" and a tooltip saying
+// what fills them until set, then the neurons of each layer. More columns can be added by name.
+// Changed values are highlighted.
 class ComparisonModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Column { MetricColumn, BeforeColumn, AfterColumn, ChangeColumn, FixedColumns };
     enum class Format { Integer, Ratio, Percent };
-
-    // The metric rows that start empty.
-    static const QString kLuts;
-    static const QString kBram;
-    static const QString kAccuracy;
-    // The FPGA core's accuracy (Report::hardware): the float graph on the core's own input
-    // spikes, and the bit-accurate model at the FPGA tab's weight width.
-    static const QString kFpgaInputAccuracy;
-    static const QString kFpgaCoreAccuracy;
+    // The metric rows, in table order. The display text comes from metricName().
+    enum class Metric {
+        Parameters,
+        Neurons,
+        Layers,
+        CompressionRatio,
+        EstimatedLogicCells, // the FPGA tab's instant estimate
+        EstimatedEbr,
+        Accuracy, // measured by a run with a data set
+        // The FPGA core's accuracy (Report::hardware): the float graph on the core's own input
+        // spikes, and the bit-accurate model at the FPGA tab's weight width.
+        FpgaInputAccuracy,
+        FpgaCoreAccuracy,
+        SynthesisedLogicCells, // nextpnr's placed design, from Synthesise / Build
+        SynthesisedEbr,
+        Count
+    };
+    Q_ENUM(Metric)
+    static QString metricName(Metric metric);
 
     explicit ComparisonModel(QObject *parent = nullptr);
 
@@ -41,15 +51,13 @@ public:
     void clearResult();
     bool hasResult() const { return m_hasResult; }
 
-    // Adds a metric row (before the per-layer rows) unless one has that name; returns its row.
-    int addMetric(const QString &name, const QString &pendingToolTip,
-                  Format format = Format::Integer);
     // Sets a metric's values (std::nullopt: unknown, shown as "-").
-    void setMetric(const QString &name, std::optional<double> before, std::optional<double> after);
+    void setMetric(Metric metric, std::optional<double> before, std::optional<double> after);
     // Adds a column after the fixed ones; its cells show "-" and the tooltip until set.
     int addColumn(const QString &name, const QString &pendingToolTip);
-    void setExtra(const QString &metric, const QString &column, const QString &text);
-    int rowOf(const QString &metric) const; // -1 if absent
+    void setExtra(Metric metric, const QString &column, const QString &text);
+    static int rowOf(Metric metric) { return int(metric); }
+    int rowOfLayer(LayerId id) const; // the layer's "Neurons: <name>" row, -1 if absent
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -63,15 +71,15 @@ public:
 
 private:
     struct Row {
-        QString name;
+        QString name;       // metricName(), or "Neurons: <layer>"
+        LayerId layer = -1; // a per-layer row's layer
         Format format = Format::Integer;
         std::optional<double> before;
         std::optional<double> after;
         QString afterText; // overrides the after value (e.g. "fused")
         QString label;     // shown instead of the name when set (e.g. "Accuracy, 8-bit FPGA core")
         QString pendingToolTip;
-        QString toolTip; // what a measured value is, once there is one
-        bool perLayer = false;
+        QString toolTip;      // what a measured value is, once there is one
         bool fromRun = false; // measured by an optimisation run: cleared with its result
         std::map<QString, QString> extra;
 
@@ -89,7 +97,8 @@ private:
     };
     QString cellText(const Row &row, int column) const;
     bool isChanged(const Row &row) const;
-    int firstLayerRow() const;
+    Row &row(Metric metric) { return m_rows[std::size_t(metric)]; }
+    static constexpr int kFirstLayerRow = int(Metric::Count);
 
     std::vector<Row> m_rows;
     std::vector<ExtraColumn> m_columns;

@@ -3,7 +3,7 @@
 #include "AboutDialog.h"
 #include "CanvasView.h"
 #include "CompareView.h"
-#include "ComparisonModel.h"
+#include "ComparisonController.h"
 #include "Document.h"
 #include "Error.h"
 #include "Example.h"
@@ -66,9 +66,6 @@ bool isGraphFile(const QString &path)
 }
 
 } // namespace
-
-const QString MainWindow::kSynthLogicCells = QStringLiteral("Synthesised logic cells");
-const QString MainWindow::kSynthEbr = QStringLiteral("Synthesised EBR");
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
@@ -144,11 +141,6 @@ MainWindow::MainWindow(QWidget *parent)
             m_central->setCurrentWidget(m_compare);
         }
     });
-    ComparisonModel *table = m_optimization->model();
-    table->addMetric(kSynthLogicCells, tr("Filled by Synthesise in the FPGA tab (nextpnr's "
-                                          "placed design): not synthesised yet"));
-    table->addMetric(kSynthEbr, tr("Filled by Synthesise in the FPGA tab (nextpnr's placed "
-                                   "design, 4 Kbit blocks): not synthesised yet"));
     findChild<QDockWidget *>(QStringLiteral("panel_Optimisation"))->raise();
     findChild<QDockWidget *>(QStringLiteral("panel_FiringRates"))->raise();
 
@@ -198,33 +190,16 @@ MainWindow::MainWindow(QWidget *parent)
         log(text);
     });
     connect(m_heatmap, &RateHeatmap::layerClicked, m_canvas, &CanvasView::selectLayer);
-    connect(m_optimization, &OptimizationPanel::previewChanged, this,
+    // The comparison (Compare view, table, FPGA estimates and synthesis figures) follows the
+    // optimisation's result and the document; the canvas, heatmap and spikes preview it.
+    m_comparison = new ComparisonController(m_document, m_optimization, m_fpga, m_compare, this);
+    connect(m_comparison, &ComparisonController::previewChanged, this,
             [this](std::shared_ptr<const Graph> optimised) {
-                m_compare->setResult(m_document->graph(),
-                                     optimised ? m_optimization->result() : nullptr,
-                                     m_optimization->options(), m_fpga->exportOptions());
                 if (optimised)
                     m_central->setCurrentWidget(m_compare);
                 m_heatmap->setAfter(optimised ? m_optimization->result() : nullptr);
                 m_spikes->setAfter(optimised);
                 m_canvas->setPreview(optimised);
-                m_synthAfter.reset();
-                updateHardwareRows();
-                // Its estimatesChanged() refreshes the estimate rows when the check arrives.
-                m_fpga->setOptimizedGraph(optimised ? std::optional<Graph>(*optimised)
-                                                    : std::nullopt);
-            });
-    // The FPGA tab's settings also choose the core whose accuracy a run measures.
-    const auto fpgaChanged = [this] {
-        updateHardwareRows();
-        m_optimization->setHardware(m_fpga->exportOptions().quant);
-    };
-    connect(m_fpga, &FpgaPanel::estimatesChanged, this, fpgaChanged);
-    m_optimization->setHardware(m_fpga->exportOptions().quant);
-    connect(m_fpga, &FpgaPanel::synthesisFinished, this,
-            [this](bool optimised, const hw::FlowReport &report) {
-                (optimised ? m_synthAfter : m_synthBefore) = report;
-                updateHardwareRows();
             });
     connect(m_optimization, &OptimizationPanel::runFinished, this, [this](const QString &text) {
         statusBar()->showMessage(text, 8000);
@@ -248,13 +223,6 @@ MainWindow::MainWindow(QWidget *parent)
             m_heatmap->setBefore(m_document->graph());
         if (what & (C::Function | C::Names))
             m_spikes->setBefore(m_document->graph());
-        // Names and positions change nothing that is estimated or synthesised.
-        if (what & C::Function) {
-            m_synthBefore.reset();
-            m_synthAfter.reset();
-            updateHardwareRows();
-            m_fpga->setOriginalGraph(m_document->graph()); // its estimate follows
-        }
         if (!m_training->isRunning())
             m_training->setGraph(m_document->graph());
     });
@@ -639,29 +607,6 @@ void MainWindow::attachData(const QString &spec)
             Q_EMIT dataAttached(spec);
         },
         [this](const QString &error) { showError(tr("Cannot load data set"), error); });
-}
-
-void MainWindow::updateHardwareRows()
-{
-    using Figure = std::optional<double>;
-    auto estimate = [](const std::optional<hw::FitCheck> &fit, bool ebr) -> Figure {
-        if (!fit)
-            return std::nullopt;
-        return double(ebr ? fit->estimate.ebrBlocks : fit->estimate.logicCells);
-    };
-    auto synthesised = [](const std::optional<hw::FlowReport> &r, bool ebr) -> Figure {
-        if (!r)
-            return std::nullopt;
-        return double(ebr ? r->ebr : r->logicCells);
-    };
-    ComparisonModel *table = m_optimization->model();
-    const std::optional<hw::FitCheck> &before = m_fpga->originalFit();
-    const std::optional<hw::FitCheck> &after = m_fpga->optimizedFit();
-    table->setMetric(ComparisonModel::kLuts, estimate(before, false), estimate(after, false));
-    table->setMetric(ComparisonModel::kBram, estimate(before, true), estimate(after, true));
-    table->setMetric(kSynthLogicCells, synthesised(m_synthBefore, false),
-                     synthesised(m_synthAfter, false));
-    table->setMetric(kSynthEbr, synthesised(m_synthBefore, true), synthesised(m_synthAfter, true));
 }
 
 bool MainWindow::exportNirTo(const QString &path)

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "Graph.h"
-#include "hw/IceFlow.h"
 
 #include <QMainWindow>
 #include <QMessageBox>
@@ -17,6 +16,7 @@ namespace snn::widgets {
 
 class CanvasView;
 class CompareView;
+class ComparisonController;
 class FpgaPanel;
 class JobRunner;
 class Document;
@@ -111,9 +111,8 @@ public:
     Pipeline *pipeline() const { return m_pipeline; }
     PipelinePanel *pipelinePanel() const { return m_pipelinePanel; }
 
-    // Comparison-table rows that Synthesise in the FPGA tab fills with nextpnr's figures.
-    static const QString kSynthLogicCells;
-    static const QString kSynthEbr;
+    // The comparison's bookkeeping: before / after graphs, report, hardware figures.
+    ComparisonController *comparison() const { return m_comparison; }
     QString logText() const;
 
 public Q_SLOTS:
@@ -140,9 +139,6 @@ private:
     void showError(const QString &title, const QString &message);
     void addRecentFile(const QString &path);
     void updateRecentMenu();
-    // Fills the comparison table's hardware rows: the FPGA tab's instant estimate for the graph
-    // and the optimised graph, and the figures of the last synthesis of each.
-    void updateHardwareRows();
 
     Document *m_document;
     CanvasView *m_canvas;
@@ -157,6 +153,7 @@ private:
     QPlainTextEdit *m_log;
     QTabWidget *m_central = nullptr;
     CompareView *m_compare = nullptr;
+    ComparisonController *m_comparison = nullptr;
     SpikesView *m_spikes = nullptr;
     QUndoView *m_history;
     QMenu *m_viewMenu = nullptr;
@@ -169,8 +166,6 @@ private:
     QLabel *m_lockLabel = nullptr; // why editing is locked (training runs), in the status bar
     QAction *m_undoAction = nullptr;
     QAction *m_redoAction = nullptr;
-    std::optional<hw::FlowReport> m_synthBefore;
-    std::optional<hw::FlowReport> m_synthAfter;
     JobRunner *m_dataJob;
 };
 
