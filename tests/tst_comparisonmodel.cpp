@@ -228,7 +228,7 @@ void TestComparisonModel::textAndCsv()
     // 30 dead neurons of hidden1 go: their 784 weights each and their 64 columns in hidden2.
     QCOMPARE(r.report.after.params, 217728 - 30 * 784 - 30 * 64);
     QCOMPARE(csv[1], QStringLiteral("Parameters,\"217,728\",\"192,288\",\"-25,440 (-11.7%)\""));
-    QCOMPARE(csv[5], QStringLiteral("Estimated LUTs,-,-,-"));
+    QCOMPARE(csv[5], QStringLiteral("\"Logic cells (LC), estimated\",-,-,-"));
     const QStringList text = model.toText().split(QLatin1Char('\n'));
     QVERIFY(text[0].startsWith(QStringLiteral("Metric")));
     QVERIFY(text[1].startsWith(QStringLiteral("Parameters")));

@@ -50,9 +50,9 @@ QString ComparisonModel::metricName(Metric metric)
     case Metric::CompressionRatio:
         return tr("Compression ratio");
     case Metric::EstimatedLogicCells:
-        return tr("Estimated LUTs");
+        return tr("Logic cells (LC), estimated");
     case Metric::EstimatedEbr:
-        return tr("Estimated BRAM");
+        return tr("EBR blocks (4 kbit), estimated");
     case Metric::Accuracy:
         return tr("Accuracy");
     case Metric::FpgaInputAccuracy:
@@ -60,9 +60,9 @@ QString ComparisonModel::metricName(Metric metric)
     case Metric::FpgaCoreAccuracy:
         return tr("Accuracy, FPGA core");
     case Metric::SynthesisedLogicCells:
-        return tr("Synthesised logic cells");
+        return tr("Logic cells (LC), synthesised");
     case Metric::SynthesisedEbr:
-        return tr("Synthesised EBR");
+        return tr("EBR blocks (4 kbit), synthesised");
     case Metric::Count:
         break;
     }

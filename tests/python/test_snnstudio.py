@@ -445,8 +445,9 @@ class Hardware(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             ex = os.path.join(d, "example.h5")
             g.save(ex)
-            code, out, _ = snnc("export", ex, "--board", "icebreaker", "--bits", "4", "-o",
-                                os.path.join(d, "hw"))
+            # The same configuration on both sides: without --lanes, export picks the lanes.
+            code, out, _ = snnc("export", ex, "--board", "icebreaker", "--bits", "4", "--lanes",
+                                "4", "-o", os.path.join(d, "hw"))
             self.assertEqual(code, 0)
             self.assertIn(e.message, out.splitlines())
             code, _, stderr = snnc("export", ex, "--board", "icebreaker", "--memory", "flash",
