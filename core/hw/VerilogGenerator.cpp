@@ -217,6 +217,7 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
     FileMap files;
     files[QStringLiteral("snn_core.v")] = resource(QStringLiteral("snn_core.v"));
     files[QStringLiteral("snn_uart_top.v")] = resource(QStringLiteral("snn_uart_top.v"));
+    files[QStringLiteral("snn_crc8.vh")] = resource(QStringLiteral("snn_crc8.vh"));
     const int spw = spramBlocksPerWord(lanes, c.weightBits);
     if (options.spram) {
         if (spw == 0)

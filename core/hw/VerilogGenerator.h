@@ -96,11 +96,11 @@ inline constexpr const char *kIce40CellsSim = "/usr/share/yosys/ice40/cells_sim.
 
 using FileMap = std::map<QString, QByteArray>; // file name -> contents
 
-// The design files: snn_core.v, snn_uart_top.v, snn_defines.vh, snn_config.vh, snn_layers.vh,
-// bias.mem (when a layer has a bias) and the weights: weights.mem for EBR, or for SPRAM the flash
-// image weights.bin (header and words, protocol::flashImage; written after the bitstream: iceprog
-// -o OFFSET) and flash.mem (its bytes, for the testbench's flash model). Throws Error when the baud
-// rate cannot be made from the clock (protocol::clocksPerBit).
+// The design files: snn_core.v, snn_uart_top.v, snn_crc8.vh, snn_defines.vh, snn_config.vh,
+// snn_layers.vh, bias.mem (when a layer has a bias) and the weights: weights.mem for EBR, or for
+// SPRAM the flash image weights.bin (header and words, protocol::flashImage; written after the
+// bitstream: iceprog -o OFFSET) and flash.mem (its bytes, for the testbench's flash model). Throws
+// Error when the baud rate cannot be made from the clock (protocol::clocksPerBit).
 FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options);
 
 // The testbenches tb_snn_core.v and tb_snn_uart.v (templates in core/hw/rtl; and

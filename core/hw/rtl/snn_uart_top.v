@@ -110,18 +110,7 @@ module snn_uart_top(clk, uart_rx, uart_tx, led
                   );
     wire usable = image == IMG_OK || image == IMG_BUILTIN;
 
-    function [7:0] crc8;
-        input [7:0] crc;
-        input [7:0] d;
-        integer i;
-        reg [7:0] x;
-        begin
-            x = crc ^ d;
-            for (i = 0; i < 8; i = i + 1)
-                x = x[7] ? {x[6:0], 1'b0} ^ 8'h07 : {x[6:0], 1'b0};
-            crc8 = x;
-        end
-    endfunction
+    `include "snn_crc8.vh"
 
     // The reply: kind, length and the byte at tidx (start, command, length, payload, CRC).
     localparam K_RUN = 2'd0, K_STATUS = 2'd1, K_ERROR = 2'd2;

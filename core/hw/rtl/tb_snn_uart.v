@@ -34,18 +34,7 @@ module tb_snn_uart;
     integer s, i, b, errors;
     reg [7:0] crc;
 
-    function [7:0] crc8;
-        input [7:0] c;
-        input [7:0] d;
-        integer k;
-        reg [7:0] x;
-        begin
-            x = c ^ d;
-            for (k = 0; k < 8; k = k + 1)
-                x = x[7] ? {x[6:0], 1'b0} ^ 8'h07 : {x[6:0], 1'b0};
-            crc8 = x;
-        end
-    endfunction
+    `include "snn_crc8.vh"
 
     task send(input [7:0] d);
         begin
