@@ -65,6 +65,12 @@ double numberOption(const QCommandLineParser &parser, const QString &name)
     return value;
 }
 
+QCommandLineOption outputOption(const QString &description, const QString &valueName)
+{
+    return QCommandLineOption({QStringLiteral("o"), QStringLiteral("output")}, description,
+                              valueName);
+}
+
 const QCommandLineOption &nirDtOption()
 {
     static const QCommandLineOption option(

@@ -27,6 +27,9 @@ int parse(QCommandLineParser &parser, const QStringList &arguments, int position
 void printError(const QString &message);
 void printOut(const QString &text);
 
+// -o/--output, the file or folder a command writes (`valueName`: OUT, FILE, DIR...).
+QCommandLineOption outputOption(const QString &description, const QString &valueName);
+
 // Throws Error for an option naming a file to write that no save could write (empty, a folder, a
 // FIFO, a device, a missing folder: see checkSaveTarget), before the command does its work.
 // An unset option and '-' (standard output) pass.

@@ -11,8 +11,8 @@ int runExample(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral("Write the built-in example network (the seed "
                                                     "tutorial's 784-256-64-10 LIF network with "
                                                     "30 dead hidden1 neurons) to an HDF5 file."));
-    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
-                                    QStringLiteral("The file to write."), QStringLiteral("FILE"));
+    const QCommandLineOption output =
+        outputOption(QStringLiteral("The file to write."), QStringLiteral("FILE"));
     const QCommandLineOption seed(QStringLiteral("seed"),
                                   QStringLiteral("Random seed (default %1).").arg(kExampleSeed),
                                   QStringLiteral("N"), QString::number(kExampleSeed));

@@ -15,9 +15,8 @@ int runExport(const QStringList &arguments)
                                  QStringLiteral("An SNN Studio graph (.h5)."));
     const HwOptionSet hwOptions;
     hwOptions.addTo(parser);
-    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
-                                    QStringLiteral("The folder to write (created when missing)."),
-                                    QStringLiteral("DIR"));
+    const QCommandLineOption output = outputOption(
+        QStringLiteral("The folder to write (created when missing)."), QStringLiteral("DIR"));
     const QCommandLineOption samples(
         QStringLiteral("samples"),
         QStringLiteral("Random test samples in the testbench (default 8)."), QStringLiteral("N"),

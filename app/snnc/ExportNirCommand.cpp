@@ -14,9 +14,8 @@ int runExportNir(const QStringList &arguments)
                        "layer, Output; firing rates and canvas positions under node/metadata."));
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QStringLiteral("An SNN Studio graph (.h5) or a NIR file."));
-    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
-                                    QStringLiteral("The NIR file to write (.nir)."),
-                                    QStringLiteral("OUT"));
+    const QCommandLineOption output =
+        outputOption(QStringLiteral("The NIR file to write (.nir)."), QStringLiteral("OUT"));
     const QCommandLineOption noGzip(QStringLiteral("no-gzip"),
                                     QStringLiteral("Do not compress the datasets."));
     parser.addOptions({output, nirDtOption(), noGzip});

@@ -15,9 +15,8 @@ int runImport(const QStringList &arguments)
                        "(convolutions, recurrence, CubaLIF, delays...) is refused; see "
                        "docs/nir.md."));
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A NIR file (.nir)."));
-    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
-                                    QStringLiteral("The SNN Studio graph file to write (.h5)."),
-                                    QStringLiteral("OUT"));
+    const QCommandLineOption output = outputOption(
+        QStringLiteral("The SNN Studio graph file to write (.h5)."), QStringLiteral("OUT"));
     const QCommandLineOption reset(
         QStringLiteral("reset"),
         QStringLiteral("How every spiking neuron resets: zero (to v_reset), subtract, "

@@ -21,9 +21,8 @@ int runOptimize(const QStringList &arguments)
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QStringLiteral("An SNN Studio graph (.h5) or a NIR file (.nir, "
                                                 "imported with dt = 1e-4 s)."));
-    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
-                                    QStringLiteral("Write the optimised graph here."),
-                                    QStringLiteral("OUT"));
+    const QCommandLineOption output =
+        outputOption(QStringLiteral("Write the optimised graph here."), QStringLiteral("OUT"));
     const PassArgs passArgs;
     passArgs.addTo(parser);
     const QCommandLineOption json(QStringLiteral("json"),

@@ -24,9 +24,8 @@ int runRates(const QStringList &arguments)
                                  QStringLiteral("An SNN Studio graph (.h5)."));
     const SimArgs sim;
     sim.addTo(parser);
-    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
-                                    QStringLiteral("Write the graph with the measured rates here."),
-                                    QStringLiteral("OUT"));
+    const QCommandLineOption output = outputOption(
+        QStringLiteral("Write the graph with the measured rates here."), QStringLiteral("OUT"));
     const QCommandLineOption counts(QStringLiteral("counts"),
                                     QStringLiteral("Write per-sample output spike counts, "
                                                    "predictions and labels (HDF5) here."),

@@ -21,9 +21,8 @@ int runSimulate(const QStringList &arguments)
         QStringLiteral("HDF5 file with 'spikes' (uint8 [samples, steps, inputs]) or 'current' "
                        "(float32 [samples, steps, inputs] or [samples, inputs])."),
         QStringLiteral("IN"));
-    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
-                                    QStringLiteral("The HDF5 file to write."),
-                                    QStringLiteral("OUT"));
+    const QCommandLineOption output =
+        outputOption(QStringLiteral("The HDF5 file to write."), QStringLiteral("OUT"));
     const QCommandLineOption record(
         QStringLiteral("record"),
         QStringLiteral("What to record per layer: spikes, membrane or both (default spikes)."),

@@ -33,9 +33,8 @@ int runSweep(const QStringList &arguments)
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("Print {\"points\": [...]} as JSON instead of "
                                                  "the table."));
-    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
-                                    QStringLiteral("Also write the table as CSV here."),
-                                    QStringLiteral("CSV"));
+    const QCommandLineOption output =
+        outputOption(QStringLiteral("Also write the table as CSV here."), QStringLiteral("CSV"));
     parser.addOptions({param, values, json, output});
     const PassArgs passArgs;
     passArgs.addTo(parser);

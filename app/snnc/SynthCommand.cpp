@@ -27,10 +27,10 @@ int runSynth(const QStringList &arguments)
         QStringLiteral("An SNN Studio graph (.h5) or an exported folder."));
     const HwOptionSet hwOptions;
     hwOptions.addTo(parser);
-    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
-                                    QStringLiteral("For a graph: export and build in this folder "
-                                                   "(default: a temporary folder, removed after)."),
-                                    QStringLiteral("DIR"));
+    const QCommandLineOption output =
+        outputOption(QStringLiteral("For a graph: export and build in this folder "
+                                    "(default: a temporary folder, removed after)."),
+                     QStringLiteral("DIR"));
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("Print the report as JSON instead of text."));
     const QCommandLineOption verbose({QStringLiteral("v"), QStringLiteral("verbose")},

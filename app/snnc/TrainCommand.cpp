@@ -82,9 +82,8 @@ int runTraining(const QStringList &arguments, bool finetune)
                                   QStringLiteral("The data set: fashion-mnist, a directory of IDX "
                                                  "files, IMAGES,LABELS or an HDF5 file."),
                                   QStringLiteral("DATA"));
-    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
-                                    QStringLiteral("The trained graph (required)."),
-                                    QStringLiteral("OUT"));
+    const QCommandLineOption output =
+        outputOption(QStringLiteral("The trained graph (required)."), QStringLiteral("OUT"));
     const QCommandLineOption epochs(
         QStringLiteral("epochs"),
         QStringLiteral("Epochs in all (default %1).").arg(defaults.options.epochs),

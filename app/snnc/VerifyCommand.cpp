@@ -36,9 +36,8 @@ int runVerify(const QStringList &arguments)
     const QCommandLineOption seed(QStringLiteral("seed"),
                                   QStringLiteral("Seed of the random samples (default 1)."),
                                   QStringLiteral("S"), QStringLiteral("1"));
-    const QCommandLineOption output({QStringLiteral("o"), QStringLiteral("output")},
-                                    QStringLiteral("Keep the simulated design in this folder."),
-                                    QStringLiteral("DIR"));
+    const QCommandLineOption output = outputOption(
+        QStringLiteral("Keep the simulated design in this folder."), QStringLiteral("DIR"));
     const QCommandLineOption uart(QStringLiteral("uart"),
                                   QStringLiteral("Also run the board-level testbench (samples over "
                                                  "the UART)."));
