@@ -2,6 +2,7 @@
 
 #include "AtomicFile.h"
 #include "Error.h"
+#include "Hdf5Check.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -290,69 +291,6 @@ void writeDataset(hid_t loc, const QString &name, hid_t memType, hid_t fileType,
         fail(QStringLiteral("cannot write dataset '%1'").arg(name));
 }
 
-// The size of lengths (bytes) that the file's superblock declares, or 0 without a superblock.
-unsigned lengthSize(QByteArrayView file)
-{
-    const QByteArrayView signature("\x89HDF\r\n\x1a\n", 8);
-    // HDF5 looks for its superblock at 0, 512, 1024, 2048, ... (after a user block).
-    for (qsizetype at = 0; at + 16 <= file.size(); at = at == 0 ? 512 : 2 * at) {
-        if (file.sliced(at, 8) != signature)
-            continue;
-        const auto version = std::uint8_t(file[at + 8]);
-        return std::uint8_t(file[at + (version < 2 ? 14 : 10)]);
-    }
-    return 0;
-}
-
-// A little-endian unsigned number of `size` bytes (at most 8), as HDF5 stores them.
-std::uint64_t decodeNumber(const char *p, unsigned size)
-{
-    std::uint64_t v = 0;
-    for (unsigned i = size; i-- > 0;)
-        v = v << 8 | std::uint8_t(p[i]);
-    return v;
-}
-
-// HDF5 1.10 walks a global heap collection (a "GCOL" block: where variable-length strings live,
-// such as the root 'format' attribute) object by object, trusting each object's declared size:
-// an object of 0 bytes leaves it in an endless loop (fuzz_graph found it), and an object larger
-// than the rest of its collection makes it read and copy past the block. So every block of the
-// file that HDF5 would take for a collection (a "GCOL" signature, version 1, within the file) is
-// walked here first, in linear time. Returns what is wrong, or an empty string.
-QString globalHeapProblem(QByteArrayView file)
-{
-    const unsigned size = lengthSize(file);
-    if (size != 2 && size != 4 && size != 8)
-        return {}; // HDF5 refuses the file itself
-    // A collection: "GCOL", version, 3 reserved bytes, its size; an object: index, reference
-    // count, 4 reserved bytes, its size. Both headers take 8 + `size` bytes.
-    const std::uint64_t header = 8 + size;
-    for (qsizetype at = file.indexOf("GCOL"); at >= 0; at = file.indexOf("GCOL", at + 1)) {
-        const std::uint64_t left = std::uint64_t(file.size() - at);
-        if (left < header || file[at + 4] != 1)
-            continue; // HDF5 refuses it: not a collection
-        const std::uint64_t collection = decodeNumber(file.data() + at + 8, size);
-        if (collection < header || collection > left)
-            continue; // HDF5 refuses it: not within the file
-        const char *base = file.data() + at;
-        for (std::uint64_t p = header; p < collection && collection - p >= header;) {
-            const std::uint64_t index = decodeNumber(base + p, 2);
-            const std::uint64_t bytes = decodeNumber(base + p + 8, size);
-            const std::uint64_t room = collection - p - (index > 0 ? header : 0);
-            // Object 0 is the free space, header included; the others are padded to 8 bytes.
-            if ((index == 0 && bytes == 0) || bytes > room)
-                return QStringLiteral("the global heap at byte %1 declares an object of %2 bytes "
-                                      "at byte %3, where %4 are left")
-                    .arg(at)
-                    .arg(bytes)
-                    .arg(std::uint64_t(at) + p)
-                    .arg(room);
-            p += index > 0 ? header + (bytes + 7) / 8 * 8 : bytes;
-        }
-    }
-    return {};
-}
-
 } // namespace
 
 std::unique_lock<std::recursive_mutex> lock()
@@ -400,8 +338,8 @@ Handle openFile(const QString &path)
     const QByteArray read = mapped ? QByteArray() : file.readAll();
     const QByteArrayView bytes =
         mapped ? QByteArrayView(mapped, file.size()) : QByteArrayView(read);
-    if (const QString problem = globalHeapProblem(bytes); !problem.isEmpty())
-        fail(QStringLiteral("cannot open %1: the HDF5 file is damaged (%2)").arg(path, problem));
+    if (const QString problem = fileProblem(bytes); !problem.isEmpty())
+        fail(QStringLiteral("cannot open %1: %2").arg(path, problem));
     return check(H5Fopen(native.constData(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose,
                  QStringLiteral("cannot open %1: the HDF5 file is damaged").arg(path));
 }

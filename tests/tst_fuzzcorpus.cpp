@@ -13,17 +13,30 @@ namespace {
 
 const QString kCorpus = QStringLiteral(SNN_SOURCE_DIR "/tests/fuzz/corpus");
 
-// expected.tsv: "reader/file<TAB>message" (OK: accepted), written by tests/fuzz/make_corpus.py.
-std::map<QString, QString> expectations()
+using Expectations = std::map<std::pair<QString, QString>, QString>; // (file, reader) -> answer
+
+// expected.tsv: "reader/file<TAB>message" (OK: accepted) for the seeds, written by
+// tests/fuzz/make_corpus.py; crashes.tsv: "reader<TAB>crashes/file<TAB>message" for the files
+// that crashed a reader, written by hand.
+Expectations expectations()
 {
-    std::map<QString, QString> result;
-    QFile file(kCorpus + QStringLiteral("/expected.tsv"));
-    if (!file.open(QIODevice::ReadOnly))
-        return result;
-    for (const QByteArray &line : file.readAll().split('\n')) {
-        const qsizetype tab = line.indexOf('\t');
-        if (tab > 0)
-            result[QString::fromUtf8(line.left(tab))] = QString::fromUtf8(line.mid(tab + 1));
+    Expectations result;
+    const auto lines = [](const QString &name) {
+        QFile file(kCorpus + QLatin1Char('/') + name);
+        return file.open(QIODevice::ReadOnly) ? file.readAll().split('\n') : QList<QByteArray>();
+    };
+    for (const QByteArray &line : lines(QStringLiteral("expected.tsv"))) {
+        const QList<QByteArray> fields = line.split('\t');
+        if (fields.size() == 2)
+            result[{QString::fromUtf8(fields[0]),
+                    QString::fromUtf8(fields[0]).section(QLatin1Char('/'), 0, 0)}] =
+                QString::fromUtf8(fields[1]);
+    }
+    for (const QByteArray &line : lines(QStringLiteral("crashes.tsv"))) {
+        const QList<QByteArray> fields = line.split('\t');
+        if (fields.size() == 3)
+            result[{QString::fromUtf8(fields[1]), QString::fromUtf8(fields[0])}] =
+                QString::fromUtf8(fields[2]);
     }
     return result;
 }
@@ -45,7 +58,7 @@ void TestFuzzCorpus::replay_data()
     QTest::addColumn<QString>("path");
     QTest::addColumn<int>("reader");
     QTest::addColumn<QString>("expected"); // empty: any one-line answer
-    const std::map<QString, QString> expected = expectations();
+    const Expectations expected = expectations();
     const std::map<QString, Reader> readers = {{QStringLiteral("graph"), Reader::Graph},
                                                {QStringLiteral("nir"), Reader::Nir},
                                                {QStringLiteral("dataset"), Reader::Dataset}};
@@ -55,18 +68,17 @@ void TestFuzzCorpus::replay_data()
         const QString path = it.next();
         const QString relative = QDir(kCorpus).relativeFilePath(path);
         if (!relative.contains(QLatin1Char('/')))
-            continue; // expected.tsv
+            continue; // expected.tsv, crashes.tsv
         ++files;
-        const QString folder = relative.section(QLatin1Char('/'), 0, 0);
         for (const auto &[name, reader] : readers) {
-            const auto e = expected.find(relative);
-            const QString answer = folder == name && e != expected.end() ? e->second : QString();
+            const auto e = expected.find({relative, name});
+            const QString answer = e != expected.end() ? e->second : QString();
             QTest::addRow("%s as %s", qPrintable(relative), qPrintable(name))
                 << path << int(reader) << answer;
         }
     }
     QVERIFY2(files >= 35, "the seed corpus is missing");
-    QVERIFY(int(expected.size()) >= 30);
+    QVERIFY(int(expected.size()) >= 38);
 }
 
 void TestFuzzCorpus::replay()

@@ -1,0 +1,729 @@
+#include "Hdf5Check.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QSet>
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+// Layouts from the HDF5 file format specification (version 3.0); "HDF5 reads" means libhdf5
+// 1.10.8 (H5Fsuper, H5Ocache, H5Oshared, H5Gnode, H5B, H5HL, H5HG, H5Tvlen).
+
+namespace snn::h5 {
+
+namespace {
+
+using u64 = std::uint64_t;
+
+constexpr u64 kUndefined = ~u64(0); // HDF5's undefined address: every byte 0xff
+
+// Object header message types.
+enum : unsigned {
+    kDataspace = 0x01,
+    kDatatype = 0x03,
+    kLink = 0x06,
+    kLayout = 0x08,
+    kFilters = 0x0B,
+    kAttribute = 0x0C,
+    kContinuation = 0x10,
+    kSymbolTable = 0x11,
+};
+
+struct Problem {
+    QString what;
+};
+
+[[noreturn]] void damaged(const QString &what)
+{
+    throw Problem{QStringLiteral("the HDF5 file is damaged (%1)").arg(what)};
+}
+
+// Something HDF5 may read but the check cannot follow, so that SNN Studio does not read it.
+[[noreturn]] void unchecked(const QString &what)
+{
+    throw Problem{QStringLiteral("%1, which SNN Studio does not read").arg(what)};
+}
+
+// The most bytes of one chunk of strings that is inflated to be checked.
+constexpr std::uint64_t kMaxChunkBytes = std::uint64_t(1) << 26;
+
+QString place(u64 address)
+{
+    return address == kUndefined ? QStringLiteral("the undefined address")
+                                 : QStringLiteral("byte %1").arg(address);
+}
+
+// A name from the file, for a message of one line: printable ASCII only.
+QString quoted(QByteArrayView name)
+{
+    for (char c : name)
+        if (c < 0x20 || c > 0x7e)
+            return QStringLiteral("an attribute");
+    return QStringLiteral("attribute '%1'").arg(QString::fromLatin1(name));
+}
+
+u64 littleEndian(QByteArrayView bytes, u64 at, unsigned size)
+{
+    u64 v = 0;
+    for (unsigned i = size; i-- > 0;)
+        v = v << 8 | std::uint8_t(bytes[qsizetype(at + i)]);
+    return v;
+}
+
+struct Message {
+    unsigned type = 0;
+    unsigned flags = 0; // bit 1: the data is a reference to a message shared elsewhere
+    u64 at = 0;         // its data, in file bytes
+    u64 size = 0;
+};
+
+class FileCheck {
+public:
+    explicit FileCheck(QByteArrayView file)
+        : m_file(file)
+        , m_size(u64(file.size()))
+    {}
+    QString run();
+
+private:
+    bool has(u64 at, u64 n) const { return at <= m_size && n <= m_size - at; }
+    unsigned byte(u64 at) const { return std::uint8_t(m_file[qsizetype(at)]); }
+    bool signature(u64 at, const char (&sig)[5]) const
+    {
+        return has(at, 4) && m_file.sliced(qsizetype(at), 4) == QByteArrayView(sig, 4);
+    }
+    // A little-endian number of `size` bytes (at most 8) at `at`, which the caller checked.
+    u64 number(u64 at, unsigned size) const { return littleEndian(m_file, at, size); }
+    // An address of m_offsets bytes: all 0xff is kUndefined.
+    u64 address(QByteArrayView bytes, u64 at) const;
+    u64 address(u64 at) const { return address(m_file, at); }
+    // Where in the file `address` (relative to the superblock) points, with `need` bytes from
+    // there in the file; otherwise the file is damaged: `what` is at a place outside it.
+    u64 locate(u64 address, u64 need, const QString &what) const;
+
+    bool superblock(u64 *rootHeader);
+    void globalHeaps();
+    std::vector<Message> messages(u64 header);
+    std::optional<Message> shared(u64 at, u64 size, unsigned type, u64 header);
+    std::optional<Message> resolve(const Message &m, u64 header);
+    void object(u64 header);
+    void symbolTable(u64 header, const Message &m);
+    // Walks a version 1 B-tree of `type` from `root`, each node once; `leaf` gets the children of
+    // level 0 with the key before each.
+    void bTree(u64 root, unsigned type, u64 keySize, const QString &what,
+               const std::function<void(u64 node, u64 key, u64 child)> &leaf);
+    void symbolNode(u64 node, u64 child);
+    void link(u64 header, const Message &m);
+    void attribute(u64 header, const Message &m);
+    std::optional<u64> valueCount(const Message &space) const;
+    std::optional<u64> stringCharSize(u64 at, u64 size) const;
+    void dataset(u64 header, u64 charSize, const Message &space, const Message &layout,
+                 const std::optional<Message> &filters);
+    void chunks(u64 header, u64 charSize, const Message &layout, u64 fields,
+                const std::optional<Message> &filters);
+    void strings(QByteArrayView data, u64 count, u64 charSize, const QString &what) const;
+
+    QByteArrayView m_file;
+    u64 m_size;
+    u64 m_base = 0; // where the superblock is: addresses count from there
+    unsigned m_offsets = 0, m_lengths = 0;
+    QHash<u64, QHash<u64, u64>> m_heapObjects; // collection -> object index -> bytes
+    QSet<u64> m_headers, m_nodes;              // visited object headers; B-tree and symbol nodes
+    std::vector<u64> m_pending;                // object headers to visit
+    u64 m_headerBytes = 0;                     // read so far, against overlapping headers
+};
+
+u64 FileCheck::address(QByteArrayView bytes, u64 at) const
+{
+    const u64 v = littleEndian(bytes, at, m_offsets);
+    return m_offsets < 8 && v == (u64(1) << 8 * m_offsets) - 1 ? kUndefined : v;
+}
+
+u64 FileCheck::locate(u64 address, u64 need, const QString &what) const
+{
+    if (address == kUndefined || !has(m_base, address) || !has(m_base + address, need))
+        damaged(QStringLiteral("%1 is at %2, outside the %3 bytes of the file")
+                    .arg(what, place(address))
+                    .arg(m_size));
+    return m_base + address;
+}
+
+// HDF5 looks for its superblock at 0, 512, 1024, 2048, ... (after a user block).
+bool FileCheck::superblock(u64 *rootHeader)
+{
+    for (u64 at = 0; has(at, 16); at = at == 0 ? 512 : 2 * at) {
+        if (m_file.sliced(qsizetype(at), 8) != QByteArrayView("\x89HDF\r\n\x1a\n", 8))
+            continue;
+        const unsigned version = byte(at + 8);
+        m_offsets = byte(at + (version < 2 ? 13 : 9));
+        m_lengths = byte(at + (version < 2 ? 14 : 10));
+        for (unsigned size : {m_offsets, m_lengths})
+            if (size != 2 && size != 4 && size != 8)
+                unchecked(QStringLiteral("the HDF5 file stores numbers in %1 bytes").arg(size));
+        m_base = at;
+        // Versions 0 and 1: the root group's symbol table entry after four addresses (base, free
+        // space, end of file, driver information), its object header after the name offset.
+        // Versions 2 and 3: base, extension and end of file, then the root object header.
+        const u64 root = version == 0   ? at + 24 + 5 * m_offsets
+                         : version == 1 ? at + 28 + 5 * m_offsets
+                                        : at + 12 + 3 * m_offsets;
+        if (version > 3 || !has(root, m_offsets))
+            return false; // HDF5 refuses the file
+        *rootHeader = address(root);
+        return true;
+    }
+    return false;
+}
+
+// HDF5 1.10 walks a global heap collection (a "GCOL" block: where variable-length strings live,
+// such as the root 'format' attribute) object by object, trusting each object's declared size:
+// an object of 0 bytes leaves it in an endless loop (fuzz_graph found it), and an object larger
+// than the rest of its collection makes it read and copy past the block. So every block of the
+// file that HDF5 would take for a collection (a "GCOL" signature, version 1, within the file) is
+// walked here first, in linear time, and its objects' sizes kept for the strings that use them.
+void FileCheck::globalHeaps()
+{
+    // A collection: "GCOL", version, 3 reserved bytes, its size; an object: index, reference
+    // count, 4 reserved bytes, its size. Both headers take 8 + m_lengths bytes.
+    const u64 header = 8 + m_lengths;
+    for (qsizetype found = m_file.indexOf("GCOL"); found >= 0;
+         found = m_file.indexOf("GCOL", found + 1)) {
+        const u64 at = u64(found);
+        const u64 left = m_size - at;
+        if (left < header || byte(at + 4) != 1)
+            continue; // HDF5 refuses it: not a collection
+        const u64 collection = number(at + 8, m_lengths);
+        if (collection < header || collection > left)
+            continue; // HDF5 refuses it: not within the file
+        QHash<u64, u64> &objects = m_heapObjects[at];
+        for (u64 p = header; p < collection && collection - p >= header;) {
+            const u64 index = number(at + p, 2);
+            const u64 bytes = number(at + p + 8, m_lengths);
+            const u64 room = collection - p - (index > 0 ? header : 0);
+            // Object 0 is the free space, header included; the others are padded to 8 bytes.
+            if ((index == 0 && bytes == 0) || bytes > room)
+                damaged(QStringLiteral("the global heap at byte %1 declares an object of %2 "
+                                       "bytes at byte %3, where %4 are left")
+                            .arg(at)
+                            .arg(bytes)
+                            .arg(at + p)
+                            .arg(room));
+            if (index > 0)
+                objects[index] = bytes; // as HDF5, the last object of an index counts
+            p += index > 0 ? header + (bytes + 7) / 8 * 8 : bytes;
+        }
+    }
+}
+
+// The messages of the object header at `header` (file bytes), through its continuation blocks.
+// A header HDF5 refuses to read (wrong version, a message past its block) ends the list there.
+std::vector<Message> FileCheck::messages(u64 header)
+{
+    std::vector<Message> result;
+    const bool v2 = signature(header, "OHDR");
+    unsigned flags = 0;
+    std::vector<std::pair<u64, u64>> blocks; // [begin, end) of each block's messages
+    if (v2) {
+        if (!has(header, 6) || byte(header + 4) != 2)
+            return result;
+        flags = byte(header + 5);
+        // Times (16 bytes) and attribute phase change values (4) when flagged, then the size of
+        // the first block in 1, 2, 4 or 8 bytes.
+        const u64 at = header + 6 + (flags & 0x20 ? 16 : 0) + (flags & 0x10 ? 4 : 0);
+        const unsigned width = 1u << (flags & 3);
+        if (!has(at, width) || !has(at + width, number(at, width)))
+            return result;
+        blocks.emplace_back(at + width, at + width + number(at, width));
+    } else {
+        // Version 1: version, reserved, message count (2), reference count (4), size (4),
+        // padding to 16.
+        if (!has(header, 16) || byte(header) != 1 || !has(header + 16, number(header + 8, 4)))
+            return result;
+        blocks.emplace_back(header + 16, header + 16 + number(header + 8, 4));
+    }
+    // Message headers: type (2), size (2), flags, 3 reserved (version 1); type, size (2), flags
+    // and a creation order (2) when attributes' order is tracked (version 2).
+    const u64 messageHeader = v2 ? 4 + (flags & 0x04 ? 2 : 0) : 8;
+    QSet<u64> blockStarts;
+    for (std::size_t b = 0; b < blocks.size(); ++b) {
+        const auto [begin, end] = blocks[b];
+        m_headerBytes += end - begin;
+        if (m_headerBytes > 16 * m_size + (1 << 20))
+            damaged(QStringLiteral("the object headers overlap (more than %1 bytes of them)")
+                        .arg(m_headerBytes));
+        for (u64 p = begin; end - p >= messageHeader;) {
+            const Message m{v2 ? byte(p) : unsigned(number(p, 2)), byte(p + (v2 ? 3 : 4)),
+                            p + messageHeader, number(p + (v2 ? 1 : 2), 2)};
+            if (m.size > end - m.at)
+                return result;
+            p = m.at + m.size;
+            if (m.type != kContinuation) {
+                result.push_back(m);
+                continue;
+            }
+            if (m.size < u64(m_offsets) + m_lengths)
+                return result;
+            const u64 length = number(m.at + m_offsets, m_lengths);
+            const u64 at = locate(
+                address(m.at), length,
+                QStringLiteral("a continuation of the object header at byte %1").arg(header));
+            if (blockStarts.contains(at))
+                damaged(QStringLiteral("the object header at byte %1 continues twice into byte %2")
+                            .arg(header)
+                            .arg(at));
+            blockStarts.insert(at);
+            // Version 2 blocks: "OCHK", the messages, a checksum (4).
+            if (v2 && (length < 8 || !signature(at, "OCHK")))
+                return result;
+            blocks.emplace_back(v2 ? at + 4 : at, v2 ? at + length - 4 : at + length);
+        }
+    }
+    return result;
+}
+
+// The message a shared message (at..at+size, in the object header at `header`) stands for: the
+// first message of `type` in the object header it names. Messages in the file's shared message
+// heap are not followed (SNN Studio and h5py write none).
+std::optional<Message> FileCheck::shared(u64 at, u64 size, unsigned type, u64 header)
+{
+    if (size < 2)
+        return std::nullopt;
+    const unsigned version = byte(at);
+    // Version 1: version, type, 6 reserved, a length and the address; versions 2 and 3:
+    // version, type (1: in the heap), the address.
+    const u64 offset = version == 1 ? 8 + m_lengths : 2;
+    if (version < 1 || version > 3 || (version > 1 && byte(at + 1) == 1) ||
+        size < offset + m_offsets)
+        return std::nullopt;
+    const u64 target =
+        locate(address(at + offset), 1,
+               QStringLiteral("a message shared with the object header at byte %1").arg(header));
+    for (const Message &m : messages(target))
+        if (m.type == type) {
+            if (m.flags & 0x02)
+                damaged(QStringLiteral("the shared message at byte %1 points to another shared "
+                                       "message at byte %2")
+                            .arg(at)
+                            .arg(m.at));
+            return m;
+        }
+    return std::nullopt; // HDF5 refuses it
+}
+
+std::optional<Message> FileCheck::resolve(const Message &m, u64 header)
+{
+    if (!(m.flags & 0x02))
+        return m;
+    return shared(m.at, m.size, m.type, header);
+}
+
+void FileCheck::object(u64 header)
+{
+    if (m_headers.contains(header))
+        return;
+    m_headers.insert(header);
+    std::optional<Message> type, space, layout, filters;
+    for (const Message &m : messages(header)) {
+        switch (m.type) {
+        case kSymbolTable:
+            symbolTable(header, m);
+            break;
+        case kLink:
+            link(header, m);
+            break;
+        case kAttribute:
+            if (const std::optional<Message> a = resolve(m, header))
+                attribute(header, *a);
+            break;
+        case kDatatype:
+            type = resolve(m, header);
+            break;
+        case kDataspace:
+            space = resolve(m, header);
+            break;
+        case kLayout:
+            layout = m;
+            break;
+        case kFilters:
+            filters = resolve(m, header);
+            break;
+        }
+    }
+    if (type && space && layout)
+        if (const std::optional<u64> charSize = stringCharSize(type->at, type->size))
+            dataset(header, *charSize, *space, *layout, filters);
+}
+
+// A group's symbol table message: its B-tree and local heap (HDF5 reads both on every lookup).
+void FileCheck::symbolTable(u64 header, const Message &m)
+{
+    if (m.size < 2 * u64(m_offsets))
+        return;
+    // A local heap: "HEAP", version, 3 reserved, its data's size, free list, data address.
+    const u64 heap = locate(address(m.at + m_offsets), 8 + 2 * m_lengths + m_offsets,
+                            QStringLiteral("the local heap of the group at byte %1").arg(header));
+    if (signature(heap, "HEAP")) {
+        const u64 bytes = number(heap + 8, m_lengths);
+        if (bytes > 0)
+            locate(address(heap + 8 + 2 * m_lengths), bytes,
+                   QStringLiteral("the data of the local heap at byte %1").arg(heap));
+    }
+    bTree(address(m.at), 0, m_lengths,
+          QStringLiteral("the B-tree of the group at byte %1").arg(header),
+          [this](u64 node, u64, u64 child) { symbolNode(node, child); });
+}
+
+// A version 1 B-tree: "TREE", type, level, entries used (2), left and right siblings, then keys
+// and children (addresses) alternating, a key first and last. Every node is read once: one
+// reached again is damage (HDF5 would go round for ever).
+void FileCheck::bTree(u64 root, unsigned type, u64 keySize, const QString &what,
+                      const std::function<void(u64 node, u64 key, u64 child)> &leaf)
+{
+    std::vector<std::pair<u64, QString>> pending{{root, what}};
+    while (!pending.empty()) {
+        const auto [nodeAddress, nodeWhat] = std::move(pending.back());
+        pending.pop_back();
+        const u64 node = locate(nodeAddress, 8 + 2 * m_offsets, nodeWhat);
+        if (!signature(node, "TREE") || byte(node + 4) != type)
+            continue; // HDF5 refuses it
+        if (m_nodes.contains(node))
+            damaged(QStringLiteral("the B-tree node at byte %1 is reached twice").arg(node));
+        m_nodes.insert(node);
+        const unsigned level = byte(node + 5);
+        const u64 entries = number(node + 6, 2);
+        const u64 first = node + 8 + 2 * m_offsets;
+        const u64 step = keySize + m_offsets;
+        if (!has(first, entries * step + keySize))
+            continue;
+        for (u64 i = 0; i < entries; ++i) {
+            const u64 key = first + i * step;
+            const u64 child = address(key + keySize);
+            if (level == 0)
+                leaf(node, key, child);
+            else
+                pending.emplace_back(
+                    child, QStringLiteral("a child of the B-tree node at byte %1").arg(node));
+        }
+    }
+}
+
+// A group's symbol table node: "SNOD", version, reserved, symbols used (2), then entries: name
+// offset, object header address, cache type (4), reserved (4), scratch pad (16).
+void FileCheck::symbolNode(u64 node, u64 child)
+{
+    const u64 symbols = locate(
+        child, 8, QStringLiteral("a symbol table node of the B-tree node at byte %1").arg(node));
+    if (!signature(symbols, "SNOD"))
+        return; // HDF5 refuses it
+    if (m_nodes.contains(symbols))
+        damaged(QStringLiteral("the symbol table node at byte %1 is reached twice").arg(symbols));
+    m_nodes.insert(symbols);
+    const u64 count = number(symbols + 6, 2);
+    const u64 entry = 2 * m_offsets + 24;
+    if (!has(symbols + 8, count * entry))
+        return;
+    for (u64 s = 0; s < count; ++s)
+        m_pending.push_back(
+            locate(address(symbols + 8 + s * entry + m_offsets), 1,
+                   QStringLiteral("an object of the symbol table node at byte %1").arg(symbols)));
+}
+
+// A link message: version 1, flags, then the link type, creation order, name encoding and the
+// name's length when flagged, the name, and for a hard link (type 0) the object's address.
+void FileCheck::link(u64 header, const Message &m)
+{
+    const u64 end = m.at + m.size;
+    if (m.size < 2 || byte(m.at) != 1)
+        return;
+    const unsigned flags = byte(m.at + 1);
+    u64 p = m.at + 2;
+    unsigned type = 0;
+    if (flags & 0x08)
+        type = p < end ? byte(p++) : 1;
+    p += (flags & 0x04 ? 8 : 0) + (flags & 0x10 ? 1 : 0);
+    const unsigned width = 1u << (flags & 3);
+    if (type != 0 || p > end || end - p < width)
+        return;
+    const u64 name = number(p, width);
+    p += width;
+    if (end - p < name || end - p - name < m_offsets)
+        return;
+    m_pending.push_back(
+        locate(address(p + name), 1,
+               QStringLiteral("an object linked from the object header at byte %1").arg(header)));
+}
+
+// An attribute message: version, flags (versions 2, 3: bit 0 the datatype is shared), sizes of
+// the name, datatype and dataspace (2 each), the name encoding (version 3), then the three, each
+// padded to 8 bytes in version 1, then the values.
+void FileCheck::attribute(u64 header, const Message &m)
+{
+    const u64 end = m.at + m.size;
+    if (m.size < 9)
+        return;
+    const unsigned version = byte(m.at);
+    const unsigned flags = version > 1 ? byte(m.at + 1) : 0;
+    const auto padded = [&](u64 n) { return version == 1 ? (n + 7) / 8 * 8 : n; };
+    const u64 nameSize = number(m.at + 2, 2);
+    const u64 typeSize = number(m.at + 4, 2);
+    const u64 spaceSize = number(m.at + 6, 2);
+    const u64 name = m.at + (version == 3 ? 9 : 8);
+    const u64 type = name + padded(nameSize);
+    const u64 space = type + padded(typeSize);
+    const u64 values = space + padded(spaceSize);
+    if (version < 1 || version > 3 || values > end)
+        return;
+    const std::optional<Message> dataType = flags & 0x01 ? shared(type, typeSize, kDatatype, header)
+                                                         : Message{kDatatype, 0, type, typeSize};
+    const std::optional<u64> charSize =
+        dataType ? stringCharSize(dataType->at, dataType->size) : std::nullopt;
+    if (!charSize)
+        return;
+    const std::optional<Message> dataSpace = flags & 0x02
+                                                 ? shared(space, spaceSize, kDataspace, header)
+                                                 : Message{kDataspace, 0, space, spaceSize};
+    const std::optional<u64> count = dataSpace ? valueCount(*dataSpace) : std::nullopt;
+    if (!count)
+        return;
+    QByteArrayView text = m_file.sliced(qsizetype(name), qsizetype(nameSize));
+    if (const qsizetype nul = text.indexOf('\0'); nul >= 0)
+        text.truncate(nul);
+    strings(m_file.sliced(qsizetype(values), qsizetype(end - values)), *count, *charSize,
+            QStringLiteral("%1 of the object at byte %2").arg(quoted(text)).arg(header));
+}
+
+// The number of values of a dataspace message (versions 1 and 2: version, rank, flags, then a
+// type in version 2 (0 scalar, 1 simple, 2 null) and the sizes, after 4 more reserved bytes in
+// version 1), saturated; nothing when HDF5 would refuse it.
+std::optional<u64> FileCheck::valueCount(const Message &space) const
+{
+    if (space.size < 4)
+        return std::nullopt;
+    const unsigned version = byte(space.at);
+    const unsigned rank = byte(space.at + 1);
+    if (version < 1 || version > 2)
+        return std::nullopt;
+    if (version == 2 && byte(space.at + 3) == 2)
+        return 0;
+    const u64 dims = space.at + (version == 1 ? 8 : 4);
+    if (space.size < dims - space.at + u64(rank) * m_lengths)
+        return std::nullopt;
+    u64 count = 1;
+    for (unsigned i = 0; i < rank; ++i) {
+        const u64 d = number(dims + u64(i) * m_lengths, m_lengths);
+        count = d != 0 && count > kUndefined / d ? kUndefined : count * d;
+    }
+    return count;
+}
+
+// For a datatype message of class 9 (variable length) whose type is 1 (a string): the size of
+// its characters, the size of the base type that follows (HDF5 allocates the declared length
+// times that).
+std::optional<u64> FileCheck::stringCharSize(u64 at, u64 size) const
+{
+    if (size < 16 || (byte(at) & 0x0f) != 9 || (byte(at + 1) & 0x0f) != 1)
+        return std::nullopt;
+    return number(at + 12, 4);
+}
+
+// The strings of a dataset whose values are in its layout message (compact), in one block of the
+// file (contiguous) or in chunks.
+void FileCheck::dataset(u64 header, u64 charSize, const Message &space, const Message &layout,
+                        const std::optional<Message> &filters)
+{
+    const std::optional<u64> count = valueCount(space);
+    if (!count || layout.size < 2)
+        return;
+    const u64 end = layout.at + layout.size;
+    const unsigned version = byte(layout.at);
+    const QString what = QStringLiteral("the dataset at byte %1").arg(header);
+    // Versions 1, 2: version, rank, class (0 compact, 1 contiguous, 2 chunked), 5 reserved, the
+    // address (contiguous, chunked), rank sizes of 4 bytes, the compact size (4) and values.
+    // Versions 3, 4: version, class, then the compact size (2) and values, or the address.
+    const unsigned cls = version < 3 ? byte(layout.at + 2) : byte(layout.at + 1);
+    const u64 fields = layout.at + (version < 3 ? 8 : 2);
+    if (version < 1 || version > 4 || fields > end)
+        return;
+    if (cls == 0) {
+        const u64 sizeAt = fields + (version < 3 ? 4 * u64(byte(layout.at + 1)) : 0);
+        const unsigned width = version < 3 ? 4 : 2;
+        if (sizeAt > end || end - sizeAt < width)
+            return;
+        const u64 values = sizeAt + width;
+        strings(m_file.sliced(qsizetype(values),
+                              qsizetype(std::min(number(sizeAt, width), end - values))),
+                *count, charSize, what);
+    } else if (cls == 1 && end - fields >= m_offsets) {
+        const u64 data = address(fields);
+        if (data == kUndefined)
+            return; // not written: HDF5 reads no strings
+        const u64 element = 8 + m_offsets;
+        const u64 bytes = *count > kUndefined / element ? kUndefined : *count * element;
+        const u64 at =
+            locate(data, bytes, QStringLiteral("the data of the dataset at byte %1").arg(header));
+        strings(m_file.sliced(qsizetype(at), qsizetype(bytes)), *count, charSize, what);
+    } else if (cls == 2 && version == 3) {
+        chunks(header, charSize, layout, fields, filters);
+    } else {
+        unchecked(QStringLiteral("the dataset at byte %1 keeps variable-length strings in a "
+                                 "layout of class %2 (version %3)")
+                      .arg(header)
+                      .arg(cls)
+                      .arg(version));
+    }
+}
+
+// The chunks of a dataset of strings (layout version 3: rank + 1, the B-tree's address, the
+// chunk's sizes in 4 bytes each, the last the size of a value), through its B-tree (type 1; keys:
+// the chunk's bytes in the file (4), a mask of the filters skipped (4), rank + 1 offsets of 8
+// bytes). A chunk is stored as is or through deflate (filter 1); other filters are not followed.
+void FileCheck::chunks(u64 header, u64 charSize, const Message &layout, u64 fields,
+                       const std::optional<Message> &filters)
+{
+    const u64 end = layout.at + layout.size;
+    const unsigned rank = byte(fields);
+    if (rank == 0 || end - fields < 1 + u64(m_offsets) + 4 * u64(rank))
+        return;
+    u64 chunkBytes = 1;
+    for (unsigned i = 0; i < rank; ++i)
+        chunkBytes = std::min(chunkBytes * number(fields + 1 + m_offsets + 4 * u64(i), 4),
+                              kMaxChunkBytes + 1);
+    const QString what = QStringLiteral("the dataset at byte %1").arg(header);
+    if (chunkBytes > kMaxChunkBytes)
+        unchecked(QStringLiteral("%1 keeps variable-length strings in chunks of more than %2 bytes")
+                      .arg(what)
+                      .arg(kMaxChunkBytes));
+    // The filter pipeline: version, count, (version 1: 6 reserved), then per filter its id (2),
+    // (version 1, or ids >= 256: the name's length (2)), flags (2), the number of values (2),
+    // the name (padded to 8 in version 1) and the values (4 each, version 1: an even number).
+    std::vector<unsigned> ids;
+    if (filters && filters->size >= 2) {
+        const unsigned version = byte(filters->at);
+        const u64 fend = filters->at + filters->size;
+        u64 p = filters->at + (version == 1 ? 8 : 2);
+        for (unsigned i = 0; i < byte(filters->at + 1); ++i) {
+            if (p > fend || fend - p < 8)
+                return; // HDF5 refuses it
+            const unsigned id = unsigned(number(p, 2));
+            const bool named = version == 1 || id >= 256;
+            const u64 name = named ? number(p + 2, 2) : 0;
+            const u64 values = number(p + (named ? 6 : 4), 2);
+            p += (named ? 8 : 6) + (version == 1 ? (name + 7) / 8 * 8 : name) +
+                 4 * (version == 1 ? values + values % 2 : values);
+            ids.push_back(id);
+        }
+    }
+    const u64 keySize = 8 + 8 * u64(rank);
+    bTree(address(fields + 1), 1, keySize,
+          QStringLiteral("the chunk B-tree of the dataset at byte %1").arg(header),
+          [&](u64 node, u64 key, u64 child) {
+              const u64 stored = number(key, 4);
+              const u64 mask = number(key + 4, 4);
+              const u64 at = locate(
+                  child, stored, QStringLiteral("a chunk of the B-tree node at byte %1").arg(node));
+              QByteArray inflated;
+              QByteArrayView bytes = m_file.sliced(qsizetype(at), qsizetype(stored));
+              for (std::size_t i = 0; i < ids.size(); ++i) {
+                  if (i < 32 && mask & (u64(1) << i))
+                      continue;
+                  if (ids[i] != 1 || !inflated.isEmpty())
+                      unchecked(QStringLiteral("%1 keeps variable-length strings through filter "
+                                               "%2")
+                                    .arg(what)
+                                    .arg(ids[i]));
+                  // qUncompress takes the expected size first, big-endian.
+                  QByteArray zipped(4, '\0');
+                  for (int b = 0; b < 4; ++b)
+                      zipped[b] = char(chunkBytes >> (24 - 8 * b));
+                  inflated = qUncompress(zipped + bytes.toByteArray());
+                  if (inflated.isEmpty())
+                      return; // HDF5 refuses it
+                  bytes = inflated;
+              }
+              if (u64(bytes.size()) != chunkBytes)
+                  damaged(QStringLiteral("a chunk of %1 holds %2 bytes, where its chunks have %3")
+                              .arg(what)
+                              .arg(bytes.size())
+                              .arg(chunkBytes));
+              strings(bytes, chunkBytes / (8 + m_offsets), charSize, what);
+          });
+}
+
+// `count` variable-length strings from `at` (each its length (4), a global heap collection's
+// address and an object index (4)), within `end`: each names an object of a collection walked
+// above and declares its size. HDF5 allocates (and zeroes) the declared length before it copies
+// the object, whatever its size: a length of 4e9 took 5 GB; a shorter one lets it copy past the
+// buffer. A string without a collection (address 0) is empty.
+void FileCheck::strings(QByteArrayView data, u64 count, u64 charSize, const QString &what) const
+{
+    const u64 element = 8 + m_offsets;
+    if (count > u64(data.size()) / element)
+        damaged(QStringLiteral("%1 declares %2 strings, where its data holds %3 bytes")
+                    .arg(what)
+                    .arg(count)
+                    .arg(data.size()));
+    for (u64 i = 0; i < count; ++i) {
+        const u64 p = i * element;
+        const u64 length = littleEndian(data, p, 4);
+        const u64 collection = address(data, p + 4);
+        const u64 index = littleEndian(data, p + 4 + m_offsets, 4);
+        if (collection == 0) {
+            if (length != 0)
+                damaged(QStringLiteral("a string of %1 declares %2 bytes but no global heap "
+                                       "object")
+                            .arg(what)
+                            .arg(length));
+            continue;
+        }
+        const auto heap = collection > kUndefined - m_base
+                              ? m_heapObjects.cend()
+                              : m_heapObjects.constFind(m_base + collection);
+        const auto object = heap == m_heapObjects.cend() ? QHash<u64, u64>::const_iterator()
+                                                         : heap->constFind(index);
+        if (heap == m_heapObjects.cend() || object == heap->cend())
+            damaged(QStringLiteral("a string of %1 names object %2 of a global heap at %3, which "
+                                   "the file does not hold")
+                        .arg(what)
+                        .arg(index)
+                        .arg(place(collection)));
+        if (charSize == 0 || length > *object / charSize || length * charSize != *object)
+            damaged(QStringLiteral("a string of %1 declares %2 characters of %3 bytes, where its "
+                                   "global heap object holds %4 bytes")
+                        .arg(what)
+                        .arg(length)
+                        .arg(charSize)
+                        .arg(*object));
+    }
+}
+
+QString FileCheck::run()
+{
+    try {
+        u64 root = 0;
+        if (!superblock(&root))
+            return {};
+        globalHeaps();
+        m_pending.push_back(locate(root, 1, QStringLiteral("the root group's object header")));
+        while (!m_pending.empty()) {
+            const u64 header = m_pending.back();
+            m_pending.pop_back();
+            object(header);
+        }
+    } catch (const Problem &p) {
+        return p.what;
+    }
+    return {};
+}
+
+} // namespace
+
+QString fileProblem(QByteArrayView file)
+{
+    return FileCheck(file).run();
+}
+
+} // namespace snn::h5
