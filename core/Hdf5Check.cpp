@@ -102,7 +102,7 @@ private:
     u64 address(QByteArrayView bytes, u64 at) const;
     u64 address(u64 at) const { return address(m_file, at); }
     // Where in the file `address` (relative to the superblock) points, with `need` bytes from
-    // there in the file; otherwise the file is damaged: `what` is at a place outside it.
+    // there before the end of HDF5's data; otherwise the file is damaged: `what` lies past it.
     u64 locate(u64 address, u64 need, const QString &what) const;
 
     bool superblock(u64 *rootHeader);
@@ -128,7 +128,7 @@ private:
     void strings(QByteArrayView data, u64 count, u64 charSize, const QString &what) const;
 
     QByteArrayView m_file;
-    u64 m_size;
+    u64 m_size;     // the file's, then where HDF5's end of file puts it
     u64 m_base = 0; // where the superblock is: addresses count from there
     unsigned m_offsets = 0, m_lengths = 0;
     QHash<u64, QHash<u64, u64>> m_heapObjects; // collection -> object index -> bytes
@@ -145,11 +145,19 @@ u64 FileCheck::address(QByteArrayView bytes, u64 at) const
 
 u64 FileCheck::locate(u64 address, u64 need, const QString &what) const
 {
-    if (address == kUndefined || !has(m_base, address) || !has(m_base + address, need))
-        damaged(QStringLiteral("%1 is at %2, outside the %3 bytes of the file")
+    if (address == kUndefined || !has(m_base, address))
+        damaged(QStringLiteral("%1 is at %2, past the end of the HDF5 data at byte %3")
                     .arg(what, place(address))
                     .arg(m_size));
-    return m_base + address;
+    const u64 at = m_base + address;
+    if (!has(at, need))
+        damaged(QStringLiteral("%1 takes %2 bytes from byte %3, past the end of the HDF5 data at "
+                               "byte %4")
+                    .arg(what)
+                    .arg(need)
+                    .arg(at)
+                    .arg(m_size));
+    return at;
 }
 
 // HDF5 looks for its superblock at 0, 512, 1024, 2048, ... (after a user block).
@@ -165,15 +173,19 @@ bool FileCheck::superblock(u64 *rootHeader)
             if (size != 2 && size != 4 && size != 8)
                 unchecked(QStringLiteral("the HDF5 file stores numbers in %1 bytes").arg(size));
         m_base = at;
-        // Versions 0 and 1: the root group's symbol table entry after four addresses (base, free
-        // space, end of file, driver information), its object header after the name offset.
+        // Versions 0 and 1: four addresses (base, free space, end of file, driver information),
+        // then the root group's symbol table entry: its object header after the name offset.
         // Versions 2 and 3: base, extension and end of file, then the root object header.
-        const u64 root = version == 0   ? at + 24 + 5 * m_offsets
-                         : version == 1 ? at + 28 + 5 * m_offsets
-                                        : at + 12 + 3 * m_offsets;
+        const u64 base = at + (version == 0 ? 24 : version == 1 ? 28 : 12);
+        const u64 root = base + (version < 2 ? 5 : 3) * u64(m_offsets);
         if (version > 3 || !has(root, m_offsets))
             return false; // HDF5 refuses the file
         *rootHeader = address(root);
+        // HDF5 counts addresses from the superblock, whatever base it declares, and moves the
+        // declared end of file by the difference; it reads nothing past that end (and reads the
+        // part of a dataset past it from a buffer it never filled), so neither does this check.
+        const u64 end = address(base + 2 * u64(m_offsets)) - (address(base) - at);
+        m_size = std::min(m_size, end > kUndefined - at ? m_size : at + end);
         return true;
     }
     return false;
