@@ -20,6 +20,20 @@ std::uint64_t sampleSeed(std::uint64_t seed, std::int64_t sample)
     return seed ^ (0xd1b54a32d192ed03ULL * std::uint64_t(sample + 1));
 }
 
+// The input spikes of consecutive steps: step t's are indices[offsets[t]], ...,
+// indices[offsets[t + 1] - 1], ascending.
+struct SpikeSteps {
+    std::vector<int> indices;
+    std::vector<std::size_t> offsets{0};
+
+    std::size_t steps() const { return offsets.size() - 1; }
+    void clear()
+    {
+        indices.clear();
+        offsets.assign(1, 0);
+    }
+};
+
 // Rate encoding of one sample: input j spikes at a step when a 32-bit draw is below x_j 2^32. The
 // draws come from the sample's own generator, seeded from (seed, sample), two per 64-bit number,
 // for the inputs with x_j > 0 in index order.
@@ -38,11 +52,13 @@ public:
             }
         }
     }
-    // The inputs that spike at the next step, ascending.
-    void step(std::vector<int> &active)
+    // Appends the inputs that spike at the next step to `spikes`.
+    void step(SpikeSteps &spikes)
     {
         const std::size_t n = m_inputs.size();
-        active.resize(n);
+        const std::size_t first = spikes.indices.size();
+        spikes.indices.resize(first + n);
+        int *active = spikes.indices.data() + first;
         std::size_t count = 0;
         // Branch-free: each comparison is a coin toss.
         const auto draw = [&](std::size_t i, std::uint64_t bits) {
@@ -57,7 +73,8 @@ public:
         }
         if (i < n)
             draw(i, m_rng.next() & 0xffffffffULL);
-        active.resize(count);
+        spikes.indices.resize(first + count);
+        spikes.offsets.push_back(spikes.indices.size());
     }
 
 private:
@@ -66,17 +83,31 @@ private:
     std::vector<std::uint64_t> m_threshold; // their x_j 2^32
 };
 
-// How a layer's input arrives at one step.
-struct LayerInput {
-    const std::vector<int> *active = nullptr; // binary input: the indices that spiked
-    const Eigen::VectorXf *dense = nullptr;   // real-valued input
-};
+// The weights of the layers that take spikes, packed for addColumnSets (the others' empty): those
+// fed by a spiking layer, and with spikingInput those fed by the network input. All empty
+// without sparse (SimOptions::sparse).
+std::vector<PackedColumns> packSpikeWeights(const Graph &graph, bool spikingInput, bool sparse)
+{
+    std::vector<PackedColumns> packed;
+    for (const Layer &l : graph.layers()) {
+        const bool spikes =
+            l.source == kNetworkInput ? spikingInput : graph.layer(l.source).neuron.spiking;
+        packed.push_back(sparse && spikes ? PackedColumns(l.weights.data(), l.neurons(), l.inputs(),
+                                                          l.weights.outerStride())
+                                          : PackedColumns());
+    }
+    return packed;
+}
 
-// Runs one sample at a time; each thread owns one.
+// Runs one sample at a time; each thread owns one. The currents of the layers fed by the network
+// input are computed ahead for several steps at once (inputCurrents: they do not depend on the
+// membranes), the other layers' step by step.
 class SampleRunner {
 public:
-    SampleRunner(const Graph &graph, bool sparse)
+    // packed: packSpikeWeights(graph, ...); sparse: SimOptions::sparse.
+    SampleRunner(const Graph &graph, const std::vector<PackedColumns> &packed, bool sparse)
         : m_graph(graph)
+        , m_packed(packed)
         , m_sparse(sparse)
     {
         const auto &layers = graph.layers();
@@ -84,54 +115,57 @@ public:
         for (const Layer &l : layers) {
             m_source.push_back(l.source == kNetworkInput ? -1 : graph.indexOf(l.source));
             m_v.push_back(Eigen::VectorXf::Zero(l.neurons()));
-            m_current.push_back(Eigen::VectorXf::Zero(l.neurons()));
-            m_cached.push_back(Eigen::VectorXf());
+            m_current.push_back(Eigen::MatrixXf::Zero(l.neurons(), 1));
             m_active.emplace_back();
             m_active.back().reserve(std::size_t(l.neurons()));
             m_out.push_back(Eigen::VectorXf::Zero(l.neurons()));
         }
     }
 
-    // Starts a sample: membranes at zero, no cached input currents.
+    // Starts a sample: membranes at zero.
     void reset()
     {
-        for (std::size_t k = 0; k < m_v.size(); ++k) {
-            m_v[k].setZero();
-            m_cached[k].resize(0);
-        }
+        for (Eigen::VectorXf &v : m_v)
+            v.setZero();
     }
 
-    // One step. `input` is the network input at this step; `constantInput` says it is the same at
-    // every step of the sample, so the currents it causes are computed once.
-    // perLayer(k) is called after layer k has run, with its spikes in m_active[k] (spiking) or
-    // its output in m_out[k] (non-spiking; a spiking layer's spikes as 1 or 0).
-    template <typename PerLayer>
-    void step(const LayerInput &input, bool constantInput, PerLayer &&perLayer)
+    // The network input of the next steps, spikes.steps() of them: step(t) takes step t's.
+    void inputCurrents(const SpikeSteps &spikes)
+    {
+        forInputLayers(Eigen::Index(spikes.steps()), [&](std::size_t k, Eigen::MatrixXf &c) {
+            accumulate(k, spikes.indices.data(), spikes.offsets.data(), spikes.steps(), c.data());
+        });
+    }
+    // A real-valued network input: step(0) takes it (at as many steps as it lasts).
+    void inputCurrents(const Eigen::VectorXf &x)
+    {
+        forInputLayers(1, [&](std::size_t k, Eigen::MatrixXf &c) { accumulate(k, x, c.data()); });
+    }
+
+    // One step, with column t of the input currents. perLayer(k) is called after layer k has run,
+    // with its spikes in m_active[k] (spiking) or its output in m_out[k] (non-spiking; a spiking
+    // layer's spikes as 1 or 0).
+    template <typename PerLayer> void step(Eigen::Index t, PerLayer &&perLayer)
     {
         const auto &layers = m_graph.layers();
         for (std::size_t k = 0; k < layers.size(); ++k) {
             const Layer &l = layers[k];
-            Eigen::VectorXf &current = m_current[k];
+            Eigen::MatrixXf &current = m_current[k];
             const int s = m_source[k];
-            if (s < 0 && constantInput) {
-                if (m_cached[k].size() == 0)
-                    accumulate(l, input, m_cached[k]);
-                current = m_cached[k];
-            } else {
-                LayerInput in = input;
-                if (s >= 0) {
-                    if (layers[std::size_t(s)].neuron.spiking)
-                        in = {&m_active[std::size_t(s)], nullptr};
-                    else
-                        in = {nullptr, &m_out[std::size_t(s)]};
+            if (s >= 0) {
+                if (layers[std::size_t(s)].neuron.spiking) {
+                    const std::vector<int> &in = m_active[std::size_t(s)];
+                    const std::size_t offsets[2] = {0, in.size()};
+                    accumulate(k, in.data(), offsets, 1, current.data());
+                } else {
+                    accumulate(k, m_out[std::size_t(s)], current.data());
                 }
-                accumulate(l, in, current);
             }
             if (!l.neuron.spiking) {
-                m_out[k] = current;
+                m_out[k] = current.col(s >= 0 ? 0 : t);
             } else {
-                layerStep(m_v[k].data(), current.data(), l.neurons(), l.neuron, m_out[k].data(),
-                          m_active[k]);
+                layerStep(m_v[k].data(), current.col(s >= 0 ? 0 : t).data(), l.neurons(), l.neuron,
+                          m_out[k].data(), m_active[k]);
             }
             perLayer(k);
         }
@@ -142,44 +176,78 @@ public:
     const Eigen::VectorXf &membrane(std::size_t k) const { return m_v[k]; }
 
 private:
-    // current = b + W x: for binary input the sum of the columns that spiked, in index order;
-    // for real input, the columns scaled by the non-zero inputs, in index order (the order of the
-    // additions depends only on which inputs are active, so removing a silent input changes no
-    // result, not even by rounding). sparse == false uses dense products instead.
-    void accumulate(const Layer &l, const LayerInput &in, Eigen::VectorXf &current)
+    // f(layer index, its currents resized to [neurons x columns]) for each layer fed by the network
+    // input.
+    template <typename F> void forInputLayers(Eigen::Index columns, F &&f)
     {
-        if (!m_sparse) {
-            if (in.active) {
-                m_dense.setZero(l.inputs());
-                for (int j : *in.active)
-                    m_dense(j) = 1.0f;
-                current.noalias() = l.weights * m_dense;
-            } else {
-                current.noalias() = l.weights * *in.dense;
-            }
-            if (l.hasBias())
-                current += l.bias;
-            return;
-        }
-        if (l.hasBias())
-            current = l.bias;
-        else
-            current.setZero(l.neurons());
-        if (in.active) {
-            addColumns(current.data(), l.neurons(), l.weights.data(), l.weights.outerStride(),
-                       in.active->data(), in.active->size());
-        } else {
-            const Eigen::VectorXf &x = *in.dense;
-            for (Eigen::Index j = 0; j < x.size(); ++j)
-                if (x(j) != 0.0f)
-                    current += x(j) * l.weights.col(j);
+        const auto &layers = m_graph.layers();
+        for (std::size_t k = 0; k < layers.size(); ++k) {
+            if (m_source[k] >= 0)
+                continue;
+            m_current[k].resize(layers[k].neurons(), columns);
+            f(k, m_current[k]);
         }
     }
 
+    // current = b + W x for `sets` binary inputs x at once (the columns of current, [neurons x
+    // sets]): set s's spikes are idx[offsets[s]], ..., idx[offsets[s + 1] - 1], and its current
+    // the sum of their columns in index order. sparse == false uses dense products instead.
+    void accumulate(std::size_t k, const int *idx, const std::size_t *offsets, std::size_t sets,
+                    float *current)
+    {
+        const Layer &l = m_graph.layers()[k];
+        Eigen::Map<Eigen::MatrixXf> c(current, l.neurons(), Eigen::Index(sets));
+        if (!m_sparse) {
+            for (std::size_t s = 0; s < sets; ++s) {
+                m_dense.setZero(l.inputs());
+                for (std::size_t i = offsets[s]; i < offsets[s + 1]; ++i)
+                    m_dense(idx[i]) = 1.0f;
+                denseProduct(l, m_dense, c.col(Eigen::Index(s)));
+            }
+            return;
+        }
+        if (l.hasBias())
+            c.colwise() = l.bias;
+        else
+            c.setZero();
+        addColumnSets(current, l.neurons(), m_packed[k], idx, offsets, sets);
+    }
+    // current = b + W x for a real input x: the columns scaled by the non-zero inputs, in index
+    // order (the order of the additions depends only on which inputs are active, so removing a
+    // silent input changes no result, not even by rounding), or with sparse == false a dense
+    // product.
+    void accumulate(std::size_t k, const Eigen::VectorXf &x, float *current)
+    {
+        const Layer &l = m_graph.layers()[k];
+        Eigen::Map<Eigen::VectorXf> c(current, l.neurons());
+        if (!m_sparse) {
+            denseProduct(l, x, c);
+            return;
+        }
+        if (l.hasBias())
+            c = l.bias;
+        else
+            c.setZero();
+        for (Eigen::Index j = 0; j < x.size(); ++j)
+            if (x(j) != 0.0f)
+                c += x(j) * l.weights.col(j);
+    }
+    static void denseProduct(const Layer &l, const Eigen::VectorXf &x,
+                             Eigen::Ref<Eigen::VectorXf> current)
+    {
+        current.noalias() = l.weights * x;
+        if (l.hasBias())
+            current += l.bias;
+    }
+
     const Graph &m_graph;
+    const std::vector<PackedColumns> &m_packed;
     bool m_sparse;
     std::vector<int> m_source; // index of each layer's source, -1 for the network input
-    std::vector<Eigen::VectorXf> m_v, m_current, m_cached, m_out;
+    std::vector<Eigen::VectorXf> m_v, m_out;
+    // Per layer: [neurons x steps] for those fed by the network input (inputCurrents), [neurons x
+    // 1] for the others.
+    std::vector<Eigen::MatrixXf> m_current;
     std::vector<std::vector<int>> m_active;
     Eigen::VectorXf m_dense;
 };
@@ -283,14 +351,18 @@ SimResult run(const Graph &graph, const RowMatrixXf &x, const SimOptions &option
     std::atomic<int> done{0};
     const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
     constexpr int kChunk = 16;
+    // Rate encoding: the input currents of up to kWindow steps at once (SampleRunner).
+    constexpr int kWindow = 32;
+    const std::vector<PackedColumns> packed =
+        packSpikeWeights(graph, options.encoding == Encoding::Rate, options.sparse);
 #pragma omp parallel num_threads(threads)
     {
-        SampleRunner runner(graph, options.sparse);
+        SampleRunner runner(graph, packed, options.sparse);
         std::vector<CountVector> counts;
         for (const Layer &l : layers)
             counts.push_back(CountVector::Zero(l.neuron.spiking ? l.neurons() : 0));
         Eigen::VectorXf dense(graph.inputSize());
-        std::vector<int> inputActive;
+        SpikeSteps spikes;
         RateEncoder encoder;
         Eigen::RowVectorXf score(outputLayer.neurons());
 
@@ -302,25 +374,32 @@ SimResult run(const Graph &graph, const RowMatrixXf &x, const SimOptions &option
                 runner.reset();
                 score.setZero();
                 dense = x.row(i).transpose();
-                if (options.encoding == Encoding::Rate)
-                    encoder.start(dense, options.seed, i);
-                for (int t = 0; t < options.steps; ++t) {
-                    LayerInput input{nullptr, &dense};
-                    if (options.encoding == Encoding::Rate) {
-                        encoder.step(inputActive);
-                        input = {&inputActive, nullptr};
-                    }
-                    runner.step(input, options.encoding == Encoding::Current, [&](std::size_t k) {
-                        if (layers[k].neuron.spiking) {
+                const auto perLayer = [&](std::size_t k) {
+                    if (layers[k].neuron.spiking) {
+                        for (int a : runner.active(k))
+                            ++counts[k](a);
+                        if (int(k) == outputIndex)
                             for (int a : runner.active(k))
-                                ++counts[k](a);
-                            if (int(k) == outputIndex)
-                                for (int a : runner.active(k))
-                                    score(a) += 1.0f;
-                        } else if (int(k) == outputIndex) {
-                            score += runner.out(k).transpose();
-                        }
-                    });
+                                score(a) += 1.0f;
+                    } else if (int(k) == outputIndex) {
+                        score += runner.out(k).transpose();
+                    }
+                };
+                if (options.encoding == Encoding::Current) {
+                    runner.inputCurrents(dense);
+                    for (int t = 0; t < options.steps; ++t)
+                        runner.step(0, perLayer);
+                } else {
+                    encoder.start(dense, options.seed, i);
+                    for (int t0 = 0; t0 < options.steps; t0 += kWindow) {
+                        const int window = std::min(kWindow, options.steps - t0);
+                        spikes.clear();
+                        for (int t = 0; t < window; ++t)
+                            encoder.step(spikes);
+                        runner.inputCurrents(spikes);
+                        for (int t = 0; t < window; ++t)
+                            runner.step(t, perLayer);
+                    }
                 }
                 result.scores.row(i) = score;
                 result.predictions[std::size_t(i)] = predict(score);
@@ -351,12 +430,13 @@ Eigen::MatrixXf rateSpikes(const Eigen::Ref<const Eigen::RowVectorXf> &x, std::i
     RateEncoder encoder;
     encoder.start(x.transpose(), options.seed, index);
     Eigen::MatrixXf spikes = Eigen::MatrixXf::Zero(options.steps, x.size());
-    std::vector<int> active;
-    for (int t = 0; t < options.steps; ++t) {
+    SpikeSteps active;
+    for (int t = 0; t < options.steps; ++t)
         encoder.step(active);
-        for (int j : active)
-            spikes(t, j) = 1.0f;
-    }
+    for (int t = 0; t < options.steps; ++t)
+        for (std::size_t i = active.offsets[std::size_t(t)]; i < active.offsets[std::size_t(t) + 1];
+             ++i)
+            spikes(t, active.indices[i]) = 1.0f;
     return spikes;
 }
 
@@ -368,7 +448,8 @@ void runSequence(const Graph &graph, const Eigen::MatrixXf &input,
         throw Error(QStringLiteral("the input has %1 values per step, the network takes %2")
                         .arg(input.cols())
                         .arg(graph.inputSize()));
-    SampleRunner runner(graph, true);
+    const std::vector<PackedColumns> packed = packSpikeWeights(graph, false, true);
+    SampleRunner runner(graph, packed, true);
     runner.reset();
     const auto &layers = graph.layers();
     Eigen::VectorXf x;
@@ -377,7 +458,8 @@ void runSequence(const Graph &graph, const Eigen::MatrixXf &input,
         spikes.push_back(Eigen::VectorXf::Zero(l.neurons()));
     for (int t = 0; t < int(input.rows()); ++t) {
         x = input.row(t).transpose();
-        runner.step({nullptr, &x}, false, [&](std::size_t k) {
+        runner.inputCurrents(x);
+        runner.step(0, [&](std::size_t k) {
             if (!layers[k].neuron.spiking) {
                 record(int(k), t, runner.out(k));
                 return;

@@ -1,6 +1,8 @@
 #include "sim/Kernels.h"
 
+#include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 // No FMA in the clones (avx2 does not imply it), so no multiplication and addition are contracted
 // into one rounding. This file is compiled with -fno-trapping-math (core/CMakeLists.txt), which
@@ -14,53 +16,92 @@
 namespace snn::sim {
 
 namespace {
+
 using Vec8 = float __attribute__((vector_size(32))); // eight floats (two SSE registers without AVX)
+
+// The height of the row group that starts at row r (PackedColumns).
+int groupHeight(int r, int rows)
+{
+    return rows - r >= 64 ? 64 : rows - r >= 8 ? 8 : 1;
+}
+
+// addColumnSets on the row group [r, r + 8 kVecs) (kVecs > 0) or on row r alone (kVecs == 0),
+// whose weights start at w. The columns come in blocks of kBlockColumns (64 of them of a 64-row
+// group are 16 KB: they stay in the L1 cache while every set adds its columns from the block),
+// and each set's current is held in registers while its columns of a block pass: one load and
+// one addition per 8 values. Holding a sum in memory from one block to the next changes no value,
+// so each element still gets its columns one after another in index order. Inlined into each clone
+// of addColumnSets, so compiled for its instruction set.
+template <int kVecs>
+__attribute__((always_inline)) inline void addGroup(float *current, std::ptrdiff_t ldc, int r,
+                                                    const float *w, int cols, const int *idx,
+                                                    const std::size_t *offsets, std::size_t sets)
+{
+    using Acc = std::conditional_t<kVecs == 0, float, Vec8>;
+    constexpr int kCount = kVecs == 0 ? 1 : kVecs;
+    constexpr std::ptrdiff_t kHeight = kVecs == 0 ? 1 : 8 * kVecs;
+    constexpr int kBlockColumns = 128;
+    constexpr std::size_t kSets = 32; // sets per pass: their positions in idx on the stack
+    const int block = sets > 1 ? kBlockColumns : cols; // one set: nothing to reuse
+    std::size_t next[kSets];
+    for (std::size_t s0 = 0; s0 < sets; s0 += kSets) {
+        const std::size_t n = std::min(kSets, sets - s0);
+        for (std::size_t s = 0; s < n; ++s)
+            next[s] = offsets[s0 + s];
+        for (int c0 = 0; c0 < cols; c0 += block) {
+            const int c1 = c0 + block;
+            for (std::size_t s = 0; s < n; ++s) {
+                std::size_t i = next[s];
+                const std::size_t end = offsets[s0 + s + 1];
+                if (i == end || idx[i] >= c1)
+                    continue;
+                float *out = current + std::ptrdiff_t(s0 + s) * ldc + r;
+                Acc acc[kCount];
+                std::memcpy(acc, out, sizeof acc);
+                for (; i < end && idx[i] < c1; ++i) {
+                    const float *c = w + idx[i] * kHeight;
+                    for (int q = 0; q < kCount; ++q) {
+                        Acc x;
+                        std::memcpy(&x, c + 8 * q, sizeof x);
+                        acc[q] += x;
+                    }
+                }
+                std::memcpy(out, acc, sizeof acc);
+                next[s] = i;
+            }
+        }
+    }
+}
+
 } // namespace
 
-SNN_CPU_DISPATCH void addColumns(float *current, int rows, const float *w, std::ptrdiff_t ld,
-                                 const int *idx, std::size_t count)
+PackedColumns::PackedColumns(const float *w, int rows, int cols, std::ptrdiff_t ld)
+    : m_lines((std::size_t(rows) * std::size_t(cols) + 15) / 16)
+    , m_rows(rows)
+    , m_cols(cols)
 {
-    // 64 rows at a time held in registers while every column passes (one load and one addition
-    // per 8 values, where adding column after column to memory also loads and stores `current`),
-    // then 8 rows, then one.
-    // The columns come in no pattern the hardware prefetcher sees: fetch the one kAhead columns on
-    // (its 256 bytes, four cache lines) while adding this one.
-    constexpr int kWide = 8;
-    constexpr std::size_t kAhead = 8;
-    int r = 0;
-    for (; r + 8 * kWide <= rows; r += 8 * kWide) {
-        Vec8 acc[kWide];
-        std::memcpy(acc, current + r, sizeof acc);
-        for (std::size_t i = 0; i < count; ++i) {
-            const float *c = w + idx[i] * ld + r;
-            if (i + kAhead < count) {
-                const float *next = w + idx[i + kAhead] * ld + r;
-                for (int q = 0; q < kWide; q += 2)
-                    __builtin_prefetch(next + 8 * q);
-            }
-            for (int q = 0; q < kWide; ++q) {
-                Vec8 x;
-                std::memcpy(&x, c + 8 * q, sizeof x);
-                acc[q] += x;
-            }
-        }
-        std::memcpy(current + r, acc, sizeof acc);
+    float *out = reinterpret_cast<float *>(m_lines.data());
+    for (int r = 0, h; r < rows; r += h) {
+        h = groupHeight(r, rows);
+        for (int j = 0; j < cols; ++j)
+            for (int i = 0; i < h; ++i)
+                out[std::ptrdiff_t(r) * cols + std::ptrdiff_t(j) * h + i] = w[j * ld + r + i];
     }
-    for (; r + 8 <= rows; r += 8) {
-        Vec8 acc;
-        std::memcpy(&acc, current + r, sizeof acc);
-        for (std::size_t i = 0; i < count; ++i) {
-            Vec8 x;
-            std::memcpy(&x, w + idx[i] * ld + r, sizeof x);
-            acc += x;
-        }
-        std::memcpy(current + r, &acc, sizeof acc);
-    }
-    for (; r < rows; ++r) {
-        float acc = current[r];
-        for (std::size_t i = 0; i < count; ++i)
-            acc += w[idx[i] * ld + r];
-        current[r] = acc;
+}
+
+SNN_CPU_DISPATCH void addColumnSets(float *current, std::ptrdiff_t ldc, const PackedColumns &w,
+                                    const int *idx, const std::size_t *offsets, std::size_t sets)
+{
+    const int rows = w.rows(), cols = w.cols();
+    for (int r = 0, h; r < rows; r += h) {
+        h = groupHeight(r, rows);
+        const float *group = w.data() + std::ptrdiff_t(r) * cols;
+        if (h == 64)
+            addGroup<8>(current, ldc, r, group, cols, idx, offsets, sets);
+        else if (h == 8)
+            addGroup<1>(current, ldc, r, group, cols, idx, offsets, sets);
+        else
+            addGroup<0>(current, ldc, r, group, cols, idx, offsets, sets);
     }
 }
 
