@@ -45,7 +45,7 @@ QString uniqueName(const Graph &graph, const QString &base);
 
 // Left-to-right layout: column = depth (the input is column 0), rows in layer order within a
 // column, kColumnSpacing by kRowSpacing apart. Returns a position for every layer.
-inline constexpr double kColumnSpacing = 310.0;
+inline constexpr double kColumnSpacing = 250.0;
 inline constexpr double kRowSpacing = 170.0;
 std::map<LayerId, QPointF> autoLayout(const Graph &graph);
 

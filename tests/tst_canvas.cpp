@@ -154,6 +154,7 @@ void TestCanvas::mouseEditsThenUndoToTheOriginal()
     const Layer &added = m_doc->graph().layers().back();
     QCOMPARE(added.source, idOf("d"));
     QVERIFY(added.position.has_value());
+    const LayerId addedId = added.id;
     QCOMPARE(m_doc->undoStack()->count(), 1);
 
     // Drag from d's output port onto c: c is fed by d now.
@@ -191,7 +192,18 @@ void TestCanvas::mouseEditsThenUndoToTheOriginal()
     // With the input node selected, a double-click adds a layer fed by the input.
     m_view->selectLayer(kNetworkInput);
     QCOMPARE(m_view->currentLayer(), kNetworkInput);
-    QTest::mouseDClick(viewport, Qt::LeftButton, Qt::NoModifier, empty);
+    // The first added layer sits at `empty` now: double-click next to it, on empty canvas.
+    const QPointF addedCentre = m_view->node(addedId)->sceneBoundingRect().center();
+    QPoint free;
+    for (const QPointF offset : {QPointF(0, 120), QPointF(0, -120), QPointF(-250, 0)}) {
+        const QPoint p = viewPoint(addedCentre + offset);
+        if (viewport->rect().contains(p) && !m_view->itemAt(p)) {
+            free = p;
+            break;
+        }
+    }
+    QVERIFY(!free.isNull());
+    QTest::mouseDClick(viewport, Qt::LeftButton, Qt::NoModifier, free);
     QCOMPARE(m_doc->graph().layerCount(), 5);
     QCOMPARE(m_doc->graph().layers().back().source, kNetworkInput);
     QCOMPARE(m_doc->graph().layers().back().inputs(), 4);
@@ -260,8 +272,9 @@ void TestCanvas::previewShowsOptimisedSizes()
     rated.layer(idOf("b")).rates = Eigen::VectorXf::Zero(rated.layer(idOf("b")).neurons());
     rated.layer(idOf("b")).ratesSource = QStringLiteral("measured: toy, validation, 8 samples");
     m_doc->reset(rated);
-    QCOMPARE(m_view->node(idOf("a"))->lines().back(),
-             QStringLiteral("synthetic rates: mean 0.250, 0 zero"));
+    QCOMPARE(
+        m_view->node(idOf("a"))->lines().mid(3),
+        QStringList({QStringLiteral("synthetic rates"), QStringLiteral("mean 0.250, 0 zero")}));
     QCOMPARE(m_view->node(idOf("b"))->lines().back(),
              QStringLiteral("mean rate 0.000, %1 dead").arg(rated.layer(idOf("b")).neurons()));
 }

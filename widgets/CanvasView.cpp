@@ -217,13 +217,15 @@ void CanvasView::updateNode(NodeItem *item, const Layer &l)
     lines << tr("%1 neurons, %2 inputs")
                  .arg(locale.toString(l.neurons()), locale.toString(l.inputs()));
     if (l.neuron.spiking)
-        lines << tr("%1, threshold %2, beta %3, %4")
+        lines << tr("%1, threshold %2, beta %3")
                      .arg(toString(l.neuron.type), number(double(l.neuron.threshold)),
-                          number(double(l.neuron.beta)), resetDescription(l.neuron));
+                          number(double(l.neuron.beta)))
+              << tr("reset: %1").arg(resetDescription(l.neuron));
     else
         lines << tr("linear (non-spiking)");
     if (l.hasSyntheticRates())
-        lines << tr("synthetic rates: mean %1, %2 zero")
+        lines << tr("synthetic rates")
+              << tr("mean %1, %2 zero")
                      .arg(QString::number(double(l.rates.mean()), 'f', 3))
                      .arg((l.rates.array() == 0.0f).count());
     else if (l.hasRates())

@@ -13,7 +13,7 @@ namespace snn::widgets {
 class NodeItem : public QGraphicsItem {
 public:
     enum class Port { None, Input, Output };
-    static constexpr double kWidth = 250.0;
+    static constexpr double kWidth = 200.0;
     static constexpr double kPortRadius = 7.0;
 
     explicit NodeItem(LayerId id);
