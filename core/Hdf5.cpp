@@ -91,6 +91,19 @@ std::vector<hsize_t> readableShape(hid_t space, const QString &name)
     return shape;
 }
 
+// Integers and floats, the numbers HDF5 converts, of at most 16 bytes: HDF5 allocates a
+// conversion buffer of a value's declared size (fuzz_graph found a float of 1.9 GB).
+void checkNumeric(hid_t type, const QString &name)
+{
+    const H5T_class_t cls = H5Tget_class(type);
+    if (cls != H5T_INTEGER && cls != H5T_FLOAT)
+        fail(QStringLiteral("'%1' is not numeric").arg(name));
+    if (const std::size_t size = H5Tget_size(type); size > 16)
+        fail(QStringLiteral("'%1' holds numbers of %2 bytes (SNN Studio reads at most 16)")
+                 .arg(name)
+                 .arg(size));
+}
+
 // Runs an allocation for `name`; running out of memory becomes an Error naming it.
 template <typename F> auto allocate(const QString &name, const std::vector<hsize_t> &shape, F &&f)
 {
@@ -239,9 +252,7 @@ std::vector<double> readNumberData(hid_t object, bool isAttribute, const QString
 {
     Handle fileType = check(isAttribute ? H5Aget_type(object) : H5Dget_type(object), H5Tclose,
                             QStringLiteral("cannot read the type of '%1'").arg(name));
-    const H5T_class_t cls = H5Tget_class(fileType);
-    if (cls != H5T_INTEGER && cls != H5T_FLOAT)
-        fail(QStringLiteral("'%1' is not numeric").arg(name));
+    checkNumeric(fileType, name);
     Handle space = check(isAttribute ? H5Aget_space(object) : H5Dget_space(object), H5Sclose,
                          QStringLiteral("cannot read the shape of '%1'").arg(name));
     const std::vector<hsize_t> shape = readableShape(space, name);
@@ -521,8 +532,7 @@ template <typename Matrix> Matrix readMatrixAs(hid_t loc, const QString &name, h
     if (shape.size() != 2)
         fail(QStringLiteral("'%1' has %2 dimensions, not 2").arg(name).arg(shape.size()));
     Handle type = check(H5Dget_type(ds), H5Tclose, QStringLiteral("cannot read '%1'").arg(name));
-    if (H5Tget_class(type) != H5T_FLOAT && H5Tget_class(type) != H5T_INTEGER)
-        fail(QStringLiteral("'%1' is not numeric").arg(name));
+    checkNumeric(type, name);
     Matrix m = allocate(name, shape, [&] {
         return Matrix(static_cast<Eigen::Index>(shape[0]), static_cast<Eigen::Index>(shape[1]));
     });
@@ -551,8 +561,7 @@ Eigen::VectorXf readVector(hid_t loc, const QString &name)
     if (shape.size() != 1)
         fail(QStringLiteral("'%1' has %2 dimensions, not 1").arg(name).arg(shape.size()));
     Handle type = check(H5Dget_type(ds), H5Tclose, QStringLiteral("cannot read '%1'").arg(name));
-    if (H5Tget_class(type) != H5T_FLOAT && H5Tget_class(type) != H5T_INTEGER)
-        fail(QStringLiteral("'%1' is not numeric").arg(name));
+    checkNumeric(type, name);
     Eigen::VectorXf v =
         allocate(name, shape, [&] { return Eigen::VectorXf(static_cast<Eigen::Index>(shape[0])); });
     if (v.size() > 0 && H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
@@ -637,9 +646,7 @@ std::vector<float> readFloats(hid_t loc, const QString &name, std::vector<hsize_
     Handle ds = openDataset(loc, name);
     Handle fileType =
         check(H5Dget_type(ds), H5Tclose, QStringLiteral("cannot read the type of '%1'").arg(name));
-    const H5T_class_t cls = H5Tget_class(fileType);
-    if (cls != H5T_INTEGER && cls != H5T_FLOAT)
-        fail(QStringLiteral("'%1' is not numeric").arg(name));
+    checkNumeric(fileType, name);
     Handle space = check(H5Dget_space(ds), H5Sclose,
                          QStringLiteral("cannot read the shape of '%1'").arg(name));
     const std::vector<hsize_t> shape = shapeOf(space);

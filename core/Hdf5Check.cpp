@@ -131,6 +131,7 @@ private:
     u64 m_size;     // the file's, then where HDF5's end of file puts it
     u64 m_base = 0; // where the superblock is: addresses count from there
     unsigned m_offsets = 0, m_lengths = 0;
+    u64 m_leafK = 0; // symbol table nodes hold up to 2K entries (0: not declared in the superblock)
     QHash<u64, QHash<u64, u64>> m_heapObjects; // collection -> object index -> bytes
     QSet<u64> m_headers, m_nodes;              // visited object headers; B-tree and symbol nodes
     std::vector<u64> m_pending;                // object headers to visit
@@ -173,6 +174,8 @@ bool FileCheck::superblock(u64 *rootHeader)
             if (size != 2 && size != 4 && size != 8)
                 unchecked(QStringLiteral("the HDF5 file stores numbers in %1 bytes").arg(size));
         m_base = at;
+        if (version < 2) // after the sizes: the group leaf node K (2), internal node K (2)
+            m_leafK = number(at + 16, 2);
         // Versions 0 and 1: four addresses (base, free space, end of file, driver information),
         // then the root group's symbol table entry: its object header after the name offset.
         // Versions 2 and 3: base, extension and end of file, then the root object header.
@@ -435,6 +438,13 @@ void FileCheck::symbolNode(u64 node, u64 child)
         damaged(QStringLiteral("the symbol table node at byte %1 is reached twice").arg(symbols));
     m_nodes.insert(symbols);
     const u64 count = number(symbols + 6, 2);
+    // HDF5 1.10 decodes every entry counted into an array of 2K (a heap overflow past it).
+    if (m_leafK > 0 && count > 2 * m_leafK)
+        damaged(QStringLiteral("the symbol table node at byte %1 counts %2 entries, where it has "
+                               "room for %3")
+                    .arg(symbols)
+                    .arg(count)
+                    .arg(2 * m_leafK));
     const u64 entry = 2 * m_offsets + 24;
     if (!has(symbols + 8, count * entry))
         return;
