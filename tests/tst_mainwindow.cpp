@@ -11,6 +11,7 @@
 #include "OptimizationPanel.h"
 #include "Pipeline.h"
 #include "PipelinePanel.h"
+#include "PlotTestUtils.h"
 #include "PropertiesPanel.h"
 #include "RateHeatmap.h"
 #include "Rng.h"
@@ -710,6 +711,13 @@ void TestMainWindow::runShowsTheWholeComparison()
                                 .arg(last)
                                 .arg(table->rowViewportPosition(last) + table->rowHeight(last))
                                 .arg(table->viewport()->height())));
+    // Beside it the bars after each pass, every label readable.
+    if (window.compare()->isEstimating())
+        QVERIFY(QSignalSpy(window.compare(), &CompareView::estimatesFinished).wait(60000));
+    QCOMPARE(window.compare()->sideTabs()->currentWidget(), window.compare()->passPlot());
+    window.compare()->passPlot()->replot();
+    const QString problem = unreadableText(window.compare()->passPlot());
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }
 
 void TestMainWindow::sweepPointSetsThePassSettings()

@@ -15,14 +15,19 @@
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSaveFile>
 #include <QScrollBar>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <array>
+#include <cmath>
 
 namespace snn::widgets {
 
@@ -49,6 +54,7 @@ CompareView::CompareView(ComparisonModel *model, RateHeatmap *heatmap, QWidget *
     , m_report(new QPlainTextEdit(this))
     , m_plot(new QCustomPlot(this))
     , m_exportReport(new QPushButton(tr("Export report..."), this))
+    , m_side(new QTabWidget(this))
     , m_estimates(new JobRunner(this))
 {
     m_table->setModel(m_model);
@@ -59,33 +65,32 @@ CompareView::CompareView(ComparisonModel *model, RateHeatmap *heatmap, QWidget *
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 4);
     m_table->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     m_report->setReadOnly(true);
-    m_report->setMinimumWidth(150);
     m_report->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_report->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_report->setPlaceholderText(tr("Run the passes (Optimisation panel) to compare."));
-    m_plot->setMinimumSize(150, 160); // the table gets its width first
-    m_plot->plotLayout()->clear();
+    m_plot->setMinimumSize(200, 160); // the table gets its width first
     addExportMenu(m_plot, [this](const QString &text) { Q_EMIT message(text); });
     if (m_heatmap)
         addExportMenu(m_heatmap->plot(), [this](const QString &text) { Q_EMIT message(text); });
-    m_plot->setToolTip(tr("Right-click to export the plot (PNG or PDF)"));
-    m_exportReport->setToolTip(
-        tr("Write the comparison as one HTML file, its plots as PNG images beside it"));
+    m_exportReport->setToolTip(tr("Write the comparison as one HTML file, its plots as PNG "
+                                  "images beside it"));
     m_exportReport->setEnabled(false);
+    connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent *event) {
+        m_plot->setToolTip(stageToolTip(stageAt(event->pos())));
+    });
 
-    auto *plotBox = new QWidget(this);
-    auto *plotLayout = new QVBoxLayout(plotBox);
-    plotLayout->setContentsMargins(0, 0, 0, 0);
-    plotLayout->addWidget(m_plot, 1);
+    // The bars and the report share the room beside the table, one at a time: the bars get all
+    // of its height (every label readable at 1280x800), the report all of its width.
+    m_side->addTab(m_plot, tr("After each pass"));
+    m_side->addTab(m_report, tr("Report"));
+    auto *right = new QWidget(this);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addWidget(m_side, 1);
     auto *buttons = new QHBoxLayout;
     buttons->addStretch(1);
     buttons->addWidget(m_exportReport);
-    plotLayout->addLayout(buttons);
-    auto *right = new QSplitter(Qt::Vertical, this);
-    right->addWidget(m_report);
-    right->addWidget(plotBox);
-    right->setStretchFactor(0, 1);
-    right->setStretchFactor(1, 1);
+    rightLayout->addLayout(buttons);
     m_split = new QSplitter(Qt::Horizontal, this);
     m_split->addWidget(m_table);
     m_split->addWidget(right);
@@ -174,7 +179,6 @@ void CompareView::setResult(const Graph &before, std::shared_ptr<const OptimizeR
     for (const PassReport &pass : report.passReports)
         m_stages.push_back({passLabel(pass.pass), double(pass.after.params),
                             double(pass.after.neurons), std::nullopt});
-    redraw();
 
     // The graph after each pass: the passes again, without validation data (they do not depend
     // on it), each prefix from the original graph.
@@ -212,68 +216,149 @@ void CompareView::setResult(const Graph &before, std::shared_ptr<const OptimizeR
             Q_EMIT estimatesFinished();
         },
         [this](const QString &error) {
+            redraw();
             Q_EMIT message(tr("Per-pass estimate failed: %1").arg(error));
         });
+    redraw(); // the logic-cell bars say they are being estimated
+}
+
+namespace {
+
+struct Series {
+    const char *name;
+    QColor colour;
+    std::optional<double> (*value)(const CompareView::Stage &);
+};
+
+const std::array<Series, 3> kSeries{{
+    {QT_TRANSLATE_NOOP("snn::widgets::CompareView", "Parameters"), QColor(0x4c, 0x72, 0xb0),
+     [](const CompareView::Stage &s) { return std::optional(s.params); }},
+    {QT_TRANSLATE_NOOP("snn::widgets::CompareView", "Neurons"), QColor(0x55, 0xa8, 0x68),
+     [](const CompareView::Stage &s) { return std::optional(s.neurons); }},
+    {QT_TRANSLATE_NOOP("snn::widgets::CompareView", "LC (est.)"), QColor(0xdd, 0x84, 0x52),
+     [](const CompareView::Stage &s) { return s.logicCells; }},
+}};
+
+// A series' value at a stage as a percentage of the original's (nullopt: unknown).
+std::optional<double> percentOfOriginal(const std::vector<CompareView::Stage> &stages,
+                                        const Series &series, std::size_t stage)
+{
+    const std::optional<double> value = series.value(stages[stage]);
+    const std::optional<double> original = series.value(stages.front());
+    if (!value || !original || *original == 0.0)
+        return std::nullopt;
+    return 100.0 * *value / *original;
+}
+
+QString percentText(double percent)
+{
+    return percent == 100.0 ? QStringLiteral("100%")
+                            : QStringLiteral("%1%").arg(percent, 0, 'f', 1);
+}
+
+} // namespace
+
+int CompareView::stageAt(QPoint pos) const
+{
+    if (m_stages.empty() || m_plot->axisRectCount() == 0)
+        return -1;
+    const QCPAxisRect *rect = m_plot->axisRect(0);
+    if (!rect->rect().contains(pos))
+        return -1;
+    const long stage = std::lround(rect->axis(QCPAxis::atLeft)->pixelToCoord(pos.y()));
+    return stage >= 0 && stage < long(m_stages.size()) ? int(stage) : -1;
+}
+
+QString CompareView::stageToolTip(int stage) const
+{
+    if (stage < 0 || stage >= int(m_stages.size()))
+        return {};
+    const QLocale locale(QLocale::English);
+    QStringList lines{tr("After %1:").arg(m_stages[std::size_t(stage)].name)};
+    if (stage == 0)
+        lines.front() = tr("Original:");
+    for (const Series &series : kSeries) {
+        const std::optional<double> value = series.value(m_stages[std::size_t(stage)]);
+        const std::optional<double> percent =
+            percentOfOriginal(m_stages, series, std::size_t(stage));
+        QString text = value ? locale.toString(qint64(std::llround(*value)))
+                             : (isEstimating() ? tr("estimating") : tr("not estimated"));
+        if (percent)
+            text += QStringLiteral(" (%1)").arg(percentText(*percent));
+        lines << QStringLiteral("%1: %2").arg(tr(series.name), text);
+    }
+    return lines.join(QLatin1Char('\n'));
 }
 
 void CompareView::redraw()
 {
     m_plot->plotLayout()->clear();
     m_plot->clearPlottables();
+    m_plot->clearItems();
     if (m_stages.empty()) {
         m_plot->plotLayout()->addElement(
-            0, 0, new QCPTextElement(m_plot, tr("Per-pass bars appear after a run")));
+            0, 0, new QCPTextElement(m_plot, tr("Bars after each pass appear after a run")));
         m_plot->replot(QCustomPlot::rpQueuedReplot);
         return;
     }
-    struct Series {
-        QString title;
-        std::function<std::optional<double>(const Stage &)> value;
-        QColor colour;
-    };
-    const std::vector<Series> series{
-        {tr("Parameters (k)"), [](const Stage &s) { return std::optional(s.params / 1000); },
-         QColor(0x4c, 0x72, 0xb0)},
-        {tr("Neurons"), [](const Stage &s) { return std::optional(s.neurons); },
-         QColor(0x55, 0xa8, 0x68)},
-        {tr("Logic cells (LC), est."), [](const Stage &s) { return s.logicCells; },
-         QColor(0xdd, 0x84, 0x52)},
-    };
-    // Horizontal bars, stages top to bottom, named once on the left; the three plots aligned.
-    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    // One plot, every series as a percentage of the original so they share an axis: stages top
+    // to bottom (named once on the left), three bars per stage, each labelled with its value.
+    auto *legend = new QCPLegend;
+    m_plot->plotLayout()->addElement(0, 0, legend);
+    legend->setLayer(QStringLiteral("legend"));
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    legend->setIconSize(10, 10);
+    legend->setBorderPen(Qt::NoPen);
+    legend->setMargins(QMargins(2, 2, 2, 2));
+    auto *rect = new QCPAxisRect(m_plot);
+    m_plot->plotLayout()->addElement(1, 0, rect);
+    m_plot->plotLayout()->setRowStretchFactor(0, 0.001);
+    m_plot->plotLayout()->setRowSpacing(0);
+
+    QCPAxis *stages = rect->axis(QCPAxis::atLeft);
+    QCPAxis *values = rect->axis(QCPAxis::atBottom);
+    auto names = QSharedPointer<QCPAxisTickerText>::create();
     for (std::size_t i = 0; i < m_stages.size(); ++i)
-        ticker->addTick(double(i), m_stages[i].name);
-    QFont titleFont = font();
-    titleFont.setBold(true);
-    auto *margins = new QCPMarginGroup(m_plot);
-    for (int c = 0; c < int(series.size()); ++c) {
-        const Series &serie = series[std::size_t(c)];
-        auto *rect = new QCPAxisRect(m_plot);
-        rect->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
-        m_plot->plotLayout()->addElement(0, c, new QCPTextElement(m_plot, serie.title, titleFont));
-        m_plot->plotLayout()->addElement(1, c, rect);
-        QCPAxis *stages = rect->axis(QCPAxis::atLeft);
-        QCPAxis *values = rect->axis(QCPAxis::atBottom);
-        stages->setTicker(ticker);
-        stages->setTickLabels(c == 0);
-        stages->setRangeReversed(true);
-        stages->setRange(-0.6, double(m_stages.size()) - 0.4);
+        names->addTick(double(i), m_stages[i].name);
+    stages->setTicker(names);
+    stages->setTickLength(0, 0);
+    stages->grid()->setVisible(false);
+    stages->setRangeReversed(true);
+    stages->setRange(-0.5, double(m_stages.size()) - 0.5);
+    auto percents = QSharedPointer<QCPAxisTickerText>::create();
+    for (int p : {0, 50, 100})
+        percents->addTick(p, QStringLiteral("%1%").arg(p));
+    values->setTicker(percents);
+    values->setLabel(tr("% of original"));
+    values->setRange(0, 140); // room right of a full bar for its label
+
+    constexpr double kBar = 0.27; // three bars and a gap per stage
+    for (std::size_t s = 0; s < kSeries.size(); ++s) {
+        const Series &series = kSeries[s];
         auto *bars = new QCPBars(stages, values);
-        bars->setBrush(serie.colour);
+        bars->setName(tr(series.name));
+        bars->setBrush(series.colour);
         bars->setPen(Qt::NoPen);
-        bars->setWidth(0.6);
+        bars->setWidth(kBar * 0.9);
+        bars->addToLegend(legend);
+        const double offset = (double(s) - 1.0) * kBar;
         QVector<double> keys, heights;
-        double top = 0;
-        for (std::size_t i = 0; i < m_stages.size(); ++i)
-            if (const std::optional<double> v = serie.value(m_stages[i])) {
-                keys << double(i);
-                heights << *v;
-                top = std::max(top, *v);
+        for (std::size_t i = 0; i < m_stages.size(); ++i) {
+            const std::optional<double> percent = percentOfOriginal(m_stages, series, i);
+            if (percent) {
+                keys << double(i) + offset;
+                heights << *percent;
             }
+            auto *label = new QCPItemText(m_plot);
+            label->setClipAxisRect(rect);
+            label->position->setAxes(values, stages);
+            label->position->setCoords(percent.value_or(0), double(i) + offset);
+            label->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+            label->setPadding(QMargins(3, 0, 0, 0));
+            label->setText(percent ? percentText(*percent)
+                                   : (isEstimating() ? tr("estimating") : tr("n/a")));
+        }
         bars->setData(keys, heights, true);
-        values->setRange(0, top > 0 ? top * 1.1 : 1);
-        values->setNumberFormat(QStringLiteral("gb"));
-        values->ticker()->setTickCount(2);
     }
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

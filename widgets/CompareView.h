@@ -12,6 +12,7 @@ class QCustomPlot;
 class QPlainTextEdit;
 class QPushButton;
 class QSplitter;
+class QTabWidget;
 class QTableView;
 
 namespace snn::widgets {
@@ -21,9 +22,11 @@ class JobRunner;
 class RateHeatmap;
 
 // The comparison of an optimisation run as a central view beside the canvas: the before / after
-// table (every row in view), the run's report, and per-pass bars of parameters, neurons and
-// estimated logic cells (LC) after each pass. Plots export as PNG or PDF (context menu); Export
-// report writes the whole comparison as one HTML file with its images beside it.
+// table (every row in view), and beside it, one tab each, bars of parameters, neurons and
+// estimated logic cells (LC) after each pass as a percentage of the original (one labelled bar per
+// series and stage, the figures in the tooltip) and the run's report. Plots export as PNG, SVG or
+// PDF (context menu); Export report writes the whole comparison as one HTML file with its images
+// beside it.
 class CompareView : public QWidget {
     Q_OBJECT
 public:
@@ -53,6 +56,11 @@ public:
 
     QTableView *table() const { return m_table; }
     QCustomPlot *passPlot() const { return m_plot; }
+    QTabWidget *sideTabs() const { return m_side; } // the bars, the report
+    // The stage whose bars are at `pos` in passPlot() (-1: none), and its figures as the plot's
+    // tooltip shows them: each series' value and percentage of the original.
+    int stageAt(QPoint pos) const;
+    QString stageToolTip(int stage) const;
     // Writes `path` (HTML): the table, the report and the images (passes.png, rates.png) beside
     // it. Throws Error with one line when something cannot be written.
     void exportReport(const QString &path) const;
@@ -75,6 +83,7 @@ private:
     QPlainTextEdit *m_report;
     QCustomPlot *m_plot;
     QPushButton *m_exportReport;
+    QTabWidget *m_side;
     QSplitter *m_split;
     JobRunner *m_estimates;
     std::shared_ptr<const OptimizeResult> m_result;
