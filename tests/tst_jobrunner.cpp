@@ -65,7 +65,7 @@ void TestJobRunner::everyExceptionBecomesAMessage_data()
     QTest::addColumn<int>("kind");
     QTest::addColumn<QString>("message");
     QTest::newRow("snn::Error") << 0 << QStringLiteral("layer 'a' is broken");
-    QTest::newRow("std::bad_alloc") << 1 << QStringLiteral("internal error: std::bad_alloc");
+    QTest::newRow("std::bad_alloc") << 1 << QStringLiteral("out of memory");
     QTest::newRow("std::runtime_error") << 2 << QStringLiteral("internal error: HDF5 said no");
     QTest::newRow("int") << 3 << QStringLiteral("internal error");
 }

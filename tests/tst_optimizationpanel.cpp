@@ -10,6 +10,8 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QFile>
+#include <QLabel>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
@@ -26,6 +28,8 @@ private Q_SLOTS:
     void togglingAPassRunsAgain();
     void supersededRunsAreDropped();
     void cancelStopsTheRun();
+    void failedRunKeepsThePanelUsable_data();
+    void failedRunKeepsThePanelUsable();
     void applyIsOneUndoStep();
     void documentEditsDropTheResult(); // and which keep it
     void copyAndExport();
@@ -133,6 +137,52 @@ void TestOptimizationPanel::cancelStopsTheRun()
     QTest::qWait(200);
     QCOMPARE(finished.count(), 1);
     QVERIFY(!m_panel->result());
+}
+
+void TestOptimizationPanel::failedRunKeepsThePanelUsable_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("std::bad_alloc") << 0 << QStringLiteral("Optimisation failed: out of memory");
+    QTest::newRow("std::runtime_error")
+        << 1 << QStringLiteral("Optimisation failed: internal error: HDF5 said no");
+}
+
+// A run whose work throws something other than snn::Error (the core running out of memory, a
+// library's own exception) ends as a one-line failure: the panel says so, nothing is shown as a
+// result, Cancel is off and Run on, and the next run works.
+void TestOptimizationPanel::failedRunKeepsThePanelUsable()
+{
+    QFETCH(int, kind);
+    QFETCH(QString, message);
+    m_panel->setOptimizer([kind](const Graph &, const QStringList &, const OptimizeOptions &,
+                                 const RunControl &) -> OptimizeResult {
+        if (kind == 0)
+            throw std::bad_alloc();
+        throw std::runtime_error("HDF5 said no");
+    });
+    QSignalSpy previews(m_panel, &OptimizationPanel::previewChanged);
+    QVERIFY(runAndWait());
+    auto button = [this](const QString &text) {
+        for (QPushButton *b : m_panel->findChildren<QPushButton *>())
+            if (b->text() == text)
+                return b;
+        return static_cast<QPushButton *>(nullptr);
+    };
+    QCOMPARE(m_panel->findChild<QLabel *>(QStringLiteral("status"))->text(), message);
+    QVERIFY(!m_panel->isRunning());
+    QVERIFY(!m_panel->result());
+    QVERIFY(previews.isEmpty());
+    QVERIFY(button(QStringLiteral("&Run passes"))->isEnabled());
+    QVERIFY(!button(QStringLiteral("Cancel"))->isEnabled());
+    QVERIFY(!button(QStringLiteral("&Apply to graph"))->isEnabled());
+
+    m_panel->setOptimizer(
+        [](const Graph &graph, const QStringList &passes, const OptimizeOptions &options,
+           const RunControl &control) { return optimize(graph, passes, options, control); });
+    QVERIFY(runAndWait());
+    QVERIFY(m_panel->result());
+    QVERIFY(button(QStringLiteral("&Apply to graph"))->isEnabled());
 }
 
 void TestOptimizationPanel::applyIsOneUndoStep()

@@ -11,6 +11,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <new>
 #include <optional>
 #include <vector>
 
@@ -20,7 +21,8 @@ namespace snn::widgets {
 // gets a new generation and asks the previous job to stop; a result, failure or cancellation of
 // a superseded job is dropped. The work gets a RunControl (progress, cancel); its result comes
 // back as a value on the GUI thread. Every exception is caught: snn::Error gives its message,
-// any other std::exception "internal error: <what>", anything else "internal error". Progress
+// std::bad_alloc "out of memory", any other std::exception "internal error: <what>", anything
+// else "internal error". Progress
 // arrives as the runner's signal, so it stops with the runner; the destructor cancels and waits
 // for every job it started, so no job outlives what it works on.
 class JobRunner : public QObject {
@@ -91,6 +93,8 @@ JobRunner::Outcome<Result> JobRunner::guarded(const Work<Result> &work, const Ru
         outcome.cancelled = true;
     } catch (const Error &e) {
         outcome.error = e.message();
+    } catch (const std::bad_alloc &) {
+        outcome.error = tr("out of memory");
     } catch (const std::exception &e) {
         outcome.error = tr("internal error: %1").arg(QString::fromUtf8(e.what()));
     } catch (...) {

@@ -101,6 +101,7 @@ OptimizationPanel::OptimizationPanel(QWidget *parent)
     runRow->addWidget(m_apply);
     m_progress->setRange(0, 1000);
     m_progress->setTextVisible(false);
+    m_status->setObjectName(QStringLiteral("status"));
     m_status->setWordWrap(true);
 
     auto *exportRow = new QHBoxLayout;
@@ -275,8 +276,8 @@ void OptimizationPanel::run()
         Q_EMIT runFinished(text);
     };
     m_job->run<std::shared_ptr<const OptimizeResult>>(
-        [input, passes, opts](const RunControl &control) {
-            return std::make_shared<const OptimizeResult>(optimize(*input, passes, opts, control));
+        [input, passes, opts, optimizer = m_optimizer](const RunControl &control) {
+            return std::make_shared<const OptimizeResult>(optimizer(*input, passes, opts, control));
         },
         [this, input, finish](std::shared_ptr<const OptimizeResult> result) {
             m_resultInput = input;

@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -42,6 +43,12 @@ public:
     // The FPGA core whose accuracy is measured on the validation data beside the float model
     // (the FPGA tab's weight bits, steps and membrane). A change after a run with data runs again.
     void setHardware(const hw::QuantConfig &config);
+
+    // What Run calls off the GUI thread: snn::optimize unless replaced (a test gives one that
+    // fails the way the core can, with std::bad_alloc or any other exception).
+    using Optimizer = std::function<OptimizeResult(const Graph &, const QStringList &,
+                                                   const OptimizeOptions &, const RunControl &)>;
+    void setOptimizer(Optimizer optimizer) { m_optimizer = std::move(optimizer); }
 
     bool isRunning() const;
     // The last finished run's result (nullptr when none, or when the document changed since).
@@ -88,6 +95,10 @@ private:
     ComparisonModel *m_model;
     JobRunner *m_job; // the run: newest first, a superseded one's result is dropped
 
+    Optimizer m_optimizer = [](const Graph &graph, const QStringList &passes,
+                               const OptimizeOptions &options, const RunControl &control) {
+        return optimize(graph, passes, options, control);
+    };
     std::shared_ptr<const ValidationSet> m_validation;
     hw::QuantConfig m_hardware;
     std::shared_ptr<const OptimizeResult> m_result;
