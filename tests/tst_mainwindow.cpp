@@ -27,6 +27,7 @@
 
 #include <QApplication>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -127,6 +128,7 @@ private Q_SLOTS:
     void pipelineStopsAndRefuses();
     void selectionRaisesPropertiesAndRenameEditsThere();
     void helpMenuToolbarAndSaveFilter();
+    void statusMessagesFollowTheLastAction();
 
 private:
     QTemporaryDir m_dir;
@@ -975,6 +977,43 @@ void TestMainWindow::helpMenuToolbarAndSaveFilter()
     QVERIFY(docs);
     QVERIFY(docs->findChild<QTextBrowser *>()->toPlainText().startsWith(
         QStringLiteral("The studio (snn-studio)")));
+}
+
+// The status bar says what the last action did: a job's "under way" message stays only until the
+// job ends, each finished action's message replaces the one before, and a finished action's
+// message goes by itself after a few seconds, so none outlives what it describes.
+void TestMainWindow::statusMessagesFollowTheLastAction()
+{
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    window.setGraph(tinyGraph(), QStringLiteral("tiny"));
+    QStatusBar *status = window.statusBar();
+    QCOMPARE(status->currentMessage(), QStringLiteral("tiny: 1 layers, 2 neurons, 8 parameters"));
+    const QString data = m_dir.filePath(QStringLiteral("status-data.h5"));
+    writeTinyDataset(data);
+    QSignalSpy attached(&window, &MainWindow::dataAttached);
+    window.attachData(data);
+    QCOMPARE(status->currentMessage(), QStringLiteral("Loading data set %1...").arg(data));
+    QVERIFY(attached.wait(10000));
+    QCOMPARE(status->currentMessage(),
+             QStringLiteral("Data set %1: 16 training samples, 16 validation samples of 4 features")
+                 .arg(data));
+
+    QSignalSpy finished(window.optimization(), &OptimizationPanel::runFinished);
+    window.optimization()->run();
+    QVERIFY(finished.wait(30000));
+    QVERIFY(finished.at(0).at(0).toString().startsWith(QStringLiteral("Done: ")));
+    QCOMPARE(status->currentMessage(), finished.at(0).at(0).toString());
+
+    const QString saved = m_dir.filePath(QStringLiteral("status.h5"));
+    QVERIFY(window.saveTo(saved));
+    QCOMPARE(status->currentMessage(), QStringLiteral("Saved %1").arg(saved));
+    QSignalSpy changed(status, &QStatusBar::messageChanged);
+    QElapsedTimer shown;
+    shown.start();
+    QVERIFY(changed.wait(15000));
+    QCOMPARE(changed.at(0).at(0).toString(), QString());
+    QVERIFY2(shown.elapsed() >= 5000, "long enough to read");
 }
 
 SNN_WIDGET_TEST_MAIN(TestMainWindow)
