@@ -6,6 +6,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QLabel>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QPlainTextEdit>
@@ -196,7 +197,14 @@ void TestFpgaPanel::automaticSettingsChooseForTheBoard()
     QCOMPARE(panel.exportOptions().quant.weightBits, c.quant.weightBits);
     QCOMPARE(panel.exportOptions().lanes, c.lanes);
     QCOMPARE(panel.choice(), c.reason);
-    QCOMPARE(panel.status(), QStringLiteral("Auto: %1. %2").arg(c.reason, c.fit.message));
+    // The choice in one line, why and the fit check's figures on hover.
+    QCOMPARE(panel.status(),
+             QStringLiteral("Auto: %1-bit weights, %2 lanes, weights in EBR, the most accurate and "
+                            "then fastest configuration that fits the iCEstick (hover for why).")
+                 .arg(c.quant.weightBits)
+                 .arg(c.lanes));
+    QCOMPARE(panel.findChild<QLabel *>(QStringLiteral("status"))->toolTip(),
+             QStringLiteral("%1.\n%2").arg(c.reason, c.fit.message));
     QCOMPARE(cell(panel, 5, 0), QStringLiteral("fits"));
     QCOMPARE(cell(panel, 0, 0), QString::number(c.fit.estimate.logicCells));
 

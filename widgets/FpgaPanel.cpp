@@ -314,6 +314,7 @@ void FpgaPanel::buildUi()
             showStep(m_step);
     });
     m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("status"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
@@ -555,12 +556,24 @@ void FpgaPanel::showEstimate()
         m_table->item(RowSpram, column)->setText(QString::number(fit.estimate.spramBlocks));
         m_table->item(RowFit, column)->setText(fit.fits ? tr("fits") : tr("does not fit"));
         m_table->item(RowFit, column)->setToolTip(fit.message);
-        m_status->setText(m_choice.isEmpty() ? fit.message
-                                             : tr("Auto: %1. %2").arg(m_choice, fit.message));
+        // The choice in one line;
+        // why, and the fit check's figures, on hover. Without a choice the fit check says what
+        // does not fit and what would.
+        if (m_choice.isEmpty() || !m_chosen) {
+            m_status->setText(fit.message);
+            m_status->setToolTip({});
+        } else {
+            m_status->setText(
+                tr("Auto: %1, the most accurate and then fastest configuration "
+                   "that fits the %2 (hover for why).")
+                    .arg(describe(*m_chosen, fit.spram), hw::board(m_chosen->board).name));
+            m_status->setToolTip(tr("%1.\n%2").arg(m_choice, fit.message));
+        }
     } else {
         m_table->item(RowFit, column)->setText(tr("not supported"));
         m_table->item(RowFit, column)->setToolTip(m_originalError);
         m_status->setText(m_originalError);
+        m_status->setToolTip({});
     }
 }
 
