@@ -205,8 +205,9 @@ void FileCheck::globalHeaps()
     // A collection: "GCOL", version, 3 reserved bytes, its size; an object: index, reference
     // count, 4 reserved bytes, its size. Both headers take 8 + m_lengths bytes.
     const u64 header = 8 + m_lengths;
-    for (qsizetype found = m_file.indexOf("GCOL"); found >= 0;
-         found = m_file.indexOf("GCOL", found + 1)) {
+    const QByteArrayView data = m_file.first(qsizetype(m_size)); // up to HDF5's end of file
+    for (qsizetype found = data.indexOf("GCOL"); found >= 0;
+         found = data.indexOf("GCOL", found + 1)) {
         const u64 at = u64(found);
         const u64 left = m_size - at;
         if (left < header || byte(at + 4) != 1)
@@ -427,7 +428,7 @@ void FileCheck::bTree(u64 root, unsigned type, u64 keySize, const QString &what,
 }
 
 // A group's symbol table node: "SNOD", version, reserved, symbols used (2), then entries: name
-// offset, object header address, cache type (4), reserved (4), scratch pad (16).
+// offset (a length), object header address, cache type (4), reserved (4), scratch pad (16).
 void FileCheck::symbolNode(u64 node, u64 child)
 {
     const u64 symbols = locate(
@@ -445,12 +446,12 @@ void FileCheck::symbolNode(u64 node, u64 child)
                     .arg(symbols)
                     .arg(count)
                     .arg(2 * m_leafK));
-    const u64 entry = 2 * m_offsets + 24;
+    const u64 entry = m_lengths + m_offsets + 24;
     if (!has(symbols + 8, count * entry))
         return;
     for (u64 s = 0; s < count; ++s)
         m_pending.push_back(
-            locate(address(symbols + 8 + s * entry + m_offsets), 1,
+            locate(address(symbols + 8 + s * entry + m_lengths), 1,
                    QStringLiteral("an object of the symbol table node at byte %1").arg(symbols)));
 }
 
