@@ -48,7 +48,7 @@ struct Problem {
     throw Problem{QStringLiteral("%1, which SNN Studio does not read").arg(what)};
 }
 
-// The most bytes of one chunk of strings that is inflated to be checked.
+// The most bytes of chunks of strings that are checked (inflated) in one file.
 constexpr std::uint64_t kMaxChunkBytes = std::uint64_t(1) << 26;
 
 QString place(u64 address)
@@ -135,7 +135,8 @@ private:
     QHash<u64, QHash<u64, u64>> m_heapObjects; // collection -> object index -> bytes
     QSet<u64> m_headers, m_nodes;              // visited object headers; B-tree and symbol nodes
     std::vector<u64> m_pending;                // object headers to visit
-    u64 m_headerBytes = 0;                     // read so far, against overlapping headers
+    u64 m_inflated = 0;    // bytes of chunks of strings checked, at most kMaxChunkBytes
+    u64 m_headerBytes = 0; // read so far, against overlapping headers
 };
 
 u64 FileCheck::address(QByteArrayView bytes, u64 at) const
@@ -174,8 +175,6 @@ bool FileCheck::superblock(u64 *rootHeader)
             if (size != 2 && size != 4 && size != 8)
                 unchecked(QStringLiteral("the HDF5 file stores numbers in %1 bytes").arg(size));
         m_base = at;
-        if (version < 2) // after the sizes: the group leaf node K (2), internal node K (2)
-            m_leafK = number(at + 16, 2);
         // Versions 0 and 1: four addresses (base, free space, end of file, driver information),
         // then the root group's symbol table entry: its object header after the name offset.
         // Versions 2 and 3: base, extension and end of file, then the root object header.
@@ -184,6 +183,8 @@ bool FileCheck::superblock(u64 *rootHeader)
         if (version > 3 || !has(root, m_offsets))
             return false; // HDF5 refuses the file
         *rootHeader = address(root);
+        if (version < 2) // after the sizes: the group leaf node K (2), internal node K (2)
+            m_leafK = number(at + 16, 2);
         // HDF5 counts addresses from the superblock, whatever base it declares, and moves the
         // declared end of file by the difference; it reads nothing past that end (and reads the
         // part of a dataset past it from a buffer it never filled), so neither does this check.
@@ -567,10 +568,10 @@ void FileCheck::dataset(u64 header, u64 charSize, const Message &space, const Me
     // Versions 1, 2: version, rank, class (0 compact, 1 contiguous, 2 chunked), 5 reserved, the
     // address (contiguous, chunked), rank sizes of 4 bytes, the compact size (4) and values.
     // Versions 3, 4: version, class, then the compact size (2) and values, or the address.
-    const unsigned cls = version < 3 ? byte(layout.at + 2) : byte(layout.at + 1);
     const u64 fields = layout.at + (version < 3 ? 8 : 2);
     if (version < 1 || version > 4 || fields > end)
         return;
+    const unsigned cls = version < 3 ? byte(layout.at + 2) : byte(layout.at + 1);
     if (cls == 0) {
         const u64 sizeAt = fields + (version < 3 ? 4 * u64(byte(layout.at + 1)) : 0);
         const unsigned width = version < 3 ? 4 : 2;
@@ -608,7 +609,7 @@ void FileCheck::chunks(u64 header, u64 charSize, const Message &layout, u64 fiel
                        const std::optional<Message> &filters)
 {
     const u64 end = layout.at + layout.size;
-    const unsigned rank = byte(fields);
+    const unsigned rank = fields < end ? byte(fields) : 0;
     if (rank == 0 || end - fields < 1 + u64(m_offsets) + 4 * u64(rank))
         return;
     u64 chunkBytes = 1;
@@ -646,6 +647,11 @@ void FileCheck::chunks(u64 header, u64 charSize, const Message &layout, u64 fiel
           [&](u64 node, u64 key, u64 child) {
               const u64 stored = number(key, 4);
               const u64 mask = number(key + 4, 4);
+              m_inflated += chunkBytes;
+              if (m_inflated > kMaxChunkBytes)
+                  unchecked(QStringLiteral("the HDF5 file keeps more than %1 bytes of "
+                                           "variable-length strings in chunks")
+                                .arg(kMaxChunkBytes));
               const u64 at = locate(
                   child, stored, QStringLiteral("a chunk of the B-tree node at byte %1").arg(node));
               QByteArray inflated;
