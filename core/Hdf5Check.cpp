@@ -120,7 +120,7 @@ private:
     void link(u64 header, const Message &m);
     void attribute(u64 header, const Message &m);
     std::optional<u64> valueCount(const Message &space) const;
-    std::optional<u64> stringCharSize(u64 at, u64 size) const;
+    std::optional<u64> stringCharSize(u64 at, u64 size, const QString &what) const;
     void dataset(u64 header, u64 charSize, const Message &space, const Message &layout,
                  const std::optional<Message> &filters);
     void chunks(u64 header, u64 charSize, const Message &layout, u64 fields,
@@ -371,7 +371,8 @@ void FileCheck::object(u64 header)
         }
     }
     if (type && space && layout)
-        if (const std::optional<u64> charSize = stringCharSize(type->at, type->size))
+        if (const std::optional<u64> charSize = stringCharSize(
+                type->at, type->size, QStringLiteral("the dataset at byte %1").arg(header)))
             dataset(header, *charSize, *space, *layout, filters);
 }
 
@@ -503,8 +504,13 @@ void FileCheck::attribute(u64 header, const Message &m)
         return;
     const std::optional<Message> dataType = flags & 0x01 ? shared(type, typeSize, kDatatype, header)
                                                          : Message{kDatatype, 0, type, typeSize};
+    QByteArrayView text = m_file.sliced(qsizetype(name), qsizetype(nameSize));
+    if (const qsizetype nul = text.indexOf('\0'); nul >= 0)
+        text.truncate(nul);
+    const QString what =
+        QStringLiteral("%1 of the object at byte %2").arg(quoted(text)).arg(header);
     const std::optional<u64> charSize =
-        dataType ? stringCharSize(dataType->at, dataType->size) : std::nullopt;
+        dataType ? stringCharSize(dataType->at, dataType->size, what) : std::nullopt;
     if (!charSize)
         return;
     const std::optional<Message> dataSpace = flags & 0x02
@@ -513,11 +519,7 @@ void FileCheck::attribute(u64 header, const Message &m)
     const std::optional<u64> count = dataSpace ? valueCount(*dataSpace) : std::nullopt;
     if (!count)
         return;
-    QByteArrayView text = m_file.sliced(qsizetype(name), qsizetype(nameSize));
-    if (const qsizetype nul = text.indexOf('\0'); nul >= 0)
-        text.truncate(nul);
-    strings(m_file.sliced(qsizetype(values), qsizetype(end - values)), *count, *charSize,
-            QStringLiteral("%1 of the object at byte %2").arg(quoted(text)).arg(header));
+    strings(m_file.sliced(qsizetype(values), qsizetype(end - values)), *count, *charSize, what);
 }
 
 // The number of values of a dataspace message (versions 1 and 2: version, rank, flags, then a
@@ -547,10 +549,18 @@ std::optional<u64> FileCheck::valueCount(const Message &space) const
 // For a datatype message of class 9 (variable length) whose type is 1 (a string): the size of
 // its characters, the size of the base type that follows (HDF5 allocates the declared length
 // times that).
-std::optional<u64> FileCheck::stringCharSize(u64 at, u64 size) const
+std::optional<u64> FileCheck::stringCharSize(u64 at, u64 size, const QString &what) const
 {
     if (size < 16 || (byte(at) & 0x0f) != 9 || (byte(at + 1) & 0x0f) != 1)
         return std::nullopt;
+    // HDF5 keeps as many bytes per value as the type declares, then reads a reference's (length,
+    // collection, index) from each: a smaller size made it copy past the values (ASan).
+    if (number(at + 4, 4) != 8 + u64(m_offsets))
+        damaged(QStringLiteral("the strings of %1 declare %2 bytes each, where their references "
+                               "take %3")
+                    .arg(what)
+                    .arg(number(at + 4, 4))
+                    .arg(8 + m_offsets));
     return number(at + 12, 4);
 }
 
