@@ -66,6 +66,8 @@ inline QString unreadableText(QCustomPlot *plot)
         if (auto *legend = qobject_cast<QCPLegend *>(element)) {
             for (int i = 0; i < legend->itemCount(); ++i) {
                 QCPLayoutElement *item = legend->item(i); // its size hint is public here
+                if (!item)
+                    continue; // an empty cell of a wrapped legend
                 if (item->minimumOuterSizeHint().width() > item->outerRect().width() ||
                     !area.contains(QRectF(item->outerRect())))
                     return QStringLiteral("legend item %1 clipped").arg(i);

@@ -2,6 +2,7 @@
 #include "ComparisonModel.h"
 #include "Error.h"
 #include "Example.h"
+#include "Names.h"
 #include "PlotExport.h"
 #include "PlotTestUtils.h"
 #include "QCustomPlotInclude.h"
@@ -172,6 +173,31 @@ void TestCompareView::exportsPlotsAndTheReport()
     QVERIFY(text.contains(m_result->report.summary().toHtmlEscaped()));
     QVERIFY(QImage(m_dir.filePath(QStringLiteral("comparison-passes.png"))).width() > 0);
     QVERIFY(QImage(m_dir.filePath(QStringLiteral("comparison-rates.png"))).width() > 0);
+    QVERIFY(text.contains(QStringLiteral("<td>SPRAM blocks (256 kbit), estimated</td>")));
+    QVERIFY(text.contains(QStringLiteral("<td>SPRAM blocks (256 kbit), synthesised</td>")));
+
+    // The same as Markdown: the table (every row, escaped), the images, the report fenced.
+    const QString md = m_dir.filePath(QStringLiteral("comparison.md"));
+    view.exportReport(md);
+    QFile mdFile(md);
+    QVERIFY(mdFile.open(QIODevice::ReadOnly));
+    const QStringList lines = QString::fromUtf8(mdFile.readAll()).split(QLatin1Char('\n'));
+    QCOMPARE(lines[0], QStringLiteral("# Comparison"));
+    QCOMPARE(lines[2], QStringLiteral("| Metric | Before | After | Change |"));
+    QCOMPARE(lines[3], QStringLiteral("| --- | ---: | ---: | ---: |"));
+    for (int r = 0; r < model.rowCount(); ++r) {
+        QStringList cells;
+        for (int c = 0; c < model.columnCount(); ++c)
+            cells << markdownEscaped(model.index(r, c).data().toString());
+        QCOMPARE(lines[4 + r], QStringLiteral("| %1 |").arg(cells.join(QStringLiteral(" | "))));
+    }
+    QCOMPARE(lines[4 + ComparisonModel::rowOf(ComparisonModel::Metric::EstimatedSpram)],
+             QStringLiteral("| SPRAM blocks \\(256 kbit\\)\\, estimated | \\- | \\- | \\- |"));
+    QVERIFY(lines.contains(QStringLiteral("![After each pass](<comparison-passes.png>)")));
+    QVERIFY(lines.contains(QStringLiteral("![Firing rates](<comparison-rates.png>)")));
+    const QString mdText = lines.join(QLatin1Char('\n'));
+    QVERIFY(mdText.contains(
+        QStringLiteral("## Report\n\n```\n%1\n```\n").arg(m_result->report.summary())));
 
     const QString pdf = m_dir.filePath(QStringLiteral("passes.pdf"));
     savePlot(view.passPlot(), pdf);

@@ -88,8 +88,8 @@ void TestComparisonModel::showsTheReportsNumbers()
     const int out = model.rowOfLayer(g.findByName(QStringLiteral("output"))->id);
     QVERIFY(model.index(h1, ComparisonModel::ChangeColumn).data(Qt::BackgroundRole).isValid());
     QVERIFY(!model.index(out, ComparisonModel::ChangeColumn).data(Qt::BackgroundRole).isValid());
-    // Rows: 4 sizes, 7 pending metrics, 3 layers.
-    QCOMPARE(model.rowCount(), 14);
+    // Rows: 4 sizes, 9 pending metrics, 3 layers.
+    QCOMPARE(model.rowCount(), 16);
     QCOMPARE(model.rowOfLayer(12345), -1);
 }
 
@@ -99,11 +99,13 @@ void TestComparisonModel::pendingMetricsShowADashAndSayWhatFillsThem_data()
     QTest::addColumn<QString>("filledBy");
     QTest::newRow("logic cells") << Metric::EstimatedLogicCells << "FPGA tab";
     QTest::newRow("ebr") << Metric::EstimatedEbr << "FPGA tab";
+    QTest::newRow("spram") << Metric::EstimatedSpram << "256 Kbit SPRAM blocks, 0 when";
     QTest::newRow("accuracy") << Metric::Accuracy << "attach a data set";
     QTest::newRow("fpga input") << Metric::FpgaInputAccuracy << "FPGA tab's weight bits";
     QTest::newRow("fpga core") << Metric::FpgaCoreAccuracy << "FPGA tab's weight bits";
     QTest::newRow("synthesised logic cells") << Metric::SynthesisedLogicCells << "Synthesise";
     QTest::newRow("synthesised ebr") << Metric::SynthesisedEbr << "4 Kbit blocks";
+    QTest::newRow("synthesised spram") << Metric::SynthesisedSpram << "256 Kbit SPRAM blocks";
 }
 
 void TestComparisonModel::pendingMetricsShowADashAndSayWhatFillsThem()
@@ -229,6 +231,14 @@ void TestComparisonModel::textAndCsv()
     QCOMPARE(r.report.after.params, 217728 - 30 * 784 - 30 * 64);
     QCOMPARE(csv[1], QStringLiteral("Parameters,\"217,728\",\"192,288\",\"-25,440 (-11.7%)\""));
     QCOMPARE(csv[5], QStringLiteral("\"Logic cells (LC), estimated\",-,-,-"));
+    // The SPRAM rows, estimated and synthesised, keyed by their metric.
+    model.setMetric(Metric::EstimatedSpram, 0, 4);
+    model.setMetric(Metric::SynthesisedSpram, 4, 4);
+    const QStringList filled = model.toCsv().split(QStringLiteral("\r\n"));
+    QCOMPARE(filled[1 + ComparisonModel::rowOf(Metric::EstimatedSpram)],
+             QStringLiteral("\"SPRAM blocks (256 kbit), estimated\",0,4,+4"));
+    QCOMPARE(filled[1 + ComparisonModel::rowOf(Metric::SynthesisedSpram)],
+             QStringLiteral("\"SPRAM blocks (256 kbit), synthesised\",4,4,0"));
     const QStringList text = model.toText().split(QLatin1Char('\n'));
     QVERIFY(text[0].startsWith(QStringLiteral("Metric")));
     QVERIFY(text[1].startsWith(QStringLiteral("Parameters")));

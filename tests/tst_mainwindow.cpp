@@ -581,6 +581,10 @@ void TestMainWindow::hardwareRowsShowEstimatesAndSynthesis()
              english.toString(after.estimate.logicCells));
     QCOMPARE(cell(Metric::EstimatedEbr, ComparisonModel::AfterColumn),
              english.toString(after.estimate.ebrBlocks));
+    QCOMPARE(cell(Metric::EstimatedSpram, ComparisonModel::BeforeColumn),
+             english.toString(before.estimate.spramBlocks));
+    QCOMPARE(cell(Metric::EstimatedSpram, ComparisonModel::AfterColumn),
+             english.toString(after.estimate.spramBlocks));
     QVERIFY(after.estimate.weightBits < before.estimate.weightBits); // 30 neurons fewer
     QCOMPARE(cell(Metric::SynthesisedLogicCells, ComparisonModel::BeforeColumn),
              QStringLiteral("-"));
@@ -589,10 +593,13 @@ void TestMainWindow::hardwareRowsShowEstimatesAndSynthesis()
     hw::FlowReport report;
     report.logicCells = 1663;
     report.ebr = 7;
+    report.spram = 4;
     Q_EMIT window.fpga()->synthesisFinished(true, report);
     QCOMPARE(cell(Metric::SynthesisedLogicCells, ComparisonModel::AfterColumn),
              QStringLiteral("1,663"));
     QCOMPARE(cell(Metric::SynthesisedEbr, ComparisonModel::AfterColumn), QStringLiteral("7"));
+    QCOMPARE(cell(Metric::SynthesisedSpram, ComparisonModel::AfterColumn), QStringLiteral("4"));
+    QCOMPARE(cell(Metric::SynthesisedSpram, ComparisonModel::BeforeColumn), QStringLiteral("-"));
     QCOMPARE(cell(Metric::SynthesisedLogicCells, ComparisonModel::BeforeColumn),
              QStringLiteral("-"));
     // A rename or a move changes nothing synthesised or estimated: the figures stay, no new

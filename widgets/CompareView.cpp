@@ -3,6 +3,7 @@
 #include "ComparisonModel.h"
 #include "Error.h"
 #include "JobRunner.h"
+#include "Names.h"
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
 #include "RateHeatmap.h"
@@ -72,8 +73,8 @@ CompareView::CompareView(ComparisonModel *model, RateHeatmap *heatmap, QWidget *
     addExportMenu(m_plot, [this](const QString &text) { Q_EMIT message(text); });
     if (m_heatmap)
         addExportMenu(m_heatmap->plot(), [this](const QString &text) { Q_EMIT message(text); });
-    m_exportReport->setToolTip(tr("Write the comparison as one HTML file, its plots as PNG "
-                                  "images beside it"));
+    m_exportReport->setToolTip(tr("Write the comparison as one HTML or Markdown file, its plots "
+                                  "as PNG images beside it"));
     m_exportReport->setEnabled(false);
     connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent *event) {
         m_plot->setToolTip(stageToolTip(stageAt(event->pos())));
@@ -101,9 +102,9 @@ CompareView::CompareView(ComparisonModel *model, RateHeatmap *heatmap, QWidget *
     layout->addWidget(m_split);
 
     connect(m_exportReport, &QPushButton::clicked, this, [this] {
-        const QString path =
-            QFileDialog::getSaveFileName(this, tr("Export comparison report"),
-                                         QStringLiteral("comparison.html"), tr("HTML (*.html)"));
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export comparison report"),
+                                                          QStringLiteral("comparison.html"),
+                                                          tr("HTML (*.html);;Markdown (*.md)"));
         if (path.isEmpty())
             return;
         try {
@@ -306,6 +307,7 @@ void CompareView::redraw()
     auto *legend = new QCPLegend;
     m_plot->plotLayout()->addElement(0, 0, legend);
     legend->setLayer(QStringLiteral("legend"));
+    legend->setWrap(2); // two series a row: readable beside the whole table
     legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
     legend->setIconSize(10, 10);
     legend->setBorderPen(Qt::NoPen);
@@ -330,9 +332,10 @@ void CompareView::redraw()
         percents->addTick(p, QStringLiteral("%1%").arg(p));
     values->setTicker(percents);
     values->setLabel(tr("% of original"));
-    values->setRange(0, 140); // room right of a full bar for its label
+    values->setRange(0, 110);
 
-    constexpr double kBar = 0.27; // three bars and a gap per stage
+    constexpr double kBar = 0.27;  // three bars and a gap per stage
+    constexpr double kInside = 40; // % from which a bar holds its label
     for (std::size_t s = 0; s < kSeries.size(); ++s) {
         const Series &series = kSeries[s];
         auto *bars = new QCPBars(stages, values);
@@ -353,8 +356,16 @@ void CompareView::redraw()
             label->setClipAxisRect(rect);
             label->position->setAxes(values, stages);
             label->position->setCoords(percent.value_or(0), double(i) + offset);
-            label->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-            label->setPadding(QMargins(3, 0, 0, 0));
+            // Inside the end of a long bar (so no width of the plot is too narrow for it),
+            // right of a short one.
+            if (percent && *percent >= kInside) {
+                label->setPositionAlignment(Qt::AlignRight | Qt::AlignVCenter);
+                label->setPadding(QMargins(0, 0, 3, 0));
+                label->setColor(Qt::white);
+            } else {
+                label->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+                label->setPadding(QMargins(3, 0, 0, 0));
+            }
             label->setText(percent ? percentText(*percent)
                                    : (isEstimating() ? tr("estimating") : tr("n/a")));
         }
@@ -363,46 +374,93 @@ void CompareView::redraw()
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
+namespace {
+
+// A Markdown code fence for `text`: more backticks than its longest run of them, at least three.
+QString fenceFor(const QString &text)
+{
+    qsizetype longest = 0;
+    qsizetype run = 0;
+    for (const QChar c : text) {
+        run = c == QLatin1Char('`') ? run + 1 : 0;
+        longest = std::max(longest, run);
+    }
+    return QString(std::max<qsizetype>(3, longest + 1), QLatin1Char('`'));
+}
+
+} // namespace
+
 void CompareView::exportReport(const QString &path) const
 {
     if (!m_result)
         throw Error(tr("no comparison to export: run the passes first"));
     const QFileInfo info(path);
+    const bool markdown = info.suffix().toLower() == QLatin1String("md");
     const QString base = info.completeBaseName();
-    const QString passes = base + QStringLiteral("-passes.png");
-    savePlot(m_plot, info.dir().filePath(passes));
-    QString rates;
+    // The images beside the report: (title, file name).
+    std::vector<std::pair<QString, QString>> images{
+        {tr("After each pass"), base + QStringLiteral("-passes.png")}};
+    savePlot(m_plot, info.dir().filePath(images.back().second));
     if (m_heatmap) {
-        rates = base + QStringLiteral("-rates.png");
-        savePlot(m_heatmap->plot(), info.dir().filePath(rates));
+        images.emplace_back(tr("Firing rates"), base + QStringLiteral("-rates.png"));
+        savePlot(m_heatmap->plot(), info.dir().filePath(images.back().second));
     }
-    QString html;
-    html += QStringLiteral("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%1</title>"
+    auto cell = [this](int row, int column) {
+        return m_model->index(row, column).data().toString();
+    };
+    auto header = [this](int column) {
+        return m_model->headerData(column, Qt::Horizontal).toString();
+    };
+    const int rows = m_model->rowCount();
+    const int columns = m_model->columnCount();
+    const QString report = m_report->toPlainText();
+    QString text;
+    if (markdown) {
+        QStringList head, rule;
+        for (int c = 0; c < columns; ++c) {
+            head << markdownEscaped(header(c));
+            rule << (c == 0 ? QStringLiteral("---") : QStringLiteral("---:"));
+        }
+        text += QStringLiteral("# %1\n\n| %2 |\n| %3 |\n")
+                    .arg(tr("Comparison"), head.join(QStringLiteral(" | ")),
+                         rule.join(QStringLiteral(" | ")));
+        for (int r = 0; r < rows; ++r) {
+            QStringList cells;
+            for (int c = 0; c < columns; ++c)
+                cells << markdownEscaped(cell(r, c));
+            text += QStringLiteral("| %1 |\n").arg(cells.join(QStringLiteral(" | ")));
+        }
+        for (const auto &[title, file] : images)
+            text += QStringLiteral("\n## %1\n\n![%1](<%2>)\n").arg(title, file);
+        const QString fence = fenceFor(report);
+        text += QStringLiteral("\n## %1\n\n%2\n%3\n%2\n").arg(tr("Report"), fence, report);
+    } else {
+        text +=
+            QStringLiteral("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%1</title>"
                            "<style>table{border-collapse:collapse}td,th{border:1px solid #bbb;"
                            "padding:2px 8px}td.n{text-align:right}</style></head><body>\n")
                 .arg(tr("SNN Studio comparison").toHtmlEscaped());
-    html += QStringLiteral("<h1>%1</h1>\n<table>\n<tr>").arg(tr("Comparison").toHtmlEscaped());
-    for (int c = 0; c < m_model->columnCount(); ++c)
-        html += QStringLiteral("<th>%1</th>")
-                    .arg(m_model->headerData(c, Qt::Horizontal).toString().toHtmlEscaped());
-    html += QStringLiteral("</tr>\n");
-    for (int r = 0; r < m_model->rowCount(); ++r) {
-        html += QStringLiteral("<tr>");
-        for (int c = 0; c < m_model->columnCount(); ++c)
-            html +=
-                (c == 0 ? QStringLiteral("<td>%1</td>") : QStringLiteral("<td class=\"n\">%1</td>"))
-                    .arg(m_model->index(r, c).data().toString().toHtmlEscaped());
-        html += QStringLiteral("</tr>\n");
+        text += QStringLiteral("<h1>%1</h1>\n<table>\n<tr>").arg(tr("Comparison").toHtmlEscaped());
+        for (int c = 0; c < columns; ++c)
+            text += QStringLiteral("<th>%1</th>").arg(header(c).toHtmlEscaped());
+        text += QStringLiteral("</tr>\n");
+        for (int r = 0; r < rows; ++r) {
+            text += QStringLiteral("<tr>");
+            for (int c = 0; c < columns; ++c)
+                text += (c == 0 ? QStringLiteral("<td>%1</td>")
+                                : QStringLiteral("<td class=\"n\">%1</td>"))
+                            .arg(cell(r, c).toHtmlEscaped());
+            text += QStringLiteral("</tr>\n");
+        }
+        text += QStringLiteral("</table>\n");
+        for (const auto &[title, file] : images)
+            text += QStringLiteral("<h2>%1</h2>\n<img src=\"%2\" alt=\"%1\">\n")
+                        .arg(title.toHtmlEscaped(), file.toHtmlEscaped());
+        text += QStringLiteral("<h2>%1</h2>\n<pre>%2</pre>\n</body></html>\n")
+                    .arg(tr("Report").toHtmlEscaped(), report.toHtmlEscaped());
     }
-    html += QStringLiteral("</table>\n<h2>%1</h2>\n<img src=\"%2\" alt=\"%1\">\n")
-                .arg(tr("After each pass").toHtmlEscaped(), passes.toHtmlEscaped());
-    if (!rates.isEmpty())
-        html += QStringLiteral("<h2>%1</h2>\n<img src=\"%2\" alt=\"%1\">\n")
-                    .arg(tr("Firing rates").toHtmlEscaped(), rates.toHtmlEscaped());
-    html += QStringLiteral("<h2>%1</h2>\n<pre>%2</pre>\n</body></html>\n")
-                .arg(tr("Report").toHtmlEscaped(), m_report->toPlainText().toHtmlEscaped());
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(html.toUtf8()) < 0 || !file.commit())
+    if (!file.open(QIODevice::WriteOnly) || file.write(text.toUtf8()) < 0 || !file.commit())
         throw Error(tr("cannot write %1").arg(path));
 }
 

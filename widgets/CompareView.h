@@ -25,8 +25,8 @@ class RateHeatmap;
 // table (every row in view), and beside it, one tab each, bars of parameters, neurons and
 // estimated logic cells (LC) after each pass as a percentage of the original (one labelled bar per
 // series and stage, the figures in the tooltip) and the run's report. Plots export as PNG, SVG or
-// PDF (context menu); Export report writes the whole comparison as one HTML file with its images
-// beside it.
+// PDF (context menu); Export report writes the whole comparison as one HTML or Markdown file with
+// its images beside it.
 class CompareView : public QWidget {
     Q_OBJECT
 public:
@@ -61,8 +61,9 @@ public:
     // tooltip shows them: each series' value and percentage of the original.
     int stageAt(QPoint pos) const;
     QString stageToolTip(int stage) const;
-    // Writes `path` (HTML): the table, the report and the images (passes.png, rates.png) beside
-    // it. Throws Error with one line when something cannot be written.
+    // Writes `path`, Markdown when it ends in .md, else HTML: the table, the report and the
+    // images (<name>-passes.png, <name>-rates.png) beside it. Throws Error with one line when
+    // something cannot be written.
     void exportReport(const QString &path) const;
 
 Q_SIGNALS:

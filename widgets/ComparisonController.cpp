@@ -58,27 +58,28 @@ void ComparisonController::showResult(std::shared_ptr<const Graph> optimised)
 
 void ComparisonController::updateHardwareRows()
 {
-    using Figure = std::optional<double>;
     using Metric = ComparisonModel::Metric;
-    auto estimate = [](const std::optional<hw::FitCheck> &fit, bool ebr) -> Figure {
-        if (!fit)
-            return std::nullopt;
-        return double(ebr ? fit->estimate.ebrBlocks : fit->estimate.logicCells);
+    // A figure of the estimate or of the synthesis of each graph (unknown without one).
+    auto set = [rows = table()](Metric metric, const auto &before, const auto &after, auto figure) {
+        auto of = [&](const auto &source) {
+            return source ? std::optional<double>(figure(*source)) : std::nullopt;
+        };
+        rows->setMetric(metric, of(before), of(after));
     };
-    auto synthesised = [](const std::optional<hw::FlowReport> &r, bool ebr) -> Figure {
-        if (!r)
-            return std::nullopt;
-        return double(ebr ? r->ebr : r->logicCells);
-    };
-    ComparisonModel *rows = table();
     const std::optional<hw::FitCheck> &before = m_fpga->originalFit();
     const std::optional<hw::FitCheck> &after = m_fpga->optimizedFit();
-    rows->setMetric(Metric::EstimatedLogicCells, estimate(before, false), estimate(after, false));
-    rows->setMetric(Metric::EstimatedEbr, estimate(before, true), estimate(after, true));
-    rows->setMetric(Metric::SynthesisedLogicCells, synthesised(m_synthBefore, false),
-                    synthesised(m_synthAfter, false));
-    rows->setMetric(Metric::SynthesisedEbr, synthesised(m_synthBefore, true),
-                    synthesised(m_synthAfter, true));
+    set(Metric::EstimatedLogicCells, before, after,
+        [](const hw::FitCheck &f) { return f.estimate.logicCells; });
+    set(Metric::EstimatedEbr, before, after,
+        [](const hw::FitCheck &f) { return f.estimate.ebrBlocks; });
+    set(Metric::EstimatedSpram, before, after,
+        [](const hw::FitCheck &f) { return f.estimate.spramBlocks; });
+    set(Metric::SynthesisedLogicCells, m_synthBefore, m_synthAfter,
+        [](const hw::FlowReport &r) { return r.logicCells; });
+    set(Metric::SynthesisedEbr, m_synthBefore, m_synthAfter,
+        [](const hw::FlowReport &r) { return r.ebr; });
+    set(Metric::SynthesisedSpram, m_synthBefore, m_synthAfter,
+        [](const hw::FlowReport &r) { return r.spram; });
 }
 
 } // namespace snn::widgets

@@ -53,6 +53,8 @@ QString ComparisonModel::metricName(Metric metric)
         return tr("Logic cells (LC), estimated");
     case Metric::EstimatedEbr:
         return tr("EBR blocks (4 kbit), estimated");
+    case Metric::EstimatedSpram:
+        return tr("SPRAM blocks (256 kbit), estimated");
     case Metric::Accuracy:
         return tr("Accuracy");
     case Metric::FpgaInputAccuracy:
@@ -63,6 +65,8 @@ QString ComparisonModel::metricName(Metric metric)
         return tr("Logic cells (LC), synthesised");
     case Metric::SynthesisedEbr:
         return tr("EBR blocks (4 kbit), synthesised");
+    case Metric::SynthesisedSpram:
+        return tr("SPRAM blocks (256 kbit), synthesised");
     case Metric::Count:
         break;
     }
@@ -93,6 +97,11 @@ ComparisonModel::ComparisonModel(QObject *parent)
             r.pendingToolTip = tr("Filled by the FPGA tab's resource estimate (4 Kbit EBR blocks) "
                                   "for its board and settings");
             break;
+        case Metric::EstimatedSpram:
+            r.pendingToolTip = tr("Filled by the FPGA tab's resource estimate (256 Kbit SPRAM "
+                                  "blocks, 0 when the weights are in EBR) for its board and "
+                                  "settings");
+            break;
         case Metric::Accuracy:
             r.pendingToolTip = measured;
             break;
@@ -105,6 +114,9 @@ ComparisonModel::ComparisonModel(QObject *parent)
             break;
         case Metric::SynthesisedEbr:
             r.pendingToolTip = synthesised.arg(tr(", 4 Kbit blocks"));
+            break;
+        case Metric::SynthesisedSpram:
+            r.pendingToolTip = synthesised.arg(tr(", 256 Kbit SPRAM blocks"));
             break;
         default:
             break;

@@ -30,13 +30,15 @@ public:
         CompressionRatio,
         EstimatedLogicCells, // the FPGA tab's instant estimate
         EstimatedEbr,
-        Accuracy, // measured by a run with a data set
+        EstimatedSpram, // 256 kbit SPRAM blocks (iCE40 UltraPlus), when the weights are there
+        Accuracy,       // measured by a run with a data set
         // The FPGA core's accuracy (Report::hardware): the float graph on the core's own input
         // spikes, and the bit-accurate model at the FPGA tab's weight width.
         FpgaInputAccuracy,
         FpgaCoreAccuracy,
         SynthesisedLogicCells, // nextpnr's placed design, from Synthesise / Build
         SynthesisedEbr,
+        SynthesisedSpram,
         Count
     };
     Q_ENUM(Metric)
