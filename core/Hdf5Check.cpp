@@ -500,26 +500,39 @@ void FileCheck::attribute(u64 header, const Message &m)
     const u64 type = name + padded(nameSize);
     const u64 space = type + padded(typeSize);
     const u64 values = space + padded(spaceSize);
-    if (version < 1 || version > 3 || values > end)
+    if (version < 1 || version > 3)
         return;
-    const std::optional<Message> dataType = flags & 0x01 ? shared(type, typeSize, kDatatype, header)
-                                                         : Message{kDatatype, 0, type, typeSize};
+    // HDF5 1.10 decodes the three where the sizes put them and copies the values from there,
+    // inside the message or not.
+    if (values > end)
+        damaged(QStringLiteral("the attribute message at byte %1 declares %2 bytes of name, type "
+                               "and shape, where it holds %3")
+                    .arg(m.at)
+                    .arg(values - m.at)
+                    .arg(m.size));
     QByteArrayView text = m_file.sliced(qsizetype(name), qsizetype(nameSize));
     if (const qsizetype nul = text.indexOf('\0'); nul >= 0)
         text.truncate(nul);
     const QString what =
         QStringLiteral("%1 of the object at byte %2").arg(quoted(text)).arg(header);
-    const std::optional<u64> charSize =
-        dataType ? stringCharSize(dataType->at, dataType->size, what) : std::nullopt;
-    if (!charSize)
-        return;
+    const std::optional<Message> dataType = flags & 0x01 ? shared(type, typeSize, kDatatype, header)
+                                                         : Message{kDatatype, 0, type, typeSize};
     const std::optional<Message> dataSpace = flags & 0x02
                                                  ? shared(space, spaceSize, kDataspace, header)
                                                  : Message{kDataspace, 0, space, spaceSize};
     const std::optional<u64> count = dataSpace ? valueCount(*dataSpace) : std::nullopt;
-    if (!count)
+    if (!dataType || dataType->size < 8 || !count)
         return;
-    strings(m_file.sliced(qsizetype(values), qsizetype(end - values)), *count, *charSize, what);
+    const std::optional<u64> charSize = stringCharSize(dataType->at, dataType->size, what);
+    const u64 valueSize = number(dataType->at + 4, 4);
+    if (valueSize != 0 && *count > (end - values) / valueSize)
+        damaged(QStringLiteral("%1 declares %2 values of %3 bytes, where its message holds %4")
+                    .arg(what)
+                    .arg(*count)
+                    .arg(valueSize)
+                    .arg(end - values));
+    if (charSize)
+        strings(m_file.sliced(qsizetype(values), qsizetype(end - values)), *count, *charSize, what);
 }
 
 // The number of values of a dataspace message (versions 1 and 2: version, rank, flags, then a
