@@ -140,6 +140,11 @@ void TestCompareView::barsReadableBesideTheTable()
                     int(rect->axis(QCPAxis::atLeft)->coordToPixel(double(stages - 1))));
     QCOMPARE(view.stageAt(at), int(stages - 1));
     QCOMPARE(view.stageAt(QPoint(0, 0)), -1);
+    // Hovering shows the figures and how to export.
+    QTest::mouseMove(plot, at);
+    QTRY_COMPARE(plot->toolTip(),
+                 view.stageToolTip(int(stages - 1)) +
+                     QStringLiteral("\n\nRight-click to export the plot (PNG, SVG or PDF)"));
     const QLocale english(QLocale::English);
     QCOMPARE(
         view.stageToolTip(int(stages - 1)),

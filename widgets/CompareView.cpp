@@ -76,8 +76,13 @@ CompareView::CompareView(ComparisonModel *model, RateHeatmap *heatmap, QWidget *
     m_exportReport->setToolTip(tr("Write the comparison as one HTML or Markdown file, its plots "
                                   "as PNG images beside it"));
     m_exportReport->setEnabled(false);
-    connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent *event) {
-        m_plot->setToolTip(stageToolTip(stageAt(event->pos())));
+    // Over a stage its figures, anywhere how to export the plot.
+    const QString exportHint = tr("Right-click to export the plot (PNG, SVG or PDF)");
+    m_plot->setToolTip(exportHint);
+    connect(m_plot, &QCustomPlot::mouseMove, this, [this, exportHint](QMouseEvent *event) {
+        const QString figures = stageToolTip(stageAt(event->pos()));
+        m_plot->setToolTip(figures.isEmpty() ? exportHint
+                                             : figures + QStringLiteral("\n\n") + exportHint);
     });
 
     // The bars and the report share the room beside the table, one at a time: the bars get all
