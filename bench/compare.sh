@@ -6,13 +6,15 @@
 # after each workload, and prints the ratio table (min / median over the rounds).
 #
 #     cmake --build --preset release --target snnc redundancy_pass
-#     bench/compare.sh [WORKLOAD ...]        # redundancy rates train (default: all three), accuracy
+#     bench/compare.sh [WORKLOAD ...]        # redundancy rates train accuracy (default: all four)
 #
 # Environment: ROUNDS (default 3), BIN (default build/release/bin), THREADS (SNN Studio's threads,
-# default 2), TRAIN_SAMPLES (default 10000), TRAIN_EPOCHS (default 1), TEST_SAMPLES (default
-# 10000), SEEDS (the accuracy workload's seeds, default 10). The peers run on 1 and 2 threads (OpenMP and OpenBLAS alike); the better of the two in
-# each round counts. Needs Debian's python3-numpy and python3-torch (both on OpenBLAS through the
-# libblas.so.3 alternative); neither is a dependency of SNN Studio.
+# default 2), TRAIN_SAMPLES and TRAIN_EPOCHS (the training speed workload: default 10000 and 1),
+# ACC_SAMPLES, ACC_EPOCHS and SEEDS (the accuracy workload: both sides trained from seeds 1 to
+# SEEDS; default 60000, 1 and 6), TEST_SAMPLES (default 10000). The peers run on 1 and 2 threads
+# (OpenMP and OpenBLAS alike); the better of the two in each round counts. Needs Debian's
+# python3-numpy and python3-torch (both on OpenBLAS through the libblas.so.3 alternative); neither
+# is a dependency of SNN Studio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
@@ -20,14 +22,16 @@ BIN=${BIN:-build/release/bin}
 THREADS=${THREADS:-2}
 TRAIN_SAMPLES=${TRAIN_SAMPLES:-10000}
 TRAIN_EPOCHS=${TRAIN_EPOCHS:-1}
+ACC_SAMPLES=${ACC_SAMPLES:-60000}
+ACC_EPOCHS=${ACC_EPOCHS:-1}
+SEEDS=${SEEDS:-6}
 TEST_SAMPLES=${TEST_SAMPLES:-10000}
-SEEDS=${SEEDS:-10}
 PY=/usr/bin/python3
 MODEL=resources/fashion-mnist-snn.h5
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 WORKLOADS=("$@")
-[ ${#WORKLOADS[@]} -gt 0 ] || WORKLOADS=(redundancy rates train)
+[ ${#WORKLOADS[@]} -gt 0 ] || WORKLOADS=(redundancy rates train accuracy)
 
 load() { cut -d' ' -f1 /proc/loadavg; }
 # The number before UNIT in a program's output ("3.1 s", "1604 samples/s").
@@ -39,7 +43,6 @@ peer() { # peer THREADS COMMAND...: a peer with its thread counts fixed
 }
 # stats VALUES...: "min / median" of the values
 stats() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {printf "%.2f / %.2f", v[1], (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
-mean() { printf '%s\n' "$@" | awk '{s+=$1} END {printf "%.2f", s/NR}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {print a / b}'; }
 better() { awk -v a="$1" -v b="$2" 'BEGIN {print (a > b ? a : b)}'; }
 row() {
@@ -48,7 +51,8 @@ row() {
     echo "$line"
 }
 
-echo "# bench/compare.sh, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $ROUNDS rounds, SNN Studio on $THREADS threads"
+echo "# ROUNDS=$ROUNDS THREADS=$THREADS TRAIN_SAMPLES=$TRAIN_SAMPLES TRAIN_EPOCHS=$TRAIN_EPOCHS ACC_SAMPLES=$ACC_SAMPLES ACC_EPOCHS=$ACC_EPOCHS SEEDS=$SEEDS TEST_SAMPLES=$TEST_SAMPLES bench/compare.sh ${WORKLOADS[*]}"
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, SNN Studio on $THREADS threads"
 echo "# $(lscpu | sed -n 's/^Model name: *//p'); numpy $($PY -c 'import numpy; print(numpy.__version__)'), torch $($PY -c 'import torch; print(torch.__version__)' 2>/dev/null)"
 echo
 echo "| workload | SNN Studio, min / median | peer, min / median | ratio, min / median | load average |"
@@ -82,52 +86,45 @@ rates() { # firing rates, 10k test images, T=25, rate encoding: speed ratio (hig
         "$(stats "${ratios[@]}")" "$l0 to $(load)"
 }
 
-train() { # training, batch 128, T=25, current encoding: speed ratio and test accuracy
-    # Round r trains both from seed r (initial weights and batch order), so the accuracies are
-    # those of ROUNDS different seeds on each side.
-    local l0 out a acc b1 b2 ratios=() as=() b1s=() b2s=() accs=() acc1=() acc2=() seed
+train() { # training speed, batch 128, T=25, current encoding (round r from seed r; the accuracy
+    # workload judges the accuracy, so 1,000 test images here)
+    local l0 a b1 b2 ratios=() as=() b1s=() b2s=() seed
     l0=$(load)
     for seed in $(seq "$ROUNDS"); do
-        out=$("$BIN/snnc" train --data fashion-mnist -o "$WORK/train.h5" --epochs "$TRAIN_EPOCHS" \
-            --limit "$TRAIN_SAMPLES" --val-split 0 --test-limit "$TEST_SAMPLES" \
-            --threads "$THREADS" --seed "$seed" 2>&1 | tr '\r' '\n')
         # The last epoch's summary: "epoch E/E: ..., 1.2 s (2703 samples/s); ..."
-        a=$(grep -E '^epoch [0-9]+/[0-9]+:' <<<"$out" | tail -1 | grep -oE '\([0-9.]+ samples/s' |
-            tr -d '(' | field samples/s)
-        acc=$(grep -oE 'test accuracy [0-9.]+' <<<"$out" | grep -oE '[0-9.]+$')
-        out=$(peer 1 $PY bench/torch_lif_train.py 1 "$TRAIN_SAMPLES" "$TRAIN_EPOCHS" "$TEST_SAMPLES" "$seed")
-        b1=$(field samples/s <<<"$out")
-        acc1+=("$(grep -oE 'accuracy [0-9.]+' <<<"$out" | grep -oE '[0-9.]+$')")
-        out=$(peer 2 $PY bench/torch_lif_train.py 2 "$TRAIN_SAMPLES" "$TRAIN_EPOCHS" "$TEST_SAMPLES" "$seed")
-        b2=$(field samples/s <<<"$out")
-        acc2+=("$(grep -oE 'accuracy [0-9.]+' <<<"$out" | grep -oE '[0-9.]+$')")
-        as+=("$a") accs+=("$acc") b1s+=("$b1") b2s+=("$b2")
+        a=$("$BIN/snnc" train --data fashion-mnist -o "$WORK/train.h5" --epochs "$TRAIN_EPOCHS" \
+            --limit "$TRAIN_SAMPLES" --val-split 0 --test-limit 1000 \
+            --threads "$THREADS" --seed "$seed" 2>&1 | tr '\r' '\n' | grep -E '^epoch [0-9]+/[0-9]+:' |
+            tail -1 | grep -oE '\([0-9.]+ samples/s' | tr -d '(' | field samples/s)
+        b1=$(peer 1 $PY bench/torch_lif_train.py 1 "$TRAIN_SAMPLES" "$TRAIN_EPOCHS" 1000 "$seed" |
+            field samples/s)
+        b2=$(peer 2 $PY bench/torch_lif_train.py 2 "$TRAIN_SAMPLES" "$TRAIN_EPOCHS" 1000 "$seed" |
+            field samples/s)
+        as+=("$a") b1s+=("$b1") b2s+=("$b2")
         ratios+=("$(ratio "$a" "$(better "$b1" "$b2")")")
     done
     row "training, $TRAIN_SAMPLES samples x $TRAIN_EPOCHS epochs, batch 128, T=25, current (samples/s; speed ratio, higher is faster)" \
         "$(stats "${as[@]}")" "PyTorch BPTT, 1 thread: $(stats "${b1s[@]}"); 2 threads: $(stats "${b2s[@]}")" \
         "$(stats "${ratios[@]}")" "$l0 to $(load)"
-    row "test accuracy after $TRAIN_EPOCHS epochs, $TEST_SAMPLES images, seeds 1 to $ROUNDS (%; mean, then min / median)" \
-        "$(mean "${accs[@]}"); $(stats "${accs[@]}")" \
-        "1 thread: $(mean "${acc1[@]}"); $(stats "${acc1[@]}"). 2 threads: $(mean "${acc2[@]}"); $(stats "${acc2[@]}")" \
-        "difference of the means: $(awk -v a="$(mean "${accs[@]}")" -v b="$(mean "${acc1[@]}" "${acc2[@]}")" 'BEGIN {printf "%+.2f pp", a - b}')" "-"
 }
 
-accuracy() { # test accuracy only, seeds 1 to SEEDS (after one epoch it varies by seed far more
-    # than the three rounds of `train` can average out); PyTorch on 1 thread
-    local seed a b ours=() theirs=()
+accuracy() { # test accuracy after ACC_EPOCHS epochs of ACC_SAMPLES training samples, both sides
+    # trained alternately from seeds 1 to SEEDS (initial weights and batch order); PyTorch on 1
+    # thread (its faster; the thread count does not change what it computes beyond rounding)
+    local l0 seed a b ours=() theirs=() cells
+    l0=$(load)
     for seed in $(seq "$SEEDS"); do
-        a=$("$BIN/snnc" train --data fashion-mnist -o "$WORK/train.h5" --epochs "$TRAIN_EPOCHS" \
-            --limit "$TRAIN_SAMPLES" --val-split 0 --test-limit "$TEST_SAMPLES" \
+        a=$("$BIN/snnc" train --data fashion-mnist -o "$WORK/train.h5" --epochs "$ACC_EPOCHS" \
+            --limit "$ACC_SAMPLES" --val-split 0 --test-limit "$TEST_SAMPLES" \
             --threads "$THREADS" --seed "$seed" 2>&1 | grep -oE 'test accuracy [0-9.]+' | grep -oE '[0-9.]+$')
-        b=$(peer 1 $PY bench/torch_lif_train.py 1 "$TRAIN_SAMPLES" "$TRAIN_EPOCHS" "$TEST_SAMPLES" "$seed" |
+        b=$(peer 1 $PY bench/torch_lif_train.py 1 "$ACC_SAMPLES" "$ACC_EPOCHS" "$TEST_SAMPLES" "$seed" |
             grep -oE 'accuracy [0-9.]+' | grep -oE '[0-9.]+$')
+        echo "compare.sh: accuracy, seed $seed: SNN Studio $a%, PyTorch $b%" >&2
         ours+=("$a") theirs+=("$b")
     done
-    row "test accuracy after $TRAIN_EPOCHS epochs of $TRAIN_SAMPLES samples, $TEST_SAMPLES images, seeds 1 to $SEEDS (%; mean, then min / median)" \
-        "$(mean "${ours[@]}"); $(stats "${ours[@]}") (${ours[*]})" \
-        "PyTorch, 1 thread: $(mean "${theirs[@]}"); $(stats "${theirs[@]}") (${theirs[*]})" \
-        "difference of the means: $(awk -v a="$(mean "${ours[@]}")" -v b="$(mean "${theirs[@]}")" 'BEGIN {printf "%+.2f pp", a - b}')" "-"
+    IFS=$'\t' read -ra cells < <($PY bench/mean_difference.py "${ours[*]}" "${theirs[*]}")
+    row "test accuracy after $ACC_EPOCHS epochs of $ACC_SAMPLES samples, $TEST_SAMPLES images, seeds 1 to $SEEDS (%; mean ± standard error, then min / median)" \
+        "${cells[0]}" "PyTorch, 1 thread: ${cells[1]}" "difference of the means: ${cells[2]}" "$l0 to $(load)"
 }
 
 for w in "${WORKLOADS[@]}"; do
