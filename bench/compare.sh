@@ -10,11 +10,11 @@
 #
 # Environment: ROUNDS (default 3), BIN (default build/release/bin), THREADS (SNN Studio's threads,
 # default 2), TRAIN_SAMPLES and TRAIN_EPOCHS (the training speed workload: default 10000 and 1),
-# ACC_SAMPLES, ACC_EPOCHS and SEEDS (the accuracy workload: both sides trained from seeds 1 to
-# SEEDS; default 60000, 1 and 6), TEST_SAMPLES (default 10000). The peers run on 1 and 2 threads
-# (OpenMP and OpenBLAS alike); the better of the two in each round counts. Needs Debian's
-# python3-numpy and python3-torch (both on OpenBLAS through the libblas.so.3 alternative); neither
-# is a dependency of SNN Studio.
+# ACC_SAMPLES, ACC_EPOCHS, SEEDS and FIRST_SEED (the accuracy workload: both sides trained from
+# SEEDS seeds from FIRST_SEED on; default 60000, 2, 6 and 1), TEST_SAMPLES (default 10000). The
+# peers run on 1 and 2 threads (OpenMP and OpenBLAS alike); the better of the two in each round
+# counts. Needs Debian's python3-numpy and python3-torch (both on OpenBLAS through the libblas.so.3
+# alternative); neither is a dependency of SNN Studio.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
@@ -23,8 +23,10 @@ THREADS=${THREADS:-2}
 TRAIN_SAMPLES=${TRAIN_SAMPLES:-10000}
 TRAIN_EPOCHS=${TRAIN_EPOCHS:-1}
 ACC_SAMPLES=${ACC_SAMPLES:-60000}
-ACC_EPOCHS=${ACC_EPOCHS:-1}
+ACC_EPOCHS=${ACC_EPOCHS:-2}
 SEEDS=${SEEDS:-6}
+FIRST_SEED=${FIRST_SEED:-1}
+LAST_SEED=$((FIRST_SEED + SEEDS - 1))
 TEST_SAMPLES=${TEST_SAMPLES:-10000}
 PY=/usr/bin/python3
 MODEL=resources/fashion-mnist-snn.h5
@@ -51,7 +53,7 @@ row() {
     echo "$line"
 }
 
-echo "# ROUNDS=$ROUNDS THREADS=$THREADS TRAIN_SAMPLES=$TRAIN_SAMPLES TRAIN_EPOCHS=$TRAIN_EPOCHS ACC_SAMPLES=$ACC_SAMPLES ACC_EPOCHS=$ACC_EPOCHS SEEDS=$SEEDS TEST_SAMPLES=$TEST_SAMPLES bench/compare.sh ${WORKLOADS[*]}"
+echo "# ROUNDS=$ROUNDS THREADS=$THREADS TRAIN_SAMPLES=$TRAIN_SAMPLES TRAIN_EPOCHS=$TRAIN_EPOCHS ACC_SAMPLES=$ACC_SAMPLES ACC_EPOCHS=$ACC_EPOCHS SEEDS=$SEEDS FIRST_SEED=$FIRST_SEED TEST_SAMPLES=$TEST_SAMPLES bench/compare.sh ${WORKLOADS[*]}"
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, SNN Studio on $THREADS threads"
 echo "# $(lscpu | sed -n 's/^Model name: *//p'); numpy $($PY -c 'import numpy; print(numpy.__version__)'), torch $($PY -c 'import torch; print(torch.__version__)' 2>/dev/null)"
 echo
@@ -109,11 +111,12 @@ train() { # training speed, batch 128, T=25, current encoding (round r from seed
 }
 
 accuracy() { # test accuracy after ACC_EPOCHS epochs of ACC_SAMPLES training samples, both sides
-    # trained alternately from seeds 1 to SEEDS (initial weights and batch order); PyTorch on 1
-    # thread (its faster; the thread count does not change what it computes beyond rounding)
+    # trained alternately from seeds FIRST_SEED to LAST_SEED (initial weights and batch order);
+    # PyTorch on 1 thread (its faster; the thread count does not change what it computes beyond
+    # rounding). Every seed gives the same accuracy on every rerun, on both sides.
     local l0 seed a b ours=() theirs=() cells
     l0=$(load)
-    for seed in $(seq "$SEEDS"); do
+    for seed in $(seq "$FIRST_SEED" "$LAST_SEED"); do
         a=$("$BIN/snnc" train --data fashion-mnist -o "$WORK/train.h5" --epochs "$ACC_EPOCHS" \
             --limit "$ACC_SAMPLES" --val-split 0 --test-limit "$TEST_SAMPLES" \
             --threads "$THREADS" --seed "$seed" 2>&1 | grep -oE 'test accuracy [0-9.]+' | grep -oE '[0-9.]+$')
@@ -123,7 +126,7 @@ accuracy() { # test accuracy after ACC_EPOCHS epochs of ACC_SAMPLES training sam
         ours+=("$a") theirs+=("$b")
     done
     IFS=$'\t' read -ra cells < <($PY bench/mean_difference.py "${ours[*]}" "${theirs[*]}")
-    row "test accuracy after $ACC_EPOCHS epochs of $ACC_SAMPLES samples, $TEST_SAMPLES images, seeds 1 to $SEEDS (%; mean ± standard error, then min / median)" \
+    row "test accuracy after $ACC_EPOCHS epochs of $ACC_SAMPLES samples, $TEST_SAMPLES images, seeds $FIRST_SEED to $LAST_SEED (%; mean ± standard error, then min / median)" \
         "${cells[0]}" "PyTorch, 1 thread: ${cells[1]}" "difference of the means: ${cells[2]}" "$l0 to $(load)"
 }
 

@@ -7,10 +7,16 @@ The same network and method as core/sim/Trainer.cpp: 784-256-64-10 LIF (beta 0.9
 subtract reset, detached from the graph as snnTorch does), biases, PyTorch's default Linear
 initialisation (uniform +-1/sqrt(fan-in), as sim::initialGraph), constant-current input for
 T = 25 steps, cross-entropy on the output spike counts, the fast-sigmoid surrogate
-1 / (1 + 5 |u - threshold|)^2, Adam (lr 1e-3), batches of 128 shuffled each epoch. Trains on the
-first TRAIN_SAMPLES Fashion-MNIST training images with torch.manual_seed(SEED) (default 1); prints
-the training samples per second (the training loop only) and the accuracy on the first
-TEST_SAMPLES test images (all by default).
+1 / (1 + 5 |u - threshold|)^2, Adam (lr 1e-3, betas 0.9 / 0.999, eps 1e-8), batches of 128
+shuffled each epoch, the last one smaller, no learning-rate schedule. Trains on the first
+TRAIN_SAMPLES Fashion-MNIST training images with torch.manual_seed(SEED) (default 1); prints the
+training samples per second (the training loop only) and the accuracy on the first TEST_SAMPLES
+test images (all by default; ties go to the lowest class, as in SNN Studio).
+
+The one difference: torch.optim.Adam adds eps to sqrt(v) / sqrt(1 - beta2^t), SNN Studio (as
+TensorFlow) to sqrt(v) before that correction. Their steps differ by the relative amount
+eps (1 - sqrt(c)) / (sqrt(c) rms(g)), c = 1 - beta2^t: 3e-7 / rms(g) at the first step, 6e-9 /
+rms(g) after 469 steps (one epoch of 60,000), rms(g) the parameter's gradient size.
 """
 import gzip
 import sys
