@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -106,7 +107,7 @@ private:
     u64 locate(u64 address, u64 need, const QString &what) const;
 
     bool superblock(u64 *rootHeader);
-    void globalHeaps();
+    const QHash<u64, u64> *globalHeap(u64 at);
     std::vector<Message> messages(u64 header);
     std::optional<Message> shared(u64 at, u64 size, unsigned type, u64 header);
     std::optional<Message> resolve(const Message &m, u64 header);
@@ -125,18 +126,20 @@ private:
                  const std::optional<Message> &filters);
     void chunks(u64 header, u64 charSize, const Message &layout, u64 fields,
                 const std::optional<Message> &filters);
-    void strings(QByteArrayView data, u64 count, u64 charSize, const QString &what) const;
+    void strings(QByteArrayView data, u64 count, u64 charSize, const QString &what);
 
     QByteArrayView m_file;
     u64 m_size;     // the file's, then where HDF5's end of file puts it
     u64 m_base = 0; // where the superblock is: addresses count from there
     unsigned m_offsets = 0, m_lengths = 0;
     u64 m_leafK = 0; // symbol table nodes hold up to 2K entries (0: not declared in the superblock)
-    QHash<u64, QHash<u64, u64>> m_heapObjects; // collection -> object index -> bytes
-    QSet<u64> m_headers, m_nodes;              // visited object headers; B-tree and symbol nodes
-    std::vector<u64> m_pending;                // object headers to visit
-    u64 m_inflated = 0;    // bytes of chunks of strings checked, at most kMaxChunkBytes
-    u64 m_headerBytes = 0; // read so far, against overlapping headers
+    // Global heap collections walked so far (file bytes) -> object index -> bytes; none where
+    // HDF5 finds no collection.
+    std::map<u64, std::optional<QHash<u64, u64>>> m_heaps;
+    QSet<u64> m_headers, m_nodes; // visited object headers; B-tree and symbol nodes
+    std::vector<u64> m_pending;   // object headers to visit
+    u64 m_inflated = 0;           // bytes of chunks of strings checked, at most kMaxChunkBytes
+    u64 m_headerBytes = 0;        // read so far, against overlapping headers
 };
 
 u64 FileCheck::address(QByteArrayView bytes, u64 at) const
@@ -198,42 +201,44 @@ bool FileCheck::superblock(u64 *rootHeader)
 // HDF5 1.10 walks a global heap collection (a "GCOL" block: where variable-length strings live,
 // such as the root 'format' attribute) object by object, trusting each object's declared size:
 // an object of 0 bytes leaves it in an endless loop (fuzz_graph found it), and an object larger
-// than the rest of its collection makes it read and copy past the block. So every block of the
-// file that HDF5 would take for a collection (a "GCOL" signature, version 1, within the file) is
-// walked here first, in linear time, and its objects' sizes kept for the strings that use them.
-void FileCheck::globalHeaps()
+// than the rest of its collection makes it read and copy past the block. HDF5 reads a collection
+// only through a string that names it, so each collection a string names is walked here first,
+// once, and its objects' sizes kept; the rest of the file is not read (a file of 5e7 weights has
+// no page read that `snnc info` does not need). Returns null where HDF5 finds no collection: no
+// "GCOL" signature, version 1, within the file.
+const QHash<u64, u64> *FileCheck::globalHeap(u64 at)
 {
+    if (const auto known = m_heaps.find(at); known != m_heaps.end())
+        return known->second ? &*known->second : nullptr;
+    std::optional<QHash<u64, u64>> &heap = m_heaps[at];
     // A collection: "GCOL", version, 3 reserved bytes, its size; an object: index, reference
     // count, 4 reserved bytes, its size. Both headers take 8 + m_lengths bytes.
     const u64 header = 8 + m_lengths;
-    const QByteArrayView data = m_file.first(qsizetype(m_size)); // up to HDF5's end of file
-    for (qsizetype found = data.indexOf("GCOL"); found >= 0;
-         found = data.indexOf("GCOL", found + 1)) {
-        const u64 at = u64(found);
-        const u64 left = m_size - at;
-        if (left < header || byte(at + 4) != 1)
-            continue; // HDF5 refuses it: not a collection
-        const u64 collection = number(at + 8, m_lengths);
-        if (collection < header || collection > left)
-            continue; // HDF5 refuses it: not within the file
-        QHash<u64, u64> &objects = m_heapObjects[at];
-        for (u64 p = header; p < collection && collection - p >= header;) {
-            const u64 index = number(at + p, 2);
-            const u64 bytes = number(at + p + 8, m_lengths);
-            const u64 room = collection - p - (index > 0 ? header : 0);
-            // Object 0 is the free space, header included; the others are padded to 8 bytes.
-            if ((index == 0 && bytes == 0) || bytes > room)
-                damaged(QStringLiteral("the global heap at byte %1 declares an object of %2 "
-                                       "bytes at byte %3, where %4 are left")
-                            .arg(at)
-                            .arg(bytes)
-                            .arg(at + p)
-                            .arg(room));
-            if (index > 0)
-                objects[index] = bytes; // as HDF5, the last object of an index counts
-            p += index > 0 ? header + (bytes + 7) / 8 * 8 : bytes;
-        }
+    if (at >= m_size || m_size - at < header || !signature(at, "GCOL") || byte(at + 4) != 1)
+        return nullptr; // HDF5 refuses it: not a collection
+    const u64 left = m_size - at;
+    const u64 collection = number(at + 8, m_lengths);
+    if (collection < header || collection > left)
+        return nullptr; // HDF5 refuses it: not within the file
+    QHash<u64, u64> objects;
+    for (u64 p = header; p < collection && collection - p >= header;) {
+        const u64 index = number(at + p, 2);
+        const u64 bytes = number(at + p + 8, m_lengths);
+        const u64 room = collection - p - (index > 0 ? header : 0);
+        // Object 0 is the free space, header included; the others are padded to 8 bytes.
+        if ((index == 0 && bytes == 0) || bytes > room)
+            damaged(QStringLiteral("the global heap at byte %1 declares an object of %2 "
+                                   "bytes at byte %3, where %4 are left")
+                        .arg(at)
+                        .arg(bytes)
+                        .arg(at + p)
+                        .arg(room));
+        if (index > 0)
+            objects[index] = bytes; // as HDF5, the last object of an index counts
+        p += index > 0 ? header + (bytes + 7) / 8 * 8 : bytes;
     }
+    heap = std::move(objects);
+    return &*heap;
 }
 
 // The messages of the object header at `header` (file bytes), through its continuation blocks.
@@ -706,11 +711,11 @@ void FileCheck::chunks(u64 header, u64 charSize, const Message &layout, u64 fiel
 }
 
 // `count` variable-length strings from `at` (each its length (4), a global heap collection's
-// address and an object index (4)), within `end`: each names an object of a collection walked
-// above and declares its size. HDF5 allocates (and zeroes) the declared length before it copies
-// the object, whatever its size: a length of 4e9 took 5 GB; a shorter one lets it copy past the
-// buffer. A string without a collection (address 0) is empty.
-void FileCheck::strings(QByteArrayView data, u64 count, u64 charSize, const QString &what) const
+// address and an object index (4)), within `end`: each names an object of a collection (walked by
+// globalHeap) and declares its size. HDF5 allocates (and zeroes) the declared length before it
+// copies the object, whatever its size: a length of 4e9 took 5 GB; a shorter one lets it copy past
+// the buffer. A string without a collection (address 0) is empty.
+void FileCheck::strings(QByteArrayView data, u64 count, u64 charSize, const QString &what)
 {
     const u64 element = 8 + m_offsets;
     if (count > u64(data.size()) / element)
@@ -731,12 +736,10 @@ void FileCheck::strings(QByteArrayView data, u64 count, u64 charSize, const QStr
                             .arg(length));
             continue;
         }
-        const auto heap = collection > kUndefined - m_base
-                              ? m_heapObjects.cend()
-                              : m_heapObjects.constFind(m_base + collection);
-        const auto object = heap == m_heapObjects.cend() ? QHash<u64, u64>::const_iterator()
-                                                         : heap->constFind(index);
-        if (heap == m_heapObjects.cend() || object == heap->cend())
+        const QHash<u64, u64> *heap =
+            collection > kUndefined - m_base ? nullptr : globalHeap(m_base + collection);
+        const auto object = heap ? heap->constFind(index) : QHash<u64, u64>::const_iterator();
+        if (!heap || object == heap->cend())
             damaged(QStringLiteral("a string of %1 names object %2 of a global heap at %3, which "
                                    "the file does not hold")
                         .arg(what)
@@ -758,7 +761,6 @@ QString FileCheck::run()
         u64 root = 0;
         if (!superblock(&root))
             return {};
-        globalHeaps();
         m_pending.push_back(locate(root, 1, QStringLiteral("the root group's object header")));
         while (!m_pending.empty()) {
             const u64 header = m_pending.back();
