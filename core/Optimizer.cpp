@@ -45,6 +45,15 @@ AccuracyChange accuracyChange(const std::vector<int> &before, const std::vector<
             sim::agreement(before, after), int(labels.size()), how};
 }
 
+// How optimize() simulates the validation set.
+QString simulationText(const ValidationSet &validation)
+{
+    return QStringLiteral("%1 encoding, %2 steps, seed %3")
+        .arg(sim::toString(validation.simulation.encoding))
+        .arg(validation.simulation.steps)
+        .arg(validation.simulation.seed);
+}
+
 // The FPGA core's accuracy on the validation set before and after (both graphs are quantised
 // first, so that a graph the core cannot run fails before any simulation). When the passes
 // changed nothing, `after` is `before` and its predictions are not computed again.
@@ -86,6 +95,26 @@ HardwareAccuracy hardwareAccuracy(const Graph &before, const Graph &after, bool 
     return result;
 }
 
+// With weight widths asked for: the FPGA core's accuracy before and after into the report, or why
+// it was not measured.
+void measureHardware(Report &report, const Graph &before, const Graph &after, bool changed,
+                     const OptimizeOptions &options, const RunControl &control)
+{
+    if (options.hardwareBits.empty())
+        return;
+    if (!options.validation) {
+        report.hardwareNotMeasured = QStringLiteral("no validation set given");
+        return;
+    }
+    try {
+        report.hardware = hardwareAccuracy(before, after, changed, options, control);
+    } catch (const Cancelled &) {
+        throw;
+    } catch (const Error &e) {
+        report.hardwareNotMeasured = e.message();
+    }
+}
+
 } // namespace
 
 std::vector<int> validationPredictions(const Graph &graph, const ValidationSet &validation,
@@ -110,11 +139,7 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
         return validationPredictions(g, *validation, control);
     };
     const auto change = [&](const std::vector<int> &before, const std::vector<int> &after) {
-        return accuracyChange(before, after, validation->data.y,
-                              QStringLiteral("%1 encoding, %2 steps, seed %3")
-                                  .arg(sim::toString(validation->simulation.encoding))
-                                  .arg(validation->simulation.steps)
-                                  .arg(validation->simulation.seed));
+        return accuracyChange(before, after, validation->data.y, simulationText(*validation));
     };
     std::vector<int> first, current;
     if (validation) {
@@ -133,8 +158,7 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
     }
 
     // Progress: the passes, then the hardware model when it is measured.
-    const bool measureHardware = !options.hardwareBits.empty();
-    const double passSpan = measureHardware && validation ? 0.5 : 1.0;
+    const double passSpan = !options.hardwareBits.empty() && validation ? 0.5 : 1.0;
     OptimizeResult result{graph, {}};
     bool graphChanged = false;
     result.report.passes = passNames;
@@ -170,18 +194,43 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
     result.report.after = GraphSize::of(result.graph);
     if (validation)
         result.report.accuracy = change(first, current);
-    if (measureHardware && !validation) {
-        result.report.hardwareNotMeasured = QStringLiteral("no validation set given");
-    } else if (measureHardware) {
-        try {
-            result.report.hardware = hardwareAccuracy(graph, result.graph, graphChanged, options,
-                                                      control.part(passSpan, 1.0));
-        } catch (const Cancelled &) {
-            throw;
-        } catch (const Error &e) {
-            result.report.hardwareNotMeasured = e.message();
-        }
+    measureHardware(result.report, graph, result.graph, graphChanged, options,
+                    control.part(passSpan, 1.0));
+    control.report(1.0, QStringLiteral("done"));
+    return result;
+}
+
+OptimizeResult retrained(const Graph &input, OptimizeResult result, Graph tuned, const QString &how,
+                         const OptimizeOptions &options, const RunControl &control)
+{
+    const std::vector<Layer> &was = result.graph.layers();
+    const std::vector<Layer> &now = tuned.layers();
+    bool same = was.size() == now.size();
+    for (std::size_t i = 0; same && i < was.size(); ++i)
+        same = was[i].id == now[i].id && was[i].source == now[i].source &&
+               was[i].neurons() == now[i].neurons() && was[i].inputs() == now[i].inputs();
+    if (!same)
+        throw Error(QStringLiteral("the retrained graph does not have the optimised graph's layers "
+                                   "and sizes"));
+    tuned.validate();
+    Report &report = result.report;
+    report.retraining = how;
+    report.after = GraphSize::of(tuned);
+    report.accuracy.reset();
+    report.hardware.reset();
+    report.hardwareNotMeasured.clear();
+    const ValidationSet *validation = options.validation.get();
+    const double floatSpan = options.hardwareBits.empty() ? 1.0 : 0.5;
+    if (validation) {
+        const std::vector<int> before =
+            validationPredictions(input, *validation, control.part(0.0, floatSpan / 2));
+        const std::vector<int> after =
+            validationPredictions(tuned, *validation, control.part(floatSpan / 2, floatSpan));
+        report.accuracy =
+            accuracyChange(before, after, validation->data.y, simulationText(*validation));
     }
+    measureHardware(report, input, tuned, true, options, control.part(floatSpan, 1.0));
+    result.graph = std::move(tuned);
     control.report(1.0, QStringLiteral("done"));
     return result;
 }

@@ -68,4 +68,12 @@ std::vector<int> validationPredictions(const Graph &graph, const ValidationSet &
 OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
                         const OptimizeOptions &options = {}, const RunControl &control = {});
 
+// `result` (optimize() on `input` with `options`) once its graph was retrained into `tuned`
+// (fine-tuning for the FPGA core: the same layers and sizes, other weights): the passes' reports
+// stay, the overall float and hardware accuracy are measured again for `input` -> `tuned`, and
+// `how` goes into Report::retraining. Throws Error when `tuned` does not have the result graph's
+// layers and sizes, Cancelled when asked to stop.
+OptimizeResult retrained(const Graph &input, OptimizeResult result, Graph tuned, const QString &how,
+                         const OptimizeOptions &options, const RunControl &control = {});
+
 } // namespace snn

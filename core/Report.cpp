@@ -148,6 +148,8 @@ QString Report::summary() const
     lines << QStringLiteral("Neurons:     %1").arg(change(before.neurons, after.neurons));
     lines << QStringLiteral("Layers:      %1").arg(change(before.layers, after.layers));
     lines << QStringLiteral("Compression: %1x").arg(compressionRatio(), 0, 'f', 3);
+    if (!retraining.isEmpty())
+        lines << QStringLiteral("Retrained:   %1").arg(retraining);
     if (accuracy)
         lines << QStringLiteral("Accuracy:    %1; %2").arg(accuracyText(*accuracy), accuracy->how);
     else

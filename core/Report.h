@@ -92,6 +92,9 @@ struct Report {
     std::optional<AccuracyChange> accuracy;   // over all passes, when a validation set was given
     std::optional<HardwareAccuracy> hardware; // when weight widths were given with the set
     QString hardwareNotMeasured; // why, when hardware accuracy was asked for but not measured
+    // How the passes' graph was retrained afterwards (the Pipeline's fine-tune for the FPGA core;
+    // accuracy and hardware are then of the retrained graph), empty when it was not.
+    QString retraining;
 
     // What became of each neuron of the input graph's layer `layerId` over all passes: Kept at
     // its index in the output graph, Removed, Fused, or Merged into the input graph's neuron

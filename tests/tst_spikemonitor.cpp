@@ -36,6 +36,29 @@ Graph netWithSilentNeurons()
     return g;
 }
 
+// The net above with its rates measured on toy data, and options that measure the accuracy on
+// that data, the FPGA core's at 10 steps.
+struct HardwareCase {
+    Graph graph = netWithSilentNeurons();
+    sim::Dataset data = toyData(120, 3, 4, 9);
+    sim::SimOptions simulation;
+    OptimizeOptions options;
+};
+
+HardwareCase hardwareCase()
+{
+    HardwareCase c;
+    c.simulation.steps = 12;
+    sim::SpikeMonitor::storeRates(c.graph, sim::SpikeMonitor(c.simulation).record(c.graph, c.data),
+                                  QStringLiteral("measured"));
+    auto validation = std::make_shared<ValidationSet>();
+    validation->data = c.data;
+    validation->simulation = c.simulation;
+    c.options.validation = validation;
+    c.options.hardware.steps = 10;
+    return c;
+}
+
 } // namespace
 
 class TestSpikeMonitor : public QObject {
@@ -46,6 +69,7 @@ private Q_SLOTS:
     void ratesDriveDeadNeuronElimination();
     void notMeasuredWithoutData();
     void hardwareAccuracyBeforeAndAfter();
+    void retrainedResultMeasuredAgain();
     void badData();
 };
 
@@ -160,17 +184,10 @@ void TestSpikeMonitor::hardwareAccuracyBeforeAndAfter()
 {
     // The FPGA core's accuracy before and after the passes: each figure is the one the
     // bit-accurate model (and the float graph on the core's input spikes) gives directly.
-    Graph g = netWithSilentNeurons();
-    const sim::Dataset d = toyData(120, 3, 4, 9);
-    sim::SimOptions o;
-    o.steps = 12;
-    sim::SpikeMonitor::storeRates(g, sim::SpikeMonitor(o).record(g, d), QStringLiteral("measured"));
-    OptimizeOptions options;
-    auto validation = std::make_shared<ValidationSet>();
-    validation->data = d;
-    validation->simulation = o;
-    options.validation = validation;
-    options.hardware.steps = 10;
+    const HardwareCase setup = hardwareCase();
+    const Graph &g = setup.graph;
+    const sim::Dataset &d = setup.data;
+    OptimizeOptions options = setup.options;
     options.hardwareBits = {8, 3};
     QStringList steps;
     RunControl control;
@@ -253,6 +270,51 @@ void TestSpikeMonitor::hardwareAccuracyBeforeAndAfter()
         QFAIL("accepted 9-bit weights");
     } catch (const Error &e) {
         QCOMPARE(e.message(), QStringLiteral("weight bits must be 2 to 8, got 9"));
+    }
+}
+
+// A result whose graph was retrained (the Pipeline's fine-tune): the passes' reports stay, the
+// overall float and hardware accuracy are those of the input against the retrained graph.
+void TestSpikeMonitor::retrainedResultMeasuredAgain()
+{
+    const HardwareCase setup = hardwareCase();
+    const Graph &g = setup.graph;
+    const sim::Dataset &d = setup.data;
+    const sim::SimOptions &o = setup.simulation;
+    OptimizeOptions options = setup.options;
+    options.hardwareBits = {4};
+    const OptimizeResult r = optimize(g, {passes::kDeadNeuronElimination}, options);
+    Graph tuned = r.graph;
+    for (const Layer &l : r.graph.layers())
+        tuned.layer(l.id).weights *= 0.5f;
+    const OptimizeResult t =
+        retrained(g, r, tuned, QStringLiteral("1 epoch at 4-bit weights"), options);
+    QCOMPARE(t.graph.layers()[0].weights, tuned.layers()[0].weights);
+    QCOMPARE(t.report.retraining, QStringLiteral("1 epoch at 4-bit weights"));
+    QCOMPARE(t.report.passReports.size(), r.report.passReports.size());
+    QCOMPARE(t.report.passReports[0].neuronsRemoved, r.report.passReports[0].neuronsRemoved);
+    QCOMPARE(t.report.before, r.report.before);
+    QCOMPARE(t.report.after, r.report.after);
+    const sim::Activity before = sim::SpikeMonitor(o).record(g, d);
+    const sim::Activity after = sim::SpikeMonitor(o).record(tuned, d);
+    QCOMPARE(t.report.accuracy->before, before.accuracy);
+    QCOMPARE(t.report.accuracy->after, after.accuracy);
+    QCOMPARE(t.report.accuracy->agreement, sim::agreement(before.predictions, after.predictions));
+    QVERIFY(t.report.accuracy->after != r.report.accuracy->after);
+    hw::QuantConfig c = options.hardware;
+    c.weightBits = 4;
+    const AccuracyChange &core = t.report.hardware->quantized[0].accuracy;
+    QCOMPARE(core.before, sim::accuracy(hw::quantizedPredictions(hw::quantize(g, c), d.x), d.y));
+    QCOMPARE(core.after, sim::accuracy(hw::quantizedPredictions(hw::quantize(tuned, c), d.x), d.y));
+    QVERIFY(t.report.summary().contains(QStringLiteral("Retrained:   1 epoch at 4-bit weights")));
+
+    // Another structure is not a retrained result.
+    try {
+        retrained(g, r, g, QString(), options);
+        QFAIL("accepted a graph of other sizes");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("the retrained graph does not have the optimised "
+                                             "graph's layers and sizes"));
     }
 }
 

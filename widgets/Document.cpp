@@ -75,17 +75,18 @@ void Document::save(const QString &path)
     Q_EMIT filePathChanged(m_filePath);
 }
 
-void Document::setEditLock(const QString &reason)
+void Document::setEditLock(const QString &reason, const QObject *holder)
 {
+    m_lockHolder = reason.isEmpty() ? nullptr : holder;
     if (reason == m_editLock)
         return;
     m_editLock = reason;
     Q_EMIT editLockChanged(m_editLock);
 }
 
-bool Document::push(const std::function<QUndoCommand *()> &make)
+bool Document::push(const std::function<QUndoCommand *()> &make, const QObject *holder)
 {
-    if (isEditLocked()) {
+    if (isEditLocked() && (holder == nullptr || holder != m_lockHolder)) {
         Q_EMIT editRefused(m_editLock);
         return false;
     }
@@ -179,9 +180,9 @@ bool Document::autoLayout()
     return push([&] { return new MoveLayersCommand(this, before, after, tr("Automatic layout")); });
 }
 
-bool Document::applyGraph(const Graph &graph, const QString &text)
+bool Document::applyGraph(const Graph &graph, const QString &text, const QObject *holder)
 {
-    return push([&] { return new ApplyGraphCommand(this, graph, text); });
+    return push([&] { return new ApplyGraphCommand(this, graph, text); }, holder);
 }
 
 void Document::insertLayer(const Layer &layer)

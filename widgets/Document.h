@@ -59,12 +59,14 @@ public:
     // Moves layer nodes; undo puts back the positions the graph had (possibly none).
     bool moveLayers(const std::map<LayerId, QPointF> &to);
     bool autoLayout();
-    bool applyGraph(const Graph &graph, const QString &text);
+    // `holder`: the editor that holds the edit lock, applying its own job's result.
+    bool applyGraph(const Graph &graph, const QString &text, const QObject *holder = nullptr);
 
-    // While a long job works on a copy of the graph (training), every edit above is refused with
-    // `reason` (editRefused), so the job's result cannot silently overwrite edits made meanwhile;
-    // views show it (editLockChanged) and disable undo. An empty reason allows editing again.
-    void setEditLock(const QString &reason);
+    // While a long job works on a copy of the graph (training, the Pipeline), every edit above is
+    // refused with `reason` (editRefused), so the job's result cannot silently overwrite edits
+    // made meanwhile; views show it (editLockChanged) and disable undo. Only `holder` (when given)
+    // still applies its results (applyGraph). An empty reason allows editing again.
+    void setEditLock(const QString &reason, const QObject *holder = nullptr);
     QString editLock() const { return m_editLock; }
     bool isEditLocked() const { return !m_editLock.isEmpty(); }
 
@@ -94,7 +96,7 @@ Q_SIGNALS:
     void editLockChanged(const QString &reason); // empty: editing allowed again
 
 private:
-    bool push(const std::function<QUndoCommand *()> &make);
+    bool push(const std::function<QUndoCommand *()> &make, const QObject *holder = nullptr);
     void flushChanges();
 
     Changes m_pending;
@@ -102,6 +104,7 @@ private:
     QString m_filePath;
     QString m_name;
     QString m_editLock;
+    const QObject *m_lockHolder = nullptr;
     QUndoStack m_undo;
 };
 

@@ -82,7 +82,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_dataJob(new JobRunner(this))
 {
     m_compare = new CompareView(m_optimization->model(), m_heatmap, this);
-    m_pipeline = new Pipeline(m_document, m_optimization, m_fpga, this);
+    m_pipeline = new Pipeline(m_document, m_optimization, m_training, m_fpga, this);
     m_pipelinePanel = new PipelinePanel(m_pipeline, this);
     m_central = new QTabWidget(this);
     m_central->setDocumentMode(true);
@@ -123,17 +123,23 @@ MainWindow::MainWindow(QWidget *parent)
     addPanel(m_training, QStringLiteral("Training"), tr("Training"), Qt::BottomDockWidgetArea);
     addPanel(m_fpga, QStringLiteral("FPGA"), tr("FPGA"), Qt::BottomDockWidgetArea);
     addPanel(m_pipelinePanel, QStringLiteral("Pipeline"), tr("Pipeline"), Qt::BottomDockWidgetArea);
-    // The Pipeline button beside the canvas' tab: rates -> passes -> build in one click.
+    // The Pipeline button beside the tabs: (train ->) rates -> passes (-> fine-tune) -> build.
     auto *pipelineButton = new QPushButton(tr("Pipeline"), this);
     pipelineButton->setObjectName(QStringLiteral("pipelineButton"));
-    pipelineButton->setToolTip(tr("Measure firing rates on the validation split, run the checked "
-                                  "passes with accuracy, and build the optimised graph's "
-                                  "bitstream (the FPGA tab's settings), with the attached data"));
+    pipelineButton->setToolTip(tr("With the attached data: train an untrained graph, measure "
+                                  "firing rates on the validation split, run the checked passes "
+                                  "with accuracy, fine-tune for the FPGA when asked (Pipeline "
+                                  "dock), and build the bitstream (the FPGA tab's settings)"));
     m_central->setCornerWidget(pipelineButton, Qt::TopRightCorner);
     connect(pipelineButton, &QPushButton::clicked, m_pipeline, &Pipeline::start);
-    connect(m_pipeline, &Pipeline::stageChanged, this,
-            [this] { findChild<QDockWidget *>(QStringLiteral("panel_Pipeline"))->raise(); });
+    // While the chain runs (it holds the edit lock), the Training tab does not start a run of
+    // its own.
+    connect(m_pipeline, &Pipeline::stageChanged, this, [this] {
+        findChild<QDockWidget *>(QStringLiteral("panel_Pipeline"))->raise();
+        m_training->setEnabled(!m_pipeline->isRunning());
+    });
     connect(m_pipeline, &Pipeline::finished, this, [this](bool, const QString &summary) {
+        m_training->setEnabled(true);
         statusBar()->showMessage(summary, 15000);
         log(summary);
         if (m_compare->hasResult()) {
@@ -234,20 +240,17 @@ MainWindow::MainWindow(QWidget *parent)
                          "(Stop in the Training tab keeps the best epoch)")
                     : QString());
     });
+    // Undo and Redo follow the lock in createActions().
     connect(m_document, &Document::editLockChanged, this, [this](const QString &reason) {
         const bool locked = !reason.isEmpty();
+        m_lockLabel->setText(locked && m_pipeline->isRunning() ? tr("Editing locked: Pipeline")
+                                                               : tr("Editing locked: training"));
         m_lockLabel->setVisible(locked);
         m_lockLabel->setToolTip(reason);
         m_history->setEnabled(!locked);
-        const QUndoStack *stack = m_document->undoStack();
-        for (QAction *undo : {m_undoAction, findChild<QAction *>(QStringLiteral("toolbarUndo"))})
-            undo->setEnabled(!locked && stack->canUndo());
-        for (QAction *redo : {m_redoAction, findChild<QAction *>(QStringLiteral("toolbarRedo"))})
-            redo->setEnabled(!locked && stack->canRedo());
     });
     connect(m_training, &TrainingMonitor::trained, this, [this](const Graph &trained) {
-        const int epochs = m_training->completedEpochs();
-        const QString text = epochs == 1 ? tr("Train 1 epoch") : tr("Train %1 epochs").arg(epochs);
+        const QString text = TrainingMonitor::undoText(m_training->completedEpochs());
         if (m_document->applyGraph(trained, text))
             log(tr("%1: the trained weights replace the graph's (undo restores them)").arg(text));
     });
@@ -291,8 +294,9 @@ QSize MainWindow::initialSize() const
 MainWindow::~MainWindow()
 {
     // The document is deleted with the children, after this destructor: an undo stack that is not
-    // clean then emits cleanChanged, which must not reach this half-destroyed window.
+    // clean then emits cleanChanged (and the rest), which must not reach this half-destroyed window.
     disconnect(m_document, nullptr, this, nullptr);
+    disconnect(m_document->undoStack(), nullptr, this, nullptr);
 }
 
 QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &id, const QString &title,
@@ -380,9 +384,9 @@ void MainWindow::createActions()
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    QAction *undo = m_undoAction = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
+    QAction *undo = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
     undo->setShortcut(QKeySequence::Undo);
-    QAction *redo = m_redoAction = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
+    QAction *redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
     redo->setShortcut(QKeySequence::Redo);
     edit->addAction(undo);
     edit->addAction(redo);
@@ -431,20 +435,28 @@ void MainWindow::createActions()
     undoButton->setObjectName(QStringLiteral("toolbarUndo"));
     QAction *redoButton = tools->addAction(tr("Redo"), stack, &QUndoStack::redo);
     redoButton->setObjectName(QStringLiteral("toolbarRedo"));
-    const auto updateButtons = [=] {
+    // Undo and Redo are off while editing is locked, also when the lock's holder adds a step (the
+    // stack's own actions enable themselves on canUndoChanged: this runs after them).
+    const auto updateButtons = [=, this] {
         const auto tip = [](QAction *menuAction, const QString &text) {
             return tr("%1 (%2)").arg(text,
                                      menuAction->shortcut().toString(QKeySequence::NativeText));
         };
-        undoButton->setEnabled(stack->canUndo());
+        const bool unlocked = !m_document->isEditLocked();
+        for (QAction *action : {undo, undoButton})
+            action->setEnabled(unlocked && stack->canUndo());
         undoButton->setToolTip(stack->canUndo() ? tip(undo, tr("Undo %1").arg(stack->undoText()))
                                                 : tr("Nothing to undo"));
-        redoButton->setEnabled(stack->canRedo());
+        for (QAction *action : {redo, redoButton})
+            action->setEnabled(unlocked && stack->canRedo());
         redoButton->setToolTip(stack->canRedo() ? tip(redo, tr("Redo %1").arg(stack->redoText()))
                                                 : tr("Nothing to redo"));
     };
+    connect(stack, &QUndoStack::canUndoChanged, this, updateButtons);
+    connect(stack, &QUndoStack::canRedoChanged, this, updateButtons);
     connect(stack, &QUndoStack::indexChanged, this, updateButtons);
     connect(stack, &QUndoStack::cleanChanged, this, updateButtons);
+    connect(m_document, &Document::editLockChanged, this, updateButtons);
     updateButtons();
     tools->addSeparator();
     tools->addAction(add);

@@ -164,8 +164,6 @@ private:
     QString m_dataSpec;
     QLabel *m_dataLabel = nullptr; // the attached data set, in the status bar
     QLabel *m_lockLabel = nullptr; // why editing is locked (training runs), in the status bar
-    QAction *m_undoAction = nullptr;
-    QAction *m_redoAction = nullptr;
     JobRunner *m_dataJob;
 };
 

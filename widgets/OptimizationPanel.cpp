@@ -311,12 +311,23 @@ void OptimizationPanel::setResult(std::shared_ptr<const OptimizeResult> result)
     Q_EMIT previewChanged(std::shared_ptr<const Graph>(m_result, &m_result->graph));
 }
 
+bool OptimizationPanel::replaceResult(std::shared_ptr<const OptimizeResult> result)
+{
+    if (!m_result || !result)
+        return false;
+    setResult(std::move(result));
+    updateButtons();
+    return true;
+}
+
 bool OptimizationPanel::apply()
 {
     if (!m_document || !m_result)
         return false;
-    const QString text =
-        tr("Apply optimisation (%1)").arg(m_result->report.passes.join(QStringLiteral(", ")));
+    QStringList what = m_result->report.passes;
+    if (!m_result->report.retraining.isEmpty())
+        what << m_result->report.retraining;
+    const QString text = tr("Apply optimisation (%1)").arg(what.join(QStringLiteral(", ")));
     Graph graph = m_result->graph; // documentChanged drops m_result
     for (const Layer &l : m_document->graph().layers())
         if (graph.find(l.id)) {

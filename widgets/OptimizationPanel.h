@@ -55,6 +55,9 @@ public:
     std::shared_ptr<const OptimizeResult> result() const { return m_result; }
     ComparisonModel *model() const { return m_model; }
     QString reportText() const; // the last result's report, empty without one
+    // Replaces the last result by `result`, computed from the same input graph (retrained(): the
+    // Pipeline's fine-tune); the comparison shows it and Apply applies it. False without a result.
+    bool replaceResult(std::shared_ptr<const OptimizeResult> result);
 
 public Q_SLOTS:
     void run();

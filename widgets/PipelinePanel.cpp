@@ -2,10 +2,12 @@
 
 #include "Pipeline.h"
 
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -19,9 +21,33 @@ PipelinePanel::PipelinePanel(Pipeline *pipeline, QWidget *parent)
     , m_run(new QPushButton(tr("Run pipeline"), this))
     , m_stop(new QPushButton(tr("Stop"), this))
     , m_summary(new QLabel(this))
+    , m_training(new QComboBox(this))
+    , m_fineTune(new QSpinBox(this))
 {
-    m_run->setToolTip(tr("Measure firing rates on the validation split, run the checked passes "
-                         "with accuracy, and build the optimised graph's bitstream"));
+    m_run->setToolTip(tr("Train (when asked), measure firing rates on the validation split, run "
+                         "the checked passes with accuracy, fine-tune for the FPGA core (when "
+                         "asked) and build the bitstream"));
+    m_training->setObjectName(QStringLiteral("pipelineTraining"));
+    m_training->addItem(tr("Train if untrained"), int(Pipeline::Training::IfUntrained));
+    m_training->addItem(tr("Always train"), int(Pipeline::Training::Always));
+    m_training->addItem(tr("Never train"), int(Pipeline::Training::Never));
+    m_training->setToolTip(tr("Train first with the Training tab's settings; untrained: no layer "
+                              "has measured firing rates (a new network, the synthetic example)"));
+    m_fineTune->setObjectName(QStringLiteral("pipelineFineTune"));
+    m_fineTune->setRange(0, 1000);
+    m_fineTune->setPrefix(tr("Fine-tune for the FPGA: "));
+    m_fineTune->setSuffix(tr(" epochs"));
+    m_fineTune->setSpecialValueText(tr("No fine-tuning for the FPGA"));
+    m_fineTune->setToolTip(tr("After the passes: train their result through the FPGA core's "
+                              "arithmetic at the FPGA tab's weight bits (QAT) for this many "
+                              "epochs; the comparison and Build then take the fine-tuned graph "
+                              "(Apply puts it in the document)"));
+    m_training->setCurrentIndex(m_training->findData(int(m_pipeline->training())));
+    m_fineTune->setValue(m_pipeline->fineTuneEpochs());
+    connect(m_training, &QComboBox::currentIndexChanged, this, [this] {
+        m_pipeline->setTraining(Pipeline::Training(m_training->currentData().toInt()));
+    });
+    connect(m_fineTune, &QSpinBox::valueChanged, m_pipeline, &Pipeline::setFineTuneEpochs);
     m_table->setHorizontalHeaderLabels({tr("Stage"), tr("State"), tr("Time"), tr("Result")});
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -37,6 +63,8 @@ PipelinePanel::PipelinePanel(Pipeline *pipeline, QWidget *parent)
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_run);
     buttons->addWidget(m_stop);
+    buttons->addWidget(m_training);
+    buttons->addWidget(m_fineTune);
     buttons->addStretch(1);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
@@ -46,6 +74,7 @@ PipelinePanel::PipelinePanel(Pipeline *pipeline, QWidget *parent)
     connect(m_run, &QPushButton::clicked, m_pipeline, &Pipeline::start);
     connect(m_stop, &QPushButton::clicked, m_pipeline, &Pipeline::stop);
     connect(m_pipeline, &Pipeline::stageChanged, this, &PipelinePanel::showStage);
+    connect(m_pipeline, &Pipeline::progressed, this, &PipelinePanel::showStage);
     connect(m_pipeline, &Pipeline::finished, this, [this](bool, const QString &summary) {
         m_summary->setText(summary);
         m_run->setEnabled(true);

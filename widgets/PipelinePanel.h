@@ -1,10 +1,13 @@
 #pragma once
 
-// The Pipeline's stages as a table (stage, state, time, result) with Run and Stop.
+// The Pipeline's stages as a table (stage, state, time, result) with Run and Stop, whether it
+// trains first and how many epochs it fine-tunes for the FPGA core.
 
 #include <QWidget>
 
+class QComboBox;
 class QPushButton;
+class QSpinBox;
 class QTableWidget;
 class QLabel;
 
@@ -28,6 +31,8 @@ private:
     QPushButton *m_run;
     QPushButton *m_stop;
     QLabel *m_summary;
+    QComboBox *m_training;
+    QSpinBox *m_fineTune;
 };
 
 } // namespace snn::widgets

@@ -437,6 +437,11 @@ void TrainingMonitor::requestNewNetwork()
 
 TrainingMonitor::~TrainingMonitor() = default; // m_job stops the training and waits for it
 
+QString TrainingMonitor::undoText(int epochs)
+{
+    return epochs == 1 ? tr("Train 1 epoch") : tr("Train %1 epochs").arg(epochs);
+}
+
 bool TrainingMonitor::isRunning() const
 {
     return m_job->isRunning();
@@ -569,12 +574,8 @@ void TrainingMonitor::launch(sim::TrainState state)
          settings = m_settings](const RunControl &control,
                                 const std::function<void(sim::TrainProgress)> &send) mutable {
             Outcome outcome{std::move(state), false}; // called once
-            const sim::DataSplit used = settings.apply(*split);
-            try {
-                sim::train(outcome.state, used, settings.options, send, control);
-            } catch (const Cancelled &) {
-                outcome.stopped = true;
-            }
+            outcome.stopped =
+                sim::trainUntilStopped(outcome.state, *split, settings, send, control);
             return outcome;
         },
         [this](const sim::TrainProgress &p) { onProgress(p); },

@@ -50,6 +50,9 @@ public:
     // used with it (the defaults when none), and Start stores them. Empty: not remembered.
     void setModelKey(const QString &key);
 
+    // The undo step a training's result becomes: "Train 1 epoch", "Train 3 epochs".
+    static QString undoText(int epochs);
+
     bool isRunning() const;
     bool canResume() const { return m_resumable.has_value(); }
     int completedEpochs() const { return m_completedEpochs; }

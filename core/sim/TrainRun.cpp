@@ -78,6 +78,19 @@ DataSplit TrainSettings::apply(DataSplit data) const
     return data;
 }
 
+bool trainUntilStopped(TrainState &state, const DataSplit &data, const TrainSettings &settings,
+                       const std::function<void(const TrainProgress &)> &progress,
+                       const RunControl &control)
+{
+    const DataSplit used = settings.apply(data);
+    try {
+        train(state, used, settings.options, progress, control);
+    } catch (const Cancelled &) {
+        return true;
+    }
+    return false;
+}
+
 Graph TrainSettings::newNetwork(int inputs, int classes) const
 {
     std::vector<int> sizes = hidden;

@@ -38,6 +38,12 @@ struct TrainSettings {
     bool operator==(const TrainSettings &) const = default;
 };
 
+// Trains `state` on `data` as `settings` say (apply(), then train()). A stop request keeps the
+// epochs completed so far in `state` and returns true (stopped) instead of throwing Cancelled.
+bool trainUntilStopped(TrainState &state, const DataSplit &data, const TrainSettings &settings,
+                       const std::function<void(const TrainProgress &)> &progress,
+                       const RunControl &control);
+
 // The record of one run: settings, curves (one TrainProgress per completed epoch), the best
 // epoch on validation and the selected graph's test accuracy (when the run completed).
 struct TrainRun {
