@@ -869,12 +869,16 @@ void TestMainWindow::pipelineFineTunesForTheCore()
     std::shared_ptr<const OptimizeResult> passes; // the passes' result, before the fine-tune
     connect(window.pipeline(), &Pipeline::stageChanged, &window, [&](int stage) {
         const Pipeline::State state = window.pipeline()->status(Pipeline::Stage(stage)).state;
-        if (stage == Pipeline::FineTune && state == Pipeline::State::Running)
+        if (stage == Pipeline::FineTune && state == Pipeline::State::Running) {
             passes = window.optimization()->result();
-        if (stage == Pipeline::FineTune && state == Pipeline::State::Running)
             lockedAtFineTune =
                 undo->canUndo() && !undoButton->isEnabled() && !window.training()->isEnabled() &&
-                !window.document()->renameLayer(trained.layers()[0].id, QStringLiteral("edited"));
+                window.findChild<QLabel *>(QStringLiteral("editLockLabel"))->text() ==
+                    QStringLiteral("Editing locked: Pipeline") &&
+                !window.document()->renameLayer(trained.layers()[0].id, QStringLiteral("edited")) &&
+                window.statusBar()->currentMessage().startsWith(
+                    QStringLiteral("Refused: the Pipeline works on the graph"));
+        }
         if (stage == Pipeline::Build && state == Pipeline::State::Running)
             window.pipeline()->stop();
     });
