@@ -92,14 +92,32 @@ std::vector<hsize_t> readableShape(hid_t space, const QString &name)
 }
 
 // Integers and floats, the numbers HDF5 converts, of at most 16 bytes: HDF5 allocates a
-// conversion buffer of a value's declared size (fuzz_graph found a float of 1.9 GB).
+// conversion buffer of a value's declared size (fuzz_graph found a float of 1.9 GB). Their bits
+// (and a float's sign, exponent and mantissa) must lie within those bytes: HDF5 1.10 converts
+// from the bit positions the file declares without checking them (a crash in H5T__bit_copy).
 void checkNumeric(hid_t type, const QString &name)
 {
     const H5T_class_t cls = H5Tget_class(type);
     if (cls != H5T_INTEGER && cls != H5T_FLOAT)
         fail(QStringLiteral("'%1' is not numeric").arg(name));
-    if (const std::size_t size = H5Tget_size(type); size > 16)
+    const std::size_t size = H5Tget_size(type);
+    if (size > 16)
         fail(QStringLiteral("'%1' holds numbers of %2 bytes (SNN Studio reads at most 16)")
+                 .arg(name)
+                 .arg(size));
+    const std::size_t bits = 8 * size;
+    const std::size_t precision = H5Tget_precision(type);
+    const int offset = H5Tget_offset(type);
+    bool inside = precision > 0 && offset >= 0 && std::size_t(offset) + precision <= bits;
+    if (inside && cls == H5T_FLOAT) {
+        std::size_t sign = 0, exponent = 0, exponentBits = 0, mantissa = 0, mantissaBits = 0;
+        inside =
+            H5Tget_fields(type, &sign, &exponent, &exponentBits, &mantissa, &mantissaBits) >= 0 &&
+            sign < bits && exponentBits > 0 && exponentBits <= 64 &&
+            exponent + exponentBits <= bits && mantissa + mantissaBits <= bits;
+    }
+    if (!inside)
+        fail(QStringLiteral("'%1' declares numbers whose bits lie outside their %2 bytes")
                  .arg(name)
                  .arg(size));
 }
