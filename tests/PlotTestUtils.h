@@ -11,17 +11,17 @@
 #include <cmath>
 #include <vector>
 
-// The first problem that makes a text of `plot` unreadable, or an empty string: a text item
-// (QCPItemText) outside its axis rect (clipped) or overlapping another, a legend item narrower than
-// its text needs or outside the plot, a text element (a title) narrower than its text, or tick
-// labels of an axis closer than their size.
+// The first problem that makes a text of `plot` unreadable, or an empty string: a visible text
+// item (QCPItemText) outside its axis rect (clipped) or overlapping another, a legend item
+// narrower than its text needs or outside the plot, a text element (a title) narrower than its
+// text, or tick labels of an axis closer than their size.
 inline QString unreadableText(QCustomPlot *plot)
 {
     const QRectF area(QPointF(0, 0), QSizeF(plot->size()));
     std::vector<std::pair<QString, QRectF>> texts;
     for (int i = 0; i < plot->itemCount(); ++i) {
         auto *text = qobject_cast<QCPItemText *>(plot->item(i));
-        if (!text)
+        if (!text || !text->visible())
             continue;
         const QRectF box =
             QRectF(text->topLeft->pixelPosition(), text->bottomRight->pixelPosition()).normalized();

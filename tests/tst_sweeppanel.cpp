@@ -1,4 +1,5 @@
 #include "Document.h"
+#include "PlotTestUtils.h"
 #include "QCustomPlotInclude.h"
 #include "SweepPanel.h"
 #include "TestUtils.h"
@@ -79,6 +80,7 @@ class TestSweepPanel : public QObject {
 private Q_SLOTS:
     void runEqualsTheCoreSweep();
     void clickingAPointPicksItsValue();
+    void labelsStayReadable();
     void cancelDropsTheRun();
     void badValuesGiveOneLine();
     void anEditDropsTheResultARenameKeepsIt();
@@ -154,6 +156,36 @@ void TestSweepPanel::clickingAPointPicksItsValue()
     QCOMPARE(panel.findChild<QTableWidget *>()->currentRow(), 2);
     QCOMPARE(panel.status(), QStringLiteral("Picked dead-threshold = 0.05: the Optimisation "
                                             "panel takes it."));
+}
+
+// The Sweep tab's size at 1280x800 (the plots about 360 x 150 each); six of the values remove the
+// same neurons (only the rate-0 one), so their points coincide: labels around that point where
+// they fit, none overlapping, the rest hidden; the logic-cell axis ticks whole numbers.
+void TestSweepPanel::labelsStayReadable()
+{
+    Fixture fixture;
+    SweepPanel &panel = fixture.panel;
+    panel.setValuesText(QStringLiteral("0, 0.001, 0.002, 0.003, 0.004, 0.005, 0.05, 0.1"));
+    panel.resize(730, 380);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QVERIFY(runAndWait(panel));
+    for (QCustomPlot *plot : {panel.parametersPlot(), panel.logicCellsPlot()}) {
+        plot->replot();
+        QCOMPARE(unreadableText(plot), QString());
+        // Each distinct point keeps the label of its first value; coinciding ones do not all fit.
+        QStringList shown;
+        for (int i = 0; i < plot->itemCount(); ++i)
+            if (plot->item(i)->visible())
+                shown << static_cast<QCPItemText *>(plot->item(i))->text();
+        QCOMPARE(plot->itemCount(), 8);
+        QVERIFY2(shown.size() < 8, qPrintable(shown.join(QLatin1Char(' '))));
+        for (const char *first : {"0", "0.05", "0.1"})
+            QVERIFY2(shown.contains(QLatin1String(first)),
+                     qPrintable(shown.join(QLatin1Char(' '))));
+    }
+    for (double tick : panel.logicCellsPlot()->xAxis->tickVector())
+        QCOMPARE(tick, std::round(tick));
 }
 
 void TestSweepPanel::cancelDropsTheRun()

@@ -17,6 +17,10 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
 namespace snn::widgets {
 
 namespace {
@@ -37,6 +41,53 @@ double yOf(const SweepFigures &f, double value)
 QString number(double v)
 {
     return QLocale(QLocale::English).toString(v, 'f', 0);
+}
+
+// Ticks at whole numbers only, for counts (logic cells): QCustomPlot's step (1, 2, 2.5 or 5 times
+// a power of ten) without its fraction, at least 1.
+class CountTicker : public QCPAxisTicker {
+protected:
+    double getTickStep(const QCPRange &range) override
+    {
+        return std::max(1.0, std::floor(QCPAxisTicker::getTickStep(range)));
+    }
+};
+
+// Puts each point's value label (in the points' order) beside its point, in the first place that
+// stays inside the axis rect and overlaps no label placed before: right above, left above, right
+// below, left below. A label with no such place is hidden; its value is in the table.
+void placeLabels(QCustomPlot *plot)
+{
+    struct Place {
+        Qt::Alignment alignment; // of the text box at the point
+        QMargins padding;        // between the point and the text
+    };
+    const Place places[] = {{Qt::AlignLeft | Qt::AlignBottom, QMargins(4, 0, 0, 2)},
+                            {Qt::AlignRight | Qt::AlignBottom, QMargins(0, 0, 4, 2)},
+                            {Qt::AlignLeft | Qt::AlignTop, QMargins(4, 2, 0, 0)},
+                            {Qt::AlignRight | Qt::AlignTop, QMargins(0, 2, 4, 0)}};
+    const QRectF area = plot->axisRect()->rect();
+    std::vector<QRectF> placed;
+    for (int i = 0; i < plot->itemCount(); ++i) {
+        auto *label = qobject_cast<QCPItemText *>(plot->item(i));
+        if (!label)
+            continue;
+        label->setVisible(false);
+        for (const Place &p : places) {
+            label->setPositionAlignment(p.alignment);
+            label->setPadding(p.padding);
+            const QRectF box =
+                QRectF(label->topLeft->pixelPosition(), label->bottomRight->pixelPosition())
+                    .normalized();
+            if (area.contains(box) &&
+                std::none_of(placed.begin(), placed.end(),
+                             [&](const QRectF &r) { return r.intersects(box); })) {
+                label->setVisible(true);
+                placed.push_back(box);
+                break;
+            }
+        }
+    }
 }
 
 } // namespace
@@ -65,10 +116,12 @@ SweepPanel::SweepPanel(QWidget *parent)
     m_status->setWordWrap(true);
     m_byParams = makePlot(tr("Parameters"));
     m_byCells = makePlot(tr("Estimated logic cells"));
+    m_byCells->xAxis->setTicker(QSharedPointer<CountTicker>::create());
     m_table->setHorizontalHeaderLabels({tr("Value"), tr("Parameters"), tr("Neurons"),
                                         tr("Logic cells (est.)"), tr("EBR (est.)"),
                                         tr("Accuracy")});
     m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 4);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -152,6 +205,8 @@ QCustomPlot *SweepPanel::makePlot(const QString &xLabel)
             pickPoint(point.toInt());
     });
     addExportMenu(plot, [this](const QString &text) { Q_EMIT message(text); });
+    // The labels are placed where the points land, which the layout of each replot decides.
+    connect(plot, &QCustomPlot::afterLayout, plot, [plot] { placeLabels(plot); });
     return plot;
 }
 
@@ -292,10 +347,8 @@ void SweepPanel::showResult()
                 continue; // not estimated: no place on the logic-cell axis
             const double y = yOf(p.figures, p.value);
             points->addData(double(i), *x, y);
-            auto *label = new QCPItemText(plot);
+            auto *label = new QCPItemText(plot); // placed by placeLabels
             label->position->setCoords(*x, y);
-            label->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom);
-            label->setPadding(QMargins(4, 0, 0, 2));
             label->setText(QString::number(p.value));
             label->setProperty("point", int(i)); // a click on the label picks the point too
         }
