@@ -22,6 +22,7 @@ namespace snn::h5 {
 //   symbol table node counts more entries than the superblock leaves room for (HDF5 1.10 decodes
 //   them all into an array of that room);
 // - every attribute of those objects: its name, type, shape and values fit its message;
+// - every chunk stored unfiltered of their chunked datasets: it holds exactly a chunk's bytes;
 // - every variable-length string of those objects' attributes and of their compact, contiguous
 //   or chunked (as is or deflated) datasets: it names an object of a global heap collection and
 //   declares exactly that object's size (HDF5 allocates what it declares before it reads it).
