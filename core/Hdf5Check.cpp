@@ -122,7 +122,7 @@ private:
     void attribute(u64 header, const Message &m);
     std::optional<u64> valueCount(const Message &space) const;
     std::optional<u64> stringCharSize(u64 at, u64 size, const QString &what) const;
-    void dataset(u64 header, std::optional<u64> charSize, const Message &space,
+    void dataset(u64 header, std::optional<u64> charSize, u64 valueBytes, const Message &space,
                  const Message &layout, const std::optional<Message> &filters);
     void chunks(u64 header, std::optional<u64> charSize, const Message &layout, u64 fields,
                 const std::optional<Message> &filters);
@@ -375,11 +375,11 @@ void FileCheck::object(u64 header)
             break;
         }
     }
-    if (type && space && layout)
+    if (type && space && layout && type->size >= 8)
         dataset(header,
                 stringCharSize(type->at, type->size,
                                QStringLiteral("the dataset at byte %1").arg(header)),
-                *space, *layout, filters);
+                number(type->at + 4, 4), *space, *layout, filters);
 }
 
 // A group's symbol table message: its B-tree and local heap (HDF5 reads both on every lookup).
@@ -585,8 +585,9 @@ std::optional<u64> FileCheck::stringCharSize(u64 at, u64 size, const QString &wh
 
 // The strings of a dataset whose values are in its layout message (compact), in one block of the
 // file (contiguous) or in chunks.
-void FileCheck::dataset(u64 header, std::optional<u64> charSize, const Message &space,
-                        const Message &layout, const std::optional<Message> &filters)
+void FileCheck::dataset(u64 header, std::optional<u64> charSize, u64 valueBytes,
+                        const Message &space, const Message &layout,
+                        const std::optional<Message> &filters)
 {
     const std::optional<u64> count = valueCount(space);
     if (!count || layout.size < 2)
@@ -603,17 +604,26 @@ void FileCheck::dataset(u64 header, std::optional<u64> charSize, const Message &
     const unsigned cls = version < 3 ? byte(layout.at + 2) : byte(layout.at + 1);
     if (cls == 2 && version == 3) {
         chunks(header, charSize, layout, fields, filters);
-    } else if (!charSize) {
-        return; // numbers: only their chunks are checked
     } else if (cls == 0) {
         const u64 sizeAt = fields + (version < 3 ? 4 * u64(byte(layout.at + 1)) : 0);
         const unsigned width = version < 3 ? 4 : 2;
         if (sizeAt > end || end - sizeAt < width)
             return;
         const u64 values = sizeAt + width;
-        strings(m_file.sliced(qsizetype(values),
-                              qsizetype(std::min(number(sizeAt, width), end - values))),
-                *count, *charSize, what);
+        const u64 bytes = number(sizeAt, width);
+        // HDF5 1.10 copies the declared bytes from the message and reads every value from them.
+        if (bytes > end - values || (valueBytes != 0 && *count > bytes / valueBytes))
+            damaged(QStringLiteral("%1 declares %2 values of %3 bytes in %4 bytes of compact data "
+                                   "(its message holds %5)")
+                        .arg(what)
+                        .arg(*count)
+                        .arg(valueBytes)
+                        .arg(bytes)
+                        .arg(end - values));
+        if (charSize)
+            strings(m_file.sliced(qsizetype(values), qsizetype(bytes)), *count, *charSize, what);
+    } else if (!charSize) {
+        return; // numbers: only their chunks and compact data are checked
     } else if (cls == 1 && end - fields >= m_offsets) {
         const u64 data = address(fields);
         if (data == kUndefined)
