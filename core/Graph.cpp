@@ -330,4 +330,9 @@ void Graph::validate() const
     }
 }
 
+QString layersText(qsizetype count)
+{
+    return count == 1 ? QStringLiteral("1 layer") : QStringLiteral("%1 layers").arg(count);
+}
+
 } // namespace snn

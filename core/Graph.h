@@ -82,4 +82,7 @@ private:
     std::vector<Layer> m_layers;
 };
 
+// "1 layer", "3 layers": a layer count for messages.
+QString layersText(qsizetype count);
+
 } // namespace snn

@@ -66,6 +66,9 @@ void TestGraph::countsParamsAndNeurons()
     QCOMPARE(g.totalParams(), std::int64_t(2 * 3 + 2 + 4 * 2));
     QCOMPARE(g.totalNeurons(), std::int64_t(6));
     QCOMPARE(g.layer(ida).paramCount(), std::int64_t(8));
+    QCOMPARE(layersText(g.layerCount()), QStringLiteral("2 layers"));
+    QCOMPARE(layersText(1), QStringLiteral("1 layer"));
+    QCOMPARE(layersText(0), QStringLiteral("0 layers"));
 }
 
 void TestGraph::connectionsAndOutputs()

@@ -1166,7 +1166,7 @@ void TestMainWindow::statusMessagesFollowTheLastAction()
     window.setErrorDialogsEnabled(false);
     window.setGraph(tinyGraph(), QStringLiteral("tiny"));
     QStatusBar *status = window.statusBar();
-    QCOMPARE(status->currentMessage(), QStringLiteral("tiny: 1 layers, 2 neurons, 8 parameters"));
+    QCOMPARE(status->currentMessage(), QStringLiteral("tiny: 1 layer, 2 neurons, 8 parameters"));
     const QString data = m_dir.filePath(QStringLiteral("status-data.h5"));
     writeTinyDataset(data);
     QSignalSpy attached(&window, &MainWindow::dataAttached);

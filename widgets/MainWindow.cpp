@@ -256,8 +256,8 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_training, &TrainingMonitor::newNetworkRequested, this, [this](const Graph &graph) {
         if (m_document->applyGraph(graph, tr("New network")))
-            log(tr("New network: %1 layers for the attached data (undo restores the graph)")
-                    .arg(graph.layerCount()));
+            log(tr("New network: %1 for the attached data (undo restores the graph)")
+                    .arg(layersText(graph.layerCount())));
     });
     connect(m_document, &Document::filePathChanged, m_training, &TrainingMonitor::setModelKey);
     // Build keeps its project folder next to the model (remembered per model).
@@ -294,7 +294,8 @@ QSize MainWindow::initialSize() const
 MainWindow::~MainWindow()
 {
     // The document is deleted with the children, after this destructor: an undo stack that is not
-    // clean then emits cleanChanged (and the rest), which must not reach this half-destroyed window.
+    // clean then emits cleanChanged (and the rest), which must not reach this half-destroyed
+    // window.
     disconnect(m_document, nullptr, this, nullptr);
     disconnect(m_document->undoStack(), nullptr, this, nullptr);
 }
@@ -642,9 +643,8 @@ void MainWindow::setGraph(const Graph &graph, const QString &name)
     m_document->reset(graph, QString(), name);
     updateTitle();
     const QLocale locale(QLocale::English);
-    const QString text = tr("%1: %2 layers, %3 neurons, %4 parameters")
-                             .arg(name)
-                             .arg(graph.layerCount())
+    const QString text = tr("%1: %2, %3 neurons, %4 parameters")
+                             .arg(name, layersText(graph.layerCount()))
                              .arg(locale.toString(qint64(graph.totalNeurons())),
                                   locale.toString(qint64(graph.totalParams())));
     statusBar()->showMessage(text, 8000);
@@ -685,9 +685,8 @@ bool MainWindow::openFile(const QString &path)
     addRecentFile(path);
     updateTitle();
     const Graph &g = m_document->graph();
-    const QString text = tr("Opened %1: %2 layers, %3 parameters")
-                             .arg(path)
-                             .arg(g.layerCount())
+    const QString text = tr("Opened %1: %2, %3 parameters")
+                             .arg(path, layersText(g.layerCount()))
                              .arg(QLocale(QLocale::English).toString(qint64(g.totalParams())));
     statusBar()->showMessage(text, 8000);
     log(text);

@@ -33,9 +33,8 @@ int runExample(const QStringList &arguments)
     }
     const Graph graph = exampleGraph(seedValue);
     saveGraph(graph, parser.value(output));
-    printOut(QStringLiteral("wrote %1: %2 layers, %3 parameters\n")
-                 .arg(parser.value(output))
-                 .arg(graph.layerCount())
+    printOut(QStringLiteral("wrote %1: %2, %3 parameters\n")
+                 .arg(parser.value(output), layersText(graph.layerCount()))
                  .arg(graph.totalParams()));
     return Success;
 }

@@ -32,9 +32,8 @@ int runExportNir(const QStringList &arguments)
     const QString path = parser.positionalArguments().front();
     const Graph graph = loadAnyGraph(path, options);
     nir::exportNir(graph, parser.value(output), options);
-    printOut(QStringLiteral("wrote %1: %2 layers, %3 parameters (dt = %4 s)\n")
-                 .arg(parser.value(output))
-                 .arg(graph.layerCount())
+    printOut(QStringLiteral("wrote %1: %2, %3 parameters (dt = %4 s)\n")
+                 .arg(parser.value(output), layersText(graph.layerCount()))
                  .arg(graph.totalParams())
                  .arg(options.dt));
     if (const QString warning = nir::exportWarning(graph); !warning.isEmpty())

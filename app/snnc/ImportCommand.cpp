@@ -48,9 +48,8 @@ int runImport(const QStringList &arguments)
     QStringList assumptions;
     const Graph graph = nir::importNir(path, options, &assumptions);
     saveGraph(graph, parser.value(output));
-    printOut(QStringLiteral("imported %1: %2 layers, %3 inputs, %4 parameters\n%5\nwrote %6\n")
-                 .arg(path)
-                 .arg(graph.layerCount())
+    printOut(QStringLiteral("imported %1: %2, %3 inputs, %4 parameters\n%5\nwrote %6\n")
+                 .arg(path, layersText(graph.layerCount()))
                  .arg(graph.inputSize())
                  .arg(graph.totalParams())
                  .arg(assumptions.join(QLatin1Char('\n')), parser.value(output)));
