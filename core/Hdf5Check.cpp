@@ -650,15 +650,23 @@ void FileCheck::chunks(u64 header, std::optional<u64> charSize, const Message &l
                        const std::optional<Message> &filters)
 {
     const u64 end = layout.at + layout.size;
-    const unsigned rank = fields < end ? byte(fields) : 0;
-    if (rank == 0 || end - fields < 1 + u64(m_offsets) + 4 * u64(rank))
+    const QString what = QStringLiteral("the dataset at byte %1").arg(header);
+    if (fields >= end)
+        return;
+    // The dataset's rank + 1 chunk dimensions: HDF5 1.10 divides by the dimensions (fuzz_dataset).
+    const unsigned rank = byte(fields);
+    if (rank == 0)
+        damaged(QStringLiteral("%1 declares chunks of no dimensions").arg(what));
+    if (end - fields < 1 + u64(m_offsets) + 4 * u64(rank))
         return;
     u64 chunkBytes = 1;
     for (unsigned i = 0; i < rank; ++i) {
         const u64 d = number(fields + 1 + m_offsets + 4 * u64(i), 4);
-        chunkBytes = d != 0 && chunkBytes > kUndefined / d ? kUndefined : chunkBytes * d;
+        if (d == 0)
+            damaged(
+                QStringLiteral("%1 declares chunks of size 0 in dimension %2").arg(what).arg(i));
+        chunkBytes = chunkBytes > kUndefined / d ? kUndefined : chunkBytes * d;
     }
-    const QString what = QStringLiteral("the dataset at byte %1").arg(header);
     if (charSize && chunkBytes > kMaxChunkBytes)
         unchecked(QStringLiteral("%1 keeps variable-length strings in chunks of more than %2 bytes")
                       .arg(what)
