@@ -49,6 +49,17 @@ struct Problem {
     throw Problem{QStringLiteral("%1, which SNN Studio does not read").arg(what)};
 }
 
+// HDF5 decodes a message's fields from its object header chunk whatever size the message
+// declares, reading past the message (and past the chunk, or following what it finds there).
+[[noreturn]] void tooShort(const char *kind, u64 at, u64 size, u64 need)
+{
+    damaged(QStringLiteral("the %1 message at byte %2 holds %3 bytes, where it needs %4")
+                .arg(QLatin1String(kind))
+                .arg(at)
+                .arg(size)
+                .arg(need));
+}
+
 // The most bytes of chunks of strings that are checked (inflated) in one file.
 constexpr std::uint64_t kMaxChunkBytes = std::uint64_t(1) << 26;
 
@@ -122,6 +133,8 @@ private:
     void attribute(u64 header, const Message &m);
     std::optional<u64> valueCount(const Message &space) const;
     std::optional<u64> stringCharSize(u64 at, u64 size, const QString &what) const;
+    u64 datatype(u64 at, u64 end, const QString &what, int depth = 0) const;
+    u64 memberName(u64 at, u64 end, bool padded, const QString &what) const;
     void dataset(u64 header, std::optional<u64> charSize, u64 valueBytes, const Message &space,
                  const Message &layout, const std::optional<Message> &filters);
     void chunks(u64 header, std::optional<u64> charSize, const Message &layout, u64 fields,
@@ -288,7 +301,7 @@ std::vector<Message> FileCheck::messages(u64 header)
                 continue;
             }
             if (m.size < u64(m_offsets) + m_lengths)
-                return result;
+                tooShort("continuation", m.at, m.size, u64(m_offsets) + m_lengths);
             const u64 length = number(m.at + m_offsets, m_lengths);
             const u64 at = locate(
                 address(m.at), length,
@@ -313,14 +326,15 @@ std::vector<Message> FileCheck::messages(u64 header)
 std::optional<Message> FileCheck::shared(u64 at, u64 size, unsigned type, u64 header)
 {
     if (size < 2)
-        return std::nullopt;
+        tooShort("shared", at, size, 2);
     const unsigned version = byte(at);
     // Version 1: version, type, 6 reserved, a length and the address; versions 2 and 3:
     // version, type (1: in the heap), the address.
     const u64 offset = version == 1 ? 8 + m_lengths : 2;
-    if (version < 1 || version > 3 || (version > 1 && byte(at + 1) == 1) ||
-        size < offset + m_offsets)
+    if (version < 1 || version > 3 || (version > 1 && byte(at + 1) == 1))
         return std::nullopt;
+    if (size < offset + m_offsets)
+        tooShort("shared", at, size, offset + m_offsets);
     const u64 target =
         locate(address(at + offset), 1,
                QStringLiteral("a message shared with the object header at byte %1").arg(header));
@@ -375,6 +389,9 @@ void FileCheck::object(u64 header)
             break;
         }
     }
+    if (type)
+        datatype(type->at, type->at + type->size,
+                 QStringLiteral("the datatype of the object at byte %1").arg(header));
     if (type && space && layout && type->size >= 8)
         dataset(header,
                 stringCharSize(type->at, type->size,
@@ -386,7 +403,7 @@ void FileCheck::object(u64 header)
 void FileCheck::symbolTable(u64 header, const Message &m)
 {
     if (m.size < 2 * u64(m_offsets))
-        return;
+        tooShort("symbol table", m.at, m.size, 2 * u64(m_offsets));
     // A local heap: "HEAP", version, 3 reserved, its data's size, free list, data address.
     const u64 heap = locate(address(m.at + m_offsets), 8 + 2 * m_lengths + m_offsets,
                             QStringLiteral("the local heap of the group at byte %1").arg(header));
@@ -468,7 +485,9 @@ void FileCheck::symbolNode(u64 node, u64 child)
 void FileCheck::link(u64 header, const Message &m)
 {
     const u64 end = m.at + m.size;
-    if (m.size < 2 || byte(m.at) != 1)
+    if (m.size < 2)
+        tooShort("link", m.at, m.size, 2);
+    if (byte(m.at) != 1)
         return;
     const unsigned flags = byte(m.at + 1);
     u64 p = m.at + 2;
@@ -477,12 +496,16 @@ void FileCheck::link(u64 header, const Message &m)
         type = p < end ? byte(p++) : 1;
     p += (flags & 0x04 ? 8 : 0) + (flags & 0x10 ? 1 : 0);
     const unsigned width = 1u << (flags & 3);
-    if (type != 0 || p > end || end - p < width)
-        return;
+    if (p > end || end - p < width)
+        tooShort("link", m.at, m.size, p + width - m.at);
     const u64 name = number(p, width);
     p += width;
-    if (end - p < name || end - p - name < m_offsets)
-        return;
+    if (end - p < name)
+        tooShort("link", m.at, m.size, p + name - m.at);
+    if (type != 0)
+        return; // a soft or external link: not followed
+    if (end - p - name < m_offsets)
+        tooShort("link", m.at, m.size, p + name + m_offsets - m.at);
     m_pending.push_back(
         locate(address(p + name), 1,
                QStringLiteral("an object linked from the object header at byte %1").arg(header)));
@@ -495,7 +518,7 @@ void FileCheck::attribute(u64 header, const Message &m)
 {
     const u64 end = m.at + m.size;
     if (m.size < 9)
-        return;
+        tooShort("attribute", m.at, m.size, 9);
     const unsigned version = byte(m.at);
     const unsigned flags = version > 1 ? byte(m.at + 1) : 0;
     const auto padded = [&](u64 n) { return version == 1 ? (n + 7) / 8 * 8 : n; };
@@ -516,9 +539,15 @@ void FileCheck::attribute(u64 header, const Message &m)
                     .arg(m.at)
                     .arg(values - m.at)
                     .arg(m.size));
+    // HDF5 copies the name up to its NUL, wherever that is.
     QByteArrayView text = m_file.sliced(qsizetype(name), qsizetype(nameSize));
-    if (const qsizetype nul = text.indexOf('\0'); nul >= 0)
-        text.truncate(nul);
+    const qsizetype nul = text.indexOf('\0');
+    if (nul < 0)
+        damaged(QStringLiteral("the name of the attribute at byte %1 does not end within its "
+                               "%2 bytes")
+                    .arg(m.at)
+                    .arg(nameSize));
+    text.truncate(nul);
     const QString what =
         QStringLiteral("%1 of the object at byte %2").arg(quoted(text)).arg(header);
     const std::optional<Message> dataType = flags & 0x01 ? shared(type, typeSize, kDatatype, header)
@@ -526,6 +555,9 @@ void FileCheck::attribute(u64 header, const Message &m)
     const std::optional<Message> dataSpace = flags & 0x02
                                                  ? shared(space, spaceSize, kDataspace, header)
                                                  : Message{kDataspace, 0, space, spaceSize};
+    if (dataType)
+        datatype(dataType->at, flags & 0x01 ? dataType->at + dataType->size : end,
+                 QStringLiteral("the datatype of %1").arg(what));
     const std::optional<u64> count = dataSpace ? valueCount(*dataSpace) : std::nullopt;
     if (!dataType || dataType->size < 8 || !count)
         return;
@@ -563,6 +595,84 @@ std::optional<u64> FileCheck::valueCount(const Message &space) const
         count = d != 0 && count > kUndefined / d ? kUndefined : count * d;
     }
     return count;
+}
+
+// A datatype message (class in the low 4 bits of its first byte, version in the high 4, 24 bits
+// of class fields, the size (4), then the class's properties) from `at`, within `end`: where it
+// ends (`end` where HDF5 refuses its version). HDF5 decodes compound and enum members' names with
+// strdup (a name with no NUL in its object header chunk made it read past the chunk: fuzz_graph),
+// and the members', enums', arrays' and variable-length types' base types in turn.
+u64 FileCheck::datatype(u64 at, u64 end, const QString &what, int depth) const
+{
+    if (end < at || end - at < 8)
+        damaged(QStringLiteral("%1 runs past its message").arg(what));
+    const unsigned cls = byte(at) & 0x0f, version = byte(at) >> 4;
+    if (version < 1 || version > 3)
+        return end; // HDF5 refuses it
+    if (depth > 32)
+        damaged(QStringLiteral("%1 nests types more than 32 deep").arg(what));
+    const u64 fields = number(at + 1, 3), size = number(at + 4, 4);
+    const u64 members = fields & 0xffff;
+    u64 p = at + 8;
+    const auto skip = [&](u64 bytes) {
+        if (end - p < bytes)
+            damaged(QStringLiteral("%1 runs past its message").arg(what));
+        p += bytes;
+    };
+    switch (cls) {
+    case 0: // fixed-point: bit offset and precision (2 each)
+    case 4: // bit field: the same
+        skip(4);
+        break;
+    case 1: // floating-point: bit offset, precision, exponent and mantissa places and sizes, bias
+        skip(12);
+        break;
+    case 2: // time: precision (2)
+        skip(2);
+        break;
+    case 5: // opaque: a tag of as many bytes as the low 8 bits of the fields say
+        skip(fields & 0xff);
+        break;
+    case 6: // compound: each member's name, byte offset, (version 1) dimensions, type
+        for (u64 i = 0; i < members; ++i) {
+            p = memberName(p, end, version < 3, what);
+            // Version 3 gives the offset in as many bytes as the compound's size needs.
+            unsigned offsetBytes = 4;
+            if (version == 3)
+                for (offsetBytes = 1; offsetBytes < 8 && size >> (8 * offsetBytes) != 0;)
+                    ++offsetBytes;
+            skip(offsetBytes + (version == 1 ? 28 : 0));
+            p = datatype(p, end, what, depth + 1);
+        }
+        break;
+    case 8: // enumeration: the base type, the members' names, their values
+        p = datatype(p, end, what, depth + 1);
+        for (u64 i = 0; i < members; ++i)
+            p = memberName(p, end, version < 3, what);
+        break;
+    case 9: // variable-length sequence or string: the base type
+        p = datatype(p, end, what, depth + 1);
+        break;
+    case 10: // array: rank, (version 2) 3 reserved, sizes (4 each), (version 2) a permutation
+        skip(1);
+        skip(version < 3 ? 3 + 8 * u64(byte(p - 1)) : 4 * u64(byte(p - 1)));
+        p = datatype(p, end, what, depth + 1);
+        break;
+    default: // string and reference: no properties
+        break;
+    }
+    return p;
+}
+
+// A member's name from `at`: NUL-terminated within `end` (padded to 8 bytes in versions 1 and 2).
+u64 FileCheck::memberName(u64 at, u64 end, bool padded, const QString &what) const
+{
+    const qsizetype nul =
+        at < end ? m_file.sliced(qsizetype(at), qsizetype(end - at)).indexOf('\0') : -1;
+    if (nul < 0)
+        damaged(QStringLiteral("%1 has member names that run past its message").arg(what));
+    const u64 length = u64(nul) + 1;
+    return std::min(end, at + (padded ? (length + 7) / 8 * 8 : length));
 }
 
 // For a datatype message of class 9 (variable length) whose type is 1 (a string): the size of

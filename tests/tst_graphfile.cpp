@@ -111,6 +111,8 @@ private Q_SLOTS:
     void roundTripIsExact();
     void exampleRoundTrip();
     void readableWithH5py();
+    void acceptsEveryDatatypeOfH5py_data();
+    void acceptsEveryDatatypeOfH5py();
     void badInput_data();
     void badInput();
     void missingAndForeignFiles();
@@ -187,6 +189,46 @@ void TestGraphFile::readableWithH5py()
                             "hidden LIF '' (3, 4) -3.0 subtract 1.25 True True measured: toy, "
                             "validation, 3 samples, rate, T=8\n"
                             "out IF 'hidden' (2, 3) 6.0 zero 2.0 False False None\n"));
+}
+
+// The check before opening walks every datatype HDF5 decodes (compound and enum member names,
+// base types): objects of every class h5py writes, in both object header versions, next to the
+// layers leave the graph readable.
+void TestGraphFile::acceptsEveryDatatypeOfH5py_data()
+{
+    QTest::addColumn<QString>("libver");
+    QTest::newRow("earliest") << QStringLiteral("earliest");
+    QTest::newRow("latest") << QStringLiteral("latest");
+}
+
+void TestGraphFile::acceptsEveryDatatypeOfH5py()
+{
+    QFETCH(QString, libver);
+    const QString file = path(QStringLiteral("types-%1.h5").arg(libver));
+    saveGraph(smallGraph(), file);
+    const QString script = QStringLiteral(
+        "import h5py, numpy as np, sys\n"
+        "f = h5py.File(sys.argv[1], 'r+', libver=sys.argv[2])\n"
+        "g = f.create_group('extra')\n"
+        "g.attrs['flag'] = np.bool_(True)\n"
+        "g.attrs['pair'] = np.array((1, 2.5), dtype=[('a', 'i4'), ('b', 'f8')])\n"
+        "g.attrs.create('colour', 42, dtype=h5py.enum_dtype({'RED': 0, 'BLUE': 42}, 'i1'))\n"
+        "g['bools'] = np.array([True, False])\n"
+        "g['nested'] = np.zeros(3, dtype=[('x', 'i2'), ('y', [('u', 'f4'), ('v', 'u1', (2,))])])\n"
+        "g['array'] = np.zeros(2, dtype=np.dtype(('f4', (3,))))\n"
+        "v = np.empty(2, dtype=object); v[0] = np.arange(3, dtype='i4'); v[1] = v[0][:1]\n"
+        "g.create_dataset('ragged', data=v, dtype=h5py.vlen_dtype('i4'))\n"
+        "g['opaque'] = np.void(b'abc')\n"
+        "g['named'] = np.dtype([('p', 'f4'), ('q', 'i8')])\n"
+        "g.create_dataset('of_named', shape=(2,), dtype=g['named'])\n"
+        "f['layers']['0'].attrs['pair'] = g.attrs['pair']\n");
+    QProcess python;
+    python.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), script, file, libver});
+    QVERIFY2(python.waitForFinished(30000), "python3 did not finish");
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+    const Graph back = loadGraph(file);
+    QCOMPARE(back.layerCount(), 2);
+    QVERIFY(back.layers()[0].weights == smallGraph().layers()[0].weights);
 }
 
 void TestGraphFile::badInput_data()
