@@ -30,7 +30,7 @@ Graph smallGraph(const std::vector<int> &sizes)
 
 QString cell(const FpgaPanel &panel, int row, int column)
 {
-    return panel.findChild<QTableWidget *>()->item(row, column)->text();
+    return panel.findChild<QTableWidget *>()->item(column, row)->text(); // figures across
 }
 
 } // namespace

@@ -31,6 +31,8 @@ namespace snn::widgets {
 
 namespace {
 
+// The table's columns: one figure each; its rows: the estimate, the original's and the optimised
+// graph's synthesis.
 enum Row { RowLc, RowEbr, RowSpram, RowFmax, RowBitstream, RowFit, RowCount };
 
 constexpr int kAutoBits = 1;     // the weight-bits spin box's "Auto"
@@ -222,6 +224,11 @@ FpgaPanel::~FpgaPanel()
     delete m_job;
 }
 
+QTableWidgetItem *FpgaPanel::cell(int row, int column) const
+{
+    return m_table->item(column, row);
+}
+
 void FpgaPanel::buildUi()
 {
     m_board = new QComboBox(this);
@@ -318,16 +325,19 @@ void FpgaPanel::buildUi()
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-    m_table = new QTableWidget(RowCount, 3, this);
+    // The figures across, so that the three rows stay in view in a low dock.
+    m_table = new QTableWidget(3, RowCount, this);
+    m_table->setVerticalHeaderLabels({tr("Estimate"), tr("Original"), tr("Optimised")});
+    m_table->verticalHeaderItem(0)->setToolTip(tr("Estimated for the original graph"));
+    m_table->verticalHeaderItem(1)->setToolTip(tr("Synthesised: the original graph"));
+    m_table->verticalHeaderItem(2)->setToolTip(tr("Synthesised: the optimised graph"));
     m_table->setHorizontalHeaderLabels(
-        {tr("Estimate (original)"), tr("Original"), tr("Optimised")});
-    m_table->setVerticalHeaderLabels(
         {tr("Logic cells"), tr("EBR"), tr("SPRAM"), tr("fmax"), tr("Bitstream"), tr("Fit")});
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     for (int r = 0; r < RowCount; ++r)
         for (int c = 0; c < 3; ++c)
-            m_table->setItem(r, c, new QTableWidgetItem(QStringLiteral("-")));
+            m_table->setItem(c, r, new QTableWidgetItem(QStringLiteral("-")));
 
     m_log = new QPlainTextEdit(this);
     m_log->setReadOnly(true);
@@ -551,11 +561,11 @@ void FpgaPanel::showEstimate()
     constexpr int column = 0; // "Estimate (original)"
     if (m_originalFit) {
         const hw::FitCheck &fit = *m_originalFit;
-        m_table->item(RowLc, column)->setText(QString::number(fit.estimate.logicCells));
-        m_table->item(RowEbr, column)->setText(QString::number(fit.estimate.ebrBlocks));
-        m_table->item(RowSpram, column)->setText(QString::number(fit.estimate.spramBlocks));
-        m_table->item(RowFit, column)->setText(fit.fits ? tr("fits") : tr("does not fit"));
-        m_table->item(RowFit, column)->setToolTip(fit.message);
+        cell(RowLc, column)->setText(QString::number(fit.estimate.logicCells));
+        cell(RowEbr, column)->setText(QString::number(fit.estimate.ebrBlocks));
+        cell(RowSpram, column)->setText(QString::number(fit.estimate.spramBlocks));
+        cell(RowFit, column)->setText(fit.fits ? tr("fits") : tr("does not fit"));
+        cell(RowFit, column)->setToolTip(fit.message);
         // The choice in one line;
         // why, and the fit check's figures, on hover. Without a choice the fit check says what
         // does not fit and what would.
@@ -570,8 +580,8 @@ void FpgaPanel::showEstimate()
             m_status->setToolTip(tr("%1.\n%2").arg(m_choice, fit.message));
         }
     } else {
-        m_table->item(RowFit, column)->setText(tr("not supported"));
-        m_table->item(RowFit, column)->setToolTip(m_originalError);
+        cell(RowFit, column)->setText(tr("not supported"));
+        cell(RowFit, column)->setToolTip(m_originalError);
         m_status->setText(m_originalError);
         m_status->setToolTip({});
     }
@@ -585,20 +595,18 @@ void FpgaPanel::updateEstimates()
 
 void FpgaPanel::showReport(int column, const hw::FlowReport &r)
 {
-    m_table->item(RowLc, column)
+    cell(RowLc, column)
         ->setText(QStringLiteral("%1 / %2").arg(r.logicCells).arg(r.logicCellsAvailable));
-    m_table->item(RowEbr, column)
-        ->setText(QStringLiteral("%1 / %2").arg(r.ebr).arg(r.ebrAvailable));
-    m_table->item(RowSpram, column)
-        ->setText(QStringLiteral("%1 / %2").arg(r.spram).arg(r.spramAvailable));
-    m_table->item(RowFmax, column)
+    cell(RowEbr, column)->setText(QStringLiteral("%1 / %2").arg(r.ebr).arg(r.ebrAvailable));
+    cell(RowSpram, column)->setText(QStringLiteral("%1 / %2").arg(r.spram).arg(r.spramAvailable));
+    cell(RowFmax, column)
         ->setText(QStringLiteral("%1 MHz%2")
                       .arg(r.fmaxMHz, 0, 'f', 1)
                       .arg(r.timingMet() ? QString() : tr(" (below target)")));
-    m_table->item(RowBitstream, column)
+    cell(RowBitstream, column)
         ->setText(QStringLiteral("%1 KB").arg(double(r.bitstreamBytes) / 1024.0, 0, 'f', 1));
-    m_table->item(RowBitstream, column)->setToolTip(QDir::toNativeSeparators(r.bitstream));
-    m_table->item(RowFit, column)->setText(tr("fits"));
+    cell(RowBitstream, column)->setToolTip(QDir::toNativeSeparators(r.bitstream));
+    cell(RowFit, column)->setText(tr("fits"));
 }
 
 void FpgaPanel::setBusy(bool busy)
@@ -740,7 +748,7 @@ void FpgaPanel::build(bool optimized)
     m_current = optimized;
     const int column = optimized ? 2 : 1;
     for (int r = 0; r < RowCount; ++r)
-        m_table->item(r, column)->setText(QStringLiteral("-"));
+        cell(r, column)->setText(QStringLiteral("-"));
     setBusy(true);
     resetSteps(StepExport, StepVerify);
     appendLog(QStringLiteral("== export: building %1%2 into %3\n")
@@ -801,7 +809,7 @@ void FpgaPanel::synthesise()
         m_pending << true;
     for (int c = 1; c < 3; ++c)
         for (int r = 0; r < RowCount; ++r)
-            m_table->item(r, c)->setText(QStringLiteral("-"));
+            cell(r, c)->setText(QStringLiteral("-"));
     setBusy(true);
     runNextSynthesis();
 }
@@ -838,8 +846,8 @@ void FpgaPanel::runNextSynthesis()
         [this, which](const QString &error) {
             endStep(StepState::Failed);
             appendLog(QStringLiteral("%1: %2\n").arg(which, error));
-            m_table->item(RowFit, m_current ? 2 : 1)->setText(tr("does not fit"));
-            m_table->item(RowFit, m_current ? 2 : 1)->setToolTip(error);
+            cell(RowFit, m_current ? 2 : 1)->setText(tr("does not fit"));
+            cell(RowFit, m_current ? 2 : 1)->setToolTip(error);
             m_notBuilt << tr("the %1 graph was not built (%2)").arg(which, error);
             runNextSynthesis();
         });

@@ -28,6 +28,7 @@ class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
 class QTableWidget;
+class QTableWidgetItem;
 class QTemporaryDir;
 class QTimer;
 
@@ -118,6 +119,9 @@ Q_SIGNALS:
     void estimatesChanged();
 
 private:
+    // The table's item of figure `row` (Row) from source `column` (0 the estimate, 1 the
+    // original's synthesis, 2 the optimised graph's).
+    QTableWidgetItem *cell(int row, int column) const;
     enum class StepState { Pending, Running, Done, Failed, Stopped };
     enum class Action { None, Synthesise, Verify, Build };
 
