@@ -232,6 +232,8 @@ QJsonObject Report::toJson() const
             {QStringLiteral("before"), sizeJson(before)},
             {QStringLiteral("after"), sizeJson(after)},
             {QStringLiteral("compression_ratio"), compressionRatio()},
+            {QStringLiteral("retrained"),
+             retraining.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(retraining)},
             {QStringLiteral("accuracy"), accuracyJson(accuracy)},
             {QStringLiteral("hardware_accuracy"), hardwareJson(hardware, hardwareNotMeasured)},
             {QStringLiteral("pass_reports"), passArray}};

@@ -291,6 +291,9 @@ void TestSpikeMonitor::retrainedResultMeasuredAgain()
         retrained(g, r, tuned, QStringLiteral("1 epoch at 4-bit weights"), options);
     QCOMPARE(t.graph.layers()[0].weights, tuned.layers()[0].weights);
     QCOMPARE(t.report.retraining, QStringLiteral("1 epoch at 4-bit weights"));
+    QCOMPARE(t.report.toJson()[QStringLiteral("retrained")].toString(), t.report.retraining);
+    QVERIFY(r.report.toJson()[QStringLiteral("retrained")].isNull());
+    QVERIFY(t.report.summary().contains(QStringLiteral("Retrained:   1 epoch at 4-bit weights")));
     QCOMPARE(t.report.passReports.size(), r.report.passReports.size());
     QCOMPARE(t.report.passReports[0].neuronsRemoved, r.report.passReports[0].neuronsRemoved);
     QCOMPARE(t.report.before, r.report.before);
