@@ -1,5 +1,7 @@
 #include "GraphSummary.h"
 
+#include <QLocale>
+
 namespace snn {
 
 std::int64_t GraphSummary::totalNeurons() const
@@ -16,6 +18,15 @@ std::int64_t GraphSummary::totalParams() const
     for (const LayerSummary &l : layers)
         n += l.paramCount();
     return n;
+}
+
+QString GraphSummary::description() const
+{
+    const QLocale locale(QLocale::English);
+    return QStringLiteral("%1, %2 inputs, %3 neurons, %4 parameters")
+        .arg(layersText(qsizetype(layers.size())))
+        .arg(inputSize)
+        .arg(locale.toString(qint64(totalNeurons())), locale.toString(qint64(totalParams())));
 }
 
 GraphSummary summarize(const Graph &graph)

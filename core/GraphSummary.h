@@ -23,6 +23,9 @@ struct GraphSummary {
 
     std::int64_t totalNeurons() const;
     std::int64_t totalParams() const;
+    // "3 layers, 784 inputs, 330 neurons, 218,058 parameters" (snnc info's first line, the
+    // studio's recent files).
+    QString description() const;
 };
 
 GraphSummary summarize(const Graph &graph);

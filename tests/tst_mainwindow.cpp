@@ -7,6 +7,7 @@
 #include "FpgaPanel.h"
 #include "GraphEquality.h"
 #include "GraphFile.h"
+#include "GraphSummary.h"
 #include "MainWindow.h"
 #include "OptimizationPanel.h"
 #include "Pipeline.h"
@@ -26,11 +27,13 @@
 #include "sim/Engine.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMimeData>
@@ -106,6 +109,7 @@ private Q_SLOTS:
     void init();
     void startsWithTheGivenGraph();
     void openSaveRoundTrip();
+    void recentFilesDescribeThemselves();
     void corruptFileGivesAMessage_data();
     void corruptFileGivesAMessage();
     void unsavedChangesPrompt();
@@ -157,6 +161,46 @@ void TestMainWindow::startsWithTheGivenGraph()
     QVERIFY(!window.isWindowModified());
     QCOMPARE(window.heatmap()->rowCount(RateHeatmap::Side::Before), 3);
     QVERIFY(window.canvas()->node(window.graph().layers().front().id));
+}
+
+void TestMainWindow::recentFilesDescribeThemselves()
+{
+    const QString kept = m_dir.filePath(QStringLiteral("recent-kept.h5"));
+    const QString gone = m_dir.filePath(QStringLiteral("recent-gone.h5"));
+    const QString broken = m_dir.filePath(QStringLiteral("recent-broken.h5"));
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    window.setGraph(exampleGraph(), QStringLiteral("Built-in example"));
+    for (const QString &path : {gone, broken, kept})
+        QVERIFY(window.saveTo(path));
+    QVERIFY(QFile::remove(gone));
+    QFile damaged(broken);
+    QVERIFY(damaged.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QVERIFY(damaged.write("not HDF5") == 8);
+    damaged.close();
+
+    QMenu *recent = nullptr;
+    for (QMenu *menu : window.findChildren<QMenu *>())
+        if (menu->title() == QStringLiteral("Open &Recent"))
+            recent = menu;
+    QVERIFY(recent);
+    QStringList tips; // the three just saved, the latest first
+    for (QAction *action : recent->actions().first(3)) {
+        Q_EMIT recent->hovered(action);
+        tips << action->toolTip();
+    }
+    const GraphSummary summary = summarize(exampleGraph());
+    QCOMPARE(
+        tips,
+        QStringList(
+            {QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(kept), summary.description()),
+             QStringLiteral("%1: cannot be read (cannot open %2: not an HDF5 file)")
+                 .arg(QDir::toNativeSeparators(broken), broken),
+             QStringLiteral("%1: no longer there").arg(QDir::toNativeSeparators(gone))}));
+    QVERIFY(summary.description().endsWith(
+        QStringLiteral("%1 parameters")
+            .arg(QLocale(QLocale::English).toString(qint64(exampleGraph().totalParams())))));
+    QCOMPARE(window.statusBar()->currentMessage(), tips.back());
 }
 
 void TestMainWindow::openSaveRoundTrip()

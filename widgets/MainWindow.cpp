@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "AboutDialog.h"
+#include "AnyGraphFile.h"
 #include "CanvasView.h"
 #include "CompareView.h"
 #include "ComparisonController.h"
@@ -337,6 +338,17 @@ void MainWindow::createActions()
     QAction *openAction =
         file->addAction(tr("&Open..."), QKeySequence::Open, this, &MainWindow::open);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
+    // Each file's layers and sizes, read (without its weights) when its entry is first hovered.
+    m_recentMenu->setToolTipsVisible(true);
+    connect(m_recentMenu, &QMenu::hovered, this, [this](QAction *action) {
+        const QString path = action->data().toString();
+        if (path.isEmpty())
+            return;
+        if (action->statusTip().isEmpty())
+            action->setStatusTip(describeFile(path));
+        action->setToolTip(action->statusTip());
+        statusBar()->showMessage(action->statusTip());
+    });
     QAction *saveAction = file->addAction(tr("&Save"), QKeySequence::Save, this, &MainWindow::save);
     file->addAction(tr("Save &As..."), QKeySequence::SaveAs, this, &MainWindow::saveAs);
     file->addSeparator();
@@ -852,15 +864,29 @@ void MainWindow::updateRecentMenu()
 {
     m_recentMenu->clear();
     const QStringList files = recentFiles();
-    for (const QString &path : files)
-        m_recentMenu
-            ->addAction(QFileInfo(path).fileName(), this,
-                        [this, path] {
-                            if (maybeSave())
-                                openFile(path);
-                        })
-            ->setToolTip(path);
+    for (const QString &path : files) {
+        QAction *action = m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] {
+            if (maybeSave())
+                openFile(path);
+        });
+        action->setData(path);
+        action->setToolTip(QDir::toNativeSeparators(path));
+    }
     m_recentMenu->setEnabled(!files.isEmpty());
+}
+
+QString MainWindow::describeFile(const QString &path)
+{
+    const QString name = QDir::toNativeSeparators(path);
+    if (!QFileInfo(path).isFile())
+        return tr("%1: no longer there").arg(name);
+    try {
+        return QStringLiteral("%1: %2").arg(name, loadAnyGraphSummary(path).description());
+    } catch (const Error &e) {
+        return tr("%1: cannot be read (%2)").arg(name, e.message());
+    } catch (const std::exception &e) {
+        return tr("%1: cannot be read (%2)").arg(name, QString::fromLocal8Bit(e.what()));
+    }
 }
 
 } // namespace snn::widgets

@@ -139,6 +139,9 @@ private:
     void showError(const QString &title, const QString &message);
     void addRecentFile(const QString &path);
     void updateRecentMenu();
+    // "path: 3 layers, 784 inputs, ..." from the file's shapes and attributes (no weights read),
+    // or why it cannot be read.
+    static QString describeFile(const QString &path);
 
     Document *m_document;
     CanvasView *m_canvas;

@@ -35,11 +35,7 @@ int runInfo(const QStringList &arguments)
     const QString path = parser.positionalArguments().front();
     const GraphSummary graph = loadAnyGraphSummary(path);
     const QLocale locale(QLocale::English);
-    QString text = QStringLiteral("%1: %2, %3 inputs, %4 neurons, %5 parameters\n")
-                       .arg(path, layersText(graph.layers.size()))
-                       .arg(graph.inputSize)
-                       .arg(locale.toString(qint64(graph.totalNeurons())),
-                            locale.toString(qint64(graph.totalParams())));
+    QString text = QStringLiteral("%1: %2\n").arg(path, graph.description());
     for (const LayerSummary &s : graph.layers) {
         const Layer &l = s.layer;
         const NeuronParams &p = l.neuron;
