@@ -27,6 +27,28 @@ Eigen::MatrixXf randomMatrix(Rng &rng, int rows, int cols, float scale)
     return m;
 }
 
+// The redundancy pass's rule by brute force: each keeper, in index order, claims the later
+// unclaimed neurons whose cosine passes and whose norms are within the tolerance.
+std::vector<int> bruteForceKeepers(const Eigen::MatrixXf &w, float similarity, float tolerance)
+{
+    const int n = int(w.rows());
+    std::vector<int> expected(std::size_t(n), 0);
+    for (int i = 0; i < n; ++i)
+        expected[std::size_t(i)] = i;
+    for (int i = 0; i < n; ++i) {
+        if (expected[std::size_t(i)] != i)
+            continue;
+        for (int j = i + 1; j < n; ++j) {
+            const float ni = w.row(i).norm(), nj = w.row(j).norm();
+            const float cosine = w.row(i).dot(w.row(j)) / (ni * nj);
+            if (expected[std::size_t(j)] == j && cosine > similarity &&
+                std::abs(ni - nj) <= tolerance * std::max(ni, nj))
+                expected[std::size_t(j)] = i;
+        }
+    }
+    return expected;
+}
+
 // Random 0/1 input spikes, [steps x inputs].
 Eigen::MatrixXf randomSpikes(Rng &rng, int steps, int inputs, double p)
 {
@@ -111,6 +133,7 @@ private Q_SLOTS:
     void redundancyGroupsAreConsistent();
     void redundancyMatchesBruteForceAcrossBlocks();
     void redundancyIndependentOfThreads();
+    void redundancyBandAndWholeTriangleAgree();
     void fusionOfLinearLayerIsExact();
     void fusionOfSilentSpikingLayerWarns();
     void fusionRefusals_data();
@@ -357,22 +380,7 @@ void TestPasses::redundancyMatchesBruteForceAcrossBlocks()
     for (auto [from, to] : planted)
         w.row(to) = w.row(from) * 1.004f;
     const std::vector<int> keeper = passes::findRedundantNeurons(w, {}, 0.99f, 0.01f);
-
-    // Brute force, same greedy rule: each keeper claims the later unclaimed similar neurons.
-    std::vector<int> expected(n);
-    for (int i = 0; i < n; ++i)
-        expected[std::size_t(i)] = i;
-    for (int i = 0; i < n; ++i) {
-        if (expected[std::size_t(i)] != i)
-            continue;
-        for (int j = i + 1; j < n; ++j) {
-            const float ni = w.row(i).norm(), nj = w.row(j).norm();
-            const float cosine = w.row(i).dot(w.row(j)) / (ni * nj);
-            if (expected[std::size_t(j)] == j && cosine > 0.99f &&
-                std::abs(ni - nj) <= 0.01f * std::max(ni, nj))
-                expected[std::size_t(j)] = i;
-        }
-    }
+    const std::vector<int> expected = bruteForceKeepers(w, 0.99f, 0.01f);
     QCOMPARE(keeper, expected);
     QCOMPARE(keeper[1500], 5);
     QCOMPARE(keeper[2299], 5);
@@ -381,6 +389,37 @@ void TestPasses::redundancyMatchesBruteForceAcrossBlocks()
     QCOMPARE(
         std::count_if(keeper.begin(), keeper.end(), [i = 0](int k) mutable { return k != i++; }),
         std::ptrdiff_t(4));
+}
+
+void TestPasses::redundancyBandAndWholeTriangleAgree()
+{
+    // Norms spread over a factor of 4, so that the band of norms within the tolerance (1%) is a
+    // small part of the triangle; copies planted just inside (x1.0099) and just outside (x1.0102)
+    // the tolerance, and a group of 40 copies of one neuron.
+    Rng rng(17);
+    const int n = 2100, d = 32;
+    Eigen::MatrixXf w = randomMatrix(rng, n, d, 1.0f);
+    for (int i = 0; i < n; ++i)
+        w.row(i) *= 0.5f + 1.5f * float(rng.uniform());
+    for (int p = 0; p < 30; ++p) {
+        w.row(n - 1 - p) = w.row(p) * (p % 2 ? 1.0099f : 1.0102f);
+        w.row(1000 + p) = w.row(700 + p) * (p % 2 ? 0.9902f : 0.9898f);
+    }
+    for (int c = 0; c < 40; ++c)
+        w.row(1200 + c * 7) = w.row(1199);
+    const std::vector<int> expected = bruteForceKeepers(w, 0.99f, 0.01f);
+    // The band (default), and the whole triangle after the first similar pair (a budget of one
+    // pair): both exactly the rule.
+    QCOMPARE(passes::findRedundantNeurons(w, {}, 0.99f, 0.01f), expected);
+    QCOMPARE(passes::findRedundantNeurons(w, {}, 0.99f, 0.01f, {}, 2, 1), expected);
+    QCOMPARE(expected[std::size_t(n - 2)], 1);     // x1.0099: merged
+    QCOMPARE(expected[std::size_t(n - 1)], n - 1); // x1.0102: kept
+    QCOMPARE(expected[1001], 701);
+    QCOMPARE(expected[1000], 1000);
+    QCOMPARE(expected[1200 + 39 * 7], 1199);
+    QCOMPARE(std::count_if(expected.begin(), expected.end(),
+                           [i = 0](int k) mutable { return k != i++; }),
+             std::ptrdiff_t(15 + 15 + 40));
 }
 
 void TestPasses::redundancyIndependentOfThreads()

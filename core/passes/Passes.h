@@ -25,8 +25,12 @@ NeuronMap removalMap(int count, const std::vector<int> &gone, NeuronFate::Kind f
 // neuron it merges into, or its own index for a keeper. Each merged neuron satisfies the
 // criteria directly with its keeper, which is the lowest index of its group. The similarities come
 // from OpenBLAS on `threads` threads (0: all cores); the result does not depend on the count.
+// Only neurons whose norms are within the tolerance are compared; their similar pairs are held
+// (`pairBudget` of them at most, 0: about as many as a block of the Gram matrix holds floats)
+// until all are known; a layer with more goes through the whole triangle instead.
 std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eigen::VectorXf &bias,
                                       float similarity, float normTolerance,
-                                      const RunControl &control = {}, int threads = 0);
+                                      const RunControl &control = {}, int threads = 0,
+                                      std::size_t pairBudget = 0);
 
 } // namespace snn::passes

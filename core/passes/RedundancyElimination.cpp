@@ -14,8 +14,8 @@ namespace {
 // Rows of the Gram matrix held at once: bounds memory to kBlock x n floats. Each block's part of
 // the upper triangle is cut into pieces: on the diagonal, strips of kStrip rows (a triangle by
 // ssyrk and the rest of the block to its right by sgemm); right of the block, the block's rows
-// against kPiece columns at a time (sgemm). The pieces' shapes depend only on n, never on the
-// thread count, so every similarity is the same float for any --threads.
+// against kPiece columns at a time (sgemm). The pieces' shapes depend only on the sizes and the
+// norms, never on the thread count, so every similarity is the same float for any --threads.
 constexpr Eigen::Index kBlock = 1024;
 constexpr Eigen::Index kStrip = 256;
 constexpr Eigen::Index kPiece = 1024;
@@ -31,59 +31,45 @@ struct Piece {
     Eigen::Index row, rows, col, cols;
 };
 
-} // namespace
-
-std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eigen::VectorXf &bias,
-                                      float similarity, float normTolerance,
-                                      const RunControl &control, int threads)
+// The unit vectors of the weights' rows, row p being neuron order[p]'s.
+Eigen::MatrixXf unitRows(const Eigen::MatrixXf &weights, const Eigen::VectorXf &inverseNorms,
+                         const std::vector<int> &order)
 {
-    const Eigen::Index n = weights.rows();
-    std::vector<int> keeper(static_cast<std::size_t>(n));
-    for (Eigen::Index i = 0; i < n; ++i)
-        keeper[std::size_t(i)] = int(i);
-    if (n < 2)
-        return keeper;
-
-    // Column by column (the storage order), not row by row across columns.
-    Eigen::VectorXf norms = Eigen::VectorXf::Zero(n);
+    Eigen::MatrixXf unit(weights.rows(), weights.cols());
     for (Eigen::Index c = 0; c < weights.cols(); ++c)
-        norms += weights.col(c).cwiseAbs2();
-    norms = norms.cwiseSqrt();
-    const Eigen::VectorXf inverse =
-        norms.unaryExpr([](float v) { return v > 0.0f ? 1.0f / v : 0.0f; });
-    const Eigen::MatrixXf unit = inverse.asDiagonal() * weights;
-    const bool hasBias = bias.size() == n;
-
-    auto similar = [&](Eigen::Index i, Eigen::Index j, float cosine) {
-        const float ni = norms(i), nj = norms(j);
-        if (ni == 0.0f || nj == 0.0f) {
-            if (ni != nj)
-                return false; // one zero vector, one not
-        } else if (!(cosine > similarity) || !closeRelative(ni, nj, normTolerance)) {
-            return false;
+        for (Eigen::Index p = 0; p < weights.rows(); ++p) {
+            const Eigen::Index i = order[std::size_t(p)];
+            unit(p, c) = weights(i, c) * inverseNorms(i);
         }
-        return !hasBias || closeRelative(bias(i), bias(j), normTolerance);
-    };
+    return unit;
+}
 
-    // similarity(j - b, r) is the cosine of neurons b + r and j, for j > b + r: each neuron's
+// Calls pair(p, q, cosine) for every q in (p, bandEnd[p]) whose cosine with p passes `passes`,
+// p ascending, then q ascending, the cosines of rows p and q of `unit`; stops (returning false)
+// when `pair` returns false.
+template <typename Passes, typename Pair>
+bool forEachSimilar(const Eigen::MatrixXf &unit, const std::vector<Eigen::Index> &bandEnd,
+                    const RunControl &control, int workers, Passes passes, Pair pair)
+{
+    const Eigen::Index n = unit.rows();
+    // similarity(q - b, r) is the cosine of rows b + r and q, for q > b + r: each row's
     // similarities to the later ones are one contiguous column.
     Eigen::MatrixXf cosines;
     std::vector<Piece> pieces;
-    const int workers = threads > 0 ? threads : omp_get_max_threads();
     for (Eigen::Index b = 0; b < n; b += kBlock) {
         control.checkCancelled();
         control.report(double(b) / double(n), QStringLiteral("similarity"));
         const Eigen::Index rows = std::min(kBlock, n - b);
-        cosines.resize(n - b, rows);
+        const Eigen::Index end = bandEnd[std::size_t(b + rows - 1)]; // the widest band: the last
+        cosines.resize(end - b, rows);
         pieces.clear();
         for (Eigen::Index s = b; s < b + rows; s += kStrip) {
             const Eigen::Index strip = std::min(kStrip, b + rows - s);
+            const Eigen::Index stripEnd = bandEnd[std::size_t(s + strip - 1)];
             pieces.push_back({s, strip, s, strip});
-            if (s + strip < b + rows)
-                pieces.push_back({s, strip, s + strip, b + rows - s - strip});
+            for (Eigen::Index c = s + strip; c < stripEnd; c += kPiece)
+                pieces.push_back({s, strip, c, std::min(kPiece, stripEnd - c)});
         }
-        for (Eigen::Index c = b + rows; c < n; c += kPiece)
-            pieces.push_back({b, rows, c, std::min(kPiece, n - c)});
         // Largest first, so that the threads finish the block together rather than one of them
         // alone on a large piece at the end (the order changes no value).
         std::stable_sort(pieces.begin(), pieces.end(), [](const Piece &x, const Piece &y) {
@@ -103,19 +89,114 @@ std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eige
                            unit.middleRows(piece.row, piece.rows), true, out);
         }
         for (Eigen::Index r = 0; r < rows; ++r) {
-            const Eigen::Index i = b + r;
-            if (keeper[std::size_t(i)] != int(i))
-                continue; // already merged into an earlier keeper
+            const Eigen::Index p = b + r;
             const float *cosine = &cosines(0, r);
-            // A non-zero neuron is similar only where the cosine passes (similarity > 0): test
-            // that first, it fails almost everywhere.
-            const bool zero = norms(i) == 0.0f;
-            for (Eigen::Index j = i + 1; j < n; ++j)
-                if ((zero || cosine[j - b] > similarity) && keeper[std::size_t(j)] == int(j) &&
-                    similar(i, j, cosine[j - b]))
-                    keeper[std::size_t(j)] = int(i);
+            for (Eigen::Index q = p + 1; q < bandEnd[std::size_t(p)]; ++q)
+                if (passes(p, cosine[q - b]) && !pair(p, q, cosine[q - b]))
+                    return false;
         }
     }
+    return true;
+}
+
+} // namespace
+
+std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eigen::VectorXf &bias,
+                                      float similarity, float normTolerance,
+                                      const RunControl &control, int threads,
+                                      std::size_t pairBudget)
+{
+    const Eigen::Index n = weights.rows();
+    std::vector<int> keeper(static_cast<std::size_t>(n));
+    for (Eigen::Index i = 0; i < n; ++i)
+        keeper[std::size_t(i)] = int(i);
+    if (n < 2)
+        return keeper;
+
+    // Column by column (the storage order), not row by row across columns.
+    Eigen::VectorXf norms = Eigen::VectorXf::Zero(n);
+    for (Eigen::Index c = 0; c < weights.cols(); ++c)
+        norms += weights.col(c).cwiseAbs2();
+    norms = norms.cwiseSqrt();
+    const Eigen::VectorXf inverse =
+        norms.unaryExpr([](float v) { return v > 0.0f ? 1.0f / v : 0.0f; });
+    const bool hasBias = bias.size() == n;
+    const int workers = threads > 0 ? threads : omp_get_max_threads();
+
+    auto similar = [&](Eigen::Index i, Eigen::Index j, float cosine) {
+        const float ni = norms(i), nj = norms(j);
+        if (ni == 0.0f || nj == 0.0f) {
+            if (ni != nj)
+                return false; // one zero vector, one not
+        } else if (!(cosine > similarity) || !closeRelative(ni, nj, normTolerance)) {
+            return false;
+        }
+        return !hasBias || closeRelative(bias(i), bias(j), normTolerance);
+    };
+
+    // Two neurons are similar only if their norms are within the tolerance, so with the neurons
+    // in order of norm each one's candidates are the next ones up to a bound: only that band of
+    // the Gram matrix is computed (on random 4096 x 4096 weights, whose norms lie within a few
+    // per cent, 62% of the triangle; on trained layers far less). Its similar pairs are kept and
+    // then claimed in index order.
+    std::vector<int> order(static_cast<std::size_t>(n));
+    for (Eigen::Index i = 0; i < n; ++i)
+        order[std::size_t(i)] = int(i);
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return norms(a) < norms(b); });
+    std::vector<Eigen::Index> bandEnd(static_cast<std::size_t>(n), n);
+    if (normTolerance < 1.0f) {
+        // A bound a little above norm / (1 - tolerance): no pair outside it passes closeRelative
+        // in float.
+        const double widen = (1.0 + 1e-6) / (1.0 - double(normTolerance));
+        for (Eigen::Index p = 0, q = 1; p < n; ++p) {
+            const double bound = double(norms(order[std::size_t(p)])) * widen;
+            for (q = std::max(q, p + 1); q < n && double(norms(order[std::size_t(q)])) <= bound;)
+                ++q;
+            bandEnd[std::size_t(p)] = q;
+        }
+    }
+    const auto zero = [&](Eigen::Index i) { return norms(i) == 0.0f; };
+    std::vector<std::pair<int, int>> pairs;
+    const std::size_t budget =
+        pairBudget > 0 ? pairBudget : std::max<std::size_t>(std::size_t(kBlock * n) / 2, 1 << 22);
+    const bool complete = forEachSimilar(
+        unitRows(weights, inverse, order), bandEnd, control, workers,
+        [&](Eigen::Index p, float cosine) {
+            return zero(order[std::size_t(p)]) || cosine > similarity;
+        },
+        [&](Eigen::Index p, Eigen::Index q, float cosine) {
+            const auto [i, j] = std::minmax(order[std::size_t(p)], order[std::size_t(q)]);
+            if (similar(i, j, cosine))
+                pairs.emplace_back(i, j);
+            return pairs.size() <= budget;
+        });
+    if (complete) {
+        std::sort(pairs.begin(), pairs.end());
+        for (const auto &[i, j] : pairs)
+            if (keeper[std::size_t(i)] == i && keeper[std::size_t(j)] == j)
+                keeper[std::size_t(j)] = i;
+        return keeper;
+    }
+
+    // More similar pairs than the budget (a layer of many copies): the whole triangle in index
+    // order instead, each keeper claiming the later unclaimed similar neurons as it goes.
+    pairs = {};
+    std::vector<int> identity(static_cast<std::size_t>(n));
+    for (Eigen::Index i = 0; i < n; ++i)
+        identity[std::size_t(i)] = int(i);
+    forEachSimilar(
+        unitRows(weights, inverse, identity),
+        std::vector<Eigen::Index>(static_cast<std::size_t>(n), n), control, workers,
+        // A non-zero neuron is similar only where the cosine passes (similarity > 0): test that
+        // first, it fails almost everywhere.
+        [&](Eigen::Index i, float cosine) {
+            return keeper[std::size_t(i)] == int(i) && (zero(i) || cosine > similarity);
+        },
+        [&](Eigen::Index i, Eigen::Index j, float cosine) {
+            if (keeper[std::size_t(j)] == int(j) && similar(i, j, cosine))
+                keeper[std::size_t(j)] = int(i);
+            return true;
+        });
     return keeper;
 }
 
