@@ -1,9 +1,11 @@
 // The redundancy pass on a random [neurons x inputs] matrix, timed inside the process (the
 // comparison with numpy's normalised Gram product in bench/compare.sh; docs/performance.md).
 //
-//     redundancy_pass NEURONS INPUTS [THREADS]
+//     redundancy_pass NEURONS INPUTS [THREADS] [NORM_TOLERANCE]
 //
 // Prints the seconds of one findRedundantNeurons call (after one untimed call) and the merges.
+// The norm tolerance (default 0.01, the pass's) bounds the band of the Gram triangle computed; 1
+// or more computes the whole triangle.
 
 #include "Rng.h"
 #include "passes/Passes.h"
@@ -21,8 +23,10 @@ int main(int argc, char **argv)
     }
     const int neurons = std::atoi(argv[1]), inputs = std::atoi(argv[2]);
     const int threads = argc > 3 ? std::atoi(argv[3]) : 0;
-    if (neurons < 1 || inputs < 1 || threads < 0) {
-        std::fprintf(stderr, "redundancy_pass: sizes must be positive and threads >= 0\n");
+    const float tolerance = argc > 4 ? float(std::atof(argv[4])) : 0.01f;
+    if (neurons < 1 || inputs < 1 || threads < 0 || !(tolerance >= 0.0f)) {
+        std::fprintf(stderr,
+                     "redundancy_pass: sizes must be positive, threads and tolerance >= 0\n");
         return 2;
     }
     snn::Rng rng(1);
@@ -30,16 +34,16 @@ int main(int argc, char **argv)
     for (Eigen::Index c = 0; c < w.cols(); ++c)
         for (Eigen::Index r = 0; r < w.rows(); ++r)
             w(r, c) = float(rng.normal());
-    snn::passes::findRedundantNeurons(w, {}, 0.99f, 0.01f, {}, threads); // warm-up
+    snn::passes::findRedundantNeurons(w, {}, 0.99f, tolerance, {}, threads); // warm-up
     QElapsedTimer clock;
     clock.start();
     const std::vector<int> keeper =
-        snn::passes::findRedundantNeurons(w, {}, 0.99f, 0.01f, {}, threads);
+        snn::passes::findRedundantNeurons(w, {}, 0.99f, tolerance, {}, threads);
     const double seconds = double(clock.nsecsElapsed()) * 1e-9;
     int merged = 0;
     for (std::size_t i = 0; i < keeper.size(); ++i)
         merged += keeper[i] != int(i);
-    std::printf("redundancy pass %d x %d, %d threads: %.4f s, %d merged\n", neurons, inputs,
-                threads, seconds, merged);
+    std::printf("redundancy pass %d x %d, %d threads, norm tolerance %g: %.4f s, %d merged\n",
+                neurons, inputs, threads, double(tolerance), seconds, merged);
     return 0;
 }
