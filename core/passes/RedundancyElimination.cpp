@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace snn::passes {
 
@@ -107,9 +108,9 @@ std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eige
                                       std::size_t pairBudget)
 {
     const Eigen::Index n = weights.rows();
-    std::vector<int> keeper(static_cast<std::size_t>(n));
-    for (Eigen::Index i = 0; i < n; ++i)
-        keeper[std::size_t(i)] = int(i);
+    std::vector<int> identity(static_cast<std::size_t>(n));
+    std::iota(identity.begin(), identity.end(), 0);
+    std::vector<int> keeper = identity;
     if (n < 2)
         return keeper;
 
@@ -137,11 +138,9 @@ std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eige
     // Two neurons are similar only if their norms are within the tolerance, so with the neurons
     // in order of norm each one's candidates are the next ones up to a bound: only that band of
     // the Gram matrix is computed (on random 4096 x 4096 weights, whose norms lie within a few
-    // per cent, 62% of the triangle; on trained layers far less). Its similar pairs are kept and
+    // per cent, 53% of the triangle; on trained layers far less). Its similar pairs are kept and
     // then claimed in index order.
-    std::vector<int> order(static_cast<std::size_t>(n));
-    for (Eigen::Index i = 0; i < n; ++i)
-        order[std::size_t(i)] = int(i);
+    std::vector<int> order = identity;
     std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return norms(a) < norms(b); });
     std::vector<Eigen::Index> bandEnd(static_cast<std::size_t>(n), n);
     if (normTolerance < 1.0f) {
@@ -181,9 +180,6 @@ std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eige
     // More similar pairs than the budget (a layer of many copies): the whole triangle in index
     // order instead, each keeper claiming the later unclaimed similar neurons as it goes.
     pairs = {};
-    std::vector<int> identity(static_cast<std::size_t>(n));
-    for (Eigen::Index i = 0; i < n; ++i)
-        identity[std::size_t(i)] = int(i);
     forEachSimilar(
         unitRows(weights, inverse, identity),
         std::vector<Eigen::Index>(static_cast<std::size_t>(n), n), control, workers,
