@@ -73,6 +73,15 @@ bool runAndWait(SweepPanel &panel)
     return message.wait(30000) && panel.result().has_value();
 }
 
+// Shows the panel at `size` and sweeps `values` in it.
+bool showAndRun(SweepPanel &panel, const QString &values, QSize size)
+{
+    panel.setValuesText(values);
+    panel.resize(size);
+    panel.show();
+    return QTest::qWaitForWindowExposed(&panel) && runAndWait(panel);
+}
+
 } // namespace
 
 class TestSweepPanel : public QObject {
@@ -133,11 +142,7 @@ void TestSweepPanel::clickingAPointPicksItsValue()
 {
     Fixture fixture;
     SweepPanel &panel = fixture.panel;
-    panel.setValuesText(QStringLiteral("0, 0.05, 0.1"));
-    panel.resize(1400, 500);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
-    QVERIFY(runAndWait(panel));
+    QVERIFY(showAndRun(panel, QStringLiteral("0, 0.05, 0.1"), {1400, 500}));
     QCustomPlot *plot = panel.parametersPlot();
     plot->replot();
     QSignalSpy picked(&panel, &SweepPanel::pointPicked);
@@ -165,11 +170,8 @@ void TestSweepPanel::labelsStayReadable()
 {
     Fixture fixture;
     SweepPanel &panel = fixture.panel;
-    panel.setValuesText(QStringLiteral("0, 0.001, 0.002, 0.003, 0.004, 0.005, 0.05, 0.1"));
-    panel.resize(730, 380);
-    panel.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&panel));
-    QVERIFY(runAndWait(panel));
+    QVERIFY(showAndRun(panel, QStringLiteral("0, 0.001, 0.002, 0.003, 0.004, 0.005, 0.05, 0.1"),
+                       {730, 380}));
     for (QCustomPlot *plot : {panel.parametersPlot(), panel.logicCellsPlot()}) {
         plot->replot();
         QCOMPARE(unreadableText(plot), QString());
