@@ -38,7 +38,7 @@ void BM_RedundancyGram(benchmark::State &state)
     const Eigen::MatrixXf w = randomMatrix(n, n);
     for (auto _ : state)
         benchmark::DoNotOptimize(snn::passes::findRedundantNeurons(w, {}, 0.99f, 0.01f));
-    flops(state, n); // as if it were a full product: the pass computes only the upper triangle
+    flops(state, n); // as if it were a full product: the pass computes a band of the triangle
 }
 
 void BM_EigenSgemm(benchmark::State &state)
