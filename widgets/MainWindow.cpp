@@ -38,6 +38,7 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPlainTextEdit>
+#include <QPointer>
 #include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
@@ -81,6 +82,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_log(new QPlainTextEdit(this))
     , m_history(new QUndoView(m_document->undoStack(), this))
     , m_dataJob(new JobRunner(this))
+    , m_describeJob(new JobRunner(this))
 {
     m_compare = new CompareView(m_optimization->model(), m_heatmap, this);
     m_pipeline = new Pipeline(m_document, m_optimization, m_training, m_fpga, this);
@@ -338,16 +340,27 @@ void MainWindow::createActions()
     QAction *openAction =
         file->addAction(tr("&Open..."), QKeySequence::Open, this, &MainWindow::open);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
-    // Each file's layers and sizes, read (without its weights) when its entry is first hovered.
+    // Each file's layers and sizes, read (without its weights, off the GUI thread: a file of many
+    // layers takes seconds) when its entry is first hovered.
     m_recentMenu->setToolTipsVisible(true);
     connect(m_recentMenu, &QMenu::hovered, this, [this](QAction *action) {
         const QString path = action->data().toString();
         if (path.isEmpty())
             return;
-        if (action->statusTip().isEmpty())
-            action->setStatusTip(describeFile(path));
-        action->setToolTip(action->statusTip());
-        statusBar()->showMessage(action->statusTip());
+        if (!action->statusTip().isEmpty()) {
+            statusBar()->showMessage(action->statusTip());
+            return;
+        }
+        m_describeJob->run<QString>([path](const RunControl &) { return describeFile(path); },
+                                    [this, entry = QPointer<QAction>(action)](const QString &text) {
+                                        if (!entry)
+                                            return; // the menu changed meanwhile
+                                        entry->setStatusTip(text);
+                                        entry->setToolTip(text);
+                                        if (m_recentMenu->activeAction() == entry)
+                                            statusBar()->showMessage(text);
+                                    },
+                                    [](const QString &) {});
     });
     QAction *saveAction = file->addAction(tr("&Save"), QKeySequence::Save, this, &MainWindow::save);
     file->addAction(tr("Save &As..."), QKeySequence::SaveAs, this, &MainWindow::saveAs);

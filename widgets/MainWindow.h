@@ -168,6 +168,7 @@ private:
     QLabel *m_dataLabel = nullptr; // the attached data set, in the status bar
     QLabel *m_lockLabel = nullptr; // why editing is locked (training runs), in the status bar
     JobRunner *m_dataJob;
+    JobRunner *m_describeJob; // the hovered Open Recent entry's description
 };
 
 } // namespace snn::widgets
