@@ -3,6 +3,7 @@
 #include "Error.h"
 #include "Names.h"
 
+#include <QLocale>
 #include <QSet>
 #include <QStringList>
 
@@ -333,6 +334,12 @@ void Graph::validate() const
 QString layersText(qsizetype count)
 {
     return count == 1 ? QStringLiteral("1 layer") : QStringLiteral("%1 layers").arg(count);
+}
+
+QString valuesText(qint64 count)
+{
+    return count == 1 ? QStringLiteral("1 value")
+                      : QStringLiteral("%1 values").arg(QLocale(QLocale::English).toString(count));
 }
 
 } // namespace snn

@@ -84,5 +84,7 @@ private:
 
 // "1 layer", "3 layers": a layer count for messages.
 QString layersText(qsizetype count);
+// "1 value", "784 values" (thousands grouped, as the rest of the studio's figures).
+QString valuesText(qint64 count);
 
 } // namespace snn

@@ -299,12 +299,9 @@ void CanvasView::sync()
         input = new NodeItem(kNetworkInput);
         m_scene->addItem(input);
     }
-    input->setContent(tr("input"),
-                      {tr("%1 values").arg(QLocale(QLocale::English).toString(graph.inputSize())),
-                       tr("the network input")},
+    input->setContent(tr("input"), {valuesText(graph.inputSize()), tr("the network input")},
                       QColor(0xe8, 0xf3, 0xe0));
-    input->setToolTip(tr("input\nthe network input: %1 values")
-                          .arg(QLocale(QLocale::English).toString(graph.inputSize())));
+    input->setToolTip(tr("input\nthe network input: %1").arg(valuesText(graph.inputSize())));
     input->setPos(minX - edit::kColumnSpacing, inputY.value_or(0.0) - input->outputPort().y());
 
     // Edges: one per layer, from its source's output port to its input port.
@@ -350,21 +347,20 @@ QString CanvasView::toolTipAt(const QPointF &scenePos) const
     if (!m_document)
         return {};
     const Graph &graph = m_document->graph();
-    const QLocale locale(QLocale::English);
     for (const auto &[id, item] : m_nodes) {
         const NodeItem::Port port = item->portAt(scenePos);
         if (port == NodeItem::Port::None)
             continue;
         if (item->isInputNode())
-            return tr("Output of the network input (%1 values): drag onto a layer to feed it "
+            return tr("Output of the network input (%1): drag onto a layer to feed it "
                       "from the input")
-                .arg(locale.toString(graph.inputSize()));
+                .arg(valuesText(graph.inputSize()));
         const Layer &l = graph.layer(id);
         if (port == NodeItem::Port::Output)
-            return tr("Output of %1 (%2 values): drag onto a layer to feed it from %1")
-                .arg(l.name, locale.toString(l.neurons()));
-        return tr("Input of %1 (%2 values from %3): drag onto another node to feed %1 from it")
-            .arg(l.name, locale.toString(l.inputs()), graph.sourceName(l));
+            return tr("Output of %1 (%2): drag onto a layer to feed it from %1")
+                .arg(l.name, valuesText(l.neurons()));
+        return tr("Input of %1 (%2 from %3): drag onto another node to feed %1 from it")
+            .arg(l.name, valuesText(l.inputs()), graph.sourceName(l));
     }
     for (const QGraphicsItem *item : m_scene->items(scenePos)) // topmost first
         if (!item->toolTip().isEmpty())

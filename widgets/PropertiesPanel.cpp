@@ -145,8 +145,8 @@ void PropertiesPanel::refresh()
     const QLocale locale(QLocale::English);
     if (!layer) {
         if (m_document && m_layer == kNetworkInput)
-            m_heading->setText(tr("<b>input</b>: %1 values feed the network")
-                                   .arg(m_document->graph().inputSize()));
+            m_heading->setText(tr("<b>input</b>: the network's %1")
+                                   .arg(valuesText(m_document->graph().inputSize())));
         else
             m_heading->setText(tr("Select a layer on the canvas to see and edit it."));
         m_updating = false;
