@@ -333,13 +333,14 @@ void Graph::validate() const
 
 QString layersText(qsizetype count)
 {
-    return count == 1 ? QStringLiteral("1 layer") : QStringLiteral("%1 layers").arg(count);
+    return countText(count, "layer");
 }
 
-QString valuesText(qint64 count)
+QString countText(qint64 count, const char *noun)
 {
-    return count == 1 ? QStringLiteral("1 value")
-                      : QStringLiteral("%1 values").arg(QLocale(QLocale::English).toString(count));
+    return QStringLiteral("%1 %2%3").arg(QLocale(QLocale::English).toString(count),
+                                         QLatin1String(noun),
+                                         count == 1 ? QString() : QStringLiteral("s"));
 }
 
 } // namespace snn

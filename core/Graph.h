@@ -84,7 +84,8 @@ private:
 
 // "1 layer", "3 layers": a layer count for messages.
 QString layersText(qsizetype count);
-// "1 value", "784 values" (thousands grouped, as the rest of the studio's figures).
-QString valuesText(qint64 count);
+// "1 neuron", "784 values": `count` (thousands grouped, as the studio's other figures) and the
+// noun, plural unless the count is 1.
+QString countText(qint64 count, const char *noun);
 
 } // namespace snn

@@ -407,9 +407,10 @@ void TestCanvas::tooltipsOfCardsAndPorts()
     QCOMPARE(m_view->toolTipAt(input->outputPort()),
              QStringLiteral("Output of the network input (4 values): drag onto a layer to feed "
                             "it from the input"));
-    // One value is one value (a NIR file of one input, one neuron).
-    QCOMPARE(valuesText(1), QStringLiteral("1 value"));
-    QCOMPARE(valuesText(12345), QStringLiteral("12,345 values"));
+    // One of a thing is not several (a NIR file of one input and one neuron showed "1 values"
+    // and "1 neurons, 1 inputs").
+    QCOMPARE(countText(1, "neuron"), QStringLiteral("1 neuron"));
+    QCOMPARE(countText(12345, "value"), QStringLiteral("12,345 values"));
 }
 
 void TestCanvas::newConnectionIsRoutedAroundCards()

@@ -213,9 +213,7 @@ void CanvasView::selectLayer(LayerId id)
 void CanvasView::updateNode(NodeItem *item, const Layer &l)
 {
     QStringList lines;
-    const QLocale locale(QLocale::English);
-    lines << tr("%1 neurons, %2 inputs")
-                 .arg(locale.toString(l.neurons()), locale.toString(l.inputs()));
+    lines << tr("%1, %2").arg(countText(l.neurons(), "neuron"), countText(l.inputs(), "input"));
     if (l.neuron.spiking)
         lines << tr("%1, threshold %2, beta %3")
                      .arg(toString(l.neuron.type), number(double(l.neuron.threshold)),
@@ -246,12 +244,12 @@ void CanvasView::updateNode(NodeItem *item, const Layer &l)
     }
     item->setContent(l.name, lines, activityColour(l), highlight);
     const Graph &graph = m_document->graph();
-    item->setToolTip(tr("%1\n%2\n%3 neurons, %4 inputs from %5, %6 parameters\n%7")
+    item->setToolTip(tr("%1\n%2\n%3, %4 from %5, %6\n%7")
                          .arg(l.name,
                               l.neuron.spiking ? tr("spiking %1 layer").arg(toString(l.neuron.type))
                                                : tr("linear (non-spiking) layer"),
-                              locale.toString(l.neurons()), locale.toString(l.inputs()),
-                              graph.sourceName(l), locale.toString(qint64(l.paramCount())),
+                              countText(l.neurons(), "neuron"), countText(l.inputs(), "input"),
+                              graph.sourceName(l), countText(l.paramCount(), "parameter"),
                               !l.hasRates() ? tr("firing rates not measured")
                               : l.ratesSource.isEmpty()
                                   ? tr("firing rates: source not recorded")
@@ -299,9 +297,10 @@ void CanvasView::sync()
         input = new NodeItem(kNetworkInput);
         m_scene->addItem(input);
     }
-    input->setContent(tr("input"), {valuesText(graph.inputSize()), tr("the network input")},
+    input->setContent(tr("input"), {countText(graph.inputSize(), "value"), tr("the network input")},
                       QColor(0xe8, 0xf3, 0xe0));
-    input->setToolTip(tr("input\nthe network input: %1").arg(valuesText(graph.inputSize())));
+    input->setToolTip(
+        tr("input\nthe network input: %1").arg(countText(graph.inputSize(), "value")));
     input->setPos(minX - edit::kColumnSpacing, inputY.value_or(0.0) - input->outputPort().y());
 
     // Edges: one per layer, from its source's output port to its input port.
@@ -354,13 +353,13 @@ QString CanvasView::toolTipAt(const QPointF &scenePos) const
         if (item->isInputNode())
             return tr("Output of the network input (%1): drag onto a layer to feed it "
                       "from the input")
-                .arg(valuesText(graph.inputSize()));
+                .arg(countText(graph.inputSize(), "value"));
         const Layer &l = graph.layer(id);
         if (port == NodeItem::Port::Output)
             return tr("Output of %1 (%2): drag onto a layer to feed it from %1")
-                .arg(l.name, valuesText(l.neurons()));
+                .arg(l.name, countText(l.neurons(), "value"));
         return tr("Input of %1 (%2 from %3): drag onto another node to feed %1 from it")
-            .arg(l.name, valuesText(l.inputs()), graph.sourceName(l));
+            .arg(l.name, countText(l.inputs(), "value"), graph.sourceName(l));
     }
     for (const QGraphicsItem *item : m_scene->items(scenePos)) // topmost first
         if (!item->toolTip().isEmpty())

@@ -146,7 +146,7 @@ void PropertiesPanel::refresh()
     if (!layer) {
         if (m_document && m_layer == kNetworkInput)
             m_heading->setText(tr("<b>input</b>: the network's %1")
-                                   .arg(valuesText(m_document->graph().inputSize())));
+                                   .arg(countText(m_document->graph().inputSize(), "value")));
         else
             m_heading->setText(tr("Select a layer on the canvas to see and edit it."));
         m_updating = false;
