@@ -531,8 +531,12 @@ void FpgaPanel::estimate(bool optimized)
 {
     // The fit check quantises the whole graph: off the GUI thread, newest request wins.
     JobRunner *runner = optimized ? m_optimizedEstimate : m_originalEstimate;
-    if (!optimized && !m_original.isEmpty())
-        m_status->setText(tr("Estimating resources..."));
+    if (!optimized && !m_original.isEmpty()) {
+        // A new estimate takes the status line; its result keeps it only if nothing else has.
+        m_estimateStatus = tr("Estimating resources...");
+        m_status->setText(m_estimateStatus);
+        m_status->setToolTip({});
+    }
     runner->run<Estimate>(
         [original = m_original, graph = optimized ? m_optimized : std::nullopt,
          settings = settings(), optimized](const RunControl &) {
@@ -569,22 +573,30 @@ void FpgaPanel::showEstimate()
         // The choice in one line;
         // why, and the fit check's figures, on hover. Without a choice the fit check says what
         // does not fit and what would.
-        if (m_choice.isEmpty() || !m_chosen) {
-            m_status->setText(fit.message);
-            m_status->setToolTip({});
-        } else {
-            m_status->setText(
+        if (m_choice.isEmpty() || !m_chosen)
+            showEstimateStatus(fit.message, {});
+        else
+            showEstimateStatus(
                 tr("Auto: %1, the most accurate and then fastest configuration "
                    "that fits the %2 (hover for why).")
-                    .arg(describe(*m_chosen, fit.spram), hw::board(m_chosen->board).name));
-            m_status->setToolTip(tr("%1.\n%2").arg(m_choice, fit.message));
-        }
+                    .arg(describe(*m_chosen, fit.spram), hw::board(m_chosen->board).name),
+                tr("%1.\n%2").arg(m_choice, fit.message));
     } else {
         cell(RowFit, column)->setText(tr("not supported"));
         cell(RowFit, column)->setToolTip(m_originalError);
-        m_status->setText(m_originalError);
-        m_status->setToolTip({});
+        showEstimateStatus(m_originalError, {});
     }
+}
+
+void FpgaPanel::showEstimateStatus(const QString &text, const QString &toolTip)
+{
+    // An estimate that arrives after a run said something (a build that failed at once) leaves
+    // that in the status line: the table has the estimate.
+    if (m_status->text() != m_estimateStatus)
+        return;
+    m_estimateStatus = text;
+    m_status->setText(text);
+    m_status->setToolTip(toolTip);
 }
 
 void FpgaPanel::updateEstimates()

@@ -122,6 +122,9 @@ private:
     // The table's item of figure `row` (Row) from source `column` (0 the estimate, 1 the
     // original's synthesis, 2 the optimised graph's).
     QTableWidgetItem *cell(int row, int column) const;
+    // Shows an estimate's result in the status line unless something else was shown there since
+    // the estimate was asked for.
+    void showEstimateStatus(const QString &text, const QString &toolTip);
     enum class StepState { Pending, Running, Done, Failed, Stopped };
     enum class Action { None, Synthesise, Verify, Build };
 
@@ -178,6 +181,7 @@ private:
     QElapsedTimer m_stepClock;
     QTimer *m_tick = nullptr; // refreshes the running step's time
     QLabel *m_status = nullptr;
+    QString m_estimateStatus; // what the last estimate showed in m_status
     QTableWidget *m_table = nullptr;
     QPlainTextEdit *m_log = nullptr;
 
