@@ -1,7 +1,5 @@
 #include "GraphSummary.h"
 
-#include <QLocale>
-
 namespace snn {
 
 std::int64_t GraphSummary::totalNeurons() const
@@ -22,11 +20,9 @@ std::int64_t GraphSummary::totalParams() const
 
 QString GraphSummary::description() const
 {
-    const QLocale locale(QLocale::English);
-    return QStringLiteral("%1, %2 inputs, %3 neurons, %4 parameters")
-        .arg(layersText(qsizetype(layers.size())))
-        .arg(inputSize)
-        .arg(locale.toString(qint64(totalNeurons())), locale.toString(qint64(totalParams())));
+    return QStringLiteral("%1, %2, %3, %4")
+        .arg(layersText(qsizetype(layers.size())), countText(inputSize, "input"),
+             countText(totalNeurons(), "neuron"), countText(totalParams(), "parameter"));
 }
 
 GraphSummary summarize(const Graph &graph)
