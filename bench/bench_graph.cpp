@@ -2,8 +2,8 @@
 // (2n + 2 nodes): all take linear time in the number of layers (docs/performance.md, "Many
 // layers").
 //   build/release/bin/bench_graph
-#include "Graph.h"
-#include "GraphFile.h"
+#include "graph/Graph.h"
+#include "io/GraphFile.h"
 #include "nir/NirFile.h"
 
 #include <QTemporaryDir>

@@ -3,7 +3,7 @@
 // weights rearranged for that sample alone) against hw::quantizedPredictions (a batch: the
 // weights rearranged once per thread), on 1 and 2 threads.
 
-#include "Example.h"
+#include "graph/Example.h"
 #include "hw/Exporter.h"
 #include "hw/Quantizer.h"
 

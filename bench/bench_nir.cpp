@@ -1,7 +1,7 @@
 // NIR export and import of the built-in example network (784-256-64-10 LIF, 217,728 parameters).
 //   build/release/bin/bench_nir --benchmark_min_time=1
-#include "Example.h"
-#include "GraphFile.h"
+#include "graph/Example.h"
+#include "io/GraphFile.h"
 #include "nir/NirFile.h"
 
 #include <QTemporaryDir>

@@ -4,10 +4,10 @@
 // sgemm of the same size by Eigen and by OpenBLAS, and against the seed's approach, a scalar double
 // loop over neuron pairs.
 
-#include "Example.h"
-#include "Optimizer.h"
-#include "Rng.h"
-#include "passes/Passes.h"
+#include "base/Rng.h"
+#include "graph/Example.h"
+#include "opt/Optimizer.h"
+#include "opt/Passes.h"
 
 #include <benchmark/benchmark.h>
 

@@ -4,10 +4,10 @@
 // with the event-driven engine and with dense matrix-vector products, on 1 and 2 threads, for
 // rate and current encoding; and the trainer's time per batch of 128 (extrapolated to an epoch).
 
-#include "Error.h"
-#include "GraphFile.h"
+#include "base/Error.h"
+#include "io/GraphFile.h"
 #include "sim/SpikeMonitor.h"
-#include "sim/Trainer.h"
+#include "train/Trainer.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -7,8 +7,8 @@
 // The norm tolerance (default 0.01, the pass's) bounds the band of the Gram triangle computed; 1
 // or more computes the whole triangle.
 
-#include "Rng.h"
-#include "passes/Passes.h"
+#include "base/Rng.h"
+#include "opt/Passes.h"
 
 #include <QElapsedTimer>
 

@@ -3,7 +3,7 @@
 
     /usr/bin/python3 bench/torch_lif_forward.py resources/fashion-mnist-snn.h5 [THREADS]
 
-Bernoulli rate encoding, T = 25, batches of 1000, the dynamics of core/Layer.h (subtract reset),
+Bernoulli rate encoding, T = 25, batches of 1000, the dynamics of core/graph/Layer.h (subtract reset),
 firing rates and predictions collected over the 10,000 Fashion-MNIST test images.
 """
 import gzip

@@ -3,7 +3,7 @@
 
     /usr/bin/python3 bench/torch_lif_train.py THREADS TRAIN_SAMPLES EPOCHS [TEST_SAMPLES [SEED]]
 
-The same network and method as core/sim/Trainer.cpp: 784-256-64-10 LIF (beta 0.9, threshold 1,
+The same network and method as core/train/Trainer.cpp: 784-256-64-10 LIF (beta 0.9, threshold 1,
 subtract reset, detached from the graph as snnTorch does), biases, PyTorch's default Linear
 initialisation (uniform +-1/sqrt(fan-in), as sim::initialGraph), constant-current input for
 T = 25 steps, cross-entropy on the output spike counts, the fast-sigmoid surrogate

@@ -1,6 +1,6 @@
 #include "Convert.h"
 
-#include "Error.h"
+#include "base/Error.h"
 
 namespace snnpy {
 

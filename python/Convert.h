@@ -3,9 +3,9 @@
 // Conversions between Python (numpy, str, callables) and core's types, shared by the bindings of
 // the snnstudio module. Nothing here computes anything of its own.
 
-#include "Error.h"
-#include "Layer.h"
-#include "RunControl.h"
+#include "base/Error.h"
+#include "base/RunControl.h"
+#include "graph/Layer.h"
 #include "sim/Dataset.h"
 
 #include <pybind11/numpy.h>

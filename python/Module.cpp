@@ -1,18 +1,18 @@
 // The snnstudio Python module: core's graph, passes, simulation and iCE40 flow, with numpy arrays
 // for weights and data (docs/python.md). Conversions only; every computation is core's.
 
-#include "AnyGraphFile.h"
 #include "Convert.h"
-#include "Error.h"
-#include "Example.h"
-#include "GraphFile.h"
-#include "Optimizer.h"
-#include "Simulator.h"
-#include "Sweep.h"
+#include "base/Error.h"
+#include "graph/Example.h"
 #include "hw/Exporter.h"
 #include "hw/IceFlow.h"
 #include "hw/Quantizer.h"
+#include "io/GraphFile.h"
+#include "nir/AnyGraphFile.h"
 #include "nir/NirFile.h"
+#include "opt/Optimizer.h"
+#include "opt/Sweep.h"
+#include "sim/Sequences.h"
 #include "sim/SpikeMonitor.h"
 
 #include <QCoreApplication>

@@ -2,7 +2,7 @@
 
 // Exact comparison of two graphs for the studio's tests (undo must restore the graph bit for bit).
 
-#include "Graph.h"
+#include "graph/Graph.h"
 
 #include <QString>
 

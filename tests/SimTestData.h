@@ -2,7 +2,7 @@
 
 // Small data sets and IDX files made by the tests themselves.
 
-#include "Rng.h"
+#include "base/Rng.h"
 #include "sim/Dataset.h"
 
 #include <QByteArray>

@@ -2,8 +2,8 @@
 
 // Shared test helpers: a main that runs GUI tests offscreen, and builders for small graphs.
 
-#include "Graph.h"
-#include "Rng.h"
+#include "base/Rng.h"
+#include "graph/Graph.h"
 
 #include <QCoreApplication>
 #include <QProcess>

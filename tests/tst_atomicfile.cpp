@@ -1,7 +1,7 @@
-#include "AtomicFile.h"
-#include "Error.h"
-#include "Example.h"
-#include "GraphFile.h"
+#include "base/Error.h"
+#include "graph/Example.h"
+#include "io/AtomicFile.h"
+#include "io/GraphFile.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,5 +1,5 @@
-#include "Error.h"
 #include "TestUtils.h"
+#include "base/Error.h"
 #include "hw/BoardLink.h"
 #include "hw/Exporter.h"
 

@@ -1,8 +1,8 @@
 #include "CanvasView.h"
 #include "Document.h"
-#include "Error.h"
 #include "GraphEquality.h"
 #include "TestUtils.h"
+#include "base/Error.h"
 
 #include <QApplication>
 #include <QGraphicsPathItem>

@@ -1,7 +1,7 @@
 #include "ComparisonModel.h"
-#include "Example.h"
-#include "Optimizer.h"
 #include "TestUtils.h"
+#include "graph/Example.h"
+#include "opt/Optimizer.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>

@@ -1,7 +1,7 @@
-#include "Error.h"
-#include "Hdf5.h"
 #include "SimTestData.h"
 #include "TestUtils.h"
+#include "base/Error.h"
+#include "io/Hdf5.h"
 #include "sim/Dataset.h"
 
 #include <QFileInfo>

@@ -1,10 +1,10 @@
 #include "Document.h"
-#include "Error.h"
-#include "Example.h"
-#include "GraphEdit.h"
 #include "GraphEquality.h"
 #include "TestUtils.h"
+#include "base/Error.h"
 #include "commands/MoveLayersCommand.h"
+#include "graph/Example.h"
+#include "graph/GraphEdit.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>

@@ -1,10 +1,10 @@
-#include "Error.h"
-#include "GraphFile.h"
-#include "Rng.h"
 #include "SimTestData.h"
-#include "Simulator.h"
 #include "TestUtils.h"
+#include "base/Error.h"
+#include "base/Rng.h"
+#include "io/GraphFile.h"
 #include "sim/Engine.h"
+#include "sim/Sequences.h"
 
 using namespace snn;
 using namespace snn::test;

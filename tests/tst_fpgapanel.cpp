@@ -1,6 +1,6 @@
 #include "FpgaPanel.h"
-#include "Rng.h"
 #include "TestUtils.h"
+#include "base/Rng.h"
 #include "hw/Boards.h"
 #include "hw/ResourceEstimator.h"
 

@@ -1,8 +1,8 @@
-#include "Error.h"
-#include "Example.h"
-#include "GraphFile.h"
-#include "Rng.h"
 #include "TestUtils.h"
+#include "base/Error.h"
+#include "base/Rng.h"
+#include "graph/Example.h"
+#include "io/GraphFile.h"
 
 #include <QTemporaryDir>
 

@@ -1,10 +1,10 @@
-#include "Error.h"
-#include "Example.h"
-#include "GraphEdit.h"
 #include "GraphEquality.h"
 #include "HostileNames.h"
-#include "Rng.h"
 #include "TestUtils.h"
+#include "base/Error.h"
+#include "base/Rng.h"
+#include "graph/Example.h"
+#include "graph/GraphEdit.h"
 
 using namespace snn;
 using snn::test::makeLayer;

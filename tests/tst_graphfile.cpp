@@ -1,10 +1,10 @@
-#include "AnyGraphFile.h"
-#include "Error.h"
-#include "Example.h"
-#include "GraphFile.h"
-#include "Hdf5.h"
 #include "HostileNames.h"
 #include "TestUtils.h"
+#include "base/Error.h"
+#include "graph/Example.h"
+#include "io/GraphFile.h"
+#include "io/Hdf5.h"
+#include "nir/AnyGraphFile.h"
 
 #include <QDir>
 #include <QProcess>

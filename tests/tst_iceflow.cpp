@@ -1,6 +1,6 @@
-#include "Error.h"
-#include "Rng.h"
 #include "TestUtils.h"
+#include "base/Error.h"
+#include "base/Rng.h"
 #include "hw/Exporter.h"
 #include "hw/IceFlow.h"
 

@@ -1,4 +1,4 @@
-#include "Rng.h"
+#include "base/Rng.h"
 #include "sim/Kernels.h"
 
 #include <QtTest>

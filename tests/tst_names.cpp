@@ -1,6 +1,6 @@
-#include "Error.h"
 #include "HostileNames.h"
-#include "Names.h"
+#include "base/Error.h"
+#include "base/Names.h"
 
 #include <QTest>
 

@@ -1,10 +1,10 @@
 #include "ComparisonModel.h"
 #include "Document.h"
-#include "Error.h"
-#include "Example.h"
 #include "GraphEquality.h"
 #include "OptimizationPanel.h"
 #include "TestUtils.h"
+#include "base/Error.h"
+#include "graph/Example.h"
 
 #include <QApplication>
 #include <QCheckBox>

@@ -1,10 +1,10 @@
-#include "Error.h"
-#include "Example.h"
-#include "Optimizer.h"
-#include "Rng.h"
-#include "Simulator.h"
 #include "TestUtils.h"
-#include "passes/Passes.h"
+#include "base/Error.h"
+#include "base/Rng.h"
+#include "graph/Example.h"
+#include "opt/Optimizer.h"
+#include "opt/Passes.h"
+#include "sim/Sequences.h"
 
 #include <QJsonArray>
 

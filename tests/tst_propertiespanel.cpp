@@ -1,8 +1,8 @@
 #include "Document.h"
-#include "Example.h"
 #include "GraphEquality.h"
 #include "PropertiesPanel.h"
 #include "TestUtils.h"
+#include "graph/Example.h"
 
 #include <QApplication>
 #include <QCheckBox>

@@ -1,7 +1,7 @@
-#include "Error.h"
-#include "Rng.h"
-#include "RunControl.h"
 #include "TestUtils.h"
+#include "base/Error.h"
+#include "base/Rng.h"
+#include "base/RunControl.h"
 #include "hw/Quantizer.h"
 #include "sim/Engine.h"
 

@@ -1,8 +1,8 @@
-#include "Example.h"
-#include "Optimizer.h"
 #include "QCustomPlotInclude.h"
 #include "RateHeatmap.h"
 #include "TestUtils.h"
+#include "graph/Example.h"
+#include "opt/Optimizer.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -1,6 +1,6 @@
-#include "Error.h"
-#include "Example.h"
 #include "TestUtils.h"
+#include "base/Error.h"
+#include "graph/Example.h"
 #include "hw/ResourceEstimator.h"
 
 #include <cstdlib>

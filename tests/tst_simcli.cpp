@@ -1,13 +1,13 @@
 // The snnc commands of simulation and training, run as a user runs them.
 
-#include "GraphFile.h"
-#include "RunControl.h"
 #include "SimTestData.h"
 #include "TestUtils.h"
+#include "base/RunControl.h"
 #include "hw/Quantizer.h"
+#include "io/GraphFile.h"
 #include "sim/Dataset.h"
 #include "sim/SpikeMonitor.h"
-#include "sim/TrainRun.h"
+#include "train/TrainRun.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>

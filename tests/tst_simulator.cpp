@@ -1,12 +1,12 @@
 // snn::simulateSequences and `snnc simulate`: given input trains in, every layer's spikes and
 // membranes per step out (docs/simulation.md).
 
-#include "Error.h"
-#include "GraphFile.h"
-#include "Hdf5.h"
-#include "Rng.h"
-#include "Simulator.h"
 #include "TestUtils.h"
+#include "base/Error.h"
+#include "base/Rng.h"
+#include "io/GraphFile.h"
+#include "io/Hdf5.h"
+#include "sim/Sequences.h"
 
 #include <QCoreApplication>
 #include <QProcess>

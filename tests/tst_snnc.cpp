@@ -1,6 +1,6 @@
-#include "GraphFile.h"
-#include "Hdf5.h"
 #include "TestUtils.h"
+#include "io/GraphFile.h"
+#include "io/Hdf5.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,9 +1,9 @@
-#include "Error.h"
-#include "Optimizer.h"
-#include "Rng.h"
 #include "SimTestData.h"
 #include "TestUtils.h"
+#include "base/Error.h"
+#include "base/Rng.h"
 #include "hw/Quantizer.h"
+#include "opt/Optimizer.h"
 #include "sim/SpikeMonitor.h"
 
 #include <QJsonArray>

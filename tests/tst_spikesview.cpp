@@ -1,16 +1,16 @@
 // The studio's Spikes tab: a sample of the attached data set through the graph and the optimised
 // graph, rasters and a neuron's membrane as core's simulateSequences computes them.
 
-#include "Hdf5.h"
 #include "MainWindow.h"
-#include "Optimizer.h"
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
-#include "Rng.h"
-#include "Simulator.h"
 #include "SpikesView.h"
 #include "TestUtils.h"
+#include "base/Rng.h"
+#include "io/Hdf5.h"
+#include "opt/Optimizer.h"
 #include "sim/Engine.h"
+#include "sim/Sequences.h"
 
 #include <QComboBox>
 #include <QFile>

@@ -1,8 +1,8 @@
-#include "Error.h"
-#include "GraphFile.h"
-#include "Sweep.h"
 #include "TestUtils.h"
+#include "base/Error.h"
 #include "hw/Boards.h"
+#include "io/GraphFile.h"
+#include "opt/Sweep.h"
 #include "sim/Dataset.h"
 
 #include <QJsonArray>

@@ -1,8 +1,8 @@
-#include "Error.h"
 #include "QCustomPlotInclude.h"
 #include "SimTestData.h"
 #include "TestUtils.h"
 #include "TrainingMonitor.h"
+#include "base/Error.h"
 #include "hw/Quantizer.h"
 
 #include <QApplication>

@@ -1,7 +1,7 @@
-#include "Error.h"
 #include "SimTestData.h"
 #include "TestUtils.h"
-#include "sim/TrainRun.h"
+#include "base/Error.h"
+#include "train/TrainRun.h"
 
 #include <QFile>
 #include <QJsonDocument>

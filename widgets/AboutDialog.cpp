@@ -1,6 +1,6 @@
 #include "AboutDialog.h"
 
-#include "LibraryVersions.h"
+#include "base/LibraryVersions.h"
 #include "hw/ToolRunner.h"
 
 #include <Eigen/Core>

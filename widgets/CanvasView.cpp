@@ -1,9 +1,9 @@
 #include "CanvasView.h"
 
-#include "AtomicFile.h"
 #include "Document.h"
-#include "Error.h"
-#include "GraphEdit.h"
+#include "base/Error.h"
+#include "graph/GraphEdit.h"
+#include "io/AtomicFile.h"
 
 #include <QBuffer>
 #include <QContextMenuEvent>

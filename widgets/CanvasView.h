@@ -1,7 +1,7 @@
 #pragma once
 
-#include "Graph.h"
 #include "NodeItem.h"
+#include "graph/Graph.h"
 
 #include <QGraphicsView>
 

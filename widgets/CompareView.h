@@ -1,7 +1,7 @@
 #pragma once
 
-#include "Optimizer.h"
 #include "hw/Exporter.h"
+#include "opt/Optimizer.h"
 
 #include <QWidget>
 

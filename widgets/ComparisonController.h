@@ -7,7 +7,7 @@
 // change (Document::edited): a change of what the network computes drops the synthesis figures
 // and re-estimates; a rename or a move keeps them.
 
-#include "Graph.h"
+#include "graph/Graph.h"
 #include "hw/IceFlow.h"
 
 #include <QObject>

@@ -1,7 +1,7 @@
 #include "ComparisonModel.h"
 
-#include "Names.h"
-#include "Report.h"
+#include "base/Names.h"
+#include "opt/Report.h"
 
 #include <QBrush>
 #include <QColor>

@@ -1,8 +1,6 @@
 #include "Document.h"
 
-#include "Error.h"
-#include "GraphEdit.h"
-#include "GraphFile.h"
+#include "base/Error.h"
 #include "commands/AddLayerCommand.h"
 #include "commands/ApplyGraphCommand.h"
 #include "commands/ConnectLayerCommand.h"
@@ -11,6 +9,8 @@
 #include "commands/RenameLayerCommand.h"
 #include "commands/ResizeLayerCommand.h"
 #include "commands/SetNeuronParamsCommand.h"
+#include "graph/GraphEdit.h"
+#include "io/GraphFile.h"
 #include "nir/NirFile.h"
 
 #include <QFileInfo>

@@ -1,8 +1,8 @@
 #include "FpgaPanel.h"
 
-#include "Error.h"
 #include "JobRunner.h"
-#include "RunControl.h"
+#include "base/Error.h"
+#include "base/RunControl.h"
 #include "hw/Exporter.h"
 #include "hw/ToolRunner.h"
 

@@ -11,7 +11,7 @@
 // simulation run through JobRunner, so the GUI thread never waits. The settings are remembered
 // (QSettings), the project folder per model.
 
-#include "Graph.h"
+#include "graph/Graph.h"
 #include "hw/Exporter.h"
 #include "hw/IceFlow.h"
 

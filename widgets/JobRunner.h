@@ -1,7 +1,7 @@
 #pragma once
 
-#include "Error.h"
-#include "RunControl.h"
+#include "base/Error.h"
+#include "base/RunControl.h"
 
 #include <QFutureWatcher>
 #include <QObject>

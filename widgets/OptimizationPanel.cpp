@@ -1,10 +1,10 @@
 #include "OptimizationPanel.h"
 
-#include "AtomicFile.h"
 #include "ComparisonModel.h"
 #include "Document.h"
-#include "Error.h"
 #include "JobRunner.h"
+#include "base/Error.h"
+#include "io/AtomicFile.h"
 
 #include <QApplication>
 #include <QCheckBox>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Optimizer.h"
+#include "opt/Optimizer.h"
 
 #include <QWidget>
 

@@ -1,13 +1,13 @@
 #include "Pipeline.h"
 
 #include "Document.h"
-#include "Error.h"
 #include "FpgaPanel.h"
 #include "JobRunner.h"
 #include "OptimizationPanel.h"
 #include "TrainingMonitor.h"
+#include "base/Error.h"
 #include "sim/SpikeMonitor.h"
-#include "sim/Trainer.h"
+#include "train/Trainer.h"
 
 #include <algorithm>
 #include <optional>

@@ -12,7 +12,7 @@
 // panels' work, which it sequences.
 
 #include "sim/Dataset.h"
-#include "sim/TrainRun.h"
+#include "train/TrainRun.h"
 
 #include <QElapsedTimer>
 #include <QObject>

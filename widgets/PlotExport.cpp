@@ -1,8 +1,8 @@
 #include "PlotExport.h"
 
-#include "AtomicFile.h"
-#include "Error.h"
 #include "QCustomPlotInclude.h"
+#include "base/Error.h"
+#include "io/AtomicFile.h"
 
 #include <QBuffer>
 #include <QFileDialog>

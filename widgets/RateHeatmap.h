@@ -1,7 +1,7 @@
 #pragma once
 
-#include "Graph.h"
-#include "Optimizer.h"
+#include "graph/Graph.h"
+#include "opt/Optimizer.h"
 
 #include <QWidget>
 

@@ -1,9 +1,9 @@
 #include "SpikesView.h"
 
-#include "Error.h"
 #include "JobRunner.h"
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
+#include "base/Error.h"
 
 #include <QComboBox>
 #include <QFileDialog>

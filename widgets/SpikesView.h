@@ -1,8 +1,8 @@
 #pragma once
 
-#include "Graph.h"
-#include "Simulator.h"
+#include "graph/Graph.h"
 #include "sim/Dataset.h"
+#include "sim/Sequences.h"
 
 #include <QWidget>
 

@@ -6,7 +6,7 @@
 // estimated logic cells, with the points in a table. Clicking a point (in a plot or the table)
 // picks its value: pointPicked() tells the optimisation panel to take it.
 
-#include "Sweep.h"
+#include "opt/Sweep.h"
 
 #include <QWidget>
 

@@ -1,9 +1,9 @@
 #include "TrainingMonitor.h"
 
-#include "AtomicFile.h"
-#include "Error.h"
 #include "JobRunner.h"
 #include "PlotExport.h"
+#include "base/Error.h"
+#include "io/AtomicFile.h"
 
 #include <QComboBox>
 #include <QDateTime>

@@ -6,8 +6,8 @@
 // back the best epoch's graph (on validation) as a value (trained()). A stopped run resumes
 // exactly where it stopped (Resume).
 
-#include "Graph.h"
-#include "sim/TrainRun.h"
+#include "graph/Graph.h"
+#include "train/TrainRun.h"
 
 #include <QElapsedTimer>
 #include <QWidget>

@@ -1,7 +1,7 @@
 #include "Cli.h"
 
-#include "AtomicFile.h"
-#include "Error.h"
+#include "base/Error.h"
+#include "io/AtomicFile.h"
 #include "nir/NirFile.h"
 
 #include <cstdio>

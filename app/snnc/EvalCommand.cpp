@@ -1,11 +1,11 @@
 #include "Cli.h"
 
-#include "AnyGraphFile.h"
+#include "nir/AnyGraphFile.h"
 
-#include "Error.h"
-#include "GraphFile.h"
 #include "SimArgs.h"
+#include "base/Error.h"
 #include "hw/Quantizer.h"
+#include "io/GraphFile.h"
 #include "sim/SpikeMonitor.h"
 
 #include <QElapsedTimer>

@@ -1,7 +1,7 @@
 #include "Cli.h"
 
-#include "Example.h"
-#include "GraphFile.h"
+#include "graph/Example.h"
+#include "io/GraphFile.h"
 
 namespace snn::cli {
 

@@ -1,6 +1,6 @@
 #include "Cli.h"
-#include "GraphFile.h"
 #include "HwOptions.h"
+#include "io/GraphFile.h"
 
 namespace snn::cli {
 

@@ -1,7 +1,7 @@
 #include "Cli.h"
 
-#include "AnyGraphFile.h"
-#include "Error.h"
+#include "base/Error.h"
+#include "nir/AnyGraphFile.h"
 #include "nir/NirFile.h"
 
 namespace snn::cli {

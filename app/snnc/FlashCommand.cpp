@@ -1,6 +1,6 @@
 #include "Cli.h"
-#include "Error.h"
-#include "RunControl.h"
+#include "base/Error.h"
+#include "base/RunControl.h"
 #include "hw/Exporter.h"
 #include "hw/ToolRunner.h"
 

@@ -5,7 +5,7 @@
 // (hw::chooseConfiguration).
 
 #include "Cli.h"
-#include "Error.h"
+#include "base/Error.h"
 #include "hw/BoardLink.h"
 #include "hw/Exporter.h"
 

@@ -1,7 +1,7 @@
 #include "Cli.h"
 
-#include "Error.h"
-#include "GraphFile.h"
+#include "base/Error.h"
+#include "io/GraphFile.h"
 #include "nir/NirFile.h"
 
 namespace snn::cli {

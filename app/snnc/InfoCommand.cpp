@@ -1,6 +1,6 @@
 #include "Cli.h"
 
-#include "AnyGraphFile.h"
+#include "nir/AnyGraphFile.h"
 
 #include <QLocale>
 

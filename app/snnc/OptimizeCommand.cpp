@@ -1,12 +1,12 @@
 #include "Cli.h"
 
-#include "AnyGraphFile.h"
-#include "AtomicFile.h"
-#include "Error.h"
-#include "GraphFile.h"
-#include "Optimizer.h"
 #include "PassArgs.h"
 #include "SimArgs.h"
+#include "base/Error.h"
+#include "io/AtomicFile.h"
+#include "io/GraphFile.h"
+#include "nir/AnyGraphFile.h"
+#include "opt/Optimizer.h"
 
 #include <QJsonDocument>
 

@@ -3,8 +3,8 @@
 // The pass options shared by snnc optimize and snnc sweep: --passes and the four thresholds.
 
 #include "Cli.h"
-#include "Error.h"
-#include "Optimizer.h"
+#include "base/Error.h"
+#include "opt/Optimizer.h"
 
 namespace snn::cli {
 

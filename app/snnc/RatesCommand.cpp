@@ -1,12 +1,12 @@
 #include "Cli.h"
 
-#include "AnyGraphFile.h"
-#include "AtomicFile.h"
+#include "io/AtomicFile.h"
+#include "nir/AnyGraphFile.h"
 
-#include "Error.h"
-#include "GraphFile.h"
-#include "Hdf5.h"
 #include "SimArgs.h"
+#include "base/Error.h"
+#include "io/GraphFile.h"
+#include "io/Hdf5.h"
 #include "sim/SpikeMonitor.h"
 
 #include <QElapsedTimer>

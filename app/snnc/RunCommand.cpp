@@ -1,7 +1,7 @@
 #include "Cli.h"
-#include "GraphFile.h"
 #include "HwOptions.h"
 #include "hw/BoardLink.h"
+#include "io/GraphFile.h"
 
 #include <cstdio>
 

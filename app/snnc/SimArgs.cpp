@@ -1,6 +1,6 @@
 #include "SimArgs.h"
 
-#include "Error.h"
+#include "base/Error.h"
 
 #include <QElapsedTimer>
 

@@ -3,7 +3,7 @@
 // Options shared by the snnc commands that run data through a network (train, rates, eval,
 // optimize --validate).
 
-#include "RunControl.h"
+#include "base/RunControl.h"
 #include "sim/Dataset.h"
 #include "sim/Engine.h"
 

@@ -1,8 +1,8 @@
-#include "AnyGraphFile.h"
 #include "Cli.h"
-#include "Error.h"
-#include "Simulator.h"
+#include "base/Error.h"
+#include "nir/AnyGraphFile.h"
 #include "sim/Engine.h"
+#include "sim/Sequences.h"
 
 #include <cmath>
 

@@ -1,12 +1,12 @@
 #include "Cli.h"
 
-#include "AnyGraphFile.h"
-#include "AtomicFile.h"
-#include "Error.h"
 #include "HwOptions.h"
 #include "PassArgs.h"
 #include "SimArgs.h"
-#include "Sweep.h"
+#include "base/Error.h"
+#include "io/AtomicFile.h"
+#include "nir/AnyGraphFile.h"
+#include "opt/Sweep.h"
 
 #include <QJsonDocument>
 

@@ -1,7 +1,7 @@
 #include "Cli.h"
-#include "GraphFile.h"
 #include "HwOptions.h"
 #include "hw/IceFlow.h"
+#include "io/GraphFile.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,11 +1,11 @@
 #include "Cli.h"
 
-#include "AnyGraphFile.h"
+#include "nir/AnyGraphFile.h"
 
-#include "Error.h"
-#include "GraphFile.h"
 #include "SimArgs.h"
-#include "sim/TrainRun.h"
+#include "base/Error.h"
+#include "io/GraphFile.h"
+#include "train/TrainRun.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

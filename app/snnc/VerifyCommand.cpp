@@ -1,7 +1,7 @@
 #include "Cli.h"
-#include "GraphFile.h"
 #include "HwOptions.h"
-#include "RunControl.h"
+#include "base/RunControl.h"
+#include "io/GraphFile.h"
 #include "sim/Dataset.h"
 
 #include <QTemporaryDir>

@@ -1,6 +1,6 @@
 #include "Cli.h"
 
-#include "Error.h"
+#include "base/Error.h"
 
 #include <QCoreApplication>
 

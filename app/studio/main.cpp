@@ -1,6 +1,6 @@
-#include "Example.h"
 #include "MainWindow.h"
 #include "Screenshots.h"
+#include "graph/Example.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -1,6 +1,6 @@
-#include "BoardLink.h"
+#include "hw/BoardLink.h"
 
-#include "Error.h"
+#include "base/Error.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -7,8 +7,8 @@
 // waiting for a start byte again). POSIX termios (Linux), 8N1; the port is a tty such as
 // /dev/ttyUSB1 (the iCEBreaker's second FTDI channel).
 
-#include "Protocol.h"
-#include "Quantizer.h"
+#include "hw/Protocol.h"
+#include "hw/Quantizer.h"
 
 #include <QString>
 

@@ -1,6 +1,6 @@
-#include "Boards.h"
+#include "hw/Boards.h"
 
-#include "Error.h"
+#include "base/Error.h"
 
 namespace snn::hw {
 

@@ -3,7 +3,7 @@
 // The iCE40 boards the flow targets: device, package, clock and UART pins, capacity; and the fit
 // check that refuses a design before synthesis, with the numbers and what would make it fit.
 
-#include "Quantizer.h"
+#include "hw/Quantizer.h"
 
 #include <QString>
 #include <QStringList>

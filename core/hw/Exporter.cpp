@@ -1,8 +1,8 @@
-#include "Exporter.h"
+#include "hw/Exporter.h"
 
-#include "Error.h"
-#include "Names.h"
-#include "Rng.h"
+#include "base/Error.h"
+#include "base/Names.h"
+#include "base/Rng.h"
 
 #include <QFile>
 #include <QJsonArray>

@@ -4,9 +4,9 @@
 // pcf, the testbench with its samples and the model's expected answers, build.sh / simulate.sh
 // and a README, so that the flow runs without the studio.
 
-#include "Boards.h"
-#include "ResourceEstimator.h"
-#include "VerilogGenerator.h"
+#include "hw/Boards.h"
+#include "hw/ResourceEstimator.h"
+#include "hw/VerilogGenerator.h"
 
 namespace snn::hw {
 

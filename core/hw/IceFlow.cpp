@@ -1,7 +1,7 @@
-#include "IceFlow.h"
+#include "hw/IceFlow.h"
 
-#include "Error.h"
-#include "ToolRunner.h"
+#include "base/Error.h"
+#include "hw/ToolRunner.h"
 
 #include <QDir>
 #include <QEventLoop>

@@ -6,7 +6,7 @@
 // Each step runs through a ToolRunner; the flow reports steps, log lines and a parsed report. Also
 // the parsers for nextpnr's report JSON and yosys' stat output.
 
-#include "Boards.h"
+#include "hw/Boards.h"
 
 #include <QJsonObject>
 #include <QObject>

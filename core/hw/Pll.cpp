@@ -1,6 +1,6 @@
-#include "Pll.h"
+#include "hw/Pll.h"
 
-#include "Error.h"
+#include "base/Error.h"
 
 #include <cmath>
 

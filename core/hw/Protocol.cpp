@@ -1,6 +1,6 @@
-#include "Protocol.h"
+#include "hw/Protocol.h"
 
-#include "Error.h"
+#include "base/Error.h"
 
 #include <cmath>
 

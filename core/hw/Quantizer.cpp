@@ -1,7 +1,7 @@
-#include "Quantizer.h"
+#include "hw/Quantizer.h"
 
-#include "Error.h"
-#include "RunControl.h"
+#include "base/Error.h"
+#include "base/RunControl.h"
 #include "sim/Engine.h"
 
 #include <algorithm>

@@ -3,8 +3,8 @@
 // Fixed-point quantisation of a graph for the iCE40 core, and the bit-accurate integer model of
 // exactly what the generated hardware computes (docs/hardware.md states the arithmetic).
 
-#include "Graph.h"
-#include "RunControl.h"
+#include "base/RunControl.h"
+#include "graph/Graph.h"
 #include "sim/Dataset.h"
 
 #include <cstdint>

@@ -1,7 +1,7 @@
-#include "ResourceEstimator.h"
+#include "hw/ResourceEstimator.h"
 
-#include "Error.h"
-#include "VerilogGenerator.h"
+#include "base/Error.h"
+#include "hw/VerilogGenerator.h"
 
 #include <algorithm>
 #include <cmath>

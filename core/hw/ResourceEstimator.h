@@ -4,8 +4,8 @@
 // shapes (yosys' own block arithmetic), logic cells from a linear model calibrated against nextpnr
 // runs (docs/performance.md, "Hardware resource estimate").
 
-#include "Boards.h"
-#include "Quantizer.h"
+#include "hw/Boards.h"
+#include "hw/Quantizer.h"
 
 namespace snn::hw {
 

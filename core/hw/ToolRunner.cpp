@@ -1,7 +1,7 @@
-#include "ToolRunner.h"
+#include "hw/ToolRunner.h"
 
-#include "Error.h"
-#include "RunControl.h"
+#include "base/Error.h"
+#include "base/RunControl.h"
 
 #include <QEventLoop>
 #include <QFileInfo>

@@ -1,11 +1,11 @@
-#include "VerilogGenerator.h"
+#include "hw/VerilogGenerator.h"
 
-#include "AtomicFile.h"
-#include "Error.h"
-#include "Names.h"
-#include "Protocol.h"
-#include "RunControl.h"
-#include "ToolRunner.h"
+#include "base/Error.h"
+#include "base/Names.h"
+#include "base/RunControl.h"
+#include "hw/Protocol.h"
+#include "hw/ToolRunner.h"
+#include "io/AtomicFile.h"
 
 #include <QDir>
 #include <QFile>

@@ -5,9 +5,9 @@
 // bias.mem ($readmemh images), and a generated iverilog testbench that checks every output spike
 // count against the bit-accurate model (Quantizer.h).
 
-#include "Pll.h"
-#include "Protocol.h"
-#include "Quantizer.h"
+#include "hw/Pll.h"
+#include "hw/Protocol.h"
+#include "hw/Quantizer.h"
 
 #include <QByteArray>
 #include <QString>

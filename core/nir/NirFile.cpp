@@ -1,9 +1,9 @@
 #include "nir/NirFile.h"
 
-#include "Error.h"
-#include "GraphFile.h"
-#include "Hdf5.h"
-#include "Names.h"
+#include "base/Error.h"
+#include "base/Names.h"
+#include "io/GraphFile.h"
+#include "io/Hdf5.h"
 
 #include <QFileInfo>
 #include <QSet>

@@ -4,7 +4,7 @@
 // SNN Studio graph model. The mapping of each NIR node type, the time step and what is refused
 // are documented in docs/nir.md.
 
-#include "Graph.h"
+#include "graph/Graph.h"
 
 #include <QStringList>
 

@@ -1,7 +1,7 @@
-#include "Dataset.h"
+#include "sim/Dataset.h"
 
-#include "Error.h"
-#include "Hdf5.h"
+#include "base/Error.h"
+#include "io/Hdf5.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -1,9 +1,9 @@
 #pragma once
 
-// The one definition of a spiking neuron's step (core/Layer.h), shared by the simulation engine
-// and the trainer's forward pass so that both run exactly the same dynamics.
+// The one definition of a spiking neuron's step (core/graph/Layer.h), shared by the simulation
+// engine and the trainer's forward pass so that both run exactly the same dynamics.
 
-#include "Layer.h"
+#include "graph/Layer.h"
 #include "sim/Kernels.h"
 
 #include <vector>

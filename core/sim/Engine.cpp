@@ -1,7 +1,7 @@
 #include "sim/Engine.h"
 
-#include "Error.h"
-#include "Rng.h"
+#include "base/Error.h"
+#include "base/Rng.h"
 #include "sim/Dynamics.h"
 #include "sim/Kernels.h"
 

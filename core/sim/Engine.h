@@ -1,12 +1,13 @@
 #pragma once
 
 // The batched, multi-threaded simulation engine (docs/simulation.md). It runs a data set through
-// a graph with the dynamics of core/Layer.h (sim/Dynamics.h), one sample per thread at a time, and
-// counts spikes. Results depend only on the graph, the data and the options, never on the thread
-// count: each sample's input spikes come from its own generator, seeded from (seed, sample index).
+// a graph with the dynamics of core/graph/Layer.h (sim/Dynamics.h), one sample per thread at a
+// time, and counts spikes. Results depend only on the graph, the data and the options, never on the
+// thread count: each sample's input spikes come from its own generator, seeded from (seed, sample
+// index).
 
-#include "Graph.h"
-#include "RunControl.h"
+#include "base/RunControl.h"
+#include "graph/Graph.h"
 #include "sim/Dataset.h"
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 #include "sim/SpikeMonitor.h"
 
-#include "Error.h"
+#include "base/Error.h"
 
 namespace snn::sim {
 

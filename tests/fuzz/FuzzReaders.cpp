@@ -1,7 +1,7 @@
 #include "FuzzReaders.h"
 
-#include "Error.h"
-#include "GraphFile.h"
+#include "base/Error.h"
+#include "io/GraphFile.h"
 #include "nir/NirFile.h"
 #include "sim/Dataset.h"
 

@@ -29,7 +29,7 @@ def snnc(*args):
 
 def tutorial_graph():
     """The seed tutorial's graph as its users write it: numpy's default_rng(42), weights
-    [inputs, neurons], uniform rates with the first 30 of hidden1 zeroed (core/Example.cpp's
+    [inputs, neurons], uniform rates with the first 30 of hidden1 zeroed (core/graph/Example.cpp's
     recipe, drawn by numpy)."""
     rng = np.random.default_rng(42)
     specs = [("hidden1", 784, 256, 0.05, 0.2), ("hidden2", 256, 64, 0.1, 0.15),

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Layer.h"
+#include "graph/Layer.h"
 
 #include <QUndoCommand>
 

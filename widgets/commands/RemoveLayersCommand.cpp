@@ -1,7 +1,7 @@
 #include "RemoveLayersCommand.h"
 
 #include "Document.h"
-#include "GraphEdit.h"
+#include "graph/GraphEdit.h"
 
 #include <QCoreApplication>
 

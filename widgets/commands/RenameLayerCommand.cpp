@@ -1,7 +1,7 @@
 #include "RenameLayerCommand.h"
 
 #include "Document.h"
-#include "GraphEdit.h"
+#include "graph/GraphEdit.h"
 
 #include <QCoreApplication>
 

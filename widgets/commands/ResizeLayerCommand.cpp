@@ -1,7 +1,7 @@
 #include "ResizeLayerCommand.h"
 
 #include "Document.h"
-#include "GraphEdit.h"
+#include "graph/GraphEdit.h"
 
 #include <QCoreApplication>
 

@@ -1,7 +1,7 @@
 #include "SetNeuronParamsCommand.h"
 
 #include "Document.h"
-#include "GraphEdit.h"
+#include "graph/GraphEdit.h"
 
 #include <QCoreApplication>
 

@@ -1,0 +1,91 @@
+#pragma once
+
+#include "graph/Layer.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace snn {
+
+// Why weights of [rows x cols] do not fit a source (`sourceName`) that gives `sourceSize` values
+// ("weights are [3 x 2] but its source 'hidden' gives 3 values (the transpose [2 x 3] would
+// fit: ...)"), or an empty string when they fit. Shared by validate() and the file readers,
+// which check declared shapes before reading any data.
+QString weightsShapeProblem(Eigen::Index rows, Eigen::Index cols, const QString &sourceName,
+                            Eigen::Index sourceSize);
+
+// An order of n items in which every item comes after its source: sources[i] is the position of
+// item i's source, -1 for the network input, and any other negative value for a source that does
+// not exist. Items are taken in rounds over the given order (an ordered list keeps its order);
+// items on a cycle, with a missing source, or downstream of either are left out. Linear in n.
+std::vector<std::size_t> stableTopologicalOrder(const std::vector<std::ptrdiff_t> &sources);
+
+// A network of fully connected spiking layers. Each layer has one source (the network input or
+// another layer); a layer may feed several layers. Layers are kept in topological order and are
+// referred to by stable ids. Output layers are the layers that feed no other layer.
+class Graph {
+public:
+    Graph() = default;
+    explicit Graph(int inputSize)
+        : m_inputSize(inputSize)
+    {}
+    // Takes layers as they are (ids, sources and order unchecked; validate() checks them in
+    // linear time), unlike addLayer's per-layer checks; the file readers build graphs this way.
+    Graph(int inputSize, std::vector<Layer> layers)
+        : m_inputSize(inputSize)
+        , m_layers(std::move(layers))
+    {}
+
+    int inputSize() const { return m_inputSize; }
+    void setInputSize(int size) { m_inputSize = size; }
+
+    const std::vector<Layer> &layers() const { return m_layers; }
+    int layerCount() const { return int(m_layers.size()); }
+    bool isEmpty() const { return m_layers.empty(); }
+
+    // Lookups; layer() throws Error for an unknown id, find() returns nullptr.
+    const Layer &layer(LayerId id) const;
+    Layer &layer(LayerId id);
+    const Layer *find(LayerId id) const;
+    const Layer *findByName(const QString &name) const;
+    int indexOf(LayerId id) const; // -1 if absent
+
+    // Adds a layer whose source already exists and returns its id (a fresh one when layer.id
+    // is 0 or taken). Throws Error for an unknown source or a duplicate name.
+    LayerId addLayer(Layer layer);
+    // Removes a layer; layers it fed are left pointing at a missing source until rewired,
+    // so callers remove or rewire consumers first (validate() reports the dangling edge).
+    void removeLayer(LayerId id);
+    // Rewires a layer to a new source and restores topological order; throws Error (and changes
+    // nothing) if that would make a cycle.
+    void setSource(LayerId id, LayerId source);
+
+    std::vector<LayerId> consumers(LayerId id) const; // kNetworkInput: layers fed by the input
+    bool isOutput(LayerId id) const { return consumers(id).empty(); }
+    std::vector<LayerId> outputs() const;
+    // How many values a layer receives: its source's neuron count or the network input size.
+    int sourceSize(const Layer &layer) const;
+    QString sourceName(const Layer &layer) const; // "input" for the network input
+
+    std::int64_t totalParams() const;
+    std::int64_t totalNeurons() const;
+
+    // Reorders layers topologically (stable for already ordered graphs). Throws Error naming the
+    // layers of a cycle or a layer whose source does not exist.
+    void sortTopologically();
+    // Throws Error with one line naming the first problem: sizes, shapes (with a hint when the
+    // transpose would fit), NaN/Inf, rates outside [0, 1], bad neuron parameters, names, edges.
+    void validate() const;
+
+private:
+    int m_inputSize = 0;
+    std::vector<Layer> m_layers;
+};
+
+// "1 layer", "3 layers": a layer count for messages.
+QString layersText(qsizetype count);
+// "1 neuron", "784 values": `count` (thousands grouped, as the studio's other figures) and the
+// noun, plural unless the count is 1.
+QString countText(qint64 count, const char *noun);
+
+} // namespace snn

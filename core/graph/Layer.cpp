@@ -1,0 +1,106 @@
+#include "graph/Layer.h"
+
+#include <QStringList>
+
+#include <algorithm>
+
+namespace snn {
+
+QString toString(NeuronType type)
+{
+    return type == NeuronType::LIF ? QStringLiteral("LIF") : QStringLiteral("IF");
+}
+
+QString toString(ResetMode mode)
+{
+    switch (mode) {
+    case ResetMode::Subtract:
+        return QStringLiteral("subtract");
+    case ResetMode::Zero:
+        return QStringLiteral("zero");
+    case ResetMode::SubtractNext:
+        return QStringLiteral("subtract-next");
+    case ResetMode::SubtractNoDelay:
+        return QStringLiteral("subtract-nodelay");
+    }
+    return {};
+}
+
+bool parseNeuronType(const QString &text, NeuronType *type)
+{
+    if (text == QLatin1String("LIF"))
+        *type = NeuronType::LIF;
+    else if (text == QLatin1String("IF"))
+        *type = NeuronType::IF;
+    else
+        return false;
+    return true;
+}
+
+bool parseResetMode(const QString &text, ResetMode *mode)
+{
+    for (ResetMode m : kResetModes)
+        if (text == toString(m)) {
+            *mode = m;
+            return true;
+        }
+    return false;
+}
+
+QString resetModeChoices()
+{
+    QStringList names;
+    for (ResetMode m : kResetModes)
+        names << toString(m);
+    const QString last = names.takeLast();
+    return names.join(QStringLiteral(", ")) + QStringLiteral(" or ") + last;
+}
+
+QString resetDescription(const NeuronParams &params)
+{
+    if (params.reset == ResetMode::Zero && params.resetValue != 0.0f)
+        return QStringLiteral("zero to %1").arg(double(params.resetValue));
+    return toString(params.reset);
+}
+
+namespace {
+
+// Indices 0..count-1 that are not in the sorted list `drop`.
+std::vector<int> keptIndices(int count, const std::vector<int> &drop)
+{
+    std::vector<int> kept;
+    kept.reserve(std::size_t(count));
+    auto it = drop.begin();
+    for (int i = 0; i < count; ++i) {
+        if (it != drop.end() && *it == i)
+            ++it;
+        else
+            kept.push_back(i);
+    }
+    return kept;
+}
+
+Eigen::VectorXf selectEntries(const Eigen::VectorXf &v, const std::vector<int> &kept)
+{
+    if (v.size() == 0)
+        return v;
+    return v(kept);
+}
+
+} // namespace
+
+void Layer::removeNeurons(const std::vector<int> &drop)
+{
+    const std::vector<int> kept = keptIndices(neurons(), drop);
+    weights = Eigen::MatrixXf(weights(kept, Eigen::all));
+    bias = selectEntries(bias, kept);
+    rates = selectEntries(rates, kept);
+}
+
+void Layer::removeInputs(const std::vector<int> &drop)
+{
+    const std::vector<int> kept = keptIndices(inputs(), drop);
+    weights = Eigen::MatrixXf(weights(Eigen::all, kept));
+}
+
+} // namespace snn

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "base/RunControl.h"
+#include "graph/Graph.h"
+#include "hw/Quantizer.h"
+#include "opt/Report.h"
+#include "sim/Engine.h"
+
+#include <memory>
+
+namespace snn {
+
+// A labelled data set on which optimize() measures accuracy and output agreement before and after
+// each pass, with the same input spikes every time.
+struct ValidationSet {
+    sim::Dataset data;
+    sim::SimOptions simulation;
+};
+
+struct OptimizeOptions {
+    // dead_neuron_elimination: hidden neurons with a firing rate <= this are removed.
+    float deadThreshold = 0.0f;
+    // redundancy_elimination: merge when cosine similarity of fan-in weights > similarity and
+    // the weight norms (and biases) agree within normTolerance (relative).
+    float similarity = 0.99f;
+    float normTolerance = 0.01f;
+    // layer_fusion: a hidden layer fires at most this often (max rate) to count as nearly silent.
+    float fusionActivity = 0.01f;
+    // Worker threads of the redundancy pass (0: all cores); its result does not depend on them.
+    int threads = 0;
+    // When set, accuracy is measured (Report::accuracy, PassReport::accuracy); else "not measured".
+    std::shared_ptr<const ValidationSet> validation;
+    // With a validation set: the FPGA core's accuracy (its bit-accurate model under `hardware`,
+    // at each of these weight widths, beside the float graph on the same generated input spikes)
+    // is measured before and after all passes (Report::hardware). Empty: not measured.
+    std::vector<int> hardwareBits;
+    hw::QuantConfig hardware;
+    // With a validation set: the input graph's predictions on it, when the caller already has
+    // them (validationPredictions(); a sweep runs the passes on one graph many times). Empty:
+    // optimize() simulates the input graph first.
+    std::vector<int> predictionsBefore;
+
+    // Throws Error naming the option that is out of range.
+    void validate() const;
+};
+
+struct OptimizeResult {
+    Graph graph;
+    Report report;
+};
+
+namespace passes {
+inline const QString kDeadNeuronElimination = QStringLiteral("dead_neuron_elimination");
+inline const QString kRedundancyElimination = QStringLiteral("redundancy_elimination");
+inline const QString kLayerFusion = QStringLiteral("layer_fusion");
+} // namespace passes
+
+// Every pass, in the default order.
+QStringList availablePasses();
+
+// The predictions of `graph` on the validation set (what optimize() compares each pass with).
+std::vector<int> validationPredictions(const Graph &graph, const ValidationSet &validation,
+                                       const RunControl &control = {});
+
+// Runs the named passes in the given order on a copy of `graph` (which must be valid; it is
+// never modified). An unknown pass name throws Error listing the valid names; a cancel request
+// throws Cancelled.
+OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
+                        const OptimizeOptions &options = {}, const RunControl &control = {});
+
+// `result` (optimize() on `input` with `options`) once its graph was retrained into `tuned`
+// (fine-tuning for the FPGA core: the same layers and sizes, other weights): the passes' reports
+// stay, the overall float and hardware accuracy are measured again for `input` -> `tuned`, and
+// `how` goes into Report::retraining. Throws Error when `tuned` does not have the result graph's
+// layers and sizes, Cancelled when asked to stop.
+OptimizeResult retrained(const Graph &input, OptimizeResult result, Graph tuned, const QString &how,
+                         const OptimizeOptions &options, const RunControl &control = {});
+
+} // namespace snn

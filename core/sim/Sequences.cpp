@@ -1,0 +1,255 @@
+#include "sim/Sequences.h"
+
+#include "base/Error.h"
+#include "io/Hdf5.h"
+#include "sim/Engine.h"
+
+#include <QFileInfo>
+
+#include <omp.h>
+
+#include <atomic>
+#include <cmath>
+#include <set>
+
+namespace snn {
+
+// The dynamics live once, in the simulation engine (sim/Engine.cpp, sim/Dynamics.h).
+std::vector<Eigen::MatrixXf> simulate(const Graph &graph, const Eigen::MatrixXf &input)
+{
+    std::vector<Eigen::MatrixXf> outputs;
+    for (const Layer &l : graph.layers())
+        outputs.emplace_back(input.rows(), l.neurons());
+    sim::runSequence(graph, input, [&](int layer, int step, const Eigen::VectorXf &out) {
+        outputs[std::size_t(layer)].row(step) = out.transpose();
+    });
+    return outputs;
+}
+
+namespace {
+
+QString shapeText(const std::vector<hsize_t> &shape)
+{
+    QStringList parts;
+    for (hsize_t d : shape)
+        parts << QString::number(d);
+    return QStringLiteral("[%1]").arg(parts.join(QStringLiteral(", ")));
+}
+
+} // namespace
+
+SequenceInput readSequenceInput(const QString &path)
+{
+    const QString file = QFileInfo(path).fileName();
+    try {
+        auto guard = h5::lock();
+        const h5::Handle h = h5::openFile(path);
+        const bool hasSpikes = h5::exists(h, QStringLiteral("spikes"));
+        const bool hasCurrent = h5::exists(h, QStringLiteral("current"));
+        if (hasSpikes == hasCurrent)
+            throw Error(hasSpikes ? QStringLiteral("holds both 'spikes' and 'current'; give one")
+                                  : QStringLiteral("holds neither 'spikes' nor 'current'"));
+        const QString name = hasSpikes ? QStringLiteral("spikes") : QStringLiteral("current");
+        SequenceInput in;
+        std::vector<hsize_t> shape;
+        in.values = h5::readFloats(h, name, &shape);
+        const bool constant = !hasSpikes && shape.size() == 2;
+        if (shape.size() != 3 && !constant)
+            throw Error(QStringLiteral("'%1' has shape %2, not [samples, steps, inputs]%3")
+                            .arg(name, shapeText(shape),
+                                 hasSpikes ? QString() : QStringLiteral(" or [samples, inputs]")));
+        in.kind = hasSpikes ? SequenceInput::Spikes
+                            : (constant ? SequenceInput::ConstantCurrent : SequenceInput::Current);
+        in.samples = int(shape[0]);
+        in.steps = constant ? 0 : int(shape[1]);
+        in.inputs = int(shape.back());
+        if (in.samples == 0 || in.inputs == 0 || (!constant && in.steps == 0))
+            throw Error(QStringLiteral("'%1' has shape %2: nothing to simulate")
+                            .arg(name, shapeText(shape)));
+        for (std::size_t i = 0; i < in.values.size(); ++i) {
+            const float v = in.values[i];
+            if (hasSpikes ? (v != 0.0f && v != 1.0f) : !std::isfinite(v)) {
+                const std::size_t perSample = in.values.size() / std::size_t(in.samples);
+                const std::size_t j = i % perSample;
+                throw Error(QStringLiteral("'%1' holds %2 at sample %3, step %4, input %5; %6")
+                                .arg(name)
+                                .arg(double(v))
+                                .arg(i / perSample)
+                                .arg(constant ? 0 : j / std::size_t(in.inputs))
+                                .arg(j % std::size_t(in.inputs))
+                                .arg(hasSpikes ? QStringLiteral("spikes are 0 or 1")
+                                               : QStringLiteral("currents are finite")));
+            }
+        }
+        return in;
+    } catch (const Cancelled &) {
+        throw;
+    } catch (const Error &e) {
+        throw Error(QStringLiteral("%1: %2").arg(file, e.message()));
+    }
+}
+
+SequenceInput SequenceInput::sample(int index) const
+{
+    const std::size_t size = values.size() / std::size_t(std::max(samples, 1));
+    SequenceInput one = *this;
+    one.samples = 1;
+    one.values.assign(values.begin() + std::ptrdiff_t(size * std::size_t(index)),
+                      values.begin() + std::ptrdiff_t(size * std::size_t(index + 1)));
+    return one;
+}
+
+SequenceInput encodeSample(const Eigen::Ref<const Eigen::RowVectorXf> &x, std::int64_t index,
+                           const sim::SimOptions &options)
+{
+    SequenceInput in;
+    in.samples = 1;
+    in.inputs = int(x.size());
+    if (options.encoding == sim::Encoding::Current) {
+        in.kind = SequenceInput::ConstantCurrent;
+        in.values.assign(x.data(), x.data() + x.size());
+        return in;
+    }
+    in.kind = SequenceInput::Spikes;
+    in.steps = options.steps;
+    // [steps x inputs] column-major: transposed, it is row-major [steps][inputs].
+    const Eigen::MatrixXf spikes = sim::rateSpikes(x, index, options).transpose();
+    in.values.assign(spikes.data(), spikes.data() + spikes.size());
+    return in;
+}
+
+SequenceTraces simulateSequences(const Graph &graph, const SequenceInput &input, int steps,
+                                 bool recordMembrane, const RunControl &control)
+{
+    graph.validate();
+    if (input.inputs != graph.inputSize())
+        throw Error(QStringLiteral("the input has %1 values per step, the network takes %2")
+                        .arg(input.inputs)
+                        .arg(graph.inputSize()));
+    if (steps < 1 || (input.kind != SequenceInput::ConstantCurrent && steps > input.steps))
+        throw Error(QStringLiteral("%1 steps asked for; the input has %2")
+                        .arg(steps)
+                        .arg(input.kind == SequenceInput::ConstantCurrent
+                                 ? QStringLiteral("a constant current (any number >= 1)")
+                                 : QString::number(input.steps)));
+    const auto &layers = graph.layers();
+    SequenceTraces traces;
+    traces.samples = input.samples;
+    traces.steps = steps;
+    for (const Layer &l : layers) {
+        LayerTrace t;
+        t.name = l.name;
+        t.spiking = l.neuron.spiking;
+        t.neurons = l.neurons();
+        const std::size_t size = std::size_t(input.samples) * std::size_t(steps) * t.neurons;
+        if (t.spiking)
+            t.spikes.assign(size, 0);
+        else
+            t.output.assign(size, 0.0f);
+        if (recordMembrane && t.spiking)
+            t.membrane.assign(size, 0.0f);
+        traces.layers.push_back(std::move(t));
+    }
+
+    std::atomic<bool> stop{false};
+    std::atomic<int> done{0};
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int s = 0; s < input.samples; ++s) {
+        if (stop.load(std::memory_order_relaxed))
+            continue;
+        Eigen::MatrixXf x(steps, input.inputs);
+        for (int t = 0; t < steps; ++t) {
+            const std::size_t row = input.kind == SequenceInput::ConstantCurrent
+                                        ? std::size_t(s)
+                                        : std::size_t(s) * std::size_t(input.steps) + t;
+            x.row(t) = Eigen::Map<const Eigen::RowVectorXf>(
+                input.values.data() + row * std::size_t(input.inputs), input.inputs);
+        }
+        auto at = [&](int k, int t) {
+            return (std::size_t(s) * std::size_t(steps) + std::size_t(t)) *
+                   std::size_t(layers[std::size_t(k)].neurons());
+        };
+        sim::runSequence(
+            graph, x,
+            [&](int k, int t, const Eigen::VectorXf &out) {
+                LayerTrace &trace = traces.layers[std::size_t(k)];
+                for (Eigen::Index n = 0; n < out.size(); ++n) {
+                    if (trace.spiking)
+                        trace.spikes[at(k, t) + std::size_t(n)] = out(n) != 0.0f;
+                    else
+                        trace.output[at(k, t) + std::size_t(n)] = out(n);
+                }
+            },
+            recordMembrane ? std::function<void(int, int, const Eigen::VectorXf &)>(
+                                 [&](int k, int t, const Eigen::VectorXf &v) {
+                                     std::copy(v.data(), v.data() + v.size(),
+                                               traces.layers[std::size_t(k)].membrane.begin() +
+                                                   std::ptrdiff_t(at(k, t)));
+                                 })
+                           : std::function<void(int, int, const Eigen::VectorXf &)>());
+        const int finished = done.fetch_add(1) + 1;
+        if (omp_get_thread_num() == 0) {
+            if (control.cancelRequested && control.cancelRequested())
+                stop = true;
+            control.report(double(finished) / double(input.samples), QStringLiteral("simulating"));
+        }
+    }
+    if (stop)
+        throw Cancelled();
+    control.checkCancelled();
+
+    const std::vector<LayerId> outputs = graph.outputs();
+    if (outputs.size() == 1 && graph.layer(outputs.front()).neuron.spiking) {
+        traces.countLayer = graph.indexOf(outputs.front());
+        const LayerTrace &out = traces.layers[std::size_t(traces.countLayer)];
+        traces.counts.assign(std::size_t(input.samples) * std::size_t(out.neurons), 0);
+        for (int s = 0; s < input.samples; ++s)
+            for (int t = 0; t < steps; ++t)
+                for (int n = 0; n < out.neurons; ++n)
+                    traces.counts[std::size_t(s) * std::size_t(out.neurons) + std::size_t(n)] +=
+                        out.spikes[(std::size_t(s) * std::size_t(steps) + std::size_t(t)) *
+                                       std::size_t(out.neurons) +
+                                   std::size_t(n)];
+    }
+    return traces;
+}
+
+void saveSequenceTraces(const SequenceTraces &traces, const QString &path, bool spikes)
+{
+    std::set<QString> keys;
+    for (const LayerTrace &t : traces.layers) {
+        const QString key = QString(t.name).replace(QLatin1Char('/'), QLatin1Char('_'));
+        if (!keys.insert(key).second)
+            throw Error(QStringLiteral("%1: two layers are stored as 'layers/%2'; rename one")
+                            .arg(QFileInfo(path).fileName(), key));
+    }
+    h5::saveFile(path, [&](hid_t file) {
+        h5::writeIntAttribute(file, QStringLiteral("samples"), traces.samples);
+        h5::writeIntAttribute(file, QStringLiteral("steps"), traces.steps);
+        const h5::Handle layers = h5::createGroup(file, QStringLiteral("layers"));
+        const h5::WriteOptions gzip{.gzip = true};
+        for (const LayerTrace &t : traces.layers) {
+            const h5::Handle g = h5::createGroup(
+                layers, QString(t.name).replace(QLatin1Char('/'), QLatin1Char('_')));
+            h5::writeStringAttribute(g, QStringLiteral("name"), t.name);
+            const std::vector<hsize_t> shape{hsize_t(traces.samples), hsize_t(traces.steps),
+                                             hsize_t(t.neurons)};
+            if (spikes && t.spiking)
+                h5::writeBytes(g, QStringLiteral("spikes"), t.spikes, shape, gzip);
+            if (!t.membrane.empty())
+                h5::writeFloats(g, QStringLiteral("membrane"), t.membrane, shape, gzip);
+            if (!t.spiking)
+                h5::writeFloats(g, QStringLiteral("output"), t.output, shape, gzip);
+        }
+        if (!traces.counts.empty()) {
+            const int n = traces.layers[std::size_t(traces.countLayer)].neurons;
+            const std::vector<long long> counts(traces.counts.begin(), traces.counts.end());
+            h5::writeInts(file, QStringLiteral("counts"), counts,
+                          {hsize_t(traces.samples), hsize_t(n)});
+            h5::writeStringAttribute(file, QStringLiteral("counts_layer"),
+                                     traces.layers[std::size_t(traces.countLayer)].name);
+        }
+    });
+}
+
+} // namespace snn
