@@ -2,6 +2,8 @@
 
 #include "base/Error.h"
 
+#include <QJsonDocument>
+
 namespace snnpy {
 
 QString qstr(const std::string &text)
@@ -12,6 +14,20 @@ QString qstr(const std::string &text)
 std::string str(const QString &text)
 {
     return text.toStdString();
+}
+
+std::vector<std::string> strings(const QStringList &list)
+{
+    std::vector<std::string> result;
+    for (const QString &s : list)
+        result.push_back(str(s));
+    return result;
+}
+
+py::object jsonToPython(const QJsonObject &object)
+{
+    return py::module_::import("json").attr("loads")(
+        QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString());
 }
 
 namespace {

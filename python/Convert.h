@@ -8,19 +8,34 @@
 #include "graph/Layer.h"
 #include "sim/Dataset.h"
 
+#include <QJsonObject>
+#include <QStringList>
+
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
+
+namespace snn {
+class Graph;
+}
 
 namespace snnpy {
 
 namespace py = pybind11;
 
+// A graph as SNNGraph holds it: shared with the layers and arrays that view it.
+using GraphPtr = std::shared_ptr<snn::Graph>;
+
 QString qstr(const std::string &text);
 std::string str(const QString &text);
+std::vector<std::string> strings(const QStringList &list);
+// A JSON object as the dict json.loads makes of it.
+py::object jsonToPython(const QJsonObject &object);
 
 // A 2-D float32 copy of an array-like, or ValueError naming `what`.
 snn::sim::RowMatrixXf rowMatrix(const py::handle &array, const QString &what);
@@ -38,6 +53,12 @@ py::array ownedInts(std::vector<int> values);
 // A data set: a spec string as snnc's --data takes it (the test set when there is one), or a
 // tuple (x, y) of arrays ([n x features] in [0, 1], [n] class indices). Cut to `limit` (0: all).
 snn::sim::Dataset dataset(const py::handle &data, int limit);
+
+// What every binding that takes `progress` says of it.
+inline const char *const kProgressDoc =
+    "progress: None or a callable (fraction: float, step: str) called as the work goes on. "
+    "Raising an exception in it stops the work and propagates; Ctrl+C (KeyboardInterrupt) stops it "
+    "cleanly as well. The GIL is released while the work runs.";
 
 // Runs `job` with the GIL released under a RunControl whose progress calls `progress(fraction,
 // step)` (when given) and whose cancel check runs Python's signal handlers: Ctrl+C or an exception

@@ -1,0 +1,64 @@
+#include "Options.h"
+
+#include "Convert.h"
+#include "base/Error.h"
+
+namespace snnpy {
+
+using namespace snn;
+
+QStringList passList(const std::optional<std::vector<std::string>> &names)
+{
+    if (!names)
+        return availablePasses();
+    QStringList list;
+    for (const std::string &n : *names)
+        list << qstr(n);
+    return list;
+}
+
+sim::SimOptions simOptions(int steps, const std::string &encoding, std::uint64_t seed)
+{
+    sim::SimOptions o;
+    o.steps = steps;
+    o.seed = seed;
+    if (!sim::parseEncoding(qstr(encoding), &o.encoding))
+        throw Error(
+            QStringLiteral("encoding must be rate or current, not '%1'").arg(qstr(encoding)));
+    o.validate();
+    return o;
+}
+
+hw::ExportOptions exportOptions(const std::string &board, int bits, int lanes, int steps,
+                                int membraneBits, const std::string &memory)
+{
+    hw::ExportOptions o;
+    o.board = hw::board(qstr(board)).id;
+    o.quant.weightBits = bits;
+    o.quant.steps = steps;
+    o.quant.membraneBits = membraneBits;
+    o.lanes = lanes;
+    o.weightMemory = hw::parseWeightMemory(qstr(memory));
+    o.quant.validate();
+    return o;
+}
+
+OptimizeOptions optimizeOptions(float deadThreshold, float similarity, float normTolerance,
+                                float fusionActivity, const py::object &validate, int steps,
+                                const std::string &encoding, std::uint64_t seed, int limit)
+{
+    OptimizeOptions options;
+    options.deadThreshold = deadThreshold;
+    options.similarity = similarity;
+    options.normTolerance = normTolerance;
+    options.fusionActivity = fusionActivity;
+    if (!validate.is_none()) {
+        auto set = std::make_shared<ValidationSet>();
+        set->simulation = simOptions(steps, encoding, seed);
+        set->data = dataset(validate, limit);
+        options.validation = std::move(set);
+    }
+    return options;
+}
+
+} // namespace snnpy

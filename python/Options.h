@@ -1,0 +1,33 @@
+#pragma once
+
+// Core's option structs from the keyword arguments of the bindings, each checked: ValueError
+// (snn::Error) naming the value out of range.
+
+#include "hw/Exporter.h"
+#include "opt/Optimizer.h"
+#include "sim/Engine.h"
+
+#include <pybind11/pybind11.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace snnpy {
+
+// The named passes, in the given order; every pass in the default order for None.
+QStringList passList(const std::optional<std::vector<std::string>> &names);
+// Simulation of a data set: steps, encoding ("rate" or "current") and seed.
+snn::sim::SimOptions simOptions(int steps, const std::string &encoding, std::uint64_t seed);
+// A hardware export for a board (by name) at the given widths, lanes and weight memory.
+snn::hw::ExportOptions exportOptions(const std::string &board, int bits, int lanes, int steps,
+                                     int membraneBits, const std::string &memory);
+// The passes' thresholds and, when `validate` is not None, the data set (as dataset() takes it)
+// on which optimize() measures accuracy, simulated with steps, encoding and seed.
+snn::OptimizeOptions optimizeOptions(float deadThreshold, float similarity, float normTolerance,
+                                     float fusionActivity, const pybind11::object &validate,
+                                     int steps, const std::string &encoding, std::uint64_t seed,
+                                     int limit);
+
+} // namespace snnpy
