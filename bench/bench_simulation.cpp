@@ -54,7 +54,7 @@ int main(int argc, char *argv[])
         // Training: time per batch of 128 at T = 25 (current encoding, the default).
         sim::TrainOptions t;
         const int batches = 20;
-        sim::RowMatrixXf x = data.train.x.topRows(t.batchSize);
+        RowMatrixXf x = data.train.x.topRows(t.batchSize);
         std::vector<int> y(data.train.y.begin(), data.train.y.begin() + t.batchSize);
         for (auto encoding : {sim::Encoding::Current, sim::Encoding::Rate}) {
             t.encoding = encoding;

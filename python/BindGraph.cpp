@@ -37,7 +37,7 @@ PyLayer makeLayer(const std::string &name, int nInputs, int nNeurons, const py::
                                            "and %2")
                                 .arg(nInputs)
                                 .arg(nNeurons));
-    const sim::RowMatrixXf w = rowMatrix(weights, where + QStringLiteral(": weights"));
+    const RowMatrixXf w = rowMatrix(weights, where + QStringLiteral(": weights"));
     // [n_neurons, n_inputs] as stored, or [n_inputs, n_neurons] as the seed's tutorial writes
     // them; a square matrix is taken as stored.
     if (w.rows() == nNeurons && w.cols() == nInputs)

@@ -49,12 +49,12 @@ template <typename T> py::capsule owning(T *object)
 
 } // namespace
 
-snn::sim::RowMatrixXf rowMatrix(const py::handle &array, const QString &what)
+snn::RowMatrixXf rowMatrix(const py::handle &array, const QString &what)
 {
     const FloatArray a = floatArray(array, what);
     if (a.ndim() != 2)
         throw snn::Error(QStringLiteral("%1 must be 2-D, not %2-D").arg(what).arg(a.ndim()));
-    return Eigen::Map<const snn::sim::RowMatrixXf>(a.data(), a.shape(0), a.shape(1));
+    return Eigen::Map<const snn::RowMatrixXf>(a.data(), a.shape(0), a.shape(1));
 }
 
 Eigen::VectorXf vector(const py::handle &array, const QString &what)

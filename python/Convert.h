@@ -38,7 +38,7 @@ std::vector<std::string> strings(const QStringList &list);
 py::object jsonToPython(const QJsonObject &object);
 
 // A 2-D float32 copy of an array-like, or ValueError naming `what`.
-snn::sim::RowMatrixXf rowMatrix(const py::handle &array, const QString &what);
+snn::RowMatrixXf rowMatrix(const py::handle &array, const QString &what);
 // A 1-D float32 copy of an array-like, or ValueError naming `what`.
 Eigen::VectorXf vector(const py::handle &array, const QString &what);
 

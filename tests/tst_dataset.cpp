@@ -174,7 +174,7 @@ void TestDataset::badHdf5()
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("bad.h5"));
     h5::saveFile(path, [&](hid_t file) {
-        h5::RowMatrixXf x = h5::RowMatrixXf::Constant(2, 3, 0.5f);
+        RowMatrixXf x = RowMatrixXf::Constant(2, 3, 0.5f);
         if (problem == 1)
             x(1, 2) = 1.5f;
         h5::writeMatrix(file, QStringLiteral("x"), x);

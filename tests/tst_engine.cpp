@@ -121,7 +121,7 @@ void TestEngine::singleNeuronSpikeTrain()
     sim::SimOptions o;
     o.steps = 6;
     o.encoding = sim::Encoding::Current;
-    const sim::SimResult r = sim::run(g, sim::RowMatrixXf::Ones(1, 1), o);
+    const sim::SimResult r = sim::run(g, RowMatrixXf::Ones(1, 1), o);
     QCOMPARE(r.scores(0, 0), float(spikes.count(QLatin1Char('1'))));
     QCOMPARE(r.spikeCounts[0](0), std::int64_t(spikes.count(QLatin1Char('1'))));
 }
@@ -177,7 +177,7 @@ void TestEngine::currentEncodingCountsMatchSimulate()
     const sim::Dataset d = toyData(5, 4, 2, 3);
     Graph g12 = g;
     g12.setInputSize(4);
-    sim::RowMatrixXf x = sim::RowMatrixXf::Zero(5, 12);
+    RowMatrixXf x = RowMatrixXf::Zero(5, 12);
     x.leftCols(4) = d.x;
     sim::SimOptions o;
     o.steps = 10;
@@ -202,7 +202,7 @@ void TestEngine::rateEncodingFollowsIntensity()
     l.neuron.beta = 0.0f; // no memory: a spike needs an input spike at this step
     l.neuron.type = NeuronType::LIF;
     g.addLayer(l);
-    sim::RowMatrixXf x(2000, 3);
+    RowMatrixXf x(2000, 3);
     x.col(0).setConstant(0.0f);
     x.col(1).setConstant(0.25f);
     x.col(2).setConstant(1.0f);
@@ -304,7 +304,7 @@ void TestEngine::badInput()
 {
     const Graph g = randomGraph(16, 4, 3, 1);
     try {
-        sim::run(g, sim::RowMatrixXf::Zero(2, 15), {});
+        sim::run(g, RowMatrixXf::Zero(2, 15), {});
         QFAIL("no error");
     } catch (const Error &e) {
         QCOMPARE(e.message(),
@@ -312,12 +312,12 @@ void TestEngine::badInput()
     }
     sim::SimOptions o;
     o.steps = 0;
-    QVERIFY_THROWS_EXCEPTION(Error, sim::run(g, sim::RowMatrixXf::Zero(2, 16), o));
+    QVERIFY_THROWS_EXCEPTION(Error, sim::run(g, RowMatrixXf::Zero(2, 16), o));
     QVERIFY_THROWS_EXCEPTION(Error, simulate(g, Eigen::MatrixXf::Zero(3, 2)));
     // Two output layers: no prediction.
     Graph two = g;
     two.addLayer(makeLayer(QStringLiteral("second"), g.layers()[0].id, 2, 4));
-    QVERIFY_THROWS_EXCEPTION(Error, sim::run(two, sim::RowMatrixXf::Zero(2, 16), {}));
+    QVERIFY_THROWS_EXCEPTION(Error, sim::run(two, RowMatrixXf::Zero(2, 16), {}));
 }
 
 void TestEngine::cancels()

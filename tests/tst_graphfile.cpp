@@ -48,7 +48,7 @@ void editFile(const QString &path, const std::function<void(hid_t)> &edit)
     H5Fclose(file);
 }
 
-void replaceWeights(hid_t file, const QString &layer, const h5::RowMatrixXf &w)
+void replaceWeights(hid_t file, const QString &layer, const RowMatrixXf &w)
 {
     h5::Handle g = h5::openGroup(file, QStringLiteral("layers/") + layer);
     H5Ldelete(g, "weights", H5P_DEFAULT);
@@ -269,8 +269,7 @@ void TestGraphFile::badInput_data()
         h5::writeVector(g, QStringLiteral("weights"), vec({1, 2, 3}));
     }) << QStringLiteral("layer 'hidden': 'weights' has 1 dimensions, not 2");
     QTest::newRow("transposed, declared")
-        << Edit(
-               [](hid_t f) { replaceWeights(f, QStringLiteral("0"), h5::RowMatrixXf::Ones(4, 3)); })
+        << Edit([](hid_t f) { replaceWeights(f, QStringLiteral("0"), RowMatrixXf::Ones(4, 3)); })
         << QStringLiteral(
                "layer 'hidden': weights are [4 x 3] but the layer declares 3 neurons x 4 "
                "inputs (the transpose would fit: weights are stored [n_neurons x n_inputs])");
@@ -279,7 +278,7 @@ void TestGraphFile::badInput_data()
                h5::Handle g = h5::openGroup(f, QStringLiteral("layers/1"));
                H5Adelete(g, "n_neurons");
                H5Adelete(g, "n_inputs");
-               replaceWeights(f, QStringLiteral("1"), h5::RowMatrixXf::Ones(3, 2));
+               replaceWeights(f, QStringLiteral("1"), RowMatrixXf::Ones(3, 2));
            })
         << QStringLiteral(
                "layer 'out': weights are [3 x 2] but its source 'hidden' gives 3 values "
@@ -287,15 +286,15 @@ void TestGraphFile::badInput_data()
     QTest::newRow("wrong inputs") << Edit([](hid_t f) {
         h5::Handle g = h5::openGroup(f, QStringLiteral("layers/1"));
         H5Adelete(g, "n_inputs");
-        replaceWeights(f, QStringLiteral("1"), h5::RowMatrixXf::Ones(2, 5));
+        replaceWeights(f, QStringLiteral("1"), RowMatrixXf::Ones(2, 5));
     }) << QStringLiteral("layer 'out': weights are [2 x 5] but its source 'hidden' gives 3 values");
     QTest::newRow("NaN") << Edit([](hid_t f) {
-        h5::RowMatrixXf w = h5::RowMatrixXf::Ones(3, 4);
+        RowMatrixXf w = RowMatrixXf::Ones(3, 4);
         w(2, 1) = std::numeric_limits<float>::quiet_NaN();
         replaceWeights(f, QStringLiteral("0"), w);
     }) << nanMessage;
     QTest::newRow("Inf") << Edit([](hid_t f) {
-        h5::RowMatrixXf w = h5::RowMatrixXf::Ones(3, 4);
+        RowMatrixXf w = RowMatrixXf::Ones(3, 4);
         w(0, 0) = -std::numeric_limits<float>::infinity();
         replaceWeights(f, QStringLiteral("0"), w);
     }) << nanMessage;
@@ -614,7 +613,7 @@ void TestGraphFile::summaryReadsNoWeights()
     // A NaN weight makes the file unloadable, but the summary never reads the weights' values.
     const QString path = m_dir.filePath(QStringLiteral("summary-nan.h5"));
     saveGraph(smallGraph(), path);
-    h5::RowMatrixXf w = smallGraph().layers()[1].weights;
+    RowMatrixXf w = smallGraph().layers()[1].weights;
     w(1, 2) = std::nanf("");
     editFile(path, [&](hid_t file) { replaceWeights(file, QStringLiteral("1"), w); });
     QVERIFY_THROWS_EXCEPTION(Error, loadGraph(path));
@@ -623,7 +622,7 @@ void TestGraphFile::summaryReadsNoWeights()
     QCOMPARE(summary.totalParams(), std::int64_t(12 + 3 + 6));
     // Declared sizes are still checked before anything is read.
     editFile(path, [](hid_t file) {
-        replaceWeights(file, QStringLiteral("1"), h5::RowMatrixXf::Zero(2, 4));
+        replaceWeights(file, QStringLiteral("1"), RowMatrixXf::Zero(2, 4));
     });
     try {
         loadGraphSummary(path);

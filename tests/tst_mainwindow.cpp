@@ -16,6 +16,7 @@
 #include "TestUtils.h"
 #include "TrainingMonitor.h"
 #include "base/Rng.h"
+#include "eval/Accuracy.h"
 #include "graph/Example.h"
 #include "graph/GraphSummary.h"
 #include "hw/Boards.h"
@@ -71,7 +72,7 @@ bool attach(MainWindow &window, const QString &spec)
 void writeTinyDataset(const QString &path)
 {
     sim::Dataset data;
-    data.x = sim::RowMatrixXf::Zero(16, 4);
+    data.x = RowMatrixXf::Zero(16, 4);
     data.y.resize(16);
     for (int i = 0; i < 16; ++i) {
         data.y[std::size_t(i)] = i % 2;
@@ -405,7 +406,7 @@ void TestMainWindow::attachedDataMeasuresAccuracy()
 {
     // A tiny data set for a 4-input network: accuracy is measured on it before and after.
     sim::Dataset data;
-    data.x = sim::RowMatrixXf::Constant(20, 4, 0.8f);
+    data.x = RowMatrixXf::Constant(20, 4, 0.8f);
     data.y.assign(20, 1);
     const QString path = m_dir.filePath(QStringLiteral("data.h5"));
     sim::saveHdf5Dataset(data, path);
@@ -458,14 +459,14 @@ void TestMainWindow::attachedDataMeasuresAccuracy()
         QCOMPARE(model->index(core, ComparisonModel::MetricColumn).data().toString(),
                  QStringLiteral("Accuracy, %1-bit FPGA core").arg(bits));
         QCOMPARE(model->index(core, ComparisonModel::BeforeColumn).data().toString(),
-                 percent(sim::accuracy(hw::quantizedPredictions(hw::quantize(g, config), data.x),
+                 percent(sim::accuracy(eval::quantizedPredictions(hw::quantize(g, config), data.x),
                                        data.y)));
         QCOMPARE(model->index(core, ComparisonModel::AfterColumn).data().toString(),
                  percent(sim::accuracy(
-                     hw::quantizedPredictions(hw::quantize(after, config), data.x), data.y)));
+                     eval::quantizedPredictions(hw::quantize(after, config), data.x), data.y)));
         const int input = ComparisonModel::rowOf(ComparisonModel::Metric::FpgaInputAccuracy);
         QCOMPARE(model->index(input, ComparisonModel::BeforeColumn).data().toString(),
-                 percent(sim::accuracy(hw::floatPredictions(g, config, data.x), data.y)));
+                 percent(sim::accuracy(eval::floatPredictions(g, config, data.x), data.y)));
         QVERIFY(model->index(core, ComparisonModel::BeforeColumn)
                     .data(Qt::ToolTipRole)
                     .toString()
@@ -807,7 +808,7 @@ QString pipelineData(const QTemporaryDir &dir)
 {
     sim::Dataset data;
     Rng rng(9);
-    data.x = sim::RowMatrixXf(30, 6);
+    data.x = RowMatrixXf(30, 6);
     for (int r = 0; r < 30; ++r) {
         for (int c = 0; c < 6; ++c)
             data.x(r, c) = float(rng.uniform());

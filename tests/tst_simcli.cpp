@@ -3,6 +3,7 @@
 #include "SimTestData.h"
 #include "TestUtils.h"
 #include "base/RunControl.h"
+#include "eval/Accuracy.h"
 #include "hw/Quantizer.h"
 #include "io/GraphFile.h"
 #include "sim/Dataset.h"
@@ -94,8 +95,8 @@ void TestSimCli::trainEvalRatesOptimize()
     const sim::Dataset test = sim::loadEvaluationSet(m_dir.path());
     hw::QuantConfig config;
     config.steps = 10;
-    const hw::AccuracyComparison expected =
-        hw::compareAccuracy(g, config, test.x, test.y, {8, 2}, {});
+    const eval::AccuracyComparison expected =
+        eval::compareAccuracy(g, config, test.x, test.y, {8, 2}, {});
     QCOMPARE(quantized[QStringLiteral("samples")].toInt(), 40);
     QCOMPARE(quantized[QStringLiteral("float_accuracy")].toDouble(), expected.floatAccuracy);
     const QJsonArray widths = quantized[QStringLiteral("quantized")].toArray();

@@ -215,7 +215,7 @@ void TestSimulator::encodeSampleIsWhatRunFeeds()
     // with rate encoding (the very spikes run() draws) and with a constant current.
     const Graph g = smallNet();
     Rng rng(6);
-    sim::RowMatrixXf x(6, 5);
+    RowMatrixXf x(6, 5);
     for (Eigen::Index i = 0; i < x.size(); ++i)
         x.data()[i] = float(rng.uniform());
     x(2, 3) = 0.0f; // never spikes

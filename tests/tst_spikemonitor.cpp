@@ -2,6 +2,7 @@
 #include "TestUtils.h"
 #include "base/Error.h"
 #include "base/Rng.h"
+#include "eval/Accuracy.h"
 #include "hw/Quantizer.h"
 #include "opt/Optimizer.h"
 #include "sim/SpikeMonitor.h"
@@ -204,16 +205,16 @@ void TestSpikeMonitor::hardwareAccuracyBeforeAndAfter()
         QCOMPARE(a.agreement, sim::agreement(before, after));
         QCOMPARE(a.samples, 120);
     };
-    expect(h.floatModel, hw::floatPredictions(g, options.hardware, d.x),
-           hw::floatPredictions(r.graph, options.hardware, d.x));
+    expect(h.floatModel, eval::floatPredictions(g, options.hardware, d.x),
+           eval::floatPredictions(r.graph, options.hardware, d.x));
     QCOMPARE(int(h.quantized.size()), 2);
     for (int i = 0; i < 2; ++i) {
         hw::QuantConfig c = options.hardware;
         c.weightBits = options.hardwareBits[std::size_t(i)];
         QCOMPARE(h.quantized[std::size_t(i)].weightBits, c.weightBits);
         expect(h.quantized[std::size_t(i)].accuracy,
-               hw::quantizedPredictions(hw::quantize(g, c), d.x),
-               hw::quantizedPredictions(hw::quantize(r.graph, c), d.x));
+               eval::quantizedPredictions(hw::quantize(g, c), d.x),
+               eval::quantizedPredictions(hw::quantize(r.graph, c), d.x));
     }
     QVERIFY(h.quantized[1].accuracy.before < h.quantized[0].accuracy.before); // 3 bits cost
     // One progress report per sample and graph: 120 samples, before and after.
@@ -307,8 +308,9 @@ void TestSpikeMonitor::retrainedResultMeasuredAgain()
     hw::QuantConfig c = options.hardware;
     c.weightBits = 4;
     const AccuracyChange &core = t.report.hardware->quantized[0].accuracy;
-    QCOMPARE(core.before, sim::accuracy(hw::quantizedPredictions(hw::quantize(g, c), d.x), d.y));
-    QCOMPARE(core.after, sim::accuracy(hw::quantizedPredictions(hw::quantize(tuned, c), d.x), d.y));
+    QCOMPARE(core.before, sim::accuracy(eval::quantizedPredictions(hw::quantize(g, c), d.x), d.y));
+    QCOMPARE(core.after,
+             sim::accuracy(eval::quantizedPredictions(hw::quantize(tuned, c), d.x), d.y));
     QVERIFY(t.report.summary().contains(QStringLiteral("Retrained:   1 epoch at 4-bit weights")));
 
     // Another structure is not a retrained result.

@@ -56,7 +56,7 @@ std::shared_ptr<ValidationSet> relaySet()
 {
     auto set = std::make_shared<ValidationSet>();
     set->data.name = QStringLiteral("relay");
-    set->data.x = sim::RowMatrixXf::Zero(4, 3);
+    set->data.x = RowMatrixXf::Zero(4, 3);
     set->data.x(0, 0) = set->data.x(1, 1) = set->data.x(2, 2) = set->data.x(3, 1) = 1.0f;
     set->data.y = {0, 1, 2, 0};
     set->simulation.encoding = sim::Encoding::Current;

@@ -31,7 +31,7 @@ std::shared_ptr<ValidationSet> randomSet()
     auto set = std::make_shared<ValidationSet>();
     Rng rng(3);
     set->data.name = QStringLiteral("random");
-    set->data.x = sim::RowMatrixXf(40, 8);
+    set->data.x = RowMatrixXf(40, 8);
     for (int r = 0; r < 40; ++r) {
         for (int c = 0; c < 8; ++c)
             set->data.x(r, c) = float(rng.uniform());

@@ -1,6 +1,7 @@
 #include "SimTestData.h"
 #include "TestUtils.h"
 #include "base/Error.h"
+#include "eval/Accuracy.h"
 #include "train/TrainRun.h"
 
 #include "sim/SpikeMonitor.h"
@@ -101,7 +102,7 @@ void TestTrainer::gradientMatchesFiniteDifferences()
     QFETCH(int, encoding);
     const Graph g = tinyNet(ResetMode(reset), 3, resetValue);
     const sim::Dataset wide = toyData(4, 3, 3, 5);
-    const sim::RowMatrixXf x = wide.x.leftCols(6);
+    const RowMatrixXf x = wide.x.leftCols(6);
     sim::TrainOptions o;
     o.steps = 6;
     o.smoothSpikes = true; // the forward pass whose exact derivative BPTT computes
@@ -450,7 +451,7 @@ void TestTrainer::qatImprovesTheQuantisedAccuracy()
     config.steps = o.steps;
     config.weightBits = 2;
     const auto quantised = [&](const Graph &g) {
-        return sim::accuracy(hw::quantizedPredictions(hw::quantize(g, config), split.test->x, {}),
+        return sim::accuracy(eval::quantizedPredictions(hw::quantize(g, config), split.test->x, {}),
                              split.test->y);
     };
     const double before = quantised(state.best);

@@ -4,7 +4,7 @@
 
 #include "SimArgs.h"
 #include "base/Error.h"
-#include "hw/Quantizer.h"
+#include "eval/Accuracy.h"
 #include "io/GraphFile.h"
 #include "sim/SpikeMonitor.h"
 
@@ -22,12 +22,12 @@ int evalQuantized(const QCommandLineParser &parser, const Graph &graph, const si
 {
     hw::QuantConfig config;
     config.steps = steps;
-    const hw::AccuracyComparison c =
-        hw::compareAccuracy(graph, config, data.x, data.y, bits, stderrProgress());
+    const eval::AccuracyComparison c =
+        eval::compareAccuracy(graph, config, data.x, data.y, bits, stderrProgress());
     clearProgress();
     if (asJson) {
         QJsonArray widths;
-        for (const hw::BitsAccuracy &q : c.quantized)
+        for (const eval::BitsAccuracy &q : c.quantized)
             widths.append(QJsonObject{{QStringLiteral("weight_bits"), q.weightBits},
                                       {QStringLiteral("accuracy"), q.accuracy}});
         printOut(QString::fromUtf8(
@@ -46,7 +46,7 @@ int evalQuantized(const QCommandLineParser &parser, const Graph &graph, const si
                        .arg(data.name)
                        .arg(steps);
     text += QStringLiteral("float model:            %1%\n").arg(100.0 * c.floatAccuracy, 0, 'f', 2);
-    for (const hw::BitsAccuracy &q : c.quantized)
+    for (const eval::BitsAccuracy &q : c.quantized)
         text += QStringLiteral("%1-bit weights (model): %2% (%3 pp)\n")
                     .arg(q.weightBits)
                     .arg(100.0 * q.accuracy, 0, 'f', 2)

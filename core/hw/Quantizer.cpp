@@ -1,13 +1,9 @@
 #include "hw/Quantizer.h"
 
 #include "base/Error.h"
-#include "base/RunControl.h"
-#include "sim/Engine.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <exception>
 #include <limits>
 
 namespace snn::hw {
@@ -239,251 +235,122 @@ int argmaxLowest(const std::vector<int> &counts)
     return best;
 }
 
-namespace {
-
-// The arithmetic of the generated core for one sample at a time. Each layer's weights are kept by
-// input (the column an input event adds to every membrane), so a runner made once serves many
-// samples. Membranes fit 32 bits: at most 24 bits plus one 8-bit weight before saturation.
-class ModelRunner {
-public:
-    explicit ModelRunner(const QuantizedNetwork &net)
-        : m_net(net)
-        , m_hi((std::int32_t(1) << (net.config.membraneBits - 1)) - 1)
-        , m_lo(-m_hi - 1)
-    {
-        for (const QuantLayer &l : net.layers) {
-            std::vector<std::int32_t> columns(l.weights.size());
-            for (int n = 0; n < l.neurons; ++n)
-                for (int j = 0; j < l.inputs; ++j)
-                    columns[std::size_t(j) * std::size_t(l.neurons) + std::size_t(n)] =
-                        l.weight(n, j);
-            m_columns.push_back(std::move(columns));
-            std::int32_t maxWeight = 0;
-            for (int w : l.weights)
-                maxWeight = std::max(maxWeight, std::abs(w));
-            m_maxWeight.push_back(maxWeight);
-            m_v.emplace_back(std::size_t(l.neurons));
-        }
+ModelRunner::ModelRunner(const QuantizedNetwork &net)
+    : m_net(net)
+    , m_hi((std::int32_t(1) << (net.config.membraneBits - 1)) - 1)
+    , m_lo(-m_hi - 1)
+{
+    for (const QuantLayer &l : net.layers) {
+        std::vector<std::int32_t> columns(l.weights.size());
+        for (int n = 0; n < l.neurons; ++n)
+            for (int j = 0; j < l.inputs; ++j)
+                columns[std::size_t(j) * std::size_t(l.neurons) + std::size_t(n)] = l.weight(n, j);
+        m_columns.push_back(std::move(columns));
+        std::int32_t maxWeight = 0;
+        for (int w : l.weights)
+            maxWeight = std::max(maxWeight, std::abs(w));
+        m_maxWeight.push_back(maxWeight);
+        m_v.emplace_back(std::size_t(l.neurons));
     }
+}
 
-    ModelResult run(const std::vector<std::uint8_t> &input, ModelTrace *trace = nullptr)
-    {
-        if (int(input.size()) != m_net.inputSize)
-            throw Error(QStringLiteral("the sample has %1 values, the network takes %2")
-                            .arg(input.size())
-                            .arg(m_net.inputSize));
-        for (std::size_t k = 0; k < m_net.layers.size(); ++k) // a sample starts with v = bias
-            std::copy(m_net.layers[k].bias.begin(), m_net.layers[k].bias.end(), m_v[k].begin());
-        ModelResult result;
-        result.counts.assign(std::size_t(m_net.outputSize()), 0);
-        std::uint32_t state = m_net.config.seed;
-        if (trace) {
-            trace->spikes.assign(std::size_t(m_net.config.steps), {});
-            trace->accumulated.assign(std::size_t(m_net.config.steps), {});
-            trace->membranes.assign(std::size_t(m_net.config.steps), {});
-            trace->inputSpikes.assign(std::size_t(m_net.config.steps), 0);
-        }
-        for (int t = 0; t < m_net.config.steps; ++t) {
-            for (std::size_t k = 0; k < m_net.layers.size(); ++k) {
-                const QuantLayer &l = m_net.layers[k];
-                std::int32_t *v = m_v[k].data();
-                // Events: every spiking source adds its weight column, saturating at each add.
-                std::int64_t unclamped = 0; // events that cannot saturate any membrane
-                for (int j = 0; j < l.inputs; ++j) {
-                    bool spike;
-                    if (k == 0) {
-                        state = xorshift32(state);
-                        spike = (state >> 24) < input[std::size_t(j)];
-                    } else {
-                        spike = m_previous[std::size_t(j)] != 0;
-                    }
-                    if (!spike)
-                        continue;
-                    if (trace && k == 0)
-                        ++trace->inputSpikes[std::size_t(t)];
-                    const std::int32_t *w =
-                        m_columns[k].data() + std::size_t(j) * std::size_t(l.neurons);
-                    if (unclamped == 0)
-                        unclamped = eventsWithoutSaturation(v, l.neurons, m_maxWeight[k]);
-                    if (unclamped > 0) { // no sum can leave the range: clamping is the identity
-                        --unclamped;
-                        for (int n = 0; n < l.neurons; ++n)
-                            v[n] += w[n];
-                    } else {
-                        for (int n = 0; n < l.neurons; ++n)
-                            v[n] = std::clamp(v[n] + w[n], m_lo, m_hi);
-                    }
+template <bool Traced>
+ModelResult ModelRunner::sample(const std::vector<std::uint8_t> &input, ModelTrace *trace)
+{
+    if (int(input.size()) != m_net.inputSize)
+        throw Error(QStringLiteral("the sample has %1 values, the network takes %2")
+                        .arg(input.size())
+                        .arg(m_net.inputSize));
+    for (std::size_t k = 0; k < m_net.layers.size(); ++k) // a sample starts with v = bias
+        std::copy(m_net.layers[k].bias.begin(), m_net.layers[k].bias.end(), m_v[k].begin());
+    ModelResult result;
+    result.counts.assign(std::size_t(m_net.outputSize()), 0);
+    std::uint32_t state = m_net.config.seed;
+    if (Traced) {
+        trace->spikes.assign(std::size_t(m_net.config.steps), {});
+        trace->accumulated.assign(std::size_t(m_net.config.steps), {});
+        trace->membranes.assign(std::size_t(m_net.config.steps), {});
+        trace->inputSpikes.assign(std::size_t(m_net.config.steps), 0);
+    }
+    for (int t = 0; t < m_net.config.steps; ++t) {
+        for (std::size_t k = 0; k < m_net.layers.size(); ++k) {
+            const QuantLayer &l = m_net.layers[k];
+            std::int32_t *v = m_v[k].data();
+            // Events: every spiking source adds its weight column, saturating at each add.
+            std::int64_t unclamped = 0; // events that cannot saturate any membrane
+            for (int j = 0; j < l.inputs; ++j) {
+                bool spike;
+                if (k == 0) {
+                    state = xorshift32(state);
+                    spike = (state >> 24) < input[std::size_t(j)];
+                } else {
+                    spike = m_previous[std::size_t(j)] != 0;
                 }
-                // Sweep: threshold, reset, then leak and bias for the next step.
-                if (trace)
-                    trace->accumulated[std::size_t(t)].emplace_back(v, v + l.neurons);
-                m_current.assign(std::size_t(l.neurons), 0);
-                for (int n = 0; n < l.neurons; ++n) {
-                    std::int32_t x = v[n];
-                    if (x > l.threshold) {
-                        m_current[std::size_t(n)] = 1;
-                        x = l.reset == ResetMode::Zero ? 0
-                                                       : std::clamp(x - l.threshold, m_lo, m_hi);
-                    }
-                    if (l.leakShift > 0)
-                        x = x - (x >> l.leakShift);
-                    v[n] = std::clamp(x + l.bias[std::size_t(n)], m_lo, m_hi);
-                }
-                if (k + 1 == m_net.layers.size())
+                if (!spike)
+                    continue;
+                if (Traced && k == 0)
+                    ++trace->inputSpikes[std::size_t(t)];
+                const std::int32_t *w =
+                    m_columns[k].data() + std::size_t(j) * std::size_t(l.neurons);
+                if (unclamped == 0)
+                    unclamped = eventsWithoutSaturation(v, l.neurons, m_maxWeight[k]);
+                if (unclamped > 0) { // no sum can leave the range: clamping is the identity
+                    --unclamped;
                     for (int n = 0; n < l.neurons; ++n)
-                        result.counts[std::size_t(n)] += m_current[std::size_t(n)];
-                if (trace) {
-                    trace->spikes[std::size_t(t)].push_back(m_current);
-                    trace->membranes[std::size_t(t)].emplace_back(v, v + l.neurons);
+                        v[n] += w[n];
+                } else {
+                    for (int n = 0; n < l.neurons; ++n)
+                        v[n] = std::clamp(v[n] + w[n], m_lo, m_hi);
                 }
-                m_previous.swap(m_current);
             }
-        }
-        result.predicted = argmaxLowest(result.counts);
-        return result;
-    }
-
-private:
-    // How many events of weights up to maxWeight in magnitude can be added to the membranes
-    // before any of them could reach the saturation bounds.
-    std::int64_t eventsWithoutSaturation(const std::int32_t *v, int neurons,
-                                         std::int32_t maxWeight) const
-    {
-        std::int32_t largest = 0;
-        for (int n = 0; n < neurons; ++n)
-            largest = std::max(largest, std::abs(v[n]));
-        if (maxWeight == 0)
-            return std::numeric_limits<std::int64_t>::max();
-        return std::max<std::int64_t>(0, (m_hi - largest) / maxWeight);
-    }
-
-    const QuantizedNetwork &m_net;
-    const std::int32_t m_hi;
-    const std::int32_t m_lo;
-    std::vector<std::vector<std::int32_t>> m_columns; // per layer: [inputs x neurons]
-    std::vector<std::int32_t> m_maxWeight;            // per layer: max |w|
-    std::vector<std::vector<std::int32_t>> m_v;       // per layer: membranes
-    std::vector<char> m_previous;                     // spikes of the previous layer this step
-    std::vector<char> m_current;
-};
-
-void checkSampleSize(const sim::RowMatrixXf &samples, int inputSize)
-{
-    if (samples.cols() != inputSize)
-        throw Error(QStringLiteral("the samples have %1 values, the network takes %2")
-                        .arg(samples.cols())
-                        .arg(inputSize));
-}
-
-// Runs predict(sample) for every row on all cores; newPredictor() makes one per thread. Progress
-// is reported as `step`; a cancel request throws Cancelled.
-template <typename NewPredictor>
-std::vector<int> predictAll(Eigen::Index count, const QString &step, const RunControl &control,
-                            const NewPredictor &newPredictor)
-{
-    std::vector<int> predictions(std::size_t(count), 0);
-    std::atomic<bool> stop{false};
-    Eigen::Index done = 0;
-    std::exception_ptr failure;
-#pragma omp parallel
-    {
-        auto predict = newPredictor();
-#pragma omp for schedule(dynamic, 8)
-        for (Eigen::Index s = 0; s < count; ++s) {
-            if (stop.load(std::memory_order_relaxed))
-                continue;
-            try {
-                predictions[std::size_t(s)] = predict(s);
-            } catch (...) {
-#pragma omp critical
-                failure = std::current_exception();
-                stop = true;
+            // Sweep: threshold, reset, then leak and bias for the next step.
+            if (Traced)
+                trace->accumulated[std::size_t(t)].emplace_back(v, v + l.neurons);
+            m_current.assign(std::size_t(l.neurons), 0);
+            for (int n = 0; n < l.neurons; ++n) {
+                std::int32_t x = v[n];
+                if (x > l.threshold) {
+                    m_current[std::size_t(n)] = 1;
+                    x = l.reset == ResetMode::Zero ? 0 : std::clamp(x - l.threshold, m_lo, m_hi);
+                }
+                if (l.leakShift > 0)
+                    x = x - (x >> l.leakShift);
+                v[n] = std::clamp(x + l.bias[std::size_t(n)], m_lo, m_hi);
             }
-#pragma omp critical(snn_predict_progress)
-            {
-                if (control.cancelRequested && control.cancelRequested())
-                    stop = true;
-                control.report(double(++done) / double(count), step);
+            if (k + 1 == m_net.layers.size())
+                for (int n = 0; n < l.neurons; ++n)
+                    result.counts[std::size_t(n)] += m_current[std::size_t(n)];
+            if (Traced) {
+                trace->spikes[std::size_t(t)].push_back(m_current);
+                trace->membranes[std::size_t(t)].emplace_back(v, v + l.neurons);
             }
+            m_previous.swap(m_current);
         }
     }
-    if (failure)
-        std::rethrow_exception(failure);
-    if (stop)
-        throw Cancelled();
-    return predictions;
+    result.predicted = argmaxLowest(result.counts);
+    return result;
 }
 
-} // namespace
+ModelResult ModelRunner::run(const std::vector<std::uint8_t> &input, ModelTrace *trace)
+{
+    return trace ? sample<true>(input, trace) : sample<false>(input, nullptr);
+}
+
+std::int64_t ModelRunner::eventsWithoutSaturation(const std::int32_t *v, int neurons,
+                                                  std::int32_t maxWeight) const
+{
+    std::int32_t largest = 0;
+    for (int n = 0; n < neurons; ++n)
+        largest = std::max(largest, std::abs(v[n]));
+    if (maxWeight == 0)
+        return std::numeric_limits<std::int64_t>::max();
+    return std::max<std::int64_t>(0, (m_hi - largest) / maxWeight);
+}
 
 ModelResult runModel(const QuantizedNetwork &net, const std::vector<std::uint8_t> &input,
                      ModelTrace *trace)
 {
     return ModelRunner(net).run(input, trace);
-}
-
-std::vector<int> quantizedPredictions(const QuantizedNetwork &net, const sim::RowMatrixXf &samples,
-                                      const RunControl &control)
-{
-    checkSampleSize(samples, net.inputSize);
-    return predictAll(samples.rows(),
-                      QStringLiteral("%1-bit hardware model").arg(net.config.weightBits), control,
-                      [&] {
-                          return [&, runner = ModelRunner(net)](Eigen::Index s) mutable {
-                              return runner.run(intensities(samples.row(s).transpose())).predicted;
-                          };
-                      });
-}
-
-std::vector<int> floatPredictions(const Graph &graph, const QuantConfig &config,
-                                  const sim::RowMatrixXf &samples, const RunControl &control)
-{
-    checkSampleSize(samples, graph.inputSize());
-    const int outIndex = graph.indexOf(sim::classifierLayer(graph));
-    const int outputs = graph.layers()[std::size_t(outIndex)].neurons();
-    return predictAll(
-        samples.rows(), QStringLiteral("float model on hardware input"), control, [&] {
-            return [&](Eigen::Index s) {
-                // The output layer's spikes summed over the steps, read out as the hardware does.
-                Eigen::VectorXf sums = Eigen::VectorXf::Zero(outputs);
-                sim::runSequence(graph,
-                                 inputSpikes(config, intensities(samples.row(s).transpose())),
-                                 [&](int layer, int, const Eigen::VectorXf &out) {
-                                     if (layer == outIndex)
-                                         sums += out;
-                                 });
-                std::vector<int> counts(static_cast<std::size_t>(outputs));
-                for (int n = 0; n < outputs; ++n)
-                    counts[std::size_t(n)] = int(std::lround(sums(n)));
-                return argmaxLowest(counts);
-            };
-        });
-}
-
-AccuracyComparison compareAccuracy(const Graph &graph, const QuantConfig &config,
-                                   const sim::RowMatrixXf &samples, const std::vector<int> &labels,
-                                   const std::vector<int> &weightBits, const RunControl &control)
-{
-    if (samples.rows() != Eigen::Index(labels.size()))
-        throw Error(
-            QStringLiteral("%1 samples but %2 labels").arg(samples.rows()).arg(labels.size()));
-    AccuracyComparison result;
-    const double parts = double(weightBits.size() + 1);
-    const auto share = [&](std::size_t part) {
-        return control.part(double(part) / parts, double(part + 1) / parts);
-    };
-    result.floatAccuracy =
-        sim::accuracy(floatPredictions(graph, config, samples, share(0)), labels);
-    for (std::size_t i = 0; i < weightBits.size(); ++i) {
-        QuantConfig c = config;
-        c.weightBits = weightBits[i];
-        result.quantized.push_back(
-            {weightBits[i],
-             sim::accuracy(quantizedPredictions(quantize(graph, c), samples, share(i + 1)),
-                           labels)});
-    }
-    control.report(1.0, QStringLiteral("done"));
-    return result;
 }
 
 } // namespace snn::hw

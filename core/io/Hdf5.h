@@ -4,7 +4,8 @@
 // snn::Error with the given context; HDF5's own error printing is switched off. The Debian HDF5
 // build is not thread-safe, so every entry point into a file holds lock() while it works.
 
-#include <Eigen/Core>
+#include "base/Matrix.h"
+
 #include <QString>
 #include <QStringList>
 #include <hdf5.h>
@@ -44,9 +45,6 @@ private:
     hid_t m_id = -1;
     Closer m_closer = nullptr;
 };
-
-using RowMatrixXf = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using RowMatrixXd = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // Files. openFile throws Error("cannot open PATH: ...") for a missing or non-HDF5 file.
 Handle openFile(const QString &path);

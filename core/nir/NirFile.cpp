@@ -21,7 +21,6 @@ namespace {
 
 using Eigen::Index;
 using Eigen::VectorXd;
-using h5::RowMatrixXd;
 
 // Metadata datasets SNN Studio writes under node/metadata, flat so that any reader of NIR
 // metadata (a dict of arrays) takes them: snn_studio.dt, snn_studio.<key>.name|reset|

@@ -26,7 +26,7 @@ NeuronMap removalMap(int count, const std::vector<int> &gone, NeuronFate::Kind f
     return map;
 }
 
-void deadNeuronElimination(Graph &graph, const OptimizeOptions &options, PassReport &report)
+void deadNeuronElimination(Graph &graph, const PassOptions &options, PassReport &report)
 {
     std::vector<LayerId> ids;
     for (const Layer &l : graph.layers())

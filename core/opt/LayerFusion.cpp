@@ -9,7 +9,7 @@ namespace snn::passes {
 namespace {
 
 // Why `l` may not be fused into its consumer, or an empty string when it may.
-QString refusal(const Graph &graph, const Layer &l, const OptimizeOptions &options)
+QString refusal(const Graph &graph, const Layer &l, const PassOptions &options)
 {
     if (graph.isOutput(l.id))
         return QStringLiteral("output layer");
@@ -34,7 +34,7 @@ QString refusal(const Graph &graph, const Layer &l, const OptimizeOptions &optio
 
 } // namespace
 
-void layerFusion(Graph &graph, const OptimizeOptions &options, PassReport &report)
+void layerFusion(Graph &graph, const PassOptions &options, PassReport &report)
 {
     // Fuse one layer at a time and look again: a fused layer may itself qualify.
     std::set<LayerId> refused;

@@ -1,6 +1,7 @@
 #include "opt/Optimizer.h"
 
 #include "base/Error.h"
+#include "eval/Accuracy.h"
 #include "opt/Passes.h"
 
 #include <cmath>
@@ -14,21 +15,7 @@ QStringList availablePasses()
 
 void OptimizeOptions::validate() const
 {
-    auto check = [](bool ok, const QString &what, float value, const QString &range) {
-        if (!ok || !std::isfinite(value))
-            throw Error(
-                QStringLiteral("%1 must be %2, not %3").arg(what, range).arg(double(value)));
-    };
-    check(deadThreshold >= 0.0f && deadThreshold <= 1.0f, QStringLiteral("the dead threshold"),
-          deadThreshold, QStringLiteral("in [0, 1]"));
-    check(similarity > 0.0f && similarity <= 1.0f, QStringLiteral("the similarity"), similarity,
-          QStringLiteral("in (0, 1]"));
-    check(normTolerance >= 0.0f && normTolerance < 1.0f, QStringLiteral("the norm tolerance"),
-          normTolerance, QStringLiteral("in [0, 1)"));
-    check(fusionActivity >= 0.0f && fusionActivity <= 1.0f, QStringLiteral("the fusion activity"),
-          fusionActivity, QStringLiteral("in [0, 1]"));
-    if (threads < 0)
-        throw Error(QStringLiteral("the thread count must be >= 0, not %1").arg(threads));
+    PassOptions::validate();
     for (int bits : hardwareBits) {
         hw::QuantConfig c = hardware;
         c.weightBits = bits;
@@ -85,11 +72,11 @@ HardwareAccuracy hardwareAccuracy(const Graph &before, const Graph &after, bool 
     };
     HardwareAccuracy result;
     result.floatModel = change([&](bool first) {
-        return hw::floatPredictions(first ? before : after, options.hardware, data.x, next());
+        return eval::floatPredictions(first ? before : after, options.hardware, data.x, next());
     });
     for (std::size_t i = 0; i < nets.size(); ++i)
         result.quantized.push_back({options.hardwareBits[i], change([&](bool first) {
-                                        return hw::quantizedPredictions(
+                                        return eval::quantizedPredictions(
                                             first ? nets[i].first : nets[i].second, data.x, next());
                                     })});
     return result;

@@ -3,6 +3,7 @@
 #include "base/RunControl.h"
 #include "graph/Graph.h"
 #include "hw/Quantizer.h"
+#include "opt/PassOptions.h"
 #include "opt/Report.h"
 #include "sim/Engine.h"
 
@@ -17,17 +18,8 @@ struct ValidationSet {
     sim::SimOptions simulation;
 };
 
-struct OptimizeOptions {
-    // dead_neuron_elimination: hidden neurons with a firing rate <= this are removed.
-    float deadThreshold = 0.0f;
-    // redundancy_elimination: merge when cosine similarity of fan-in weights > similarity and
-    // the weight norms (and biases) agree within normTolerance (relative).
-    float similarity = 0.99f;
-    float normTolerance = 0.01f;
-    // layer_fusion: a hidden layer fires at most this often (max rate) to count as nearly silent.
-    float fusionActivity = 0.01f;
-    // Worker threads of the redundancy pass (0: all cores); its result does not depend on them.
-    int threads = 0;
+// The passes' thresholds and what optimize() measures around them.
+struct OptimizeOptions : PassOptions {
     // When set, accuracy is measured (Report::accuracy, PassReport::accuracy); else "not measured".
     std::shared_ptr<const ValidationSet> validation;
     // With a validation set: the FPGA core's accuracy (its bit-accurate model under `hardware`,
@@ -40,7 +32,7 @@ struct OptimizeOptions {
     // optimize() simulates the input graph first.
     std::vector<int> predictionsBefore;
 
-    // Throws Error naming the option that is out of range.
+    // Throws Error naming the option that is out of range (PassOptions::validate() first).
     void validate() const;
 };
 

@@ -3,15 +3,17 @@
 // The passes behind optimize(); each changes `graph` in place and fills the counts, layer changes,
 // notes and warnings of `report` (optimize() fills the sizes before and after).
 
+#include "base/RunControl.h"
 #include "graph/Graph.h"
-#include "opt/Optimizer.h"
+#include "opt/PassOptions.h"
+#include "opt/Report.h"
 
 namespace snn::passes {
 
-void deadNeuronElimination(Graph &graph, const OptimizeOptions &options, PassReport &report);
-void redundancyElimination(Graph &graph, const OptimizeOptions &options, const RunControl &control,
+void deadNeuronElimination(Graph &graph, const PassOptions &options, PassReport &report);
+void redundancyElimination(Graph &graph, const PassOptions &options, const RunControl &control,
                            PassReport &report);
-void layerFusion(Graph &graph, const OptimizeOptions &options, PassReport &report);
+void layerFusion(Graph &graph, const PassOptions &options, PassReport &report);
 
 // Removes neurons (sorted, unique) from a layer, and the matching input columns from every layer
 // it feeds.

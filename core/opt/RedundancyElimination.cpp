@@ -196,7 +196,7 @@ std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eige
     return keeper;
 }
 
-void redundancyElimination(Graph &graph, const OptimizeOptions &options, const RunControl &control,
+void redundancyElimination(Graph &graph, const PassOptions &options, const RunControl &control,
                            PassReport &report)
 {
     std::vector<LayerId> ids;

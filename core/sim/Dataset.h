@@ -2,15 +2,14 @@
 
 // Labelled data sets for simulation, rate measurement and training (docs/datasets.md).
 
-#include <Eigen/Core>
+#include "base/Matrix.h"
+
 #include <QString>
 
 #include <optional>
 #include <vector>
 
 namespace snn::sim {
-
-using RowMatrixXf = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // n samples: x is [n x features] with values in [0, 1], y one class index per sample.
 struct Dataset {

@@ -3,6 +3,7 @@
 #include "base/Blas.h"
 #include "base/Error.h"
 #include "base/Rng.h"
+#include "eval/Accuracy.h"
 #include "sim/Dynamics.h"
 #include "sim/SpikeMonitor.h"
 
@@ -563,7 +564,7 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
             // itself with the plain maximum (as snnc eval and synth quantise it).
             hw::QuantConfig deployed = qatConfig(options);
             deployed.clipPercentile = 100.0;
-            return accuracy(hw::quantizedPredictions(hw::quantize(graph, deployed), set.x, c),
+            return accuracy(eval::quantizedPredictions(hw::quantize(graph, deployed), set.x, c),
                             set.y);
         }
         return activity ? activity->accuracy : SpikeMonitor(sim).record(graph, set, c).accuracy;
