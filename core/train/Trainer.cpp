@@ -289,50 +289,16 @@ struct ShareWork {
     Gradients g;
 };
 
-// The gradients of samples [first, first + x.rows()) of a batch of `batch` samples, on the calling
-// thread, into w.g: loss and gradients are those of the whole batch's mean, so that the shares add
-// up to the batch's. The products go through OpenBLAS (blas::gemm).
-void shareGradients(const Graph &latent, const RowMatrixXf &x, const std::vector<int> &labels,
-                    const TrainOptions &options, std::uint64_t streamSeed, int first, int batch,
-                    ShareWork &w)
+// Softmax cross-entropy on the output layer's logits (its spike counts summed over the steps; the
+// membrane before reset with `membrane`, or a non-spiking output, averaged), mean over the `batch`
+// samples of the whole batch: the loss and the predictions of this share's B samples into g.
+// Returns the gradient of the loss with respect to the logits, [outputs x B].
+Matrix outputLoss(const Layer &outLayer, const Forward &f, int outputIndex,
+                  const std::vector<int> &labels, int T, int B, bool membrane, int batch,
+                  Gradients &g)
 {
-    const int L = latent.layerCount();
-    Forward &f = w.f;
-    f.pre.resize(std::size_t(L));
-    f.out.resize(std::size_t(L));
-    // With QAT the backward pass runs on the graph the hardware computes (weights, threshold and
-    // leak on its grid), and the gradients of those values pass straight to the latent weights.
-    std::optional<Graph> grid;
-    if (options.qatBits > 0) {
-        const hw::QuantizedNetwork net = hw::quantize(latent, qatConfig(options));
-        grid = hw::onGrid(latent, net);
-        hardwareForward(net, x, f);
-    } else {
-        floatForward(latent, x, options, streamSeed, first, f);
-    }
-    const Graph &graph = grid ? *grid : latent;
-    const auto &layers = graph.layers();
-    const int B = int(x.rows());
-    const int T = options.steps;
-    const int outputIndex = graph.indexOf(classifierLayer(graph));
-    const float k = options.surrogateSlope;
-    std::vector<int> sourceIndex(static_cast<std::size_t>(L));
-    Gradients &g = w.g;
-    g.loss = 0.0;
-    g.spikesPerLayer.assign(std::size_t(L), 0.0);
-    for (int l = 0; l < L; ++l) {
-        const Layer &layer = layers[std::size_t(l)];
-        sourceIndex[std::size_t(l)] =
-            layer.source == kNetworkInput ? -1 : graph.indexOf(layer.source);
-        if (layer.neuron.spiking)
-            g.spikesPerLayer[std::size_t(l)] = double(f.out[std::size_t(l)].sum());
-    }
-
-    // Loss: softmax cross-entropy on the logits, mean over the batch.
-    const Layer &outLayer = layers[std::size_t(outputIndex)];
     const Eigen::Index C = outLayer.neurons();
     Matrix logits = Matrix::Zero(C, B);
-    const bool membrane = outLayer.neuron.spiking && options.loss == Loss::Membrane;
     const Matrix &source =
         membrane ? f.pre[std::size_t(outputIndex)] : f.out[std::size_t(outputIndex)];
     for (int t = 0; t < T; ++t)
@@ -358,6 +324,145 @@ void shareGradients(const Graph &latent, const RowMatrixXf &x, const std::vector
     }
     g.loss /= batch;
     dLogits *= logitScale / float(batch);
+    return dLogits;
+}
+
+// Back through time in a spiking layer of n neurons: from dO (the gradient of its output spikes)
+// and dPre (of its membrane before reset; empty when none), the gradient of its input current at
+// every step into dI [n x T*B], with the fast-sigmoid surrogate of options.surrogateSlope. `pre`
+// and `out` are the layer's forward values; dNext is a buffer.
+void spikingBackward(const Layer &layer, const Matrix &pre, const Matrix &out, const Matrix &dO,
+                     const Matrix &dPre, const TrainOptions &options, int T, int B, Matrix &dNext,
+                     Matrix &dI)
+{
+    const Eigen::Index n = layer.neurons();
+    const float k = options.surrogateSlope;
+    dI.resize(n, Eigen::Index(T) * B);
+    const NeuronParams p = layer.neuron; // a copy, as in the forward pass
+    const bool hasDPre = dPre.size() > 0;
+    // dNext: the gradient of the membrane before reset at step t + 1, u[t+1] = beta v[t]
+    // + I[t+1] (subtract, zero: v[t] is u[t] after the reset; subtract-nodelay: minus
+    // the detached r[t+1] threshold, v[t] = u[t] - (s[t] - r[t]) threshold, so its
+    // gradients are subtract's) or beta u[t] + I[t+1] - threshold s[t] (subtract-next).
+    dNext.setZero(n, B);
+    // The subtract resets, detached (the default): the loop below without its branches,
+    // which the compiler vectorises (dv * 1.0f is dv: the same values).
+    const bool detachedSubtract = options.detachReset && (p.reset == ResetMode::Subtract ||
+                                                          p.reset == ResetMode::SubtractNoDelay);
+    for (int t = T - 1; t >= 0; --t) {
+        for (int b = 0; b < B; ++b) {
+            const Eigen::Index col = Eigen::Index(t) * B + b;
+            if (detachedSubtract) {
+                const float *u = &pre(0, col), *dOc = &dO(0, col);
+                const float *dPc = hasDPre ? &dPre(0, col) : nullptr;
+                float *dIc = &dI(0, col), *dN = &dNext(0, b);
+                for (Eigen::Index i = 0; i < n; ++i) {
+                    const float a = 1.0f + k * std::abs(u[i] - p.threshold);
+                    float du = p.beta * dN[i] + dOc[i] * (1.0f / (a * a));
+                    if (dPc)
+                        du += dPc[i];
+                    dIc[i] = du;
+                    dN[i] = du;
+                }
+                continue;
+            }
+            for (Eigen::Index i = 0; i < n; ++i) {
+                const float u = pre(i, col);
+                const float s = out(i, col);
+                const float xr = u - p.threshold;
+                const float a = 1.0f + k * std::abs(xr);
+                const float surrogate = 1.0f / (a * a);
+                float ds = dO(i, col);
+                float du;
+                if (p.reset == ResetMode::SubtractNext) {
+                    if (!options.detachReset)
+                        ds -= dNext(i, b) * p.threshold;
+                    du = p.beta * dNext(i, b) + ds * surrogate;
+                } else {
+                    const float dv = p.beta * dNext(i, b); // d loss / d v[t]
+                    const bool subtract =
+                        p.reset == ResetMode::Subtract || p.reset == ResetMode::SubtractNoDelay;
+                    if (!options.detachReset)
+                        ds += dv * (subtract ? -p.threshold : p.resetValue - u);
+                    du = dv * (subtract ? 1.0f : 1.0f - s) + ds * surrogate;
+                }
+                if (hasDPre)
+                    du += dPre(i, col);
+                dI(i, col) = du;
+                dNext(i, b) = du;
+            }
+        }
+    }
+}
+
+// From dI (the gradient of layer l's input current at every step), the gradients of its weights
+// and bias into w.g, and the gradient of its source's output (layer s; -1: the network input)
+// added into w.dOut[s]. The products go through OpenBLAS (blas::gemm).
+void weightGradients(const Layer &layer, int l, int s, const Matrix &dI, int T, int B, ShareWork &w)
+{
+    const Forward &f = w.f;
+    Gradients &g = w.g;
+    const Eigen::Index n = layer.neurons();
+    const Matrix &in = s < 0 ? f.networkInput : f.out[std::size_t(s)];
+    if (s < 0 && f.constantInput) {
+        Matrix &dSum = w.dSum;
+        dSum.setZero(n, B);
+        for (int t = 0; t < T; ++t)
+            dSum += dI.middleCols(Eigen::Index(t) * B, B);
+        g.dW[std::size_t(l)].resize(n, in.rows());
+        blas::gemm(dSum, false, in, true, g.dW[std::size_t(l)]);
+        if (layer.hasBias())
+            g.dB[std::size_t(l)] = dSum.rowwise().sum();
+    } else {
+        g.dW[std::size_t(l)].resize(n, in.rows());
+        blas::gemm(dI, false, in, true, g.dW[std::size_t(l)]);
+        if (layer.hasBias())
+            g.dB[std::size_t(l)] = dI.rowwise().sum();
+        if (s >= 0)
+            blas::gemm(layer.weights, true, dI, false, w.dOut[std::size_t(s)], 1.0f);
+    }
+}
+
+// The gradients of samples [first, first + x.rows()) of a batch of `batch` samples, on the calling
+// thread, into w.g: loss and gradients are those of the whole batch's mean, so that the shares add
+// up to the batch's.
+void shareGradients(const Graph &latent, const RowMatrixXf &x, const std::vector<int> &labels,
+                    const TrainOptions &options, std::uint64_t streamSeed, int first, int batch,
+                    ShareWork &w)
+{
+    const int L = latent.layerCount();
+    Forward &f = w.f;
+    f.pre.resize(std::size_t(L));
+    f.out.resize(std::size_t(L));
+    // With QAT the backward pass runs on the graph the hardware computes (weights, threshold and
+    // leak on its grid), and the gradients of those values pass straight to the latent weights.
+    std::optional<Graph> grid;
+    if (options.qatBits > 0) {
+        const hw::QuantizedNetwork net = hw::quantize(latent, qatConfig(options));
+        grid = hw::onGrid(latent, net);
+        hardwareForward(net, x, f);
+    } else {
+        floatForward(latent, x, options, streamSeed, first, f);
+    }
+    const Graph &graph = grid ? *grid : latent;
+    const auto &layers = graph.layers();
+    const int B = int(x.rows());
+    const int T = options.steps;
+    const int outputIndex = graph.indexOf(classifierLayer(graph));
+    std::vector<int> sourceIndex(static_cast<std::size_t>(L));
+    Gradients &g = w.g;
+    g.loss = 0.0;
+    g.spikesPerLayer.assign(std::size_t(L), 0.0);
+    for (int l = 0; l < L; ++l) {
+        const Layer &layer = layers[std::size_t(l)];
+        sourceIndex[std::size_t(l)] =
+            layer.source == kNetworkInput ? -1 : graph.indexOf(layer.source);
+        if (layer.neuron.spiking)
+            g.spikesPerLayer[std::size_t(l)] = double(f.out[std::size_t(l)].sum());
+    }
+    const Layer &outLayer = layers[std::size_t(outputIndex)];
+    const bool membrane = outLayer.neuron.spiking && options.loss == Loss::Membrane;
+    const Matrix dLogits = outputLoss(outLayer, f, outputIndex, labels, T, B, membrane, batch, g);
 
     // Backward, layers in reverse order; dOut[l] accumulates from the consumers.
     std::vector<Matrix> &dOut = w.dOut, &dPre = w.dPre;
@@ -369,7 +474,7 @@ void shareGradients(const Graph &latent, const RowMatrixXf &x, const std::vector
         dPre[std::size_t(l)].resize(0, 0);
     }
     if (membrane)
-        dPre[std::size_t(outputIndex)].setZero(C, Eigen::Index(T) * B);
+        dPre[std::size_t(outputIndex)].setZero(outLayer.neurons(), Eigen::Index(T) * B);
     for (int t = 0; t < T; ++t) {
         (membrane ? dPre : dOut)[std::size_t(outputIndex)].middleCols(Eigen::Index(t) * B, B) =
             dLogits;
@@ -381,92 +486,13 @@ void shareGradients(const Graph &latent, const RowMatrixXf &x, const std::vector
             g.dB[std::size_t(l)].resize(0);
     for (int l = L - 1; l >= 0; --l) {
         const Layer &layer = layers[std::size_t(l)];
-        const Eigen::Index n = layer.neurons();
         Matrix &dI = w.dI[std::size_t(l)];
-        if (!layer.neuron.spiking) {
+        if (!layer.neuron.spiking)
             dI.swap(dOut[std::size_t(l)]);
-        } else {
-            dI.resize(n, Eigen::Index(T) * B);
-            const NeuronParams p = layer.neuron; // a copy, as in the forward pass
-            const Matrix &pre = f.pre[std::size_t(l)];
-            const Matrix &out = f.out[std::size_t(l)];
-            const Matrix &dO = dOut[std::size_t(l)];
-            const bool hasDPre = dPre[std::size_t(l)].size() > 0;
-            // dNext: the gradient of the membrane before reset at step t + 1, u[t+1] = beta v[t]
-            // + I[t+1] (subtract, zero: v[t] is u[t] after the reset; subtract-nodelay: minus
-            // the detached r[t+1] threshold, v[t] = u[t] - (s[t] - r[t]) threshold, so its
-            // gradients are subtract's) or beta u[t] + I[t+1] - threshold s[t] (subtract-next).
-            Matrix &dNext = w.dNext;
-            dNext.setZero(n, B);
-            // The subtract resets, detached (the default): the loop below without its branches,
-            // which the compiler vectorises (dv * 1.0f is dv: the same values).
-            const bool detachedSubtract =
-                options.detachReset &&
-                (p.reset == ResetMode::Subtract || p.reset == ResetMode::SubtractNoDelay);
-            for (int t = T - 1; t >= 0; --t) {
-                for (int b = 0; b < B; ++b) {
-                    const Eigen::Index col = Eigen::Index(t) * B + b;
-                    if (detachedSubtract) {
-                        const float *u = &pre(0, col), *dOc = &dO(0, col);
-                        const float *dPc = hasDPre ? &dPre[std::size_t(l)](0, col) : nullptr;
-                        float *dIc = &dI(0, col), *dN = &dNext(0, b);
-                        for (Eigen::Index i = 0; i < n; ++i) {
-                            const float a = 1.0f + k * std::abs(u[i] - p.threshold);
-                            float du = p.beta * dN[i] + dOc[i] * (1.0f / (a * a));
-                            if (dPc)
-                                du += dPc[i];
-                            dIc[i] = du;
-                            dN[i] = du;
-                        }
-                        continue;
-                    }
-                    for (Eigen::Index i = 0; i < n; ++i) {
-                        const float u = pre(i, col);
-                        const float s = out(i, col);
-                        const float xr = u - p.threshold;
-                        const float a = 1.0f + k * std::abs(xr);
-                        const float surrogate = 1.0f / (a * a);
-                        float ds = dO(i, col);
-                        float du;
-                        if (p.reset == ResetMode::SubtractNext) {
-                            if (!options.detachReset)
-                                ds -= dNext(i, b) * p.threshold;
-                            du = p.beta * dNext(i, b) + ds * surrogate;
-                        } else {
-                            const float dv = p.beta * dNext(i, b); // d loss / d v[t]
-                            const bool subtract = p.reset == ResetMode::Subtract ||
-                                                  p.reset == ResetMode::SubtractNoDelay;
-                            if (!options.detachReset)
-                                ds += dv * (subtract ? -p.threshold : p.resetValue - u);
-                            du = dv * (subtract ? 1.0f : 1.0f - s) + ds * surrogate;
-                        }
-                        if (hasDPre)
-                            du += dPre[std::size_t(l)](i, col);
-                        dI(i, col) = du;
-                        dNext(i, b) = du;
-                    }
-                }
-            }
-        }
-        const int s = sourceIndex[std::size_t(l)];
-        const Matrix &in = s < 0 ? f.networkInput : f.out[std::size_t(s)];
-        if (s < 0 && f.constantInput) {
-            Matrix &dSum = w.dSum;
-            dSum.setZero(n, B);
-            for (int t = 0; t < T; ++t)
-                dSum += dI.middleCols(Eigen::Index(t) * B, B);
-            g.dW[std::size_t(l)].resize(n, in.rows());
-            blas::gemm(dSum, false, in, true, g.dW[std::size_t(l)]);
-            if (layer.hasBias())
-                g.dB[std::size_t(l)] = dSum.rowwise().sum();
-        } else {
-            g.dW[std::size_t(l)].resize(n, in.rows());
-            blas::gemm(dI, false, in, true, g.dW[std::size_t(l)]);
-            if (layer.hasBias())
-                g.dB[std::size_t(l)] = dI.rowwise().sum();
-            if (s >= 0)
-                blas::gemm(layer.weights, true, dI, false, dOut[std::size_t(s)], 1.0f);
-        }
+        else
+            spikingBackward(layer, f.pre[std::size_t(l)], f.out[std::size_t(l)],
+                            dOut[std::size_t(l)], dPre[std::size_t(l)], options, T, B, w.dNext, dI);
+        weightGradients(layer, l, sourceIndex[std::size_t(l)], dI, T, B, w);
     }
 }
 
@@ -525,10 +551,14 @@ void computeGradients(const Graph &latent, const RowMatrixXf &x, const std::vect
     }
 }
 
-void train(TrainState &state, const DataSplit &data, const TrainOptions &options,
-           const std::function<void(const TrainProgress &)> &progress, const RunControl &control)
+namespace {
+
+constexpr float kBeta1 = 0.9f, kBeta2 = 0.999f, kEps = 1e-8f; // Adam's
+
+// Throws Error when the data sets do not fit the graph (state.graph) or the optimiser state does
+// not match it.
+void checkTrainable(const TrainState &state, const DataSplit &data)
 {
-    options.validate();
     state.graph.validate();
     const int outputs = state.graph.layer(classifierLayer(state.graph)).neurons();
     data.train.checkFits(state.graph.inputSize(), outputs);
@@ -540,10 +570,146 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
         data.test->checkFits(state.graph.inputSize(), outputs);
     if (state.mW.size() != std::size_t(state.graph.layerCount()))
         throw Error(QStringLiteral("the training state does not match the graph"));
+}
 
+// The order of the n training samples in `epoch`: a shuffle seeded from (seed, epoch).
+std::vector<int> epochOrder(int n, std::uint64_t seed, int epoch)
+{
+    std::vector<int> order(static_cast<std::size_t>(n));
+    std::iota(order.begin(), order.end(), 0);
+    Rng shuffle(mix(seed, std::uint64_t(epoch)));
+    for (int i = n - 1; i > 0; --i)
+        std::swap(order[std::size_t(i)], order[std::size_t(shuffle.next() % std::uint64_t(i + 1))]);
+    return order;
+}
+
+// One Adam step on every layer's weights and biases of state.graph with the gradients g.
+void adamStep(TrainState &state, const Gradients &g, const TrainOptions &options)
+{
+    ++state.adamStep;
+    const float c1 = 1.0f - std::pow(kBeta1, float(state.adamStep));
+    const float c2 = 1.0f - std::pow(kBeta2, float(state.adamStep));
+    const float rate = options.learningRate * std::sqrt(c2) / c1;
+    for (int l = 0; l < state.graph.layerCount(); ++l) {
+        Layer &layer = state.graph.layer(state.graph.layers()[std::size_t(l)].id);
+        auto adam = [&](auto &param, auto &m, auto &v, const auto &grad) {
+            m = kBeta1 * m + (1.0f - kBeta1) * grad;
+            v = kBeta2 * v + (1.0f - kBeta2) * grad.cwiseAbs2();
+            param.array() -= rate * m.array() / (v.array().sqrt() + kEps);
+        };
+        adam(layer.weights, state.mW[std::size_t(l)], state.vW[std::size_t(l)],
+             g.dW[std::size_t(l)]);
+        if (layer.hasBias())
+            adam(layer.bias, state.mB[std::size_t(l)], state.vB[std::size_t(l)],
+                 g.dB[std::size_t(l)]);
+    }
+}
+
+// An epoch's batches so far.
+struct EpochTotals {
+    double lossSum = 0.0; // loss times samples, over the batches
+    int correct = 0;
+    int seen = 0;
+};
+
+// The progress after batch `batch` (0-based) of `batches` in `epoch`, whose gradients g were
+// computed on `size` samples of `graph`; `names` are the graph's layer names.
+TrainProgress batchProgress(const Graph &graph, const TrainOptions &options, int epoch, int batch,
+                            int batches, const Gradients &g, int size, const EpochTotals &totals,
+                            double seconds, const std::vector<QString> &names)
+{
+    TrainProgress p;
+    p.epoch = epoch;
+    p.epochs = options.epochs;
+    p.batch = batch + 1;
+    p.batches = batches;
+    p.fraction = (double(epoch - 1) + double(batch + 1) / batches) / options.epochs;
+    p.loss = g.loss;
+    p.trainAccuracy = double(totals.correct) / totals.seen;
+    p.seconds = seconds;
+    p.samplesPerSecond = p.seconds > 0.0 ? totals.seen / p.seconds : 0.0;
+    p.layerNames = names;
+    for (int l = 0; l < graph.layerCount(); ++l) {
+        const double per = double(graph.layers()[std::size_t(l)].neurons()) * options.steps;
+        p.meanRate.push_back(g.spikesPerLayer[std::size_t(l)] / (per * size));
+    }
+    return p;
+}
+
+// The batches of `epoch` over the training samples in `order`: each a gradient and an Adam step
+// on `next`, reported to `progress` (when set) with the time on `clock`.
+EpochTotals trainBatches(TrainState &next, const Dataset &train, const std::vector<int> &order,
+                         const TrainOptions &options, int epoch, int batches,
+                         const std::vector<QString> &names, const QElapsedTimer &clock,
+                         const std::function<void(const TrainProgress &)> &progress,
+                         const RunControl &control)
+{
+    const int n = int(order.size());
+    EpochTotals totals;
+    RowMatrixXf x;
+    std::vector<int> y;
+    Gradients g;
+    for (int batch = 0; batch < batches; ++batch) {
+        control.checkCancelled();
+        const int first = batch * options.batchSize;
+        const int size = std::min(options.batchSize, n - first);
+        x.resize(size, train.features());
+        y.resize(std::size_t(size));
+        for (int i = 0; i < size; ++i) {
+            const int sample = order[std::size_t(first + i)];
+            x.row(i) = train.x.row(sample);
+            y[std::size_t(i)] = train.y[std::size_t(sample)];
+        }
+        computeGradients(
+            next.graph, x, y, options,
+            mix(mix(options.seed, std::uint64_t(epoch)), std::uint64_t(batch) + 0x51ed2701ULL), g);
+        adamStep(next, g, options);
+        totals.lossSum += g.loss * size;
+        for (int i = 0; i < size; ++i)
+            totals.correct += g.predictions[std::size_t(i)] == y[std::size_t(i)];
+        totals.seen += size;
+        if (progress)
+            progress(batchProgress(next.graph, options, epoch, batch, batches, g, size, totals,
+                                   double(clock.nsecsElapsed()) * 1e-9, names));
+    }
+    return totals;
+}
+
+// The report at the end of `epoch`: its batches' totals, the accuracy that selects it (with a
+// validation set) and the activity the simulation engine measured.
+TrainProgress epochSummary(const TrainOptions &options, int epoch, int batches,
+                           const EpochTotals &totals, double seconds,
+                           std::optional<double> validationAccuracy, const Activity &activity,
+                           const std::vector<QString> &names)
+{
+    TrainProgress p;
+    p.epochEnd = true;
+    p.epoch = epoch;
+    p.epochs = options.epochs;
+    p.batch = batches;
+    p.batches = batches;
+    p.fraction = double(epoch) / options.epochs;
+    p.loss = totals.lossSum / totals.seen;
+    p.trainAccuracy = double(totals.correct) / totals.seen;
+    p.validationAccuracy = validationAccuracy;
+    p.seconds = seconds;
+    p.samplesPerSecond = seconds > 0.0 ? totals.seen / seconds : 0.0;
+    p.layerNames = names;
+    for (const Eigen::VectorXf &r : activity.rates)
+        p.meanRate.push_back(r.size() > 0 ? double(r.mean()) : 0.0);
+    p.deadNeurons = activity.silentNeurons();
+    return p;
+}
+
+} // namespace
+
+void train(TrainState &state, const DataSplit &data, const TrainOptions &options,
+           const std::function<void(const TrainProgress &)> &progress, const RunControl &control)
+{
+    options.validate();
+    checkTrainable(state, data);
     const int n = data.train.size();
     const int batches = (n + options.batchSize - 1) / options.batchSize;
-    const int L = state.graph.layerCount();
     std::vector<QString> names;
     for (const Layer &l : state.graph.layers())
         names.push_back(l.name);
@@ -569,107 +735,24 @@ void train(TrainState &state, const DataSplit &data, const TrainOptions &options
         }
         return activity ? activity->accuracy : SpikeMonitor(sim).record(graph, set, c).accuracy;
     };
-    constexpr float kBeta1 = 0.9f, kBeta2 = 0.999f, kEps = 1e-8f;
 
     for (int epoch = state.epoch + 1; epoch <= options.epochs; ++epoch) {
         // Work on a copy: `state` changes only when the epoch completes.
         TrainState next = state;
-        std::vector<int> order(static_cast<std::size_t>(n));
-        std::iota(order.begin(), order.end(), 0);
-        Rng shuffle(mix(options.seed, std::uint64_t(epoch)));
-        for (int i = n - 1; i > 0; --i)
-            std::swap(order[std::size_t(i)],
-                      order[std::size_t(shuffle.next() % std::uint64_t(i + 1))]);
-
+        const std::vector<int> order = epochOrder(n, options.seed, epoch);
         QElapsedTimer clock;
         clock.start();
-        double lossSum = 0.0;
-        int correct = 0, seen = 0;
-        std::vector<double> spikes(std::size_t(L), 0.0);
-        RowMatrixXf x;
-        std::vector<int> y;
-        Gradients g;
-        for (int batch = 0; batch < batches; ++batch) {
-            control.checkCancelled();
-            const int first = batch * options.batchSize;
-            const int size = std::min(options.batchSize, n - first);
-            x.resize(size, data.train.features());
-            y.resize(std::size_t(size));
-            for (int i = 0; i < size; ++i) {
-                const int sample = order[std::size_t(first + i)];
-                x.row(i) = data.train.x.row(sample);
-                y[std::size_t(i)] = data.train.y[std::size_t(sample)];
-            }
-            computeGradients(
-                next.graph, x, y, options,
-                mix(mix(options.seed, std::uint64_t(epoch)), std::uint64_t(batch) + 0x51ed2701ULL),
-                g);
-            ++next.adamStep;
-            const float c1 = 1.0f - std::pow(kBeta1, float(next.adamStep));
-            const float c2 = 1.0f - std::pow(kBeta2, float(next.adamStep));
-            const float rate = options.learningRate * std::sqrt(c2) / c1;
-            for (int l = 0; l < L; ++l) {
-                Layer &layer = next.graph.layer(next.graph.layers()[std::size_t(l)].id);
-                auto adam = [&](auto &param, auto &m, auto &v, const auto &grad) {
-                    m = kBeta1 * m + (1.0f - kBeta1) * grad;
-                    v = kBeta2 * v + (1.0f - kBeta2) * grad.cwiseAbs2();
-                    param.array() -= rate * m.array() / (v.array().sqrt() + kEps);
-                };
-                adam(layer.weights, next.mW[std::size_t(l)], next.vW[std::size_t(l)],
-                     g.dW[std::size_t(l)]);
-                if (layer.hasBias())
-                    adam(layer.bias, next.mB[std::size_t(l)], next.vB[std::size_t(l)],
-                         g.dB[std::size_t(l)]);
-            }
-            lossSum += g.loss * size;
-            for (int i = 0; i < size; ++i)
-                correct += g.predictions[std::size_t(i)] == y[std::size_t(i)];
-            seen += size;
-            TrainProgress p;
-            p.epoch = epoch;
-            p.epochs = options.epochs;
-            p.batch = batch + 1;
-            p.batches = batches;
-            p.fraction = (double(epoch - 1) + double(batch + 1) / batches) / options.epochs;
-            p.loss = g.loss;
-            p.trainAccuracy = double(correct) / seen;
-            p.seconds = double(clock.nsecsElapsed()) * 1e-9;
-            p.samplesPerSecond = p.seconds > 0.0 ? seen / p.seconds : 0.0;
-            p.layerNames = names;
-            for (int l = 0; l < L; ++l) {
-                const double per =
-                    double(next.graph.layers()[std::size_t(l)].neurons()) * options.steps;
-                spikes[std::size_t(l)] += g.spikesPerLayer[std::size_t(l)];
-                p.meanRate.push_back(g.spikesPerLayer[std::size_t(l)] / (per * size));
-            }
-            if (progress)
-                progress(p);
-        }
+        const EpochTotals totals = trainBatches(next, data.train, order, options, epoch, batches,
+                                                names, clock, progress, control);
         // The epoch's summary, with accuracy and activity measured by the simulation engine.
         const double seconds = double(clock.nsecsElapsed()) * 1e-9;
         Graph selected = trainedGraph(next.graph, options);
         const Activity activity =
             SpikeMonitor(sim).measure(selected, evalData, data.label, evalSplit, control);
         const double selectedAccuracy = accuracyOf(selected, evalData, control, activity);
-        TrainProgress p;
-        p.epochEnd = true;
-        p.epoch = epoch;
-        p.epochs = options.epochs;
-        p.batch = batches;
-        p.batches = batches;
-        p.fraction = double(epoch) / options.epochs;
-        p.loss = lossSum / seen;
-        p.trainAccuracy = double(correct) / seen;
-        if (data.validation)
-            p.validationAccuracy = selectedAccuracy;
-        p.seconds = seconds;
-        p.samplesPerSecond = seconds > 0.0 ? seen / seconds : 0.0;
-        p.layerNames = names;
-        for (int l = 0; l < L; ++l) {
-            const Eigen::VectorXf &r = activity.rates[std::size_t(l)];
-            p.meanRate.push_back(r.size() > 0 ? double(r.mean()) : 0.0);
-        }
-        p.deadNeurons = activity.silentNeurons();
+        const TrainProgress p = epochSummary(
+            options, epoch, batches, totals, seconds,
+            data.validation ? std::optional(selectedAccuracy) : std::nullopt, activity, names);
         next.epoch = epoch;
         next.history.push_back(p);
         const bool better =
