@@ -206,33 +206,29 @@ std::uint32_t designHash(const QuantizedNetwork &net, int lanes)
     return protocol::fnv1a(data);
 }
 
-FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options)
-{
-    if (net.layers.empty())
-        throw Error(QStringLiteral("the network has no layers"));
-    const MemoryLayout layout = memoryLayout(net, options.lanes);
-    const QuantConfig &c = net.config;
-    const int lanes = layout.lanes;
+namespace {
 
-    FileMap files;
-    files[QStringLiteral("snn_core.v")] = resource(QStringLiteral("snn_core.v"));
-    files[QStringLiteral("snn_uart_top.v")] = resource(QStringLiteral("snn_uart_top.v"));
-    files[QStringLiteral("snn_crc8.vh")] = resource(QStringLiteral("snn_crc8.vh"));
-    const int spw = spramBlocksPerWord(lanes, c.weightBits);
-    if (options.spram) {
-        if (spw == 0)
-            throw Error(QStringLiteral("SPRAM words are at most 64 bits (4 blocks side by side): "
-                                       "%1 lanes x %2-bit weights do not fit; use fewer lanes or "
-                                       "bits")
-                            .arg(lanes)
-                            .arg(c.weightBits));
-        if (std::int64_t(layout.weightWords) * spw > 4 * 16384)
-            throw Error(QStringLiteral("the weights need %1 words of %2 bits, the UP5K's SPRAM "
-                                       "holds %3")
-                            .arg(layout.weightWords)
-                            .arg(16 * spw)
-                            .arg(4 * 16384 / spw));
-    }
+// Throws Error when the weights (lanes x weightBits per word) do not fit the UP5K's SPRAM: a word
+// takes spw blocks side by side (0: wider than 64 bits), and there are 4 blocks of 16K words.
+void checkSpram(const MemoryLayout &layout, int weightBits, int spw)
+{
+    if (spw == 0)
+        throw Error(QStringLiteral("SPRAM words are at most 64 bits (4 blocks side by side): "
+                                   "%1 lanes x %2-bit weights do not fit; use fewer lanes or "
+                                   "bits")
+                        .arg(layout.lanes)
+                        .arg(weightBits));
+    if (std::int64_t(layout.weightWords) * spw > 4 * 16384)
+        throw Error(QStringLiteral("the weights need %1 words of %2 bits, the UP5K's SPRAM "
+                                   "holds %3")
+                        .arg(layout.weightWords)
+                        .arg(16 * spw)
+                        .arg(4 * 16384 / spw));
+}
+
+// snn_defines.vh: where the weights live, the button, the PLL.
+QByteArray definesFile(const DesignOptions &options)
+{
     QByteArray defines =
         options.spram ? QByteArray("`define SNN_SPRAM\n")
                       : QByteArray("// weights in EBR (define SNN_SPRAM for the UP5K's SPRAM)\n");
@@ -240,9 +236,52 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
         defines += "`define SNN_BUTTON\n";
     if (options.pll)
         defines += options.pllPad ? "`define SNN_PLL\n`define SNN_PLL_PAD\n" : "`define SNN_PLL\n";
-    files[QStringLiteral("snn_defines.vh")] = defines;
+    return defines;
+}
 
-    const int bitClocks = clocksPerBit(options);
+// The protocol's constants (Protocol.h) as localparams of snn_config.vh.
+QString protocolParameters()
+{
+    QString config;
+    using namespace protocol;
+    auto byte = [&config](const char *name, int value) {
+        config += QStringLiteral("localparam [7:0] %1 = 8'h%2;\n")
+                      .arg(QLatin1String(name))
+                      .arg(value, 2, 16, QLatin1Char('0'));
+    };
+    byte("PROTOCOL_VERSION", kVersion);
+    byte("REQ_START", kRequestStart);
+    byte("REPLY_START", kReplyStart);
+    byte("CMD_RUN", int(Command::Run));
+    byte("CMD_STATUS", int(Command::Status));
+    byte("CMD_ERROR", int(Command::Error));
+    byte("ERR_CHECKSUM", int(ErrorCode::Checksum));
+    byte("ERR_LENGTH", int(ErrorCode::Length));
+    byte("ERR_COMMAND", int(ErrorCode::Command));
+    byte("ERR_TIMEOUT", int(ErrorCode::Timeout));
+    byte("ERR_IMAGE", int(ErrorCode::Image));
+    auto state = [&config](const char *name, ImageState value) {
+        config += QStringLiteral("localparam [2:0] %1 = 3'd%2;\n")
+                      .arg(QLatin1String(name))
+                      .arg(int(value));
+    };
+    state("IMG_OK", ImageState::Ok);
+    state("IMG_BUILTIN", ImageState::BuiltIn);
+    state("IMG_LOADING", ImageState::Loading);
+    state("IMG_MISSING", ImageState::Missing);
+    state("IMG_LENGTH", ImageState::WrongLength);
+    state("IMG_STALE", ImageState::Stale);
+    state("IMG_CRC", ImageState::BadCrc);
+    return config;
+}
+
+// snn_config.vh: the sizes of this network's core, its clocks (bitClocks per UART bit), the PLL,
+// the flash image's address, the seed, the weights' hash and the protocol's constants.
+QString configFile(const QuantizedNetwork &net, const MemoryLayout &layout,
+                   const DesignOptions &options, int spw, int bitClocks, std::uint32_t hash)
+{
+    const QuantConfig &c = net.config;
+    const int lanes = layout.lanes;
     QString config =
         QStringLiteral("// Generated by SNN Studio: the sizes of this network's core.\n");
     auto param = [&config](const char *name, std::int64_t value) {
@@ -284,7 +323,6 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
                   .arg(options.flashOffset & 0xffffffu, 6, 16, QLatin1Char('0'));
     config +=
         QStringLiteral("localparam [31:0] SEED = 32'h%1;\n").arg(c.seed, 8, 16, QLatin1Char('0'));
-    const std::uint32_t hash = designHash(net, lanes);
     auto hex32 = [&config](const char *name, std::uint32_t value) {
         config += QStringLiteral("localparam [31:0] %1 = 32'h%2;\n")
                       .arg(QLatin1String(name))
@@ -292,38 +330,13 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
     };
     hex32("WEIGHTS_HASH", hash);
     hex32("FLASH_MAGIC", protocol::kFlashMagic);
-    // The protocol (Protocol.h).
-    using namespace protocol;
-    auto byte = [&config](const char *name, int value) {
-        config += QStringLiteral("localparam [7:0] %1 = 8'h%2;\n")
-                      .arg(QLatin1String(name))
-                      .arg(value, 2, 16, QLatin1Char('0'));
-    };
-    byte("PROTOCOL_VERSION", kVersion);
-    byte("REQ_START", kRequestStart);
-    byte("REPLY_START", kReplyStart);
-    byte("CMD_RUN", int(Command::Run));
-    byte("CMD_STATUS", int(Command::Status));
-    byte("CMD_ERROR", int(Command::Error));
-    byte("ERR_CHECKSUM", int(ErrorCode::Checksum));
-    byte("ERR_LENGTH", int(ErrorCode::Length));
-    byte("ERR_COMMAND", int(ErrorCode::Command));
-    byte("ERR_TIMEOUT", int(ErrorCode::Timeout));
-    byte("ERR_IMAGE", int(ErrorCode::Image));
-    auto state = [&config](const char *name, ImageState value) {
-        config += QStringLiteral("localparam [2:0] %1 = 3'd%2;\n")
-                      .arg(QLatin1String(name))
-                      .arg(int(value));
-    };
-    state("IMG_OK", ImageState::Ok);
-    state("IMG_BUILTIN", ImageState::BuiltIn);
-    state("IMG_LOADING", ImageState::Loading);
-    state("IMG_MISSING", ImageState::Missing);
-    state("IMG_LENGTH", ImageState::WrongLength);
-    state("IMG_STALE", ImageState::Stale);
-    state("IMG_CRC", ImageState::BadCrc);
-    files[QStringLiteral("snn_config.vh")] = config.toUtf8();
+    config += protocolParameters();
+    return config;
+}
 
+// snn_layers.vh: the layer table the core's sequencer reads.
+QByteArray layerTable(const QuantizedNetwork &net, const MemoryLayout &layout)
+{
     QString table = QStringLiteral("// Generated by SNN Studio: the layer table.\n"
                                    "always @* begin\n"
                                    "    L_SRC = 0; L_N = 0; L_G = 1; L_WBASE = 0; L_VBASE = 0;\n"
@@ -349,8 +362,15 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
                      .arg(l.reset == ResetMode::Zero ? 1 : 0);
     }
     table += QStringLiteral("    default: ;\n    endcase\nend\n");
-    files[QStringLiteral("snn_layers.vh")] = table.toUtf8();
+    return table.toUtf8();
+}
 
+// The memory images: weights.mem (EBR) or weights.bin and flash.mem (SPRAM, loaded from the
+// flash; spw blocks a word, `hash` in the image's header), and bias.mem when a layer has a bias.
+void addMemoryImages(const QuantizedNetwork &net, const MemoryLayout &layout,
+                     const DesignOptions &options, int spw, std::uint32_t hash, FileMap &files)
+{
+    const QuantConfig &c = net.config;
     QByteArray weights;
     QByteArray flashWords; // 2 x spw bytes per word, low byte first
     QByteArray bias;
@@ -373,6 +393,29 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
     }
     if (layout.hasBias)
         files[QStringLiteral("bias.mem")] = bias;
+}
+
+} // namespace
+
+FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options)
+{
+    if (net.layers.empty())
+        throw Error(QStringLiteral("the network has no layers"));
+    const MemoryLayout layout = memoryLayout(net, options.lanes);
+    FileMap files;
+    files[QStringLiteral("snn_core.v")] = resource(QStringLiteral("snn_core.v"));
+    files[QStringLiteral("snn_uart_top.v")] = resource(QStringLiteral("snn_uart_top.v"));
+    files[QStringLiteral("snn_crc8.vh")] = resource(QStringLiteral("snn_crc8.vh"));
+    const int spw = spramBlocksPerWord(layout.lanes, net.config.weightBits);
+    if (options.spram)
+        checkSpram(layout, net.config.weightBits, spw);
+    files[QStringLiteral("snn_defines.vh")] = definesFile(options);
+    const int bitClocks = clocksPerBit(options);
+    const std::uint32_t hash = designHash(net, layout.lanes);
+    files[QStringLiteral("snn_config.vh")] =
+        configFile(net, layout, options, spw, bitClocks, hash).toUtf8();
+    files[QStringLiteral("snn_layers.vh")] = layerTable(net, layout);
+    addMemoryImages(net, layout, options, spw, hash, files);
     return files;
 }
 
