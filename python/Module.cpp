@@ -73,14 +73,9 @@ PyLayer makeLayer(const std::string &name, int nInputs, int nNeurons, const py::
         layer->rates = vector(rates, where + QStringLiteral(": firing_rates"));
     if (!bias.is_none())
         layer->bias = vector(bias, where + QStringLiteral(": bias"));
-    if (!parseNeuronType(qstr(neuronType), &layer->neuron.type))
-        throw Error(
-            where +
-            QStringLiteral(": neuron_type must be LIF or IF, not '%1'").arg(qstr(neuronType)));
-    if (!parseResetMode(qstr(reset), &layer->neuron.reset))
-        throw Error(
-            where +
-            QStringLiteral(": reset must be %1, not '%2'").arg(resetModeChoices(), qstr(reset)));
+    layer->neuron.type =
+        kNeuronTypeNames.parse(qstr(neuronType), where + QStringLiteral(": neuron_type"));
+    layer->neuron.reset = kResetModeNames.parse(qstr(reset), where + QStringLiteral(": reset"));
     layer->neuron.threshold = threshold;
     layer->neuron.beta = beta ? *beta : (layer->neuron.type == NeuronType::IF ? 1.0f : 0.9f);
     layer->neuron.spiking = spiking;
@@ -139,9 +134,7 @@ sim::SimOptions simOptions(int steps, const std::string &encoding, std::uint64_t
     sim::SimOptions o;
     o.steps = steps;
     o.seed = seed;
-    if (!sim::parseEncoding(qstr(encoding), &o.encoding))
-        throw Error(
-            QStringLiteral("encoding must be rate or current, not '%1'").arg(qstr(encoding)));
+    o.encoding = sim::kEncodingNames.parse(qstr(encoding), QStringLiteral("encoding"));
     o.validate();
     return o;
 }
@@ -155,7 +148,7 @@ hw::ExportOptions exportOptions(const std::string &board, int bits, int lanes, i
     o.quant.steps = steps;
     o.quant.membraneBits = membraneBits;
     o.lanes = lanes;
-    o.weightMemory = hw::parseWeightMemory(qstr(memory));
+    o.weightMemory = hw::kWeightMemoryNames.parse(qstr(memory), QStringLiteral("--memory"));
     o.quant.validate();
     return o;
 }
@@ -511,7 +504,8 @@ PYBIND11_MODULE(snnstudio, m)
            const std::string &board, int bits, int lanes, const std::string &memory,
            py::object progress) {
             SweepOptions options;
-            options.parameter = parseSweepParameter(qstr(parameter));
+            options.parameter =
+                kSweepParameterNames.parse(qstr(parameter), QStringLiteral("parameter"));
             options.values = values;
             options.passes = passList(passes);
             options.optimize =

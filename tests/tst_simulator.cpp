@@ -335,12 +335,13 @@ void TestSimulator::refusesBadInput_data()
     QTest::addColumn<QString>("error");
     QTest::newRow("2-D spikes") << QStringLiteral("spikes") << QList<int>{2, 5} << 1.0f
                                 << QStringList()
-                                << QStringLiteral("in.h5: 'spikes' has shape [2, 5], not "
-                                                  "[samples, steps, inputs]");
+                                << QStringLiteral("in.h5: 'spikes' has shape [2 x 5], not "
+                                                  "[samples x steps x inputs]");
     QTest::newRow("4-D current")
         << QStringLiteral("current") << QList<int>{2, 3, 5, 1} << 0.5f << QStringList()
-        << QStringLiteral("in.h5: 'current' has shape [2, 3, 5, 1], not [samples, steps, inputs] "
-                          "or [samples, inputs]");
+        << QStringLiteral(
+               "in.h5: 'current' has shape [2 x 3 x 5 x 1], not [samples x steps x inputs] "
+               "or [samples x inputs]");
     QTest::newRow("input width") << QStringLiteral("spikes") << QList<int>{2, 3, 4} << 1.0f
                                  << QStringList()
                                  << QStringLiteral("the input has 4 values per step, the network "

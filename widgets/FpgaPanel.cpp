@@ -483,7 +483,8 @@ hw::ExportOptions FpgaPanel::settings() const
     o.board = m_board->currentData().toString();
     o.quant.weightBits = automaticBits() ? 0 : m_bits->value();
     o.lanes = m_lanes->currentData().toInt();
-    o.weightMemory = hw::parseWeightMemory(m_memory->currentData().toString());
+    o.weightMemory =
+        hw::kWeightMemoryNames.parse(m_memory->currentData().toString(), tr("the weight memory"));
     o.clockMHz = m_frequency->value(); // the board's oscillator, or a PLL clock
     return o;
 }

@@ -374,10 +374,10 @@ sim::TrainSettings TrainingMonitor::settingsFromForm() const
     s.options.batchSize = m_batch->value();
     s.options.learningRate = float(m_lr->value());
     s.options.steps = m_steps->value();
-    sim::parseEncoding(m_encoding->currentText(), &s.options.encoding);
+    s.options.encoding = sim::kEncodingNames.parse(m_encoding->currentText(), tr("the encoding"));
     s.options.qatBits = m_qat->currentIndex() == 0 ? 0 : m_qat->currentText().toInt();
     s.options.surrogateSlope = float(m_slope->value());
-    sim::parseLoss(m_loss->currentText(), &s.options.loss);
+    s.options.loss = sim::kLossNames.parse(m_loss->currentText(), tr("the loss"));
     s.options.seed = std::uint64_t(m_seed->value());
     s.validationSize = m_valSplit->value();
     s.trainLimit = m_limit->value();

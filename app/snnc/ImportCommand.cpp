@@ -36,13 +36,7 @@ int runImport(const QStringList &arguments)
     options.dt = nirDt(parser);
     options.dtFromFile = !parser.isSet(nirDtOption());
     if (parser.isSet(reset)) {
-        ResetMode mode;
-        if (!parseResetMode(parser.value(reset), &mode)) {
-            printError(QStringLiteral("--reset takes %1, not '%2'")
-                           .arg(resetModeChoices(), parser.value(reset)));
-            return BadInput;
-        }
-        options.reset = mode;
+        options.reset = kResetModeNames.parse(parser.value(reset), QStringLiteral("--reset"));
     }
     const QString path = parser.positionalArguments().front();
     QStringList assumptions;

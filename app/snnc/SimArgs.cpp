@@ -105,9 +105,7 @@ sim::SimOptions SimArgs::options(const QCommandLineParser &parser) const
 {
     sim::SimOptions o;
     o.steps = int(integerOption(parser, steps));
-    if (!sim::parseEncoding(parser.value(encoding), &o.encoding))
-        throw Error(QStringLiteral("--encoding takes rate or current, not '%1'")
-                        .arg(parser.value(encoding)));
+    o.encoding = sim::kEncodingNames.parse(parser.value(encoding), QStringLiteral("--encoding"));
     bool ok = false;
     o.seed = parser.value(seed).toULongLong(&ok);
     if (!ok)

@@ -22,10 +22,11 @@ int runSweep(const QStringList &arguments)
         "as stored."));
     parser.addPositionalArgument(QStringLiteral("MODEL"),
                                  QStringLiteral("An SNN Studio graph (.h5) or a NIR file."));
-    const QCommandLineOption param(QStringLiteral("param"),
-                                   QStringLiteral("The threshold to vary: %1.")
-                                       .arg(sweepParameterNames().join(QStringLiteral(", "))),
-                                   QStringLiteral("P"));
+    const QCommandLineOption param(
+        QStringLiteral("param"),
+        QStringLiteral("The threshold to vary: %1.")
+            .arg(kSweepParameterNames.names().join(QStringLiteral(", "))),
+        QStringLiteral("P"));
     const QCommandLineOption values(QStringLiteral("values"),
                                     QStringLiteral("Comma-separated values, reported in this "
                                                    "order."),
@@ -61,7 +62,7 @@ int runSweep(const QStringList &arguments)
             throw Error(QStringLiteral("--%1 is required").arg(required->names().front()));
     checkOutputs(parser, {&output});
     SweepOptions options;
-    options.parameter = parseSweepParameter(parser.value(param));
+    options.parameter = kSweepParameterNames.parse(parser.value(param), QStringLiteral("--param"));
     options.values = parseSweepValues(parser.value(values), QStringLiteral("--values"));
     options.passes = passArgs.passList(parser);
     options.optimize = passArgs.read(parser);
@@ -70,7 +71,8 @@ int runSweep(const QStringList &arguments)
         options.board = parser.value(hw.board);
     options.quant.weightBits = HwOptionSet::integer(parser, bits);
     options.lanes = HwOptionSet::integer(parser, lanes);
-    options.memory = hw::parseWeightMemory(parser.value(hw.memory));
+    options.memory =
+        hw::kWeightMemoryNames.parse(parser.value(hw.memory), QStringLiteral("--memory"));
     auto set = std::make_shared<ValidationSet>();
     set->simulation = validate.options(parser);
     // Check the options before reading possibly large files.

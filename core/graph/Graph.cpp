@@ -2,6 +2,7 @@
 
 #include "base/Error.h"
 #include "base/Names.h"
+#include "base/Text.h"
 
 #include <QLocale>
 #include <QSet>
@@ -21,11 +22,6 @@ bool allFinite(const Eigen::Ref<const Eigen::MatrixXf> &m)
     return m.array().isFinite().all();
 }
 
-QString shape(Eigen::Index rows, Eigen::Index cols)
-{
-    return QStringLiteral("[%1 x %2]").arg(rows).arg(cols);
-}
-
 } // namespace
 
 QString weightsShapeProblem(Eigen::Index rows, Eigen::Index cols, const QString &sourceName,
@@ -34,12 +30,12 @@ QString weightsShapeProblem(Eigen::Index rows, Eigen::Index cols, const QString 
     if (cols == sourceSize)
         return {};
     QString message = QStringLiteral("weights are %1 but its source '%2' gives %3 values")
-                          .arg(shape(rows, cols), sourceName)
+                          .arg(shapeText(rows, cols), sourceName)
                           .arg(sourceSize);
     if (rows == sourceSize)
         message += QStringLiteral(" (the transpose %1 would fit: weights are stored "
                                   "[n_neurons x n_inputs])")
-                       .arg(shape(cols, rows));
+                       .arg(shapeText(cols, rows));
     return message;
 }
 

@@ -2,6 +2,7 @@
 
 #include "base/Error.h"
 #include "base/Names.h"
+#include "base/Text.h"
 #include "io/GraphFile.h"
 #include "io/Hdf5.h"
 
@@ -36,14 +37,6 @@ QString metaName(const QString &key, const QString &field)
 QString nodeLabel(const QString &key, const QString &type)
 {
     return QStringLiteral("node '%1' (%2)").arg(key, type);
-}
-
-QString shapeText(const std::vector<hsize_t> &shape)
-{
-    QStringList parts;
-    for (hsize_t d : shape)
-        parts << QString::number(d);
-    return QStringLiteral("[%1]").arg(parts.join(QStringLiteral(", ")));
 }
 
 QString readScalarString(hid_t loc, const QString &name)
@@ -195,7 +188,7 @@ RowMatrixXd readWeights(hid_t group, const QString &name, const QString &where, 
     if (shape.size() != 2)
         throw Error(
             where +
-            QStringLiteral(": '%1' has shape %2, not [out, in]").arg(name, shapeText(shape)));
+            QStringLiteral(": '%1' has shape %2, not [out x in]").arg(name, shapeText(shape)));
     if (shape[1] != hsize_t(inputs))
         throw Error(where + QStringLiteral(": %1 is [%2 x %3] but '%4' gives %5 values")
                                 .arg(name)
@@ -237,7 +230,7 @@ Index flatSize(hid_t group, const QString &where)
     }
     Index size = 1;
     int nonUnit = 0;
-    QStringList text;
+    std::vector<quint64> dimensions;
     for (double d : shape) {
         if (!(d >= 1) || d != std::floor(d))
             throw Error(where + QStringLiteral(": invalid shape entry %1").arg(d));
@@ -248,14 +241,14 @@ Index flatSize(hid_t group, const QString &where)
                                     .arg(kMaxGraphValues));
         size *= Index(d);
         nonUnit += d != 1 ? 1 : 0;
-        text << QString::number(Index(d));
+        dimensions.push_back(quint64(d));
     }
     if (shape.empty())
         throw Error(where + QStringLiteral(": empty shape"));
     if (nonUnit > 1)
-        throw Error(where + QStringLiteral(": shape [%1] is not flat (SNN Studio takes flat "
+        throw Error(where + QStringLiteral(": shape %1 is not flat (SNN Studio takes flat "
                                            "inputs and outputs)")
-                                .arg(text.join(QStringLiteral(", "))));
+                                .arg(shapeText(dimensions)));
     return size;
 }
 
@@ -366,7 +359,7 @@ void Importer::readStructure()
     const bool empty = flat.isEmpty();
     if (!empty && (shape.size() != 2 || shape[1] != 2))
         throw Error(
-            QStringLiteral("'node/edges' has shape %1, not [edges, 2]").arg(shapeText(shape)));
+            QStringLiteral("'node/edges' has shape %1, not [edges x 2]").arg(shapeText(shape)));
     std::set<std::pair<QString, QString>> seen;
     for (qsizetype i = 0; i + 1 < flat.size(); i += 2) {
         const QString &src = flat[i];
@@ -416,9 +409,11 @@ void Importer::chooseReset(const QString &key, const VectorXd &vReset, const QSt
         reason = QStringLiteral("%1 (--reset)").arg(toString(params.reset));
     } else if (m_metadata && h5::exists(*m_metadata, meta)) {
         const QString text = readScalarString(*m_metadata, meta);
-        if (!parseResetMode(text, &params.reset))
-            throw Error(
-                QStringLiteral("metadata of layer '%1': unknown reset '%2'").arg(key, text));
+        const std::optional<ResetMode> reset = kResetModeNames.find(text);
+        if (!reset)
+            throw Error(QStringLiteral("metadata of layer '%1': unknown reset '%2' (expected %3)")
+                            .arg(key, text, kResetModeNames.choices()));
+        params.reset = *reset;
         reason = QStringLiteral("%1 (recorded in the file's SNN Studio metadata)")
                      .arg(toString(params.reset));
     } else {
@@ -781,8 +776,11 @@ LayerId Importer::commit(const Value &pending, NeuronParams params)
                 // A LIF without leak (beta = 1) is written as IF; this restores its type.
                 const QString text =
                     readScalarString(meta, metaName(key, QStringLiteral("neuron_type")));
-                if (!parseNeuronType(text, &params.type))
-                    throw Error(QStringLiteral("unknown neuron_type '%1'").arg(text));
+                const std::optional<NeuronType> type = kNeuronTypeNames.find(text);
+                if (!type)
+                    throw Error(QStringLiteral("unknown neuron_type '%1' (expected %2)")
+                                    .arg(text, kNeuronTypeNames.choices()));
+                params.type = *type;
             }
             if (h5::exists(meta, metaName(key, QStringLiteral("firing_rates")))) {
                 // The declared length first: one rate per neuron, before anything is read.
