@@ -99,9 +99,8 @@ FileLayer readLayer(hid_t layers, const QString &key)
             throw Error(QStringLiteral("'weights' has %1 dimensions, not 2").arg(weights.size()));
         if (weights[0] > hsize_t(std::numeric_limits<int>::max()) ||
             weights[1] > hsize_t(std::numeric_limits<int>::max()))
-            throw Error(QStringLiteral("'weights' declares [%1 x %2], more than a layer holds")
-                            .arg(weights[0])
-                            .arg(weights[1]));
+            throw Error(QStringLiteral("'weights' declares %1, more than a layer holds")
+                            .arg(shapeText(weights)));
         result.rows = Eigen::Index(weights[0]);
         result.cols = Eigen::Index(weights[1]);
         const int intMax = std::numeric_limits<int>::max();

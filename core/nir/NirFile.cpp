@@ -190,16 +190,13 @@ RowMatrixXd readWeights(hid_t group, const QString &name, const QString &where, 
             where +
             QStringLiteral(": '%1' has shape %2, not [out x in]").arg(name, shapeText(shape)));
     if (shape[1] != hsize_t(inputs))
-        throw Error(where + QStringLiteral(": %1 is [%2 x %3] but '%4' gives %5 values")
-                                .arg(name)
-                                .arg(shape[0])
-                                .arg(shape[1])
-                                .arg(origin)
+        throw Error(where + QStringLiteral(": %1 is %2 but '%3' gives %4 values")
+                                .arg(name, shapeText(shape), origin)
                                 .arg(inputs));
     if (shape[0] == 0)
         throw Error(where + QStringLiteral(": %1 has no rows").arg(name));
     budget.take(h5::elementCount(shape), where,
-                QStringLiteral("'%1' [%2 x %3]").arg(name).arg(shape[0]).arg(shape[1]));
+                QStringLiteral("'%1' %2").arg(name, shapeText(shape)));
     RowMatrixXd m;
     try {
         m = h5::readDoubleMatrix(group, name);
@@ -677,7 +674,7 @@ Value Importer::neuron(const QString &key, const QString &type, hid_t group, Val
     if (in.kind != Value::Current) {
         // Spikes straight into neurons: a one-to-one layer (diagonal when scaled), dense.
         m_budget.take(hsize_t(in.size) * hsize_t(in.size), where,
-                      QStringLiteral("a one-to-one layer [%1 x %1]").arg(in.size));
+                      QStringLiteral("a one-to-one layer %1").arg(shapeText(in.size, in.size)));
         const VectorXd diag = in.kind == Value::Scaled ? in.scale : VectorXd::Ones(in.size);
         in.weights = diag.asDiagonal();
         in.bias = VectorXd();
