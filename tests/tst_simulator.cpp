@@ -75,6 +75,7 @@ private Q_SLOTS:
     void constantCurrentEqualsRepeatedSteps();
     void encodeSampleIsWhatRunFeeds();
     void cliWritesEveryLayer();
+    void countsFileHoldsTheActivity();
     void refusesBadInput_data();
     void refusesBadInput();
 
@@ -324,6 +325,31 @@ void TestSimulator::cliWritesEveryLayer()
     }
     QVERIFY(total > 0); // the output is not trivially silent
     QCOMPARE(membranes[0].size(), std::size_t(3 * 10 * 4));
+}
+
+void TestSimulator::countsFileHoldsTheActivity()
+{
+    sim::Activity a;
+    a.samples = 3;
+    a.outputCounts = Eigen::MatrixXf(3, 2);
+    a.outputCounts << 4, 0, 1, 7, 2, 2;
+    a.predictions = {0, 1, 0};
+    const QString file = path(QStringLiteral("counts.h5"));
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(activityCountsFileBytes(a, {0, 1, 1}));
+    out.close();
+    auto guard = h5::lock();
+    const h5::Handle h = h5::openFile(file);
+    QCOMPARE(h5::readMatrix(h, QStringLiteral("output_counts")), h5::RowMatrixXf(a.outputCounts));
+    std::vector<hsize_t> shape;
+    QCOMPARE(h5::readDoubles(h, QStringLiteral("predictions"), &shape),
+             (std::vector<double>{0, 1, 0}));
+    QCOMPARE(shape, std::vector<hsize_t>{3});
+    QCOMPARE(h5::readDoubles(h, QStringLiteral("labels"), &shape), (std::vector<double>{0, 1, 1}));
+    QCOMPARE(h5::childNames(h),
+             (QStringList{QStringLiteral("labels"), QStringLiteral("output_counts"),
+                          QStringLiteral("predictions")}));
 }
 
 void TestSimulator::refusesBadInput_data()

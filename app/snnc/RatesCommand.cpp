@@ -6,8 +6,7 @@
 #include "SimArgs.h"
 #include "base/Error.h"
 #include "io/GraphFile.h"
-#include "io/Hdf5.h"
-#include "sim/SpikeMonitor.h"
+#include "sim/Sequences.h"
 
 #include <QElapsedTimer>
 
@@ -80,15 +79,7 @@ int runRates(const QStringList &arguments)
     if (parser.isSet(output))
         files.push_back({parser.value(output), graphFileBytes(graph)});
     if (parser.isSet(counts))
-        files.push_back(
-            {parser.value(counts), h5::buildFile([&](hid_t file) {
-                 h5::writeMatrix(file, QStringLiteral("output_counts"), a.outputCounts,
-                                 {.gzip = true});
-                 const std::vector<double> p(a.predictions.begin(), a.predictions.end());
-                 const std::vector<double> y(data.y.begin(), data.y.end());
-                 h5::writeDoubles(file, QStringLiteral("predictions"), p, {hsize_t(p.size())});
-                 h5::writeDoubles(file, QStringLiteral("labels"), y, {hsize_t(y.size())});
-             })});
+        files.push_back({parser.value(counts), activityCountsFileBytes(a, data.y)});
     writeAtomically(files);
     for (const FileContents &file : files)
         text += QStringLiteral("wrote %1\n").arg(file.path);

@@ -241,4 +241,16 @@ void saveSequenceTraces(const SequenceTraces &traces, const QString &path, bool 
     });
 }
 
+QByteArray activityCountsFileBytes(const sim::Activity &activity, const std::vector<int> &labels)
+{
+    return h5::buildFile([&](hid_t file) {
+        h5::writeMatrix(file, QStringLiteral("output_counts"), activity.outputCounts,
+                        {.gzip = true});
+        const std::vector<double> p(activity.predictions.begin(), activity.predictions.end());
+        const std::vector<double> y(labels.begin(), labels.end());
+        h5::writeDoubles(file, QStringLiteral("predictions"), p, {hsize_t(p.size())});
+        h5::writeDoubles(file, QStringLiteral("labels"), y, {hsize_t(y.size())});
+    });
+}
+
 } // namespace snn
