@@ -307,24 +307,27 @@ void Graph::validate() const
                                        "found %1 to %2")
                             .arg(double(l.rates.minCoeff()))
                             .arg(double(l.rates.maxCoeff())));
-        const NeuronParams &p = l.neuron;
-        if (!std::isfinite(p.threshold) || p.threshold <= 0.0f)
-            throw Error(where + QStringLiteral(": threshold must be a positive number, not %1")
-                                    .arg(double(p.threshold)));
-        if (!std::isfinite(p.beta) || p.beta < 0.0f || p.beta > 1.0f)
-            throw Error(where +
-                        QStringLiteral(": beta must lie in [0, 1], not %1").arg(double(p.beta)));
-        if (p.type == NeuronType::IF && p.beta != 1.0f)
-            throw Error(where +
-                        QStringLiteral(": an IF layer has beta = 1, not %1").arg(double(p.beta)));
-        if (!std::isfinite(p.resetValue))
-            throw Error(where + QStringLiteral(": the reset value must be a number, not %1")
-                                    .arg(double(p.resetValue)));
-        if (p.resetValue != 0.0f && p.reset != ResetMode::Zero)
-            throw Error(where + QStringLiteral(": a reset value (%1) needs the zero reset, not %2")
-                                    .arg(double(p.resetValue))
-                                    .arg(toString(p.reset)));
+        if (const QString problem = neuronParamsProblem(l.neuron); !problem.isEmpty())
+            throw Error(where + QStringLiteral(": ") + problem);
     }
+}
+
+QString neuronParamsProblem(const NeuronParams &p)
+{
+    if (!std::isfinite(p.threshold) || p.threshold <= 0.0f)
+        return QStringLiteral("threshold must be a positive number, not %1")
+            .arg(double(p.threshold));
+    if (!std::isfinite(p.beta) || p.beta < 0.0f || p.beta > 1.0f)
+        return QStringLiteral("beta must lie in [0, 1], not %1").arg(double(p.beta));
+    if (p.type == NeuronType::IF && p.beta != 1.0f)
+        return QStringLiteral("an IF layer has beta = 1, not %1").arg(double(p.beta));
+    if (!std::isfinite(p.resetValue))
+        return QStringLiteral("the reset value must be a number, not %1").arg(double(p.resetValue));
+    if (p.resetValue != 0.0f && p.reset != ResetMode::Zero)
+        return QStringLiteral("a reset value (%1) needs the zero reset, not %2")
+            .arg(double(p.resetValue))
+            .arg(toString(p.reset));
+    return {};
 }
 
 QString layersText(qsizetype count)
