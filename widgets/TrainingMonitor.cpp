@@ -2,6 +2,7 @@
 
 #include "JobRunner.h"
 #include "PlotExport.h"
+#include "SaveDialog.h"
 #include "base/Error.h"
 #include "io/AtomicFile.h"
 
@@ -231,17 +232,11 @@ void TrainingMonitor::exportCurves(const QString &path) const
 
 void TrainingMonitor::exportCurvesDialog()
 {
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("Export curves"), QStringLiteral("runs.csv"),
-                                     tr("CSV tables (*.csv);;") + plotFileFilter());
-    if (path.isEmpty())
-        return;
-    try {
-        exportCurves(path);
-        m_status->setText(tr("Wrote %1").arg(path));
-    } catch (const Error &e) {
-        m_status->setText(e.message());
-    }
+    saveThroughDialog(
+        this, tr("Export curves"), QStringLiteral("runs.csv"),
+        tr("CSV tables (*.csv);;") + plotFileFilter(),
+        [this](const QString &path) { exportCurves(path); },
+        [this](const QString &text) { m_status->setText(text); });
 }
 
 void TrainingMonitor::keepRun(const sim::TrainState &state)
