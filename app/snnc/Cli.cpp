@@ -2,11 +2,26 @@
 
 #include "base/Error.h"
 #include "io/AtomicFile.h"
+#include "io/GraphFile.h"
+#include "nir/AnyGraphFile.h"
 #include "nir/NirFile.h"
 
 #include <cstdio>
 
 namespace snn::cli {
+
+void ModelArgument::addTo(QCommandLineParser &parser) const
+{
+    parser.addPositionalArgument(QStringLiteral("MODEL"),
+                                 nir ? QStringLiteral("An SNN Studio graph (.h5) or a NIR file.")
+                                     : QStringLiteral("An SNN Studio graph (.h5)."));
+}
+
+Graph ModelArgument::load(const QCommandLineParser &parser) const
+{
+    const QString path = parser.positionalArguments().front();
+    return nir ? loadAnyGraph(path) : loadGraph(path);
+}
 
 void printError(const QString &message)
 {

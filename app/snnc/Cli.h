@@ -3,6 +3,8 @@
 // Shared plumbing of the snnc commands: each command is a function from its arguments to an exit
 // code; errors are one line on stderr.
 
+#include "graph/Graph.h"
+
 #include <QCommandLineParser>
 #include <QStringList>
 
@@ -35,6 +37,14 @@ QCommandLineOption outputOption(const QString &description, const QString &value
 // An unset option and '-' (standard output) pass.
 void checkOutputs(const QCommandLineParser &parser,
                   std::initializer_list<const QCommandLineOption *> options);
+
+// The MODEL argument, declared and read alike: an SNN Studio graph (loadGraph), or with `nir` a
+// NIR file too (loadAnyGraph), so that a command's help says what it reads.
+struct ModelArgument {
+    bool nir = false;
+    void addTo(QCommandLineParser &parser) const;
+    Graph load(const QCommandLineParser &parser) const;
+};
 
 // Reads a number option, or throws Error naming it.
 double numberOption(const QCommandLineParser &parser, const QString &name);

@@ -1,7 +1,6 @@
 #include "Cli.h"
 
 #include "io/AtomicFile.h"
-#include "nir/AnyGraphFile.h"
 
 #include "SimArgs.h"
 #include "base/Error.h"
@@ -19,8 +18,8 @@ int runRates(const QStringList &arguments)
         "Measure every neuron's firing rate (spikes per step) on a data set (the SpikeMonitor), "
         "print a summary per layer, and store the rates in the graph with where they come from "
         "(rates_source)."));
-    parser.addPositionalArgument(QStringLiteral("MODEL"),
-                                 QStringLiteral("An SNN Studio graph (.h5)."));
+    const ModelArgument model{true};
+    model.addTo(parser);
     const SimArgs sim;
     sim.addTo(parser);
     const QCommandLineOption output = outputOption(
@@ -37,7 +36,7 @@ int runRates(const QStringList &arguments)
         throw Error(QStringLiteral("--data is required"));
     checkOutputs(parser, {&output, &counts});
     const sim::SimOptions options = sim.options(parser);
-    Graph graph = loadAnyGraph(parser.positionalArguments().front());
+    Graph graph = model.load(parser);
     const sim::Dataset data = sim.evaluationSet(parser);
     QElapsedTimer timer;
     timer.start();

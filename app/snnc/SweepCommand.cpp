@@ -5,7 +5,6 @@
 #include "SimArgs.h"
 #include "base/Error.h"
 #include "io/AtomicFile.h"
-#include "nir/AnyGraphFile.h"
 #include "opt/Sweep.h"
 
 #include <QJsonDocument>
@@ -20,8 +19,8 @@ int runSweep(const QStringList &arguments)
         "parameters, neurons, estimated logic cells / EBR / SPRAM on the board, and accuracy on "
         "the validation data. The input graph's simulation runs once; its firing rates are used "
         "as stored."));
-    parser.addPositionalArgument(QStringLiteral("MODEL"),
-                                 QStringLiteral("An SNN Studio graph (.h5) or a NIR file."));
+    const ModelArgument model{true};
+    model.addTo(parser);
     const QCommandLineOption param(
         QStringLiteral("param"),
         QStringLiteral("The threshold to vary: %1.")
@@ -80,7 +79,7 @@ int runSweep(const QStringList &arguments)
     set->data = validate.evaluationSet(parser);
     options.optimize.validation = std::move(set);
 
-    const Graph graph = loadAnyGraph(parser.positionalArguments().front());
+    const Graph graph = model.load(parser);
     const SweepResult result = sweep(graph, options, stderrProgress());
     clearProgress();
     if (parser.isSet(output))
