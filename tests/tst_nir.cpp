@@ -1188,7 +1188,7 @@ void TestNir::cliImportExport()
     QVERIFY(!QFile::exists(path(QStringLiteral("cnn.h5"))));
     QCOMPARE(run({QStringLiteral("import"), sample(QStringLiteral("lif_norse.nir"))}, &out, &err),
              2);
-    QCOMPARE(err, QStringLiteral("snnc: import needs -o OUT\n"));
+    QCOMPARE(err, QStringLiteral("snnc: -o OUT is required\n"));
     QCOMPARE(run({QStringLiteral("export-nir"), h5, QStringLiteral("-o"), nirOut,
                   QStringLiteral("--dt"), QStringLiteral("-1")},
                  &out, &err),

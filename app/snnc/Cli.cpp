@@ -80,6 +80,19 @@ double numberOption(const QCommandLineParser &parser, const QString &name)
     return value;
 }
 
+void requireOptions(const QCommandLineParser &parser,
+                    std::initializer_list<const QCommandLineOption *> options)
+{
+    for (const QCommandLineOption *option : options) {
+        if (parser.isSet(*option))
+            continue;
+        const QString name = option->names().front();
+        throw Error(name.size() == 1
+                        ? QStringLiteral("-%1 %2 is required").arg(name, option->valueName())
+                        : QStringLiteral("--%1 is required").arg(name));
+    }
+}
+
 QCommandLineOption outputOption(const QString &description, const QString &valueName)
 {
     return QCommandLineOption({QStringLiteral("o"), QStringLiteral("output")}, description,

@@ -32,6 +32,10 @@ void printOut(const QString &text);
 // -o/--output, the file or folder a command writes (`valueName`: OUT, FILE, DIR...).
 QCommandLineOption outputOption(const QString &description, const QString &valueName);
 
+// Throws Error("--data is required", "-o OUT is required") for the first of `options` not given.
+void requireOptions(const QCommandLineParser &parser,
+                    std::initializer_list<const QCommandLineOption *> options);
+
 // Throws Error for an option naming a file to write that no save could write (empty, a folder, a
 // FIFO, a device, a missing folder: see checkSaveTarget), before the command does its work.
 // An unset option and '-' (standard output) pass.

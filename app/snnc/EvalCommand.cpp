@@ -72,8 +72,7 @@ int runEval(const QStringList &arguments)
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
 
-    if (!parser.isSet(sim.data))
-        throw Error(QStringLiteral("--data is required"));
+    requireOptions(parser, {&sim.data});
     const sim::SimOptions options = sim.options(parser);
     const std::vector<int> widths = weightWidths(parser, quantized);
     const Graph graph = model.load(parser);

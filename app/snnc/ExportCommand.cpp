@@ -23,8 +23,7 @@ int runExport(const QStringList &arguments)
     parser.addOptions({output, samples});
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
-    if (!parser.isSet(output))
-        throw Error(QStringLiteral("-o DIR is required"));
+    requireOptions(parser, {&output});
     const Graph graph = model.load(parser);
     QString configuration;
     hw::ExportOptions options = hwOptions.read(parser, graph, &configuration);

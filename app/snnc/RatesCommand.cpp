@@ -32,8 +32,7 @@ int runRates(const QStringList &arguments)
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
 
-    if (!parser.isSet(sim.data))
-        throw Error(QStringLiteral("--data is required"));
+    requireOptions(parser, {&sim.data});
     checkOutputs(parser, {&output, &counts});
     const sim::SimOptions options = sim.options(parser);
     Graph graph = model.load(parser);

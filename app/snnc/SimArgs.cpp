@@ -1,5 +1,7 @@
 #include "SimArgs.h"
 
+#include "Cli.h"
+
 #include "base/Error.h"
 
 #include <QElapsedTimer>
@@ -161,8 +163,7 @@ QString SimArgs::splitName(const QCommandLineParser &parser) const
 
 sim::Dataset SimArgs::evaluationSet(const QCommandLineParser &parser) const
 {
-    if (!parser.isSet(data))
-        throw Error(QStringLiteral("--%1 is required").arg(data.names().front()));
+    requireOptions(parser, {&data});
     const QString which = splitName(parser);
     sim::Dataset set;
     if (which == sim::kTestSplit) {

@@ -33,8 +33,7 @@ int runSimulate(const QStringList &arguments)
     parser.addOptions({input, output, record, steps});
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
-    if (!parser.isSet(input) || !parser.isSet(output))
-        throw Error(QStringLiteral("simulate needs --input IN and -o OUT"));
+    requireOptions(parser, {&input, &output});
     bool spikes = false, membrane = false;
     for (const QString &what : parser.value(record).split(QLatin1Char(','))) {
         if (what == QLatin1String("spikes"))

@@ -56,9 +56,7 @@ int runSweep(const QStringList &arguments)
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
 
-    for (const QCommandLineOption *required : {&param, &values, &validate.data})
-        if (!parser.isSet(*required))
-            throw Error(QStringLiteral("--%1 is required").arg(required->names().front()));
+    requireOptions(parser, {&param, &values, &validate.data});
     checkOutputs(parser, {&output});
     SweepOptions options;
     options.parameter = kSweepParameterNames.parse(parser.value(param), QStringLiteral("--param"));
