@@ -65,15 +65,14 @@ std::vector<std::vector<std::uint8_t>> exercisingSamples(const QuantizedNetwork 
 
 std::vector<ToolStep> flashSteps(bool weightsImage, std::uint32_t offset)
 {
-    const ToolStep iceprog{
-        QStringLiteral("iceprog"), QStringLiteral("iceprog"), {}, QStringLiteral("fpga-icestorm")};
-    std::vector<ToolStep> steps{iceprog};
-    steps.back().arguments = {QStringLiteral("top.bin")};
-    if (weightsImage) {
-        steps.push_back(iceprog);
-        steps.back().arguments = {QStringLiteral("-o"), QString::number(offset),
-                                  QStringLiteral("weights.bin")};
-    }
+    const auto iceprog = [](const QStringList &arguments) {
+        return ToolStep{QStringLiteral("iceprog"), QStringLiteral("iceprog"), arguments,
+                        QStringLiteral("fpga-icestorm")};
+    };
+    std::vector<ToolStep> steps{iceprog({QStringLiteral("top.bin")})};
+    if (weightsImage)
+        steps.push_back(iceprog(
+            {QStringLiteral("-o"), QString::number(offset), QStringLiteral("weights.bin")}));
     return steps;
 }
 
