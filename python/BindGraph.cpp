@@ -56,14 +56,9 @@ PyLayer makeLayer(const std::string &name, int nInputs, int nNeurons, const py::
         layer->rates = vector(rates, where + QStringLiteral(": firing_rates"));
     if (!bias.is_none())
         layer->bias = vector(bias, where + QStringLiteral(": bias"));
-    if (!parseNeuronType(qstr(neuronType), &layer->neuron.type))
-        throw Error(
-            where +
-            QStringLiteral(": neuron_type must be LIF or IF, not '%1'").arg(qstr(neuronType)));
-    if (!parseResetMode(qstr(reset), &layer->neuron.reset))
-        throw Error(
-            where +
-            QStringLiteral(": reset must be %1, not '%2'").arg(resetModeChoices(), qstr(reset)));
+    layer->neuron.type =
+        kNeuronTypeNames.parse(qstr(neuronType), where + QStringLiteral(": neuron_type"));
+    layer->neuron.reset = kResetModeNames.parse(qstr(reset), where + QStringLiteral(": reset"));
     layer->neuron.threshold = threshold;
     layer->neuron.beta = beta ? *beta : (layer->neuron.type == NeuronType::IF ? 1.0f : 0.9f);
     layer->neuron.spiking = spiking;

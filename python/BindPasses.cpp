@@ -89,7 +89,8 @@ void bindSweep(py::module_ &m)
            const std::string &board, int bits, int lanes, const std::string &memory,
            py::object progress) {
             SweepOptions options;
-            options.parameter = parseSweepParameter(qstr(parameter));
+            options.parameter =
+                kSweepParameterNames.parse(qstr(parameter), QStringLiteral("parameter"));
             options.values = values;
             options.passes = passList(passes);
             options.optimize =

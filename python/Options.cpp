@@ -22,9 +22,7 @@ sim::SimOptions simOptions(int steps, const std::string &encoding, std::uint64_t
     sim::SimOptions o;
     o.steps = steps;
     o.seed = seed;
-    if (!sim::parseEncoding(qstr(encoding), &o.encoding))
-        throw Error(
-            QStringLiteral("encoding must be rate or current, not '%1'").arg(qstr(encoding)));
+    o.encoding = sim::kEncodingNames.parse(qstr(encoding), QStringLiteral("encoding"));
     o.validate();
     return o;
 }
@@ -38,7 +36,7 @@ hw::ExportOptions exportOptions(const std::string &board, int bits, int lanes, i
     o.quant.steps = steps;
     o.quant.membraneBits = membraneBits;
     o.lanes = lanes;
-    o.weightMemory = hw::parseWeightMemory(qstr(memory));
+    o.weightMemory = hw::kWeightMemoryNames.parse(qstr(memory), QStringLiteral("--memory"));
     o.quant.validate();
     return o;
 }

@@ -6,6 +6,8 @@
 #include "graph/Graph.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QTest>
 
@@ -93,6 +95,25 @@ inline SnncRun runSnnc(const QStringList &arguments)
         return {};
     return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
             QString::fromUtf8(p.readAllStandardError())};
+}
+
+// Stand-in tools (Hotspot's test-clients): in `dir`, one executable per name that appends
+// "== NAME" and then each argument on a line of its own to `log`, then runs the sh lines `then`
+// (in the tool's working directory, with its name in $tool). False when one cannot be written.
+inline bool writeRecordingTools(const QString &dir, const QStringList &names, const QString &log,
+                                const QByteArray &then = {})
+{
+    for (const QString &name : names) {
+        QFile f(QDir(dir).filePath(name));
+        if (!f.open(QIODevice::WriteOnly))
+            return false;
+        f.write("#!/bin/sh\ntool=$(basename \"$0\")\n{ echo \"== $tool\"; for a in \"$@\"; do "
+                "printf '%s\\n' \"$a\"; done; } >> '" +
+                log.toUtf8() + "'\n" + then);
+        f.close();
+        f.setPermissions(f.permissions() | QFileDevice::ExeOwner);
+    }
+    return true;
 }
 
 } // namespace snn::test

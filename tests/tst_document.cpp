@@ -2,12 +2,19 @@
 #include "GraphEquality.h"
 #include "TestUtils.h"
 #include "base/Error.h"
+#include "commands/LayerEditCommand.h"
 #include "commands/MoveLayersCommand.h"
+#include "commands/RenameLayerCommand.h"
+#include "commands/SetNeuronParamsCommand.h"
 #include "graph/Example.h"
 #include "graph/GraphEdit.h"
 
 #include <QSignalSpy>
 #include <QTemporaryDir>
+
+#include <malloc.h>
+
+#include <type_traits>
 
 using namespace snn;
 using namespace snn::widgets;
@@ -20,6 +27,17 @@ LayerId idOf(const Document &doc, const char *name)
 {
     return doc.graph().findByName(QString::fromLatin1(name))->id;
 }
+
+// Bytes the C library's allocator has handed out and not yet taken back.
+qint64 heapInUse()
+{
+    const struct mallinfo2 m = mallinfo2();
+    return qint64(m.uordblks + m.hblkhd);
+}
+
+// The small edits keep a value, not layers (weights): they are not LayerEditCommands.
+static_assert(!std::is_base_of_v<LayerEditCommand, RenameLayerCommand>);
+static_assert(!std::is_base_of_v<LayerEditCommand, SetNeuronParamsCommand>);
 
 } // namespace
 
@@ -36,6 +54,7 @@ private Q_SLOTS:
     void movesMergeIntoOneStep();
     void autoLayoutIsOneStep();
     void applyGraphIsOneStep();
+    void smallEditsKeepOnlyTheirValue();
     void modifiedFollowsTheCleanState();
     void saveAndLoadKeepPositions();
     void loadErrorKeepsTheDocument();
@@ -257,6 +276,56 @@ void TestDocument::applyGraphIsOneStep()
     SNN_COMPARE_GRAPHS(doc.graph(), smaller);
     doc.undoStack()->undo();
     SNN_COMPARE_GRAPHS(doc.graph(), original);
+}
+
+void TestDocument::smallEditsKeepOnlyTheirValue()
+{
+    // A layer of 2000 x 1000 weights (8 MB): a rename or a parameter change keeps the name or
+    // the parameters before and after, and undo and redo restore the graph exactly.
+    Graph big(1000);
+    big.addLayer(makeLayer(QStringLiteral("wide"), kNetworkInput, 2000, 1000));
+    Document doc;
+    doc.reset(big);
+    const LayerId wide = idOf(doc, "wide");
+    const qint64 weightBytes = 2000 * 1000 * qint64(sizeof(float));
+    const qint64 start = heapInUse();
+    QVERIFY(doc.renameLayer(wide, QStringLiteral("  renamed ")));
+    NeuronParams params = doc.graph().layer(wide).neuron;
+    params.threshold = 0.25f;
+    QVERIFY(doc.setNeuronParams(wide, params));
+    const qint64 small = heapInUse() - start;
+    const auto *rename = dynamic_cast<const RenameLayerCommand *>(doc.undoStack()->command(0));
+    const auto *change = dynamic_cast<const SetNeuronParamsCommand *>(doc.undoStack()->command(1));
+    QVERIFY(rename && change);
+    QCOMPARE(rename->layer(), wide);
+    QCOMPARE(rename->before(), QStringLiteral("wide"));
+    QCOMPARE(rename->after(), QStringLiteral("renamed"));
+    QCOMPARE(rename->text(), QStringLiteral("Rename wide to renamed"));
+    QCOMPARE(change->before(), big.layers().front().neuron);
+    QCOMPARE(change->after(), params);
+    const Graph edited = doc.graph();
+    Graph expected = big;
+    expected.layer(wide).name = QStringLiteral("renamed");
+    expected.layer(wide).neuron = params;
+    SNN_COMPARE_GRAPHS(edited, expected);
+    doc.undoStack()->undo();
+    doc.undoStack()->undo();
+    SNN_COMPARE_GRAPHS(doc.graph(), big);
+    doc.undoStack()->redo();
+    doc.undoStack()->redo();
+    SNN_COMPARE_GRAPHS(doc.graph(), edited);
+    // The same edit again changes nothing: no step.
+    QVERIFY(doc.renameLayer(wide, QStringLiteral("renamed")));
+    QVERIFY(doc.setNeuronParams(wide, params));
+    QCOMPARE(doc.undoStack()->count(), 2);
+#if !defined(__SANITIZE_ADDRESS__) // AddressSanitizer's allocator does not report to mallinfo2
+    QVERIFY2(small < weightBytes / 16, qPrintable(QString::number(small)));
+    // The measure sees a command that keeps the layer: a resize keeps it before and after.
+    const qint64 beforeResize = heapInUse();
+    QVERIFY(doc.resizeLayer(wide, 1999));
+    QVERIFY2(heapInUse() - beforeResize > weightBytes,
+             qPrintable(QString::number(heapInUse() - beforeResize)));
+#endif
 }
 
 void TestDocument::modifiedFollowsTheCleanState()

@@ -57,6 +57,15 @@ Graph chainWithHiddenLayers()
     return test::randomChain(21, {6, 5, 4, 3}, 0.6, 0.15);
 }
 
+// Each step as "program arg ...", for readable comparisons.
+QStringList commandLines(const std::vector<ToolStep> &steps)
+{
+    QStringList lines;
+    for (const ToolStep &step : steps)
+        lines << (QStringList{step.program} + step.arguments).join(QLatin1Char(' '));
+    return lines;
+}
+
 Graph small(const QString &name = QStringLiteral("out"))
 {
     Graph g(4);
@@ -81,6 +90,7 @@ private Q_SLOTS:
     void boardLevelTestbenchRecovers();
     void clockThroughThePll();
     void namesAreEscaped();
+    void templatesFillInOnePass();
 };
 
 void TestExporter::ebrFolderRunsWithoutTheStudio()
@@ -102,7 +112,8 @@ void TestExporter::ebrFolderRunsWithoutTheStudio()
     QVERIFY(read(dir.path(), "top.pcf").contains("set_io clk 21\n"));
     QVERIFY(!read(dir.path(), "top.pcf").contains("flash"));
     QCOMPARE(read(dir.path(), "flash.sh").count("iceprog"), 1);
-    QCOMPARE(flashCommands(dir.path()), (QList<QStringList>{{QStringLiteral("top.bin")}}));
+    QCOMPARE(commandLines(flashCommands(dir.path())),
+             QStringList{QStringLiteral("iceprog top.bin")});
     QCOMPARE(read(dir.path(), "samples.mem").count('\n'), 3 * 4);
     // 3 samples x (3 counts + the class).
     QCOMPARE(read(dir.path(), "expected.mem").count('\n'), 3 * 4);
@@ -153,10 +164,22 @@ void TestExporter::spramFolderCarriesTheFlashImage()
     // flash.mem: the same bytes, one per line.
     QCOMPARE(read(dir.path(), "flash.mem").split('\n').size(), 16 + 4 * 2 + 1);
     QVERIFY(read(dir.path(), "flash.sh").contains("iceprog -o 1048576 weights.bin"));
-    QCOMPARE(flashCommands(dir.path()),
-             (QList<QStringList>{{QStringLiteral("top.bin")},
-                                 {QStringLiteral("-o"), QStringLiteral("1048576"),
-                                  QStringLiteral("weights.bin")}}));
+    QCOMPARE(commandLines(flashCommands(dir.path())),
+             (QStringList{QStringLiteral("iceprog top.bin"),
+                          QStringLiteral("iceprog -o 1048576 weights.bin")}));
+    // flash.sh, run by sh with a stand-in iceprog, runs exactly these.
+    QTemporaryDir tools;
+    const QString log = tools.filePath(QStringLiteral("calls.log"));
+    QVERIFY(test::writeRecordingTools(tools.path(), {QStringLiteral("iceprog")}, log));
+    QProcess sh;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("PATH"), tools.path() + QLatin1Char(':') + env.value("PATH"));
+    sh.setProcessEnvironment(env);
+    sh.start(QDir(dir.path()).filePath(QStringLiteral("flash.sh")), {});
+    QVERIFY(sh.waitForFinished(30000));
+    QCOMPARE(sh.exitCode(), 0);
+    QCOMPARE(read(tools.path(), "calls.log"),
+             QByteArray("== iceprog\ntop.bin\n== iceprog\n-o\n1048576\nweights.bin\n"));
     QVERIFY(read(dir.path(), "top.pcf").contains("set_io flash_miso 17\n"));
     QVERIFY(read(dir.path(), "simulate.sh").contains("spi_flash_model.v"));
 }
@@ -439,6 +462,26 @@ void TestExporter::namesAreEscaped()
                 QVERIFY2(!text.contains(name.toUtf8()), qPrintable(file));
         }
     }
+}
+
+void TestExporter::templatesFillInOnePass()
+{
+    // A value that looks like a placeholder stays as it is; every placeholder needs a value and
+    // every value a placeholder.
+    const QString build = fillTemplate(QStringLiteral("build.sh"),
+                                       {{QStringLiteral("BOARD"), QStringLiteral("@COMMANDS@")},
+                                        {QStringLiteral("COMMANDS"), QStringLiteral("true")}});
+    QVERIFY(build.contains(QStringLiteral("top.bin for the @COMMANDS@.\n")));
+    QVERIFY(build.endsWith(QStringLiteral("\ntrue\n")));
+    QVERIFY_THROWS_EXCEPTION(
+        std::logic_error,
+        fillTemplate(QStringLiteral("build.sh"), {{QStringLiteral("BOARD"), QStringLiteral("x")}}));
+    QVERIFY_THROWS_EXCEPTION(std::logic_error,
+                             fillTemplate(QStringLiteral("build.sh"),
+                                          {{QStringLiteral("BOARD"), QStringLiteral("x")},
+                                           {QStringLiteral("COMMANDS"), QStringLiteral("x")},
+                                           {QStringLiteral("UNUSED"), QStringLiteral("x")}}));
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, fillTemplate(QStringLiteral("missing.sh"), {}));
 }
 
 QTEST_GUILESS_MAIN(TestExporter)

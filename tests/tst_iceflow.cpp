@@ -21,6 +21,7 @@ private Q_SLOTS:
     void parsesYosysStat();
     void parsesIcetimeReport();
     void noBitstreamIsAFailure();
+    void buildScriptRunsWhatTheFlowRuns();
     void smallDesignToBitstream();
 };
 
@@ -139,6 +140,71 @@ void TestIceFlow::noBitstreamIsAFailure()
         QCOMPARE(e.message(), QStringLiteral("icepack wrote no bitstream (%1)")
                                   .arg(QDir(dir.path()).filePath(QStringLiteral("top.bin"))));
     }
+}
+
+void TestIceFlow::buildScriptRunsWhatTheFlowRuns()
+{
+    // The exported build.sh, run by sh, and the flow on the same folder call stand-in tools that
+    // record their arguments: the two records must be the same, and be flowSteps' commands.
+    QTemporaryDir tools;
+    QTemporaryDir dir;
+    const QString log = tools.filePath(QStringLiteral("calls.log"));
+    QVERIFY(test::writeRecordingTools(
+        tools.path(),
+        {QStringLiteral("yosys"), QStringLiteral("nextpnr-ice40"), QStringLiteral("icepack"),
+         QStringLiteral("icetime")},
+        log,
+        "case $tool in\n"
+        "nextpnr-ice40) echo '{\"fmax\": {}, \"utilization\": {\"ICESTORM_LC\": {}}}' > "
+        "report.json ;;\n"
+        "icepack) echo bits > top.bin ;;\n"
+        "esac\n"));
+    ExportOptions options;
+    options.board = QStringLiteral("icestick");
+    options.lanes = 2;
+    options.testSamples = 1;
+    options.clockMHz = 30.0; // through the PLL: a --freq that is not the oscillator's 12
+    const ExportResult exported =
+        exportDesign(test::randomChain(5, {4, 3, 2}, 0.5, 0.0), options, dir.path());
+    const auto recorded = [&log] {
+        QFile f(log);
+        const QByteArray calls = f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        f.remove();
+        return calls;
+    };
+    const QByteArray path = qgetenv("PATH");
+    qputenv("PATH", tools.path().toLocal8Bit() + ':' + path);
+    QProcess sh;
+    sh.start(QDir(dir.path()).filePath(QStringLiteral("build.sh")), {});
+    const bool ran = sh.waitForFinished(30000) && sh.exitCode() == 0;
+    const QByteArray script = recorded();
+    FlowReport report;
+    QString failure;
+    try {
+        report = runFlow(flowOptions(dir.path(), board(options.board)), {});
+    } catch (const Error &e) {
+        failure = e.message();
+    }
+    qputenv("PATH", path);
+    QVERIFY2(ran, sh.readAllStandardError().constData());
+    QCOMPARE(failure, QString());
+    const QByteArray flow = recorded();
+    FlowOptions expected;
+    expected.device = QStringLiteral("hx1k");
+    expected.package = QStringLiteral("tq144");
+    expected.targetMHz = exported.clockMHz;
+    QByteArray steps;
+    for (const ToolStep &step : flowSteps(expected)) {
+        steps += "== " + step.program.toUtf8() + '\n';
+        for (const QString &argument : step.arguments)
+            steps += argument.toUtf8() + '\n';
+    }
+    QCOMPARE(script, flow);
+    QCOMPARE(script, steps);
+    QVERIFY(script.contains("\n--freq\n" + QByteArray::number(exported.clockMHz) + '\n'));
+    QVERIFY(exported.clockMHz != 12.0);
+    QCOMPARE(script.count("== "), 4);
+    QCOMPARE(report.bitstreamBytes, 5); // "bits\n"
 }
 
 void TestIceFlow::smallDesignToBitstream()

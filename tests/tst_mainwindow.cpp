@@ -12,6 +12,7 @@
 #include "PlotTestUtils.h"
 #include "PropertiesPanel.h"
 #include "RateHeatmap.h"
+#include "SpikesView.h"
 #include "SweepPanel.h"
 #include "TestUtils.h"
 #include "TrainingMonitor.h"
@@ -135,6 +136,7 @@ private Q_SLOTS:
     void selectionRaisesPropertiesAndRenameEditsThere();
     void helpMenuToolbarAndSaveFilter();
     void statusMessagesFollowTheLastAction();
+    void panelMessagesReachTheStatusBarAndTheLog();
 
 private:
     QTemporaryDir m_dir;
@@ -1241,6 +1243,35 @@ void TestMainWindow::statusMessagesFollowTheLastAction()
     QVERIFY(changed.wait(15000));
     QCOMPARE(changed.at(0).at(0).toString(), QString());
     QVERIFY2(shown.elapsed() >= 5000, "long enough to read");
+}
+
+// Every panel's message (and a refused edit) goes through the one slot: the status bar shows it
+// and the log keeps it.
+void TestMainWindow::panelMessagesReachTheStatusBarAndTheLog()
+{
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    window.setGraph(tinyGraph(), QStringLiteral("tiny"));
+    const std::vector<std::pair<QString, std::function<void(const QString &)>>> senders = {
+        {QStringLiteral("canvas"), [&](const QString &t) { Q_EMIT window.canvas()->message(t); }},
+        {QStringLiteral("sweep"), [&](const QString &t) { Q_EMIT window.sweep()->message(t); }},
+        {QStringLiteral("optimisation"),
+         [&](const QString &t) { Q_EMIT window.optimization()->message(t); }},
+        {QStringLiteral("run"),
+         [&](const QString &t) { Q_EMIT window.optimization()->runFinished(t); }},
+        {QStringLiteral("spikes"), [&](const QString &t) { Q_EMIT window.spikes()->message(t); }},
+        {QStringLiteral("compare"), [&](const QString &t) { Q_EMIT window.compare()->message(t); }},
+    };
+    for (const auto &[name, send] : senders) {
+        const QString text = QStringLiteral("message from the %1 panel").arg(name);
+        send(text);
+        QCOMPARE(window.statusBar()->currentMessage(), text);
+        QVERIFY2(window.logText().endsWith(QStringLiteral("  ") + text), qPrintable(name));
+    }
+    Q_EMIT window.document()->editRefused(QStringLiteral("not now"));
+    QCOMPARE(window.statusBar()->currentMessage(), QStringLiteral("Refused: not now"));
+    QVERIFY(window.logText().endsWith(QStringLiteral("  Refused: not now")));
+    QCOMPARE(window.logText().count(QStringLiteral("message from the ")), int(senders.size()));
 }
 
 SNN_WIDGET_TEST_MAIN(TestMainWindow)

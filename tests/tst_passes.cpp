@@ -248,7 +248,7 @@ void TestPasses::deadEliminationWarnsAboveZero()
 void TestPasses::deadEliminationPreservesMeasuredOutputs_data()
 {
     QTest::addColumn<int>("reset");
-    for (ResetMode mode : kResetModes)
+    for (ResetMode mode : kResetModeNames.values())
         QTest::newRow(qPrintable(toString(mode))) << int(mode);
 }
 
@@ -306,7 +306,7 @@ void TestPasses::redundancyPreservesFunction_data()
 {
     QTest::addColumn<bool>("linearReadout");
     QTest::addColumn<int>("reset");
-    for (ResetMode mode : kResetModes) {
+    for (ResetMode mode : kResetModeNames.values()) {
         QTest::addRow("linear read-out, %s", qPrintable(toString(mode))) << true << int(mode);
         QTest::addRow("spiking output, %s", qPrintable(toString(mode))) << false << int(mode);
     }

@@ -75,6 +75,7 @@ private Q_SLOTS:
     void constantCurrentEqualsRepeatedSteps();
     void encodeSampleIsWhatRunFeeds();
     void cliWritesEveryLayer();
+    void countsFileHoldsTheActivity();
     void refusesBadInput_data();
     void refusesBadInput();
 
@@ -326,6 +327,31 @@ void TestSimulator::cliWritesEveryLayer()
     QCOMPARE(membranes[0].size(), std::size_t(3 * 10 * 4));
 }
 
+void TestSimulator::countsFileHoldsTheActivity()
+{
+    sim::Activity a;
+    a.samples = 3;
+    a.outputCounts = Eigen::MatrixXf(3, 2);
+    a.outputCounts << 4, 0, 1, 7, 2, 2;
+    a.predictions = {0, 1, 0};
+    const QString file = path(QStringLiteral("counts.h5"));
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(activityCountsFileBytes(a, {0, 1, 1}));
+    out.close();
+    auto guard = h5::lock();
+    const h5::Handle h = h5::openFile(file);
+    QCOMPARE(h5::readMatrix(h, QStringLiteral("output_counts")), RowMatrixXf(a.outputCounts));
+    std::vector<hsize_t> shape;
+    QCOMPARE(h5::readDoubles(h, QStringLiteral("predictions"), &shape),
+             (std::vector<double>{0, 1, 0}));
+    QCOMPARE(shape, std::vector<hsize_t>{3});
+    QCOMPARE(h5::readDoubles(h, QStringLiteral("labels"), &shape), (std::vector<double>{0, 1, 1}));
+    QCOMPARE(h5::childNames(h),
+             (QStringList{QStringLiteral("labels"), QStringLiteral("output_counts"),
+                          QStringLiteral("predictions")}));
+}
+
 void TestSimulator::refusesBadInput_data()
 {
     QTest::addColumn<QString>("dataset");
@@ -335,12 +361,13 @@ void TestSimulator::refusesBadInput_data()
     QTest::addColumn<QString>("error");
     QTest::newRow("2-D spikes") << QStringLiteral("spikes") << QList<int>{2, 5} << 1.0f
                                 << QStringList()
-                                << QStringLiteral("in.h5: 'spikes' has shape [2, 5], not "
-                                                  "[samples, steps, inputs]");
+                                << QStringLiteral("in.h5: 'spikes' has shape [2 x 5], not "
+                                                  "[samples x steps x inputs]");
     QTest::newRow("4-D current")
         << QStringLiteral("current") << QList<int>{2, 3, 5, 1} << 0.5f << QStringList()
-        << QStringLiteral("in.h5: 'current' has shape [2, 3, 5, 1], not [samples, steps, inputs] "
-                          "or [samples, inputs]");
+        << QStringLiteral(
+               "in.h5: 'current' has shape [2 x 3 x 5 x 1], not [samples x steps x inputs] "
+               "or [samples x inputs]");
     QTest::newRow("input width") << QStringLiteral("spikes") << QList<int>{2, 3, 4} << 1.0f
                                  << QStringList()
                                  << QStringLiteral("the input has 4 values per step, the network "

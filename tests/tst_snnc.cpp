@@ -288,7 +288,7 @@ void TestSnnc::errors_data()
                        QStringLiteral("--dead-threshold"), QStringLiteral("2")}
         << QStringLiteral("snnc: the dead threshold must be in [0, 1], not 2");
     QTest::newRow("example without -o")
-        << QStringList{QStringLiteral("example")} << QStringLiteral("snnc: example needs -o FILE");
+        << QStringList{QStringLiteral("example")} << QStringLiteral("snnc: -o FILE is required");
     // Outputs that name no file are refused before any work.
     QTest::newRow("-o ''") << QStringList{QStringLiteral("example"), QStringLiteral("-o"),
                                           QString()}

@@ -183,16 +183,19 @@ private Q_SLOTS:
 
     void parameters()
     {
-        QCOMPARE(sweepParameterNames().size(), 4);
-        for (const QString &name : sweepParameterNames()) {
-            const SweepParameter p = parseSweepParameter(name);
+        const QStringList names = kSweepParameterNames.names();
+        QCOMPARE(names, (QStringList{QStringLiteral("dead-threshold"), QStringLiteral("similarity"),
+                                     QStringLiteral("norm-tolerance"),
+                                     QStringLiteral("fusion-activity")}));
+        for (const QString &name : names) {
+            const SweepParameter p = kSweepParameterNames.parse(name, QStringLiteral("--param"));
             QCOMPARE(toString(p), name);
             OptimizeOptions o;
             setSweepParameter(o, p, 0.25);
             const std::vector<float> fields = {o.deadThreshold, o.similarity, o.normTolerance,
                                                o.fusionActivity};
             QCOMPARE(std::count(fields.begin(), fields.end(), 0.25f), 1);
-            QCOMPARE(fields[std::size_t(sweepParameterNames().indexOf(name))], 0.25f);
+            QCOMPARE(fields[std::size_t(names.indexOf(name))], 0.25f);
         }
     }
 
@@ -204,9 +207,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("error");
         QTest::newRow("parameter")
             << QStringLiteral("threshold") << QList<double>{0.1} << QStringLiteral("icebreaker")
-            << QStringLiteral("unknown sweep parameter 'threshold' (valid: "
-                              "dead-threshold, similarity, norm-tolerance, "
-                              "fusion-activity)");
+            << QStringLiteral("--param takes dead-threshold, similarity, norm-tolerance or "
+                              "fusion-activity, not 'threshold'");
         QTest::newRow("no values")
             << QStringLiteral("similarity") << QList<double>{} << QStringLiteral("icebreaker")
             << QStringLiteral("a sweep needs at least one value");
@@ -226,7 +228,7 @@ private Q_SLOTS:
         QFETCH(QString, error);
         try {
             SweepOptions o;
-            o.parameter = parseSweepParameter(parameter);
+            o.parameter = kSweepParameterNames.parse(parameter, QStringLiteral("--param"));
             o.values.assign(values.begin(), values.end());
             o.board = board;
             sweep(ratedGraph(), o);

@@ -1,4 +1,5 @@
 #include "TestUtils.h"
+#include "base/Error.h"
 #include "hw/ToolRunner.h"
 
 #include <QElapsedTimer>
@@ -16,6 +17,8 @@ private Q_SLOTS:
     void failingToolReportsItsLastLines();
     void hangingToolStopsWithoutFailure();
     void missingToolNamesThePackage();
+    void blockingRunThrowsOrStops();
+    void shellQuotingSurvivesSh();
 
 private:
     QString script(const QString &name, const QByteArray &body);
@@ -107,6 +110,55 @@ void TestToolRunner::missingToolNamesThePackage()
     QCOMPARE(started.size(), 0);
     QCOMPARE(failed.front().front().toString(),
              QStringLiteral("snn-no-such-tool-xyz is not installed (apt-get install yosys)"));
+}
+
+void TestToolRunner::blockingRunThrowsOrStops()
+{
+    const QString ok = script(QStringLiteral("echo.sh"), "echo \"$1\"\n");
+    QCOMPARE(runToolBlocking({QStringLiteral("echo"), ok, {QStringLiteral("a b")}, QString()},
+                             m_dir.path(), {}),
+             QByteArray("a b\n"));
+    const QString fail = script(QStringLiteral("fail2.sh"), "echo broken\nexit 2\n");
+    try {
+        runToolBlocking(fail, {}, m_dir.path(), QString(), {});
+        QFAIL("a failing tool passed");
+    } catch (const snn::Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("fail2.sh failed (exit 2): broken"));
+    }
+    // Asked to stop: the hanging tool is stopped within the poll and the grace period.
+    const QString hang = script(QStringLiteral("hang2.sh"), "exec sleep 60\n");
+    snn::RunControl control;
+    control.cancelRequested = [] { return true; };
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY_THROWS_EXCEPTION(snn::Cancelled,
+                             runToolBlocking(hang, {}, m_dir.path(), QString(), control));
+    QVERIFY(clock.elapsed() < 5000);
+}
+
+void TestToolRunner::shellQuotingSurvivesSh()
+{
+    // Each word, quoted for sh, reaches the program as it was: sh prints it back.
+    const QStringList words{QStringLiteral("top.bin"),
+                            QStringLiteral("--freq"),
+                            QStringLiteral("29.25"),
+                            QStringLiteral("synth_ice40 -top t; tee -q -o stat.txt stat"),
+                            QStringLiteral("it's"),
+                            QStringLiteral("$HOME `id` \"q\" \\ *"),
+                            QStringLiteral("line\nbreak"),
+                            QStringLiteral("")};
+    QCOMPARE(shellQuoted(words[0]), words[0]);
+    QCOMPARE(shellQuoted(words[4]), QStringLiteral("'it'\\''s'"));
+    QCOMPARE(shellQuoted(words[6]), QStringLiteral("'line\nbreak'"));
+    const ToolStep step{QStringLiteral("print"), QStringLiteral("printf"),
+                        QStringList{QStringLiteral("[%s]")} + words, QString()};
+    QProcess sh;
+    sh.start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), shellCommand(step)});
+    QVERIFY(sh.waitForFinished(10000));
+    QString expected;
+    for (const QString &word : words)
+        expected += QLatin1Char('[') + word + QLatin1Char(']');
+    QCOMPARE(QString::fromUtf8(sh.readAllStandardOutput()), expected);
 }
 
 QTEST_GUILESS_MAIN(TestToolRunner)

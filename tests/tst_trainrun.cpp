@@ -67,8 +67,9 @@ void TestTrainRun::badSettings_data()
     QTest::addColumn<QString>("error");
     QTest::newRow("type") << QStringLiteral(R"({"lr": "fast"})")
                           << QStringLiteral("training setting 'lr' is not a number");
-    QTest::newRow("encoding") << QStringLiteral(R"({"encoding": "morse"})")
-                              << QStringLiteral("unknown encoding 'morse'");
+    QTest::newRow("encoding")
+        << QStringLiteral(R"({"encoding": "morse"})")
+        << QStringLiteral("training setting 'encoding' takes rate or current, not 'morse'");
     QTest::newRow("batch") << QStringLiteral(R"({"batch": 0})")
                            << QStringLiteral("the batch size must be positive, not 0");
     QTest::newRow("val") << QStringLiteral(R"({"val_split": -5})")

@@ -1,6 +1,8 @@
 #include "CanvasView.h"
 
 #include "Document.h"
+#include "PlotExport.h"
+#include "SaveDialog.h"
 #include "base/Error.h"
 #include "graph/GraphEdit.h"
 #include "io/AtomicFile.h"
@@ -381,17 +383,10 @@ QMenu *CanvasView::contextMenuAt(const QPointF &scenePos)
         menu->addAction(tr("Automatic &layout"), this, [this] { m_document->autoLayout(); });
         menu->addSeparator();
         menu->addAction(tr("&Export image..."), this, [this] {
-            const QString path = QFileDialog::getSaveFileName(
+            saveThroughDialog(
                 this, tr("Export the graph as an image"), QStringLiteral("graph.png"),
-                tr("PNG images (*.png);;SVG images (*.svg);;PDF documents (*.pdf)"));
-            if (path.isEmpty())
-                return;
-            try {
-                exportImage(path);
-                Q_EMIT message(tr("Wrote %1").arg(path));
-            } catch (const Error &e) {
-                Q_EMIT message(e.message());
-            }
+                plotFileFilter(), [this](const QString &path) { exportImage(path); },
+                [this](const QString &text) { Q_EMIT message(text); });
         });
         return menu;
     }

@@ -5,6 +5,7 @@
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
 #include "RateHeatmap.h"
+#include "SaveDialog.h"
 #include "base/Error.h"
 #include "base/Names.h"
 #include "hw/Boards.h"
@@ -107,17 +108,11 @@ CompareView::CompareView(ComparisonModel *model, RateHeatmap *heatmap, QWidget *
     layout->addWidget(m_split);
 
     connect(m_exportReport, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export comparison report"),
-                                                          QStringLiteral("comparison.html"),
-                                                          tr("HTML (*.html);;Markdown (*.md)"));
-        if (path.isEmpty())
-            return;
-        try {
-            exportReport(path);
-            Q_EMIT message(tr("Comparison report written to %1").arg(path));
-        } catch (const Error &e) {
-            Q_EMIT message(e.message());
-        }
+        saveThroughDialog(
+            this, tr("Export comparison report"), QStringLiteral("comparison.html"),
+            tr("HTML (*.html);;Markdown (*.md)"),
+            [this](const QString &path) { exportReport(path); },
+            [this](const QString &text) { Q_EMIT message(text); });
     });
     redraw();
 }

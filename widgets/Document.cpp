@@ -97,7 +97,7 @@ bool Document::push(const std::function<QUndoCommand *()> &make, const QObject *
         Q_EMIT editRefused(e.message());
         return false;
     }
-    if (auto *edit = dynamic_cast<LayerEditCommand *>(command); edit && edit->isEmpty()) {
+    if (command->isObsolete()) { // it changes nothing
         delete command;
         return true;
     }
@@ -231,6 +231,22 @@ void Document::replaceLayers(const std::vector<Layer> &layers)
         Q_EMIT layerChanged(l.id);
     for (LayerId id : rewired)
         Q_EMIT connectionChanged(id);
+    Q_EMIT changed();
+}
+
+void Document::setLayerName(LayerId id, const QString &name)
+{
+    m_graph.layer(id).name = name;
+    m_pending |= Change::Names;
+    Q_EMIT layerChanged(id);
+    Q_EMIT changed();
+}
+
+void Document::setLayerNeuron(LayerId id, const NeuronParams &params)
+{
+    m_graph.layer(id).neuron = params;
+    m_pending |= Change::Parameters;
+    Q_EMIT layerChanged(id);
     Q_EMIT changed();
 }
 

@@ -74,6 +74,8 @@ public:
     void insertLayer(const Layer &layer);
     void eraseLayer(LayerId id);
     void replaceLayers(const std::vector<Layer> &layers);
+    void setLayerName(LayerId id, const QString &name);
+    void setLayerNeuron(LayerId id, const NeuronParams &params);
     void setPositions(const std::map<LayerId, std::optional<QPointF>> &positions);
     void replaceGraph(const Graph &graph);
     // Puts the layers in this (topological) order, so undo restores the order exactly.

@@ -195,7 +195,7 @@ FpgaPanel::FpgaPanel(QWidget *parent)
     });
     connect(m_runner, &hw::ToolRunner::output, this, &FpgaPanel::appendLog);
     connect(m_runner, &hw::ToolRunner::finished, this, [this] {
-        if (!m_flashQueue.isEmpty()) { // the weight image after the bitstream
+        if (!m_flashQueue.empty()) { // the weight image after the bitstream
             flashNext();
             return;
         }
@@ -483,7 +483,8 @@ hw::ExportOptions FpgaPanel::settings() const
     o.board = m_board->currentData().toString();
     o.quant.weightBits = automaticBits() ? 0 : m_bits->value();
     o.lanes = m_lanes->currentData().toInt();
-    o.weightMemory = hw::parseWeightMemory(m_memory->currentData().toString());
+    o.weightMemory =
+        hw::kWeightMemoryNames.parse(m_memory->currentData().toString(), tr("the weight memory"));
     o.clockMHz = m_frequency->value(); // the board's oscillator, or a PLL clock
     return o;
 }
@@ -956,10 +957,10 @@ void FpgaPanel::flash()
 
 void FpgaPanel::flashNext()
 {
-    const QStringList arguments = m_flashQueue.takeFirst();
-    appendLog(QStringLiteral("== iceprog %1\n").arg(arguments.join(QLatin1Char(' '))));
-    m_runner->start(QStringLiteral("iceprog"), arguments, m_lastBuild,
-                    QStringLiteral("fpga-icestorm"));
+    const hw::ToolStep step = m_flashQueue.front();
+    m_flashQueue.erase(m_flashQueue.begin());
+    appendLog(QStringLiteral("== %1\n").arg(hw::shellCommand(step)));
+    m_runner->start(step, m_lastBuild);
 }
 
 void FpgaPanel::openFolder()

@@ -193,8 +193,8 @@ private:
     std::unique_ptr<QTemporaryDir> m_synthWork;
     std::unique_ptr<QTemporaryDir> m_verifyWork;
     Action m_action = Action::None;
-    QList<bool> m_pending;           // synthesis queue: false = original, true = optimised
-    QList<QStringList> m_flashQueue; // iceprog runs still to do (hw::flashCommands)
+    QList<bool> m_pending;                  // synthesis queue: false = original, true = optimised
+    std::vector<hw::ToolStep> m_flashQueue; // iceprog runs still to do (hw::flashCommands)
     bool m_current = false;
     int m_built = 0;        // graphs synthesised in this run
     QStringList m_notBuilt; // why the others were not

@@ -1,24 +1,24 @@
 #include "MainWindow.h"
 
-#include "AboutDialog.h"
 #include "CanvasView.h"
 #include "CompareView.h"
 #include "ComparisonController.h"
 #include "Document.h"
 #include "FpgaPanel.h"
+#include "HelpMenu.h"
 #include "JobRunner.h"
+#include "MainMenus.h"
 #include "OptimizationPanel.h"
 #include "Pipeline.h"
 #include "PipelinePanel.h"
 #include "PropertiesPanel.h"
 #include "RateHeatmap.h"
+#include "RecentFilesMenu.h"
 #include "SpikesView.h"
 #include "SweepPanel.h"
 #include "TrainingMonitor.h"
 #include "base/Error.h"
-#include "graph/Example.h"
 #include "io/GraphFile.h"
-#include "nir/AnyGraphFile.h"
 #include "nir/NirFile.h"
 #include "sim/Dataset.h"
 
@@ -38,26 +38,19 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPlainTextEdit>
-#include <QPointer>
 #include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
-#include <QTableWidget>
 #include <QTemporaryFile>
-#include <QTextBrowser>
-#include <QToolBar>
 #include <QUndoView>
-#include <QVBoxLayout>
 
 namespace snn::widgets {
 
 namespace {
 
-constexpr int kMaxRecentFiles = 8;
-const QString kRecentKey = QStringLiteral("recentFiles");
 const QString kDataKey = QStringLiteral("data/spec"); // the last data set attached
 
 bool isGraphFile(const QString &path)
@@ -82,11 +75,38 @@ MainWindow::MainWindow(QWidget *parent)
     , m_log(new QPlainTextEdit(this))
     , m_history(new QUndoView(m_document->undoStack(), this))
     , m_dataJob(new JobRunner(this))
-    , m_describeJob(new JobRunner(this))
 {
     m_compare = new CompareView(m_optimization->model(), m_heatmap, this);
     m_pipeline = new Pipeline(m_document, m_optimization, m_training, m_fpga, this);
     m_pipelinePanel = new PipelinePanel(m_pipeline, this);
+    m_spikes = new SpikesView(this);
+    setAcceptDrops(true);
+    createCentralTabs();
+    createStatusBar();
+    const MainMenus menus(this);
+    m_viewMenu = menus.viewMenu();
+    m_recentMenu = menus.recentMenu();
+    createDocks();
+    connectPipeline();
+    connectViews();
+    connectSweep();
+    connectMessages();
+    connectTraining();
+    connect(m_document, &Document::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(m_document, &Document::filePathChanged, this, &MainWindow::updateTitle);
+
+    resize(initialSize());
+    resizeDocks({findChild<QDockWidget *>(QStringLiteral("panel_Properties"))}, {400},
+                Qt::Horizontal);
+    resizeDocks({findChild<QDockWidget *>(QStringLiteral("panel_FiringRates"))}, {260},
+                Qt::Vertical);
+    updateTitle();
+    m_recentMenu->rebuild();
+    addShortcutsToToolTips();
+}
+
+void MainWindow::createCentralTabs()
+{
     m_central = new QTabWidget(this);
     m_central->setDocumentMode(true);
     m_central->addTab(m_canvas, tr("Graph"));
@@ -95,15 +115,14 @@ MainWindow::MainWindow(QWidget *parent)
     m_central->addTab(m_sweep, tr("Sweep"));
     m_central->setTabToolTip(2, tr("Accuracy against size at several values of one pass "
                                    "threshold"));
-    m_spikes = new SpikesView(this);
     m_central->setTabToolTip(m_central->addTab(m_spikes, tr("Spikes")),
                              tr("One sample's spike rasters and a neuron's membrane, before and "
                                 "after optimisation"));
     setCentralWidget(m_central);
-    setAcceptDrops(true);
-    setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
-    m_log->setReadOnly(true);
-    m_log->setMaximumBlockCount(5000);
+}
+
+void MainWindow::createStatusBar()
+{
     m_dataLabel = new QLabel(tr("No data set"), this);
     m_dataLabel->setObjectName(QStringLiteral("dataLabel"));
     m_dataLabel->setToolTip(tr("Attach a data set from the Data menu"));
@@ -113,9 +132,14 @@ MainWindow::MainWindow(QWidget *parent)
     m_lockLabel->setStyleSheet(QStringLiteral("QLabel { color: #a05000; font-weight: bold; }"));
     m_lockLabel->hide();
     statusBar()->addPermanentWidget(m_lockLabel);
-    m_history->setEmptyLabel(tr("<opened>"));
+}
 
-    createActions();
+void MainWindow::createDocks()
+{
+    setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(5000);
+    m_history->setEmptyLabel(tr("<opened>"));
     addPanel(m_properties, QStringLiteral("Properties"), tr("Properties"), Qt::RightDockWidgetArea);
     addPanel(m_history, QStringLiteral("History"), tr("History"), Qt::RightDockWidgetArea);
     addPanel(m_optimization, QStringLiteral("Optimisation"), tr("Optimisation"),
@@ -126,6 +150,17 @@ MainWindow::MainWindow(QWidget *parent)
     addPanel(m_training, QStringLiteral("Training"), tr("Training"), Qt::BottomDockWidgetArea);
     addPanel(m_fpga, QStringLiteral("FPGA"), tr("FPGA"), Qt::BottomDockWidgetArea);
     addPanel(m_pipelinePanel, QStringLiteral("Pipeline"), tr("Pipeline"), Qt::BottomDockWidgetArea);
+    raisePanel(QStringLiteral("Optimisation"));
+    raisePanel(QStringLiteral("FiringRates"));
+}
+
+void MainWindow::raisePanel(const QString &id)
+{
+    findChild<QDockWidget *>(QStringLiteral("panel_") + id)->raise();
+}
+
+void MainWindow::connectPipeline()
+{
     // The Pipeline button beside the tabs: (train ->) rates -> passes (-> fine-tune) -> build.
     auto *pipelineButton = new QPushButton(tr("Pipeline"), this);
     pipelineButton->setObjectName(QStringLiteral("pipelineButton"));
@@ -138,25 +173,62 @@ MainWindow::MainWindow(QWidget *parent)
     // While the chain runs (it holds the edit lock), the Training tab does not start a run of
     // its own.
     connect(m_pipeline, &Pipeline::stageChanged, this, [this] {
-        findChild<QDockWidget *>(QStringLiteral("panel_Pipeline"))->raise();
+        raisePanel(QStringLiteral("Pipeline"));
         m_training->setEnabled(!m_pipeline->isRunning());
     });
     connect(m_pipeline, &Pipeline::finished, this, [this](bool, const QString &summary) {
         m_training->setEnabled(true);
-        statusBar()->showMessage(summary, 15000);
-        log(summary);
+        showStatus(summary, 15000);
         if (m_compare->hasResult()) {
             m_compare->addNote(summary);
             m_central->setCurrentWidget(m_compare);
         }
     });
-    findChild<QDockWidget *>(QStringLiteral("panel_Optimisation"))->raise();
-    findChild<QDockWidget *>(QStringLiteral("panel_FiringRates"))->raise();
+}
 
+void MainWindow::connectViews()
+{
     m_canvas->setDocument(m_document);
     m_properties->setDocument(m_document);
     m_optimization->setDocument(m_document);
     m_sweep->setDocument(m_document);
+    connect(m_canvas, &CanvasView::currentLayerChanged, m_properties, &PropertiesPanel::setLayer);
+    // Selecting a node shows its properties; "Rename..." on a card edits the name there.
+    connect(m_canvas, &CanvasView::currentLayerChanged, this, [this](LayerId id) {
+        if (id >= kNetworkInput)
+            raisePanel(QStringLiteral("Properties"));
+    });
+    connect(m_canvas, &CanvasView::renameRequested, this, [this](LayerId id) {
+        m_canvas->selectLayer(id);
+        raisePanel(QStringLiteral("Properties"));
+        m_properties->nameEdit()->setFocus(Qt::OtherFocusReason);
+        m_properties->nameEdit()->selectAll();
+    });
+    connect(m_heatmap, &RateHeatmap::layerClicked, m_canvas, &CanvasView::selectLayer);
+    // The comparison (Compare view, table, FPGA estimates and synthesis figures) follows the
+    // optimisation's result and the document; the canvas, heatmap and spikes preview it.
+    m_comparison = new ComparisonController(m_document, m_optimization, m_fpga, m_compare, this);
+    connect(m_comparison, &ComparisonController::previewChanged, this,
+            [this](std::shared_ptr<const Graph> optimised) {
+                if (optimised)
+                    m_central->setCurrentWidget(m_compare);
+                m_heatmap->setAfter(optimised ? m_optimization->result() : nullptr);
+                m_spikes->setAfter(optimised);
+                m_canvas->setPreview(optimised);
+            });
+    connect(m_document, &Document::edited, this, [this](Document::Changes what) {
+        using C = Document::Change;
+        if (what & (C::Structure | C::Names | C::Rates))
+            m_heatmap->setBefore(m_document->graph());
+        if (what & (C::Function | C::Names))
+            m_spikes->setBefore(m_document->graph());
+        if (!m_training->isRunning())
+            m_training->setGraph(m_document->graph());
+    });
+}
+
+void MainWindow::connectSweep()
+{
     // A sweep runs the optimisation panel's passes and thresholds on its data, and estimates
     // with the FPGA tab's board and settings; a picked point sets that threshold there.
     m_sweep->setOptionsSource([this] {
@@ -175,66 +247,25 @@ MainWindow::MainWindow(QWidget *parent)
                 OptimizeOptions o = m_optimization->options();
                 setSweepParameter(o, parameter, value);
                 m_optimization->setOptions(o);
-                findChild<QDockWidget *>(QStringLiteral("panel_Optimisation"))->raise();
+                raisePanel(QStringLiteral("Optimisation"));
             });
-    connect(m_sweep, &SweepPanel::message, this, [this](const QString &text) {
-        statusBar()->showMessage(text, 8000);
-        log(text);
-    });
+}
 
-    connect(m_canvas, &CanvasView::currentLayerChanged, m_properties, &PropertiesPanel::setLayer);
-    // Selecting a node shows its properties; "Rename..." on a card edits the name there.
-    connect(m_canvas, &CanvasView::currentLayerChanged, this, [this](LayerId id) {
-        if (id >= kNetworkInput)
-            findChild<QDockWidget *>(QStringLiteral("panel_Properties"))->raise();
-    });
-    connect(m_canvas, &CanvasView::renameRequested, this, [this](LayerId id) {
-        m_canvas->selectLayer(id);
-        findChild<QDockWidget *>(QStringLiteral("panel_Properties"))->raise();
-        m_properties->nameEdit()->setFocus(Qt::OtherFocusReason);
-        m_properties->nameEdit()->selectAll();
-    });
-    connect(m_canvas, &CanvasView::message, this, [this](const QString &text) {
-        statusBar()->showMessage(text, 8000);
-        log(text);
-    });
-    connect(m_heatmap, &RateHeatmap::layerClicked, m_canvas, &CanvasView::selectLayer);
-    // The comparison (Compare view, table, FPGA estimates and synthesis figures) follows the
-    // optimisation's result and the document; the canvas, heatmap and spikes preview it.
-    m_comparison = new ComparisonController(m_document, m_optimization, m_fpga, m_compare, this);
-    connect(m_comparison, &ComparisonController::previewChanged, this,
-            [this](std::shared_ptr<const Graph> optimised) {
-                if (optimised)
-                    m_central->setCurrentWidget(m_compare);
-                m_heatmap->setAfter(optimised ? m_optimization->result() : nullptr);
-                m_spikes->setAfter(optimised);
-                m_canvas->setPreview(optimised);
-            });
-    connect(m_optimization, &OptimizationPanel::runFinished, this, [this](const QString &text) {
-        statusBar()->showMessage(text, 8000);
-        log(text);
-    });
-    connect(m_spikes, &SpikesView::message, this, [this](const QString &text) {
-        statusBar()->showMessage(text, 8000);
-        log(text);
-    });
-    connect(m_compare, &CompareView::message, this, [this](const QString &text) {
-        statusBar()->showMessage(text, 8000);
-        log(text);
-    });
-    connect(m_optimization, &OptimizationPanel::message, this, [this](const QString &text) {
-        statusBar()->showMessage(text, 8000);
-        log(text);
-    });
-    connect(m_document, &Document::edited, this, [this](Document::Changes what) {
-        using C = Document::Change;
-        if (what & (C::Structure | C::Names | C::Rates))
-            m_heatmap->setBefore(m_document->graph());
-        if (what & (C::Function | C::Names))
-            m_spikes->setBefore(m_document->graph());
-        if (!m_training->isRunning())
-            m_training->setGraph(m_document->graph());
-    });
+void MainWindow::connectMessages()
+{
+    const auto show = [this](const QString &text) { showStatus(text); };
+    connect(m_sweep, &SweepPanel::message, this, show);
+    connect(m_canvas, &CanvasView::message, this, show);
+    connect(m_optimization, &OptimizationPanel::runFinished, this, show);
+    connect(m_optimization, &OptimizationPanel::message, this, show);
+    connect(m_spikes, &SpikesView::message, this, show);
+    connect(m_compare, &CompareView::message, this, show);
+    connect(m_document, &Document::editRefused, this,
+            [this](const QString &message) { showStatus(tr("Refused: %1").arg(message), 10000); });
+}
+
+void MainWindow::connectTraining()
+{
     // Training works on a copy of the graph and its result replaces the document's: no edit may
     // happen meanwhile, or the result would silently throw it away.
     connect(m_training, &TrainingMonitor::runningChanged, this, [this](bool running) {
@@ -243,7 +274,7 @@ MainWindow::MainWindow(QWidget *parent)
                          "(Stop in the Training tab keeps the best epoch)")
                     : QString());
     });
-    // Undo and Redo follow the lock in createActions().
+    // Undo and Redo follow the lock (MainMenus).
     connect(m_document, &Document::editLockChanged, this, [this](const QString &reason) {
         const bool locked = !reason.isEmpty();
         m_lockLabel->setText(locked && m_pipeline->isRunning() ? tr("Editing locked: Pipeline")
@@ -268,21 +299,6 @@ MainWindow::MainWindow(QWidget *parent)
             [this](const QString &path) { m_fpga->setModel(path, m_document->displayName()); });
     connect(m_training, &TrainingMonitor::failed, this,
             [this](const QString &message) { showError(tr("Training failed"), message); });
-    connect(m_document, &Document::editRefused, this, [this](const QString &message) {
-        statusBar()->showMessage(tr("Refused: %1").arg(message), 10000);
-        log(tr("Refused: %1").arg(message));
-    });
-    connect(m_document, &Document::modifiedChanged, this, &MainWindow::updateTitle);
-    connect(m_document, &Document::filePathChanged, this, &MainWindow::updateTitle);
-
-    resize(initialSize());
-    resizeDocks({findChild<QDockWidget *>(QStringLiteral("panel_Properties"))}, {400},
-                Qt::Horizontal);
-    resizeDocks({findChild<QDockWidget *>(QStringLiteral("panel_FiringRates"))}, {260},
-                Qt::Vertical);
-    updateTitle();
-    updateRecentMenu();
-    addShortcutsToToolTips();
 }
 
 QSize MainWindow::initialSize() const
@@ -328,247 +344,9 @@ QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &id, const QStri
     return dock;
 }
 
-void MainWindow::createActions()
-{
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    QToolBar *tools = addToolBar(tr("Main"));
-    tools->setObjectName(QStringLiteral("toolbar_main"));
-    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
-
-    QAction *newAction =
-        file->addAction(tr("&New"), QKeySequence::New, this, &MainWindow::newDocument);
-    QAction *openAction =
-        file->addAction(tr("&Open..."), QKeySequence::Open, this, &MainWindow::open);
-    m_recentMenu = file->addMenu(tr("Open &Recent"));
-    // Each file's layers and sizes, read (without its weights, off the GUI thread: a file of many
-    // layers takes seconds) when its entry is first hovered.
-    m_recentMenu->setToolTipsVisible(true);
-    connect(m_recentMenu, &QMenu::hovered, this, [this](QAction *action) {
-        const QString path = action->data().toString();
-        if (path.isEmpty())
-            return;
-        if (!action->statusTip().isEmpty()) {
-            statusBar()->showMessage(action->statusTip());
-            return;
-        }
-        m_describeJob->run<QString>([path](const RunControl &) { return describeFile(path); },
-                                    [this, entry = QPointer<QAction>(action)](const QString &text) {
-                                        if (!entry)
-                                            return; // the menu changed meanwhile
-                                        entry->setStatusTip(text);
-                                        entry->setToolTip(text);
-                                        if (m_recentMenu->activeAction() == entry)
-                                            statusBar()->showMessage(text);
-                                    },
-                                    [](const QString &) {});
-    });
-    QAction *saveAction = file->addAction(tr("&Save"), QKeySequence::Save, this, &MainWindow::save);
-    file->addAction(tr("Save &As..."), QKeySequence::SaveAs, this, &MainWindow::saveAs);
-    file->addSeparator();
-    file->addAction(tr("&Import NIR..."), this, [this] {
-        if (!maybeSave())
-            return;
-        const QString path = QFileDialog::getOpenFileName(this, tr("Import NIR graph"), QString(),
-                                                          tr("NIR graphs (*.nir);;All files (*)"));
-        if (!path.isEmpty())
-            openFile(path);
-    });
-    file->addAction(tr("&Export NIR..."), this, [this] {
-        QString path = QFileDialog::getSaveFileName(this, tr("Export NIR graph"), QString(),
-                                                    tr("NIR graphs (*.nir)"));
-        if (path.isEmpty())
-            return;
-        if (QFileInfo(path).suffix().isEmpty())
-            path += QStringLiteral(".nir");
-        exportNirTo(path);
-    });
-    file->addSeparator();
-    QMenu *examples = file->addMenu(tr("&Examples"));
-    examples
-        ->addAction(tr("&Fashion-MNIST SNN (trained, measured rates)"), this,
-                    [this] {
-                        if (maybeSave())
-                            openShippedModel();
-                    })
-        ->setToolTip(tr("The trained 784-256-64-10 model shipped with the studio"));
-    examples
-        ->addAction(tr("Fashion-MNIST SNN, &4-bit quantisation-aware (fits the iCEBreaker)"), this,
-                    [this] {
-                        if (maybeSave())
-                            openShippedModel(kQatModelResource, kQatModelName);
-                    })
-        ->setToolTip(tr("The same network fine-tuned through the FPGA core's 4-bit arithmetic "
-                        "(snnc finetune --qat 4; docs/results.md)"));
-    examples
-        ->addAction(tr("&Synthetic 784-256-64-10 (random weights and rates)"), this,
-                    [this] {
-                        if (maybeSave())
-                            setGraph(exampleGraph(), tr("Synthetic example"));
-                    })
-        ->setToolTip(tr("The built-in example of `snnc example`: nothing in it is measured"));
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-
-    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
-    QAction *undo = m_document->undoStack()->createUndoAction(this, tr("&Undo"));
-    undo->setShortcut(QKeySequence::Undo);
-    QAction *redo = m_document->undoStack()->createRedoAction(this, tr("&Redo"));
-    redo->setShortcut(QKeySequence::Redo);
-    edit->addAction(undo);
-    edit->addAction(redo);
-    edit->addSeparator();
-    QAction *add = edit->addAction(tr("&Add layer"), QKeySequence(Qt::CTRL | Qt::Key_L), m_canvas,
-                                   &CanvasView::addLayer);
-    add->setToolTip(tr("Add a layer fed by the selected layer (or double-click the canvas)"));
-    QAction *remove = edit->addAction(tr("&Delete layer"), QKeySequence::Delete, m_canvas,
-                                      &CanvasView::deleteSelection);
-    remove->setShortcutContext(Qt::WidgetShortcut); // the canvas handles Delete itself
-    QAction *layout =
-        edit->addAction(tr("Automatic &layout"), this, [this] { m_document->autoLayout(); });
-
-    QMenu *dataMenu = menuBar()->addMenu(tr("&Data"));
-    dataMenu->addAction(tr("Use &Fashion-MNIST (Debian package)"), this,
-                        [this] { attachData(QStringLiteral("fashion-mnist")); });
-    dataMenu->addAction(tr("Attach &HDF5 data set..."), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Attach data set"), QString(),
-                                                          tr("HDF5 data sets (*.h5 *.hdf5)"));
-        if (!path.isEmpty())
-            attachData(path);
-    });
-    dataMenu->addAction(tr("Attach &IDX folder..."), this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder of IDX files"));
-        if (!dir.isEmpty())
-            attachData(dir);
-    });
-
-    m_viewMenu = menuBar()->addMenu(tr("&View"));
-    QAction *fit = m_viewMenu->addAction(tr("&Fit to view"), QKeySequence(Qt::CTRL | Qt::Key_0),
-                                         m_canvas, &CanvasView::fitToView);
-    m_viewMenu->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, this,
-                          [this] { m_canvas->zoomBy(1.25); });
-    m_viewMenu->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, this,
-                          [this] { m_canvas->zoomBy(0.8); });
-    m_viewMenu->addSeparator();
-
-    tools->addAction(newAction);
-    tools->addAction(openAction);
-    tools->addAction(saveAction);
-    tools->addSeparator();
-    // The toolbar's Undo / Redo keep a short fixed text, so the toolbar never reflows; the
-    // command they would undo or redo is in the tooltip.
-    QUndoStack *stack = m_document->undoStack();
-    QAction *undoButton = tools->addAction(tr("Undo"), stack, &QUndoStack::undo);
-    undoButton->setObjectName(QStringLiteral("toolbarUndo"));
-    QAction *redoButton = tools->addAction(tr("Redo"), stack, &QUndoStack::redo);
-    redoButton->setObjectName(QStringLiteral("toolbarRedo"));
-    // Undo and Redo are off while editing is locked, also when the lock's holder adds a step (the
-    // stack's own actions enable themselves on canUndoChanged: this runs after them).
-    const auto updateButtons = [=, this] {
-        const auto tip = [](QAction *menuAction, const QString &text) {
-            return tr("%1 (%2)").arg(text,
-                                     menuAction->shortcut().toString(QKeySequence::NativeText));
-        };
-        const bool unlocked = !m_document->isEditLocked();
-        for (QAction *action : {undo, undoButton})
-            action->setEnabled(unlocked && stack->canUndo());
-        undoButton->setToolTip(stack->canUndo() ? tip(undo, tr("Undo %1").arg(stack->undoText()))
-                                                : tr("Nothing to undo"));
-        for (QAction *action : {redo, redoButton})
-            action->setEnabled(unlocked && stack->canRedo());
-        redoButton->setToolTip(stack->canRedo() ? tip(redo, tr("Redo %1").arg(stack->redoText()))
-                                                : tr("Nothing to redo"));
-    };
-    connect(stack, &QUndoStack::canUndoChanged, this, updateButtons);
-    connect(stack, &QUndoStack::canRedoChanged, this, updateButtons);
-    connect(stack, &QUndoStack::indexChanged, this, updateButtons);
-    connect(stack, &QUndoStack::cleanChanged, this, updateButtons);
-    connect(m_document, &Document::editLockChanged, this, updateButtons);
-    updateButtons();
-    tools->addSeparator();
-    tools->addAction(add);
-    tools->addAction(remove);
-    tools->addAction(layout);
-    tools->addAction(fit);
-    createHelpMenu();
-}
-
-void MainWindow::createHelpMenu()
-{
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&Keyboard shortcuts"), this, [this] {
-        const QList<QPair<QString, QString>> shortcuts = shortcutList();
-        auto *dialog = new QDialog(this);
-        dialog->setAttribute(Qt::WA_DeleteOnClose);
-        dialog->setObjectName(QStringLiteral("shortcutsDialog"));
-        dialog->setWindowTitle(tr("Keyboard shortcuts"));
-        auto *table = new QTableWidget(int(shortcuts.size()), 2, dialog);
-        table->setHorizontalHeaderLabels({tr("Action"), tr("Shortcut")});
-        table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-        for (int row = 0; row < shortcuts.size(); ++row) {
-            table->setItem(row, 0, new QTableWidgetItem(shortcuts[row].first));
-            table->setItem(row, 1, new QTableWidgetItem(shortcuts[row].second));
-        }
-        table->resizeColumnsToContents();
-        auto *layout = new QVBoxLayout(dialog);
-        layout->addWidget(table);
-        dialog->resize(460, 420);
-        dialog->show();
-    });
-    // The docs are compiled in (qrc:/docs), so every build has them.
-    QMenu *docs = help->addMenu(tr("&Documentation"));
-    const std::pair<const char *, const char *> pages[] = {
-        {QT_TR_NOOP("The studio"), "studio.md"},
-        {QT_TR_NOOP("Optimisation passes"), "passes.md"},
-        {QT_TR_NOOP("Simulation and training"), "simulation.md"},
-        {QT_TR_NOOP("Data sets"), "datasets.md"},
-        {QT_TR_NOOP("FPGA hardware"), "hardware.md"},
-        {QT_TR_NOOP("File format"), "file-format.md"},
-        {QT_TR_NOOP("NIR"), "nir.md"},
-        {QT_TR_NOOP("Python module"), "python.md"}};
-    for (const auto &[title, file] : pages) {
-        const QString name = tr(title);
-        const QUrl url(QStringLiteral("qrc:/docs/%1").arg(QLatin1String(file)));
-        docs->addAction(name, this, [this, name, url] {
-            auto *dialog = new QDialog(this);
-            dialog->setAttribute(Qt::WA_DeleteOnClose);
-            dialog->setObjectName(QStringLiteral("docsDialog"));
-            dialog->setWindowTitle(name);
-            auto *browser = new QTextBrowser(dialog);
-            browser->setOpenExternalLinks(true);
-            browser->setSource(url, QTextDocument::MarkdownResource);
-            auto *layout = new QVBoxLayout(dialog);
-            layout->addWidget(browser);
-            dialog->resize(760, 640);
-            dialog->show();
-        });
-    }
-    help->addSeparator();
-    help->addAction(tr("&About SNN Studio"), this, [this] {
-        auto *about = new AboutDialog(this);
-        about->setAttribute(Qt::WA_DeleteOnClose);
-        about->show();
-    });
-}
-
 QList<QPair<QString, QString>> MainWindow::shortcutList() const
 {
-    QList<QPair<QString, QString>> list;
-    const auto strip = [](QString text) { return text.remove(QLatin1Char('&')); };
-    std::function<void(const QMenu *, const QString &)> walk = [&](const QMenu *menu,
-                                                                   const QString &path) {
-        for (const QAction *action : menu->actions()) {
-            const QString name = path + QStringLiteral(" > ") + strip(action->text());
-            if (action->menu())
-                walk(action->menu(), name);
-            else if (!action->shortcut().isEmpty())
-                list.append({name, QKeySequence::listToString(action->shortcuts(),
-                                                              QKeySequence::NativeText)});
-        }
-    };
-    for (const QAction *top : menuBar()->actions())
-        if (top->menu())
-            walk(top->menu(), strip(top->text()));
-    return list;
+    return menuShortcuts(menuBar());
 }
 
 void MainWindow::addShortcutsToToolTips()
@@ -604,10 +382,15 @@ QString MainWindow::logText() const
     return m_log->toPlainText();
 }
 
+void MainWindow::showStatus(const QString &text, int milliseconds)
+{
+    statusBar()->showMessage(text, milliseconds);
+    log(text);
+}
+
 void MainWindow::showError(const QString &title, const QString &message)
 {
-    statusBar()->showMessage(message, 15000);
-    log(message);
+    showStatus(message, 15000);
     if (!m_errorDialogs)
         return;
     auto *box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
@@ -638,10 +421,9 @@ void MainWindow::attachData(const QString &spec)
                     .arg(split.train.size())
                     .arg(validation->data.size())
                     .arg(validation->data.features());
-            statusBar()->showMessage(text, 8000);
             m_dataLabel->setText(tr("Data: %1").arg(spec));
             m_dataLabel->setToolTip(text);
-            log(text);
+            showStatus(text);
             Q_EMIT dataAttached(spec);
         },
         [this](const QString &error) { showError(tr("Cannot load data set"), error); });
@@ -655,9 +437,7 @@ bool MainWindow::exportNirTo(const QString &path)
         showError(tr("Cannot export NIR"), e.message());
         return false;
     }
-    const QString text = tr("Exported %1 as NIR").arg(path);
-    statusBar()->showMessage(text, 8000);
-    log(text);
+    showStatus(tr("Exported %1 as NIR").arg(path));
     if (const QString warning = nir::exportWarning(m_document->graph()); !warning.isEmpty())
         log(tr("Warning: %1").arg(warning));
     return true;
@@ -672,8 +452,7 @@ void MainWindow::setGraph(const Graph &graph, const QString &name)
                              .arg(name, layersText(graph.layerCount()))
                              .arg(locale.toString(qint64(graph.totalNeurons())),
                                   locale.toString(qint64(graph.totalParams())));
-    statusBar()->showMessage(text, 8000);
-    log(text);
+    showStatus(text);
 }
 
 const QString MainWindow::kShippedModelResource = QStringLiteral(":/models/fashion-mnist-snn.h5");
@@ -707,14 +486,12 @@ bool MainWindow::openFile(const QString &path)
         showError(tr("Cannot open file"), e.message());
         return false;
     }
-    addRecentFile(path);
+    m_recentMenu->add(path);
     updateTitle();
     const Graph &g = m_document->graph();
-    const QString text = tr("Opened %1: %2, %3 parameters")
-                             .arg(path, layersText(g.layerCount()))
-                             .arg(QLocale(QLocale::English).toString(qint64(g.totalParams())));
-    statusBar()->showMessage(text, 8000);
-    log(text);
+    showStatus(tr("Opened %1: %2, %3 parameters")
+                   .arg(path, layersText(g.layerCount()))
+                   .arg(QLocale(QLocale::English).toString(qint64(g.totalParams()))));
     return true;
 }
 
@@ -726,10 +503,9 @@ bool MainWindow::saveTo(const QString &path)
         showError(tr("Cannot save file"), e.message());
         return false;
     }
-    addRecentFile(path);
+    m_recentMenu->add(path);
     updateTitle();
-    statusBar()->showMessage(tr("Saved %1").arg(path), 8000);
-    log(tr("Saved %1").arg(path));
+    showStatus(tr("Saved %1").arg(path));
     return true;
 }
 
@@ -786,9 +562,7 @@ void MainWindow::setUnsavedChangesPrompt(std::function<QMessageBox::StandardButt
 bool MainWindow::maybeSave()
 {
     if (m_document->isEditLocked()) {
-        const QString text = tr("Refused: %1").arg(m_document->editLock());
-        statusBar()->showMessage(text, 10000);
-        log(text);
+        showStatus(tr("Refused: %1").arg(m_document->editLock()), 10000);
         return false;
     }
     if (!m_document->isModified())
@@ -858,48 +632,7 @@ QString MainWindow::rememberedDataSpec()
 
 QStringList MainWindow::recentFiles() const
 {
-    return QSettings().value(kRecentKey).toStringList();
-}
-
-void MainWindow::addRecentFile(const QString &path)
-{
-    QStringList files = recentFiles();
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    files.removeAll(absolute);
-    files.prepend(absolute);
-    while (files.size() > kMaxRecentFiles)
-        files.removeLast();
-    QSettings().setValue(kRecentKey, files);
-    updateRecentMenu();
-}
-
-void MainWindow::updateRecentMenu()
-{
-    m_recentMenu->clear();
-    const QStringList files = recentFiles();
-    for (const QString &path : files) {
-        QAction *action = m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] {
-            if (maybeSave())
-                openFile(path);
-        });
-        action->setData(path);
-        action->setToolTip(QDir::toNativeSeparators(path));
-    }
-    m_recentMenu->setEnabled(!files.isEmpty());
-}
-
-QString MainWindow::describeFile(const QString &path)
-{
-    const QString name = QDir::toNativeSeparators(path);
-    if (!QFileInfo(path).isFile())
-        return tr("%1: no longer there").arg(name);
-    try {
-        return QStringLiteral("%1: %2").arg(name, loadAnyGraphSummary(path).description());
-    } catch (const Error &e) {
-        return tr("%1: cannot be read (%2)").arg(name, e.message());
-    } catch (const std::exception &e) {
-        return tr("%1: cannot be read (%2)").arg(name, QString::fromLocal8Bit(e.what()));
-    }
+    return RecentFilesMenu::files();
 }
 
 } // namespace snn::widgets

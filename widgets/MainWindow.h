@@ -25,6 +25,7 @@ class Pipeline;
 class PipelinePanel;
 class PropertiesPanel;
 class RateHeatmap;
+class RecentFilesMenu;
 class SweepPanel;
 class SpikesView;
 class TrainingMonitor;
@@ -117,6 +118,9 @@ public:
 
 public Q_SLOTS:
     void log(const QString &message);
+    // Shows `text` in the status bar for `milliseconds` and appends it to the log: what every
+    // finished action and every panel's message does.
+    void showStatus(const QString &text, int milliseconds = 8000);
     void newDocument();
     void open();
     bool save();
@@ -131,17 +135,21 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
-    void createActions();
-    void createHelpMenu();
+    // The window is built in these steps, in this order (the constructor); the menus and the
+    // toolbar are MainMenus.
+    void createCentralTabs(); // Graph, Compare, Sweep, Spikes
+    void createStatusBar();   // the data set and edit-lock labels
+    void createDocks();       // the panels, tabbed by area
+    void connectPipeline();   // the Pipeline button and the chain's progress
+    void connectViews();      // the views follow the document, the selection and the comparison
+    void connectSweep();      // the sweep's options and picked points
+    void connectMessages();   // the panels' messages through showStatus
+    void connectTraining();   // the edit lock, trained weights, the model's key
+    void raisePanel(const QString &id);
     // Adds each action's shortcut to its tooltip ("Add layer (Ctrl+L)").
     void addShortcutsToToolTips();
     void updateTitle();
     void showError(const QString &title, const QString &message);
-    void addRecentFile(const QString &path);
-    void updateRecentMenu();
-    // "path: 3 layers, 784 inputs, ..." from the file's shapes and attributes (no weights read),
-    // or why it cannot be read.
-    static QString describeFile(const QString &path);
 
     Document *m_document;
     CanvasView *m_canvas;
@@ -160,7 +168,7 @@ private:
     SpikesView *m_spikes = nullptr;
     QUndoView *m_history;
     QMenu *m_viewMenu = nullptr;
-    QMenu *m_recentMenu = nullptr;
+    RecentFilesMenu *m_recentMenu = nullptr;
     std::function<QMessageBox::StandardButton()> m_prompt;
     std::function<QString(const QString &filter)> m_savePathPrompt;
     bool m_errorDialogs = true;
@@ -168,7 +176,6 @@ private:
     QLabel *m_dataLabel = nullptr; // the attached data set, in the status bar
     QLabel *m_lockLabel = nullptr; // why editing is locked (training runs), in the status bar
     JobRunner *m_dataJob;
-    JobRunner *m_describeJob; // the hovered Open Recent entry's description
 };
 
 } // namespace snn::widgets

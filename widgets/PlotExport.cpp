@@ -1,6 +1,7 @@
 #include "PlotExport.h"
 
 #include "QCustomPlotInclude.h"
+#include "SaveDialog.h"
 #include "base/Error.h"
 #include "io/AtomicFile.h"
 
@@ -61,16 +62,9 @@ void addExportMenu(QCustomPlot *plot, const std::function<void(const QString &)>
     QObject::connect(plot, &QWidget::customContextMenuRequested, plot, [plot, report](QPoint at) {
         QMenu menu(plot);
         menu.addAction(QObject::tr("Export image..."), plot, [plot, report] {
-            QString path = QFileDialog::getSaveFileName(
-                plot, QObject::tr("Export image"), QStringLiteral("plot.png"), plotFileFilter());
-            if (path.isEmpty())
-                return;
-            try {
-                savePlot(plot, path);
-                report(QObject::tr("Wrote %1").arg(path));
-            } catch (const Error &e) {
-                report(e.message());
-            }
+            saveThroughDialog(
+                plot, QObject::tr("Export image"), QStringLiteral("plot.png"), plotFileFilter(),
+                [plot](const QString &path) { savePlot(plot, path); }, report);
         });
         menu.exec(plot->mapToGlobal(at));
     });

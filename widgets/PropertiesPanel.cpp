@@ -33,10 +33,8 @@ PropertiesPanel::PropertiesPanel(QWidget *parent)
     m_heading->setWordWrap(true);
     m_neurons->setRange(0, 10'000'000);
     m_neurons->setKeyboardTracking(false);
-    m_type->addItem(toString(NeuronType::LIF));
-    m_type->addItem(toString(NeuronType::IF));
-    for (ResetMode mode : kResetModes)
-        m_reset->addItem(toString(mode)); // the item index is the enum's value
+    m_type->addItems(kNeuronTypeNames.names()); // the item index is the enum's value
+    m_reset->addItems(kResetModeNames.names()); // likewise
     for (QDoubleSpinBox *box : {m_threshold, m_beta}) {
         box->setDecimals(4);
         box->setSingleStep(0.05);

@@ -103,8 +103,7 @@ SweepPanel::SweepPanel(QWidget *parent)
     , m_table(new QTableWidget(0, ColCount, this))
     , m_job(new JobRunner(this))
 {
-    for (const QString &name : sweepParameterNames())
-        m_parameter->addItem(name);
+    m_parameter->addItems(kSweepParameterNames.names());
     m_parameter->setToolTip(tr("The pass threshold to vary; the other thresholds and the checked "
                                "passes are the Optimisation panel's"));
     m_values->setToolTip(tr("Comma-separated values of the threshold, one point each"));
@@ -233,7 +232,7 @@ void SweepPanel::setDocument(Document *document)
 
 SweepParameter SweepPanel::parameter() const
 {
-    return parseSweepParameter(m_parameter->currentText());
+    return kSweepParameterNames.values()[std::size_t(m_parameter->currentIndex())];
 }
 
 void SweepPanel::setParameter(SweepParameter parameter)

@@ -2,6 +2,7 @@
 
 #include "JobRunner.h"
 #include "PlotExport.h"
+#include "SaveDialog.h"
 #include "base/Error.h"
 #include "io/AtomicFile.h"
 
@@ -231,17 +232,11 @@ void TrainingMonitor::exportCurves(const QString &path) const
 
 void TrainingMonitor::exportCurvesDialog()
 {
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("Export curves"), QStringLiteral("runs.csv"),
-                                     tr("CSV tables (*.csv);;") + plotFileFilter());
-    if (path.isEmpty())
-        return;
-    try {
-        exportCurves(path);
-        m_status->setText(tr("Wrote %1").arg(path));
-    } catch (const Error &e) {
-        m_status->setText(e.message());
-    }
+    saveThroughDialog(
+        this, tr("Export curves"), QStringLiteral("runs.csv"),
+        tr("CSV tables (*.csv);;") + plotFileFilter(),
+        [this](const QString &path) { exportCurves(path); },
+        [this](const QString &text) { m_status->setText(text); });
 }
 
 void TrainingMonitor::keepRun(const sim::TrainState &state)
@@ -374,10 +369,10 @@ sim::TrainSettings TrainingMonitor::settingsFromForm() const
     s.options.batchSize = m_batch->value();
     s.options.learningRate = float(m_lr->value());
     s.options.steps = m_steps->value();
-    sim::parseEncoding(m_encoding->currentText(), &s.options.encoding);
+    s.options.encoding = sim::kEncodingNames.parse(m_encoding->currentText(), tr("the encoding"));
     s.options.qatBits = m_qat->currentIndex() == 0 ? 0 : m_qat->currentText().toInt();
     s.options.surrogateSlope = float(m_slope->value());
-    sim::parseLoss(m_loss->currentText(), &s.options.loss);
+    s.options.loss = sim::kLossNames.parse(m_loss->currentText(), tr("the loss"));
     s.options.seed = std::uint64_t(m_seed->value());
     s.validationSize = m_valSplit->value();
     s.trainLimit = m_limit->value();

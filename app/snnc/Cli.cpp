@@ -2,11 +2,26 @@
 
 #include "base/Error.h"
 #include "io/AtomicFile.h"
+#include "io/GraphFile.h"
+#include "nir/AnyGraphFile.h"
 #include "nir/NirFile.h"
 
 #include <cstdio>
 
 namespace snn::cli {
+
+void ModelArgument::addTo(QCommandLineParser &parser) const
+{
+    parser.addPositionalArgument(QStringLiteral("MODEL"),
+                                 nir ? QStringLiteral("An SNN Studio graph (.h5) or a NIR file.")
+                                     : QStringLiteral("An SNN Studio graph (.h5)."));
+}
+
+Graph ModelArgument::load(const QCommandLineParser &parser) const
+{
+    const QString path = parser.positionalArguments().front();
+    return nir ? loadAnyGraph(path) : loadGraph(path);
+}
 
 void printError(const QString &message)
 {
@@ -63,6 +78,19 @@ double numberOption(const QCommandLineParser &parser, const QString &name)
     if (!ok)
         throw Error(QStringLiteral("--%1 takes a number, not '%2'").arg(name, parser.value(name)));
     return value;
+}
+
+void requireOptions(const QCommandLineParser &parser,
+                    std::initializer_list<const QCommandLineOption *> options)
+{
+    for (const QCommandLineOption *option : options) {
+        if (parser.isSet(*option))
+            continue;
+        const QString name = option->names().front();
+        throw Error(name.size() == 1
+                        ? QStringLiteral("-%1 %2 is required").arg(name, option->valueName())
+                        : QStringLiteral("--%1 is required").arg(name));
+    }
 }
 
 QCommandLineOption outputOption(const QString &description, const QString &valueName)

@@ -3,6 +3,8 @@
 // Shared plumbing of the snnc commands: each command is a function from its arguments to an exit
 // code; errors are one line on stderr.
 
+#include "graph/Graph.h"
+
 #include <QCommandLineParser>
 #include <QStringList>
 
@@ -30,11 +32,23 @@ void printOut(const QString &text);
 // -o/--output, the file or folder a command writes (`valueName`: OUT, FILE, DIR...).
 QCommandLineOption outputOption(const QString &description, const QString &valueName);
 
+// Throws Error("--data is required", "-o OUT is required") for the first of `options` not given.
+void requireOptions(const QCommandLineParser &parser,
+                    std::initializer_list<const QCommandLineOption *> options);
+
 // Throws Error for an option naming a file to write that no save could write (empty, a folder, a
 // FIFO, a device, a missing folder: see checkSaveTarget), before the command does its work.
 // An unset option and '-' (standard output) pass.
 void checkOutputs(const QCommandLineParser &parser,
                   std::initializer_list<const QCommandLineOption *> options);
+
+// The MODEL argument, declared and read alike: an SNN Studio graph (loadGraph), or with `nir` a
+// NIR file too (loadAnyGraph), so that a command's help says what it reads.
+struct ModelArgument {
+    bool nir = false;
+    void addTo(QCommandLineParser &parser) const;
+    Graph load(const QCommandLineParser &parser) const;
+};
 
 // Reads a number option, or throws Error naming it.
 double numberOption(const QCommandLineParser &parser, const QString &name);

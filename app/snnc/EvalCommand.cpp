@@ -1,11 +1,8 @@
 #include "Cli.h"
 
-#include "nir/AnyGraphFile.h"
-
 #include "SimArgs.h"
 #include "base/Error.h"
 #include "eval/Accuracy.h"
-#include "io/GraphFile.h"
 #include "sim/SpikeMonitor.h"
 
 #include <QElapsedTimer>
@@ -63,8 +60,8 @@ int runEval(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral(
         "Measure a network's accuracy on a labelled data set (prediction: the output neuron with "
         "the most spikes, the lowest index on ties)."));
-    parser.addPositionalArgument(QStringLiteral("MODEL"),
-                                 QStringLiteral("An SNN Studio graph (.h5)."));
+    const ModelArgument model{true};
+    model.addTo(parser);
     const SimArgs sim;
     sim.addTo(parser);
     const QCommandLineOption json(QStringLiteral("json"),
@@ -75,11 +72,10 @@ int runEval(const QStringList &arguments)
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
 
-    if (!parser.isSet(sim.data))
-        throw Error(QStringLiteral("--data is required"));
+    requireOptions(parser, {&sim.data});
     const sim::SimOptions options = sim.options(parser);
     const std::vector<int> widths = weightWidths(parser, quantized);
-    const Graph graph = loadAnyGraph(parser.positionalArguments().front());
+    const Graph graph = model.load(parser);
     const sim::Dataset data = sim.evaluationSet(parser);
     if (!widths.empty())
         return evalQuantized(parser, graph, data, widths, options.steps, parser.isSet(json));

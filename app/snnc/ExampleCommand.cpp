@@ -19,10 +19,7 @@ int runExample(const QStringList &arguments)
     parser.addOptions({output, seed});
     if (const int code = parse(parser, arguments, 0); code >= 0)
         return code;
-    if (!parser.isSet(output)) {
-        printError(QStringLiteral("example needs -o FILE"));
-        return BadInput;
-    }
+    requireOptions(parser, {&output});
     checkOutputs(parser, {&output});
     bool ok = false;
     const qulonglong seedValue = parser.value(seed).toULongLong(&ok);

@@ -1,6 +1,5 @@
 #include "Cli.h"
 #include "HwOptions.h"
-#include "io/GraphFile.h"
 
 namespace snn::cli {
 
@@ -11,8 +10,8 @@ int runExport(const QStringList &arguments)
         QStringLiteral("Export a graph as an iCE40 hardware folder: Verilog, memory images, pin "
                        "constraints, a testbench checked against the bit-accurate model, build.sh, "
                        "simulate.sh, flash.sh and a README. Refuses a design that does not fit."));
-    parser.addPositionalArgument(QStringLiteral("MODEL"),
-                                 QStringLiteral("An SNN Studio graph (.h5)."));
+    const ModelArgument model{false};
+    model.addTo(parser);
     const HwOptionSet hwOptions;
     hwOptions.addTo(parser);
     const QCommandLineOption output = outputOption(
@@ -24,9 +23,8 @@ int runExport(const QStringList &arguments)
     parser.addOptions({output, samples});
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
-    if (!parser.isSet(output))
-        throw Error(QStringLiteral("-o DIR is required"));
-    const Graph graph = loadGraph(parser.positionalArguments().front());
+    requireOptions(parser, {&output});
+    const Graph graph = model.load(parser);
     QString configuration;
     hw::ExportOptions options = hwOptions.read(parser, graph, &configuration);
     options.testSamples = HwOptionSet::integer(parser, samples);

@@ -21,10 +21,7 @@ int runExportNir(const QStringList &arguments)
     parser.addOptions({output, nirDtOption(), noGzip});
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
-    if (!parser.isSet(output)) {
-        printError(QStringLiteral("export-nir needs -o OUT"));
-        return BadInput;
-    }
+    requireOptions(parser, {&output});
     checkOutputs(parser, {&output});
     nir::NirOptions options;
     options.dt = nirDt(parser);

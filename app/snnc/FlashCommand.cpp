@@ -26,9 +26,8 @@ int runFlash(const QStringList &arguments)
         throw Error(
             QStringLiteral("%1 has no top.bin; build it first (snnc synth %1 --board B)").arg(dir));
     try {
-        for (const QStringList &iceprog : hw::flashCommands(dir))
-            hw::runToolBlocking(QStringLiteral("iceprog"), iceprog, dir,
-                                QStringLiteral("fpga-icestorm"), RunControl());
+        for (const hw::ToolStep &iceprog : hw::flashCommands(dir))
+            hw::runToolBlocking(iceprog, dir, RunControl());
     } catch (const Cancelled &) {
         throw;
     } catch (const Error &e) {

@@ -77,7 +77,8 @@ struct HwOptionSet {
                 throw Error(QStringLiteral("--clock takes a frequency in MHz, not '%1'")
                                 .arg(parser.value(clock)));
         }
-        o.weightMemory = hw::parseWeightMemory(parser.value(memory));
+        o.weightMemory =
+            hw::kWeightMemoryNames.parse(parser.value(memory), QStringLiteral("--memory"));
         o.baud = integer(parser, baud);
         hw::checkBaud(o.baud);
         return o;

@@ -27,23 +27,13 @@ int runImport(const QStringList &arguments)
     parser.addOptions({output, nirDtOption(), reset});
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
-    if (!parser.isSet(output)) {
-        printError(QStringLiteral("import needs -o OUT"));
-        return BadInput;
-    }
+    requireOptions(parser, {&output});
     checkOutputs(parser, {&output});
     nir::NirOptions options;
     options.dt = nirDt(parser);
     options.dtFromFile = !parser.isSet(nirDtOption());
-    if (parser.isSet(reset)) {
-        ResetMode mode;
-        if (!parseResetMode(parser.value(reset), &mode)) {
-            printError(QStringLiteral("--reset takes %1, not '%2'")
-                           .arg(resetModeChoices(), parser.value(reset)));
-            return BadInput;
-        }
-        options.reset = mode;
-    }
+    if (parser.isSet(reset))
+        options.reset = kResetModeNames.parse(parser.value(reset), QStringLiteral("--reset"));
     const QString path = parser.positionalArguments().front();
     QStringList assumptions;
     const Graph graph = nir::importNir(path, options, &assumptions);

@@ -1,13 +1,11 @@
 #include "Cli.h"
 
 #include "io/AtomicFile.h"
-#include "nir/AnyGraphFile.h"
 
 #include "SimArgs.h"
 #include "base/Error.h"
 #include "io/GraphFile.h"
-#include "io/Hdf5.h"
-#include "sim/SpikeMonitor.h"
+#include "sim/Sequences.h"
 
 #include <QElapsedTimer>
 
@@ -20,8 +18,8 @@ int runRates(const QStringList &arguments)
         "Measure every neuron's firing rate (spikes per step) on a data set (the SpikeMonitor), "
         "print a summary per layer, and store the rates in the graph with where they come from "
         "(rates_source)."));
-    parser.addPositionalArgument(QStringLiteral("MODEL"),
-                                 QStringLiteral("An SNN Studio graph (.h5)."));
+    const ModelArgument model{true};
+    model.addTo(parser);
     const SimArgs sim;
     sim.addTo(parser);
     const QCommandLineOption output = outputOption(
@@ -34,11 +32,10 @@ int runRates(const QStringList &arguments)
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
 
-    if (!parser.isSet(sim.data))
-        throw Error(QStringLiteral("--data is required"));
+    requireOptions(parser, {&sim.data});
     checkOutputs(parser, {&output, &counts});
     const sim::SimOptions options = sim.options(parser);
-    Graph graph = loadAnyGraph(parser.positionalArguments().front());
+    Graph graph = model.load(parser);
     const sim::Dataset data = sim.evaluationSet(parser);
     QElapsedTimer timer;
     timer.start();
@@ -80,15 +77,7 @@ int runRates(const QStringList &arguments)
     if (parser.isSet(output))
         files.push_back({parser.value(output), graphFileBytes(graph)});
     if (parser.isSet(counts))
-        files.push_back(
-            {parser.value(counts), h5::buildFile([&](hid_t file) {
-                 h5::writeMatrix(file, QStringLiteral("output_counts"), a.outputCounts,
-                                 {.gzip = true});
-                 const std::vector<double> p(a.predictions.begin(), a.predictions.end());
-                 const std::vector<double> y(data.y.begin(), data.y.end());
-                 h5::writeDoubles(file, QStringLiteral("predictions"), p, {hsize_t(p.size())});
-                 h5::writeDoubles(file, QStringLiteral("labels"), y, {hsize_t(y.size())});
-             })});
+        files.push_back({parser.value(counts), activityCountsFileBytes(a, data.y)});
     writeAtomically(files);
     for (const FileContents &file : files)
         text += QStringLiteral("wrote %1\n").arg(file.path);

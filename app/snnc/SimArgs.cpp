@@ -1,5 +1,7 @@
 #include "SimArgs.h"
 
+#include "Cli.h"
+
 #include "base/Error.h"
 
 #include <QElapsedTimer>
@@ -105,9 +107,7 @@ sim::SimOptions SimArgs::options(const QCommandLineParser &parser) const
 {
     sim::SimOptions o;
     o.steps = int(integerOption(parser, steps));
-    if (!sim::parseEncoding(parser.value(encoding), &o.encoding))
-        throw Error(QStringLiteral("--encoding takes rate or current, not '%1'")
-                        .arg(parser.value(encoding)));
+    o.encoding = sim::kEncodingNames.parse(parser.value(encoding), QStringLiteral("--encoding"));
     bool ok = false;
     o.seed = parser.value(seed).toULongLong(&ok);
     if (!ok)
@@ -163,8 +163,7 @@ QString SimArgs::splitName(const QCommandLineParser &parser) const
 
 sim::Dataset SimArgs::evaluationSet(const QCommandLineParser &parser) const
 {
-    if (!parser.isSet(data))
-        throw Error(QStringLiteral("--%1 is required").arg(data.names().front()));
+    requireOptions(parser, {&data});
     const QString which = splitName(parser);
     sim::Dataset set;
     if (which == sim::kTestSplit) {

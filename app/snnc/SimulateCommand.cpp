@@ -1,6 +1,5 @@
 #include "Cli.h"
 #include "base/Error.h"
-#include "nir/AnyGraphFile.h"
 #include "sim/Engine.h"
 #include "sim/Sequences.h"
 
@@ -14,8 +13,8 @@ int runSimulate(const QStringList &arguments)
     parser.setApplicationDescription(QStringLiteral(
         "Drive a network with given input spike trains or currents and write every layer's "
         "spikes (and membranes) per step; see docs/simulation.md."));
-    parser.addPositionalArgument(QStringLiteral("MODEL"),
-                                 QStringLiteral("An SNN Studio graph (.h5) or a NIR file."));
+    const ModelArgument model{true};
+    model.addTo(parser);
     const QCommandLineOption input(
         QStringLiteral("input"),
         QStringLiteral("HDF5 file with 'spikes' (uint8 [samples, steps, inputs]) or 'current' "
@@ -34,8 +33,7 @@ int runSimulate(const QStringList &arguments)
     parser.addOptions({input, output, record, steps});
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
-    if (!parser.isSet(input) || !parser.isSet(output))
-        throw Error(QStringLiteral("simulate needs --input IN and -o OUT"));
+    requireOptions(parser, {&input, &output});
     bool spikes = false, membrane = false;
     for (const QString &what : parser.value(record).split(QLatin1Char(','))) {
         if (what == QLatin1String("spikes"))
@@ -47,7 +45,7 @@ int runSimulate(const QStringList &arguments)
                                        "'%1'")
                             .arg(parser.value(record)));
     }
-    const Graph graph = loadAnyGraph(parser.positionalArguments().front());
+    const Graph graph = model.load(parser);
     const SequenceInput in = readSequenceInput(parser.value(input));
     int t = in.kind == SequenceInput::ConstantCurrent ? sim::SimOptions().steps : in.steps;
     if (parser.isSet(steps)) {

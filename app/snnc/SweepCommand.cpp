@@ -5,7 +5,6 @@
 #include "SimArgs.h"
 #include "base/Error.h"
 #include "io/AtomicFile.h"
-#include "nir/AnyGraphFile.h"
 #include "opt/Sweep.h"
 
 #include <QJsonDocument>
@@ -20,12 +19,13 @@ int runSweep(const QStringList &arguments)
         "parameters, neurons, estimated logic cells / EBR / SPRAM on the board, and accuracy on "
         "the validation data. The input graph's simulation runs once; its firing rates are used "
         "as stored."));
-    parser.addPositionalArgument(QStringLiteral("MODEL"),
-                                 QStringLiteral("An SNN Studio graph (.h5) or a NIR file."));
-    const QCommandLineOption param(QStringLiteral("param"),
-                                   QStringLiteral("The threshold to vary: %1.")
-                                       .arg(sweepParameterNames().join(QStringLiteral(", "))),
-                                   QStringLiteral("P"));
+    const ModelArgument model{true};
+    model.addTo(parser);
+    const QCommandLineOption param(
+        QStringLiteral("param"),
+        QStringLiteral("The threshold to vary: %1.")
+            .arg(kSweepParameterNames.names().join(QStringLiteral(", "))),
+        QStringLiteral("P"));
     const QCommandLineOption values(QStringLiteral("values"),
                                     QStringLiteral("Comma-separated values, reported in this "
                                                    "order."),
@@ -56,12 +56,10 @@ int runSweep(const QStringList &arguments)
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
 
-    for (const QCommandLineOption *required : {&param, &values, &validate.data})
-        if (!parser.isSet(*required))
-            throw Error(QStringLiteral("--%1 is required").arg(required->names().front()));
+    requireOptions(parser, {&param, &values, &validate.data});
     checkOutputs(parser, {&output});
     SweepOptions options;
-    options.parameter = parseSweepParameter(parser.value(param));
+    options.parameter = kSweepParameterNames.parse(parser.value(param), QStringLiteral("--param"));
     options.values = parseSweepValues(parser.value(values), QStringLiteral("--values"));
     options.passes = passArgs.passList(parser);
     options.optimize = passArgs.read(parser);
@@ -70,7 +68,8 @@ int runSweep(const QStringList &arguments)
         options.board = parser.value(hw.board);
     options.quant.weightBits = HwOptionSet::integer(parser, bits);
     options.lanes = HwOptionSet::integer(parser, lanes);
-    options.memory = hw::parseWeightMemory(parser.value(hw.memory));
+    options.memory =
+        hw::kWeightMemoryNames.parse(parser.value(hw.memory), QStringLiteral("--memory"));
     auto set = std::make_shared<ValidationSet>();
     set->simulation = validate.options(parser);
     // Check the options before reading possibly large files.
@@ -78,7 +77,7 @@ int runSweep(const QStringList &arguments)
     set->data = validate.evaluationSet(parser);
     options.optimize.validation = std::move(set);
 
-    const Graph graph = loadAnyGraph(parser.positionalArguments().front());
+    const Graph graph = model.load(parser);
     const SweepResult result = sweep(graph, options, stderrProgress());
     clearProgress();
     if (parser.isSet(output))

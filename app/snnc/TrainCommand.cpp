@@ -194,9 +194,8 @@ int runTraining(const QStringList &arguments, bool finetune)
         if (!ok)
             throw Error(QStringLiteral("--seed takes a non-negative integer, not '%1'")
                             .arg(parser.value(seed)));
-        if (!sim::parseEncoding(parser.value(encoding), &o.encoding))
-            throw Error(QStringLiteral("--encoding takes rate or current, not '%1'")
-                            .arg(parser.value(encoding)));
+        o.encoding =
+            sim::kEncodingNames.parse(parser.value(encoding), QStringLiteral("--encoding"));
         o.qatBits = int(integerOption(parser, qat));
         o.qatClip = numberOption(parser, qatClip.names().front());
         if (o.qatBits != 0 && parser.isSet(encoding))
@@ -204,9 +203,7 @@ int runTraining(const QStringList &arguments, bool finetune)
                                        "does not apply"));
         if (parser.isSet(qatClip) && o.qatBits == 0)
             throw Error(QStringLiteral("--qat-clip needs --qat BITS"));
-        if (!sim::parseLoss(parser.value(loss), &o.loss))
-            throw Error(
-                QStringLiteral("--loss takes count or membrane, not '%1'").arg(parser.value(loss)));
+        o.loss = sim::kLossNames.parse(parser.value(loss), QStringLiteral("--loss"));
         settings.validationSize = validationSize(parser, valSplit);
         const long long n = integerOption(parser, limit);
         if (n < 0)

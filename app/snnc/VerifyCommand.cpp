@@ -1,7 +1,6 @@
 #include "Cli.h"
 #include "HwOptions.h"
 #include "base/RunControl.h"
-#include "io/GraphFile.h"
 #include "sim/Dataset.h"
 
 #include <QTemporaryDir>
@@ -20,8 +19,8 @@ int runVerify(const QStringList &arguments)
                        "testbench, which compares every layer's spikes at every step, a checksum "
                        "of all membranes per step, and every output spike count and class. "
                        "Passes only when all are identical."));
-    parser.addPositionalArgument(QStringLiteral("MODEL"),
-                                 QStringLiteral("An SNN Studio graph (.h5)."));
+    const ModelArgument model{false};
+    model.addTo(parser);
     const HwOptionSet hwOptions;
     hwOptions.addTo(parser);
     const QCommandLineOption samples(QStringLiteral("samples"),
@@ -48,7 +47,7 @@ int runVerify(const QStringList &arguments)
     parser.addOptions({samples, data, seed, output, uart, gates});
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
-    const Graph graph = loadGraph(parser.positionalArguments().front());
+    const Graph graph = model.load(parser);
     QString configuration;
     hw::ExportOptions options = hwOptions.read(parser, graph, &configuration);
     std::fprintf(stderr, "%s\n", qPrintable(configuration));

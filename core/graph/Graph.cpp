@@ -2,6 +2,7 @@
 
 #include "base/Error.h"
 #include "base/Names.h"
+#include "base/Text.h"
 
 #include <QLocale>
 #include <QSet>
@@ -21,11 +22,6 @@ bool allFinite(const Eigen::Ref<const Eigen::MatrixXf> &m)
     return m.array().isFinite().all();
 }
 
-QString shape(Eigen::Index rows, Eigen::Index cols)
-{
-    return QStringLiteral("[%1 x %2]").arg(rows).arg(cols);
-}
-
 } // namespace
 
 QString weightsShapeProblem(Eigen::Index rows, Eigen::Index cols, const QString &sourceName,
@@ -34,12 +30,12 @@ QString weightsShapeProblem(Eigen::Index rows, Eigen::Index cols, const QString 
     if (cols == sourceSize)
         return {};
     QString message = QStringLiteral("weights are %1 but its source '%2' gives %3 values")
-                          .arg(shape(rows, cols), sourceName)
+                          .arg(shapeText(rows, cols), sourceName)
                           .arg(sourceSize);
     if (rows == sourceSize)
         message += QStringLiteral(" (the transpose %1 would fit: weights are stored "
                                   "[n_neurons x n_inputs])")
-                       .arg(shape(cols, rows));
+                       .arg(shapeText(cols, rows));
     return message;
 }
 
@@ -311,24 +307,27 @@ void Graph::validate() const
                                        "found %1 to %2")
                             .arg(double(l.rates.minCoeff()))
                             .arg(double(l.rates.maxCoeff())));
-        const NeuronParams &p = l.neuron;
-        if (!std::isfinite(p.threshold) || p.threshold <= 0.0f)
-            throw Error(where + QStringLiteral(": threshold must be a positive number, not %1")
-                                    .arg(double(p.threshold)));
-        if (!std::isfinite(p.beta) || p.beta < 0.0f || p.beta > 1.0f)
-            throw Error(where +
-                        QStringLiteral(": beta must lie in [0, 1], not %1").arg(double(p.beta)));
-        if (p.type == NeuronType::IF && p.beta != 1.0f)
-            throw Error(where +
-                        QStringLiteral(": an IF layer has beta = 1, not %1").arg(double(p.beta)));
-        if (!std::isfinite(p.resetValue))
-            throw Error(where + QStringLiteral(": the reset value must be a number, not %1")
-                                    .arg(double(p.resetValue)));
-        if (p.resetValue != 0.0f && p.reset != ResetMode::Zero)
-            throw Error(where + QStringLiteral(": a reset value (%1) needs the zero reset, not %2")
-                                    .arg(double(p.resetValue))
-                                    .arg(toString(p.reset)));
+        if (const QString problem = neuronParamsProblem(l.neuron); !problem.isEmpty())
+            throw Error(where + QStringLiteral(": ") + problem);
     }
+}
+
+QString neuronParamsProblem(const NeuronParams &p)
+{
+    if (!std::isfinite(p.threshold) || p.threshold <= 0.0f)
+        return QStringLiteral("threshold must be a positive number, not %1")
+            .arg(double(p.threshold));
+    if (!std::isfinite(p.beta) || p.beta < 0.0f || p.beta > 1.0f)
+        return QStringLiteral("beta must lie in [0, 1], not %1").arg(double(p.beta));
+    if (p.type == NeuronType::IF && p.beta != 1.0f)
+        return QStringLiteral("an IF layer has beta = 1, not %1").arg(double(p.beta));
+    if (!std::isfinite(p.resetValue))
+        return QStringLiteral("the reset value must be a number, not %1").arg(double(p.resetValue));
+    if (p.resetValue != 0.0f && p.reset != ResetMode::Zero)
+        return QStringLiteral("a reset value (%1) needs the zero reset, not %2")
+            .arg(double(p.resetValue))
+            .arg(toString(p.reset));
+    return {};
 }
 
 QString layersText(qsizetype count)

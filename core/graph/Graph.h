@@ -7,6 +7,11 @@
 
 namespace snn {
 
+// Why a layer cannot have these neuron parameters ("threshold must be a positive number, not 0"),
+// or an empty string when it can. Shared by validate() and the studio's parameter edit, which
+// checks them without copying the graph.
+QString neuronParamsProblem(const NeuronParams &params);
+
 // Why weights of [rows x cols] do not fit a source (`sourceName`) that gives `sourceSize` values
 // ("weights are [3 x 2] but its source 'hidden' gives 3 values (the transpose [2 x 3] would
 // fit: ...)"), or an empty string when they fit. Shared by validate() and the file readers,

@@ -123,14 +123,17 @@ Layer newLayer(const Graph &graph, LayerId source, int neurons, const QString &n
 
 void renameLayer(Graph &graph, LayerId id, const QString &name)
 {
-    Layer &layer = graph.layer(id);
+    graph.layer(id).name = checkedName(graph, id, name);
+}
+
+QString checkedName(const Graph &graph, LayerId id, const QString &name)
+{
+    const Layer &layer = graph.layer(id);
     const QString trimmed = name.trimmed();
     checkLayerName(trimmed, QStringLiteral("layer '%1'").arg(layer.name));
-    if (trimmed == layer.name)
-        return;
-    if (graph.findByName(trimmed))
+    if (trimmed != layer.name && graph.findByName(trimmed))
         throw Error(QStringLiteral("a layer named '%1' already exists").arg(trimmed));
-    layer.name = trimmed;
+    return trimmed;
 }
 
 LayerId nextLayerId(const Graph &graph)

@@ -38,6 +38,9 @@ Layer newLayer(const Graph &graph, LayerId source, int neurons, const QString &n
 // Renames a layer to `name` without its surrounding white space; throws Error for a name that
 // breaks the name rule (Names.h) or is taken.
 void renameLayer(Graph &graph, LayerId id, const QString &name);
+// The name renameLayer would give the layer (`name` trimmed), checked the same way (throws Error
+// the same way), without changing the graph.
+QString checkedName(const Graph &graph, LayerId id, const QString &name);
 
 LayerId nextLayerId(const Graph &graph);
 // base1, base2, ...: the first not used by a layer.

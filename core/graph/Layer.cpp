@@ -8,52 +8,12 @@ namespace snn {
 
 QString toString(NeuronType type)
 {
-    return type == NeuronType::LIF ? QStringLiteral("LIF") : QStringLiteral("IF");
+    return kNeuronTypeNames.name(type);
 }
 
 QString toString(ResetMode mode)
 {
-    switch (mode) {
-    case ResetMode::Subtract:
-        return QStringLiteral("subtract");
-    case ResetMode::Zero:
-        return QStringLiteral("zero");
-    case ResetMode::SubtractNext:
-        return QStringLiteral("subtract-next");
-    case ResetMode::SubtractNoDelay:
-        return QStringLiteral("subtract-nodelay");
-    }
-    return {};
-}
-
-bool parseNeuronType(const QString &text, NeuronType *type)
-{
-    if (text == QLatin1String("LIF"))
-        *type = NeuronType::LIF;
-    else if (text == QLatin1String("IF"))
-        *type = NeuronType::IF;
-    else
-        return false;
-    return true;
-}
-
-bool parseResetMode(const QString &text, ResetMode *mode)
-{
-    for (ResetMode m : kResetModes)
-        if (text == toString(m)) {
-            *mode = m;
-            return true;
-        }
-    return false;
-}
-
-QString resetModeChoices()
-{
-    QStringList names;
-    for (ResetMode m : kResetModes)
-        names << toString(m);
-    const QString last = names.takeLast();
-    return names.join(QStringLiteral(", ")) + QStringLiteral(" or ") + last;
+    return kResetModeNames.name(mode);
 }
 
 QString resetDescription(const NeuronParams &params)

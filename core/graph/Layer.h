@@ -1,5 +1,7 @@
 #pragma once
 
+#include "base/EnumNames.h"
+
 #include <Eigen/Core>
 #include <QPointF>
 #include <QString>
@@ -24,19 +26,17 @@ enum class NeuronType { LIF, IF };
 // SubtractNoDelay: snnTorch's reset_delay=False, exactly: subtract, but a membrane still above
 // threshold after its reset needs beta v + I > 2 threshold to spike again (docs/simulation.md).
 enum class ResetMode { Subtract, Zero, SubtractNext, SubtractNoDelay };
-// Every reset mode, in the enum's order.
-inline constexpr ResetMode kResetModes[] = {ResetMode::Subtract, ResetMode::Zero,
-                                            ResetMode::SubtractNext, ResetMode::SubtractNoDelay};
 
+// The names in files, on the command line and in the studio; the reset modes in the enum's order.
+inline constexpr EnumNames<NeuronType, 2> kNeuronTypeNames({{NeuronType::LIF, "LIF"},
+                                                            {NeuronType::IF, "IF"}});
+inline constexpr EnumNames<ResetMode, 4>
+    kResetModeNames({{ResetMode::Subtract, "subtract"},
+                     {ResetMode::Zero, "zero"},
+                     {ResetMode::SubtractNext, "subtract-next"},
+                     {ResetMode::SubtractNoDelay, "subtract-nodelay"}});
 QString toString(NeuronType type);
 QString toString(ResetMode mode);
-// Parse "LIF"/"IF" and "subtract"/"zero"/"subtract-next"/"subtract-nodelay"; return false on
-// anything else.
-bool parseNeuronType(const QString &text, NeuronType *type);
-bool parseResetMode(const QString &text, ResetMode *mode);
-// The reset modes' names for an error message: "subtract, zero, subtract-next or
-// subtract-nodelay".
-QString resetModeChoices();
 
 struct NeuronParams;
 // The reset as a user reads it: "subtract", "zero", "zero to -0.5", "subtract-next",

@@ -3,14 +3,18 @@
 #include "base/Error.h"
 #include "base/Names.h"
 #include "base/Rng.h"
+#include "hw/IceFlow.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 #include <climits>
 #include <cmath>
+#include <set>
+#include <stdexcept>
 
 namespace snn::hw {
 
@@ -59,23 +63,54 @@ std::vector<std::vector<std::uint8_t>> exercisingSamples(const QuantizedNetwork 
     return samples;
 }
 
-QList<QStringList> flashCommands(const QString &dir)
+std::vector<ToolStep> flashSteps(bool weightsImage, std::uint32_t offset)
 {
-    QList<QStringList> commands{{QStringLiteral("top.bin")}};
-    if (QFile::exists(dir + QStringLiteral("/weights.bin")))
-        commands.append({QStringLiteral("-o"), QString::number(protocol::kFlashOffset),
-                         QStringLiteral("weights.bin")});
-    return commands;
+    const auto iceprog = [](const QStringList &arguments) {
+        return ToolStep{QStringLiteral("iceprog"), QStringLiteral("iceprog"), arguments,
+                        QStringLiteral("fpga-icestorm")};
+    };
+    std::vector<ToolStep> steps{iceprog({QStringLiteral("top.bin")})};
+    if (weightsImage)
+        steps.push_back(iceprog(
+            {QStringLiteral("-o"), QString::number(offset), QStringLiteral("weights.bin")}));
+    return steps;
 }
 
-ExportResult exportDesign(const Graph &graph, const ExportOptions &options, const QString &dir)
+std::vector<ToolStep> flashCommands(const QString &dir)
 {
-    const Board &b = board(options.board);
-    ExportResult result;
-    result.fit = checkFit(graph, options.quant, options.lanes, b, options.weightMemory);
-    if (!result.fit.fits)
-        throw Error(result.fit.message);
-    result.net = quantize(graph, options.quant);
+    return flashSteps(QFile::exists(dir + QStringLiteral("/weights.bin")));
+}
+
+QString fillTemplate(const QString &name, const std::map<QString, QString> &values)
+{
+    QFile file(QStringLiteral(":/hw/templates/") + name);
+    if (!file.open(QIODevice::ReadOnly))
+        throw std::logic_error("a template is missing from the build's resources");
+    const QString text = QString::fromUtf8(file.readAll());
+    static const QRegularExpression placeholder(QStringLiteral("@([A-Z_]+)@"));
+    QString filled;
+    qsizetype done = 0;
+    std::set<QString> used;
+    for (const QRegularExpressionMatch &m : placeholder.globalMatch(text)) {
+        const auto value = values.find(m.captured(1));
+        if (value == values.end())
+            throw std::logic_error("a template's placeholder has no value");
+        filled += QStringView(text).mid(done, m.capturedStart() - done);
+        filled += value->second;
+        done = m.capturedEnd();
+        used.insert(value->first);
+    }
+    if (used.size() != values.size())
+        throw std::logic_error("a value has no placeholder in its template");
+    filled += QStringView(text).mid(done);
+    return filled;
+}
+
+namespace {
+
+// The design's options: the board's clock, or the PLL's nearest to the asked one.
+DesignOptions designOptions(const Board &b, const ExportOptions &options, bool spram)
+{
     DesignOptions design;
     design.lanes = options.lanes;
     design.clockHz = b.clockHz;
@@ -84,77 +119,67 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
         design.pllPad = b.pllPad;
         design.clockHz = design.pll->outputMHz * 1e6;
     }
-    result.clockMHz = design.clockHz / 1e6;
-    design.spram = result.fit.spram;
+    design.spram = spram;
     design.baud = options.baud;
     design.button = !b.buttonPin.isEmpty();
-    FileMap files = generateDesign(result.net, design);
-    const auto samples =
-        options.samples.empty()
-            ? exercisingSamples(result.net, options.testSamples, options.sampleSeed)
-            : options.samples;
-    files.merge(generateTestbench(result.net, samples, design));
-    files[QStringLiteral("top.pcf")] = b.pcf(design.spram);
-    const QString freq = QString::number(result.clockMHz);
-    files[QStringLiteral("build.sh")] =
-        QStringLiteral(
-            "#!/bin/sh\n"
-            "# Synthesise, place and route, pack: top.bin for the %1.\n"
-            "set -e\ncd \"$(dirname \"$0\")\"\n"
-            "yosys -q -l yosys.log -p \"synth_ice40 -top snn_uart_top -json top.json; "
-            "tee -q -o stat.txt stat\" snn_uart_top.v snn_core.v\n"
-            "nextpnr-ice40 --%2 --package %3 --json top.json --pcf top.pcf --asc top.asc "
-            "--report report.json --freq %4 --timing-allow-fail\n"
-            "icepack top.asc top.bin\n"
-            "icetime -d %2 -P %3 -mtr timing.rpt top.asc\n")
-            .arg(b.name, b.device, b.package, freq)
-            .toUtf8();
-    const QByteArray spramSim =
-        design.spram
-            ? QByteArray(" spi_flash_model.v -DNO_ICE40_DEFAULT_ASSIGNMENTS ") + kIce40CellsSim
-            : QByteArray();
-    files[QStringLiteral("simulate.sh")] =
-        QByteArray(
-            "#!/bin/sh\n"
-            "# Runs a testbench against SNN Studio's bit-accurate model: at the core's ports\n"
-            "# every layer's spikes at every step, a checksum of all membranes after every\n"
-            "# step, every output count and the class; through the UART (./simulate.sh uart)\n"
-            "# the protocol: the answers, recovery from stray and lost bytes and bad frames,\n"
-            "# the refusal of a wrong flash image. Exits 1 unless everything matches.\n"
-            "set -e\ncd \"$(dirname \"$0\")\"\n"
-            "if [ \"$1\" = uart ]; then\n"
-            "    iverilog -g2005 -o tb_snn_uart.vvp tb_snn_uart.v snn_uart_top.v snn_core.v") +
-        spramSim +
-        QByteArray("\n    vvp -n tb_snn_uart.vvp | tee simulate.log\nelse\n"
-                   "    iverilog -g2005 -o tb_snn_core.vvp tb_snn_core.v snn_core.v") +
-        spramSim +
-        QByteArray("\n    vvp -n tb_snn_core.vvp | tee simulate.log\nfi\n"
-                   "grep -q '^RESULT samples [0-9]* mismatches 0$' simulate.log\n");
-    files[QStringLiteral("flash.sh")] =
-        QByteArray("#!/bin/sh\nset -e\ncd \"$(dirname \"$0\")\"\niceprog top.bin\n") +
-        (design.spram ? QStringLiteral("# the weights, read by the core at start-up\n"
-                                       "iceprog -o %1 weights.bin\n")
-                            .arg(design.flashOffset)
-                            .toUtf8()
-                      : QByteArray());
-    // The instant estimate with the logic-cell model's terms (bench/hw_estimate.py fits them).
+    return design;
+}
+
+// A script running `steps` one command a line, from its template.
+QByteArray stepsScript(const QString &name, const std::vector<ToolStep> &steps,
+                       std::map<QString, QString> values = {})
+{
+    QStringList commands;
+    for (const ToolStep &step : steps)
+        commands << shellCommand(step);
+    values[QStringLiteral("COMMANDS")] = commands.join(QLatin1Char('\n'));
+    return fillTemplate(name, values).toUtf8();
+}
+
+QByteArray buildScript(const Board &b, double clockMHz)
+{
+    FlowOptions flow;
+    flow.device = b.device;
+    flow.package = b.package;
+    flow.targetMHz = clockMHz;
+    return stepsScript(QStringLiteral("build.sh"), flowSteps(flow),
+                       {{QStringLiteral("BOARD"), b.name}});
+}
+
+QByteArray simulateScript(bool spram)
+{
+    const QString sources =
+        spram ? QStringLiteral(" spi_flash_model.v -DNO_ICE40_DEFAULT_ASSIGNMENTS ") +
+                    QLatin1String(kIce40CellsSim)
+              : QString();
+    return fillTemplate(QStringLiteral("simulate.sh"), {{QStringLiteral("SPRAM_SOURCES"), sources}})
+        .toUtf8();
+}
+
+// The instant estimate with the logic-cell model's terms (bench/hw_estimate.py fits them).
+QByteArray estimateJson(const Board &b, const ExportResult &result)
+{
     const ResourceEstimate &e = result.fit.estimate;
     QJsonArray terms;
     for (const LogicCellTerm &t : e.logicCellTerms)
         terms.append(QJsonObject{{QStringLiteral("term"), t.name},
                                  {QStringLiteral("units"), t.units},
                                  {QStringLiteral("cells"), t.cells}});
-    files[QStringLiteral("estimate.json")] =
-        QJsonDocument(QJsonObject{{QStringLiteral("board"), b.id},
-                                  {QStringLiteral("weights_in_spram"), result.fit.spram},
-                                  {QStringLiteral("clock_mhz"), result.clockMHz},
-                                  {QStringLiteral("logic_cells"), e.logicCells},
-                                  {QStringLiteral("ebr_blocks"), e.ebrBlocks},
-                                  {QStringLiteral("spram_blocks"), e.spramBlocks},
-                                  {QStringLiteral("weight_bits"), qint64(e.weightBits)},
-                                  {QStringLiteral("logic_cell_terms"), terms},
-                                  {QStringLiteral("message"), result.fit.message}})
-            .toJson();
+    return QJsonDocument(QJsonObject{{QStringLiteral("board"), b.id},
+                                     {QStringLiteral("weights_in_spram"), result.fit.spram},
+                                     {QStringLiteral("clock_mhz"), result.clockMHz},
+                                     {QStringLiteral("logic_cells"), e.logicCells},
+                                     {QStringLiteral("ebr_blocks"), e.ebrBlocks},
+                                     {QStringLiteral("spram_blocks"), e.spramBlocks},
+                                     {QStringLiteral("weight_bits"), qint64(e.weightBits)},
+                                     {QStringLiteral("logic_cell_terms"), terms},
+                                     {QStringLiteral("message"), result.fit.message}})
+        .toJson();
+}
+
+QByteArray readme(const Board &b, const ExportOptions &options, const ExportResult &result,
+                  std::size_t samples)
+{
     QString layers;
     for (const QuantLayer &l : result.net.layers)
         layers += QStringLiteral("| %1 | %2 | %3 | %4 | %5 | %6 | %7 |\n")
@@ -165,44 +190,56 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
                       .arg(l.threshold)
                       .arg(l.leakShift)
                       .arg(toString(l.reset));
-    files[QStringLiteral("README.md")] =
-        QStringLiteral(
-            "# SNN core for the %1\n\n"
-            "Generated by SNN Studio (`snnc export`). %2-bit weights, %3-bit saturating membrane, "
-            "%4 lanes, %5 time steps per sample, input generator seed 0x%6.\n\n"
-            "| layer | inputs | neurons | scale | threshold | leak shift | reset |\n"
-            "|---|---|---|---|---|---|---|\n%7\n"
-            "Fit estimate (in `estimate.json` with the logic-cell model's terms): %8\n\n"
-            "- `./simulate.sh`: iverilog testbench, %9 samples, every layer's spikes at every "
-            "step, a checksum of all membranes per step and every output count compared with "
-            "SNN Studio's bit-accurate model (prints `RESULT samples N mismatches 0`, exits 1 on "
-            "a mismatch). `./simulate.sh uart`: the board-level testbench (the protocol, its "
-            "recovery from lost and stray bytes, the refusal of a wrong flash image).\n"
-            "- `./build.sh`: yosys, nextpnr-ice40, icepack, icetime -> `top.bin`, `report.json`.\n"
-            "- `./flash.sh`: iceprog `top.bin` (and the weight image `weights.bin`, when the "
-            "weights are in SPRAM) to the board.\n\n"
-            "On the board, the UART runs at %10 baud 8N1 and speaks SNN Studio's framed protocol "
-            "(docs/hardware.md): a RUN request carries the %11 input intensities (bytes, 0..255) "
-            "and is answered with %12 spike counts and the class (most spikes, ties to the lowest "
-            "index); STATUS reports the version, sizes, the design hash 0x%13 and the weight "
-            "image's state. `snnc run` speaks it. The arithmetic is described in SNN Studio's "
-            "docs/hardware.md.\n")
-            .arg(b.name)
-            .arg(options.quant.weightBits)
-            .arg(options.quant.membraneBits)
-            .arg(options.lanes)
-            .arg(options.quant.steps)
-            .arg(options.quant.seed, 0, 16)
-            .arg(layers, result.fit.message)
-            .arg(samples.size())
-            .arg(options.baud)
-            .arg(result.net.inputSize)
-            .arg(result.net.outputSize())
-            .arg(designHash(result.net, options.lanes), 8, 16, QLatin1Char('0'))
-            .toUtf8();
+    const QString hash =
+        QStringLiteral("%1").arg(designHash(result.net, options.lanes), 8, 16, QLatin1Char('0'));
+    return fillTemplate(
+               QStringLiteral("README.md"),
+               {{QStringLiteral("BOARD"), b.name},
+                {QStringLiteral("WEIGHT_BITS"), QString::number(options.quant.weightBits)},
+                {QStringLiteral("MEMBRANE_BITS"), QString::number(options.quant.membraneBits)},
+                {QStringLiteral("LANES"), QString::number(options.lanes)},
+                {QStringLiteral("STEPS"), QString::number(options.quant.steps)},
+                {QStringLiteral("SEED"), QString::number(options.quant.seed, 16)},
+                {QStringLiteral("LAYERS"), layers},
+                {QStringLiteral("FIT"), result.fit.message},
+                {QStringLiteral("SAMPLES"), QString::number(samples)},
+                {QStringLiteral("BAUD"), QString::number(options.baud)},
+                {QStringLiteral("INPUTS"), QString::number(result.net.inputSize)},
+                {QStringLiteral("OUTPUTS"), QString::number(result.net.outputSize())},
+                {QStringLiteral("HASH"), hash}})
+        .toUtf8();
+}
+
+} // namespace
+
+ExportResult exportDesign(const Graph &graph, const ExportOptions &options, const QString &dir)
+{
+    const Board &b = board(options.board);
+    ExportResult result;
+    result.fit = checkFit(graph, options.quant, options.lanes, b, options.weightMemory);
+    if (!result.fit.fits)
+        throw Error(result.fit.message);
+    result.net = quantize(graph, options.quant);
+    const DesignOptions design = designOptions(b, options, result.fit.spram);
+    result.clockMHz = design.clockHz / 1e6;
+    FileMap files = generateDesign(result.net, design);
+    const auto samples =
+        options.samples.empty()
+            ? exercisingSamples(result.net, options.testSamples, options.sampleSeed)
+            : options.samples;
+    files.merge(generateTestbench(result.net, samples, design));
+    files[QStringLiteral("top.pcf")] = b.pcf(design.spram);
+    const QStringList scripts{QStringLiteral("build.sh"), QStringLiteral("simulate.sh"),
+                              QStringLiteral("flash.sh")};
+    files[scripts[0]] = buildScript(b, result.clockMHz);
+    files[scripts[1]] = simulateScript(design.spram);
+    files[scripts[2]] =
+        stepsScript(QStringLiteral("flash.sh"), flashSteps(design.spram, design.flashOffset));
+    files[QStringLiteral("estimate.json")] = estimateJson(b, result);
+    files[QStringLiteral("README.md")] = readme(b, options, result, samples.size());
     writeFiles(dir, files);
-    for (const char *script : {"build.sh", "simulate.sh", "flash.sh"}) {
-        QFile f(dir + QLatin1Char('/') + QLatin1String(script));
+    for (const QString &script : scripts) {
+        QFile f(dir + QLatin1Char('/') + script);
         f.setPermissions(f.permissions() | QFileDevice::ExeOwner | QFileDevice::ExeGroup |
                          QFileDevice::ExeOther);
     }

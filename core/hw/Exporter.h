@@ -2,11 +2,15 @@
 
 // Exports a graph as a self-contained hardware folder: the Verilog, memory images, the board's
 // pcf, the testbench with its samples and the model's expected answers, build.sh / simulate.sh
-// and a README, so that the flow runs without the studio.
+// and a README (from the templates in core/hw/templates/), so that the flow runs without the
+// studio.
 
 #include "hw/Boards.h"
 #include "hw/ResourceEstimator.h"
+#include "hw/ToolRunner.h"
 #include "hw/VerilogGenerator.h"
+
+#include <map>
 
 namespace snn::hw {
 
@@ -42,9 +46,17 @@ std::vector<std::vector<std::uint8_t>> randomSamples(int inputSize, int count, s
 std::vector<std::vector<std::uint8_t>> exercisingSamples(const QuantizedNetwork &net, int count,
                                                          std::uint64_t seed);
 
-// The iceprog argument lists that flash an exported, built folder: the bitstream, then the weight
-// image at protocol::kFlashOffset when the folder has one (weights in SPRAM).
-QList<QStringList> flashCommands(const QString &dir);
+// The iceprog runs that flash an exported, built folder: the bitstream, then (with `weightsImage`,
+// weights in SPRAM) the weight image at `offset`. flash.sh writes them; snnc flash and the studio
+// run them.
+std::vector<ToolStep> flashSteps(bool weightsImage, std::uint32_t offset = protocol::kFlashOffset);
+// flashSteps for the folder `dir`: with the weight image when it holds weights.bin.
+std::vector<ToolStep> flashCommands(const QString &dir);
+
+// The text of a template from the resources (core/hw/templates/NAME) with each @KEY@ replaced by
+// values[KEY] in one pass (a value's own text is never read as a placeholder). Throws
+// std::logic_error when the template is missing or a placeholder and the values do not match.
+QString fillTemplate(const QString &name, const std::map<QString, QString> &values);
 
 // Quantises, checks the fit (throws Error with the fit message when it does not fit) and writes
 // the folder (created when missing).

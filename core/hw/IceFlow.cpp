@@ -1,16 +1,13 @@
 #include "hw/IceFlow.h"
 
 #include "base/Error.h"
-#include "hw/ToolRunner.h"
 
 #include <QDir>
-#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
-#include <QTimer>
 
 namespace snn::hw {
 
@@ -150,6 +147,38 @@ FlowOptions flowOptions(const QString &directory, const Board &board)
     return o;
 }
 
+std::vector<ToolStep> flowSteps(const FlowOptions &options)
+{
+    // SPRAM is instantiated as SB_SPRAM256KA, so synth_ice40 needs no -spram; the core uses no
+    // multipliers, so no -dsp.
+    return {
+        {QStringLiteral("yosys"),
+         QStringLiteral("yosys"),
+         {QStringLiteral("-q"), QStringLiteral("-l"), QStringLiteral("yosys.log"),
+          QStringLiteral("-p"),
+          QStringLiteral("synth_ice40 -top snn_uart_top -json top.json; tee -q -o stat.txt stat"),
+          QStringLiteral("snn_uart_top.v"), QStringLiteral("snn_core.v")},
+         QStringLiteral("yosys")},
+        {QStringLiteral("nextpnr"),
+         QStringLiteral("nextpnr-ice40"),
+         {QStringLiteral("--") + options.device, QStringLiteral("--package"), options.package,
+          QStringLiteral("--json"), QStringLiteral("top.json"), QStringLiteral("--pcf"),
+          QStringLiteral("top.pcf"), QStringLiteral("--asc"), QStringLiteral("top.asc"),
+          QStringLiteral("--report"), QStringLiteral("report.json"), QStringLiteral("--freq"),
+          QString::number(options.targetMHz), QStringLiteral("--timing-allow-fail")},
+         QStringLiteral("nextpnr-ice40")},
+        {QStringLiteral("icepack"),
+         QStringLiteral("icepack"),
+         {QStringLiteral("top.asc"), QStringLiteral("top.bin")},
+         QStringLiteral("fpga-icestorm")},
+        {QStringLiteral("icetime"),
+         QStringLiteral("icetime"),
+         {QStringLiteral("-d"), options.device, QStringLiteral("-P"), options.package,
+          QStringLiteral("-mtr"), QStringLiteral("timing.rpt"), QStringLiteral("top.asc")},
+         QStringLiteral("fpga-icestorm")},
+    };
+}
+
 IceFlow::IceFlow(QObject *parent)
     : QObject(parent)
     , m_runner(new ToolRunner(this))
@@ -178,8 +207,10 @@ IceFlow::~IceFlow() = default;
 
 QStringList IceFlow::stepNames()
 {
-    return {QStringLiteral("yosys"), QStringLiteral("nextpnr"), QStringLiteral("icepack"),
-            QStringLiteral("icetime")};
+    QStringList names;
+    for (const ToolStep &step : flowSteps(FlowOptions()))
+        names << step.name;
+    return names;
 }
 
 void IceFlow::start(const FlowOptions &options)
@@ -187,6 +218,7 @@ void IceFlow::start(const FlowOptions &options)
     if (isRunning())
         return;
     m_options = options;
+    m_steps = flowSteps(options);
     m_report = FlowReport();
     runStep(0);
 }
@@ -199,46 +231,9 @@ void IceFlow::stop()
 void IceFlow::runStep(int index)
 {
     m_step = index;
-    const QString dir = m_options.directory;
-    Q_EMIT stepStarted(index, stepNames()[index]);
-    switch (index) {
-    case 0: {
-        QStringList sources{QStringLiteral("snn_uart_top.v"), QStringLiteral("snn_core.v")};
-        m_runner->start(QStringLiteral("yosys"),
-                        QStringList{QStringLiteral("-q"), QStringLiteral("-l"),
-                                    QStringLiteral("yosys.log"), QStringLiteral("-p"),
-                                    QStringLiteral("synth_ice40 -top snn_uart_top -json top.json; "
-                                                   "tee -q -o stat.txt stat")} +
-                            sources,
-                        dir, QStringLiteral("yosys"));
-        break;
-    }
-    case 1:
-        m_runner->start(QStringLiteral("nextpnr-ice40"),
-                        {QStringLiteral("--") + m_options.device, QStringLiteral("--package"),
-                         m_options.package, QStringLiteral("--json"), QStringLiteral("top.json"),
-                         QStringLiteral("--pcf"), QStringLiteral("top.pcf"),
-                         QStringLiteral("--asc"), QStringLiteral("top.asc"),
-                         QStringLiteral("--report"), QStringLiteral("report.json"),
-                         QStringLiteral("--freq"), QString::number(m_options.targetMHz),
-                         QStringLiteral("--timing-allow-fail")},
-                        dir, QStringLiteral("nextpnr-ice40"));
-        break;
-    case 2:
-        m_runner->start(QStringLiteral("icepack"),
-                        {QStringLiteral("top.asc"), QStringLiteral("top.bin")}, dir,
-                        QStringLiteral("fpga-icestorm"));
-        break;
-    case 3:
-        m_runner->start(QStringLiteral("icetime"),
-                        {QStringLiteral("-d"), m_options.device, QStringLiteral("-P"),
-                         m_options.package, QStringLiteral("-mtr"), QStringLiteral("timing.rpt"),
-                         QStringLiteral("top.asc")},
-                        dir, QStringLiteral("fpga-icestorm"));
-        break;
-    default:
-        break;
-    }
+    const ToolStep &step = m_steps[std::size_t(index)];
+    Q_EMIT stepStarted(index, step.name);
+    m_runner->start(step, m_options.directory);
 }
 
 void IceFlow::stepFinished()
@@ -296,9 +291,6 @@ FlowReport runFlow(const FlowOptions &options, const std::function<void(const QS
                    const std::function<bool()> &cancelRequested)
 {
     IceFlow flow;
-    QEventLoop loop;
-    QString failure;
-    bool wasStopped = false;
     QObject::connect(&flow, &IceFlow::stepStarted, &flow, [&log](int, const QString &name) {
         if (log)
             log(QStringLiteral("== %1\n").arg(name));
@@ -307,29 +299,8 @@ FlowReport runFlow(const FlowOptions &options, const std::function<void(const QS
         if (log)
             log(text);
     });
-    QObject::connect(&flow, &IceFlow::finished, &loop, &QEventLoop::quit);
-    QObject::connect(&flow, &IceFlow::failed, &loop, [&](const QString &message) {
-        failure = message;
-        loop.quit();
-    });
-    QObject::connect(&flow, &IceFlow::stopped, &loop, [&] {
-        wasStopped = true;
-        loop.quit();
-    });
-    QTimer poll;
-    if (cancelRequested) {
-        QObject::connect(&poll, &QTimer::timeout, &flow, [&] {
-            if (cancelRequested())
-                flow.stop();
-        });
-        poll.start(100);
-    }
-    flow.start(options);
-    loop.exec();
-    if (wasStopped)
-        throw Cancelled();
-    if (!failure.isEmpty())
-        throw Error(failure);
+    runToEnd(
+        flow, [&] { flow.start(options); }, cancelRequested);
     return flow.report();
 }
 

@@ -7,6 +7,7 @@
 // the parsers for nextpnr's report JSON and yosys' stat output.
 
 #include "hw/Boards.h"
+#include "hw/ToolRunner.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -14,8 +15,6 @@
 #include <map>
 
 namespace snn::hw {
-
-class ToolRunner;
 
 struct FlowReport {
     int logicCells = 0, logicCellsAvailable = 0;
@@ -63,13 +62,17 @@ struct FlowOptions {
 // the board's oscillator.
 FlowOptions flowOptions(const QString &directory, const Board &board);
 
+// The flow's commands for `options`' device, package and target clock (the directory is not
+// used): yosys, nextpnr, icepack, icetime. IceFlow runs them; the exported build.sh writes them.
+std::vector<ToolStep> flowSteps(const FlowOptions &options);
+
 class IceFlow : public QObject {
     Q_OBJECT
 public:
     explicit IceFlow(QObject *parent = nullptr);
     ~IceFlow() override;
 
-    static QStringList stepNames(); // yosys, nextpnr, icepack, icetime
+    static QStringList stepNames(); // flowSteps' names: yosys, nextpnr, icepack, icetime
 
     void start(const FlowOptions &options);
     void stop();
@@ -89,12 +92,13 @@ private:
 
     ToolRunner *m_runner = nullptr;
     FlowOptions m_options;
+    std::vector<ToolStep> m_steps;
     FlowReport m_report;
     int m_step = -1;
 };
 
-// Runs the flow to the end in a local event loop (for the command line). `log` receives the
-// tools' output; `cancelRequested` is polled. Throws Error on failure, Cancelled when stopped.
+// Runs the flow to the end (runToEnd, for the command line). `log` receives the tools' output;
+// `cancelRequested` is polled. Throws Error on failure, Cancelled when stopped.
 FlowReport runFlow(const FlowOptions &options, const std::function<void(const QString &)> &log,
                    const std::function<bool()> &cancelRequested = {});
 

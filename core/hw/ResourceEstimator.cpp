@@ -179,17 +179,6 @@ QString numbersText(const ResourceEstimate &e, const Board &board, bool spram)
 
 } // namespace
 
-WeightMemory parseWeightMemory(const QString &text)
-{
-    if (text == QLatin1String("auto"))
-        return WeightMemory::Auto;
-    if (text == QLatin1String("ebr"))
-        return WeightMemory::Ebr;
-    if (text == QLatin1String("spram"))
-        return WeightMemory::Spram;
-    throw Error(QStringLiteral("--memory takes auto, ebr or spram, not '%1'").arg(text));
-}
-
 FitCheck checkFit(const Graph &graph, const QuantConfig &config, int lanes, const Board &board,
                   WeightMemory memory)
 {

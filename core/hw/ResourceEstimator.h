@@ -48,8 +48,10 @@ ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool 
 
 // Where the weights go: EBR, the UP5K's SPRAM, or EBR when it fits and else SPRAM.
 enum class WeightMemory { Auto, Ebr, Spram };
-// "auto", "ebr" or "spram"; throws Error naming anything else.
-WeightMemory parseWeightMemory(const QString &text);
+// "auto", "ebr", "spram" (snnc --memory).
+inline constexpr EnumNames<WeightMemory, 3> kWeightMemoryNames({{WeightMemory::Auto, "auto"},
+                                                                {WeightMemory::Ebr, "ebr"},
+                                                                {WeightMemory::Spram, "spram"}});
 
 struct FitCheck {
     bool fits = false;

@@ -1,14 +1,28 @@
 #include "hw/ToolRunner.h"
 
-#include "base/Error.h"
-#include "base/RunControl.h"
-
-#include <QEventLoop>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QStandardPaths>
-#include <QTimer>
 
 namespace snn::hw {
+
+QString shellQuoted(const QString &word)
+{
+    static const QRegularExpression plain(
+        QRegularExpression::anchoredPattern(QStringLiteral("[A-Za-z0-9_@%+=:,./-]+")));
+    if (plain.match(word).hasMatch())
+        return word;
+    return QLatin1Char('\'') + QString(word).replace(QLatin1Char('\''), QStringLiteral("'\\''")) +
+           QLatin1Char('\'');
+}
+
+QString shellCommand(const ToolStep &step)
+{
+    QStringList words{shellQuoted(step.program)};
+    for (const QString &argument : step.arguments)
+        words << shellQuoted(argument);
+    return words.join(QLatin1Char(' '));
+}
 
 ToolRunner::ToolRunner(QObject *parent)
     : QObject(parent)
@@ -65,6 +79,11 @@ void ToolRunner::stop()
         if (p->state() != QProcess::NotRunning)
             p->kill();
     });
+}
+
+void ToolRunner::start(const ToolStep &step, const QString &workingDirectory)
+{
+    start(step.program, step.arguments, workingDirectory, step.package);
 }
 
 bool ToolRunner::isRunning() const
@@ -124,31 +143,16 @@ QByteArray runToolBlocking(const QString &program, const QStringList &arguments,
                            const RunControl &control)
 {
     ToolRunner runner;
-    QEventLoop loop;
-    QString failure;
-    bool wasStopped = false;
-    QObject::connect(&runner, &ToolRunner::finished, &loop, &QEventLoop::quit);
-    QObject::connect(&runner, &ToolRunner::failed, &loop, [&](const QString &message) {
-        failure = message;
-        loop.quit();
-    });
-    QObject::connect(&runner, &ToolRunner::stopped, &loop, [&] {
-        wasStopped = true;
-        loop.quit();
-    });
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, &runner, [&] {
-        if (control.cancelRequested && control.cancelRequested())
-            runner.stop();
-    });
-    poll.start(100);
-    runner.start(program, arguments, workingDirectory, package);
-    loop.exec();
-    if (wasStopped)
-        throw Cancelled();
-    if (!failure.isEmpty())
-        throw Error(failure);
+    runToEnd(
+        runner, [&] { runner.start(program, arguments, workingDirectory, package); },
+        control.cancelRequested);
     return runner.log();
+}
+
+QByteArray runToolBlocking(const ToolStep &step, const QString &workingDirectory,
+                           const RunControl &control)
+{
+    return runToolBlocking(step.program, step.arguments, workingDirectory, step.package, control);
 }
 
 } // namespace snn::hw

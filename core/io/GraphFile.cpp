@@ -2,6 +2,7 @@
 
 #include "base/Error.h"
 #include "base/Names.h"
+#include "base/Text.h"
 #include "io/AtomicFile.h"
 #include "io/Hdf5.h"
 
@@ -18,11 +19,6 @@ namespace snn {
 namespace {
 
 const QString kFormat = QStringLiteral("snn-studio");
-
-QString shapeText(Eigen::Index rows, Eigen::Index cols)
-{
-    return QStringLiteral("[%1 x %2]").arg(rows).arg(cols);
-}
 
 // A layer as declared in the file: attributes and dataset shapes, no data yet.
 struct FileLayer {
@@ -68,8 +64,11 @@ FileLayer readLayer(hid_t layers, const QString &key)
             h5::readStringAttribute(group, QStringLiteral("neuron_type"));
         if (!type)
             throw Error(QStringLiteral("missing attribute 'neuron_type'"));
-        if (!parseNeuronType(*type, &l.neuron.type))
-            throw Error(QStringLiteral("unknown neuron_type '%1' (expected LIF or IF)").arg(*type));
+        if (const std::optional<NeuronType> t = kNeuronTypeNames.find(*type))
+            l.neuron.type = *t;
+        else
+            throw Error(QStringLiteral("unknown neuron_type '%1' (expected %2)")
+                            .arg(*type, kNeuronTypeNames.choices()));
         const std::optional<QString> input =
             h5::readStringAttribute(group, QStringLiteral("input"));
         if (!input)
@@ -83,9 +82,11 @@ FileLayer readLayer(hid_t layers, const QString &key)
         if (auto v = h5::readFloatAttribute(group, QStringLiteral("beta")))
             l.neuron.beta = *v;
         if (auto v = h5::readStringAttribute(group, QStringLiteral("reset"))) {
-            if (!parseResetMode(*v, &l.neuron.reset))
-                throw Error(
-                    QStringLiteral("unknown reset '%1' (expected %2)").arg(*v, resetModeChoices()));
+            if (const std::optional<ResetMode> reset = kResetModeNames.find(*v))
+                l.neuron.reset = *reset;
+            else
+                throw Error(QStringLiteral("unknown reset '%1' (expected %2)")
+                                .arg(*v, kResetModeNames.choices()));
         }
         if (auto v = h5::readFloatAttribute(group, QStringLiteral("reset_value")))
             l.neuron.resetValue = *v;
@@ -98,9 +99,8 @@ FileLayer readLayer(hid_t layers, const QString &key)
             throw Error(QStringLiteral("'weights' has %1 dimensions, not 2").arg(weights.size()));
         if (weights[0] > hsize_t(std::numeric_limits<int>::max()) ||
             weights[1] > hsize_t(std::numeric_limits<int>::max()))
-            throw Error(QStringLiteral("'weights' declares [%1 x %2], more than a layer holds")
-                            .arg(weights[0])
-                            .arg(weights[1]));
+            throw Error(QStringLiteral("'weights' declares %1, more than a layer holds")
+                            .arg(shapeText(weights)));
         result.rows = Eigen::Index(weights[0]);
         result.cols = Eigen::Index(weights[1]);
         const int intMax = std::numeric_limits<int>::max();

@@ -1,6 +1,7 @@
 #include "io/Hdf5.h"
 
 #include "base/Error.h"
+#include "base/Text.h"
 #include "io/AtomicFile.h"
 #include "io/Hdf5Check.h"
 
@@ -65,14 +66,6 @@ hsize_t elementCount(const std::vector<hsize_t> &shape)
 }
 
 namespace {
-
-QString shapeText(const std::vector<hsize_t> &shape)
-{
-    QStringList parts;
-    for (hsize_t d : shape)
-        parts << QString::number(d);
-    return QStringLiteral("[%1]").arg(parts.join(QStringLiteral(" x ")));
-}
 
 // The shape of a space that is about to be read: a null space (h5py.Empty) and more than
 // kMaxValues values are refused, naming `name`.

@@ -11,14 +11,6 @@ namespace snn::nir {
 using Eigen::Index;
 using Eigen::VectorXd;
 
-QString shapeText(const std::vector<hsize_t> &shape)
-{
-    QStringList parts;
-    for (hsize_t d : shape)
-        parts << QString::number(d);
-    return QStringLiteral("[%1]").arg(parts.join(QStringLiteral(", ")));
-}
-
 QString readScalarString(hid_t loc, const QString &name)
 {
     // The declared count first: one string, before any is read.
@@ -109,18 +101,15 @@ RowMatrixXd readWeights(hid_t group, const QString &name, const QString &where, 
     if (shape.size() != 2)
         throw Error(
             where +
-            QStringLiteral(": '%1' has shape %2, not [out, in]").arg(name, shapeText(shape)));
+            QStringLiteral(": '%1' has shape %2, not [out x in]").arg(name, shapeText(shape)));
     if (shape[1] != hsize_t(inputs))
-        throw Error(where + QStringLiteral(": %1 is [%2 x %3] but '%4' gives %5 values")
-                                .arg(name)
-                                .arg(shape[0])
-                                .arg(shape[1])
-                                .arg(origin)
+        throw Error(where + QStringLiteral(": %1 is %2 but '%3' gives %4 values")
+                                .arg(name, shapeText(shape), origin)
                                 .arg(inputs));
     if (shape[0] == 0)
         throw Error(where + QStringLiteral(": %1 has no rows").arg(name));
     budget.take(h5::elementCount(shape), where,
-                QStringLiteral("'%1' [%2 x %3]").arg(name).arg(shape[0]).arg(shape[1]));
+                QStringLiteral("'%1' %2").arg(name, shapeText(shape)));
     RowMatrixXd m;
     try {
         m = h5::readDoubleMatrix(group, name);
@@ -150,7 +139,7 @@ Index flatSize(hid_t group, const QString &where)
     }
     Index size = 1;
     int nonUnit = 0;
-    QStringList text;
+    std::vector<quint64> dimensions;
     for (double d : shape) {
         if (!(d >= 1) || d != std::floor(d))
             throw Error(where + QStringLiteral(": invalid shape entry %1").arg(d));
@@ -161,14 +150,14 @@ Index flatSize(hid_t group, const QString &where)
                                     .arg(kMaxGraphValues));
         size *= Index(d);
         nonUnit += d != 1 ? 1 : 0;
-        text << QString::number(Index(d));
+        dimensions.push_back(quint64(d));
     }
     if (shape.empty())
         throw Error(where + QStringLiteral(": empty shape"));
     if (nonUnit > 1)
-        throw Error(where + QStringLiteral(": shape [%1] is not flat (SNN Studio takes flat "
+        throw Error(where + QStringLiteral(": shape %1 is not flat (SNN Studio takes flat "
                                            "inputs and outputs)")
-                                .arg(text.join(QStringLiteral(", "))));
+                                .arg(shapeText(dimensions)));
     return size;
 }
 

@@ -175,7 +175,7 @@ void Importer::readStructure()
     const bool empty = flat.isEmpty();
     if (!empty && (shape.size() != 2 || shape[1] != 2))
         throw Error(
-            QStringLiteral("'node/edges' has shape %1, not [edges, 2]").arg(shapeText(shape)));
+            QStringLiteral("'node/edges' has shape %1, not [edges x 2]").arg(shapeText(shape)));
     std::set<std::pair<QString, QString>> seen;
     for (qsizetype i = 0; i + 1 < flat.size(); i += 2) {
         const QString &src = flat[i];
@@ -225,9 +225,11 @@ void Importer::chooseReset(const QString &key, const VectorXd &vReset, const QSt
         reason = QStringLiteral("%1 (--reset)").arg(toString(params.reset));
     } else if (m_metadata && h5::exists(*m_metadata, meta)) {
         const QString text = readScalarString(*m_metadata, meta);
-        if (!parseResetMode(text, &params.reset))
-            throw Error(
-                QStringLiteral("metadata of layer '%1': unknown reset '%2'").arg(key, text));
+        const std::optional<ResetMode> reset = kResetModeNames.find(text);
+        if (!reset)
+            throw Error(QStringLiteral("metadata of layer '%1': unknown reset '%2' (expected %3)")
+                            .arg(key, text, kResetModeNames.choices()));
+        params.reset = *reset;
         reason = QStringLiteral("%1 (recorded in the file's SNN Studio metadata)")
                      .arg(toString(params.reset));
     } else {
@@ -491,7 +493,7 @@ Value Importer::neuron(const QString &key, const QString &type, hid_t group, Val
     if (in.kind != Value::Current) {
         // Spikes straight into neurons: a one-to-one layer (diagonal when scaled), dense.
         m_budget.take(hsize_t(in.size) * hsize_t(in.size), where,
-                      QStringLiteral("a one-to-one layer [%1 x %1]").arg(in.size));
+                      QStringLiteral("a one-to-one layer %1").arg(shapeText(in.size, in.size)));
         const VectorXd diag = in.kind == Value::Scaled ? in.scale : VectorXd::Ones(in.size);
         in.weights = diag.asDiagonal();
         in.bias = VectorXd();
@@ -590,8 +592,11 @@ LayerId Importer::commit(const Value &pending, NeuronParams params)
                 // A LIF without leak (beta = 1) is written as IF; this restores its type.
                 const QString text =
                     readScalarString(meta, metaName(key, QStringLiteral("neuron_type")));
-                if (!parseNeuronType(text, &params.type))
-                    throw Error(QStringLiteral("unknown neuron_type '%1'").arg(text));
+                const std::optional<NeuronType> type = kNeuronTypeNames.find(text);
+                if (!type)
+                    throw Error(QStringLiteral("unknown neuron_type '%1' (expected %2)")
+                                    .arg(text, kNeuronTypeNames.choices()));
+                params.type = *type;
             }
             if (h5::exists(meta, metaName(key, QStringLiteral("firing_rates")))) {
                 // The declared length first: one rate per neuron, before anything is read.

@@ -4,6 +4,7 @@
 // NirDatasets.cpp) and writer (NirExport.cpp) share. Not part of the API (nir/NirFile.h is).
 
 #include "base/Matrix.h"
+#include "base/Text.h"
 #include "graph/Graph.h"
 #include "nir/NirFile.h"
 
@@ -30,7 +31,6 @@ void writeNir(const Graph &graph, hid_t file, const NirOptions &options);
 // ---- Checked reads of the importer (NirDatasets.cpp): errors are prefixed by `where`, the node.
 
 // "[2, 3]".
-QString shapeText(const std::vector<hsize_t> &shape);
 // A dataset holding exactly one string.
 QString readScalarString(hid_t loc, const QString &name);
 

@@ -9,15 +9,6 @@ namespace snn {
 
 namespace {
 
-struct ParameterName {
-    SweepParameter parameter;
-    const char *name;
-};
-constexpr ParameterName kNames[] = {{SweepParameter::DeadThreshold, "dead-threshold"},
-                                    {SweepParameter::Similarity, "similarity"},
-                                    {SweepParameter::NormTolerance, "norm-tolerance"},
-                                    {SweepParameter::FusionActivity, "fusion-activity"}};
-
 SweepFigures figures(const Graph &graph, const SweepOptions &options, const hw::Board &board,
                      std::optional<double> accuracy)
 {
@@ -95,29 +86,9 @@ void setSweepParameter(OptimizeOptions &options, SweepParameter parameter, doubl
     }
 }
 
-QStringList sweepParameterNames()
-{
-    QStringList names;
-    for (const ParameterName &n : kNames)
-        names << QString::fromLatin1(n.name);
-    return names;
-}
-
 QString toString(SweepParameter parameter)
 {
-    for (const ParameterName &n : kNames)
-        if (n.parameter == parameter)
-            return QString::fromLatin1(n.name);
-    return {};
-}
-
-SweepParameter parseSweepParameter(const QString &text)
-{
-    for (const ParameterName &n : kNames)
-        if (text == QLatin1String(n.name))
-            return n.parameter;
-    throw Error(QStringLiteral("unknown sweep parameter '%1' (valid: %2)")
-                    .arg(text, sweepParameterNames().join(QStringLiteral(", "))));
+    return kSweepParameterNames.name(parameter);
 }
 
 void SweepOptions::validate() const

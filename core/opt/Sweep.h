@@ -17,11 +17,13 @@
 namespace snn {
 
 enum class SweepParameter { DeadThreshold, Similarity, NormTolerance, FusionActivity };
-// "dead-threshold", "similarity", "norm-tolerance", "fusion-activity" (snnc sweep --param).
-QStringList sweepParameterNames();
+// The names of snnc sweep --param.
+inline constexpr EnumNames<SweepParameter, 4>
+    kSweepParameterNames({{SweepParameter::DeadThreshold, "dead-threshold"},
+                          {SweepParameter::Similarity, "similarity"},
+                          {SweepParameter::NormTolerance, "norm-tolerance"},
+                          {SweepParameter::FusionActivity, "fusion-activity"}});
 QString toString(SweepParameter parameter);
-// Throws Error naming the text and listing the valid names.
-SweepParameter parseSweepParameter(const QString &text);
 
 // Comma-separated numbers ("0, 0.01,0.05"). Throws Error "<what> takes comma-separated numbers,
 // not '<item>'" for an item that is not one.

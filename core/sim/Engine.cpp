@@ -256,18 +256,7 @@ private:
 
 QString toString(Encoding encoding)
 {
-    return encoding == Encoding::Rate ? QStringLiteral("rate") : QStringLiteral("current");
-}
-
-bool parseEncoding(const QString &text, Encoding *encoding)
-{
-    if (text == QLatin1String("rate"))
-        *encoding = Encoding::Rate;
-    else if (text == QLatin1String("current"))
-        *encoding = Encoding::Current;
-    else
-        return false;
-    return true;
+    return kEncodingNames.name(encoding);
 }
 
 void SimOptions::validate() const

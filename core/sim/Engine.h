@@ -20,8 +20,9 @@ enum class Encoding {
     Rate,    // Bernoulli spikes: input j spikes at each step with probability x_j
     Current, // constant current: the layers fed by the input receive W x + b at every step
 };
+inline constexpr EnumNames<Encoding, 2> kEncodingNames({{Encoding::Rate, "rate"},
+                                                        {Encoding::Current, "current"}});
 QString toString(Encoding encoding);
-bool parseEncoding(const QString &text, Encoding *encoding); // "rate" or "current"
 
 struct SimOptions {
     int steps = 25;

@@ -1,6 +1,7 @@
 #include "sim/Sequences.h"
 
 #include "base/Error.h"
+#include "base/Text.h"
 #include "io/Hdf5.h"
 #include "sim/Engine.h"
 
@@ -26,18 +27,6 @@ std::vector<Eigen::MatrixXf> simulate(const Graph &graph, const Eigen::MatrixXf 
     return outputs;
 }
 
-namespace {
-
-QString shapeText(const std::vector<hsize_t> &shape)
-{
-    QStringList parts;
-    for (hsize_t d : shape)
-        parts << QString::number(d);
-    return QStringLiteral("[%1]").arg(parts.join(QStringLiteral(", ")));
-}
-
-} // namespace
-
 SequenceInput readSequenceInput(const QString &path)
 {
     const QString file = QFileInfo(path).fileName();
@@ -55,9 +44,9 @@ SequenceInput readSequenceInput(const QString &path)
         in.values = h5::readFloats(h, name, &shape);
         const bool constant = !hasSpikes && shape.size() == 2;
         if (shape.size() != 3 && !constant)
-            throw Error(QStringLiteral("'%1' has shape %2, not [samples, steps, inputs]%3")
+            throw Error(QStringLiteral("'%1' has shape %2, not [samples x steps x inputs]%3")
                             .arg(name, shapeText(shape),
-                                 hasSpikes ? QString() : QStringLiteral(" or [samples, inputs]")));
+                                 hasSpikes ? QString() : QStringLiteral(" or [samples x inputs]")));
         in.kind = hasSpikes ? SequenceInput::Spikes
                             : (constant ? SequenceInput::ConstantCurrent : SequenceInput::Current);
         in.samples = int(shape[0]);
@@ -249,6 +238,18 @@ void saveSequenceTraces(const SequenceTraces &traces, const QString &path, bool 
             h5::writeStringAttribute(file, QStringLiteral("counts_layer"),
                                      traces.layers[std::size_t(traces.countLayer)].name);
         }
+    });
+}
+
+QByteArray activityCountsFileBytes(const sim::Activity &activity, const std::vector<int> &labels)
+{
+    return h5::buildFile([&](hid_t file) {
+        h5::writeMatrix(file, QStringLiteral("output_counts"), activity.outputCounts,
+                        {.gzip = true});
+        const std::vector<double> p(activity.predictions.begin(), activity.predictions.end());
+        const std::vector<double> y(labels.begin(), labels.end());
+        h5::writeDoubles(file, QStringLiteral("predictions"), p, {hsize_t(p.size())});
+        h5::writeDoubles(file, QStringLiteral("labels"), y, {hsize_t(y.size())});
     });
 }
 

@@ -3,6 +3,7 @@
 #include "base/RunControl.h"
 #include "graph/Graph.h"
 #include "sim/Engine.h"
+#include "sim/SpikeMonitor.h"
 
 #include <cstdint>
 
@@ -72,5 +73,10 @@ SequenceTraces simulateSequences(const Graph &graph, const SequenceInput &input,
 // (float32), each [samples, steps, neurons]; /counts (int64, [samples, neurons]). `spikes` false
 // leaves the spikes out (`--record membrane`). Atomic.
 void saveSequenceTraces(const SequenceTraces &traces, const QString &path, bool spikes = true);
+
+// The bytes of COUNTS.h5 (snnc rates --counts), for writeAtomically with other files:
+// 'output_counts' (float32 [samples, outputs], gzip), 'predictions' and 'labels' (float64
+// [samples]; `labels` are the data set's).
+QByteArray activityCountsFileBytes(const sim::Activity &activity, const std::vector<int> &labels);
 
 } // namespace snn

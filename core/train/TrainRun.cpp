@@ -155,11 +155,9 @@ TrainSettings TrainSettings::fromJson(const QJsonObject &json)
     o.qatBits = int(number(json, "qat", o.qatBits));
     o.qatClip = number(json, "qat_clip", o.qatClip);
     const QString encoding = text(json, "encoding", toString(o.encoding));
-    if (!parseEncoding(encoding, &o.encoding))
-        throw Error(QStringLiteral("unknown encoding '%1'").arg(encoding));
+    o.encoding = kEncodingNames.parse(encoding, QStringLiteral("training setting 'encoding'"));
     const QString loss = text(json, "loss", toString(o.loss));
-    if (!parseLoss(loss, &o.loss))
-        throw Error(QStringLiteral("unknown loss '%1'").arg(loss));
+    o.loss = kLossNames.parse(loss, QStringLiteral("training setting 'loss'"));
     bool ok = false;
     const QString seed = text(json, "seed", QString::number(o.seed));
     o.seed = seed.toULongLong(&ok);

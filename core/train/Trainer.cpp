@@ -45,18 +45,7 @@ struct Forward {
 
 QString toString(Loss loss)
 {
-    return loss == Loss::SpikeCount ? QStringLiteral("count") : QStringLiteral("membrane");
-}
-
-bool parseLoss(const QString &text, Loss *loss)
-{
-    if (text == QLatin1String("count"))
-        *loss = Loss::SpikeCount;
-    else if (text == QLatin1String("membrane"))
-        *loss = Loss::Membrane;
-    else
-        return false;
-    return true;
+    return kLossNames.name(loss);
 }
 
 void TrainOptions::validate() const

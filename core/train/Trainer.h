@@ -20,8 +20,9 @@ enum class Loss {
     SpikeCount, // logits = each output neuron's spike count over the T steps
     Membrane,   // logits = each output neuron's membrane (before reset) averaged over the steps
 };
+inline constexpr EnumNames<Loss, 2> kLossNames({{Loss::SpikeCount, "count"},
+                                                {Loss::Membrane, "membrane"}});
 QString toString(Loss loss);
-bool parseLoss(const QString &text, Loss *loss); // "count" or "membrane"
 
 struct TrainOptions {
     int epochs = 5;

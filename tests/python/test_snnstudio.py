@@ -170,9 +170,8 @@ class Sweep(unittest.TestCase):
         self.assertEqual(r.to_dict(), json.loads(out))
         with self.assertRaises(ValueError) as e:
             snnstudio.sweep(g, "threshold", [0.1])
-        self.assertEqual(str(e.exception), "unknown sweep parameter 'threshold' (valid: "
-                                           "dead-threshold, similarity, norm-tolerance, "
-                                           "fusion-activity)")
+        self.assertEqual(str(e.exception), "parameter takes dead-threshold, similarity, "
+                                           "norm-tolerance or fusion-activity, not 'threshold'")
 
 
 class Views(unittest.TestCase):

@@ -42,6 +42,7 @@ void LayerEditCommand::setEditedGraph(const Graph &after)
         m_orderBefore.push_back(l.id);
     for (const Layer &l : after.layers())
         m_orderAfter.push_back(l.id);
+    setObsolete(m_added.empty() && m_removed.empty() && m_before.empty());
 }
 
 void LayerEditCommand::redo()

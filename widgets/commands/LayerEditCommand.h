@@ -8,15 +8,15 @@ namespace snn::widgets {
 
 class Document;
 
-// Base of the layer edits: constructed from the document's graph and the graph the edit makes,
-// it keeps only the layers that differ (added, removed, changed) and replays them through the
-// Document API. The constructor throws Error when the edited graph is invalid, so a refused edit
-// never reaches the undo stack.
+// Base of the structural layer edits (add, remove, resize, connect: weights change): constructed
+// from the document's graph and the graph the edit makes, it keeps only the layers that differ
+// (added, removed, changed) and replays them through the Document API; an edit that changes no
+// layer is obsolete. The constructor throws Error when the edited graph is invalid, so a refused
+// edit never reaches the undo stack. (Renames and parameter changes are LayerValueCommands.)
 class LayerEditCommand : public QUndoCommand {
 public:
     void redo() override;
     void undo() override;
-    bool isEmpty() const { return m_added.empty() && m_removed.empty() && m_before.empty(); }
 
 protected:
     LayerEditCommand(Document *document, const QString &text);

@@ -8,13 +8,15 @@
 namespace snn::widgets {
 
 RenameLayerCommand::RenameLayerCommand(Document *document, LayerId id, const QString &name)
-    : LayerEditCommand(document, QString())
+    : LayerValueCommand(document, id, document->graph().layer(id).name,
+                        edit::checkedName(document->graph(), id, name))
 {
-    Graph after = document->graph();
-    setText(
-        QCoreApplication::translate("commands", "Rename %1 to %2").arg(after.layer(id).name, name));
-    edit::renameLayer(after, id, name);
-    setEditedGraph(after);
+    setText(QCoreApplication::translate("commands", "Rename %1 to %2").arg(before(), after()));
+}
+
+void RenameLayerCommand::set(LayerId id, const QString &name)
+{
+    m_document->setLayerName(id, name);
 }
 
 } // namespace snn::widgets

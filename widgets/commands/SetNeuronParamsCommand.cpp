@@ -1,21 +1,35 @@
 #include "SetNeuronParamsCommand.h"
 
 #include "Document.h"
-#include "graph/GraphEdit.h"
+#include "base/Error.h"
 
 #include <QCoreApplication>
 
 namespace snn::widgets {
 
+namespace {
+
+const NeuronParams &checked(const Layer &layer, const NeuronParams &params)
+{
+    if (const QString problem = neuronParamsProblem(params); !problem.isEmpty())
+        throw Error(QStringLiteral("layer '%1': %2").arg(layer.name, problem));
+    return params;
+}
+
+} // namespace
+
 SetNeuronParamsCommand::SetNeuronParamsCommand(Document *document, LayerId id,
                                                const NeuronParams &params)
-    : LayerEditCommand(document, QString())
+    : LayerValueCommand(document, id, document->graph().layer(id).neuron,
+                        checked(document->graph().layer(id), params))
 {
-    Graph after = document->graph();
-    setText(
-        QCoreApplication::translate("commands", "Change neurons of %1").arg(after.layer(id).name));
-    after.layer(id).neuron = params;
-    setEditedGraph(after);
+    setText(QCoreApplication::translate("commands", "Change neurons of %1")
+                .arg(document->graph().layer(id).name));
+}
+
+void SetNeuronParamsCommand::set(LayerId id, const NeuronParams &params)
+{
+    m_document->setLayerNeuron(id, params);
 }
 
 } // namespace snn::widgets

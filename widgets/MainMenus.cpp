@@ -1,0 +1,214 @@
+#include "MainMenus.h"
+
+#include "CanvasView.h"
+#include "Document.h"
+#include "HelpMenu.h"
+#include "MainWindow.h"
+#include "RecentFilesMenu.h"
+#include "graph/Example.h"
+
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QStatusBar>
+#include <QToolBar>
+
+namespace snn::widgets {
+
+MainMenus::MainMenus(MainWindow *window)
+    : m_window(window)
+{
+    const QList<QAction *> fileActions = createFileMenu();
+    const EditActions edit = createEditMenu();
+    createDataMenu();
+    QAction *fit = createViewMenu();
+    m_window->menuBar()->addMenu(new HelpMenu(m_window));
+
+    QToolBar *tools = m_window->addToolBar(MainWindow::tr("Main"));
+    tools->setObjectName(QStringLiteral("toolbar_main"));
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    tools->addActions(fileActions);
+    tools->addSeparator();
+    addUndoButtons(tools, edit.undo, edit.redo);
+    tools->addSeparator();
+    tools->addActions({edit.add, edit.remove, edit.layout, fit});
+}
+
+QList<QAction *> MainMenus::createFileMenu()
+{
+    MainWindow *window = m_window;
+    QMenu *file = window->menuBar()->addMenu(MainWindow::tr("&File"));
+    QAction *newAction = file->addAction(MainWindow::tr("&New"), QKeySequence::New, window,
+                                         &MainWindow::newDocument);
+    QAction *openAction =
+        file->addAction(MainWindow::tr("&Open..."), QKeySequence::Open, window, &MainWindow::open);
+    m_recent = new RecentFilesMenu(MainWindow::tr("Open &Recent"), file);
+    file->addMenu(m_recent);
+    QObject::connect(m_recent, &RecentFilesMenu::openRequested, window,
+                     [window](const QString &path) {
+                         if (window->maybeSave())
+                             window->openFile(path);
+                     });
+    QObject::connect(m_recent, &RecentFilesMenu::hint, window,
+                     [window](const QString &text) { window->statusBar()->showMessage(text); });
+    QAction *saveAction =
+        file->addAction(MainWindow::tr("&Save"), QKeySequence::Save, window, &MainWindow::save);
+    file->addAction(MainWindow::tr("Save &As..."), QKeySequence::SaveAs, window,
+                    &MainWindow::saveAs);
+    file->addSeparator();
+    file->addAction(MainWindow::tr("&Import NIR..."), window, [window] {
+        if (!window->maybeSave())
+            return;
+        const QString path =
+            QFileDialog::getOpenFileName(window, MainWindow::tr("Import NIR graph"), QString(),
+                                         MainWindow::tr("NIR graphs (*.nir);;All files (*)"));
+        if (!path.isEmpty())
+            window->openFile(path);
+    });
+    file->addAction(MainWindow::tr("&Export NIR..."), window, [window] {
+        QString path =
+            QFileDialog::getSaveFileName(window, MainWindow::tr("Export NIR graph"), QString(),
+                                         MainWindow::tr("NIR graphs (*.nir)"));
+        if (path.isEmpty())
+            return;
+        if (QFileInfo(path).suffix().isEmpty())
+            path += QStringLiteral(".nir");
+        window->exportNirTo(path);
+    });
+    file->addSeparator();
+    createExamplesMenu(file->addMenu(MainWindow::tr("&Examples")));
+    file->addSeparator();
+    file->addAction(MainWindow::tr("&Quit"), QKeySequence::Quit, window, &QWidget::close);
+    return {newAction, openAction, saveAction};
+}
+
+void MainMenus::createExamplesMenu(QMenu *examples)
+{
+    MainWindow *window = m_window;
+    examples
+        ->addAction(MainWindow::tr("&Fashion-MNIST SNN (trained, measured rates)"), window,
+                    [window] {
+                        if (window->maybeSave())
+                            window->openShippedModel();
+                    })
+        ->setToolTip(MainWindow::tr("The trained 784-256-64-10 model shipped with the studio"));
+    examples
+        ->addAction(
+            MainWindow::tr("Fashion-MNIST SNN, &4-bit quantisation-aware (fits the iCEBreaker)"),
+            window,
+            [window] {
+                if (window->maybeSave())
+                    window->openShippedModel(MainWindow::kQatModelResource,
+                                             MainWindow::kQatModelName);
+            })
+        ->setToolTip(MainWindow::tr("The same network fine-tuned through the FPGA core's 4-bit "
+                                    "arithmetic (snnc finetune --qat 4; docs/results.md)"));
+    examples
+        ->addAction(MainWindow::tr("&Synthetic 784-256-64-10 (random weights and rates)"), window,
+                    [window] {
+                        if (window->maybeSave())
+                            window->setGraph(exampleGraph(), MainWindow::tr("Synthetic example"));
+                    })
+        ->setToolTip(
+            MainWindow::tr("The built-in example of `snnc example`: nothing in it is measured"));
+}
+
+MainMenus::EditActions MainMenus::createEditMenu()
+{
+    Document *document = m_window->document();
+    CanvasView *canvas = m_window->canvas();
+    QMenu *edit = m_window->menuBar()->addMenu(MainWindow::tr("&Edit"));
+    EditActions a;
+    a.undo = document->undoStack()->createUndoAction(m_window, MainWindow::tr("&Undo"));
+    a.undo->setShortcut(QKeySequence::Undo);
+    a.redo = document->undoStack()->createRedoAction(m_window, MainWindow::tr("&Redo"));
+    a.redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(a.undo);
+    edit->addAction(a.redo);
+    edit->addSeparator();
+    a.add = edit->addAction(MainWindow::tr("&Add layer"), QKeySequence(Qt::CTRL | Qt::Key_L),
+                            canvas, &CanvasView::addLayer);
+    a.add->setToolTip(
+        MainWindow::tr("Add a layer fed by the selected layer (or double-click the canvas)"));
+    a.remove = edit->addAction(MainWindow::tr("&Delete layer"), QKeySequence::Delete, canvas,
+                               &CanvasView::deleteSelection);
+    a.remove->setShortcutContext(Qt::WidgetShortcut); // the canvas handles Delete itself
+    a.layout = edit->addAction(MainWindow::tr("Automatic &layout"), document,
+                               [document] { document->autoLayout(); });
+    return a;
+}
+
+void MainMenus::createDataMenu()
+{
+    MainWindow *window = m_window;
+    QMenu *data = window->menuBar()->addMenu(MainWindow::tr("&Data"));
+    data->addAction(MainWindow::tr("Use &Fashion-MNIST (Debian package)"), window,
+                    [window] { window->attachData(QStringLiteral("fashion-mnist")); });
+    data->addAction(MainWindow::tr("Attach &HDF5 data set..."), window, [window] {
+        const QString path =
+            QFileDialog::getOpenFileName(window, MainWindow::tr("Attach data set"), QString(),
+                                         MainWindow::tr("HDF5 data sets (*.h5 *.hdf5)"));
+        if (!path.isEmpty())
+            window->attachData(path);
+    });
+    data->addAction(MainWindow::tr("Attach &IDX folder..."), window, [window] {
+        const QString dir =
+            QFileDialog::getExistingDirectory(window, MainWindow::tr("Folder of IDX files"));
+        if (!dir.isEmpty())
+            window->attachData(dir);
+    });
+}
+
+QAction *MainMenus::createViewMenu()
+{
+    CanvasView *canvas = m_window->canvas();
+    m_view = m_window->menuBar()->addMenu(MainWindow::tr("&View"));
+    QAction *fit =
+        m_view->addAction(MainWindow::tr("&Fit to view"), QKeySequence(Qt::CTRL | Qt::Key_0),
+                          canvas, &CanvasView::fitToView);
+    m_view->addAction(MainWindow::tr("Zoom &in"), QKeySequence::ZoomIn, canvas,
+                      [canvas] { canvas->zoomBy(1.25); });
+    m_view->addAction(MainWindow::tr("Zoom &out"), QKeySequence::ZoomOut, canvas,
+                      [canvas] { canvas->zoomBy(0.8); });
+    m_view->addSeparator();
+    return fit;
+}
+
+void MainMenus::addUndoButtons(QToolBar *tools, QAction *undo, QAction *redo)
+{
+    // The toolbar's Undo / Redo keep a short fixed text, so the toolbar never reflows; the
+    // command they would undo or redo is in the tooltip.
+    Document *document = m_window->document();
+    QUndoStack *stack = document->undoStack();
+    QAction *undoButton = tools->addAction(MainWindow::tr("Undo"), stack, &QUndoStack::undo);
+    undoButton->setObjectName(QStringLiteral("toolbarUndo"));
+    QAction *redoButton = tools->addAction(MainWindow::tr("Redo"), stack, &QUndoStack::redo);
+    redoButton->setObjectName(QStringLiteral("toolbarRedo"));
+    // Undo and Redo are off while editing is locked, also when the lock's holder adds a step (the
+    // stack's own actions enable themselves on canUndoChanged: this runs after them).
+    const auto updateButtons = [=] {
+        const auto tip = [](QAction *menuAction, const QString &text) {
+            return MainWindow::tr("%1 (%2)").arg(
+                text, menuAction->shortcut().toString(QKeySequence::NativeText));
+        };
+        const bool unlocked = !document->isEditLocked();
+        for (QAction *action : {undo, undoButton})
+            action->setEnabled(unlocked && stack->canUndo());
+        undoButton->setToolTip(stack->canUndo()
+                                   ? tip(undo, MainWindow::tr("Undo %1").arg(stack->undoText()))
+                                   : MainWindow::tr("Nothing to undo"));
+        for (QAction *action : {redo, redoButton})
+            action->setEnabled(unlocked && stack->canRedo());
+        redoButton->setToolTip(stack->canRedo()
+                                   ? tip(redo, MainWindow::tr("Redo %1").arg(stack->redoText()))
+                                   : MainWindow::tr("Nothing to redo"));
+    };
+    QObject::connect(stack, &QUndoStack::canUndoChanged, m_window, updateButtons);
+    QObject::connect(stack, &QUndoStack::canRedoChanged, m_window, updateButtons);
+    QObject::connect(stack, &QUndoStack::indexChanged, m_window, updateButtons);
+    QObject::connect(stack, &QUndoStack::cleanChanged, m_window, updateButtons);
+    QObject::connect(document, &Document::editLockChanged, m_window, updateButtons);
+    updateButtons();
+}
+
+} // namespace snn::widgets
