@@ -1,11 +1,11 @@
 #include "CompareView.h"
 
 #include "ComparisonModel.h"
-#include "JobRunner.h"
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
 #include "RateHeatmap.h"
 #include "base/Error.h"
+#include "base/JobRunner.h"
 #include "base/Names.h"
 #include "hw/Boards.h"
 #include "hw/ResourceEstimator.h"

@@ -1,7 +1,7 @@
 #include "FpgaPanel.h"
 
-#include "JobRunner.h"
 #include "base/Error.h"
+#include "base/JobRunner.h"
 #include "base/RunControl.h"
 #include "hw/Exporter.h"
 #include "hw/ToolRunner.h"

@@ -36,9 +36,11 @@ namespace snn::hw {
 class ToolRunner;
 }
 
-namespace snn::widgets {
-
+namespace snn {
 class JobRunner;
+}
+
+namespace snn::widgets {
 
 class FpgaPanel : public QWidget {
     Q_OBJECT

@@ -12,13 +12,16 @@ class QPlainTextEdit;
 class QTabWidget;
 class QUndoView;
 
+namespace snn {
+class JobRunner;
+}
+
 namespace snn::widgets {
 
 class CanvasView;
 class CompareView;
 class ComparisonController;
 class FpgaPanel;
-class JobRunner;
 class Document;
 class OptimizationPanel;
 class Pipeline;

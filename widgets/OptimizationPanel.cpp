@@ -2,8 +2,8 @@
 
 #include "ComparisonModel.h"
 #include "Document.h"
-#include "JobRunner.h"
 #include "base/Error.h"
+#include "base/JobRunner.h"
 #include "io/AtomicFile.h"
 
 #include <QApplication>

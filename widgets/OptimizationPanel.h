@@ -15,11 +15,14 @@ class QLabel;
 class QProgressBar;
 class QPushButton;
 
+namespace snn {
+class JobRunner;
+}
+
 namespace snn::widgets {
 
 class ComparisonModel;
 class Document;
-class JobRunner;
 
 // Pass toggles with their thresholds, Run (off the GUI thread, with progress and Cancel), the
 // before / after comparison model (shown by CompareView), copy / CSV export and Apply (the

@@ -2,10 +2,10 @@
 
 #include "Document.h"
 #include "FpgaPanel.h"
-#include "JobRunner.h"
 #include "OptimizationPanel.h"
 #include "TrainingMonitor.h"
 #include "base/Error.h"
+#include "base/JobRunner.h"
 #include "sim/SpikeMonitor.h"
 #include "train/Trainer.h"
 

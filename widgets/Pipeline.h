@@ -22,11 +22,14 @@
 #include <memory>
 #include <vector>
 
+namespace snn {
+class JobRunner;
+}
+
 namespace snn::widgets {
 
 class Document;
 class FpgaPanel;
-class JobRunner;
 class OptimizationPanel;
 class TrainingMonitor;
 

@@ -1,8 +1,8 @@
 #include "TrainingMonitor.h"
 
-#include "JobRunner.h"
 #include "PlotExport.h"
 #include "base/Error.h"
+#include "base/JobRunner.h"
 #include "io/AtomicFile.h"
 
 #include <QComboBox>
