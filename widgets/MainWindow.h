@@ -16,6 +16,10 @@ namespace snn {
 class JobRunner;
 }
 
+namespace snn::flow {
+class Pipeline;
+}
+
 namespace snn::widgets {
 
 class CanvasView;
@@ -24,12 +28,12 @@ class ComparisonController;
 class FpgaPanel;
 class Document;
 class OptimizationPanel;
-class Pipeline;
 class PipelinePanel;
 class PropertiesPanel;
 class RateHeatmap;
 class SweepPanel;
 class SpikesView;
+class StudioPipeline;
 class TrainingMonitor;
 
 // The studio window: the canvas in the middle; docks for the selected layer's properties, the
@@ -111,7 +115,8 @@ public:
     TrainingMonitor *training() const { return m_training; }
     FpgaPanel *fpga() const { return m_fpga; }
     SweepPanel *sweep() const { return m_sweep; }
-    Pipeline *pipeline() const { return m_pipeline; }
+    // The one pipeline the Pipeline, Optimisation and FPGA panels start and show.
+    flow::Pipeline *pipeline() const { return m_pipeline; }
     PipelinePanel *pipelinePanel() const { return m_pipelinePanel; }
 
     // The comparison's bookkeeping: before / after graphs, report, hardware figures.
@@ -147,6 +152,7 @@ private:
     static QString describeFile(const QString &path);
 
     Document *m_document;
+    flow::Pipeline *m_pipeline; // before the panels that view it
     CanvasView *m_canvas;
     PropertiesPanel *m_properties;
     RateHeatmap *m_heatmap;
@@ -154,7 +160,7 @@ private:
     TrainingMonitor *m_training;
     FpgaPanel *m_fpga;
     SweepPanel *m_sweep;
-    Pipeline *m_pipeline = nullptr;
+    StudioPipeline *m_studioPipeline = nullptr;
     PipelinePanel *m_pipelinePanel = nullptr;
     QPlainTextEdit *m_log;
     QTabWidget *m_central = nullptr;
