@@ -6,6 +6,7 @@
 #include "graph/Graph.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QProcess>
 #include <QTest>
 
@@ -93,6 +94,16 @@ inline SnncRun runSnnc(const QStringList &arguments)
         return {};
     return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
             QString::fromUtf8(p.readAllStandardError())};
+}
+
+// Writes an executable shell script at `path`: a stand-in for a tool, found first on PATH.
+inline void writeScript(const QString &path, const QByteArray &script)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QCOMPARE(file.write(script), script.size());
+    file.close();
+    QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
 }
 
 } // namespace snn::test

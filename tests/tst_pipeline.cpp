@@ -235,6 +235,9 @@ void TestPipeline::refusesWithOneLine_data()
         << 5 << QStringLiteral("Build needs a folder for the hardware design");
     QTest::newRow("bad threshold")
         << 6 << QStringLiteral("the similarity must be in (0, 1], not 2");
+    QTest::newRow("data that do not fit")
+        << 7
+        << QStringLiteral("the data set's samples have 9 features, the network takes 4 inputs");
 }
 
 void TestPipeline::refusesWithOneLine()
@@ -242,7 +245,9 @@ void TestPipeline::refusesWithOneLine()
     QFETCH(int, kind);
     QFETCH(QString, message);
     Pipeline p;
-    p.setGraph(kind == 1 ? Graph(9) : untrained());
+    p.setGraph(kind == 1   ? Graph(9)
+               : kind == 7 ? test::randomChain(5, {4, 8, 3}, 1.0, 0.2)
+                           : untrained());
     if (kind != 0)
         p.setData(toySplit());
     PipelineSettings s = tinySettings();
@@ -401,11 +406,8 @@ void TestPipeline::failingToolGivesItsMessage()
 {
     QTemporaryDir tools;
     QTemporaryDir out;
-    QFile fake(tools.filePath(QStringLiteral("yosys")));
-    QVERIFY(fake.open(QIODevice::WriteOnly));
-    fake.write("#!/bin/sh\necho 'ERROR: fake yosys refuses the design'\nexit 1\n");
-    fake.close();
-    fake.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    test::writeScript(tools.filePath(QStringLiteral("yosys")),
+                      "#!/bin/sh\necho 'ERROR: fake yosys refuses the design'\nexit 1\n");
     const QByteArray path = qgetenv("PATH");
     qputenv("PATH", QFile::encodeName(tools.path()) + ':' + path);
 

@@ -137,6 +137,14 @@ void Pipeline::check(Stage first, Stage last) const
     const bool tunes = runs(FineTune) && m_settings.fineTuneEpochs > 0;
     if (!m_data && (trains || runs(Rates) || tunes))
         throw Error(QStringLiteral("no data set: the rates and accuracy are measured on it"));
+    if (m_data && (trains || runs(Rates) || runs(Passes) || tunes)) {
+        if (m_data->train.features() != m_graph.inputSize())
+            throw Error(QStringLiteral("the data set's samples have %1 features, the network "
+                                       "takes %2 inputs")
+                            .arg(m_data->train.features())
+                            .arg(m_graph.inputSize()));
+        sim::classifierLayer(m_graph); // one output layer that predicts
+    }
     if (runs(Passes)) {
         checkPassNames(m_settings.passes);
         m_settings.optimize.validate();

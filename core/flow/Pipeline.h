@@ -101,7 +101,8 @@ public:
     void setOptimizer(Optimizer optimizer) { m_optimizer = std::move(optimizer); }
 
     // Throws Error naming why stages first..last cannot run on graph() and data() with
-    // settings(): no layers, no data where it is needed, a bad setting.
+    // settings(): no layers, no data where it is needed, data that do not fit the graph, a bad
+    // setting.
     void check(Stage first = Train, Stage last = Build) const;
 
     bool isRunning() const { return m_running; }
