@@ -2,6 +2,8 @@
 
 #include "base/Error.h"
 
+#include <QCoreApplication>
+
 namespace snnpy {
 
 QString qstr(const std::string &text)
@@ -84,6 +86,16 @@ py::array ownedInts(std::vector<int> values)
     auto *v = new std::vector<int>(std::move(values));
     return py::array_t<int>({py::ssize_t(v->size())}, {py::ssize_t(sizeof(int))}, v->data(),
                             owning(v));
+}
+
+void ensureApplication()
+{
+    if (QCoreApplication::instance())
+        return;
+    static int argc = 1;
+    static char name[] = "snnstudio";
+    static char *argv[] = {name, nullptr};
+    new QCoreApplication(argc, argv); // lives as long as the interpreter
 }
 
 snn::sim::Dataset dataset(const py::handle &data, int limit)

@@ -72,4 +72,11 @@ private:
     snn::RunControl m_control;
 };
 
+// A QCoreApplication for what needs one (a QEventLoop: the iCE40 flow, the pipeline); Python has
+// none. Made once, it lives as long as the interpreter.
+void ensureApplication();
+
+// snnstudio.pipeline and its PipelineResult (PipelineBindings.cpp).
+void bindPipeline(py::module_ &m);
+
 } // namespace snnpy

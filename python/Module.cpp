@@ -184,17 +184,6 @@ py::object jsonToPython(const QJsonObject &object)
         QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString());
 }
 
-// QEventLoop (the iCE40 flow) needs a QCoreApplication; Python has none.
-void ensureApplication()
-{
-    if (QCoreApplication::instance())
-        return;
-    static int argc = 1;
-    static char name[] = "snnstudio";
-    static char *argv[] = {name, nullptr};
-    new QCoreApplication(argc, argv); // lives as long as the interpreter
-}
-
 const char *kProgressDoc =
     "progress: None or a callable (fraction: float, step: str) called as the work goes on. "
     "Raising an exception in it stops the work and propagates; Ctrl+C (KeyboardInterrupt) stops it "
@@ -805,4 +794,5 @@ PYBIND11_MODULE(snnstudio, m)
         "input or a design that does not fit, RuntimeError when a tool fails, KeyboardInterrupt "
         "on Ctrl+C (the tool is stopped). log: None or a callable (text: str) given the tools' "
         "output. The GIL is released while the tools run.");
+    bindPipeline(m);
 }

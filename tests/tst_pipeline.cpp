@@ -429,6 +429,8 @@ void TestPipeline::failingToolGivesItsMessage()
     QVERIFY2(result.startsWith(QStringLiteral("Build failed at yosys (nothing was built): ")),
              qPrintable(result));
     QVERIFY2(result.contains(QStringLiteral("fake yosys refuses the design")), qPrintable(result));
+    QCOMPARE(p.failure(), p.statusLine(Pipeline::Build));
+    QVERIFY(p.failure().startsWith(QStringLiteral("Build: failed in ")));
     QCOMPARE(steps, (QList<int>{StepExport, StepYosys}));
     QCOMPARE(synthesised.size(), 0);
     QVERIFY(!p.built());
@@ -462,16 +464,24 @@ void TestPipeline::buildWritesTheOutputs()
     QList<int> steps;
     connect(&p, &Pipeline::buildStepStarted, this, [&](int step) { steps << step; });
     QSignalSpy synthesised(&p, &Pipeline::synthesised);
-    QList<int> ended;
+    QStringList lines;
     QList<double> fractions;
     RunControl control;
-    control.progress = [&](double fraction, const QString &) { fractions << fraction; };
+    control.progress = [&](double fraction, const QString &line) {
+        fractions << fraction;
+        lines << line;
+    };
     QString summary;
-    const bool ok = runToEnd(
-        p, control, [&](Stage stage) { ended << stage; }, &summary);
+    const bool ok = runToEnd(p, control, &summary);
     QVERIFY2(ok, qPrintable(summary));
-    QCOMPARE(ended, (QList<int>{0, 1, 2, 3, 4}));
     QCOMPARE(fractions, (QList<double>{0.2, 0.4, 0.6, 0.8, 1.0}));
+    QStringList expected;
+    for (int stage = 0; stage < Pipeline::StageCount; ++stage)
+        expected << p.statusLine(Stage(stage));
+    QCOMPARE(lines, expected);
+    QCOMPARE(lines.front(), QStringLiteral("Training: not run: a trained graph (measured rates)"));
+    QVERIFY(lines[1].startsWith(QStringLiteral("Firing rates: done in ")));
+    QCOMPARE(p.failure(), QString());
     QCOMPARE(steps, (QList<int>{0, 1, 2, 3, 4, 5}));
     QCOMPARE(synthesised.size(), 1);
     QVERIFY(p.built());

@@ -17,22 +17,6 @@ namespace snn::cli {
 
 namespace {
 
-using flow::Pipeline;
-
-// One line per stage: "Firing rates: done in 4.1 s: 5000 validation samples, ...", "Training:
-// not run: a trained graph (measured rates)".
-QString stageLine(const Pipeline &pipeline, Pipeline::Stage stage)
-{
-    const Pipeline::StageStatus &st = pipeline.status(stage);
-    QString line =
-        QStringLiteral("%1: %2").arg(Pipeline::stageName(stage), Pipeline::stateName(st.state));
-    if (st.state != Pipeline::State::Skipped)
-        line += QStringLiteral(" in %1 s").arg(st.seconds, 0, 'f', 1);
-    if (!st.result.isEmpty())
-        line += QStringLiteral(": ") + st.result;
-    return line;
-}
-
 // The files the run left in `dir`: "DIR/optimized.h5, DIR/report.json and DIR/hardware".
 QString written(const QString &dir)
 {
@@ -112,7 +96,7 @@ int runPipeline(const QStringList &arguments)
     settings.hardware = hwOptions.readAutomatic(parser);
     settings.outputDirectory = dir;
 
-    Pipeline pipeline;
+    flow::Pipeline pipeline;
     pipeline.setSettings(settings);
     pipeline.setGraph(loadAnyGraph(parser.positionalArguments().front()));
     pipeline.setData(
@@ -120,22 +104,16 @@ int runPipeline(const QStringList &arguments)
     pipeline.check(); // bad input: before any work
     if (!QDir().mkpath(dir))
         throw SaveError(QStringLiteral("cannot create the folder %1").arg(dir));
+    RunControl lines; // one line per stage as it ends
+    lines.progress = [](double, const QString &line) {
+        std::fprintf(stderr, "%s\n", qPrintable(line));
+    };
     QString summary;
-    const bool ok = flow::runToEnd(
-        pipeline, {},
-        [&](Pipeline::Stage stage) {
-            std::fprintf(stderr, "%s\n", qPrintable(stageLine(pipeline, stage)));
-        },
-        &summary);
+    const bool ok = flow::runToEnd(pipeline, lines, &summary);
     printOut(QStringLiteral("%1\nwrote %2\n").arg(summary, written(dir)));
     if (ok)
         return Success;
-    // The stage that failed, in one line (a tool's failure, a file that cannot be written).
-    QString why = summary.section(QStringLiteral("; "), -1);
-    for (int s = 0; s < Pipeline::StageCount; ++s)
-        if (pipeline.status(Pipeline::Stage(s)).state == Pipeline::State::Failed)
-            why = stageLine(pipeline, Pipeline::Stage(s));
-    printError(why);
+    printError(pipeline.failure()); // a tool's failure, a file that cannot be written
     return Failure;
 }
 

@@ -112,6 +112,26 @@ QString Pipeline::summary() const
     return QStringLiteral("Pipeline: %1").arg(parts.join(QStringLiteral("; ")));
 }
 
+QString Pipeline::statusLine(Stage stage) const
+{
+    const StageStatus &st = m_status[std::size_t(stage)];
+    QString line = QStringLiteral("%1: %2").arg(stageName(stage), stateName(st.state));
+    if (st.state != State::Skipped && st.state != State::Pending)
+        line += QStringLiteral(" in %1 s").arg(st.seconds, 0, 'f', 1);
+    if (!st.result.isEmpty())
+        line += QStringLiteral(": ") + st.result;
+    return line;
+}
+
+QString Pipeline::failure() const
+{
+    for (int s = 0; s < StageCount; ++s)
+        if (m_status[std::size_t(s)].state == State::Failed ||
+            m_status[std::size_t(s)].state == State::Stopped)
+            return statusLine(Stage(s));
+    return m_writeError;
+}
+
 bool Pipeline::succeeded() const
 {
     return !m_running && std::none_of(m_status.begin(), m_status.end(), [](const StageStatus &s) {
@@ -312,12 +332,14 @@ void Pipeline::finish()
     m_running = false;
     bool ok = succeeded();
     QString text = summary();
+    m_writeError.clear();
     if (!m_run.outputDirectory.isEmpty()) {
         try {
             writeOutputs(m_run.outputDirectory);
         } catch (const Error &e) {
             ok = false;
-            text += QStringLiteral("; %1").arg(e.message());
+            m_writeError = e.message();
+            text += QStringLiteral("; %1").arg(m_writeError);
         }
     }
     Q_EMIT runningChanged(false);
@@ -592,8 +614,7 @@ void Pipeline::writeOutputs(const QString &dir) const
     writeAtomically(files);
 }
 
-bool runToEnd(Pipeline &pipeline, const RunControl &control,
-              const std::function<void(Pipeline::Stage)> &stageEnded, QString *summary)
+bool runToEnd(Pipeline &pipeline, const RunControl &control, QString *summary)
 {
     QEventLoop loop;
     bool done = false;
@@ -606,9 +627,10 @@ bool runToEnd(Pipeline &pipeline, const RunControl &control,
             return;
         ++ended;
         control.report(double(ended) / double(int(Pipeline::StageCount)),
-                       Pipeline::stageName(Pipeline::Stage(stage)));
-        if (stageEnded)
-            stageEnded(Pipeline::Stage(stage));
+                       pipeline.statusLine(Pipeline::Stage(stage)));
+        // A stop asked for by the report itself ends the stage that comes next.
+        if (control.cancelRequested && control.cancelRequested())
+            QMetaObject::invokeMethod(&pipeline, &Pipeline::stop, Qt::QueuedConnection);
     });
     QObject::connect(&pipeline, &Pipeline::finished, &guard,
                      [&](bool finishedOk, const QString &text) {

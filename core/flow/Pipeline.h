@@ -115,6 +115,12 @@ public:
     static QString stateName(State state);
     // "Pipeline: Firing rates: <result> (done, 4.1 s); Passes: ...", the stages that ran
     QString summary() const;
+    // A stage in one line: "Firing rates: done in 4.1 s: 5000 validation samples, ...",
+    // "Training: not run: a trained graph (measured rates)".
+    QString statusLine(Stage stage) const;
+    // Why the last run did not succeed in one line: the stage that failed or was stopped
+    // (statusLine), else why the outputs could not be written; empty when it succeeded.
+    QString failure() const;
     // No stage of the last run failed or was stopped (and none runs).
     bool succeeded() const;
 
@@ -206,14 +212,13 @@ private:
     OptimizeOptions m_passesOptions;
     std::shared_ptr<const FineTuned> m_fineTuned;
     std::optional<Built> m_built;
+    QString m_writeError; // why the last run's outputs could not be written
 };
 
-// Runs `pipeline`'s chain to the end in a local event loop (snnc, Python): `control`'s cancel
-// check is polled (a request stops the chain in its stage), its progress gets the fraction of
-// stages ended and the stage's name; `stageEnded` (when given) gets each stage as it ends or is
-// skipped. Returns finished()'s ok; `summary` (when given) gets its summary.
-bool runToEnd(Pipeline &pipeline, const RunControl &control,
-              const std::function<void(Pipeline::Stage)> &stageEnded = {},
-              QString *summary = nullptr);
+// Runs `pipeline`'s chain to the end in a local event loop (snnc, Python; a QCoreApplication
+// must exist): `control`'s cancel check is polled (a request stops the chain in its stage), its
+// progress gets, as each stage ends or is skipped, the fraction of stages ended and the stage's
+// statusLine(). Returns finished()'s ok; `summary` (when given) gets its summary.
+bool runToEnd(Pipeline &pipeline, const RunControl &control, QString *summary = nullptr);
 
 } // namespace snn::flow
