@@ -1026,6 +1026,7 @@ void TestMainWindow::pipelineStopsAndRefuses()
     QCOMPARE(finished.front().at(1).toString(),
              QStringLiteral("Pipeline not started: attach a data set first (Data menu): the "
                             "rates and accuracy are measured on it"));
+    QCOMPARE(window.statusBar()->currentMessage(), finished.front().at(1).toString());
     // Stopped while measuring the rates: nothing is applied, the later stages do not run.
     QVERIFY(attach(window, pipelineData(m_dir)));
     const Graph before = window.graph();

@@ -86,6 +86,23 @@ QList<QVariant> runAndWait(Pipeline &p, const std::function<void()> &start, int 
     return finished.front();
 }
 
+// A pipeline on the trained graph whose Build writes into `out`, with the build steps begun and
+// the synthesis reports it sent.
+struct BuildRun {
+    explicit BuildRun(const QString &out)
+    {
+        p.setGraph(trained());
+        PipelineSettings s = tinySettings();
+        s.build = true;
+        s.outputDirectory = out;
+        p.setSettings(s);
+        QObject::connect(&p, &Pipeline::buildStepStarted, &p, [this](int step) { steps << step; });
+    }
+    Pipeline p;
+    QList<int> steps;
+    QSignalSpy synthesised{&p, &Pipeline::synthesised};
+};
+
 bool toolsInstalled()
 {
     for (const char *tool : {"yosys", "nextpnr-ice40", "icepack", "iverilog"})
@@ -411,15 +428,8 @@ void TestPipeline::failingToolGivesItsMessage()
     const QByteArray path = qgetenv("PATH");
     qputenv("PATH", QFile::encodeName(tools.path()) + ':' + path);
 
-    Pipeline p;
-    p.setGraph(trained());
-    PipelineSettings s = tinySettings();
-    s.build = true;
-    s.outputDirectory = out.path();
-    p.setSettings(s);
-    QList<int> steps;
-    connect(&p, &Pipeline::buildStepStarted, this, [&](int step) { steps << step; });
-    QSignalSpy synthesised(&p, &Pipeline::synthesised);
+    BuildRun run(out.path());
+    Pipeline &p = run.p;
     const QList<QVariant> finished =
         runAndWait(p, [&] { p.startStages(Pipeline::Build, Pipeline::Build); });
     qputenv("PATH", path);
@@ -431,8 +441,8 @@ void TestPipeline::failingToolGivesItsMessage()
     QVERIFY2(result.contains(QStringLiteral("fake yosys refuses the design")), qPrintable(result));
     QCOMPARE(p.failure(), p.statusLine(Pipeline::Build));
     QVERIFY(p.failure().startsWith(QStringLiteral("Build: failed in ")));
-    QCOMPARE(steps, (QList<int>{StepExport, StepYosys}));
-    QCOMPARE(synthesised.size(), 0);
+    QCOMPARE(run.steps, (QList<int>{StepExport, StepYosys}));
+    QCOMPARE(run.synthesised.size(), 0);
     QVERIFY(!p.built());
     const QDir hardware(QDir(out.path()).filePath(QStringLiteral("hardware")));
     QVERIFY(hardware.exists(QStringLiteral("snn_core.v")));
@@ -454,16 +464,9 @@ void TestPipeline::buildWritesTheOutputs()
     if (!toolsInstalled())
         QSKIP("yosys, nextpnr-ice40, icepack or iverilog is not installed");
     QTemporaryDir out;
-    Pipeline p;
-    p.setGraph(trained());
+    BuildRun run(out.path());
+    Pipeline &p = run.p;
     p.setData(toySplit());
-    PipelineSettings s = tinySettings();
-    s.build = true;
-    s.outputDirectory = out.path();
-    p.setSettings(s);
-    QList<int> steps;
-    connect(&p, &Pipeline::buildStepStarted, this, [&](int step) { steps << step; });
-    QSignalSpy synthesised(&p, &Pipeline::synthesised);
     QStringList lines;
     QList<double> fractions;
     RunControl control;
@@ -482,11 +485,11 @@ void TestPipeline::buildWritesTheOutputs()
     QCOMPARE(lines.front(), QStringLiteral("Training: not run: a trained graph (measured rates)"));
     QVERIFY(lines[1].startsWith(QStringLiteral("Firing rates: done in ")));
     QCOMPARE(p.failure(), QString());
-    QCOMPARE(steps, (QList<int>{0, 1, 2, 3, 4, 5}));
-    QCOMPARE(synthesised.size(), 1);
+    QCOMPARE(run.steps, (QList<int>{0, 1, 2, 3, 4, 5}));
+    QCOMPARE(run.synthesised.size(), 1);
     QVERIFY(p.built());
     const Built &b = *p.built();
-    const hw::FlowReport report = synthesised.front().at(0).value<hw::FlowReport>();
+    const hw::FlowReport report = run.synthesised.front().at(0).value<hw::FlowReport>();
     QCOMPARE(report.logicCells, b.synthesis.report.logicCells);
     const QString bitstream = QDir(out.path()).filePath(QStringLiteral("hardware/top.bin"));
     QCOMPARE(b.bitstream(), bitstream);
@@ -500,7 +503,7 @@ void TestPipeline::buildWritesTheOutputs()
     QVERIFY(result.endsWith(QStringLiteral("RTL verify passed on 4 samples.")));
     QCOMPARE(b.verification.samples, 4);
     // The build settled its bits and lanes on the graph it built.
-    const Settled settled = settle(p.optimized()->graph, s.hardware);
+    const Settled settled = settle(p.optimized()->graph, p.settings().hardware);
     QCOMPARE(b.synthesis.exported.options.quant.weightBits, settled.options.quant.weightBits);
     QCOMPARE(b.synthesis.exported.options.lanes, settled.options.lanes);
 

@@ -204,6 +204,7 @@ void Pipeline::launch(Stage first, Stage last, bool chain)
         refuse(QStringLiteral("a run is under way (stop it first)"));
         return;
     }
+    m_chain = chain;
     if (chain && m_prepare)
         if (const QString why = m_prepare(); !why.isEmpty()) {
             refuse(why);
@@ -216,9 +217,9 @@ void Pipeline::launch(Stage first, Stage last, bool chain)
         return;
     }
     m_run = m_settings;
+    m_runData = m_data;
     m_first = first;
     m_last = last;
-    m_chain = chain;
     m_stopping = false;
     m_status = {};
     for (int s = 0; s < StageCount; ++s)
@@ -395,7 +396,7 @@ void Pipeline::runTrain()
     begin(Train);
     // The best epoch's graph (with its measured rates) goes on.
     m_job->runReporting<Trained, sim::TrainProgress>(
-        [graph = m_graph, data = m_data, settings = m_run.train](
+        [graph = m_graph, data = m_runData, settings = m_run.train](
             const RunControl &control, const JobRunner::Send<sim::TrainProgress> &send) {
             return trainGraph(graph, *data, settings, send, control);
         },
@@ -422,7 +423,7 @@ void Pipeline::runRates()
 {
     begin(Rates);
     m_job->run<Measured>(
-        [graph = m_graph, data = m_data](const RunControl &control) {
+        [graph = m_graph, data = m_runData](const RunControl &control) {
             return measureRates(graph, *data, control);
         },
         [this](Measured measured) {
@@ -465,7 +466,7 @@ void Pipeline::runPasses()
     begin(Passes);
     auto input = std::make_shared<const Graph>(m_graph);
     m_job->run<PassesRun>(
-        [input, data = m_data, settings = m_run,
+        [input, data = m_runData, settings = m_run,
          optimizer = m_optimizer](const RunControl &control) {
             const OptimizeOptions options = passOptions(*input, data.get(), settings);
             return PassesRun{std::make_shared<const OptimizeResult>(
@@ -492,7 +493,7 @@ void Pipeline::runFineTune()
     // The passes' graph trained through the FPGA core's arithmetic at the weight bits the passes
     // measured the core at; the result replaces theirs as optimized(), measured again.
     m_job->runReporting<std::shared_ptr<const FineTuned>, sim::TrainProgress>(
-        [input = m_passesInput, passes = m_passes, options = m_passesOptions, data = m_data,
+        [input = m_passesInput, passes = m_passes, options = m_passesOptions, data = m_runData,
          settings = m_run.train, epochs = m_run.fineTuneEpochs](
             const RunControl &control, const JobRunner::Send<sim::TrainProgress> &send) {
             return std::make_shared<const FineTuned>(fineTune(*input, *passes, settings,

@@ -72,12 +72,14 @@ public:
     explicit Pipeline(QObject *parent = nullptr);
     ~Pipeline() override; // stops the running stage and waits for it
 
-    // The graph a run starts from; graph() is then what the next stage works on: the trained,
-    // measured, optimised and fine-tuned graph in turn.
+    // The graph a run starts from (not while a run goes: its stages work on graph()); graph() is
+    // then what the next stage works on: the trained, measured, optimised and fine-tuned graph
+    // in turn.
     void setGraph(const Graph &graph);
     const Graph &graph() const { return m_graph; }
     // The data set the chain trains on, measures the rates on (validationSet) and accuracy on
-    // (accuracySet). nullptr: none (the passes then run without accuracy).
+    // (accuracySet); a running run keeps the one it started with. nullptr: none (the passes then
+    // run without accuracy).
     void setData(std::shared_ptr<const sim::DataSplit> data);
     const std::shared_ptr<const sim::DataSplit> &data() const { return m_data; }
     // The settings the next run takes (a running one keeps those it started with).
@@ -106,7 +108,8 @@ public:
     void check(Stage first = Train, Stage last = Build) const;
 
     bool isRunning() const { return m_running; }
-    // The running (or last) run was the whole chain (start()), not startStages().
+    // The running run, else the last one started or refused, is the whole chain (start()), not
+    // startStages().
     bool isChain() const { return m_chain; }
     int runningStage() const { return m_stage; }                         // -1 when none runs
     double runningSeconds() const { return m_clock.elapsed() / 1000.0; } // the running stage
@@ -191,7 +194,8 @@ private:
     Graph m_graph;
     std::shared_ptr<const sim::DataSplit> m_data;
     PipelineSettings m_settings;
-    PipelineSettings m_run; // the settings of the running (or last) run
+    PipelineSettings m_run;                          // the settings of the running (or last) run
+    std::shared_ptr<const sim::DataSplit> m_runData; // and its data
     std::function<QString()> m_prepare;
     std::function<bool(Stage, const Graph &)> m_graphHandler;
     Optimizer m_optimizer;
