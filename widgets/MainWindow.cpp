@@ -88,7 +88,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_describeJob(new JobRunner(this))
 {
     m_compare = new CompareView(m_optimization->model(), m_heatmap, this);
-    m_studioPipeline = new StudioPipeline(m_pipeline, m_document, m_training, m_fpga, this);
+    new StudioPipeline(m_pipeline, m_document, m_training, m_fpga, this); // the chain's studio side
     m_pipelinePanel = new PipelinePanel(m_pipeline, this);
     m_central = new QTabWidget(this);
     m_central->setDocumentMode(true);

@@ -33,7 +33,6 @@ class PropertiesPanel;
 class RateHeatmap;
 class SweepPanel;
 class SpikesView;
-class StudioPipeline;
 class TrainingMonitor;
 
 // The studio window: the canvas in the middle; docks for the selected layer's properties, the
@@ -160,7 +159,6 @@ private:
     TrainingMonitor *m_training;
     FpgaPanel *m_fpga;
     SweepPanel *m_sweep;
-    StudioPipeline *m_studioPipeline = nullptr;
     PipelinePanel *m_pipelinePanel = nullptr;
     QPlainTextEdit *m_log;
     QTabWidget *m_central = nullptr;
