@@ -24,17 +24,6 @@ struct PyQuantized {
     GraphPtr graph;
 };
 
-// QEventLoop (the iCE40 flow) needs a QCoreApplication; Python has none.
-void ensureApplication()
-{
-    if (QCoreApplication::instance())
-        return;
-    static int argc = 1;
-    static char name[] = "snnstudio";
-    static char *argv[] = {name, nullptr};
-    new QCoreApplication(argc, argv); // lives as long as the interpreter
-}
-
 void bindEstimate(py::module_ &m)
 {
     py::class_<hw::FitCheck>(m, "Estimate",

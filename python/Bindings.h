@@ -14,5 +14,6 @@ void bindReports(
 void bindPasses(pybind11::module_ &m); // available_passes, optimize, sweep and its results
 void bindSimulation(pybind11::module_ &m); // Activity, evaluate, rates, simulate
 void bindHardware(pybind11::module_ &m);   // estimate, quantize, boards, export_hardware, synth
+void bindPipeline(pybind11::module_ &m);   // pipeline and its PipelineResult
 
 } // namespace snnpy

@@ -2,6 +2,7 @@
 
 #include "base/Error.h"
 
+#include <QCoreApplication>
 #include <QJsonDocument>
 
 namespace snnpy {
@@ -24,10 +25,12 @@ std::vector<std::string> strings(const QStringList &list)
     return result;
 }
 
-py::object jsonToPython(const QJsonObject &object)
+py::object jsonToPython(const QJsonValue &value)
 {
+    const QJsonDocument doc =
+        value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
     return py::module_::import("json").attr("loads")(
-        QJsonDocument(object).toJson(QJsonDocument::Compact).toStdString());
+        doc.toJson(QJsonDocument::Compact).toStdString());
 }
 
 namespace {
@@ -100,6 +103,16 @@ py::array ownedInts(std::vector<int> values)
     auto *v = new std::vector<int>(std::move(values));
     return py::array_t<int>({py::ssize_t(v->size())}, {py::ssize_t(sizeof(int))}, v->data(),
                             owning(v));
+}
+
+void ensureApplication()
+{
+    if (QCoreApplication::instance())
+        return;
+    static int argc = 1;
+    static char name[] = "snnstudio";
+    static char *argv[] = {name, nullptr};
+    new QCoreApplication(argc, argv); // lives as long as the interpreter
 }
 
 snn::sim::Dataset dataset(const py::handle &data, int limit)

@@ -8,7 +8,9 @@
 #include "graph/Layer.h"
 #include "sim/Dataset.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QStringList>
 
 #include <pybind11/numpy.h>
@@ -35,7 +37,7 @@ QString qstr(const std::string &text);
 std::string str(const QString &text);
 std::vector<std::string> strings(const QStringList &list);
 // A JSON object as the dict json.loads makes of it.
-py::object jsonToPython(const QJsonObject &object);
+py::object jsonToPython(const QJsonValue &value);
 
 // A 2-D float32 copy of an array-like, or ValueError naming `what`.
 snn::RowMatrixXf rowMatrix(const py::handle &array, const QString &what);
@@ -92,5 +94,9 @@ private:
     std::shared_ptr<State> m_state;
     snn::RunControl m_control;
 };
+
+// A QCoreApplication for what needs one (a QEventLoop: the iCE40 flow, the pipeline); Python has
+// none. Made once, it lives as long as the interpreter.
+void ensureApplication();
 
 } // namespace snnpy

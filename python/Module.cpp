@@ -37,4 +37,5 @@ PYBIND11_MODULE(snnstudio, m)
     snnpy::bindPasses(m);
     snnpy::bindSimulation(m);
     snnpy::bindHardware(m);
+    snnpy::bindPipeline(m);
 }

@@ -196,6 +196,15 @@ class FlowReport:
     bitstream_bytes: int
     def to_dict(self) -> dict[str, Any]: ...
 
+class PipelineResult:
+    summary: str  # "Pipeline: Firing rates: ... (done, 4.1 s); Passes: ..."
+    stages: list[dict[str, Any]]  # per stage: stage, name, state, seconds, result
+    graph: Optional[SNNGraph]  # the optimised (and fine-tuned) graph: optimized.h5
+    report: Optional[Report]  # the optimisation report
+    flow: Optional[FlowReport]  # None without Build
+    def to_dict(self) -> dict[str, Any]:
+        """report.json as a dict."""
+
 def load(path: str, dt: float = 1e-4) -> SNNGraph: ...
 def export_nir(graph: SNNGraph, path: str, dt: float = 1e-4) -> None: ...
 def example_graph(seed: int = 42) -> SNNGraph: ...
@@ -234,3 +243,16 @@ def synth(graph: SNNGraph, directory: str, *, board: str = "icebreaker", bits: i
           lanes: int = 4, steps: int = 16, membrane_bits: int = 16, memory: str = "auto",
           log: Optional[Callable[[str], Any]] = None) -> FlowReport:
     """ValueError for bad input, RuntimeError when a tool fails, KeyboardInterrupt on Ctrl+C."""
+def pipeline(model: Union[str, SNNGraph], data: str, output: str, *, board: str = "icebreaker",
+             train: Optional[bool] = None, training: dict[str, Any] = {}, finetune_qat: int = 0,
+             build: bool = True, passes: Optional[Sequence[str]] = None,
+             dead_threshold: float = 0.0, similarity: float = 0.99, norm_tolerance: float = 0.01,
+             fusion_activity: float = 0.01, bits: Optional[int] = None,
+             lanes: Optional[int] = None, steps: int = 16, membrane_bits: int = 16,
+             memory: str = "auto", progress: Progress = None) -> PipelineResult:
+    """The whole chain as snnc pipeline runs it: train (None: when untrained), rates, passes,
+    fine-tune (finetune_qat epochs), build into output/hardware; output gets optimized.h5 and
+    report.json. training: snnc train's settings by their report keys (epochs, steps, batch, lr,
+    encoding, loss, seed, slope, val_split, limit, test_limit, qat, qat_clip). ValueError for bad
+    input, RuntimeError naming the stage that failed, OSError when output cannot be written,
+    KeyboardInterrupt on Ctrl+C. progress(fraction, line) gets each stage's line as it ends."""

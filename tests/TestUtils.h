@@ -116,6 +116,16 @@ inline bool writeRecordingTools(const QString &dir, const QStringList &names, co
     return true;
 }
 
+// Writes an executable shell script at `path`: a stand-in for a tool, found first on PATH.
+inline void writeScript(const QString &path, const QByteArray &script)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QCOMPARE(file.write(script), script.size());
+    file.close();
+    QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+}
+
 } // namespace snn::test
 
 // Like QTEST_MAIN, but runs on the offscreen platform unless QT_QPA_PLATFORM says otherwise,

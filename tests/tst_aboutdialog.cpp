@@ -23,11 +23,9 @@ void TestAboutDialog::librariesAndToolsFound()
 {
     // A yosys that answers and no nextpnr: PATH holds only a fake yosys.
     QTemporaryDir bin;
-    QFile yosys(bin.filePath(QStringLiteral("yosys")));
-    QVERIFY(yosys.open(QIODevice::WriteOnly));
-    yosys.write("#!/bin/sh\n[ \"$1\" = -V ] && echo 'Yosys 0.99 (fake, for tst_aboutdialog)'\n");
-    yosys.close();
-    yosys.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    snn::test::writeScript(
+        bin.filePath(QStringLiteral("yosys")),
+        "#!/bin/sh\n[ \"$1\" = -V ] && echo 'Yosys 0.99 (fake, for tst_aboutdialog)'\n");
     const QByteArray path = qgetenv("PATH");
     qputenv("PATH", QFile::encodeName(bin.path()));
     AboutDialog about;

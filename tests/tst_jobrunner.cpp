@@ -1,14 +1,13 @@
-#include "JobRunner.h"
 #include "TestUtils.h"
+#include "base/JobRunner.h"
 
-#include <QApplication>
+#include <QCoreApplication>
 #include <QSemaphore>
 #include <QSignalSpy>
 
 #include <stdexcept>
 
 using namespace snn;
-using namespace snn::widgets;
 
 class TestJobRunner : public QObject {
     Q_OBJECT
@@ -202,5 +201,5 @@ void TestJobRunner::stopKeepsTheJobsAnswer()
     QVERIFY(!runner.isRunning());
 }
 
-SNN_WIDGET_TEST_MAIN(TestJobRunner)
+QTEST_GUILESS_MAIN(TestJobRunner)
 #include "tst_jobrunner.moc"

@@ -7,7 +7,6 @@
 #include "GraphEquality.h"
 #include "MainWindow.h"
 #include "OptimizationPanel.h"
-#include "Pipeline.h"
 #include "PipelinePanel.h"
 #include "PlotTestUtils.h"
 #include "PropertiesPanel.h"
@@ -18,6 +17,7 @@
 #include "TrainingMonitor.h"
 #include "base/Rng.h"
 #include "eval/Accuracy.h"
+#include "flow/Pipeline.h"
 #include "graph/Example.h"
 #include "graph/GraphSummary.h"
 #include "hw/Boards.h"
@@ -29,6 +29,7 @@
 #include "sim/Engine.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QElapsedTimer>
@@ -57,6 +58,7 @@
 
 using namespace snn;
 using namespace snn::widgets;
+using flow::Pipeline;
 
 namespace {
 
@@ -806,6 +808,13 @@ void TestMainWindow::sweepPointSetsThePassSettings()
 namespace {
 
 // A 6-input, 3-class network and 30 random samples for it (saved as HDF5 under `dir`).
+// The Pipeline dock's choice whether the chain trains first.
+void setTraining(MainWindow &window, flow::Training training)
+{
+    auto *box = window.pipelinePanel()->findChild<QComboBox *>(QStringLiteral("pipelineTraining"));
+    box->setCurrentIndex(box->findData(int(training)));
+}
+
 QString pipelineData(const QTemporaryDir &dir)
 {
     sim::Dataset data;
@@ -835,7 +844,7 @@ void TestMainWindow::pipelineRunsRatesPassesBuild()
     QVERIFY(window.openFile(model));
     QVERIFY(attach(window, pipelineData(m_dir)));
     // No layer has measured rates: the chain trains first, with the Training tab's settings.
-    QVERIFY(Pipeline::isUntrained(window.graph()));
+    QVERIFY(flow::isUntrained(window.graph()));
     sim::TrainSettings settings = tinySettings(1);
     settings.validationSize = 10; // of the 30 samples
     window.training()->setSettings(settings);
@@ -889,7 +898,7 @@ void TestMainWindow::pipelineRunsRatesPassesBuild()
     QVERIFY(summary.contains(QStringLiteral("; Firing rates: 30 validation samples")));
 
     // Trained now (measured rates): a second run would not train again.
-    QVERIFY(!Pipeline::isUntrained(window.graph()));
+    QVERIFY(!flow::isUntrained(window.graph()));
 }
 
 // A trained graph (measured rates) is not trained again. Fine-tuning for the FPGA core trains a
@@ -911,8 +920,8 @@ void TestMainWindow::pipelineFineTunesForTheCore()
     sim::TrainSettings settings = tinySettings(5);
     settings.validationSize = 10;
     window.training()->setSettings(settings);
-    window.pipeline()->setFineTuneEpochs(1);
-    QCOMPARE(window.pipeline()->training(), Pipeline::Training::IfUntrained);
+    window.pipelinePanel()->findChild<QSpinBox *>(QStringLiteral("pipelineFineTune"))->setValue(1);
+    QCOMPARE(window.pipeline()->settings().training, flow::Training::IfUntrained);
     // While it runs: every edit refused, Undo off although the chain added a step; at Build, stop.
     QUndoStack *undo = window.document()->undoStack();
     QAction *undoButton = window.findChild<QAction *>(QStringLiteral("toolbarUndo"));
@@ -1020,10 +1029,11 @@ void TestMainWindow::pipelineStopsAndRefuses()
     QCOMPARE(finished.front().at(1).toString(),
              QStringLiteral("Pipeline not started: attach a data set first (Data menu): the "
                             "rates and accuracy are measured on it"));
+    QCOMPARE(window.statusBar()->currentMessage(), finished.front().at(1).toString());
     // Stopped while measuring the rates: nothing is applied, the later stages do not run.
     QVERIFY(attach(window, pipelineData(m_dir)));
     const Graph before = window.graph();
-    window.pipeline()->setTraining(Pipeline::Training::Never);
+    setTraining(window, flow::Training::Never);
     window.pipeline()->start();
     QVERIFY(window.pipeline()->isRunning());
     QVERIFY(window.document()->isEditLocked());
@@ -1043,7 +1053,7 @@ void TestMainWindow::pipelineStopsAndRefuses()
     // Stopped while training (until stopped): the epochs completed arrive as one undo step, as
     // with the Training tab's Stop; the chain ends there, editing works again.
     window.training()->setSettings(tinySettings(100000));
-    window.pipeline()->setTraining(Pipeline::Training::Always);
+    setTraining(window, flow::Training::Always);
     window.pipeline()->start();
     QCOMPARE(window.pipeline()->status(Pipeline::Train).state, Pipeline::State::Running);
     QCOMPARE(window.pipelinePanel()->text(Pipeline::Train, 1), QStringLiteral("running"));

@@ -101,14 +101,14 @@ void TestOptimizationPanel::togglingAPassRunsAgain()
     m_panel->setPassEnabled(passes::kLayerFusion, false);
     QVERIFY(runAndWait());
     QCOMPARE(m_panel->result()->report.passes, QStringList{passes::kDeadNeuronElimination});
-    QSignalSpy preview(m_panel, &OptimizationPanel::previewChanged);
+    QSignalSpy preview(m_panel, &OptimizationPanel::resultChanged);
     QSignalSpy finished(m_panel, &OptimizationPanel::runFinished);
     m_panel->setPassEnabled(passes::kDeadNeuronElimination, false); // runs again: no passes
     QVERIFY(finished.wait(30000));
     QCOMPARE(m_panel->result()->report.passes, QStringList{});
     QCOMPARE(m_panel->result()->report.after.params, m_doc->graph().totalParams());
     QCOMPARE(preview.count(), 1);
-    QVERIFY(preview.at(0).at(0).value<std::shared_ptr<const Graph>>());
+    QVERIFY(preview.at(0).at(0).value<std::shared_ptr<const OptimizeResult>>());
 }
 
 void TestOptimizationPanel::supersededRunsAreDropped()
@@ -161,7 +161,7 @@ void TestOptimizationPanel::failedRunKeepsThePanelUsable()
             throw std::bad_alloc();
         throw std::runtime_error("HDF5 said no");
     });
-    QSignalSpy previews(m_panel, &OptimizationPanel::previewChanged);
+    QSignalSpy previews(m_panel, &OptimizationPanel::resultChanged);
     QVERIFY(runAndWait());
     auto button = [this](const QString &text) {
         for (QPushButton *b : m_panel->findChildren<QPushButton *>())
@@ -208,7 +208,7 @@ void TestOptimizationPanel::applyIsOneUndoStep()
 void TestOptimizationPanel::documentEditsDropTheResult()
 {
     QVERIFY(runAndWait());
-    QSignalSpy preview(m_panel, &OptimizationPanel::previewChanged);
+    QSignalSpy preview(m_panel, &OptimizationPanel::resultChanged);
     // Moving a node keeps the result, and Apply keeps the new position.
     const LayerId h1 = m_doc->graph().layers().front().id;
     QVERIFY(m_doc->moveLayers({{h1, QPointF(12, 34)}}));
@@ -226,7 +226,7 @@ void TestOptimizationPanel::documentEditsDropTheResult()
     QVERIFY(m_panel->result());
     QCOMPARE(m_panel->result()->graph.layer(h1).neurons(), 226);
     QVERIFY(m_panel->model()->hasResult());
-    QVERIFY(preview.last().at(0).value<std::shared_ptr<const Graph>>());
+    QVERIFY(preview.last().at(0).value<std::shared_ptr<const OptimizeResult>>());
 
     // A rename keeps the result too, and Apply keeps the new name.
     preview.clear();
@@ -243,7 +243,7 @@ void TestOptimizationPanel::documentEditsDropTheResult()
     QVERIFY(m_doc->resizeLayer(h1, 200));
     QVERIFY(!m_panel->result());
     QCOMPARE(preview.count(), 1);
-    QVERIFY(!preview.at(0).at(0).value<std::shared_ptr<const Graph>>());
+    QVERIFY(!preview.at(0).at(0).value<std::shared_ptr<const OptimizeResult>>());
     QVERIFY(!m_panel->model()->hasResult());
     QCOMPARE(m_panel->model()->index(m_panel->model()->rowOfLayer(h1), 1).data().toString(),
              QStringLiteral("200"));

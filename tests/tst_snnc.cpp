@@ -1,3 +1,4 @@
+#include "SimTestData.h"
 #include "TestUtils.h"
 #include "io/GraphFile.h"
 #include "io/Hdf5.h"
@@ -25,9 +26,15 @@ struct Run {
     QString err;
 };
 
-Run snnc(const QStringList &arguments, int timeoutMs = 60000)
+// `path`, when given, goes before PATH (a folder of stand-in tools).
+Run snnc(const QStringList &arguments, int timeoutMs = 60000, const QString &path = {})
 {
     QProcess p;
+    if (!path.isEmpty()) {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("PATH"), path + QLatin1Char(':') + env.value("PATH"));
+        p.setProcessEnvironment(env);
+    }
     p.start(QStringLiteral(SNNC_PATH), arguments);
     Run r;
     if (!p.waitForFinished(timeoutMs))
@@ -52,12 +59,19 @@ private Q_SLOTS:
     void synthChoosesAndKeepsTheBitstream();
     void synthMakesThePllClock();
     void flashWritesTheWeightImageAfterTheBitstream();
+    void pipelineWritesTheFolder();
+    void pipelineWithoutBuild();
+    void pipelineToolFailureExitsOne();
     void errors_data();
     void errors();
     void nameInjectionIsRefused();
     void hugeDeclarationIsRefused();
 
 private:
+    // A 16-input, 3-class data set (IDX files: 120 training and 40 test samples) and an
+    // untrained 16-8-3 network for it, made once.
+    QStringList pipelineInputs();
+
     QTemporaryDir m_dir;
     QString m_example;
 };
@@ -69,6 +83,7 @@ void TestSnnc::initTestCase()
     const Run r = snnc({QStringLiteral("example"), QStringLiteral("-o"), m_example});
     QCOMPARE(r.exitCode, 0);
     QCOMPARE(r.out, QStringLiteral("wrote %1: 3 layers, 217728 parameters\n").arg(m_example));
+    pipelineInputs(); // the toy data set, for the errors too
 }
 
 void TestSnnc::helpEverywhere_data()
@@ -256,6 +271,144 @@ void TestSnnc::flashWritesTheWeightImageAfterTheBitstream()
     QCOMPARE(written.readAll(), QByteArray("spram top.bin\nspram -o 1048576 weights.bin\n"));
 }
 
+QStringList TestSnnc::pipelineInputs()
+{
+    const QString data = m_dir.filePath(QStringLiteral("toy"));
+    const QString model = m_dir.filePath(QStringLiteral("toy.h5"));
+    if (!QFileInfo::exists(model)) {
+        QDir().mkpath(data);
+        test::writeIdxPair(test::toyData(120, 3, 4, 1), 4,
+                           data + QStringLiteral("/train-images-idx3-ubyte"),
+                           data + QStringLiteral("/train-labels-idx1-ubyte"), false);
+        test::writeIdxPair(test::toyData(40, 3, 4, 2), 4,
+                           data + QStringLiteral("/t10k-images-idx3-ubyte"),
+                           data + QStringLiteral("/t10k-labels-idx1-ubyte"), false);
+        saveGraph(test::randomChain(5, {16, 8, 3}, 1.0, 0.2), model);
+    }
+    return {QStringLiteral("pipeline"),
+            model,
+            QStringLiteral("--data"),
+            data,
+            QStringLiteral("--board"),
+            QStringLiteral("icebreaker"),
+            QStringLiteral("--train-epochs"),
+            QStringLiteral("1"),
+            QStringLiteral("--train-steps"),
+            QStringLiteral("5"),
+            QStringLiteral("--train-batch"),
+            QStringLiteral("16"),
+            QStringLiteral("--train-val-split"),
+            QStringLiteral("20")};
+}
+
+// The whole chain headless: an untrained model is trained, measured, optimised, fine-tuned for
+// the core and built; DIR holds the graph, the report and the hardware folder with the
+// bitstream; one line per stage on stderr.
+void TestSnnc::pipelineWritesTheFolder()
+{
+    for (const char *tool : {"yosys", "nextpnr-ice40", "icepack", "iverilog"})
+        if (QStandardPaths::findExecutable(QLatin1String(tool)).isEmpty())
+            QSKIP(qPrintable(QStringLiteral("%1 is not installed").arg(QLatin1String(tool))));
+    const QString out = m_dir.filePath(QStringLiteral("pipeline/out")); // made with its parent
+    const Run r =
+        snnc(pipelineInputs() + QStringList{QStringLiteral("--finetune-qat"), QStringLiteral("1"),
+                                            QStringLiteral("-o"), out},
+             600000);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QStringList lines = r.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 5);
+    QVERIFY2(lines[0].startsWith(QStringLiteral("Training: done in ")), qPrintable(lines[0]));
+    QVERIFY(lines[0].contains(QStringLiteral(" s: 1 epoch, kept epoch 1, validation accuracy ")));
+    QVERIFY2(lines[1].startsWith(QStringLiteral("Firing rates: done in ")), qPrintable(lines[1]));
+    QVERIFY(lines[1].contains(QStringLiteral(" s: 120 validation samples, "))); // the last 5,000
+    QVERIFY(lines[2].startsWith(QStringLiteral("Passes: done in ")));
+    QVERIFY(lines[2].contains(QStringLiteral(" parameters (")));
+    QVERIFY(lines[2].contains(QStringLiteral(", accuracy ")));
+    QVERIFY(lines[3].startsWith(QStringLiteral("Fine-tune (QAT): done in ")));
+    const QString bitstream = QDir(out).filePath(QStringLiteral("hardware/top.bin"));
+    QVERIFY2(lines[4].startsWith(QStringLiteral("Build: done in ")), qPrintable(lines[4]));
+    QVERIFY(lines[4].contains(QStringLiteral(" s: Built %1 (").arg(bitstream)));
+    QVERIFY(lines[4].endsWith(QStringLiteral("RTL verify passed on 4 samples.")));
+    QVERIFY(r.out.startsWith(QStringLiteral("Pipeline: Training: 1 epoch, kept epoch 1")));
+    QVERIFY(r.out.endsWith(QStringLiteral("\nwrote %1/optimized.h5, %1/report.json and "
+                                          "%1/hardware\n")
+                               .arg(out)));
+    QVERIFY(QFileInfo(bitstream).size() > 30000);
+    const Graph optimized = loadGraph(QDir(out).filePath(QStringLiteral("optimized.h5")));
+    QFile file(QDir(out).filePath(QStringLiteral("report.json")));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonObject report = QJsonDocument::fromJson(file.readAll()).object();
+    QCOMPARE(report.value(QStringLiteral("ok")).toBool(), true);
+    for (const QJsonValue &stage : report.value(QStringLiteral("stages")).toArray())
+        QCOMPARE(stage.toObject().value(QStringLiteral("state")).toString(),
+                 QStringLiteral("done"));
+    const QJsonObject optimization = report.value(QStringLiteral("optimization")).toObject();
+    QCOMPARE(optimization.value(QStringLiteral("after")).toObject().value("params").toInteger(),
+             optimized.totalParams());
+    QVERIFY(optimization.value(QStringLiteral("retrained"))
+                .toString()
+                .startsWith(QStringLiteral("fine-tuned 1 epoch through the ")));
+    QCOMPARE(report.value(QStringLiteral("hardware"))
+                 .toObject()
+                 .value(QStringLiteral("bitstream"))
+                 .toString(),
+             bitstream);
+}
+
+// --no-build ends after the passes: the graph and the report, no hardware folder; a trained
+// graph (measured rates) is not trained again.
+void TestSnnc::pipelineWithoutBuild()
+{
+    const QString out = m_dir.filePath(QStringLiteral("pipeline-no-build"));
+    const Run r = snnc(pipelineInputs() +
+                       QStringList{QStringLiteral("--no-build"), QStringLiteral("-o"), out});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QStringList lines = r.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 5);
+    QCOMPARE(lines[3], QStringLiteral("Fine-tune (QAT): not run: not asked"));
+    QCOMPARE(lines[4], QStringLiteral("Build: not run: not asked"));
+    QVERIFY(
+        r.out.endsWith(QStringLiteral("\nwrote %1/optimized.h5 and %1/report.json\n").arg(out)));
+    QVERIFY(!QFileInfo::exists(QDir(out).filePath(QStringLiteral("hardware"))));
+    const QString trained = QDir(out).filePath(QStringLiteral("optimized.h5"));
+    const Run again = snnc({QStringLiteral("pipeline"), trained, QStringLiteral("--data"),
+                            m_dir.filePath(QStringLiteral("toy")), QStringLiteral("--board"),
+                            QStringLiteral("icebreaker"), QStringLiteral("--no-build"),
+                            QStringLiteral("-o"), out});
+    QVERIFY2(again.exitCode == 0, qPrintable(again.err));
+    QVERIFY2(again.err.startsWith(
+                 QStringLiteral("Training: not run: a trained graph (measured rates)\n")),
+             qPrintable(again.err));
+}
+
+// A tool that fails is a failure (exit 1) with its message in one line; the graph and the
+// report are still written. A folder that cannot be made: exit 1 too.
+void TestSnnc::pipelineToolFailureExitsOne()
+{
+    QTemporaryDir tools;
+    test::writeScript(tools.filePath(QStringLiteral("yosys")),
+                      "#!/bin/sh\necho 'ERROR: fake yosys refuses the design'\nexit 1\n");
+    const QString out = m_dir.filePath(QStringLiteral("pipeline-fails"));
+    const Run r = snnc(pipelineInputs() +
+                           QStringList{QStringLiteral("--no-train"), QStringLiteral("-o"), out},
+                       120000, tools.path());
+    QCOMPARE(r.exitCode, 1);
+    const QStringList lines = r.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 6);
+    QVERIFY2(lines[4].startsWith(QStringLiteral("Build: failed in ")), qPrintable(lines[4]));
+    QVERIFY(lines[4].contains(QStringLiteral(" s: Build failed at yosys (nothing was built): ")));
+    QVERIFY(lines[4].contains(QStringLiteral("fake yosys refuses the design")));
+    QCOMPARE(lines[5], QStringLiteral("snnc: ") + lines[4]);
+    QVERIFY(QFileInfo::exists(QDir(out).filePath(QStringLiteral("optimized.h5"))));
+    QVERIFY(QFileInfo::exists(QDir(out).filePath(QStringLiteral("report.json"))));
+    QVERIFY(!QFileInfo::exists(QDir(out).filePath(QStringLiteral("hardware/top.bin"))));
+
+    const Run blocked = snnc(pipelineInputs() +
+                             QStringList{QStringLiteral("-o"), m_example + QStringLiteral("/out")});
+    QCOMPARE(blocked.exitCode, 1);
+    QCOMPARE(blocked.err, QStringLiteral("snnc: cannot create the folder %1/out\n").arg(m_example));
+}
+
 void TestSnnc::errors_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -347,6 +500,42 @@ void TestSnnc::errors_data()
                        QStringLiteral("-o"),      QStringLiteral("FOLDER/baud")}
         << QStringLiteral("snnc: 921600 baud cannot be made from a 18 MHz clock within 2% (20 "
                           "clocks per bit give 900000 baud, 2.3% off)");
+    const QStringList pipeline{QStringLiteral("pipeline"), QStringLiteral("EXAMPLE"),
+                               QStringLiteral("--board"), QStringLiteral("icebreaker")};
+    QTest::newRow("pipeline without --data")
+        << pipeline + QStringList{QStringLiteral("-o"), QStringLiteral("FOLDER/p")}
+        << QStringLiteral("snnc: --data is required");
+    QTest::newRow("pipeline without -o")
+        << pipeline + QStringList{QStringLiteral("--data"), QStringLiteral("x")}
+        << QStringLiteral("snnc: -o DIR is required");
+    QTest::newRow("pipeline -o a file")
+        << pipeline + QStringList{QStringLiteral("--data"), QStringLiteral("x"),
+                                  QStringLiteral("-o"), QStringLiteral("EXAMPLE")}
+        << QStringLiteral("snnc: -o FOLDER/example.h5: it is a file, not a folder");
+    QTest::newRow("pipeline --train --no-train")
+        << pipeline + QStringList{QStringLiteral("--data"),  QStringLiteral("x"),
+                                  QStringLiteral("-o"),      QStringLiteral("FOLDER/p"),
+                                  QStringLiteral("--train"), QStringLiteral("--no-train")}
+        << QStringLiteral("snnc: --train and --no-train exclude each other");
+    QTest::newRow("pipeline --train-encoding")
+        << pipeline + QStringList{QStringLiteral("--data"),
+                                  QStringLiteral("x"),
+                                  QStringLiteral("-o"),
+                                  QStringLiteral("FOLDER/p"),
+                                  QStringLiteral("--train-encoding"),
+                                  QStringLiteral("morse")}
+        << QStringLiteral("snnc: --train-encoding takes rate or current, not 'morse'");
+    QTest::newRow("pipeline without --board")
+        << QStringList{QStringLiteral("pipeline"), QStringLiteral("EXAMPLE"),
+                       QStringLiteral("--data"),   QStringLiteral("x"),
+                       QStringLiteral("-o"),       QStringLiteral("FOLDER/p")}
+        << QStringLiteral("snnc: --board is required (one of icestick, icebreaker, upduino3, "
+                          "hx8k)");
+    QTest::newRow("pipeline data that do not fit")
+        << pipeline + QStringList{QStringLiteral("--data"), QStringLiteral("FOLDER/toy"),
+                                  QStringLiteral("-o"), QStringLiteral("FOLDER/p")}
+        << QStringLiteral("snnc: the data set's samples have 16 features, the network takes 784 "
+                          "inputs");
     QTest::newRow("--threads abc")
         << QStringList{QStringLiteral("rates"),     QStringLiteral("EXAMPLE"),
                        QStringLiteral("--data"),    QStringLiteral("x"),

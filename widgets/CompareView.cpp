@@ -1,12 +1,12 @@
 #include "CompareView.h"
 
 #include "ComparisonModel.h"
-#include "JobRunner.h"
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
 #include "RateHeatmap.h"
 #include "SaveDialog.h"
 #include "base/Error.h"
+#include "base/JobRunner.h"
 #include "base/Names.h"
 #include "hw/Boards.h"
 #include "hw/ResourceEstimator.h"

@@ -15,10 +15,13 @@ class QSplitter;
 class QTabWidget;
 class QTableView;
 
+namespace snn {
+class JobRunner;
+}
+
 namespace snn::widgets {
 
 class ComparisonModel;
-class JobRunner;
 class RateHeatmap;
 
 // The comparison of an optimisation run as a central view beside the canvas: the before / after

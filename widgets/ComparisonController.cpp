@@ -3,32 +3,23 @@
 #include "CompareView.h"
 #include "ComparisonModel.h"
 #include "Document.h"
-#include "FpgaPanel.h"
-#include "OptimizationPanel.h"
+#include "flow/HardwareEstimates.h"
+#include "flow/Pipeline.h"
 
 namespace snn::widgets {
 
-ComparisonController::ComparisonController(Document *document, OptimizationPanel *optimization,
-                                           FpgaPanel *fpga, CompareView *compare, QObject *parent)
+ComparisonController::ComparisonController(Document *document, ComparisonModel *table,
+                                           CompareView *compare, flow::Pipeline *pipeline,
+                                           flow::HardwareEstimates *estimates, QObject *parent)
     : QObject(parent)
     , m_document(document)
-    , m_optimization(optimization)
-    , m_fpga(fpga)
+    , m_table(table)
     , m_compare(compare)
+    , m_pipeline(pipeline)
+    , m_estimates(estimates)
 {
-    connect(m_optimization, &OptimizationPanel::previewChanged, this,
-            &ComparisonController::showResult);
-    // The FPGA tab's settings also choose the core whose accuracy a run measures.
-    connect(m_fpga, &FpgaPanel::estimatesChanged, this, [this] {
-        updateHardwareRows();
-        m_optimization->setHardware(m_fpga->exportOptions().quant);
-    });
-    m_optimization->setHardware(m_fpga->exportOptions().quant);
-    connect(m_fpga, &FpgaPanel::synthesisFinished, this,
-            [this](bool optimised, const hw::FlowReport &report) {
-                (optimised ? m_synthAfter : m_synthBefore) = report;
-                updateHardwareRows();
-            });
+    connect(m_estimates, &flow::HardwareEstimates::changed, this,
+            &ComparisonController::updateHardwareRows);
     connect(m_document, &Document::edited, this, [this](Document::Changes what) {
         // Names and positions change nothing that is estimated or synthesised.
         if (!(what & Document::Change::Function))
@@ -36,38 +27,39 @@ ComparisonController::ComparisonController(Document *document, OptimizationPanel
         m_synthBefore.reset();
         m_synthAfter.reset();
         updateHardwareRows();
-        m_fpga->setOriginalGraph(m_document->graph()); // its estimate follows
+        m_estimates->setOriginal(m_document->graph()); // its estimate follows
     });
 }
 
-ComparisonModel *ComparisonController::table() const
+void ComparisonController::showResult(std::shared_ptr<const OptimizeResult> result)
 {
-    return m_optimization->model();
-}
-
-void ComparisonController::showResult(std::shared_ptr<const Graph> optimised)
-{
-    m_compare->setResult(m_document->graph(), optimised ? m_optimization->result() : nullptr,
-                         m_optimization->options(), m_fpga->exportOptions());
+    m_compare->setResult(m_document->graph(), result, m_pipeline->settings().optimize,
+                         m_estimates->exportOptions());
     m_synthAfter.reset();
     updateHardwareRows();
-    // Its estimatesChanged() refreshes the estimate rows when the check arrives.
-    m_fpga->setOptimizedGraph(optimised ? std::optional<Graph>(*optimised) : std::nullopt);
-    Q_EMIT previewChanged(std::move(optimised));
+    // Its changed() refreshes the estimate rows when the check arrives.
+    m_estimates->setOptimized(result ? std::optional<Graph>(result->graph) : std::nullopt);
+    Q_EMIT previewChanged(result ? std::shared_ptr<const Graph>(result, &result->graph) : nullptr);
+}
+
+void ComparisonController::setSynthesis(bool optimised, const hw::FlowReport &report)
+{
+    (optimised ? m_synthAfter : m_synthBefore) = report;
+    updateHardwareRows();
 }
 
 void ComparisonController::updateHardwareRows()
 {
     using Metric = ComparisonModel::Metric;
     // A figure of the estimate or of the synthesis of each graph (unknown without one).
-    auto set = [rows = table()](Metric metric, const auto &before, const auto &after, auto figure) {
+    auto set = [rows = m_table](Metric metric, const auto &before, const auto &after, auto figure) {
         auto of = [&](const auto &source) {
             return source ? std::optional<double>(figure(*source)) : std::nullopt;
         };
         rows->setMetric(metric, of(before), of(after));
     };
-    const std::optional<hw::FitCheck> &before = m_fpga->originalFit();
-    const std::optional<hw::FitCheck> &after = m_fpga->optimizedFit();
+    const std::optional<hw::FitCheck> &before = m_estimates->originalFit();
+    const std::optional<hw::FitCheck> &after = m_estimates->optimizedFit();
     set(Metric::EstimatedLogicCells, before, after,
         [](const hw::FitCheck &f) { return f.estimate.logicCells; });
     set(Metric::EstimatedEbr, before, after,

@@ -1,21 +1,21 @@
 #pragma once
 
-// The FPGA tab as a standalone widget: board, weight bits, lanes (each "Auto": the most accurate,
-// then fastest, configuration that fits the board, hw::chooseConfiguration), weight memory and
-// target frequency; Build (export, synthesis, a short RTL verify into a kept project folder),
+// The FPGA tab: board, weight bits, lanes (each "Auto": the most accurate, then fastest,
+// configuration that fits the board, flow::settle), weight memory and target frequency; Build,
 // Export, Synthesise, Verify, Flash (the bitstream, then the weight image when the weights are
-// in SPRAM) and Open folder; a live log, one indicator per step with its
-// elapsed time (a finished or failed step links to its part of the log) and Stop; and a before /
-// after table (LC, EBR, SPRAM, fmax, bitstream, fit) for the original and the optimised graph.
-// The tools run as subprocesses (hw::IceFlow, hw::ToolRunner); export, fit checks and the RTL
-// simulation run through JobRunner, so the GUI thread never waits. The settings are remembered
-// (QSettings), the project folder per model.
+// in SPRAM) and Open folder; a live log, one indicator per step with its elapsed time (a finished
+// or failed step links to its part of the log) and Stop; and a before / after table (LC, EBR,
+// SPRAM, fmax, bitstream, fit) for the original and the optimised graph.
+// A view: Build is the Build stage of a flow::Pipeline (the studio's, shared with the Pipeline
+// and Optimisation panels; its own when none is given), which the tab also shows when the chain
+// runs it; the fit estimates are a flow::HardwareEstimates; Synthesise and Verify run core's
+// flow::synthesise and hw::runRtlSimulation through a JobRunner, so the GUI thread never waits.
+// The settings are remembered (QSettings), the project folder per model, and put into the
+// pipeline's settings as they change.
 
+#include "flow/Hardware.h"
 #include "graph/Graph.h"
-#include "hw/Exporter.h"
-#include "hw/IceFlow.h"
 
-#include <QElapsedTimer>
 #include <QWidget>
 
 #include <memory>
@@ -27,36 +27,38 @@ class QLabel;
 class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
-class QTableWidget;
-class QTableWidgetItem;
 class QTemporaryDir;
-class QTimer;
+
+namespace snn {
+class JobRunner;
+}
 
 namespace snn::hw {
 class ToolRunner;
 }
 
+namespace snn::flow {
+class HardwareEstimates;
+class Pipeline;
+} // namespace snn::flow
+
 namespace snn::widgets {
 
-class JobRunner;
+class BuildSteps;
+class HardwareTable;
 
 class FpgaPanel : public QWidget {
     Q_OBJECT
 public:
-    // The steps the indicator shows: Build runs all of them, Synthesise Export to icetime.
-    enum Step {
-        StepExport,
-        StepYosys,
-        StepNextpnr,
-        StepIcepack,
-        StepIcetime,
-        StepVerify,
-        StepCount
-    };
+    // The steps the indicator shows (StepExport ... StepVerify, StepCount): Build runs all of
+    // them, Synthesise Export to icetime.
+    using enum flow::BuildStep;
 
-    explicit FpgaPanel(QWidget *parent = nullptr);
+    // `pipeline`: whose Build stage this tab starts and shows; nullptr: a pipeline of its own.
+    explicit FpgaPanel(flow::Pipeline *pipeline = nullptr, QWidget *parent = nullptr);
     ~FpgaPanel() override;
 
+    flow::HardwareEstimates *estimates() const { return m_estimates; }
     void setOriginalGraph(const Graph &graph);
     // The optimised graph, synthesised after the original for the "after" column.
     void setOptimizedGraph(const std::optional<Graph> &graph);
@@ -78,13 +80,11 @@ public:
     bool automaticBits() const;
     bool automaticLanes() const;
     // The chooser's one-line explanation (empty when bits and lanes are fixed).
-    QString choice() const { return m_choice; }
-    // The fit checks (instant resource estimates) of the original and the optimised graph under
-    // the panel's current settings; nullopt when there is no such graph or it cannot be built.
-    // Computed off the GUI thread once whenever a graph or a setting changes; estimatesChanged()
-    // says when one arrived, isEstimating() whether more are on their way.
-    const std::optional<hw::FitCheck> &originalFit() const { return m_originalFit; }
-    const std::optional<hw::FitCheck> &optimizedFit() const { return m_optimizedFit; }
+    QString choice() const;
+    // The fit checks of the original and the optimised graph under the panel's current settings
+    // (estimates()); estimatesChanged() says when one arrived.
+    const std::optional<hw::FitCheck> &originalFit() const;
+    const std::optional<hw::FitCheck> &optimizedFit() const;
     bool isEstimating() const;
     bool isBusy() const { return m_busy; }
     QString log() const;
@@ -107,8 +107,8 @@ public:
     void showStepLog(int step);
 
 Q_SIGNALS:
-    // A synthesis finished: `optimized` tells which column. Feeds the optimisation panel's LUT and
-    // BRAM columns with real figures.
+    // A synthesis finished: `optimized` tells which column. Feeds the comparison's LUT and BRAM
+    // rows with real figures.
     void synthesisFinished(bool optimized, const snn::hw::FlowReport &report);
     void verificationFinished(bool passed, const QString &summary);
     // Build ended: `built` only when the bitstream is in the project folder and the RTL verify
@@ -119,43 +119,33 @@ Q_SIGNALS:
     void estimatesChanged();
 
 private:
-    // The table's item of figure `row` (Row) from source `column` (0 the estimate, 1 the
-    // original's synthesis, 2 the optimised graph's).
-    QTableWidgetItem *cell(int row, int column) const;
-    // Shows an estimate's result in the status line unless something else was shown there since
-    // the estimate was asked for.
-    void showEstimateStatus(const QString &text, const QString &toolTip);
-    enum class StepState { Pending, Running, Done, Failed, Stopped };
     enum class Action { None, Synthesise, Verify, Build };
 
     void buildUi();
+    QLayout *buildForm();
+    QLayout *buildButtons();
+    void connectPipeline();
     void restoreSettings();
     void saveSettings() const;
     hw::ExportOptions settings() const; // as set: weight bits / lanes 0 when automatic
-    void estimate(bool optimized);      // starts the fit check of one graph
-    void updateEstimates();             // after a change of board, bits, lanes or memory
-    void setBusy(bool busy);
-    void appendLog(const QString &text);
-    void flashNext(); // starts the next iceprog run of m_flashQueue
-    void resetSteps(int first, int last);
-    void beginStep(int step);
-    void endStep(StepState state); // ends the running step
-    void showStep(int step);
-    void runNextSynthesis();
-    void flowFinished(const hw::FlowReport &report);
-    void runVerify(const QString &dir, bool exportFirst);
-    void finish(const QString &status, bool ok); // ends the current action
-    void showReport(int column, const hw::FlowReport &report);
+    void settingsChanged();             // board, bits, lanes, memory or frequency
+    void projectChanged();              // the folder label and the pipeline's settings
+    // Shows an estimate's result in the status line unless something else was shown there since
+    // the estimate was asked for.
+    void showEstimateStatus(const QString &text, const QString &toolTip);
     void showEstimate(); // the original graph's estimate, in the table and the status line
-    void updateFolderLabel();
+    void setBusy(bool busy);
+    void updateButtons();
+    void appendLog(const QString &text);
+    void showBuildEvent(const flow::BuildEvent &event); // a step began, or log text
+    void flashNext(); // starts the next iceprog run of m_flashQueue
+    void buildStageChanged();
+    void runNextSynthesis();
+    void synthesisFailed(const QString &which, const QString &error);
+    void finish(const QString &status, bool ok); // ends the current action
 
-    Graph m_original;
-    std::optional<Graph> m_optimized;
-    std::optional<hw::FitCheck> m_originalFit;
-    std::optional<hw::FitCheck> m_optimizedFit;
-    std::optional<hw::ExportOptions> m_chosen; // the settled settings of the last original check
-    QString m_choice;
-    QString m_originalError;
+    flow::Pipeline *m_pipeline;
+    flow::HardwareEstimates *m_estimates = nullptr;
     QString m_exportDir;
     QString m_modelPath;
     QString m_modelName;
@@ -174,33 +164,25 @@ private:
     QPushButton *m_verify = nullptr;
     QPushButton *m_flash = nullptr;
     QPushButton *m_stop = nullptr;
-    QList<QLabel *> m_steps;
-    QList<StepState> m_stepState;
-    QList<double> m_stepSeconds;
-    int m_step = -1; // the running step
-    QElapsedTimer m_stepClock;
-    QTimer *m_tick = nullptr; // refreshes the running step's time
+    BuildSteps *m_steps = nullptr;
     QLabel *m_status = nullptr;
     QString m_estimateStatus; // what the last estimate showed in m_status
-    QTableWidget *m_table = nullptr;
+    HardwareTable *m_table = nullptr;
     QPlainTextEdit *m_log = nullptr;
 
-    hw::IceFlow *m_flow = nullptr;
     hw::ToolRunner *m_runner = nullptr; // iceprog
-    JobRunner *m_originalEstimate = nullptr;
-    JobRunner *m_optimizedEstimate = nullptr;
-    JobRunner *m_job = nullptr; // export and verification; deleted first, before the folders
+    JobRunner *m_job = nullptr; // synthesis and verification; deleted first, before the folders
     std::unique_ptr<QTemporaryDir> m_synthWork;
     std::unique_ptr<QTemporaryDir> m_verifyWork;
     Action m_action = Action::None;
+    bool m_buildOptimized = true;           // which graph the pipeline's Build builds (its column)
     QList<bool> m_pending;                  // synthesis queue: false = original, true = optimised
-    std::vector<hw::ToolStep> m_flashQueue; // iceprog runs still to do (hw::flashCommands)
+    std::vector<hw::ToolStep> m_flashQueue; // iceprog runs still to do (hw::flashSteps)
     bool m_current = false;
     int m_built = 0;        // graphs synthesised in this run
     QStringList m_notBuilt; // why the others were not
-    QString m_buildSummary; // Build: what was chosen and what the flow reported
     bool m_busy = false;
-    QString m_lastBuild; // folder of the last synthesised original design, for Flash
+    QString m_lastBuild; // folder of the last built design, for Flash
 };
 
 } // namespace snn::widgets

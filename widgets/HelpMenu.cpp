@@ -47,6 +47,7 @@ HelpMenu::HelpMenu(QMainWindow *window)
         {QT_TR_NOOP("Simulation and training"), "simulation.md"},
         {QT_TR_NOOP("Data sets"), "datasets.md"},
         {QT_TR_NOOP("FPGA hardware"), "hardware.md"},
+        {QT_TR_NOOP("The pipeline"), "pipeline.md"},
         {QT_TR_NOOP("File format"), "file-format.md"},
         {QT_TR_NOOP("NIR"), "nir.md"},
         {QT_TR_NOOP("Python module"), "python.md"}};

@@ -6,18 +6,20 @@
 #include "Document.h"
 #include "FpgaPanel.h"
 #include "HelpMenu.h"
-#include "JobRunner.h"
 #include "MainMenus.h"
 #include "OptimizationPanel.h"
-#include "Pipeline.h"
 #include "PipelinePanel.h"
 #include "PropertiesPanel.h"
 #include "RateHeatmap.h"
 #include "RecentFilesMenu.h"
 #include "SpikesView.h"
+#include "StudioPipeline.h"
 #include "SweepPanel.h"
 #include "TrainingMonitor.h"
 #include "base/Error.h"
+#include "base/JobRunner.h"
+#include "flow/HardwareEstimates.h"
+#include "flow/Pipeline.h"
 #include "io/GraphFile.h"
 #include "nir/NirFile.h"
 #include "sim/Dataset.h"
@@ -65,19 +67,20 @@ bool isGraphFile(const QString &path)
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_document(new Document(this))
+    , m_pipeline(new flow::Pipeline(this))
     , m_canvas(new CanvasView(this))
     , m_properties(new PropertiesPanel(this))
     , m_heatmap(new RateHeatmap(this))
-    , m_optimization(new OptimizationPanel(this))
+    , m_optimization(new OptimizationPanel(m_pipeline, this))
     , m_training(new TrainingMonitor(this))
-    , m_fpga(new FpgaPanel(this))
+    , m_fpga(new FpgaPanel(m_pipeline, this))
     , m_sweep(new SweepPanel(this))
     , m_log(new QPlainTextEdit(this))
     , m_history(new QUndoView(m_document->undoStack(), this))
     , m_dataJob(new JobRunner(this))
 {
     m_compare = new CompareView(m_optimization->model(), m_heatmap, this);
-    m_pipeline = new Pipeline(m_document, m_optimization, m_training, m_fpga, this);
+    new StudioPipeline(m_pipeline, m_document, m_training, m_fpga, this); // the chain's studio side
     m_pipelinePanel = new PipelinePanel(m_pipeline, this);
     m_spikes = new SpikesView(this);
     setAcceptDrops(true);
@@ -169,14 +172,18 @@ void MainWindow::connectPipeline()
                                   "with accuracy, fine-tune for the FPGA when asked (Pipeline "
                                   "dock), and build the bitstream (the FPGA tab's settings)"));
     m_central->setCornerWidget(pipelineButton, Qt::TopRightCorner);
-    connect(pipelineButton, &QPushButton::clicked, m_pipeline, &Pipeline::start);
+    connect(pipelineButton, &QPushButton::clicked, m_pipeline, &flow::Pipeline::start);
     // While the chain runs (it holds the edit lock), the Training tab does not start a run of
-    // its own.
-    connect(m_pipeline, &Pipeline::stageChanged, this, [this] {
+    // its own. (The panels' own Run and Build are runs of one stage: their panels show them.)
+    connect(m_pipeline, &flow::Pipeline::stageChanged, this, [this] {
+        if (!m_pipeline->isChain())
+            return;
         raisePanel(QStringLiteral("Pipeline"));
         m_training->setEnabled(!m_pipeline->isRunning());
     });
-    connect(m_pipeline, &Pipeline::finished, this, [this](bool, const QString &summary) {
+    connect(m_pipeline, &flow::Pipeline::finished, this, [this](bool, const QString &summary) {
+        if (!m_pipeline->isChain())
+            return;
         m_training->setEnabled(true);
         showStatus(summary, 15000);
         if (m_compare->hasResult()) {
@@ -207,7 +214,16 @@ void MainWindow::connectViews()
     connect(m_heatmap, &RateHeatmap::layerClicked, m_canvas, &CanvasView::selectLayer);
     // The comparison (Compare view, table, FPGA estimates and synthesis figures) follows the
     // optimisation's result and the document; the canvas, heatmap and spikes preview it.
-    m_comparison = new ComparisonController(m_document, m_optimization, m_fpga, m_compare, this);
+    m_comparison = new ComparisonController(m_document, m_optimization->model(), m_compare,
+                                            m_pipeline, m_fpga->estimates(), this);
+    connect(m_optimization, &OptimizationPanel::resultChanged, m_comparison,
+            &ComparisonController::showResult);
+    connect(m_fpga, &FpgaPanel::synthesisFinished, m_comparison,
+            &ComparisonController::setSynthesis);
+    // The FPGA tab's settings also choose the core whose accuracy a run measures.
+    const auto hardware = [this] { m_optimization->setHardware(m_fpga->exportOptions().quant); };
+    connect(m_fpga, &FpgaPanel::estimatesChanged, this, hardware);
+    hardware();
     connect(m_comparison, &ComparisonController::previewChanged, this,
             [this](std::shared_ptr<const Graph> optimised) {
                 if (optimised)
@@ -407,8 +423,7 @@ void MainWindow::attachData(const QString &spec)
         },
         [this, spec](std::shared_ptr<const sim::DataSplit> loaded) {
             const sim::DataSplit &split = *loaded;
-            auto validation = std::make_shared<ValidationSet>();
-            validation->data = split.test ? *split.test : split.train;
+            const std::shared_ptr<const ValidationSet> validation = flow::accuracySet(split);
             m_dataSpec = spec;
             QSettings().setValue(kDataKey, spec);
             m_training->setData(loaded);

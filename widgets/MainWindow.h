@@ -12,16 +12,22 @@ class QPlainTextEdit;
 class QTabWidget;
 class QUndoView;
 
+namespace snn {
+class JobRunner;
+}
+
+namespace snn::flow {
+class Pipeline;
+}
+
 namespace snn::widgets {
 
 class CanvasView;
 class CompareView;
 class ComparisonController;
 class FpgaPanel;
-class JobRunner;
 class Document;
 class OptimizationPanel;
-class Pipeline;
 class PipelinePanel;
 class PropertiesPanel;
 class RateHeatmap;
@@ -109,7 +115,8 @@ public:
     TrainingMonitor *training() const { return m_training; }
     FpgaPanel *fpga() const { return m_fpga; }
     SweepPanel *sweep() const { return m_sweep; }
-    Pipeline *pipeline() const { return m_pipeline; }
+    // The one pipeline the Pipeline, Optimisation and FPGA panels start and show.
+    flow::Pipeline *pipeline() const { return m_pipeline; }
     PipelinePanel *pipelinePanel() const { return m_pipelinePanel; }
 
     // The comparison's bookkeeping: before / after graphs, report, hardware figures.
@@ -152,6 +159,7 @@ private:
     void showError(const QString &title, const QString &message);
 
     Document *m_document;
+    flow::Pipeline *m_pipeline; // before the panels that view it
     CanvasView *m_canvas;
     PropertiesPanel *m_properties;
     RateHeatmap *m_heatmap;
@@ -159,7 +167,6 @@ private:
     TrainingMonitor *m_training;
     FpgaPanel *m_fpga;
     SweepPanel *m_sweep;
-    Pipeline *m_pipeline = nullptr;
     PipelinePanel *m_pipelinePanel = nullptr;
     QPlainTextEdit *m_log;
     QTabWidget *m_central = nullptr;

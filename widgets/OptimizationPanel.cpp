@@ -2,7 +2,6 @@
 
 #include "ComparisonModel.h"
 #include "Document.h"
-#include "JobRunner.h"
 #include "base/Error.h"
 #include "io/AtomicFile.h"
 
@@ -35,8 +34,9 @@ QDoubleSpinBox *thresholdBox(double min, double max, double step, int decimals, 
 
 } // namespace
 
-OptimizationPanel::OptimizationPanel(QWidget *parent)
+OptimizationPanel::OptimizationPanel(flow::Pipeline *pipeline, QWidget *parent)
     : QWidget(parent)
+    , m_pipeline(pipeline ? pipeline : new flow::Pipeline(this))
     , m_deadThreshold(thresholdBox(0.0, 1.0, 0.001, 4, this))
     , m_similarity(thresholdBox(0.0001, 1.0, 0.001, 4, this))
     , m_normTolerance(thresholdBox(0.0, 0.9999, 0.005, 4, this))
@@ -49,7 +49,6 @@ OptimizationPanel::OptimizationPanel(QWidget *parent)
     , m_progress(new QProgressBar(this))
     , m_status(new QLabel(this))
     , m_model(new ComparisonModel(this))
-    , m_job(new JobRunner(this))
 {
     auto *passes = new QGridLayout;
     const std::map<QString, QString> labels{
@@ -133,19 +132,36 @@ OptimizationPanel::OptimizationPanel(QWidget *parent)
             Q_EMIT message(e.message());
         }
     });
-    connect(m_job, &JobRunner::progress, this, [this](double fraction, const QString &step) {
-        m_progress->setValue(int(fraction * 1000));
-        m_status->setText(tr("Running: %1").arg(step));
+    connect(m_pipeline, &flow::Pipeline::progress, this,
+            [this](double fraction, const QString &step) {
+                if (!isRunning())
+                    return;
+                m_progress->setValue(int(fraction * 1000));
+                m_status->setText(tr("Running: %1").arg(step));
+            });
+    connect(m_pipeline, &flow::Pipeline::stageChanged, this, &OptimizationPanel::passesChanged);
+    connect(m_pipeline, &flow::Pipeline::runningChanged, this, [this](bool running) {
+        if (!running) {
+            m_ownRun = false;
+            // A Run that waited for the pipeline's other run: once that has ended.
+            if (std::exchange(m_rerun, false))
+                QMetaObject::invokeMethod(this, &OptimizationPanel::run, Qt::QueuedConnection);
+        }
+        updateButtons();
     });
-    connect(m_job, &JobRunner::runningChanged, this, &OptimizationPanel::updateButtons);
     updateButtons();
 }
 
-OptimizationPanel::~OptimizationPanel() = default; // m_job stops and waits for the run
+OptimizationPanel::~OptimizationPanel() = default;
 
 bool OptimizationPanel::isRunning() const
 {
-    return m_job->isRunning();
+    return m_pipeline->runningStage() == flow::Pipeline::Passes;
+}
+
+void OptimizationPanel::setOptimizer(flow::Pipeline::Optimizer optimizer)
+{
+    m_pipeline->setOptimizer(std::move(optimizer));
 }
 
 void OptimizationPanel::setDocument(Document *document)
@@ -231,14 +247,21 @@ QString OptimizationPanel::reportText() const
 
 void OptimizationPanel::optionsChanged()
 {
+    // What the pipeline's Passes stage runs, for this panel's Run and for the Pipeline's chain.
+    flow::PipelineSettings s = m_pipeline->settings();
+    s.passes = selectedPasses();
+    s.optimize = options();
+    m_pipeline->setSettings(s);
     if (m_hasRun && m_document)
         run();
 }
 
 void OptimizationPanel::documentChanged()
 {
-    // Anything computed before is stale now; drop it (and results still on their way).
-    m_job->cancel();
+    // Anything computed before is stale now; drop it (and a run of it still under way).
+    if (m_ownRun)
+        m_pipeline->cancel();
+    m_rerun = false;
     m_hasRun = false;
     m_result.reset();
     m_resultInput.reset();
@@ -252,7 +275,7 @@ void OptimizationPanel::documentChanged()
         setResult(m_applied->result);
         m_status->setText(tr("Apply undone: the comparison is back"));
     } else {
-        Q_EMIT previewChanged(nullptr);
+        Q_EMIT resultChanged(nullptr);
     }
     updateButtons();
 }
@@ -262,62 +285,85 @@ void OptimizationPanel::run()
     if (!m_document)
         return;
     m_hasRun = true;
-    auto input = std::make_shared<const Graph>(m_document->graph());
-    const QStringList passes = selectedPasses();
-    const OptimizeOptions opts = options();
-    m_progress->setValue(0);
-    m_status->setText(
-        tr("Running %1...")
-            .arg(passes.isEmpty() ? tr("no passes") : passes.join(QStringLiteral(", "))));
-    const auto finish = [this](const QString &text, bool ok) {
-        m_status->setText(text);
-        m_progress->setValue(ok ? 1000 : 0);
+    if (m_pipeline->isRunning() && !m_ownRun) {
+        m_rerun = true; // the Pipeline's chain or a Build runs: after it
+        return;
+    }
+    if (m_ownRun)
+        m_pipeline->cancel(); // newest first: the earlier run is dropped
+    m_pipeline->setGraph(m_document->graph());
+    try {
+        m_pipeline->check(flow::Pipeline::Passes, flow::Pipeline::Passes);
+    } catch (const Error &e) {
+        finish(tr("Optimisation failed: %1").arg(e.message()), false);
+        return;
+    }
+    m_ownRun = true;
+    m_pipeline->startStages(flow::Pipeline::Passes, flow::Pipeline::Passes);
+}
+
+void OptimizationPanel::passesChanged(int stage)
+{
+    using State = flow::Pipeline::State;
+    const flow::Pipeline::StageStatus &st = m_pipeline->status(flow::Pipeline::Stage(stage));
+    if (stage == flow::Pipeline::FineTune && st.state == State::Done && m_result) {
+        setResult(m_pipeline->optimized()); // the fine-tuned graph replaces the passes'
         updateButtons();
-        Q_EMIT runFinished(text);
-    };
-    m_job->run<std::shared_ptr<const OptimizeResult>>(
-        [input, passes, opts, optimizer = m_optimizer](const RunControl &control) {
-            return std::make_shared<const OptimizeResult>(optimizer(*input, passes, opts, control));
-        },
-        [this, input, finish](std::shared_ptr<const OptimizeResult> result) {
-            m_resultInput = input;
-            setResult(result);
-            finish(tr("Done: %1 -> %2 parameters (%3x)")
-                       .arg(result->report.before.params)
-                       .arg(result->report.after.params)
-                       .arg(result->report.compressionRatio(), 0, 'f', 3),
-                   true);
-        },
-        [finish](const QString &error) {
-            finish(tr("Optimisation failed: %1").arg(error), false);
-        });
+        return;
+    }
+    if (stage != flow::Pipeline::Passes)
+        return;
+    switch (st.state) {
+    case State::Running: {
+        const QStringList passes = m_pipeline->settings().passes;
+        m_progress->setValue(0);
+        m_status->setText(
+            tr("Running %1...")
+                .arg(passes.isEmpty() ? tr("no passes") : passes.join(QStringLiteral(", "))));
+        updateButtons();
+        break;
+    }
+    case State::Done: {
+        m_resultInput = m_pipeline->passesInput();
+        setResult(m_pipeline->passes());
+        const Report &r = m_result->report;
+        finish(tr("Done: %1 -> %2 parameters (%3x)")
+                   .arg(r.before.params)
+                   .arg(r.after.params)
+                   .arg(r.compressionRatio(), 0, 'f', 3),
+               true);
+        break;
+    }
+    case State::Failed:
+        finish(tr("Optimisation failed: %1").arg(st.result), false);
+        break;
+    case State::Stopped:
+        finish(tr("Cancelled"), false);
+        break;
+    default:
+        break;
+    }
+}
+
+void OptimizationPanel::finish(const QString &text, bool ok)
+{
+    m_status->setText(text);
+    m_progress->setValue(ok ? 1000 : 0);
+    updateButtons();
+    Q_EMIT runFinished(text);
 }
 
 void OptimizationPanel::cancel()
 {
-    if (!m_job->isRunning())
-        return;
-    m_job->cancel();
-    const QString text = tr("Cancelled");
-    m_status->setText(text);
-    m_progress->setValue(0);
-    Q_EMIT runFinished(text);
+    if (isRunning())
+        m_pipeline->stop(); // "Cancelled" at once
 }
 
 void OptimizationPanel::setResult(std::shared_ptr<const OptimizeResult> result)
 {
     m_result = std::move(result);
     m_model->setResult(*m_resultInput, m_result->graph, m_result->report);
-    Q_EMIT previewChanged(std::shared_ptr<const Graph>(m_result, &m_result->graph));
-}
-
-bool OptimizationPanel::replaceResult(std::shared_ptr<const OptimizeResult> result)
-{
-    if (!m_result || !result)
-        return false;
-    setResult(std::move(result));
-    updateButtons();
-    return true;
+    Q_EMIT resultChanged(m_result);
 }
 
 bool OptimizationPanel::apply()
@@ -357,9 +403,9 @@ void OptimizationPanel::exportCsv(const QString &path)
 
 void OptimizationPanel::updateButtons()
 {
-    m_cancel->setEnabled(m_job->isRunning());
+    m_cancel->setEnabled(isRunning());
     m_apply->setEnabled(m_result != nullptr);
-    m_run->setEnabled(m_document != nullptr);
+    m_run->setEnabled(m_document != nullptr && (!m_pipeline->isRunning() || m_ownRun));
 }
 
 } // namespace snn::widgets

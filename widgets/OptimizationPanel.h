@@ -1,5 +1,6 @@
 #pragma once
 
+#include "flow/Pipeline.h"
 #include "opt/Optimizer.h"
 
 #include <QWidget>
@@ -19,16 +20,18 @@ namespace snn::widgets {
 
 class ComparisonModel;
 class Document;
-class JobRunner;
 
-// Pass toggles with their thresholds, Run (off the GUI thread, with progress and Cancel), the
-// before / after comparison model (shown by CompareView), copy / CSV export and Apply (the
-// optimised graph replaces the document's as one undo step). Toggling a pass or a threshold after a
-// run runs again; results of a superseded run are dropped.
+// Pass toggles with their thresholds, Run (the Passes stage of a flow::Pipeline, off the GUI
+// thread, with progress and Cancel), the before / after comparison model (shown by CompareView),
+// copy / CSV export and Apply (the optimised graph replaces the document's as one undo step).
+// Toggling a pass or a threshold after a run runs again; a superseded run is dropped. A view of
+// the pipeline (the studio's, shared with the Pipeline and FPGA panels; its own when none is
+// given): it shows the Passes and fine-tune results of every run of it, and puts its passes and
+// thresholds into the pipeline's settings as they change.
 class OptimizationPanel : public QWidget {
     Q_OBJECT
 public:
-    explicit OptimizationPanel(QWidget *parent = nullptr);
+    explicit OptimizationPanel(flow::Pipeline *pipeline = nullptr, QWidget *parent = nullptr);
     ~OptimizationPanel() override;
 
     void setDocument(Document *document);
@@ -37,27 +40,25 @@ public:
     void setPassEnabled(const QString &pass, bool enabled);
     OptimizeOptions options() const;
     void setOptions(const OptimizeOptions &options);
-    // The data accuracy is measured on before and after each pass (nullptr: not measured).
-    // Attaching or detaching it after a run runs again.
+    // The data accuracy is measured on before and after each pass, as options() carry it (the
+    // sweep's); nullptr: none. A run measures on the pipeline's data (flow::accuracySet of it,
+    // which the studio attaches here too). Attaching or detaching it after a run runs again.
     void setValidation(std::shared_ptr<const ValidationSet> validation);
-    // The FPGA core whose accuracy is measured on the validation data beside the float model
-    // (the FPGA tab's weight bits, steps and membrane). A change after a run with data runs again.
+    // The FPGA core measured beside the float model, as options() carry it: the FPGA tab's
+    // settled weight bits, steps and membrane (a run settles the same bits on the graph it
+    // runs). A change after a run with data runs again.
     void setHardware(const hw::QuantConfig &config);
 
-    // What Run calls off the GUI thread: snn::optimize unless replaced (a test gives one that
-    // fails the way the core can, with std::bad_alloc or any other exception).
-    using Optimizer = std::function<OptimizeResult(const Graph &, const QStringList &,
-                                                   const OptimizeOptions &, const RunControl &)>;
-    void setOptimizer(Optimizer optimizer) { m_optimizer = std::move(optimizer); }
+    // What Run calls off the GUI thread (the pipeline's Passes stage): snn::optimize unless
+    // replaced (a test gives one that fails the way the core can).
+    void setOptimizer(flow::Pipeline::Optimizer optimizer);
 
+    // The pipeline's Passes stage runs.
     bool isRunning() const;
     // The last finished run's result (nullptr when none, or when the document changed since).
     std::shared_ptr<const OptimizeResult> result() const { return m_result; }
     ComparisonModel *model() const { return m_model; }
     QString reportText() const; // the last result's report, empty without one
-    // Replaces the last result by `result`, computed from the same input graph (retrained(): the
-    // Pipeline's fine-tune); the comparison shows it and Apply applies it. False without a result.
-    bool replaceResult(std::shared_ptr<const OptimizeResult> result);
 
 public Q_SLOTS:
     void run();
@@ -70,8 +71,8 @@ public Q_SLOTS:
     void exportCsv(const QString &path);
 
 Q_SIGNALS:
-    // A new optimised graph to preview (nullptr: the preview is gone).
-    void previewChanged(std::shared_ptr<const snn::Graph> optimised);
+    // A new result to compare and preview (nullptr: the preview is gone).
+    void resultChanged(std::shared_ptr<const snn::OptimizeResult> result);
     // A run ended: with a result, cancelled, or failed (message says which).
     void runFinished(const QString &message);
     void message(const QString &text);
@@ -79,9 +80,12 @@ Q_SIGNALS:
 private:
     void optionsChanged();
     void documentChanged();
+    void passesChanged(int stage); // the pipeline's Passes or FineTune stage began or ended
     void setResult(std::shared_ptr<const OptimizeResult> result);
+    void finish(const QString &text, bool ok);
     void updateButtons();
 
+    flow::Pipeline *m_pipeline;
     Document *m_document = nullptr;
     std::map<QString, QCheckBox *> m_passes;
     QDoubleSpinBox *m_deadThreshold;
@@ -96,12 +100,7 @@ private:
     QProgressBar *m_progress;
     QLabel *m_status;
     ComparisonModel *m_model;
-    JobRunner *m_job; // the run: newest first, a superseded one's result is dropped
 
-    Optimizer m_optimizer = [](const Graph &graph, const QStringList &passes,
-                               const OptimizeOptions &options, const RunControl &control) {
-        return optimize(graph, passes, options, control);
-    };
     std::shared_ptr<const ValidationSet> m_validation;
     hw::QuantConfig m_hardware;
     std::shared_ptr<const OptimizeResult> m_result;
@@ -114,6 +113,8 @@ private:
     };
     std::optional<Applied> m_applied;
     bool m_hasRun = false;
+    bool m_ownRun = false; // the pipeline runs this panel's Run
+    bool m_rerun = false;  // a run waits for the pipeline's other run to end
 };
 
 } // namespace snn::widgets

@@ -1,6 +1,6 @@
 #include "PipelinePanel.h"
 
-#include "Pipeline.h"
+#include "flow/Pipeline.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -14,10 +14,10 @@
 
 namespace snn::widgets {
 
-PipelinePanel::PipelinePanel(Pipeline *pipeline, QWidget *parent)
+PipelinePanel::PipelinePanel(flow::Pipeline *pipeline, QWidget *parent)
     : QWidget(parent)
     , m_pipeline(pipeline)
-    , m_table(new QTableWidget(Pipeline::StageCount, 4, this))
+    , m_table(new QTableWidget(flow::Pipeline::StageCount, 4, this))
     , m_run(new QPushButton(tr("Run pipeline"), this))
     , m_stop(new QPushButton(tr("Stop"), this))
     , m_summary(new QLabel(this))
@@ -28,9 +28,9 @@ PipelinePanel::PipelinePanel(Pipeline *pipeline, QWidget *parent)
                          "the checked passes with accuracy, fine-tune for the FPGA core (when "
                          "asked) and build the bitstream"));
     m_training->setObjectName(QStringLiteral("pipelineTraining"));
-    m_training->addItem(tr("Train if untrained"), int(Pipeline::Training::IfUntrained));
-    m_training->addItem(tr("Always train"), int(Pipeline::Training::Always));
-    m_training->addItem(tr("Never train"), int(Pipeline::Training::Never));
+    m_training->addItem(tr("Train if untrained"), int(flow::Training::IfUntrained));
+    m_training->addItem(tr("Always train"), int(flow::Training::Always));
+    m_training->addItem(tr("Never train"), int(flow::Training::Never));
     m_training->setToolTip(tr("Train first with the Training tab's settings; untrained: no layer "
                               "has measured firing rates (a new network, the synthetic example)"));
     m_fineTune->setObjectName(QStringLiteral("pipelineFineTune"));
@@ -42,18 +42,16 @@ PipelinePanel::PipelinePanel(Pipeline *pipeline, QWidget *parent)
                               "arithmetic at the FPGA tab's weight bits (QAT) for this many "
                               "epochs; the comparison and Build then take the fine-tuned graph "
                               "(Apply puts it in the document)"));
-    m_training->setCurrentIndex(m_training->findData(int(m_pipeline->training())));
-    m_fineTune->setValue(m_pipeline->fineTuneEpochs());
-    connect(m_training, &QComboBox::currentIndexChanged, this, [this] {
-        m_pipeline->setTraining(Pipeline::Training(m_training->currentData().toInt()));
-    });
-    connect(m_fineTune, &QSpinBox::valueChanged, m_pipeline, &Pipeline::setFineTuneEpochs);
+    m_training->setCurrentIndex(m_training->findData(int(m_pipeline->settings().training)));
+    m_fineTune->setValue(m_pipeline->settings().fineTuneEpochs);
+    connect(m_training, &QComboBox::currentIndexChanged, this, &PipelinePanel::settingsChanged);
+    connect(m_fineTune, &QSpinBox::valueChanged, this, &PipelinePanel::settingsChanged);
     m_table->setHorizontalHeaderLabels({tr("Stage"), tr("State"), tr("Time"), tr("Result")});
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    for (int s = 0; s < Pipeline::StageCount; ++s) {
+    for (int s = 0; s < flow::Pipeline::StageCount; ++s) {
         for (int c = 0; c < 4; ++c)
             m_table->setItem(s, c, new QTableWidgetItem);
         showStage(s);
@@ -71,25 +69,37 @@ PipelinePanel::PipelinePanel(Pipeline *pipeline, QWidget *parent)
     layout->addWidget(m_table, 1);
     layout->addWidget(m_summary);
 
-    connect(m_run, &QPushButton::clicked, m_pipeline, &Pipeline::start);
-    connect(m_stop, &QPushButton::clicked, m_pipeline, &Pipeline::stop);
-    connect(m_pipeline, &Pipeline::stageChanged, this, &PipelinePanel::showStage);
-    connect(m_pipeline, &Pipeline::progressed, this, &PipelinePanel::showStage);
-    connect(m_pipeline, &Pipeline::finished, this, [this](bool, const QString &summary) {
-        m_summary->setText(summary);
-        m_run->setEnabled(true);
-        m_stop->setEnabled(false);
+    connect(m_run, &QPushButton::clicked, m_pipeline, &flow::Pipeline::start);
+    connect(m_stop, &QPushButton::clicked, m_pipeline, &flow::Pipeline::stop);
+    connect(m_pipeline, &flow::Pipeline::stageChanged, this, &PipelinePanel::showStage);
+    connect(m_pipeline, &flow::Pipeline::progressed, this, &PipelinePanel::showStage);
+    connect(m_pipeline, &flow::Pipeline::runningChanged, this, [this](bool running) {
+        for (int s = 0; s < flow::Pipeline::StageCount; ++s)
+            showStage(s); // a new run resets every stage
+        if (running)
+            m_summary->clear();
+        m_run->setEnabled(!running);
+        m_stop->setEnabled(running);
     });
+    connect(m_pipeline, &flow::Pipeline::finished, this,
+            [this](bool, const QString &summary) { m_summary->setText(summary); });
     // The running stage's time, every half second.
     auto *tick = new QTimer(this);
     tick->setInterval(500);
     connect(tick, &QTimer::timeout, this, [this] {
-        for (int s = 0; s < Pipeline::StageCount; ++s)
-            if (m_pipeline->status(Pipeline::Stage(s)).state == Pipeline::State::Running)
-                showStage(s);
+        if (m_pipeline->runningStage() >= 0)
+            showStage(m_pipeline->runningStage());
     });
     tick->start();
     m_stop->setEnabled(false);
+}
+
+void PipelinePanel::settingsChanged()
+{
+    flow::PipelineSettings s = m_pipeline->settings();
+    s.training = flow::Training(m_training->currentData().toInt());
+    s.fineTuneEpochs = m_fineTune->value();
+    m_pipeline->setSettings(s);
 }
 
 QString PipelinePanel::text(int row, int column) const
@@ -99,6 +109,7 @@ QString PipelinePanel::text(int row, int column) const
 
 void PipelinePanel::showStage(int stage)
 {
+    using Pipeline = flow::Pipeline;
     const Pipeline::StageStatus &st = m_pipeline->status(Pipeline::Stage(stage));
     m_table->item(stage, 0)->setText(Pipeline::stageName(Pipeline::Stage(stage)));
     m_table->item(stage, 1)->setText(Pipeline::stateName(st.state));
@@ -110,11 +121,6 @@ void PipelinePanel::showStage(int stage)
                   0, 'f', 1));
     m_table->item(stage, 3)->setText(st.result);
     m_table->item(stage, 3)->setToolTip(st.result);
-    if (st.state == Pipeline::State::Running) {
-        m_run->setEnabled(false);
-        m_stop->setEnabled(true);
-        m_summary->clear();
-    }
 }
 
 } // namespace snn::widgets

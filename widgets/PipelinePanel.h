@@ -1,7 +1,8 @@
 #pragma once
 
-// The Pipeline's stages as a table (stage, state, time, result) with Run and Stop, whether it
-// trains first and how many epochs it fine-tunes for the FPGA core.
+// A view of a flow::Pipeline: its stages as a table (stage, state, time, result) with Run (the
+// chain) and Stop, whether it trains first and how many epochs it fine-tunes for the FPGA core
+// (put into the pipeline's settings as they change).
 
 #include <QWidget>
 
@@ -11,22 +12,25 @@ class QSpinBox;
 class QTableWidget;
 class QLabel;
 
-namespace snn::widgets {
-
+namespace snn::flow {
 class Pipeline;
+}
+
+namespace snn::widgets {
 
 class PipelinePanel : public QWidget {
     Q_OBJECT
 public:
-    explicit PipelinePanel(Pipeline *pipeline, QWidget *parent = nullptr);
+    explicit PipelinePanel(flow::Pipeline *pipeline, QWidget *parent = nullptr);
 
-    // A cell's text: row = Pipeline::Stage, column 0 stage, 1 state, 2 time, 3 result.
+    // A cell's text: row = flow::Pipeline::Stage, column 0 stage, 1 state, 2 time, 3 result.
     QString text(int row, int column) const;
 
 private:
     void showStage(int stage);
+    void settingsChanged(); // training mode or fine-tune epochs
 
-    Pipeline *m_pipeline;
+    flow::Pipeline *m_pipeline;
     QTableWidget *m_table;
     QPushButton *m_run;
     QPushButton *m_stop;

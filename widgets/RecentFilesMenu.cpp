@@ -1,6 +1,6 @@
 #include "RecentFilesMenu.h"
 
-#include "JobRunner.h"
+#include "base/JobRunner.h"
 #include "base/Error.h"
 #include "nir/AnyGraphFile.h"
 

@@ -2,9 +2,11 @@
 
 #include <QMenu>
 
-namespace snn::widgets {
-
+namespace snn {
 class JobRunner;
+}
+
+namespace snn::widgets {
 
 // File > Open Recent: the last kMaxFiles graph files opened or saved (QSettings "recentFiles"),
 // newest first. When an entry is first hovered, the file is described ("path: 3 layers, 784

@@ -1,9 +1,9 @@
 #include "SpikesView.h"
 
-#include "JobRunner.h"
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
 #include "base/Error.h"
+#include "base/JobRunner.h"
 
 #include <QComboBox>
 #include <QFileDialog>

@@ -17,9 +17,11 @@ class QLabel;
 class QPushButton;
 class QSpinBox;
 
-namespace snn::widgets {
-
+namespace snn {
 class JobRunner;
+}
+
+namespace snn::widgets {
 
 // One sample through the graph and through the optimised graph, side by side: each spiking
 // layer's spike raster (step across, the layers' neurons stacked, first layer on top) and the

@@ -1,9 +1,9 @@
 #include "SweepPanel.h"
 
 #include "Document.h"
-#include "JobRunner.h"
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
+#include "base/JobRunner.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

@@ -21,10 +21,13 @@ class QProgressBar;
 class QPushButton;
 class QTableWidget;
 
+namespace snn {
+class JobRunner;
+}
+
 namespace snn::widgets {
 
 class Document;
-class JobRunner;
 
 class SweepPanel : public QWidget {
     Q_OBJECT

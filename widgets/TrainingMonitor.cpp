@@ -1,9 +1,9 @@
 #include "TrainingMonitor.h"
 
-#include "JobRunner.h"
 #include "PlotExport.h"
 #include "SaveDialog.h"
 #include "base/Error.h"
+#include "base/JobRunner.h"
 #include "io/AtomicFile.h"
 
 #include <QComboBox>

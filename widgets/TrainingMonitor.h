@@ -26,9 +26,11 @@ class QTabWidget;
 class QProgressBar;
 class QPushButton;
 
-namespace snn::widgets {
-
+namespace snn {
 class JobRunner;
+}
+
+namespace snn::widgets {
 
 class TrainingMonitor : public QWidget {
     Q_OBJECT

@@ -62,6 +62,7 @@ int runExample(const QStringList &arguments);
 int runInfo(const QStringList &arguments);
 int runOptimize(const QStringList &arguments);
 int runSweep(const QStringList &arguments);
+int runPipeline(const QStringList &arguments);
 int runImport(const QStringList &arguments);
 int runExportNir(const QStringList &arguments);
 int runTrain(const QStringList &arguments);

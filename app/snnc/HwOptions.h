@@ -84,6 +84,18 @@ struct HwOptionSet {
         return o;
     }
 
+    // Reads the options, the weight bits and lanes not given on the command line left automatic
+    // (0: chosen for the board on the graph a build exports, flow::settle).
+    hw::ExportOptions readAutomatic(const QCommandLineParser &parser) const
+    {
+        hw::ExportOptions o = read(parser);
+        if (!parser.isSet(bits))
+            o.quant.weightBits = 0;
+        if (!parser.isSet(lanes))
+            o.lanes = 0;
+        return o;
+    }
+
     // Reads the options and settles the weight bits and lanes not given on the command line: the
     // most accurate, then fastest, configuration of `graph` that fits the board. `reason` gets
     // the chooser's one-line explanation. Throws Error when nothing fits.

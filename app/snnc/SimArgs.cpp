@@ -61,7 +61,9 @@ int validationSize(const QCommandLineParser &parser, const QCommandLineOption &o
 {
     const long long n = integerOption(parser, option);
     if (n < 0 || n > (1 << 30))
-        throw Error(QStringLiteral("--val-split takes a number of samples >= 0, not %1").arg(n));
+        throw Error(QStringLiteral("--%1 takes a number of samples >= 0, not %2")
+                        .arg(option.names().front())
+                        .arg(n));
     return int(n);
 }
 

@@ -38,6 +38,8 @@ const std::vector<Command> &commands()
         {QStringLiteral("verify"), QStringLiteral("check the hardware against the model"),
          runVerify},
         {QStringLiteral("flash"), QStringLiteral("write a bitstream to the board"), runFlash},
+        {QStringLiteral("pipeline"),
+         QStringLiteral("train, rates, passes, fine-tune and build in one go"), runPipeline},
         {QStringLiteral("run"), QStringLiteral("run samples on a flashed board"), runRun},
     };
     return list;

@@ -288,10 +288,13 @@ void IceFlow::stepFinished()
 }
 
 FlowReport runFlow(const FlowOptions &options, const std::function<void(const QString &)> &log,
-                   const std::function<bool()> &cancelRequested)
+                   const std::function<bool()> &cancelRequested,
+                   const std::function<void(int step)> &stepStarted)
 {
     IceFlow flow;
-    QObject::connect(&flow, &IceFlow::stepStarted, &flow, [&log](int, const QString &name) {
+    QObject::connect(&flow, &IceFlow::stepStarted, &flow, [&](int step, const QString &name) {
+        if (stepStarted)
+            stepStarted(step);
         if (log)
             log(QStringLiteral("== %1\n").arg(name));
     });

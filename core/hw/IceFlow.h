@@ -97,9 +97,11 @@ private:
     int m_step = -1;
 };
 
-// Runs the flow to the end (runToEnd, for the command line). `log` receives the tools' output;
-// `cancelRequested` is polled. Throws Error on failure, Cancelled when stopped.
+// Runs the flow to the end (runToEnd: for the command line, or a job off the GUI thread). `log`
+// receives the tools' output; `cancelRequested` is polled; `stepStarted` (when given) gets the
+// index of each step (stepNames()) as it begins. Throws Error on failure, Cancelled when stopped.
 FlowReport runFlow(const FlowOptions &options, const std::function<void(const QString &)> &log,
-                   const std::function<bool()> &cancelRequested = {});
+                   const std::function<bool()> &cancelRequested = {},
+                   const std::function<void(int step)> &stepStarted = {});
 
 } // namespace snn::hw

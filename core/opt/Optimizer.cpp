@@ -110,13 +110,18 @@ std::vector<int> validationPredictions(const Graph &graph, const ValidationSet &
     return sim::run(graph, validation.data.x, validation.simulation, control).predictions;
 }
 
-OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
-                        const OptimizeOptions &options, const RunControl &control)
+void checkPassNames(const QStringList &passNames)
 {
     for (const QString &name : passNames)
         if (!availablePasses().contains(name))
             throw Error(QStringLiteral("unknown pass '%1' (valid passes: %2)")
                             .arg(name, availablePasses().join(QStringLiteral(", "))));
+}
+
+OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
+                        const OptimizeOptions &options, const RunControl &control)
+{
+    checkPassNames(passNames);
     options.validate();
     graph.validate();
 

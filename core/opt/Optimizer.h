@@ -49,6 +49,8 @@ inline const QString kLayerFusion = QStringLiteral("layer_fusion");
 
 // Every pass, in the default order.
 QStringList availablePasses();
+// Throws Error for a name that is not a pass, listing the valid names.
+void checkPassNames(const QStringList &passNames);
 
 // The predictions of `graph` on the validation set (what optimize() compares each pass with).
 std::vector<int> validationPredictions(const Graph &graph, const ValidationSet &validation,

@@ -6,6 +6,7 @@ files that snnc writes and reads).
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -460,6 +461,106 @@ class Hardware(unittest.TestCase):
             snnstudio.estimate(g, memory="flash")
         self.assertEqual(str(err.exception), "--memory takes auto, ebr or spram, not 'flash'")
         self.assertEqual((code, stderr), (2, "snnc: " + str(err.exception) + "\n"))
+
+
+def write_idx(path, array):
+    """An IDX file (the MNIST format): magic 0 0 8 rank, big-endian sizes, unsigned bytes."""
+    array = np.asarray(array, dtype=np.uint8)
+    sizes = b"".join(int(n).to_bytes(4, "big") for n in array.shape)
+    with open(path, "wb") as f:
+        f.write(bytes([0, 0, 8, array.ndim]) + sizes + array.tobytes())
+
+
+def toy_data(directory):
+    """120 training and 40 test samples of 4 x 4 pixels in 3 classes (class c lights the pixels
+    whose index mod 3 is c) as IDX files in `directory`; and an untrained 16-8-3 network."""
+    rng = np.random.default_rng(1)
+    for prefix, n in (("train", 120), ("t10k", 40)):
+        y = rng.integers(0, 3, n)
+        lit = (np.arange(16)[None, :] % 3) == y[:, None]
+        x = np.where(lit, rng.uniform(0.6, 1.0, (n, 16)), rng.uniform(0.0, 0.2, (n, 16)))
+        write_idx(os.path.join(directory, f"{prefix}-images-idx3-ubyte"),
+                  np.round(x * 255).reshape(n, 4, 4))
+        write_idx(os.path.join(directory, f"{prefix}-labels-idx1-ubyte"), y)
+    return SNNGraph([LayerNode("hidden", 16, 8, rng.normal(0.2, 1.0, (8, 16))),
+                     LayerNode("output", 8, 3, rng.normal(0.2, 1.0, (3, 8)))])
+
+
+TINY_TRAINING = {"epochs": 1, "steps": 5, "batch": 16, "val_split": 20}
+
+
+class Pipeline(unittest.TestCase):
+    def test_pipeline_like_snnc(self):
+        tools = ("yosys", "nextpnr-ice40", "icepack", "iverilog")
+        if not all(shutil.which(t) for t in tools):
+            self.skipTest("the iCE40 tools are not installed")
+        with tempfile.TemporaryDirectory() as d:
+            graph = toy_data(d)
+            out = os.path.join(d, "out")
+            lines = []
+            r = snnstudio.pipeline(graph, d, out, board="icebreaker", training=TINY_TRAINING,
+                                   progress=lambda f, line: lines.append((f, line)))
+            self.assertEqual([f for f, _ in lines], [0.2, 0.4, 0.6, 0.8, 1.0])
+            self.assertEqual([s["state"] for s in r.stages],
+                             ["done", "done", "done", "skipped", "done"])
+            self.assertEqual([line for _, line in lines][3], "Fine-tune (QAT): not run: not asked")
+            self.assertTrue(lines[0][1].startswith("Training: done in "))
+            self.assertTrue(r.summary.startswith("Pipeline: Training: 1 epoch, kept epoch 1"))
+            # What snnc pipeline writes: the optimised graph, report.json, the hardware folder.
+            saved = snnstudio.load(os.path.join(out, "optimized.h5"))
+            self.assertEqual(saved.total_params, r.graph.total_params)
+            self.assertEqual(r.report.params_after, r.graph.total_params)
+            self.assertIsNotNone(r.report.accuracy)
+            bitstream = os.path.join(out, "hardware", "top.bin")
+            self.assertEqual(r.flow.bitstream, bitstream)
+            self.assertEqual(os.path.getsize(bitstream), r.flow.bitstream_bytes)
+            with open(os.path.join(out, "report.json"), encoding="utf-8") as f:
+                self.assertEqual(json.load(f), r.to_dict())
+            self.assertEqual(r.to_dict()["hardware"]["flow"]["logic_cells"]["used"],
+                             r.flow.logic_cells)
+
+    def test_pipeline_bad_input_and_failures(self):
+        with tempfile.TemporaryDirectory() as d:
+            graph = toy_data(d)
+            out = os.path.join(d, "out")
+            with self.assertRaises(ValueError) as e:
+                snnstudio.pipeline(graph, d, out, training={"epoch": 1})
+            self.assertTrue(str(e.exception).startswith("training has no setting 'epoch' "
+                                                        "(known: "))
+            with self.assertRaises(ValueError) as e:
+                snnstudio.pipeline(relay_graph(), d, out)
+            self.assertEqual(str(e.exception), "the data set's samples have 16 features, the "
+                                               "network takes 3 inputs")
+            self.assertFalse(os.path.exists(out))  # refused before any work
+            # A missing tool: the stage that failed, in one line; the graph and report written.
+            path = os.environ["PATH"]
+            os.environ["PATH"] = "/nonexistent"
+            try:
+                with self.assertRaises(RuntimeError) as e:
+                    snnstudio.pipeline(graph, d, out, train=False)
+            finally:
+                os.environ["PATH"] = path
+            self.assertTrue(str(e.exception).startswith(
+                "Build: failed in "), str(e.exception))
+            self.assertIn("Build failed at yosys (nothing was built): ", str(e.exception))
+            self.assertTrue(os.path.exists(os.path.join(out, "optimized.h5")))
+            self.assertTrue(os.path.exists(os.path.join(out, "report.json")))
+
+            # A progress callback that raises stops the chain; its exception propagates.
+            class Stop(Exception):
+                pass
+
+            def stop(fraction, line):
+                raise Stop(line)
+
+            with self.assertRaises(Stop) as e:
+                snnstudio.pipeline(graph, d, out, training=TINY_TRAINING, build=False,
+                                   progress=stop)
+            self.assertTrue(str(e.exception).startswith("Training: done in "))
+            with open(os.path.join(out, "report.json"), encoding="utf-8") as f:
+                states = [s["state"] for s in json.load(f)["stages"]]
+            self.assertEqual(states[0], "done")
+            self.assertIn("stopped", states)
 
 
 if __name__ == "__main__":

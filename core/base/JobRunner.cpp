@@ -1,8 +1,8 @@
-#include "JobRunner.h"
+#include "base/JobRunner.h"
 
 #include <algorithm>
 
-namespace snn::widgets {
+namespace snn {
 
 JobRunner::JobRunner(QObject *parent)
     : QObject(parent)
@@ -71,4 +71,4 @@ void JobRunner::cancel()
     }
 }
 
-} // namespace snn::widgets
+} // namespace snn

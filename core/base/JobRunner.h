@@ -15,7 +15,7 @@
 #include <optional>
 #include <vector>
 
-namespace snn::widgets {
+namespace snn {
 
 // Runs one kind of long job off the GUI thread, newest first (Hotspot's jobtracker): each run()
 // gets a new generation and asks the previous job to stop; a result, failure or cancellation of
@@ -149,4 +149,4 @@ void JobRunner::runReporting(ReportingWork<Result, Value> work, std::function<vo
     run<Result>(std::move(reporting), std::move(done), std::move(failed));
 }
 
-} // namespace snn::widgets
+} // namespace snn

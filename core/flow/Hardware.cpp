@@ -1,0 +1,213 @@
+#include "flow/Hardware.h"
+
+#include "base/Error.h"
+#include "hw/ResourceEstimator.h"
+
+#include <QDir>
+#include <QFile>
+
+namespace snn::flow {
+
+Settled settle(const Graph &original, hw::ExportOptions o)
+{
+    const hw::Board &board = hw::board(o.board);
+    const bool autoBits = o.quant.weightBits == 0;
+    const bool autoLanes = o.lanes == 0;
+    o = withDefaults(o);
+    QString reason;
+    if (autoBits || autoLanes) {
+        try {
+            const hw::Configuration c =
+                hw::chooseConfiguration(original, o.quant, board, o.weightMemory,
+                                        autoBits ? 0 : o.quant.weightBits, autoLanes ? 0 : o.lanes);
+            o.quant = c.quant;
+            o.lanes = c.lanes;
+            return {o, c.fit, c.reason};
+        } catch (const Error &e) {
+            reason = e.message(); // nothing fits; the fit check below says by how much
+        }
+    }
+    return {o, hw::checkFit(original, o.quant, o.lanes, board, o.weightMemory), reason};
+}
+
+hw::ExportOptions withDefaults(hw::ExportOptions o)
+{
+    if (o.quant.weightBits == 0)
+        o.quant.weightBits = 8;
+    if (o.lanes == 0)
+        o.lanes = 4;
+    return o;
+}
+
+hw::ExportOptions settledOrDefault(const Graph &graph, const hw::ExportOptions &options)
+{
+    try {
+        return settle(graph, options).options;
+    } catch (const Error &) { // the core cannot be built for it: nothing to settle on
+        return withDefaults(options);
+    }
+}
+
+FitEstimate fitEstimate(const Graph &original, const Graph *optimized, const hw::ExportOptions &o)
+{
+    if (original.isEmpty())
+        return {std::nullopt, QStringLiteral("the graph has no layers"), std::nullopt, {}};
+    try {
+        const Settled s = settle(original, o);
+        if (!optimized)
+            return {s.fit, {}, s.options, s.reason};
+        return {hw::checkFit(*optimized, s.options.quant, s.options.lanes,
+                             hw::board(s.options.board), s.options.weightMemory),
+                {},
+                s.options,
+                s.reason};
+    } catch (const Error &e) {
+        return {std::nullopt, e.message(), std::nullopt, {}};
+    }
+}
+
+Exported exportSettled(const Graph &original, const Graph &graph, const hw::ExportOptions &o,
+                       const QString &dir)
+{
+    const Settled s = settle(original, o);
+    QFile::remove(QDir(dir).filePath(QStringLiteral("top.bin")));
+    const hw::ExportResult r = hw::exportDesign(graph, s.options, dir);
+    return {s.options, s.reason, int(r.files.size()), r.fit.spram};
+}
+
+QString describe(const hw::ExportOptions &o, bool spram)
+{
+    return QStringLiteral("%1-bit weights, %2 lanes, weights in %3")
+        .arg(o.quant.weightBits)
+        .arg(o.lanes)
+        .arg(spram ? QStringLiteral("SPRAM") : QStringLiteral("EBR"));
+}
+
+QString verificationText(const hw::RtlVerification &r)
+{
+    if (r.passed())
+        return QStringLiteral("PASS: %1 samples, every output spike count identical to the "
+                              "bit-accurate model")
+            .arg(r.samples);
+    return QStringLiteral("FAIL: %1 mismatches over %2 samples\n%3")
+        .arg(r.mismatches)
+        .arg(r.samples)
+        .arg(r.details.join(QLatin1Char('\n')));
+}
+
+QString buildStepName(int step)
+{
+    static const QStringList names{QStringLiteral("Export"),  QStringLiteral("yosys"),
+                                   QStringLiteral("nextpnr"), QStringLiteral("icepack"),
+                                   QStringLiteral("icetime"), QStringLiteral("Verify")};
+    return names.value(step);
+}
+
+QString buildStepMarker(int step)
+{
+    static const QStringList markers{QStringLiteral("== export"),  QStringLiteral("== yosys"),
+                                     QStringLiteral("== nextpnr"), QStringLiteral("== icepack"),
+                                     QStringLiteral("== icetime"), QStringLiteral("== iverilog")};
+    return markers.value(step);
+}
+
+namespace {
+
+void say(const BuildLog &log, const QString &text)
+{
+    if (log)
+        log({-1, text, std::nullopt});
+}
+
+void begin(const BuildLog &log, int step)
+{
+    if (log)
+        log({step, {}, std::nullopt});
+}
+
+} // namespace
+
+Synthesis synthesise(const Graph &original, const Graph &graph, const hw::ExportOptions &o,
+                     const QString &dir, const BuildLog &log, const RunControl &control)
+{
+    begin(log, StepExport);
+    say(log, QStringLiteral("== export: the design into %1\n").arg(QDir::toNativeSeparators(dir)));
+    control.checkCancelled();
+    Synthesis s{exportSettled(original, graph, o, dir), {}};
+    say(log,
+        s.exported.reason.isEmpty()
+            ? QStringLiteral("%1 (as set)\n").arg(describe(s.exported.options, s.exported.spram))
+            : QStringLiteral("Auto: %1\n").arg(s.exported.reason));
+    say(log, QStringLiteral("exported %1 files\n").arg(s.exported.files));
+    s.report = hw::runFlow(
+        hw::flowOptions(dir, hw::board(s.exported.options.board)),
+        [&log](const QString &text) { say(log, text); },
+        [&control] { return control.cancelRequested && control.cancelRequested(); },
+        [&log](int step) { begin(log, StepYosys + step); });
+    say(log, s.report.toText());
+    if (log)
+        log({-1, {}, s.report});
+    return s;
+}
+
+QString Built::bitstream() const
+{
+    return QDir::toNativeSeparators(QDir(directory).filePath(QStringLiteral("top.bin")));
+}
+
+Built build(const Graph &graph, const hw::ExportOptions &options, const QString &dir,
+            const BuildLog &log, const RunControl &control)
+{
+    int step = StepExport; // the step running, for the message of a failure
+    const BuildLog tracked = [&](const BuildEvent &event) {
+        if (event.step >= 0)
+            step = event.step;
+        if (log)
+            log(event);
+    };
+    Built built;
+    built.directory = dir;
+    try {
+        built.synthesis = synthesise(graph, graph, options, dir, tracked, control);
+    } catch (const Cancelled &) {
+        throw;
+    } catch (const Error &e) {
+        say(log, QStringLiteral("FAILED: %1\n").arg(e.message()));
+        throw Error(QStringLiteral("Build failed at %1 (nothing was built): %2")
+                        .arg(step == StepExport ? QStringLiteral("export") : buildStepName(step),
+                             e.message()));
+    }
+    const hw::FlowReport &r = built.synthesis.report;
+    const QString figures =
+        QStringLiteral("%1; %2 / %3 logic cells, %4 / %5 EBR, %6 / %7 SPRAM, fmax %8 MHz")
+            .arg(describe(built.synthesis.exported.options, built.synthesis.exported.spram))
+            .arg(r.logicCells)
+            .arg(r.logicCellsAvailable)
+            .arg(r.ebr)
+            .arg(r.ebrAvailable)
+            .arg(r.spram)
+            .arg(r.spramAvailable)
+            .arg(r.fmaxMHz, 0, 'f', 1);
+    begin(log, StepVerify);
+    say(log, QStringLiteral("== iverilog: RTL against the bit-accurate model\n"));
+    try {
+        built.verification = hw::runRtlSimulation(dir, control);
+    } catch (const Cancelled &) {
+        throw;
+    } catch (const Error &e) {
+        say(log, QStringLiteral("FAILED: %1\n").arg(e.message()));
+        throw Error(QStringLiteral("Built, but the RTL verify did not run: %1").arg(e.message()));
+    }
+    const QString result = verificationText(built.verification);
+    say(log, result + QLatin1Char('\n'));
+    built.summary = built.passed() ? QStringLiteral("Built %1 (%2); RTL verify passed on %3 "
+                                                    "samples.")
+                                         .arg(built.bitstream(), figures)
+                                         .arg(built.verification.samples)
+                                   : QStringLiteral("Built %1 (%2), but the RTL verify failed: %3")
+                                         .arg(built.bitstream(), figures,
+                                              result.section(QLatin1Char('\n'), 0, 0));
+    return built;
+}
+
+} // namespace snn::flow

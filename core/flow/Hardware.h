@@ -1,0 +1,118 @@
+#pragma once
+
+// The hardware side of the Pipeline as plain functions (docs/pipeline.md): settling automatic
+// weight bits and lanes for a board, fit checks, export, synthesis (yosys, nextpnr-ice40,
+// icepack, icetime) and Build (export, synthesis and a short RTL verify into a kept folder).
+// They run on the calling thread (the tools in a local event loop) and report each step and
+// the tools' output through a BuildLog; flow::Pipeline runs Build off the GUI thread, the FPGA
+// tab runs synthesis and verification the same way.
+
+#include "base/RunControl.h"
+#include "graph/Graph.h"
+#include "hw/Exporter.h"
+#include "hw/IceFlow.h"
+#include "hw/VerilogGenerator.h"
+
+#include <functional>
+#include <optional>
+
+namespace snn::flow {
+
+// Settings with automatic weight bits or lanes (0) settled for `original`: the most accurate,
+// then fastest, configuration that fits (hw::chooseConfiguration), and its fit check. When
+// nothing fits: 8 bits / 4 lanes (or the fixed value) with their fit check, and the chooser's
+// message as the reason. Throws Error when the quantiser refuses the graph.
+struct Settled {
+    hw::ExportOptions options;
+    hw::FitCheck fit;
+    QString reason; // the chooser's one line; empty when bits and lanes were fixed
+};
+Settled settle(const Graph &original, hw::ExportOptions options);
+// The settings settled for `graph`, or with 8 bits / 4 lanes for what is automatic when the
+// graph cannot be built (what the FPGA tab shows until an estimate says otherwise).
+hw::ExportOptions settledOrDefault(const Graph &graph, const hw::ExportOptions &options);
+// `options` with 8 bits / 4 lanes for what is automatic (0).
+hw::ExportOptions withDefaults(hw::ExportOptions options);
+
+// A fit check under settled settings, or why there is none.
+struct FitEstimate {
+    std::optional<hw::FitCheck> fit;
+    QString error;                            // why there is no fit check
+    std::optional<hw::ExportOptions> settled; // the original graph's settled settings
+    QString reason;                           // the chooser's
+};
+// The fit check of `optimized` (the original when null) under the settings settled on
+// `original`; an empty graph or one the core cannot be built for gives the reason instead.
+FitEstimate fitEstimate(const Graph &original, const Graph *optimized,
+                        const hw::ExportOptions &options);
+
+struct Exported {
+    hw::ExportOptions options; // as settled
+    QString reason;            // the chooser's (empty: as set)
+    int files = 0;
+    bool spram = false; // the weights are in SPRAM
+};
+// Settles the settings on `original` and exports `graph` with them into `dir`, removing the
+// bitstream of an earlier build there (so that no stale bitstream passes for this one).
+Exported exportSettled(const Graph &original, const Graph &graph, const hw::ExportOptions &options,
+                       const QString &dir);
+
+// "4-bit weights, 4 lanes, weights in SPRAM"
+QString describe(const hw::ExportOptions &options, bool spram);
+// "PASS: 4 samples, every output spike count identical to the bit-accurate model", or "FAIL:
+// 2 mismatches over 4 samples" and the testbench's first mismatch lines.
+QString verificationText(const hw::RtlVerification &verification);
+
+// The steps of a build, in order: the steps a synthesis runs are StepExport to StepIcetime.
+enum BuildStep {
+    StepExport,
+    StepYosys,
+    StepNextpnr,
+    StepIcepack,
+    StepIcetime,
+    StepVerify,
+    StepCount
+};
+// "Export", "yosys", "nextpnr", "icepack", "icetime", "Verify"
+QString buildStepName(int step);
+// The log line each step begins with ("== export", "== yosys", ... "== iverilog").
+QString buildStepMarker(int step);
+
+// What a synthesis or build reports as it goes: a step beginning (step >= 0), log text, or the
+// synthesis figures (once the bitstream is there, before the RTL verify).
+struct BuildEvent {
+    int step = -1;
+    QString log;
+    std::optional<hw::FlowReport> synthesis;
+};
+using BuildLog = std::function<void(const BuildEvent &)>;
+
+struct Synthesis {
+    Exported exported;
+    hw::FlowReport report;
+};
+// Exports `graph` with the settings settled on `original` into `dir` (exportSettled) and runs the
+// iCE40 flow there. Throws Error with the export's or the failing tool's message (the last step
+// reported says which), Cancelled when stopped (the running tool is stopped).
+Synthesis synthesise(const Graph &original, const Graph &graph, const hw::ExportOptions &options,
+                     const QString &dir, const BuildLog &log, const RunControl &control);
+
+struct Built {
+    Synthesis synthesis;
+    QString directory;
+    hw::RtlVerification verification;
+    // "Built DIR/top.bin (4-bit weights, 4 lanes, weights in EBR; 3120 / 5280 logic cells, ...,
+    // fmax 24.1 MHz); RTL verify passed on 4 samples." or "..., but the RTL verify failed: FAIL:
+    // ..."
+    QString summary;
+    bool passed() const { return verification.passed(); }
+    QString bitstream() const;
+};
+// Build: `graph` exported with the settings settled on it into `dir`, synthesised, and its RTL
+// checked against the bit-accurate model on options.testSamples samples. Throws Error "Build
+// failed at export (nothing was built): ...", "Build failed at nextpnr (nothing was built): ..."
+// or "Built, but the RTL verify did not run: ...", Cancelled when stopped.
+Built build(const Graph &graph, const hw::ExportOptions &options, const QString &dir,
+            const BuildLog &log, const RunControl &control);
+
+} // namespace snn::flow

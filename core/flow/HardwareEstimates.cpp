@@ -1,0 +1,78 @@
+#include "flow/HardwareEstimates.h"
+
+#include "base/JobRunner.h"
+
+namespace snn::flow {
+
+HardwareEstimates::HardwareEstimates(const hw::ExportOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_originalJob(new JobRunner(this))
+    , m_optimizedJob(new JobRunner(this))
+{}
+
+HardwareEstimates::~HardwareEstimates() = default; // the jobs stop and wait
+
+void HardwareEstimates::setOriginal(const Graph &graph)
+{
+    m_original = graph;
+    estimate(false);
+    if (m_optimized)
+        estimate(true); // its settings are settled on the original
+}
+
+void HardwareEstimates::setOptimized(const std::optional<Graph> &graph)
+{
+    m_optimized = graph;
+    estimate(true);
+}
+
+void HardwareEstimates::setOptions(const hw::ExportOptions &options)
+{
+    m_options = options;
+    estimate(false);
+    estimate(true);
+}
+
+hw::ExportOptions HardwareEstimates::exportOptions() const
+{
+    hw::ExportOptions o = m_options;
+    if (m_chosen) {
+        o.quant.weightBits = m_chosen->quant.weightBits;
+        o.lanes = m_chosen->lanes;
+    }
+    return withDefaults(o);
+}
+
+bool HardwareEstimates::isEstimating() const
+{
+    return m_originalJob->isRunning() || m_optimizedJob->isRunning();
+}
+
+void HardwareEstimates::estimate(bool optimized)
+{
+    // The fit check quantises the whole graph: off the GUI thread, newest request wins.
+    Q_EMIT started(optimized);
+    (optimized ? m_optimizedJob : m_originalJob)
+        ->run<FitEstimate>(
+            [original = m_original, graph = optimized ? m_optimized : std::nullopt,
+             options = m_options, optimized](const RunControl &) {
+                if (optimized && !graph)
+                    return FitEstimate{};
+                return fitEstimate(original, graph ? &*graph : nullptr, options);
+            },
+            [this, optimized](FitEstimate e) {
+                if (optimized) {
+                    m_optimizedFit = e.fit;
+                } else {
+                    m_originalFit = e.fit;
+                    m_originalError = e.error;
+                    m_chosen = e.settled;
+                    m_choice = e.reason;
+                }
+                Q_EMIT changed(optimized);
+            },
+            {});
+}
+
+} // namespace snn::flow
