@@ -86,7 +86,8 @@ void bindPipeline(py::module_ &m)
             },
             "'Pipeline: Firing rates: ... (done, 4.1 s); Passes: ...'")
         .def_property_readonly(
-            "stages", [](const PyPipelineResult &r) { return jsonToPython(r.report.value("stages")); },
+            "stages",
+            [](const PyPipelineResult &r) { return jsonToPython(r.report.value("stages")); },
             "One dict per stage: stage, name, state, seconds, result.")
         .def_readonly("graph", &PyPipelineResult::graph,
                       "The optimised (and fine-tuned) graph, as written to optimized.h5.")
@@ -125,7 +126,8 @@ void bindPipeline(py::module_ &m)
             s.hardware.lanes = lanes.value_or(0);
             s.hardware.quant.steps = steps;
             s.hardware.quant.membraneBits = membraneBits;
-            s.hardware.weightMemory = hw::kWeightMemoryNames.parse(qstr(memory), QStringLiteral("memory"));
+            s.hardware.weightMemory =
+                hw::kWeightMemoryNames.parse(qstr(memory), QStringLiteral("memory"));
             s.outputDirectory = qstr(output);
             ensureApplication();
             flow::Pipeline pipeline;

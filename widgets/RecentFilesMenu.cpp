@@ -1,7 +1,7 @@
 #include "RecentFilesMenu.h"
 
-#include "base/JobRunner.h"
 #include "base/Error.h"
+#include "base/JobRunner.h"
 #include "nir/AnyGraphFile.h"
 
 #include <QDir>
