@@ -4,6 +4,7 @@
 #include "base/Text.h"
 #include "io/AtomicFile.h"
 #include "io/Hdf5Check.h"
+#include "io/Hdf5Internal.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -14,6 +15,8 @@
 
 namespace snn::h5 {
 
+using namespace internal;
+
 namespace {
 
 QByteArray utf8(const QString &s)
@@ -21,7 +24,11 @@ QByteArray utf8(const QString &s)
     return s.toUtf8();
 }
 
-[[noreturn]] void fail(const QString &what)
+} // namespace
+
+namespace internal {
+
+void fail(const QString &what)
 {
     throw Error(what);
 }
@@ -40,6 +47,10 @@ Handle dataspace(const std::vector<hsize_t> &shape)
     return check(H5Screate_simple(int(shape.size()), shape.data(), nullptr), H5Sclose,
                  QStringLiteral("cannot create a dataspace"));
 }
+
+} // namespace internal
+
+namespace {
 
 std::vector<hsize_t> shapeOf(hid_t space)
 {
@@ -65,10 +76,8 @@ hsize_t elementCount(const std::vector<hsize_t> &shape)
     return n;
 }
 
-namespace {
+namespace internal {
 
-// The shape of a space that is about to be read: a null space (h5py.Empty) and more than
-// kMaxValues values are refused, naming `name`.
 std::vector<hsize_t> readableShape(hid_t space, const QString &name)
 {
     if (H5Sget_simple_extent_type(space) == H5S_NULL)
@@ -115,16 +124,6 @@ void checkNumeric(hid_t type, const QString &name)
                  .arg(size));
 }
 
-// Runs an allocation for `name`; running out of memory becomes an Error naming it.
-template <typename F> auto allocate(const QString &name, const std::vector<hsize_t> &shape, F &&f)
-{
-    try {
-        return f();
-    } catch (const std::bad_alloc &) {
-        fail(QStringLiteral("out of memory reading '%1' %2").arg(name, shapeText(shape)));
-    }
-}
-
 Handle openDataset(hid_t loc, const QString &name)
 {
     if (!exists(loc, name))
@@ -132,6 +131,38 @@ Handle openDataset(hid_t loc, const QString &name)
     return check(H5Dopen2(loc, utf8(name).constData(), H5P_DEFAULT), H5Dclose,
                  QStringLiteral("cannot open dataset '%1'").arg(name));
 }
+
+Handle datasetCreationList(const std::vector<hsize_t> &shape, WriteOptions options)
+{
+    Handle plist = check(H5Pcreate(H5P_DATASET_CREATE), H5Pclose,
+                         QStringLiteral("cannot create a property list"));
+    if (options.gzip && !shape.empty() && elementCount(shape) > 0) {
+        H5Pset_chunk(plist, int(shape.size()), shape.data());
+        H5Pset_deflate(plist, 4);
+    }
+    return plist;
+}
+
+NumericDataset openNumeric(hid_t loc, const QString &name, std::size_t rank)
+{
+    NumericDataset d;
+    d.dataset = openDataset(loc, name);
+    Handle space =
+        check(H5Dget_space(d.dataset), H5Sclose, QStringLiteral("cannot read '%1'").arg(name));
+    d.shape = readableShape(space, name);
+    if (d.shape.size() != rank)
+        fail(QStringLiteral("'%1' has %2 dimensions, not %3")
+                 .arg(name)
+                 .arg(d.shape.size())
+                 .arg(rank));
+    d.type = check(H5Dget_type(d.dataset), H5Tclose, QStringLiteral("cannot read '%1'").arg(name));
+    checkNumeric(d.type, name);
+    return d;
+}
+
+} // namespace internal
+
+namespace {
 
 Handle openAttribute(hid_t loc, const QString &name)
 {
@@ -155,17 +186,6 @@ Handle openSingleAttribute(hid_t loc, const QString &name, const QString &what)
                      .arg(what));
     }
     return attr;
-}
-
-Handle datasetCreationList(const std::vector<hsize_t> &shape, WriteOptions options)
-{
-    Handle plist = check(H5Pcreate(H5P_DATASET_CREATE), H5Pclose,
-                         QStringLiteral("cannot create a property list"));
-    if (options.gzip && !shape.empty() && elementCount(shape) > 0) {
-        H5Pset_chunk(plist, int(shape.size()), shape.data());
-        H5Pset_deflate(plist, 4);
-    }
-    return plist;
 }
 
 // A transfer property list with a small type-conversion buffer. HDF5 callocs its whole
@@ -537,17 +557,12 @@ namespace {
 // A 2-D dataset read straight into a row-major matrix of `Matrix`'s scalar (`memType`).
 template <typename Matrix> Matrix readMatrixAs(hid_t loc, const QString &name, hid_t memType)
 {
-    Handle ds = openDataset(loc, name);
-    Handle space = check(H5Dget_space(ds), H5Sclose, QStringLiteral("cannot read '%1'").arg(name));
-    const std::vector<hsize_t> shape = readableShape(space, name);
-    if (shape.size() != 2)
-        fail(QStringLiteral("'%1' has %2 dimensions, not 2").arg(name).arg(shape.size()));
-    Handle type = check(H5Dget_type(ds), H5Tclose, QStringLiteral("cannot read '%1'").arg(name));
-    checkNumeric(type, name);
+    const NumericDataset d = openNumeric(loc, name, 2);
+    const std::vector<hsize_t> &shape = d.shape;
     Matrix m = allocate(name, shape, [&] {
         return Matrix(static_cast<Eigen::Index>(shape[0]), static_cast<Eigen::Index>(shape[1]));
     });
-    if (m.size() > 0 && H5Dread(ds, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.data()) < 0)
+    if (m.size() > 0 && H5Dread(d.dataset, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.data()) < 0)
         fail(QStringLiteral("cannot read '%1'").arg(name));
     return m;
 }
@@ -566,16 +581,11 @@ RowMatrixXd readDoubleMatrix(hid_t loc, const QString &name)
 
 Eigen::VectorXf readVector(hid_t loc, const QString &name)
 {
-    Handle ds = openDataset(loc, name);
-    Handle space = check(H5Dget_space(ds), H5Sclose, QStringLiteral("cannot read '%1'").arg(name));
-    const std::vector<hsize_t> shape = readableShape(space, name);
-    if (shape.size() != 1)
-        fail(QStringLiteral("'%1' has %2 dimensions, not 1").arg(name).arg(shape.size()));
-    Handle type = check(H5Dget_type(ds), H5Tclose, QStringLiteral("cannot read '%1'").arg(name));
-    checkNumeric(type, name);
-    Eigen::VectorXf v =
-        allocate(name, shape, [&] { return Eigen::VectorXf(static_cast<Eigen::Index>(shape[0])); });
-    if (v.size() > 0 && H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
+    const NumericDataset d = openNumeric(loc, name, 1);
+    Eigen::VectorXf v = allocate(
+        name, d.shape, [&] { return Eigen::VectorXf(static_cast<Eigen::Index>(d.shape[0])); });
+    if (v.size() > 0 &&
+        H5Dread(d.dataset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
         fail(QStringLiteral("cannot read '%1'").arg(name));
     return v;
 }
@@ -583,15 +593,15 @@ Eigen::VectorXf readVector(hid_t loc, const QString &name)
 void writeMatrix(hid_t loc, const QString &name, const Eigen::Ref<const RowMatrixXf> &m,
                  WriteOptions options)
 {
-    const RowMatrixXf contiguous = m; // Ref may have an outer stride
     if (options.asDouble) {
-        const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> d =
-            contiguous.cast<double>();
+        const RowMatrixXd d = m.cast<double>();
         writeDataset(loc, name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, d.data(),
                      {hsize_t(m.rows()), hsize_t(m.cols())}, options);
         return;
     }
-    writeDataset(loc, name, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, contiguous.data(),
+    // Ref may have an outer stride: copied only then.
+    const RowMatrixXf copy = m.outerStride() == m.cols() ? RowMatrixXf() : RowMatrixXf(m);
+    writeDataset(loc, name, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, copy.size() ? copy.data() : m.data(),
                  {hsize_t(m.rows()), hsize_t(m.cols())}, options);
 }
 
