@@ -5,18 +5,20 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <exception>
 #include <numeric>
 
 namespace snn::passes {
 
 namespace {
 
-// Rows of the Gram matrix held at once: bounds memory to kBlock x n floats. Each block's part of
-// the upper triangle is cut into pieces: on the diagonal, strips of kStrip rows (a triangle by
-// ssyrk and the rest of the block to its right by sgemm); right of the block, the block's rows
-// against kPiece columns at a time (sgemm). The pieces' shapes depend only on the sizes and the
-// norms, never on the thread count, so every similarity is the same float for any --threads.
+// The Gram matrix is computed in pieces: strips of kStrip rows, each a triangle on the diagonal
+// (ssyrk) and the rest of its band to the right, kPiece columns at a time (sgemm). The pieces'
+// shapes depend only on the sizes and the norms, never on the thread count, so every similarity
+// is the same float for any --threads. The whole triangle in index order (the fallback) holds
+// kBlock rows of it at once: memory bounded to kBlock x n floats.
 constexpr Eigen::Index kBlock = 1024;
 constexpr Eigen::Index kStrip = 256;
 constexpr Eigen::Index kPiece = 1024;
@@ -32,11 +34,44 @@ struct Piece {
     Eigen::Index row, rows, col, cols;
 };
 
+// The pieces of the rows [begin, end) up to each strip's band end, largest first, so that the
+// threads finish together rather than one of them alone on a large piece at the end (the order
+// changes no value).
+std::vector<Piece> bandPieces(Eigen::Index begin, Eigen::Index end,
+                              const std::vector<Eigen::Index> &bandEnd)
+{
+    std::vector<Piece> pieces;
+    for (Eigen::Index s = begin; s < end; s += kStrip) {
+        const Eigen::Index strip = std::min(kStrip, end - s);
+        const Eigen::Index stripEnd = bandEnd[std::size_t(s + strip - 1)];
+        pieces.push_back({s, strip, s, strip});
+        for (Eigen::Index c = s + strip; c < stripEnd; c += kPiece)
+            pieces.push_back({s, strip, c, std::min(kPiece, stripEnd - c)});
+    }
+    std::stable_sort(pieces.begin(), pieces.end(), [](const Piece &x, const Piece &y) {
+        const auto work = [](const Piece &p) { return p.rows * p.cols / (p.col == p.row ? 2 : 1); };
+        return work(x) > work(y);
+    });
+    return pieces;
+}
+
+// out (piece.cols x piece.rows) = the cosines of the piece's rows of `unit` with its columns':
+// out(q - col, p - row) for row p and column q (on the diagonal, for q >= p).
+void product(const Eigen::MatrixXf &unit, const Piece &piece, blas::Ref out)
+{
+    if (piece.col == piece.row)
+        blas::syrk(unit.middleRows(piece.row, piece.rows), false, out, true);
+    else
+        blas::gemm(unit.middleRows(piece.col, piece.cols), false,
+                   unit.middleRows(piece.row, piece.rows), true, out);
+}
+
 // The unit vectors of the weights' rows, row p being neuron order[p]'s.
 Eigen::MatrixXf unitRows(const Eigen::MatrixXf &weights, const Eigen::VectorXf &inverseNorms,
-                         const std::vector<int> &order)
+                         const std::vector<int> &order, int workers)
 {
     Eigen::MatrixXf unit(weights.rows(), weights.cols());
+#pragma omp parallel for schedule(static) num_threads(workers)
     for (Eigen::Index c = 0; c < weights.cols(); ++c)
         for (Eigen::Index p = 0; p < weights.rows(); ++p) {
             const Eigen::Index i = order[std::size_t(p)];
@@ -45,59 +80,100 @@ Eigen::MatrixXf unitRows(const Eigen::MatrixXf &weights, const Eigen::VectorXf &
     return unit;
 }
 
-// Calls pair(p, q, cosine) for every q in (p, bandEnd[p]) whose cosine with p passes `passes`,
-// p ascending, then q ascending, the cosines of rows p and q of `unit`; stops (returning false)
-// when `pair` returns false.
+// The pairs (p, q), p < q < bandEnd[p], of rows of `unit` for which accept(p, q, cosine) holds,
+// the pieces spread over the threads with each scanned as soon as it is computed. Stops, returning
+// false, once more than `budget` pairs are found: whether it does depends on the pairs alone.
+template <typename Accept>
+bool collectSimilar(const Eigen::MatrixXf &unit, const std::vector<Eigen::Index> &bandEnd,
+                    const RunControl &control, int workers, std::size_t budget, Accept accept,
+                    std::vector<std::pair<Eigen::Index, Eigen::Index>> &pairs)
+{
+    control.checkCancelled();
+    control.report(0.0, QStringLiteral("similarity"));
+    const std::vector<Piece> pieces = bandPieces(0, unit.rows(), bandEnd);
+    double total = 0.0;
+    for (const Piece &piece : pieces)
+        total += double(piece.rows) * double(piece.cols);
+    std::atomic<std::size_t> next{0}, found{0};
+    std::atomic<double> done{0.0};
+    std::atomic<bool> stop{false};
+    std::exception_ptr failure;
+    std::vector<std::vector<std::pair<Eigen::Index, Eigen::Index>>> perThread(
+        std::size_t(std::max(workers, 1)));
+#pragma omp parallel num_threads(workers)
+    {
+        auto &mine = perThread[std::size_t(omp_get_thread_num())];
+        try {
+            Eigen::MatrixXf cosines(kPiece, kStrip);
+            for (std::size_t k = next++; !stop && k < pieces.size(); k = next++) {
+                const Piece &piece = pieces[k];
+                auto out = cosines.topLeftCorner(piece.cols, piece.rows);
+                product(unit, piece, out);
+                for (Eigen::Index r = 0; r < piece.rows; ++r) {
+                    const Eigen::Index p = piece.row + r;
+                    const float *cosine = &out(0, r) - piece.col;
+                    const Eigen::Index last =
+                        std::min(piece.col + piece.cols, bandEnd[std::size_t(p)]);
+                    for (Eigen::Index q = std::max(piece.col, p + 1); q < last; ++q)
+                        if (accept(p, q, cosine[q])) {
+                            mine.emplace_back(p, q);
+                            stop = stop || ++found > budget;
+                        }
+                }
+                done.fetch_add(double(piece.rows) * double(piece.cols));
+                if (omp_get_thread_num() == 0) { // the caller's thread
+                    control.checkCancelled();
+                    control.report(done / total, QStringLiteral("similarity"));
+                }
+            }
+        } catch (...) {
+#pragma omp critical(snn_redundancy_failure)
+            if (!failure)
+                failure = std::current_exception();
+            stop = true;
+        }
+    }
+    if (failure)
+        std::rethrow_exception(failure);
+    if (found > budget)
+        return false;
+    for (const auto &list : perThread)
+        pairs.insert(pairs.end(), list.begin(), list.end());
+    return true;
+}
+
+// Calls pair(p, q, cosine) for every q in (p, n) whose cosine with p passes `passes`, p
+// ascending, then q ascending, the cosines of rows p and q of `unit`: a block of rows at a time,
+// its pieces spread over the threads.
 template <typename Passes, typename Pair>
-bool forEachSimilar(const Eigen::MatrixXf &unit, const std::vector<Eigen::Index> &bandEnd,
-                    const RunControl &control, int workers, Passes passes, Pair pair)
+void forEachSimilar(const Eigen::MatrixXf &unit, const RunControl &control, int workers,
+                    Passes passes, Pair pair)
 {
     const Eigen::Index n = unit.rows();
+    const std::vector<Eigen::Index> bandEnd(static_cast<std::size_t>(n), n);
     // similarity(q - b, r) is the cosine of rows b + r and q, for q > b + r: each row's
     // similarities to the later ones are one contiguous column.
     Eigen::MatrixXf cosines;
-    std::vector<Piece> pieces;
     for (Eigen::Index b = 0; b < n; b += kBlock) {
         control.checkCancelled();
         control.report(double(b) / double(n), QStringLiteral("similarity"));
         const Eigen::Index rows = std::min(kBlock, n - b);
-        const Eigen::Index end = bandEnd[std::size_t(b + rows - 1)]; // the widest band: the last
-        cosines.resize(end - b, rows);
-        pieces.clear();
-        for (Eigen::Index s = b; s < b + rows; s += kStrip) {
-            const Eigen::Index strip = std::min(kStrip, b + rows - s);
-            const Eigen::Index stripEnd = bandEnd[std::size_t(s + strip - 1)];
-            pieces.push_back({s, strip, s, strip});
-            for (Eigen::Index c = s + strip; c < stripEnd; c += kPiece)
-                pieces.push_back({s, strip, c, std::min(kPiece, stripEnd - c)});
-        }
-        // Largest first, so that the threads finish the block together rather than one of them
-        // alone on a large piece at the end (the order changes no value).
-        std::stable_sort(pieces.begin(), pieces.end(), [](const Piece &x, const Piece &y) {
-            const auto work = [](const Piece &p) {
-                return p.rows * p.cols / (p.col == p.row ? 2 : 1);
-            };
-            return work(x) > work(y);
-        });
+        cosines.resize(n - b, rows);
+        const std::vector<Piece> pieces = bandPieces(b, b + rows, bandEnd);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(workers)
         for (std::size_t p = 0; p < pieces.size(); ++p) {
             const Piece &piece = pieces[p];
-            auto out = cosines.block(piece.col - b, piece.row - b, piece.cols, piece.rows);
-            if (piece.col == piece.row)
-                blas::syrk(unit.middleRows(piece.row, piece.rows), false, out, true);
-            else
-                blas::gemm(unit.middleRows(piece.col, piece.cols), false,
-                           unit.middleRows(piece.row, piece.rows), true, out);
+            product(unit, piece,
+                    cosines.block(piece.col - b, piece.row - b, piece.cols, piece.rows));
         }
         for (Eigen::Index r = 0; r < rows; ++r) {
             const Eigen::Index p = b + r;
             const float *cosine = &cosines(0, r);
-            for (Eigen::Index q = p + 1; q < bandEnd[std::size_t(p)]; ++q)
-                if (passes(p, cosine[q - b]) && !pair(p, q, cosine[q - b]))
-                    return false;
+            for (Eigen::Index q = p + 1; q < n; ++q)
+                if (passes(p, cosine[q - b]))
+                    pair(p, q, cosine[q - b]);
         }
     }
-    return true;
 }
 
 } // namespace
@@ -155,34 +231,33 @@ std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eige
         }
     }
     const auto zero = [&](Eigen::Index i) { return norms(i) == 0.0f; };
-    std::vector<std::pair<int, int>> pairs;
+    std::vector<std::pair<Eigen::Index, Eigen::Index>> pairs;
     const std::size_t budget =
         pairBudget > 0 ? pairBudget : std::max<std::size_t>(std::size_t(kBlock * n) / 2, 1 << 22);
-    const bool complete = forEachSimilar(
-        unitRows(weights, inverse, order), bandEnd, control, workers,
-        [&](Eigen::Index p, float cosine) {
-            return zero(order[std::size_t(p)]) || cosine > similarity;
-        },
+    const bool complete = collectSimilar(
+        unitRows(weights, inverse, order, workers), bandEnd, control, workers, budget,
         [&](Eigen::Index p, Eigen::Index q, float cosine) {
             const auto [i, j] = std::minmax(order[std::size_t(p)], order[std::size_t(q)]);
-            if (similar(i, j, cosine))
-                pairs.emplace_back(i, j);
-            return pairs.size() <= budget;
-        });
+            return (zero(order[std::size_t(p)]) || cosine > similarity) && similar(i, j, cosine);
+        },
+        pairs);
     if (complete) {
+        for (auto &[p, q] : pairs) { // rows in order of norm -> neurons
+            const Eigen::Index i = order[std::size_t(p)], j = order[std::size_t(q)];
+            p = std::min(i, j);
+            q = std::max(i, j);
+        }
         std::sort(pairs.begin(), pairs.end());
         for (const auto &[i, j] : pairs)
             if (keeper[std::size_t(i)] == i && keeper[std::size_t(j)] == j)
-                keeper[std::size_t(j)] = i;
+                keeper[std::size_t(j)] = int(i);
         return keeper;
     }
 
     // More similar pairs than the budget (a layer of many copies): the whole triangle in index
     // order instead, each keeper claiming the later unclaimed similar neurons as it goes.
-    pairs = {};
     forEachSimilar(
-        unitRows(weights, inverse, identity),
-        std::vector<Eigen::Index>(static_cast<std::size_t>(n), n), control, workers,
+        unitRows(weights, inverse, identity, workers), control, workers,
         // A non-zero neuron is similar only where the cosine passes (similarity > 0): test that
         // first, it fails almost everywhere.
         [&](Eigen::Index i, float cosine) {
@@ -191,7 +266,6 @@ std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eige
         [&](Eigen::Index i, Eigen::Index j, float cosine) {
             if (keeper[std::size_t(j)] == int(j) && similar(i, j, cosine))
                 keeper[std::size_t(j)] = int(i);
-            return true;
         });
     return keeper;
 }
