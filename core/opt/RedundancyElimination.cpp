@@ -20,8 +20,11 @@ namespace {
 // is the same float for any --threads. The whole triangle in index order (the fallback) holds
 // kBlock rows of it at once: memory bounded to kBlock x n floats.
 constexpr Eigen::Index kBlock = 1024;
-constexpr Eigen::Index kStrip = 256;
+constexpr Eigen::Index kStrip = 1024;
 constexpr Eigen::Index kPiece = 1024;
+// Each cosine is the sum of two products: over the first quarter of the inputs (the prefix) and
+// over the rest. Rows of fewer inputs than kSplitFrom are not split.
+constexpr Eigen::Index kSplitFrom = 64;
 
 bool closeRelative(float a, float b, float tolerance)
 {
@@ -55,42 +58,107 @@ std::vector<Piece> bandPieces(Eigen::Index begin, Eigen::Index end,
     return pieces;
 }
 
-// out (piece.cols x piece.rows) = the cosines of the piece's rows of `unit` with its columns':
-// out(q - col, p - row) for row p and column q (on the diagonal, for q >= p).
-void product(const Eigen::MatrixXf &unit, const Piece &piece, blas::Ref out)
-{
-    if (piece.col == piece.row)
-        blas::syrk(unit.middleRows(piece.row, piece.rows), false, out, true);
-    else
-        blas::gemm(unit.middleRows(piece.col, piece.cols), false,
-                   unit.middleRows(piece.row, piece.rows), true, out);
-}
+// The unit vectors of the weights' rows, row p being neuron order[p]'s, and where their cosines
+// are split (see kSplitFrom).
+struct UnitRows {
+    Eigen::MatrixXf unit;
+    Eigen::Index prefix = 0;   // the columns of the first product
+    Eigen::VectorXf restNorms; // each row's norm over the columns after the prefix
+    // The most a cosine can lose to rounding: a pair whose prefix product plus the product of its
+    // rows' rest norms (the most the rest can add: Cauchy-Schwarz) stays below the threshold by
+    // more cannot pass, whatever the rest is.
+    float slack = 0.0f;
+};
 
-// The unit vectors of the weights' rows, row p being neuron order[p]'s.
-Eigen::MatrixXf unitRows(const Eigen::MatrixXf &weights, const Eigen::VectorXf &inverseNorms,
-                         const std::vector<int> &order, int workers)
+UnitRows unitRows(const Eigen::MatrixXf &weights, const Eigen::VectorXf &inverseNorms,
+                  const std::vector<int> &order, int workers)
 {
-    Eigen::MatrixXf unit(weights.rows(), weights.cols());
+    const Eigen::Index n = weights.rows(), k = weights.cols();
+    UnitRows u;
+    u.unit.resize(n, k);
 #pragma omp parallel for schedule(static) num_threads(workers)
-    for (Eigen::Index c = 0; c < weights.cols(); ++c)
-        for (Eigen::Index p = 0; p < weights.rows(); ++p) {
+    for (Eigen::Index c = 0; c < k; ++c)
+        for (Eigen::Index p = 0; p < n; ++p) {
             const Eigen::Index i = order[std::size_t(p)];
-            unit(p, c) = weights(i, c) * inverseNorms(i);
+            u.unit(p, c) = weights(i, c) * inverseNorms(i);
         }
-    return unit;
+    u.prefix = k < kSplitFrom ? k : (k + 3) / 4;
+    Eigen::VectorXd rest = Eigen::VectorXd::Zero(n);
+    for (Eigen::Index c = u.prefix; c < k; ++c)
+        rest += u.unit.col(c).cast<double>().cwiseAbs2();
+    u.restNorms = rest.cwiseSqrt().cast<float>();
+    u.slack = 1e-3f + 4.0f * float(k) * std::ldexp(1.0f, -24);
+    return u;
 }
 
-// The pairs (p, q), p < q < bandEnd[p], of rows of `unit` for which accept(p, q, cosine) holds,
-// the pieces spread over the threads with each scanned as soon as it is computed. Stops, returning
-// false, once more than `budget` pairs are found: whether it does depends on the pairs alone.
+// out (piece.cols x piece.rows) = the products of the piece's rows of `unit` with its columns',
+// over `count` columns from `first`: out(q - col, p - row) for row p and column q (on the
+// diagonal, for q >= p only).
+void product(const Eigen::MatrixXf &unit, Eigen::Index first, Eigen::Index count,
+             const Piece &piece, blas::Ref out)
+{
+    const auto rows = [&](Eigen::Index row, Eigen::Index n) {
+        return unit.block(row, first, n, count);
+    };
+    if (piece.col == piece.row)
+        blas::syrk(rows(piece.row, piece.rows), false, out, true);
+    else
+        blas::gemm(rows(piece.col, piece.cols), false, rows(piece.row, piece.rows), true, out);
+}
+
+// Adds the products over the rest to the prefix's in `out`: the piece's cosines. `scratch`
+// holds at least a piece.
+void addRest(const UnitRows &u, const Piece &piece, blas::Ref out, Eigen::MatrixXf &scratch)
+{
+    const Eigen::Index rest = u.unit.cols() - u.prefix;
+    if (rest == 0)
+        return;
+    auto part = scratch.topLeftCorner(piece.cols, piece.rows);
+    product(u.unit, u.prefix, rest, piece, part);
+    if (piece.col == piece.row)
+        out.triangularView<Eigen::Lower>() += part;
+    else
+        out += part;
+}
+
+// The cosines of a piece (see product), the prefix's and the rest's products summed.
+void pieceCosines(const UnitRows &u, const Piece &piece, blas::Ref out, Eigen::MatrixXf &scratch)
+{
+    product(u.unit, 0, u.prefix, piece, out);
+    addRest(u, piece, out, scratch);
+}
+
+// Whether a pair of the piece (within the band) may have a cosine above `threshold`, from the
+// prefix's products in `out` (see UnitRows::slack).
+bool mayPass(const UnitRows &u, const Piece &piece, const blas::Ref &out,
+             const std::vector<Eigen::Index> &bandEnd, float threshold)
+{
+    const float reach = threshold - u.slack;
+    for (Eigen::Index r = 0; r < piece.rows; ++r) {
+        const Eigen::Index p = piece.row + r;
+        const float *prefix = &out(0, r) - piece.col;
+        const float restP = u.restNorms(p);
+        const Eigen::Index last = std::min(piece.col + piece.cols, bandEnd[std::size_t(p)]);
+        for (Eigen::Index q = std::max(piece.col, p + 1); q < last; ++q)
+            if (prefix[q] + restP * u.restNorms(q) >= reach)
+                return true;
+    }
+    return false;
+}
+
+// The pairs (p, q), p < q < bandEnd[p], of rows of `u` for which accept(p, q, cosine) holds,
+// the pieces spread over the threads with each scanned as soon as it is computed. accept must
+// refuse every cosine at or below `threshold` of rows that are not zero: a piece none of whose
+// pairs can pass it gets only the prefix's products (mayPass). Stops, returning false, once more
+// than `budget` pairs are found: whether it does depends on the pairs alone.
 template <typename Accept>
-bool collectSimilar(const Eigen::MatrixXf &unit, const std::vector<Eigen::Index> &bandEnd,
+bool collectSimilar(const UnitRows &u, const std::vector<Eigen::Index> &bandEnd, float threshold,
                     const RunControl &control, int workers, std::size_t budget, Accept accept,
                     std::vector<std::pair<Eigen::Index, Eigen::Index>> &pairs)
 {
     control.checkCancelled();
     control.report(0.0, QStringLiteral("similarity"));
-    const std::vector<Piece> pieces = bandPieces(0, unit.rows(), bandEnd);
+    const std::vector<Piece> pieces = bandPieces(0, u.unit.rows(), bandEnd);
     double total = 0.0;
     for (const Piece &piece : pieces)
         total += double(piece.rows) * double(piece.cols);
@@ -104,11 +172,13 @@ bool collectSimilar(const Eigen::MatrixXf &unit, const std::vector<Eigen::Index>
     {
         auto &mine = perThread[std::size_t(omp_get_thread_num())];
         try {
-            Eigen::MatrixXf cosines(kPiece, kStrip);
+            Eigen::MatrixXf cosines(kPiece, kStrip), scratch(kPiece, kStrip);
             for (std::size_t k = next++; !stop && k < pieces.size(); k = next++) {
                 const Piece &piece = pieces[k];
                 auto out = cosines.topLeftCorner(piece.cols, piece.rows);
-                product(unit, piece, out);
+                product(u.unit, 0, u.prefix, piece, out);
+                if (mayPass(u, piece, out, bandEnd, threshold))
+                    addRest(u, piece, out, scratch);
                 for (Eigen::Index r = 0; r < piece.rows; ++r) {
                     const Eigen::Index p = piece.row + r;
                     const float *cosine = &out(0, r) - piece.col;
@@ -146,10 +216,10 @@ bool collectSimilar(const Eigen::MatrixXf &unit, const std::vector<Eigen::Index>
 // ascending, then q ascending, the cosines of rows p and q of `unit`: a block of rows at a time,
 // its pieces spread over the threads.
 template <typename Passes, typename Pair>
-void forEachSimilar(const Eigen::MatrixXf &unit, const RunControl &control, int workers,
-                    Passes passes, Pair pair)
+void forEachSimilar(const UnitRows &u, const RunControl &control, int workers, Passes passes,
+                    Pair pair)
 {
-    const Eigen::Index n = unit.rows();
+    const Eigen::Index n = u.unit.rows();
     const std::vector<Eigen::Index> bandEnd(static_cast<std::size_t>(n), n);
     // similarity(q - b, r) is the cosine of rows b + r and q, for q > b + r: each row's
     // similarities to the later ones are one contiguous column.
@@ -160,11 +230,16 @@ void forEachSimilar(const Eigen::MatrixXf &unit, const RunControl &control, int 
         const Eigen::Index rows = std::min(kBlock, n - b);
         cosines.resize(n - b, rows);
         const std::vector<Piece> pieces = bandPieces(b, b + rows, bandEnd);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(workers)
-        for (std::size_t p = 0; p < pieces.size(); ++p) {
-            const Piece &piece = pieces[p];
-            product(unit, piece,
-                    cosines.block(piece.col - b, piece.row - b, piece.cols, piece.rows));
+#pragma omp parallel num_threads(workers)
+        {
+            Eigen::MatrixXf scratch(kPiece, kStrip);
+#pragma omp for schedule(dynamic, 1)
+            for (std::size_t p = 0; p < pieces.size(); ++p) {
+                const Piece &piece = pieces[p];
+                pieceCosines(u, piece,
+                             cosines.block(piece.col - b, piece.row - b, piece.cols, piece.rows),
+                             scratch);
+            }
         }
         for (Eigen::Index r = 0; r < rows; ++r) {
             const Eigen::Index p = b + r;
@@ -235,7 +310,7 @@ std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eige
     const std::size_t budget =
         pairBudget > 0 ? pairBudget : std::max<std::size_t>(std::size_t(kBlock * n) / 2, 1 << 22);
     const bool complete = collectSimilar(
-        unitRows(weights, inverse, order, workers), bandEnd, control, workers, budget,
+        unitRows(weights, inverse, order, workers), bandEnd, similarity, control, workers, budget,
         [&](Eigen::Index p, Eigen::Index q, float cosine) {
             const auto [i, j] = std::minmax(order[std::size_t(p)], order[std::size_t(q)]);
             return (zero(order[std::size_t(p)]) || cosine > similarity) && similar(i, j, cosine);
