@@ -481,6 +481,14 @@ void TestPasses::redundancySplitCosinesMissNoPair()
         QCOMPARE(passes::findRedundantNeurons(w, {}, 0.99f, 0.01f, {}, threads), expected);
     // The whole triangle (a budget of one pair) sums the cosines the same way.
     QCOMPARE(passes::findRedundantNeurons(w, {}, 0.99f, 0.01f, {}, 2, 1), expected);
+    // Zero rows merge into the first of them (the rule by brute force has no cosine for them),
+    // also in pieces whose other pairs all stop at the first product.
+    std::vector<int> withZeros = expected;
+    for (const int z : {10, 700, 1300}) {
+        w.row(z).setZero();
+        withZeros[std::size_t(z)] = 10;
+    }
+    QCOMPARE(passes::findRedundantNeurons(w, {}, 0.99f, 0.01f, {}, 2), withZeros);
 }
 
 void TestPasses::fusionOfLinearLayerIsExact()

@@ -148,12 +148,14 @@ bool mayPass(const UnitRows &u, const Piece &piece, const blas::Ref &out,
 
 // The pairs (p, q), p < q < bandEnd[p], of rows of `u` for which accept(p, q, cosine) holds,
 // the pieces spread over the threads with each scanned as soon as it is computed. accept must
-// refuse every cosine at or below `threshold` of rows that are not zero: a piece none of whose
-// pairs can pass it gets only the prefix's products (mayPass). Stops, returning false, once more
-// than `budget` pairs are found: whether it does depends on the pairs alone.
+// refuse every cosine at or below `threshold` of the rows from `zeroRows` on (the rows before it
+// are zero vectors): a piece none of whose pairs can pass gets only the prefix's products
+// (mayPass), and only its zero rows are scanned. Stops, returning false, once more than
+// `budget` pairs are found: whether it does depends on the pairs alone.
 template <typename Accept>
 bool collectSimilar(const UnitRows &u, const std::vector<Eigen::Index> &bandEnd, float threshold,
-                    const RunControl &control, int workers, std::size_t budget, Accept accept,
+                    Eigen::Index zeroRows, const RunControl &control, int workers,
+                    std::size_t budget, Accept accept,
                     std::vector<std::pair<Eigen::Index, Eigen::Index>> &pairs)
 {
     control.checkCancelled();
@@ -177,9 +179,13 @@ bool collectSimilar(const UnitRows &u, const std::vector<Eigen::Index> &bandEnd,
                 const Piece &piece = pieces[k];
                 auto out = cosines.topLeftCorner(piece.cols, piece.rows);
                 product(u.unit, 0, u.prefix, piece, out);
-                if (mayPass(u, piece, out, bandEnd, threshold))
+                const bool full = mayPass(u, piece, out, bandEnd, threshold);
+                if (full)
                     addRest(u, piece, out, scratch);
-                for (Eigen::Index r = 0; r < piece.rows; ++r) {
+                const Eigen::Index scanned =
+                    full ? piece.rows
+                         : std::clamp(zeroRows - piece.row, Eigen::Index(0), piece.rows);
+                for (Eigen::Index r = 0; r < scanned; ++r) {
                     const Eigen::Index p = piece.row + r;
                     const float *cosine = &out(0, r) - piece.col;
                     const Eigen::Index last =
@@ -306,11 +312,13 @@ std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eige
         }
     }
     const auto zero = [&](Eigen::Index i) { return norms(i) == 0.0f; };
+    const auto zeroRows = Eigen::Index(std::count_if(order.begin(), order.end(), zero));
     std::vector<std::pair<Eigen::Index, Eigen::Index>> pairs;
     const std::size_t budget =
         pairBudget > 0 ? pairBudget : std::max<std::size_t>(std::size_t(kBlock * n) / 2, 1 << 22);
     const bool complete = collectSimilar(
-        unitRows(weights, inverse, order, workers), bandEnd, similarity, control, workers, budget,
+        unitRows(weights, inverse, order, workers), bandEnd, similarity, zeroRows, control, workers,
+        budget,
         [&](Eigen::Index p, Eigen::Index q, float cosine) {
             const auto [i, j] = std::minmax(order[std::size_t(p)], order[std::size_t(q)]);
             return (zero(order[std::size_t(p)]) || cosine > similarity) && similar(i, j, cosine);
