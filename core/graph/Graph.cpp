@@ -19,20 +19,21 @@ namespace snn {
 
 namespace {
 
-// Column by column, on the bits: a float is NaN or infinite exactly when all its exponent bits
-// are set, so the largest magnitude's bits tell (an integer maximum, which vectorises; Eigen's
-// isFinite().all() does not, and costs as much as reading the weights from the file).
+// Column by column, on the bits: a float is NaN or infinite exactly when its magnitude's bits
+// exceed the largest finite float's (integer comparisons, which vectorise; Eigen's
+// isFinite().all() does not, and cost as much as reading the weights from the file).
 bool allFinite(const Eigen::Ref<const Eigen::MatrixXf> &m)
 {
+    constexpr std::int32_t kLargestFinite = 0x7f7fffff;
     for (Eigen::Index c = 0; c < m.cols(); ++c) {
         const float *x = m.col(c).data();
-        std::uint32_t largest = 0;
+        std::int32_t beyond = 0;
         for (Eigen::Index r = 0; r < m.rows(); ++r) {
-            std::uint32_t bits = 0;
+            std::int32_t bits = 0;
             std::memcpy(&bits, x + r, sizeof bits);
-            largest = std::max(largest, bits & 0x7fffffffu);
+            beyond |= std::int32_t((bits & 0x7fffffff) > kLargestFinite);
         }
-        if (largest >= 0x7f800000u)
+        if (beyond)
             return false;
     }
     return true;
