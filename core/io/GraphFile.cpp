@@ -413,7 +413,9 @@ void saveGraph(const Graph &graph, const QString &path)
 QByteArray graphFileBytes(const Graph &graph)
 {
     graph.validate();
-    return h5::buildFile([&](hid_t file) { writeGraph(graph, file); });
+    // The values as float32 and room for each layer's attributes and B-tree nodes.
+    const qsizetype expected = qsizetype(4 * graph.totalParams()) + (16 << 10) * graph.layerCount();
+    return h5::buildFile([&](hid_t file) { writeGraph(graph, file); }, expected);
 }
 
 } // namespace snn

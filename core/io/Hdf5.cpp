@@ -11,7 +11,9 @@
 #include <QStringDecoder>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <memory>
 
 namespace snn::h5 {
 
@@ -386,25 +388,94 @@ Handle openFile(const QString &path)
                  QStringLiteral("cannot open %1: the HDF5 file is damaged").arg(path));
 }
 
-QByteArray buildFile(const std::function<void(hid_t file)> &fill)
+namespace {
+
+// How much the core driver grows a file's image by at a time.
+constexpr std::size_t kCoreIncrement = std::size_t(1) << 20;
+
+// The core driver's memory, held in a QByteArray that HDF5 grows (image_realloc) and leaves to us
+// when it closes the file (image_free): the file's bytes are then taken without the copy that
+// H5Fget_file_image makes.
+class ImageBuffer {
+public:
+    explicit ImageBuffer(qsizetype reserve)
+        : m_callbacks{&ImageBuffer::allocate,
+                      &ImageBuffer::copy,
+                      &ImageBuffer::resize,
+                      &ImageBuffer::release,
+                      &ImageBuffer::share,
+                      &ImageBuffer::unshare,
+                      this}
+    {
+        if (reserve > 0) // the core driver grows the image by whole increments
+            m_bytes.reserve(reserve + qsizetype(kCoreIncrement));
+    }
+    H5FD_file_image_callbacks_t *callbacks() { return &m_callbacks; }
+    // The first `size` bytes, once HDF5 has closed the file; empty when it holds fewer.
+    QByteArray take(qsizetype size)
+    {
+        if (size > m_bytes.size())
+            return {};
+        m_bytes.truncate(size);
+        return std::move(m_bytes);
+    }
+
+private:
+    static void *allocate(std::size_t size, H5FD_file_image_op_t op, void *self)
+    {
+        return resize(nullptr, size, op, self);
+    }
+    static void *resize(void *, std::size_t size, H5FD_file_image_op_t, void *self)
+    {
+        QByteArray &bytes = static_cast<ImageBuffer *>(self)->m_bytes;
+        try {
+            bytes.resize(qsizetype(size));
+        } catch (const std::bad_alloc &) {
+            return nullptr; // HDF5 reports the failed write
+        }
+        preferHugePages(bytes.data(), std::size_t(bytes.capacity()));
+        return bytes.data();
+    }
+    static void *copy(void *to, const void *from, std::size_t size, H5FD_file_image_op_t, void *)
+    {
+        return std::memcpy(to, from, size);
+    }
+    static herr_t release(void *, H5FD_file_image_op_t, void *) { return 0; }
+    static void *share(void *self) { return self; }
+    static herr_t unshare(void *) { return 0; }
+
+    QByteArray m_bytes;
+    H5FD_file_image_callbacks_t m_callbacks;
+};
+
+} // namespace
+
+QByteArray buildFile(const std::function<void(hid_t file)> &fill, qsizetype expectedSize)
 {
     auto guard = lock();
     const QString what = QStringLiteral("HDF5 cannot build a file in memory");
+    // Outlives the file, and is left to HDF5 when it fails to close it.
+    auto buffer = std::make_unique<ImageBuffer>(expectedSize);
     Handle access = check(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, what);
-    if (H5Pset_fapl_core(access, 1 << 20, false) < 0)
+    if (H5Pset_fapl_core(access, kCoreIncrement, false) < 0 ||
+        H5Pset_file_image_callbacks(access, buffer->callbacks()) < 0)
         fail(what);
     // The name only identifies the file: with no backing store nothing reaches the disk.
     Handle file = check(H5Fcreate("snn-studio-memory.h5", H5F_ACC_TRUNC, H5P_DEFAULT, access),
                         H5Fclose, what);
     fill(file);
-    // The image holds what is flushed: the metadata cache would otherwise be missing.
+    // The image holds what is flushed: the metadata cache would otherwise be missing. Closing
+    // writes the superblock as H5Fget_file_image would give it.
     const ssize_t size =
         H5Fflush(file, H5F_SCOPE_GLOBAL) < 0 ? -1 : H5Fget_file_image(file, nullptr, 0);
     if (size < 0)
         fail(what);
-    QByteArray image(qsizetype(size), Qt::Uninitialized);
-    if (H5Fget_file_image(file, image.data(), std::size_t(size)) != size ||
-        H5Fclose(file.release()) < 0)
+    if (H5Fclose(file.release()) < 0) {
+        buffer.release(); // HDF5 may still hold it
+        fail(what);
+    }
+    QByteArray image = buffer->take(qsizetype(size));
+    if (image.size() != size)
         fail(what);
     return image;
 }

@@ -50,7 +50,8 @@ private:
 Handle openFile(const QString &path);
 // The bytes of an HDF5 file that `fill` builds in memory (HDF5's core driver: no failed write or
 // close on a full disk can leave HDF5 holding a half-written file). Holds lock() while it works.
-QByteArray buildFile(const std::function<void(hid_t file)> &fill);
+// `expectedSize`, when known, is reserved at once: the image then grows without being copied.
+QByteArray buildFile(const std::function<void(hid_t file)> &fill, qsizetype expectedSize = 0);
 // buildFile(), then writeAtomically() puts its bytes in place of `path`.
 void saveFile(const QString &path, const std::function<void(hid_t file)> &fill);
 

@@ -30,6 +30,10 @@ NumericDataset openNumeric(hid_t loc, const QString &name, std::size_t rank);
 // Chunked as one chunk and deflated with options.gzip, else contiguous.
 Handle datasetCreationList(const std::vector<hsize_t> &shape, WriteOptions options);
 
+// Asks the kernel for huge pages under a large buffer that is about to be filled: one fault per
+// 2 MB instead of per 4 KB (ignored where transparent huge pages are off).
+void preferHugePages(void *data, std::size_t bytes);
+
 // Runs an allocation for `name`; running out of memory becomes an Error naming it.
 template <typename F> auto allocate(const QString &name, const std::vector<hsize_t> &shape, F &&f)
 {

@@ -77,18 +77,6 @@ void transpose(const unsigned char *src, Index ldSrc, Index outer, Index inner, 
                           std::min(inner, i0 + kTile), dst, ldDst);
 }
 
-// Asks the kernel for huge pages under a large buffer that is about to be filled: one fault per
-// 2 MB instead of per 4 KB (ignored where transparent huge pages are off).
-void preferHugePages(void *data, std::size_t bytes)
-{
-    constexpr std::uintptr_t kHuge = std::uintptr_t(2) << 20;
-    const auto start = reinterpret_cast<std::uintptr_t>(data);
-    const std::uintptr_t begin = (start + kHuge - 1) & ~(kHuge - 1);
-    const std::uintptr_t end = (start + bytes) & ~(kHuge - 1);
-    if (end > begin)
-        ::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE);
-}
-
 // The file's pages under a dataset whose values HDF5 would read with no conversion: stored
 // contiguously in the file itself as floats of this machine, all of them allocated, in a file
 // opened by the default (sec2) driver. Empty otherwise, or when the mapping fails.
@@ -139,6 +127,20 @@ private:
 };
 
 } // namespace
+
+namespace internal {
+
+void preferHugePages(void *data, std::size_t bytes)
+{
+    constexpr std::uintptr_t kHuge = std::uintptr_t(2) << 20;
+    const auto start = reinterpret_cast<std::uintptr_t>(data);
+    const std::uintptr_t begin = (start + kHuge - 1) & ~(kHuge - 1);
+    const std::uintptr_t end = (start + bytes) & ~(kHuge - 1);
+    if (end > begin)
+        ::madvise(reinterpret_cast<void *>(begin), end - begin, MADV_HUGEPAGE);
+}
+
+} // namespace internal
 
 Eigen::MatrixXf readColumnMajorMatrix(hid_t loc, const QString &name)
 {
