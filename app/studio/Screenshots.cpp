@@ -80,7 +80,7 @@ int takeScreenshots(widgets::MainWindow &window, const QString &dataSpec)
     if (!shoot(QStringLiteral("fpga")))
         return 1;
     // The Sweep tab after a sweep of the dead threshold (its default values) on the data.
-    window.centralTabs()->setCurrentWidget(window.sweep());
+    window.optimiseTabs()->setCurrentWidget(window.sweep());
     QTimer::singleShot(0, window.sweep(), &widgets::SweepPanel::run);
     waitFor(window.sweep(), &widgets::SweepPanel::message, 600000);
     settle(500);
@@ -89,7 +89,7 @@ int takeScreenshots(widgets::MainWindow &window, const QString &dataSpec)
     // The Spikes tab: the first test sample before and after the run, and the membrane of the
     // first layer's neuron that fired most on it.
     widgets::SpikesView *spikes = window.spikes();
-    window.centralTabs()->setCurrentWidget(spikes);
+    window.optimiseTabs()->setCurrentWidget(spikes);
     if (spikes->isSimulating() || !spikes->traces(widgets::SpikesView::Side::After))
         waitFor(spikes, &widgets::SpikesView::simulated, 60000);
     if (const auto &traces = spikes->traces(widgets::SpikesView::Side::Before);
