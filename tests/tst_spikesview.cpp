@@ -1,6 +1,7 @@
 // The studio's Spikes tab: a sample of the attached data set through the graph and the optimised
 // graph, rasters and a neuron's membrane as core's simulateSequences computes them.
 
+#include "CanvasView.h"
 #include "MainWindow.h"
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
@@ -125,6 +126,10 @@ void TestSpikesView::attachedSampleMatchesCore()
         QCOMPARE(shown[std::size_t(t)], double(hidden.membrane[std::size_t(t * 10 + 2)]));
     QCOMPARE(view->membraneTitle(SpikesView::Side::Before),
              QStringLiteral("Before optimisation: hidden, neuron 2"));
+    // The selection is shared: a layer selected on the canvas (Graph) is the one shown here.
+    window.canvas()->selectLayer(g.layers().back().id);
+    QCOMPARE(view->selectedLayer(), QStringLiteral("out"));
+    QCOMPARE(view->selectedNeuron(), 2);
 }
 
 void TestSpikesView::beforeAndAfter()

@@ -44,9 +44,7 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPlainTextEdit>
-#include <QPushButton>
 #include <QScreen>
-#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -62,16 +60,6 @@ const QString kGeometryKey = QStringLiteral("window/geometry");
 const QString kStateKey = QStringLiteral("window/state"); // the toolbar's place
 const QString kModeKey = QStringLiteral("window/mode");   // the page shown last
 constexpr int kStateVersion = 2; // 1: the window before workspaces (docks of its own)
-
-// A widget as a workspace's central widget: it scrolls rather than set the window's minimum size.
-QWidget *scrolling(QWidget *widget)
-{
-    auto *scroll = new QScrollArea;
-    scroll->setWidget(widget);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    return scroll;
-}
 
 bool isGraphFile(const QString &path)
 {
@@ -176,12 +164,12 @@ void MainWindow::createWorkspaces()
     Workspace *train = add(Mode::Train, QStringLiteral("Train"),
                            tr("Train the network on the attached data, with live curves, and "
                               "compare runs (Ctrl+3)"));
-    train->setCentralWidget(scrolling(m_training));
+    train->setCentralWidget(Workspace::scrolling(m_training));
 
     Workspace *deploy = add(Mode::Deploy, QStringLiteral("Deploy"),
                             tr("Build for the FPGA, run the whole pipeline, read the log "
                                "(Ctrl+4)"));
-    deploy->setCentralWidget(scrolling(m_fpga));
+    deploy->setCentralWidget(Workspace::scrolling(m_fpga));
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
     // The FPGA panel across the top, the pipeline's stages and the log side by side under it.
@@ -300,6 +288,11 @@ void MainWindow::connectViews()
         m_properties->nameEdit()->selectAll();
     });
     connect(m_heatmap, &RateHeatmap::layerClicked, m_canvas, &CanvasView::selectLayer);
+    // The selection is the same on every page: the Spikes tab shows the selected layer.
+    connect(m_canvas, &CanvasView::currentLayerChanged, this, [this](LayerId id) {
+        if (const Layer *l = m_document->graph().find(id))
+            m_spikes->selectNeuron(l->name, m_spikes->selectedNeuron());
+    });
     // The comparison (Compare view, table, FPGA estimates and synthesis figures) follows the
     // optimisation's result and the document; the canvas, heatmap and spikes preview it.
     m_comparison = new ComparisonController(m_document, m_optimization->model(), m_compare,

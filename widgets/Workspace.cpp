@@ -38,12 +38,7 @@ QDockWidget *Workspace::addPanel(QWidget *panel, const QString &id, const QStrin
         }
     auto *dock = new QDockWidget(title, this);
     dock->setObjectName(QStringLiteral("panel_") + id);
-    // A panel wider or taller than its dock scrolls instead of setting the window's minimum.
-    auto *scroll = new QScrollArea(dock);
-    scroll->setWidget(panel);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    dock->setWidget(scroll);
+    dock->setWidget(scrolling(panel));
     addDockWidget(area, dock);
     if (sibling)
         tabifyDockWidget(sibling, dock);
@@ -53,6 +48,15 @@ QDockWidget *Workspace::addPanel(QWidget *panel, const QString &id, const QStrin
                             ? Qt::Horizontal
                             : Qt::Vertical);
     return dock;
+}
+
+QScrollArea *Workspace::scrolling(QWidget *widget)
+{
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(widget);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    return scroll;
 }
 
 QList<QDockWidget *> Workspace::panels() const

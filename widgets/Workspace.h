@@ -3,6 +3,7 @@
 #include <QMainWindow>
 
 class QDockWidget;
+class QScrollArea;
 
 namespace snn::widgets {
 
@@ -26,6 +27,9 @@ public:
     QDockWidget *addPanel(QWidget *panel, const QString &id, const QString &title,
                           Qt::DockWidgetArea area, QDockWidget *beside = nullptr);
     QList<QDockWidget *> panels() const;
+    // `widget` in a frameless scroll area that resizes it: larger than its room, it scrolls
+    // instead of setting the window's minimum size.
+    static QScrollArea *scrolling(QWidget *widget);
 
     // The size a dock gets when the workspace is first shown without a saved layout (a dock's
     // size cannot be set before the workspace has its own).
