@@ -16,6 +16,7 @@
 #include <QComboBox>
 #include <QFile>
 #include <QFileInfo>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -96,6 +97,10 @@ void TestSpikesView::attachedSampleMatchesCore()
     QVERIFY(attached.wait(10000));
     QTRY_VERIFY_WITH_TIMEOUT(view->traces(SpikesView::Side::Before).has_value(), 10000);
     QCOMPARE(view->sampleCount(), 8); // a file without a test split: its samples
+    // The line naming the samples, whole in its tooltip where a narrow window cuts it.
+    const auto *source = view->findChild<QLabel *>(QStringLiteral("source"));
+    QCOMPARE(source->text(), QStringLiteral("Data set small.h5: 8 samples, rate encoding"));
+    QCOMPARE(source->toolTip(), source->text());
 
     QSignalSpy simulated(view, &SpikesView::simulated);
     view->setSample(5);

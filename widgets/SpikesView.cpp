@@ -74,6 +74,7 @@ SpikesView::SpikesView(QWidget *parent)
     m_open->setToolTip(tr("An HDF5 file with 'spikes' [samples, steps, inputs] or 'current', as "
                           "snnc simulate --input takes"));
     // Long texts never set the window's minimum width (docs/studio.md: it shrinks to 800x600).
+    m_source->setObjectName(QStringLiteral("source"));
     m_source->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto *controls = new QHBoxLayout;
@@ -337,6 +338,7 @@ void SpikesView::updateSampleBox()
                               .arg(sim::toString(m_options.encoding)));
     else
         m_source->setText(tr("No data set: Data > Use Fashion-MNIST, or Open input file..."));
+    m_source->setToolTip(m_source->text()); // whole, where a narrow window cuts the line
 }
 
 void SpikesView::simulate()
