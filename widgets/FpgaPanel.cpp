@@ -54,6 +54,9 @@ FpgaPanel::FpgaPanel(flow::Pipeline *pipeline, QWidget *parent)
     buildUi();
     m_estimates = new flow::HardwareEstimates(settings(), this);
     connect(m_estimates, &flow::HardwareEstimates::started, this, [this](bool optimized) {
+        // A new graph or new settings: the synthesis of that graph was of another design (a
+        // training replaced the weights, another board); its figures go.
+        m_table->reset(optimized ? HardwareTable::Optimised : HardwareTable::Original);
         if (optimized || m_estimates->original().isEmpty())
             return;
         // A new estimate takes the status line; its result keeps it only if nothing else has.
@@ -166,9 +169,18 @@ QLayout *FpgaPanel::buildButtons()
     m_flash->setToolTip(tr("Write the last built bitstream to the board (iceprog)"));
     m_stop = new QPushButton(tr("Stop"), this);
     m_stop->setEnabled(false);
+    // Build is what the tab is for: the large primary button, first.
+    m_build->setObjectName(QStringLiteral("build"));
+    m_build->setMinimumHeight(m_build->sizeHint().height() * 3 / 2);
+    m_build->setStyleSheet(QStringLiteral(
+        "QPushButton#build { font-weight: bold; color: white; background: #2f6fd6;"
+        " border: 1px solid #1f4f9e; border-radius: 3px; padding: 0 28px; }"
+        "QPushButton#build:hover { background: #3b7ce6; }"
+        "QPushButton#build:disabled { background: #a9bfe3; border-color: #8ea5cc; }"));
     auto *buttons = new QHBoxLayout;
-    for (QPushButton *b : {m_build, m_export, m_synth, m_verify, m_flash, m_stop})
-        buttons->addWidget(b);
+    buttons->addWidget(m_build, 2);
+    for (QPushButton *b : {m_export, m_synth, m_verify, m_flash, m_stop})
+        buttons->addWidget(b, 1, Qt::AlignVCenter);
     connect(m_build, &QPushButton::clicked, this, [this] { build(); });
     connect(m_export, &QPushButton::clicked, this, &FpgaPanel::exportDesign);
     connect(m_synth, &QPushButton::clicked, this, &FpgaPanel::synthesise);
