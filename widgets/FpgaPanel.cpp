@@ -134,9 +134,14 @@ QLayout *FpgaPanel::buildForm()
     m_memory->setToolTip(tr("Where the weights go. Auto: EBR when they fit, else the UP5K's "
                             "SPRAM"));
     m_frequency = new QDoubleSpinBox(this);
-    m_frequency->setRange(1.0, 200.0);
-    m_frequency->setValue(12.0);
+    m_frequency->setRange(0.0, 275.0);
+    m_frequency->setSpecialValueText(tr("Auto")); // 0: the flow chooses (hw::CoreClock)
+    m_frequency->setValue(0.0);
     m_frequency->setSuffix(tr(" MHz"));
+    m_frequency->setToolTip(tr("The core clock. Auto: synthesis measures fmax at the board's "
+                               "oscillator, then builds at the highest standard PLL clock 10% "
+                               "below it; else the oscillator's 12 MHz or 16 to 275 MHz made by "
+                               "the PLL"));
     restoreSettings();
 
     // The settings in one row: board, weight bits, lanes, memory, target frequency.
@@ -280,7 +285,7 @@ void FpgaPanel::restoreSettings()
     m_lanes->setCurrentIndex(std::max(lanes, 0));
     const int memory = m_memory->findData(s.value(kSettings + QStringLiteral("memory")));
     m_memory->setCurrentIndex(std::max(memory, 0));
-    m_frequency->setValue(s.value(kSettings + QStringLiteral("frequency"), 12.0).toDouble());
+    m_frequency->setValue(s.value(kSettings + QStringLiteral("frequency"), 0.0).toDouble());
 }
 
 void FpgaPanel::saveSettings() const
@@ -365,7 +370,7 @@ hw::ExportOptions FpgaPanel::settings() const
     o.lanes = m_lanes->currentData().toInt();
     o.weightMemory =
         hw::kWeightMemoryNames.parse(m_memory->currentData().toString(), tr("the weight memory"));
-    o.clockMHz = m_frequency->value(); // the board's oscillator, or a PLL clock
+    o.clockMHz = m_frequency->value(); // 0: automatic; the board's oscillator, or a PLL clock
     return o;
 }
 
