@@ -1,8 +1,8 @@
 // The producers' conventions in NIR (core/nir/NirNeurons.cpp, docs/nir.md): files exported by
-// snnTorch and Norse themselves, imported with `snnc import` and driven through `snnc simulate`
-// by the spikes their own networks were driven by, must reproduce every spike of every layer
-// (tests/data/snntorch/README.md, tests/data/norse/README.md); and what the import assumes is
-// said and stored.
+// snnTorch, Norse and Sinabs themselves, imported with `snnc import` and driven through `snnc
+// simulate` by the spikes their own networks were driven by, must reproduce every spike of every
+// layer (tests/data/snntorch/README.md, tests/data/norse/README.md, tests/data/sinabs/README.md);
+// and what the import assumes is said and stored.
 
 #include "TestUtils.h"
 #include "io/GraphFile.h"
@@ -97,6 +97,11 @@ void TestNirConventions::producersMatch_data()
     QTest::newRow("snnTorch Leaky, default subtract without --reset")
         << QStringLiteral("snntorch/leaky-20-12-8-4.nir") << in
         << QStringLiteral("snntorch/spikes.h5") << QStringLiteral("subtract-next") << QStringList();
+    QTest::newRow("Sinabs IAF (SingleSpike), at-or-above and subtract")
+        << QStringLiteral("sinabs/iaf.nir") << in << QStringLiteral("sinabs/iaf-spikes.h5")
+        << QStringLiteral("single-spike")
+        << QStringList{QStringLiteral("--firing"), QStringLiteral("at-or-above"),
+                       QStringLiteral("--reset"), QStringLiteral("subtract")};
     QTest::newRow("Norse LIFBoxCell, dt inferred")
         << QStringLiteral("norse/lifbox.nir") << in << QStringLiteral("norse/lifbox-spikes.h5")
         << QStringLiteral("zero") << QStringList();
