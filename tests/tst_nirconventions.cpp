@@ -61,6 +61,7 @@ private Q_SLOTS:
     void perNeuronValuesAreKept();
     void flattenKeepsTheInputShape();
     void norseStartsAtVLeak();
+    void rockpoolIsSaid();
 
 private:
     QTemporaryDir m_dir;
@@ -345,6 +346,33 @@ void TestNirConventions::norseStartsAtVLeak()
     QCOMPARE(l.initial(7), 0.5f);
     QCOMPARE(g.layers()[0].perNeuron.initial.size(), Eigen::Index(0));
     QCOMPARE(g.layers()[0].neuron.initial, 0.0f);
+}
+
+void TestNirConventions::rockpoolIsSaid()
+{
+    // Rockpool writes r = tau exp(-dt / tau) / dt: lif_rockpool.nir's r = 24.019737 with
+    // tau = 0.0025 is its dt 1e-4. The import takes that dt and says that it runs NIR's
+    // equations, not Rockpool's.
+    QStringList lines;
+    const Graph g =
+        nir::importNir(data(QStringLiteral("nir-samples/lif_rockpool.nir")), {}, &lines);
+    QCOMPARE(lines.size(), 5);
+    QCOMPARE(lines[0],
+             QStringLiteral("conventions: Rockpool's (r = tau exp(-dt / tau) / dt, as its to_nir "
+                            "writes LIFNeuronTorch and LIFTorch): imported by NIR's equations, "
+                            "one forward-Euler step of dt, where Rockpool decays by exp(-dt / "
+                            "tau) and may emit several spikes a step: not Rockpool's dynamics "
+                            "for 0_LinearTorch"));
+    QCOMPARE(lines[2], QStringLiteral("dt: 0.0001 s (Rockpool's: '1_LIFNeuronTorch' has r = tau "
+                                      "exp(-dt / tau) / dt at that dt; --dt sets it)"));
+    QCOMPARE(g.dt(), std::optional<double>(1e-4));
+    // NIR's equations at that dt: tst_nir importsRockpoolSample checks beta and weight.
+    // A given dt wins.
+    nir::NirOptions given;
+    given.dt = 1e-3;
+    given.dtFromFile = false;
+    QCOMPARE(nir::importNir(data(QStringLiteral("nir-samples/lif_rockpool.nir")), given).dt(),
+             std::optional<double>(1e-3));
 }
 
 QTEST_GUILESS_MAIN(TestNirConventions)

@@ -109,7 +109,7 @@ private:
     LayerId commit(const Value &pending, NeuronParams params);
     QString label(const QString &key) const { return nodeLabel(key, m_types.at(key)); }
     void readTimeStep();
-    void chooseTimeStep(Convention convention, const QString &key);
+    void chooseTimeStep(Convention convention, const NeuronNode &node, const QString &key);
     void chooseReset(const QString &key, const VectorXd &vReset, const QString &where,
                      Convention convention, NeuronParams &params);
     void chooseFiring(const QString &key, NeuronParams &params);
@@ -229,17 +229,22 @@ void Importer::readTimeStep()
 }
 
 // A time step neither given nor in the file: the first LIF or CubaLIF node's convention sets it.
-void Importer::chooseTimeStep(Convention convention, const QString &key)
+void Importer::chooseTimeStep(Convention convention, const NeuronNode &node, const QString &key)
 {
     if (m_dtChosen)
         return;
     m_dtChosen = true;
     if (convention == Convention::SnnTorch) {
-        m_dt = conventionDt(convention);
+        m_dt = conventionDt(convention, node);
         m_dtSource =
             QStringLiteral("snnTorch's: '%1' has r = tau / dt at that dt; --dt sets it").arg(key);
+    } else if (convention == Convention::Rockpool) {
+        m_dt = conventionDt(convention, node);
+        m_dtSource = QStringLiteral("Rockpool's: '%1' has r = tau exp(-dt / tau) / dt at that dt; "
+                                    "--dt sets it")
+                         .arg(key);
     } else if (convention == Convention::Norse) {
-        m_dt = conventionDt(convention);
+        m_dt = conventionDt(convention, node);
         m_dtSource = QStringLiteral("Norse's default: '%1' has r = 1 as Norse writes it, and "
                                     "Norse writes no time step; --dt sets it")
                          .arg(key);
@@ -603,7 +608,7 @@ Value Importer::neuron(const QString &key, const QString &type, hid_t group, Val
     const NeuronNode node = readNeuronNode(group, type, n, where, m_budget);
     const Convention convention = m_studioFile ? Convention::Studio : recognise(node);
     if (type != QLatin1String("IF")) {
-        chooseTimeStep(convention, key);
+        chooseTimeStep(convention, node, key);
         m_conventions[conventionText(convention)] << in.name;
     }
     const NeuronMapping map = mapNeurons(node, convention, m_dt, where);

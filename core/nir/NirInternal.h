@@ -101,12 +101,14 @@ enum class Convention {
     Studio,   // SNN Studio's own file (its metadata): Literal, decays exported in float64
     SnnTorch, // r = tau / dt at dt = 1e-4 (and w_in = tau_syn / dt): v = beta v + I
     Norse,    // r = 1 (and w_in = 1), no dt; starts at v_leak; CubaLIF input unscaled
+    Rockpool, // r = tau exp(-dt / tau) / dt at a round dt: imported as Literal at that dt
 };
 // The convention a node's parameters show (Literal for IF nodes and unrecognised ones; never
 // Studio, which the file's metadata tells).
 Convention recognise(const NeuronNode &node);
-// The time step a convention implies for a file that does not give one (Literal: 1e-4 s).
-double conventionDt(Convention convention);
+// The time step a node's convention implies for a file that does not give one (Literal: 1e-4 s;
+// Rockpool: the dt its r shows).
+double conventionDt(Convention convention, const NeuronNode &node);
 // One line on a convention, for the import's assumptions.
 QString conventionText(Convention convention);
 

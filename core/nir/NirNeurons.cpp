@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -31,6 +32,33 @@ bool isTauOverDt(double gain, double tau)
     if (std::isinf(tau) || std::isinf(gain))
         return std::isinf(tau) && std::isinf(gain);
     return std::abs(gain * kSnnTorchDt / tau - 1.0) <= 1e-6;
+}
+
+// The dt at which every neuron's r is Rockpool's tau exp(-dt / tau) / dt, when it is a round
+// number (1, 2 or 5 times a power of ten, within float32 rounding) for all of them. With
+// x = dt / tau, r x = exp(-x), that is x e^x = 1 / r, solved by Newton's method on
+// x + ln x + ln r = 0.
+std::optional<double> rockpoolDt(const NeuronNode &node)
+{
+    std::optional<double> dt;
+    for (Index i = 0; i < node.n; ++i) {
+        const double r = node.r(i), tau = node.tau(i);
+        if (!(r > 0) || !(tau > 0) || std::isinf(r) || std::isinf(tau))
+            return std::nullopt;
+        double x = r > 1.0 ? 1.0 / r : 0.5;
+        for (int k = 0; k < 60; ++k)
+            x = std::max(x - (x + std::log(x) + std::log(r)) / (1.0 + 1.0 / x), x * 1e-3);
+        const double step = x * tau;
+        const double power = std::pow(10.0, std::floor(std::log10(step)));
+        double round = 0.0;
+        for (const double m : {1.0, 2.0, 5.0, 10.0})
+            if (std::abs(step / (m * power) - 1.0) <= 1e-5)
+                round = m * power;
+        if (round == 0.0 || (dt && *dt != round))
+            return std::nullopt;
+        dt = round;
+    }
+    return dt;
 }
 
 // The decays (beta or alpha) of a node's time constants `tau` (named `name` in the file).
@@ -165,11 +193,21 @@ Convention recognise(const NeuronNode &node)
                 (!cuba || isTauOverDt(node.wIn(i), node.tauSyn(i)));
         norse = norse && node.r(i) == 1.0 && (!cuba || node.wIn(i) == 1.0);
     }
-    return torch ? Convention::SnnTorch : norse ? Convention::Norse : Convention::Literal;
+    if (torch)
+        return Convention::SnnTorch;
+    if (norse)
+        return Convention::Norse;
+    // Rockpool writes no w_in (NIR's default 1) and v_leak 0.
+    if ((node.leak.array() == 0.0).all() && (!cuba || (node.wIn.array() == 1.0).all()) &&
+        rockpoolDt(node))
+        return Convention::Rockpool;
+    return Convention::Literal;
 }
 
-double conventionDt(Convention convention)
+double conventionDt(Convention convention, const NeuronNode &node)
 {
+    if (convention == Convention::Rockpool)
+        return *rockpoolDt(node);
     return convention == Convention::Norse ? kNorseDt : kSnnTorchDt;
 }
 
@@ -186,6 +224,11 @@ QString conventionText(Convention convention)
                               "its current unscaled)");
     case Convention::Studio:
         return QStringLiteral("SNN Studio's own (its metadata; NIR's equations at its dt)");
+    case Convention::Rockpool:
+        return QStringLiteral("Rockpool's (r = tau exp(-dt / tau) / dt, as its to_nir writes "
+                              "LIFNeuronTorch and LIFTorch): imported by NIR's equations, one "
+                              "forward-Euler step of dt, where Rockpool decays by exp(-dt / tau) "
+                              "and may emit several spikes a step: not Rockpool's dynamics");
     case Convention::Literal:
         break;
     }
