@@ -27,7 +27,8 @@ struct PyLayer {
 PyLayer makeLayer(const std::string &name, int nInputs, int nNeurons, const py::handle &weights,
                   const py::handle &rates, const py::handle &bias, const std::string &neuronType,
                   float threshold, std::optional<float> beta, const std::string &reset,
-                  bool spiking, std::optional<std::string> source)
+                  bool spiking, std::optional<std::string> source, float alpha,
+                  const std::string &firing, float initialMembrane)
 {
     auto layer = std::make_shared<Layer>();
     layer->name = qstr(name);
@@ -62,10 +63,26 @@ PyLayer makeLayer(const std::string &name, int nInputs, int nNeurons, const py::
     layer->neuron.threshold = threshold;
     layer->neuron.beta = beta ? *beta : (layer->neuron.type == NeuronType::IF ? 1.0f : 0.9f);
     layer->neuron.spiking = spiking;
+    layer->neuron.alpha = alpha;
+    layer->neuron.firing = kFiringNames.parse(qstr(firing), where + QStringLiteral(": firing"));
+    layer->neuron.initial = initialMembrane;
+    if (const QString problem = neuronParamsProblem(layer->neuron); !problem.isEmpty())
+        throw Error(where + QStringLiteral(": ") + problem);
     PyLayer result{std::move(layer), {}};
     if (source)
         result.source = qstr(*source);
     return result;
+}
+
+// NIR options with a given dt (it wins), or none (the file's or graph's own, docs/nir.md).
+nir::NirOptions nirOptions(std::optional<double> dt)
+{
+    nir::NirOptions options;
+    if (dt) {
+        options.dt = *dt;
+        options.dtFromFile = false;
+    }
+    return options;
 }
 
 GraphPtr makeGraph(const std::vector<PyLayer> &layers, std::optional<int> inputSize)
@@ -102,6 +119,50 @@ std::vector<PyLayer> graphLayers(const GraphPtr &graph)
     return result;
 }
 
+// SNNGraph.layers: the graph's layers as a read-only sequence. A list that silently dropped an
+// append (the seed tutorial's graph.layers.append(layer)) would lose the user's layer; its
+// changes raise TypeError instead, saying how to make the graph wanted.
+struct LayerList {
+    GraphPtr graph;
+};
+
+[[noreturn]] void refuseChange(const LayerList &)
+{
+    throw py::type_error("SNNGraph.layers cannot be changed in place (the layers' arrays are "
+                         "views of the graph): build a new graph, e.g. "
+                         "SNNGraph(list(graph.layers) + [layer])");
+}
+
+void bindLayerList(py::module_ &m)
+{
+    auto list = py::class_<LayerList>(m, "LayerList",
+                                      "An SNNGraph's layers in topological order, read-only: "
+                                      "append, insert, remove and the like raise TypeError.");
+    list.def("__len__", [](const LayerList &l) { return l.graph->layerCount(); })
+        .def("__getitem__",
+             [](const LayerList &l, int i) {
+                 const int n = l.graph->layerCount();
+                 if (i < -n || i >= n)
+                     throw py::index_error("layer index out of range");
+                 return graphLayers(l.graph)[std::size_t(i < 0 ? i + n : i)];
+             })
+        .def("__iter__",
+             [](const LayerList &l) { return py::iter(py::cast(graphLayers(l.graph))); })
+        .def("__add__",
+             [](const LayerList &l, const py::iterable &other) {
+                 py::list result = py::cast(graphLayers(l.graph));
+                 for (const py::handle item : other)
+                     result.append(item);
+                 return result;
+             })
+        .def("__repr__", [](const LayerList &l) {
+            return py::repr(py::cast(graphLayers(l.graph))).cast<std::string>();
+        });
+    for (const char *name : {"append", "insert", "extend", "remove", "pop", "clear", "sort",
+                             "reverse", "__setitem__", "__delitem__", "__iadd__"})
+        list.def(name, [](const LayerList &l, const py::args &) { refuseChange(l); });
+}
+
 void bindLayerNode(py::module_ &m)
 {
     py::class_<PyLayer>(m, "LayerNode",
@@ -112,12 +173,15 @@ void bindLayerNode(py::module_ &m)
              py::arg("weights"), py::arg("firing_rates") = py::none(), py::arg("bias") = py::none(),
              py::kw_only(), py::arg("neuron_type") = "LIF", py::arg("threshold") = 1.0f,
              py::arg("beta") = py::none(), py::arg("reset") = "subtract", py::arg("spiking") = true,
-             py::arg("source") = py::none(),
+             py::arg("source") = py::none(), py::arg("alpha") = 0.0f, py::arg("firing") = "above",
+             py::arg("initial_membrane") = 0.0f,
              "weights: [n_neurons, n_inputs] (PyTorch's and NIR's order), or [n_inputs, n_neurons] "
              "(transposed here; n_inputs and n_neurons say which, a square matrix is taken as "
              "[n_neurons, n_inputs]). firing_rates: spikes per step of each neuron, in [0, 1]. "
              "beta defaults to 0.9 for LIF and 1 for IF. source: the name of the layer feeding "
              "this one, 'input' for the network input, None for the previous layer of the chain. "
+             "alpha: a CubaLIF's synaptic decay (0 for LIF and IF); firing: 'above' (v > "
+             "threshold) or 'at-or-above'; initial_membrane: the membrane at the first step. "
              "The arrays are copied.")
         .def_property_readonly("name", [](const PyLayer &l) { return str(l.layer->name); })
         .def_property_readonly("n_inputs", [](const PyLayer &l) { return l.layer->inputs(); })
@@ -155,6 +219,30 @@ void bindLayerNode(py::module_ &m)
         .def_property_readonly(
             "reset", [](const PyLayer &l) { return str(toString(l.layer->neuron.reset)); })
         .def_property_readonly("spiking", [](const PyLayer &l) { return l.layer->neuron.spiking; })
+        .def_property_readonly("alpha", [](const PyLayer &l) { return l.layer->neuron.alpha; })
+        .def_property_readonly(
+            "firing", [](const PyLayer &l) { return str(toString(l.layer->neuron.firing)); })
+        .def_property_readonly("initial_membrane",
+                               [](const PyLayer &l) { return l.layer->neuron.initial; })
+        .def_property_readonly(
+            "neuron_values",
+            [](const PyLayer &l) {
+                py::dict values;
+                const Layer &layer = *l.layer;
+                const auto every = [&](float (Layer::*value)(int) const) {
+                    Eigen::VectorXf v(layer.neurons());
+                    for (int n = 0; n < layer.neurons(); ++n)
+                        v(n) = (layer.*value)(n);
+                    return py::array_t<float>(v.size(), v.data());
+                };
+                values["beta"] = every(&Layer::beta);
+                values["threshold"] = every(&Layer::threshold);
+                values["alpha"] = every(&Layer::alpha);
+                values["initial_membrane"] = every(&Layer::initial);
+                return values;
+            },
+            "Each neuron's beta, threshold, alpha and initial membrane (copies), as imported "
+            "per neuron or the layer's value.")
         .def_property_readonly("total_params",
                                [](const PyLayer &l) { return l.layer->paramCount(); })
         .def("__repr__", [](const PyLayer &l) {
@@ -173,9 +261,10 @@ void bindGraphClass(py::module_ &m)
         .def(py::init(&makeGraph), py::arg("layers"), py::arg("input_size") = py::none(),
              "Copies the layers in. input_size defaults to the first layer's n_inputs. Raises "
              "ValueError naming the first problem (shapes, names, rates outside [0, 1]...).")
-        .def_property_readonly("layers", &graphLayers,
-                               "The layers in topological order; their arrays are views of this "
-                               "graph's memory and keep it alive.")
+        .def_property_readonly(
+            "layers", [](const GraphPtr &g) { return LayerList{g}; },
+            "The layers in topological order, a read-only sequence (append and the like raise "
+            "TypeError); their arrays are views of this graph's memory and keep it alive.")
         .def_property_readonly("input_size", &Graph::inputSize)
         .def_property_readonly("total_params", &Graph::totalParams, "Weights plus biases.")
         .def_property_readonly("total_neurons", &Graph::totalNeurons)
@@ -197,18 +286,29 @@ void bindGraphClass(py::module_ &m)
             py::arg("name"))
         .def(
             "save",
-            [](const Graph &g, const std::string &path, double dt) {
+            [](const Graph &g, const std::string &path, std::optional<double> dt) {
                 const QString p = qstr(path);
                 py::gil_scoped_release release;
                 if (p.endsWith(QLatin1String(".nir"), Qt::CaseInsensitive))
-                    nir::exportNir(g, p, {dt});
+                    nir::exportNir(g, p, nirOptions(dt));
                 else
                     saveGraph(g, p);
             },
-            py::arg("path"), py::arg("dt") = 1e-4,
-            "Writes the graph: NIR when the path ends in .nir (dt seconds per step), else SNN "
-            "Studio's HDF5 graph file (docs/file-format.md). Atomic: OSError with the system's "
-            "reason when the write fails, and the previous file stays as it was.")
+            py::arg("path"), py::arg("dt") = py::none(),
+            "Writes the graph: NIR when the path ends in .nir (dt seconds per step; None: the "
+            "graph's own, from its import, else 1e-4), else SNN Studio's HDF5 graph file "
+            "(docs/file-format.md). Atomic: OSError with the system's reason when the write "
+            "fails, and the previous file stays as it was.")
+        .def_property_readonly("dt", &Graph::dt,
+                               "The time step (s) the graph was imported with from NIR, or None.")
+        .def_property_readonly(
+            "input_shape",
+            [](const Graph &g) -> py::object {
+                if (g.inputShape().empty())
+                    return py::none();
+                return py::cast(g.inputShape());
+            },
+            "The input's shape before its Flatten (a NIR import of image input), or None.")
         .def("copy", [](const Graph &g) { return std::make_shared<Graph>(g); })
         .def("__len__", &Graph::layerCount)
         .def("__repr__", [](const Graph &g) {
@@ -224,26 +324,29 @@ void bindGraphClass(py::module_ &m)
 void bindGraph(py::module_ &m)
 {
     bindLayerNode(m);
+    bindLayerList(m);
     bindGraphClass(m);
 
     m.def(
         "load",
-        [](const std::string &path, double dt) {
+        [](const std::string &path, std::optional<double> dt) {
             const QString p = qstr(path);
             py::gil_scoped_release release;
-            return std::make_shared<Graph>(loadAnyGraph(p, {dt}));
+            return std::make_shared<Graph>(loadAnyGraph(p, nirOptions(dt)));
         },
-        py::arg("path"), py::arg("dt") = 1e-4,
-        "Reads an SNN Studio graph file or a NIR file (chosen by content; NIR is imported with dt "
-        "seconds per step).");
+        py::arg("path"), py::arg("dt") = py::none(),
+        "Reads an SNN Studio graph file or a NIR file (chosen by content). NIR is imported with "
+        "dt seconds per step; None: the file's own, else its producer's (snnTorch 1e-4, Norse "
+        "1e-3), else 1e-4 (docs/nir.md).");
     m.def(
         "export_nir",
-        [](const Graph &g, const std::string &path, double dt) {
+        [](const Graph &g, const std::string &path, std::optional<double> dt) {
             const QString p = qstr(path);
             py::gil_scoped_release release;
-            nir::exportNir(g, p, {dt});
+            nir::exportNir(g, p, nirOptions(dt));
         },
-        py::arg("graph"), py::arg("path"), py::arg("dt") = 1e-4);
+        py::arg("graph"), py::arg("path"), py::arg("dt") = py::none(),
+        "Writes the graph as NIR with dt seconds per step (None: the graph's own, else 1e-4).");
     m.def(
         "example_graph",
         [](std::uint64_t seed) { return std::make_shared<Graph>(exampleGraph(seed)); },

@@ -61,6 +61,8 @@ void bindReports(py::module_ &m)
         .def_readonly("after", &Report::after)
         .def_property_readonly("params_before", [](const Report &r) { return r.before.params; })
         .def_property_readonly("params_after", [](const Report &r) { return r.after.params; })
+        .def_property_readonly("neurons_before", [](const Report &r) { return r.before.neurons; })
+        .def_property_readonly("neurons_after", [](const Report &r) { return r.after.neurons; })
         .def_property_readonly("compression_ratio", &Report::compressionRatio)
         .def_property_readonly(
             "dead_neurons_removed",
@@ -73,6 +75,8 @@ void bindReports(py::module_ &m)
         .def_property_readonly(
             "layers_fused", [total](const Report &r) { return total(r, &PassReport::layersFused); })
         .def_readonly("pass_reports", &Report::passReports, "One PassReport per pass, in order.")
+        .def_readonly("pass_results", &Report::passReports,
+                      "pass_reports under the seed tutorial's name.")
         .def_readonly("accuracy", &Report::accuracy,
                       "Over all passes, when a validation set was given; else None.")
         .def(

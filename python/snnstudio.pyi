@@ -22,10 +22,13 @@ class LayerNode:
                  firing_rates: Optional[ArrayLike] = None, bias: Optional[ArrayLike] = None, *,
                  neuron_type: str = "LIF", threshold: float = 1.0, beta: Optional[float] = None,
                  reset: str = "subtract", spiking: bool = True,
-                 source: Optional[str] = None) -> None:
+                 source: Optional[str] = None, alpha: float = 0.0, firing: str = "above",
+                 initial_membrane: float = 0.0) -> None:
         """weights: [n_neurons, n_inputs] or [n_inputs, n_neurons] (a square matrix is
         [n_neurons, n_inputs]); a mismatch is a ValueError naming the layer and both shapes.
-        source: an earlier layer's name, 'input', or None for the previous layer of the chain."""
+        source: an earlier layer's name, 'input', or None for the previous layer of the chain.
+        neuron_type: 'LIF', 'IF' or 'CubaLIF' (alpha: its synaptic current's decay); firing:
+        'above' (v > threshold) or 'at-or-above' (v >= threshold, Sinabs's)."""
     @property
     def name(self) -> str: ...
     @property
@@ -52,14 +55,36 @@ class LayerNode:
     @property
     def spiking(self) -> bool: ...
     @property
+    def alpha(self) -> float: ...
+    @property
+    def firing(self) -> str: ...
+    @property
+    def initial_membrane(self) -> float: ...
+    @property
+    def neuron_values(self) -> dict[str, npt.NDArray[np.float32]]:
+        """Each neuron's beta, threshold, alpha and initial_membrane (copies)."""
+    @property
     def total_params(self) -> int: ...
+
+class LayerList(Sequence[LayerNode]):
+    """An SNNGraph's layers, read-only: append, insert, remove and the like raise TypeError
+    (build a new SNNGraph(list(graph.layers) + [layer]) instead)."""
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int) -> LayerNode: ...  # type: ignore[override]
+    def __add__(self, other: Sequence[LayerNode]) -> list[LayerNode]: ...
 
 class SNNGraph:
     def __init__(self, layers: Sequence[LayerNode], input_size: Optional[int] = None) -> None:
         """Copies the layers in (a chain unless a layer names its source); ValueError naming the
         first problem."""
     @property
-    def layers(self) -> list[LayerNode]: ...
+    def layers(self) -> LayerList: ...
+    @property
+    def dt(self) -> Optional[float]:
+        """The time step (s) the graph was imported with from NIR, or None."""
+    @property
+    def input_shape(self) -> Optional[list[int]]:
+        """The input's shape before its Flatten (NIR image input), or None."""
     @property
     def input_size(self) -> int: ...
     @property
@@ -69,9 +94,10 @@ class SNNGraph:
     @property
     def outputs(self) -> list[str]: ...
     def layer(self, name: str) -> LayerNode: ...
-    def save(self, path: str, dt: float = 1e-4) -> None:
-        """NIR when path ends in .nir, else SNN Studio's HDF5 graph file; all or nothing (OSError
-        with the system's reason when the write fails, the previous file left as it was)."""
+    def save(self, path: str, dt: Optional[float] = None) -> None:
+        """NIR when path ends in .nir (dt None: the graph's own, else 1e-4), else SNN Studio's
+        HDF5 graph file; all or nothing (OSError with the system's reason when the write fails,
+        the previous file left as it was)."""
     def copy(self) -> SNNGraph: ...
     def __len__(self) -> int: ...
 
@@ -115,11 +141,14 @@ class Report:
     after: GraphSize
     params_before: int
     params_after: int
+    neurons_before: int
+    neurons_after: int
     compression_ratio: float
     dead_neurons_removed: int
     redundant_pairs_merged: int
     layers_fused: int
     pass_reports: list[PassReport]
+    pass_results: list[PassReport]  # pass_reports under the seed tutorial's name
     accuracy: Optional[AccuracyChange]
     def summary(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
@@ -206,8 +235,9 @@ class PipelineResult:
     def to_dict(self) -> dict[str, Any]:
         """report.json as a dict."""
 
-def load(path: str, dt: float = 1e-4) -> SNNGraph: ...
-def export_nir(graph: SNNGraph, path: str, dt: float = 1e-4) -> None: ...
+def load(path: str, dt: Optional[float] = None) -> SNNGraph:
+    """NIR: dt None takes the file's own, else its producer's (snnTorch 1e-4, Norse 1e-3)."""
+def export_nir(graph: SNNGraph, path: str, dt: Optional[float] = None) -> None: ...
 def example_graph(seed: int = 42) -> SNNGraph: ...
 def available_passes() -> list[str]: ...
 def optimize(graph: SNNGraph, passes: Optional[Sequence[str]] = None, *,

@@ -32,7 +32,18 @@ inline QString graphDifference(const Graph &a, const Graph &b)
             return where + QStringLiteral("bias");
         if (x.rates.size() != y.rates.size() || x.rates != y.rates)
             return where + QStringLiteral("rates");
+        for (std::size_t f = 0; f < x.perNeuron.fields().size(); ++f) {
+            const Eigen::VectorXf &u = *x.perNeuron.fields()[f].second;
+            const Eigen::VectorXf &v = *y.perNeuron.fields()[f].second;
+            if (u.size() != v.size() || u != v)
+                return where + QLatin1String(x.perNeuron.fields()[f].first) +
+                       QStringLiteral(" per neuron");
+        }
     }
+    if (a.inputShape() != b.inputShape())
+        return QStringLiteral("input shape");
+    if (a.dt() != b.dt())
+        return QStringLiteral("dt");
     return {};
 }
 

@@ -58,6 +58,7 @@ private Q_SLOTS:
     void modifiedFollowsTheCleanState();
     void saveAndLoadKeepPositions();
     void loadErrorKeepsTheDocument();
+    void nirImportSaysItsAssumptions();
 };
 
 void TestDocument::addLayerUndoRedo()
@@ -357,7 +358,7 @@ void TestDocument::saveAndLoadKeepPositions()
     QCOMPARE(doc.filePath(), path);
     QCOMPARE(doc.displayName(), QStringLiteral("g.h5"));
     Document other;
-    other.load(path);
+    QCOMPARE(other.load(path), QStringList()); // an SNN Studio file assumes nothing
     SNN_COMPARE_GRAPHS(other.graph(), doc.graph());
     QCOMPARE(other.undoStack()->count(), 0);
 }
@@ -369,6 +370,20 @@ void TestDocument::loadErrorKeepsTheDocument()
     const Graph original = doc.graph();
     QVERIFY_THROWS_EXCEPTION(Error, doc.load(QStringLiteral("/nonexistent/file.h5")));
     SNN_COMPARE_GRAPHS(doc.graph(), original);
+}
+
+void TestDocument::nirImportSaysItsAssumptions()
+{
+    // The studio's File > Open of a Norse file: the same lines as snnc import prints (the main
+    // window logs them), the dt among them.
+    Document doc;
+    const QStringList lines =
+        doc.load(QStringLiteral(SNN_SOURCE_DIR "/tests/data/norse/lifbox.nir"));
+    QCOMPARE(lines.size(), 5);
+    QCOMPARE(lines[2], QStringLiteral("dt: 0.001 s (Norse's default: '1' has r = 1 as Norse "
+                                      "writes it, and Norse writes no time step; --dt sets it)"));
+    QCOMPARE(doc.graph().dt(), std::optional<double>(1e-3));
+    QCOMPARE(doc.filePath(), QString()); // Save asks for an SNN Studio file
 }
 
 // Each command, its undo and its redo say once, after they are complete, what they changed.

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void growAddsSeededRowsAndConsumerColumns();
     void shrinkDropsRowsAndConsumerColumns();
     void resizeRefusesZero();
+    void resizeKeepsValuesPerNeuron();
     void reconnectResizesColumns();
     void reconnectRefusesCycles_data();
     void reconnectRefusesCycles();
@@ -110,6 +111,22 @@ void TestGraphEdit::resizeRefusesZero()
                  QStringLiteral("layer 'b': a layer needs at least one neuron, not 0"));
     }
     SNN_COMPARE_GRAPHS(g, original);
+}
+
+void TestGraphEdit::resizeKeepsValuesPerNeuron()
+{
+    // A NIR import's beta per neuron: kept neurons keep theirs, new ones take the first one's;
+    // down to values that no longer differ, the layer has one again.
+    Graph g = smallGraph();
+    const LayerId a = idOf(g, "a");
+    g.layer(a).setPerNeuron("beta", vec({0.5f, 0.75f}));
+    edit::resizeLayer(g, a, 4);
+    g.validate();
+    QCOMPARE(g.layer(a).perNeuron.beta, vec({0.5f, 0.75f, 0.5f, 0.5f}));
+    edit::resizeLayer(g, a, 1);
+    g.validate();
+    QCOMPARE(g.layer(a).perNeuron.beta.size(), Eigen::Index(0));
+    QCOMPARE(g.layer(a).neuron.beta, 0.5f);
 }
 
 void TestGraphEdit::reconnectResizesColumns()

@@ -1,3 +1,4 @@
+#include "GraphEquality.h"
 #include "HostileNames.h"
 #include "TestUtils.h"
 #include "base/Error.h"
@@ -143,6 +144,7 @@ private Q_SLOTS:
     void weightsOfEveryLayout();
     void largeWeightsRoundTrip();
     void exampleRoundTrip();
+    void roundTripKeepsNeuronValues();
     void readableWithH5py();
     void acceptsEveryDatatypeOfH5py_data();
     void acceptsEveryDatatypeOfH5py();
@@ -277,6 +279,37 @@ void TestGraphFile::largeWeightsRoundTrip()
              QStringLiteral("(131, 4099) float32 %1 %2")
                  .arg(QString::number(double(w(130, 4098)), 'g', 17),
                       QString::number(double(w(7, 11)), 'g', 17)));
+}
+
+void TestGraphFile::roundTripKeepsNeuronValues()
+{
+    // What NIR imports bring: CubaLIF, values per neuron, the zero-next reset, firing at
+    // v >= threshold, membranes starting away from 0, the input's shape and the time step.
+    Graph g = smallGraph();
+    Layer &hidden = g.layer(g.layers()[0].id);
+    hidden.neuron.type = NeuronType::CubaLIF;
+    hidden.neuron.reset = ResetMode::ZeroNext;
+    hidden.neuron.resetValue = -0.25f;
+    hidden.neuron.firing = Firing::AtOrAbove;
+    hidden.setPerNeuron("beta", vec({0.5f, 0.75f, 0.875f}));
+    hidden.setPerNeuron("threshold", vec({1.0f, 1.5f, 2.0f}));
+    hidden.setPerNeuron("alpha", vec({0.25f, 0.5f, 0.5f}));
+    hidden.setPerNeuron("initial_membrane", vec({0.0f, 0.125f, -0.5f}));
+    g.layer(g.layers()[1].id).neuron.initial = 0.75f;
+    g.setInputShape({1, 2, 2});
+    g.setDt(1e-3);
+    g.validate();
+    saveGraph(g, path(QStringLiteral("values.h5")));
+    const Graph back = loadGraph(path(QStringLiteral("values.h5")));
+    SNN_COMPARE_GRAPHS(back, g);
+    QCOMPARE(back.layers()[0].perNeuron.alpha, vec({0.25f, 0.5f, 0.5f}));
+    QCOMPARE(back.layers()[1].neuron.initial, 0.75f);
+    // The summary reads the values per neuron too (snnc info shows them).
+    const GraphSummary summary = loadGraphSummary(path(QStringLiteral("values.h5")));
+    QCOMPARE(summary.layers[0].layer.neuronValuesText(),
+             QStringLiteral("threshold 1 to 2 per neuron, beta 0.5 to 0.875 per neuron, alpha "
+                            "0.25 to 0.5 per neuron, fires at v >= threshold, starts at -0.5 to "
+                            "0.125 per neuron"));
 }
 
 void TestGraphFile::exampleRoundTrip()
@@ -441,15 +474,18 @@ void TestGraphFile::badInput_data()
     }) << QStringLiteral("layer 'hidden': bias has 2 entries for 3 neurons");
     QTest::newRow("neuron type")
         << str("layers/1", "neuron_type", "Izhikevich")
-        << QStringLiteral("layer 'out': unknown neuron_type 'Izhikevich' (expected LIF or IF)");
+        << QStringLiteral(
+               "layer 'out': unknown neuron_type 'Izhikevich' (expected LIF, IF or CubaLIF)");
     QTest::newRow("reset") << str("layers/1", "reset", "soft")
                            << QStringLiteral(
                                   "layer 'out': unknown reset 'soft' (expected subtract, zero, "
-                                  "subtract-next or subtract-nodelay)");
+                                  "subtract-next, subtract-nodelay or zero-next)");
     QTest::newRow("reset value") << Edit([](hid_t f) {
         h5::Handle g = h5::openGroup(f, QStringLiteral("layers/0"));
         h5::writeNumberAttribute(g, QStringLiteral("reset_value"), 0.5);
-    }) << QStringLiteral("layer 'hidden': a reset value (0.5) needs the zero reset, not subtract");
+    })
+                                 << QStringLiteral("layer 'hidden': a reset value (0.5) needs the "
+                                                   "zero or zero-next reset, not subtract");
     QTest::newRow("unknown input") << str("layers/1", "input", "nowhere")
                                    << QStringLiteral("layer 'out': unknown input 'nowhere'");
     QTest::newRow("cycle") << str("layers/0", "input", "out")
@@ -544,6 +580,27 @@ void TestGraphFile::badInput_data()
     QTest::newRow("string threshold")
         << str("layers/0", "threshold", "high")
         << QStringLiteral("layer 'hidden': 'threshold' is not numeric");
+    QTest::newRow("unknown firing")
+        << str("layers/0", "firing", "sometimes")
+        << QStringLiteral("layer 'hidden': 'firing' takes above or at-or-above, not 'sometimes'");
+    QTest::newRow("beta per neuron, too few") << Edit([](hid_t f) {
+        h5::Handle g = h5::openGroup(f, QStringLiteral("layers/0"));
+        h5::writeVector(g, QStringLiteral("beta_per_neuron"), vec({0.5f, 0.25f}));
+    }) << QStringLiteral("layer 'hidden': beta_per_neuron has 2 entries for 3 neurons");
+    QTest::newRow("threshold per neuron, one not positive") << Edit([](hid_t f) {
+        h5::Handle g = h5::openGroup(f, QStringLiteral("layers/0"));
+        h5::writeVector(g, QStringLiteral("threshold_per_neuron"), vec({0.5f, 0.0f, 1.0f}));
+    }) << QStringLiteral("layer 'hidden': neuron 1: threshold must be a positive number, not 0");
+    QTest::newRow("alpha on a LIF")
+        << Edit([](hid_t f) {
+               h5::Handle g = h5::openGroup(f, QStringLiteral("layers/0"));
+               h5::writeFloatAttribute(g, QStringLiteral("alpha"), 0.5f);
+           })
+        << QStringLiteral("layer 'hidden': alpha (the synaptic current's decay) is for CubaLIF "
+                          "neurons; a LIF layer has alpha 0, not 0.5");
+    QTest::newRow("input shape of other size") << Edit([](hid_t f) {
+        h5::writeInts(f, QStringLiteral("input_shape"), {2, 3}, {2});
+    }) << QStringLiteral("the input shape [2 x 3] does not hold the 4 inputs");
 }
 
 void TestGraphFile::badInput()

@@ -167,7 +167,11 @@ void compareGraphs(const Graph &a, const Graph &b)
         QVERIFY(y.rates == x.rates);
         QCOMPARE(y.ratesSource, x.ratesSource);
         QCOMPARE(y.position, x.position);
+        for (std::size_t f = 0; f < x.perNeuron.fields().size(); ++f)
+            QVERIFY2(*y.perNeuron.fields()[f].second == *x.perNeuron.fields()[f].second,
+                     qPrintable(x.name + QLatin1Char(' ') + x.perNeuron.fields()[f].first));
     }
+    QCOMPARE(b.inputShape(), a.inputShape());
 }
 
 // The datasets of each node group, by node type: what the reference reader passes on.
@@ -185,6 +189,13 @@ const std::map<QString, std::set<QString>> &allowedDatasets()
         {QStringLiteral("IF"),
          {QStringLiteral("type"), QStringLiteral("r"), QStringLiteral("v_threshold"),
           QStringLiteral("v_reset")}},
+        {QStringLiteral("CubaLIF"),
+         {QStringLiteral("type"), QStringLiteral("tau_mem"), QStringLiteral("tau_syn"),
+          QStringLiteral("r"), QStringLiteral("w_in"), QStringLiteral("v_leak"),
+          QStringLiteral("v_threshold"), QStringLiteral("v_reset")}},
+        {QStringLiteral("Flatten"),
+         {QStringLiteral("type"), QStringLiteral("start_dim"), QStringLiteral("end_dim"),
+          QStringLiteral("input_type")}},
     };
     return allowed;
 }
@@ -292,14 +303,15 @@ void TestNir::init()
 void TestNir::importsNorseSample()
 {
     // h5py: Affine weight [[1.]] bias [0.], LIF tau [0.0025] r [1.] v_leak [0.] v_threshold [0.1]
-    // (float32, no v_reset: NIR 0.1.1).
+    // (float32, no v_reset: NIR 0.1.1). r = 1 is Norse's convention: dt = 1e-3, Norse's default.
     const Graph g = nir::importNir(sample(QStringLiteral("lif_norse.nir")));
+    QCOMPARE(g.dt(), std::optional<double>(1e-3));
     QCOMPARE(g.inputSize(), 1);
     QCOMPARE(g.layerCount(), 1);
     const Layer &l = g.layers().front();
     QCOMPARE(l.name, QStringLiteral("0"));
     QCOMPARE(l.source, kNetworkInput);
-    const double step = 1e-4 / double(0.0025f); // dt / tau
+    const double step = 1e-3 / double(0.0025f); // dt / tau
     QVERIFY(l.neuron.type == NeuronType::LIF);
     QCOMPARE(l.neuron.beta, float(1.0 - step));
     QCOMPARE(l.neuron.threshold, 0.1f);
@@ -330,7 +342,8 @@ void TestNir::importsRockpoolSample()
 void TestNir::importsTwoNeuronChain()
 {
     // h5py (float64): linear1 [[1.]] -> lif1 tau 0.01 r 1 v_leak 1.2 v_threshold 1 ->
-    // linear2 [[1.]] -> lif2 tau 0.01 r 1 v_leak 0 v_threshold 20.
+    // linear2 [[1.]] -> lif2 tau 0.01 r 1 v_leak 0 v_threshold 20. r = 1: Norse's convention,
+    // dt 1e-3 and membranes starting at v_leak.
     const Graph g = nir::importNir(sample(QStringLiteral("two_lif_neurons.nir")));
     QCOMPARE(g.inputSize(), 1);
     QCOMPARE(g.layerCount(), 2);
@@ -339,8 +352,10 @@ void TestNir::importsTwoNeuronChain()
     QCOMPARE(l1.name, QStringLiteral("linear1"));
     QCOMPARE(l2.name, QStringLiteral("linear2"));
     QCOMPARE(l2.source, l1.id);
-    const double step = 1e-4 / 0.01;
+    const double step = 1e-3 / 0.01;
     QCOMPARE(l1.neuron.beta, float(1.0 - step));
+    QCOMPARE(l1.neuron.initial, 1.2f);
+    QCOMPARE(l2.neuron.initial, 0.0f);
     QCOMPARE(l1.weights(0, 0), float(step));
     // v_leak drives the membrane towards 1.2: a constant current dt/tau * v_leak per step.
     QCOMPARE(l1.bias.size(), Eigen::Index(1));
@@ -357,10 +372,10 @@ void TestNir::refusesSamples_data()
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("message");
     QTest::newRow("braille") << QStringLiteral("braille_noDelay_bias_zero.nir")
-                             << QStringLiteral("braille_noDelay_bias_zero.nir: node 'lif1.lif' "
-                                               "(CubaLIF): current-based synapses add a second "
-                                               "state (tau_syn) that SNN Studio's LIF and IF "
-                                               "neurons do not have");
+                             << QStringLiteral("braille_noDelay_bias_zero.nir: recurrent edge from "
+                                               "node 'lif1.w_rec' (Affine) back to node "
+                                               "'lif1.lif' (CubaLIF): SNN Studio graphs are "
+                                               "feed-forward");
     QTest::newRow("sinabs") << QStringLiteral("cnn_sinabs.nir")
                             << QStringLiteral("cnn_sinabs.nir: node '0' (Conv2d): convolutions are "
                                               "not supported (SNN Studio layers are fully "
@@ -478,7 +493,7 @@ void TestNir::scaleIsFolded()
     const Graph d = nir::importNir(path(QStringLiteral("direct.nir")));
     QCOMPARE(d.layerCount(), 3);
     QCOMPARE(d.layers()[0].name, QStringLiteral("lif"));
-    QCOMPARE(d.layers()[0].weights(0, 0), float(1e-4 / double(0.01f)));
+    QCOMPARE(d.layers()[0].weights(0, 0), float(1e-3 / double(0.01f))); // r = 1: Norse's dt
     QCOMPARE(d.layers()[0].weights(0, 1), 0.0f);
     QCOMPARE(d.layers()[1].name, QStringLiteral("a"));
     QVERIFY(!d.layers()[1].neuron.spiking);
@@ -519,22 +534,33 @@ void TestNir::refusesVariants_data()
                                         << QStringLiteral("node 'lif' (LIF): 'v_reset' differs "
                                                           "across neurons (-0.5 to 0); an SNN "
                                                           "Studio layer has one reset value");
-    QTest::newRow("tau per neuron") << QStringLiteral("tau-varies")
-                                    << QStringLiteral("node 'lif' (LIF): 'tau' differs across "
-                                                      "neurons (0.01 to 0.02); an SNN Studio "
-                                                      "layer has one beta");
     QTest::newRow("tau below dt") << QStringLiteral("tau-small")
                                   << QStringLiteral(
                                          "node 'lif' (LIF): tau = 5e-05 s is shorter than "
-                                         "the time step dt = 0.0001 s");
+                                         "the time step dt = 0.001 s");
     QTest::newRow("delay") << QStringLiteral("Delay")
                            << QStringLiteral(
                                   "node 'lif' (Delay): synaptic delays are not supported");
     QTest::newRow("nested graph") << QStringLiteral("NIRGraph")
                                   << QStringLiteral(
                                          "node 'lif' (NIRGraph): nested graphs are not supported");
-    QTest::newRow("flatten") << QStringLiteral("Flatten")
-                             << QStringLiteral("node 'lif' (Flatten): reshaping is not supported");
+    QTest::newRow("flatten of a dimension the input lacks")
+        << QStringLiteral("Flatten")
+        << QStringLiteral("node 'lif' (Flatten): start_dim = 1 is not a dimension of its input's "
+                          "[2]");
+    QTest::newRow("flatten to a matrix")
+        << QStringLiteral("flatten-partial")
+        << QStringLiteral("node 'flat' (Flatten): gives [2 x 3], not a flat vector (SNN Studio "
+                          "layers take flat inputs)");
+    QTest::newRow("CubaLIF with v_leak")
+        << QStringLiteral("cuba-leak")
+        << QStringLiteral("node 'lif' (CubaLIF): v_leak = 0.5: a CubaLIF's leak adds to its "
+                          "membrane past the synaptic current, which SNN Studio's CubaLIF does "
+                          "not have");
+    QTest::newRow("tau infinite, r finite")
+        << QStringLiteral("tau-inf")
+        << QStringLiteral("node 'lif' (LIF): r = 1 with tau = inf: the input's factor r dt / tau "
+                          "is not a number SNN Studio can use");
     QTest::newRow("two inputs") << QStringLiteral("two-inputs")
                                 << QStringLiteral("2 Input nodes ('input', 'input2')");
     QTest::newRow("fan-in") << QStringLiteral("fan-in")
@@ -546,7 +572,8 @@ void TestNir::refusesVariants_data()
         << QStringLiteral("dangling") << QStringLiteral("node 'extra' (Linear): feeds no node");
     QTest::newRow("non-flat input")
         << QStringLiteral("image")
-        << QStringLiteral("node 'input' (Input): shape [2 x 3] is not flat");
+        << QStringLiteral("node 'fc' (Affine): its input 'input' has shape [2 x 3]; SNN Studio "
+                          "layers take flat inputs (a Flatten node would make it flat)");
     QTest::newRow("scale before output")
         << QStringLiteral("scale-output")
         << QStringLiteral("node 'out2' (Output): the Scale node 'gain' before it has no Affine or "
@@ -630,6 +657,18 @@ void TestNir::refusesVariants()
         lif[0] = arr(QStringLiteral("tau"), {0.01, 0.02});
     if (variant == QLatin1String("tau-small"))
         lif[0] = arr(QStringLiteral("tau"), {5e-5, 5e-5});
+    if (variant == QLatin1String("tau-inf"))
+        lif[0] = arr(QStringLiteral("tau"), {HUGE_VAL, HUGE_VAL});
+    if (variant == QLatin1String("cuba-leak")) {
+        lifType = QStringLiteral("CubaLIF");
+        lif = {arr(QStringLiteral("tau_mem"), {0.01, 0.01}),
+               arr(QStringLiteral("tau_syn"), {5e-3, 5e-3}),
+               arr(QStringLiteral("r"), {1, 1}),
+               arr(QStringLiteral("w_in"), {1, 1}),
+               arr(QStringLiteral("v_leak"), {0.5, 0.5}),
+               arr(QStringLiteral("v_threshold"), {1, 1}),
+               arr(QStringLiteral("v_reset"), {0, 0})};
+    }
     if (variant == QLatin1String("tau-huge"))
         lif[0] = arr(QStringLiteral("tau"), {1e300, 1e300});
     if (variant == QLatin1String("threshold-huge"))
@@ -637,12 +676,18 @@ void TestNir::refusesVariants()
 
     NirWriter w({.gzip = false, .asDouble = true});
     w.node(QStringLiteral("input"), QStringLiteral("Input"),
-           {variant == QLatin1String("image")             ? shape({2, 3})
+           {variant == QLatin1String("image") || variant == QLatin1String("flatten-partial")
+                ? shape({2, 3})
             : variant == QLatin1String("shape-inf")       ? arr(QStringLiteral("shape"), {HUGE_VAL})
             : variant == QLatin1String("shape-huge")      ? shape({1e12})
             : variant == QLatin1String("one-to-one-huge") ? shape({10000})
                                                           : shape({2})});
     const bool oneToOne = variant == QLatin1String("one-to-one-huge"); // input -> lif, no fc
+    if (variant == QLatin1String("flatten-partial"))                   // input -> flat -> fc
+        w.node(QStringLiteral("flat"), QStringLiteral("Flatten"),
+               {{QStringLiteral("start_dim"), {1}, {}, true},
+                {QStringLiteral("end_dim"), {1}, {}, true}})
+            .chain({QStringLiteral("input"), QStringLiteral("flat")});
     if (variant == QLatin1String("weight-shape"))
         w.node(QStringLiteral("fc"), QStringLiteral("Linear"),
                {mat(QStringLiteral("weight"), 2, 3, {1, 2, 3, 4, 5, 6})});
@@ -660,8 +705,11 @@ void TestNir::refusesVariants()
               {variant == QLatin1String("output-shape") ? shape({3}) : shape({2})})
         .chain(oneToOne ? QStringList{QStringLiteral("input"), QStringLiteral("lif"),
                                       QStringLiteral("output")}
-                        : QStringList{QStringLiteral("input"), QStringLiteral("fc"),
-                                      QStringLiteral("lif"), QStringLiteral("output")});
+               : variant == QLatin1String("flatten-partial")
+                   ? QStringList{QStringLiteral("flat"), QStringLiteral("fc"),
+                                 QStringLiteral("lif"), QStringLiteral("output")}
+                   : QStringList{QStringLiteral("input"), QStringLiteral("fc"),
+                                 QStringLiteral("lif"), QStringLiteral("output")});
     if (variant == QLatin1String("cycle"))
         w.node(QStringLiteral("rec"), QStringLiteral("Affine"),
                {mat(QStringLiteral("weight"), 2, 2, {0, 1, 1, 0}),
@@ -841,37 +889,69 @@ void TestNir::roundTripThroughH5PerMode()
 
 void TestNir::importAssumptions()
 {
-    // A foreign file: NIR's reset to v_reset, and the default dt; --reset and --dt override and
-    // say so; a file written by SNN Studio: its metadata.
+    // A foreign file with r = 1: Norse's conventions, NIR's reset to v_reset, Norse's dt 1e-3;
+    // --reset and --dt override and say so; a file written by SNN Studio: its metadata.
     lifChain(lifData()).write(path(QStringLiteral("foreign.nir")));
     QStringList lines;
+    const QString norse =
+        QStringLiteral("conventions: Norse's (r = 1 and w_in = 1, as its to_nir writes "
+                       "LIFBoxCell and LIFCell: the membrane starts at v_leak, a CubaLIF's input "
+                       "adds to its current unscaled) for fc");
+    const QString firing =
+        QStringLiteral("firing: above, v > v_threshold (NIR's definition, as snnTorch and Norse "
+                       "fire; --firing at-or-above for Sinabs's v >= threshold) for fc");
+    const QString vLeak = QStringLiteral(
+        "membrane: starts at v_leak, as Norse's LIFBoxCell and LIFCell start for fc");
     nir::importNir(path(QStringLiteral("foreign.nir")), {}, &lines);
     QCOMPARE(lines,
-             (QStringList{QStringLiteral("reset: zero, to v_reset (NIR's LIF/IF semantics, as "
+             (QStringList{norse,
+                          QStringLiteral("reset: zero, to v_reset (NIR's LIF/IF semantics, as "
                                          "snnTorch and Norse read NIR; the file has no SNN Studio "
                                          "metadata; --reset subtract-next for snnTorch's default, "
                                          "subtract-nodelay for its reset_delay=False) for fc"),
-                          QStringLiteral("dt: 0.0001 s (not in the file; --dt sets it)")}));
+                          QStringLiteral("dt: 0.001 s (Norse's default: 'lif' has r = 1 as Norse "
+                                         "writes it, and Norse writes no time step; --dt sets "
+                                         "it)"),
+                          vLeak, firing}));
+    // r = 3 is no producer's: NIR's equations at the default dt.
+    lifChain(lifData(0.01, 3.0)).write(path(QStringLiteral("plain-r.nir")));
+    nir::importNir(path(QStringLiteral("plain-r.nir")), {}, &lines);
+    QCOMPARE(lines[0], QStringLiteral("conventions: NIR's equations, one forward-Euler step of dt "
+                                      "(weights times r dt / tau, a CubaLIF's also times w_in dt "
+                                      "/ tau_syn) for fc"));
+    QCOMPARE(lines[2], QStringLiteral("dt: 0.0001 s (not in the file; --dt sets it)"));
+    QCOMPARE(lines[3], QStringLiteral("membrane: starts at 0 (NIR does not say; snnTorch starts "
+                                      "there) for fc"));
     NirOptions options;
     options.reset = ResetMode::SubtractNext;
+    options.firing = Firing::AtOrAbove;
     options.dt = 1e-3;
     options.dtFromFile = false;
     const Graph g = nir::importNir(path(QStringLiteral("foreign.nir")), options, &lines);
-    QCOMPARE(lines, (QStringList{QStringLiteral("reset: subtract-next (--reset) for fc"),
-                                 QStringLiteral("dt: 0.001 s (given)")}));
+    QCOMPARE(lines, (QStringList{norse, QStringLiteral("reset: subtract-next (--reset) for fc"),
+                                 QStringLiteral("dt: 0.001 s (given)"), vLeak,
+                                 QStringLiteral("firing: at-or-above (--firing) for fc")}));
+    QVERIFY(g.layers()[0].neuron.firing == Firing::AtOrAbove);
     nir::exportNir(g, path(QStringLiteral("own.nir")), options);
-    nir::importNir(path(QStringLiteral("own.nir")), {}, &lines);
+    const Graph own = nir::importNir(path(QStringLiteral("own.nir")), {}, &lines);
     QCOMPARE(lines,
-             (QStringList{QStringLiteral("reset: subtract-next (recorded in the file's SNN Studio "
+             (QStringList{QStringLiteral("conventions: SNN Studio's own (its metadata; NIR's "
+                                         "equations at its dt) for fc"),
+                          QStringLiteral("reset: subtract-next (recorded in the file's SNN Studio "
                                          "metadata) for fc"),
-                          QStringLiteral("dt: 0.001 s (from the file's SNN Studio metadata)")}));
+                          QStringLiteral("dt: 0.001 s (from the file's SNN Studio metadata)"),
+                          QStringLiteral("membrane: starts at 0 (the file's SNN Studio metadata "
+                                         "records no other value) for fc"),
+                          QStringLiteral("firing: at-or-above (recorded in the file's SNN Studio "
+                                         "metadata) for fc")}));
+    compareGraphs(g, own);
 }
 
 void TestNir::snntorchGoldenSpikes_data()
 {
     QTest::addColumn<QString>("mode");
-    // snnTorch's reset_mechanism="zero" is NIR's reset (the default import); its default
-    // subtract (reset_delay=True) is subtract-next, its reset_delay=False subtract-nodelay.
+    // snnTorch's reset_mechanism="zero" is NIR's reset (--reset zero); its default subtract
+    // (reset_delay=True) is subtract-next (recognised), its reset_delay=False subtract-nodelay.
     QTest::newRow("zero") << QStringLiteral("zero");
     QTest::newRow("subtract-next") << QStringLiteral("subtract-next");
     QTest::newRow("subtract-nodelay") << QStringLiteral("subtract-nodelay");
@@ -884,8 +964,8 @@ void TestNir::snntorchGoldenSpikes()
     // identical on every step of every sample.
     QFETCH(QString, mode);
     const QString dir = QStringLiteral(SNN_SOURCE_DIR "/tests/data/snntorch/");
-    NirOptions options;
-    if (mode != QLatin1String("zero")) {
+    NirOptions options; // the default subtract-next is recognised from snnTorch's r = tau / dt
+    if (mode != QLatin1String("subtract-next")) {
         options.reset = kResetModeNames.find(mode);
         QVERIFY(options.reset);
     }
@@ -970,6 +1050,28 @@ void TestNir::exportFollowsReaderRules()
         {QStringLiteral("output_e"), QStringLiteral("Output")},
     };
     QCOMPARE(types, expected);
+    // CubaLIF and Flatten nodes (snnTorch's own files, through SNN Studio) hold only theirs too.
+    for (const char *name : {"synaptic.nir", "flatten-leaky.nir"}) {
+        const QString again = path(QStringLiteral("again-") + QLatin1String(name));
+        nir::exportNir(nir::importNir(QStringLiteral(SNN_SOURCE_DIR "/tests/data/snntorch/") +
+                                      QLatin1String(name)),
+                       again);
+        h5::Handle f = h5::openFile(again);
+        h5::Handle n = h5::openGroup(f, QStringLiteral("node/nodes"));
+        std::set<QString> seen;
+        for (const QString &key : h5::childNames(n)) {
+            h5::Handle node = h5::openGroup(n, key);
+            const QString type = h5::readStrings(node, QStringLiteral("type")).front();
+            seen.insert(type);
+            QVERIFY2(allowedDatasets().count(type), qPrintable(type));
+            const QStringList children = h5::childNames(node);
+            QCOMPARE(std::set<QString>(children.begin(), children.end()),
+                     allowedDatasets().at(type)); // every one of them (snnTorch's have biases)
+        }
+        QVERIFY(seen.count(QLatin1String(name).startsWith(QLatin1String("synaptic"))
+                               ? QStringLiteral("CubaLIF")
+                               : QStringLiteral("Flatten")));
+    }
     std::vector<hsize_t> shape;
     const QStringList edges = h5::readStrings(root, QStringLiteral("edges"), &shape);
     QCOMPARE(shape, (std::vector<hsize_t>{12, 2}));
@@ -1064,6 +1166,8 @@ void TestNir::singleNeuronSpikeTrain()
     //   v7 = 0.06762, v8 = 0.10492 -> spike at step 7; ... (steps 10, 13, 15, 18, 21, 23, 26, 28).
     NirOptions subtract;
     subtract.reset = ResetMode::Subtract;
+    subtract.dt = 1e-4; // --dt 1e-4 (r = 1 alone would give Norse's 1e-3)
+    subtract.dtFromFile = false;
     const Graph g = nir::importNir(sample(QStringLiteral("lif_norse.nir")), subtract);
     const int steps = 30;
     const Eigen::MatrixXf input = Eigen::MatrixXf::Ones(steps, 1);
@@ -1089,14 +1193,19 @@ void TestNir::singleNeuronSpikeTrain()
 void TestNir::leakDrivenSpikeTrain()
 {
     // two_lif_neurons.nir's lif1 has v_leak = 1.2 above its threshold 1: with no input it fires
-    // by itself. v(t) = 1.2 (1 - 0.99^t) first exceeds 1 at t = 179 (0.99^179 = 0.1658), step 178.
-    const Graph g = nir::importNir(sample(QStringLiteral("two_lif_neurons.nir")));
+    // by itself. With r = 1 (Norse's convention) its membrane starts at v_leak, so it fires at
+    // step 0 and resets to 0; at --dt 1e-4, v = 1.2 (1 - 0.99^k) k steps later first exceeds 1
+    // at k = 179 (0.99^179 = 0.1658): steps 179, 358, 537.
+    NirOptions fine;
+    fine.dt = 1e-4;
+    fine.dtFromFile = false;
+    const Graph g = nir::importNir(sample(QStringLiteral("two_lif_neurons.nir")), fine);
     const Eigen::MatrixXf spikes = simulate(g, Eigen::MatrixXf::Zero(600, 1)).front();
     std::vector<int> fired;
     for (int t = 0; t < 600; ++t)
         if (spikes(t, 0) != 0.0f)
             fired.push_back(t);
-    QCOMPARE(fired, (std::vector<int>{178, 357, 536}));
+    QCOMPARE(fired, (std::vector<int>{0, 179, 358, 537}));
 }
 
 void TestNir::loadAnyGraphPicksFormat()
@@ -1141,8 +1250,11 @@ void TestNir::cliImportExport()
                   QStringLiteral("-o"), h5},
                  &out, &err),
              0);
-    QVERIFY2(out.contains(QStringLiteral("2 layers, 1 inputs, 3 parameters\nreset: zero, to "
-                                         "v_reset (NIR's LIF/IF semantics, as snnTorch")),
+    QVERIFY2(out.contains(QStringLiteral("2 layers, 1 inputs, 3 parameters\nconventions: "
+                                         "Norse's (r = 1 and w_in = 1")),
+             qPrintable(out));
+    QVERIFY2(out.contains(QStringLiteral("\nreset: zero, to v_reset (NIR's LIF/IF semantics, as "
+                                         "snnTorch")),
              qPrintable(out));
     const Graph imported = nir::importNir(sample(QStringLiteral("two_lif_neurons.nir")));
     compareGraphs(imported, loadGraph(h5));
@@ -1176,8 +1288,8 @@ void TestNir::cliImportExport()
                   QStringLiteral("--reset"), QStringLiteral("soft"), QStringLiteral("-o"), h5},
                  &out, &err),
              2);
-    QCOMPARE(err, QStringLiteral("snnc: --reset takes subtract, zero, subtract-next or "
-                                 "subtract-nodelay, not 'soft'\n"));
+    QCOMPARE(err, QStringLiteral("snnc: --reset takes subtract, zero, subtract-next, "
+                                 "subtract-nodelay or zero-next, not 'soft'\n"));
     // Refusals and bad usage exit with 2 and one line on stderr.
     QCOMPARE(run({QStringLiteral("import"), sample(QStringLiteral("cnn_sinabs.nir")),
                   QStringLiteral("-o"), path(QStringLiteral("cnn.h5"))},

@@ -71,6 +71,19 @@ Graph withReset(Graph g, ResetMode mode)
     return g;
 }
 
+// The graph with every spiking layer of `type`: a CubaLIF gets alpha 0.6 (its synaptic current
+// a second state the passes must keep exact).
+Graph withType(Graph g, NeuronType type)
+{
+    for (const Layer &l : g.layers()) {
+        NeuronParams &p = g.layer(l.id).neuron;
+        p.type = type;
+        p.alpha = type == NeuronType::CubaLIF ? 0.6f : 0.0f;
+    }
+    g.validate();
+    return g;
+}
+
 void measureRates(Graph &g, const Eigen::MatrixXf &input)
 {
     const std::vector<Eigen::MatrixXf> out = simulate(g, input);
@@ -129,12 +142,14 @@ private Q_SLOTS:
     void redundancyMergesDuplicatesAndSumsOutgoingWeights();
     void redundancyPreservesFunction_data();
     void redundancyPreservesFunction();
+    void redundancyKeepsNeuronsWithOtherValuesApart();
     void redundancyRefusesScaledAndBiasedNeurons();
     void redundancyGroupsAreConsistent();
     void redundancyMatchesBruteForceAcrossBlocks();
     void redundancyIndependentOfThreads();
     void redundancySplitCosinesMissNoPair();
     void redundancyBandAndWholeTriangleAgree();
+    void fusionOfLinearLayerIsExact_data();
     void fusionOfLinearLayerIsExact();
     void fusionOfSilentSpikingLayerWarns();
     void fusionRefusals_data();
@@ -249,13 +264,17 @@ void TestPasses::deadEliminationWarnsAboveZero()
 void TestPasses::deadEliminationPreservesMeasuredOutputs_data()
 {
     QTest::addColumn<int>("reset");
-    for (ResetMode mode : kResetModeNames.values())
-        QTest::newRow(qPrintable(toString(mode))) << int(mode);
+    QTest::addColumn<int>("type");
+    for (NeuronType type : {NeuronType::LIF, NeuronType::CubaLIF})
+        for (ResetMode mode : kResetModeNames.values())
+            QTest::addRow("%s, %s", qPrintable(toString(type)), qPrintable(toString(mode)))
+                << int(mode) << int(type);
 }
 
 void TestPasses::deadEliminationPreservesMeasuredOutputs()
 {
     QFETCH(int, reset);
+    QFETCH(int, type);
     // Rates measured by simulation; neurons with negative drive never fire there. Removing them
     // must leave every output spike unchanged on the same input.
     Rng rng(11);
@@ -271,7 +290,7 @@ void TestPasses::deadEliminationPreservesMeasuredOutputs()
     out.weights = randomMatrix(rng, 5, 16, 0.8f);
     g.addLayer(out);
     const Eigen::MatrixXf input = randomSpikes(rng, 50, 20, 0.3);
-    g = withReset(g, ResetMode(reset));
+    g = withType(withReset(g, ResetMode(reset)), NeuronType(type));
     measureRates(g, input);
     const auto dead = (g.layers()[0].rates.array() == 0.0f).count() +
                       (g.layers()[1].rates.array() == 0.0f).count();
@@ -307,17 +326,26 @@ void TestPasses::redundancyPreservesFunction_data()
 {
     QTest::addColumn<bool>("linearReadout");
     QTest::addColumn<int>("reset");
-    for (ResetMode mode : kResetModeNames.values()) {
-        QTest::addRow("linear read-out, %s", qPrintable(toString(mode))) << true << int(mode);
-        QTest::addRow("spiking output, %s", qPrintable(toString(mode))) << false << int(mode);
-    }
+    QTest::addColumn<int>("type");
+    for (NeuronType type : {NeuronType::LIF, NeuronType::CubaLIF})
+        for (ResetMode mode : kResetModeNames.values()) {
+            QTest::addRow("linear read-out, %s, %s", qPrintable(toString(type)),
+                          qPrintable(toString(mode)))
+                << true << int(mode) << int(type);
+            QTest::addRow("spiking output, %s, %s", qPrintable(toString(type)),
+                          qPrintable(toString(mode)))
+                << false << int(mode) << int(type);
+        }
 }
 
 void TestPasses::redundancyPreservesFunction()
 {
     QFETCH(bool, linearReadout);
     QFETCH(int, reset);
-    const Graph g = withReset(duplicateNetwork(linearReadout), ResetMode(reset));
+    QFETCH(int, type);
+    // Equal fan-in and equal neuron values give equal states, both of a CubaLIF's too.
+    const Graph g =
+        withType(withReset(duplicateNetwork(linearReadout), ResetMode(reset)), NeuronType(type));
     const OptimizeResult r = optimize(g, kRedundancy);
     QCOMPARE(r.graph.layers()[0].neurons(), 3);
     Rng rng(5);
@@ -331,6 +359,29 @@ void TestPasses::redundancyPreservesFunction()
         QVERIFY((before - after).cwiseAbs().maxCoeff() < 1e-5f);
     else
         QVERIFY(before == after);
+}
+
+void TestPasses::redundancyKeepsNeuronsWithOtherValuesApart()
+{
+    // Neurons 3 and 4 copy neuron 0's weights and bias, but neuron 4 has its own threshold (as a
+    // per-neuron import gives): only neuron 3 is merged, and the report says why 4 is not.
+    Graph g = duplicateNetwork(true);
+    Layer &hidden = g.layer(g.layers()[0].id);
+    hidden.setPerNeuron("threshold", vec({0.5f, 0.5f, 0.5f, 0.5f, 0.7f}));
+    QCOMPARE(hidden.perNeuron.threshold.size(), Eigen::Index(5));
+    const OptimizeResult r = optimize(g, kRedundancy);
+    const PassReport &p = r.report.passReports.front();
+    QCOMPARE(p.neuronsMerged, 1);
+    QCOMPARE(r.graph.layers()[0].neurons(), 4);
+    QCOMPARE(r.graph.layers()[0].perNeuron.threshold, vec({0.5f, 0.5f, 0.5f, 0.7f}));
+    QVERIFY2(p.notes.contains(QStringLiteral("hidden: 1 neuron kept apart from similar neurons: "
+                                             "their beta, threshold, alpha or initial membrane "
+                                             "differ")),
+             qPrintable(p.notes.join(QLatin1Char('|'))));
+    Rng rng(5);
+    const Eigen::MatrixXf input = randomSpikes(rng, 40, 6, 0.5);
+    QVERIFY((simulate(g, input).back() - simulate(r.graph, input).back()).cwiseAbs().maxCoeff() <
+            1e-5f);
 }
 
 void TestPasses::redundancyRefusesScaledAndBiasedNeurons()
@@ -491,8 +542,17 @@ void TestPasses::redundancySplitCosinesMissNoPair()
     QCOMPARE(passes::findRedundantNeurons(w, {}, 0.99f, 0.01f, {}, 2), withZeros);
 }
 
+void TestPasses::fusionOfLinearLayerIsExact_data()
+{
+    QTest::addColumn<int>("type");
+    QTest::newRow("into LIF") << int(NeuronType::LIF);
+    // A CubaLIF consumer filters W (W_l x + b_l) + b linearly: the fusion stays exact.
+    QTest::newRow("into CubaLIF") << int(NeuronType::CubaLIF);
+}
+
 void TestPasses::fusionOfLinearLayerIsExact()
 {
+    QFETCH(int, type);
     Graph g(3);
     Layer l = makeLayer(QStringLiteral("L"), kNetworkInput, 2, 3, {1, 2, 0, 0, 1, -1});
     l.neuron.spiking = false;
@@ -501,6 +561,8 @@ void TestPasses::fusionOfLinearLayerIsExact()
     Layer c = makeLayer(QStringLiteral("C"), lid, 2, 2, {1, 1, 2, -1});
     c.bias = vec({0.1f, 0.2f});
     c.neuron.threshold = 1.5f;
+    c.neuron.type = NeuronType(type);
+    c.neuron.alpha = c.neuron.type == NeuronType::CubaLIF ? 0.5f : 0.0f;
     const LayerId cid = g.addLayer(c);
     g.addLayer(makeLayer(QStringLiteral("out"), cid, 1, 2, {1, 1}));
 
@@ -555,6 +617,10 @@ void TestPasses::fusionRefusals_data()
     QTest::newRow("no rates") << 3 << QStringLiteral("L: not fused: spiking, with no firing rates");
     QTest::newRow("busy") << 4
                           << QStringLiteral("L: not fused: max firing rate 0.5 is not below 0.01");
+    QTest::newRow("CubaLIF") << 5
+                             << QStringLiteral("L: not fused: CubaLIF: its synaptic current is a "
+                                               "second state, which fusing it as a linear layer "
+                                               "would drop");
 }
 
 void TestPasses::fusionRefusals()
@@ -570,6 +636,10 @@ void TestPasses::fusionRefusals()
         l.rates = {};
     if (kind == 4)
         l.rates = vec({0.5f, 0.0f});
+    if (kind == 5) { // as quiet as a fusable LIF, but with a synaptic current
+        l.neuron.type = NeuronType::CubaLIF;
+        l.neuron.alpha = 0.5f;
+    }
     const LayerId lid = g.addLayer(l);
     g.addLayer(makeLayer(QStringLiteral("C"), lid, kind == 0 ? 10 : 1, 2));
     if (kind == 2)

@@ -8,6 +8,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -24,6 +25,8 @@ private Q_SLOTS:
     void editsAreUndoSteps();
     void refusedEditsRevertTheEditor();
     void switchingToIfSetsBetaToOne();
+    void cubaLifAndTheNewValues();
+    void valuesPerNeuronAreShownNotEdited();
 
 private:
     LayerId idOf(const char *name) const
@@ -139,6 +142,49 @@ void TestPropertiesPanel::switchingToIfSetsBetaToOne()
     QCOMPARE(m_doc->graph().layer(h1).neuron.beta, 1.0f);
     QCOMPARE(m_panel->betaEdit()->value(), 1.0);
     QCOMPARE(m_doc->undoStack()->count(), 1);
+}
+
+void TestPropertiesPanel::cubaLifAndTheNewValues()
+{
+    const LayerId h1 = idOf("hidden1");
+    m_panel->setLayer(h1);
+    QVERIFY(!m_panel->alphaEdit()->isEnabled()); // LIF: no synaptic current
+    m_panel->typeEdit()->setCurrentIndex(int(NeuronType::CubaLIF));
+    QVERIFY(m_doc->graph().layer(h1).neuron.type == NeuronType::CubaLIF);
+    QVERIFY(m_panel->alphaEdit()->isEnabled());
+    m_panel->alphaEdit()->setValue(0.75);
+    QCOMPARE(m_doc->graph().layer(h1).neuron.alpha, 0.75f);
+    m_panel->firingEdit()->setCurrentIndex(int(Firing::AtOrAbove));
+    QVERIFY(m_doc->graph().layer(h1).neuron.firing == Firing::AtOrAbove);
+    m_panel->initialEdit()->setValue(0.25);
+    QCOMPARE(m_doc->graph().layer(h1).neuron.initial, 0.25f);
+    m_panel->resetEdit()->setCurrentIndex(int(ResetMode::ZeroNext));
+    QVERIFY(m_doc->graph().layer(h1).neuron.reset == ResetMode::ZeroNext);
+    // Back to LIF: alpha goes to 0 with it, in the same step.
+    m_panel->typeEdit()->setCurrentIndex(int(NeuronType::LIF));
+    QCOMPARE(m_doc->graph().layer(h1).neuron.alpha, 0.0f);
+    QVERIFY(!m_panel->alphaEdit()->isEnabled());
+    QCOMPARE(m_doc->undoStack()->count(), 6);
+}
+
+void TestPropertiesPanel::valuesPerNeuronAreShownNotEdited()
+{
+    Graph g = exampleGraph();
+    Layer &h2 = g.layer(g.findByName(QStringLiteral("hidden2"))->id);
+    h2.setPerNeuron("beta", Eigen::VectorXf::LinSpaced(64, 0.5f, 0.95f));
+    m_doc->reset(g);
+    m_panel->setLayer(idOf("hidden2"));
+    QVERIFY(!m_panel->betaEdit()->isEnabled());
+    QVERIFY(m_panel->thresholdEdit()->isEnabled());
+    QCOMPARE(m_panel->perNeuronLabel()->text(),
+             QStringLiteral("threshold 1, beta 0.5 to 0.95 per neuron"));
+    // Another edit keeps every neuron's beta.
+    m_panel->thresholdEdit()->setValue(0.5);
+    const Layer &after = m_doc->graph().layer(idOf("hidden2"));
+    QCOMPARE(after.neuron.threshold, 0.5f);
+    QCOMPARE(after.perNeuron.beta, Eigen::VectorXf::LinSpaced(64, 0.5f, 0.95f));
+    m_panel->setLayer(idOf("hidden1"));
+    QCOMPARE(m_panel->perNeuronLabel()->text(), QStringLiteral("none: one value per layer"));
 }
 
 SNN_WIDGET_TEST_MAIN(TestPropertiesPanel)

@@ -109,6 +109,33 @@ void TestQuantizer::refusesWhatTheHardwareCannotRun_data()
         << 7
         << QStringLiteral("layer a: the hardware resets at once (subtract or zero); it does not "
                           "implement the subtract-nodelay reset");
+    // What the core's neurons are not (docs/hardware.md): one line naming the layer and why.
+    QTest::newRow("CubaLIF") << 8
+                             << QStringLiteral("layer a is CubaLIF: the hardware core has no "
+                                               "synaptic current (a second state per neuron); it "
+                                               "runs LIF and IF neurons");
+    QTest::newRow("beta per neuron")
+        << 9
+        << QStringLiteral("layer a: its beta differs between the neurons (0.5 to 0.9): the "
+                          "hardware core has one per layer");
+    QTest::newRow("threshold per neuron")
+        << 10
+        << QStringLiteral("layer a: its threshold differs between the neurons (0.75 to 1): the "
+                          "hardware core has one per layer");
+    QTest::newRow("zero-next")
+        << 11
+        << QStringLiteral("layer a: the hardware resets at once (subtract or zero); it does not "
+                          "implement the zero-next reset");
+    QTest::newRow("at-or-above") << 12
+                                 << QStringLiteral("layer a fires at v >= threshold: the hardware "
+                                                   "fires at v > threshold");
+    QTest::newRow("initial membrane") << 13
+                                      << QStringLiteral("layer a's membranes start at 0.25: the "
+                                                        "hardware starts them at 0");
+    QTest::newRow("initial membrane per neuron")
+        << 14
+        << QStringLiteral("layer a: its initial membrane differs between the neurons (0 to 0.25): "
+                          "the hardware core has one per layer");
     // 3e38 x scale 127 is past int64: saturated, not wrapped to a negative "rounds to 0".
     QTest::newRow("threshold 3e38")
         << 6
@@ -139,6 +166,22 @@ void TestQuantizer::refusesWhatTheHardwareCannotRun()
         a.neuron.threshold = 3e38f;
     if (kind == 7)
         a.neuron.reset = ResetMode::SubtractNoDelay;
+    if (kind == 8) {
+        a.neuron.type = NeuronType::CubaLIF;
+        a.neuron.alpha = 0.5f;
+    }
+    if (kind == 9)
+        a.setPerNeuron("beta", vec({0.9f, 0.5f}));
+    if (kind == 10)
+        a.setPerNeuron("threshold", vec({1.0f, 0.75f}));
+    if (kind == 11)
+        a.neuron.reset = ResetMode::ZeroNext;
+    if (kind == 12)
+        a.neuron.firing = Firing::AtOrAbove;
+    if (kind == 13)
+        a.neuron.initial = 0.25f;
+    if (kind == 14)
+        a.setPerNeuron("initial_membrane", vec({0.0f, 0.25f}));
     const LayerId ida = g.addLayer(a);
     g.addLayer(makeLayer(QStringLiteral("b"), ida, 2, 2, {1, 0, 0, 1}));
     if (kind == 1)

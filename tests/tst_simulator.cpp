@@ -30,6 +30,27 @@ Graph oneNeuron(float beta, ResetMode reset, float resetValue = 0.0f)
     return g;
 }
 
+// One sample of six steps of one input.
+SequenceInput sixSteps(SequenceInput::Kind kind, std::vector<float> values)
+{
+    SequenceInput in;
+    in.kind = kind;
+    in.samples = 1;
+    in.steps = 6;
+    in.inputs = 1;
+    in.values = std::move(values);
+    return in;
+}
+
+// A one-neuron layer's spikes of one sample as "010010".
+QString spikeText(const LayerTrace &l)
+{
+    QString text;
+    for (const std::uint8_t s : l.spikes)
+        text += s ? QLatin1Char('1') : QLatin1Char('0');
+    return text;
+}
+
 // input(5) -> hidden(4) -> linear(3, non-spiking) -> out(2): random weights, subtract-next.
 Graph smallNet()
 {
@@ -69,6 +90,8 @@ class TestSimulator : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void handDerivedTraces_data();
+    void newNeuronTraces_data();
+    void newNeuronTraces();
     void handDerivedTraces();
     void subtractNoDelayTrace_data();
     void subtractNoDelayTrace();
@@ -143,6 +166,75 @@ void TestSimulator::handDerivedTraces()
     QCOMPARE(t.counts, (std::vector<std::int64_t>{spikes.count(QLatin1Char('1')), 0}));
 }
 
+void TestSimulator::newNeuronTraces_data()
+{
+    QTest::addColumn<int>("type");
+    QTest::addColumn<float>("alpha");
+    QTest::addColumn<float>("beta");
+    QTest::addColumn<int>("reset");
+    QTest::addColumn<int>("firing");
+    QTest::addColumn<float>("initial");
+    QTest::addColumn<QString>("spikes");
+    QTest::addColumn<QList<float>>("membrane");
+    QTest::addColumn<QList<float>>("synaptic");
+    // Input spike every step, weight .75, threshold 1.
+    // CubaLIF, alpha .5, beta .5, subtract: i = .75, 1.125, 1.3125, 1.40625, 1.453125,
+    // 1.4765625; v = .75; .375 + 1.125 = 1.5 -> .5; .25 + 1.3125 = 1.5625 -> .5625; 1.6875 ->
+    // .6875; 1.796875 -> .796875; 1.875 -> .875.
+    QTest::newRow("CubaLIF") << int(NeuronType::CubaLIF) << 0.5f << 0.5f << int(ResetMode::Subtract)
+                             << int(Firing::Above) << 0.0f << QStringLiteral("011111")
+                             << QList<float>{0.75f, 0.5f, 0.5625f, 0.6875f, 0.796875f, 0.875f}
+                             << QList<float>{0.75f,    1.125f,    1.3125f,
+                                             1.40625f, 1.453125f, 1.4765625f};
+    // zero-next, LIF beta .5: .75; 1.125 (spike, kept); the step after: 0, its input lost; .75;
+    // 1.125 (spike); 0.
+    QTest::newRow("zero-next") << int(NeuronType::LIF) << 0.0f << 0.5f << int(ResetMode::ZeroNext)
+                               << int(Firing::Above) << 0.0f << QStringLiteral("010010")
+                               << QList<float>{0.75f, 1.125f, 0.0f, 0.75f, 1.125f, 0.0f}
+                               << QList<float>{};
+    // at-or-above, IF, subtract: .75; 1.5 -> .5; 1.25 -> .25; 1.0 spikes (v >= 1) -> 0; .75;
+    // 1.5 -> .5 (with "above", 1.0 does not spike).
+    QTest::newRow("at-or-above") << int(NeuronType::IF) << 0.0f << 1.0f << int(ResetMode::Subtract)
+                                 << int(Firing::AtOrAbove) << 0.0f << QStringLiteral("011101")
+                                 << QList<float>{0.75f, 0.5f, 0.25f, 0.0f, 0.75f, 0.5f}
+                                 << QList<float>{};
+    // initial membrane .5, LIF beta .5, subtract: .25 + .75 = 1 (not > 1); 1.25 -> .25; .875;
+    // 1.1875 -> .1875; .84375; 1.171875 -> .171875.
+    QTest::newRow("initial membrane")
+        << int(NeuronType::LIF) << 0.0f << 0.5f << int(ResetMode::Subtract) << int(Firing::Above)
+        << 0.5f << QStringLiteral("010101")
+        << QList<float>{1.0f, 0.25f, 0.875f, 0.1875f, 0.84375f, 0.171875f} << QList<float>{};
+}
+
+void TestSimulator::newNeuronTraces()
+{
+    QFETCH(int, type);
+    QFETCH(float, alpha);
+    QFETCH(float, beta);
+    QFETCH(int, reset);
+    QFETCH(int, firing);
+    QFETCH(float, initial);
+    QFETCH(QString, spikes);
+    QFETCH(QList<float>, membrane);
+    QFETCH(QList<float>, synaptic);
+    Graph g = oneNeuron(beta, ResetMode(reset));
+    NeuronParams &p = g.layer(g.layers().front().id).neuron;
+    p.type = NeuronType(type);
+    p.alpha = alpha;
+    p.firing = Firing(firing);
+    p.initial = initial;
+    g.validate();
+    const SequenceTraces t =
+        simulateSequences(g, sixSteps(SequenceInput::Spikes, {1, 1, 1, 1, 1, 1}), 6, true);
+    const LayerTrace &l = t.layers.front();
+    QCOMPARE(l.membrane, std::vector<float>(membrane.begin(), membrane.end()));
+    QCOMPARE(spikeText(l), spikes);
+    QCOMPARE(l.synaptic, std::vector<float>(synaptic.begin(), synaptic.end()));
+    // The engine runs the same dynamics: its spike count for one constant spike train.
+    QCOMPARE(simulate(g, Eigen::MatrixXf::Ones(6, 1)).front().sum(),
+             float(spikes.count(QLatin1Char('1'))));
+}
+
 void TestSimulator::subtractNoDelayTrace_data()
 {
     QTest::addColumn<int>("reset");
@@ -166,20 +258,12 @@ void TestSimulator::subtractNoDelayTrace()
     QFETCH(int, reset);
     QFETCH(QString, spikes);
     QFETCH(QList<float>, membrane);
-    SequenceInput in;
-    in.kind = SequenceInput::Current;
-    in.samples = 1;
-    in.steps = 6;
-    in.inputs = 1;
-    in.values = {4, 1, 1, 1, 0, 0};
-    const SequenceTraces t = simulateSequences(oneNeuron(0.5f, ResetMode(reset)), in, 6, true);
+    const SequenceTraces t =
+        simulateSequences(oneNeuron(0.5f, ResetMode(reset)),
+                          sixSteps(SequenceInput::Current, {4, 1, 1, 1, 0, 0}), 6, true);
     const LayerTrace &l = t.layers.front();
-    QString trace;
-    for (int s = 0; s < 6; ++s) {
-        trace += l.spikes[std::size_t(s)] ? QLatin1Char('1') : QLatin1Char('0');
-        QCOMPARE(l.membrane[std::size_t(s)], membrane[s]);
-    }
-    QCOMPARE(trace, spikes);
+    QCOMPARE(l.membrane, std::vector<float>(membrane.begin(), membrane.end()));
+    QCOMPARE(spikeText(l), spikes);
 }
 
 void TestSimulator::constantCurrentEqualsRepeatedSteps()
@@ -363,11 +447,14 @@ void TestSimulator::refusesBadInput_data()
                                 << QStringList()
                                 << QStringLiteral("in.h5: 'spikes' has shape [2 x 5], not "
                                                   "[samples x steps x inputs]");
-    QTest::newRow("4-D current")
-        << QStringLiteral("current") << QList<int>{2, 3, 5, 1} << 0.5f << QStringList()
-        << QStringLiteral(
-               "in.h5: 'current' has shape [2 x 3 x 5 x 1], not [samples x steps x inputs] "
-               "or [samples x inputs]");
+    // A step's inputs may have a shape ([2 x 3 x 5 x 1] fits the 5 inputs): its size must fit.
+    QTest::newRow("4-D current of another size")
+        << QStringLiteral("current") << QList<int>{2, 3, 2, 3} << 0.5f << QStringList()
+        << QStringLiteral("the input has 6 values per step, the network takes 5");
+    QTest::newRow("1-D current")
+        << QStringLiteral("current") << QList<int>{5} << 0.5f << QStringList()
+        << QStringLiteral("in.h5: 'current' has shape [5], not [samples x steps x inputs] or "
+                          "[samples x inputs]");
     QTest::newRow("input width") << QStringLiteral("spikes") << QList<int>{2, 3, 4} << 1.0f
                                  << QStringList()
                                  << QStringLiteral("the input has 4 values per step, the network "

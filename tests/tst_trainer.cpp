@@ -66,32 +66,49 @@ void TestTrainer::gradientMatchesFiniteDifferences_data()
     QTest::addColumn<float>("resetValue");
     QTest::addColumn<int>("loss");
     QTest::addColumn<int>("encoding");
-    QTest::newRow("subtract count current")
-        << int(ResetMode::Subtract) << 0.0f << int(sim::Loss::SpikeCount)
-        << int(sim::Encoding::Current);
-    QTest::newRow("zero count current")
-        << int(ResetMode::Zero) << 0.0f << int(sim::Loss::SpikeCount)
-        << int(sim::Encoding::Current);
-    QTest::newRow("zero to -0.2 count current")
-        << int(ResetMode::Zero) << -0.2f << int(sim::Loss::SpikeCount)
-        << int(sim::Encoding::Current);
-    QTest::newRow("subtract-next count current")
-        << int(ResetMode::SubtractNext) << 0.0f << int(sim::Loss::SpikeCount)
-        << int(sim::Encoding::Current);
-    QTest::newRow("subtract-next membrane rate")
-        << int(ResetMode::SubtractNext) << 0.0f << int(sim::Loss::Membrane)
-        << int(sim::Encoding::Rate);
-    QTest::newRow("subtract-nodelay count current")
-        << int(ResetMode::SubtractNoDelay) << 0.0f << int(sim::Loss::SpikeCount)
-        << int(sim::Encoding::Current);
-    QTest::newRow("subtract-nodelay membrane rate")
-        << int(ResetMode::SubtractNoDelay) << 0.0f << int(sim::Loss::Membrane)
-        << int(sim::Encoding::Rate);
-    QTest::newRow("subtract membrane current")
-        << int(ResetMode::Subtract) << 0.0f << int(sim::Loss::Membrane)
-        << int(sim::Encoding::Current);
-    QTest::newRow("subtract count rate") << int(ResetMode::Subtract) << 0.0f
-                                         << int(sim::Loss::SpikeCount) << int(sim::Encoding::Rate);
+    QTest::addColumn<int>("type");
+    QTest::addColumn<bool>("perNeuron");
+    QTest::addColumn<float>("initial");
+    const auto row = [](const char *name, ResetMode reset, float resetValue, sim::Loss loss,
+                        sim::Encoding encoding, NeuronType type = NeuronType::LIF,
+                        bool perNeuron = false, float initial = 0.0f) {
+        QTest::newRow(name) << int(reset) << resetValue << int(loss) << int(encoding) << int(type)
+                            << perNeuron << initial;
+    };
+    using sim::Encoding;
+    using sim::Loss;
+    row("subtract count current", ResetMode::Subtract, 0.0f, Loss::SpikeCount, Encoding::Current);
+    row("zero count current", ResetMode::Zero, 0.0f, Loss::SpikeCount, Encoding::Current);
+    row("zero to -0.2 count current", ResetMode::Zero, -0.2f, Loss::SpikeCount, Encoding::Current);
+    row("subtract-next count current", ResetMode::SubtractNext, 0.0f, Loss::SpikeCount,
+        Encoding::Current);
+    row("subtract-next membrane rate", ResetMode::SubtractNext, 0.0f, Loss::Membrane,
+        Encoding::Rate);
+    row("subtract-nodelay count current", ResetMode::SubtractNoDelay, 0.0f, Loss::SpikeCount,
+        Encoding::Current);
+    row("subtract-nodelay membrane rate", ResetMode::SubtractNoDelay, 0.0f, Loss::Membrane,
+        Encoding::Rate);
+    row("subtract membrane current", ResetMode::Subtract, 0.0f, Loss::Membrane, Encoding::Current);
+    row("subtract count rate", ResetMode::Subtract, 0.0f, Loss::SpikeCount, Encoding::Rate);
+    // zero-next's reset is a step of the previous membrane, detached (as snnTorch's mem_reset).
+    row("zero-next count current", ResetMode::ZeroNext, 0.0f, Loss::SpikeCount, Encoding::Current);
+    row("zero-next membrane rate", ResetMode::ZeroNext, 0.0f, Loss::Membrane, Encoding::Rate);
+    // CubaLIF: the synaptic current carries the gradient back through alpha.
+    row("CubaLIF subtract count current", ResetMode::Subtract, 0.0f, Loss::SpikeCount,
+        Encoding::Current, NeuronType::CubaLIF);
+    row("CubaLIF zero membrane rate", ResetMode::Zero, 0.0f, Loss::Membrane, Encoding::Rate,
+        NeuronType::CubaLIF);
+    row("CubaLIF zero-next count rate", ResetMode::ZeroNext, 0.0f, Loss::SpikeCount, Encoding::Rate,
+        NeuronType::CubaLIF);
+    row("CubaLIF subtract-next count current", ResetMode::SubtractNext, 0.0f, Loss::SpikeCount,
+        Encoding::Current, NeuronType::CubaLIF);
+    // Beta, threshold (and alpha) per neuron; membranes starting at 0.3.
+    row("per neuron subtract count current", ResetMode::Subtract, 0.0f, Loss::SpikeCount,
+        Encoding::Current, NeuronType::LIF, true);
+    row("per neuron CubaLIF subtract-next membrane current", ResetMode::SubtractNext, 0.0f,
+        Loss::Membrane, Encoding::Current, NeuronType::CubaLIF, true);
+    row("initial membrane zero count current", ResetMode::Zero, 0.0f, Loss::SpikeCount,
+        Encoding::Current, NeuronType::LIF, false, 0.3f);
 }
 
 void TestTrainer::gradientMatchesFiniteDifferences()
@@ -100,7 +117,24 @@ void TestTrainer::gradientMatchesFiniteDifferences()
     QFETCH(float, resetValue);
     QFETCH(int, loss);
     QFETCH(int, encoding);
-    const Graph g = tinyNet(ResetMode(reset), 3, resetValue);
+    QFETCH(int, type);
+    QFETCH(bool, perNeuron);
+    QFETCH(float, initial);
+    Graph g = tinyNet(ResetMode(reset), 3, resetValue);
+    for (const Layer &layer : g.layers()) {
+        Layer &l = g.layer(layer.id);
+        l.neuron.type = NeuronType(type);
+        l.neuron.alpha = l.neuron.type == NeuronType::CubaLIF ? 0.6f : 0.0f;
+        l.neuron.initial = initial;
+        if (perNeuron) {
+            const Eigen::VectorXf ramp = Eigen::VectorXf::LinSpaced(l.neurons(), 0.0f, 1.0f);
+            l.setPerNeuron("beta", (0.6f + 0.3f * ramp.array()).matrix());
+            l.setPerNeuron("threshold", (0.4f + 0.2f * ramp.array()).matrix());
+            if (l.neuron.type == NeuronType::CubaLIF)
+                l.setPerNeuron("alpha", (0.3f + 0.5f * ramp.array()).matrix());
+        }
+    }
+    g.validate();
     const sim::Dataset wide = toyData(4, 3, 3, 5);
     const RowMatrixXf x = wide.x.leftCols(6);
     sim::TrainOptions o;

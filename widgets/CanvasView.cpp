@@ -15,7 +15,6 @@
 #include <QGraphicsPathItem>
 #include <QHelpEvent>
 #include <QKeyEvent>
-#include <QLocale>
 #include <QMenu>
 #include <QMouseEvent>
 #include <QPainterPathStroker>
@@ -42,11 +41,6 @@ QColor activityColour(const Layer &layer)
     return QColor::fromRgbF(float(cold.redF() + t * (warm.redF() - cold.redF())),
                             float(cold.greenF() + t * (warm.greenF() - cold.greenF())),
                             float(cold.blueF() + t * (warm.blueF() - cold.blueF())));
-}
-
-QString number(double value)
-{
-    return QLocale(QLocale::English).toString(value, 'g', 4);
 }
 
 constexpr double kStub = 30.0;      // the straight start and end of an edge routed around cards
@@ -217,9 +211,7 @@ void CanvasView::updateNode(NodeItem *item, const Layer &l)
     QStringList lines;
     lines << tr("%1, %2").arg(countText(l.neurons(), "neuron"), countText(l.inputs(), "input"));
     if (l.neuron.spiking)
-        lines << tr("%1, threshold %2, beta %3")
-                     .arg(toString(l.neuron.type), number(double(l.neuron.threshold)),
-                          number(double(l.neuron.beta)))
+        lines << tr("%1, %2").arg(toString(l.neuron.type), l.neuronValuesText())
               << tr("reset: %1").arg(resetDescription(l.neuron));
     else
         lines << tr("linear (non-spiking)");

@@ -57,14 +57,16 @@ void Document::reset(const Graph &graph, const QString &filePath, const QString 
         Q_EMIT modifiedChanged(false);
 }
 
-void Document::load(const QString &path)
+QStringList Document::load(const QString &path)
 {
     // A NIR file is imported: the document gets no path, so Save asks for an SNN Studio file
     // instead of overwriting the NIR file in another format.
+    QStringList assumptions;
     if (nir::isNirFile(path))
-        reset(nir::importNir(path), QString(), QFileInfo(path).fileName());
+        reset(nir::importNir(path, {}, &assumptions), QString(), QFileInfo(path).fileName());
     else
         reset(loadGraph(path), path);
+    return assumptions;
 }
 
 void Document::save(const QString &path)

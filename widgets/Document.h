@@ -42,7 +42,9 @@ public:
 
     // Replace the whole document (clears the history). load/save throw Error with one line.
     void reset(const Graph &graph, const QString &filePath = {}, const QString &name = {});
-    void load(const QString &path);
+    // Returns what a NIR import assumed, one line each (nir::importNir's assumptions); nothing
+    // for an SNN Studio file.
+    QStringList load(const QString &path);
     void save(const QString &path);
 
     // User edits: each pushes one undo command, or refuses the edit (graph unchanged), emits

@@ -617,7 +617,9 @@ bool MainWindow::openShippedModel(const QString &resource, const QString &name)
 bool MainWindow::openFile(const QString &path)
 {
     try {
-        m_document->load(path);
+        // A NIR import's assumptions (conventions, reset, dt...), as snnc import prints them.
+        for (const QString &line : m_document->load(path))
+            log(tr("%1: %2").arg(QFileInfo(path).fileName(), line));
     } catch (const Error &e) {
         showError(tr("Cannot open file"), e.message());
         return false;

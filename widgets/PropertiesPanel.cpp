@@ -25,6 +25,10 @@ PropertiesPanel::PropertiesPanel(QWidget *parent)
     , m_threshold(new QDoubleSpinBox(m_form))
     , m_beta(new QDoubleSpinBox(m_form))
     , m_reset(new QComboBox(m_form))
+    , m_alpha(new QDoubleSpinBox(m_form))
+    , m_firing(new QComboBox(m_form))
+    , m_initial(new QDoubleSpinBox(m_form))
+    , m_perNeuron(new QLabel(m_form))
     , m_spiking(new QCheckBox(tr("spiking (unchecked: linear layer)"), m_form))
     , m_inputs(new QLabel(m_form))
     , m_params(new QLabel(m_form))
@@ -35,13 +39,19 @@ PropertiesPanel::PropertiesPanel(QWidget *parent)
     m_neurons->setKeyboardTracking(false);
     m_type->addItems(kNeuronTypeNames.names()); // the item index is the enum's value
     m_reset->addItems(kResetModeNames.names()); // likewise
-    for (QDoubleSpinBox *box : {m_threshold, m_beta}) {
+    m_firing->addItems(kFiringNames.names());   // likewise
+    for (QDoubleSpinBox *box : {m_threshold, m_beta, m_alpha, m_initial}) {
         box->setDecimals(4);
         box->setSingleStep(0.05);
         box->setKeyboardTracking(false);
     }
     m_threshold->setRange(0.0, 1e6);
     m_beta->setRange(0.0, 1.0);
+    m_alpha->setRange(0.0, 1.0);
+    m_alpha->setToolTip(tr("CubaLIF: the synaptic current's decay per step"));
+    m_initial->setRange(-1e6, 1e6);
+    m_initial->setToolTip(tr("The membrane at the first step of every sample"));
+    m_perNeuron->setWordWrap(true);
     m_rates->setWordWrap(true);
 
     auto *form = new QFormLayout(m_form);
@@ -53,7 +63,11 @@ PropertiesPanel::PropertiesPanel(QWidget *parent)
     form->addRow(tr("Neuron type"), m_type);
     form->addRow(tr("Threshold"), m_threshold);
     form->addRow(tr("Beta (decay)"), m_beta);
+    form->addRow(tr("Alpha (synapse)"), m_alpha);
     form->addRow(tr("Reset"), m_reset);
+    form->addRow(tr("Fires at"), m_firing);
+    form->addRow(tr("Initial membrane"), m_initial);
+    form->addRow(tr("Per neuron"), m_perNeuron);
     form->addRow(QString(), m_spiking);
     form->addRow(tr("Firing rates"), m_rates);
     auto *layout = new QVBoxLayout(this);
@@ -79,15 +93,22 @@ PropertiesPanel::PropertiesPanel(QWidget *parent)
     connect(m_type, &QComboBox::currentIndexChanged, this, [this] {
         if (m_updating)
             return;
-        if (m_type->currentIndex() == 1) { // an IF neuron does not leak
+        if (NeuronType(m_type->currentIndex()) == NeuronType::IF) { // an IF neuron does not leak
             const QSignalBlocker block(m_beta);
             m_beta->setValue(1.0);
+        }
+        if (NeuronType(m_type->currentIndex()) != NeuronType::CubaLIF) { // no synaptic current
+            const QSignalBlocker block(m_alpha);
+            m_alpha->setValue(0.0);
         }
         applyNeuronParams();
     });
     connect(m_threshold, &QDoubleSpinBox::valueChanged, this, &PropertiesPanel::applyNeuronParams);
     connect(m_beta, &QDoubleSpinBox::valueChanged, this, &PropertiesPanel::applyNeuronParams);
     connect(m_reset, &QComboBox::currentIndexChanged, this, &PropertiesPanel::applyNeuronParams);
+    connect(m_alpha, &QDoubleSpinBox::valueChanged, this, &PropertiesPanel::applyNeuronParams);
+    connect(m_firing, &QComboBox::currentIndexChanged, this, &PropertiesPanel::applyNeuronParams);
+    connect(m_initial, &QDoubleSpinBox::valueChanged, this, &PropertiesPanel::applyNeuronParams);
     connect(m_spiking, &QCheckBox::toggled, this, &PropertiesPanel::applyNeuronParams);
     refresh();
 }
@@ -124,11 +145,20 @@ void PropertiesPanel::applyNeuronParams()
     if (m_updating || !m_document || m_layer <= 0)
         return;
     NeuronParams p = m_document->graph().layer(m_layer).neuron;
-    p.type = m_type->currentIndex() == 0 ? NeuronType::LIF : NeuronType::IF;
-    p.threshold = float(m_threshold->value());
-    p.beta = float(m_beta->value());
+    // A value that differs between the neurons is not edited here (its box is disabled).
+    const Layer &l = m_document->graph().layer(m_layer);
+    p.type = NeuronType(m_type->currentIndex());
+    if (l.perNeuron.threshold.size() == 0)
+        p.threshold = float(m_threshold->value());
+    if (l.perNeuron.beta.size() == 0)
+        p.beta = float(m_beta->value());
+    if (l.perNeuron.alpha.size() == 0)
+        p.alpha = float(m_alpha->value());
+    if (l.perNeuron.initial.size() == 0)
+        p.initial = float(m_initial->value());
     p.reset = ResetMode(m_reset->currentIndex());
-    if (p.reset != ResetMode::Zero)
+    p.firing = Firing(m_firing->currentIndex());
+    if (!resetsToValue(p.reset))
         p.resetValue = 0.0f;
     p.spiking = m_spiking->isChecked();
     if (!m_document->setNeuronParams(m_layer, p))
@@ -164,10 +194,20 @@ void PropertiesPanel::refresh()
     m_source->setCurrentIndex(m_source->findData(layer->source));
     m_inputs->setText(locale.toString(layer->inputs()));
     m_params->setText(locale.toString(qint64(layer->paramCount())));
-    m_type->setCurrentIndex(layer->neuron.type == NeuronType::LIF ? 0 : 1);
+    m_type->setCurrentIndex(int(layer->neuron.type));
     m_threshold->setValue(double(layer->neuron.threshold));
     m_beta->setValue(double(layer->neuron.beta));
+    m_alpha->setValue(double(layer->neuron.alpha));
+    m_initial->setValue(double(layer->neuron.initial));
     m_reset->setCurrentIndex(int(layer->neuron.reset));
+    m_firing->setCurrentIndex(int(layer->neuron.firing));
+    const PerNeuron &per = layer->perNeuron;
+    m_threshold->setEnabled(per.threshold.size() == 0);
+    m_beta->setEnabled(per.beta.size() == 0);
+    m_alpha->setEnabled(per.alpha.size() == 0 && layer->neuron.type == NeuronType::CubaLIF);
+    m_initial->setEnabled(per.initial.size() == 0);
+    m_perNeuron->setText(per.isEmpty() ? tr("none: one value per layer")
+                                       : layer->neuronValuesText());
     m_spiking->setChecked(layer->neuron.spiking);
     if (layer->hasRates())
         m_rates->setText(tr("mean %1, max %2 spikes/step; %3 of %4 never fired")

@@ -15,8 +15,10 @@ namespace snn::widgets {
 
 class Document;
 
-// Shows and edits the selected layer: name, neuron count, source, neuron type and parameters.
-// Each change is one undo command on the document; a refused change puts the old value back.
+// Shows and edits the selected layer: name, neuron count, source, neuron type and parameters
+// (alpha for CubaLIF only; a value that differs between the neurons, as imported, is shown as
+// its range and not edited). Each change is one undo command on the document; a refused change
+// puts the old value back.
 // While the document is locked (training), the editors are disabled with the reason as tooltip.
 class PropertiesPanel : public QWidget {
     Q_OBJECT
@@ -34,6 +36,10 @@ public:
     QDoubleSpinBox *thresholdEdit() const { return m_threshold; }
     QDoubleSpinBox *betaEdit() const { return m_beta; }
     QComboBox *resetEdit() const { return m_reset; }
+    QDoubleSpinBox *alphaEdit() const { return m_alpha; }
+    QComboBox *firingEdit() const { return m_firing; }
+    QDoubleSpinBox *initialEdit() const { return m_initial; }
+    QLabel *perNeuronLabel() const { return m_perNeuron; }
     QCheckBox *spikingEdit() const { return m_spiking; }
 
 public Q_SLOTS:
@@ -55,6 +61,10 @@ private:
     QDoubleSpinBox *m_threshold;
     QDoubleSpinBox *m_beta;
     QComboBox *m_reset;
+    QDoubleSpinBox *m_alpha;
+    QComboBox *m_firing;
+    QDoubleSpinBox *m_initial;
+    QLabel *m_perNeuron;
     QCheckBox *m_spiking;
     QLabel *m_inputs;
     QLabel *m_params;

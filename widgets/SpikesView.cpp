@@ -564,13 +564,14 @@ void SpikesView::drawMembranes()
         threshold->setClipAxisRect(rect);
         threshold->point1->setAxes(x, y);
         threshold->point2->setAxes(x, y);
-        threshold->point1->setCoords(0, params.neuron.threshold);
-        threshold->point2->setCoords(1, params.neuron.threshold);
+        const double level = double(params->threshold(neuron)); // its own, per neuron or not
+        threshold->point1->setCoords(0, level);
+        threshold->point2->setCoords(1, level);
         threshold->setPen(QPen(Qt::gray, 1, Qt::DashLine));
         x->setRange(-0.5, t->steps - 0.5);
         line->rescaleValueAxis();
         QCPRange range = y->range();
-        range.expand(double(params.neuron.threshold));
+        range.expand(level);
         y->setRange(range.lower - 0.05 * range.size(), range.upper + 0.05 * range.size());
     }
     m_membrane->replot(QCustomPlot::rpQueuedReplot);

@@ -104,7 +104,8 @@ const QCommandLineOption &nirDtOption()
     static const QCommandLineOption option(
         QStringLiteral("dt"),
         QStringLiteral("Seconds per simulation step: a LIF with time constant tau gets "
-                       "beta = 1 - dt/tau (default %1, snnTorch's).")
+                       "beta = 1 - dt/tau. Default: the one the file (or graph) records, else "
+                       "its producer's (snnTorch's 1e-4, Norse's 1e-3), else %1.")
             .arg(nir::NirOptions().dt),
         QStringLiteral("S"), QString::number(nir::NirOptions().dt));
     return option;

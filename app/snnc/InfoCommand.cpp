@@ -29,7 +29,8 @@ int runInfo(const QStringList &arguments)
                                                     "rates."));
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QStringLiteral("An SNN Studio graph (.h5) or a NIR file (.nir, "
-                                                "imported with dt = 1e-4 s)."));
+                                                "imported as snnc import would without "
+                                                "options)."));
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
     const QString path = parser.positionalArguments().front();
@@ -39,16 +40,14 @@ int runInfo(const QStringList &arguments)
     for (const LayerSummary &s : graph.layers) {
         const Layer &l = s.layer;
         const NeuronParams &p = l.neuron;
-        text += QStringLiteral(
-                    "  %1 <- %2: %3 %4 x %5, %6 params%7; threshold %8, beta %9, reset %10%11\n")
-                    .arg(l.name, s.source, p.spiking ? toString(p.type) : QStringLiteral("linear"))
-                    .arg(s.neurons)
-                    .arg(s.inputs)
-                    .arg(locale.toString(qint64(s.paramCount())),
-                         l.hasBias() ? QStringLiteral(" (with bias)") : QString())
-                    .arg(double(p.threshold))
-                    .arg(double(p.beta))
-                    .arg(resetDescription(p), s.output ? QStringLiteral(" [output]") : QString());
+        text +=
+            QStringLiteral("  %1 <- %2: %3 %4 x %5, %6 params%7; %8, reset %9%10\n")
+                .arg(l.name, s.source, p.spiking ? toString(p.type) : QStringLiteral("linear"))
+                .arg(s.neurons)
+                .arg(s.inputs)
+                .arg(locale.toString(qint64(s.paramCount())),
+                     l.hasBias() ? QStringLiteral(" (with bias)") : QString(), l.neuronValuesText(),
+                     resetDescription(p), s.output ? QStringLiteral(" [output]") : QString());
         const QString source = l.hasSyntheticRates() ? QStringLiteral(" (synthetic, not measured)")
                                : l.hasRates() && !l.ratesSource.isEmpty()
                                    ? QStringLiteral(" (%1)").arg(l.ratesSource)

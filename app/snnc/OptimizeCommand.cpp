@@ -20,7 +20,8 @@ int runOptimize(const QStringList &arguments)
             .arg(availablePasses().join(QStringLiteral(", "))));
     parser.addPositionalArgument(QStringLiteral("FILE"),
                                  QStringLiteral("An SNN Studio graph (.h5) or a NIR file (.nir, "
-                                                "imported with dt = 1e-4 s)."));
+                                                "imported as snnc import would without "
+                                                "options)."));
     const QCommandLineOption output =
         outputOption(QStringLiteral("Write the optimised graph here."), QStringLiteral("OUT"));
     const PassArgs passArgs;

@@ -56,6 +56,13 @@ QString weightsShapeProblem(Eigen::Index rows, Eigen::Index cols, const QString 
     return message;
 }
 
+void Graph::setInputSize(int size)
+{
+    if (size != m_inputSize)
+        m_inputShape.clear();
+    m_inputSize = size;
+}
+
 const Layer *Graph::find(LayerId id) const
 {
     const int i = indexOf(id);
@@ -268,6 +275,19 @@ void Graph::validate() const
     if (m_inputSize <= 0)
         throw Error(
             QStringLiteral("the network input size must be positive, not %1").arg(m_inputSize));
+    if (!m_inputShape.empty()) {
+        std::int64_t product = 1;
+        for (const int d : m_inputShape)
+            product = d < 1 ? 0 : std::min<std::int64_t>(product * d, std::int64_t(1) << 40);
+        if (product != m_inputSize)
+            throw Error(
+                QStringLiteral("the input shape %1 does not hold the %2 inputs")
+                    .arg(shapeText(std::vector<quint64>(m_inputShape.begin(), m_inputShape.end())))
+                    .arg(m_inputSize));
+    }
+    if (m_dt && !(*m_dt > 0.0 && std::isfinite(*m_dt)))
+        throw Error(
+            QStringLiteral("the time step dt must be a positive number, not %1").arg(*m_dt));
     // The layers seen so far by id and by name, so that the checks take linear time.
     std::unordered_map<LayerId, const Layer *> earlier;
     QSet<QString> names;
@@ -326,6 +346,8 @@ void Graph::validate() const
                             .arg(double(l.rates.maxCoeff())));
         if (const QString problem = neuronParamsProblem(l.neuron); !problem.isEmpty())
             throw Error(where + QStringLiteral(": ") + problem);
+        if (const QString problem = perNeuronProblem(l); !problem.isEmpty())
+            throw Error(where + QStringLiteral(": ") + problem);
     }
 }
 
@@ -340,10 +362,43 @@ QString neuronParamsProblem(const NeuronParams &p)
         return QStringLiteral("an IF layer has beta = 1, not %1").arg(double(p.beta));
     if (!std::isfinite(p.resetValue))
         return QStringLiteral("the reset value must be a number, not %1").arg(double(p.resetValue));
-    if (p.resetValue != 0.0f && p.reset != ResetMode::Zero)
-        return QStringLiteral("a reset value (%1) needs the zero reset, not %2")
+    if (p.resetValue != 0.0f && !resetsToValue(p.reset))
+        return QStringLiteral("a reset value (%1) needs the zero or zero-next reset, not %2")
             .arg(double(p.resetValue))
             .arg(toString(p.reset));
+    if (!std::isfinite(p.alpha) || p.alpha < 0.0f || p.alpha > 1.0f)
+        return QStringLiteral("alpha must lie in [0, 1], not %1").arg(double(p.alpha));
+    if (p.alpha != 0.0f && p.type != NeuronType::CubaLIF)
+        return QStringLiteral("alpha (the synaptic current's decay) is for CubaLIF neurons; a %1 "
+                              "layer has alpha 0, not %2")
+            .arg(toString(p.type))
+            .arg(double(p.alpha));
+    if (!std::isfinite(p.initial))
+        return QStringLiteral("the initial membrane must be a number, not %1")
+            .arg(double(p.initial));
+    return {};
+}
+
+QString perNeuronProblem(const Layer &l)
+{
+    if (l.perNeuron.isEmpty())
+        return {};
+    for (const auto &[name, v] : l.perNeuron.fields())
+        if (v->size() != 0 && v->size() != l.neurons())
+            return QStringLiteral("%1 per neuron has %2 entries for %3 neurons")
+                .arg(QLatin1String(name))
+                .arg(v->size())
+                .arg(l.neurons());
+    // Each neuron's values as the layer's own: the same rules, the same messages.
+    for (int n = 0; n < l.neurons(); ++n) {
+        NeuronParams p = l.neuron;
+        p.beta = l.beta(n);
+        p.threshold = l.threshold(n);
+        p.alpha = l.alpha(n);
+        p.initial = l.initial(n);
+        if (const QString problem = neuronParamsProblem(p); !problem.isEmpty())
+            return QStringLiteral("neuron %1: %2").arg(n).arg(problem);
+    }
     return {};
 }
 

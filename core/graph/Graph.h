@@ -3,6 +3,7 @@
 #include "graph/Layer.h"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace snn {
@@ -11,6 +12,8 @@ namespace snn {
 // or an empty string when it can. Shared by validate() and the studio's parameter edit, which
 // checks them without copying the graph.
 QString neuronParamsProblem(const NeuronParams &params);
+// Why a layer's per-neuron values (Layer::perNeuron) do not fit it, or an empty string.
+QString perNeuronProblem(const Layer &layer);
 
 // Why weights of [rows x cols] do not fit a source (`sourceName`) that gives `sourceSize` values
 // ("weights are [3 x 2] but its source 'hidden' gives 3 values (the transpose [2 x 3] would
@@ -42,7 +45,16 @@ public:
     {}
 
     int inputSize() const { return m_inputSize; }
-    void setInputSize(int size) { m_inputSize = size; }
+    // Also forgets an input shape that no longer fits.
+    void setInputSize(int size);
+    // The input's shape before it was flattened (a NIR Input [1, 28, 28] and a Flatten node), or
+    // empty for a flat input; its product is inputSize(). NIR export writes it back.
+    const std::vector<int> &inputShape() const { return m_inputShape; }
+    void setInputShape(std::vector<int> shape) { m_inputShape = std::move(shape); }
+    // The time step in seconds the neurons were imported with from a (continuous-time) NIR file,
+    // or unset; NIR export writes with it unless given another.
+    std::optional<double> dt() const { return m_dt; }
+    void setDt(std::optional<double> dt) { m_dt = dt; }
 
     const std::vector<Layer> &layers() const { return m_layers; }
     int layerCount() const { return int(m_layers.size()); }
@@ -84,6 +96,8 @@ public:
 
 private:
     int m_inputSize = 0;
+    std::vector<int> m_inputShape;
+    std::optional<double> m_dt;
     std::vector<Layer> m_layers;
 };
 

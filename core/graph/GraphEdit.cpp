@@ -61,6 +61,15 @@ void resizeLayer(Graph &graph, LayerId id, int neurons)
         layer.ratesSource.clear();
     } else if (layer.hasRates())
         layer.rates = Eigen::VectorXf(layer.rates.head(neurons));
+    // Values per neuron: the kept neurons keep theirs, new ones take the first neuron's.
+    for (auto &[field, values] : layer.perNeuron.fields()) {
+        if (values->size() == 0)
+            continue;
+        Eigen::VectorXf resized = Eigen::VectorXf::Constant(neurons, (*values)(0));
+        const int keep = std::min(neurons, old);
+        resized.head(keep) = values->head(keep);
+        layer.setPerNeuron(field, resized);
+    }
     for (LayerId consumer : graph.consumers(id))
         resizeInputs(graph.layer(consumer), neurons);
 }

@@ -78,6 +78,49 @@ double clipMagnitude(const Eigen::MatrixXf &weights, double percentile)
     return double(magnitudes[rank]);
 }
 
+namespace {
+
+// Throws Error naming the layer when its neurons are not the core's: one state (the membrane),
+// one leak and one threshold per layer, spikes at v > threshold, an immediate reset to 0 or by
+// subtraction, membranes starting at 0 (docs/hardware.md).
+void checkNeuronsFitCore(const Layer &l)
+{
+    const NeuronParams &p = l.neuron;
+    if (p.type == NeuronType::CubaLIF)
+        throw Error(QStringLiteral("layer %1 is CubaLIF: the hardware core has no synaptic current "
+                                   "(a second state per neuron); it runs LIF and IF neurons")
+                        .arg(l.name));
+    for (const auto &[field, values] : l.perNeuron.fields())
+        if (values->size() > 0)
+            throw Error(QStringLiteral("layer %1: its %2 differs between the neurons (%3 to %4): "
+                                       "the hardware core has one per layer")
+                            .arg(l.name, QString::fromLatin1(field).replace(QLatin1Char('_'),
+                                                                            QLatin1Char(' ')))
+                            .arg(double(values->minCoeff()))
+                            .arg(double(values->maxCoeff())));
+    if (p.reset == ResetMode::SubtractNext || p.reset == ResetMode::SubtractNoDelay ||
+        p.reset == ResetMode::ZeroNext)
+        throw Error(QStringLiteral("layer %1: the hardware resets at once (subtract or zero); "
+                                   "it does not implement the %2 reset")
+                        .arg(l.name, toString(p.reset)));
+    if (p.resetValue != 0.0f)
+        throw Error(QStringLiteral("layer %1: the hardware's zero reset sets the membrane to "
+                                   "0, not to %2")
+                        .arg(l.name)
+                        .arg(double(p.resetValue)));
+    if (p.firing != Firing::Above)
+        throw Error(QStringLiteral("layer %1 fires at v >= threshold: the hardware fires at v > "
+                                   "threshold")
+                        .arg(l.name));
+    if (p.initial != 0.0f)
+        throw Error(QStringLiteral("layer %1's membranes start at %2: the hardware starts them "
+                                   "at 0")
+                        .arg(l.name)
+                        .arg(double(p.initial)));
+}
+
+} // namespace
+
 QuantizedNetwork quantize(const Graph &graph, const QuantConfig &config)
 {
     config.validate();
@@ -106,16 +149,7 @@ QuantizedNetwork quantize(const Graph &graph, const QuantConfig &config)
             throw Error(QStringLiteral("layer %1: threshold %2 must be positive for the hardware")
                             .arg(l.name)
                             .arg(double(l.neuron.threshold)));
-        if (l.neuron.reset == ResetMode::SubtractNext ||
-            l.neuron.reset == ResetMode::SubtractNoDelay)
-            throw Error(QStringLiteral("layer %1: the hardware resets at once (subtract or zero); "
-                                       "it does not implement the %2 reset")
-                            .arg(l.name, toString(l.neuron.reset)));
-        if (l.neuron.resetValue != 0.0f)
-            throw Error(QStringLiteral("layer %1: the hardware's zero reset sets the membrane to "
-                                       "0, not to %2")
-                            .arg(l.name)
-                            .arg(double(l.neuron.resetValue)));
+        checkNeuronsFitCore(l);
         expectedSource = l.id;
 
         QuantLayer q;

@@ -8,6 +8,7 @@
 
 #include <QFileInfo>
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -29,7 +30,15 @@ struct FileLayer {
     Eigen::Index cols = 0;
     std::optional<hsize_t> biasLength;
     std::optional<hsize_t> ratesLength;
+    // The declared lengths of the per-neuron datasets, in PerNeuron::fields() order.
+    std::array<std::optional<hsize_t>, 4> perNeuronLength;
 };
+
+// The dataset that holds a PerNeuron field ("beta_per_neuron", ...).
+QString perNeuronDataset(const char *field)
+{
+    return QLatin1String(field) + QStringLiteral("_per_neuron");
+}
 
 // The length of an optional 1-D dataset, from its shape.
 std::optional<hsize_t> vectorLength(hid_t group, const QString &name)
@@ -90,6 +99,12 @@ FileLayer readLayer(hid_t layers, const QString &key)
         }
         if (auto v = h5::readFloatAttribute(group, QStringLiteral("reset_value")))
             l.neuron.resetValue = *v;
+        if (auto v = h5::readFloatAttribute(group, QStringLiteral("alpha")))
+            l.neuron.alpha = *v;
+        if (auto v = h5::readFloatAttribute(group, QStringLiteral("initial_membrane")))
+            l.neuron.initial = *v;
+        if (auto v = h5::readStringAttribute(group, QStringLiteral("firing")))
+            l.neuron.firing = kFiringNames.parse(*v, QStringLiteral("'firing'"));
         if (auto v = h5::readIntegerAttribute(group, QStringLiteral("spiking"), 0, 1))
             l.neuron.spiking = *v != 0;
 
@@ -123,6 +138,9 @@ FileLayer readLayer(hid_t layers, const QString &key)
         }
         result.biasLength = vectorLength(group, QStringLiteral("bias"));
         result.ratesLength = vectorLength(group, QStringLiteral("firing_rates"));
+        const auto fields = l.perNeuron.fields();
+        for (std::size_t i = 0; i < fields.size(); ++i)
+            result.perNeuronLength[i] = vectorLength(group, perNeuronDataset(fields[i].first));
         if (result.ratesLength)
             l.ratesSource =
                 h5::readStringAttribute(group, QStringLiteral("rates_source")).value_or(QString());
@@ -141,15 +159,20 @@ void checkSizes(const FileLayer &fl, Eigen::Index sourceSize, const QString &sou
     if (const QString problem = weightsShapeProblem(fl.rows, fl.cols, sourceName, sourceSize);
         !problem.isEmpty())
         throw Error(where + problem);
-    for (const auto &[what, length] : {std::pair{QStringLiteral("bias"), fl.biasLength},
-                                       std::pair{QStringLiteral("firing_rates"), fl.ratesLength}})
+    std::vector<std::pair<QString, std::optional<hsize_t>>> vectors{
+        {QStringLiteral("bias"), fl.biasLength}, {QStringLiteral("firing_rates"), fl.ratesLength}};
+    const auto fields = fl.layer.perNeuron.fields();
+    for (std::size_t i = 0; i < fields.size(); ++i)
+        vectors.emplace_back(perNeuronDataset(fields[i].first), fl.perNeuronLength[i]);
+    *total += std::int64_t(fl.rows) * fl.cols;
+    for (const auto &[what, length] : vectors) {
         if (length && Eigen::Index(*length) != fl.rows)
             throw Error(where + QStringLiteral("%1 has %2 entries for %3 neurons")
                                     .arg(what)
                                     .arg(*length)
                                     .arg(fl.rows));
-    *total += std::int64_t(fl.rows) * fl.cols + (fl.biasLength ? fl.rows : 0) +
-              (fl.ratesLength ? fl.rows : 0);
+        *total += length ? fl.rows : 0;
+    }
     if (*total > kMaxGraphValues)
         throw Error(where + QStringLiteral("'weights' %1 takes the graph past %2 values, the most "
                                            "SNN Studio loads")
@@ -168,6 +191,10 @@ void readData(hid_t layers, FileLayer &fl, bool weights)
             fl.layer.bias = h5::readVector(group, QStringLiteral("bias"));
         if (fl.ratesLength)
             fl.layer.rates = h5::readVector(group, QStringLiteral("firing_rates"));
+        const auto fields = fl.layer.perNeuron.fields();
+        for (std::size_t i = 0; i < fields.size(); ++i)
+            if (fl.perNeuronLength[i])
+                *fields[i].second = h5::readVector(group, perNeuronDataset(fields[i].first));
     } catch (const Error &e) {
         throw Error(QStringLiteral("layer '%1': %2").arg(fl.layer.name, e.message()));
     }
@@ -177,6 +204,8 @@ void readData(hid_t layers, FileLayer &fl, bool weights)
 struct Declared {
     h5::Handle layers; // the 'layers' group
     int inputSize = 0;
+    std::vector<int> inputShape;
+    std::optional<double> dt;
     std::vector<FileLayer> fileLayers; // in file order
     std::vector<std::size_t> order;    // every source before its consumers
 };
@@ -230,6 +259,20 @@ Declared readDeclared(hid_t file)
                 inputSize = int(fl.cols);
                 break;
             }
+    std::vector<int> inputShape;
+    if (h5::exists(file, QStringLiteral("input_shape"))) {
+        // The declared length first: at most 32 dimensions, as any array.
+        const std::vector<hsize_t> shape = h5::datasetShape(file, QStringLiteral("input_shape"));
+        if (shape.size() != 1 || shape[0] > 32)
+            throw Error(QStringLiteral("'input_shape' has shape %1, not [at most 32]")
+                            .arg(shapeText(shape)));
+        for (const double d : h5::readDoubles(file, QStringLiteral("input_shape"))) {
+            if (!(d >= 1 && d <= std::numeric_limits<int>::max()) || d != std::floor(d))
+                throw Error(QStringLiteral("'input_shape' holds %1, not a size").arg(d));
+            inputShape.push_back(int(d));
+        }
+    }
+    const std::optional<double> dt = h5::readNumberAttribute(file, QStringLiteral("dt"));
 
     // Ids follow file order; sources are resolved by name once every layer is known.
     std::map<QString, LayerId> ids;
@@ -279,7 +322,8 @@ Declared readDeclared(hid_t file)
             checkSizes(fl, source.rows, source.layer.name, &total);
         }
     }
-    return {std::move(layers), inputSize, std::move(fileLayers), std::move(order)};
+    return {std::move(layers),     inputSize,       std::move(inputShape), dt,
+            std::move(fileLayers), std::move(order)};
 }
 
 Graph readGraph(hid_t file)
@@ -302,6 +346,8 @@ Graph readGraph(hid_t file)
     for (const std::size_t i : declared.order)
         sorted.push_back(std::move(fileLayers[i].layer));
     Graph graph(declared.inputSize, std::move(sorted));
+    graph.setInputShape(std::move(declared.inputShape));
+    graph.setDt(declared.dt);
     graph.validate();
     return graph;
 }
@@ -338,6 +384,12 @@ void writeGraph(const Graph &graph, hid_t file)
     h5::writeStringAttribute(file, QStringLiteral("format"), kFormat);
     h5::writeIntAttribute(file, QStringLiteral("format_version"), kFormatVersion);
     h5::writeIntAttribute(file, QStringLiteral("input_size"), graph.inputSize());
+    if (!graph.inputShape().empty())
+        h5::writeInts(file, QStringLiteral("input_shape"),
+                      std::vector<long long>(graph.inputShape().begin(), graph.inputShape().end()),
+                      {hsize_t(graph.inputShape().size())});
+    if (graph.dt())
+        h5::writeNumberAttribute(file, QStringLiteral("dt"), *graph.dt());
     h5::Handle layers = h5::createGroup(file, QStringLiteral("layers"));
     bool anyPosition = false;
     std::vector<double> positions;
@@ -355,6 +407,14 @@ void writeGraph(const Graph &graph, hid_t file)
         h5::writeStringAttribute(group, QStringLiteral("reset"), toString(l.neuron.reset));
         if (l.neuron.resetValue != 0.0f)
             h5::writeFloatAttribute(group, QStringLiteral("reset_value"), l.neuron.resetValue);
+        if (l.neuron.type == NeuronType::CubaLIF)
+            h5::writeFloatAttribute(group, QStringLiteral("alpha"), l.neuron.alpha);
+        if (l.neuron.initial != 0.0f)
+            h5::writeFloatAttribute(group, QStringLiteral("initial_membrane"), l.neuron.initial);
+        h5::writeStringAttribute(group, QStringLiteral("firing"), toString(l.neuron.firing));
+        for (const auto &[field, values] : l.perNeuron.fields())
+            if (values->size() > 0)
+                h5::writeVector(group, perNeuronDataset(field), *values);
         h5::writeIntAttribute(group, QStringLiteral("spiking"), l.neuron.spiking ? 1 : 0);
         h5::writeIntAttribute(group, QStringLiteral("n_neurons"), l.neurons());
         h5::writeIntAttribute(group, QStringLiteral("n_inputs"), l.inputs());

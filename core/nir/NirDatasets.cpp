@@ -4,6 +4,7 @@
 #include "io/GraphFile.h"
 #include "io/Hdf5.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace snn::nir {
@@ -50,7 +51,7 @@ std::vector<hsize_t> datasetShape(hid_t group, const QString &name, const QStrin
 }
 
 VectorXd readParam(hid_t group, const QString &name, Index n, const QString &where,
-                   ValueBudget &budget, std::optional<double> fallback)
+                   ValueBudget &budget, std::optional<double> fallback, bool infinite)
 {
     budget.take(hsize_t(n), where, QStringLiteral("'%1' [%2]").arg(name).arg(n));
     if (!h5::exists(group, name)) {
@@ -77,8 +78,12 @@ VectorXd readParam(hid_t group, const QString &name, Index n, const QString &whe
         v = VectorXd::Constant(n, values.front());
     else
         v = Eigen::Map<const VectorXd>(values.data(), n);
-    if (!v.allFinite())
-        throw Error(where + QStringLiteral(": '%1' contains NaN or Inf").arg(name));
+    const bool bad =
+        infinite ? (v.array().isNaN() || v.array() == -HUGE_VAL).any() : !v.allFinite();
+    if (bad)
+        throw Error(where +
+                    QStringLiteral(": '%1' contains NaN or %2")
+                        .arg(name, infinite ? QStringLiteral("-Inf") : QStringLiteral("Inf")));
     return v;
 }
 
@@ -121,7 +126,7 @@ RowMatrixXd readWeights(hid_t group, const QString &name, const QString &where, 
     return m;
 }
 
-Index flatSize(hid_t group, const QString &where)
+std::vector<Index> nodeShape(hid_t group, const QString &where)
 {
     // The declared length first: an array has at most 32 dimensions (HDF5's and NumPy's limit).
     constexpr hsize_t kMaxRank = 32;
@@ -138,8 +143,7 @@ Index flatSize(hid_t group, const QString &where)
         throw Error(where + QStringLiteral(": ") + e.message());
     }
     Index size = 1;
-    int nonUnit = 0;
-    std::vector<quint64> dimensions;
+    std::vector<Index> dimensions;
     for (double d : shape) {
         if (!(d >= 1) || d != std::floor(d))
             throw Error(where + QStringLiteral(": invalid shape entry %1").arg(d));
@@ -149,16 +153,81 @@ Index flatSize(hid_t group, const QString &where)
                                     .arg(d)
                                     .arg(kMaxGraphValues));
         size *= Index(d);
-        nonUnit += d != 1 ? 1 : 0;
-        dimensions.push_back(quint64(d));
+        dimensions.push_back(Index(d));
     }
     if (shape.empty())
         throw Error(where + QStringLiteral(": empty shape"));
-    if (nonUnit > 1)
+    return dimensions;
+}
+
+Index shapeSize(const std::vector<Index> &shape)
+{
+    Index size = 1;
+    for (const Index d : shape)
+        size *= d;
+    return size;
+}
+
+bool isFlat(const std::vector<Index> &shape)
+{
+    return std::count_if(shape.begin(), shape.end(), [](Index d) { return d != 1; }) <= 1;
+}
+
+QString dimsText(const std::vector<Index> &shape)
+{
+    return shapeText(std::vector<quint64>(shape.begin(), shape.end()));
+}
+
+std::vector<Index> flattenShape(hid_t group, const std::vector<Index> &shape, const QString &origin,
+                                const QString &where, ValueBudget &budget)
+{
+    // NIR's dimensions: negative ones count from the end; defaults as nir.Flatten's.
+    const auto dimension = [&](const QString &name, double fallback) {
+        const double d =
+            h5::exists(group, name) ? readParam(group, name, 1, where, budget)(0) : fallback;
+        const double rank = double(shape.size());
+        const double index = d < 0 ? d + rank : d;
+        if (d != std::floor(d) || index < 0 || index >= rank)
+            throw Error(where + QStringLiteral(": %1 = %2 is not a dimension of its input's %3")
+                                    .arg(name)
+                                    .arg(d)
+                                    .arg(dimsText(shape)));
+        return std::size_t(index);
+    };
+    const std::size_t start = dimension(QStringLiteral("start_dim"), 1);
+    const std::size_t end = dimension(QStringLiteral("end_dim"), -1);
+    if (h5::exists(group, QStringLiteral("input_type"))) {
+        const hsize_t entries =
+            h5::elementCount(datasetShape(group, QStringLiteral("input_type"), where));
+        std::vector<double> type;
+        if (entries == shape.size())
+            type = readNumbers(group, QStringLiteral("input_type"), where, nullptr);
+        if (!std::equal(type.begin(), type.end(), shape.begin(), shape.end(),
+                        [](double t, Index d) { return t == double(d); }))
+            throw Error(where + QStringLiteral(": its input_type is not the %1 '%2' gives")
+                                    .arg(dimsText(shape), origin));
+    }
+    if (start > end)
+        throw Error(where + QStringLiteral(": start_dim comes after end_dim"));
+    std::vector<Index> out(shape.begin(), shape.begin() + std::ptrdiff_t(start));
+    out.push_back(shapeSize(std::vector<Index>(shape.begin() + std::ptrdiff_t(start),
+                                               shape.begin() + std::ptrdiff_t(end) + 1)));
+    out.insert(out.end(), shape.begin() + std::ptrdiff_t(end) + 1, shape.end());
+    if (!isFlat(out))
+        throw Error(where + QStringLiteral(": gives %1, not a flat vector (SNN Studio layers "
+                                           "take flat inputs)")
+                                .arg(dimsText(out)));
+    return out;
+}
+
+Index flatSize(hid_t group, const QString &where)
+{
+    const std::vector<Index> shape = nodeShape(group, where);
+    if (!isFlat(shape))
         throw Error(where + QStringLiteral(": shape %1 is not flat (SNN Studio takes flat "
                                            "inputs and outputs)")
-                                .arg(shapeText(dimensions)));
-    return size;
+                                .arg(dimsText(shape)));
+    return shapeSize(shape);
 }
 
 } // namespace snn::nir

@@ -2,6 +2,7 @@
 
 #include "io/Hdf5.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -34,7 +35,78 @@ void writeString(hid_t loc, const QString &name, const QString &value)
     h5::writeStrings(loc, name, {value}, {});
 }
 
+// A neuron value of every neuron of l (Layer::beta, ...), as float64.
+std::vector<double> perNeuron(const Layer &l, float (Layer::*value)(int) const)
+{
+    std::vector<double> values(std::size_t(l.neurons()));
+    for (int i = 0; i < l.neurons(); ++i)
+        values[std::size_t(i)] = double((l.*value)(i));
+    return values;
+}
+
+// A LIF layer written as IF: IF, or every beta 1 (no finite tau).
+bool integrates(const Layer &l)
+{
+    if (l.neuron.type == NeuronType::IF)
+        return true;
+    const std::vector<double> beta = perNeuron(l, &Layer::beta);
+    return l.neuron.type == NeuronType::LIF &&
+           std::all_of(beta.begin(), beta.end(), [](double b) { return b == 1.0; });
+}
+
+// Writes the neuron node of spiking layer l (whose Affine key is `key`) and returns its key:
+// IF with r = 1, or LIF / CubaLIF in snnTorch's convention tau = dt / (1 - beta), r = tau / dt
+// (tau_syn = dt / (1 - alpha), w_in = tau_syn / dt), so that r dt / tau = 1 and the weights are
+// written as they are. Float64 keeps 1 - dt / tau == beta exactly on re-import; beta = 1 gives
+// tau = r = +Inf.
+QString writeNeurons(hid_t nodes, KeySet &keys, const QString &key, const Layer &l, double dt,
+                     const NirOptions &options)
+{
+    const h5::WriteOptions f64{.gzip = options.gzip, .asDouble = true};
+    const hsize_t n = hsize_t(l.neurons());
+    const bool integrate = integrates(l);
+    const bool cuba = l.neuron.type == NeuronType::CubaLIF;
+    const QString type = integrate ? QStringLiteral("IF")
+                         : cuba    ? QStringLiteral("CubaLIF")
+                                   : QStringLiteral("LIF");
+    const QString neuronKey = keys.take(key + QLatin1Char('.') + type.toLower());
+    h5::Handle g = h5::createGroup(nodes, neuronKey);
+    writeString(g, QStringLiteral("type"), type);
+    const auto write = [&](const char *name, const std::vector<double> &values) {
+        h5::writeDoubles(g, QLatin1String(name), values, {n}, f64);
+    };
+    if (integrate) {
+        write("r", std::vector<double>(n, 1.0));
+    } else {
+        // A decay d as tau = dt / (1 - d) and its gain tau / dt.
+        const auto constants = [&](float (Layer::*decay)(int) const, const char *tauName,
+                                   const char *gainName) {
+            std::vector<double> tau = perNeuron(l, decay);
+            std::vector<double> gain = tau;
+            for (std::size_t i = 0; i < tau.size(); ++i) {
+                tau[i] = dt / (1.0 - tau[i]);
+                gain[i] = tau[i] / dt;
+            }
+            write(tauName, tau);
+            write(gainName, gain);
+        };
+        constants(&Layer::beta, cuba ? "tau_mem" : "tau", "r");
+        write("v_leak", std::vector<double>(n, 0.0));
+        if (cuba)
+            constants(&Layer::alpha, "tau_syn", "w_in");
+    }
+    write("v_threshold", perNeuron(l, &Layer::threshold));
+    // v_reset: the zero reset's value (0 for the subtract resets, which NIR cannot say).
+    write("v_reset", std::vector<double>(n, double(l.neuron.resetValue)));
+    return neuronKey;
+}
+
 } // namespace
+
+double exportDt(const Graph &graph, const NirOptions &options)
+{
+    return options.dtFromFile && graph.dt() ? *graph.dt() : options.dt;
+}
 
 void writeNir(const Graph &graph, hid_t file, const NirOptions &options)
 {
@@ -45,7 +117,8 @@ void writeNir(const Graph &graph, hid_t file, const NirOptions &options)
     writeString(root, QStringLiteral("type"), QStringLiteral("NIRGraph"));
     h5::Handle nodes = h5::createGroup(root, QStringLiteral("nodes"));
     h5::Handle meta = h5::createGroup(root, QStringLiteral("metadata"));
-    h5::writeDoubles(meta, kMetaPrefix + QStringLiteral(".dt"), {options.dt}, {}, f64);
+    const double dt = exportDt(graph, options);
+    h5::writeDoubles(meta, kMetaPrefix + QStringLiteral(".dt"), {dt}, {}, f64);
 
     // Layer keys first, so that layers keep their names; then the input and outputs.
     KeySet keys;
@@ -59,15 +132,30 @@ void writeNir(const Graph &graph, hid_t file, const NirOptions &options)
     QStringList edges;
     auto edge = [&](const QString &src, const QString &dst) { edges << src << dst; };
 
+    // The input as the file gave it: a shape before a Flatten (Graph::inputShape).
+    QString inputOut = inputKey;
     {
+        const std::vector<int> &shape = graph.inputShape();
+        std::vector<long long> dims(shape.begin(), shape.end());
+        if (dims.empty())
+            dims.push_back(graph.inputSize());
         h5::Handle g = h5::createGroup(nodes, inputKey);
         writeString(g, QStringLiteral("type"), QStringLiteral("Input"));
-        h5::writeInts(g, QStringLiteral("shape"), {graph.inputSize()}, {1}, f32);
+        h5::writeInts(g, QStringLiteral("shape"), dims, {hsize_t(dims.size())}, f32);
+        if (!shape.empty()) {
+            inputOut = keys.take(QStringLiteral("flatten"));
+            h5::Handle f = h5::createGroup(nodes, inputOut);
+            writeString(f, QStringLiteral("type"), QStringLiteral("Flatten"));
+            h5::writeInts(f, QStringLiteral("start_dim"), {0}, {}, f32);
+            h5::writeInts(f, QStringLiteral("end_dim"), {-1}, {}, f32);
+            h5::writeInts(f, QStringLiteral("input_type"), dims, {hsize_t(dims.size())}, f32);
+            edge(inputKey, inputOut);
+        }
     }
     for (const Layer &l : graph.layers()) {
         const QString key = affineKey.at(l.id);
         const hsize_t n = hsize_t(l.neurons());
-        edge(l.source == kNetworkInput ? inputKey : outKey.at(l.source), key);
+        edge(l.source == kNetworkInput ? inputOut : outKey.at(l.source), key);
         {
             h5::Handle g = h5::createGroup(nodes, key);
             writeString(g, QStringLiteral("type"),
@@ -78,37 +166,18 @@ void writeNir(const Graph &graph, hid_t file, const NirOptions &options)
         }
         outKey[l.id] = key;
         if (l.neuron.spiking) {
-            // beta = 1 (IF, or LIF without leak) has no finite tau: written as IF.
-            const bool integrate = l.neuron.type == NeuronType::IF || l.neuron.beta == 1.0f;
-            const QString neuronKey =
-                keys.take(key + (integrate ? QStringLiteral(".if") : QStringLiteral(".lif")));
-            h5::Handle g = h5::createGroup(nodes, neuronKey);
-            const std::vector<double> zeros(n, 0.0);
-            writeString(g, QStringLiteral("type"),
-                        integrate ? QStringLiteral("IF") : QStringLiteral("LIF"));
-            if (integrate) {
-                h5::writeDoubles(g, QStringLiteral("r"), std::vector<double>(n, 1.0), {n}, f64);
-            } else {
-                // snnTorch's convention: tau = dt / (1 - beta), r = tau / dt, so that
-                // r * dt / tau = 1 and the weights are used as they are. Float64 keeps
-                // 1 - dt / tau == beta exactly on re-import.
-                const double tau = options.dt / (1.0 - double(l.neuron.beta));
-                h5::writeDoubles(g, QStringLiteral("tau"), std::vector<double>(n, tau), {n}, f64);
-                h5::writeDoubles(g, QStringLiteral("r"), std::vector<double>(n, tau / options.dt),
-                                 {n}, f64);
-                h5::writeDoubles(g, QStringLiteral("v_leak"), zeros, {n}, f64);
-            }
-            h5::writeDoubles(g, QStringLiteral("v_threshold"),
-                             std::vector<double>(n, double(l.neuron.threshold)), {n}, f64);
-            // v_reset: the zero reset's value (0 for the subtract resets, which NIR cannot say).
-            h5::writeDoubles(g, QStringLiteral("v_reset"),
-                             std::vector<double>(n, double(l.neuron.resetValue)), {n}, f64);
+            const QString neuronKey = writeNeurons(nodes, keys, key, l, dt, options);
             edge(key, neuronKey);
             outKey[l.id] = neuronKey;
             writeString(meta, metaName(key, QStringLiteral("reset")), toString(l.neuron.reset));
-            if (integrate && l.neuron.type != NeuronType::IF)
+            writeString(meta, metaName(key, QStringLiteral("firing")), toString(l.neuron.firing));
+            if (integrates(l) && l.neuron.type != NeuronType::IF)
                 writeString(meta, metaName(key, QStringLiteral("neuron_type")),
                             toString(l.neuron.type));
+            const std::vector<double> initial = perNeuron(l, &Layer::initial);
+            if (std::any_of(initial.begin(), initial.end(), [](double v) { return v != 0.0; }))
+                h5::writeDoubles(meta, metaName(key, QStringLiteral("initial_membrane")), initial,
+                                 {n}, f64);
         }
         if (key != l.name)
             writeString(meta, metaName(key, QStringLiteral("name")), l.name);

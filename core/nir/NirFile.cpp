@@ -42,17 +42,35 @@ void exportNir(const Graph &graph, const QString &path, const NirOptions &option
 
 QString exportWarning(const Graph &graph)
 {
-    QStringList subtracting;
-    for (const Layer &l : graph.layers())
-        if (l.neuron.spiking && l.neuron.reset != ResetMode::Zero)
+    QStringList subtracting, others;
+    for (const Layer &l : graph.layers()) {
+        if (!l.neuron.spiking)
+            continue;
+        if (!resetsToValue(l.neuron.reset))
             subtracting << QStringLiteral("%1 (%2)").arg(l.name, toString(l.neuron.reset));
-    if (subtracting.isEmpty())
-        return {};
-    return QStringLiteral("NIR cannot say that %1 reset by subtracting the threshold: NIR readers "
-                          "(snnTorch's import_from_nir, Norse, nir.read) reset them to v_reset = "
-                          "0; only SNN Studio reads the reset back from the metadata "
-                          "(docs/nir.md)")
-        .arg(subtracting.join(QStringLiteral(", ")));
+        if (l.neuron.reset == ResetMode::ZeroNext)
+            others << QStringLiteral("%1 resets a step late (zero-next)").arg(l.name);
+        if (l.neuron.firing == Firing::AtOrAbove)
+            others << QStringLiteral("%1 fires at v >= threshold").arg(l.name);
+        bool starts = l.neuron.initial != 0.0f;
+        for (int n = 0; n < l.neurons() && !starts; ++n)
+            starts = l.initial(n) != 0.0f;
+        if (starts)
+            others << QStringLiteral("%1's membrane starts away from 0").arg(l.name);
+    }
+    QStringList parts;
+    if (!subtracting.isEmpty())
+        parts << QStringLiteral("NIR cannot say that %1 reset by subtracting the threshold: NIR "
+                                "readers (snnTorch's import_from_nir, Norse, nir.read) reset them "
+                                "to v_reset = 0; only SNN Studio reads the reset back from the "
+                                "metadata (docs/nir.md)")
+                     .arg(subtracting.join(QStringLiteral(", ")));
+    if (!others.isEmpty())
+        parts << QStringLiteral("NIR cannot say that %1: other readers run them as NIR defines "
+                                "its neurons; only SNN Studio reads these back from the metadata "
+                                "(docs/nir.md)")
+                     .arg(others.join(QStringLiteral(", ")));
+    return parts.join(QStringLiteral("; "));
 }
 
 bool isNirFile(const QString &path)

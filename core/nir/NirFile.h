@@ -16,11 +16,16 @@ struct NirOptions {
     // Seconds per simulation step. NIR is continuous time; a LIF with time constant tau becomes
     // beta = 1 - dt / tau (forward Euler). 1e-4 s is the step snnTorch exports with.
     double dt = 1e-4;
-    // Import: a dt recorded in the file's SNN Studio metadata wins over `dt` (false: `dt` wins).
+    // Import: a dt recorded in the file's SNN Studio metadata, else the one its producer's
+    // conventions imply (snnTorch's 1e-4, Norse's 1e-3), wins over `dt`; export: the graph's own
+    // (Graph::dt) wins. false: `dt` wins.
     bool dtFromFile = true;
     // Import: how every spiking neuron resets, overriding the file. Unset: as the file's SNN
     // Studio metadata records it, else NIR's own semantics, a reset to v_reset (zero mode).
     std::optional<ResetMode> reset;
+    // Import: when every spiking neuron fires, overriding the file. Unset: as the file's SNN
+    // Studio metadata records it, else NIR's v > v_threshold (Sinabs fires at v >= threshold).
+    std::optional<Firing> firing;
     // Export: gzip every array dataset, like the current NIR writer.
     bool gzip = true;
 };
@@ -41,6 +46,10 @@ Graph importNir(const QString &path, const NirOptions &options = {},
 // canvas positions, reset modes and original names under node/metadata). Validates the graph
 // first; the file is written atomically.
 void exportNir(const Graph &graph, const QString &path, const NirOptions &options = {});
+
+// The time step an export writes with: the graph's own (Graph::dt, from its import) unless
+// options.dtFromFile is off, else options.dt.
+double exportDt(const Graph &graph, const NirOptions &options);
 
 // What a NIR file of `graph` cannot carry, as one line, or empty: NIR's LIF and IF reset to
 // v_reset, so readers other than SNN Studio (which reads its metadata) run layers that reset by

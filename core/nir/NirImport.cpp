@@ -30,9 +30,6 @@ QString nodeLabel(const QString &key, const QString &type)
 std::optional<QString> refusal(const QString &type)
 {
     static const std::map<QString, QString> reasons = {
-        {QStringLiteral("CubaLIF"),
-         QStringLiteral("current-based synapses add a second state (tau_syn) that SNN Studio's "
-                        "LIF and IF neurons do not have")},
         {QStringLiteral("CubaLI"),
          QStringLiteral("non-spiking integrators with synaptic currents are not supported")},
         {QStringLiteral("LI"), QStringLiteral("non-spiking leaky integrators are not supported (a "
@@ -48,14 +45,12 @@ std::optional<QString> refusal(const QString &type)
          QStringLiteral("convolutions are not supported (SNN Studio layers are fully connected)")},
         {QStringLiteral("SumPool2d"), QStringLiteral("pooling is not supported")},
         {QStringLiteral("AvgPool2d"), QStringLiteral("pooling is not supported")},
-        {QStringLiteral("Flatten"),
-         QStringLiteral("reshaping is not supported (SNN Studio takes flat inputs)")},
         {QStringLiteral("NIRGraph"), QStringLiteral("nested graphs are not supported")},
     };
-    static const std::set<QString> supported = {QStringLiteral("Input"),  QStringLiteral("Output"),
-                                                QStringLiteral("Affine"), QStringLiteral("Linear"),
-                                                QStringLiteral("Scale"),  QStringLiteral("LIF"),
-                                                QStringLiteral("IF")};
+    static const std::set<QString> supported = {
+        QStringLiteral("Input"),  QStringLiteral("Output"),  QStringLiteral("Affine"),
+        QStringLiteral("Linear"), QStringLiteral("Scale"),   QStringLiteral("LIF"),
+        QStringLiteral("IF"),     QStringLiteral("CubaLIF"), QStringLiteral("Flatten")};
     if (supported.count(type))
         return std::nullopt;
     if (auto it = reasons.find(type); it != reasons.end())
@@ -65,7 +60,14 @@ std::optional<QString> refusal(const QString &type)
 
 bool isNeuron(const QString &type)
 {
-    return type == QLatin1String("LIF") || type == QLatin1String("IF");
+    return type == QLatin1String("LIF") || type == QLatin1String("IF") ||
+           type == QLatin1String("CubaLIF");
+}
+
+// "a, b" of the nodes behind an assumption.
+QString nodeList(const QStringList &nodes)
+{
+    return nodes.join(QStringLiteral(", "));
 }
 
 // What flows out of a node while the graph is walked from the input.
@@ -73,11 +75,12 @@ struct Value {
     enum Kind { Spikes, Scaled, Current } kind = Spikes;
     LayerId source = kNetworkInput; // spiking source (the pending layer's source for Current)
     Index size = 0;
-    QString origin;      // the node that produced it, for messages
-    VectorXd scale;      // Scaled: factors on the source's spikes
-    QString name;        // Current: the pending layer's node key
-    RowMatrixXd weights; // Current: [size x inputs]
-    VectorXd bias;       // Current: empty when none
+    QString origin;           // the node that produced it, for messages
+    VectorXd scale;           // Scaled: factors on the source's spikes
+    QString name;             // Current: the pending layer's node key
+    RowMatrixXd weights;      // Current: [size x inputs]
+    VectorXd bias;            // Current: empty when none
+    std::vector<Index> shape; // the network input before a Flatten: its shape; else empty (flat)
 };
 
 class Importer {
@@ -102,18 +105,26 @@ private:
     Value affine(const QString &key, const QString &type, hid_t group, const Value &in);
     Value scale(const QString &key, hid_t group, const Value &in);
     Value neuron(const QString &key, const QString &type, hid_t group, Value in);
+    Value flatten(const QString &key, hid_t group, const Value &in);
     LayerId commit(const Value &pending, NeuronParams params);
     QString label(const QString &key) const { return nodeLabel(key, m_types.at(key)); }
     void readTimeStep();
+    void chooseTimeStep(Convention convention, const NeuronNode &node, const QString &key);
     void chooseReset(const QString &key, const VectorXd &vReset, const QString &where,
-                     NeuronParams &params);
+                     Convention convention, NeuronParams &params);
+    void chooseFiring(const QString &key, NeuronParams &params);
+    void setNeuronValues(const QString &key, const NeuronMapping &map, Convention convention);
 
     hid_t m_file;
     NirOptions m_options;
     double m_dt;
     QString m_dtSource;
-    // Why each neuron node got its reset: reason -> the nodes (in import order).
-    std::map<QString, QStringList> m_resetReasons;
+    bool m_dtChosen = false;   // given, in the file, or set by the first LIF or CubaLIF
+    bool m_studioFile = false; // the file has SNN Studio's metadata (snn_studio.dt)
+    std::vector<int> m_inputShape;
+    // Why each neuron node got its conventions, reset, initial membrane and firing: reason ->
+    // the nodes (in import order).
+    std::map<QString, QStringList> m_conventions, m_resetReasons, m_initialReasons, m_firingReasons;
     h5::Handle m_graphGroup;
     h5::Handle m_nodes;
     std::optional<h5::Handle> m_metadata;
@@ -195,9 +206,14 @@ void Importer::readStructure()
 void Importer::readTimeStep()
 {
     const QString name = kMetaPrefix + QStringLiteral(".dt");
-    if (!m_options.dtFromFile || !m_metadata || !h5::exists(*m_metadata, name)) {
-        m_dtSource = m_options.dtFromFile ? QStringLiteral("not in the file; --dt sets it")
-                                          : QStringLiteral("given");
+    m_studioFile = m_metadata && h5::exists(*m_metadata, name);
+    if (!m_options.dtFromFile) {
+        m_dtSource = QStringLiteral("given");
+        m_dtChosen = true;
+        return;
+    }
+    if (!m_studioFile) {
+        m_dtSource = QStringLiteral("not in the file; --dt sets it");
         return;
     }
     // The declared count first: one value, before anything is read.
@@ -209,12 +225,37 @@ void Importer::readTimeStep()
         throw Error(QStringLiteral("metadata: %1 is not one positive time step").arg(name));
     m_dt = dt[0];
     m_dtSource = QStringLiteral("from the file's SNN Studio metadata");
+    m_dtChosen = true;
 }
 
-// The reset of a neuron node: --reset, else the SNN Studio metadata of its layer, else NIR's
-// reset to v_reset. Records why, for assumptions().
+// A time step neither given nor in the file: the first LIF or CubaLIF node's convention sets it.
+void Importer::chooseTimeStep(Convention convention, const NeuronNode &node, const QString &key)
+{
+    if (m_dtChosen)
+        return;
+    m_dtChosen = true;
+    if (convention == Convention::SnnTorch) {
+        m_dt = conventionDt(convention, node);
+        m_dtSource =
+            QStringLiteral("snnTorch's: '%1' has r = tau / dt at that dt; --dt sets it").arg(key);
+    } else if (convention == Convention::Rockpool) {
+        m_dt = conventionDt(convention, node);
+        m_dtSource = QStringLiteral("Rockpool's: '%1' has r = tau exp(-dt / tau) / dt at that dt; "
+                                    "--dt sets it")
+                         .arg(key);
+    } else if (convention == Convention::Norse) {
+        m_dt = conventionDt(convention, node);
+        m_dtSource = QStringLiteral("Norse's default: '%1' has r = 1 as Norse writes it, and "
+                                    "Norse writes no time step; --dt sets it")
+                         .arg(key);
+    }
+}
+
+// The reset of a neuron node: --reset, else the SNN Studio metadata of its layer, else
+// snnTorch's default for a node written by snnTorch, else NIR's reset to v_reset. Records why,
+// for assumptions().
 void Importer::chooseReset(const QString &key, const VectorXd &vReset, const QString &where,
-                           NeuronParams &params)
+                           Convention convention, NeuronParams &params)
 {
     const double value = uniformParam(vReset, QStringLiteral("v_reset"), where,
                                       QStringLiteral("an SNN Studio layer has one reset value"));
@@ -232,6 +273,13 @@ void Importer::chooseReset(const QString &key, const VectorXd &vReset, const QSt
         params.reset = *reset;
         reason = QStringLiteral("%1 (recorded in the file's SNN Studio metadata)")
                      .arg(toString(params.reset));
+    } else if (convention == Convention::SnnTorch) {
+        params.reset = ResetMode::SubtractNext;
+        reason = QStringLiteral("subtract-next (snnTorch's default Leaky and Synaptic, "
+                                "reset_mechanism=\"subtract\" with reset_delay=True: NIR cannot "
+                                "say it; --reset zero for a Leaky with reset_mechanism=\"zero\", "
+                                "zero-next for such a Synaptic, subtract-nodelay for "
+                                "reset_delay=False)");
     } else {
         params.reset = ResetMode::Zero;
         reason = QStringLiteral("zero, to v_reset (NIR's LIF/IF semantics, as snnTorch and Norse "
@@ -239,7 +287,7 @@ void Importer::chooseReset(const QString &key, const VectorXd &vReset, const QSt
                                 "subtract-next for snnTorch's default, subtract-nodelay for its "
                                 "reset_delay=False)");
     }
-    if (params.reset == ResetMode::Zero)
+    if (resetsToValue(params.reset))
         params.resetValue = float(value);
     else if (value != 0.0)
         throw Error(where + QStringLiteral(": v_reset = %1 has no meaning for the %2 reset")
@@ -248,12 +296,41 @@ void Importer::chooseReset(const QString &key, const VectorXd &vReset, const QSt
     m_resetReasons[reason] << key;
 }
 
+// When a node's neurons fire: --firing, else the SNN Studio metadata of its layer, else NIR's
+// v > v_threshold. Records why, for assumptions().
+void Importer::chooseFiring(const QString &key, NeuronParams &params)
+{
+    const QString meta = metaName(key, QStringLiteral("firing"));
+    QString reason;
+    if (m_options.firing) {
+        params.firing = *m_options.firing;
+        reason = QStringLiteral("%1 (--firing)").arg(toString(params.firing));
+    } else if (m_metadata && h5::exists(*m_metadata, meta)) {
+        params.firing =
+            kFiringNames.parse(readScalarString(*m_metadata, meta),
+                               QStringLiteral("metadata of layer '%1': firing").arg(key));
+        reason = QStringLiteral("%1 (recorded in the file's SNN Studio metadata)")
+                     .arg(toString(params.firing));
+    } else {
+        params.firing = Firing::Above;
+        reason = QStringLiteral("above, v > v_threshold (NIR's definition, as snnTorch and Norse "
+                                "fire; --firing at-or-above for Sinabs's v >= threshold)");
+    }
+    m_firingReasons[reason] << key;
+}
+
 QStringList Importer::assumptions() const
 {
     QStringList lines;
+    for (const auto &[reason, nodes] : m_conventions)
+        lines << QStringLiteral("conventions: %1 for %2").arg(reason, nodeList(nodes));
     for (const auto &[reason, nodes] : m_resetReasons)
-        lines << QStringLiteral("reset: %1 for %2").arg(reason, nodes.join(QStringLiteral(", ")));
+        lines << QStringLiteral("reset: %1 for %2").arg(reason, nodeList(nodes));
     lines << QStringLiteral("dt: %1 s (%2)").arg(m_dt).arg(m_dtSource);
+    for (const auto &[reason, nodes] : m_initialReasons)
+        lines << QStringLiteral("membrane: %1 for %2").arg(reason, nodeList(nodes));
+    for (const auto &[reason, nodes] : m_firingReasons)
+        lines << QStringLiteral("firing: %1 for %2").arg(reason, nodeList(nodes));
     return lines;
 }
 
@@ -371,12 +448,14 @@ Graph Importer::run()
     checkEdges(inputs.front());
 
     h5::Handle inputGroup = h5::openGroup(m_nodes, inputs.front());
-    const Index inputSize = flatSize(inputGroup, label(inputs.front()));
+    std::vector<Index> inputShape = nodeShape(inputGroup, label(inputs.front()));
+    const Index inputSize = shapeSize(inputShape);
     m_inputSize = int(inputSize);
 
     // Every node has one source and the graph is acyclic: a tree, walked parents first.
     std::map<QString, Value> values;
     values[inputs.front()] = Value{Value::Spikes, kNetworkInput, inputSize, inputs.front()};
+    values[inputs.front()].shape = std::move(inputShape);
     for (const QString &key : order) {
         if (key == inputs.front())
             continue;
@@ -393,6 +472,8 @@ Graph Importer::run()
         throw Error(QStringLiteral("the graph has no layers (no Affine, Linear, LIF or IF node "
                                    "after the input)"));
     Graph graph(m_inputSize, std::move(m_layers));
+    graph.setInputShape(m_inputShape);
+    graph.setDt(m_dtChosen ? std::optional<double>(m_dt) : std::nullopt);
     graph.validate();
     return graph;
 }
@@ -401,6 +482,13 @@ Value Importer::apply(const QString &key, const Value &in)
 {
     const QString &type = m_types.at(key);
     h5::Handle group = h5::openGroup(m_nodes, key);
+    if (type == QLatin1String("Flatten"))
+        return flatten(key, group, in);
+    if (!isFlat(in.shape))
+        throw Error(label(key) + QStringLiteral(": its input '%1' has shape %2; SNN Studio "
+                                                "layers take flat inputs (a Flatten node would "
+                                                "make it flat)")
+                                     .arg(in.origin, dimsText(in.shape)));
     if (type == QLatin1String("Affine") || type == QLatin1String("Linear"))
         return affine(key, type, group, in);
     if (type == QLatin1String("Scale"))
@@ -465,6 +553,22 @@ Value Importer::affine(const QString &key, const QString &type, hid_t group, con
     return out;
 }
 
+// A Flatten node: NIR's flattening of dimensions start_dim to end_dim of its input (row-major,
+// so the values keep their order); the result must be flat. Right after the input, the input's
+// shape is kept in the graph (Graph::inputShape) so that export writes the Input and a Flatten
+// back.
+Value Importer::flatten(const QString &key, hid_t group, const Value &in)
+{
+    const std::vector<Index> shape = in.shape.empty() ? std::vector<Index>{in.size} : in.shape;
+    flattenShape(group, shape, in.origin, label(key), m_budget);
+    if (in.kind == Value::Spikes && in.source == kNetworkInput && m_inputShape.empty())
+        m_inputShape.assign(shape.begin(), shape.end());
+    Value result = in;
+    result.shape.clear();
+    result.origin = key;
+    return result;
+}
+
 Value Importer::scale(const QString &key, hid_t group, const Value &in)
 {
     const VectorXd s = readParam(group, QStringLiteral("scale"), in.size, label(key), m_budget);
@@ -501,55 +605,58 @@ Value Importer::neuron(const QString &key, const QString &type, hid_t group, Val
         in.kind = Value::Current;
     }
     const Index n = in.weights.rows();
-    const VectorXd threshold = readParam(group, QStringLiteral("v_threshold"), n, where, m_budget);
-    const VectorXd reset = readParam(group, QStringLiteral("v_reset"), n, where, m_budget, 0.0);
-    const VectorXd r = readParam(group, QStringLiteral("r"), n, where, m_budget);
-    NeuronParams params;
-    VectorXd factor;
-    VectorXd leakCurrent = VectorXd::Zero(n);
-    if (type == QLatin1String("LIF")) {
-        const VectorXd tau = readParam(group, QStringLiteral("tau"), n, where, m_budget);
-        const VectorXd leak = readParam(group, QStringLiteral("v_leak"), n, where, m_budget);
-        const double t = uniformParam(tau, QStringLiteral("tau"), where,
-                                      QStringLiteral("an SNN Studio layer has one beta"));
-        if (!(t > 0))
-            throw Error(where + QStringLiteral(": tau must be positive, not %1").arg(t));
-        if (m_dt > t)
-            throw Error(where + QStringLiteral(": tau = %1 s is shorter than the time step dt = "
-                                               "%2 s (beta = 1 - dt/tau would be negative); "
-                                               "import with a smaller dt")
-                                    .arg(t)
-                                    .arg(m_dt));
-        const double step = m_dt / t;
-        params.type = NeuronType::LIF;
-        params.beta = float(1.0 - step);
-        factor = r * step;
-        leakCurrent = leak * step;
-    } else {
-        params.type = NeuronType::IF;
-        params.beta = 1.0f;
-        factor = r;
+    const NeuronNode node = readNeuronNode(group, type, n, where, m_budget);
+    const Convention convention = m_studioFile ? Convention::Studio : recognise(node);
+    if (type != QLatin1String("IF")) {
+        chooseTimeStep(convention, node, key);
+        m_conventions[conventionText(convention)] << in.name;
     }
-    const double thr = uniformParam(threshold, QStringLiteral("v_threshold"), where,
-                                    QStringLiteral("an SNN Studio layer has one threshold"));
-    if (!(thr > 0))
-        throw Error(where + QStringLiteral(": v_threshold must be positive, not %1").arg(thr));
-    if (thr > double(std::numeric_limits<float>::max()))
-        throw Error(where +
-                    QStringLiteral(": v_threshold = %1 is outside the float range").arg(thr));
-    params.threshold = float(thr);
-    chooseReset(in.name, reset, where, params);
+    const NeuronMapping map = mapNeurons(node, convention, m_dt, where);
+    NeuronParams params;
+    params.type = map.type;
+    params.beta = float(map.beta(0));
+    chooseReset(in.name, node.reset, where, convention, params);
+    chooseFiring(in.name, params);
 
-    in.weights = factor.asDiagonal() * in.weights;
+    in.weights = map.factor.asDiagonal() * in.weights;
     if (in.bias.size() > 0)
-        in.bias = factor.cwiseProduct(in.bias);
-    if ((leakCurrent.array() != 0.0).any()) {
+        in.bias = map.factor.cwiseProduct(in.bias);
+    if ((map.leakCurrent.array() != 0.0).any()) {
         if (in.bias.size() == 0)
             in.bias = VectorXd::Zero(n);
-        in.bias += leakCurrent;
+        in.bias += map.leakCurrent;
     }
     const LayerId id = commit(in, params);
+    setNeuronValues(in.name, map, convention);
     return Value{Value::Spikes, id, n, key};
+}
+
+// The per-neuron values of the layer just committed, and its initial membrane: SNN Studio's
+// metadata, else Norse's v_leak for a node Norse wrote, else 0.
+void Importer::setNeuronValues(const QString &key, const NeuronMapping &map, Convention convention)
+{
+    Layer &l = m_layers.back();
+    const auto toFloat = [](const VectorXd &v) { return Eigen::VectorXf(v.cast<float>()); };
+    l.setPerNeuron("beta", toFloat(map.beta));
+    l.setPerNeuron("threshold", toFloat(map.threshold));
+    if (map.type == NeuronType::CubaLIF)
+        l.setPerNeuron("alpha", toFloat(map.alpha));
+    const QString meta = metaName(key, QStringLiteral("initial_membrane"));
+    QString reason;
+    if (m_metadata && h5::exists(*m_metadata, meta)) {
+        const QString where = QStringLiteral("metadata of layer '%1'").arg(key);
+        l.setPerNeuron("initial_membrane",
+                       toFloat(readParam(*m_metadata, meta, l.neurons(), where, m_budget)));
+        reason = QStringLiteral("starts at the values recorded in the file's SNN Studio metadata");
+    } else {
+        l.setPerNeuron("initial_membrane", toFloat(map.initial));
+        reason = m_studioFile ? QStringLiteral("starts at 0 (the file's SNN Studio metadata "
+                                               "records no other value)")
+                 : convention == Convention::Norse
+                     ? QStringLiteral("starts at v_leak, as Norse's LIFBoxCell and LIFCell start")
+                     : QStringLiteral("starts at 0 (NIR does not say; snnTorch starts there)");
+    }
+    m_initialReasons[reason] << key;
 }
 
 LayerId Importer::commit(const Value &pending, NeuronParams params)

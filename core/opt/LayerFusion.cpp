@@ -19,6 +19,9 @@ QString refusal(const Graph &graph, const Layer &l, const PassOptions &options)
         return QStringLiteral("has no neurons");
     if (!l.neuron.spiking)
         return {};
+    if (l.neuron.type == NeuronType::CubaLIF)
+        return QStringLiteral("CubaLIF: its synaptic current is a second state, which fusing it as "
+                              "a linear layer would drop");
     if (!l.hasRates())
         return QStringLiteral("spiking, with no firing rates");
     const float maxRate = l.rates.maxCoeff();

@@ -371,11 +371,22 @@ void redundancyElimination(Graph &graph, const PassOptions &options, const RunCo
             report.layers.push_back(change);
             continue; // output neurons are the network's answers: never merged
         }
-        const std::vector<int> keeper = findRedundantNeurons(
+        std::vector<int> keeper = findRedundantNeurons(
             l.weights, l.bias, options.similarity, options.normTolerance,
             control.part(double(k) / double(ids.size()), double(k + 1) / double(ids.size()),
                          l.name + QLatin1Char(' ')),
             options.threads);
+        // Equal fan-in gives equal states (both of a CubaLIF's) only with equal neuron values.
+        int apart = 0;
+        for (std::size_t j = 0; j < keeper.size(); ++j)
+            if (keeper[j] != int(j) && !l.sameNeuronValues(int(j), keeper[j])) {
+                keeper[j] = int(j);
+                ++apart;
+            }
+        if (apart > 0)
+            report.notes << QStringLiteral("%1: %2 kept apart from similar neurons: their beta, "
+                                           "threshold, alpha or initial membrane differ")
+                                .arg(l.name, countText(apart, "neuron"));
 
         // Each merged neuron's outgoing weights are added to its keeper's, then it is removed.
         std::vector<int> merged;

@@ -115,6 +115,8 @@ public:
         for (const Layer &l : layers) {
             m_source.push_back(l.source == kNetworkInput ? -1 : graph.indexOf(l.source));
             m_v.push_back(Eigen::VectorXf::Zero(l.neurons()));
+            m_syn.push_back(Eigen::VectorXf::Zero(
+                l.neuron.spiking && l.neuron.type == NeuronType::CubaLIF ? l.neurons() : 0));
             m_current.push_back(Eigen::MatrixXf::Zero(l.neurons(), 1));
             m_active.emplace_back();
             m_active.back().reserve(std::size_t(l.neurons()));
@@ -122,11 +124,14 @@ public:
         }
     }
 
-    // Starts a sample: membranes at zero.
+    // Starts a sample: membranes at their initial values, synaptic currents at zero.
     void reset()
     {
-        for (Eigen::VectorXf &v : m_v)
-            v.setZero();
+        const auto &layers = m_graph.layers();
+        for (std::size_t k = 0; k < layers.size(); ++k) {
+            initialMembranes(layers[k], m_v[k]);
+            m_syn[k].setZero();
+        }
     }
 
     // The network input of the next steps, spikes.steps() of them: step(t) takes step t's.
@@ -164,7 +169,7 @@ public:
             if (!l.neuron.spiking) {
                 m_out[k] = current.col(s >= 0 ? 0 : t);
             } else {
-                layerStep(m_v[k].data(), current.col(s >= 0 ? 0 : t).data(), l.neurons(), l.neuron,
+                layerStep(m_v[k].data(), m_syn[k].data(), current.col(s >= 0 ? 0 : t).data(), l,
                           m_out[k].data(), m_active[k]);
             }
             perLayer(k);
@@ -174,6 +179,8 @@ public:
     const std::vector<int> &active(std::size_t k) const { return m_active[k]; }
     const Eigen::VectorXf &out(std::size_t k) const { return m_out[k]; }
     const Eigen::VectorXf &membrane(std::size_t k) const { return m_v[k]; }
+    // A CubaLIF layer's synaptic currents (empty for the other layers).
+    const Eigen::VectorXf &synaptic(std::size_t k) const { return m_syn[k]; }
 
 private:
     // f(layer index, its currents resized to [neurons x columns]) for each layer fed by the network
@@ -189,9 +196,10 @@ private:
         }
     }
 
-    // current = b + W x for `sets` binary inputs x at once (the columns of current, [neurons x
+    // current = W x + b for `sets` binary inputs x at once (the columns of current, [neurons x
     // sets]): set s's spikes are idx[offsets[s]], ..., idx[offsets[s + 1] - 1], and its current
-    // the sum of their columns in index order. sparse == false uses dense products instead.
+    // the sum of their columns in index order, then the bias added (last, as PyTorch's Linear
+    // adds it). sparse == false uses dense products instead.
     void accumulate(std::size_t k, const int *idx, const std::size_t *offsets, std::size_t sets,
                     float *current)
     {
@@ -206,16 +214,15 @@ private:
             }
             return;
         }
-        if (l.hasBias())
-            c.colwise() = l.bias;
-        else
-            c.setZero();
+        c.setZero();
         addColumnSets(current, l.neurons(), m_packed[k], idx, offsets, sets);
+        if (l.hasBias())
+            c.colwise() += l.bias;
     }
-    // current = b + W x for a real input x: the columns scaled by the non-zero inputs, in index
-    // order (the order of the additions depends only on which inputs are active, so removing a
-    // silent input changes no result, not even by rounding), or with sparse == false a dense
-    // product.
+    // current = W x + b for a real input x: the columns scaled by the non-zero inputs, in index
+    // order, then the bias (the order of the additions depends only on which inputs are active, so
+    // removing a silent input changes no result, not even by rounding), or with sparse == false a
+    // dense product.
     void accumulate(std::size_t k, const Eigen::VectorXf &x, float *current)
     {
         const Layer &l = m_graph.layers()[k];
@@ -224,13 +231,12 @@ private:
             denseProduct(l, x, c);
             return;
         }
-        if (l.hasBias())
-            c = l.bias;
-        else
-            c.setZero();
+        c.setZero();
         for (Eigen::Index j = 0; j < x.size(); ++j)
             if (x(j) != 0.0f)
                 c += x(j) * l.weights.col(j);
+        if (l.hasBias())
+            c += l.bias;
     }
     static void denseProduct(const Layer &l, const Eigen::VectorXf &x,
                              Eigen::Ref<Eigen::VectorXf> current)
@@ -244,7 +250,7 @@ private:
     const std::vector<PackedColumns> &m_packed;
     bool m_sparse;
     std::vector<int> m_source; // index of each layer's source, -1 for the network input
-    std::vector<Eigen::VectorXf> m_v, m_out;
+    std::vector<Eigen::VectorXf> m_v, m_syn, m_out;
     // Per layer: [neurons x steps] for those fed by the network input (inputCurrents), [neurons x
     // 1] for the others.
     std::vector<Eigen::MatrixXf> m_current;
@@ -431,7 +437,8 @@ Eigen::MatrixXf rateSpikes(const Eigen::Ref<const Eigen::RowVectorXf> &x, std::i
 
 void runSequence(const Graph &graph, const Eigen::MatrixXf &input,
                  const std::function<void(int, int, const Eigen::VectorXf &)> &record,
-                 const std::function<void(int, int, const Eigen::VectorXf &)> &membrane)
+                 const std::function<void(int, int, const Eigen::VectorXf &)> &membrane,
+                 const std::function<void(int, int, const Eigen::VectorXf &)> &synaptic)
 {
     if (input.cols() != graph.inputSize())
         throw Error(QStringLiteral("the input has %1 values per step, the network takes %2")
@@ -459,6 +466,8 @@ void runSequence(const Graph &graph, const Eigen::MatrixXf &input,
             record(int(k), t, spikes[k]);
             if (membrane)
                 membrane(int(k), t, runner.membrane(k));
+            if (synaptic && runner.synaptic(k).size() > 0)
+                synaptic(int(k), t, runner.synaptic(k));
         });
     }
 }

@@ -75,9 +75,11 @@ Eigen::MatrixXf rateSpikes(const Eigen::Ref<const Eigen::RowVectorXf> &x, std::i
 // One sample with an explicit input [steps x inputSize] (used by snn::simulate): calls
 // record(layerIndex, step, output) with each layer's output per step (spikes as 0/1), and, when
 // given, membrane(layerIndex, step, v) with each spiking layer's membranes after the step (after
-// the reset; for subtract-next, before the next step's subtraction).
+// the reset; for subtract-next and zero-next, before the next step's reset) and
+// synaptic(layerIndex, step, i) with each CubaLIF layer's synaptic currents after the step.
 void runSequence(const Graph &graph, const Eigen::MatrixXf &input,
                  const std::function<void(int, int, const Eigen::VectorXf &)> &record,
-                 const std::function<void(int, int, const Eigen::VectorXf &)> &membrane = {});
+                 const std::function<void(int, int, const Eigen::VectorXf &)> &membrane = {},
+                 const std::function<void(int, int, const Eigen::VectorXf &)> &synaptic = {});
 
 } // namespace snn::sim

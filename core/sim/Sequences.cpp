@@ -43,7 +43,7 @@ SequenceInput readSequenceInput(const QString &path)
         std::vector<hsize_t> shape;
         in.values = h5::readFloats(h, name, &shape);
         const bool constant = !hasSpikes && shape.size() == 2;
-        if (shape.size() != 3 && !constant)
+        if (shape.size() < 3 && !constant)
             throw Error(QStringLiteral("'%1' has shape %2, not [samples x steps x inputs]%3")
                             .arg(name, shapeText(shape),
                                  hasSpikes ? QString() : QStringLiteral(" or [samples x inputs]")));
@@ -51,7 +51,12 @@ SequenceInput readSequenceInput(const QString &path)
                             : (constant ? SequenceInput::ConstantCurrent : SequenceInput::Current);
         in.samples = int(shape[0]);
         in.steps = constant ? 0 : int(shape[1]);
-        in.inputs = int(shape.back());
+        // An input of several dimensions ([samples x steps x 1 x 28 x 28]) flattened in row-major
+        // order, as NIR's Flatten and PyTorch's flatten order it.
+        std::size_t inputs = 1;
+        for (std::size_t d = constant ? 1 : 2; d < shape.size(); ++d)
+            inputs *= shape[d];
+        in.inputs = int(inputs);
         if (in.samples == 0 || in.inputs == 0 || (!constant && in.steps == 0))
             throw Error(QStringLiteral("'%1' has shape %2: nothing to simulate")
                             .arg(name, shapeText(shape)));
@@ -107,6 +112,18 @@ SequenceInput encodeSample(const Eigen::Ref<const Eigen::RowVectorXf> &x, std::i
     return in;
 }
 
+namespace {
+
+using Recorder = std::function<void(int, int, const Eigen::VectorXf &)>;
+
+// Copies v into `trace` from element `at` on.
+void copyTo(std::vector<float> &trace, std::size_t at, const Eigen::VectorXf &v)
+{
+    std::copy(v.data(), v.data() + v.size(), trace.begin() + std::ptrdiff_t(at));
+}
+
+} // namespace
+
 SequenceTraces simulateSequences(const Graph &graph, const SequenceInput &input, int steps,
                                  bool recordMembrane, const RunControl &control)
 {
@@ -137,6 +154,8 @@ SequenceTraces simulateSequences(const Graph &graph, const SequenceInput &input,
             t.output.assign(size, 0.0f);
         if (recordMembrane && t.spiking)
             t.membrane.assign(size, 0.0f);
+        if (recordMembrane && t.spiking && l.neuron.type == NeuronType::CubaLIF)
+            t.synaptic.assign(size, 0.0f);
         traces.layers.push_back(std::move(t));
     }
 
@@ -169,13 +188,14 @@ SequenceTraces simulateSequences(const Graph &graph, const SequenceInput &input,
                         trace.output[at(k, t) + std::size_t(n)] = out(n);
                 }
             },
-            recordMembrane ? std::function<void(int, int, const Eigen::VectorXf &)>(
-                                 [&](int k, int t, const Eigen::VectorXf &v) {
-                                     std::copy(v.data(), v.data() + v.size(),
-                                               traces.layers[std::size_t(k)].membrane.begin() +
-                                                   std::ptrdiff_t(at(k, t)));
-                                 })
-                           : std::function<void(int, int, const Eigen::VectorXf &)>());
+            recordMembrane ? Recorder([&](int k, int t, const Eigen::VectorXf &v) {
+                copyTo(traces.layers[std::size_t(k)].membrane, at(k, t), v);
+            })
+                           : Recorder(),
+            recordMembrane ? Recorder([&](int k, int t, const Eigen::VectorXf &i) {
+                copyTo(traces.layers[std::size_t(k)].synaptic, at(k, t), i);
+            })
+                           : Recorder());
         const int finished = done.fetch_add(1) + 1;
         if (omp_get_thread_num() == 0) {
             if (control.cancelRequested && control.cancelRequested())
@@ -227,6 +247,8 @@ void saveSequenceTraces(const SequenceTraces &traces, const QString &path, bool 
                 h5::writeBytes(g, QStringLiteral("spikes"), t.spikes, shape, gzip);
             if (!t.membrane.empty())
                 h5::writeFloats(g, QStringLiteral("membrane"), t.membrane, shape, gzip);
+            if (!t.synaptic.empty())
+                h5::writeFloats(g, QStringLiteral("synaptic_current"), t.synaptic, shape, gzip);
             if (!t.spiking)
                 h5::writeFloats(g, QStringLiteral("output"), t.output, shape, gzip);
         }

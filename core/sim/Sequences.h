@@ -38,8 +38,9 @@ SequenceInput encodeSample(const Eigen::Ref<const Eigen::RowVectorXf> &x, std::i
                            const sim::SimOptions &options);
 
 // Reads IN.h5: a dataset 'spikes' ([samples, steps, inputs], values 0 or 1) or 'current'
-// ([samples, steps, inputs] or [samples, inputs]). Throws Error with one line naming the file and
-// what is wrong.
+// ([samples, steps, inputs] or [samples, inputs]); the inputs of a step may have several
+// dimensions ([samples, steps, 1, 28, 28]), taken in row-major order (a Flatten's). Throws Error
+// with one line naming the file and what is wrong.
 SequenceInput readSequenceInput(const QString &path);
 
 // What simulateSequences records, per layer in graph order.
@@ -49,6 +50,8 @@ struct LayerTrace {
     int neurons = 0;
     std::vector<std::uint8_t> spikes; // spiking layers: [samples][steps][neurons], 0/1
     std::vector<float> membrane;      // with membranes recorded: [samples][steps][neurons]
+    std::vector<float> synaptic;      // with membranes recorded, CubaLIF layers: the same
+                                      // shape, the synaptic current after the step
     std::vector<float> output;        // non-spiking layers: W x + b, [samples][steps][neurons]
 };
 
@@ -63,15 +66,16 @@ struct SequenceTraces {
 };
 
 // Runs every sample of `input` for `steps` steps (at most the input's steps; any number for a
-// constant current) through the valid graph, on all cores. Throws Error for an input width or a
+// constant current) through the valid graph, on all cores; `recordMembrane` records the
+// membranes, and the synaptic currents of CubaLIF layers. Throws Error for an input width or a
 // step count that does not fit, Cancelled when asked to stop.
 SequenceTraces simulateSequences(const Graph &graph, const SequenceInput &input, int steps,
                                  bool recordMembrane, const RunControl &control = {});
 
 // Writes OUT.h5: per layer a group /layers/<name> ('/' in a name becomes '_') with the attribute
-// 'name' and the datasets 'spikes' (uint8), 'membrane' and, for non-spiking layers, 'output'
-// (float32), each [samples, steps, neurons]; /counts (int64, [samples, neurons]). `spikes` false
-// leaves the spikes out (`--record membrane`). Atomic.
+// 'name' and the datasets 'spikes' (uint8), 'membrane', 'synaptic_current' (CubaLIF) and, for
+// non-spiking layers, 'output' (float32), each [samples, steps, neurons]; /counts (int64, [samples,
+// neurons]). `spikes` false leaves the spikes out (`--record membrane`). Atomic.
 void saveSequenceTraces(const SequenceTraces &traces, const QString &path, bool spikes = true);
 
 // The bytes of COUNTS.h5 (snnc rates --counts), for writeAtomically with other files:

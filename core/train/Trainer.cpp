@@ -4,8 +4,8 @@
 #include "base/Error.h"
 #include "base/Rng.h"
 #include "eval/Accuracy.h"
-#include "sim/Dynamics.h"
 #include "sim/SpikeMonitor.h"
+#include "train/SpikingLayer.h"
 
 #include <QElapsedTimer>
 
@@ -36,9 +36,12 @@ struct Forward {
     // step t of sample b); a layer's input is the network input ([inputs x T*B], or [inputs x B]
     // for a constant input) or its source's output.
     std::vector<Matrix> pre, out;
+    // Per zero-next layer: beta v + I at every step, the update its reset replaces (else empty).
+    std::vector<Matrix> update;
     Matrix networkInput;
     bool constantInput = false;
-    Matrix current, v; // the layer being computed: its input current and membranes
+    // The layer being computed: its input current, membranes and (CubaLIF) synaptic currents.
+    Matrix current, v, syn;
 };
 
 } // namespace
@@ -133,7 +136,6 @@ void floatForward(const Graph &graph, const RowMatrixXf &x, const TrainOptions &
     const auto &layers = graph.layers();
     const int B = int(x.rows());
     const int T = options.steps;
-    const float k = options.surrogateSlope;
     f.constantInput = options.encoding == Encoding::Current;
     if (f.constantInput) {
         f.networkInput = x.transpose();
@@ -171,49 +173,8 @@ void floatForward(const Graph &graph, const RowMatrixXf &x, const TrainOptions &
                         Eigen::Map<const Eigen::VectorXf>(currentAt(t, b), n);
             continue;
         }
-        Matrix &pre = f.pre[l];
-        pre.resize(n, Eigen::Index(T) * B);
-        const NeuronParams p = layer.neuron; // a copy: stays in registers across the stores
-        Matrix &v = f.v;
-        v.setZero(n, B);
-        const bool subtract = !options.smoothSpikes && p.reset == ResetMode::Subtract;
-        for (int t = 0; t < T; ++t) {
-            for (int b = 0; b < B; ++b) {
-                const float *c = currentAt(t, b);
-                const Eigen::Index col = Eigen::Index(t) * B + b;
-                if (subtract) {
-                    subtractStep(&v(0, b), c, int(n), p.beta, p.threshold, &out(0, col),
-                                 &pre(0, col));
-                    continue;
-                }
-                for (Eigen::Index i = 0; i < n; ++i) {
-                    float &vi = v(i, b);
-                    if (options.smoothSpikes) {
-                        // subtract-next subtracts the previous step's (smooth) spike now;
-                        // subtract-nodelay the threshold when the membrane was left above it
-                        // (a step, detached as snnTorch's reset), and the rest of the spike.
-                        const float above =
-                            p.reset == ResetMode::SubtractNoDelay && vi > p.threshold ? 1.0f : 0.0f;
-                        const float pending = p.reset == ResetMode::SubtractNext && t > 0
-                                                  ? p.threshold * out(i, col - B)
-                                                  : p.threshold * above;
-                        vi = p.beta * vi + c[i] - pending;
-                        pre(i, col) = vi;
-                        const float xr = vi - p.threshold;
-                        const float sp = 0.5f + xr / (1.0f + k * std::abs(xr));
-                        out(i, col) = sp;
-                        if (p.reset == ResetMode::Subtract)
-                            vi -= p.threshold * sp;
-                        else if (p.reset == ResetMode::SubtractNoDelay)
-                            vi -= p.threshold * (sp - above);
-                        else if (p.reset == ResetMode::Zero)
-                            vi = vi * (1.0f - sp) + p.resetValue * sp;
-                    } else {
-                        out(i, col) = neuronStep(vi, c[i], p, &pre(i, col)) ? 1.0f : 0.0f;
-                    }
-                }
-            }
-        }
+        spikingForward(layer, current, constant, T, B, options, f.pre[l], out, f.update[l], f.v,
+                       f.syn);
     }
 }
 
@@ -316,74 +277,6 @@ Matrix outputLoss(const Layer &outLayer, const Forward &f, int outputIndex,
     return dLogits;
 }
 
-// Back through time in a spiking layer of n neurons: from dO (the gradient of its output spikes)
-// and dPre (of its membrane before reset; empty when none), the gradient of its input current at
-// every step into dI [n x T*B], with the fast-sigmoid surrogate of options.surrogateSlope. `pre`
-// and `out` are the layer's forward values; dNext is a buffer.
-void spikingBackward(const Layer &layer, const Matrix &pre, const Matrix &out, const Matrix &dO,
-                     const Matrix &dPre, const TrainOptions &options, int T, int B, Matrix &dNext,
-                     Matrix &dI)
-{
-    const Eigen::Index n = layer.neurons();
-    const float k = options.surrogateSlope;
-    dI.resize(n, Eigen::Index(T) * B);
-    const NeuronParams p = layer.neuron; // a copy, as in the forward pass
-    const bool hasDPre = dPre.size() > 0;
-    // dNext: the gradient of the membrane before reset at step t + 1, u[t+1] = beta v[t]
-    // + I[t+1] (subtract, zero: v[t] is u[t] after the reset; subtract-nodelay: minus
-    // the detached r[t+1] threshold, v[t] = u[t] - (s[t] - r[t]) threshold, so its
-    // gradients are subtract's) or beta u[t] + I[t+1] - threshold s[t] (subtract-next).
-    dNext.setZero(n, B);
-    // The subtract resets, detached (the default): the loop below without its branches,
-    // which the compiler vectorises (dv * 1.0f is dv: the same values).
-    const bool detachedSubtract = options.detachReset && (p.reset == ResetMode::Subtract ||
-                                                          p.reset == ResetMode::SubtractNoDelay);
-    for (int t = T - 1; t >= 0; --t) {
-        for (int b = 0; b < B; ++b) {
-            const Eigen::Index col = Eigen::Index(t) * B + b;
-            if (detachedSubtract) {
-                const float *u = &pre(0, col), *dOc = &dO(0, col);
-                const float *dPc = hasDPre ? &dPre(0, col) : nullptr;
-                float *dIc = &dI(0, col), *dN = &dNext(0, b);
-                for (Eigen::Index i = 0; i < n; ++i) {
-                    const float a = 1.0f + k * std::abs(u[i] - p.threshold);
-                    float du = p.beta * dN[i] + dOc[i] * (1.0f / (a * a));
-                    if (dPc)
-                        du += dPc[i];
-                    dIc[i] = du;
-                    dN[i] = du;
-                }
-                continue;
-            }
-            for (Eigen::Index i = 0; i < n; ++i) {
-                const float u = pre(i, col);
-                const float s = out(i, col);
-                const float xr = u - p.threshold;
-                const float a = 1.0f + k * std::abs(xr);
-                const float surrogate = 1.0f / (a * a);
-                float ds = dO(i, col);
-                float du;
-                if (p.reset == ResetMode::SubtractNext) {
-                    if (!options.detachReset)
-                        ds -= dNext(i, b) * p.threshold;
-                    du = p.beta * dNext(i, b) + ds * surrogate;
-                } else {
-                    const float dv = p.beta * dNext(i, b); // d loss / d v[t]
-                    const bool subtract =
-                        p.reset == ResetMode::Subtract || p.reset == ResetMode::SubtractNoDelay;
-                    if (!options.detachReset)
-                        ds += dv * (subtract ? -p.threshold : p.resetValue - u);
-                    du = dv * (subtract ? 1.0f : 1.0f - s) + ds * surrogate;
-                }
-                if (hasDPre)
-                    du += dPre(i, col);
-                dI(i, col) = du;
-                dNext(i, b) = du;
-            }
-        }
-    }
-}
-
 // From dI (the gradient of layer l's input current at every step), the gradients of its weights
 // and bias into w.g, and the gradient of its source's output (layer s; -1: the network input)
 // added into w.dOut[s]. The products go through OpenBLAS (blas::gemm).
@@ -423,6 +316,7 @@ void shareGradients(const Graph &latent, const RowMatrixXf &x, const std::vector
     Forward &f = w.f;
     f.pre.resize(std::size_t(L));
     f.out.resize(std::size_t(L));
+    f.update.resize(std::size_t(L));
     // With QAT the backward pass runs on the graph the hardware computes (weights, threshold and
     // leak on its grid), and the gradients of those values pass straight to the latent weights.
     std::optional<Graph> grid;
@@ -480,7 +374,8 @@ void shareGradients(const Graph &latent, const RowMatrixXf &x, const std::vector
             dI.swap(dOut[std::size_t(l)]);
         else
             spikingBackward(layer, f.pre[std::size_t(l)], f.out[std::size_t(l)],
-                            dOut[std::size_t(l)], dPre[std::size_t(l)], options, T, B, w.dNext, dI);
+                            f.update[std::size_t(l)], dOut[std::size_t(l)], dPre[std::size_t(l)],
+                            options, T, B, w.dNext, dI);
         weightGradients(layer, l, sourceIndex[std::size_t(l)], dI, T, B, w);
     }
 }

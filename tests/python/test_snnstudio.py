@@ -106,6 +106,57 @@ class Tutorial(unittest.TestCase):
                                       snnstudio.simulate(merged, x)[-1])
 
 
+class SeedTutorialNames(unittest.TestCase):
+    def test_report_neurons_and_pass_results(self):
+        _, report = optimize(tutorial_graph())
+        self.assertEqual((report.neurons_before, report.neurons_after), (330, 300))
+        self.assertEqual([p.name for p in report.pass_results],
+                         [p.name for p in report.pass_reports])
+        self.assertEqual(report.pass_results[0].neurons_removed, 30)
+
+    def test_layers_cannot_be_changed_in_place(self):
+        # The seed tutorial's graph.layers.append(layer) must not be dropped silently.
+        g = tutorial_graph()
+        extra = LayerNode("extra", 10, 4, np.ones((4, 10), np.float32))
+        for change in (lambda: g.layers.append(extra), lambda: g.layers.insert(0, extra),
+                       lambda: g.layers.remove(g.layers[0]), lambda: g.layers.pop(),
+                       lambda: g.layers.__setitem__(0, extra), lambda: g.layers.clear()):
+            with self.assertRaisesRegex(TypeError, r"SNNGraph.layers cannot be changed in place"):
+                change()
+        self.assertEqual(len(g.layers), 3)
+        self.assertEqual(g.layers[-1].name, "output")
+        with self.assertRaises(IndexError):
+            g.layers[3]
+        bigger = SNNGraph(list(g.layers) + [extra])
+        self.assertEqual([l.name for l in bigger.layers], ["hidden1", "hidden2", "output", "extra"])
+        self.assertEqual([l.name for l in g.layers + [extra]][-1], "extra")
+
+
+class ProducerFiles(unittest.TestCase):
+    DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+
+    def test_conventions(self):
+        synaptic = snnstudio.load(os.path.join(self.DATA, "snntorch", "synaptic.nir"))
+        self.assertEqual(synaptic.dt, 1e-4)
+        self.assertEqual([(l.neuron_type, l.reset) for l in synaptic.layers],
+                         [("CubaLIF", "subtract-next")] * 3)
+        self.assertAlmostEqual(synaptic.layers[0].alpha, 0.8, places=6)
+        norse = snnstudio.load(os.path.join(self.DATA, "norse", "lifbox.nir"))
+        self.assertEqual(norse.dt, 1e-3)  # Norse's default, said by snnc import
+        starts = norse.layers[1].neuron_values["initial_membrane"]
+        self.assertEqual(starts.shape, (8,))
+        self.assertEqual((starts[0], starts[-1]), (0.0, 0.5))
+        fine = snnstudio.load(os.path.join(self.DATA, "norse", "lifbox.nir"), dt=1e-4)
+        self.assertEqual(fine.dt, 1e-4)
+        self.assertAlmostEqual(fine.layers[0].beta, 1 - 1e-4 / 0.01, places=6)
+        image = snnstudio.load(os.path.join(self.DATA, "snntorch", "flatten-leaky.nir"))
+        self.assertEqual((image.input_size, image.input_shape), (144, [1, 12, 12]))
+        per_neuron = snnstudio.load(os.path.join(self.DATA, "snntorch", "leaky-per-neuron.nir"))
+        betas = per_neuron.layers[0].neuron_values["beta"]
+        self.assertEqual(betas.shape, (12,))
+        self.assertGreater(betas.max() - betas.min(), 0.1)
+
+
 class Shapes(unittest.TestCase):
     def test_both_orders(self):
         w = np.arange(12, dtype=np.float32).reshape(4, 3)  # [neurons=4, inputs=3]
