@@ -57,18 +57,19 @@ row() {
     for cell in "$@"; do line+=" $cell |"; done
     echo "$line"
 }
-# whole COMMAND...: the whole process as a user waits for it, "SECONDS PEAK_KB" (wall clock from
-# before its start to after its exit, in ms; its peak resident memory); its output in $WORK/out.
+# whole COMMAND...: the whole process as a user waits for it, "SECONDS PEAK_KB CPU_SECONDS" (wall
+# clock from before its start to after its exit; its peak resident memory; its user + system CPU
+# time, the steadier figure on a loaded machine); its output in $WORK/out.
 whole() {
     local t0 t1
     t0=$(date +%s%N)
-    /usr/bin/time -f "%M" -o "$WORK/rss" "$@" >"$WORK/out" 2>&1 || {
+    /usr/bin/time -f "%M %U %S" -o "$WORK/rss" "$@" >"$WORK/out" 2>&1 || {
         echo "compare.sh: failed: $*" >&2
         cat "$WORK/out" >&2
         return 1
     }
     t1=$(date +%s%N)
-    echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f", (b - a) / 1e9}') $(tail -1 "$WORK/rss")"
+    tail -1 "$WORK/rss" | awk -v a="$t0" -v b="$t1" '{printf "%.3f %s %.2f\n", (b - a) / 1e9, $1, $2 + $3}'
 }
 # graph NEURONS INPUTS: a random LIF layer [NEURONS x INPUTS] feeding 10 outputs, made once.
 graph() {
@@ -171,8 +172,8 @@ accuracy() { # test accuracy after ACC_EPOCHS epochs of ACC_SAMPLES training sam
         "${cells[0]}" "PyTorch, 1 thread: ${cells[1]}" "difference of the means: ${cells[2]}" "$l0 to $(load)"
 }
 
-process() { # whole snnc commands, no peer: seconds from start to exit and peak memory
-    local g chain l0 t secs kbs
+process() { # whole snnc commands, no peer: seconds from start to exit, CPU time, peak memory
+    local g chain l0 t wall kb cpu secs kbs cpus
     g=$(graph 4096 4096)
     chain="$WORK/chain-5e7.h5"
     [ -f "$chain" ] || $PY bench/make_chain_graph.py "$chain" 5000,10000
@@ -194,14 +195,15 @@ process() { # whole snnc commands, no peer: seconds from start to exit and peak 
     )
     for i in "${!cmds[@]}"; do
         l0=$(load)
-        secs=() kbs=()
+        secs=() kbs=() cpus=()
         for _ in $(seq "$ROUNDS"); do
             # shellcheck disable=SC2086 # the command's words
             t=$(whole ${cmds[$i]})
-            secs+=("${t% *}") kbs+=("${t#* }")
+            read -r wall kb cpu <<<"$t"
+            secs+=("$wall") kbs+=("$kb") cpus+=("$cpu")
         done
-        row "${labels[$i]} (s, from start to exit; the largest peak memory)" \
-            "$(PRECISION=3 stats "${secs[@]}"); $(printf '%s\n' "${kbs[@]}" | sort -n | tail -1 | awk '{printf "%.0f MB", $1 / 1024}')" \
+        row "${labels[$i]} (s from start to exit; CPU s, user + system; the largest peak memory)" \
+            "$(PRECISION=3 stats "${secs[@]}"); CPU $(stats "${cpus[@]}"); $(printf '%s\n' "${kbs[@]}" | sort -n | tail -1 | awk '{printf "%.0f MB", $1 / 1024}')" \
             "-" "-" "$l0 to $(load)"
     done
 }
