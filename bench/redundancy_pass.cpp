@@ -19,7 +19,7 @@
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        std::fprintf(stderr, "usage: redundancy_pass NEURONS INPUTS [THREADS]\n");
+        std::fprintf(stderr, "usage: redundancy_pass NEURONS INPUTS [THREADS] [NORM_TOLERANCE]\n");
         return 2;
     }
     const int neurons = std::atoi(argv[1]), inputs = std::atoi(argv[2]);

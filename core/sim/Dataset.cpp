@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 namespace snn::sim {
 
@@ -24,15 +25,12 @@ public:
     {
         if (!QFileInfo(path).isFile())
             throw Error(QStringLiteral("%1: no such file").arg(path));
-        m_file = gzopen(QFile::encodeName(path).constData(), "rb");
+        m_file.reset(gzopen(QFile::encodeName(path).constData(), "rb"));
         if (!m_file)
             throw Error(QStringLiteral("%1: cannot open").arg(path));
-        gzbuffer(m_file, 1 << 17);
+        gzbuffer(m_file.get(), 1 << 17);
         readHeader();
     }
-    IdxFile(const IdxFile &) = delete;
-    IdxFile &operator=(const IdxFile &) = delete;
-    ~IdxFile() { gzclose(m_file); }
 
     const std::vector<qint64> &dims() const { return m_dims; }
 
@@ -77,9 +75,9 @@ private:
     // refused.
     int readSome(unsigned char *buffer, int size)
     {
-        const int n = gzread(m_file, buffer, unsigned(size));
+        const int n = gzread(m_file.get(), buffer, unsigned(size));
         int code = 0;
-        const char *why = gzerror(m_file, &code);
+        const char *why = gzerror(m_file.get(), &code);
         if (n < 0 && code != Z_BUF_ERROR)
             throw Error(
                 QStringLiteral("%1: cannot read (%2)").arg(m_path, QString::fromLocal8Bit(why)));
@@ -128,8 +126,11 @@ private:
         m_header = true;
     }
 
+    struct Close {
+        void operator()(gzFile file) const { gzclose(file); }
+    };
     QString m_path;
-    gzFile m_file = nullptr;
+    std::unique_ptr<gzFile_s, Close> m_file;
     std::vector<qint64> m_dims;
     qint64 m_count = 0;    // values the header declares
     qint64 m_read = 0;     // values read so far
