@@ -132,10 +132,10 @@ FileLayer readLayer(hid_t layers, const QString &key)
     return result;
 }
 
-// Checks a layer's declared sizes against its source and the ceiling, before any data is read;
-// `total` counts the values of the layers before it.
+// Checks a layer's declared sizes against its source, and takes its values from `budget` (the
+// graph's ceiling), before any data is read.
 void checkSizes(const FileLayer &fl, Eigen::Index sourceSize, const QString &sourceName,
-                std::int64_t *total)
+                SizeBudget &budget)
 {
     const QString where = QStringLiteral("layer '%1': ").arg(fl.layer.name);
     if (const QString problem = weightsShapeProblem(fl.rows, fl.cols, sourceName, sourceSize);
@@ -148,13 +148,9 @@ void checkSizes(const FileLayer &fl, Eigen::Index sourceSize, const QString &sou
                                     .arg(what)
                                     .arg(*length)
                                     .arg(fl.rows));
-    *total += std::int64_t(fl.rows) * fl.cols + (fl.biasLength ? fl.rows : 0) +
-              (fl.ratesLength ? fl.rows : 0);
-    if (*total > kMaxGraphValues)
-        throw Error(where + QStringLiteral("'weights' %1 takes the graph past %2 values, the most "
-                                           "SNN Studio loads")
-                                .arg(shapeText(fl.rows, fl.cols))
-                                .arg(kMaxGraphValues));
+    budget.take(quint64(fl.rows) * quint64(fl.cols) + (fl.biasLength ? quint64(fl.rows) : 0) +
+                    (fl.ratesLength ? quint64(fl.rows) : 0),
+                where + QStringLiteral("'weights' %1").arg(shapeText(fl.rows, fl.cols)));
 }
 
 // Reads a layer's bias and rates, and its weights when asked.
@@ -270,17 +266,19 @@ Declared readDeclared(hid_t file)
                         .arg(cycle.join(QStringLiteral(", "))));
 
     // Every declared size against its source and the ceiling.
-    std::int64_t total = 0;
+    SizeBudget budget(kMaxGraphValues, QStringLiteral("the graph"));
     for (const FileLayer &fl : fileLayers) {
         if (fl.layer.source == kNetworkInput) {
-            checkSizes(fl, inputSize, QStringLiteral("input"), &total);
+            checkSizes(fl, inputSize, QStringLiteral("input"), budget);
         } else {
             const FileLayer &source = fileLayers[std::size_t(fl.layer.source - 1)];
-            checkSizes(fl, source.rows, source.layer.name, &total);
+            checkSizes(fl, source.rows, source.layer.name, budget);
         }
     }
     return {std::move(layers), inputSize, std::move(fileLayers), std::move(order)};
 }
+
+} // namespace
 
 Graph readGraph(hid_t file)
 {
@@ -305,6 +303,8 @@ Graph readGraph(hid_t file)
     graph.validate();
     return graph;
 }
+
+namespace {
 
 GraphSummary readSummary(hid_t file)
 {
@@ -332,6 +332,8 @@ GraphSummary readSummary(hid_t file)
     }
     return summary;
 }
+
+} // namespace
 
 void writeGraph(const Graph &graph, hid_t file)
 {
@@ -376,8 +378,6 @@ void writeGraph(const Graph &graph, hid_t file)
                          {hsize_t(graph.layerCount()), 2}, {.gzip = false, .asDouble = true});
     }
 }
-
-} // namespace
 
 namespace {
 

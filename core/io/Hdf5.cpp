@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QStringDecoder>
 
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -56,31 +57,20 @@ std::vector<hsize_t> shapeOf(hid_t space)
 
 hsize_t elementCount(const std::vector<hsize_t> &shape)
 {
-    hsize_t n = 1;
-    for (hsize_t d : shape) {
-        if (d != 0 && n > std::numeric_limits<hsize_t>::max() / d)
-            return std::numeric_limits<hsize_t>::max();
-        n *= d;
-    }
-    return n;
+    return valueCount(shape);
 }
 
 namespace {
 
 // The shape of a space that is about to be read: a null space (h5py.Empty) and more than
-// kMaxValues values are refused, naming `name`.
+// kMaxReadValues values are refused, naming `name`.
 std::vector<hsize_t> readableShape(hid_t space, const QString &name)
 {
     if (H5Sget_simple_extent_type(space) == H5S_NULL)
         fail(QStringLiteral("'%1' is empty (a null dataspace)").arg(name));
     const std::vector<hsize_t> shape = shapeOf(space);
-    if (elementCount(shape) > kMaxValues)
-        fail(QStringLiteral("'%1' declares %2 values (shape %3), more than the %4 SNN Studio "
-                            "reads from one dataset")
-                 .arg(name)
-                 .arg(elementCount(shape))
-                 .arg(shapeText(shape))
-                 .arg(kMaxValues));
+    checkDeclaredSize(shape, kMaxReadValues, QStringLiteral("'%1'").arg(name),
+                      QStringLiteral("reads from one dataset"));
     return shape;
 }
 
@@ -231,11 +221,10 @@ QStringList readStringData(hid_t object, bool isAttribute, const QString &name,
         const H5T_str_t pad = H5Tget_strpad(fileType);
         H5Tset_size(memType, size);
         H5Tset_strpad(memType, pad);
-        if (size > 0 && count > kMaxValues / size)
-            fail(QStringLiteral("'%1' declares %2 strings of %3 bytes, more than SNN Studio reads")
-                     .arg(name)
-                     .arg(count)
-                     .arg(size));
+        // Each string's bytes count as values: [strings x bytes].
+        const std::array<quint64, 2> stringBytes{count, size};
+        checkDeclaredSize(stringBytes, kMaxReadValues, QStringLiteral("'%1'").arg(name),
+                          QStringLiteral("reads from one dataset"));
         std::vector<char> data =
             allocate(name, shape, [&] { return std::vector<char>(count * size + 1, '\0'); });
         status = isAttribute ? H5Aread(object, memType, data.data())
@@ -660,10 +649,11 @@ std::vector<float> readFloats(hid_t loc, const QString &name, std::vector<hsize_
     checkNumeric(fileType, name);
     Handle space = check(H5Dget_space(ds), H5Sclose,
                          QStringLiteral("cannot read the shape of '%1'").arg(name));
-    const std::vector<hsize_t> shape = shapeOf(space);
+    const std::vector<hsize_t> shape = readableShape(space, name);
     if (shapeOut)
         *shapeOut = shape;
-    std::vector<float> values(std::size_t(elementCount(shape)));
+    std::vector<float> values =
+        allocate(name, shape, [&] { return std::vector<float>(std::size_t(elementCount(shape))); });
     if (!values.empty() &&
         H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
         fail(QStringLiteral("cannot read '%1'").arg(name));
