@@ -362,9 +362,13 @@ QByteArray buildFile(const std::function<void(hid_t file)> &fill)
     Handle access = check(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, what);
     if (H5Pset_fapl_core(access, 1 << 20, false) < 0)
         fail(what);
-    // The name only identifies the file: with no backing store nothing reaches the disk.
-    Handle file = check(H5Fcreate("snn-studio-memory.h5", H5F_ACC_TRUNC, H5P_DEFAULT, access),
-                        H5Fclose, what);
+    // With no backing store nothing reaches the disk, but H5Fcreate first tries to open the name
+    // as an existing file, and the core driver reads such a file whole into memory (a
+    // ./snn-studio-memory.h5 of 3 GB took every save 19 s and 3.1 GB): the name is one no file
+    // can have, below a device.
+    Handle file =
+        check(H5Fcreate("/dev/null/snn-studio-memory.h5", H5F_ACC_TRUNC, H5P_DEFAULT, access),
+              H5Fclose, what);
     fill(file);
     // The image holds what is flushed: the metadata cache would otherwise be missing.
     const ssize_t size =
