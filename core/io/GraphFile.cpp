@@ -324,6 +324,8 @@ GraphSummary readSummary(hid_t file)
     for (const std::size_t i : declared.order) {
         FileLayer &fl = declared.fileLayers[i];
         readData(declared.layers, fl, false);
+        if (const QString problem = layerValuesProblem(fl.layer); !problem.isEmpty())
+            throw Error(QStringLiteral("layer '%1': %2").arg(fl.layer.name, problem));
         summary.layers.push_back({.layer = std::move(fl.layer),
                                   .source = sources[i],
                                   .neurons = int(fl.rows),

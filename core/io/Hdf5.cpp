@@ -336,7 +336,7 @@ Handle openFile(const QString &path)
 {
     const QFileInfo info(path);
     if (!info.exists())
-        fail(QStringLiteral("cannot open %1: no such file").arg(path));
+        fail(QStringLiteral("cannot open %1: %2").arg(path, missingFileReason(path)));
     if (!info.isFile() || !info.isReadable())
         fail(QStringLiteral("cannot open %1: not a readable file").arg(path));
     const QByteArray native = QFile::encodeName(path);
