@@ -1,6 +1,8 @@
 #include "sim/Dataset.h"
 
+#include "base/DeclaredSize.h"
 #include "base/Error.h"
+#include "io/AtomicFile.h"
 #include "io/Hdf5.h"
 
 #include <QDir>
@@ -15,36 +17,51 @@ namespace snn::sim {
 
 namespace {
 
-// The whole content of a file, inflated when it is gzipped.
-QByteArray readMaybeGzipped(const QString &path)
-{
-    if (!QFileInfo(path).isFile())
-        throw Error(QStringLiteral("%1: no such file").arg(path));
-    gzFile file = gzopen(QFile::encodeName(path).constData(), "rb");
-    if (!file)
-        throw Error(QStringLiteral("%1: cannot open").arg(path));
-    QByteArray data;
-    char buffer[1 << 16];
-    for (;;) {
-        const int n = gzread(file, buffer, sizeof buffer);
-        if (n < 0) {
-            int code = 0;
-            const QString why = QString::fromLocal8Bit(gzerror(file, &code));
-            gzclose(file);
-            throw Error(QStringLiteral("%1: cannot read (%2)").arg(path, why));
-        }
-        if (n == 0)
-            break;
-        data.append(buffer, n);
+// A file read through zlib: gzipped or not (gzread passes plain bytes through).
+class GzipReader {
+public:
+    explicit GzipReader(const QString &path)
+        : m_path(path)
+    {
+        if (!QFileInfo(path).isFile())
+            throw Error(QStringLiteral("%1: %2").arg(path, missingFileReason(path)));
+        m_file = gzopen(QFile::encodeName(path).constData(), "rb");
+        if (!m_file)
+            throw Error(QStringLiteral("%1: cannot open").arg(path));
     }
-    // zlib reports a gzip stream cut short only through gzclose / gzerror.
-    int code = 0;
-    gzerror(file, &code);
-    const int closed = gzclose(file);
-    if (code == Z_BUF_ERROR || closed == Z_BUF_ERROR)
-        throw Error(QStringLiteral("%1: truncated gzip data").arg(path));
-    return data;
-}
+    GzipReader(const GzipReader &) = delete;
+    GzipReader &operator=(const GzipReader &) = delete;
+    ~GzipReader() { gzclose(m_file); }
+
+    // Reads up to `size` bytes into `to`; fewer only at the end of the data. Throws Error for a
+    // read error or a gzip stream cut short (zlib reports it only through gzerror).
+    qint64 read(char *to, qint64 size)
+    {
+        qint64 done = 0;
+        while (done < size) {
+            const int n =
+                gzread(m_file, to + done, unsigned(std::min<qint64>(size - done, 1 << 30)));
+            int code = Z_OK;
+            const char *why = gzerror(m_file, &code);
+            if (n < 0)
+                throw Error(QStringLiteral("%1: cannot read (%2)")
+                                .arg(m_path, QString::fromLocal8Bit(why)));
+            if (code == Z_BUF_ERROR)
+                throw Error(QStringLiteral("%1: truncated gzip data").arg(m_path));
+            if (n == 0)
+                break;
+            done += n;
+        }
+        return done;
+    }
+
+private:
+    QString m_path;
+    gzFile m_file = nullptr;
+};
+
+// The most dimensions of an IDX file: NumPy's and HDF5's limit (the format allows 255).
+constexpr int kMaxIdxRank = 32;
 
 struct Idx {
     std::vector<qint64> dims;
@@ -56,12 +73,16 @@ struct Idx {
     }
 };
 
+// The header first; then exactly the values it declares (at most kMaxReadValues) are inflated,
+// and at most 64 KiB past them to tell a longer file: a gzip stream inflating to gigabytes costs
+// no more than its header declares.
 Idx readIdx(const QString &path)
 {
+    GzipReader file(path);
     Idx idx;
-    idx.data = readMaybeGzipped(path);
+    idx.data.resize(4);
     const auto *b = reinterpret_cast<const unsigned char *>(idx.data.constData());
-    if (idx.data.size() < 4 || b[0] != 0 || b[1] != 0)
+    if (file.read(idx.data.data(), 4) < 4 || b[0] != 0 || b[1] != 0)
         throw Error(QStringLiteral("%1: not an IDX file (wrong magic number)").arg(path));
     if (b[2] != 0x08)
         throw Error(QStringLiteral("%1: IDX element type 0x%2 is not supported (only unsigned "
@@ -71,32 +92,43 @@ Idx readIdx(const QString &path)
     const int rank = b[3];
     if (rank < 1)
         throw Error(QStringLiteral("%1: IDX file with no dimensions").arg(path));
+    if (rank > kMaxIdxRank)
+        throw Error(QStringLiteral("%1: IDX file with %2 dimensions, more than the %3 SNN Studio "
+                                   "reads")
+                        .arg(path)
+                        .arg(rank)
+                        .arg(kMaxIdxRank));
     idx.offset = 4 + 4 * qint64(rank);
-    if (idx.data.size() < idx.offset)
+    idx.data.resize(idx.offset);
+    b = reinterpret_cast<const unsigned char *>(idx.data.constData());
+    if (file.read(idx.data.data() + 4, idx.offset - 4) < idx.offset - 4)
         throw Error(QStringLiteral("%1: truncated IDX header").arg(path));
-    qint64 count = 1;
+    std::vector<quint64> shape;
     for (int i = 0; i < rank; ++i) {
         const unsigned char *d = b + 4 + 4 * i;
-        const qint64 dim = (qint64(d[0]) << 24) | (qint64(d[1]) << 16) | (qint64(d[2]) << 8) | d[3];
-        idx.dims.push_back(dim);
-        // Checked before multiplying: the product of four 32-bit sizes overflows 64 bits.
-        if (dim > 0 && count > (qint64(1) << 40) / dim)
-            throw Error(QStringLiteral("%1: IDX dimensions are too large").arg(path));
-        count *= dim;
+        shape.push_back((quint64(d[0]) << 24) | (quint64(d[1]) << 16) | (quint64(d[2]) << 8) |
+                        d[3]);
+        idx.dims.push_back(qint64(shape.back()));
     }
-    const qint64 have = idx.data.size() - idx.offset;
+    const auto count = qint64(checkDeclaredSize(shape, kMaxReadValues,
+                                                QStringLiteral("%1: the IDX header").arg(path),
+                                                QStringLiteral("reads from one IDX file")));
+    idx.data.resize(idx.offset + count);
+    const qint64 have = file.read(idx.data.data() + idx.offset, count);
     if (have < count)
         throw Error(
             QStringLiteral("%1: truncated: the header declares %2 values, the file holds %3")
                 .arg(path)
                 .arg(count)
                 .arg(have));
-    if (have > count)
-        throw Error(
-            QStringLiteral("%1: wrong size: the header declares %2 values, the file holds %3")
-                .arg(path)
-                .arg(count)
-                .arg(have));
+    char past[1 << 16];
+    if (const qint64 more = file.read(past, sizeof past); more > 0)
+        throw Error(QStringLiteral("%1: wrong size: the header declares %2 values, the file "
+                                   "holds %3%4")
+                        .arg(path)
+                        .arg(count)
+                        .arg(more == qint64(sizeof past) ? QStringLiteral("at least ") : QString())
+                        .arg(count + more));
     return idx;
 }
 
