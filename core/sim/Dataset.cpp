@@ -189,6 +189,8 @@ Dataset Dataset::tail(int n) const
 
 void Dataset::checkFits(int inputs, int outputs) const
 {
+    if (isEmpty())
+        throw Error(QStringLiteral("%1: the data set holds no samples").arg(name));
     if (features() != inputs)
         throw Error(QStringLiteral("%1: samples have %2 features, the network takes %3 inputs")
                         .arg(name)
@@ -269,30 +271,38 @@ Dataset loadHdf5Dataset(const QString &path, const QString &group)
         throw Error(QStringLiteral("%1: y must be 1-D [n], it has %2 dimensions")
                         .arg(where)
                         .arg(yShape.size()));
-    if (xShape[0] != yShape[0])
-        throw Error(QStringLiteral("%1: x has %2 samples but y has %3")
-                        .arg(where)
-                        .arg(qulonglong(xShape[0]))
-                        .arg(qulonglong(yShape[0])));
-    Dataset d;
-    d.name = QFileInfo(path).fileName();
+    RowMatrixXf x;
     std::vector<double> y;
     try {
-        d.x = h5::readMatrix(g, QStringLiteral("x"));
+        x = h5::readMatrix(g, QStringLiteral("x"));
         y = h5::readDoubles(g, QStringLiteral("y"));
     } catch (const Error &e) {
         throw Error(QStringLiteral("%1: %2").arg(where, e.message()));
     }
-    if (!d.x.allFinite() || (d.x.size() > 0 && (d.x.minCoeff() < 0.0f || d.x.maxCoeff() > 1.0f)))
+    return makeDataset(QFileInfo(path).fileName(), std::move(x), y, where);
+}
+
+Dataset makeDataset(const QString &name, RowMatrixXf x, std::span<const double> y,
+                    const QString &where)
+{
+    if (std::size_t(x.rows()) != y.size())
+        throw Error(QStringLiteral("%1: x has %2 samples but y has %3")
+                        .arg(where)
+                        .arg(x.rows())
+                        .arg(y.size()));
+    if (!x.allFinite() || (x.size() > 0 && (x.minCoeff() < 0.0f || x.maxCoeff() > 1.0f)))
         throw Error(QStringLiteral("%1: x must hold values in [0, 1]").arg(where));
+    Dataset d;
+    d.name = name;
+    d.x = std::move(x);
     d.y.resize(y.size());
     for (std::size_t i = 0; i < y.size(); ++i) {
-        if (!(y[i] >= 0.0) || y[i] != std::floor(y[i]) || y[i] > 1e6)
+        if (!(y[i] >= 0.0 && y[i] < kMaxClasses) || y[i] != std::floor(y[i]))
             throw Error(QStringLiteral("%1: label %2 of sample %3 is not a class index (an integer "
-                                       ">= 0)")
-                            .arg(where)
-                            .arg(y[i])
-                            .arg(i));
+                                       "in [0, %4])")
+                            .arg(where, QString::number(y[i], 'g', 15))
+                            .arg(i)
+                            .arg(kMaxClasses - 1));
         d.y[i] = int(y[i]);
     }
     return d;
