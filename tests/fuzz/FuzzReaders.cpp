@@ -4,6 +4,7 @@
 #include "io/GraphFile.h"
 #include "nir/NirFile.h"
 #include "sim/Dataset.h"
+#include "sim/Sequences.h"
 
 #include <QDir>
 #include <QFile>
@@ -33,6 +34,13 @@ QString readFile(Reader reader, const QString &path)
                 sim::loadIdx(path, path);
             break;
         }
+        case Reader::Sequence:
+            readSequenceInput(path);
+            break;
+        case Reader::Idx:
+            // As images and as labels: both headers' checks run.
+            sim::loadIdx(path, path);
+            break;
         }
     } catch (const Error &e) {
         return e.message();
