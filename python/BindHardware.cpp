@@ -8,6 +8,7 @@
 #include "hw/Exporter.h"
 #include "hw/IceFlow.h"
 #include "hw/Quantizer.h"
+#include "hw/Synthesis.h"
 
 #include <QCoreApplication>
 
@@ -140,9 +141,9 @@ void bindBuild(py::module_ &m)
     m.def(
         "export_hardware",
         [](const Graph &graph, const std::string &directory, const std::string &board, int bits,
-           int lanes, int steps, int membraneBits, const std::string &memory) {
+           int lanes, int steps, int membraneBits, const std::string &memory, double clockMHz) {
             const hw::ExportOptions o =
-                exportOptions(board, bits, lanes, steps, membraneBits, memory);
+                exportOptions(board, bits, lanes, steps, membraneBits, memory, clockMHz);
             const QString dir = qstr(directory);
             py::gil_scoped_release release;
             const hw::ExportResult r = hw::exportDesign(graph, o, dir);
@@ -151,9 +152,10 @@ void bindBuild(py::module_ &m)
         },
         py::arg("graph"), py::arg("directory"), py::kw_only(), py::arg("board") = "icebreaker",
         py::arg("bits") = 8, py::arg("lanes") = 4, py::arg("steps") = 16,
-        py::arg("membrane_bits") = 16, py::arg("memory") = "auto",
+        py::arg("membrane_bits") = 16, py::arg("memory") = "auto", py::arg("clock_mhz") = 0.0,
         "Writes the hardware folder (snnc export): Verilog, memories, pcf, testbench, build.sh. "
-        "Returns (estimate, files). ValueError when the design does not fit.");
+        "clock_mhz: the core clock (0: automatic, the board's oscillator until synth measures "
+        "fmax). Returns (estimate, files). ValueError when the design does not fit.");
     py::class_<hw::FlowReport>(m, "FlowReport",
                                "What yosys, nextpnr, icepack and icetime reported.")
         .def_readonly("logic_cells", &hw::FlowReport::logicCells)
@@ -168,18 +170,21 @@ void bindBuild(py::module_ &m)
         .def_property_readonly("bitstream",
                                [](const hw::FlowReport &r) { return str(r.bitstream); })
         .def_readonly("bitstream_bytes", &hw::FlowReport::bitstreamBytes)
+        .def_property_readonly(
+            "clock", [](const hw::FlowReport &r) { return str(r.clock); },
+            "The core clock and why (an automatic one: the fmax it clears).")
         .def("to_dict", [](const hw::FlowReport &r) { return jsonToPython(r.toJson()); })
         .def("__str__", [](const hw::FlowReport &r) { return str(r.toText()); });
     m.def(
         "synth",
         [](const Graph &graph, const std::string &directory, const std::string &board, int bits,
-           int lanes, int steps, int membraneBits, const std::string &memory, py::object log) {
+           int lanes, int steps, int membraneBits, const std::string &memory, double clockMHz,
+           py::object log) {
             const hw::ExportOptions o =
-                exportOptions(board, bits, lanes, steps, membraneBits, memory);
+                exportOptions(board, bits, lanes, steps, membraneBits, memory, clockMHz);
             const QString dir = qstr(directory);
             ensureApplication();
             return Interruptible(py::none()).run([&](const RunControl &c) {
-                hw::exportDesign(graph, o, dir);
                 const auto logLine = [&log](const QString &text) {
                     if (log.is_none())
                         return;
@@ -191,8 +196,8 @@ void bindBuild(py::module_ &m)
                     }
                 };
                 try {
-                    return hw::runFlow(hw::flowOptions(dir, hw::board(o.board)), logLine,
-                                       c.cancelRequested);
+                    return hw::synthesiseDesign(graph, o, dir, false, logLine, c.cancelRequested)
+                        .report;
                 } catch (const Cancelled &) {
                     throw;
                 } catch (const Error &e) { // a tool failed: not bad input
@@ -202,9 +207,12 @@ void bindBuild(py::module_ &m)
         },
         py::arg("graph"), py::arg("directory"), py::kw_only(), py::arg("board") = "icebreaker",
         py::arg("bits") = 8, py::arg("lanes") = 4, py::arg("steps") = 16,
-        py::arg("membrane_bits") = 16, py::arg("memory") = "auto", py::arg("log") = py::none(),
+        py::arg("membrane_bits") = 16, py::arg("memory") = "auto", py::arg("clock_mhz") = 0.0,
+        py::arg("log") = py::none(),
         "Exports the design to directory and runs yosys, nextpnr-ice40, icepack and icetime there "
-        "(snnc synth -o DIR); returns the FlowReport with the bitstream's path. ValueError for bad "
+        "(snnc synth -o DIR); returns the FlowReport with the bitstream's path. clock_mhz 0 "
+        "(automatic): a first run measures fmax, a second builds at the highest standard PLL "
+        "clock 10% below it (FlowReport.clock says which and why). ValueError for bad "
         "input or a design that does not fit, RuntimeError when a tool fails, KeyboardInterrupt "
         "on Ctrl+C (the tool is stopped). log: None or a callable (text: str) given the tools' "
         "output. The GIL is released while the tools run.");

@@ -123,7 +123,7 @@ snn::sim::Dataset dataset(const py::handle &data, int limit)
     if (py::isinstance<py::str>(data)) {
         const QString spec = qstr(data.cast<std::string>());
         py::gil_scoped_release release;
-        set = snn::sim::loadEvaluationSet(spec);
+        set = snn::sim::loadSamples(spec, snn::sim::kTestSplit, 0, limit);
     } else if (py::isinstance<py::tuple>(data) && py::len(data) == 2) {
         const auto pair = data.cast<py::tuple>();
         snn::RowMatrixXf x = rowMatrix(pair[0], QStringLiteral("the data's x"));
@@ -139,7 +139,9 @@ snn::sim::Dataset dataset(const py::handle &data, int limit)
         throw snn::Error(QStringLiteral("data must be a data set name or path (as snnc's --data "
                                         "takes) or a tuple (x, y) of arrays"));
     }
-    return limit > 0 ? set.head(limit) : set;
+    if (limit > 0 && limit < set.size())
+        set = set.head(limit);
+    return set;
 }
 
 Interruptible::Interruptible(py::object progress)

@@ -28,9 +28,13 @@ sim::SimOptions simOptions(int steps, const std::string &encoding, std::uint64_t
 }
 
 hw::ExportOptions exportOptions(const std::string &board, int bits, int lanes, int steps,
-                                int membraneBits, const std::string &memory)
+                                int membraneBits, const std::string &memory, double clockMHz)
 {
+    if (!(clockMHz >= 0.0))
+        throw Error(QStringLiteral("clock_mhz takes a frequency in MHz, or 0 for automatic, not %1")
+                        .arg(clockMHz));
     hw::ExportOptions o;
+    o.clockMHz = clockMHz;
     o.board = hw::board(qstr(board)).id;
     o.quant.weightBits = bits;
     o.quant.steps = steps;

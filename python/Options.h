@@ -20,9 +20,11 @@ namespace snnpy {
 QStringList passList(const std::optional<std::vector<std::string>> &names);
 // Simulation of a data set: steps, encoding ("rate" or "current") and seed.
 snn::sim::SimOptions simOptions(int steps, const std::string &encoding, std::uint64_t seed);
-// A hardware export for a board (by name) at the given widths, lanes and weight memory.
+// A hardware export for a board (by name) at the given widths, lanes and weight memory, and the
+// core clock in MHz (0: automatic; ValueError when negative).
 snn::hw::ExportOptions exportOptions(const std::string &board, int bits, int lanes, int steps,
-                                     int membraneBits, const std::string &memory);
+                                     int membraneBits, const std::string &memory,
+                                     double clockMHz = 0.0);
 // The passes' thresholds and, when `validate` is not None, the data set (as dataset() takes it)
 // on which optimize() measures accuracy, simulated with steps, encoding and seed.
 snn::OptimizeOptions optimizeOptions(float deadThreshold, float similarity, float normTolerance,

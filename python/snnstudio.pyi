@@ -194,6 +194,7 @@ class FlowReport:
     timing_met: bool
     bitstream: str
     bitstream_bytes: int
+    clock: str  # "45 MHz by the PLL (auto: the highest standard clock 10% below ...)"
     def to_dict(self) -> dict[str, Any]: ...
 
 class PipelineResult:
@@ -238,11 +239,13 @@ def estimate(graph: SNNGraph, *, board: str = "icebreaker", bits: int = 8, lanes
              steps: int = 16, membrane_bits: int = 16, memory: str = "auto") -> Estimate: ...
 def export_hardware(graph: SNNGraph, directory: str, *, board: str = "icebreaker", bits: int = 8,
                     lanes: int = 4, steps: int = 16, membrane_bits: int = 16,
-                    memory: str = "auto") -> Tuple[Estimate, list[str]]: ...
+                    memory: str = "auto", clock_mhz: float = 0.0) -> Tuple[Estimate, list[str]]:
+    """clock_mhz: the core clock, 0 automatic (the oscillator until synth measures fmax)."""
 def synth(graph: SNNGraph, directory: str, *, board: str = "icebreaker", bits: int = 8,
           lanes: int = 4, steps: int = 16, membrane_bits: int = 16, memory: str = "auto",
-          log: Optional[Callable[[str], Any]] = None) -> FlowReport:
-    """ValueError for bad input, RuntimeError when a tool fails, KeyboardInterrupt on Ctrl+C."""
+          clock_mhz: float = 0.0, log: Optional[Callable[[str], Any]] = None) -> FlowReport:
+    """clock_mhz 0: automatic (FlowReport.clock says which and why). ValueError for bad input,
+    RuntimeError when a tool fails, KeyboardInterrupt on Ctrl+C."""
 def pipeline(model: Union[str, SNNGraph], data: str, output: str, *, board: str = "icebreaker",
              train: Optional[bool] = None, training: dict[str, Any] = {}, finetune_qat: int = 0,
              build: bool = True, passes: Optional[Sequence[str]] = None,

@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# Regenerates docs/images/canvas.png (the studio as it opens on the shipped trained model, the first
-# layer selected), docs/images/optimization.png (after running every pass with the Fashion-MNIST
-# test set attached), docs/images/fpga.png (the FPGA tab's estimate before and after),
-# docs/images/sweep.png (the Sweep panel after a sweep of the dead threshold),
-# docs/images/spikes.png (the Spikes tab: the first test sample before and after) and
-# docs/images/training.png (the Training panel: two short runs overlaid), taken
+# Regenerates the user guide's pictures of the studio on the shipped trained model with the
+# Fashion-MNIST test set attached: docs/images/getstarted.png (the first start), canvas.png (Graph,
+# the first layer selected), optimization.png (Optimise after Run passes), spikes.png (the first
+# test sample before and after), sweep.png (a sweep of the dead threshold), fpga.png (Deploy after
+# the pipeline) and training.png (Train: two short runs compared), taken
 # from outside the program: the studio runs on a private Xvfb screen with a window manager
 # (openbox) and ImageMagick's `import` grabs the screen whenever the studio prints "shot <name>"
 # (snn-studio --screenshots); the studio neither fits, resizes nor grabs anything itself.

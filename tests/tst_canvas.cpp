@@ -3,6 +3,7 @@
 #include "GraphEquality.h"
 #include "TestUtils.h"
 #include "base/Error.h"
+#include "graph/GraphEdit.h"
 
 #include <QApplication>
 #include <QGraphicsPathItem>
@@ -76,6 +77,7 @@ private Q_SLOTS:
     void tooltipsOfCardsAndPorts();
     void newConnectionIsRoutedAroundCards();
     void addedLayerEdgeClearsItsOwnCard();
+    void addLayerFindsAFreeSpot();
 
 private:
     // Whether `path` passes through a card: points along it inside any card (shrunk by 3 px, so
@@ -453,6 +455,46 @@ void TestCanvas::addedLayerEdgeClearsItsOwnCard()
     // Right below c, the same.
     m_doc->moveLayers({{added.id, m_view->node(idOf("c"))->pos() + QPointF(0, 120)}});
     QVERIFY(!crossesACard(m_view->edgePath(added.id)));
+}
+
+// Add layer with a layer selected puts the new card a column right of it, below the cards
+// already there (b and d, both fed by a, take that column): on top of none, and Fit to view
+// shows it. So does the card's "Add layer after".
+void TestCanvas::addLayerFindsAFreeSpot()
+{
+    const auto overlapsAnother = [this](LayerId id) {
+        const QRectF card = m_view->node(id)->sceneCardRect();
+        std::vector<LayerId> others{kNetworkInput};
+        for (const Layer &l : m_doc->graph().layers())
+            if (l.id != id)
+                others.push_back(l.id);
+        for (LayerId other : others)
+            if (m_view->node(other)->sceneCardRect().intersects(card))
+                return true;
+        return false;
+    };
+    const LayerId a = idOf("a");
+    const QPointF column = m_view->node(a)->pos() + QPointF(edit::kColumnSpacing, 0);
+    QVERIFY(m_view->node(idOf("b"))->sceneCardRect().contains(column + QPointF(10, 10)));
+    m_view->selectLayer(a);
+    m_view->addLayer();
+    const Layer added = m_doc->graph().layers().back();
+    QCOMPARE(added.source, a);
+    QCOMPARE(m_view->currentLayer(), added.id);
+    QCOMPARE(added.position->x(), column.x());
+    QVERIFY(added.position->y() > column.y());
+    QVERIFY(!overlapsAnother(added.id));
+    m_view->fitToView();
+    const QRectF visible = m_view->mapToScene(m_view->viewport()->rect()).boundingRect();
+    QVERIFY(visible.contains(m_view->node(added.id)->sceneCardRect()));
+
+    // Again from a's menu: below that one too.
+    std::unique_ptr<QMenu> menu(m_view->contextMenuAt(m_view->node(a)->sceneCardRect().center()));
+    actionNamed(menu.get(), QStringLiteral("Add layer after"))->trigger();
+    const Layer second = m_doc->graph().layers().back();
+    QCOMPARE(second.source, a);
+    QVERIFY(second.position->y() > added.position->y());
+    QVERIFY(!overlapsAnother(second.id));
 }
 
 SNN_WIDGET_TEST_MAIN(TestCanvas)

@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <set>
+#include <tuple>
 
 using namespace snn;
 using namespace snn::test;
@@ -32,6 +33,9 @@ private Q_SLOTS:
     void badHdf5();
     void fashionMnistWhenInstalled();
     void validationIsHeldOut();
+    void samplesOfASplit_data();
+    void samplesOfASplit();
+    void onlyTheSamplesAskedForAreRead();
 };
 
 void TestDataset::readsIdx_data()
@@ -156,10 +160,12 @@ void TestDataset::gzipBombIsInflatedOnlyAsFarAsTheHeader()
     // much ("at least"), where inflating everything would have named the whole 100 MB.
     QTemporaryDir dir;
     const QString i = dir.filePath(QStringLiteral("bomb.gz"));
+    const QString l = dir.filePath(QStringLiteral("labels"));
     writeFile(i, idxBytes({3000, 28, 28}, QByteArray(100 * 1024 * 1024, '\0')), true);
+    writeFile(l, idxBytes({3000}, QByteArray(3000, '\0')));
     QVERIFY(QFileInfo(i).size() < 200 * 1024);
     try {
-        sim::loadIdx(i, i);
+        sim::loadIdx(i, l);
         QFAIL("no error");
     } catch (const Error &e) {
         QCOMPARE(e.message(), QStringLiteral("%1: wrong size: the header declares 2352000 values, "
@@ -378,6 +384,121 @@ void TestDataset::validationIsHeldOut()
     sim::holdOutValidation(fresh, 0);
     QVERIFY(!fresh.validation);
     QCOMPARE(fresh.train.size(), 5);
+}
+
+// loadSamples against the composition it stands for: the whole split loaded, the validation set
+// held out, then the first `limit` samples.
+void TestDataset::samplesOfASplit_data()
+{
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QString>("split");
+    QTest::addColumn<int>("validation");
+    QTest::addColumn<int>("limit");
+    for (const char *source : {"directory", "hdf5", "pair"})
+        for (const auto &[split, validation, limit] : {std::tuple{"test", 0, 0},
+                                                       {"test", 0, 5},
+                                                       {"test", 0, 500},
+                                                       {"validation", 12, 0},
+                                                       {"validation", 12, 4},
+                                                       {"train", 12, 0},
+                                                       {"train", 12, 7},
+                                                       {"train", 0, 0}})
+            QTest::addRow("%s %s %d %d", source, split, validation, limit)
+                << QString::fromLatin1(source) << QString::fromLatin1(split) << validation << limit;
+}
+
+void TestDataset::samplesOfASplit()
+{
+    QFETCH(QString, source);
+    QFETCH(QString, split);
+    QFETCH(int, validation);
+    QFETCH(int, limit);
+    QTemporaryDir dir;
+    const sim::Dataset train = toyData(40, 3, 4, 11), test = toyData(13, 3, 4, 12);
+    QString spec = dir.path();
+    if (source == QLatin1String("directory")) {
+        writeIdxPair(train, 4, dir.filePath(QStringLiteral("train-images-idx3-ubyte.gz")),
+                     dir.filePath(QStringLiteral("train-labels-idx1-ubyte.gz")), true);
+        writeIdxPair(test, 4, dir.filePath(QStringLiteral("t10k-images-idx3-ubyte")),
+                     dir.filePath(QStringLiteral("t10k-labels-idx1-ubyte")), false);
+    } else if (source == QLatin1String("hdf5")) {
+        spec = dir.filePath(QStringLiteral("split.h5"));
+        h5::saveFile(spec, [&](hid_t file) {
+            for (const auto &[name, set] : {std::pair{"train", &train}, {"test", &test}}) {
+                const h5::Handle g = h5::createGroup(file, QLatin1String(name));
+                h5::writeMatrix(g, QStringLiteral("x"), set->x);
+                h5::writeDoubles(g, QStringLiteral("y"),
+                                 std::vector<double>(set->y.begin(), set->y.end()),
+                                 {hsize_t(set->size())});
+            }
+        });
+    } else {
+        spec = dir.filePath(QStringLiteral("i.gz")) + QLatin1Char(',') +
+               dir.filePath(QStringLiteral("l.gz"));
+        writeIdxPair(train, 4, dir.filePath(QStringLiteral("i.gz")),
+                     dir.filePath(QStringLiteral("l.gz")), true);
+    }
+    sim::DataSplit all = sim::loadDataSplit(spec);
+    sim::Dataset expected;
+    if (split == sim::kTestSplit) {
+        expected = all.test ? *all.test : all.train;
+    } else {
+        sim::holdOutValidation(all, validation);
+        expected = split == sim::kTrainSplit ? all.train : *all.validation;
+    }
+    if (limit > 0)
+        expected = expected.head(limit);
+    const sim::Dataset got = sim::loadSamples(spec, split, validation, limit);
+    QCOMPARE(got.name, expected.name);
+    QCOMPARE(got.size(), expected.size());
+    QVERIFY(got.size() > 0);
+    QVERIFY(got.x == expected.x);
+    QCOMPARE(got.y, expected.y);
+}
+
+void TestDataset::onlyTheSamplesAskedForAreRead()
+{
+    // 40 samples declared; the images file is cut after 30 of them (gzipped), or holds 3 bytes
+    // too many (plain): the first samples read, the damage is found by a read that reaches it.
+    QTemporaryDir dir;
+    const sim::Dataset train = toyData(40, 3, 4, 13);
+    for (const bool cut : {true, false}) {
+        const QString images =
+            dir.filePath(cut ? QStringLiteral("cut.gz") : QStringLiteral("long"));
+        const QString labels = dir.filePath(QStringLiteral("labels"));
+        writeIdxPair(train, 4, images, labels, false);
+        const sim::Dataset whole = sim::loadIdx(images, labels); // as stored: bytes / 255
+        QFile file(images);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QByteArray bytes = file.readAll();
+        file.close();
+        bytes = cut ? bytes.left(16 + 30 * 16) : bytes + QByteArray("xyz");
+        writeFile(images, bytes, cut);
+        const QString spec = images + QLatin1Char(',') + labels;
+        const sim::Dataset first = sim::loadSamples(spec, sim::kTrainSplit, 10, 20);
+        QCOMPARE(first.size(), 20);
+        QVERIFY(first.x == whole.x.topRows(20));
+        QCOMPARE(first.y, std::vector<int>(train.y.begin(), train.y.begin() + 20));
+        try {
+            sim::loadSamples(spec, sim::kValidationSplit, 10, 0);
+            QFAIL("no error");
+        } catch (const Error &e) {
+            QCOMPARE(e.message(),
+                     images + (cut ? QStringLiteral(": truncated: the header declares 640 values, "
+                                                    "the file holds 480")
+                                   : QStringLiteral(": wrong size: the header declares 640 "
+                                                    "values, the file holds 643")));
+        }
+    }
+    try {
+        sim::loadSamples(dir.filePath(QStringLiteral("long")) + QLatin1Char(',') +
+                             dir.filePath(QStringLiteral("labels")),
+                         sim::kValidationSplit, 40, 0);
+        QFAIL("no error");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("a validation split of 40 samples leaves none of the "
+                                             "40 training samples to train on"));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestDataset)

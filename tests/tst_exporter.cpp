@@ -2,6 +2,7 @@
 #include "TestUtils.h"
 #include "base/Error.h"
 #include "base/Names.h"
+#include "base/RunControl.h"
 #include "graph/Example.h"
 #include "hw/Exporter.h"
 #include "hw/IceFlow.h"
@@ -314,15 +315,25 @@ void TestExporter::flashFaultsAreCaught()
     exportDesign(chainWithHiddenLayers(), o, dir.path());
     QCOMPARE(simulate(dir.path()), 0);
     // One flash word's lowest bit (the first weight of input 0, after the 16-byte header; each
-    // line of flash.mem is one byte): the CRC refuses the image, the core never answers.
+    // line of flash.mem is one byte): the CRC refuses the image, and the testbench says so.
     const QByteArray flash = read(dir.path(), "flash.mem");
     QByteArray faulty = flash;
     faulty[16 * 3 + 1] = faulty[16 * 3 + 1] == '0' ? '1' : '0';
     QVERIFY(faulty != flash);
     QVERIFY(write(dir.path(), "flash.mem", faulty));
     QCOMPARE(simulate(dir.path()), 1);
+    QVERIFY(read(dir.path(), "simulate.log").contains("IMAGE state 6\n"));
+    try {
+        runRtlSimulation(dir.path(), RunControl());
+        QFAIL("a corrupt image passed");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("the core in %1 refused its weight image (flash.mem): "
+                                             "corrupt (its CRC-32 does not match its weights)")
+                                  .arg(dir.path()));
+    }
     QVERIFY(write(dir.path(), "flash.mem", flash));
-    // A loader that never sends 0xAB: the flash stays in deep power-down and answers nothing.
+    // A loader that never sends 0xAB: the flash stays in deep power-down and answers nothing
+    // (the model starts asleep), so the magic reads all ones.
     const QByteArray core = read(dir.path(), "snn_core.v");
     const QByteArray wake = "ld_shift <= {8'hAB, 24'h0};";
     QCOMPARE(core.count(wake), 1);
@@ -330,8 +341,30 @@ void TestExporter::flashFaultsAreCaught()
     asleep.replace(wake, "ld_shift <= {8'h00, 24'h0};");
     QVERIFY(write(dir.path(), "snn_core.v", asleep));
     QCOMPARE(simulate(dir.path()), 1);
+    QVERIFY(read(dir.path(), "simulate.log").contains("IMAGE state 3\n"));
+    // A loader that does not wait tRES1 after the release (3 us, 36 clocks at 12 MHz): its READ
+    // comes while the flash is still waking and is ignored.
+    const QByteArray wait = "if (ld_gap == FLASH_WAKE_CLKS - 1) begin";
+    QCOMPARE(core.count(wait), 1);
+    QByteArray hasty = core;
+    hasty.replace(wait, "if (1'b1) begin");
+    QVERIFY(write(dir.path(), "snn_core.v", hasty));
+    QCOMPARE(simulate(dir.path()), 1);
+    QVERIFY(read(dir.path(), "simulate.log").contains("IMAGE state 3\n"));
     QVERIFY(write(dir.path(), "snn_core.v", core));
     QCOMPARE(simulate(dir.path()), 0);
+    // The wait follows the clock: at 96 MHz (the PLL) it is 288 clocks; the 256 of a fixed wait
+    // (2.67 us there) is too short.
+    o.clockMHz = 96.0;
+    exportDesign(chainWithHiddenLayers(), o, dir.path());
+    const QByteArray config = read(dir.path(), "snn_config.vh");
+    QCOMPARE(config.count("localparam FLASH_WAKE_CLKS = 288;\n"), 1);
+    QCOMPARE(simulate(dir.path()), 0);
+    QByteArray fixed = config;
+    fixed.replace("localparam FLASH_WAKE_CLKS = 288;", "localparam FLASH_WAKE_CLKS = 256;");
+    QVERIFY(write(dir.path(), "snn_config.vh", fixed));
+    QCOMPARE(simulate(dir.path()), 1);
+    QVERIFY(read(dir.path(), "simulate.log").contains("IMAGE state 3\n"));
 }
 
 void TestExporter::boardLevelTestbenchRecovers()
@@ -346,6 +379,7 @@ void TestExporter::boardLevelTestbenchRecovers()
     o.quant.steps = 8;
     o.testSamples = 2;
     o.weightMemory = WeightMemory::Spram;
+    o.baud = 1500000; // 8 clocks a bit at 12 MHz: the fastest the receiver takes, a short run
     const ExportResult r = exportDesign(chainWithHiddenLayers(), o, dir.path());
     QVERIFY(read(dir.path(), "snn_defines.vh").contains("`define SNN_BUTTON"));
     QVERIFY(read(dir.path(), "top.pcf").contains("set_io -pullup yes btn_n 10\n"));
@@ -355,9 +389,10 @@ void TestExporter::boardLevelTestbenchRecovers()
                               .toUtf8()));
     QCOMPARE(simulate(dir.path(), QStringLiteral("uart")), 0);
     const QByteArray log = read(dir.path(), "simulate.log");
-    for (const char *name : {"status", "run", "stray byte", "dropped byte", "bad checksum",
-                             "bad length", "unknown command", "stale image", "missing image",
-                             "wrong length", "bad crc", "image restored"})
+    for (const char *name :
+         {"status", "run", "clock +2%", "clock -2%", "stray byte", "dropped byte", "bad checksum",
+          "bad length", "unknown command", "stale image", "missing image", "bad magic",
+          "wrong length", "bad crc", "image restored"})
         QVERIFY2(log.contains(QByteArray("CASE ") + name + " ok\n"), name);
     QVERIFY(log.contains("RESULT samples 2 mismatches 0\n"));
     // Planted faults, each must fail: a receiver without the idle timeout (the dropped byte
@@ -393,7 +428,7 @@ void TestExporter::clockThroughThePll()
     o.clockMHz = 18.0;
     // 12 MHz x 48 / 2^5 (icepll -i 12 -o 18); the iCEBreaker's clock pin is the PLL's pad.
     ExportResult r = exportDesign(small(), o, dir.path());
-    QCOMPARE(r.clockMHz, 18.0);
+    QCOMPARE(r.clock.mhz, 18.0);
     QCOMPARE(read(dir.path(), "snn_defines.vh").count("`define SNN_PLL\n`define SNN_PLL_PAD\n"), 1);
     const QByteArray config = read(dir.path(), "snn_config.vh");
     QVERIFY(config.contains("localparam [6:0] PLL_DIVF = 47;\n"));
@@ -413,7 +448,7 @@ void TestExporter::clockThroughThePll()
     // The oscillator's own frequency needs no PLL.
     o.clockMHz = 12.0;
     r = exportDesign(small(), o, dir.path());
-    QCOMPARE(r.clockMHz, 12.0);
+    QCOMPARE(r.clock.mhz, 12.0);
     QCOMPARE(read(dir.path(), "snn_defines.vh").count("SNN_PLL"), 0);
     QVERIFY(read(dir.path(), "snn_config.vh").contains("localparam CLKS_PER_BIT = 104;\n"));
     o.clockMHz = 15.0;

@@ -1,6 +1,7 @@
 #include "HostileNames.h"
 #include "TestUtils.h"
 #include "base/Error.h"
+#include "base/Rng.h"
 #include "graph/Example.h"
 #include "io/AtomicFile.h"
 #include "io/GraphFile.h"
@@ -102,6 +103,35 @@ void writeNullAttribute(hid_t loc, const char *name)
                     H5Aclose);
 }
 
+// Rewrites a layer's weights as `fileType` with the creation list `create` (chunks, filters,
+// layout), from doubles converted by HDF5.
+void rewriteWeights(hid_t file, const QString &layer, const RowMatrixXd &w, hid_t fileType,
+                    hid_t create)
+{
+    h5::Handle g = h5::openGroup(file, QStringLiteral("layers/") + layer);
+    H5Ldelete(g, "weights", H5P_DEFAULT);
+    const hsize_t dims[2] = {hsize_t(w.rows()), hsize_t(w.cols())};
+    h5::Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose);
+    h5::Handle ds(H5Dcreate2(g, "weights", fileType, space, H5P_DEFAULT, create, H5P_DEFAULT),
+                  H5Dclose);
+    QVERIFY(ds.valid());
+    QVERIFY(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, w.data()) >= 0);
+}
+
+// A graph input(53) -> wide(37) -> out(2) with random weights: tiles of the transposition
+// that do not divide the sizes.
+Graph oddGraph(int inputs, int neurons)
+{
+    Rng rng(5);
+    Graph g(inputs);
+    Layer wide = makeLayer(QStringLiteral("wide"), kNetworkInput, neurons, inputs);
+    for (Eigen::Index i = 0; i < wide.weights.size(); ++i)
+        wide.weights.data()[i] = float(rng.normal());
+    const LayerId id = g.addLayer(wide);
+    g.addLayer(makeLayer(QStringLiteral("out"), id, 2, neurons));
+    return g;
+}
+
 QByteArray readAll(const QString &path)
 {
     QFile f(path);
@@ -114,6 +144,9 @@ class TestGraphFile : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void roundTripIsExact();
+    void weightsOfEveryLayout_data();
+    void weightsOfEveryLayout();
+    void largeWeightsRoundTrip();
     void exampleRoundTrip();
     void readableWithH5py();
     void acceptsEveryDatatypeOfH5py_data();
@@ -155,6 +188,101 @@ void TestGraphFile::roundTripIsExact()
     QVERIFY(!back.layers()[1].hasBias());
     QVERIFY(!back.layers()[1].hasRates());
     QVERIFY(!back.layers()[1].position.has_value());
+}
+
+// Weights are transposed straight out of the file when they are contiguous float32 (what SNN
+// Studio writes) and converted by HDF5 otherwise: every layout gives the same matrix.
+void TestGraphFile::weightsOfEveryLayout_data()
+{
+    QTest::addColumn<QString>("layout");
+    for (const char *layout : {"float32", "chunked gzip", "float64", "big-endian float32",
+                               "integers", "compact", "never written", "userblock"})
+        QTest::newRow(layout) << QString::fromLatin1(layout);
+}
+
+void TestGraphFile::weightsOfEveryLayout()
+{
+    QFETCH(QString, layout);
+    const QString file = path(QStringLiteral("layout.h5"));
+    const Graph g = oddGraph(53, 37);
+    saveGraph(g, file);
+    RowMatrixXd w = g.layers()[0].weights.cast<double>();
+    if (layout == QLatin1String("integers"))
+        w = (w * 100.0).array().round();
+    else if (layout == QLatin1String("never written"))
+        w.setZero(); // the fill value
+    const h5::Handle create(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    hid_t type = H5T_IEEE_F32LE;
+    if (layout == QLatin1String("chunked gzip")) {
+        const hsize_t chunk[2] = {8, 16};
+        H5Pset_chunk(create, 2, chunk);
+        H5Pset_deflate(create, 4);
+    } else if (layout == QLatin1String("float64")) {
+        type = H5T_IEEE_F64LE;
+    } else if (layout == QLatin1String("big-endian float32")) {
+        type = H5T_IEEE_F32BE;
+    } else if (layout == QLatin1String("integers")) {
+        type = H5T_STD_I16LE;
+    } else if (layout == QLatin1String("compact")) {
+        H5Pset_layout(create, H5D_COMPACT);
+    }
+    if (layout == QLatin1String("never written")) {
+        editFile(file, [&](hid_t f) {
+            h5::Handle group = h5::openGroup(f, QStringLiteral("layers/0"));
+            H5Ldelete(group, "weights", H5P_DEFAULT);
+            const hsize_t dims[2] = {37, 53};
+            h5::Handle space(H5Screate_simple(2, dims, nullptr), H5Sclose);
+            h5::Handle(H5Dcreate2(group, "weights", H5T_IEEE_F32LE, space, H5P_DEFAULT, create,
+                                  H5P_DEFAULT),
+                       H5Dclose);
+        });
+    } else if (layout == QLatin1String("userblock")) {
+        // The same file behind 512 bytes of user block: the values lie 512 bytes further on.
+        const QString script =
+            QStringLiteral("import h5py, sys\n"
+                           "src = h5py.File(sys.argv[1], 'r')\n"
+                           "dst = h5py.File(sys.argv[2], 'w', userblock_size=512)\n"
+                           "for k, v in src.attrs.items(): dst.attrs[k] = v\n"
+                           "src.copy('layers', dst)\n");
+        QProcess python;
+        python.start(QStringLiteral("/usr/bin/python3"),
+                     {QStringLiteral("-c"), script, file, file + QStringLiteral(".ub")});
+        QVERIFY2(python.waitForFinished(30000), "python3 did not finish");
+        QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+        QVERIFY(QFile::remove(file) && QFile::rename(file + QStringLiteral(".ub"), file));
+    } else if (layout != QLatin1String("float32")) {
+        editFile(file, [&](hid_t f) { rewriteWeights(f, QStringLiteral("0"), w, type, create); });
+    }
+    const Graph back = loadGraph(file);
+    QCOMPARE(back.layers()[0].weights.rows(), 37);
+    QCOMPARE(back.layers()[0].weights.cols(), 53);
+    QVERIFY(back.layers()[0].weights == w.cast<float>());
+    QVERIFY(back.layers()[1].weights == g.layers()[1].weights);
+}
+
+void TestGraphFile::largeWeightsRoundTrip()
+{
+    // More rows than one slab of the writer (2^18 values) and sizes no tile divides.
+    const Graph g = oddGraph(4099, 131);
+    const QString file = path(QStringLiteral("large.h5"));
+    saveGraph(g, file);
+    const Graph back = loadGraph(file);
+    QVERIFY(back.layers()[0].weights == g.layers()[0].weights);
+    QVERIFY(back.layers()[1].weights == g.layers()[1].weights);
+    // In the file, row-major [neurons x inputs] as documented: h5py reads the same values.
+    const QString script =
+        QStringLiteral("import h5py, sys\n"
+                       "w = h5py.File(sys.argv[1], 'r')['layers/0/weights']\n"
+                       "print(w.shape, w.dtype, '%.17g %.17g' % (w[130, 4098], w[7, 11]))\n");
+    QProcess python;
+    python.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), script, file});
+    QVERIFY2(python.waitForFinished(30000), "python3 did not finish");
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+    const Eigen::MatrixXf &w = g.layers()[0].weights;
+    QCOMPARE(QString::fromUtf8(python.readAllStandardOutput()).trimmed(),
+             QStringLiteral("(131, 4099) float32 %1 %2")
+                 .arg(QString::number(double(w(130, 4098)), 'g', 17),
+                      QString::number(double(w(7, 11)), 'g', 17)));
 }
 
 void TestGraphFile::exampleRoundTrip()

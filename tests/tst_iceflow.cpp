@@ -3,6 +3,7 @@
 #include "base/Rng.h"
 #include "hw/Exporter.h"
 #include "hw/IceFlow.h"
+#include "hw/Synthesis.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -22,6 +23,8 @@ private Q_SLOTS:
     void parsesIcetimeReport();
     void noBitstreamIsAFailure();
     void buildScriptRunsWhatTheFlowRuns();
+    void automaticClockBuildsAgainFaster_data();
+    void automaticClockBuildsAgainFaster();
     void smallDesignToBitstream();
 };
 
@@ -192,7 +195,7 @@ void TestIceFlow::buildScriptRunsWhatTheFlowRuns()
     FlowOptions expected;
     expected.device = QStringLiteral("hx1k");
     expected.package = QStringLiteral("tq144");
-    expected.targetMHz = exported.clockMHz;
+    expected.targetMHz = exported.clock.mhz;
     QByteArray steps;
     for (const ToolStep &step : flowSteps(expected)) {
         steps += "== " + step.program.toUtf8() + '\n';
@@ -201,10 +204,102 @@ void TestIceFlow::buildScriptRunsWhatTheFlowRuns()
     }
     QCOMPARE(script, flow);
     QCOMPARE(script, steps);
-    QVERIFY(script.contains("\n--freq\n" + QByteArray::number(exported.clockMHz) + '\n'));
-    QVERIFY(exported.clockMHz != 12.0);
+    QVERIFY(script.contains("\n--freq\n" + QByteArray::number(exported.clock.mhz) + '\n'));
+    QVERIFY(exported.clock.mhz != 12.0);
     QCOMPARE(script.count("== "), 4);
-    QCOMPARE(report.bitstreamBytes, 5); // "bits\n"
+    QCOMPARE(report.bitstreamBytes, 5);                                  // "bits\n"
+    QCOMPARE(report.clock, QStringLiteral("30 MHz by the PLL, as set")); // from estimate.json
+}
+
+void TestIceFlow::automaticClockBuildsAgainFaster_data()
+{
+    QTest::addColumn<QString>("atTwelve"); // nextpnr's fmax at --freq 12
+    QTest::addColumn<QString>("faster");   // its fmax at any other --freq F: an awk expression
+    QTest::addColumn<QList<int>>("freqs"); // the --freq of each run
+    QTest::addColumn<QString>("clock");    // the report's (and the README's) clock
+    QTest::newRow("met") << QStringLiteral("50.12") << QStringLiteral("F + 5") << QList<int>{12, 45}
+                         << QStringLiteral("45 MHz by the PLL (auto: the highest standard clock "
+                                           "10% below nextpnr's 50.12 MHz fmax at 12 MHz)");
+    QTest::newRow("missed, back to 12")
+        << QStringLiteral("50.12") << QStringLiteral("F - 1") << QList<int>{12, 45, 42, 39, 12}
+        << QStringLiteral("the board's 12 MHz oscillator (auto: no faster standard clock met "
+                          "timing; 45 MHz missed timing (nextpnr: 44.00 MHz); 42 MHz missed timing "
+                          "(nextpnr: 41.00 MHz); 39 MHz missed timing (nextpnr: 38.00 MHz))");
+    QTest::newRow("nothing faster")
+        << QStringLiteral("18.12") << QStringLiteral("F") << QList<int>{12}
+        << QStringLiteral("the board's 12 MHz oscillator (auto: "
+                          "nextpnr's 18.12 MHz fmax at 12 MHz leaves "
+                          "no faster standard clock 10% below it)");
+}
+
+void TestIceFlow::automaticClockBuildsAgainFaster()
+{
+    QFETCH(QString, atTwelve);
+    QFETCH(QString, faster);
+    QFETCH(QList<int>, freqs);
+    QFETCH(QString, clock);
+    // Stand-in tools: nextpnr's report gives `atTwelve` MHz at --freq 12, `faster` at others.
+    QTemporaryDir tools;
+    QTemporaryDir dir;
+    const QString log = tools.filePath(QStringLiteral("calls.log"));
+    QVERIFY(test::writeRecordingTools(
+        tools.path(),
+        {QStringLiteral("yosys"), QStringLiteral("nextpnr-ice40"), QStringLiteral("icepack"),
+         QStringLiteral("icetime")},
+        log,
+        "case $tool in\n"
+        "nextpnr-ice40) F=$(printf '%s\\n' \"$@\" | grep -A1 -e --freq | tail -n 1)\n"
+        "  if [ \"$F\" = 12 ]; then A=" +
+            atTwelve.toUtf8() + "; else A=$(awk \"BEGIN { F = $F; print " + faster.toUtf8() +
+            " }\"); fi\n"
+            "  echo \"{\\\"fmax\\\": {\\\"sys_clk\\\": {\\\"achieved\\\": $A, "
+            "\\\"constraint\\\": $F}}, \\\"utilization\\\": {\\\"ICESTORM_LC\\\": {}}}\" > "
+            "report.json ;;\n"
+            "icepack) echo bits > top.bin ;;\n"
+            "esac\n"));
+    ExportOptions options;
+    options.board = QStringLiteral("icestick");
+    options.lanes = 2;
+    options.testSamples = 1;
+    const Graph g = test::randomChain(5, {4, 3, 2}, 0.5, 0.0);
+    QString text;
+    const QByteArray path = qgetenv("PATH");
+    qputenv("PATH", tools.path().toLocal8Bit() + ':' + path);
+    Synthesised s;
+    QString failure;
+    try {
+        s = synthesiseDesign(g, options, dir.path(), false,
+                             [&text](const QString &line) { text += line; });
+    } catch (const Error &e) {
+        failure = e.message();
+    }
+    qputenv("PATH", path);
+    QCOMPARE(failure, QString());
+    QFile calls(log);
+    QVERIFY(calls.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = calls.readAll().split('\n');
+    QList<int> ran;
+    for (qsizetype i = 0; i + 1 < lines.size(); ++i)
+        if (lines[i] == "--freq")
+            ran << lines[i + 1].toInt();
+    QCOMPARE(ran, freqs);
+    QCOMPARE(s.report.clock, clock);
+    QCOMPARE(s.exported.clock.reason, clock);
+    QCOMPARE(s.report.targetMHz, double(freqs.back()));
+    QVERIFY(s.report.timingMet());
+    QVERIFY(s.report.toText().startsWith(QStringLiteral("clock        %1\n").arg(clock)));
+    // The folder is the design at that clock: its PLL, UART divisor and README.
+    QFile config(QDir(dir.path()).filePath(QStringLiteral("snn_config.vh")));
+    QVERIFY(config.open(QIODevice::ReadOnly));
+    const QByteArray vh = config.readAll();
+    QVERIFY(vh.contains(QByteArray("localparam CLKS_PER_BIT = ") +
+                        QByteArray::number(std::lround(freqs.back() * 1e6 / 115200)) + ";\n"));
+    QCOMPARE(s.exported.clock.pll.has_value(), freqs.back() != 12);
+    QFile readme(QDir(dir.path()).filePath(QStringLiteral("README.md")));
+    QVERIFY(readme.open(QIODevice::ReadOnly));
+    QVERIFY(readme.readAll().contains(QStringLiteral("Core clock: %1.").arg(clock).toUtf8()));
+    QCOMPARE(flowOptions(dir.path(), board(options.board)).targetMHz, double(freqs.back()));
+    QCOMPARE(text.count(QStringLiteral("== clock: ")), freqs.size() - 1);
 }
 
 void TestIceFlow::smallDesignToBitstream()

@@ -4,17 +4,22 @@
 #include "ComparisonModel.h"
 #include "Document.h"
 #include "FpgaPanel.h"
+#include "GetStartedPage.h"
 #include "GraphEquality.h"
+#include "HardwareTable.h"
 #include "MainWindow.h"
 #include "OptimizationPanel.h"
 #include "PipelinePanel.h"
 #include "PlotTestUtils.h"
 #include "PropertiesPanel.h"
 #include "RateHeatmap.h"
+#include "RunMenu.h"
 #include "SpikesView.h"
 #include "SweepPanel.h"
 #include "TestUtils.h"
 #include "TrainingMonitor.h"
+#include "Workspace.h"
+#include "WorkspaceTabs.h"
 #include "base/Rng.h"
 #include "eval/Accuracy.h"
 #include "flow/Pipeline.h"
@@ -39,6 +44,7 @@
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QPushButton>
 #include <QScreen>
@@ -53,6 +59,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
+#include <QToolButton>
 #include <QUndoStack>
 #include <QUrl>
 
@@ -130,6 +137,7 @@ private Q_SLOTS:
     void opensFittedOnceShown();
     void startsOnTheShippedModel();
     void windowFitsSmallScreens();
+    void runShowsTheWholeComparison_data();
     void runShowsTheWholeComparison();
     void sweepPointSetsThePassSettings();
     void pipelineRunsRatesPassesBuild();
@@ -139,6 +147,11 @@ private Q_SLOTS:
     void helpMenuToolbarAndSaveFilter();
     void statusMessagesFollowTheLastAction();
     void panelMessagesReachTheStatusBarAndTheLog();
+    void firstStartIsMaximisedOnGetStarted();
+    void workspacesRememberTheirLayout();
+    void runMenuShortcuts();
+    void buildFailureIsAnnounced();
+    void hardwareFiguresGoWhenTrainingReplacesTheGraph();
 
 private:
     QTemporaryDir m_dir;
@@ -350,18 +363,30 @@ void TestMainWindow::addPanelForOtherParts()
     auto *panel = new QLabel(QStringLiteral("training monitor"));
     QDockWidget *dock =
         window.addPanel(panel, QStringLiteral("Monitor"), QStringLiteral("Monitor the training"),
-                        Qt::BottomDockWidgetArea);
+                        Qt::BottomDockWidgetArea, MainWindow::Mode::Deploy);
     QVERIFY(dock);
     QCOMPARE(qobject_cast<QScrollArea *>(dock->widget())->widget(), panel);
     QCOMPARE(dock->objectName(), QStringLiteral("panel_Monitor"));
     QCOMPARE(dock->windowTitle(), QStringLiteral("Monitor the training"));
-    QCOMPARE(window.dockWidgetArea(dock), Qt::BottomDockWidgetArea);
-    QVERIFY(!window.tabifiedDockWidgets(dock).isEmpty()); // tabbed with the heatmap and log
+    Workspace *deploy = window.workspace(MainWindow::Mode::Deploy);
+    QCOMPARE(dock->parent(), deploy);
+    QCOMPARE(deploy->dockWidgetArea(dock), Qt::BottomDockWidgetArea);
+    QVERIFY(!deploy->tabifiedDockWidgets(dock).isEmpty()); // tabbed with the pipeline and log
     bool inViewMenu = false;
     for (QAction *menu : window.menuBar()->actions())
         if (menu->menu())
             inViewMenu = inViewMenu || menu->menu()->actions().contains(dock->toggleViewAction());
     QVERIFY(inViewMenu);
+    // Showing it from the View menu shows its workspace.
+    QCOMPARE(window.currentMode(), MainWindow::Mode::GetStarted);
+    dock->toggleViewAction()->trigger(); // hides it
+    dock->toggleViewAction()->trigger(); // shows it again
+    QCOMPARE(window.currentMode(), MainWindow::Mode::Deploy);
+    // Without a workspace of its own (Get started), a panel goes to Graph.
+    QDockWidget *other =
+        window.addPanel(new QLabel, QStringLiteral("Other"), QStringLiteral("Other"),
+                        Qt::LeftDockWidgetArea, MainWindow::Mode::GetStarted);
+    QCOMPARE(other->parent(), window.workspace(MainWindow::Mode::Graph));
 }
 
 void TestMainWindow::refusedEditsReachTheStatusBar()
@@ -433,7 +458,11 @@ void TestMainWindow::attachedDataMeasuresAccuracy()
              QStringLiteral("Data: %1").arg(path));
     QCOMPARE(MainWindow::rememberedDataSpec(), path);
     QCOMPARE(window.dataSpec(), path);
-    QVERIFY(window.logText().contains(QStringLiteral("20 validation samples of 4 features")));
+    // Which samples serve what, so that the figures are not mistaken for each other.
+    QVERIFY(window.logText().contains(
+        QStringLiteral("Data set %1: 20 training samples (the last 20 for firing rates), accuracy "
+                       "on the training samples (no test split); 4 features")
+            .arg(path)));
 
     OptimizationPanel *panel = window.optimization();
     QSignalSpy finished(panel, &OptimizationPanel::runFinished);
@@ -677,6 +706,7 @@ void TestMainWindow::opensFittedOnceShown()
     MainWindow window;
     window.setErrorDialogsEnabled(false);
     window.setGraph(exampleGraph(), QStringLiteral("Synthetic example"));
+    window.activateMode(MainWindow::Mode::Graph); // the canvas' workspace
     const double hidden = window.canvas()->transform().m11();
     QCOMPARE(hidden, 1.0); // not fitted to a window that has no size yet
     window.resize(1280, 800);
@@ -749,21 +779,31 @@ void TestMainWindow::windowFitsSmallScreens()
     QCOMPARE(window.size(), initial);
 }
 
-// After a run the Compare tab is raised with every row of the table in view, in the window a
-// 1280x800 screen opens (90 %: 1152x720).
+// After a run (Run > Run passes, F5) the Optimise workspace shows the Compare tab with every row
+// and every column of the table in view, in the window maximised on a 1280x800 screen and on a
+// 1024x700 one (less its title bar), and the bars beside or under it with every label readable.
+void TestMainWindow::runShowsTheWholeComparison_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("1280x800") << QSize(1280, 770);
+    QTest::newRow("1024x700") << QSize(1024, 670);
+}
+
 void TestMainWindow::runShowsTheWholeComparison()
 {
+    QFETCH(QSize, size);
     MainWindow window;
     window.setErrorDialogsEnabled(false);
     window.setGraph(exampleGraph(), QStringLiteral("Synthetic example"));
-    window.resize(1152, 720);
+    window.resize(size);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
-    QCOMPARE(window.centralTabs()->currentWidget(), window.canvas());
+    window.activateMode(MainWindow::Mode::Graph);
     QSignalSpy finished(window.optimization(), &OptimizationPanel::runFinished);
-    window.optimization()->run();
+    window.findChild<QAction *>(QStringLiteral("runPasses"))->trigger();
+    QCOMPARE(window.currentMode(), MainWindow::Mode::Optimise);
     QVERIFY(finished.wait(60000));
-    QCOMPARE(window.centralTabs()->currentWidget(), window.compare());
+    QCOMPARE(window.optimiseTabs()->currentWidget(), window.compare());
     QVERIFY(window.compare()->hasResult());
     QTableView *table = window.compare()->table();
     const int last = table->model()->rowCount() - 1;
@@ -774,7 +814,22 @@ void TestMainWindow::runShowsTheWholeComparison()
                                 .arg(last)
                                 .arg(table->rowViewportPosition(last) + table->rowHeight(last))
                                 .arg(table->viewport()->height())));
-    // Beside it the bars after each pass, every label readable.
+    // Metric, Before, After and Change whole, inside the window.
+    const int columns = table->model()->columnCount();
+    QVERIFY(columns >= ComparisonModel::FixedColumns); // Metric, Before, After, Change
+    QTRY_VERIFY(table->columnViewportPosition(columns - 1) + table->columnWidth(columns - 1) <=
+                table->viewport()->width());
+    for (int c = 0; c < columns; ++c) {
+        const int right = table->columnViewportPosition(c) + table->columnWidth(c);
+        QVERIFY2(right <= table->viewport()->width(),
+                 qPrintable(QStringLiteral("column %1 ends at %2 of %3")
+                                .arg(c)
+                                .arg(right)
+                                .arg(table->viewport()->width())));
+        const QPoint end = table->viewport()->mapTo(&window, QPoint(right, 0));
+        QVERIFY2(end.x() <= window.width(), qPrintable(QString::number(end.x())));
+    }
+    // The bars beside the table (or under it, when narrower), every label readable.
     if (window.compare()->isEstimating())
         QVERIFY(QSignalSpy(window.compare(), &CompareView::estimatesFinished).wait(60000));
     QCOMPARE(window.compare()->sideTabs()->currentWidget(), window.compare()->passPlot());
@@ -830,27 +885,43 @@ QString pipelineData(const QTemporaryDir &dir)
     return path;
 }
 
+// The first of the tools a Build runs that is not on PATH (empty: all are).
+QString missingTool()
+{
+    for (const char *tool : {"yosys", "nextpnr-ice40", "icepack", "iverilog"})
+        if (QStandardPaths::findExecutable(QLatin1String(tool)).isEmpty())
+            return QLatin1String(tool);
+    return {};
+}
+
+// Saves `graph` as `model`, opens it in `window` (without error dialogs) and attaches
+// pipelineData().
+bool openWithData(MainWindow &window, const Graph &graph, const QString &model,
+                  const QTemporaryDir &dir)
+{
+    saveGraph(graph, model);
+    window.setErrorDialogsEnabled(false);
+    return window.openFile(model) && attach(window, pipelineData(dir));
+}
+
 } // namespace
 
 void TestMainWindow::pipelineRunsRatesPassesBuild()
 {
-    for (const char *tool : {"yosys", "nextpnr-ice40", "icepack", "iverilog"})
-        if (QStandardPaths::findExecutable(QLatin1String(tool)).isEmpty())
-            QSKIP(qPrintable(QStringLiteral("%1 is not installed").arg(QLatin1String(tool))));
+    if (const QString tool = missingTool(); !tool.isEmpty())
+        QSKIP(qPrintable(QStringLiteral("%1 is not installed").arg(tool)));
     const QString model = m_dir.filePath(QStringLiteral("pipe.h5"));
-    saveGraph(test::randomChain(5, {6, 8, 3}, 1.0, 0.2), model);
     MainWindow window;
-    window.setErrorDialogsEnabled(false);
-    QVERIFY(window.openFile(model));
-    QVERIFY(attach(window, pipelineData(m_dir)));
+    QVERIFY(openWithData(window, test::randomChain(5, {6, 8, 3}, 1.0, 0.2), model, m_dir));
     // No layer has measured rates: the chain trains first, with the Training tab's settings.
     QVERIFY(flow::isUntrained(window.graph()));
     sim::TrainSettings settings = tinySettings(1);
     settings.validationSize = 10; // of the 30 samples
     window.training()->setSettings(settings);
     QSignalSpy finished(window.pipeline(), &Pipeline::finished);
-    window.findChild<QPushButton *>(QStringLiteral("pipelineButton"))->click();
+    window.findChild<QAction *>(QStringLiteral("runPipeline"))->trigger(); // Run > Pipeline
     QVERIFY(window.pipeline()->isRunning());
+    QCOMPARE(window.currentMode(), MainWindow::Mode::Deploy);
     QVERIFY(finished.wait(600000));
     const QString summary = finished.front().at(1).toString();
     QVERIFY2(finished.front().at(0).toBool(), qPrintable(summary));
@@ -884,7 +955,7 @@ void TestMainWindow::pipelineRunsRatesPassesBuild()
                         ComparisonModel::AfterColumn)
                 .data()
                 .toString() != QStringLiteral("-"));
-    QCOMPARE(window.centralTabs()->currentWidget(), window.compare());
+    QCOMPARE(window.optimiseTabs()->currentWidget(), window.compare());
     QVERIFY(window.compare()->reportText().contains(summary));
     for (int s = 0; s < Pipeline::StageCount; ++s) {
         if (s == Pipeline::FineTune) { // not asked for
@@ -896,6 +967,28 @@ void TestMainWindow::pipelineRunsRatesPassesBuild()
     }
     QVERIFY(summary.startsWith(QStringLiteral("Pipeline: Training: 1 epoch, kept epoch 1")));
     QVERIFY(summary.contains(QStringLiteral("; Firing rates: 30 validation samples")));
+    // The "before" column is not synthesised by the chain, and its tooltip says why.
+    QVERIFY(table
+                ->index(ComparisonModel::rowOf(ComparisonModel::Metric::SynthesisedLogicCells),
+                        ComparisonModel::BeforeColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("the Pipeline builds only the optimised graph")));
+
+    // The optimised network is a comparison until applied and saved: Apply and save as...
+    QPushButton *applySave = window.pipelinePanel()->applyButton();
+    QVERIFY(applySave->isEnabled());
+    QVERIFY(window.isWindowModified()); // the training and rates steps
+    const QString saved = m_dir.filePath(QStringLiteral("pipe-optimised.h5"));
+    window.setSavePathPrompt([&](const QString &) { return saved; });
+    applySave->click();
+    QCOMPARE(window.document()->filePath(), saved);
+    QVERIFY(!window.isWindowModified());
+    QCOMPARE(window.document()->undoStack()->count(), 3); // train, rates, apply
+    for (const Layer &l : result->graph.layers())
+        QCOMPARE(window.graph().layer(l.id).weights, l.weights);
+    SNN_COMPARE_GRAPHS(loadGraph(saved), window.graph());
+    QVERIFY(!applySave->isEnabled()); // applied: nothing left to apply
 
     // Trained now (measured rates): a second run would not train again.
     QVERIFY(!flow::isUntrained(window.graph()));
@@ -989,7 +1082,7 @@ void TestMainWindow::pipelineFineTunesForTheCore()
                 ->status(Pipeline::FineTune)
                 .result.contains(QStringLiteral("; %1-bit core accuracy ").arg(bits)));
     QVERIFY(window.compare()->hasResult());
-    QCOMPARE(window.centralTabs()->currentWidget(), window.compare());
+    QCOMPARE(window.optimiseTabs()->currentWidget(), window.compare());
     const ComparisonModel *table = window.optimization()->model();
     const auto cell = [&](ComparisonModel::Metric metric, int column) {
         return table->index(ComparisonModel::rowOf(metric), column).data().toString();
@@ -1087,9 +1180,13 @@ void TestMainWindow::selectionRaisesPropertiesAndRenameEditsThere()
     window.setGraph(exampleGraph(), QStringLiteral("Built-in example"));
     window.show();
     QVERIFY(QTest::qWaitForWindowActive(&window));
+    window.activateMode(MainWindow::Mode::Graph);
     auto *properties = window.findChild<QDockWidget *>(QStringLiteral("panel_Properties"));
-    auto *optimisation = window.findChild<QDockWidget *>(QStringLiteral("panel_Optimisation"));
-    optimisation->raise();
+    auto *history = window.findChild<QDockWidget *>(QStringLiteral("panel_History"));
+    QVERIFY(window.workspace(MainWindow::Mode::Graph)
+                ->tabifiedDockWidgets(properties)
+                .contains(history));
+    history->raise();
     QTRY_VERIFY(properties->visibleRegion().isEmpty());
     const LayerId h2 = window.graph().layers()[1].id;
     window.canvas()->selectLayer(h2);
@@ -1097,7 +1194,7 @@ void TestMainWindow::selectionRaisesPropertiesAndRenameEditsThere()
     QCOMPARE(window.properties()->layer(), h2);
 
     // "Rename..." on the card: the name field in view with the focus; typing renames.
-    optimisation->raise();
+    history->raise();
     QTRY_VERIFY(properties->visibleRegion().isEmpty());
     std::unique_ptr<QMenu> menu(
         window.canvas()->contextMenuAt(window.canvas()->node(h2)->sceneCardRect().center()));
@@ -1235,7 +1332,8 @@ void TestMainWindow::statusMessagesFollowTheLastAction()
     QCOMPARE(status->currentMessage(), QStringLiteral("Loading data set %1...").arg(data));
     QVERIFY(attached.wait(10000));
     QCOMPARE(status->currentMessage(),
-             QStringLiteral("Data set %1: 16 training samples, 16 validation samples of 4 features")
+             QStringLiteral("Data set %1: 16 training samples (the last 16 for firing rates), "
+                            "accuracy on the training samples (no test split); 4 features")
                  .arg(data));
 
     QSignalSpy finished(window.optimization(), &OptimizationPanel::runFinished);
@@ -1282,6 +1380,273 @@ void TestMainWindow::panelMessagesReachTheStatusBarAndTheLog()
     QCOMPARE(window.statusBar()->currentMessage(), QStringLiteral("Refused: not now"));
     QVERIFY(window.logText().endsWith(QStringLiteral("  Refused: not now")));
     QCOMPARE(window.logText().count(QStringLiteral("message from the ")), int(senders.size()));
+}
+
+namespace {
+
+// The window's settings as on a first start: no saved window, mode or workspace layouts.
+void forgetLayout()
+{
+    QSettings settings;
+    settings.remove(QStringLiteral("window"));
+    settings.remove(QStringLiteral("workspaces"));
+}
+
+QString native(const QKeySequence &keys)
+{
+    return keys.toString(QKeySequence::NativeText);
+}
+
+} // namespace
+
+// The first start (nothing saved) opens maximised on Get started, its heading and the mode bar's
+// five names in words; its steps open the models (showing Graph), say what is attached, start
+// the pipeline (showing Deploy). A later start opens where the last one ended.
+void TestMainWindow::firstStartIsMaximisedOnGetStarted()
+{
+    forgetLayout();
+    {
+        MainWindow window;
+        window.setErrorDialogsEnabled(false);
+        window.restoreLayout();
+        QVERIFY(window.windowState() & Qt::WindowMaximized);
+        QCOMPARE(window.currentMode(), MainWindow::Mode::GetStarted);
+        QStringList names;
+        for (int i = 0; i < window.modeBar()->count(); ++i)
+            names << window.modeBar()->button(i)->text();
+        QCOMPARE(names, (QStringList{QStringLiteral("Get started"), QStringLiteral("Graph"),
+                                     QStringLiteral("Optimise"), QStringLiteral("Train"),
+                                     QStringLiteral("Deploy")}));
+        QStringList labels;
+        for (const QLabel *label : window.getStarted()->findChildren<QLabel *>())
+            labels << label->text();
+        QVERIFY(labels.contains(QStringLiteral("Get started")));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.isMaximized());
+        QCOMPARE(window.modeBar()->currentPage(), window.getStarted());
+
+        GetStartedPage *start = window.getStarted();
+        start->button(GetStartedPage::OpenTrainedModel)->click();
+        QCOMPARE(window.document()->displayName(), MainWindow::kShippedModelName);
+        QCOMPARE(window.currentMode(), MainWindow::Mode::Graph);
+        QCOMPARE(start->stepState(GetStartedPage::OpenTrainedModel), QStringLiteral("Open now."));
+        start->button(GetStartedPage::OpenExample)->click();
+        QCOMPARE(window.document()->displayName(), MainWindow::kSyntheticName);
+        QCOMPARE(window.graph().totalParams(), exampleGraph().totalParams());
+        QCOMPARE(start->stepState(GetStartedPage::OpenExample), QStringLiteral("Open now."));
+        QCOMPARE(start->stepState(GetStartedPage::OpenTrainedModel), QString());
+        const QString data = pipelineData(m_dir);
+        QVERIFY(attach(window, data));
+        QCOMPARE(start->stepState(GetStartedPage::AttachFashionMnist),
+                 QStringLiteral("Attached now: %1.").arg(data));
+        // The 784-input example does not fit the 6-feature data: refused, and it says so.
+        window.activateMode(MainWindow::Mode::GetStarted);
+        start->button(GetStartedPage::RunPipeline)->click();
+        QCOMPARE(window.currentMode(), MainWindow::Mode::Deploy);
+        QVERIFY2(start->stepState(GetStartedPage::RunPipeline)
+                     .startsWith(QStringLiteral("Pipeline not started: ")),
+                 qPrintable(start->stepState(GetStartedPage::RunPipeline)));
+        QCOMPARE(window.statusBar()->currentMessage(),
+                 start->stepState(GetStartedPage::RunPipeline));
+        window.activateMode(MainWindow::Mode::Optimise);
+        window.saveLayout();
+    }
+    MainWindow later;
+    later.restoreLayout();
+    QCOMPARE(later.currentMode(), MainWindow::Mode::Optimise);
+}
+
+// Each workspace keeps its own dock layout: what moved in one is where it was put on the next
+// start, the others as they were; the mode last shown comes back.
+void TestMainWindow::workspacesRememberTheirLayout()
+{
+    forgetLayout();
+    const auto dock = [](const MainWindow &window, const char *id) {
+        return window.findChild<QDockWidget *>(QStringLiteral("panel_") + QLatin1String(id));
+    };
+    {
+        MainWindow window;
+        window.restoreLayout();
+        Workspace *optimise = window.workspace(MainWindow::Mode::Optimise);
+        QCOMPARE(optimise->dockWidgetArea(dock(window, "Optimisation")), Qt::LeftDockWidgetArea);
+        optimise->addDockWidget(Qt::RightDockWidgetArea, dock(window, "Optimisation"));
+        Workspace *graph = window.workspace(MainWindow::Mode::Graph);
+        graph->addDockWidget(Qt::LeftDockWidgetArea, dock(window, "History"));
+        window.activateMode(MainWindow::Mode::Train);
+        window.saveLayout();
+    }
+    MainWindow window;
+    window.restoreLayout();
+    QCOMPARE(window.currentMode(), MainWindow::Mode::Train);
+    const auto area = [&](MainWindow::Mode mode, const char *id) {
+        return window.workspace(mode)->dockWidgetArea(dock(window, id));
+    };
+    QCOMPARE(area(MainWindow::Mode::Optimise, "Optimisation"), Qt::RightDockWidgetArea);
+    QCOMPARE(area(MainWindow::Mode::Graph, "History"), Qt::LeftDockWidgetArea);
+    QCOMPARE(area(MainWindow::Mode::Graph, "Properties"), Qt::RightDockWidgetArea);
+    QCOMPARE(area(MainWindow::Mode::Deploy, "Pipeline"), Qt::BottomDockWidgetArea);
+    QCOMPARE(area(MainWindow::Mode::Deploy, "Log"), Qt::BottomDockWidgetArea);
+    forgetLayout();
+}
+
+// The Run menu and the workspaces by keyboard, listed in Help > Keyboard shortcuts: F5 runs the
+// passes (Optimise), Ctrl+R the pipeline (Deploy), Ctrl+T training (Train), Esc stops what runs
+// and nothing else; Ctrl+1..4 show the workspaces; Ctrl+Y and Ctrl+Shift+Z both redo.
+void TestMainWindow::runMenuShortcuts()
+{
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    window.setGraph(tinyGraph(), QStringLiteral("tiny"));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    using Shortcut = QPair<QString, QString>;
+    const QList<Shortcut> shortcuts = window.shortcutList();
+    const QList<Shortcut> expected{
+        {QStringLiteral("Run > Run passes"), native(QKeySequence(Qt::Key_F5))},
+        {QStringLiteral("Run > Pipeline"), native(QKeySequence(Qt::CTRL | Qt::Key_R))},
+        {QStringLiteral("Run > Build"), native(QKeySequence(Qt::CTRL | Qt::Key_B))},
+        {QStringLiteral("Run > Train"), native(QKeySequence(Qt::CTRL | Qt::Key_T))},
+        {QStringLiteral("Run > Stop"), native(QKeySequence(Qt::Key_Escape))},
+        {QStringLiteral("View > Graph"), native(QKeySequence(Qt::CTRL | Qt::Key_1))},
+        {QStringLiteral("View > Optimise"), native(QKeySequence(Qt::CTRL | Qt::Key_2))},
+        {QStringLiteral("View > Train"), native(QKeySequence(Qt::CTRL | Qt::Key_3))},
+        {QStringLiteral("View > Deploy"), native(QKeySequence(Qt::CTRL | Qt::Key_4))}};
+    for (const Shortcut &s : expected)
+        QVERIFY2(shortcuts.contains(s), qPrintable(s.first));
+    const auto redo = std::find_if(shortcuts.begin(), shortcuts.end(), [](const Shortcut &s) {
+        return s.first == QStringLiteral("Edit > Redo");
+    });
+    QVERIFY(redo != shortcuts.end());
+    QVERIFY(redo->second.contains(native(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z))));
+    QVERIFY(redo->second.contains(native(QKeySequence(Qt::CTRL | Qt::Key_Y))));
+
+    // The workspaces.
+    for (const auto &[key, mode] :
+         std::vector<std::pair<Qt::Key, MainWindow::Mode>>{{Qt::Key_2, MainWindow::Mode::Optimise},
+                                                           {Qt::Key_3, MainWindow::Mode::Train},
+                                                           {Qt::Key_4, MainWindow::Mode::Deploy},
+                                                           {Qt::Key_1, MainWindow::Mode::Graph}}) {
+        QTest::keyClick(&window, key, Qt::ControlModifier);
+        QCOMPARE(window.currentMode(), mode);
+    }
+    // Both redo keys.
+    QUndoStack *stack = window.document()->undoStack();
+    window.canvas()->addLayer();
+    for (const QKeySequence &keys :
+         {QKeySequence(Qt::CTRL | Qt::Key_Y), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z)}) {
+        stack->undo();
+        QCOMPARE(stack->index(), 0);
+        QTest::keySequence(&window, keys);
+        QCOMPARE(stack->index(), 1);
+    }
+    stack->undo();
+
+    // Esc means nothing while nothing runs.
+    QAction *stop = window.findChild<QAction *>(QStringLiteral("runStop"));
+    QVERIFY(!stop->isEnabled());
+    // F5: the passes, shown in Optimise.
+    QSignalSpy passes(window.optimization(), &OptimizationPanel::runFinished);
+    QTest::keyClick(&window, Qt::Key_F5);
+    QCOMPARE(window.currentMode(), MainWindow::Mode::Optimise);
+    QVERIFY(passes.count() == 1 || passes.wait(20000));
+    QVERIFY(window.optimization()->result());
+
+    // Ctrl+T: training in Train; Esc stops it, keeping the epochs done (one undo step).
+    const QString data = m_dir.filePath(QStringLiteral("shortcut-data.h5"));
+    writeTinyDataset(data);
+    QVERIFY(attach(window, data));
+    window.training()->setSettings(tinySettings(100000));
+    QSignalSpy trained(window.training(), &TrainingMonitor::trained);
+    QTest::keyClick(&window, Qt::Key_T, Qt::ControlModifier);
+    QCOMPARE(window.currentMode(), MainWindow::Mode::Train);
+    QVERIFY(window.training()->isRunning());
+    QVERIFY(stop->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(window.training()->completedEpochs() > 0, 20000);
+    QTest::keyClick(&window, Qt::Key_Escape);
+    QVERIFY(trained.count() == 1 || trained.wait(20000));
+    QTRY_VERIFY(!window.training()->isRunning());
+    QVERIFY(!stop->isEnabled());
+    QVERIFY(stack->text(stack->count() - 1).startsWith(QStringLiteral("Train ")));
+
+    // Ctrl+R: the chain, in Deploy; Esc stops it in its first stage.
+    setTraining(window, flow::Training::Never);
+    QSignalSpy finished(window.pipeline(), &Pipeline::finished);
+    QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier);
+    QCOMPARE(window.currentMode(), MainWindow::Mode::Deploy);
+    QVERIFY(window.pipeline()->isRunning());
+    QTest::keyClick(&window, Qt::Key_Escape);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(window.pipeline()->status(Pipeline::Rates).state, Pipeline::State::Stopped);
+    QVERIFY(!stop->isEnabled());
+}
+
+// Build (Ctrl+B) failing says so beyond the FPGA tab: in the status bar, the log and a dialog.
+void TestMainWindow::buildFailureIsAnnounced()
+{
+    {
+        QSettings settings; // 8-bit weights on the iCEstick: the shipped model does not fit
+        settings.setValue(QStringLiteral("fpga/board"), QStringLiteral("icestick"));
+        settings.setValue(QStringLiteral("fpga/bits"), 8);
+    }
+    MainWindow window;
+    QVERIFY(window.openShippedModel());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QSignalSpy built(window.fpga(), &FpgaPanel::buildFinished);
+    QTest::keyClick(&window, Qt::Key_B, Qt::ControlModifier);
+    QCOMPARE(window.currentMode(), MainWindow::Mode::Deploy);
+    QVERIFY(built.count() == 1 || built.wait(30000));
+    QCOMPARE(built.front().at(0).toBool(), false);
+    const QString summary = built.front().at(1).toString();
+    QVERIFY2(summary.startsWith(QStringLiteral("Build failed at export")), qPrintable(summary));
+    QCOMPARE(window.statusBar()->currentMessage(), summary);
+    QVERIFY(window.logText().contains(summary));
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = window.findChild<QMessageBox *>()) != nullptr);
+    QCOMPARE(box->windowTitle(), QStringLiteral("Build failed"));
+    QCOMPARE(box->text(), summary);
+    box->close();
+    QSettings().remove(QStringLiteral("fpga"));
+}
+
+// Synthesis figures are of one graph: once a training has replaced it, the FPGA tab's and the
+// comparison's figures of it are gone (not shown beside the new weights).
+void TestMainWindow::hardwareFiguresGoWhenTrainingReplacesTheGraph()
+{
+    if (const QString tool = missingTool(); !tool.isEmpty())
+        QSKIP(qPrintable(QStringLiteral("%1 is not installed").arg(tool)));
+    const QString model = m_dir.filePath(QStringLiteral("stale.h5"));
+    MainWindow window;
+    QVERIFY(openWithData(window, test::randomChain(7, {6, 8, 3}, 1.0, 0.2), model, m_dir));
+    QSignalSpy built(window.fpga(), &FpgaPanel::buildFinished);
+    window.runMenu()->buildAction()->trigger(); // Run > Build
+    QVERIFY(built.wait(600000));
+    QVERIFY2(built.front().at(0).toBool(), qPrintable(window.fpga()->log()));
+    const auto *figures = window.fpga()->findChild<HardwareTable *>();
+    const ComparisonModel *table = window.optimization()->model();
+    const auto synthesisedBefore = [table] {
+        return table
+            ->index(ComparisonModel::rowOf(ComparisonModel::Metric::SynthesisedLogicCells),
+                    ComparisonModel::BeforeColumn)
+            .data()
+            .toString();
+    };
+    QVERIFY(figures->text(HardwareTable::Lc, HardwareTable::Original) != QStringLiteral("-"));
+    QVERIFY(synthesisedBefore() != QStringLiteral("-"));
+
+    sim::TrainSettings settings = tinySettings(1);
+    settings.validationSize = 10;
+    window.training()->setSettings(settings);
+    QSignalSpy trained(window.training(), &TrainingMonitor::trained);
+    window.runMenu()->trainAction()->trigger(); // Run > Train
+    QVERIFY(trained.wait(60000));
+    QTRY_COMPARE(window.document()->undoStack()->text(0), QStringLiteral("Train 1 epoch"));
+    for (int f = 0; f < HardwareTable::FigureCount; ++f)
+        if (f != HardwareTable::Fit)
+            QCOMPARE(figures->text(HardwareTable::Figure(f), HardwareTable::Original),
+                     QStringLiteral("-"));
+    QCOMPARE(synthesisedBefore(), QStringLiteral("-"));
 }
 
 SNN_WIDGET_TEST_MAIN(TestMainWindow)

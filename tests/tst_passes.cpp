@@ -133,6 +133,7 @@ private Q_SLOTS:
     void redundancyGroupsAreConsistent();
     void redundancyMatchesBruteForceAcrossBlocks();
     void redundancyIndependentOfThreads();
+    void redundancySplitCosinesMissNoPair();
     void redundancyBandAndWholeTriangleAgree();
     void fusionOfLinearLayerIsExact();
     void fusionOfSilentSpikingLayerWarns();
@@ -452,6 +453,42 @@ void TestPasses::redundancyIndependentOfThreads()
     }
     for (int threads : {2, 3, 1, 2})
         QCOMPARE(passes::findRedundantNeurons(weights, {}, 0.99f, 0.01f, {}, threads), one);
+}
+
+void TestPasses::redundancySplitCosinesMissNoPair()
+{
+    // 256 inputs: each cosine is summed over the first 64 inputs, then the rest only where a pair
+    // of the piece may still pass. Copies that differ only in their first inputs (where those
+    // hold little of the norm) must be found; rows that agree only there must not merge.
+    Rng rng(23);
+    const int n = 1400, d = 256;
+    Eigen::MatrixXf w = randomMatrix(rng, n, d, 1.0f);
+    for (int p = 0; p < 40; ++p) {
+        const int i = 3 * p, j = n - 1 - 5 * p;
+        w.row(i).head(64) *= 0.01f;
+        w.row(j) = w.row(i) * 1.004f;
+        w.row(j).head(64) = randomMatrix(rng, 1, 64, 0.01f); // another beginning
+        const int k = 600 + p, m = 900 + p;
+        w.row(m).head(64) = w.row(k).head(64) * 20.0f; // the beginning alone agrees
+    }
+    const std::vector<int> expected = bruteForceKeepers(w, 0.99f, 0.01f);
+    QCOMPARE(std::count_if(expected.begin(), expected.end(),
+                           [i = 0](int k) mutable { return k != i++; }),
+             std::ptrdiff_t(40));
+    for (int p = 0; p < 40; ++p)
+        QCOMPARE(expected[std::size_t(n - 1 - 5 * p)], 3 * p);
+    for (int threads : {1, 2})
+        QCOMPARE(passes::findRedundantNeurons(w, {}, 0.99f, 0.01f, {}, threads), expected);
+    // The whole triangle (a budget of one pair) sums the cosines the same way.
+    QCOMPARE(passes::findRedundantNeurons(w, {}, 0.99f, 0.01f, {}, 2, 1), expected);
+    // Zero rows merge into the first of them (the rule by brute force has no cosine for them),
+    // also in pieces whose other pairs all stop at the first product.
+    std::vector<int> withZeros = expected;
+    for (const int z : {10, 700, 1300}) {
+        w.row(z).setZero();
+        withZeros[std::size_t(z)] = 10;
+    }
+    QCOMPARE(passes::findRedundantNeurons(w, {}, 0.99f, 0.01f, {}, 2), withZeros);
 }
 
 void TestPasses::fusionOfLinearLayerIsExact()

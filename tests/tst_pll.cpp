@@ -12,6 +12,7 @@ private Q_SLOTS:
     void matchesIcepll_data();
     void matchesIcepll();
     void refusesOutOfRange();
+    void standardClocksAreExact();
 };
 
 void TestPll::matchesIcepll_data()
@@ -76,6 +77,29 @@ void TestPll::refusesOutOfRange()
         QCOMPARE(e.message(),
                  QStringLiteral("the iCE40 PLL takes a 10 to 133 MHz input, not 8 MHz"));
     }
+}
+
+void TestPll::standardClocksAreExact()
+{
+    // From 12 MHz the PLL makes f exactly when f x 2^divq / 12 is a whole divf + 1 with the VCO in
+    // 533..1066 MHz: the multiples of 3 from 18 to 264 (divq 2 to 5) and 270 (divq 1, a
+    // multiple of 6); not 16 (15.938), 20 (19.875), 25 (25.125), 100 (100.5) or 273.
+    const std::vector<double> clocks = standardClocksMHz(12.0);
+    std::vector<double> expected;
+    for (int f = 18; f <= 264; f += 3)
+        expected.push_back(f);
+    expected.push_back(270);
+    QCOMPARE(clocks, expected);
+    for (const double f : clocks) {
+        const PllSettings p = pllSettings(12.0, f);
+        QCOMPARE(p.outputMHz, f);
+        QCOMPARE(p.divr, 0);
+    }
+    // A cap (the flash loader's 100 MHz).
+    const std::vector<double> capped = standardClocksMHz(12.0, 100.0);
+    QCOMPARE(capped.front(), 18.0);
+    QCOMPARE(capped.back(), 99.0);
+    QCOMPARE(int(capped.size()), 28);
 }
 
 QTEST_GUILESS_MAIN(TestPll)

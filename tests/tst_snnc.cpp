@@ -201,6 +201,24 @@ void TestSnnc::synthChoosesAndKeepsTheBitstream()
         r.out.contains(
             QStringLiteral("bitstream    %1 (").arg(QDir(dir).filePath(QStringLiteral("top.bin")))),
         qPrintable(r.out));
+    // The clock, chosen by itself (--clock auto): measured at the oscillator, built again at the
+    // highest standard PLL clock 10% below that fmax, which the second run meets.
+    static const QRegularExpression chosen(QStringLiteral(
+        "\nclock        (\\d+) MHz by the PLL \\(auto: the highest standard clock 10% below "
+        "nextpnr's ([0-9.]+) MHz fmax at 12 MHz\\)\n"));
+    const QRegularExpressionMatch clock = chosen.match(r.out);
+    QVERIFY2(clock.hasMatch(), qPrintable(r.out));
+    QVERIFY(clock.captured(1).toInt() % 3 == 0);
+    QVERIFY(clock.captured(1).toDouble() * 1.1 <= clock.captured(2).toDouble());
+    QVERIFY2(
+        r.out.contains(QStringLiteral(" MHz (target %1.00 MHz: met)\n").arg(clock.captured(1))),
+        qPrintable(r.out));
+    QCOMPARE(r.err.count(QStringLiteral("== nextpnr\n")), 2);
+    QVERIFY(r.err.contains(QStringLiteral("== clock: %1 MHz by the PLL").arg(clock.captured(1))));
+    QFile readme(QDir(dir).filePath(QStringLiteral("README.md")));
+    QVERIFY(readme.open(QIODevice::ReadOnly));
+    QVERIFY(readme.readAll().contains(
+        QStringLiteral("Core clock: %1 MHz by the PLL (auto: ").arg(clock.captured(1)).toUtf8()));
     static const QRegularExpression icetime(QStringLiteral(
         "\nicetime      [0-9.]+ MHz \\(critical path [0-9.]+ ns, \\d+ logic levels\\)\n"));
     QVERIFY2(icetime.match(r.out).hasMatch(), qPrintable(r.out));
@@ -502,6 +520,23 @@ void TestSnnc::errors_data()
                        QStringLiteral("-o"),      QStringLiteral("FOLDER/baud")}
         << QStringLiteral("snnc: 921600 baud cannot be made from a 18 MHz clock within 2% (20 "
                           "clocks per bit give 900000 baud, 2.3% off)");
+    QTest::newRow("--clock fast")
+        << QStringList{QStringLiteral("export"),  QStringLiteral("EXAMPLE"),
+                       QStringLiteral("--board"), QStringLiteral("icebreaker"),
+                       QStringLiteral("--clock"), QStringLiteral("fast"),
+                       QStringLiteral("-o"),      QStringLiteral("FOLDER/clock")}
+        << QStringLiteral("snnc: --clock takes auto or a frequency in MHz, not 'fast'");
+    // Fewer than 8 clocks a bit: the receiver's rule.
+    QTest::newRow("--baud 3000000 --clock 12")
+        << QStringList{QStringLiteral("export"),  QStringLiteral("EXAMPLE"),
+                       QStringLiteral("--board"), QStringLiteral("icebreaker"),
+                       QStringLiteral("--bits"),  QStringLiteral("4"),
+                       QStringLiteral("--lanes"), QStringLiteral("4"),
+                       QStringLiteral("--clock"), QStringLiteral("12"),
+                       QStringLiteral("--baud"),  QStringLiteral("3000000"),
+                       QStringLiteral("-o"),      QStringLiteral("FOLDER/baud")}
+        << QStringLiteral("snnc: 3000000 baud is too fast for a 12 MHz clock: the UART needs at "
+                          "least 8 clocks per bit (24 MHz for this rate), 4 here");
     const QStringList pipeline{QStringLiteral("pipeline"), QStringLiteral("EXAMPLE"),
                                QStringLiteral("--board"), QStringLiteral("icebreaker")};
     QTest::newRow("pipeline without --data")

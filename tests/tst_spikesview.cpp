@@ -1,6 +1,7 @@
 // The studio's Spikes tab: a sample of the attached data set through the graph and the optimised
 // graph, rasters and a neuron's membrane as core's simulateSequences computes them.
 
+#include "CanvasView.h"
 #include "MainWindow.h"
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
@@ -15,6 +16,7 @@
 #include <QComboBox>
 #include <QFile>
 #include <QFileInfo>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTabWidget>
@@ -71,6 +73,7 @@ class TestSpikesView : public QObject {
 private Q_SLOTS:
     void attachedSampleMatchesCore();
     void beforeAndAfter();
+    void sameNeuronAfterDeadNeuronElimination();
     void inputFile();
 
 private:
@@ -88,12 +91,16 @@ void TestSpikesView::attachedSampleMatchesCore()
     window.setGraph(g, QStringLiteral("small"));
     SpikesView *view = window.spikes();
     QVERIFY(view);
-    QVERIFY(window.centralTabs()->indexOf(view) >= 0);
+    QVERIFY(window.optimiseTabs()->indexOf(view) >= 0); // a tab of the Optimise workspace
     QSignalSpy attached(&window, &MainWindow::dataAttached);
     window.attachData(path);
     QVERIFY(attached.wait(10000));
     QTRY_VERIFY_WITH_TIMEOUT(view->traces(SpikesView::Side::Before).has_value(), 10000);
     QCOMPARE(view->sampleCount(), 8); // a file without a test split: its samples
+    // The line naming the samples, whole in its tooltip where a narrow window cuts it.
+    const auto *source = view->findChild<QLabel *>(QStringLiteral("source"));
+    QCOMPARE(source->text(), QStringLiteral("Data set small.h5: 8 samples, rate encoding"));
+    QCOMPARE(source->toolTip(), source->text());
 
     QSignalSpy simulated(view, &SpikesView::simulated);
     view->setSample(5);
@@ -124,6 +131,10 @@ void TestSpikesView::attachedSampleMatchesCore()
         QCOMPARE(shown[std::size_t(t)], double(hidden.membrane[std::size_t(t * 10 + 2)]));
     QCOMPARE(view->membraneTitle(SpikesView::Side::Before),
              QStringLiteral("Before optimisation: hidden, neuron 2"));
+    // The selection is shared: a layer selected on the canvas (Graph) is the one shown here.
+    window.canvas()->selectLayer(g.layers().back().id);
+    QCOMPARE(view->selectedLayer(), QStringLiteral("out"));
+    QCOMPARE(view->selectedNeuron(), 2);
 }
 
 void TestSpikesView::beforeAndAfter()
@@ -135,7 +146,7 @@ void TestSpikesView::beforeAndAfter()
     SpikesView view;
     QSignalSpy simulated(&view, &SpikesView::simulated);
     view.setBefore(g);
-    view.setAfter(std::make_shared<const Graph>(optimised.graph));
+    view.setAfter(std::make_shared<const OptimizeResult>(optimised));
     sim::SimOptions forty;
     forty.steps = 40;
     view.setData(data, forty);
@@ -148,12 +159,28 @@ void TestSpikesView::beforeAndAfter()
     QCOMPARE(std::int64_t(view.rasterSpikes(SpikesView::Side::After)), totalSpikes(after));
     // Merging duplicates keeps the output spikes.
     QCOMPARE(before.counts, after.counts);
-    // Neuron 7 exists before only; the after side says how many the layer has.
+    // Neuron 7 (a copy of neuron 1) was merged: the after side shows its keeper, which carries
+    // it, as the run's neuron map says, with the same membrane as neuron 7 before.
+    const LayerId hidden = g.layers().front().id;
+    const NeuronMap fates = optimised.report.neuronMap(hidden);
+    QCOMPARE(fates[7].kind, NeuronFate::Merged);
+    const int keeper = fates[7].index;
+    QCOMPARE(keeper, 1);
+    QCOMPARE(fates[std::size_t(keeper)].kind, NeuronFate::Kept);
+    const int now = fates[std::size_t(keeper)].index;
     view.selectNeuron(QStringLiteral("hidden"), 7);
-    QCOMPARE(view.membraneShown(SpikesView::Side::Before).size(), std::size_t(40));
-    QVERIFY(view.membraneShown(SpikesView::Side::After).empty());
+    const std::vector<double> before7 = view.membraneShown(SpikesView::Side::Before);
+    QCOMPARE(before7.size(), std::size_t(40));
+    const std::vector<double> after7 = view.membraneShown(SpikesView::Side::After);
+    QCOMPARE(after7.size(), std::size_t(40));
+    for (int t = 0; t < 40; ++t) {
+        QCOMPARE(after7[std::size_t(t)],
+                 double(after.layers[0].membrane[std::size_t(t * 6 + now)]));
+        QCOMPARE(after7[std::size_t(t)], before7[std::size_t(t)]);
+    }
     QCOMPARE(view.membraneTitle(SpikesView::Side::After),
-             QStringLiteral("After optimisation: hidden has 6 neurons"));
+             QStringLiteral("After optimisation: hidden, neuron 7 (merged into neuron 1, now %1)")
+                 .arg(now));
     view.selectNeuron(QStringLiteral("out"), 1);
     const std::vector<double> shown = view.membraneShown(SpikesView::Side::After);
     QCOMPARE(shown.size(), std::size_t(40));
@@ -166,6 +193,89 @@ void TestSpikesView::beforeAndAfter()
         savePlot(plot, png);
         QVERIFY(QFileInfo(png).size() > 1000);
     }
+}
+
+// Dead-neuron elimination removes hidden neurons 2 and 5 of 8: every kept neuron, below, between
+// and above them, is shown after at the index Report::neuronMap gives (its membrane the same as
+// before: the layer's inputs are unchanged), a removed one says "removed" and draws nothing, and
+// a click on the optimised raster selects the neuron by its index before.
+void TestSpikesView::sameNeuronAfterDeadNeuronElimination()
+{
+    Rng rng(6);
+    Graph g(12);
+    Layer h = test::makeLayer(QStringLiteral("hidden"), kNetworkInput, 8, 12);
+    for (Eigen::Index i = 0; i < h.weights.size(); ++i)
+        h.weights.data()[i] = float(rng.uniform() * 0.8 - 0.1);
+    h.rates = test::vec({0.3f, 0.2f, 0.0f, 0.25f, 0.1f, 0.0f, 0.4f, 0.15f});
+    const LayerId hid = g.addLayer(h);
+    Layer out = test::makeLayer(QStringLiteral("out"), hid, 3, 8);
+    for (Eigen::Index i = 0; i < out.weights.size(); ++i)
+        out.weights.data()[i] = float(rng.uniform() * 0.6);
+    out.rates = test::vec({0.2f, 0.2f, 0.2f});
+    g.addLayer(out);
+    auto result =
+        std::make_shared<const OptimizeResult>(optimize(g, {passes::kDeadNeuronElimination}));
+    QCOMPARE(result->graph.layers().front().neurons(), 6);
+    const NeuronMap fates = result->report.neuronMap(hid);
+    QCOMPARE(int(fates.size()), 8);
+
+    auto data = std::make_shared<const sim::Dataset>(smallData());
+    SpikesView view;
+    view.resize(900, 600);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QSignalSpy simulated(&view, &SpikesView::simulated);
+    view.setBefore(g);
+    view.setAfter(result);
+    view.setData(data, sim::SimOptions{});
+    QTRY_VERIFY_WITH_TIMEOUT(!view.isSimulating() && simulated.count() > 0, 10000);
+    const SequenceTraces after =
+        simulateSequences(result->graph, encodeSample(data->x.row(0), 0, {}), 25, true);
+    // Below (0, 1), between (3, 4) and above (6, 7) the removed neurons 2 and 5.
+    const std::vector<std::pair<int, int>> kept{{0, 0}, {1, 1}, {3, 2}, {4, 3}, {6, 4}, {7, 5}};
+    for (const auto &[neuron, index] : kept) {
+        QCOMPARE(fates[std::size_t(neuron)], (NeuronFate{NeuronFate::Kept, index}));
+        view.selectNeuron(QStringLiteral("hidden"), neuron);
+        const std::vector<double> shown = view.membraneShown(SpikesView::Side::After);
+        QCOMPARE(shown.size(), std::size_t(25));
+        for (int t = 0; t < 25; ++t)
+            QCOMPARE(shown[std::size_t(t)],
+                     double(after.layers[0].membrane[std::size_t(t * 6 + index)]));
+        QCOMPARE(shown, view.membraneShown(SpikesView::Side::Before));
+        QCOMPARE(view.membraneTitle(SpikesView::Side::After),
+                 neuron == index
+                     ? QStringLiteral("After optimisation: hidden, neuron %1").arg(neuron)
+                     : QStringLiteral("After optimisation: hidden, neuron %1 (now %2)")
+                           .arg(neuron)
+                           .arg(index));
+    }
+    for (const int removed : {2, 5}) {
+        QCOMPARE(fates[std::size_t(removed)].kind, NeuronFate::Removed);
+        view.selectNeuron(QStringLiteral("hidden"), removed);
+        QCOMPARE(view.membraneShown(SpikesView::Side::Before).size(), std::size_t(25));
+        QVERIFY(view.membraneShown(SpikesView::Side::After).empty());
+        QCOMPARE(view.membraneTitle(SpikesView::Side::After),
+                 QStringLiteral("After optimisation: hidden, neuron %1: removed").arg(removed));
+    }
+
+    // A click on the optimised raster's row of neuron 2 there (neuron 3 before) selects neuron 3;
+    // on the raster before, row 2 is neuron 2.
+    QCustomPlot *raster = view.rasterPlot();
+    raster->replot();
+    const auto click = [raster](int side, int row) {
+        QCPAxisRect *rect = raster->axisRects().at(side);
+        const QPoint at(rect->center().x(),
+                        int(std::lround(rect->axis(QCPAxis::atLeft)->coordToPixel(row))));
+        QTest::mouseClick(raster, Qt::LeftButton, Qt::NoModifier, at);
+    };
+    view.selectNeuron(QStringLiteral("out"), 0);
+    click(1, 2);
+    QCOMPARE(view.selectedLayer(), QStringLiteral("hidden"));
+    QCOMPARE(view.selectedNeuron(), 3);
+    click(0, 2);
+    QCOMPARE(view.selectedNeuron(), 2);
+    click(1, 5); // neuron 5 after: neuron 7 before
+    QCOMPARE(view.selectedNeuron(), 7);
 }
 
 void TestSpikesView::inputFile()

@@ -2,8 +2,10 @@
 #include "base/Error.h"
 #include "base/Rng.h"
 #include "base/RunControl.h"
+#include "hw/Pll.h"
 #include "hw/VerilogGenerator.h"
 
+#include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
@@ -47,6 +49,10 @@ private Q_SLOTS:
     void initTestCase();
     void rtlMatchesModel_data();
     void rtlMatchesModel();
+    void boardTestbench_data();
+    void boardTestbench();
+    void receiverSamplesMidBit_data();
+    void receiverSamplesMidBit();
     void layoutPacksLanes();
     void cyclesBelowPreviousCore();
     void gateLevelMatchesModel();
@@ -75,7 +81,6 @@ void TestVerilog::rtlMatchesModel_data()
     const int LIF = int(NeuronType::LIF);
     const int sub = int(ResetMode::Subtract);
     const int zero = int(ResetMode::Zero);
-    // (The SPRAM rows also run the UART testbench.)
     QTest::newRow("IF subtract 1 lane")
         << 1 << QList<int>{6, 5, 3} << IF << sub << false << 1 << 8 << 16 << false;
     QTest::newRow("LIF subtract 2 lanes bias")
@@ -155,17 +160,131 @@ void TestVerilog::rtlMatchesModel()
         cycles += coreCycles(net, memoryLayout(net, lanes), sourceSpikes(net, trace));
     }
     QCOMPARE(result.cycles, cycles);
-    // The board-level path for the SPRAM cases: bytes over the UART, counts and class back.
-    if (spram) {
-        const RtlVerification uart = runRtlSimulation(dir.path(), RunControl(), Testbench::Uart);
-        QVERIFY2(uart.details.isEmpty(), qPrintable(uart.details.join(QLatin1Char('\n'))));
-        QCOMPARE(uart.samples, 6);
-        QCOMPARE(uart.mismatches, 0);
-        QCOMPARE(uart.cases,
-                 (QStringList{"status", "run", "stray byte", "dropped byte", "bad checksum",
-                              "bad length", "unknown command", "stale image", "missing image",
-                              "wrong length", "bad crc", "image restored"}));
-    }
+}
+
+void TestVerilog::boardTestbench_data()
+{
+    QTest::addColumn<int>("seed");
+    QTest::addColumn<QList<int>>("sizes");
+    QTest::addColumn<int>("lanes");
+    QTest::addColumn<int>("bits");
+    QTest::addColumn<bool>("spram");
+    QTest::addColumn<bool>("button");
+    QTest::addColumn<double>("clockMHz");
+    QTest::addColumn<int>("baud");
+    // Each board's kind of design (EBR without a button: iCEstick, HX8K, UPduino; SPRAM with the
+    // iCEBreaker's button), at the fastest baud rate its clock accepts (8 or 9 clocks a bit) and
+    // the default 115200 (104 clocks at 12 MHz).
+    QTest::newRow("iCEstick EBR, 1.5 Mbaud at 12 MHz")
+        << 1 << QList<int>{6, 5, 3} << 2 << 8 << false << false << 12.0 << 1500000;
+    QTest::newRow("iCEstick EBR, 115200 baud at 12 MHz")
+        << 2 << QList<int>{8, 7, 4} << 2 << 6 << false << false << 12.0 << 115200;
+    QTest::newRow("HX8K EBR, 2 Mbaud at 18 MHz (PLL)")
+        << 3 << QList<int>{5, 9, 6, 3} << 4 << 4 << false << false << 18.0 << 2000000;
+    QTest::newRow("UPduino EBR, 3 Mbaud at 24 MHz (PLL)")
+        << 4 << QList<int>{7, 4, 5} << 2 << 8 << false << false << 24.0 << 3000000;
+    QTest::newRow("iCEBreaker SPRAM, 1.5 Mbaud at 12 MHz")
+        << 7 << QList<int>{7, 6, 4} << 2 << 8 << true << true << 12.0 << 1500000;
+    QTest::newRow("iCEBreaker SPRAM 8 lanes, 3 Mbaud at 24 MHz (PLL)")
+        << 9 << QList<int>{11, 13, 4} << 8 << 4 << true << true << 24.0 << 3000000;
+}
+
+void TestVerilog::boardTestbench()
+{
+    QFETCH(int, seed);
+    QFETCH(QList<int>, sizes);
+    QFETCH(int, lanes);
+    QFETCH(int, bits);
+    QFETCH(bool, spram);
+    QFETCH(bool, button);
+    QFETCH(double, clockMHz);
+    QFETCH(int, baud);
+    const Graph g = randomGraph(std::uint64_t(seed), std::vector<int>(sizes.begin(), sizes.end()),
+                                NeuronType::LIF, ResetMode::Subtract, true);
+    QuantConfig c;
+    c.weightBits = bits;
+    c.steps = 8;
+    const QuantizedNetwork net = quantize(g, c);
+    const auto samples = randomSamples(std::uint64_t(seed) + 200, 3, g.inputSize());
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    dir.setAutoRemove(qEnvironmentVariableIsEmpty("SNN_KEEP_TEMP"));
+    DesignOptions options;
+    options.lanes = lanes;
+    options.spram = spram;
+    options.button = button;
+    options.baud = baud;
+    options.clockHz = clockMHz * 1e6;
+    if (clockMHz != 12.0)
+        options.pll = pllSettings(12.0, clockMHz);
+    writeFiles(dir.path(), generateDesign(net, options));
+    writeFiles(dir.path(), generateTestbench(net, samples, options));
+    const RtlVerification uart = runRtlSimulation(dir.path(), RunControl(), Testbench::Uart);
+    QVERIFY2(uart.details.isEmpty(), qPrintable(uart.details.join(QLatin1Char('\n'))));
+    QCOMPARE(uart.samples, 3);
+    QCOMPARE(uart.mismatches, 0);
+    QStringList cases{"status",       "run",          "clock +2%",  "clock -2%",      "stray byte",
+                      "dropped byte", "bad checksum", "bad length", "unknown command"};
+    if (spram)
+        cases << QStringList{"stale image",  "missing image", "bad magic",
+                             "wrong length", "bad crc",       "image restored"};
+    QCOMPARE(uart.cases, cases);
+}
+
+void TestVerilog::receiverSamplesMidBit_data()
+{
+    QTest::addColumn<int>("clocks");
+    QTest::addColumn<double>("skew");
+    QTest::addColumn<bool>("intact");
+    // uart_rx reads each bit F to F + 1 clocks into it (F = (clocks - 1) / 2): at 8 clocks the
+    // stop bit 75 to 76 clocks after the start bit's edge, which a sender up to 5.26% fast or 4%
+    // slow still covers; at 104 clocks (115200 baud at 12 MHz) 987 to 988, within 5.26% fast or
+    // 5.17% slow. Reading later (as the receiver did, 75-100% into the bit) loses bytes from a
+    // sender 3% fast at 8 clocks; earlier, from one 4% slow.
+    QTest::newRow("8 clocks, exact") << 8 << 0.0 << true;
+    QTest::newRow("8 clocks, sender 2% fast") << 8 << 0.02 << true;
+    QTest::newRow("8 clocks, sender 2% slow") << 8 << -0.02 << true;
+    QTest::newRow("8 clocks, sender 4.5% fast") << 8 << 0.045 << true;
+    QTest::newRow("8 clocks, sender 3.5% slow") << 8 << -0.035 << true;
+    QTest::newRow("8 clocks, sender 6% fast: lost") << 8 << 0.06 << false;
+    QTest::newRow("8 clocks, sender 5% slow: lost") << 8 << -0.05 << false;
+    QTest::newRow("9 clocks, sender 2% fast") << 9 << 0.02 << true;
+    QTest::newRow("9 clocks, sender 2% slow") << 9 << -0.02 << true;
+    QTest::newRow("104 clocks, sender 4.5% fast") << 104 << 0.045 << true;
+    QTest::newRow("104 clocks, sender 4.5% slow") << 104 << -0.045 << true;
+}
+
+void TestVerilog::receiverSamplesMidBit()
+{
+    QFETCH(int, clocks);
+    QFETCH(double, skew);
+    QFETCH(bool, intact);
+    // uart_rx as generated (snn_uart_top.v and the headers it includes), driven by the fixture.
+    QTemporaryDir dir;
+    const Graph g = randomGraph(1, {3, 2}, NeuronType::LIF, ResetMode::Subtract, false);
+    writeFiles(dir.path(), generateDesign(quantize(g, QuantConfig()), DesignOptions()));
+    QProcess iverilog;
+    iverilog.setWorkingDirectory(dir.path());
+    iverilog.setProcessChannelMode(QProcess::MergedChannels);
+    iverilog.start(QStringLiteral("iverilog"),
+                   {QStringLiteral("-g2005"), QStringLiteral("-s"), QStringLiteral("tb_uart_rx"),
+                    QStringLiteral("-Ptb_uart_rx.CLKS=%1").arg(clocks),
+                    QStringLiteral("-Ptb_uart_rx.SKEW=%1").arg(skew), QStringLiteral("-o"),
+                    QStringLiteral("rx.vvp"),
+                    QStringLiteral(SNN_SOURCE_DIR "/tests/data/tb_uart_rx.v"),
+                    QStringLiteral("snn_uart_top.v")});
+    QVERIFY(iverilog.waitForFinished(60000));
+    QVERIFY2(iverilog.exitCode() == 0, iverilog.readAll().constData());
+    QProcess vvp;
+    vvp.setWorkingDirectory(dir.path());
+    vvp.start(QStringLiteral("vvp"), {QStringLiteral("-n"), QStringLiteral("rx.vvp")});
+    QVERIFY(vvp.waitForFinished(60000));
+    const QString out = QString::fromUtf8(vvp.readAllStandardOutput()).trimmed();
+    const QStringList parts = out.split(QLatin1Char(' '));
+    QVERIFY2(parts.size() == 7 && parts[0] == QLatin1String("RX"), qPrintable(out));
+    QCOMPARE(parts[2].toInt(), 1000);
+    const bool allIntact = parts[4].toInt() == 1000 && parts[6].toInt() == 0;
+    QVERIFY2(allIntact == intact, qPrintable(out));
 }
 
 void TestVerilog::layoutPacksLanes()

@@ -397,9 +397,7 @@ QMenu *CanvasView::contextMenuAt(const QPointF &scenePos)
     }
     menu->addAction(tr("&Add layer after"), this, [this, id] {
         if (NodeItem *from = node(id))
-            if (auto added =
-                    m_document->addLayer(id, 16, from->pos() + QPointF(edit::kColumnSpacing, 0)))
-                selectLayer(*added);
+            addLayerFedBy(id, freeSpotRightOf(from));
     });
     if (item->isInputNode())
         return menu;
@@ -495,8 +493,7 @@ void CanvasView::addLayerAt(const QPointF &scenePos)
     LayerId source = currentLayer();
     if (source < 0)
         source = graph.isEmpty() ? kNetworkInput : graph.layers().back().id;
-    if (auto id = m_document->addLayer(source, 16, scenePos))
-        selectLayer(*id);
+    addLayerFedBy(source, scenePos);
 }
 
 void CanvasView::addLayer()
@@ -508,8 +505,34 @@ void CanvasView::addLayer()
     if (source < 0)
         source = graph.isEmpty() ? kNetworkInput : graph.layers().back().id;
     const NodeItem *from = node(source);
-    const QPointF pos = from ? from->pos() + QPointF(edit::kColumnSpacing, 0) : QPointF(0, 0);
-    addLayerAt(pos);
+    addLayerFedBy(source, from ? freeSpotRightOf(from) : QPointF(0, 0));
+}
+
+void CanvasView::addLayerFedBy(LayerId source, const QPointF &scenePos)
+{
+    if (auto id = m_document->addLayer(source, 16, scenePos)) {
+        selectLayer(*id);
+        if (NodeItem *added = node(*id))
+            ensureVisible(added);
+    }
+}
+
+QPointF CanvasView::freeSpotRightOf(const NodeItem *from) const
+{
+    // One column right of the source, in the first row down that no card takes (a card placed
+    // there would hide the one under it).
+    QPointF spot = from->pos() + QPointF(edit::kColumnSpacing, 0);
+    const double height = from->sceneCardRect().height(); // the new card's, about
+    const auto taken = [this, height](const QPointF &at) {
+        const QRectF card(at, QSizeF(NodeItem::kWidth, height));
+        for (const auto &[id, item] : m_nodes)
+            if (item->sceneCardRect().adjusted(-20, -20, 20, 20).intersects(card))
+                return true;
+        return false;
+    };
+    while (taken(spot))
+        spot.ry() += edit::kRowSpacing;
+    return spot;
 }
 
 void CanvasView::deleteSelection()

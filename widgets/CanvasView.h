@@ -18,7 +18,8 @@ class Document;
 
 // The node editor: one node per layer plus the input node, edges from each layer's source.
 // Edits (through the Document, each one undo step): double-click on empty canvas adds a layer
-// fed by the selected layer (or the last layer); Delete removes the selected layers; dragging
+// fed by the selected layer (or the last layer) there; Add layer puts it a column right of its
+// source, below any card in the way; Delete removes the selected layers; dragging
 // from an output port onto a node connects it; dragging a layer's input port onto another node
 // rewires it (onto empty space: disconnect, which is refused); moving nodes is pushed on release;
 // the context menus of a card (add layer after, rename, connect from, delete) and of the canvas
@@ -94,6 +95,11 @@ protected:
     bool viewportEvent(QEvent *event) override;
 
 private:
+    // Adds a layer fed by `source` at a scene point, selected and scrolled into view.
+    void addLayerFedBy(LayerId source, const QPointF &scenePos);
+    // Where a layer fed by `from` goes: a column to its right, moved down by rows until no card
+    // is in the way.
+    QPointF freeSpotRightOf(const NodeItem *from) const;
     void sync();
     void updateNode(NodeItem *item, const Layer &layer);
     NodeItem *nodeAt(const QPointF &scenePos) const;

@@ -21,6 +21,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QSplitter>
 #include <QTabWidget>
@@ -103,9 +104,13 @@ CompareView::CompareView(ComparisonModel *model, RateHeatmap *heatmap, QWidget *
     m_split->addWidget(right);
     m_split->setStretchFactor(0, 0);
     m_split->setStretchFactor(1, 1);
+    auto *scroll = new QScrollArea(this); // scrolls only when the bars are under the table
+    scroll->setWidget(m_split);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_split);
+    layout->addWidget(scroll);
 
     connect(m_exportReport, &QPushButton::clicked, this, [this] {
         saveThroughDialog(
@@ -123,8 +128,28 @@ void CompareView::fitTable()
 {
     // After the layouts settled (a splitter spreads a resize by its own rules first).
     QTimer::singleShot(0, this, [this] {
-        if (isVisible())
-            m_split->setSizes({m_table->maximumWidth(), width() - m_table->maximumWidth()});
+        if (!isVisible())
+            return;
+        // The table whole, and the bars and report beside it when they have room (240 px),
+        // else under it, at least 300 px high (a narrow window: 1024 px wide, the passes beside
+        // the view), the view scrolling when the two do not fit its height.
+        if (m_tableWidth == 0)
+            return; // no result yet: nothing to fit
+        const bool beside = width() >= m_tableWidth + 240;
+        m_split->setOrientation(beside ? Qt::Horizontal : Qt::Vertical);
+        if (beside) {
+            m_table->setMinimumHeight(0);
+            m_side->parentWidget()->setMinimumHeight(0);
+            m_table->setMaximumWidth(m_tableWidth);
+            m_split->setSizes({m_tableWidth, width() - m_tableWidth});
+            return;
+        }
+        const int tableHeight = m_table->horizontalHeader()->height() +
+                                m_table->verticalHeader()->length() + 2 * m_table->frameWidth();
+        m_table->setMaximumWidth(QWIDGETSIZE_MAX);
+        m_table->setMinimumHeight(tableHeight);
+        m_side->parentWidget()->setMinimumHeight(300);
+        m_split->setSizes({tableHeight, std::max(300, height() - tableHeight)});
     });
 }
 
@@ -172,8 +197,9 @@ void CompareView::setResult(const Graph &before, std::shared_ptr<const OptimizeR
     // The table at most as wide as its columns; the report and bars take the rest.
     m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->resizeColumnsToContents();
-    m_table->setMaximumWidth(m_table->horizontalHeader()->length() + 2 * m_table->frameWidth() +
-                             m_table->verticalScrollBar()->sizeHint().width());
+    m_tableWidth = m_table->horizontalHeader()->length() + 2 * m_table->frameWidth() +
+                   m_table->verticalScrollBar()->sizeHint().width();
+    m_table->setMaximumWidth(m_tableWidth);
     fitTable();
     m_stages.push_back({tr("original"), double(report.before.params), double(report.before.neurons),
                         std::nullopt});

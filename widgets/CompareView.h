@@ -24,8 +24,9 @@ namespace snn::widgets {
 class ComparisonModel;
 class RateHeatmap;
 
-// The comparison of an optimisation run as a central view beside the canvas: the before / after
-// table (every row in view), and beside it, one tab each, bars of parameters, neurons and
+// The comparison of an optimisation run (the Optimise workspace's Compare tab): the before /
+// after table (every row and column in view), and beside it (under it when the view is narrower
+// than the table and 240 px), one tab each, bars of parameters, neurons and
 // estimated logic cells (LC) after each pass as a percentage of the original (one labelled bar per
 // series and stage, the figures in the tooltip) and the run's report. Plots export as PNG, SVG or
 // PDF (context menu); Export report writes the whole comparison as one HTML or Markdown file with
@@ -79,7 +80,9 @@ protected:
 
 private:
     void redraw();
-    void fitTable(); // the table as wide as its columns, the rest for the report and bars
+    // The table as wide as its columns, the rest for the report and bars (beside it, or under it
+    // when the view is narrow).
+    void fitTable();
 
     ComparisonModel *m_model;
     RateHeatmap *m_heatmap;
@@ -89,6 +92,7 @@ private:
     QPushButton *m_exportReport;
     QTabWidget *m_side;
     QSplitter *m_split;
+    int m_tableWidth = 0; // as wide as its columns (0 until a result)
     JobRunner *m_estimates;
     std::shared_ptr<const OptimizeResult> m_result;
     std::vector<Stage> m_stages;

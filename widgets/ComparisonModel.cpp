@@ -80,8 +80,10 @@ ComparisonModel::ComparisonModel(QObject *parent)
                                 "to measure accuracy before and after on it");
     const QString fpga = tr("Not measured: attach a data set (Data menu) and run the passes; the "
                             "FPGA core is measured at the FPGA tab's weight bits");
-    const QString synthesised = tr("Filled by Synthesise in the FPGA tab (nextpnr's placed "
-                                   "design%1): not synthesised yet");
+    const QString synthesised =
+        tr("Filled by Synthesise in the FPGA tab (Deploy; nextpnr's placed design%1), which "
+           "builds both graphs, or by a Build of one; the Pipeline builds only the optimised "
+           "graph: not synthesised yet");
     for (int m = 0; m < int(Metric::Count); ++m) {
         Row r;
         r.name = metricName(Metric(m));

@@ -54,6 +54,9 @@ FpgaPanel::FpgaPanel(flow::Pipeline *pipeline, QWidget *parent)
     buildUi();
     m_estimates = new flow::HardwareEstimates(settings(), this);
     connect(m_estimates, &flow::HardwareEstimates::started, this, [this](bool optimized) {
+        // A new graph or new settings: the synthesis of that graph was of another design (a
+        // training replaced the weights, another board); its figures go.
+        m_table->reset(optimized ? HardwareTable::Optimised : HardwareTable::Original);
         if (optimized || m_estimates->original().isEmpty())
             return;
         // A new estimate takes the status line; its result keeps it only if nothing else has.
@@ -131,9 +134,14 @@ QLayout *FpgaPanel::buildForm()
     m_memory->setToolTip(tr("Where the weights go. Auto: EBR when they fit, else the UP5K's "
                             "SPRAM"));
     m_frequency = new QDoubleSpinBox(this);
-    m_frequency->setRange(1.0, 200.0);
-    m_frequency->setValue(12.0);
+    m_frequency->setRange(0.0, 275.0);
+    m_frequency->setSpecialValueText(tr("Auto")); // 0: the flow chooses (hw::CoreClock)
+    m_frequency->setValue(0.0);
     m_frequency->setSuffix(tr(" MHz"));
+    m_frequency->setToolTip(tr("The core clock. Auto: synthesis measures fmax at the board's "
+                               "oscillator, then builds at the highest standard PLL clock 10% "
+                               "below it; else the oscillator's 12 MHz or 16 to 275 MHz made by "
+                               "the PLL"));
     restoreSettings();
 
     // The settings in one row: board, weight bits, lanes, memory, target frequency.
@@ -166,9 +174,18 @@ QLayout *FpgaPanel::buildButtons()
     m_flash->setToolTip(tr("Write the last built bitstream to the board (iceprog)"));
     m_stop = new QPushButton(tr("Stop"), this);
     m_stop->setEnabled(false);
+    // Build is what the tab is for: the large primary button, first.
+    m_build->setObjectName(QStringLiteral("build"));
+    m_build->setMinimumHeight(m_build->sizeHint().height() * 3 / 2);
+    m_build->setStyleSheet(QStringLiteral(
+        "QPushButton#build { font-weight: bold; color: white; background: #2f6fd6;"
+        " border: 1px solid #1f4f9e; border-radius: 3px; padding: 0 28px; }"
+        "QPushButton#build:hover { background: #3b7ce6; }"
+        "QPushButton#build:disabled { background: #a9bfe3; border-color: #8ea5cc; }"));
     auto *buttons = new QHBoxLayout;
-    for (QPushButton *b : {m_build, m_export, m_synth, m_verify, m_flash, m_stop})
-        buttons->addWidget(b);
+    buttons->addWidget(m_build, 2);
+    for (QPushButton *b : {m_export, m_synth, m_verify, m_flash, m_stop})
+        buttons->addWidget(b, 1, Qt::AlignVCenter);
     connect(m_build, &QPushButton::clicked, this, [this] { build(); });
     connect(m_export, &QPushButton::clicked, this, &FpgaPanel::exportDesign);
     connect(m_synth, &QPushButton::clicked, this, &FpgaPanel::synthesise);
@@ -268,7 +285,7 @@ void FpgaPanel::restoreSettings()
     m_lanes->setCurrentIndex(std::max(lanes, 0));
     const int memory = m_memory->findData(s.value(kSettings + QStringLiteral("memory")));
     m_memory->setCurrentIndex(std::max(memory, 0));
-    m_frequency->setValue(s.value(kSettings + QStringLiteral("frequency"), 12.0).toDouble());
+    m_frequency->setValue(s.value(kSettings + QStringLiteral("frequency"), 0.0).toDouble());
 }
 
 void FpgaPanel::saveSettings() const
@@ -353,7 +370,7 @@ hw::ExportOptions FpgaPanel::settings() const
     o.lanes = m_lanes->currentData().toInt();
     o.weightMemory =
         hw::kWeightMemoryNames.parse(m_memory->currentData().toString(), tr("the weight memory"));
-    o.clockMHz = m_frequency->value(); // the board's oscillator, or a PLL clock
+    o.clockMHz = m_frequency->value(); // 0: automatic; the board's oscillator, or a PLL clock
     return o;
 }
 

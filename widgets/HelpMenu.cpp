@@ -6,12 +6,42 @@
 #include <QMainWindow>
 #include <QMenuBar>
 #include <QTableWidget>
+#include <QTextBlock>
 #include <QTextBrowser>
+#include <QTextCursor>
 #include <QVBoxLayout>
 
 #include <functional>
 
 namespace snn::widgets {
+
+namespace {
+
+// Shows each picture of `browser`'s page at most `width` pixels wide (the pictures are whole
+// screens), keeping its proportions.
+void fitPictures(QTextBrowser *browser, int width)
+{
+    QTextDocument *doc = browser->document();
+    for (QTextBlock block = doc->begin(); block.isValid(); block = block.next())
+        for (auto it = block.begin(); !it.atEnd(); ++it) {
+            const QTextFragment fragment = it.fragment();
+            if (!fragment.charFormat().isImageFormat())
+                continue;
+            QTextImageFormat format = fragment.charFormat().toImageFormat();
+            const QImage image =
+                doc->resource(QTextDocument::ImageResource, QUrl(format.name())).value<QImage>();
+            if (image.isNull() || image.width() <= width)
+                continue;
+            format.setWidth(width);
+            format.setHeight(double(image.height()) * width / image.width());
+            QTextCursor cursor(doc);
+            cursor.setPosition(fragment.position());
+            cursor.setPosition(fragment.position() + fragment.length(), QTextCursor::KeepAnchor);
+            cursor.setCharFormat(format);
+        }
+}
+
+} // namespace
 
 QList<QPair<QString, QString>> menuShortcuts(const QMenuBar *menus)
 {
@@ -38,8 +68,10 @@ HelpMenu::HelpMenu(QMainWindow *window)
     : QMenu(tr("&Help"), window)
     , m_window(window)
 {
+    addAction(tr("&Get started"), this, &HelpMenu::getStartedRequested);
+    addAction(tr("&User guide"), QKeySequence::HelpContents, this, &HelpMenu::showUserGuide);
     addAction(tr("&Keyboard shortcuts"), this, &HelpMenu::showShortcuts);
-    // The docs are compiled in (qrc:/docs), so every build has them.
+    // The docs are compiled in (qrc:/docs), so every build has them: the reference.
     QMenu *docs = addMenu(tr("&Documentation"));
     const std::pair<const char *, const char *> pages[] = {
         {QT_TR_NOOP("The studio"), "studio.md"},
@@ -62,6 +94,11 @@ HelpMenu::HelpMenu(QMainWindow *window)
         about->setAttribute(Qt::WA_DeleteOnClose);
         about->show();
     });
+}
+
+void HelpMenu::showUserGuide()
+{
+    showPage(tr("User guide"), QUrl(QStringLiteral("qrc:/docs/user-guide.md")));
 }
 
 void HelpMenu::showShortcuts()
@@ -94,6 +131,7 @@ void HelpMenu::showPage(const QString &title, const QUrl &url)
     auto *browser = new QTextBrowser(dialog);
     browser->setOpenExternalLinks(true);
     browser->setSource(url, QTextDocument::MarkdownResource);
+    fitPictures(browser, 680);
     auto *layout = new QVBoxLayout(dialog);
     layout->addWidget(browser);
     dialog->resize(760, 640);

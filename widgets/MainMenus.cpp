@@ -5,8 +5,11 @@
 #include "HelpMenu.h"
 #include "MainWindow.h"
 #include "RecentFilesMenu.h"
-#include "graph/Example.h"
+#include "RunMenu.h"
+#include "Workspace.h"
+#include "WorkspaceTabs.h"
 
+#include <QActionGroup>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenuBar>
@@ -21,8 +24,13 @@ MainMenus::MainMenus(MainWindow *window)
     const QList<QAction *> fileActions = createFileMenu();
     const EditActions edit = createEditMenu();
     createDataMenu();
+    m_run = new RunMenu(m_window);
+    m_window->menuBar()->addMenu(m_run);
     QAction *fit = createViewMenu();
-    m_window->menuBar()->addMenu(new HelpMenu(m_window));
+    auto *help = new HelpMenu(m_window);
+    m_window->menuBar()->addMenu(help);
+    QObject::connect(help, &HelpMenu::getStartedRequested, m_window,
+                     [window = m_window] { window->activateMode(MainWindow::Mode::GetStarted); });
 
     QToolBar *tools = m_window->addToolBar(MainWindow::tr("Main"));
     tools->setObjectName(QStringLiteral("toolbar_main"));
@@ -31,7 +39,13 @@ MainMenus::MainMenus(MainWindow *window)
     tools->addSeparator();
     addUndoButtons(tools, edit.undo, edit.redo);
     tools->addSeparator();
-    tools->addActions({edit.add, edit.remove, edit.layout, fit});
+    tools->addActions(m_run->actions());
+    // The canvas' edits where the canvas is.
+    Workspace *graph = m_window->workspace(MainWindow::Mode::Graph);
+    QToolBar *canvasTools = graph->addToolBar(MainWindow::tr("Canvas"));
+    canvasTools->setObjectName(QStringLiteral("toolbar_canvas"));
+    canvasTools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    canvasTools->addActions({edit.add, edit.remove, edit.layout, fit});
 }
 
 QList<QAction *> MainMenus::createFileMenu()
@@ -87,28 +101,21 @@ void MainMenus::createExamplesMenu(QMenu *examples)
     MainWindow *window = m_window;
     examples
         ->addAction(MainWindow::tr("&Fashion-MNIST SNN (trained, measured rates)"), window,
-                    [window] {
-                        if (window->maybeSave())
-                            window->openShippedModel();
-                    })
+                    [window] { window->openShippedExample(); })
         ->setToolTip(MainWindow::tr("The trained 784-256-64-10 model shipped with the studio"));
     examples
         ->addAction(
             MainWindow::tr("Fashion-MNIST SNN, &4-bit quantisation-aware (fits the iCEBreaker)"),
             window,
             [window] {
-                if (window->maybeSave())
-                    window->openShippedModel(MainWindow::kQatModelResource,
-                                             MainWindow::kQatModelName);
+                window->openShippedExample(MainWindow::kQatModelResource,
+                                           MainWindow::kQatModelName);
             })
         ->setToolTip(MainWindow::tr("The same network fine-tuned through the FPGA core's 4-bit "
                                     "arithmetic (snnc finetune --qat 4; docs/results.md)"));
     examples
         ->addAction(MainWindow::tr("&Synthetic 784-256-64-10 (random weights and rates)"), window,
-                    [window] {
-                        if (window->maybeSave())
-                            window->setGraph(exampleGraph(), MainWindow::tr("Synthetic example"));
-                    })
+                    &MainWindow::openSyntheticExample)
         ->setToolTip(
             MainWindow::tr("The built-in example of `snnc example`: nothing in it is measured"));
 }
@@ -122,7 +129,13 @@ MainMenus::EditActions MainMenus::createEditMenu()
     a.undo = document->undoStack()->createUndoAction(m_window, MainWindow::tr("&Undo"));
     a.undo->setShortcut(QKeySequence::Undo);
     a.redo = document->undoStack()->createRedoAction(m_window, MainWindow::tr("&Redo"));
-    a.redo->setShortcut(QKeySequence::Redo);
+    // Ctrl+Y beside the platform's redo (Ctrl+Shift+Z here), as the docs say.
+    QList<QKeySequence> redoKeys = QKeySequence::keyBindings(QKeySequence::Redo);
+    for (const QKeySequence &keys :
+         {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)})
+        if (!redoKeys.contains(keys))
+            redoKeys.append(keys);
+    a.redo->setShortcuts(redoKeys);
     edit->addAction(a.undo);
     edit->addAction(a.redo);
     edit->addSeparator();
@@ -162,7 +175,28 @@ void MainMenus::createDataMenu()
 QAction *MainMenus::createViewMenu()
 {
     CanvasView *canvas = m_window->canvas();
+    MainWindow *window = m_window;
     m_view = m_window->menuBar()->addMenu(MainWindow::tr("&View"));
+    // The pages of the mode bar; Ctrl+1..Ctrl+4 the workspaces.
+    auto *modes = new QActionGroup(m_view);
+    using Mode = MainWindow::Mode;
+    for (const Mode mode :
+         {Mode::GetStarted, Mode::Graph, Mode::Optimise, Mode::Train, Mode::Deploy}) {
+        QAction *action = m_view->addAction(MainWindow::modeName(mode), window,
+                                            [window, mode] { window->activateMode(mode); });
+        action->setObjectName(QStringLiteral("mode%1").arg(int(mode)));
+        if (mode != Mode::GetStarted)
+            action->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_0 + int(mode))));
+        action->setCheckable(true);
+        action->setChecked(window->currentMode() == mode);
+        action->setActionGroup(modes);
+        QObject::connect(window->modeBar(), &WorkspaceTabs::currentChanged, action,
+                         [action, mode](int index) {
+                             if (index == int(mode))
+                                 action->setChecked(true);
+                         });
+    }
+    m_view->addSeparator();
     QAction *fit =
         m_view->addAction(MainWindow::tr("&Fit to view"), QKeySequence(Qt::CTRL | Qt::Key_0),
                           canvas, &CanvasView::fitToView);

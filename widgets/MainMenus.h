@@ -10,8 +10,10 @@ namespace snn::widgets {
 
 class MainWindow;
 class RecentFilesMenu;
+class RunMenu;
 
-// The studio window's menus (File, Edit, Data, View, Help, in that order) and its main toolbar,
+// The studio window's menus (File, Edit, Data, Run, View, Help, in that order), its main toolbar
+// (file, undo, the Run menu's actions) and the Graph workspace's toolbar (the canvas' edits),
 // built once by MainWindow's constructor on the window's public API.
 class MainMenus {
 public:
@@ -19,6 +21,7 @@ public:
 
     QMenu *viewMenu() const { return m_view; } // addPanel adds each dock's toggle here
     RecentFilesMenu *recentMenu() const { return m_recent; }
+    RunMenu *runMenu() const { return m_run; }
 
 private:
     struct EditActions {
@@ -35,6 +38,7 @@ private:
     MainWindow *m_window;
     QMenu *m_view = nullptr;
     RecentFilesMenu *m_recent = nullptr;
+    RunMenu *m_run = nullptr;
 };
 
 } // namespace snn::widgets

@@ -5,6 +5,7 @@
 #include "ComparisonController.h"
 #include "Document.h"
 #include "FpgaPanel.h"
+#include "GetStartedPage.h"
 #include "HelpMenu.h"
 #include "MainMenus.h"
 #include "OptimizationPanel.h"
@@ -16,10 +17,13 @@
 #include "StudioPipeline.h"
 #include "SweepPanel.h"
 #include "TrainingMonitor.h"
+#include "Workspace.h"
+#include "WorkspaceTabs.h"
 #include "base/Error.h"
 #include "base/JobRunner.h"
 #include "flow/HardwareEstimates.h"
 #include "flow/Pipeline.h"
+#include "graph/Example.h"
 #include "io/GraphFile.h"
 #include "nir/NirFile.h"
 #include "sim/Dataset.h"
@@ -40,9 +44,7 @@
 #include <QMenuBar>
 #include <QMimeData>
 #include <QPlainTextEdit>
-#include <QPushButton>
 #include <QScreen>
-#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -54,6 +56,10 @@ namespace snn::widgets {
 namespace {
 
 const QString kDataKey = QStringLiteral("data/spec"); // the last data set attached
+const QString kGeometryKey = QStringLiteral("window/geometry");
+const QString kStateKey = QStringLiteral("window/state"); // the toolbar's place
+const QString kModeKey = QStringLiteral("window/mode");   // the page shown last
+constexpr int kStateVersion = 2; // 1: the window before workspaces (docks of its own)
 
 bool isGraphFile(const QString &path)
 {
@@ -84,44 +90,126 @@ MainWindow::MainWindow(QWidget *parent)
     m_pipelinePanel = new PipelinePanel(m_pipeline, this);
     m_spikes = new SpikesView(this);
     setAcceptDrops(true);
-    createCentralTabs();
+    createWorkspaces();
     createStatusBar();
     const MainMenus menus(this);
     m_viewMenu = menus.viewMenu();
     m_recentMenu = menus.recentMenu();
-    createDocks();
+    m_runMenu = menus.runMenu();
+    for (const Mode mode : {Mode::Graph, Mode::Optimise, Mode::Train, Mode::Deploy})
+        for (QDockWidget *dock : workspace(mode)->panels())
+            listInViewMenu(dock, mode);
     connectPipeline();
     connectViews();
     connectSweep();
     connectMessages();
     connectTraining();
+    connectBuildFailures();
     connect(m_document, &Document::modifiedChanged, this, &MainWindow::updateTitle);
     connect(m_document, &Document::filePathChanged, this, &MainWindow::updateTitle);
 
     resize(initialSize());
-    resizeDocks({findChild<QDockWidget *>(QStringLiteral("panel_Properties"))}, {400},
-                Qt::Horizontal);
-    resizeDocks({findChild<QDockWidget *>(QStringLiteral("panel_FiringRates"))}, {260},
-                Qt::Vertical);
     updateTitle();
     m_recentMenu->rebuild();
     addShortcutsToToolTips();
 }
 
-void MainWindow::createCentralTabs()
+void MainWindow::createWorkspaces()
 {
-    m_central = new QTabWidget(this);
-    m_central->setDocumentMode(true);
-    m_central->addTab(m_canvas, tr("Graph"));
-    m_central->addTab(m_compare, tr("Compare"));
-    m_central->setTabToolTip(1, tr("The last optimisation run: table, report and per-pass bars"));
-    m_central->addTab(m_sweep, tr("Sweep"));
-    m_central->setTabToolTip(2, tr("Accuracy against size at several values of one pass "
-                                   "threshold"));
-    m_central->setTabToolTip(m_central->addTab(m_spikes, tr("Spikes")),
-                             tr("One sample's spike rasters and a neuron's membrane, before and "
-                                "after optimisation"));
-    setCentralWidget(m_central);
+    m_modes = new WorkspaceTabs(this);
+    m_getStarted = new GetStartedPage(this);
+    m_getStarted->follow(this);
+    m_modes->addPage(m_getStarted, modeName(Mode::GetStarted),
+                     tr("First steps: open a model, attach a data set, run the pipeline"));
+    const auto add = [this](Mode mode, const QString &id, const QString &toolTip) {
+        auto *page = new Workspace(id, modeName(mode), this);
+        m_modes->addPage(page, modeName(mode), toolTip);
+        return page;
+    };
+    Workspace *graph = add(Mode::Graph, QStringLiteral("Graph"),
+                           tr("Edit the layers on the canvas, their properties and undo history "
+                              "(Ctrl+1)"));
+    graph->setCentralWidget(m_canvas);
+    m_history->setEmptyLabel(tr("<opened>"));
+    addPanel(m_properties, QStringLiteral("Properties"), tr("Properties"), Qt::RightDockWidgetArea,
+             Mode::Graph);
+    addPanel(m_history, QStringLiteral("History"), tr("History"), Qt::RightDockWidgetArea,
+             Mode::Graph);
+    raisePanel(QStringLiteral("Properties"));
+    // A four-layer chain stays in view beside it at 1024 px (CanvasView's legible scale).
+    graph->setDefaultSize(graph->panels().front(), 280, Qt::Horizontal);
+
+    Workspace *optimise = add(Mode::Optimise, QStringLiteral("Optimise"),
+                              tr("Run the passes and compare before with after: the table, "
+                                 "firing rates, spikes, sweeps (Ctrl+2)"));
+    m_optimiseTabs = new QTabWidget(optimise);
+    m_optimiseTabs->setDocumentMode(true);
+    const std::pair<QWidget *, std::pair<QString, QString>> tabs[] = {
+        {m_compare,
+         {tr("Compare"), tr("The last optimisation run: table, report and per-pass bars")}},
+        {m_heatmap,
+         {tr("Firing rates"), tr("Every neuron's firing rate, before and after optimisation")}},
+        {m_spikes,
+         {tr("Spikes"),
+          tr("One sample's spike rasters and a neuron's membrane, before and after optimisation")}},
+        {m_sweep,
+         {tr("Sweep"), tr("Accuracy against size at several values of one pass threshold")}}};
+    for (const auto &[page, text] : tabs)
+        m_optimiseTabs->setTabToolTip(m_optimiseTabs->addTab(page, text.first), text.second);
+    optimise->setCentralWidget(m_optimiseTabs);
+    optimise->setDefaultSize(addPanel(m_optimization, QStringLiteral("Optimisation"), tr("Passes"),
+                                      Qt::LeftDockWidgetArea, Mode::Optimise),
+                             260, Qt::Horizontal);
+
+    Workspace *train = add(Mode::Train, QStringLiteral("Train"),
+                           tr("Train the network on the attached data, with live curves, and "
+                              "compare runs (Ctrl+3)"));
+    train->setCentralWidget(Workspace::scrolling(m_training));
+
+    Workspace *deploy = add(Mode::Deploy, QStringLiteral("Deploy"),
+                            tr("Build for the FPGA, run the whole pipeline, read the log "
+                               "(Ctrl+4)"));
+    deploy->setCentralWidget(Workspace::scrolling(m_fpga));
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(5000);
+    // The FPGA panel across the top, the pipeline's stages and the log side by side under it.
+    QDockWidget *stages = addPanel(m_pipelinePanel, QStringLiteral("Pipeline"), tr("Pipeline"),
+                                   Qt::BottomDockWidgetArea, Mode::Deploy);
+    deploy->addPanel(m_log, QStringLiteral("Log"), tr("Log"), Qt::BottomDockWidgetArea, stages);
+    deploy->setDefaultSize(stages, 240, Qt::Vertical);
+    setCentralWidget(m_modes);
+}
+
+QString MainWindow::modeName(Mode mode)
+{
+    switch (mode) {
+    case Mode::GetStarted:
+        return tr("Get started");
+    case Mode::Graph:
+        return tr("Graph");
+    case Mode::Optimise:
+        return tr("Optimise");
+    case Mode::Train:
+        return tr("Train");
+    case Mode::Deploy:
+        return tr("Deploy");
+    }
+    return {};
+}
+
+Workspace *MainWindow::workspace(Mode mode) const
+{
+    return qobject_cast<Workspace *>(m_modes->page(int(mode)));
+}
+
+MainWindow::Mode MainWindow::currentMode() const
+{
+    return Mode(m_modes->currentIndex());
+}
+
+void MainWindow::activateMode(Mode mode)
+{
+    m_modes->setCurrentIndex(int(mode));
 }
 
 void MainWindow::createStatusBar()
@@ -137,26 +225,6 @@ void MainWindow::createStatusBar()
     statusBar()->addPermanentWidget(m_lockLabel);
 }
 
-void MainWindow::createDocks()
-{
-    setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
-    m_log->setReadOnly(true);
-    m_log->setMaximumBlockCount(5000);
-    m_history->setEmptyLabel(tr("<opened>"));
-    addPanel(m_properties, QStringLiteral("Properties"), tr("Properties"), Qt::RightDockWidgetArea);
-    addPanel(m_history, QStringLiteral("History"), tr("History"), Qt::RightDockWidgetArea);
-    addPanel(m_optimization, QStringLiteral("Optimisation"), tr("Optimisation"),
-             Qt::RightDockWidgetArea);
-    addPanel(m_heatmap, QStringLiteral("FiringRates"), tr("Firing rates"),
-             Qt::BottomDockWidgetArea);
-    addPanel(m_log, QStringLiteral("Log"), tr("Log"), Qt::BottomDockWidgetArea);
-    addPanel(m_training, QStringLiteral("Training"), tr("Training"), Qt::BottomDockWidgetArea);
-    addPanel(m_fpga, QStringLiteral("FPGA"), tr("FPGA"), Qt::BottomDockWidgetArea);
-    addPanel(m_pipelinePanel, QStringLiteral("Pipeline"), tr("Pipeline"), Qt::BottomDockWidgetArea);
-    raisePanel(QStringLiteral("Optimisation"));
-    raisePanel(QStringLiteral("FiringRates"));
-}
-
 void MainWindow::raisePanel(const QString &id)
 {
     findChild<QDockWidget *>(QStringLiteral("panel_") + id)->raise();
@@ -164,16 +232,7 @@ void MainWindow::raisePanel(const QString &id)
 
 void MainWindow::connectPipeline()
 {
-    // The Pipeline button beside the tabs: (train ->) rates -> passes (-> fine-tune) -> build.
-    auto *pipelineButton = new QPushButton(tr("Pipeline"), this);
-    pipelineButton->setObjectName(QStringLiteral("pipelineButton"));
-    pipelineButton->setToolTip(tr("With the attached data: train an untrained graph, measure "
-                                  "firing rates on the validation split, run the checked passes "
-                                  "with accuracy, fine-tune for the FPGA when asked (Pipeline "
-                                  "dock), and build the bitstream (the FPGA tab's settings)"));
-    m_central->setCornerWidget(pipelineButton, Qt::TopRightCorner);
-    connect(pipelineButton, &QPushButton::clicked, m_pipeline, &flow::Pipeline::start);
-    // While the chain runs (it holds the edit lock), the Training tab does not start a run of
+    // While the chain runs (it holds the edit lock), the Training panel does not start a run of
     // its own. (The panels' own Run and Build are runs of one stage: their panels show them.)
     connect(m_pipeline, &flow::Pipeline::stageChanged, this, [this] {
         if (!m_pipeline->isChain())
@@ -185,11 +244,28 @@ void MainWindow::connectPipeline()
         if (!m_pipeline->isChain())
             return;
         m_training->setEnabled(true);
+        bool failed = false; // a stage failed (a refusal or a stop is no failure to announce)
+        for (int s = 0; s < flow::Pipeline::StageCount; ++s)
+            failed = failed || m_pipeline->status(flow::Pipeline::Stage(s)).state ==
+                                   flow::Pipeline::State::Failed;
+        if (failed)
+            showError(tr("Pipeline failed"), m_pipeline->failure());
         showStatus(summary, 15000);
         if (m_compare->hasResult()) {
             m_compare->addNote(summary);
-            m_central->setCurrentWidget(m_compare);
+            m_optimiseTabs->setCurrentWidget(m_compare);
         }
+    });
+    // The chain's result (or the passes') is only a comparison until it is applied and saved.
+    const auto applicable = [this] {
+        m_pipelinePanel->setApplicable(m_optimization->result() != nullptr &&
+                                       !m_pipeline->isRunning());
+    };
+    connect(m_optimization, &OptimizationPanel::resultChanged, this, applicable);
+    connect(m_pipeline, &flow::Pipeline::runningChanged, this, applicable);
+    connect(m_pipelinePanel, &PipelinePanel::applyAndSaveRequested, this, [this] {
+        if (m_optimization->apply())
+            saveAs();
     });
 }
 
@@ -212,6 +288,11 @@ void MainWindow::connectViews()
         m_properties->nameEdit()->selectAll();
     });
     connect(m_heatmap, &RateHeatmap::layerClicked, m_canvas, &CanvasView::selectLayer);
+    // The selection is the same on every page: the Spikes tab shows the selected layer.
+    connect(m_canvas, &CanvasView::currentLayerChanged, this, [this](LayerId id) {
+        if (const Layer *l = m_document->graph().find(id))
+            m_spikes->selectNeuron(l->name, m_spikes->selectedNeuron());
+    });
     // The comparison (Compare view, table, FPGA estimates and synthesis figures) follows the
     // optimisation's result and the document; the canvas, heatmap and spikes preview it.
     m_comparison = new ComparisonController(m_document, m_optimization->model(), m_compare,
@@ -227,9 +308,9 @@ void MainWindow::connectViews()
     connect(m_comparison, &ComparisonController::previewChanged, this,
             [this](std::shared_ptr<const Graph> optimised) {
                 if (optimised)
-                    m_central->setCurrentWidget(m_compare);
+                    m_optimiseTabs->setCurrentWidget(m_compare);
                 m_heatmap->setAfter(optimised ? m_optimization->result() : nullptr);
-                m_spikes->setAfter(optimised);
+                m_spikes->setAfter(optimised ? m_optimization->result() : nullptr);
                 m_canvas->setPreview(optimised);
             });
     connect(m_document, &Document::edited, this, [this](Document::Changes what) {
@@ -317,6 +398,37 @@ void MainWindow::connectTraining()
             [this](const QString &message) { showError(tr("Training failed"), message); });
 }
 
+void MainWindow::connectBuildFailures()
+{
+    // A build that fails says so beyond its panel: the status bar, the log and a dialog; one
+    // that was stopped or refused, the status bar and the log. (The chain's end is the
+    // Pipeline's, connectPipeline.)
+    connect(m_fpga, &FpgaPanel::buildFinished, this, [this](bool built, const QString &summary) {
+        if (built || (m_pipeline->isChain() && m_pipeline->isRunning()))
+            return;
+        // Still running: the Build stage that just ended (else a refusal before it began).
+        if (m_pipeline->isRunning() &&
+            m_pipeline->status(flow::Pipeline::Build).state == flow::Pipeline::State::Failed)
+            showError(tr("Build failed"), summary);
+        else
+            showStatus(summary, 15000);
+    });
+}
+
+void MainWindow::openSyntheticExample()
+{
+    if (!maybeSave())
+        return;
+    setGraph(exampleGraph(), kSyntheticName);
+    activateMode(Mode::Graph);
+}
+
+void MainWindow::openShippedExample(const QString &resource, const QString &name)
+{
+    if (maybeSave() && openShippedModel(resource, name))
+        activateMode(Mode::Graph);
+}
+
 QSize MainWindow::initialSize() const
 {
     // 1400x900 when the screen has room, else 90 % of what the screen offers (in device-
@@ -336,28 +448,29 @@ MainWindow::~MainWindow()
 }
 
 QDockWidget *MainWindow::addPanel(QWidget *panel, const QString &id, const QString &title,
-                                  Qt::DockWidgetArea area)
+                                  Qt::DockWidgetArea area, Mode mode)
 {
-    QDockWidget *sibling = nullptr;
-    for (QDockWidget *dock : findChildren<QDockWidget *>())
-        if (dockWidgetArea(dock) == area && !dock->isFloating()) {
-            sibling = dock;
-            break;
-        }
-    auto *dock = new QDockWidget(title, this);
-    dock->setObjectName(QStringLiteral("panel_") + id);
-    // A panel wider or taller than its dock scrolls instead of setting the window's minimum.
-    auto *scroll = new QScrollArea(dock);
-    scroll->setWidget(panel);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    dock->setWidget(scroll);
-    addDockWidget(area, dock);
-    if (sibling)
-        tabifyDockWidget(sibling, dock);
+    if (!workspace(mode))
+        mode = Mode::Graph; // Get started has no docks
+    QDockWidget *dock = workspace(mode)->addPanel(panel, id, title, area);
     if (m_viewMenu)
-        m_viewMenu->addAction(dock->toggleViewAction());
+        listInViewMenu(dock, mode);
     return dock;
+}
+
+void MainWindow::listInViewMenu(QDockWidget *dock, Mode mode)
+{
+    if (m_lastPanelMode != int(mode)) {
+        m_viewMenu->addSection(modeName(mode));
+        m_lastPanelMode = int(mode);
+    }
+    QAction *toggle = dock->toggleViewAction();
+    m_viewMenu->addAction(toggle);
+    // Showing a panel shows its workspace.
+    connect(toggle, &QAction::triggered, this, [this, mode](bool shown) {
+        if (shown)
+            activateMode(mode);
+    });
 }
 
 QList<QPair<QString, QString>> MainWindow::shortcutList() const
@@ -430,12 +543,20 @@ void MainWindow::attachData(const QString &spec)
             m_pipeline->setData(loaded);
             m_optimization->setValidation(validation);
             m_spikes->setData({validation, &validation->data}, validation->simulation);
+            // Which samples serve what: training, the firing rates (the validation samples) and
+            // accuracy (the test split), so that no figure is read as another's.
+            const QLocale locale(QLocale::English);
+            const QString rates = locale.toString(flow::validationSet(split).size());
             const QString text =
-                tr("Data set %1: %2 training samples, %3 validation samples of %4 features")
-                    .arg(spec)
-                    .arg(split.train.size())
-                    .arg(validation->data.size())
-                    .arg(validation->data.features());
+                tr("Data set %1: %2 training samples (%3), %4; %5 features")
+                    .arg(spec, locale.toString(split.train.size()),
+                         split.validation
+                             ? tr("%1 validation samples beside them for firing rates").arg(rates)
+                             : tr("the last %1 for firing rates").arg(rates),
+                         split.test ? tr("%1 test samples for accuracy")
+                                          .arg(locale.toString(split.test->size()))
+                                    : tr("accuracy on the training samples (no test split)"),
+                         locale.toString(validation->data.features()));
             m_dataLabel->setText(tr("Data: %1").arg(spec));
             m_dataLabel->setToolTip(text);
             showStatus(text);
@@ -629,15 +750,28 @@ void MainWindow::dropEvent(QDropEvent *event)
 void MainWindow::saveLayout() const
 {
     QSettings settings;
-    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState(kStateVersion));
+    settings.setValue(kModeKey, int(currentMode()));
+    for (const Mode mode : {Mode::Graph, Mode::Optimise, Mode::Train, Mode::Deploy})
+        workspace(mode)->saveLayout();
 }
 
 void MainWindow::restoreLayout()
 {
     QSettings settings;
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    for (const Mode mode : {Mode::Graph, Mode::Optimise, Mode::Train, Mode::Deploy})
+        workspace(mode)->restoreLayout();
+    const QByteArray geometry = settings.value(kGeometryKey).toByteArray();
+    if (geometry.isEmpty()) { // the first start
+        setWindowState(windowState() | Qt::WindowMaximized);
+        activateMode(Mode::GetStarted);
+        return;
+    }
+    restoreGeometry(geometry);
+    restoreState(settings.value(kStateKey).toByteArray(), kStateVersion);
+    const int mode = settings.value(kModeKey, int(Mode::Graph)).toInt();
+    activateMode(mode >= 0 && mode <= int(Mode::Deploy) ? Mode(mode) : Mode::Graph);
 }
 
 QString MainWindow::rememberedDataSpec()

@@ -7,6 +7,7 @@
 
 #include <functional>
 
+class QDockWidget;
 class QLabel;
 class QPlainTextEdit;
 class QTabWidget;
@@ -27,29 +28,46 @@ class CompareView;
 class ComparisonController;
 class FpgaPanel;
 class Document;
+class GetStartedPage;
 class OptimizationPanel;
 class PipelinePanel;
 class PropertiesPanel;
 class RateHeatmap;
 class RecentFilesMenu;
+class RunMenu;
 class SweepPanel;
 class SpikesView;
 class TrainingMonitor;
+class Workspace;
+class WorkspaceTabs;
 
-// The studio window: the canvas in the middle; docks for the selected layer's properties, the
-// firing-rate heatmap, the optimisation panel, the undo history and the log. Other parts add
-// their panels with addPanel(); call restoreLayout() once every panel is in.
+// The studio window: the menus, the toolbar and the status bar around one page at a time, chosen
+// on the mode bar across the top (Qt Creator's modes): Get started, then one workspace per task,
+// each with the whole window and its own dock layout: Graph (the canvas, properties, history),
+// Optimise (the passes; Compare, firing rates, spikes and sweep as tabs), Train (the training
+// panel) and Deploy (the FPGA panel, the pipeline's stages, the log). The selection (the
+// canvas') is the same in every workspace. Other parts add their panels with addPanel(); call
+// restoreLayout() once every panel is in.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
+    // The mode bar's pages, in its order; Ctrl+1..Ctrl+4 are Graph..Deploy.
+    enum class Mode { GetStarted, Graph, Optimise, Train, Deploy };
+
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    // Adds a dock panel (tabbed with the panels already in that area, in a scroll area so it
-    // never sets the window's minimum size) with a View menu entry. The window takes ownership
-    // of the widget; `id` (untranslated) names the dock "panel_<id>" and its saved layout slot.
+    // Adds a dock panel to a workspace (tabbed with the panels already in that area, in a scroll
+    // area so it never sets the window's minimum size) with a View menu entry, which also shows
+    // the workspace. The window takes ownership of the widget; `id` (untranslated) names the
+    // dock "panel_<id>" and its slot in the workspace's saved layout.
     QDockWidget *addPanel(QWidget *panel, const QString &id, const QString &title,
-                          Qt::DockWidgetArea area = Qt::RightDockWidgetArea);
+                          Qt::DockWidgetArea area = Qt::RightDockWidgetArea,
+                          Mode mode = Mode::Graph);
+    // The workspace of a mode (nullptr for GetStarted, a page without docks).
+    Workspace *workspace(Mode mode) const;
+    Mode currentMode() const;
+    static QString modeName(Mode mode); // "Get started", "Graph", "Optimise", "Train", "Deploy"
 
     // Opens a graph file; on failure shows the one-line error (status bar, log, non-modal
     // dialog) and keeps the current document. Does not ask about unsaved changes.
@@ -64,10 +82,12 @@ public:
                           const QString &name = kShippedModelName);
     static const QString kShippedModelResource;
     static inline const QString kShippedModelName = QStringLiteral("Fashion-MNIST SNN (shipped)");
+    static inline const QString kSyntheticName = QStringLiteral("Synthetic example");
     static const QString kQatModelResource;
     static inline const QString kQatModelName =
         QStringLiteral("Fashion-MNIST SNN (4-bit QAT, shipped)");
-    // The size the window opens at: 1400x900, at most 90 % of the screen's available area.
+    // The size the window has when not maximised (it opens maximised on the first start):
+    // 1400x900, at most 90 % of the screen's available area.
     QSize initialSize() const;
     const Graph &graph() const;
 
@@ -96,6 +116,8 @@ public:
     // Writes the document's graph as NIR; shows the error and returns false on failure.
     bool exportNirTo(const QString &path);
 
+    // The window's geometry, the current mode and each workspace's dock layout, from the last
+    // saveLayout() (QSettings). The first start (none saved) opens maximised on Get started.
     void restoreLayout();
     void saveLayout() const;
     QStringList recentFiles() const;
@@ -106,9 +128,12 @@ public:
     // The "Spikes" tab: one sample of the attached data set through the graph and the optimised
     // one.
     SpikesView *spikes() const { return m_spikes; }
-    // The central tabs: the canvas ("Graph"), the comparison ("Compare", raised by a run), the
-    // sensitivity sweep ("Sweep") and one sample's spikes ("Spikes").
-    QTabWidget *centralTabs() const { return m_central; }
+    // The Optimise workspace's tabs: the comparison ("Compare", raised by a run), the firing
+    // rates ("Firing rates"), one sample's spikes ("Spikes") and the sensitivity sweep ("Sweep").
+    QTabWidget *optimiseTabs() const { return m_optimiseTabs; }
+    WorkspaceTabs *modeBar() const { return m_modes; }
+    RunMenu *runMenu() const { return m_runMenu; }
+    GetStartedPage *getStarted() const { return m_getStarted; }
     PropertiesPanel *properties() const { return m_properties; }
     RateHeatmap *heatmap() const { return m_heatmap; }
     OptimizationPanel *optimization() const { return m_optimization; }
@@ -132,6 +157,12 @@ public Q_SLOTS:
     void open();
     bool save();
     bool saveAs();
+    void activateMode(snn::widgets::MainWindow::Mode mode);
+    // File > Examples and Get started (after asking about unsaved changes): the synthetic
+    // example, or a shipped trained model (openShippedModel()).
+    void openSyntheticExample();
+    void openShippedExample(const QString &resource = kShippedModelResource,
+                            const QString &name = kShippedModelName);
 
 Q_SIGNALS:
     void dataAttached(const QString &spec);
@@ -144,15 +175,17 @@ protected:
 private:
     // The window is built in these steps, in this order (the constructor); the menus and the
     // toolbar are MainMenus.
-    void createCentralTabs(); // Graph, Compare, Sweep, Spikes
-    void createStatusBar();   // the data set and edit-lock labels
-    void createDocks();       // the panels, tabbed by area
-    void connectPipeline();   // the Pipeline button and the chain's progress
-    void connectViews();      // the views follow the document, the selection and the comparison
-    void connectSweep();      // the sweep's options and picked points
-    void connectMessages();   // the panels' messages through showStatus
-    void connectTraining();   // the edit lock, trained weights, the model's key
+    void createWorkspaces();     // the mode bar, Get started and the workspaces with their panels
+    void createStatusBar();      // the data set and edit-lock labels
+    void connectPipeline();      // the chain's progress, its end, Apply and save as...
+    void connectViews();         // the views follow the document, the selection and the comparison
+    void connectSweep();         // the sweep's options and picked points
+    void connectMessages();      // the panels' messages through showStatus
+    void connectTraining();      // the edit lock, trained weights, the model's key
+    void connectBuildFailures(); // a build's failure beyond the FPGA tab
     void raisePanel(const QString &id);
+    // The dock's toggle in the View menu, under its workspace's section.
+    void listInViewMenu(QDockWidget *dock, Mode mode);
     // Adds each action's shortcut to its tooltip ("Add layer (Ctrl+L)").
     void addShortcutsToToolTips();
     void updateTitle();
@@ -169,13 +202,17 @@ private:
     SweepPanel *m_sweep;
     PipelinePanel *m_pipelinePanel = nullptr;
     QPlainTextEdit *m_log;
-    QTabWidget *m_central = nullptr;
+    WorkspaceTabs *m_modes = nullptr;
+    GetStartedPage *m_getStarted = nullptr;
+    QTabWidget *m_optimiseTabs = nullptr;
     CompareView *m_compare = nullptr;
     ComparisonController *m_comparison = nullptr;
     SpikesView *m_spikes = nullptr;
     QUndoView *m_history;
     QMenu *m_viewMenu = nullptr;
+    int m_lastPanelMode = -1; // the workspace whose section of the View menu was added last
     RecentFilesMenu *m_recentMenu = nullptr;
+    RunMenu *m_runMenu = nullptr;
     std::function<QMessageBox::StandardButton()> m_prompt;
     std::function<QString(const QString &filter)> m_savePathPrompt;
     bool m_errorDialogs = true;

@@ -50,6 +50,8 @@ OptimizationPanel::OptimizationPanel(flow::Pipeline *pipeline, QWidget *parent)
     , m_status(new QLabel(this))
     , m_model(new ComparisonModel(this))
 {
+    // One pass a row, its thresholds indented on the rows below it, and the buttons in short
+    // rows: the panel stays narrow beside the comparison (about 260 px).
     auto *passes = new QGridLayout;
     const std::map<QString, QString> labels{
         {passes::kDeadNeuronElimination, tr("Dead neuron elimination")},
@@ -62,33 +64,31 @@ OptimizationPanel::OptimizationPanel(flow::Pipeline *pipeline, QWidget *parent)
         box->setToolTip(pass);
         box->setObjectName(pass);
         m_passes[pass] = box;
-        passes->addWidget(box, row, 0);
-        auto addThreshold = [&](int column, const QString &label, QDoubleSpinBox *spin,
-                                const QString &tip) {
+        passes->addWidget(box, row++, 0, 1, 2);
+        auto addThreshold = [&](const QString &label, QDoubleSpinBox *spin, const QString &tip) {
             auto *text = new QLabel(label, this);
             text->setToolTip(tip);
+            text->setIndent(24);
             spin->setToolTip(tip);
-            passes->addWidget(text, row, column, Qt::AlignRight);
-            passes->addWidget(spin, row, column + 1);
+            passes->addWidget(text, row, 0);
+            passes->addWidget(spin, row++, 1);
         };
         if (pass == passes::kDeadNeuronElimination) {
-            addThreshold(1, tr("rate <="), m_deadThreshold,
+            addThreshold(tr("rate <="), m_deadThreshold,
                          tr("Hidden neurons firing at most this often (spikes per step) are "
                             "removed"));
         } else if (pass == passes::kRedundancyElimination) {
-            addThreshold(1, tr("similarity >"), m_similarity,
+            addThreshold(tr("similarity >"), m_similarity,
                          tr("Cosine similarity of fan-in weights above which neurons merge"));
-            ++row; // on its own row, so the panel stays narrow
-            addThreshold(1, tr("norm tolerance"), m_normTolerance,
+            addThreshold(tr("norm tolerance"), m_normTolerance,
                          tr("Relative difference of weight norms and biases allowed"));
         } else {
-            addThreshold(1, tr("max rate <="), m_fusionActivity,
+            addThreshold(tr("max rate <="), m_fusionActivity,
                          tr("A hidden layer firing at most this often counts as nearly silent"));
         }
         connect(box, &QCheckBox::toggled, this, &OptimizationPanel::optionsChanged);
-        ++row;
     }
-    passes->setColumnStretch(3, 1);
+    passes->setColumnStretch(2, 1);
     for (QDoubleSpinBox *spin : {m_deadThreshold, m_similarity, m_normTolerance, m_fusionActivity})
         connect(spin, &QDoubleSpinBox::valueChanged, this, &OptimizationPanel::optionsChanged);
     setOptions(OptimizeOptions{});
@@ -96,21 +96,25 @@ OptimizationPanel::OptimizationPanel(flow::Pipeline *pipeline, QWidget *parent)
     auto *runRow = new QHBoxLayout;
     runRow->addWidget(m_run);
     runRow->addWidget(m_cancel);
-    runRow->addWidget(m_progress, 1);
-    runRow->addWidget(m_apply);
+    runRow->addStretch(1);
+    auto *applyRow = new QHBoxLayout;
+    applyRow->addWidget(m_progress, 1);
+    applyRow->addWidget(m_apply);
     m_progress->setRange(0, 1000);
     m_progress->setTextVisible(false);
+    m_progress->setMinimumWidth(60);
     m_status->setObjectName(QStringLiteral("status"));
     m_status->setWordWrap(true);
 
     auto *exportRow = new QHBoxLayout;
-    exportRow->addStretch();
     exportRow->addWidget(m_copy);
     exportRow->addWidget(m_export);
+    exportRow->addStretch();
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(passes);
     layout->addLayout(runRow);
+    layout->addLayout(applyRow);
     layout->addWidget(m_status);
     layout->addLayout(exportRow);
     layout->addStretch(1);

@@ -20,6 +20,7 @@ PipelinePanel::PipelinePanel(flow::Pipeline *pipeline, QWidget *parent)
     , m_table(new QTableWidget(flow::Pipeline::StageCount, 4, this))
     , m_run(new QPushButton(tr("Run pipeline"), this))
     , m_stop(new QPushButton(tr("Stop"), this))
+    , m_apply(new QPushButton(tr("Apply and save as..."), this))
     , m_summary(new QLabel(this))
     , m_training(new QComboBox(this))
     , m_fineTune(new QSpinBox(this))
@@ -48,6 +49,8 @@ PipelinePanel::PipelinePanel(flow::Pipeline *pipeline, QWidget *parent)
     connect(m_fineTune, &QSpinBox::valueChanged, this, &PipelinePanel::settingsChanged);
     m_table->setHorizontalHeaderLabels({tr("Stage"), tr("State"), tr("Time"), tr("Result")});
     m_table->verticalHeader()->hide();
+    // Compact rows: every stage in view in a dock a third of a 700 px screen high.
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
@@ -58,19 +61,31 @@ PipelinePanel::PipelinePanel(flow::Pipeline *pipeline, QWidget *parent)
     }
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_apply->setObjectName(QStringLiteral("applyAndSave"));
+    m_apply->setToolTip(tr("Put the optimised network the comparison shows into the document "
+                           "(one undo step) and save it under a name of your choice"));
+    m_apply->setEnabled(false);
+    // Two short rows, so that the panel fits a narrow dock: Run and Stop, then the choices.
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_run);
     buttons->addWidget(m_stop);
-    buttons->addWidget(m_training);
-    buttons->addWidget(m_fineTune);
     buttons->addStretch(1);
+    auto *choices = new QHBoxLayout;
+    choices->addWidget(m_training);
+    choices->addWidget(m_fineTune);
+    choices->addStretch(1);
+    auto *result = new QHBoxLayout;
+    result->addWidget(m_summary, 1);
+    result->addWidget(m_apply, 0, Qt::AlignTop);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
+    layout->addLayout(choices);
     layout->addWidget(m_table, 1);
-    layout->addWidget(m_summary);
+    layout->addLayout(result);
 
     connect(m_run, &QPushButton::clicked, m_pipeline, &flow::Pipeline::start);
     connect(m_stop, &QPushButton::clicked, m_pipeline, &flow::Pipeline::stop);
+    connect(m_apply, &QPushButton::clicked, this, &PipelinePanel::applyAndSaveRequested);
     connect(m_pipeline, &flow::Pipeline::stageChanged, this, &PipelinePanel::showStage);
     connect(m_pipeline, &flow::Pipeline::progressed, this, &PipelinePanel::showStage);
     connect(m_pipeline, &flow::Pipeline::runningChanged, this, [this](bool running) {
@@ -100,6 +115,11 @@ void PipelinePanel::settingsChanged()
     s.training = flow::Training(m_training->currentData().toInt());
     s.fineTuneEpochs = m_fineTune->value();
     m_pipeline->setSettings(s);
+}
+
+void PipelinePanel::setApplicable(bool applicable)
+{
+    m_apply->setEnabled(applicable);
 }
 
 QString PipelinePanel::text(int row, int column) const

@@ -74,6 +74,7 @@ SpikesView::SpikesView(QWidget *parent)
     m_open->setToolTip(tr("An HDF5 file with 'spikes' [samples, steps, inputs] or 'current', as "
                           "snnc simulate --input takes"));
     // Long texts never set the window's minimum width (docs/studio.md: it shrinks to 800x600).
+    m_source->setObjectName(QStringLiteral("source"));
     m_source->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_status->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto *controls = new QHBoxLayout;
@@ -123,24 +124,18 @@ SpikesView::SpikesView(QWidget *parent)
         drawMembranes();
     });
     connect(m_neuron, &QSpinBox::valueChanged, this, &SpikesView::drawMembranes);
-    // A click on a raster selects the neuron under it.
+    // A click on a raster selects the neuron under it (the same neuron before, on either side).
     connect(m_raster, &QCustomPlot::mousePress, this, [this](QMouseEvent *event) {
         for (int side = 0; side < 2; ++side) {
-            const auto &t = m_traces[side];
             QCPAxisRect *rect = m_rasterRects[side];
             const QPointF at = event->position();
-            if (!t || !rect->rect().contains(at.toPoint()))
+            if (!rect->rect().contains(at.toPoint()))
                 continue;
             const int row = int(std::lround(rect->axis(QCPAxis::atLeft)->pixelToCoord(at.y())));
-            int offset = 0;
-            for (int k : spikingLayers(*t)) {
-                const LayerTrace &l = t->layers[std::size_t(k)];
-                if (row >= offset && row < offset + l.neurons) {
-                    selectNeuron(l.name, row - offset);
-                    return;
-                }
-                offset += l.neurons;
-            }
+            const auto picked = neuronAtRow(Side(side), row);
+            if (picked && picked->first < m_before.layerCount())
+                selectNeuron(m_before.layers()[std::size_t(picked->first)].name, picked->second);
+            return;
         }
     });
     updateSampleBox();
@@ -156,9 +151,9 @@ void SpikesView::setBefore(const Graph &graph)
     simulate();
 }
 
-void SpikesView::setAfter(std::shared_ptr<const Graph> graph)
+void SpikesView::setAfter(std::shared_ptr<const OptimizeResult> result)
 {
-    m_after = std::move(graph);
+    m_after = std::move(result);
     simulate();
 }
 
@@ -229,7 +224,103 @@ bool SpikesView::isSimulating() const
 
 const Graph *SpikesView::graph(Side side) const
 {
-    return side == Side::Before ? &m_before : m_after.get();
+    if (side == Side::Before)
+        return &m_before;
+    return m_after ? &m_after->graph : nullptr;
+}
+
+QString SpikesView::selectedLayer() const
+{
+    return m_layer->currentText();
+}
+
+int SpikesView::selectedNeuron() const
+{
+    return m_neuron->value();
+}
+
+SpikesView::Place SpikesView::place(Side side, int beforeLayer, int neuron) const
+{
+    if (side == Side::Before)
+        return {beforeLayer, neuron, {}};
+    if (!m_after || beforeLayer < 0 || beforeLayer >= m_before.layerCount())
+        return {};
+    const LayerId id = m_before.layers()[std::size_t(beforeLayer)].id;
+    const std::vector<Layer> &after = m_after->graph.layers();
+    int layer = -1;
+    for (int a = 0; a < int(after.size()); ++a)
+        if (after[std::size_t(a)].id == id)
+            layer = a;
+    if (layer < 0) { // fused away: the report names the layer it went into
+        QString into;
+        for (const PassReport &pass : m_after->report.passReports)
+            for (const LayerChange &c : pass.layers)
+                if (c.layerId == id && !c.fusedInto.isEmpty())
+                    into = c.fusedInto;
+        return {-1, -1, tr("fused into %1").arg(into)};
+    }
+    const NeuronMap fates = m_after->report.neuronMap(id);
+    if (fates.empty())
+        return {layer, neuron, {}};
+    if (neuron < 0 || neuron >= int(fates.size()))
+        return {};
+    NeuronFate fate = fates[std::size_t(neuron)];
+    switch (fate.kind) {
+    case NeuronFate::Kept:
+        return {layer, fate.index, fate.index == neuron ? QString() : tr("now %1").arg(fate.index)};
+    case NeuronFate::Removed:
+        return {-1, -1, tr("removed")};
+    case NeuronFate::Fused:
+        return {-1, -1, tr("fused")};
+    case NeuronFate::Merged:
+        break;
+    }
+    // Merged: its keeper carries it (a keeper a later pass merged or removed in turn: followed).
+    int keeper = fate.index;
+    for (std::size_t hops = 0;
+         hops < fates.size() && fates[std::size_t(keeper)].kind == NeuronFate::Merged; ++hops)
+        keeper = fates[std::size_t(keeper)].index;
+    fate = fates[std::size_t(keeper)];
+    if (fate.kind != NeuronFate::Kept)
+        return {-1, -1,
+                tr("merged into neuron %1, which was %2")
+                    .arg(keeper)
+                    .arg(fate.kind == NeuronFate::Removed ? tr("removed") : tr("fused"))};
+    return {layer, fate.index, tr("merged into neuron %1, now %2").arg(keeper).arg(fate.index)};
+}
+
+std::optional<std::pair<int, int>> SpikesView::neuronAtRow(Side side, int row) const
+{
+    const auto &t = m_traces[int(side)];
+    if (!t)
+        return std::nullopt;
+    int offset = 0;
+    for (int k : spikingLayers(*t)) {
+        const LayerTrace &l = t->layers[std::size_t(k)];
+        if (row < offset || row >= offset + l.neurons) {
+            offset += l.neurons;
+            continue;
+        }
+        const int index = row - offset;
+        if (side == Side::Before)
+            return std::make_pair(k, index);
+        // The optimised layer's neuron `index`: the neuron before that the run kept there.
+        if (!m_after || k >= m_after->graph.layerCount())
+            return std::nullopt; // traces of an earlier result
+        const LayerId id = m_after->graph.layers()[std::size_t(k)].id;
+        for (int b = 0; b < m_before.layerCount(); ++b) {
+            if (m_before.layers()[std::size_t(b)].id != id)
+                continue;
+            const NeuronMap fates = m_after->report.neuronMap(id);
+            if (fates.empty())
+                return std::make_pair(b, index);
+            for (int n = 0; n < int(fates.size()); ++n)
+                if (fates[std::size_t(n)] == NeuronFate{NeuronFate::Kept, index})
+                    return std::make_pair(b, n);
+        }
+        return std::nullopt;
+    }
+    return std::nullopt;
 }
 
 void SpikesView::updateSampleBox()
@@ -246,7 +337,8 @@ void SpikesView::updateSampleBox()
                               .arg(m_data->size())
                               .arg(sim::toString(m_options.encoding)));
     else
-        m_source->setText(tr("No data set attached: attach one (File) or open an input file"));
+        m_source->setText(tr("No data set: Data > Use Fashion-MNIST, or Open input file..."));
+    m_source->setToolTip(m_source->text()); // whole, where a narrow window cuts the line
 }
 
 void SpikesView::simulate()
@@ -274,7 +366,8 @@ void SpikesView::simulate()
     }
     m_status->setText(tr("Simulating sample %1...").arg(index));
     Graph before = m_before;
-    std::shared_ptr<const Graph> after = m_after;
+    std::shared_ptr<const Graph> after =
+        m_after ? std::shared_ptr<const Graph>(m_after, &m_after->graph) : nullptr;
     m_job->run<Result>(
         [before = std::move(before), after, input = std::move(input),
          steps](const RunControl &control) {
@@ -408,6 +501,7 @@ std::vector<double> SpikesView::membraneShown(Side side) const
 void SpikesView::drawMembranes()
 {
     const QString layer = m_layer->currentText();
+    const int beforeLayer = m_layer->count() > 0 ? m_layer->currentData().toInt() : -1;
     const int neuron = m_neuron->value();
     for (int side = 0; side < 2; ++side) {
         QCPAxisRect *rect = m_membraneRects[side];
@@ -417,40 +511,46 @@ void SpikesView::drawMembranes()
             m_membrane->removeItem(item);
         const auto &t = m_traces[side];
         const Graph *g = graph(Side(side));
-        const LayerTrace *trace = nullptr;
-        const Layer *params = nullptr;
-        if (t && g && !layer.isEmpty())
-            for (int k : spikingLayers(*t))
-                if (t->layers[std::size_t(k)].name == layer) {
-                    trace = &t->layers[std::size_t(k)];
-                    params = &g->layers()[std::size_t(k)];
-                }
+        // The selected neuron on this side: where the run put it, or what became of it.
+        const Place at =
+            t && g && beforeLayer >= 0 ? place(Side(side), beforeLayer, neuron) : Place{};
+        const LayerTrace *trace = at.layer >= 0 && at.layer < int(t->layers.size()) &&
+                                          at.layer < g->layerCount() &&
+                                          t->layers[std::size_t(at.layer)].spiking
+                                      ? &t->layers[std::size_t(at.layer)]
+                                      : nullptr;
+        const bool drawn = trace && at.neuron >= 0 && at.neuron < trace->neurons;
         QString title = tr(kTitles[side]);
         if (!t)
             title += side == int(Side::After) && !m_after ? tr(": no optimisation result yet")
                                                           : QString();
-        else if (!trace)
-            title += tr(": no spiking layer %1").arg(layer);
-        else if (neuron >= trace->neurons)
-            title += tr(": %1 has %2 neurons").arg(layer).arg(trace->neurons);
-        else
+        else if (layer.isEmpty())
+            title += tr(": no spiking layer");
+        else if (!drawn && at.fate.isEmpty())
+            title += tr(": %1 has no neuron %2").arg(layer).arg(neuron);
+        else if (!drawn)
+            title += tr(": %1, neuron %2: %3").arg(layer).arg(neuron).arg(at.fate);
+        else if (at.fate.isEmpty())
             title += tr(": %1, neuron %2").arg(layer).arg(neuron);
+        else
+            title += tr(": %1, neuron %2 (%3)").arg(layer).arg(neuron).arg(at.fate);
         m_membraneTitles[side]->setText(title);
         QCPAxis *x = rect->axis(QCPAxis::atBottom);
         QCPAxis *y = rect->axis(QCPAxis::atLeft);
-        if (!trace || neuron >= trace->neurons) {
+        if (!drawn) {
             x->setRange(0, 1);
             y->setRange(0, 1);
             continue;
         }
+        const Layer &params = g->layers()[std::size_t(at.layer)];
         QVector<double> keys, values, spikeKeys, spikeValues;
         for (int step = 0; step < t->steps; ++step) {
-            const std::size_t at = std::size_t(step * trace->neurons + neuron);
+            const std::size_t index = std::size_t(step * trace->neurons + at.neuron);
             keys << step;
-            values << trace->membrane[at];
-            if (trace->spikes[at]) {
+            values << trace->membrane[index];
+            if (trace->spikes[index]) {
                 spikeKeys << step;
-                spikeValues << trace->membrane[at];
+                spikeValues << trace->membrane[index];
             }
         }
         QCPGraph *line = m_membrane->addGraph(x, y);
@@ -464,13 +564,13 @@ void SpikesView::drawMembranes()
         threshold->setClipAxisRect(rect);
         threshold->point1->setAxes(x, y);
         threshold->point2->setAxes(x, y);
-        threshold->point1->setCoords(0, params->neuron.threshold);
-        threshold->point2->setCoords(1, params->neuron.threshold);
+        threshold->point1->setCoords(0, params.neuron.threshold);
+        threshold->point2->setCoords(1, params.neuron.threshold);
         threshold->setPen(QPen(Qt::gray, 1, Qt::DashLine));
         x->setRange(-0.5, t->steps - 0.5);
         line->rescaleValueAxis();
         QCPRange range = y->range();
-        range.expand(double(params->neuron.threshold));
+        range.expand(double(params.neuron.threshold));
         y->setRange(range.lower - 0.05 * range.size(), range.upper + 0.05 * range.size());
     }
     m_membrane->replot(QCustomPlot::rpQueuedReplot);

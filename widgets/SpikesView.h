@@ -1,6 +1,7 @@
 #pragma once
 
 #include "graph/Graph.h"
+#include "opt/Optimizer.h"
 #include "sim/Dataset.h"
 #include "sim/Sequences.h"
 
@@ -30,8 +31,10 @@ namespace snn::widgets {
 // engine encodes it (rate: the Bernoulli spikes sim::run draws for that sample with seed 1;
 // current: a constant current), or from an input file in `snnc simulate --input`'s format. The
 // simulation is core's (simulateSequences), off the GUI thread. Both plots export as PNG, SVG or
-// PDF (context menu). A neuron is selected by layer name and index, in each graph: after
-// dead-neuron elimination or a merge, the same index of the optimised layer can be another neuron.
+// PDF (context menu). A neuron is selected by its layer's name and its index in the graph before;
+// the optimised side shows the same neuron where the run put it (Report::neuronMap: "neuron 20
+// (now 15)"), its keeper's trace for a merged one, and says "removed" or "fused" for one that is
+// gone. A click on either raster selects the neuron under it, as the same neuron before.
 class SpikesView : public QWidget {
     Q_OBJECT
 public:
@@ -41,8 +44,9 @@ public:
     ~SpikesView() override;
 
     void setBefore(const Graph &graph);
-    // The optimised graph (nullptr: no optimisation result; the "after" side says so).
-    void setAfter(std::shared_ptr<const Graph> graph);
+    // The optimisation run of the graph before: its graph is the "after" side, its report maps
+    // each neuron there (nullptr: no result; the "after" side says so).
+    void setAfter(std::shared_ptr<const OptimizeResult> result);
     // The attached data set (its samples are what the sample box picks) and how the engine feeds
     // it (encoding, seed; its steps become the step box's value).
     void setData(std::shared_ptr<const sim::Dataset> dataset, const sim::SimOptions &options);
@@ -51,8 +55,11 @@ public:
     bool openInput(const QString &path);
     void setSample(int sample);
     void setSteps(int steps); // for the data set and constant currents (a file's trains: its own)
-    // Selects neuron `neuron` of the spiking layer called `layer` (what a click on a raster does).
+    // Selects neuron `neuron` (its index before) of the spiking layer called `layer` (its name
+    // before): what a click on a raster does.
     void selectNeuron(const QString &layer, int neuron);
+    QString selectedLayer() const;
+    int selectedNeuron() const; // its index before
 
     int sampleCount() const;
     int sample() const;
@@ -77,6 +84,17 @@ private:
     struct Result {
         std::optional<SequenceTraces> traces[2];
     };
+    // Where a neuron of the graph before is on a side: the index of its layer in that side's
+    // traces and its index there (-1 when it has none), and what became of it ("now 15",
+    // "removed", ...; empty when nothing changed).
+    struct Place {
+        int layer = -1;
+        int neuron = -1;
+        QString fate;
+    };
+    Place place(Side side, int beforeLayer, int neuron) const;
+    // The neuron before under a row of a side's raster: (its layer's index before, its index).
+    std::optional<std::pair<int, int>> neuronAtRow(Side side, int row) const;
     void simulate();
     void showResult(Result result);
     void drawRasters();
@@ -87,7 +105,7 @@ private:
     const Graph *graph(Side side) const;
 
     Graph m_before;
-    std::shared_ptr<const Graph> m_after;
+    std::shared_ptr<const OptimizeResult> m_after;
     std::shared_ptr<const sim::Dataset> m_data;
     sim::SimOptions m_options;
     std::optional<SequenceInput> m_file;

@@ -1,6 +1,7 @@
 #include "SweepPanel.h"
 
 #include "Document.h"
+#include "PlotAxes.h"
 #include "PlotExport.h"
 #include "QCustomPlotInclude.h"
 #include "base/JobRunner.h"
@@ -116,6 +117,8 @@ SweepPanel::SweepPanel(QWidget *parent)
     m_byParams = makePlot(tr("Parameters"));
     m_byCells = makePlot(tr("Estimated logic cells"));
     m_byCells->xAxis->setTicker(QSharedPointer<CountTicker>::create());
+    for (QCustomPlot *plot : {m_byParams, m_byCells})
+        spaceTickLabels(plot->xAxis, 80); // "125,000" with room around it
     m_table->setHorizontalHeaderLabels({tr("Value"), tr("Parameters"), tr("Neurons"),
                                         tr("Logic cells (est.)"), tr("EBR (est.)"),
                                         tr("Accuracy")});
@@ -358,6 +361,7 @@ void SweepPanel::showResult()
         plot->yAxis->setLabel(yLabel);
         plot->rescaleAxes();
         plot->xAxis->scaleRange(1.15, plot->xAxis->range().center());
+        keepRelativeSpan(plot->xAxis, 0.1); // 3,148 to 3,161 cells: a change of 0.4 %
         // Room above the top points for their labels.
         const QCPRange y = plot->yAxis->range();
         plot->yAxis->setRange(y.lower - 0.1 * y.size() - 0.5, y.upper + 0.25 * y.size() + 0.5);

@@ -4,6 +4,7 @@
 #include "SaveDialog.h"
 #include "base/Error.h"
 #include "base/JobRunner.h"
+#include "flow/Stages.h"
 #include "io/AtomicFile.h"
 
 #include <QComboBox>
@@ -44,10 +45,22 @@ namespace {
 
 QCustomPlot *makePlot(const QString &title, const QString &xLabel, const QString &yLabel)
 {
+    // Three side by side beside the settings in a 1024 px window; the title on top, the legend
+    // under it (outside the axes, so that it never covers a curve).
     auto *plot = new QCustomPlot;
-    plot->setMinimumSize(240, 160);
+    plot->setMinimumSize(180, 160);
     plot->plotLayout()->insertRow(0);
     plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title));
+    plot->plotLayout()->insertRow(1);
+    plot->axisRect()->insetLayout()->take(plot->legend);
+    plot->plotLayout()->addElement(1, 0, plot->legend);
+    plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot->legend->setWrap(2);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setMargins(QMargins(2, 0, 2, 0));
+    plot->plotLayout()->setRowStretchFactor(0, 0.001);
+    plot->plotLayout()->setRowStretchFactor(1, 0.001);
+    plot->plotLayout()->setRowSpacing(0);
     plot->xAxis->setLabel(xLabel);
     plot->yAxis->setLabel(yLabel);
     return plot;
@@ -107,6 +120,10 @@ TrainingMonitor::TrainingMonitor(QWidget *parent)
     // Runs side by side.
     m_runsPlot = makePlot(tr("Runs compared"), tr("epoch"), tr("accuracy %"));
     m_runsPlot->legend->setVisible(true);
+    m_runsPlot->legend->setWrap(1); // each run's settings on a line of its own
+    m_runsPlot->xAxis->setTicker(QSharedPointer<QCPAxisTickerFixed>::create()); // whole epochs
+    qSharedPointerCast<QCPAxisTickerFixed>(m_runsPlot->xAxis->ticker())
+        ->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
     m_runsPlot->yAxis->setRange(0, 100);
     m_firstRun = new QComboBox;
     m_secondRun = new QComboBox;
@@ -211,8 +228,12 @@ void TrainingMonitor::plotRuns()
                        100.0 * (validation ? p.validationAccuracy.value_or(0.0) : p.trainAccuracy));
         ++shown;
     }
-    m_runsPlot->xAxis->rescale();
-    m_runsPlot->xAxis->scaleRange(1.1);
+    // Epoch 1 to the last, half an epoch either side.
+    int last = 1;
+    for (int g = 0; g < m_runsPlot->graphCount(); ++g)
+        if (!m_runsPlot->graph(g)->data()->isEmpty())
+            last = std::max(last, int((m_runsPlot->graph(g)->data()->constEnd() - 1)->key));
+    m_runsPlot->xAxis->setRange(0.5, last + 0.5);
     m_exportCurves->setEnabled(shown > 0);
     m_runsPlot->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -658,9 +679,9 @@ void TrainingMonitor::onFinished(const Outcome &outcome)
     if (outcome.stopped) {
         m_status->setText(tr("Stopped after epoch %1; %2").arg(outcome.state.epoch).arg(kept));
     } else {
-        QString text = tr("Done: %1 epochs in %2; %3")
-                           .arg(outcome.state.epoch)
-                           .arg(sim::formatDuration(double(m_clock.elapsed()) / 1000.0), kept);
+        QString text = tr("Done: %1 in %2; %3")
+                           .arg(flow::epochsText(outcome.state.epoch),
+                                sim::formatDuration(double(m_clock.elapsed()) / 1000.0), kept);
         if (outcome.state.testAccuracy)
             text += tr(", test accuracy %1% (reported only)")
                         .arg(100.0 * *outcome.state.testAccuracy, 0, 'f', 2);

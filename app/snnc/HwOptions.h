@@ -39,15 +39,18 @@ struct HwOptionSet {
                                              "the UP5K's SPRAM), ebr or spram (default auto)."),
                               QStringLiteral("M"), QStringLiteral("auto")};
 
-    QCommandLineOption clock{QStringLiteral("clock"),
-                             QStringLiteral("Core clock in MHz, made by the iCE40 PLL (16 to 275; "
-                                            "default: the board's oscillator, no PLL)."),
-                             QStringLiteral("MHZ")};
+    QCommandLineOption clock{
+        QStringLiteral("clock"),
+        QStringLiteral("Core clock: auto (default: synth measures fmax at the board's oscillator, "
+                       "then builds at the highest whole-MHz clock the PLL makes exactly that is "
+                       "10% below it; export alone runs the oscillator), the oscillator's 12, or "
+                       "MHz made by the iCE40 PLL (16 to 275)."),
+        QStringLiteral("MHZ|auto"), QStringLiteral("auto")};
 
     QCommandLineOption baud{QStringLiteral("baud"),
                             QStringLiteral("UART baud rate, 9600 to 3000000 (default 115200); "
                                            "refused when the core clock cannot make it within "
-                                           "2%."),
+                                           "2% with at least 8 clocks a bit."),
                             QStringLiteral("N"), QStringLiteral("115200")};
 
     void addTo(QCommandLineParser &parser) const
@@ -70,11 +73,11 @@ struct HwOptionSet {
         o.quant.steps = integer(parser, steps);
         if (parser.isSet(lanes))
             o.lanes = integer(parser, lanes);
-        if (parser.isSet(clock)) {
+        if (parser.value(clock) != QLatin1String("auto")) {
             bool ok = false;
             o.clockMHz = parser.value(clock).toDouble(&ok);
             if (!ok || o.clockMHz <= 0.0)
-                throw Error(QStringLiteral("--clock takes a frequency in MHz, not '%1'")
+                throw Error(QStringLiteral("--clock takes auto or a frequency in MHz, not '%1'")
                                 .arg(parser.value(clock)));
         }
         o.weightMemory =

@@ -58,9 +58,9 @@ int runOptimize(const QStringList &arguments)
         set->data = validate.evaluationSet(parser);
         options.validation = std::move(set);
     }
-    const Graph graph = loadAnyGraph(parser.positionalArguments().front());
-    const OptimizeResult result =
-        optimize(graph, passes, options, options.validation ? stderrProgress() : RunControl{});
+    Graph graph = loadAnyGraph(parser.positionalArguments().front());
+    const OptimizeResult result = optimize(std::move(graph), passes, options,
+                                           options.validation ? stderrProgress() : RunControl{});
     clearProgress();
 
     if (parser.isSet(output))

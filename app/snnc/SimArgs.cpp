@@ -167,16 +167,9 @@ sim::Dataset SimArgs::evaluationSet(const QCommandLineParser &parser) const
 {
     requireOptions(parser, {&data});
     const QString which = splitName(parser);
-    sim::Dataset set;
-    if (which == sim::kTestSplit) {
-        set = sim::loadEvaluationSet(parser.value(data));
-    } else {
-        sim::DataSplit all = sim::loadDataSplit(parser.value(data));
-        sim::holdOutValidation(all, validationSize(parser, valSplit));
-        set = which == sim::kTrainSplit ? std::move(all.train) : std::move(*all.validation);
-    }
-    const int n = sampleLimit(parser);
-    return n > 0 ? set.head(n) : set;
+    return sim::loadSamples(parser.value(data), which,
+                            which == sim::kTestSplit ? 0 : validationSize(parser, valSplit),
+                            sampleLimit(parser));
 }
 
 namespace {

@@ -1,6 +1,7 @@
 #include "Cli.h"
 #include "HwOptions.h"
 #include "hw/IceFlow.h"
+#include "hw/Synthesis.h"
 #include "io/GraphFile.h"
 
 #include <QDir>
@@ -10,6 +11,7 @@
 #include <QTemporaryDir>
 
 #include <cstdio>
+#include <optional>
 
 namespace snn::cli {
 
@@ -19,9 +21,12 @@ int runSynth(const QStringList &arguments)
     parser.setApplicationDescription(
         QStringLiteral("Synthesise for an iCE40 board: yosys synth_ice40, nextpnr-ice40, icepack, "
                        "icetime. Takes a graph (exported first) or a folder written by 'snnc "
-                       "export'. Prints logic cells, EBR, SPRAM, DSP, IO, fmax and the bitstream "
-                       "size. Fails when nextpnr's fmax is below the core clock (--clock, else the "
-                       "board's oscillator) unless --allow-slow-clock."));
+                       "export' (built at its exported clock). Prints the core clock and why, "
+                       "logic cells, EBR, SPRAM, DSP, IO, fmax and the bitstream size. With "
+                       "--clock auto (the default) a graph is built twice: at the board's "
+                       "oscillator to measure fmax, then at the highest standard PLL clock 10% "
+                       "below it. Fails when nextpnr's fmax is below the core clock unless "
+                       "--allow-slow-clock."));
     parser.addPositionalArgument(
         QStringLiteral("MODEL|DIR"),
         QStringLiteral("An SNN Studio graph (.h5) or an exported folder."));
@@ -47,24 +52,33 @@ int runSynth(const QStringList &arguments)
     QString dir = input;
     QTemporaryDir temp;
     QString configuration;
+    std::optional<Graph> graph;
+    hw::ExportOptions options;
     if (!QFileInfo(input).isDir()) {
         dir = parser.isSet(output) ? parser.value(output) : temp.path();
-        const Graph graph = loadGraph(input);
-        const hw::ExportOptions options = hwOptions.read(parser, graph, &configuration);
-        const hw::ExportResult result = hw::exportDesign(graph, options, dir);
+        graph = loadGraph(input);
+        options = hwOptions.read(parser, *graph, &configuration);
+        // (Bad input, e.g. a design that does not fit, fails here, before any tool runs.)
+        const hw::ExportResult result = hw::exportDesign(*graph, options, dir);
         std::fprintf(stderr, "%s\n%s\n", qPrintable(configuration), qPrintable(result.fit.message));
     } else if (!QFileInfo::exists(QDir(dir).filePath(QStringLiteral("snn_uart_top.v")))) {
         throw Error(QStringLiteral("%1 is not an exported design (no snn_uart_top.v)").arg(dir));
     }
     const bool copyLog = parser.isSet(verbose);
+    const auto log = [copyLog](const QString &text) {
+        if (copyLog || text.startsWith(QLatin1String("== ")))
+            std::fputs(qPrintable(text), stderr);
+    };
     hw::FlowReport report;
     try {
-        hw::FlowOptions flow = hw::flowOptions(dir, board);
-        flow.allowSlowClock = parser.isSet(allowSlow);
-        report = hw::runFlow(flow, [copyLog](const QString &text) {
-            if (copyLog || text.startsWith(QLatin1String("== ")))
-                std::fputs(qPrintable(text), stderr);
-        });
+        if (graph) {
+            report =
+                hw::synthesiseDesign(*graph, options, dir, parser.isSet(allowSlow), log).report;
+        } else {
+            hw::FlowOptions flow = hw::flowOptions(dir, board);
+            flow.allowSlowClock = parser.isSet(allowSlow);
+            report = hw::runFlow(flow, log);
+        }
     } catch (const Cancelled &) {
         throw;
     } catch (const Error &e) { // a tool failed: not bad input

@@ -57,7 +57,7 @@ int runVerify(const QStringList &arguments)
         throw Error(QStringLiteral("--samples must be at least 1"));
     if (parser.isSet(data)) {
         const sim::Dataset set =
-            sim::loadEvaluationSet(parser.value(data)).head(options.testSamples);
+            sim::loadSamples(parser.value(data), sim::kTestSplit, 0, options.testSamples);
         for (Eigen::Index r = 0; r < set.x.rows(); ++r)
             options.samples.push_back(hw::intensities(set.x.row(r).transpose()));
         options.testSamples = int(options.samples.size());

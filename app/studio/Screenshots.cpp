@@ -3,13 +3,16 @@
 #include "CanvasView.h"
 #include "CompareView.h"
 #include "Document.h"
+#include "FpgaPanel.h"
 #include "MainWindow.h"
 #include "OptimizationPanel.h"
+#include "RunMenu.h"
 #include "SpikesView.h"
 #include "SweepPanel.h"
 #include "TrainingMonitor.h"
+#include "flow/Pipeline.h"
 
-#include <QDockWidget>
+#include <QAction>
 #include <QEventLoop>
 #include <QTabWidget>
 #include <QTextStream>
@@ -23,6 +26,8 @@ namespace snn::studio {
 
 namespace {
 
+using widgets::MainWindow;
+
 void settle(int ms)
 {
     QEventLoop loop;
@@ -34,6 +39,7 @@ void settle(int ms)
 // reply line. The window is already on the display, so blocking here changes nothing on screen.
 bool shoot(const QString &name)
 {
+    settle(500);
     QTextStream(stdout) << "shot " << name << Qt::endl;
     std::string reply;
     return bool(std::getline(std::cin, reply));
@@ -49,66 +55,44 @@ void waitFor(Sender *sender, Signal signal, int timeoutMs)
     loop.exec();
 }
 
-} // namespace
-
-int takeScreenshots(widgets::MainWindow &window, const QString &dataSpec)
+// Triggers a menu action once the event loop runs (as a key press would).
+void trigger(QAction *action)
 {
-    if (!dataSpec.isEmpty()) {
-        QTimer::singleShot(0, &window, [&window, dataSpec] { window.attachData(dataSpec); });
-        waitFor(&window, &widgets::MainWindow::dataAttached, 120000);
-    }
-    window.show();
-    settle(500);
-    const Graph &graph = window.document()->graph();
-    if (!graph.isEmpty())
-        window.canvas()->selectLayer(graph.layers().front().id);
-    settle(300);
-    if (!shoot(QStringLiteral("canvas")))
-        return 1;
+    QTimer::singleShot(0, action, &QAction::trigger);
+}
 
-    QTimer::singleShot(0, window.optimization(), &widgets::OptimizationPanel::run);
+// Optimise after F5: the Compare tab with the per-pass bars.
+void runPasses(MainWindow &window)
+{
+    trigger(window.runMenu()->passesAction());
     waitFor(window.optimization(), &widgets::OptimizationPanel::runFinished, 300000);
     if (window.compare()->isEstimating()) // the per-pass logic-cell bars
         waitFor(window.compare(), &widgets::CompareView::estimatesFinished, 120000);
-    settle(500);
-    if (!shoot(QStringLiteral("optimization")))
-        return 1;
-    // The FPGA tab after the run: the resource estimate for the graph and the optimised graph.
-    if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("panel_FPGA")))
-        dock->raise();
-    settle(500);
-    if (!shoot(QStringLiteral("fpga")))
-        return 1;
-    // The Sweep tab after a sweep of the dead threshold (its default values) on the data.
-    window.centralTabs()->setCurrentWidget(window.sweep());
-    QTimer::singleShot(0, window.sweep(), &widgets::SweepPanel::run);
-    waitFor(window.sweep(), &widgets::SweepPanel::message, 600000);
-    settle(500);
-    if (!shoot(QStringLiteral("sweep")))
-        return 1;
-    // The Spikes tab: the first test sample before and after the run, and the membrane of the
-    // first layer's neuron that fired most on it.
+}
+
+// The Spikes tab on the first test sample, the first layer's most active neuron selected.
+void showSpikes(MainWindow &window)
+{
     widgets::SpikesView *spikes = window.spikes();
-    window.centralTabs()->setCurrentWidget(spikes);
+    window.optimiseTabs()->setCurrentWidget(spikes);
     if (spikes->isSimulating() || !spikes->traces(widgets::SpikesView::Side::After))
         waitFor(spikes, &widgets::SpikesView::simulated, 60000);
-    if (const auto &traces = spikes->traces(widgets::SpikesView::Side::Before);
-        traces && !traces->layers.empty()) {
-        const LayerTrace &first = traces->layers.front();
-        std::vector<int> counts(std::size_t(first.neurons), 0);
-        for (std::size_t k = 0; k < first.spikes.size(); ++k)
-            counts[k % std::size_t(first.neurons)] += first.spikes[k];
-        spikes->selectNeuron(first.name,
-                             int(std::max_element(counts.begin(), counts.end()) - counts.begin()));
-    }
-    settle(500);
-    if (!shoot(QStringLiteral("spikes")))
-        return 1;
-    // The Training panel: two short fine-tuning runs of the model at two learning rates (2 epochs
-    // on 2,000 training samples, 1,000 held out for validation), their curves overlaid.
+    const auto &traces = spikes->traces(widgets::SpikesView::Side::Before);
+    if (!traces || traces->layers.empty())
+        return;
+    const LayerTrace &first = traces->layers.front();
+    std::vector<int> counts(std::size_t(first.neurons), 0);
+    for (std::size_t k = 0; k < first.spikes.size(); ++k)
+        counts[k % std::size_t(first.neurons)] += first.spikes[k];
+    spikes->selectNeuron(first.name,
+                         int(std::max_element(counts.begin(), counts.end()) - counts.begin()));
+}
+
+// Two short fine-tuning runs of the model at two learning rates (2 epochs on 2,000 training
+// samples, 1,000 held out for validation), their curves overlaid.
+void trainTwice(MainWindow &window)
+{
     widgets::TrainingMonitor *training = window.training();
-    if (auto *dock = window.findChild<QDockWidget *>(QStringLiteral("panel_Training")))
-        dock->raise();
     sim::TrainSettings settings = training->settings();
     settings.options.epochs = 2;
     settings.trainLimit = 2000;
@@ -116,12 +100,48 @@ int takeScreenshots(widgets::MainWindow &window, const QString &dataSpec)
     for (const float rate : {1e-3f, 1e-4f}) {
         settings.options.learningRate = rate;
         training->setSettings(settings);
-        QTimer::singleShot(0, training, &widgets::TrainingMonitor::start);
+        trigger(window.runMenu()->trainAction());
         waitFor(training, &widgets::TrainingMonitor::trained, 600000);
     }
     const int runs = int(training->runs().size());
     training->compareRuns(runs - 2, runs - 1);
-    settle(500);
+}
+
+} // namespace
+
+int takeScreenshots(MainWindow &window, const QString &dataSpec)
+{
+    if (!dataSpec.isEmpty()) {
+        QTimer::singleShot(0, &window, [&window, dataSpec] { window.attachData(dataSpec); });
+        waitFor(&window, &MainWindow::dataAttached, 120000);
+    }
+    window.show();
+    if (!shoot(QStringLiteral("getstarted")))
+        return 1;
+    window.activateMode(MainWindow::Mode::Graph);
+    const Graph &graph = window.document()->graph();
+    if (!graph.isEmpty())
+        window.canvas()->selectLayer(graph.layers().front().id);
+    if (!shoot(QStringLiteral("canvas")))
+        return 1;
+    runPasses(window);
+    if (!shoot(QStringLiteral("optimization")))
+        return 1;
+    showSpikes(window);
+    if (!shoot(QStringLiteral("spikes")))
+        return 1;
+    // The Sweep tab after a sweep of the dead threshold (its default values) on the data.
+    window.optimiseTabs()->setCurrentWidget(window.sweep());
+    QTimer::singleShot(0, window.sweep(), &widgets::SweepPanel::run);
+    waitFor(window.sweep(), &widgets::SweepPanel::message, 600000);
+    if (!shoot(QStringLiteral("sweep")))
+        return 1;
+    // Deploy after the pipeline (Ctrl+R): its stages, the build's figures and log.
+    trigger(window.runMenu()->pipelineAction());
+    waitFor(window.pipeline(), &flow::Pipeline::finished, 1800000);
+    if (!shoot(QStringLiteral("fpga")))
+        return 1;
+    trainTwice(window);
     return shoot(QStringLiteral("training")) ? 0 : 1;
 }
 

@@ -39,7 +39,7 @@ int main(int argc, char *argv[])
     snn::widgets::MainWindow window;
     const QStringList files = parser.positionalArguments();
     if ((files.isEmpty() || !window.openFile(files.front())) && !window.openShippedModel())
-        window.setGraph(snn::exampleGraph(), QStringLiteral("Synthetic example"));
+        window.setGraph(snn::exampleGraph(), snn::widgets::MainWindow::kSyntheticName);
     window.restoreLayout();
     if (parser.isSet(screenshots))
         return snn::studio::takeScreenshots(window, parser.value(data));

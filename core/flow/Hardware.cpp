@@ -133,17 +133,19 @@ Synthesis synthesise(const Graph &original, const Graph &graph, const hw::Export
     begin(log, StepExport);
     say(log, QStringLiteral("== export: the design into %1\n").arg(QDir::toNativeSeparators(dir)));
     control.checkCancelled();
-    Synthesis s{exportSettled(original, graph, o, dir), {}};
-    say(log,
-        s.exported.reason.isEmpty()
-            ? QStringLiteral("%1 (as set)\n").arg(describe(s.exported.options, s.exported.spram))
-            : QStringLiteral("Auto: %1\n").arg(s.exported.reason));
-    say(log, QStringLiteral("exported %1 files\n").arg(s.exported.files));
-    s.report = hw::runFlow(
-        hw::flowOptions(dir, hw::board(s.exported.options.board)),
-        [&log](const QString &text) { say(log, text); },
+    const Settled settled = settle(original, o);
+    say(log, settled.reason.isEmpty()
+                 ? QStringLiteral("%1 (as set)\n").arg(describe(settled.options, settled.fit.spram))
+                 : QStringLiteral("Auto: %1\n").arg(settled.reason));
+    QFile::remove(QDir(dir).filePath(QStringLiteral("top.bin"))); // no stale bitstream passes
+    // (An automatic clock builds twice: the second run starts again at yosys.)
+    const hw::Synthesised built = hw::synthesiseDesign(
+        graph, settled.options, dir, false, [&log](const QString &text) { say(log, text); },
         [&control] { return control.cancelRequested && control.cancelRequested(); },
         [&log](int step) { begin(log, StepYosys + step); });
+    Synthesis s{{settled.options, settled.reason, int(built.exported.files.size()),
+                 built.exported.fit.spram},
+                built.report};
     say(log, s.report.toText());
     if (log)
         log({-1, {}, s.report});

@@ -11,6 +11,7 @@
 #include "graph/Graph.h"
 #include "hw/Exporter.h"
 #include "hw/IceFlow.h"
+#include "hw/Synthesis.h"
 #include "hw/VerilogGenerator.h"
 
 #include <functional>
@@ -91,9 +92,10 @@ struct Synthesis {
     Exported exported;
     hw::FlowReport report;
 };
-// Exports `graph` with the settings settled on `original` into `dir` (exportSettled) and runs the
-// iCE40 flow there. Throws Error with the export's or the failing tool's message (the last step
-// reported says which), Cancelled when stopped (the running tool is stopped).
+// Exports `graph` with the settings settled on `original` into `dir` and runs the iCE40 flow
+// there (hw::synthesiseDesign: with an automatic clock, twice). Throws Error with the export's or
+// the failing tool's message (the last step reported says which), Cancelled when stopped (the
+// running tool is stopped).
 Synthesis synthesise(const Graph &original, const Graph &graph, const hw::ExportOptions &options,
                      const QString &dir, const BuildLog &log, const RunControl &control);
 

@@ -106,12 +106,7 @@ QString statusProblem(const BoardStatus &status, const BoardExpectation &expecte
             .arg(expected.outputs)
             .arg(expected.hash, 8, 16, QLatin1Char('0'))
             .arg(rebuild);
-    if (status.image != ImageState::Ok && status.image != ImageState::BuiltIn)
-        return QStringLiteral("the board's weight image in flash is %1: write it with 'iceprog -o "
-                              "%2 weights.bin' in the design folder (or snnc flash DIR)")
-            .arg(protocol::toString(status.image))
-            .arg(expected.flashOffset);
-    return QString();
+    return protocol::imageProblem(status.image, expected.flashOffset);
 }
 
 BoardLink::~BoardLink()
@@ -235,9 +230,9 @@ BoardLink::Reply BoardLink::transact(Command command, const QByteArray &payload,
         if (code == ErrorCode::Checksum || code == ErrorCode::Timeout)
             continue; // damaged on the line: once more
         if (code == ErrorCode::Image)
-            throw Error(QStringLiteral("the board on %1 refuses to run: its weight image in "
-                                       "flash is %2")
-                            .arg(m_port, protocol::toString(ImageState(byteAt(reply.payload, 1)))));
+            throw Error(
+                QStringLiteral("the board on %1 refuses to run: %2")
+                    .arg(m_port, protocol::imageProblem(ImageState(byteAt(reply.payload, 1)))));
         throw Error(QStringLiteral("the board on %1 answered %2 with an error: %3")
                         .arg(m_port, commandName(command), protocol::toString(code)));
     }

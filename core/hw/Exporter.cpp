@@ -108,17 +108,15 @@ QString fillTemplate(const QString &name, const std::map<QString, QString> &valu
 
 namespace {
 
-// The design's options: the board's clock, or the PLL's nearest to the asked one.
-DesignOptions designOptions(const Board &b, const ExportOptions &options, bool spram)
+// The design's options at `clock`.
+DesignOptions designOptions(const Board &b, const ExportOptions &options, const CoreClock &clock,
+                            bool spram)
 {
     DesignOptions design;
     design.lanes = options.lanes;
-    design.clockHz = b.clockHz;
-    if (options.clockMHz > 0.0 && options.clockMHz != b.clockHz / 1e6) {
-        design.pll = pllSettings(b.clockHz / 1e6, options.clockMHz);
-        design.pllPad = b.pllPad;
-        design.clockHz = design.pll->outputMHz * 1e6;
-    }
+    design.clockHz = clock.mhz * 1e6;
+    design.pll = clock.pll;
+    design.pllPad = b.pllPad;
     design.spram = spram;
     design.baud = options.baud;
     design.button = !b.buttonPin.isEmpty();
@@ -167,7 +165,8 @@ QByteArray estimateJson(const Board &b, const ExportResult &result)
                                  {QStringLiteral("cells"), t.cells}});
     return QJsonDocument(QJsonObject{{QStringLiteral("board"), b.id},
                                      {QStringLiteral("weights_in_spram"), result.fit.spram},
-                                     {QStringLiteral("clock_mhz"), result.clockMHz},
+                                     {QStringLiteral("clock_mhz"), result.clock.mhz},
+                                     {QStringLiteral("clock"), result.clock.reason},
                                      {QStringLiteral("logic_cells"), e.logicCells},
                                      {QStringLiteral("ebr_blocks"), e.ebrBlocks},
                                      {QStringLiteral("spram_blocks"), e.spramBlocks},
@@ -204,6 +203,7 @@ QByteArray readme(const Board &b, const ExportOptions &options, const ExportResu
                 {QStringLiteral("FIT"), result.fit.message},
                 {QStringLiteral("SAMPLES"), QString::number(samples)},
                 {QStringLiteral("BAUD"), QString::number(options.baud)},
+                {QStringLiteral("CLOCK"), result.clock.reason},
                 {QStringLiteral("INPUTS"), QString::number(result.net.inputSize)},
                 {QStringLiteral("OUTPUTS"), QString::number(result.net.outputSize())},
                 {QStringLiteral("HASH"), hash}})
@@ -212,7 +212,8 @@ QByteArray readme(const Board &b, const ExportOptions &options, const ExportResu
 
 } // namespace
 
-ExportResult exportDesign(const Graph &graph, const ExportOptions &options, const QString &dir)
+ExportResult exportDesign(const Graph &graph, const ExportOptions &options, const QString &dir,
+                          const CoreClock *clock)
 {
     const Board &b = board(options.board);
     ExportResult result;
@@ -220,8 +221,9 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
     if (!result.fit.fits)
         throw Error(result.fit.message);
     result.net = quantize(graph, options.quant);
-    const DesignOptions design = designOptions(b, options, result.fit.spram);
-    result.clockMHz = design.clockHz / 1e6;
+    result.clock =
+        clock ? *clock : exportClock(b, options.clockMHz, options.baud, result.fit.spram);
+    const DesignOptions design = designOptions(b, options, result.clock, result.fit.spram);
     FileMap files = generateDesign(result.net, design);
     const auto samples =
         options.samples.empty()
@@ -231,7 +233,7 @@ ExportResult exportDesign(const Graph &graph, const ExportOptions &options, cons
     files[QStringLiteral("top.pcf")] = b.pcf(design.spram);
     const QStringList scripts{QStringLiteral("build.sh"), QStringLiteral("simulate.sh"),
                               QStringLiteral("flash.sh")};
-    files[scripts[0]] = buildScript(b, result.clockMHz);
+    files[scripts[0]] = buildScript(b, result.clock.mhz);
     files[scripts[1]] = simulateScript(design.spram);
     files[scripts[2]] =
         stepsScript(QStringLiteral("flash.sh"), flashSteps(design.spram, design.flashOffset));

@@ -6,6 +6,7 @@
 // studio.
 
 #include "hw/Boards.h"
+#include "hw/CoreClock.h"
 #include "hw/ResourceEstimator.h"
 #include "hw/ToolRunner.h"
 #include "hw/VerilogGenerator.h"
@@ -19,10 +20,13 @@ struct ExportOptions {
     QuantConfig quant;
     int lanes = 4;
     WeightMemory weightMemory = WeightMemory::Auto;
-    // The core clock in MHz: 0 (or the board's oscillator) runs the core on the oscillator; any
-    // other value makes it with the iCE40 PLL (pllSettings: the nearest it can make).
+    // The core clock in MHz: 0 chooses it (automatic: CoreClock.h; an export alone runs the
+    // oscillator, synthesiseDesign the fastest standard PLL clock nextpnr meets); the board's
+    // oscillator runs the core on it; any other value makes it with the iCE40 PLL (pllSettings:
+    // the nearest it can make).
     double clockMHz = 0.0;
-    // The UART's baud rate; refused when the core clock cannot make it within 2%.
+    // The UART's baud rate; refused when the core clock cannot make it within 2% with at least
+    // 8 clocks a bit.
     int baud = 115200;
     int testSamples = 8;          // testbench samples (exercisingSamples unless given)
     std::uint64_t sampleSeed = 1; // for the random samples
@@ -32,7 +36,7 @@ struct ExportOptions {
 struct ExportResult {
     QuantizedNetwork net;
     FitCheck fit;
-    double clockMHz = 0.0; // the core clock: the oscillator's or the PLL's output
+    CoreClock clock; // the core clock: the oscillator's or the PLL's output, and why
     QStringList files;
 };
 
@@ -59,7 +63,9 @@ std::vector<ToolStep> flashCommands(const QString &dir);
 QString fillTemplate(const QString &name, const std::map<QString, QString> &values);
 
 // Quantises, checks the fit (throws Error with the fit message when it does not fit) and writes
-// the folder (created when missing).
-ExportResult exportDesign(const Graph &graph, const ExportOptions &options, const QString &dir);
+// the folder (created when missing), at the clock exportClock gives for the options, or at
+// `clock` when given (an automatic clock that synthesis chose).
+ExportResult exportDesign(const Graph &graph, const ExportOptions &options, const QString &dir,
+                          const CoreClock *clock = nullptr);
 
 } // namespace snn::hw

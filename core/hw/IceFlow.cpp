@@ -33,6 +33,7 @@ QJsonObject FlowReport::toJson() const
         {QStringLiteral("bitstream_bytes"), bitstreamBytes},
         {QStringLiteral("icetime_mhz"), icetimeMHz},
         {QStringLiteral("icetime"), timingReport},
+        {QStringLiteral("clock"), clock},
         {QStringLiteral("yosys_cells"), cellsJson},
     };
 }
@@ -40,6 +41,8 @@ QJsonObject FlowReport::toJson() const
 QString FlowReport::toText() const
 {
     QString text;
+    if (!clock.isEmpty())
+        text += QStringLiteral("clock        %1\n").arg(clock);
     text += QStringLiteral("logic cells  %1 / %2\n").arg(logicCells).arg(logicCellsAvailable);
     text += QStringLiteral("EBR blocks   %1 / %2\n").arg(ebr).arg(ebrAvailable);
     text += QStringLiteral("SPRAM blocks %1 / %2\n").arg(spram).arg(spramAvailable);
@@ -54,6 +57,17 @@ QString FlowReport::toText() const
     if (!timingReport.isEmpty())
         text += QStringLiteral("icetime      %1\n").arg(timingReport);
     return text;
+}
+
+QString slowClockProblem(const FlowReport &report)
+{
+    // An fmax of 0 means the report timed no clock: nothing to compare.
+    if (report.fmaxMHz <= 0 || report.timingMet())
+        return QString();
+    return QStringLiteral("nextpnr reaches %1 MHz, below the %2 MHz core clock: choose a lower "
+                          "clock (or allow a slow clock to build anyway)")
+        .arg(report.fmaxMHz, 0, 'f', 2)
+        .arg(report.targetMHz, 0, 'f', 2);
 }
 
 void parseNextpnrReport(const QByteArray &json, FlowReport *report, const QString &what)
@@ -139,10 +153,11 @@ FlowOptions flowOptions(const QString &directory, const Board &board)
     o.targetMHz = board.clockHz / 1e6;
     QFile estimate(QDir(directory).filePath(QStringLiteral("estimate.json")));
     if (estimate.open(QIODevice::ReadOnly)) {
-        const double clock =
-            QJsonDocument::fromJson(estimate.readAll())[QStringLiteral("clock_mhz")].toDouble();
+        const QJsonDocument json = QJsonDocument::fromJson(estimate.readAll());
+        const double clock = json[QStringLiteral("clock_mhz")].toDouble();
         if (clock > 0.0)
             o.targetMHz = clock;
+        o.clock = json[QStringLiteral("clock")].toString();
     }
     return o;
 }
@@ -220,6 +235,7 @@ void IceFlow::start(const FlowOptions &options)
     m_options = options;
     m_steps = flowSteps(options);
     m_report = FlowReport();
+    m_report.clock = options.clock;
     runStep(0);
 }
 
@@ -249,14 +265,9 @@ void IceFlow::stepFinished()
             if (!json.open(QIODevice::ReadOnly))
                 throw Error(QStringLiteral("nextpnr wrote no report.json in %1").arg(dir.path()));
             parseNextpnrReport(json.readAll(), &m_report, json.fileName());
-            // An fmax of 0 means the report timed no clock: nothing to compare.
-            if (m_report.fmaxMHz > 0 && m_report.fmaxMHz < m_options.targetMHz &&
-                !m_options.allowSlowClock)
-                throw Error(QStringLiteral("nextpnr reaches %1 MHz, below the %2 MHz core clock: "
-                                           "choose a lower clock (or allow a slow clock to build "
-                                           "anyway)")
-                                .arg(m_report.fmaxMHz, 0, 'f', 2)
-                                .arg(m_options.targetMHz, 0, 'f', 2));
+            const QString slow = slowClockProblem(m_report);
+            if (!slow.isEmpty() && !m_options.allowSlowClock)
+                throw Error(slow);
         } else if (m_step == 2) {
             m_report.bitstream = dir.filePath(QStringLiteral("top.bin"));
             m_report.bitstreamBytes = QFileInfo(m_report.bitstream).size();

@@ -31,11 +31,17 @@ struct FlowReport {
     double icetimeDelayNs = 0.0;
     int icetimeLevels = 0; // logic levels on that path
     QString timingReport;  // icetime's summary, or why it is not available
+    QString clock;         // the core clock and why (CoreClock::reason); empty: not known
 
     bool timingMet() const { return fmaxMHz >= targetMHz; }
     QJsonObject toJson() const;
     QString toText() const;
 };
+
+// Empty when nextpnr's fmax reaches the report's core clock (or timed no clock); else why the
+// flow fails: "nextpnr reaches 21.82 MHz, below the 100.50 MHz core clock: choose a lower clock
+// (or allow a slow clock to build anyway)".
+QString slowClockProblem(const FlowReport &report);
 
 // Parses nextpnr-ice40's --report JSON into the utilisation and fmax fields. Throws Error naming
 // `what` when it is not such a report.
@@ -52,14 +58,15 @@ struct FlowOptions {
     QString device;    // hx1k, up5k, hx8k...
     QString package;
     double targetMHz = 12.0; // the core clock: nextpnr's --freq
+    QString clock;           // the core clock and why (estimate.json's "clock"): the report's
     // The flow fails when nextpnr's fmax is below targetMHz (the clock the board will run),
     // unless this allows it.
     bool allowSlowClock = false;
     bool runIcetime = true;
 };
 
-// The flow for an exported folder: its core clock (estimate.json's clock_mhz) as the target, else
-// the board's oscillator.
+// The flow for an exported folder: its core clock (estimate.json's clock_mhz, and "clock" why) as
+// the target, else the board's oscillator.
 FlowOptions flowOptions(const QString &directory, const Board &board);
 
 // The flow's commands for `options`' device, package and target clock (the directory is not

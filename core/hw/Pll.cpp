@@ -2,6 +2,7 @@
 
 #include "base/Error.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace snn::hw {
@@ -47,6 +48,15 @@ PllSettings pllSettings(double inputMHz, double outputMHz)
                        : pfd < 101 ? 5
                                    : 6;
     return best;
+}
+
+std::vector<double> standardClocksMHz(double inputMHz, double maxMHz)
+{
+    std::vector<double> clocks;
+    for (int mhz = 16; mhz <= std::min(maxMHz, 275.0); ++mhz)
+        if (std::fabs(pllSettings(inputMHz, mhz).outputMHz - mhz) < 1e-9)
+            clocks.push_back(mhz);
+    return clocks;
 }
 
 } // namespace snn::hw

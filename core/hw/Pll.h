@@ -3,6 +3,8 @@
 // The iCE40 PLL (SB_PLL40_PAD / SB_PLL40_CORE, SIMPLE feedback): the divider settings for a core
 // clock, found the way icestorm's icepll finds them.
 
+#include <vector>
+
 namespace snn::hw {
 
 struct PllSettings {
@@ -19,5 +21,10 @@ struct PllSettings {
 // below 17 MHz, 2 below 26, 3 below 44, 4 below 66, 5 below 101, else 6). Throws Error when the
 // input is outside 10..133 MHz or the output outside 16..275 MHz.
 PllSettings pllSettings(double inputMHz, double outputMHz);
+
+// The standard clocks: the whole MHz from 16 to `maxMHz` (at most 275) that the PLL makes exactly
+// from `inputMHz` (pllSettings' output equal to the request), ascending. From 12 MHz: the
+// multiples of 3 from 18 to 264, and 270.
+std::vector<double> standardClocksMHz(double inputMHz, double maxMHz = 275.0);
 
 } // namespace snn::hw

@@ -16,13 +16,16 @@ QString toString(ImageState state)
     case ImageState::Loading:
         return QStringLiteral("loading");
     case ImageState::Missing:
-        return QStringLiteral("missing");
+        return QStringLiteral("missing (its magic reads all ones: erased, or the flash did not "
+                              "answer)");
     case ImageState::WrongLength:
-        return QStringLiteral("of the wrong length");
+        return QStringLiteral("of the wrong length (its header's length is not this design's)");
     case ImageState::Stale:
-        return QStringLiteral("stale");
+        return QStringLiteral("stale (its design hash is another bitstream's)");
     case ImageState::BadCrc:
-        return QStringLiteral("corrupt (bad CRC)");
+        return QStringLiteral("corrupt (its CRC-32 does not match its weights)");
+    case ImageState::BadMagic:
+        return QStringLiteral("not a weight image (bad magic)");
     }
     return QStringLiteral("unknown (%1)").arg(int(state));
 }
@@ -42,6 +45,38 @@ QString toString(ErrorCode code)
         return QStringLiteral("weight image not usable");
     }
     return QStringLiteral("unknown error %1").arg(int(code));
+}
+
+QString imageProblem(ImageState state, std::uint32_t offset)
+{
+    const QString write = QStringLiteral("'iceprog -o %1 weights.bin' in the design's folder (or "
+                                         "snnc flash DIR)")
+                              .arg(offset);
+    switch (state) {
+    case ImageState::Ok:
+    case ImageState::BuiltIn:
+        return QString();
+    case ImageState::Loading: // (a load takes well under a second)
+        return QStringLiteral("the board is still loading its weight image from flash: reset it "
+                              "(its button, or power) and try again");
+    case ImageState::BadCrc:
+        return QStringLiteral("the board's weight image in flash is %1: it was damaged or cut "
+                              "short; write it again with %2")
+            .arg(toString(state), write);
+    case ImageState::Missing:
+    case ImageState::WrongLength:
+    case ImageState::Stale:
+    case ImageState::BadMagic:
+        break;
+    }
+    return QStringLiteral("the board's weight image in flash is %1: write the weights.bin built "
+                          "with this bitstream with %2")
+        .arg(toString(state), write);
+}
+
+int flashWakeClocks(double clockHz)
+{
+    return int(std::ceil(kFlashWakeNs * 1e-9 * clockHz));
 }
 
 std::uint8_t crc8(const QByteArray &bytes, std::uint8_t crc)
@@ -107,11 +142,14 @@ int clocksPerBit(double clockHz, int baud)
         throw Error(QStringLiteral("the baud rate must be positive, got %1").arg(baud));
     const int clocks = int(std::lround(clockHz / baud));
     const double error = clocks > 0 ? std::abs(clockHz / clocks - baud) / baud : 1.0;
-    if (clocks < 4)
-        throw Error(QStringLiteral("%1 baud is too fast for a %2 MHz clock (the UART needs at "
-                                   "least 4 clocks per bit)")
+    if (clocks < kMinClocksPerBit)
+        throw Error(QStringLiteral("%1 baud is too fast for a %2 MHz clock: the UART needs at "
+                                   "least %3 clocks per bit (%4 MHz for this rate), %5 here")
                         .arg(baud)
-                        .arg(clockHz / 1e6));
+                        .arg(clockHz / 1e6)
+                        .arg(kMinClocksPerBit)
+                        .arg(kMinClocksPerBit * baud / 1e6)
+                        .arg(clocks));
     if (error > 0.02)
         throw Error(QStringLiteral("%1 baud cannot be made from a %2 MHz clock within 2% (%3 "
                                    "clocks per bit give %4 baud, %5% off)")

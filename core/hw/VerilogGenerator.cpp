@@ -11,6 +11,7 @@
 #include <QFile>
 
 #include <algorithm>
+#include <cmath>
 
 namespace snn::hw {
 
@@ -95,13 +96,22 @@ std::int64_t cyclesPerSample(const QuantizedNetwork &net, const MemoryLayout &la
                       std::vector<std::vector<int>>(std::size_t(net.config.steps), all));
 }
 
-// Fills a testbench template: @NS@ samples, @TIMEOUT@, and with SPRAM the SPI flash model wired to
-// the design's flash ports (@FLASH_PORTS@, @FLASH_MODEL@); `loaded` also connects the core's
-// loaded flag.
-void fillTestbench(QString &tb, int samples, qint64 timeout, bool spram, bool loaded)
+// The period of the clock in ns, as a Verilog real with a ps resolution (the testbenches'
+// `timescale 1ns/1ps).
+QString nanoseconds(double ns)
+{
+    return QString::number(ns, 'f', 3);
+}
+
+// Fills a testbench template: @NS@ samples, @TIMEOUT@ (ns), @CLK_NS@ (the design's clock period),
+// and with SPRAM the SPI flash model wired to the design's flash ports (@FLASH_PORTS@,
+// @FLASH_MODEL@); `loaded` also connects the core's loaded flag.
+void fillTestbench(QString &tb, int samples, double timeoutNs, double clockHz, bool spram,
+                   bool loaded)
 {
     tb.replace(QStringLiteral("@NS@"), QString::number(samples));
-    tb.replace(QStringLiteral("@TIMEOUT@"), QString::number(timeout));
+    tb.replace(QStringLiteral("@TIMEOUT@"), QString::number(std::llround(timeoutNs)));
+    tb.replace(QStringLiteral("@CLK_NS@"), nanoseconds(1e9 / clockHz));
     QString ports, model;
     if (spram) {
         ports = QStringLiteral(",\n                 .flash_sck(flash_sck), .flash_csn(flash_csn), "
@@ -209,9 +219,17 @@ std::uint32_t designHash(const QuantizedNetwork &net, int lanes)
 namespace {
 
 // Throws Error when the weights (lanes x weightBits per word) do not fit the UP5K's SPRAM: a word
-// takes spw blocks side by side (0: wider than 64 bits), and there are 4 blocks of 16K words.
-void checkSpram(const MemoryLayout &layout, int weightBits, int spw)
+// takes spw blocks side by side (0: wider than 64 bits), and there are 4 blocks of 16K words; or
+// when the core clock is too fast for the loader's SPI READ (half the clock, at most fR).
+void checkSpram(const MemoryLayout &layout, int weightBits, int spw, double clockHz)
 {
+    if (clockHz > 2 * protocol::kFlashReadMaxHz)
+        throw Error(QStringLiteral("the weights in flash are read at half the core clock, at most "
+                                   "%1 MHz (the flash's READ): the clock must be at most %2 MHz, "
+                                   "not %3")
+                        .arg(protocol::kFlashReadMaxHz / 1e6)
+                        .arg(2 * protocol::kFlashReadMaxHz / 1e6)
+                        .arg(clockHz / 1e6));
     if (spw == 0)
         throw Error(QStringLiteral("SPRAM words are at most 64 bits (4 blocks side by side): "
                                    "%1 lanes x %2-bit weights do not fit; use fewer lanes or "
@@ -272,6 +290,7 @@ QString protocolParameters()
     state("IMG_LENGTH", ImageState::WrongLength);
     state("IMG_STALE", ImageState::Stale);
     state("IMG_CRC", ImageState::BadCrc);
+    state("IMG_MAGIC", ImageState::BadMagic);
     return config;
 }
 
@@ -312,6 +331,9 @@ QString configFile(const QuantizedNetwork &net, const MemoryLayout &layout,
     param("CLKS_PER_BIT", bitClocks);
     param("IDLE_CLKS", std::llround(options.clockHz * protocol::kIdleTimeoutMs / 1000.0));
     param("BLINK_CLKS", std::llround(options.clockHz / 4)); // LED 4 blinks at 2 Hz
+    // The flash's wake-up time, in clocks for the loader and in ns for the testbench's model.
+    param("FLASH_WAKE_CLKS", protocol::flashWakeClocks(options.clockHz));
+    param("FLASH_WAKE_NS", std::llround(protocol::kFlashWakeNs));
     const PllSettings pll = options.pll.value_or(PllSettings());
     config += QStringLiteral("localparam [3:0] PLL_DIVR = %1;\nlocalparam [6:0] PLL_DIVF = %2;\n"
                              "localparam [2:0] PLL_DIVQ = %3;\nlocalparam [2:0] PLL_FILTER = %4;\n")
@@ -408,7 +430,7 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
     files[QStringLiteral("snn_crc8.vh")] = resource(QStringLiteral("snn_crc8.vh"));
     const int spw = spramBlocksPerWord(layout.lanes, net.config.weightBits);
     if (options.spram)
-        checkSpram(layout, net.config.weightBits, spw);
+        checkSpram(layout, net.config.weightBits, spw, options.clockHz);
     files[QStringLiteral("snn_defines.vh")] = definesFile(options);
     const int bitClocks = clocksPerBit(options);
     const std::uint32_t hash = designHash(net, layout.lanes);
@@ -465,19 +487,19 @@ FileMap generateTestbench(const QuantizedNetwork &net,
         expectedImage += QByteArray::number(r.predicted, 16).rightJustified(2, '0') + '\n';
     }
     const MemoryLayout layout = memoryLayout(net, 1);
+    const double clockNs = 1e9 / options.clockHz;
     // The flash load: the header's 8 words and the weights, 16 bits per SPRAM block of a word,
-    // 2 clocks per bit, plus the wake-up gap.
+    // 2 clocks per bit, plus the commands and the wake-up wait.
     const std::int64_t load = options.spram
                                   ? 2 * 16 *
                                             (std::int64_t(lanedLayout.weightWords) *
                                                  spramBlocksPerWord(lanes, net.config.weightBits) +
                                              8) +
-                                        600
+                                        protocol::flashWakeClocks(options.clockHz) + 600
                                   : 0;
-    const std::int64_t timeout =
-        10 * ((cyclesPerSample(net, layout) + 16 + net.inputSize) * std::int64_t(samples.size()) +
-              load) +
-        1000;
+    const double timeout = clockNs * double((cyclesPerSample(net, layout) + 16 + net.inputSize) *
+                                                std::int64_t(samples.size()) +
+                                            load + 1000);
     QString tb = QString::fromUtf8(resource(QStringLiteral("tb_snn_core.v")));
     QString layerOf, baseOf;
     for (std::size_t k = 1; k < net.layers.size(); ++k) {
@@ -491,21 +513,25 @@ FileMap generateTestbench(const QuantizedNetwork &net,
     }
     tb.replace(QStringLiteral("@LAYER_OF@"), layerOf);
     tb.replace(QStringLiteral("@BASE_OF@"), baseOf);
-    fillTestbench(tb, int(samples.size()), timeout, options.spram, true);
+    fillTestbench(tb, int(samples.size()), timeout, options.clockHz, options.spram, true);
     FileMap files;
     files[QStringLiteral("tb_snn_core.v")] = tb.toUtf8();
     if (options.spram)
         files[QStringLiteral("spi_flash_model.v")] = resource(QStringLiteral("spi_flash_model.v"));
-    // The board-level testbench: the samples through the UART top at 8 clocks per bit, then six
-    // more requests, each waiting at most one idle timeout (320 clocks), and with flash five
-    // reloads (three stop at the header).
-    const std::int64_t frame = (net.inputSize + net.outputSize() + 12) * 10 * 8 + 400;
-    const std::int64_t uartTimeout =
-        10 * ((std::int64_t(samples.size()) + 6) * (frame + cyclesPerSample(net, layout)) +
-              3 * load + 3000) +
-        100000;
+    // The board-level testbench: the samples through the UART top, then about 25 more requests
+    // (two at a skewed baud rate, the recovery cases, and with flash five reloads), each waiting
+    // at most one idle timeout: twice that, at the slowest sender.
+    const double bitNs = 1e9 / options.baud;
+    const double request =
+        double(net.inputSize + net.outputSize() + 40) * 10 * bitNs / (1 - kBaudSkew) +
+        double(cyclesPerSample(net, layout) + 40 * clocksPerBit(options)) * clockNs;
+    const double uartTimeout =
+        2 * (double(samples.size() + 25) * request + 6 * double(load) * clockNs) + 1e5;
     QString uart = QString::fromUtf8(resource(QStringLiteral("tb_snn_uart.v")));
-    fillTestbench(uart, int(samples.size()), uartTimeout, options.spram, false);
+    fillTestbench(uart, int(samples.size()), uartTimeout, options.clockHz, options.spram, false);
+    uart.replace(QStringLiteral("@BIT_NS@"), nanoseconds(bitNs));
+    uart.replace(QStringLiteral("@SKEW@"), QString::number(kBaudSkew));
+    uart.replace(QStringLiteral("@SKEW_PERCENT@"), QString::number(kBaudSkew * 100));
     files[QStringLiteral("tb_snn_uart.v")] = uart.toUtf8();
     files[QStringLiteral("samples.mem")] = samplesImage;
     files[QStringLiteral("expected.mem")] = expectedImage;
@@ -592,6 +618,10 @@ RtlVerification runRtlSimulation(const QString &dir, const RunControl &control, 
                 result.mismatches = parts[4].toInt();
                 finished = true;
             }
+        } else if (text.startsWith(QLatin1String("IMAGE state "))) {
+            const auto state = protocol::ImageState(text.section(QLatin1Char(' '), 2, 2).toInt());
+            throw Error(QStringLiteral("the core in %1 refused its weight image (flash.mem): %2")
+                            .arg(dir, protocol::toString(state)));
         } else if (text == QLatin1String("TIMEOUT")) {
             throw Error(QStringLiteral("the RTL simulation in %1 timed out (the core never "
                                        "answered)")

@@ -114,6 +114,10 @@ FileMap generateTestbench(const QuantizedNetwork &net,
                           const std::vector<std::vector<std::uint8_t>> &samples,
                           const DesignOptions &options = DesignOptions());
 
+// The board-level testbench's host clock error: besides the exact baud rate, it talks to the
+// design with its bits this much shorter and longer (the cases "clock +2%" and "clock -2%").
+inline constexpr double kBaudSkew = 0.02;
+
 // Writes files into `dir` (created when missing); throws Error naming a file it cannot write.
 void writeFiles(const QString &dir, const FileMap &files);
 
@@ -135,7 +139,9 @@ struct RtlVerification {
 };
 
 // Runs iverilog and vvp on the testbench in `dir` (as written by generateDesign and
-// generateTestbench). Throws Error when a tool is missing or fails (with its last lines).
+// generateTestbench). Throws Error when a tool is missing or fails (with its last lines), when
+// the simulation times out, or when the core refuses its weight image in flash (naming the check
+// that failed: protocol::toString of the state).
 enum class Testbench { Core, Uart, GateLevel };
 // Core: tb_snn_core.v drives snn_core's ports directly; Uart: tb_snn_uart.v talks to
 // snn_uart_top over its serial line (slower: 10 bits per byte at CLKS_PER_BIT cycles each);

@@ -159,7 +159,7 @@ void readData(hid_t layers, FileLayer &fl, bool weights)
     h5::Handle group = h5::openGroup(layers, fl.key);
     try {
         if (weights)
-            fl.layer.weights = h5::readMatrix(group, QStringLiteral("weights"));
+            fl.layer.weights = h5::readColumnMajorMatrix(group, QStringLiteral("weights"));
         if (fl.biasLength)
             fl.layer.bias = h5::readVector(group, QStringLiteral("bias"));
         if (fl.ratesLength)
@@ -362,7 +362,7 @@ void writeGraph(const Graph &graph, hid_t file)
         h5::writeIntAttribute(group, QStringLiteral("spiking"), l.neuron.spiking ? 1 : 0);
         h5::writeIntAttribute(group, QStringLiteral("n_neurons"), l.neurons());
         h5::writeIntAttribute(group, QStringLiteral("n_inputs"), l.inputs());
-        h5::writeMatrix(group, QStringLiteral("weights"), l.weights);
+        h5::writeColumnMajorMatrix(group, QStringLiteral("weights"), l.weights);
         if (l.hasBias())
             h5::writeVector(group, QStringLiteral("bias"), l.bias);
         if (l.hasRates()) {
@@ -415,7 +415,9 @@ void saveGraph(const Graph &graph, const QString &path)
 QByteArray graphFileBytes(const Graph &graph)
 {
     graph.validate();
-    return h5::buildFile([&](hid_t file) { writeGraph(graph, file); });
+    // The values as float32 and room for each layer's attributes and B-tree nodes.
+    const qsizetype expected = qsizetype(4 * graph.totalParams()) + (16 << 10) * graph.layerCount();
+    return h5::buildFile([&](hid_t file) { writeGraph(graph, file); }, expected);
 }
 
 } // namespace snn

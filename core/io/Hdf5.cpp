@@ -4,6 +4,7 @@
 #include "base/Text.h"
 #include "io/AtomicFile.h"
 #include "io/Hdf5Check.h"
+#include "io/Hdf5Internal.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -11,9 +12,13 @@
 
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
+#include <memory>
 
 namespace snn::h5 {
+
+using namespace internal;
 
 namespace {
 
@@ -22,7 +27,11 @@ QByteArray utf8(const QString &s)
     return s.toUtf8();
 }
 
-[[noreturn]] void fail(const QString &what)
+} // namespace
+
+namespace internal {
+
+void fail(const QString &what)
 {
     throw Error(what);
 }
@@ -42,6 +51,10 @@ Handle dataspace(const std::vector<hsize_t> &shape)
                  QStringLiteral("cannot create a dataspace"));
 }
 
+} // namespace internal
+
+namespace {
+
 std::vector<hsize_t> shapeOf(hid_t space)
 {
     const int rank = H5Sget_simple_extent_ndims(space);
@@ -60,10 +73,8 @@ hsize_t elementCount(const std::vector<hsize_t> &shape)
     return valueCount(shape);
 }
 
-namespace {
+namespace internal {
 
-// The shape of a space that is about to be read: a null space (h5py.Empty) and more than
-// kMaxReadValues values are refused, naming `name`.
 std::vector<hsize_t> readableShape(hid_t space, const QString &name)
 {
     if (H5Sget_simple_extent_type(space) == H5S_NULL)
@@ -105,16 +116,6 @@ void checkNumeric(hid_t type, const QString &name)
                  .arg(size));
 }
 
-// Runs an allocation for `name`; running out of memory becomes an Error naming it.
-template <typename F> auto allocate(const QString &name, const std::vector<hsize_t> &shape, F &&f)
-{
-    try {
-        return f();
-    } catch (const std::bad_alloc &) {
-        fail(QStringLiteral("out of memory reading '%1' %2").arg(name, shapeText(shape)));
-    }
-}
-
 Handle openDataset(hid_t loc, const QString &name)
 {
     if (!exists(loc, name))
@@ -122,6 +123,38 @@ Handle openDataset(hid_t loc, const QString &name)
     return check(H5Dopen2(loc, utf8(name).constData(), H5P_DEFAULT), H5Dclose,
                  QStringLiteral("cannot open dataset '%1'").arg(name));
 }
+
+Handle datasetCreationList(const std::vector<hsize_t> &shape, WriteOptions options)
+{
+    Handle plist = check(H5Pcreate(H5P_DATASET_CREATE), H5Pclose,
+                         QStringLiteral("cannot create a property list"));
+    if (options.gzip && !shape.empty() && elementCount(shape) > 0) {
+        H5Pset_chunk(plist, int(shape.size()), shape.data());
+        H5Pset_deflate(plist, 4);
+    }
+    return plist;
+}
+
+NumericDataset openNumeric(hid_t loc, const QString &name, std::size_t rank)
+{
+    NumericDataset d;
+    d.dataset = openDataset(loc, name);
+    Handle space =
+        check(H5Dget_space(d.dataset), H5Sclose, QStringLiteral("cannot read '%1'").arg(name));
+    d.shape = readableShape(space, name);
+    if (d.shape.size() != rank)
+        fail(QStringLiteral("'%1' has %2 dimensions, not %3")
+                 .arg(name)
+                 .arg(d.shape.size())
+                 .arg(rank));
+    d.type = check(H5Dget_type(d.dataset), H5Tclose, QStringLiteral("cannot read '%1'").arg(name));
+    checkNumeric(d.type, name);
+    return d;
+}
+
+} // namespace internal
+
+namespace {
 
 Handle openAttribute(hid_t loc, const QString &name)
 {
@@ -145,17 +178,6 @@ Handle openSingleAttribute(hid_t loc, const QString &name, const QString &what)
                      .arg(what));
     }
     return attr;
-}
-
-Handle datasetCreationList(const std::vector<hsize_t> &shape, WriteOptions options)
-{
-    Handle plist = check(H5Pcreate(H5P_DATASET_CREATE), H5Pclose,
-                         QStringLiteral("cannot create a property list"));
-    if (options.gzip && !shape.empty() && elementCount(shape) > 0) {
-        H5Pset_chunk(plist, int(shape.size()), shape.data());
-        H5Pset_deflate(plist, 4);
-    }
-    return plist;
 }
 
 // A transfer property list with a small type-conversion buffer. HDF5 callocs its whole
@@ -355,12 +377,77 @@ Handle openFile(const QString &path)
                  QStringLiteral("cannot open %1: the HDF5 file is damaged").arg(path));
 }
 
-QByteArray buildFile(const std::function<void(hid_t file)> &fill)
+namespace {
+
+// How much the core driver grows a file's image by at a time.
+constexpr std::size_t kCoreIncrement = std::size_t(1) << 20;
+
+// The core driver's memory, held in a QByteArray that HDF5 grows (image_realloc) and leaves to us
+// when it closes the file (image_free): the file's bytes are then taken without the copy that
+// H5Fget_file_image makes.
+class ImageBuffer {
+public:
+    explicit ImageBuffer(qsizetype reserve)
+        : m_callbacks{&ImageBuffer::allocate,
+                      &ImageBuffer::copy,
+                      &ImageBuffer::resize,
+                      &ImageBuffer::release,
+                      &ImageBuffer::share,
+                      &ImageBuffer::unshare,
+                      this}
+    {
+        if (reserve > 0) // the core driver grows the image by whole increments
+            m_bytes.reserve(reserve + qsizetype(kCoreIncrement));
+    }
+    H5FD_file_image_callbacks_t *callbacks() { return &m_callbacks; }
+    // The first `size` bytes, once HDF5 has closed the file; empty when it holds fewer.
+    QByteArray take(qsizetype size)
+    {
+        if (size > m_bytes.size())
+            return {};
+        m_bytes.truncate(size);
+        return std::move(m_bytes);
+    }
+
+private:
+    static void *allocate(std::size_t size, H5FD_file_image_op_t op, void *self)
+    {
+        return resize(nullptr, size, op, self);
+    }
+    static void *resize(void *, std::size_t size, H5FD_file_image_op_t, void *self)
+    {
+        QByteArray &bytes = static_cast<ImageBuffer *>(self)->m_bytes;
+        try {
+            bytes.resize(qsizetype(size));
+        } catch (const std::bad_alloc &) {
+            return nullptr; // HDF5 reports the failed write
+        }
+        preferHugePages(bytes.data(), std::size_t(bytes.capacity()));
+        return bytes.data();
+    }
+    static void *copy(void *to, const void *from, std::size_t size, H5FD_file_image_op_t, void *)
+    {
+        return std::memcpy(to, from, size);
+    }
+    static herr_t release(void *, H5FD_file_image_op_t, void *) { return 0; }
+    static void *share(void *self) { return self; }
+    static herr_t unshare(void *) { return 0; }
+
+    QByteArray m_bytes;
+    H5FD_file_image_callbacks_t m_callbacks;
+};
+
+} // namespace
+
+QByteArray buildFile(const std::function<void(hid_t file)> &fill, qsizetype expectedSize)
 {
     auto guard = lock();
     const QString what = QStringLiteral("HDF5 cannot build a file in memory");
+    // Outlives the file, and is left to HDF5 when it fails to close it.
+    auto buffer = std::make_unique<ImageBuffer>(expectedSize);
     Handle access = check(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, what);
-    if (H5Pset_fapl_core(access, 1 << 20, false) < 0)
+    if (H5Pset_fapl_core(access, kCoreIncrement, false) < 0 ||
+        H5Pset_file_image_callbacks(access, buffer->callbacks()) < 0)
         fail(what);
     // With no backing store nothing reaches the disk, but H5Fcreate first tries to open the name
     // as an existing file, and the core driver reads such a file whole into memory (a
@@ -370,14 +457,18 @@ QByteArray buildFile(const std::function<void(hid_t file)> &fill)
         check(H5Fcreate("/dev/null/snn-studio-memory.h5", H5F_ACC_TRUNC, H5P_DEFAULT, access),
               H5Fclose, what);
     fill(file);
-    // The image holds what is flushed: the metadata cache would otherwise be missing.
+    // The image holds what is flushed: the metadata cache would otherwise be missing. Closing
+    // writes the superblock as H5Fget_file_image would give it.
     const ssize_t size =
         H5Fflush(file, H5F_SCOPE_GLOBAL) < 0 ? -1 : H5Fget_file_image(file, nullptr, 0);
     if (size < 0)
         fail(what);
-    QByteArray image(qsizetype(size), Qt::Uninitialized);
-    if (H5Fget_file_image(file, image.data(), std::size_t(size)) != size ||
-        H5Fclose(file.release()) < 0)
+    if (H5Fclose(file.release()) < 0) {
+        buffer.release(); // HDF5 may still hold it
+        fail(what);
+    }
+    QByteArray image = buffer->take(qsizetype(size));
+    if (image.size() != size)
         fail(what);
     return image;
 }
@@ -530,17 +621,12 @@ namespace {
 // A 2-D dataset read straight into a row-major matrix of `Matrix`'s scalar (`memType`).
 template <typename Matrix> Matrix readMatrixAs(hid_t loc, const QString &name, hid_t memType)
 {
-    Handle ds = openDataset(loc, name);
-    Handle space = check(H5Dget_space(ds), H5Sclose, QStringLiteral("cannot read '%1'").arg(name));
-    const std::vector<hsize_t> shape = readableShape(space, name);
-    if (shape.size() != 2)
-        fail(QStringLiteral("'%1' has %2 dimensions, not 2").arg(name).arg(shape.size()));
-    Handle type = check(H5Dget_type(ds), H5Tclose, QStringLiteral("cannot read '%1'").arg(name));
-    checkNumeric(type, name);
+    const NumericDataset d = openNumeric(loc, name, 2);
+    const std::vector<hsize_t> &shape = d.shape;
     Matrix m = allocate(name, shape, [&] {
         return Matrix(static_cast<Eigen::Index>(shape[0]), static_cast<Eigen::Index>(shape[1]));
     });
-    if (m.size() > 0 && H5Dread(ds, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.data()) < 0)
+    if (m.size() > 0 && H5Dread(d.dataset, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, m.data()) < 0)
         fail(QStringLiteral("cannot read '%1'").arg(name));
     return m;
 }
@@ -559,16 +645,11 @@ RowMatrixXd readDoubleMatrix(hid_t loc, const QString &name)
 
 Eigen::VectorXf readVector(hid_t loc, const QString &name)
 {
-    Handle ds = openDataset(loc, name);
-    Handle space = check(H5Dget_space(ds), H5Sclose, QStringLiteral("cannot read '%1'").arg(name));
-    const std::vector<hsize_t> shape = readableShape(space, name);
-    if (shape.size() != 1)
-        fail(QStringLiteral("'%1' has %2 dimensions, not 1").arg(name).arg(shape.size()));
-    Handle type = check(H5Dget_type(ds), H5Tclose, QStringLiteral("cannot read '%1'").arg(name));
-    checkNumeric(type, name);
-    Eigen::VectorXf v =
-        allocate(name, shape, [&] { return Eigen::VectorXf(static_cast<Eigen::Index>(shape[0])); });
-    if (v.size() > 0 && H5Dread(ds, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
+    const NumericDataset d = openNumeric(loc, name, 1);
+    Eigen::VectorXf v = allocate(
+        name, d.shape, [&] { return Eigen::VectorXf(static_cast<Eigen::Index>(d.shape[0])); });
+    if (v.size() > 0 &&
+        H5Dread(d.dataset, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()) < 0)
         fail(QStringLiteral("cannot read '%1'").arg(name));
     return v;
 }
@@ -576,15 +657,15 @@ Eigen::VectorXf readVector(hid_t loc, const QString &name)
 void writeMatrix(hid_t loc, const QString &name, const Eigen::Ref<const RowMatrixXf> &m,
                  WriteOptions options)
 {
-    const RowMatrixXf contiguous = m; // Ref may have an outer stride
     if (options.asDouble) {
-        const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> d =
-            contiguous.cast<double>();
+        const RowMatrixXd d = m.cast<double>();
         writeDataset(loc, name, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, d.data(),
                      {hsize_t(m.rows()), hsize_t(m.cols())}, options);
         return;
     }
-    writeDataset(loc, name, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, contiguous.data(),
+    // Ref may have an outer stride: copied only then.
+    const RowMatrixXf copy = m.outerStride() == m.cols() ? RowMatrixXf() : RowMatrixXf(m);
+    writeDataset(loc, name, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, copy.size() ? copy.data() : m.data(),
                  {hsize_t(m.rows()), hsize_t(m.cols())}, options);
 }
 

@@ -51,7 +51,8 @@ private:
 Handle openFile(const QString &path);
 // The bytes of an HDF5 file that `fill` builds in memory (HDF5's core driver: no failed write or
 // close on a full disk can leave HDF5 holding a half-written file). Holds lock() while it works.
-QByteArray buildFile(const std::function<void(hid_t file)> &fill);
+// `expectedSize`, when known, is reserved at once: the image then grows without being copied.
+QByteArray buildFile(const std::function<void(hid_t file)> &fill, qsizetype expectedSize = 0);
 // buildFile(), then writeAtomically() puts its bytes in place of `path`.
 void saveFile(const QString &path, const std::function<void(hid_t file)> &fill);
 
@@ -90,6 +91,10 @@ std::vector<double> readDoubles(hid_t loc, const QString &name,
 RowMatrixXf readMatrix(hid_t loc, const QString &name);       // 2-D datasets only
 RowMatrixXd readDoubleMatrix(hid_t loc, const QString &name); // as readMatrix, in float64
 Eigen::VectorXf readVector(hid_t loc, const QString &name);   // 1-D datasets only
+// A 2-D dataset [rows x cols] into a column-major matrix of that shape (layers' weights): the
+// values are transposed tile by tile on the way, straight out of the file's pages when the
+// dataset is contiguous float32 (what SNN Studio writes), else after HDF5 has converted it.
+Eigen::MatrixXf readColumnMajorMatrix(hid_t loc, const QString &name);
 
 struct WriteOptions {
     bool gzip = false;
@@ -97,6 +102,10 @@ struct WriteOptions {
 };
 void writeMatrix(hid_t loc, const QString &name, const Eigen::Ref<const RowMatrixXf> &m,
                  WriteOptions options = {});
+// A column-major matrix as a [rows x cols] float32 dataset (C order), transposed a slab of rows
+// at a time (a gzip or float64 dataset: transposed whole, then written).
+void writeColumnMajorMatrix(hid_t loc, const QString &name,
+                            const Eigen::Ref<const Eigen::MatrixXf> &m, WriteOptions options = {});
 void writeVector(hid_t loc, const QString &name, const Eigen::Ref<const Eigen::VectorXf> &v,
                  WriteOptions options = {});
 void writeDoubles(hid_t loc, const QString &name, const std::vector<double> &values,

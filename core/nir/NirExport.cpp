@@ -72,7 +72,7 @@ void writeNir(const Graph &graph, hid_t file, const NirOptions &options)
             h5::Handle g = h5::createGroup(nodes, key);
             writeString(g, QStringLiteral("type"),
                         l.hasBias() ? QStringLiteral("Affine") : QStringLiteral("Linear"));
-            h5::writeMatrix(g, QStringLiteral("weight"), l.weights, f32);
+            h5::writeColumnMajorMatrix(g, QStringLiteral("weight"), l.weights, f32);
             if (l.hasBias())
                 h5::writeVector(g, QStringLiteral("bias"), l.bias, f32);
         }

@@ -118,8 +118,8 @@ void checkPassNames(const QStringList &passNames)
                             .arg(name, availablePasses().join(QStringLiteral(", "))));
 }
 
-OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
-                        const OptimizeOptions &options, const RunControl &control)
+OptimizeResult optimize(Graph graph, const QStringList &passNames, const OptimizeOptions &options,
+                        const RunControl &control)
 {
     checkPassNames(passNames);
     options.validate();
@@ -151,10 +151,13 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
 
     // Progress: the passes, then the hardware model when it is measured.
     const double passSpan = !options.hardwareBits.empty() && validation ? 0.5 : 1.0;
-    OptimizeResult result{graph, {}};
+    // The input is kept beside the result only for the hardware model, which compares them.
+    const bool keepInput = !options.hardwareBits.empty() && validation;
+    const GraphSize sizeBefore = GraphSize::of(graph);
+    OptimizeResult result{keepInput ? graph : std::move(graph), {}};
     bool graphChanged = false;
     result.report.passes = passNames;
-    result.report.before = GraphSize::of(graph);
+    result.report.before = sizeBefore;
     for (int i = 0; i < passNames.size(); ++i) {
         const QString &name = passNames[i];
         control.checkCancelled();
@@ -186,6 +189,7 @@ OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
     result.report.after = GraphSize::of(result.graph);
     if (validation)
         result.report.accuracy = change(first, current);
+    // `graph` was moved into the result unless kept: measureHardware reads it only then.
     measureHardware(result.report, graph, result.graph, graphChanged, options,
                     control.part(passSpan, 1.0));
     control.report(1.0, QStringLiteral("done"));

@@ -56,10 +56,10 @@ void checkPassNames(const QStringList &passNames);
 std::vector<int> validationPredictions(const Graph &graph, const ValidationSet &validation,
                                        const RunControl &control = {});
 
-// Runs the named passes in the given order on a copy of `graph` (which must be valid; it is
-// never modified). An unknown pass name throws Error listing the valid names; a cancel request
-// throws Cancelled.
-OptimizeResult optimize(const Graph &graph, const QStringList &passNames,
+// Runs the named passes in the given order on `graph` (which must be valid; pass a copy to keep
+// it, or move it in when it is not needed after: the result is built in it). An unknown pass
+// name throws Error listing the valid names; a cancel request throws Cancelled.
+OptimizeResult optimize(Graph graph, const QStringList &passNames,
                         const OptimizeOptions &options = {}, const RunControl &control = {});
 
 // `result` (optimize() on `input` with `options`) once its graph was retrained into `tuned`

@@ -17,10 +17,14 @@ namespace snn::sim {
 
 namespace {
 
-// A file read through zlib: gzipped or not (gzread passes plain bytes through).
-class GzipReader {
+// The most dimensions of an IDX file: NumPy's and HDF5's limit (the format allows 255).
+constexpr int kMaxIdxRank = 32;
+
+// An IDX file read front to back (inflated on the way when it is gzipped): its header first, then
+// as many of its values as the caller asks for, never more; nothing is held but a chunk.
+class IdxFile {
 public:
-    explicit GzipReader(const QString &path)
+    explicit IdxFile(const QString &path)
         : m_path(path)
     {
         if (!QFileInfo(path).isFile())
@@ -28,109 +32,125 @@ public:
         m_file = gzopen(QFile::encodeName(path).constData(), "rb");
         if (!m_file)
             throw Error(QStringLiteral("%1: cannot open").arg(path));
+        gzbuffer(m_file, 1 << 17);
+        readHeader();
     }
-    GzipReader(const GzipReader &) = delete;
-    GzipReader &operator=(const GzipReader &) = delete;
-    ~GzipReader() { gzclose(m_file); }
+    IdxFile(const IdxFile &) = delete;
+    IdxFile &operator=(const IdxFile &) = delete;
+    ~IdxFile() { gzclose(m_file); }
 
-    // Reads up to `size` bytes into `to`; fewer only at the end of the data. Throws Error for a
-    // read error or a gzip stream cut short (zlib reports it only through gzerror).
-    qint64 read(char *to, qint64 size)
+    const std::vector<qint64> &dims() const { return m_dims; }
+
+    // Passes the next n values to take(bytes, count), a chunk at a time; a file that ends first
+    // is refused ("truncated: ...").
+    template <typename Take> void read(qint64 n, Take take)
     {
-        qint64 done = 0;
-        while (done < size) {
-            const int n =
-                gzread(m_file, to + done, unsigned(std::min<qint64>(size - done, 1 << 30)));
-            int code = Z_OK;
-            const char *why = gzerror(m_file, &code);
-            if (n < 0)
-                throw Error(QStringLiteral("%1: cannot read (%2)")
-                                .arg(m_path, QString::fromLocal8Bit(why)));
-            if (code == Z_BUF_ERROR)
-                throw Error(QStringLiteral("%1: truncated gzip data").arg(m_path));
-            if (n == 0)
-                break;
-            done += n;
+        unsigned char buffer[1 << 16];
+        while (n > 0) {
+            const int got = readSome(buffer, int(std::min<qint64>(n, qint64(sizeof buffer))));
+            if (got == 0)
+                throw Error(QStringLiteral(
+                                "%1: truncated: the header declares %2 values, the file holds %3")
+                                .arg(m_path)
+                                .arg(m_count)
+                                .arg(m_read));
+            take(buffer, got);
+            n -= got;
         }
-        return done;
+    }
+    void skip(qint64 n)
+    {
+        read(n, [](const unsigned char *, int) {});
+    }
+    // After the last declared value: the file must end there ("wrong size: ..."). At most 64 KiB
+    // past it are read to tell (the message says "at least" when there are more): a gzip stream
+    // inflating to gigabytes behind a small header costs no more than the header declares.
+    void checkEnd()
+    {
+        unsigned char buffer[1 << 16];
+        const qint64 declared = m_read;
+        int more = 0;
+        for (int n = 1; n > 0 && more < int(sizeof buffer); more += n)
+            n = readSome(buffer + more, int(sizeof buffer) - more);
+        if (more > 0)
+            throw Error(
+                QStringLiteral("%1: wrong size: the header declares %2 values, the file "
+                               "holds %3%4")
+                    .arg(m_path)
+                    .arg(m_count)
+                    .arg(more == int(sizeof buffer) ? QStringLiteral("at least ") : QString())
+                    .arg(declared + more));
     }
 
 private:
+    // Up to `size` bytes; 0 at the end of the file. A read error or a gzip stream cut short is
+    // refused.
+    int readSome(unsigned char *buffer, int size)
+    {
+        const int n = gzread(m_file, buffer, unsigned(size));
+        int code = 0;
+        const char *why = gzerror(m_file, &code);
+        if (n < 0 && code != Z_BUF_ERROR)
+            throw Error(
+                QStringLiteral("%1: cannot read (%2)").arg(m_path, QString::fromLocal8Bit(why)));
+        // zlib reports a gzip stream cut short only through gzerror.
+        if (n <= 0 && code == Z_BUF_ERROR)
+            throw Error(QStringLiteral("%1: truncated gzip data").arg(m_path));
+        if (n > 0 && m_header)
+            m_read += n;
+        return std::max(n, 0);
+    }
+    void readHeaderBytes(unsigned char *bytes, int size, const QString &problem)
+    {
+        for (int done = 0; done < size;) {
+            const int n = readSome(bytes + done, size - done);
+            if (n == 0)
+                throw Error(QStringLiteral("%1: %2").arg(m_path, problem));
+            done += n;
+        }
+    }
+    void readHeader()
+    {
+        unsigned char b[4];
+        readHeaderBytes(b, 4, QStringLiteral("not an IDX file (wrong magic number)"));
+        if (b[0] != 0 || b[1] != 0)
+            throw Error(QStringLiteral("%1: not an IDX file (wrong magic number)").arg(m_path));
+        if (b[2] != 0x08)
+            throw Error(QStringLiteral("%1: IDX element type 0x%2 is not supported (only "
+                                       "unsigned bytes, 0x08)")
+                            .arg(m_path)
+                            .arg(int(b[2]), 2, 16, QLatin1Char('0')));
+        const int rank = b[3];
+        if (rank < 1)
+            throw Error(QStringLiteral("%1: IDX file with no dimensions").arg(m_path));
+        if (rank > kMaxIdxRank)
+            throw Error(QStringLiteral("%1: IDX file with %2 dimensions, more than the %3 SNN "
+                                       "Studio reads")
+                            .arg(m_path)
+                            .arg(rank)
+                            .arg(kMaxIdxRank));
+        std::vector<quint64> shape;
+        for (int i = 0; i < rank; ++i) {
+            unsigned char d[4];
+            readHeaderBytes(d, 4, QStringLiteral("truncated IDX header"));
+            shape.push_back((quint64(d[0]) << 24) | (quint64(d[1]) << 16) | (quint64(d[2]) << 8) |
+                            d[3]);
+            m_dims.push_back(qint64(shape.back()));
+        }
+        // The declared size against the ceiling before any value is read or allocated.
+        m_count = qint64(checkDeclaredSize(shape, kMaxReadValues,
+                                           QStringLiteral("%1: the IDX header").arg(m_path),
+                                           QStringLiteral("reads from one IDX file")));
+        m_header = true;
+    }
+
     QString m_path;
     gzFile m_file = nullptr;
+    std::vector<qint64> m_dims;
+    qint64 m_count = 0;    // values the header declares
+    qint64 m_read = 0;     // values read so far
+    bool m_header = false; // the header is read: bytes read from now on are values
 };
-
-// The most dimensions of an IDX file: NumPy's and HDF5's limit (the format allows 255).
-constexpr int kMaxIdxRank = 32;
-
-struct Idx {
-    std::vector<qint64> dims;
-    QByteArray data; // the whole file; values start at `offset`
-    qint64 offset = 0;
-    const unsigned char *values() const
-    {
-        return reinterpret_cast<const unsigned char *>(data.constData()) + offset;
-    }
-};
-
-// The header first; then exactly the values it declares (at most kMaxReadValues) are inflated,
-// and at most 64 KiB past them to tell a longer file: a gzip stream inflating to gigabytes costs
-// no more than its header declares.
-Idx readIdx(const QString &path)
-{
-    GzipReader file(path);
-    Idx idx;
-    idx.data.resize(4);
-    const auto *b = reinterpret_cast<const unsigned char *>(idx.data.constData());
-    if (file.read(idx.data.data(), 4) < 4 || b[0] != 0 || b[1] != 0)
-        throw Error(QStringLiteral("%1: not an IDX file (wrong magic number)").arg(path));
-    if (b[2] != 0x08)
-        throw Error(QStringLiteral("%1: IDX element type 0x%2 is not supported (only unsigned "
-                                   "bytes, 0x08)")
-                        .arg(path)
-                        .arg(int(b[2]), 2, 16, QLatin1Char('0')));
-    const int rank = b[3];
-    if (rank < 1)
-        throw Error(QStringLiteral("%1: IDX file with no dimensions").arg(path));
-    if (rank > kMaxIdxRank)
-        throw Error(QStringLiteral("%1: IDX file with %2 dimensions, more than the %3 SNN Studio "
-                                   "reads")
-                        .arg(path)
-                        .arg(rank)
-                        .arg(kMaxIdxRank));
-    idx.offset = 4 + 4 * qint64(rank);
-    idx.data.resize(idx.offset);
-    b = reinterpret_cast<const unsigned char *>(idx.data.constData());
-    if (file.read(idx.data.data() + 4, idx.offset - 4) < idx.offset - 4)
-        throw Error(QStringLiteral("%1: truncated IDX header").arg(path));
-    std::vector<quint64> shape;
-    for (int i = 0; i < rank; ++i) {
-        const unsigned char *d = b + 4 + 4 * i;
-        shape.push_back((quint64(d[0]) << 24) | (quint64(d[1]) << 16) | (quint64(d[2]) << 8) |
-                        d[3]);
-        idx.dims.push_back(qint64(shape.back()));
-    }
-    const auto count = qint64(checkDeclaredSize(shape, kMaxReadValues,
-                                                QStringLiteral("%1: the IDX header").arg(path),
-                                                QStringLiteral("reads from one IDX file")));
-    idx.data.resize(idx.offset + count);
-    const qint64 have = file.read(idx.data.data() + idx.offset, count);
-    if (have < count)
-        throw Error(
-            QStringLiteral("%1: truncated: the header declares %2 values, the file holds %3")
-                .arg(path)
-                .arg(count)
-                .arg(have));
-    char past[1 << 16];
-    if (const qint64 more = file.read(past, sizeof past); more > 0)
-        throw Error(QStringLiteral("%1: wrong size: the header declares %2 values, the file "
-                                   "holds %3%4")
-                        .arg(path)
-                        .arg(count)
-                        .arg(more == qint64(sizeof past) ? QStringLiteral("at least ") : QString())
-                        .arg(count + more));
-    return idx;
-}
 
 QString firstExisting(const QString &dir, const QStringList &names)
 {
@@ -142,7 +162,8 @@ QString firstExisting(const QString &dir, const QStringList &names)
     return {};
 }
 
-std::optional<Dataset> idxPairIn(const QString &dir, const QString &prefix)
+// The images and labels files of `prefix` in `dir` ("train", "t10k"), when it has them.
+std::optional<std::pair<QString, QString>> idxPairIn(const QString &dir, const QString &prefix)
 {
     const QString images = firstExisting(dir, {prefix + QStringLiteral("-images-idx3-ubyte.gz"),
                                                prefix + QStringLiteral("-images-idx3-ubyte"),
@@ -157,7 +178,32 @@ std::optional<Dataset> idxPairIn(const QString &dir, const QString &prefix)
             QStringLiteral("%1: found %2 but not the matching %3 file")
                 .arg(dir, images.isEmpty() ? labels : images,
                      images.isEmpty() ? QStringLiteral("images") : QStringLiteral("labels")));
-    return loadIdx(images, labels);
+    return std::pair{images, labels};
+}
+
+Dataset loadIdxPair(const std::pair<QString, QString> &files, const SampleSelection &select)
+{
+    return loadIdx(files.first, files.second, select);
+}
+
+// The samples of a set of `size` that `select` picks (all without one), checked.
+SampleRange rangeOf(const SampleSelection &select, qint64 size)
+{
+    const SampleRange range = select ? select(size) : SampleRange{0, size};
+    Q_ASSERT(range.first >= 0 && range.count >= 0 && range.first + range.count <= size);
+    return range;
+}
+
+// Refuses a validation split of n samples that a training set of `total` cannot give.
+void checkValidationSize(int n, qint64 total)
+{
+    if (n < 0)
+        throw Error(QStringLiteral("the validation split must be >= 0 samples, not %1").arg(n));
+    if (n >= total)
+        throw Error(QStringLiteral("a validation split of %1 samples leaves none of the %2 "
+                                   "training samples to train on")
+                        .arg(n)
+                        .arg(total));
 }
 
 } // namespace
@@ -211,40 +257,51 @@ QString fashionMnistDirectory()
     return QStringLiteral("/usr/share/datasets/fashion-mnist");
 }
 
-Dataset loadIdx(const QString &imagesPath, const QString &labelsPath)
+Dataset loadIdx(const QString &imagesPath, const QString &labelsPath, const SampleSelection &select)
 {
-    const Idx images = readIdx(imagesPath);
-    const Idx labels = readIdx(labelsPath);
-    if (images.dims.size() < 2)
+    IdxFile images(imagesPath);
+    IdxFile labels(labelsPath);
+    if (images.dims().size() < 2)
         throw Error(QStringLiteral("%1: an images IDX file needs at least 2 dimensions, found %2")
                         .arg(imagesPath)
-                        .arg(images.dims.size()));
-    if (labels.dims.size() != 1)
+                        .arg(images.dims().size()));
+    if (labels.dims().size() != 1)
         throw Error(QStringLiteral("%1: a labels IDX file has 1 dimension, found %2")
                         .arg(labelsPath)
-                        .arg(labels.dims.size()));
-    if (images.dims[0] != labels.dims[0])
+                        .arg(labels.dims().size()));
+    const qint64 n = images.dims()[0];
+    if (n != labels.dims()[0])
         throw Error(QStringLiteral("%1 holds %2 images but %3 holds %4 labels")
                         .arg(imagesPath)
-                        .arg(images.dims[0])
+                        .arg(n)
                         .arg(labelsPath)
-                        .arg(labels.dims[0]));
+                        .arg(labels.dims()[0]));
     qint64 features = 1;
-    for (std::size_t i = 1; i < images.dims.size(); ++i)
-        features *= images.dims[i];
+    for (std::size_t i = 1; i < images.dims().size(); ++i)
+        features *= images.dims()[i];
     if (features == 0)
         throw Error(QStringLiteral("%1: images have no pixels").arg(imagesPath));
+    const SampleRange range = rangeOf(select, n);
+    const bool toTheEnd = range.first + range.count == n;
     Dataset d;
     d.name = QFileInfo(imagesPath).fileName();
-    const qint64 n = images.dims[0];
-    d.x.resize(n, features);
-    const unsigned char *px = images.values();
+    d.x.resize(range.count, features);
     float *out = d.x.data();
-    for (qint64 i = 0; i < n * features; ++i)
-        out[i] = float(px[i]) / 255.0f;
-    d.y.resize(std::size_t(n));
-    for (qint64 i = 0; i < n; ++i)
-        d.y[std::size_t(i)] = labels.values()[i];
+    images.skip(range.first * features);
+    images.read(range.count * features, [&](const unsigned char *px, int count) {
+        for (int i = 0; i < count; ++i)
+            out[i] = float(px[i]) / 255.0f;
+        out += count;
+    });
+    if (toTheEnd)
+        images.checkEnd();
+    d.y.reserve(std::size_t(range.count));
+    labels.skip(range.first);
+    labels.read(range.count, [&](const unsigned char *label, int count) {
+        d.y.insert(d.y.end(), label, label + count);
+    });
+    if (toTheEnd)
+        labels.checkEnd();
     return d;
 }
 
@@ -326,8 +383,36 @@ void saveHdf5Dataset(const Dataset &data, const QString &path)
 
 namespace {
 
-// loadDataSplit(); with testOnly, a directory's training files are not read when it has a test set.
-DataSplit loadSplit(const QString &spec, bool testOnly)
+// Which sets of a source loadSplit() reads.
+enum class Sets {
+    Both,     // the training set and the test set, whole
+    TestOnly, // the test set, or the one set of a source without one (as `train`)
+    Training, // the training set, or the one set of a source without a test set
+};
+
+// The samples of `data` that `select` picks.
+Dataset selected(Dataset data, const SampleSelection &select)
+{
+    const SampleRange r = rangeOf(select, data.size());
+    if (r.first == 0 && r.count == data.size())
+        return data;
+    Dataset part;
+    part.name = data.name;
+    part.x = data.x.middleRows(r.first, r.count);
+    part.y.assign(data.y.begin() + r.first, data.y.begin() + r.first + r.count);
+    return part;
+}
+
+// The HDF5 data set of `group` ("train", "test"), named after it.
+Dataset hdf5Set(const QString &path, const QString &group, const SampleSelection &select)
+{
+    Dataset set = selected(loadHdf5Dataset(path, group), select);
+    set.name += QLatin1Char(':') + group;
+    return set;
+}
+
+// The sets of a --data source (loadDataSplit), `select` picking the samples of each set read.
+DataSplit loadSplit(const QString &spec, Sets sets, const SampleSelection &select)
 {
     if (spec.isEmpty())
         throw Error(QStringLiteral("no data set given"));
@@ -336,15 +421,15 @@ DataSplit loadSplit(const QString &spec, bool testOnly)
         const QStringList parts = spec.split(QLatin1Char(','));
         if (parts.size() != 2)
             throw Error(QStringLiteral("'%1': give IMAGES,LABELS (two IDX files)").arg(spec));
-        return {loadIdx(parts[0], parts[1]), std::nullopt};
+        return {loadIdx(parts[0], parts[1], select), std::nullopt};
     }
     const QFileInfo info(path);
     if (info.isDir()) {
         auto test = idxPairIn(path, QStringLiteral("t10k"));
         if (!test)
             test = idxPairIn(path, QStringLiteral("test"));
-        if (test && testOnly)
-            return {Dataset{}, test};
+        if (test && sets == Sets::TestOnly)
+            return {Dataset{}, loadIdxPair(*test, select)};
         auto train = idxPairIn(path, QStringLiteral("train"));
         if (!train && !test)
             throw Error(QStringLiteral("%1: no train-/t10k- images and labels IDX files there%2")
@@ -352,30 +437,30 @@ DataSplit loadSplit(const QString &spec, bool testOnly)
                                            ? QStringLiteral(" (install dataset-fashion-mnist)")
                                            : QString()));
         if (!train)
-            return {*test, std::nullopt};
-        return {*train, test};
+            return {loadIdxPair(*test, select), std::nullopt};
+        if (sets == Sets::Training || !test)
+            return {loadIdxPair(*train, select), std::nullopt};
+        return {loadIdxPair(*train, select), loadIdxPair(*test, select)};
     }
     if (!info.exists())
         throw Error(QStringLiteral("%1: no such file or directory (--data takes fashion-mnist, a "
                                    "directory of IDX files, IMAGES,LABELS or an HDF5 file)")
                         .arg(spec));
-    bool grouped = false;
+    bool grouped = false, hasTest = false;
     {
         auto guard = h5::lock();
         const h5::Handle file = h5::openFile(path);
         grouped =
             h5::exists(file, QStringLiteral("train")) && h5::isGroup(file, QStringLiteral("train"));
+        hasTest = grouped && h5::exists(file, QStringLiteral("test"));
     }
     if (!grouped)
-        return {loadHdf5Dataset(path), std::nullopt};
-    DataSplit split{loadHdf5Dataset(path, QStringLiteral("train")), std::nullopt};
-    split.train.name += QStringLiteral(":train");
-    auto guard = h5::lock();
-    const h5::Handle file = h5::openFile(path);
-    if (h5::exists(file, QStringLiteral("test"))) {
-        split.test = loadHdf5Dataset(path, QStringLiteral("test"));
-        split.test->name += QStringLiteral(":test");
-    }
+        return {selected(loadHdf5Dataset(path), select), std::nullopt};
+    if (hasTest && sets == Sets::TestOnly)
+        return {Dataset{}, hdf5Set(path, QStringLiteral("test"), select)};
+    DataSplit split{hdf5Set(path, QStringLiteral("train"), select), std::nullopt};
+    if (hasTest && sets == Sets::Both)
+        split.test = hdf5Set(path, QStringLiteral("test"), select);
     return split;
 }
 
@@ -383,7 +468,7 @@ DataSplit loadSplit(const QString &spec, bool testOnly)
 
 DataSplit loadDataSplit(const QString &spec)
 {
-    DataSplit split = loadSplit(spec, false);
+    DataSplit split = loadSplit(spec, Sets::Both, {});
     split.label = dataSetLabel(spec);
     return split;
 }
@@ -413,16 +498,10 @@ QString splitSummary(const DataSplit &split)
 
 void holdOutValidation(DataSplit &split, int n)
 {
-    if (n < 0)
-        throw Error(QStringLiteral("the validation split must be >= 0 samples, not %1").arg(n));
+    checkValidationSize(n, split.train.size());
     if (split.validation)
         throw Error(QStringLiteral("%1: the validation set is already held out").arg(split.label));
     const int total = split.train.size();
-    if (n >= total)
-        throw Error(QStringLiteral("a validation split of %1 samples leaves none of the %2 "
-                                   "training samples to train on")
-                        .arg(n)
-                        .arg(total));
     if (n == 0)
         return;
     Dataset validation = split.train.tail(n);
@@ -432,8 +511,27 @@ void holdOutValidation(DataSplit &split, int n)
 
 Dataset loadEvaluationSet(const QString &spec)
 {
-    DataSplit split = loadSplit(spec, true);
-    return split.test ? std::move(*split.test) : std::move(split.train);
+    return loadSamples(spec, kTestSplit, 0, 0);
+}
+
+Dataset loadSamples(const QString &spec, const QString &split, int validationSize, int limit)
+{
+    const auto first = [limit](qint64 from, qint64 count) {
+        return SampleRange{from, limit > 0 ? std::min<qint64>(count, limit) : count};
+    };
+    if (split == kTestSplit) {
+        DataSplit sets =
+            loadSplit(spec, Sets::TestOnly, [&](qint64 size) { return first(0, size); });
+        return sets.test ? std::move(*sets.test) : std::move(sets.train);
+    }
+    const bool validation = split == kValidationSplit;
+    return loadSplit(spec, Sets::Training,
+                     [&](qint64 size) {
+                         checkValidationSize(validationSize, size);
+                         return validation ? first(size - validationSize, validationSize)
+                                           : first(0, size - validationSize);
+                     })
+        .train;
 }
 
 } // namespace snn::sim

@@ -6,6 +6,7 @@
 
 #include <QString>
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <vector>
@@ -74,10 +75,22 @@ void holdOutValidation(DataSplit &split, int n);
 // The directory of the Debian package dataset-fashion-mnist.
 QString fashionMnistDirectory();
 
+// The samples [first, first + count) of a set.
+struct SampleRange {
+    qint64 first = 0;
+    qint64 count = 0;
+};
+// Which samples of a set of `size` samples a reader decodes (empty: all of them).
+using SampleSelection = std::function<SampleRange(qint64 size)>;
+
 // IDX files (the MNIST family format, unsigned bytes, gzipped or not; detected by content).
 // Images of any shape [n x d1 x d2 ...] are flattened and scaled to [0, 1] by 1/255. Throws Error
 // naming the file for a wrong magic number, a truncated or oversized file, or mismatched counts.
-Dataset loadIdx(const QString &imagesPath, const QString &labelsPath);
+// Only the samples `select` picks are decoded, and the files are read (inflated) only as far as
+// the last of them: a file is checked to end where its header says only when that is its last
+// sample.
+Dataset loadIdx(const QString &imagesPath, const QString &labelsPath,
+                const SampleSelection &select = {});
 
 // The HDF5 layout: datasets x (float, [n x features], values in [0, 1]) and y (integer, [n],
 // values >= 0) in `group` ("/" for the root).
@@ -91,6 +104,12 @@ void saveHdf5Dataset(const Dataset &data, const QString &path);
 DataSplit loadDataSplit(const QString &spec);
 // The set to evaluate on: the test set, or the training set when there is none.
 Dataset loadEvaluationSet(const QString &spec);
+// The samples a command runs on (snnc --split, --val-split, --limit): `split` names the test set
+// (the only set of a one-set source), the validation split (the last `validationSize` training
+// samples, as holdOutValidation holds them out) or the training samples before it; then the first
+// `limit` of those (0: all). Only those samples are decoded (loadIdx); the other set of a source
+// is not read. Throws Error as loadDataSplit and holdOutValidation do.
+Dataset loadSamples(const QString &spec, const QString &split, int validationSize, int limit);
 // How rates_source names the data set of a --data spec: "fashion-mnist", else the file or
 // directory name.
 QString dataSetLabel(const QString &spec);

@@ -355,10 +355,10 @@ QByteArray checkpointBytes(const TrainState &state, const TrainSettings &setting
         for (std::size_t k = 0; k < state.mW.size(); ++k) {
             const Layer &l = state.graph.layers()[k];
             const h5::Handle g = h5::createGroup(file, QStringLiteral("layer%1").arg(k));
-            h5::writeMatrix(g, QStringLiteral("weights"), l.weights);
+            h5::writeColumnMajorMatrix(g, QStringLiteral("weights"), l.weights);
             h5::writeVector(g, QStringLiteral("bias"), l.bias);
-            h5::writeMatrix(g, QStringLiteral("m_w"), state.mW[k]);
-            h5::writeMatrix(g, QStringLiteral("v_w"), state.vW[k]);
+            h5::writeColumnMajorMatrix(g, QStringLiteral("m_w"), state.mW[k]);
+            h5::writeColumnMajorMatrix(g, QStringLiteral("v_w"), state.vW[k]);
             h5::writeVector(g, QStringLiteral("m_b"), state.mB[k]);
             h5::writeVector(g, QStringLiteral("v_b"), state.vB[k]);
         }
@@ -418,10 +418,10 @@ Checkpoint loadCheckpoint(const QString &path)
     for (std::size_t k = 0; k < s.mW.size(); ++k) {
         const h5::Handle g = h5::openGroup(file, QStringLiteral("layer%1").arg(k));
         Layer &l = s.graph.layer(s.graph.layers()[k].id);
-        const Eigen::MatrixXf weights = h5::readMatrix(g, QStringLiteral("weights"));
+        const Eigen::MatrixXf weights = h5::readColumnMajorMatrix(g, QStringLiteral("weights"));
         const Eigen::VectorXf bias = h5::readVector(g, QStringLiteral("bias"));
-        s.mW[k] = h5::readMatrix(g, QStringLiteral("m_w"));
-        s.vW[k] = h5::readMatrix(g, QStringLiteral("v_w"));
+        s.mW[k] = h5::readColumnMajorMatrix(g, QStringLiteral("m_w"));
+        s.vW[k] = h5::readColumnMajorMatrix(g, QStringLiteral("v_w"));
         s.mB[k] = h5::readVector(g, QStringLiteral("m_b"));
         s.vB[k] = h5::readVector(g, QStringLiteral("v_b"));
         if (weights.rows() != l.weights.rows() || weights.cols() != l.weights.cols() ||

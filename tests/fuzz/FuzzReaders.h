@@ -10,7 +10,8 @@
 namespace snn::fuzz {
 
 // Graph: loadGraph; Nir: nir::importNir; Dataset: sim::loadDataSplit or sim::loadIdx; Sequence:
-// readSequenceInput (snnc simulate's input); Idx: sim::loadIdx (gzipped or not).
+// readSequenceInput (snnc simulate's input); Idx: sim::loadIdx (gzipped or not), as images or
+// labels as its header says, beside a companion file that fits it.
 enum class Reader { Graph, Nir, Dataset, Sequence, Idx };
 
 // Runs `reader` on the file at `path`. Returns the one-line error (empty when the file was

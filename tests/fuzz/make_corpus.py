@@ -476,14 +476,10 @@ def write_idx():
             f.write(data)
         expect("idx", name, message)
 
-    labels_rank = "a labels IDX file has 1 dimension, found 3"
-    write("images.idx", raw([2, 2, 2], range(8)), f"images.idx: {labels_rank}")
-    write("images.idx.gz", gzip.compress(raw([2, 2, 2], range(8)), mtime=0), f"images.idx.gz: {labels_rank}")
-    write(
-        "labels.idx.gz",
-        gzip.compress(raw([3], [0, 1, 2]), mtime=0),
-        "labels.idx.gz: an images IDX file needs at least 2 dimensions, found 1",
-    )
+    # Read in the role the header gives them, beside a companion that fits (FuzzReaders.cpp).
+    write("images.idx", raw([2, 2, 2], range(8)), "OK")
+    write("images.idx.gz", gzip.compress(raw([2, 2, 2], range(8)), mtime=0), "OK")
+    write("labels.idx.gz", gzip.compress(raw([3], [0, 1, 2]), mtime=0), "OK")
     # The IDX gzip bomb of issue 29 (3 MB behind a 3000 x 28 x 28 header took 22 s and 2.1 GB),
     # small: 10 MB of zeros behind a 30 x 28 x 28 header. Inflated only as far as the header says.
     write(

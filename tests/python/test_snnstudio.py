@@ -255,8 +255,29 @@ class Errors(unittest.TestCase):
         self.assertEqual((r.logic_cells_available, r.ebr_available), (1280, 16))
         self.assertGreater(r.logic_cells, 0)
         self.assertEqual(r.to_dict()["logic_cells"], {"used": r.logic_cells, "available": 1280})
+        # The automatic clock: a run at the oscillator measures fmax, a second builds at the
+        # highest standard PLL clock 10% below it.
+        steps = ["== yosys\n", "== nextpnr\n", "== icepack\n", "== icetime\n"]
+        clock = "== clock: %s\n" % r.clock
         self.assertEqual([line for line in log if line.startswith("== ")],
-                         ["== yosys\n", "== nextpnr\n", "== icepack\n", "== icetime\n"])
+                         steps + [clock] + steps)
+        self.assertRegex(r.clock, r"^\d+ MHz by the PLL \(auto: the highest standard clock 10% "
+                                  r"below nextpnr's [0-9.]+ MHz fmax at 12 MHz\)$")
+        self.assertEqual(r.target_mhz, float(r.clock.split(" ")[0]))
+        self.assertTrue(r.timing_met)
+        self.assertEqual(r.to_dict()["clock"], r.clock)
+
+    def test_export_at_a_given_clock(self):
+        with tempfile.TemporaryDirectory() as d:
+            snnstudio.export_hardware(relay_graph(), d, board="icestick", bits=4, clock_mhz=18)
+            with open(os.path.join(d, "README.md")) as f:
+                self.assertIn("Core clock: 18 MHz by the PLL, as set.", f.read())
+            with open(os.path.join(d, "snn_config.vh")) as f:
+                self.assertIn("localparam CLKS_PER_BIT = 156;", f.read())  # 18 MHz / 115200
+        with self.assertRaises(ValueError) as e:
+            snnstudio.export_hardware(relay_graph(), "unused", clock_mhz=-1)
+        self.assertEqual(str(e.exception),
+                         "clock_mhz takes a frequency in MHz, or 0 for automatic, not -1")
 
     def test_tool_failure_is_runtime_error(self):
         path = os.environ["PATH"]
@@ -533,9 +554,10 @@ class CliCasesThroughPython(unittest.TestCase):
                                        ("--steps", "100001", {"steps": 100001}),
                                        ("--encoding", "bogus", {"encoding": "bogus"})]:
             with self.subTest(option + " " + value):
-                self.assertEqual(
-                    self.cli_error("eval", self.graph, "--data", path, option, value),
-                    self.py_error(snnstudio.evaluate, relay_graph(), data, **keyword))
+                # The same words; each door names its own parameter (--encoding, encoding).
+                cli = self.cli_error("eval", self.graph, "--data", path, option, value)
+                self.assertEqual(cli.replace(option, option[2:]),
+                                 self.py_error(snnstudio.evaluate, relay_graph(), data, **keyword))
 
     def test_nul_in_a_path(self):
         target = os.path.join(self.dir.name, "a")

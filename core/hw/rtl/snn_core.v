@@ -25,7 +25,7 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     output reg [OAW-1:0] out_class;
     // The weight image's state (IMG_* in snn_config.vh): IMG_BUILTIN for weights in EBR; from
     // flash IMG_LOADING, then IMG_OK or the reason the core refuses to run.
-    output reg [2:0] image;
+    output [2:0] image;
     // The sweep, for testbenches that check inside (left open on the board, where synthesis
     // drops them): in each cycle with trace_we, one group's spikes, the membranes the sweep read
     // (after the step's events) and those it writes for the next step.
@@ -39,10 +39,11 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     output reg flash_mosi;
     input flash_miso;
     output reg loaded;
+    reg [2:0] ld_image;
+    assign image = ld_image;
 `else
     wire loaded = 1'b1;
-    always @*
-        image = IMG_BUILTIN;
+    assign image = IMG_BUILTIN; // (a continuous assignment: defined from time 0 in simulation)
 `endif
 
     localparam S_IDLE = 4'd0, S_INIT = 4'd1, S_LAYER = 4'd2, S_SCAN = 4'd3, S_ACC = 4'd4,
@@ -110,7 +111,8 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     // In the UP5K's SPRAM (16K x 16 per block), which the bitstream cannot initialise: loaded at
     // start-up from the SPI flash (FLASH_OFFSET, two bytes per 16-bit block of a word, low byte
     // first) after a 16-byte header (8 words: magic, length, design hash, CRC-32/MPEG-2 of the
-    // words). A header that is not this design's stops the load; the CRC is checked at the end.
+    // words). A header that is not this design's stops the load (a magic of all ones: erased, or
+    // a flash that did not answer); the CRC is checked at the end.
     localparam LD_WAKE = 3'd0, LD_GAP = 3'd1, LD_CMD = 3'd2, LD_DATA = 3'd3, LD_DONE = 3'd4,
                LD_CHECK = 3'd5, LD_END = 3'd6;
     localparam [31:0] IMAGE_BYTES = W_DEPTH * SPW * 2;
@@ -118,7 +120,7 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     reg [2:0] ld_state;
     reg [31:0] ld_shift;
     reg [5:0] ld_bits;
-    reg [7:0] ld_gap;
+    reg [15:0] ld_gap;    // the wake-up wait (FLASH_WAKE_CLKS, from the clock: tRES1)
     reg [15:0] ld_word;
     reg [3:0] ld_nbits;
     reg [16:0] ld_addr;
@@ -139,7 +141,7 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
             flash_mosi <= 1'b0;
             ld_shift <= {8'hAB, 24'h0}; // release from deep power-down
             ld_bits <= 6'd8;
-            ld_gap <= 8'd0;
+            ld_gap <= 16'd0;
             ld_addr <= 17'd0;
             ld_nbits <= 4'd0;
             ld_got <= 1'b0;
@@ -147,7 +149,7 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
             ld_verdict <= IMG_OK;
             ld_crc <= 32'hffffffff;
             loaded <= 1'b0;
-            image <= IMG_LOADING;
+            ld_image <= IMG_LOADING;
         end else begin
             case (ld_state)
                 LD_WAKE, LD_CMD: begin
@@ -168,9 +170,9 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
                         end
                     end
                 end
-                LD_GAP: begin // tRES1 (3 us) before the next command
+                LD_GAP: begin // the flash's tRES1 after the release, before the next command
                     ld_gap <= ld_gap + 1'b1;
-                    if (ld_gap == 8'hff) begin
+                    if (ld_gap == FLASH_WAKE_CLKS - 1) begin
                         ld_shift <= {8'h03, FLASH_ADDR};
                         ld_bits <= 6'd32;
                         ld_state <= LD_CMD;
@@ -198,7 +200,8 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
                                 if (ld_hdr[2:1] == 2'd3)
                                     ld_expect <= {ld_data, ld_expect[31:16]};
                                 else if (ld_data != hdr_word && ld_verdict == IMG_OK)
-                                    ld_verdict <= ld_hdr[2:1] == 2'd0 ? IMG_MISSING :
+                                    ld_verdict <= ld_hdr[2:1] == 2'd0 ?
+                                                      (&ld_data ? IMG_MISSING : IMG_MAGIC) :
                                                   ld_hdr[2:1] == 2'd1 ? IMG_LENGTH : IMG_STALE;
                                 ld_hdr <= ld_hdr + 1'b1;
                                 if (ld_hdr == 4'd7)
@@ -215,13 +218,13 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
                 LD_CHECK: // the clock rests low: the read goes on, or stops at a bad header
                     if (ld_verdict != IMG_OK) begin
                         flash_csn <= 1'b1;
-                        image <= ld_verdict;
+                        ld_image <= ld_verdict;
                         ld_state <= LD_DONE;
                     end else
                         ld_state <= LD_DATA;
                 LD_END: begin
                     loaded <= ld_crc == ld_expect;
-                    image <= ld_crc == ld_expect ? IMG_OK : IMG_CRC;
+                    ld_image <= ld_crc == ld_expect ? IMG_OK : IMG_CRC;
                     ld_state <= LD_DONE;
                 end
                 default: ;

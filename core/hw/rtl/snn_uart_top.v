@@ -17,8 +17,7 @@ module snn_uart_top(clk, uart_rx, uart_tx, led
 `endif
                     );
 `include "snn_config.vh"
-    // Testbenches shorten the bit time and the idle timeout.
-    parameter BIT_CLKS = CLKS_PER_BIT;
+    // Testbenches shorten the idle timeout (the bit time is the board's).
     parameter IDLE = IDLE_CLKS;
     input clk;
     input uart_rx;
@@ -81,12 +80,12 @@ module snn_uart_top(clk, uart_rx, uart_tx, led
 
     wire rx_valid;
     wire [7:0] rx_byte;
-    uart_rx #(.CLKS_PER_BIT(BIT_CLKS)) rx(.clk(sys_clk), .rx(uart_rx), .valid(rx_valid),
+    uart_rx #(.CLKS_PER_BIT(CLKS_PER_BIT)) rx(.clk(sys_clk), .rx(uart_rx), .valid(rx_valid),
                                           .data(rx_byte));
     reg tx_start;
     reg [7:0] tx_byte;
     wire tx_busy;
-    uart_tx #(.CLKS_PER_BIT(BIT_CLKS)) tx(.clk(sys_clk), .start(tx_start), .data(tx_byte),
+    uart_tx #(.CLKS_PER_BIT(CLKS_PER_BIT)) tx(.clk(sys_clk), .start(tx_start), .data(tx_byte),
                                           .busy(tx_busy), .tx(uart_tx));
 
     reg [IAW-1:0] in_addr;
@@ -285,8 +284,18 @@ module snn_uart_top(clk, uart_rx, uart_tx, led
     assign led = usable || image == IMG_LOADING ? shown : {blink, 1'b0, image};
 endmodule
 
+// The 8N1 receiver. The line passes a two-flop synchroniser, so the idle receiver notices a start
+// bit two clocks after the first clock edge that samples it low (that edge comes 0 to 1 clock
+// after the line falls). Each bit is read from the synchroniser FIRST + 1 clocks after the notice
+// and every CLKS_PER_BIT after that: the line as it was F to F + 1 clocks into the bit, F =
+// (CLKS_PER_BIT - 1) / 2 (rounded down), the middle within half a clock (one clock early at most
+// when CLKS_PER_BIT is even). At 8 clocks per bit (the fewest protocol::clocksPerBit accepts)
+// the stop bit is read 75 to 76 clocks after its frame began: right for a sender whose bits are
+// up to 5% shorter or 4% longer than 8 clocks (its clock 5.26% fast or 4% slow). A start bit that is high again mid-bit is a glitch; a stop
+// bit that is low (a framing error) drops the byte.
 module uart_rx #(parameter CLKS_PER_BIT = 104) (input clk, input rx, output reg valid,
                                                  output reg [7:0] data);
+    localparam FIRST = (CLKS_PER_BIT - 1) / 2 - 1;
     reg [1:0] sync = 2'b11;
     reg [15:0] count = 0;
     reg [3:0] bitn = 0;
@@ -297,7 +306,7 @@ module uart_rx #(parameter CLKS_PER_BIT = 104) (input clk, input rx, output reg 
         if (!active) begin
             if (!sync[1]) begin
                 active <= 1'b1;
-                count <= CLKS_PER_BIT / 2;
+                count <= FIRST;
                 bitn <= 0;
             end
         end else if (count != 0)

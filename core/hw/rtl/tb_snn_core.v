@@ -8,13 +8,16 @@
 //   difference changes it;
 // - every output spike count and the class against expected.mem.
 // Prints MISMATCH lines (the first 50), a COVERAGE line, the clock cycles the core was busy over
-// all samples (CYCLES) and one RESULT line.
+// all samples (CYCLES) and one RESULT line; or, when the core refuses its weight image in flash,
+// IMAGE and the state that says which check failed. The clock runs at the design's period.
 `timescale 1ns/1ps
+`include "snn_defines.vh"
 module tb_snn_core;
 `include "snn_config.vh"
     localparam NS = @NS@;
+    localparam real CLK_NS = @CLK_NS@;
     reg clk = 1'b0;
-    always #5 clk = ~clk;
+    always #(CLK_NS / 2) clk = ~clk;
     reg rst = 1'b1;
     reg in_we = 1'b0;
     reg [IAW-1:0] in_addr = 0;
@@ -66,6 +69,15 @@ module tb_snn_core;
         $display("TIMEOUT");
         $finish;
     end
+`ifdef SNN_SPRAM
+
+    // A refused weight image (its magic, length, hash or CRC): the core would never start.
+    always @(dut.image)
+        if (dut.image !== IMG_LOADING && dut.image !== IMG_OK && dut.image !== 3'bx) begin
+            $display("IMAGE state %0d", dut.image);
+            $finish;
+        end
+`endif
 
     // Inside: every sweep write of the core against the model.
     initial begin
