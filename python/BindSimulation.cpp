@@ -10,6 +10,9 @@
 
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <limits>
+
 namespace snnpy {
 
 void bindSimulation(py::module_ &m)
@@ -80,12 +83,17 @@ void bindSimulation(py::module_ &m)
     m.def(
         "simulate",
         [](const Graph &graph, const py::object &input) {
-            const Eigen::MatrixXf x = rowMatrix(input, QStringLiteral("the input"));
-            graph.validate();
-            if (x.cols() != graph.inputSize())
-                throw Error(QStringLiteral("the input has %1 columns, the graph takes %2 inputs")
-                                .arg(x.cols())
-                                .arg(graph.inputSize()));
+            const RowMatrixXf x = rowMatrix(input, QStringLiteral("the input"));
+            // Checked as snnc simulate checks a current, in core's words.
+            SequenceInput in;
+            in.kind = SequenceInput::Current;
+            in.samples = 1;
+            constexpr Eigen::Index kMaxInt = std::numeric_limits<int>::max();
+            in.steps = int(std::min(x.rows(), kMaxInt));
+            in.inputs = int(std::min(x.cols(), kMaxInt));
+            in.values.assign(x.data(), x.data() + x.size());
+            in.validate(QStringLiteral("the input"));
+            in.checkFits(graph, in.steps);
             std::vector<Eigen::MatrixXf> outputs;
             {
                 py::gil_scoped_release release;

@@ -126,25 +126,15 @@ snn::sim::Dataset dataset(const py::handle &data, int limit)
         set = snn::sim::loadSamples(spec, snn::sim::kTestSplit, 0, limit);
     } else if (py::isinstance<py::tuple>(data) && py::len(data) == 2) {
         const auto pair = data.cast<py::tuple>();
-        set.name = QStringLiteral("arrays");
-        set.x = rowMatrix(pair[0], QStringLiteral("the data's x"));
-        using IntArray = py::array_t<long long, py::array::c_style | py::array::forcecast>;
-        const IntArray y = IntArray::ensure(pair[1]);
+        snn::RowMatrixXf x = rowMatrix(pair[0], QStringLiteral("the data's x"));
+        // Labels as numbers, for core to judge (0.5 is refused there, not cut to 0 here).
+        using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
+        const DoubleArray y = DoubleArray::ensure(pair[1]);
         if (!y || y.ndim() != 1)
             throw snn::Error(QStringLiteral("the data's y must be a 1-D array of class indices"));
-        if (y.shape(0) != set.x.rows())
-            throw snn::Error(QStringLiteral("the data has %1 samples in x but %2 labels in y")
-                                 .arg(set.x.rows())
-                                 .arg(y.shape(0)));
-        for (py::ssize_t i = 0; i < y.shape(0); ++i) {
-            if (y.at(i) < 0 || y.at(i) > std::numeric_limits<int>::max())
-                throw snn::Error(QStringLiteral("the data's label %1 is %2, not a class index")
-                                     .arg(i)
-                                     .arg(y.at(i)));
-            set.y.push_back(int(y.at(i)));
-        }
-        if ((set.x.array() < 0.0f).any() || (set.x.array() > 1.0f).any() || !set.x.allFinite())
-            throw snn::Error(QStringLiteral("the data's x must lie in [0, 1]"));
+        const QString name = QStringLiteral("arrays");
+        set = snn::sim::makeDataset(
+            name, std::move(x), std::span<const double>(y.data(), std::size_t(y.shape(0))), name);
     } else {
         throw snn::Error(QStringLiteral("data must be a data set name or path (as snnc's --data "
                                         "takes) or a tuple (x, y) of arrays"));

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fuzzes the graph, NIR and data set readers with libFuzzer (clang-14, libfuzzer-14-dev from
-# scripts/debian-packages.txt): builds the fuzz preset's targets, then runs each for a fixed time
+# Fuzzes the graph, NIR, data set, simulate input and IDX readers with libFuzzer (clang-14,
+# libfuzzer-14-dev from scripts/debian-packages.txt): builds the fuzz preset's targets, then runs each for a fixed time
 # from the seed corpus in tests/fuzz/corpus. A finding stops that target; it is left in
 # build/fuzz/findings/ and the script goes on with the next target, then exits with status 1.
 # Copy a finding into tests/fuzz/corpus/crashes/ once fixed, so that ctest (tst_fuzzcorpus)
@@ -15,7 +15,8 @@ if ! command -v clang++-14 > /dev/null; then
 fi
 cd "$root"
 cmake --preset fuzz > /dev/null
-cmake --build --preset fuzz -j2 --target fuzz_graph fuzz_nir fuzz_dataset
+readers=(graph nir dataset simulate idx)
+cmake --build --preset fuzz -j2 --target "${readers[@]/#/fuzz_}"
 findings="$root/build/fuzz/findings"
 mkdir -p "$findings"
 # HDF5 keeps global state until exit; leaks are not what this looks for. libhdf5 (not
@@ -26,15 +27,14 @@ mkdir -p "$findings"
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 found=()
-for reader in graph nir dataset; do
+for reader in "${readers[@]}"; do
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
     echo "fuzz.sh: fuzz_$reader for ${seconds} s"
     # The first directory collects new inputs; the seeds of every reader are read from the rest.
     "$root/build/fuzz/bin/fuzz_$reader" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 \
         -max_len=65536 -print_final_stats=1 -artifact_prefix="$findings/$reader-" \
-        "$work" "$root/tests/fuzz/corpus/$reader" "$root/tests/fuzz/corpus/graph" \
-        "$root/tests/fuzz/corpus/nir" "$root/tests/fuzz/corpus/dataset" || found+=("fuzz_$reader")
+        "$work" "${readers[@]/#/$root/tests/fuzz/corpus/}" || found+=("fuzz_$reader")
     rm -rf "$work"
 done
 if [ ${#found[@]} -gt 0 ]; then

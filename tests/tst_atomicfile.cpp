@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -16,6 +17,7 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 using namespace snn;
 
@@ -107,6 +109,9 @@ private Q_SLOTS:
     void fullDiskGraph();
     void severalFilesAllOrNothing();
     void removesLeftoversOfDeadWriters();
+    void checkingATargetRemovesItsLeftovers();
+    void refusesANulInTheName();
+    void makeFolderSaysWhy();
     void killDuringSave();
     void twoWriters();
 
@@ -331,6 +336,79 @@ void TestAtomicFile::removesLeftoversOfDeadWriters()
     QStringList expected = {ofLiving, ofOther};
     expected.sort();
     QCOMPARE(leftovers(), expected);
+}
+
+void TestAtomicFile::checkingATargetRemovesItsLeftovers()
+{
+    // A command checks its outputs before its work: the temporary files of killed saves go then,
+    // whether or not it gets to save (issue 29: five killed runs left theirs until a save).
+    const pid_t dead = ::fork();
+    if (dead == 0)
+        ::_exit(0);
+    ::waitpid(dead, nullptr, 0);
+    const QString ofDead = QStringLiteral("g.h5.%1-aB3xYz.tmp").arg(dead);
+    const QString ofLiving = QStringLiteral("g.h5.%1-aB3xYz.tmp").arg(::getpid());
+    for (const QString &name : {ofDead, ofLiving}) {
+        QFile f(path(name));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("leftover");
+    }
+    checkSaveTarget(path(QStringLiteral("g.h5")));
+    QCOMPARE(leftovers(), QStringList{ofLiving});
+    QVERIFY(!QFile::exists(path(QStringLiteral("g.h5"))));
+}
+
+void TestAtomicFile::refusesANulInTheName()
+{
+    // The system would cut the name at the NUL and write "a" (Python's save did).
+    const QString name = path(QStringLiteral("a")) + QChar(u'\0') + QStringLiteral("b.h5");
+    for (const auto &save : std::vector<std::function<void()>>{
+             [&] { writeAtomically(name, "data"); }, [&] { checkSaveTarget(name); }}) {
+        try {
+            save();
+            QFAIL("a name with a NUL was accepted");
+        } catch (const Error &e) {
+            QCOMPARE(e.message(),
+                     QStringLiteral("cannot save %1\\x00b.h5: the name contains a NUL character")
+                         .arg(path(QStringLiteral("a"))));
+        }
+    }
+    QVERIFY(!QFile::exists(path(QStringLiteral("a"))));
+}
+
+void TestAtomicFile::makeFolderSaysWhy()
+{
+    const QString nested = path(QStringLiteral("x/y/z"));
+    makeFolder(nested);
+    QVERIFY(QFileInfo(nested).isDir());
+    makeFolder(nested); // there already
+    writeAtomically(path(QStringLiteral("file")), "data");
+    const QString through = path(QStringLiteral("file/sub"));
+    try {
+        makeFolder(through);
+        QFAIL("made a folder in a file");
+    } catch (const SaveError &e) {
+        QCOMPARE(e.message(),
+                 QStringLiteral("cannot create the folder %1: not a directory").arg(through));
+    }
+    try {
+        makeFolder(path(QStringLiteral("file")));
+        QFAIL("took a file for a folder");
+    } catch (const SaveError &e) {
+        QCOMPARE(e.message(), QStringLiteral("cannot create the folder %1: not a directory")
+                                  .arg(path(QStringLiteral("file"))));
+    }
+    // A folder nobody may write to: the system's reason, not just "cannot create".
+    const QString locked = path(QStringLiteral("locked"));
+    QVERIFY(QDir(m_dir->path()).mkdir(QStringLiteral("locked")));
+    QCOMPARE(::chmod(QFile::encodeName(m_dir->path()).constData(), 0755), 0);
+    QCOMPARE(::chmod(QFile::encodeName(locked).constData(), 0555), 0);
+    const ChildResult r =
+        runInChild([&] { makeFolder(locked + QStringLiteral("/out")); }, {.unprivileged = true});
+    ::chmod(QFile::encodeName(locked).constData(), 0755);
+    QVERIFY(r.exited);
+    QCOMPARE(r.message,
+             QStringLiteral("cannot create the folder %1/out: permission denied").arg(locked));
 }
 
 void TestAtomicFile::killDuringSave()

@@ -4,9 +4,11 @@
 #include "io/Hdf5.h"
 #include "sim/Dataset.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
 
+#include <cmath>
 #include <set>
 #include <tuple>
 
@@ -21,7 +23,11 @@ private Q_SLOTS:
     void readsADirectoryOfIdxFiles();
     void badIdx_data();
     void badIdx();
+    void gzipBombIsInflatedOnlyAsFarAsTheHeader();
     void labelsOutOfRange();
+    void valuesCheckedAsAFileChecksThem_data();
+    void valuesCheckedAsAFileChecksThem();
+    void emptySetIsRefusedWhereUsed();
     void hdf5RoundTrip();
     void badHdf5_data();
     void badHdf5();
@@ -87,25 +93,39 @@ void TestDataset::badIdx_data()
     QTest::addColumn<QByteArray>("images");
     QTest::addColumn<QByteArray>("labels");
     QTest::addColumn<QString>("error");
+    QTest::addColumn<bool>("gzip");
     const QByteArray goodLabels = idxBytes({2}, QByteArray::fromHex("0001"));
     const QByteArray goodImages = idxBytes({2, 1, 2}, QByteArray::fromHex("00010203"));
     QTest::newRow("magic") << QByteArray::fromHex("1234080300000002") << goodLabels
-                           << QStringLiteral("not an IDX file (wrong magic number)");
+                           << QStringLiteral("not an IDX file (wrong magic number)") << false;
     QTest::newRow("type") << QByteArray::fromHex("00000d0100000002") << goodLabels
-                          << QStringLiteral("IDX element type 0x0d is not supported");
+                          << QStringLiteral("IDX element type 0x0d is not supported") << false;
     QTest::newRow("truncated") << idxBytes({2, 1, 2}, QByteArray::fromHex("000102")) << goodLabels
                                << QStringLiteral(
-                                      "truncated: the header declares 4 values, the file holds 3");
+                                      "truncated: the header declares 4 values, the file holds 3")
+                               << false;
     QTest::newRow("oversized") << idxBytes({2, 1, 2}, QByteArray::fromHex("0001020304"))
                                << goodLabels
                                << QStringLiteral(
-                                      "wrong size: the header declares 4 values, the file holds 5");
+                                      "wrong size: the header declares 4 values, the file holds 5")
+                               << false;
     QTest::newRow("header") << QByteArray::fromHex("0000080300") << goodLabels
-                            << QStringLiteral("truncated IDX header");
+                            << QStringLiteral("truncated IDX header") << false;
     QTest::newRow("counts") << goodImages << idxBytes({3}, QByteArray::fromHex("000102"))
-                            << QStringLiteral("holds 2 images but");
+                            << QStringLiteral("holds 2 images but") << false;
     QTest::newRow("rank") << goodImages << idxBytes({1, 2}, QByteArray::fromHex("0001"))
-                          << QStringLiteral("a labels IDX file has 1 dimension, found 2");
+                          << QStringLiteral("a labels IDX file has 1 dimension, found 2") << false;
+    // The declared size first, against the ceiling: nothing is allocated from it.
+    QTest::newRow("ceiling") << idxBytes({65536, 65536, 65536}, {}) << goodLabels
+                             << QStringLiteral("the IDX header declares 281474976710656 values "
+                                               "(shape [65536 x 65536 x 65536]), more than the "
+                                               "134217728 SNN Studio reads from one IDX file")
+                             << true;
+    QTest::newRow("gzip cut short")
+        << QByteArray() << goodLabels << QStringLiteral("truncated gzip data") << true;
+    QTest::newRow("gzip truncated values")
+        << idxBytes({2, 1, 2}, QByteArray::fromHex("000102")) << goodLabels
+        << QStringLiteral("truncated: the header declares 4 values, the file holds 3") << true;
 }
 
 void TestDataset::badIdx()
@@ -113,10 +133,16 @@ void TestDataset::badIdx()
     QFETCH(QByteArray, images);
     QFETCH(QByteArray, labels);
     QFETCH(QString, error);
+    QFETCH(bool, gzip);
     QTemporaryDir dir;
     const QString i = dir.filePath(QStringLiteral("images.idx")),
                   l = dir.filePath(QStringLiteral("labels.idx"));
-    writeFile(i, images);
+    if (images.isEmpty()) { // a gzip stream cut in the middle
+        writeFile(i, idxBytes({2, 2, 2}, QByteArray(8, 'x')), true);
+        QVERIFY(QFile::resize(i, QFileInfo(i).size() / 2));
+    } else {
+        writeFile(i, images, gzip);
+    }
     writeFile(l, labels);
     try {
         sim::loadDataSplit(i + QLatin1Char(',') + l);
@@ -124,6 +150,27 @@ void TestDataset::badIdx()
     } catch (const Error &e) {
         QVERIFY2(e.message().contains(error), qPrintable(e.message()));
         QVERIFY(!e.message().contains(QLatin1Char('\n')));
+    }
+}
+
+void TestDataset::gzipBombIsInflatedOnlyAsFarAsTheHeader()
+{
+    // Issue 29: 100 MB of zeros (about 100 KB gzipped) behind a 3000 x 28 x 28 header. The stream
+    // is inflated as far as the header declares plus 64 KiB: the message can only name that
+    // much ("at least"), where inflating everything would have named the whole 100 MB.
+    QTemporaryDir dir;
+    const QString i = dir.filePath(QStringLiteral("bomb.gz"));
+    const QString l = dir.filePath(QStringLiteral("labels"));
+    writeFile(i, idxBytes({3000, 28, 28}, QByteArray(100 * 1024 * 1024, '\0')), true);
+    writeFile(l, idxBytes({3000}, QByteArray(3000, '\0')));
+    QVERIFY(QFileInfo(i).size() < 200 * 1024);
+    try {
+        sim::loadIdx(i, l);
+        QFAIL("no error");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("%1: wrong size: the header declares 2352000 values, "
+                                             "the file holds at least 2417536")
+                                  .arg(i));
     }
 }
 
@@ -141,6 +188,92 @@ void TestDataset::labelsOutOfRange()
                      "toy: label 7 of sample 3 is out of range for a network with 3 outputs"));
     }
     QVERIFY_THROWS_EXCEPTION(Error, d.checkFits(5, 10));
+}
+
+void TestDataset::valuesCheckedAsAFileChecksThem_data()
+{
+    QTest::addColumn<RowMatrixXf>("x");
+    QTest::addColumn<std::vector<double>>("y");
+    QTest::addColumn<QString>("error"); // empty: accepted
+    const RowMatrixXf x = RowMatrixXf::Constant(3, 2, 0.5f);
+    RowMatrixXf nan = x;
+    nan(1, 1) = std::nanf("");
+    RowMatrixXf above = x;
+    above(2, 0) = 1.5f;
+    QTest::newRow("ok") << x << std::vector<double>{0, 65535, 7} << QString();
+    QTest::newRow("label 0.5") << x << std::vector<double>{0, 0.5, 1}
+                               << QStringLiteral("where: label 0.5 of sample 1 is not a class "
+                                                 "index (an integer in [0, 65535])");
+    QTest::newRow("label 65536") << x << std::vector<double>{0, 1, 65536}
+                                 << QStringLiteral("where: label 65536 of sample 2 is not a class "
+                                                   "index (an integer in [0, 65535])");
+    QTest::newRow("label 1e6") << x << std::vector<double>{1e6, 1, 2}
+                               << QStringLiteral("where: label 1000000 of sample 0 is not a "
+                                                 "class index (an integer in [0, 65535])");
+    QTest::newRow("label -1") << x << std::vector<double>{0, -1, 2}
+                              << QStringLiteral("where: label -1 of sample 1 is not a class index "
+                                                "(an integer in [0, 65535])");
+    QTest::newRow("label nan") << x << std::vector<double>{0, 1, std::nan("")}
+                               << QStringLiteral("where: label nan of sample 2 is not a class "
+                                                 "index (an integer in [0, 65535])");
+    QTest::newRow("x nan") << nan << std::vector<double>{0, 1, 2}
+                           << QStringLiteral("where: x must hold values in [0, 1]");
+    QTest::newRow("x 1.5") << above << std::vector<double>{0, 1, 2}
+                           << QStringLiteral("where: x must hold values in [0, 1]");
+    QTest::newRow("counts") << x << std::vector<double>{0, 1}
+                            << QStringLiteral("where: x has 3 samples but y has 2");
+}
+
+void TestDataset::valuesCheckedAsAFileChecksThem()
+{
+    // sim::makeDataset is the one check of a set's values: the HDF5 reader and Python's (x, y).
+    QFETCH(RowMatrixXf, x);
+    QFETCH(std::vector<double>, y);
+    QFETCH(QString, error);
+    try {
+        const sim::Dataset d =
+            sim::makeDataset(QStringLiteral("name"), x, y, QStringLiteral("where"));
+        QVERIFY2(error.isEmpty(), "accepted");
+        QCOMPARE(d.name, QStringLiteral("name"));
+        QCOMPARE(d.x, x);
+        QCOMPARE(d.y, (std::vector<int>{0, 65535, 7}));
+        QCOMPARE(d.classes(), 65536);
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), error);
+    }
+    if (error.isEmpty())
+        return;
+    // The HDF5 reader says the same, naming the file.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("d.h5"));
+    h5::saveFile(path, [&](hid_t file) {
+        h5::writeMatrix(file, QStringLiteral("x"), x);
+        h5::writeDoubles(file, QStringLiteral("y"), y, {y.size()}, {.asDouble = true});
+    });
+    try {
+        sim::loadDataSplit(path);
+        QFAIL("no error");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QString(error).replace(QStringLiteral("where"), path));
+    }
+}
+
+void TestDataset::emptySetIsRefusedWhereUsed()
+{
+    // Read as it is (a file may hold no sample), refused by every use: evaluation, the passes'
+    // validation and training all check the set against the network first.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("empty.h5"));
+    sim::saveHdf5Dataset(sim::makeDataset(QStringLiteral("e"), RowMatrixXf(0, 4), {}, {}), path);
+    const sim::Dataset empty = sim::loadEvaluationSet(path);
+    QVERIFY(empty.isEmpty());
+    QCOMPARE(empty.features(), 4);
+    try {
+        empty.checkFits(4, 3);
+        QFAIL("no error");
+    } catch (const Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("empty.h5: the data set holds no samples"));
+    }
 }
 
 void TestDataset::hdf5RoundTrip()

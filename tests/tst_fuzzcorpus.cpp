@@ -61,7 +61,9 @@ void TestFuzzCorpus::replay_data()
     const Expectations expected = expectations();
     const std::map<QString, Reader> readers = {{QStringLiteral("graph"), Reader::Graph},
                                                {QStringLiteral("nir"), Reader::Nir},
-                                               {QStringLiteral("dataset"), Reader::Dataset}};
+                                               {QStringLiteral("dataset"), Reader::Dataset},
+                                               {QStringLiteral("simulate"), Reader::Sequence},
+                                               {QStringLiteral("idx"), Reader::Idx}};
     int files = 0;
     QDirIterator it(kCorpus, QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext()) {

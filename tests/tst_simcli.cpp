@@ -1,5 +1,6 @@
 // The snnc commands of simulation and training, run as a user runs them.
 
+#include "GraphEquality.h"
 #include "SimTestData.h"
 #include "TestUtils.h"
 #include "base/RunControl.h"
@@ -11,6 +12,7 @@
 #include "train/TrainRun.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -27,6 +29,8 @@ private Q_SLOTS:
     void initTestCase();
     void trainEvalRatesOptimize();
     void resumeContinues();
+    void resumeAfterAPartialSave();
+    void outputsCheckedBeforeTraining();
     void finetuneQuantisationAware();
     void badInput_data();
     void badInput();
@@ -202,6 +206,96 @@ void TestSimCli::resumeContinues()
     const std::vector<sim::TrainRun> runs = sim::loadRuns(model);
     QCOMPARE(int(runs.size()), 1);
     QCOMPARE(int(runs[0].epochs.size()), 2);
+}
+
+void TestSimCli::resumeAfterAPartialSave()
+{
+    // A run killed between the renames of its save (issue 29): the checkpoint is renamed first,
+    // so it may stand with no model and no runs file beside it. --resume needs only it.
+    const QString model = path(QStringLiteral("partial.h5"));
+    const QStringList train{QStringLiteral("train"),
+                            QStringLiteral("--data"),
+                            m_dir.path(),
+                            QStringLiteral("-o"),
+                            model,
+                            QStringLiteral("--steps"),
+                            QStringLiteral("8"),
+                            QStringLiteral("--hidden"),
+                            QStringLiteral("8"),
+                            QStringLiteral("--val-split"),
+                            QStringLiteral("40")};
+    SnncRun r = runSnnc(train + QStringList{QStringLiteral("--epochs"), QStringLiteral("1")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const Graph afterOne = loadGraph(model);
+    QVERIFY(QFile::remove(model));
+    QVERIFY(QFile::remove(sim::runsPath(model)));
+    // Nothing left to train: the model and the run's record come back from the checkpoint.
+    const QStringList resume{QStringLiteral("train"),
+                             QStringLiteral("--data"),
+                             m_dir.path(),
+                             QStringLiteral("-o"),
+                             model,
+                             QStringLiteral("--resume")};
+    r = runSnnc(resume + QStringList{QStringLiteral("--epochs"), QStringLiteral("1")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    SNN_COMPARE_GRAPHS(loadGraph(model), afterOne);
+    QCOMPARE(int(sim::loadRuns(model).front().epochs.size()), 1);
+    // Again without them, one more epoch: as two epochs in one go.
+    QVERIFY(QFile::remove(model));
+    QVERIFY(QFile::remove(sim::runsPath(model)));
+    r = runSnnc(resume + QStringList{QStringLiteral("--epochs"), QStringLiteral("2")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY(r.err.contains(QStringLiteral("resuming %1 after epoch 1").arg(model)));
+    const QString straight = path(QStringLiteral("partial-straight.h5"));
+    r = runSnnc(QStringList(train).replaceInStrings(model, straight) +
+                QStringList{QStringLiteral("--epochs"), QStringLiteral("2")});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    SNN_COMPARE_GRAPHS(loadGraph(model), loadGraph(straight));
+    const std::vector<sim::TrainRun> runs = sim::loadRuns(model);
+    QCOMPARE(int(runs.size()), 1);
+    QCOMPARE(int(runs[0].epochs.size()), 2);
+}
+
+void TestSimCli::outputsCheckedBeforeTraining()
+{
+    const QString model = path(QStringLiteral("checked.h5"));
+    const QStringList train{QStringLiteral("train"),
+                            QStringLiteral("--data"),
+                            m_dir.path(),
+                            QStringLiteral("-o"),
+                            model,
+                            QStringLiteral("--epochs"),
+                            QStringLiteral("1"),
+                            QStringLiteral("--val-split"),
+                            QStringLiteral("40")};
+    // Temporary files of killed saves of all three outputs (process 99999999 cannot exist) go
+    // at the start, even of a run that is refused; one of a live process (this one) stays.
+    const QStringList dead{model + QStringLiteral(".99999999-aB3xY9.tmp"),
+                           sim::checkpointPath(model) + QStringLiteral(".99999999-aB3xY9.tmp"),
+                           sim::runsPath(model) + QStringLiteral(".99999999-aB3xY9.tmp")};
+    const QString live =
+        model + QStringLiteral(".%1-aB3xY9.tmp").arg(QCoreApplication::applicationPid());
+    for (const QString &file : dead + QStringList{live})
+        writeFile(file, QByteArray("half a save"));
+    QFile runs(sim::runsPath(model));
+    QVERIFY(runs.open(QIODevice::WriteOnly));
+    runs.write("{\"format\": \"snn-studio-runs\", \"runs\": [");
+    runs.close();
+    // A runs file that cannot take the run's record is refused before anything is trained.
+    SnncRun r = runSnnc(train);
+    QCOMPARE(r.code, 2);
+    QVERIFY2(r.err.startsWith(QStringLiteral("snnc: %1: not JSON (").arg(sim::runsPath(model))),
+             qPrintable(r.err));
+    QCOMPARE(r.err.count(QLatin1Char('\n')), 1);
+    QVERIFY(!QFile::exists(model));
+    QVERIFY(!QFile::exists(sim::checkpointPath(model)));
+    for (const QString &file : dead)
+        QVERIFY2(!QFile::exists(file), qPrintable(file));
+    QVERIFY(QFile::exists(live));
+    QVERIFY(QFile::remove(sim::runsPath(model)));
+    r = runSnnc(train);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QCOMPARE(int(sim::loadRuns(model).size()), 1);
 }
 
 void TestSimCli::finetuneQuantisationAware()

@@ -9,8 +9,13 @@
 #include "sim/Sequences.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
+
+#include <cmath>
 
 using namespace snn;
 using namespace snn::test;
@@ -101,6 +106,8 @@ private Q_SLOTS:
     void countsFileHoldsTheActivity();
     void refusesBadInput_data();
     void refusesBadInput();
+    void refusesDeclaredSizesBeforeReading_data();
+    void refusesDeclaredSizesBeforeReading();
 
 private:
     QTemporaryDir m_dir;
@@ -466,6 +473,21 @@ void TestSimulator::refusesBadInput_data()
     QTest::newRow("too many steps") << QStringLiteral("spikes") << QList<int>{2, 3, 5} << 1.0f
                                     << QStringList{QStringLiteral("--steps"), QStringLiteral("4")}
                                     << QStringLiteral("4 steps asked for; the input has 3");
+    QTest::newRow("no samples") << QStringLiteral("spikes") << QList<int>{0, 3, 5} << 1.0f
+                                << QStringList()
+                                << QStringLiteral("in.h5: 'spikes' has shape [0 x 3 x 5]: nothing "
+                                                  "to simulate");
+    QTest::newRow("nan current") << QStringLiteral("current") << QList<int>{2, 3, 5}
+                                 << std::nanf("") << QStringList()
+                                 << QStringLiteral("in.h5: 'current' holds nan at sample 0, step "
+                                                   "0, input 0; currents are finite");
+    // Recording 1,000 samples x 10^6 steps x 9 neurons: refused before it is allocated.
+    QTest::newRow("recording") << QStringLiteral("current") << QList<int>{1000, 5} << 0.5f
+                               << QStringList{QStringLiteral("--steps"), QStringLiteral("1000000")}
+                               << QStringLiteral("1000 samples x 1000000 steps x 9 neurons make "
+                                                 "9000000000 values to record, more than the "
+                                                 "268435456 SNN Studio records; simulate fewer "
+                                                 "samples or steps");
     QTest::newRow("neither") << QString() << QList<int>{} << 0.0f << QStringList()
                              << QStringLiteral("in.h5: holds neither 'spikes' nor 'current'");
     QTest::newRow("record") << QStringLiteral("spikes") << QList<int>{2, 3, 5} << 1.0f
@@ -494,6 +516,48 @@ void TestSimulator::refusesBadInput()
                 options);
     QCOMPARE(r.code, 2);
     QCOMPARE(r.err, QStringLiteral("snnc: ") + error + QLatin1Char('\n'));
+    QVERIFY(!QFile::exists(path(QStringLiteral("bad.h5"))));
+}
+
+void TestSimulator::refusesDeclaredSizesBeforeReading_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("error");
+    // Files of a few KB from the fuzz corpus (tests/fuzz/make_corpus.py) declaring shapes whose
+    // values would not fit in memory: the outside fuzz round's [2^62, 1, 8] ended in
+    // std::length_error (exit status 134).
+    QTest::newRow("2^62 samples")
+        << QStringLiteral("spikes-2e62.h5")
+        << QStringLiteral("spikes-2e62.h5: 'spikes' declares 18446744073709551615 values (shape "
+                          "[4611686018427387904 x 1 x 8]), more than the 134217728 SNN Studio "
+                          "reads from one dataset");
+    QTest::newRow("10^9 steps")
+        << QStringLiteral("steps-1e9.h5")
+        << QStringLiteral("steps-1e9.h5: 'current' declares 8000000000 values (shape [1 x "
+                          "1000000000 x 8]), more than the 134217728 SNN Studio reads from one "
+                          "dataset");
+    QTest::newRow("2^62 x 0")
+        << QStringLiteral("zero-2e62.h5")
+        << QStringLiteral("zero-2e62.h5: 'spikes' has shape [4611686018427387904 x 0 x 8]: "
+                          "nothing to simulate");
+}
+
+void TestSimulator::refusesDeclaredSizesBeforeReading()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, error);
+    saveGraph(smallNet(), path(QStringLiteral("net.h5")));
+    const QString input = QStringLiteral(SNN_SOURCE_DIR "/tests/fuzz/corpus/simulate/") + file;
+    QVERIFY(QFileInfo(input).size() < 16 * 1024);
+    QElapsedTimer clock;
+    clock.start();
+    const SnncRun r = runSnnc({QStringLiteral("simulate"), path(QStringLiteral("net.h5")),
+                               QStringLiteral("--input"), input, QStringLiteral("-o"),
+                               path(QStringLiteral("bad.h5"))});
+    QCOMPARE(r.code, 2);
+    QCOMPARE(r.err, QStringLiteral("snnc: ") + error + QLatin1Char('\n'));
+    // A refusal from the declared shape takes no time (10 s: room for a loaded machine).
+    QVERIFY2(clock.elapsed() < 10000, qPrintable(QString::number(clock.elapsed())));
     QVERIFY(!QFile::exists(path(QStringLiteral("bad.h5"))));
 }
 

@@ -424,7 +424,9 @@ void TestSnnc::pipelineToolFailureExitsOne()
     const Run blocked = snnc(pipelineInputs() +
                              QStringList{QStringLiteral("-o"), m_example + QStringLiteral("/out")});
     QCOMPARE(blocked.exitCode, 1);
-    QCOMPARE(blocked.err, QStringLiteral("snnc: cannot create the folder %1/out\n").arg(m_example));
+    QCOMPARE(
+        blocked.err,
+        QStringLiteral("snnc: cannot create the folder %1/out: not a directory\n").arg(m_example));
 }
 
 void TestSnnc::errors_data()

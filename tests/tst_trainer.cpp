@@ -1,3 +1,4 @@
+#include "GraphEquality.h"
 #include "SimTestData.h"
 #include "TestUtils.h"
 #include "base/Error.h"
@@ -6,11 +7,17 @@
 
 #include "sim/SpikeMonitor.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <limits>
+#include <new>
 #include <numeric>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 using namespace snn;
 using namespace snn::test;
@@ -56,6 +63,7 @@ private Q_SLOTS:
     void validationChoosesAndTestOnlyReports();
     void neverTrainsOnValidationSamples();
     void badInput();
+    void runningOutOfMemoryLeavesTheTrainerUsable();
     void qatForwardIsTheHardwareModel();
     void qatImprovesTheQuantisedAccuracy();
 };
@@ -240,8 +248,8 @@ void TestTrainer::resumeGivesTheSameResult()
     sim::TrainState straight = sim::TrainState::start(start);
     sim::train(straight, split, settings.options);
 
-    // Stopped in the middle of epoch 2, kept on disk (the best graph as the model, the rest in
-    // the checkpoint), then resumed from the files: the same weights, best epoch and curves.
+    // Stopped in the middle of epoch 2, kept on disk (the checkpoint, which holds the best graph
+    // too), then resumed from that file alone: the same weights, best epoch and curves.
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("state.h5"));
     sim::TrainState first = sim::TrainState::start(start);
@@ -258,8 +266,12 @@ void TestTrainer::resumeGivesTheSameResult()
                                             },
                                             stop));
     QCOMPARE(first.epoch, 1);
-    sim::Checkpoint resumed = sim::loadCheckpoint(first.best, path);
+    sim::Checkpoint resumed = sim::loadCheckpoint(path);
     QCOMPARE(resumed.state.epoch, 1);
+    QCOMPARE(resumed.runId, QStringLiteral("r"));
+    QCOMPARE(resumed.settings, settings);
+    SNN_COMPARE_GRAPHS(resumed.state.best, first.best);
+    QCOMPARE(resumed.state.best.layers()[0].ratesSource, first.best.layers()[0].ratesSource);
     sim::train(resumed.state, split, resumed.settings.options);
     QCOMPARE(resumed.state.epoch, 3);
     for (int l = 0; l < start.layerCount(); ++l) {
@@ -424,6 +436,60 @@ void TestTrainer::badInput()
     sim::TrainOptions o = smallOptions();
     o.batchSize = 0;
     QVERIFY_THROWS_EXCEPTION(Error, sim::train(state, {toyData(10, 3, 4, 1), std::nullopt}, o));
+}
+
+void TestTrainer::runningOutOfMemoryLeavesTheTrainerUsable()
+{
+#if defined(__SANITIZE_ADDRESS__)
+    QSKIP("AddressSanitizer reports an allocation of 170 GB instead of failing it");
+#else
+    // A batch whose input spikes take 170 GB per share (16 inputs x 10,000 steps x 2^18
+    // samples) after a batch that filled the buffers kept from call to call. Eigen 3.4's
+    // resize() frees such a buffer before it allocates the new one and keeps the freed pointer
+    // when that fails: snnc train then aborted in a double free (issue 29). Now the failure is a
+    // std::bad_alloc, and the next batches give exactly what they give on a fresh trainer.
+    const Graph g = sim::initialGraph(16, {8, 3}, NeuronParams{}, 7);
+    sim::TrainOptions o = smallOptions();
+    o.encoding = sim::Encoding::Rate;
+    const sim::Dataset small = toyData(16, 3, 4, 1);
+    const sim::Gradients expected = sim::computeGradients(g, small.x, small.y, o, 5);
+    sim::Gradients g1;
+    sim::computeGradients(g, small.x, small.y, o, 5, g1);
+    sim::TrainOptions huge = o;
+    huge.steps = 10000;
+    const RowMatrixXf x = RowMatrixXf::Constant(1 << 20, 16, 0.5f);
+    const std::vector<int> y(std::size_t(x.rows()), 0);
+    {
+        // The address space capped 2 GB above its size: the allocation fails whatever the
+        // system's overcommit policy.
+        rlimit saved{};
+        QCOMPARE(getrlimit(RLIMIT_AS, &saved), 0);
+        QFile statm(QStringLiteral("/proc/self/statm"));
+        QVERIFY(statm.open(QIODevice::ReadOnly));
+        const rlim_t size =
+            statm.readAll().split(' ').front().toULongLong() * rlim_t(sysconf(_SC_PAGESIZE));
+        rlimit capped = saved;
+        capped.rlim_cur = std::min(saved.rlim_max, size + (rlim_t(2) << 30));
+        QCOMPARE(setrlimit(RLIMIT_AS, &capped), 0);
+        bool failed = false;
+        try {
+            sim::computeGradients(g, x, y, huge, 5, g1);
+        } catch (const std::bad_alloc &) {
+            failed = true;
+        }
+        QCOMPARE(setrlimit(RLIMIT_AS, &saved), 0);
+        QVERIFY(failed);
+    }
+    for (int again = 0; again < 2; ++again) {
+        sim::computeGradients(g, small.x, small.y, o, 5, g1);
+        QCOMPARE(g1.loss, expected.loss);
+        QCOMPARE(g1.predictions, expected.predictions);
+        for (std::size_t l = 0; l < expected.dW.size(); ++l) {
+            QCOMPARE(g1.dW[l], expected.dW[l]);
+            QCOMPARE(g1.dB[l], expected.dB[l]);
+        }
+    }
+#endif
 }
 
 void TestTrainer::qatForwardIsTheHardwareModel()

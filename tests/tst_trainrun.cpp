@@ -185,7 +185,7 @@ void TestTrainRun::checkpointRoundTrip()
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("s.h5"));
     sim::saveCheckpoint(path, state, settings, QStringLiteral("run-1"));
-    const sim::Checkpoint back = sim::loadCheckpoint(state.best, path);
+    const sim::Checkpoint back = sim::loadCheckpoint(path);
     QCOMPARE(back.runId, QStringLiteral("run-1"));
     QVERIFY(back.settings == settings);
     QCOMPARE(back.state.epoch, 2);
@@ -193,16 +193,18 @@ void TestTrainRun::checkpointRoundTrip()
     QCOMPARE(back.state.adamStep, state.adamStep);
     QCOMPARE(back.state.mW[1], state.mW[1]);
     QCOMPARE(back.state.vB[0], state.vB[0]);
-    // The last epoch's weights come from the checkpoint, the best graph from the model file.
+    // The last epoch's weights and the best graph both come from the checkpoint.
     QCOMPARE(back.state.graph.layers()[0].weights, state.graph.layers()[0].weights);
     QCOMPARE(back.state.best.layers()[0].weights, state.best.layers()[0].weights);
     QCOMPARE(int(back.state.history.size()), 2);
     QCOMPARE(back.state.history[1].loss, state.history[1].loss);
     QCOMPARE(*back.state.history[1].validationAccuracy, *state.history[1].validationAccuracy);
-    // A checkpoint for another graph is refused, naming the file.
-    const Graph other = sim::initialGraph(16, {9, 3}, {}, 7);
+    // A checkpoint whose best graph is another graph's is refused, naming the file.
+    sim::TrainState mismatched = state;
+    mismatched.best = sim::initialGraph(16, {9, 3}, {}, 7);
+    sim::saveCheckpoint(path, mismatched, settings, QStringLiteral("run-1"));
     try {
-        sim::loadCheckpoint(other, path);
+        sim::loadCheckpoint(path);
         QFAIL("no error");
     } catch (const Error &e) {
         QCOMPARE(e.message(),

@@ -564,7 +564,7 @@ void SpikesView::drawMembranes()
         threshold->setClipAxisRect(rect);
         threshold->point1->setAxes(x, y);
         threshold->point2->setAxes(x, y);
-        const double level = double(params->threshold(neuron)); // its own, per neuron or not
+        const double level = double(params.threshold(at.neuron)); // its own, per neuron or not
         threshold->point1->setCoords(0, level);
         threshold->point2->setCoords(1, level);
         threshold->setPen(QPen(Qt::gray, 1, Qt::DashLine));

@@ -6,6 +6,7 @@
 #include "TrainArgs.h"
 #include "base/Error.h"
 #include "flow/Pipeline.h"
+#include "io/AtomicFile.h"
 #include "nir/AnyGraphFile.h"
 
 #include <QDir>
@@ -99,8 +100,7 @@ int runPipeline(const QStringList &arguments)
     pipeline.setData(
         std::make_shared<const sim::DataSplit>(sim::loadDataSplit(parser.value(sim.data))));
     pipeline.check(); // bad input: before any work
-    if (!QDir().mkpath(dir))
-        throw SaveError(QStringLiteral("cannot create the folder %1").arg(dir));
+    makeFolder(dir);
     RunControl lines; // one line per stage as it ends
     lines.progress = [](double, const QString &line) {
         std::fprintf(stderr, "%s\n", qPrintable(line));

@@ -5,7 +5,6 @@
 #include "SimArgs.h"
 #include "TrainArgs.h"
 #include "base/Error.h"
-#include "io/GraphFile.h"
 #include "train/TrainRun.h"
 
 #include <QDateTime>
@@ -72,15 +71,16 @@ Run resumedRun(const QCommandLineParser &parser, const TrainArgs &args, const QS
             throw Error(QStringLiteral("--resume continues with the run's own settings; --%1 "
                                        "cannot change (only --epochs can)")
                             .arg(fixed->names().front()));
-    sim::Checkpoint c = sim::loadCheckpoint(loadGraph(out), sim::checkpointPath(out));
+    sim::Checkpoint c = sim::loadCheckpoint(sim::checkpointPath(out));
     Run run{c.settings, std::move(c.state), c.runId};
     run.settings.options.epochs = int(integerOption(parser, args.epochs));
     return run;
 }
 
 // Trains `run` on `split`, one progress line per batch and one line per epoch on stderr; after
-// every epoch the best graph, the checkpoint and the run's record go to `out` (all three or
-// none), so that a stopped run keeps its best epoch and can resume.
+// every epoch (and before the first of a resumed run) the best graph, the checkpoint and the
+// run's record go to `out` (all three or none), so that a stopped run keeps its best epoch and
+// can resume.
 void trainKeeping(Run &run, const sim::DataSplit &split, const QString &out, const QString &data)
 {
     QElapsedTimer timer;
@@ -122,6 +122,10 @@ void trainKeeping(Run &run, const sim::DataSplit &split, const QString &out, con
         sim::saveTraining(out, run.state, run.settings,
                           sim::TrainRun::of(run.id, data, run.settings, run.state));
     };
+    // A resumed run's files as its checkpoint has them: a run killed between the renames of
+    // saveTraining may have left an older model or runs file beside a newer checkpoint.
+    if (run.state.epoch > 0)
+        keep();
     sim::train(
         run.state, split, run.settings.options,
         [&](const sim::TrainProgress &p) {
@@ -176,8 +180,8 @@ int runTraining(const QStringList &arguments, bool finetune)
     if (const int code = parse(parser, arguments, finetune ? 1 : 0); code >= 0)
         return code;
     requireOptions(parser, {&data, &output});
-    checkOutputs(parser, {&output});
     const QString out = parser.value(output);
+    sim::checkTrainingTargets(out);
     const bool resuming = !finetune && parser.isSet(resume);
     if (resuming && parser.isSet(init))
         throw Error(QStringLiteral("--resume continues with the run's own settings; --init "

@@ -5,6 +5,7 @@
 #include <QCoreApplication>
 
 #include <csignal>
+#include <exception>
 
 #include <vector>
 
@@ -101,6 +102,13 @@ int main(int argc, char *argv[])
             // The readers name the dataset they were reading; this is anything else.
             printError(QStringLiteral("out of memory running 'snnc %1'")
                            .arg(snn::oneLine(arguments.join(QLatin1Char(' ')))));
+            return Failure;
+        } catch (const std::exception &e) {
+            // A fault of snnc, not of its input (every refusal is an snn::Error): said, not
+            // aborted on.
+            printError(QStringLiteral("internal error running 'snnc %1': %2")
+                           .arg(snn::oneLine(arguments.join(QLatin1Char(' '))),
+                                snn::oneLine(QString::fromLocal8Bit(e.what()))));
             return Failure;
         }
     }

@@ -604,8 +604,7 @@ QJsonObject Pipeline::reportJson() const
 
 void Pipeline::writeOutputs(const QString &dir) const
 {
-    if (!QDir().mkpath(dir))
-        throw SaveError(QStringLiteral("cannot create the folder %1").arg(dir));
+    makeFolder(dir);
     std::vector<FileContents> files;
     if (const auto result = optimized())
         files.push_back(

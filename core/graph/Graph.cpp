@@ -334,21 +334,24 @@ void Graph::validate() const
                                     .arg(l.neurons()));
         if (!allFinite(l.weights))
             throw Error(where + QStringLiteral(": weights contain NaN or Inf"));
-        if (!allFinite(l.bias))
-            throw Error(where + QStringLiteral(": bias contains NaN or Inf"));
-        if (!allFinite(l.rates))
-            throw Error(where + QStringLiteral(": firing_rates contain NaN or Inf"));
-        if (l.hasRates() && (l.rates.minCoeff() < 0.0f || l.rates.maxCoeff() > 1.0f))
-            throw Error(where +
-                        QStringLiteral(": firing rates must lie in [0, 1] (spikes per step), "
-                                       "found %1 to %2")
-                            .arg(double(l.rates.minCoeff()))
-                            .arg(double(l.rates.maxCoeff())));
-        if (const QString problem = neuronParamsProblem(l.neuron); !problem.isEmpty())
+        if (const QString problem = layerValuesProblem(l); !problem.isEmpty())
             throw Error(where + QStringLiteral(": ") + problem);
         if (const QString problem = perNeuronProblem(l); !problem.isEmpty())
             throw Error(where + QStringLiteral(": ") + problem);
     }
+}
+
+QString layerValuesProblem(const Layer &l)
+{
+    if (!allFinite(l.bias))
+        return QStringLiteral("bias contains NaN or Inf");
+    if (!allFinite(l.rates))
+        return QStringLiteral("firing_rates contain NaN or Inf");
+    if (l.hasRates() && (l.rates.minCoeff() < 0.0f || l.rates.maxCoeff() > 1.0f))
+        return QStringLiteral("firing rates must lie in [0, 1] (spikes per step), found %1 to %2")
+            .arg(double(l.rates.minCoeff()))
+            .arg(double(l.rates.maxCoeff()));
+    return neuronParamsProblem(l.neuron);
 }
 
 QString neuronParamsProblem(const NeuronParams &p)

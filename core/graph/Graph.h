@@ -15,6 +15,11 @@ QString neuronParamsProblem(const NeuronParams &params);
 // Why a layer's per-neuron values (Layer::perNeuron) do not fit it, or an empty string.
 QString perNeuronProblem(const Layer &layer);
 
+// Why a layer's values other than its weights (bias, firing rates, neuron parameters) are not
+// ones a graph may hold ("firing rates must lie in [0, 1] (spikes per step), found 0 to 1.5"), or
+// an empty string. Shared by validate() and the file summary (snnc info), which reads no weights.
+QString layerValuesProblem(const Layer &layer);
+
 // Why weights of [rows x cols] do not fit a source (`sourceName`) that gives `sourceSize` values
 // ("weights are [3 x 2] but its source 'hidden' gives 3 values (the transpose [2 x 3] would
 // fit: ...)"), or an empty string when they fit. Shared by validate() and the file readers,

@@ -58,11 +58,11 @@ Eigen::VectorXf selectEntries(const Eigen::VectorXf &v, const std::vector<int> &
 
 QString Layer::neuronValuesText() const
 {
-    const auto value = [](const char *name, float scalar, const Eigen::VectorXf &v) {
+    const auto value = [](const char *field, float scalar, const Eigen::VectorXf &v) {
         if (v.size() == 0)
-            return QStringLiteral("%1 %2").arg(QLatin1String(name)).arg(double(scalar));
+            return QStringLiteral("%1 %2").arg(QLatin1String(field)).arg(double(scalar));
         return QStringLiteral("%1 %2 to %3 per neuron")
-            .arg(QLatin1String(name))
+            .arg(QLatin1String(field))
             .arg(double(v.minCoeff()))
             .arg(double(v.maxCoeff()));
     };

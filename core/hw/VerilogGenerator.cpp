@@ -542,8 +542,7 @@ FileMap generateTestbench(const QuantizedNetwork &net,
 
 void writeFiles(const QString &dir, const FileMap &files)
 {
-    if (!QDir().mkpath(dir))
-        throw Error(QStringLiteral("cannot create the folder %1").arg(dir));
+    makeFolder(dir);
     std::vector<FileContents> contents;
     for (const auto &[name, bytes] : files)
         contents.push_back({QDir(dir).filePath(name), bytes});

@@ -127,6 +127,8 @@ Target checkTarget(const QString &path)
 {
     if (path.isEmpty())
         throw Error(QStringLiteral("cannot save: no file name given"));
+    if (path.contains(QChar(u'\0'))) // the system would cut the name there
+        refuse(path, QStringLiteral("the name contains a NUL character"));
     Target target{resolveLinks(path), std::nullopt};
     const QFileInfo info(target.file);
     if (path.endsWith(QLatin1Char('/')) || info.fileName().isEmpty())
@@ -197,9 +199,38 @@ void syncFolder(const QString &path, const QString &folder)
 
 } // namespace
 
+QString missingFileReason(const QString &path)
+{
+    struct stat st {};
+    if (::stat(native(path).constData(), &st) == 0 || errno == ENOENT)
+        return QStringLiteral("no such file");
+    return reason(errno);
+}
+
+void makeFolder(const QString &dir)
+{
+    // mkdir -p, part by part, so that a failure keeps its reason (QDir::mkpath drops it).
+    QString partial;
+    for (const QString &part :
+         QFileInfo(dir).absoluteFilePath().split(QLatin1Char('/'), Qt::SkipEmptyParts)) {
+        partial += QLatin1Char('/') + part;
+        const QByteArray name = native(partial);
+        if (::mkdir(name.constData(), 0777) == 0)
+            continue;
+        int error = errno;
+        struct stat st {};
+        if (error == EEXIST && ::stat(name.constData(), &st) == 0)
+            error = S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+        if (error)
+            throw SaveError(
+                QStringLiteral("cannot create the folder %1: %2").arg(dir, reason(error)));
+    }
+}
+
 void checkSaveTarget(const QString &path)
 {
-    checkTarget(path);
+    const QFileInfo target(checkTarget(path).file);
+    removeLeftovers(target.dir(), target.fileName());
 }
 
 void writeAtomically(const QString &path, const QByteArray &bytes)

@@ -27,8 +27,17 @@ void writeAtomically(const QString &path, const QByteArray &bytes);
 
 // Throws the Error that writeAtomically() would for a `path` that names no file it may replace
 // (no name, a folder, a FIFO, a device, a missing folder), so that a command refuses it before
-// its work.
+// its work; and removes the temporary files that killed processes left while saving it, so that
+// they are gone at the next start, whether or not that run gets to save.
 void checkSaveTarget(const QString &path);
+
+// Why `path` names no file to read, for "cannot open PATH: REASON": "no such file", or the
+// system's reason when it is another ("too many levels of symbolic links" for a link loop).
+QString missingFileReason(const QString &path);
+
+// Creates the folder `dir` and its missing parents (mkdir -p). Throws SaveError "cannot create
+// the folder DIR: REASON" with the system's reason ("read-only file system", "not a directory").
+void makeFolder(const QString &dir);
 
 // Several files, all or none: every file is written and synced to its temporary file before the
 // first one is renamed, so a write failure (a full disk) leaves every target as it was.

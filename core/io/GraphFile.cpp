@@ -150,10 +150,10 @@ FileLayer readLayer(hid_t layers, const QString &key)
     return result;
 }
 
-// Checks a layer's declared sizes against its source and the ceiling, before any data is read;
-// `total` counts the values of the layers before it.
+// Checks a layer's declared sizes against its source, and takes its values from `budget` (the
+// graph's ceiling), before any data is read.
 void checkSizes(const FileLayer &fl, Eigen::Index sourceSize, const QString &sourceName,
-                std::int64_t *total)
+                SizeBudget &budget)
 {
     const QString where = QStringLiteral("layer '%1': ").arg(fl.layer.name);
     if (const QString problem = weightsShapeProblem(fl.rows, fl.cols, sourceName, sourceSize);
@@ -164,20 +164,16 @@ void checkSizes(const FileLayer &fl, Eigen::Index sourceSize, const QString &sou
     const auto fields = fl.layer.perNeuron.fields();
     for (std::size_t i = 0; i < fields.size(); ++i)
         vectors.emplace_back(perNeuronDataset(fields[i].first), fl.perNeuronLength[i]);
-    *total += std::int64_t(fl.rows) * fl.cols;
+    quint64 values = quint64(fl.rows) * quint64(fl.cols);
     for (const auto &[what, length] : vectors) {
         if (length && Eigen::Index(*length) != fl.rows)
             throw Error(where + QStringLiteral("%1 has %2 entries for %3 neurons")
                                     .arg(what)
                                     .arg(*length)
                                     .arg(fl.rows));
-        *total += length ? fl.rows : 0;
+        values += length ? quint64(fl.rows) : 0;
     }
-    if (*total > kMaxGraphValues)
-        throw Error(where + QStringLiteral("'weights' %1 takes the graph past %2 values, the most "
-                                           "SNN Studio loads")
-                                .arg(shapeText(fl.rows, fl.cols))
-                                .arg(kMaxGraphValues));
+    budget.take(values, where + QStringLiteral("'weights' %1").arg(shapeText(fl.rows, fl.cols)));
 }
 
 // Reads a layer's bias and rates, and its weights when asked.
@@ -313,18 +309,20 @@ Declared readDeclared(hid_t file)
                         .arg(cycle.join(QStringLiteral(", "))));
 
     // Every declared size against its source and the ceiling.
-    std::int64_t total = 0;
+    SizeBudget budget(kMaxGraphValues, QStringLiteral("the graph"));
     for (const FileLayer &fl : fileLayers) {
         if (fl.layer.source == kNetworkInput) {
-            checkSizes(fl, inputSize, QStringLiteral("input"), &total);
+            checkSizes(fl, inputSize, QStringLiteral("input"), budget);
         } else {
             const FileLayer &source = fileLayers[std::size_t(fl.layer.source - 1)];
-            checkSizes(fl, source.rows, source.layer.name, &total);
+            checkSizes(fl, source.rows, source.layer.name, budget);
         }
     }
     return {std::move(layers),     inputSize,       std::move(inputShape), dt,
             std::move(fileLayers), std::move(order)};
 }
+
+} // namespace
 
 Graph readGraph(hid_t file)
 {
@@ -352,6 +350,8 @@ Graph readGraph(hid_t file)
     return graph;
 }
 
+namespace {
+
 GraphSummary readSummary(hid_t file)
 {
     Declared declared = readDeclared(file);
@@ -370,6 +370,8 @@ GraphSummary readSummary(hid_t file)
     for (const std::size_t i : declared.order) {
         FileLayer &fl = declared.fileLayers[i];
         readData(declared.layers, fl, false);
+        if (const QString problem = layerValuesProblem(fl.layer); !problem.isEmpty())
+            throw Error(QStringLiteral("layer '%1': %2").arg(fl.layer.name, problem));
         summary.layers.push_back({.layer = std::move(fl.layer),
                                   .source = sources[i],
                                   .neurons = int(fl.rows),
@@ -378,6 +380,8 @@ GraphSummary readSummary(hid_t file)
     }
     return summary;
 }
+
+} // namespace
 
 void writeGraph(const Graph &graph, hid_t file)
 {
@@ -436,8 +440,6 @@ void writeGraph(const Graph &graph, hid_t file)
                          {hsize_t(graph.layerCount()), 2}, {.gzip = false, .asDouble = true});
     }
 }
-
-} // namespace
 
 namespace {
 

@@ -4,6 +4,7 @@
 // snn::Error with the given context; HDF5's own error printing is switched off. The Debian HDF5
 // build is not thread-safe, so every entry point into a file holds lock() while it works.
 
+#include "base/DeclaredSize.h"
 #include "base/Matrix.h"
 
 #include <QString>
@@ -61,12 +62,9 @@ Handle openGroup(hid_t loc, const QString &name);
 Handle createGroup(hid_t loc, const QString &name);
 QStringList childNames(hid_t group); // in HDF5's name order
 
-// The most values one attribute or dataset may declare; a larger one is refused, naming it,
-// before anything is allocated (2^27: 512 MB as float32, above every data set SNN Studio reads).
-inline constexpr hsize_t kMaxValues = hsize_t(1) << 27;
-
-// Every read below checks the declared shape first: a null dataspace, more than kMaxValues
-// values, or an allocation that fails is refused with an Error naming the attribute or dataset.
+// Every read below checks the declared shape first: a null dataspace, more than kMaxReadValues
+// values (base/DeclaredSize.h), or an allocation that fails is refused with an Error naming the
+// attribute or dataset.
 
 // Attributes.
 bool hasAttribute(hid_t loc, const QString &name);
@@ -86,7 +84,7 @@ void writeIntAttribute(hid_t loc, const QString &name, long long value);
 
 // Datasets of numbers, converted to the requested type by HDF5. shape() is empty for a scalar.
 std::vector<hsize_t> datasetShape(hid_t loc, const QString &name);
-// The number of values of a shape (1 for a scalar), saturated at the largest hsize_t.
+// The number of values of a shape (1 for a scalar), saturated at the largest hsize_t (valueCount).
 hsize_t elementCount(const std::vector<hsize_t> &shape);
 std::vector<double> readDoubles(hid_t loc, const QString &name,
                                 std::vector<hsize_t> *shape = nullptr);

@@ -14,7 +14,7 @@ namespace snn::h5::internal {
 Handle check(hid_t id, Handle::Closer closer, const QString &what);
 Handle dataspace(const std::vector<hsize_t> &shape); // scalar when empty
 // The shape of a space that is about to be read: a null space (h5py.Empty) and more than
-// kMaxValues values are refused, naming `name`.
+// kMaxReadValues values (base/DeclaredSize.h) are refused, naming `name`.
 std::vector<hsize_t> readableShape(hid_t space, const QString &name);
 // Refuses what is not an integer or float type HDF5 converts safely (see Hdf5.cpp).
 void checkNumeric(hid_t type, const QString &name);

@@ -21,16 +21,6 @@ QString readScalarString(hid_t loc, const QString &name)
     return h5::readStrings(loc, name).front();
 }
 
-void ValueBudget::take(hsize_t count, const QString &where, const QString &what)
-{
-    m_used = count > hsize_t(kMaxGraphValues) ? hsize_t(kMaxGraphValues) + 1 : m_used + count;
-    if (m_used > hsize_t(kMaxGraphValues))
-        throw Error(where + QStringLiteral(": %1 takes the graph past %2 values, the most SNN "
-                                           "Studio loads")
-                                .arg(what)
-                                .arg(kMaxGraphValues));
-}
-
 std::vector<double> readNumbers(hid_t group, const QString &name, const QString &where,
                                 std::vector<hsize_t> *shape)
 {

@@ -3,6 +3,7 @@
 // Internal to core/nir: what the NIR reader (NirImport.cpp, with the checked dataset reads of
 // NirDatasets.cpp) and writer (NirExport.cpp) share. Not part of the API (nir/NirFile.h is).
 
+#include "base/DeclaredSize.h"
 #include "base/Matrix.h"
 #include "base/Text.h"
 #include "graph/Graph.h"
@@ -36,14 +37,17 @@ QString readScalarString(hid_t loc, const QString &name);
 
 // The values an import reads and builds (weights, biases, per-neuron parameters, one-to-one
 // layers), counted from declared shapes before anything is allocated: at most kMaxGraphValues,
-// the ceiling of SNN Studio's own files.
-class ValueBudget {
+// the ceiling of SNN Studio's own files (base/DeclaredSize.h).
+class ValueBudget : public SizeBudget {
 public:
+    ValueBudget()
+        : SizeBudget(kMaxGraphValues, QStringLiteral("the graph"))
+    {}
     // Takes `count` values for `what` (a dataset, with its shape) of `where` (the node).
-    void take(hsize_t count, const QString &where, const QString &what);
-
-private:
-    hsize_t m_used = 0;
+    void take(hsize_t count, const QString &where, const QString &what)
+    {
+        SizeBudget::take(count, where + QStringLiteral(": ") + what);
+    }
 };
 
 // A dataset of numbers (its shape into `shape` when given).

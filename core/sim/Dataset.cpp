@@ -1,6 +1,8 @@
 #include "sim/Dataset.h"
 
+#include "base/DeclaredSize.h"
 #include "base/Error.h"
+#include "io/AtomicFile.h"
 #include "io/Hdf5.h"
 
 #include <QDir>
@@ -16,6 +18,9 @@ namespace snn::sim {
 
 namespace {
 
+// The most dimensions of an IDX file: NumPy's and HDF5's limit (the format allows 255).
+constexpr int kMaxIdxRank = 32;
+
 // An IDX file read front to back (inflated on the way when it is gzipped): its header first, then
 // as many of its values as the caller asks for, never more; nothing is held but a chunk.
 class IdxFile {
@@ -24,7 +29,7 @@ public:
         : m_path(path)
     {
         if (!QFileInfo(path).isFile())
-            throw Error(QStringLiteral("%1: no such file").arg(path));
+            throw Error(QStringLiteral("%1: %2").arg(path, missingFileReason(path)));
         m_file.reset(gzopen(QFile::encodeName(path).constData(), "rb"));
         if (!m_file)
             throw Error(QStringLiteral("%1: cannot open").arg(path));
@@ -55,19 +60,24 @@ public:
     {
         read(n, [](const unsigned char *, int) {});
     }
-    // After the last declared value: the file must end there ("wrong size: ...").
+    // After the last declared value: the file must end there ("wrong size: ..."). At most 64 KiB
+    // past it are read to tell (the message says "at least" when there are more): a gzip stream
+    // inflating to gigabytes behind a small header costs no more than the header declares.
     void checkEnd()
     {
         unsigned char buffer[1 << 16];
         const qint64 declared = m_read;
-        while (readSome(buffer, int(sizeof buffer)) > 0) {
-        }
-        if (m_read > declared)
+        int more = 0;
+        for (int n = 1; n > 0 && more < int(sizeof buffer); more += n)
+            n = readSome(buffer + more, int(sizeof buffer) - more);
+        if (more > 0)
             throw Error(
-                QStringLiteral("%1: wrong size: the header declares %2 values, the file holds %3")
+                QStringLiteral("%1: wrong size: the header declares %2 values, the file "
+                               "holds %3%4")
                     .arg(m_path)
                     .arg(m_count)
-                    .arg(m_read));
+                    .arg(more == int(sizeof buffer) ? QStringLiteral("at least ") : QString())
+                    .arg(declared + more));
     }
 
 private:
@@ -111,18 +121,24 @@ private:
         const int rank = b[3];
         if (rank < 1)
             throw Error(QStringLiteral("%1: IDX file with no dimensions").arg(m_path));
-        m_count = 1;
+        if (rank > kMaxIdxRank)
+            throw Error(QStringLiteral("%1: IDX file with %2 dimensions, more than the %3 SNN "
+                                       "Studio reads")
+                            .arg(m_path)
+                            .arg(rank)
+                            .arg(kMaxIdxRank));
+        std::vector<quint64> shape;
         for (int i = 0; i < rank; ++i) {
             unsigned char d[4];
             readHeaderBytes(d, 4, QStringLiteral("truncated IDX header"));
-            const qint64 dim =
-                (qint64(d[0]) << 24) | (qint64(d[1]) << 16) | (qint64(d[2]) << 8) | d[3];
-            m_dims.push_back(dim);
-            // Checked before multiplying: the product of four 32-bit sizes overflows 64 bits.
-            if (dim > 0 && m_count > (qint64(1) << 40) / dim)
-                throw Error(QStringLiteral("%1: IDX dimensions are too large").arg(m_path));
-            m_count *= dim;
+            shape.push_back((quint64(d[0]) << 24) | (quint64(d[1]) << 16) | (quint64(d[2]) << 8) |
+                            d[3]);
+            m_dims.push_back(qint64(shape.back()));
         }
+        // The declared size against the ceiling before any value is read or allocated.
+        m_count = qint64(checkDeclaredSize(shape, kMaxReadValues,
+                                           QStringLiteral("%1: the IDX header").arg(m_path),
+                                           QStringLiteral("reads from one IDX file")));
         m_header = true;
     }
 
@@ -220,6 +236,8 @@ Dataset Dataset::tail(int n) const
 
 void Dataset::checkFits(int inputs, int outputs) const
 {
+    if (isEmpty())
+        throw Error(QStringLiteral("%1: the data set holds no samples").arg(name));
     if (features() != inputs)
         throw Error(QStringLiteral("%1: samples have %2 features, the network takes %3 inputs")
                         .arg(name)
@@ -311,30 +329,38 @@ Dataset loadHdf5Dataset(const QString &path, const QString &group)
         throw Error(QStringLiteral("%1: y must be 1-D [n], it has %2 dimensions")
                         .arg(where)
                         .arg(yShape.size()));
-    if (xShape[0] != yShape[0])
-        throw Error(QStringLiteral("%1: x has %2 samples but y has %3")
-                        .arg(where)
-                        .arg(qulonglong(xShape[0]))
-                        .arg(qulonglong(yShape[0])));
-    Dataset d;
-    d.name = QFileInfo(path).fileName();
+    RowMatrixXf x;
     std::vector<double> y;
     try {
-        d.x = h5::readMatrix(g, QStringLiteral("x"));
+        x = h5::readMatrix(g, QStringLiteral("x"));
         y = h5::readDoubles(g, QStringLiteral("y"));
     } catch (const Error &e) {
         throw Error(QStringLiteral("%1: %2").arg(where, e.message()));
     }
-    if (!d.x.allFinite() || (d.x.size() > 0 && (d.x.minCoeff() < 0.0f || d.x.maxCoeff() > 1.0f)))
+    return makeDataset(QFileInfo(path).fileName(), std::move(x), y, where);
+}
+
+Dataset makeDataset(const QString &name, RowMatrixXf x, std::span<const double> y,
+                    const QString &where)
+{
+    if (std::size_t(x.rows()) != y.size())
+        throw Error(QStringLiteral("%1: x has %2 samples but y has %3")
+                        .arg(where)
+                        .arg(x.rows())
+                        .arg(y.size()));
+    if (!x.allFinite() || (x.size() > 0 && (x.minCoeff() < 0.0f || x.maxCoeff() > 1.0f)))
         throw Error(QStringLiteral("%1: x must hold values in [0, 1]").arg(where));
+    Dataset d;
+    d.name = name;
+    d.x = std::move(x);
     d.y.resize(y.size());
     for (std::size_t i = 0; i < y.size(); ++i) {
-        if (!(y[i] >= 0.0) || y[i] != std::floor(y[i]) || y[i] > 1e6)
+        if (!(y[i] >= 0.0 && y[i] < kMaxClasses) || y[i] != std::floor(y[i]))
             throw Error(QStringLiteral("%1: label %2 of sample %3 is not a class index (an integer "
-                                       ">= 0)")
-                            .arg(where)
-                            .arg(y[i])
-                            .arg(i));
+                                       "in [0, %4])")
+                            .arg(where, QString::number(y[i], 'g', 15))
+                            .arg(i)
+                            .arg(kMaxClasses - 1));
         d.y[i] = int(y[i]);
     }
     return d;

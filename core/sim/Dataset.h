@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace snn::sim {
@@ -27,10 +28,22 @@ struct Dataset {
     // The last n samples (all of them when n >= size()): the validation split
     // (holdOutValidation).
     Dataset tail(int n) const;
-    // Throws Error when a label is not a valid output index of a network with `outputs` outputs,
-    // or when the feature count differs from `inputs`.
+    // Throws Error when the set holds no sample, the feature count differs from `inputs`, or a
+    // label is not a valid output index of a network with `outputs` outputs.
     void checkFits(int inputs, int outputs) const;
 };
+
+// The most classes a data set may have: its labels are integers in [0, kMaxClasses - 1]. A new
+// network gets one output neuron per class (snnc train sizes its output layer from the largest
+// label), so the cap bounds that layer too.
+inline constexpr int kMaxClasses = 65536;
+
+// A data set from arrays as a file or Python holds them: x [n x features] and y [n] labels stored
+// as numbers. Throws Error "WHERE: ..." when x and y differ in samples, a value of x lies outside
+// [0, 1] (NaN included) or a label is not a class index (an integer in [0, kMaxClasses - 1]). The
+// one check of a data set's values, whichever door it comes through.
+Dataset makeDataset(const QString &name, RowMatrixXf x, std::span<const double> y,
+                    const QString &where);
 
 // A training set, an optional validation set held out from the training samples
 // (holdOutValidation) and an optional test set. `label` names the source ("fashion-mnist", a

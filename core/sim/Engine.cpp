@@ -1,6 +1,7 @@
 #include "sim/Engine.h"
 
 #include "base/Error.h"
+#include "base/Matrix.h"
 #include "base/Rng.h"
 #include "sim/Dynamics.h"
 #include "sim/Kernels.h"
@@ -191,7 +192,7 @@ private:
         for (std::size_t k = 0; k < layers.size(); ++k) {
             if (m_source[k] >= 0)
                 continue;
-            m_current[k].resize(layers[k].neurons(), columns);
+            resizeSafely(m_current[k], layers[k].neurons(), columns);
             f(k, m_current[k]);
         }
     }
@@ -207,7 +208,7 @@ private:
         Eigen::Map<Eigen::MatrixXf> c(current, l.neurons(), Eigen::Index(sets));
         if (!m_sparse) {
             for (std::size_t s = 0; s < sets; ++s) {
-                m_dense.setZero(l.inputs());
+                setZeroSafely(m_dense, l.inputs(), 1);
                 for (std::size_t i = offsets[s]; i < offsets[s + 1]; ++i)
                     m_dense(idx[i]) = 1.0f;
                 denseProduct(l, m_dense, c.col(Eigen::Index(s)));

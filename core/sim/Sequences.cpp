@@ -1,5 +1,6 @@
 #include "sim/Sequences.h"
 
+#include "base/DeclaredSize.h"
 #include "base/Error.h"
 #include "base/Text.h"
 #include "io/Hdf5.h"
@@ -9,6 +10,7 @@
 
 #include <omp.h>
 
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <set>
@@ -27,6 +29,73 @@ std::vector<Eigen::MatrixXf> simulate(const Graph &graph, const Eigen::MatrixXf 
     return outputs;
 }
 
+namespace {
+
+Error nothingToSimulate(const QString &name, const QString &shape)
+{
+    return Error(QStringLiteral("%1 has shape %2: nothing to simulate").arg(name, shape));
+}
+
+} // namespace
+
+QString SequenceInput::shapeText() const
+{
+    return kind == ConstantCurrent ? snn::shapeText(samples, inputs)
+                                   : snn::shapeText(std::array<quint64, 3>{
+                                         quint64(samples), quint64(steps), quint64(inputs)});
+}
+
+void SequenceInput::validate(const QString &name) const
+{
+    if (samples <= 0 || inputs <= 0 || (kind != ConstantCurrent && steps <= 0))
+        throw nothingToSimulate(name, shapeText());
+    const bool spikes = kind == Spikes;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const float v = values[i];
+        if (spikes ? (v != 0.0f && v != 1.0f) : !std::isfinite(v)) {
+            const std::size_t perSample = values.size() / std::size_t(samples);
+            const std::size_t j = i % perSample;
+            throw Error(QStringLiteral("%1 holds %2 at sample %3, step %4, input %5; %6")
+                            .arg(name)
+                            .arg(double(v))
+                            .arg(i / perSample)
+                            .arg(kind == ConstantCurrent ? 0 : j / std::size_t(inputs))
+                            .arg(j % std::size_t(inputs))
+                            .arg(spikes ? QStringLiteral("spikes are 0 or 1")
+                                        : QStringLiteral("currents are finite")));
+        }
+    }
+}
+
+void SequenceInput::checkFits(const Graph &graph, int runSteps) const
+{
+    graph.validate();
+    if (inputs != graph.inputSize())
+        throw Error(QStringLiteral("the input has %1 values per step, the network takes %2")
+                        .arg(inputs)
+                        .arg(graph.inputSize()));
+    if (runSteps < 1 || (kind != ConstantCurrent && runSteps > steps))
+        throw Error(QStringLiteral("%1 steps asked for; the input has %2")
+                        .arg(runSteps)
+                        .arg(kind == ConstantCurrent
+                                 ? QStringLiteral("a constant current (any number >= 1)")
+                                 : QString::number(steps)));
+    quint64 recorded = 0;
+    for (const Layer &l : graph.layers())
+        recorded += quint64(l.neurons());
+    const std::array<quint64, 3> shape{quint64(samples), quint64(runSteps), recorded};
+    const quint64 count = valueCount(shape);
+    if (count > kMaxRecordedValues)
+        throw Error(QStringLiteral("%1 samples x %2 steps x %3 neurons make %4 values to record, "
+                                   "more than the %5 SNN Studio records; simulate fewer samples "
+                                   "or steps")
+                        .arg(samples)
+                        .arg(runSteps)
+                        .arg(recorded)
+                        .arg(count)
+                        .arg(kMaxRecordedValues));
+}
+
 SequenceInput readSequenceInput(const QString &path)
 {
     const QString file = QFileInfo(path).fileName();
@@ -39,14 +108,18 @@ SequenceInput readSequenceInput(const QString &path)
             throw Error(hasSpikes ? QStringLiteral("holds both 'spikes' and 'current'; give one")
                                   : QStringLiteral("holds neither 'spikes' nor 'current'"));
         const QString name = hasSpikes ? QStringLiteral("spikes") : QStringLiteral("current");
-        SequenceInput in;
-        std::vector<hsize_t> shape;
-        in.values = h5::readFloats(h, name, &shape);
+        // The declared shape first: its rank, then (readFloats) its size against the ceiling.
+        const std::vector<hsize_t> shape = h5::datasetShape(h, name);
         const bool constant = !hasSpikes && shape.size() == 2;
         if (shape.size() < 3 && !constant)
             throw Error(QStringLiteral("'%1' has shape %2, not [samples x steps x inputs]%3")
-                            .arg(name, shapeText(shape),
+                            .arg(name, snn::shapeText(shape),
                                  hasSpikes ? QString() : QStringLiteral(" or [samples x inputs]")));
+        if (valueCount(shape) == 0) // before any dimension is taken as an int
+            throw nothingToSimulate(QStringLiteral("'%1'").arg(name), snn::shapeText(shape));
+        SequenceInput in;
+        in.values = h5::readFloats(h, name, nullptr);
+        // Every dimension is now at most kMaxReadValues: each fits an int.
         in.kind = hasSpikes ? SequenceInput::Spikes
                             : (constant ? SequenceInput::ConstantCurrent : SequenceInput::Current);
         in.samples = int(shape[0]);
@@ -57,24 +130,7 @@ SequenceInput readSequenceInput(const QString &path)
         for (std::size_t d = constant ? 1 : 2; d < shape.size(); ++d)
             inputs *= shape[d];
         in.inputs = int(inputs);
-        if (in.samples == 0 || in.inputs == 0 || (!constant && in.steps == 0))
-            throw Error(QStringLiteral("'%1' has shape %2: nothing to simulate")
-                            .arg(name, shapeText(shape)));
-        for (std::size_t i = 0; i < in.values.size(); ++i) {
-            const float v = in.values[i];
-            if (hasSpikes ? (v != 0.0f && v != 1.0f) : !std::isfinite(v)) {
-                const std::size_t perSample = in.values.size() / std::size_t(in.samples);
-                const std::size_t j = i % perSample;
-                throw Error(QStringLiteral("'%1' holds %2 at sample %3, step %4, input %5; %6")
-                                .arg(name)
-                                .arg(double(v))
-                                .arg(i / perSample)
-                                .arg(constant ? 0 : j / std::size_t(in.inputs))
-                                .arg(j % std::size_t(in.inputs))
-                                .arg(hasSpikes ? QStringLiteral("spikes are 0 or 1")
-                                               : QStringLiteral("currents are finite")));
-            }
-        }
+        in.validate(QStringLiteral("'%1'").arg(name));
         return in;
     } catch (const Cancelled &) {
         throw;
@@ -127,17 +183,7 @@ void copyTo(std::vector<float> &trace, std::size_t at, const Eigen::VectorXf &v)
 SequenceTraces simulateSequences(const Graph &graph, const SequenceInput &input, int steps,
                                  bool recordMembrane, const RunControl &control)
 {
-    graph.validate();
-    if (input.inputs != graph.inputSize())
-        throw Error(QStringLiteral("the input has %1 values per step, the network takes %2")
-                        .arg(input.inputs)
-                        .arg(graph.inputSize()));
-    if (steps < 1 || (input.kind != SequenceInput::ConstantCurrent && steps > input.steps))
-        throw Error(QStringLiteral("%1 steps asked for; the input has %2")
-                        .arg(steps)
-                        .arg(input.kind == SequenceInput::ConstantCurrent
-                                 ? QStringLiteral("a constant current (any number >= 1)")
-                                 : QString::number(input.steps)));
+    input.checkFits(graph, steps);
     const auto &layers = graph.layers();
     SequenceTraces traces;
     traces.samples = input.samples;

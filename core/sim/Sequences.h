@@ -29,6 +29,17 @@ struct SequenceInput {
 
     // Sample `index` (0 <= index < samples) as an input of one sample.
     SequenceInput sample(int index) const;
+    // "[samples x steps x inputs]", or "[samples x inputs]" for a constant current.
+    QString shapeText() const;
+    // Throws Error when there is nothing to simulate (no sample, step or input) or a value is not
+    // one its kind takes: "NAME holds nan at sample 0, step 3, input 2; currents are finite"
+    // (spikes are 0 or 1). `name` names the values: "'spikes'" in a file, "the input" in Python.
+    void validate(const QString &name) const;
+    // Throws Error when the input does not fit the valid `graph` (its width), `runSteps` is not a
+    // number of steps it can run (1 to its steps; any number >= 1 for a constant current), or
+    // recording every layer for samples x runSteps would pass kMaxRecordedValues
+    // (base/DeclaredSize.h).
+    void checkFits(const Graph &graph, int runSteps) const;
 };
 
 // The sample at row `index` of a data set (`x`, values in [0, 1]) as sim::run feeds it with
@@ -38,7 +49,8 @@ SequenceInput encodeSample(const Eigen::Ref<const Eigen::RowVectorXf> &x, std::i
                            const sim::SimOptions &options);
 
 // Reads IN.h5: a dataset 'spikes' ([samples, steps, inputs], values 0 or 1) or 'current'
-// ([samples, steps, inputs] or [samples, inputs]); the inputs of a step may have several
+// ([samples, steps, inputs] or [samples, inputs]), of at most kMaxReadValues values (checked from
+// the declared shape before anything is read), validated; the inputs of a step may have several
 // dimensions ([samples, steps, 1, 28, 28]), taken in row-major order (a Flatten's). Throws Error
 // with one line naming the file and what is wrong.
 SequenceInput readSequenceInput(const QString &path);
@@ -67,8 +79,8 @@ struct SequenceTraces {
 
 // Runs every sample of `input` for `steps` steps (at most the input's steps; any number for a
 // constant current) through the valid graph, on all cores; `recordMembrane` records the
-// membranes, and the synaptic currents of CubaLIF layers. Throws Error for an input width or a
-// step count that does not fit, Cancelled when asked to stop.
+// membranes, and the synaptic currents of CubaLIF layers. Throws Error when the input does not
+// fit (SequenceInput::checkFits), Cancelled when asked to stop.
 SequenceTraces simulateSequences(const Graph &graph, const SequenceInput &input, int steps,
                                  bool recordMembrane, const RunControl &control = {});
 

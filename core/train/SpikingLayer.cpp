@@ -1,5 +1,6 @@
 #include "train/SpikingLayer.h"
 
+#include "base/Matrix.h"
 #include "sim/Dynamics.h"
 
 #include <cmath>
@@ -78,17 +79,17 @@ void spikingForward(const Layer &layer, const Matrix &current, bool constant, in
 {
     const Eigen::Index n = layer.neurons();
     const float k = options.surrogateSlope;
-    pre.resize(n, Eigen::Index(T) * B);
-    out.resize(n, Eigen::Index(T) * B);
+    resizeSafely(pre, n, Eigen::Index(T) * B);
+    resizeSafely(out, n, Eigen::Index(T) * B);
     const bool zeroNext = layer.neuron.reset == ResetMode::ZeroNext;
-    update.resize(zeroNext ? n : 0, zeroNext ? Eigen::Index(T) * B : 0);
-    v.resize(n, B);
+    resizeSafely(update, zeroNext ? n : 0, zeroNext ? Eigen::Index(T) * B : 0);
+    resizeSafely(v, n, B);
     for (int b = 0; b < B; ++b)
         initialMembranes(layer, v.col(b));
     const NeuronParams p = layer.neuron; // a copy: stays in registers across the stores
     const bool cuba = p.type == NeuronType::CubaLIF;
     if (cuba)
-        syn.setZero(n, B);
+        setZeroSafely(syn, n, B);
     const bool subtract = !options.smoothSpikes && subtractKernelFits(layer);
     withNeuronValues(layer, [&](auto betaAt, auto thresholdAt) {
         for (int t = 0; t < T; ++t) {
@@ -133,7 +134,7 @@ void spikingBackward(const Layer &layer, const Matrix &pre, const Matrix &out, c
 {
     const Eigen::Index n = layer.neurons();
     const float k = options.surrogateSlope;
-    dI.resize(n, Eigen::Index(T) * B);
+    resizeSafely(dI, n, Eigen::Index(T) * B);
     const NeuronParams p = layer.neuron; // a copy, as in the forward pass
     const bool hasDPre = dPre.size() > 0;
     // dNext: the gradient of the membrane before reset at step t + 1, u[t+1] = beta v[t]
@@ -142,7 +143,7 @@ void spikingBackward(const Layer &layer, const Matrix &pre, const Matrix &out, c
     // gradients are subtract's), beta u[t] + I[t+1] - threshold s[t] (subtract-next), or
     // (1 - s[t]) w[t+1] + s[t] reset value with w[t+1] = beta u[t] + I[t+1] (zero-next, whose
     // s[t] is the step "u[t] spikes", or the smooth spike; `update` holds w).
-    dNext.setZero(n, B);
+    setZeroSafely(dNext, n, B);
     // The subtract resets, detached (the default): the loop below without its branches,
     // which the compiler vectorises (dv * 1.0f is dv: the same values).
     const bool detachedSubtract = options.detachReset && (p.reset == ResetMode::Subtract ||

@@ -332,6 +332,13 @@ void saveTraining(const QString &modelPath, const TrainState &state, const Train
                      {modelPath, graphFileBytes(state.best)}});
 }
 
+void checkTrainingTargets(const QString &modelPath)
+{
+    for (const QString &path : {modelPath, checkpointPath(modelPath), runsPath(modelPath)})
+        checkSaveTarget(path);
+    loadRuns(modelPath);
+}
+
 QByteArray checkpointBytes(const TrainState &state, const TrainSettings &settings,
                            const QString &runId)
 {
@@ -341,6 +348,7 @@ QByteArray checkpointBytes(const TrainState &state, const TrainSettings &setting
         h5::writeIntAttribute(file, QStringLiteral("best_epoch"), state.bestEpoch);
         h5::writeIntAttribute(file, QStringLiteral("adam_step"), state.adamStep);
         h5::writeIntAttribute(file, QStringLiteral("layers"), qint64(state.mW.size()));
+        writeGraph(state.best, h5::createGroup(file, QStringLiteral("best")));
         h5::writeStringAttribute(
             file, QStringLiteral("settings"),
             QString::fromUtf8(QJsonDocument(settings.toJson()).toJson(QJsonDocument::Compact)));
@@ -370,12 +378,20 @@ QByteArray checkpointBytes(const TrainState &state, const TrainSettings &setting
     });
 }
 
-Checkpoint loadCheckpoint(const Graph &best, const QString &path)
+Checkpoint loadCheckpoint(const QString &path)
 {
-    Checkpoint c{TrainState::start(best), {}, {}};
-    TrainState &s = c.state;
     auto guard = h5::lock();
     const h5::Handle file = h5::openFile(path);
+    if (!h5::isGroup(file, QStringLiteral("best")))
+        throw Error(QStringLiteral("%1: not a training checkpoint (no best graph)").arg(path));
+    Graph best;
+    try {
+        best = readGraph(h5::openGroup(file, QStringLiteral("best")));
+    } catch (const Error &e) {
+        throw Error(QStringLiteral("%1: best graph: %2").arg(path, e.message()));
+    }
+    Checkpoint c{TrainState::start(best), {}, {}};
+    TrainState &s = c.state;
     const auto integer = [&](const char *name) {
         const auto v = h5::readNumberAttribute(file, QLatin1String(name));
         if (!v)

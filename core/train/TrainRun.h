@@ -77,24 +77,31 @@ QByteArray runsFileBytes(const QString &modelPath, const TrainRun &run);
 QString runsCsv(const std::vector<TrainRun> &runs);
 
 // The checkpoint beside a model: "<model>.state" holds the last completed epoch's weights, the
-// optimiser's state, the curves, the best epoch and the settings; the model file itself holds the
-// best graph. Resuming from both continues the run exactly as if it had not stopped.
+// optimiser's state, the curves, the best epoch and its graph (what the model file holds), and
+// the settings. Resuming from it alone continues the run exactly as if it had not stopped.
 QString checkpointPath(const QString &modelPath);
 void saveCheckpoint(const QString &path, const TrainState &state, const TrainSettings &settings,
                     const QString &runId);
 QByteArray checkpointBytes(const TrainState &state, const TrainSettings &settings,
                            const QString &runId);
 // The model (the best graph), its checkpoint and the run's record in its runs file, all or none
-// (writeAtomically of the three): a failed write leaves every one of them as it was.
+// (writeAtomically of the three): a failed write leaves every one of them as it was. The
+// checkpoint is renamed into place first, so that a process killed between the renames leaves a
+// checkpoint at least as new as the other two, and resuming from it restores them
+// (saveTraining again).
 void saveTraining(const QString &modelPath, const TrainState &state, const TrainSettings &settings,
                   const TrainRun &run);
+// Before a run that will write the model at `modelPath`: each of the three files must be one a
+// save may replace (checkSaveTarget, which also removes the temporary files of killed saves), and
+// an existing runs file must be readable (loadRuns), so that no epoch is trained in vain. Throws
+// Error naming the file.
+void checkTrainingTargets(const QString &modelPath);
 struct Checkpoint {
     TrainState state;
     TrainSettings settings;
     QString runId; // the TrainRun::id it continues
 };
-// `best` is the graph of the model file (the best epoch). Throws Error naming the file when it is
-// not a checkpoint or does not fit the graph.
-Checkpoint loadCheckpoint(const Graph &best, const QString &path);
+// Throws Error naming the file when it is not a checkpoint or its parts do not fit its best graph.
+Checkpoint loadCheckpoint(const QString &path);
 
 } // namespace snn::sim

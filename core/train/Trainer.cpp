@@ -2,6 +2,7 @@
 
 #include "base/Blas.h"
 #include "base/Error.h"
+#include "base/Matrix.h"
 #include "base/Rng.h"
 #include "eval/Accuracy.h"
 #include "sim/SpikeMonitor.h"
@@ -138,9 +139,10 @@ void floatForward(const Graph &graph, const RowMatrixXf &x, const TrainOptions &
     const int T = options.steps;
     f.constantInput = options.encoding == Encoding::Current;
     if (f.constantInput) {
+        resizeSafely(f.networkInput, x.cols(), x.rows());
         f.networkInput = x.transpose();
     } else {
-        f.networkInput.resize(x.cols(), Eigen::Index(T) * B);
+        resizeSafely(f.networkInput, x.cols(), Eigen::Index(T) * B);
         for (int b = 0; b < B; ++b) {
             Rng rng(mix(streamSeed, std::uint64_t(first + b)));
             for (int t = 0; t < T; ++t)
@@ -155,14 +157,14 @@ void floatForward(const Graph &graph, const RowMatrixXf &x, const TrainOptions &
         const Matrix &in =
             fromInput ? f.networkInput : f.out[std::size_t(graph.indexOf(layer.source))];
         Matrix &current = f.current;
-        current.resize(layer.neurons(), in.cols());
+        resizeSafely(current, layer.neurons(), in.cols());
         blas::gemm(layer.weights, false, in, false, current);
         if (layer.hasBias())
             current.colwise() += layer.bias;
         const bool constant = fromInput && f.constantInput;
         const Eigen::Index n = layer.neurons();
         Matrix &out = f.out[l];
-        out.resize(n, Eigen::Index(T) * B);
+        resizeSafely(out, n, Eigen::Index(T) * B);
         auto currentAt = [&](int t, int b) -> const float * {
             return &current(0, constant ? b : Eigen::Index(t) * B + b);
         };
@@ -186,10 +188,10 @@ void hardwareForward(const hw::QuantizedNetwork &net, const RowMatrixXf &x, Forw
     const int B = int(x.rows());
     const int T = net.config.steps;
     f.constantInput = false;
-    f.networkInput.resize(x.cols(), Eigen::Index(T) * B);
+    resizeSafely(f.networkInput, x.cols(), Eigen::Index(T) * B);
     for (std::size_t l = 0; l < net.layers.size(); ++l) {
-        f.pre[l].resize(net.layers[l].neurons, Eigen::Index(T) * B);
-        f.out[l].resize(net.layers[l].neurons, Eigen::Index(T) * B);
+        resizeSafely(f.pre[l], net.layers[l].neurons, Eigen::Index(T) * B);
+        resizeSafely(f.out[l], net.layers[l].neurons, Eigen::Index(T) * B);
     }
     for (int b = 0; b < B; ++b) {
         const std::vector<std::uint8_t> input = hw::intensities(x.row(b).transpose());
@@ -288,18 +290,22 @@ void weightGradients(const Layer &layer, int l, int s, const Matrix &dI, int T, 
     const Matrix &in = s < 0 ? f.networkInput : f.out[std::size_t(s)];
     if (s < 0 && f.constantInput) {
         Matrix &dSum = w.dSum;
-        dSum.setZero(n, B);
+        setZeroSafely(dSum, n, B);
         for (int t = 0; t < T; ++t)
             dSum += dI.middleCols(Eigen::Index(t) * B, B);
-        g.dW[std::size_t(l)].resize(n, in.rows());
+        resizeSafely(g.dW[std::size_t(l)], n, in.rows());
         blas::gemm(dSum, false, in, true, g.dW[std::size_t(l)]);
-        if (layer.hasBias())
+        if (layer.hasBias()) {
+            resizeSafely(g.dB[std::size_t(l)], n, 1);
             g.dB[std::size_t(l)] = dSum.rowwise().sum();
+        }
     } else {
-        g.dW[std::size_t(l)].resize(n, in.rows());
+        resizeSafely(g.dW[std::size_t(l)], n, in.rows());
         blas::gemm(dI, false, in, true, g.dW[std::size_t(l)]);
-        if (layer.hasBias())
+        if (layer.hasBias()) {
+            resizeSafely(g.dB[std::size_t(l)], n, 1);
             g.dB[std::size_t(l)] = dI.rowwise().sum();
+        }
         if (s >= 0)
             blas::gemm(layer.weights, true, dI, false, w.dOut[std::size_t(s)], 1.0f);
     }
@@ -353,11 +359,11 @@ void shareGradients(const Graph &latent, const RowMatrixXf &x, const std::vector
     dPre.resize(std::size_t(L));
     w.dI.resize(std::size_t(L));
     for (int l = 0; l < L; ++l) {
-        dOut[std::size_t(l)].setZero(layers[std::size_t(l)].neurons(), Eigen::Index(T) * B);
+        setZeroSafely(dOut[std::size_t(l)], layers[std::size_t(l)].neurons(), Eigen::Index(T) * B);
         dPre[std::size_t(l)].resize(0, 0);
     }
     if (membrane)
-        dPre[std::size_t(outputIndex)].setZero(outLayer.neurons(), Eigen::Index(T) * B);
+        setZeroSafely(dPre[std::size_t(outputIndex)], outLayer.neurons(), Eigen::Index(T) * B);
     for (int t = 0; t < T; ++t) {
         (membrane ? dPre : dOut)[std::size_t(outputIndex)].middleCols(Eigen::Index(t) * B, B) =
             dLogits;
@@ -377,6 +383,23 @@ void shareGradients(const Graph &latent, const RowMatrixXf &x, const std::vector
                             f.update[std::size_t(l)], dOut[std::size_t(l)], dPre[std::size_t(l)],
                             options, T, B, w.dNext, dI);
         weightGradients(layer, l, sourceIndex[std::size_t(l)], dI, T, B, w);
+    }
+}
+
+// g = from, into g's buffers when the shapes are unchanged; a changed shape reallocates through
+// resizeSafely, so that running out of memory leaves g valid.
+void copyGradients(const Gradients &from, Gradients &g)
+{
+    g.loss = from.loss;
+    g.predictions = from.predictions;
+    g.spikesPerLayer = from.spikesPerLayer;
+    g.dW.resize(from.dW.size());
+    g.dB.resize(from.dB.size());
+    for (std::size_t l = 0; l < from.dW.size(); ++l) {
+        resizeSafely(g.dW[l], from.dW[l].rows(), from.dW[l].cols());
+        g.dW[l] = from.dW[l];
+        resizeSafely(g.dB[l], from.dB[l].size(), 1);
+        g.dB[l] = from.dB[l];
     }
 }
 
@@ -419,9 +442,14 @@ void computeGradients(const Graph &latent, const RowMatrixXf &x, const std::vect
             failure = std::current_exception();
         }
     }
-    if (failure)
+    if (failure) {
+        // Running out of memory (most likely) leaves the buffers valid (resizeSafely) but large:
+        // released, so that a caller that goes on (the studio) gets the memory back.
+        for (ShareWork &w : work)
+            w = ShareWork();
         std::rethrow_exception(failure);
-    g = work.front().g; // copies into g's buffers when the shapes are unchanged
+    }
+    copyGradients(work.front().g, g);
     for (int p = 1; p < shares; ++p) {
         const Gradients &part = work[std::size_t(p)].g;
         g.loss += part.loss;
@@ -446,8 +474,6 @@ void checkTrainable(const TrainState &state, const DataSplit &data)
     state.graph.validate();
     const int outputs = state.graph.layer(classifierLayer(state.graph)).neurons();
     data.train.checkFits(state.graph.inputSize(), outputs);
-    if (data.train.isEmpty())
-        throw Error(QStringLiteral("%1: the training set is empty").arg(data.train.name));
     if (data.validation)
         data.validation->checkFits(state.graph.inputSize(), outputs);
     if (data.test)
@@ -537,7 +563,7 @@ EpochTotals trainBatches(TrainState &next, const Dataset &train, const std::vect
         control.checkCancelled();
         const int first = batch * options.batchSize;
         const int size = std::min(options.batchSize, n - first);
-        x.resize(size, train.features());
+        resizeSafely(x, size, train.features());
         y.resize(std::size_t(size));
         for (int i = 0; i < size; ++i) {
             const int sample = order[std::size_t(first + i)];

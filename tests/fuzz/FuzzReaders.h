@@ -9,7 +9,10 @@
 
 namespace snn::fuzz {
 
-enum class Reader { Graph, Nir, Dataset };
+// Graph: loadGraph; Nir: nir::importNir; Dataset: sim::loadDataSplit or sim::loadIdx; Sequence:
+// readSequenceInput (snnc simulate's input); Idx: sim::loadIdx (gzipped or not), as images or
+// labels as its header says, beside a companion file that fits it.
+enum class Reader { Graph, Nir, Dataset, Sequence, Idx };
 
 // Runs `reader` on the file at `path`. Returns the one-line error (empty when the file was
 // accepted). Anything but snn::Error escaping is a finding; so is a crash.

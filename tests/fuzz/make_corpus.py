@@ -5,7 +5,9 @@ sizes declared far beyond the graph, null or non-integral attributes, ...). expe
 one-line error (or OK) that tst_fuzzcorpus asserts for a seed; files the fuzzer adds later need no
 entry. Run from the repository root after building snnc:
 
-    /usr/bin/python3 tests/fuzz/make_corpus.py build/release/bin/snnc
+    /usr/bin/python3 tests/fuzz/make_corpus.py build/release/bin/snnc [READER ...]
+
+(READER: graph, nir, dataset, simulate, idx; default all.)
 """
 import gzip
 import os
@@ -347,8 +349,17 @@ def write_datasets():
         "label-2.5.h5",
         x,
         np.array([0, 2.5, 1, 1]),
-        "label-2.5.h5: label 2.5 of sample 1 is not a class index (an integer >= 0)",
+        "label-2.5.h5: label 2.5 of sample 1 is not a class index (an integer in [0, 65535])",
     )
+    # One label of 1,000,000 sized snnc train's output layer to a million neurons (issue 29).
+    dataset(
+        "label-1e6.h5",
+        x,
+        np.array([0, 1, 1000000, 1]),
+        "label-1e6.h5: label 1000000 of sample 2 is not a class index (an integer in [0, 65535])",
+    )
+    # No sample: read, then refused where it is used (Dataset::checkFits).
+    dataset("empty.h5", np.zeros((0, 3), dtype=np.float32), np.zeros((0,), dtype=np.int32))
     p = path("dataset", "x-1.2e9.h5")
     with h5py.File(p, "w") as f:
         f.create_dataset("x", shape=(1200000000, 1), dtype="f4", chunks=(4096, 1))
@@ -365,15 +376,170 @@ def write_datasets():
     idx("truncated.idx", 0x08, [5, 28, 28], range(100))
 
 
+def sequence(name, datasets, message=None):
+    """snnc simulate's input: datasets maps a name ('spikes', 'current') to an array, or to a
+    shape declared in chunks and never written."""
+    with h5py.File(path("simulate", name), "w") as f:
+        for key, value in datasets.items():
+            if isinstance(value, tuple):
+                f.create_dataset(key, shape=value, dtype="f4", chunks=(1,) * (len(value) - 1) + (4,))
+            else:
+                f[key] = value
+    expect("simulate", name, message or "OK")
+
+
+def declared(name, dataset, shape, message):
+    """A seed whose `dataset` declares `shape`: written as [1, 1, 8] in chunks of [1, 1, 4], then
+    the dimensions patched in the file (HDF5 will not create an extent whose size overflows)."""
+    sequence(name, {dataset: (1, 1, 8)}, message)
+    p = path("simulate", name)
+    with open(p, "r+b") as f:
+        data = bytearray(f.read())
+        # The dataspace message: version 1, rank 3, flags 1 (max dims), then dims and max dims.
+        old = struct.pack("<QQQ", 1, 1, 8) * 2
+        at = data.find(old)
+        assert at > 0 and data.find(old, at + 1) < 0
+        data[at : at + len(old)] = struct.pack("<QQQ", *shape) * 2
+        f.seek(0)
+        f.write(data)
+
+
+def write_sequences():
+    spikes = (np.arange(30).reshape(2, 3, 5) % 3 == 0).astype(np.uint8)
+    current = np.linspace(-1, 1, 30, dtype=np.float32).reshape(2, 3, 5)
+    sequence("spikes.h5", {"spikes": spikes})
+    sequence("current.h5", {"current": current})
+    sequence("constant.h5", {"current": current[:, 0, :]})
+    sequence(
+        "both.h5",
+        {"spikes": spikes, "current": current},
+        "both.h5: holds both 'spikes' and 'current'; give one",
+    )
+    sequence("neither.h5", {"x": current}, "neither.h5: holds neither 'spikes' nor 'current'")
+    two = spikes.copy()
+    two[1, 2, 4] = 2
+    sequence(
+        "spike-2.h5",
+        {"spikes": two},
+        "spike-2.h5: 'spikes' holds 2 at sample 1, step 2, input 4; spikes are 0 or 1",
+    )
+    nan = current.copy()
+    nan[0, 1, 3] = np.nan
+    sequence(
+        "current-nan.h5",
+        {"current": nan},
+        "current-nan.h5: 'current' holds nan at sample 0, step 1, input 3; currents are finite",
+    )
+    sequence(
+        "no-samples.h5",
+        {"spikes": np.zeros((0, 3, 5), dtype=np.uint8)},
+        "no-samples.h5: 'spikes' has shape [0 x 3 x 5]: nothing to simulate",
+    )
+    sequence(
+        "rank-4.h5",
+        {"current": current.reshape(2, 3, 5, 1)},
+        "rank-4.h5: 'current' has shape [2 x 3 x 5 x 1], not [samples x steps x inputs] or "
+        "[samples x inputs]",
+    )
+    sequence(
+        "steps-1e9.h5",
+        {"current": (1, 1000000000, 8)},
+        "steps-1e9.h5: 'current' declares 8000000000 values (shape [1 x 1000000000 x 8]), more "
+        "than the 134217728 SNN Studio reads from one dataset",
+    )
+    # The outside fuzz round's file: std::length_error (rc 134) before the size was checked.
+    declared(
+        "spikes-2e62.h5",
+        "spikes",
+        (2**62, 1, 8),
+        "spikes-2e62.h5: 'spikes' declares 18446744073709551615 values (shape "
+        "[4611686018427387904 x 1 x 8]), more than the 134217728 SNN Studio reads from one dataset",
+    )
+    declared(
+        "zero-2e62.h5",
+        "spikes",
+        (2**62, 0, 8),
+        "zero-2e62.h5: 'spikes' has shape [4611686018427387904 x 0 x 8]: nothing to simulate",
+    )
+
+
+def write_idx():
+    def raw(dims, values):
+        return (
+            struct.pack(">BBBB", 0, 0, 8, len(dims))
+            + b"".join(struct.pack(">I", d) for d in dims)
+            + bytes(values)
+        )
+
+    def write(name, data, message):
+        with open(path("idx", name), "wb") as f:
+            f.write(data)
+        expect("idx", name, message)
+
+    # Read in the role the header gives them, beside a companion that fits (FuzzReaders.cpp).
+    write("images.idx", raw([2, 2, 2], range(8)), "OK")
+    write("images.idx.gz", gzip.compress(raw([2, 2, 2], range(8)), mtime=0), "OK")
+    write("labels.idx.gz", gzip.compress(raw([3], [0, 1, 2]), mtime=0), "OK")
+    # The IDX gzip bomb of issue 29 (3 MB behind a 3000 x 28 x 28 header took 22 s and 2.1 GB),
+    # small: 10 MB of zeros behind a 30 x 28 x 28 header. Inflated only as far as the header says.
+    write(
+        "bomb.idx.gz",
+        gzip.compress(raw([30, 28, 28], bytes(10 * 1024 * 1024)), mtime=0),
+        "bomb.idx.gz: wrong size: the header declares 23520 values, the file holds at least 89056",
+    )
+    write(
+        "truncated.idx.gz",
+        gzip.compress(raw([5, 28, 28], range(100)), mtime=0),
+        "truncated.idx.gz: truncated: the header declares 3920 values, the file holds 100",
+    )
+    whole = gzip.compress(raw([2, 2, 2], range(8)), mtime=0)
+    write("cut.idx.gz", whole[: len(whole) // 2], "cut.idx.gz: truncated gzip data")
+    write(
+        "dims-2e48.idx",
+        raw([65536, 65536, 65536], []),
+        "dims-2e48.idx: the IDX header declares 281474976710656 values (shape [65536 x 65536 x "
+        "65536]), more than the 134217728 SNN Studio reads from one IDX file",
+    )
+    # Four dimensions whose product overflows 64 bits: counted saturated.
+    write(
+        "dims-overflow.idx",
+        raw([2**32 - 1] * 4, []),
+        "dims-overflow.idx: the IDX header declares 18446744073709551615 values (shape "
+        "[4294967295 x 4294967295 x 4294967295 x 4294967295]), more than the 134217728 SNN Studio "
+        "reads from one IDX file",
+    )
+    write(
+        "rank-33.idx",
+        raw([1] * 33, [7]),
+        "rank-33.idx: IDX file with 33 dimensions, more than the 32 SNN Studio reads",
+    )
+
+
+WRITERS = {
+    "graph": lambda snnc: write_graphs(),
+    "nir": write_nirs,
+    "dataset": lambda snnc: write_datasets(),
+    "simulate": lambda snnc: write_sequences(),
+    "idx": lambda snnc: write_idx(),
+}
+
+
 def main():
+    """make_corpus.py SNNC [READER ...]: rewrites the seeds of the given readers (default: all),
+    keeping the other readers' seeds and their lines of expected.tsv."""
     snnc = sys.argv[1]
+    readers = sys.argv[2:] or list(WRITERS)
     # The seeds are rewritten; crashes/ (every file that ever crashed a reader) is kept.
-    for reader in ["graph", "nir", "dataset"]:
+    for reader in readers:
         shutil.rmtree(os.path.join(CORPUS, reader), ignore_errors=True)
-    write_graphs()
-    write_nirs(snnc)
-    write_datasets()
-    with open(os.path.join(CORPUS, "expected.tsv"), "w") as f:
+        WRITERS[reader](snnc)
+    table = os.path.join(CORPUS, "expected.tsv")
+    if os.path.exists(table):
+        with open(table) as f:
+            expected.extend(
+                line for line in f.read().splitlines() if line.split("/")[0] not in readers
+            )
+    with open(table, "w") as f:
         f.write("\n".join(sorted(expected)) + "\n")
 
 

@@ -295,7 +295,7 @@ class Errors(unittest.TestCase):
     def test_bad_data(self):
         with self.assertRaises(ValueError) as e:
             snnstudio.evaluate(relay_graph(), (np.zeros((2, 3)), [0, 1, 2]))
-        self.assertEqual(str(e.exception), "the data has 2 samples in x but 3 labels in y")
+        self.assertEqual(str(e.exception), "arrays: x has 2 samples but y has 3")
 
     def test_synth_keeps_the_bitstream(self):
         log = []
@@ -506,6 +506,118 @@ class Simulation(unittest.TestCase):
         timer.join()
         # The module still works afterwards.
         self.assertEqual(snnstudio.evaluate(relay_graph(), (x[:2, :3], y[:2])).samples, 2)
+
+
+class CliCasesThroughPython(unittest.TestCase):
+    """snnc's bad-input cases through the module: the same check in core, the same words
+    (issue 29). A file's message names the file where the module's names the arrays."""
+
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.graph = os.path.join(self.dir.name, "relay.h5")
+        relay_graph().save(self.graph)
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def cli_error(self, *args):
+        code, out, err = snnc(*args)
+        self.assertEqual((code, out), (2, ""), err)
+        self.assertTrue(err.startswith("snnc: ") and err.endswith("\n") and err.count("\n") == 1,
+                        err)
+        return err[len("snnc: "):-1]
+
+    def py_error(self, call, *args, **kwargs):
+        with self.assertRaises(ValueError) as e:
+            call(*args, **kwargs)
+        return str(e.exception)
+
+    def test_simulate_input(self):
+        import h5py
+        path = os.path.join(self.dir.name, "in.h5")
+        ok = np.array([[1.0, 0.0, 1.0]] * 4, dtype=np.float32)
+        for value in [np.nan, np.inf, -np.inf]:
+            x = ok.copy()
+            x[1, 2] = value
+            with h5py.File(path, "w") as f:
+                f["current"] = x[np.newaxis]
+            cli = self.cli_error("simulate", self.graph, "--input", path, "-o",
+                                 os.path.join(self.dir.name, "out.h5"))
+            self.assertEqual(cli.replace("in.h5: 'current'", "the input"),
+                             self.py_error(snnstudio.simulate, relay_graph(), x))
+            self.assertTrue(cli.endswith("at sample 0, step 1, input 2; currents are finite"), cli)
+        with h5py.File(path, "w") as f:
+            f["current"] = np.ones((1, 4, 2), dtype=np.float32)
+        self.assertEqual(
+            self.cli_error("simulate", self.graph, "--input", path, "-o",
+                           os.path.join(self.dir.name, "out.h5")),
+            self.py_error(snnstudio.simulate, relay_graph(), np.ones((4, 2), dtype=np.float32)))
+        self.assertEqual(self.py_error(snnstudio.simulate, relay_graph(), np.ones((0, 3))),
+                         "the input has shape [1 x 0 x 3]: nothing to simulate")
+        with self.assertRaises(ValueError):
+            snnstudio.simulate(relay_graph(), None)
+
+    def data_cases(self):
+        """(name, x, y) that snnc refuses in a data set file."""
+        x = np.array([[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 1, 0]], dtype=np.float32)
+        nan = x.copy()
+        nan[2, 1] = np.nan
+        return [("label-0.5", x, np.array([0, 0.5, 2, 1])),
+                ("label-1e6", x, np.array([0, 1, 1000000, 1])),
+                ("label-negative", x, np.array([0, -1, 2, 1])),
+                ("x-nan", nan, np.array([0, 1, 2, 1])),
+                ("x-above-1", x * 2, np.array([0, 1, 2, 1])),
+                ("empty", x[:0], np.array([], dtype=np.int32))]
+
+    def test_data_sets(self):
+        import h5py
+        for name, x, y in self.data_cases():
+            with self.subTest(name):
+                path = os.path.join(self.dir.name, name + ".h5")
+                with h5py.File(path, "w") as f:
+                    f["x"] = x
+                    f["y"] = y
+                shown = "empty.h5" if name == "empty" else path  # a set's name, its file's path
+                for cli, py in [
+                    (("eval", self.graph, "--data", path, "--encoding", "current"),
+                     lambda data: snnstudio.evaluate(relay_graph(), data, encoding="current")),
+                    (("optimize", self.graph, "--validate", path, "--encoding", "current", "-o",
+                      os.path.join(self.dir.name, "o.h5")),
+                     lambda data: optimize(relay_graph(), validate=data, encoding="current")),
+                    (("rates", self.graph, "--data", path, "--split", "test", "--encoding",
+                      "current", "-o", os.path.join(self.dir.name, "r.h5")),
+                     lambda data: snnstudio.rates(relay_graph(), data, encoding="current")),
+                ]:
+                    message = self.cli_error(*cli)
+                    self.assertTrue(message.startswith(shown + ": "), message)
+                    # The same door (a file): the same message; arrays: the same words.
+                    self.assertEqual(self.py_error(py, path), message)
+                    self.assertEqual(self.py_error(py, (x, y)),
+                                     "arrays: " + message[len(shown) + 2:])
+
+    def test_bad_values(self):
+        data = (np.eye(3, dtype=np.float32), np.array([0, 1, 2]))
+        path = os.path.join(self.dir.name, "ok.h5")
+        import h5py
+        with h5py.File(path, "w") as f:
+            f["x"], f["y"] = data
+        for option, value, keyword in [("--steps", "0", {"steps": 0}),
+                                       ("--steps", "100001", {"steps": 100001}),
+                                       ("--encoding", "bogus", {"encoding": "bogus"})]:
+            with self.subTest(option + " " + value):
+                # The same words; each door names its own parameter (--encoding, encoding).
+                cli = self.cli_error("eval", self.graph, "--data", path, option, value)
+                self.assertEqual(cli.replace(option, option[2:]),
+                                 self.py_error(snnstudio.evaluate, relay_graph(), data, **keyword))
+
+    def test_nul_in_a_path(self):
+        target = os.path.join(self.dir.name, "a")
+        message = self.py_error(relay_graph().save, target + "\x00b.h5")
+        self.assertEqual(message, "cannot save %s\\x00b.h5: the name contains a NUL character"
+                         % target)
+        self.assertFalse(os.path.exists(target))
+        with self.assertRaises(ValueError):
+            snnstudio.load(target + "\x00b.h5")
 
 
 class Hardware(unittest.TestCase):
