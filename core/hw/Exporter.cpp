@@ -106,6 +106,19 @@ QString fillTemplate(const QString &name, const std::map<QString, QString> &valu
     return filled;
 }
 
+std::optional<PllSettings> corePll(const Board &b, const ExportOptions &options)
+{
+    if (options.clockMHz > 0.0 && options.clockMHz != b.clockHz / 1e6)
+        return pllSettings(b.clockHz / 1e6, options.clockMHz);
+    return std::nullopt;
+}
+
+double coreClockHz(const Board &b, const ExportOptions &options)
+{
+    const std::optional<PllSettings> pll = corePll(b, options);
+    return pll ? pll->outputMHz * 1e6 : b.clockHz;
+}
+
 namespace {
 
 // The design's options: the board's clock, or the PLL's nearest to the asked one.
@@ -113,12 +126,9 @@ DesignOptions designOptions(const Board &b, const ExportOptions &options, bool s
 {
     DesignOptions design;
     design.lanes = options.lanes;
-    design.clockHz = b.clockHz;
-    if (options.clockMHz > 0.0 && options.clockMHz != b.clockHz / 1e6) {
-        design.pll = pllSettings(b.clockHz / 1e6, options.clockMHz);
-        design.pllPad = b.pllPad;
-        design.clockHz = design.pll->outputMHz * 1e6;
-    }
+    design.pll = corePll(b, options);
+    design.pllPad = design.pll && b.pllPad;
+    design.clockHz = design.pll ? design.pll->outputMHz * 1e6 : b.clockHz;
     design.spram = spram;
     design.baud = options.baud;
     design.button = !b.buttonPin.isEmpty();

@@ -29,6 +29,11 @@ struct ExportOptions {
     std::vector<std::vector<std::uint8_t>> samples; // when set, used instead of random ones
 };
 
+// The PLL that makes options.clockMHz from the board's clock (none: the board's clock runs the
+// core), and the core clock it gives.
+std::optional<PllSettings> corePll(const Board &board, const ExportOptions &options);
+double coreClockHz(const Board &board, const ExportOptions &options);
+
 struct ExportResult {
     QuantizedNetwork net;
     FitCheck fit;
