@@ -4,6 +4,7 @@
 #include "Bindings.h"
 #include "Convert.h"
 #include "Options.h"
+#include "hw/Boards.h"
 #include "opt/Optimizer.h"
 #include "opt/Sweep.h"
 
@@ -18,16 +19,28 @@ void bindOptimize(py::module_ &m)
 {
     m.def(
         "available_passes", [] { return strings(availablePasses()); },
-        "Every pass, in the default order.");
+        "The retrain-free passes, in the default order (what optimize runs for None).");
+    m.def(
+        "all_passes", [] { return strings(allPasses()); },
+        "Every pass: available_passes() and neuron_pruning (with a budget).");
     m.def(
         "optimize",
         [](const GraphPtr &graph, const std::optional<std::vector<std::string>> &passes,
            float deadThreshold, float similarity, float normTolerance, float fusionActivity,
            const py::object &validate, int steps, const std::string &encoding, std::uint64_t seed,
-           int limit, py::object progress) {
-            const OptimizeOptions options =
+           int limit, const std::vector<int> &quantized, const std::string &board,
+           const py::object &budgetCycles, const py::object &budgetKbit, const py::object &budgetLc,
+           py::object progress) {
+            OptimizeOptions options =
                 optimizeOptions(deadThreshold, similarity, normTolerance, fusionActivity, validate,
                                 steps, encoding, seed, limit);
+            options.hardwareBits = quantized;
+            options.exactBits = quantized; // the deployed widths: the passes keep them exact
+            options.hardware.steps = steps;
+            options.deployment.board = hw::board(qstr(board)).id;
+            options.budgetCycles = pruningBudget(budgetCycles, "budget_cycles");
+            options.budgetKbit = pruningBudget(budgetKbit, "budget_kbit");
+            options.budgetLogicCells = pruningBudget(budgetLc, "budget_lc");
             const QStringList names = passList(passes);
             OptimizeResult result =
                 Interruptible(std::move(progress)).run([&](const RunControl &c) {
@@ -42,11 +55,17 @@ void bindOptimize(py::module_ &m)
         py::arg("norm_tolerance") = OptimizeOptions{}.normTolerance,
         py::arg("fusion_activity") = OptimizeOptions{}.fusionActivity,
         py::arg("validate") = py::none(), py::arg("steps") = 25, py::arg("encoding") = "rate",
-        py::arg("seed") = 1, py::arg("limit") = 0, py::arg("progress") = py::none(),
-        (std::string("Runs the passes (None: all, in the default order) on a copy of the graph "
-                     "and returns (optimized, report). Thresholds as in snnc optimize. validate: "
-                     "a data set (see evaluate) on which accuracy is measured before and after "
-                     "each pass. ") +
+        py::arg("seed") = 1, py::arg("limit") = 0, py::arg("quantized") = std::vector<int>{},
+        py::arg("board") = "icebreaker", py::arg("budget_cycles") = py::none(),
+        py::arg("budget_kbit") = py::none(), py::arg("budget_lc") = py::none(),
+        py::arg("progress") = py::none(),
+        (std::string("Runs the passes (None: the retrain-free ones, in the default order) on a "
+                     "copy of the graph and returns (optimized, report). Thresholds as in snnc "
+                     "optimize. validate: a data set (see evaluate) on which accuracy is measured "
+                     "before and after each pass. quantized: the FPGA core's weight widths (snnc "
+                     "--quantized): the passes keep it exact there and, with validate, its "
+                     "accuracy and hardware figures on board are measured. budget_cycles, "
+                     "budget_kbit, budget_lc: neuron_pruning's budgets, a number or 'N%'. ") +
          kProgressDoc)
             .c_str());
 }
@@ -57,12 +76,22 @@ void bindSweep(py::module_ &m)
         .def_property_readonly("params", [](const SweepFigures &f) { return f.size.params; })
         .def_property_readonly("neurons", [](const SweepFigures &f) { return f.size.neurons; })
         .def_property_readonly("layers", [](const SweepFigures &f) { return f.size.layers; })
-        .def_readonly("estimate", &SweepFigures::fit,
-                      "The Estimate on the sweep's board, or None when the core cannot run the "
-                      "graph (not_estimated says why).")
+        .def_property_readonly(
+            "estimate",
+            [](const SweepFigures &f) {
+                return f.hardware ? std::optional(f.hardware->fit) : std::nullopt;
+            },
+            "The Estimate on the sweep's board, or None when the core cannot run the graph "
+            "(not_estimated says why).")
         .def_property_readonly("not_estimated",
                                [](const SweepFigures &f) { return str(f.notEstimated); })
-        .def_readonly("accuracy", &SweepFigures::accuracy, "With a validation set; else None.");
+        .def_readonly("accuracy", &SweepFigures::accuracy, "With a validation set; else None.")
+        .def_property_readonly(
+            "hardware",
+            [](const SweepFigures &f) {
+                return f.hardware ? jsonToPython(f.hardware->toJson()) : py::object(py::none());
+            },
+            "The hardware figures (as in Report.hardware's), or None when not estimated.");
     py::class_<SweepPoint>(m, "SweepPoint")
         .def_readonly("value", &SweepPoint::value)
         .def_readonly("figures", &SweepPoint::figures)
@@ -96,9 +125,9 @@ void bindSweep(py::module_ &m)
             options.optimize =
                 optimizeOptions(deadThreshold, similarity, normTolerance, fusionActivity, validate,
                                 steps, encoding, seed, limit);
+            // The core runs as many steps as the simulation for its cycles (as snnc sweep).
             const hw::ExportOptions hwOptions =
-                exportOptions(board, bits, lanes, hw::QuantConfig{}.steps,
-                              hw::QuantConfig{}.membraneBits, memory);
+                exportOptions(board, bits, lanes, steps, hw::QuantConfig{}.membraneBits, memory);
             options.board = hwOptions.board;
             options.quant = hwOptions.quant;
             options.lanes = hwOptions.lanes;

@@ -37,6 +37,8 @@ void bindReports(py::module_ &m)
         .def_readonly("merged", &LayerChange::merged)
         .def_readonly("groups", &LayerChange::groups)
         .def_readonly("never_fired", &LayerChange::neverFired)
+        .def_readonly("skipped", &LayerChange::skipped,
+                      "Changes left out: not exact on the deployed core.")
         .def_property_readonly("fused_into", [](const LayerChange &c) { return str(c.fusedInto); });
     py::class_<PassReport>(m, "PassReport", "What one pass did.")
         .def_property_readonly("name", [](const PassReport &p) { return str(p.pass); })
@@ -48,7 +50,24 @@ void bindReports(py::module_ &m)
         .def_readonly("layers", &PassReport::layers)
         .def_property_readonly("notes", [](const PassReport &p) { return strings(p.notes); })
         .def_property_readonly("warnings", [](const PassReport &p) { return strings(p.warnings); })
-        .def_readonly("accuracy", &PassReport::accuracy);
+        .def_readonly("accuracy", &PassReport::accuracy)
+        .def_readonly("skipped", &PassReport::skipped,
+                      "Changes left out: not exact on the deployed core (notes say why).")
+        .def_property_readonly(
+            "core",
+            [](const PassReport &p) {
+                std::map<int, AccuracyChange> widths;
+                for (const HardwareAccuracy::Width &w : p.core)
+                    widths[w.weightBits] = w.accuracy;
+                return widths;
+            },
+            "The bit-accurate core's accuracy before and after this pass, by weight width.")
+        .def_property_readonly(
+            "hardware",
+            [](const PassReport &p) {
+                return p.figures ? jsonToPython(p.figures->toJson()) : py::object(py::none());
+            },
+            "The hardware figures after this pass (a dict as in to_dict), or None.");
     const auto total = [](const Report &r, int PassReport::*field) {
         int n = 0;
         for (const PassReport &p : r.passReports)
@@ -66,7 +85,12 @@ void bindReports(py::module_ &m)
         .def_property_readonly("compression_ratio", &Report::compressionRatio)
         .def_property_readonly(
             "dead_neurons_removed",
-            [total](const Report &r) { return total(r, &PassReport::neuronsRemoved); },
+            [](const Report &r) {
+                int n = 0;
+                for (const PassReport &p : r.passReports)
+                    n += p.pass == QLatin1String("dead_neuron_elimination") ? p.neuronsRemoved : 0;
+                return n;
+            },
             "Neurons removed by dead_neuron_elimination, all layers.")
         .def_property_readonly(
             "redundant_pairs_merged",
@@ -79,6 +103,13 @@ void bindReports(py::module_ &m)
                       "pass_reports under the seed tutorial's name.")
         .def_readonly("accuracy", &Report::accuracy,
                       "Over all passes, when a validation set was given; else None.")
+        .def_property_readonly(
+            "hardware",
+            [](const Report &r) {
+                return r.figures ? jsonToPython(r.figures->toJson()) : py::object(py::none());
+            },
+            "The FPGA core's hardware figures, {'before', 'after', 'after_same_configuration'} "
+            "(snnc optimize --json's 'hardware'), when measured; else None.")
         .def(
             "summary", [](const Report &r) { return str(r.summary()); },
             "The text report snnc optimize prints.")

@@ -63,4 +63,21 @@ OptimizeOptions optimizeOptions(float deadThreshold, float similarity, float nor
     return options;
 }
 
+PruningBudget pruningBudget(const py::object &value, const char *name)
+{
+    if (value.is_none())
+        return {};
+    QString text = py::isinstance<py::str>(value) ? qstr(value.cast<std::string>())
+                                                  : qstr(py::str(value).cast<std::string>());
+    const bool percent = text.endsWith(QLatin1Char('%'));
+    if (percent)
+        text.chop(1);
+    bool ok = false;
+    const double number = text.trimmed().toDouble(&ok);
+    if (!ok || !(number > 0.0))
+        throw Error(QStringLiteral("%1 takes a number above 0 or 'N%', not %2")
+                        .arg(QLatin1String(name), qstr(py::repr(value).cast<std::string>())));
+    return {number, percent};
+}
+
 } // namespace snnpy

@@ -32,4 +32,8 @@ snn::OptimizeOptions optimizeOptions(float deadThreshold, float similarity, floa
                                      int steps, const std::string &encoding, std::uint64_t seed,
                                      int limit);
 
+// A neuron_pruning budget from Python: None (none), a number (absolute) or "N%" (of the input
+// graph's); ValueError naming `name` for anything else.
+snn::PruningBudget pruningBudget(const pybind11::object &value, const char *name);
+
 } // namespace snnpy

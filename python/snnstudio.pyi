@@ -121,6 +121,7 @@ class LayerChange:
     merged: int
     groups: int
     never_fired: int
+    skipped: int  # changes left out: not exact on the deployed core
     fused_into: str
 
 class PassReport:
@@ -134,6 +135,9 @@ class PassReport:
     notes: list[str]
     warnings: list[str]
     accuracy: Optional[AccuracyChange]
+    skipped: int  # changes left out: not exact on the deployed core (the notes say why)
+    core: dict[int, AccuracyChange]  # the core's accuracy before / after this pass, by width
+    hardware: Optional[dict[str, Any]]  # the hardware figures after this pass
 
 class Report:
     passes: list[str]
@@ -150,6 +154,7 @@ class Report:
     pass_reports: list[PassReport]
     pass_results: list[PassReport]  # pass_reports under the seed tutorial's name
     accuracy: Optional[AccuracyChange]
+    hardware: Optional[dict[str, Any]]  # {'before', 'after', 'after_same_configuration'}
     def summary(self) -> str: ...
     def to_dict(self) -> dict[str, Any]: ...
 
@@ -160,6 +165,7 @@ class SweepFigures:
     estimate: Optional[Estimate]
     not_estimated: str
     accuracy: Optional[float]
+    hardware: Optional[dict[str, Any]]  # cycles_per_inference, latency_ms, weight_kbit, ...
 
 class SweepPoint:
     value: float
@@ -239,13 +245,23 @@ def load(path: str, dt: Optional[float] = None) -> SNNGraph:
     """NIR: dt None takes the file's own, else its producer's (snnTorch 1e-4, Norse 1e-3)."""
 def export_nir(graph: SNNGraph, path: str, dt: Optional[float] = None) -> None: ...
 def example_graph(seed: int = 42) -> SNNGraph: ...
-def available_passes() -> list[str]: ...
+def available_passes() -> list[str]:
+    """The retrain-free passes, in the default order (what optimize runs for None)."""
+def all_passes() -> list[str]:
+    """available_passes() and neuron_pruning (it needs a budget)."""
 def optimize(graph: SNNGraph, passes: Optional[Sequence[str]] = None, *,
              dead_threshold: float = 0.0, similarity: float = 0.99, norm_tolerance: float = 0.01,
              fusion_activity: float = 0.01, validate: Optional[Data] = None, steps: int = 25,
              encoding: str = "rate", seed: int = 1, limit: int = 0,
+             quantized: Sequence[int] = (), board: str = "icebreaker",
+             budget_cycles: Union[None, float, str] = None,
+             budget_kbit: Union[None, float, str] = None,
+             budget_lc: Union[None, float, str] = None,
              progress: Progress = None) -> Tuple[SNNGraph, Report]:
-    """Runs the passes on a copy; unknown pass names raise ValueError listing the valid ones."""
+    """Runs the passes on a copy; unknown pass names raise ValueError listing the valid ones.
+    quantized: the FPGA core's weight widths: the passes keep it exact there and, with validate,
+    its accuracy and hardware figures (on board) are measured. budget_*: neuron_pruning's
+    budgets, a number or 'N%' of the input graph's."""
 def sweep(graph: SNNGraph, parameter: str, values: Sequence[float],
           passes: Optional[Sequence[str]] = None, *, dead_threshold: float = 0.0,
           similarity: float = 0.99, norm_tolerance: float = 0.01, fusion_activity: float = 0.01,
@@ -253,7 +269,9 @@ def sweep(graph: SNNGraph, parameter: str, values: Sequence[float],
           limit: int = 0, board: str = "icebreaker", bits: int = 8, lanes: int = 4,
           memory: str = "auto", progress: Progress = None) -> SweepResult:
     """The passes at each value of parameter ('dead-threshold', 'similarity', 'norm-tolerance',
-    'fusion-activity'); per point the size, the estimate on the board and the accuracy."""
+    'fusion-activity', 'budget-cycles': neuron_pruning's, in % of the input graph's cycles); per
+    point the size, the estimate on the board, the cycles per inference (with validate) and the
+    accuracy. bits or lanes 0: chosen for each graph."""
 def evaluate(graph: SNNGraph, data: Data, *, steps: int = 25, encoding: str = "rate",
              seed: int = 1, limit: int = 0, progress: Progress = None) -> Activity: ...
 def rates(graph: SNNGraph, data: Data, *, steps: int = 25, encoding: str = "rate", seed: int = 1,

@@ -59,6 +59,20 @@ inline Graph branchGraph()
     return g;
 }
 
+// input(4) -> quiet(3, firing at most 0.005 per step) -> C(2): a nearly silent spiking layer.
+inline Graph quietSpikingGraph()
+{
+    Graph g(4);
+    Layer l = makeLayer(QStringLiteral("quiet"), kNetworkInput, 3, 4);
+    l.weights.setConstant(0.1f);
+    l.rates = vec({0.005f, 0.0f, 0.002f});
+    const LayerId lid = g.addLayer(l);
+    Layer c = makeLayer(QStringLiteral("C"), lid, 2, 3);
+    c.weights.setConstant(1.0f);
+    g.addLayer(c);
+    return g;
+}
+
 // A chain input -> l1 -> l2 ... with sizes[0] inputs and Gaussian weights scale * N(0,1) + offset
 // from Rng(seed); `extra` may set more of each layer (drawing from the same generator).
 inline Graph randomChain(std::uint64_t seed, const std::vector<int> &sizes, double scale,

@@ -115,7 +115,7 @@ void TestCompareView::barsReadableBesideTheTable()
     const QString problem = unreadableText(plot);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
 
-    // Three labelled bars per stage: parameters, neurons, estimated LC.
+    // Three labelled bars per stage: parameters, neurons, estimated LC (no cycles without data).
     const std::size_t stages = view.stages().size();
     QCOMPARE(plot->itemCount(), int(3 * stages));
     QCOMPARE(plot->plottableCount(), 3);
@@ -148,7 +148,8 @@ void TestCompareView::barsReadableBesideTheTable()
     const QLocale english(QLocale::English);
     QCOMPARE(
         view.stageToolTip(int(stages - 1)),
-        QStringLiteral("After %1:\nParameters: %2 (%3%)\nNeurons: %4 (%5%)\nLC (est.): %6 (%7)")
+        QStringLiteral("After %1:\nParameters: %2 (%3%)\nNeurons: %4 (%5%)\nLC (est.): %6 (%7)\n"
+                       "Cycles/inference: not measured (run with a data set)")
             .arg(view.stages().back().name, english.toString(report.after.params))
             .arg(params, 0, 'f', 1)
             .arg(english.toString(report.after.neurons))

@@ -88,8 +88,8 @@ void TestComparisonModel::showsTheReportsNumbers()
     const int out = model.rowOfLayer(g.findByName(QStringLiteral("output"))->id);
     QVERIFY(model.index(h1, ComparisonModel::ChangeColumn).data(Qt::BackgroundRole).isValid());
     QVERIFY(!model.index(out, ComparisonModel::ChangeColumn).data(Qt::BackgroundRole).isValid());
-    // Rows: 4 sizes, 9 pending metrics, 3 layers.
-    QCOMPARE(model.rowCount(), 16);
+    // Rows: 4 sizes, 5 hardware figures and 9 other metrics pending, 3 layers.
+    QCOMPARE(model.rowCount(), 21);
     QCOMPARE(model.rowOfLayer(12345), -1);
 }
 
@@ -230,7 +230,9 @@ void TestComparisonModel::textAndCsv()
     // 30 dead neurons of hidden1 go: their 784 weights each and their 64 columns in hidden2.
     QCOMPARE(r.report.after.params, 217728 - 30 * 784 - 30 * 64);
     QCOMPARE(csv[1], QStringLiteral("Parameters,\"217,728\",\"192,288\",\"-25,440 (-11.7%)\""));
-    QCOMPARE(csv[5], QStringLiteral("\"Logic cells (LC), estimated\",-,-,-"));
+    QCOMPARE(csv[5], QStringLiteral("FPGA configuration,-,-,-"));
+    QCOMPARE(csv[1 + ComparisonModel::rowOf(Metric::EstimatedLogicCells)],
+             QStringLiteral("\"Logic cells (LC), estimated\",-,-,-"));
     // The SPRAM rows, estimated and synthesised, keyed by their metric.
     model.setMetric(Metric::EstimatedSpram, 0, 4);
     model.setMetric(Metric::SynthesisedSpram, 4, 4);

@@ -586,14 +586,7 @@ void TestPasses::fusionOfLinearLayerIsExact()
 
 void TestPasses::fusionOfSilentSpikingLayerWarns()
 {
-    Graph g(4);
-    Layer l = makeLayer(QStringLiteral("quiet"), kNetworkInput, 3, 4);
-    l.weights.setConstant(0.1f);
-    l.rates = vec({0.005f, 0.0f, 0.002f});
-    const LayerId lid = g.addLayer(l);
-    Layer c = makeLayer(QStringLiteral("C"), lid, 2, 3);
-    c.weights.setConstant(1.0f);
-    g.addLayer(c);
+    const Graph g = test::quietSpikingGraph();
     const OptimizeResult r = optimize(g, kFusion);
     QCOMPARE(r.graph.layerCount(), 1);
     QCOMPARE(r.graph.layers()[0].name, QStringLiteral("quiet+C"));
@@ -659,7 +652,7 @@ void TestPasses::unknownPassListsValidNames()
     } catch (const Error &e) {
         QCOMPARE(e.message(), QStringLiteral("unknown pass 'prune_all' (valid passes: "
                                              "dead_neuron_elimination, redundancy_elimination, "
-                                             "layer_fusion)"));
+                                             "layer_fusion, neuron_pruning)"));
     }
 }
 

@@ -244,7 +244,7 @@ void TestPipeline::refusesWithOneLine_data()
     QTest::newRow("unknown pass")
         << 2
         << QStringLiteral("unknown pass 'fold' (valid passes: dead_neuron_elimination, "
-                          "redundancy_elimination, layer_fusion)");
+                          "redundancy_elimination, layer_fusion, neuron_pruning)");
     QTest::newRow("unknown board") << 3 << QStringLiteral("unknown board 'icestorm'");
     QTest::newRow("negative fine-tune")
         << 4 << QStringLiteral("the fine-tune takes 0 or more epochs, not -1");

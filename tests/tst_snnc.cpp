@@ -56,6 +56,7 @@ private Q_SLOTS:
     void exampleAndInfo();
     void optimizeWritesGraphAndReport();
     void optimizeJsonToStdout();
+    void optimizeOnTheCore();
     void synthChoosesAndKeepsTheBitstream();
     void synthMakesThePllClock();
     void flashWritesTheWeightImageAfterTheBitstream();
@@ -168,6 +169,75 @@ void TestSnnc::optimizeJsonToStdout()
     QCOMPARE(error.error, QJsonParseError::NoError);
     QCOMPARE(json[QStringLiteral("pass_reports")].toArray()[0][QStringLiteral("pass")].toString(),
              QStringLiteral("layer_fusion"));
+}
+
+// --quantized: the passes kept exact on the 4-bit core, its agreement per pass, the hardware
+// figures before and after; a log of stdout and stderr together holds the report alone (no
+// progress meter off a terminal); neuron_pruning to a cycles budget.
+void TestSnnc::optimizeOnTheCore()
+{
+    pipelineInputs();
+    const QString data = m_dir.filePath(QStringLiteral("toy"));
+    const QString model = m_dir.filePath(QStringLiteral("copies.h5"));
+    Graph g = test::randomChain(5, {16, 8, 3}, 1.0, 0.2);
+    Layer &h = g.layer(g.layers()[0].id);
+    h.weights.row(7) = h.weights.row(0); // an exact copy, a merge on the core's grid
+    // Its outgoing weights, half its original's against them, sum within the 4-bit range.
+    Layer &out = g.layer(g.layers()[1].id);
+    out.weights.col(7) = -0.5f * out.weights.col(0);
+    h.rates = Eigen::VectorXf::Constant(8, 0.2f);
+    saveGraph(g, model);
+    const QString json = m_dir.filePath(QStringLiteral("core.json"));
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(QStringLiteral(SNNC_PATH),
+            {QStringLiteral("optimize"), model, QStringLiteral("--validate"), data,
+             QStringLiteral("--quantized"), QStringLiteral("4"), QStringLiteral("--json"), json});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 0);
+    const QString log = QString::fromUtf8(p.readAll());
+    QVERIFY2(log.startsWith(QStringLiteral("Optimisation report\n")), qPrintable(log));
+    QVERIFY(!log.contains(QLatin1Char('\r')));
+    QVERIFY(!log.contains(QStringLiteral("%  ")));
+    QVERIFY(log.contains(QStringLiteral("[redundancy_elimination] 1 neurons merged")));
+    QVERIFY(log.contains(QStringLiteral("FPGA core:   iCEBreaker")));
+    QFile file(json);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonObject report = QJsonDocument::fromJson(file.readAll()).object();
+    const QJsonObject hardware = report[QStringLiteral("hardware")].toObject();
+    const QJsonObject before = hardware[QStringLiteral("before")].toObject();
+    const QJsonObject after = hardware[QStringLiteral("after")].toObject();
+    for (const char *key : {"config", "cycles_per_inference", "latency_ms", "inferences_per_s",
+                            "weight_kbit", "ebr", "spram", "logic_cells"}) {
+        QVERIFY2(before.contains(QLatin1String(key)), key);
+        QVERIFY2(after.contains(QLatin1String(key)), key);
+    }
+    QCOMPARE(before[QStringLiteral("samples")].toInt(), 40);
+    QVERIFY(after[QStringLiteral("cycles_per_inference")].toDouble() <
+            before[QStringLiteral("cycles_per_inference")].toDouble());
+    QCOMPARE(after[QStringLiteral("config")][QStringLiteral("weight_bits")].toInt(), 4);
+    const QJsonObject merge = report[QStringLiteral("pass_reports")].toArray()[1].toObject();
+    QCOMPARE(merge[QStringLiteral("neurons_merged")].toInt(), 1);
+    const QJsonObject core = merge[QStringLiteral("core")].toArray()[0].toObject();
+    QCOMPARE(core[QStringLiteral("weight_bits")].toInt(), 4);
+    QCOMPARE(core[QStringLiteral("accuracy")][QStringLiteral("agreement")].toDouble(), 1.0);
+    QCOMPARE(report[QStringLiteral("hardware_accuracy")][QStringLiteral("quantized")][0]
+                   [QStringLiteral("accuracy")][QStringLiteral("agreement")]
+                       .toDouble(),
+             1.0);
+
+    const Run pruned =
+        snnc({QStringLiteral("optimize"), model, QStringLiteral("--validate"), data,
+              QStringLiteral("--quantized"), QStringLiteral("4"), QStringLiteral("--passes"),
+              QStringLiteral("neuron_pruning"), QStringLiteral("--budget-cycles"),
+              QStringLiteral("80%"), QStringLiteral("--json"), QStringLiteral("-")});
+    QCOMPARE(pruned.exitCode, 0);
+    const QJsonObject figures = QJsonDocument::fromJson(pruned.out.toUtf8())
+                                    .object()[QStringLiteral("hardware")]
+                                    .toObject();
+    QVERIFY(
+        figures[QStringLiteral("after")][QStringLiteral("cycles_per_inference")].toDouble() <=
+        0.8 * figures[QStringLiteral("before")][QStringLiteral("cycles_per_inference")].toDouble());
 }
 
 void TestSnnc::synthChoosesAndKeepsTheBitstream()
@@ -451,7 +521,7 @@ void TestSnnc::errors_data()
         << QStringList{QStringLiteral("optimize"), QStringLiteral("EXAMPLE"),
                        QStringLiteral("--passes"), QStringLiteral("dead_neuron_elimination,bogus")}
         << QStringLiteral("snnc: unknown pass 'bogus' (valid passes: dead_neuron_elimination, "
-                          "redundancy_elimination, layer_fusion)");
+                          "redundancy_elimination, layer_fusion, neuron_pruning)");
     QTest::newRow("not a number")
         << QStringList{QStringLiteral("optimize"), QStringLiteral("EXAMPLE"),
                        QStringLiteral("--similarity"), QStringLiteral("high")}
@@ -466,6 +536,17 @@ void TestSnnc::errors_data()
     QTest::newRow("-o ''") << QStringList{QStringLiteral("example"), QStringLiteral("-o"),
                                           QString()}
                            << QStringLiteral("snnc: cannot save: no file name given");
+    QTest::newRow("budget")
+        << QStringList{QStringLiteral("optimize"),      QStringLiteral("EXAMPLE"),
+                       QStringLiteral("--passes"),      QStringLiteral("neuron_pruning"),
+                       QStringLiteral("--budget-kbit"), QStringLiteral("half")}
+        << QStringLiteral("snnc: --budget-kbit takes a number above 0 or a percentage (N or N%), "
+                          "not 'half'");
+    QTest::newRow("no budget")
+        << QStringList{QStringLiteral("optimize"), QStringLiteral("EXAMPLE"),
+                       QStringLiteral("--passes"), QStringLiteral("neuron_pruning")}
+        << QStringLiteral("snnc: neuron_pruning needs a budget: cycles per inference, weight "
+                          "memory or logic cells");
     QTest::newRow("-o folder") << QStringList{QStringLiteral("optimize"), QStringLiteral("EXAMPLE"),
                                               QStringLiteral("-o"), QStringLiteral("FOLDER")}
                                << QStringLiteral("snnc: cannot save FOLDER: it is a folder, not a "

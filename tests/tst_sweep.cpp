@@ -96,21 +96,23 @@ private Q_SLOTS:
             const Graph optimized = optimize(g, o.passes, oo).graph;
             const hw::FitCheck fit =
                 hw::checkFit(optimized, o.quant, o.lanes, hw::board(QStringLiteral("icebreaker")));
-            QVERIFY(p.figures.fit);
-            QCOMPARE(p.figures.fit->estimate.logicCells, fit.estimate.logicCells);
-            QCOMPARE(p.figures.fit->estimate.ebrBlocks, fit.estimate.ebrBlocks);
-            QCOMPARE(p.figures.fit->message, fit.message);
+            QVERIFY(p.figures.hardware);
+            QCOMPARE(p.figures.hardware->fit.estimate.logicCells, fit.estimate.logicCells);
+            QCOMPARE(p.figures.hardware->fit.estimate.ebrBlocks, fit.estimate.ebrBlocks);
+            QCOMPARE(p.figures.hardware->fit.message, fit.message);
         }
         QCOMPARE(r.points[0].report.passReports.front().neuronsRemoved, 4);
 
         const QStringList csv = r.toCsv().split(QLatin1Char('\n'));
-        QCOMPARE(csv[0],
-                 QStringLiteral("value,params,neurons,logic_cells,ebr,spram,fits,accuracy"));
+        QCOMPARE(csv[0], QStringLiteral("value,params,neurons,logic_cells,ebr,spram,fits,accuracy,"
+                                        "cycles_per_inference,latency_ms,weight_kbit"));
         QVERIFY(csv[1].startsWith(QStringLiteral("before,30,7,")));
         QVERIFY(csv[2].startsWith(QStringLiteral("0.2,6,3,")));
         QVERIFY(csv[3].startsWith(QStringLiteral("0,24,6,")));
         QVERIFY(csv[4].startsWith(QStringLiteral("0.05,18,5,")));
-        QVERIFY(csv[4].endsWith(QStringLiteral(",yes,")));
+        // No validation set: no accuracy and no cycles; the weight memory is the estimate's.
+        QVERIFY(csv[4].endsWith(QStringLiteral(",yes,,,,%1")
+                                    .arg(r.points[2].figures.hardware->weightKbit(), 0, 'f', 1)));
 
         const QJsonArray points = r.toJson().value(QStringLiteral("points")).toArray();
         QCOMPARE(points.size(), 3);
@@ -119,7 +121,7 @@ private Q_SLOTS:
         QCOMPARE(points[2][QStringLiteral("neurons_removed")].toInt(), 2);
         QCOMPARE(points[2][QStringLiteral("accuracy")].toString(), QStringLiteral("not measured"));
         QCOMPARE(points[2][QStringLiteral("logic_cells")].toInt(),
-                 r.points[2].figures.fit->estimate.logicCells);
+                 r.points[2].figures.hardware->fit.estimate.logicCells);
     }
 
     void similarityCounts()
@@ -163,6 +165,65 @@ private Q_SLOTS:
         QCOMPARE(r.points[0].figures.size.neurons, 5);
     }
 
+    void budgetCyclesPrunes()
+    {
+        // The cycles budget in percent of the input graph's: met by pruning at each value, the
+        // cycles measured on the validation set (the same samples as the sweep's figures).
+        SweepOptions o;
+        o.parameter = SweepParameter::BudgetCycles;
+        o.values = {100.0, 90.0, 50.0};
+        o.optimize.validation = relaySet();
+        o.quant.weightBits = 4;
+        o.lanes = 0;
+        try {
+            sweep(relayGraph(), o);
+            QFAIL("no error");
+        } catch (const Error &e) {
+            QCOMPARE(e.message(),
+                     QStringLiteral("budget-cycles is neuron_pruning's: add it to the passes"));
+        }
+        o.passes = {passes::kNeuronPruning};
+        const SweepResult r = sweep(relayGraph(), o);
+        const double before = r.before.hardware->cyclesPerInference;
+        QVERIFY(before > 0.0);
+        QCOMPARE(r.points[0].figures.size.neurons, 6); // 100%: met already
+        QCOMPARE(r.points[0].figures.hardware->cyclesPerInference, before);
+        QVERIFY(r.points[1].figures.size.neurons < 6);
+        QVERIFY(r.points[1].figures.hardware->cyclesPerInference <= 0.9 * before);
+        // 50%: even all hidden candidates gone miss it (the steps' neuron updates stay): none go.
+        QCOMPARE(r.points[2].figures.size.neurons, 6);
+        QCOMPARE(r.points[2].report.passReports.front().warnings,
+                 QStringList{QStringLiteral("the budget cannot be met by pruning: even 2 neurons "
+                                            "fewer miss it; nothing pruned")});
+    }
+
+    void paretoFront()
+    {
+        // (cycles, accuracy): a point is on the front when no other has at least its accuracy
+        // with at most its cycles, one of them strictly.
+        SweepResult r;
+        const auto add = [&](std::optional<double> cycles, std::optional<double> accuracy) {
+            SweepPoint p;
+            p.value = double(r.points.size());
+            p.figures.accuracy = accuracy;
+            if (cycles) {
+                p.figures.hardware.emplace();
+                p.figures.hardware->samples = 1;
+                p.figures.hardware->cyclesPerInference = *cycles;
+            }
+            r.points.push_back(p);
+        };
+        add(100, 0.80);          // 0: B has more accuracy for fewer cycles
+        add(80, 0.82);           // 1: on the front
+        add(60, 0.78);           // 2: 3 has more accuracy for as many cycles
+        add(60, 0.79);           // 3: on the front
+        add(50, 0.70);           // 4: on the front (the fewest cycles)
+        add(std::nullopt, 0.95); // 5: no cycles, not placed
+        add(90, 0.81);           // 6: 1 beats it
+        add(70, std::nullopt);   // 7: no accuracy, not placed
+        QCOMPARE(r.paretoFront(), (std::vector<int>{4, 3, 1}));
+    }
+
     void optimizeUsesGivenPredictions()
     {
         // The sweep hands optimize() the input graph's predictions: they are what it compares with.
@@ -184,10 +245,15 @@ private Q_SLOTS:
     void parameters()
     {
         const QStringList names = kSweepParameterNames.names();
-        QCOMPARE(names, (QStringList{QStringLiteral("dead-threshold"), QStringLiteral("similarity"),
-                                     QStringLiteral("norm-tolerance"),
-                                     QStringLiteral("fusion-activity")}));
-        for (const QString &name : names) {
+        QCOMPARE(names,
+                 (QStringList{QStringLiteral("dead-threshold"), QStringLiteral("similarity"),
+                              QStringLiteral("norm-tolerance"), QStringLiteral("fusion-activity"),
+                              QStringLiteral("budget-cycles")}));
+        OptimizeOptions budget;
+        setSweepParameter(budget, SweepParameter::BudgetCycles, 60.0);
+        QCOMPARE(budget.budgetCycles.value, 60.0);
+        QVERIFY(budget.budgetCycles.percent);
+        for (const QString &name : names.mid(0, 4)) {
             const SweepParameter p = kSweepParameterNames.parse(name, QStringLiteral("--param"));
             QCOMPARE(toString(p), name);
             OptimizeOptions o;
@@ -207,8 +273,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("error");
         QTest::newRow("parameter")
             << QStringLiteral("threshold") << QList<double>{0.1} << QStringLiteral("icebreaker")
-            << QStringLiteral("--param takes dead-threshold, similarity, norm-tolerance or "
-                              "fusion-activity, not 'threshold'");
+            << QStringLiteral("--param takes dead-threshold, similarity, norm-tolerance, "
+                              "fusion-activity or budget-cycles, not 'threshold'");
         QTest::newRow("no values")
             << QStringLiteral("similarity") << QList<double>{} << QStringLiteral("icebreaker")
             << QStringLiteral("a sweep needs at least one value");
@@ -272,7 +338,11 @@ private Q_SLOTS:
         const QStringList lines = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'));
         QCOMPARE(lines.size(), 5); // header, before, two points, final newline
         QVERIFY(lines[3].startsWith(QStringLiteral("0,12,5,")));
-        QVERIFY(lines[3].endsWith(QStringLiteral(",0.5000")));
+        QVERIFY(lines[3].contains(QStringLiteral(",yes,0.5000,")));
+        // The cycles: measured on the validation set, the core run for 10 steps.
+        QCOMPARE(points[1][QStringLiteral("cycles_per_inference")].toDouble(),
+                 lines[3].split(QLatin1Char(','))[8].toDouble());
+        QVERIFY(points[1][QStringLiteral("cycles_per_inference")].toDouble() > 0.0);
 
         p.start(QStringLiteral(SNNC_PATH),
                 {QStringLiteral("sweep"), model, QStringLiteral("--validate"), data,

@@ -114,7 +114,7 @@ void TestSweepPanel::runEqualsTheCoreSweep()
     // The plots: one point per value, in the order given, at (parameters or logic cells,
     // accuracy in percent); the input graph as its own point.
     const auto *byParams = static_cast<QCPCurve *>(panel.parametersPlot()->plottable(0));
-    const auto *byCells = static_cast<QCPCurve *>(panel.logicCellsPlot()->plottable(0));
+    const auto *byCells = static_cast<QCPCurve *>(panel.hardwarePlot()->plottable(0));
     QCOMPARE(byParams->dataCount(), 3);
     QCOMPARE(byCells->dataCount(), 3);
     for (int i = 0; i < 3; ++i) {
@@ -122,7 +122,7 @@ void TestSweepPanel::runEqualsTheCoreSweep()
         QCOMPARE(byParams->data()->at(i)->t, double(i));
         QCOMPARE(byParams->data()->at(i)->key, double(f.size.params));
         QCOMPARE(byParams->data()->at(i)->value, 100.0 * *f.accuracy);
-        QCOMPARE(byCells->data()->at(i)->key, double(f.fit->estimate.logicCells));
+        QCOMPARE(byCells->data()->at(i)->key, double(f.hardware->fit.estimate.logicCells));
     }
     QCOMPARE(panel.parametersPlot()->graph(0)->data()->at(0)->key,
              double(expected.before.size.params));
@@ -157,7 +157,7 @@ void TestSweepPanel::clickingAPointPicksItsValue()
     QCOMPARE(picked.front().at(1).toDouble(), 0.05);
     // The picked point is ringed in both plots, and its row selected.
     QCOMPARE(plot->graph(1)->data()->at(0)->key, second.key);
-    QCOMPARE(panel.logicCellsPlot()->graph(1)->dataCount(), 1);
+    QCOMPARE(panel.hardwarePlot()->graph(1)->dataCount(), 1);
     QCOMPARE(panel.findChild<QTableWidget *>()->currentRow(), 2);
     QCOMPARE(panel.status(), QStringLiteral("Picked dead-threshold = 0.05: the Optimisation "
                                             "panel takes it."));
@@ -172,7 +172,7 @@ void TestSweepPanel::labelsStayReadable()
     SweepPanel &panel = fixture.panel;
     QVERIFY(showAndRun(panel, QStringLiteral("0, 0.001, 0.002, 0.003, 0.004, 0.005, 0.05, 0.1"),
                        {730, 380}));
-    for (QCustomPlot *plot : {panel.parametersPlot(), panel.logicCellsPlot()}) {
+    for (QCustomPlot *plot : {panel.parametersPlot(), panel.hardwarePlot()}) {
         plot->replot();
         QCOMPARE(unreadableText(plot), QString());
         // Each distinct point keeps the label of its first value; coinciding ones do not all fit.
@@ -186,7 +186,7 @@ void TestSweepPanel::labelsStayReadable()
             QVERIFY2(shown.contains(QLatin1String(first)),
                      qPrintable(shown.join(QLatin1Char(' '))));
     }
-    for (double tick : panel.logicCellsPlot()->xAxis->tickVector())
+    for (double tick : panel.hardwarePlot()->xAxis->tickVector())
         QCOMPARE(tick, std::round(tick));
 }
 

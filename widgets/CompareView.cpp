@@ -29,6 +29,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -44,6 +45,8 @@ QString passLabel(const QString &pass)
         return CompareView::tr("redundancy");
     if (pass == passes::kLayerFusion)
         return CompareView::tr("fusion");
+    if (pass == passes::kNeuronPruning)
+        return CompareView::tr("pruning");
     return pass;
 }
 
@@ -119,10 +122,24 @@ CompareView::CompareView(ComparisonModel *model, RateHeatmap *heatmap, QWidget *
             [this](const QString &path) { exportReport(path); },
             [this](const QString &text) { Q_EMIT message(text); });
     });
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &CompareView::showSynthesisedRows);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &CompareView::showSynthesisedRows);
+    showSynthesisedRows();
     redraw();
 }
 
 CompareView::~CompareView() = default;
+
+void CompareView::showSynthesisedRows()
+{
+    using Metric = ComparisonModel::Metric;
+    const std::initializer_list<Metric> rows{Metric::SynthesisedLogicCells, Metric::SynthesisedEbr,
+                                             Metric::SynthesisedSpram};
+    const bool synthesised =
+        std::any_of(rows.begin(), rows.end(), [&](Metric m) { return m_model->isMeasured(m); });
+    for (Metric m : rows)
+        m_table->setRowHidden(ComparisonModel::rowOf(m), !synthesised);
+}
 
 void CompareView::fitTable()
 {
@@ -201,11 +218,25 @@ void CompareView::setResult(const Graph &before, std::shared_ptr<const OptimizeR
                    m_table->verticalScrollBar()->sizeHint().width();
     m_table->setMaximumWidth(m_tableWidth);
     fitTable();
+    // With the run's hardware figures, each stage's LC and cycles are there.
+    const auto logicCells = [](const std::optional<eval::HardwareFigures> &f) {
+        return f ? std::optional<double>(f->fit.estimate.logicCells) : std::nullopt;
+    };
+    const auto cycles = [](const std::optional<eval::HardwareFigures> &f) {
+        return f && f->hasCycles() ? std::optional(f->cyclesPerInference) : std::nullopt;
+    };
+    const std::optional<eval::HardwareFigures> original =
+        report.figures ? std::optional(report.figures->before) : std::nullopt;
     m_stages.push_back({tr("original"), double(report.before.params), double(report.before.neurons),
-                        std::nullopt});
+                        logicCells(original), cycles(original)});
     for (const PassReport &pass : report.passReports)
         m_stages.push_back({passLabel(pass.pass), double(pass.after.params),
-                            double(pass.after.neurons), std::nullopt});
+                            double(pass.after.neurons), logicCells(pass.figures),
+                            cycles(pass.figures)});
+    if (report.figures) {
+        redraw();
+        return;
+    }
 
     // The graph after each pass: the passes again, without validation data (they do not depend
     // on it), each prefix from the original graph.
@@ -255,15 +286,20 @@ struct Series {
     const char *name;
     QColor colour;
     std::optional<double> (*value)(const CompareView::Stage &);
+    bool estimated; // computed off the GUI thread when the run has no hardware figures
 };
 
-const std::array<Series, 3> kSeries{{
+constexpr std::size_t kNeuronsSeries = 1;
+constexpr std::size_t kCyclesSeries = 3;
+const std::array<Series, 4> kSeries{{
     {QT_TRANSLATE_NOOP("snn::widgets::CompareView", "Parameters"), QColor(0x4c, 0x72, 0xb0),
-     [](const CompareView::Stage &s) { return std::optional(s.params); }},
+     [](const CompareView::Stage &s) { return std::optional(s.params); }, false},
     {QT_TRANSLATE_NOOP("snn::widgets::CompareView", "Neurons"), QColor(0x55, 0xa8, 0x68),
-     [](const CompareView::Stage &s) { return std::optional(s.neurons); }},
+     [](const CompareView::Stage &s) { return std::optional(s.neurons); }, false},
     {QT_TRANSLATE_NOOP("snn::widgets::CompareView", "LC (est.)"), QColor(0xdd, 0x84, 0x52),
-     [](const CompareView::Stage &s) { return s.logicCells; }},
+     [](const CompareView::Stage &s) { return s.logicCells; }, true},
+    {QT_TRANSLATE_NOOP("snn::widgets::CompareView", "Cycles/inference"), QColor(0x81, 0x72, 0xb3),
+     [](const CompareView::Stage &s) { return s.cycles; }, false},
 }};
 
 // A series' value at a stage as a percentage of the original's (nullopt: unknown).
@@ -309,7 +345,9 @@ QString CompareView::stageToolTip(int stage) const
         const std::optional<double> percent =
             percentOfOriginal(m_stages, series, std::size_t(stage));
         QString text = value ? locale.toString(qint64(std::llround(*value)))
-                             : (isEstimating() ? tr("estimating") : tr("not estimated"));
+                       : series.estimated
+                           ? (isEstimating() ? tr("estimating") : tr("not estimated"))
+                           : tr("not measured (run with a data set)");
         if (percent)
             text += QStringLiteral(" (%1)").arg(percentText(*percent));
         lines << QStringLiteral("%1: %2").arg(tr(series.name), text);
@@ -360,10 +398,18 @@ void CompareView::redraw()
     values->setLabel(tr("% of original"));
     values->setRange(0, 110);
 
-    constexpr double kBar = 0.27;  // three bars and a gap per stage
+    // Three bars and a gap per stage: parameters, neurons and LC, or with the cycles measured
+    // parameters, LC and cycles (the neurons stay in the table and the tooltip).
+    const bool withCycles = std::any_of(m_stages.begin(), m_stages.end(),
+                                        [](const Stage &st) { return st.cycles.has_value(); });
+    std::vector<const Series *> shown;
+    for (const Series &series : kSeries)
+        if (&series != &kSeries[withCycles ? kNeuronsSeries : kCyclesSeries])
+            shown.push_back(&series);
+    constexpr double kBar = 0.27;
     constexpr double kInside = 40; // % from which a bar holds its label
-    for (std::size_t s = 0; s < kSeries.size(); ++s) {
-        const Series &series = kSeries[s];
+    for (std::size_t s = 0; s < shown.size(); ++s) {
+        const Series &series = *shown[s];
         auto *bars = new QCPBars(stages, values);
         bars->setName(tr(series.name));
         bars->setBrush(series.colour);
@@ -392,8 +438,9 @@ void CompareView::redraw()
                 label->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
                 label->setPadding(QMargins(3, 0, 0, 0));
             }
-            label->setText(percent ? percentText(*percent)
-                                   : (isEstimating() ? tr("estimating") : tr("n/a")));
+            label->setText(
+                percent ? percentText(*percent)
+                        : (series.estimated && isEstimating() ? tr("estimating") : tr("n/a")));
         }
         bars->setData(keys, heights, true);
     }

@@ -26,9 +26,10 @@ class RateHeatmap;
 
 // The comparison of an optimisation run (the Optimise workspace's Compare tab): the before /
 // after table (every row and column in view), and beside it (under it when the view is narrower
-// than the table and 240 px), one tab each, bars of parameters, neurons and
-// estimated logic cells (LC) after each pass as a percentage of the original (one labelled bar per
-// series and stage, the figures in the tooltip) and the run's report. Plots export as PNG, SVG or
+// than the table and 240 px), one tab each, bars of parameters, neurons, estimated logic cells
+// (LC) and the deployed core's cycles per inference after each pass as a percentage of the
+// original (one labelled bar per series and stage, the figures in the tooltip) and the run's
+// report. Plots export as PNG, SVG or
 // PDF (context menu); Export report writes the whole comparison as one HTML or Markdown file with
 // its images beside it.
 class CompareView : public QWidget {
@@ -38,9 +39,11 @@ public:
     CompareView(ComparisonModel *model, RateHeatmap *heatmap, QWidget *parent = nullptr);
     ~CompareView() override;
 
-    // A finished run on `before` (nullptr: no result; the view says so). The estimated LC after
-    // each pass are computed off the GUI thread with `hardware` (the FPGA tab's settings): the
-    // passes are replayed without validation data to get each intermediate graph.
+    // A finished run on `before` (nullptr: no result; the view says so). The LC and cycles after
+    // each pass are the report's hardware figures when the run measured them (a data set: each
+    // graph at its own configuration); else the LC are computed off the GUI thread with
+    // `hardware` (the FPGA tab's settings), the passes replayed without validation data to get
+    // each intermediate graph, and the cycles are not measured.
     void setResult(const Graph &before, std::shared_ptr<const OptimizeResult> result,
                    const OptimizeOptions &options, const hw::ExportOptions &hardware);
     bool hasResult() const { return m_result != nullptr; }
@@ -54,6 +57,7 @@ public:
         double params = 0;
         double neurons = 0;
         std::optional<double> logicCells; // unknown while estimating, or when it cannot be built
+        std::optional<double> cycles;     // per inference: measured by a run with data
     };
     const std::vector<Stage> &stages() const { return m_stages; }
     bool isEstimating() const;
@@ -83,6 +87,8 @@ private:
     // The table as wide as its columns, the rest for the report and bars (beside it, or under it
     // when the view is narrow).
     void fitTable();
+    // The synthesised rows only once a synthesis filled one: the whole table stays in view.
+    void showSynthesisedRows();
 
     ComparisonModel *m_model;
     RateHeatmap *m_heatmap;

@@ -5,7 +5,8 @@
 // (which check both graphs); the estimates and the synthesis figures of each graph fill the
 // table's hardware rows (ComparisonModel::Metric). It reads core's results: the result given,
 // the pipeline's settings (the passes' thresholds the Compare view replays), the fit checks of
-// flow::HardwareEstimates and the synthesis reports given; it knows no panel. It reacts to the
+// flow::HardwareEstimates (or the result's own hardware figures, when its run measured them) and
+// the synthesis reports given; it knows no panel. It reacts to the
 // document by kind of change (Document::edited): a change of what the network computes drops
 // the synthesis figures and re-estimates; a rename or a move keeps them.
 
@@ -65,6 +66,7 @@ private:
     CompareView *m_compare;
     flow::Pipeline *m_pipeline;
     flow::HardwareEstimates *m_estimates;
+    std::shared_ptr<const OptimizeResult> m_result; // the one shown
     std::optional<hw::FlowReport> m_synthBefore;
     std::optional<hw::FlowReport> m_synthAfter;
 };

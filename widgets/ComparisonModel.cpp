@@ -1,6 +1,7 @@
 #include "ComparisonModel.h"
 
 #include "base/Names.h"
+#include "hw/Boards.h"
 #include "opt/Report.h"
 
 #include <QBrush>
@@ -26,8 +27,23 @@ QString format(double value, ComparisonModel::Format format)
         return QStringLiteral("%1x").arg(value, 0, 'f', 3);
     case ComparisonModel::Format::Percent:
         return QStringLiteral("%1%").arg(100.0 * value, 0, 'f', 2);
+    case ComparisonModel::Format::Milliseconds:
+        return QStringLiteral("%1 ms").arg(locale.toString(value, 'f', 3));
+    case ComparisonModel::Format::PerSecond:
+        return QStringLiteral("%1/s").arg(locale.toString(value, 'f', 1));
+    case ComparisonModel::Format::Text:
+        break;
     }
     return {};
+}
+
+// "4-bit, 8 lanes, SPRAM": a configuration in a table cell.
+QString configurationText(const eval::HardwareFigures &f)
+{
+    return ComparisonModel::tr("%1-bit, %2 lanes, %3")
+        .arg(f.options.quant.weightBits)
+        .arg(f.options.lanes)
+        .arg(f.fit.spram ? QStringLiteral("SPRAM") : QStringLiteral("EBR"));
 }
 
 // The rows whose after value is the run's (cleared with it) and the sizes.
@@ -49,6 +65,16 @@ QString ComparisonModel::metricName(Metric metric)
         return tr("Layers");
     case Metric::CompressionRatio:
         return tr("Compression ratio");
+    case Metric::FpgaConfiguration:
+        return tr("FPGA configuration");
+    case Metric::CyclesPerInference:
+        return tr("Cycles per inference");
+    case Metric::Latency:
+        return tr("Latency");
+    case Metric::InferencesPerSecond:
+        return tr("Inferences/s (with UART)");
+    case Metric::WeightMemory:
+        return tr("Weight memory (Kbit)");
     case Metric::EstimatedLogicCells:
         return tr("Logic cells (LC), estimated");
     case Metric::EstimatedEbr:
@@ -84,12 +110,27 @@ ComparisonModel::ComparisonModel(QObject *parent)
         tr("Filled by Synthesise in the FPGA tab (Deploy; nextpnr's placed design%1), which "
            "builds both graphs, or by a Build of one; the Pipeline builds only the optimised "
            "graph: not synthesised yet");
+    const QString figures = tr("Not measured: attach a data set (Data menu) and run the passes; "
+                               "the FPGA core on the FPGA tab's board (Deploy) at its weight "
+                               "bits, each graph at the configuration Auto picks for it");
     for (int m = 0; m < int(Metric::Count); ++m) {
         Row r;
         r.name = metricName(Metric(m));
         switch (Metric(m)) {
         case Metric::CompressionRatio:
             r.format = Format::Ratio;
+            break;
+        case Metric::FpgaConfiguration:
+        case Metric::CyclesPerInference:
+        case Metric::Latency:
+        case Metric::InferencesPerSecond:
+        case Metric::WeightMemory:
+            r.format = Metric(m) == Metric::FpgaConfiguration     ? Format::Text
+                       : Metric(m) == Metric::Latency             ? Format::Milliseconds
+                       : Metric(m) == Metric::InferencesPerSecond ? Format::PerSecond
+                                                                  : Format::Integer;
+            r.pendingToolTip = figures;
+            r.fromRun = true;
             break;
         case Metric::EstimatedLogicCells:
             r.pendingToolTip = tr("Filled by the FPGA tab's resource estimate (iCE40 logic cells) "
@@ -130,6 +171,12 @@ ComparisonModel::ComparisonModel(QObject *parent)
         }
         m_rows.push_back(r);
     }
+}
+
+bool ComparisonModel::isMeasured(Metric metric) const
+{
+    const Row &r = m_rows[std::size_t(metric)];
+    return r.before || r.after || !r.beforeText.isEmpty() || !r.afterText.isEmpty();
 }
 
 int ComparisonModel::rowOfLayer(LayerId id) const
@@ -193,9 +240,13 @@ void ComparisonModel::setResult(const Graph &before, const Graph &after, const R
         measured(Metric::FpgaCoreAccuracy, w.accuracy).label =
             tr("Accuracy, %1-bit FPGA core").arg(w.weightBits);
     } else if (!report.hardwareNotMeasured.isEmpty()) {
-        for (Metric m : {Metric::FpgaInputAccuracy, Metric::FpgaCoreAccuracy})
+        for (Metric m : {Metric::FpgaInputAccuracy, Metric::FpgaCoreAccuracy,
+                         Metric::FpgaConfiguration, Metric::CyclesPerInference, Metric::Latency,
+                         Metric::InferencesPerSecond, Metric::WeightMemory})
             row(m).toolTip = tr("Not measured: %1").arg(report.hardwareNotMeasured);
     }
+    if (report.figures)
+        setFigures(report);
     int index = kFirstLayerRow;
     for (const Layer &l : before.layers()) {
         Row &r = m_rows[std::size_t(index++)];
@@ -210,6 +261,61 @@ void ComparisonModel::setResult(const Graph &before, const Graph &after, const R
                     r.afterText = tr("fused into %1").arg(c.fusedInto);
     }
     endResetModel();
+}
+
+void ComparisonModel::setFigures(const Report &report)
+{
+    const eval::HardwareFigures &b = report.figures->before;
+    const eval::HardwareFigures &a = report.figures->after;
+    const eval::HardwareFigures &same = report.figures->afterSameConfiguration;
+    const QLocale locale(QLocale::English);
+    const QString where =
+        tr("On the %1, each graph at the configuration %2 (%3 -> %4)")
+            .arg(hw::board(b.options.board).name,
+                 b.automatic ? tr("Auto picks for it") : tr("set in the FPGA tab"), b.configText(),
+                 a.configText());
+    QString atBefore = tr("The after graph at the before's configuration: %1 Kbit, %2 EBR, %3 "
+                          "SPRAM, %4 logic cells")
+                           .arg(locale.toString(same.weightKbit(), 'f', 0))
+                           .arg(same.fit.estimate.ebrBlocks)
+                           .arg(same.fit.estimate.spramBlocks)
+                           .arg(locale.toString(same.fit.estimate.logicCells));
+    if (same.hasCycles())
+        atBefore += tr(", %1 cycles per inference (%2 ms)")
+                        .arg(locale.toString(same.cyclesPerInference, 'f', 0),
+                             locale.toString(same.latencyMs(), 'f', 3));
+    Row &config = row(Metric::FpgaConfiguration);
+    config.beforeText = configurationText(b);
+    config.afterText = configurationText(a);
+    config.label = b.automatic ? tr("FPGA configuration (Auto)") : tr("FPGA configuration (set)");
+    config.toolTip = where + QStringLiteral(".\n") + atBefore;
+    Row &memory = row(Metric::WeightMemory);
+    memory.before = b.weightKbit();
+    memory.after = a.weightKbit();
+    memory.toolTip =
+        tr("Stored weight bits with the lanes' padding, / 1024. %1.\n%2").arg(where, atBefore);
+    if (!b.hasCycles() || !a.hasCycles())
+        return;
+    const QString cycles = tr("The mean over %1 samples of the core's exact cycle count (the "
+                              "bit-accurate model's spikes). %2.\n%3")
+                               .arg(locale.toString(a.samples))
+                               .arg(where, atBefore);
+    Row &count = row(Metric::CyclesPerInference);
+    count.before = b.cyclesPerInference;
+    count.after = a.cyclesPerInference;
+    count.toolTip = cycles;
+    Row &latency = row(Metric::Latency);
+    latency.before = b.latencyMs();
+    latency.after = a.latencyMs();
+    latency.toolTip = tr("Cycles per inference at the core clock (%1 MHz). %2")
+                          .arg(locale.toString(a.clockMHz, 'f', 2), cycles);
+    Row &rate = row(Metric::InferencesPerSecond);
+    rate.before = b.inferencesPerSecond();
+    rate.after = a.inferencesPerSecond();
+    rate.toolTip =
+        tr("One sample after another: each the latency plus %1 ms on the UART at %2 "
+           "baud (request and reply). %3")
+            .arg(locale.toString(a.uartMs, 'f', 1), locale.toString(a.options.baud), cycles);
 }
 
 void ComparisonModel::clearResult()
@@ -229,11 +335,12 @@ void ComparisonModel::clearResult()
 }
 
 void ComparisonModel::setMetric(Metric metric, std::optional<double> before,
-                                std::optional<double> after)
+                                std::optional<double> after, const QString &toolTip)
 {
     Row &r = row(metric);
     r.before = before;
     r.after = after;
+    r.toolTip = toolTip;
     const int index = rowOf(metric);
     Q_EMIT dataChanged(this->index(index, 0), this->index(index, columnCount() - 1));
 }
@@ -274,6 +381,8 @@ int ComparisonModel::columnCount(const QModelIndex &parent) const
 
 bool ComparisonModel::isChanged(const Row &row) const
 {
+    if (row.format == Format::Text)
+        return row.beforeText != row.afterText;
     if (!row.afterText.isEmpty())
         return true;
     return row.before && row.after && *row.before != *row.after;
@@ -285,19 +394,23 @@ QString ComparisonModel::cellText(const Row &row, int column) const
     case MetricColumn:
         return row.label.isEmpty() ? row.name : row.label;
     case BeforeColumn:
+        if (!row.beforeText.isEmpty())
+            return row.beforeText;
         return row.before ? format(*row.before, row.format) : kDash;
     case AfterColumn:
         if (!row.afterText.isEmpty())
             return row.afterText;
         return row.after ? format(*row.after, row.format) : kDash;
     case ChangeColumn: {
+        if (row.format == Format::Text)
+            return row.beforeText.isEmpty() ? kDash : isChanged(row) ? tr("changed") : tr("same");
         if (!row.before || !row.after || row.format == Format::Ratio)
             return kDash;
         const double delta = *row.after - *row.before;
         if (delta == 0.0)
             return QStringLiteral("0");
         QString text = (delta > 0 ? QStringLiteral("+") : QString()) + format(delta, row.format);
-        if (row.format == Format::Integer && *row.before != 0.0)
+        if (row.format != Format::Percent && *row.before != 0.0)
             text += QStringLiteral(" (%1%2%)")
                         .arg(delta > 0 ? QStringLiteral("+") : QString())
                         .arg(100.0 * delta / *row.before, 0, 'f', 1);

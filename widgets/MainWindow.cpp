@@ -301,8 +301,14 @@ void MainWindow::connectViews()
             &ComparisonController::showResult);
     connect(m_fpga, &FpgaPanel::synthesisFinished, m_comparison,
             &ComparisonController::setSynthesis);
-    // The FPGA tab's settings also choose the core whose accuracy a run measures.
-    const auto hardware = [this] { m_optimization->setHardware(m_fpga->exportOptions().quant); };
+    // The FPGA tab's settings also choose the core the passes keep exact and whose accuracy and
+    // hardware figures a run measures: its board, memory, clock and lanes as set (automatic
+    // ones chosen for each graph), at its settled weight bits.
+    const auto hardware = [this] {
+        hw::ExportOptions o = m_fpga->estimates()->options();
+        o.quant = m_fpga->exportOptions().quant;
+        m_optimization->setHardware(o);
+    };
     connect(m_fpga, &FpgaPanel::estimatesChanged, this, hardware);
     hardware();
     connect(m_comparison, &ComparisonController::previewChanged, this,

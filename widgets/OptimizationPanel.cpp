@@ -8,6 +8,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QFileDialog>
@@ -41,6 +42,8 @@ OptimizationPanel::OptimizationPanel(flow::Pipeline *pipeline, QWidget *parent)
     , m_similarity(thresholdBox(0.0001, 1.0, 0.001, 4, this))
     , m_normTolerance(thresholdBox(0.0, 0.9999, 0.005, 4, this))
     , m_fusionActivity(thresholdBox(0.0, 1.0, 0.005, 4, this))
+    , m_budgetKind(new QComboBox(this))
+    , m_budget(thresholdBox(1.0, 100.0, 5.0, 1, this))
     , m_run(new QPushButton(tr("&Run passes"), this))
     , m_cancel(new QPushButton(tr("Cancel"), this))
     , m_apply(new QPushButton(tr("&Apply to graph"), this))
@@ -56,11 +59,12 @@ OptimizationPanel::OptimizationPanel(flow::Pipeline *pipeline, QWidget *parent)
     const std::map<QString, QString> labels{
         {passes::kDeadNeuronElimination, tr("Dead neuron elimination")},
         {passes::kRedundancyElimination, tr("Redundancy elimination")},
-        {passes::kLayerFusion, tr("Layer fusion")}};
+        {passes::kLayerFusion, tr("Layer fusion")},
+        {passes::kNeuronPruning, tr("Neuron pruning")}};
     int row = 0;
-    for (const QString &pass : availablePasses()) {
+    for (const QString &pass : allPasses()) {
         auto *box = new QCheckBox(labels.at(pass), this);
-        box->setChecked(true);
+        box->setChecked(pass != passes::kNeuronPruning); // it needs a fine-tune after it
         box->setToolTip(pass);
         box->setObjectName(pass);
         m_passes[pass] = box;
@@ -82,14 +86,30 @@ OptimizationPanel::OptimizationPanel(flow::Pipeline *pipeline, QWidget *parent)
                          tr("Cosine similarity of fan-in weights above which neurons merge"));
             addThreshold(tr("norm tolerance"), m_normTolerance,
                          tr("Relative difference of weight norms and biases allowed"));
-        } else {
+        } else if (pass == passes::kLayerFusion) {
             addThreshold(tr("max rate <="), m_fusionActivity,
                          tr("A hidden layer firing at most this often counts as nearly silent"));
+        } else {
+            const QString tip = tr("Prune the least important hidden neurons (rate x outgoing "
+                                   "weight norm) until the FPGA core's figure is at most this "
+                                   "share of the original's; then fine-tune for the core");
+            m_budgetKind->addItems({tr("cycles <="), tr("memory <="), tr("LC <=")});
+            m_budgetKind->setItemData(1, tr("Stored weight memory (Kbit)"), Qt::ToolTipRole);
+            m_budgetKind->setItemData(2, tr("Estimated logic cells"), Qt::ToolTipRole);
+            m_budgetKind->setToolTip(tip);
+            m_budget->setSuffix(tr(" %"));
+            m_budget->setValue(60.0);
+            m_budget->setToolTip(tip);
+            passes->addWidget(m_budgetKind, row, 0, Qt::AlignRight);
+            passes->addWidget(m_budget, row++, 1);
+            connect(m_budgetKind, &QComboBox::currentIndexChanged, this,
+                    &OptimizationPanel::optionsChanged);
         }
         connect(box, &QCheckBox::toggled, this, &OptimizationPanel::optionsChanged);
     }
     passes->setColumnStretch(2, 1);
-    for (QDoubleSpinBox *spin : {m_deadThreshold, m_similarity, m_normTolerance, m_fusionActivity})
+    for (QDoubleSpinBox *spin :
+         {m_deadThreshold, m_similarity, m_normTolerance, m_fusionActivity, m_budget})
         connect(spin, &QDoubleSpinBox::valueChanged, this, &OptimizationPanel::optionsChanged);
     setOptions(OptimizeOptions{});
 
@@ -192,7 +212,7 @@ void OptimizationPanel::setDocument(Document *document)
 QStringList OptimizationPanel::selectedPasses() const
 {
     QStringList names;
-    for (const QString &pass : availablePasses())
+    for (const QString &pass : allPasses())
         if (m_passes.at(pass)->isChecked())
             names << pass;
     return names;
@@ -211,20 +231,26 @@ OptimizeOptions OptimizationPanel::options() const
     o.similarity = float(m_similarity->value());
     o.normTolerance = float(m_normTolerance->value());
     o.fusionActivity = float(m_fusionActivity->value());
+    PruningBudget *budgets[] = {&o.budgetCycles, &o.budgetKbit, &o.budgetLogicCells};
+    *budgets[m_budgetKind->currentIndex()] = {m_budget->value(), true};
     o.validation = m_validation;
-    o.hardware = m_hardware;
+    o.hardware = m_hardware.quant;
+    o.deployment = m_hardware;
+    o.exactBits = {m_hardware.quant.weightBits};
     if (m_validation)
-        o.hardwareBits = {m_hardware.weightBits};
+        o.hardwareBits = {m_hardware.quant.weightBits};
     return o;
 }
 
-void OptimizationPanel::setHardware(const hw::QuantConfig &config)
+void OptimizationPanel::setHardware(const hw::ExportOptions &options)
 {
-    if (config == m_hardware)
+    const hw::ExportOptions &h = m_hardware;
+    if (options.quant == h.quant && options.board == h.board && options.lanes == h.lanes &&
+        options.weightMemory == h.weightMemory && options.clockMHz == h.clockMHz &&
+        options.baud == h.baud)
         return;
-    m_hardware = config;
-    if (m_validation)
-        optionsChanged();
+    m_hardware = options;
+    optionsChanged();
 }
 
 void OptimizationPanel::setValidation(std::shared_ptr<const ValidationSet> validation)
@@ -240,6 +266,13 @@ void OptimizationPanel::setOptions(const OptimizeOptions &o)
     m_similarity->setValue(double(o.similarity));
     m_normTolerance->setValue(double(o.normTolerance));
     m_fusionActivity->setValue(double(o.fusionActivity));
+    const PruningBudget budgets[] = {o.budgetCycles, o.budgetKbit, o.budgetLogicCells};
+    for (int kind = 0; kind < 3; ++kind)
+        if (budgets[kind].isSet() && budgets[kind].percent) {
+            m_budgetKind->setCurrentIndex(kind);
+            m_budget->setValue(budgets[kind].value);
+            break;
+        }
     m_hasRun = hadRun;
     optionsChanged();
 }

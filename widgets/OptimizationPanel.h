@@ -11,6 +11,7 @@
 #include <optional>
 
 class QCheckBox;
+class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QProgressBar;
@@ -44,10 +45,11 @@ public:
     // sweep's); nullptr: none. A run measures on the pipeline's data (flow::accuracySet of it,
     // which the studio attaches here too). Attaching or detaching it after a run runs again.
     void setValidation(std::shared_ptr<const ValidationSet> validation);
-    // The FPGA core measured beside the float model, as options() carry it: the FPGA tab's
-    // settled weight bits, steps and membrane (a run settles the same bits on the graph it
-    // runs). A change after a run with data runs again.
-    void setHardware(const hw::QuantConfig &config);
+    // The FPGA core the passes keep exact, measured beside the float model with its hardware
+    // figures, as options() carry it: the FPGA tab's board, lanes (0: chosen for each graph),
+    // memory, clock and baud, with its settled weight bits, steps and membrane in `options.quant`
+    // (a run settles the same bits on the graph it runs). A change after a run runs again.
+    void setHardware(const hw::ExportOptions &options);
 
     // What Run calls off the GUI thread (the pipeline's Passes stage): snn::optimize unless
     // replaced (a test gives one that fails the way the core can).
@@ -92,6 +94,8 @@ private:
     QDoubleSpinBox *m_similarity;
     QDoubleSpinBox *m_normTolerance;
     QDoubleSpinBox *m_fusionActivity;
+    QComboBox *m_budgetKind;  // neuron_pruning's budget: cycles, weight memory or logic cells
+    QDoubleSpinBox *m_budget; // in percent of the input graph's
     QPushButton *m_run;
     QPushButton *m_cancel;
     QPushButton *m_apply;
@@ -102,7 +106,7 @@ private:
     ComparisonModel *m_model;
 
     std::shared_ptr<const ValidationSet> m_validation;
-    hw::QuantConfig m_hardware;
+    hw::ExportOptions m_hardware;
     std::shared_ptr<const OptimizeResult> m_result;
     std::shared_ptr<const Graph> m_resultInput; // the graph the result was computed from
     // The last applied result, restored when its Apply is undone (the stack is back at undoIndex).

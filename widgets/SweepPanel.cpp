@@ -29,9 +29,47 @@ namespace {
 // Values to start from for each parameter (SweepParameter order).
 const char *const kDefaultValues[] = {"0, 0.001, 0.005, 0.01, 0.02, 0.05",
                                       "0.9, 0.95, 0.98, 0.99, 0.999", "0.01, 0.05, 0.1, 0.2",
-                                      "0, 0.01, 0.05, 0.1"};
+                                      "0, 0.01, 0.05, 0.1", "100, 90, 80, 70, 60, 50"};
 
-enum Column { ColValue, ColParams, ColNeurons, ColLogicCells, ColEbr, ColAccuracy, ColCount };
+enum Column {
+    ColValue,
+    ColParams,
+    ColNeurons,
+    ColLogicCells,
+    ColEbr,
+    ColAccuracy,
+    ColCycles,
+    ColKbit,
+    ColCount
+};
+
+// The hardware figures on the second plot's x axis (SweepPanel::HardwareAxis order): its label
+// and a point's value (none: not estimated, or the cycles not measured).
+struct Axis {
+    const char *label;
+    std::optional<double> (*value)(const SweepFigures &);
+};
+std::optional<double> cyclesOf(const SweepFigures &f)
+{
+    return f.hardware && f.hardware->hasCycles() ? std::optional(f.hardware->cyclesPerInference)
+                                                 : std::nullopt;
+}
+const Axis kAxes[] = {
+    {QT_TRANSLATE_NOOP("snn::widgets::SweepPanel", "Estimated logic cells"),
+     [](const SweepFigures &f) {
+         return f.hardware ? std::optional<double>(f.hardware->fit.estimate.logicCells)
+                           : std::nullopt;
+     }},
+    {QT_TRANSLATE_NOOP("snn::widgets::SweepPanel", "Cycles per inference"), cyclesOf},
+    {QT_TRANSLATE_NOOP("snn::widgets::SweepPanel", "Weight memory (Kbit)"),
+     [](const SweepFigures &f) {
+         return f.hardware ? std::optional(f.hardware->weightKbit()) : std::nullopt;
+     }},
+    {QT_TRANSLATE_NOOP("snn::widgets::SweepPanel", "Latency (ms)"),
+     [](const SweepFigures &f) {
+         return cyclesOf(f) ? std::optional(f.hardware->latencyMs()) : std::nullopt;
+     }},
+};
 
 // The y of a point: accuracy in percent when measured, else the swept value.
 double yOf(const SweepFigures &f, double value)
@@ -101,9 +139,15 @@ SweepPanel::SweepPanel(QWidget *parent)
     , m_cancel(new QPushButton(tr("Cancel"), this))
     , m_progress(new QProgressBar(this))
     , m_status(new QLabel(this))
+    , m_axis(new QComboBox(this))
     , m_table(new QTableWidget(0, ColCount, this))
     , m_job(new JobRunner(this))
 {
+    for (const Axis &axis : kAxes)
+        m_axis->addItem(tr(axis.label));
+    m_axis->setToolTip(tr("The hardware figure on the right plot's x axis (the FPGA tab's board; "
+                          "cycles and latency need a data set): against cycles per inference "
+                          "the line is the Pareto front of accuracy"));
     m_parameter->addItems(kSweepParameterNames.names());
     m_parameter->setToolTip(tr("The pass threshold to vary; the other thresholds and the checked "
                                "passes are the Optimisation panel's"));
@@ -115,13 +159,21 @@ SweepPanel::SweepPanel(QWidget *parent)
     m_progress->setTextVisible(false);
     m_status->setWordWrap(true);
     m_byParams = makePlot(tr("Parameters"));
-    m_byCells = makePlot(tr("Estimated logic cells"));
-    m_byCells->xAxis->setTicker(QSharedPointer<CountTicker>::create());
-    for (QCustomPlot *plot : {m_byParams, m_byCells})
+    m_byHardware = makePlot(tr(kAxes[0].label));
+    m_byHardware->xAxis->setTicker(QSharedPointer<CountTicker>::create());
+    connect(m_axis, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_byHardware->xAxis->setLabel(tr(kAxes[index].label));
+        m_byHardware->xAxis->setTicker(index == int(HardwareAxis::Latency)
+                                           ? QSharedPointer<QCPAxisTicker>::create()
+                                           : QSharedPointer<CountTicker>::create());
+        m_byHardware->xAxis->setNumberPrecision(index == int(HardwareAxis::Latency) ? 2 : 0);
+        drawPlots();
+    });
+    for (QCustomPlot *plot : {m_byParams, m_byHardware})
         spaceTickLabels(plot->xAxis, 80); // "125,000" with room around it
     m_table->setHorizontalHeaderLabels({tr("Value"), tr("Parameters"), tr("Neurons"),
-                                        tr("Logic cells (est.)"), tr("EBR (est.)"),
-                                        tr("Accuracy")});
+                                        tr("Logic cells (est.)"), tr("EBR (est.)"), tr("Accuracy"),
+                                        tr("Cycles/inference"), tr("Weight Kbit")});
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 4);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -143,9 +195,14 @@ SweepPanel::SweepPanel(QWidget *parent)
     controls->addWidget(m_run);
     controls->addWidget(m_cancel);
     controls->addWidget(m_progress, 1);
+    // The right plot's axis beside the status line, so the controls stay narrow.
+    auto *statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_status, 1);
+    statusRow->addWidget(new QLabel(tr("Right plot"), this));
+    statusRow->addWidget(m_axis);
     auto *plots = new QSplitter(Qt::Horizontal, this);
     plots->addWidget(m_byParams);
-    plots->addWidget(m_byCells);
+    plots->addWidget(m_byHardware);
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(plots);
     split->addWidget(m_table);
@@ -153,7 +210,7 @@ SweepPanel::SweepPanel(QWidget *parent)
     split->setStretchFactor(1, 1);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(controls);
-    layout->addWidget(m_status);
+    layout->addLayout(statusRow);
     layout->addWidget(split, 1);
 
     connect(m_run, &QPushButton::clicked, this, &SweepPanel::run);
@@ -180,7 +237,7 @@ QCustomPlot *SweepPanel::makePlot(const QString &xLabel)
     plot->setMinimumSize(220, 160);
     plot->xAxis->setLabel(xLabel);
     // 0: the points (a curve keeps their order: t is the point's index), 1: the input graph,
-    // 2: the picked point.
+    // 2: the picked point, 3: the Pareto front (against cycles).
     auto *points = new QCPCurve(plot->xAxis, plot->yAxis);
     points->setLineStyle(QCPCurve::lsNone);
     points->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(31, 119, 180), 8));
@@ -194,6 +251,9 @@ QCustomPlot *SweepPanel::makePlot(const QString &xLabel)
     picked->setScatterStyle(
         QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(255, 127, 14), 2), Qt::NoBrush, 16));
     picked->removeFromLegend();
+    auto *front = new QCPCurve(plot->xAxis, plot->yAxis);
+    front->setPen(QPen(QColor(31, 119, 180), 1.5, Qt::DashLine));
+    front->setName(tr("Pareto front"));
     plot->setToolTip(tr("Blue: the graph after the passes at each value (labelled); red cross: "
                         "the input graph. Click a point to use its value."));
     connect(plot, &QCustomPlot::plottableClick, this,
@@ -278,6 +338,9 @@ void SweepPanel::run()
         return;
     }
     options.optimize.hardwareBits.clear(); // the float accuracy per point; the core's is slower
+    if (options.parameter == SweepParameter::BudgetCycles &&
+        !options.passes.contains(passes::kNeuronPruning))
+        options.passes << passes::kNeuronPruning; // the budget is neuron_pruning's
     clearResult();
     m_status->setText(tr("Sweeping %1 over %2 values...")
                           .arg(toString(options.parameter))
@@ -320,33 +383,48 @@ void SweepPanel::clearResult()
 {
     m_result.reset();
     m_table->setRowCount(0);
-    for (QCustomPlot *plot : {m_byParams, m_byCells}) {
-        static_cast<QCPCurve *>(plot->plottable(0))->data()->clear();
-        plot->graph(0)->data()->clear();
-        plot->graph(1)->data()->clear();
-        plot->clearItems();
-        plot->replot(QCustomPlot::rpQueuedReplot);
-    }
+    drawPlots();
 }
 
-void SweepPanel::showResult()
+SweepPanel::HardwareAxis SweepPanel::hardwareAxis() const
 {
+    return HardwareAxis(m_axis->currentIndex());
+}
+
+void SweepPanel::setHardwareAxis(HardwareAxis axis)
+{
+    m_axis->setCurrentIndex(int(axis));
+}
+
+void SweepPanel::drawPlots()
+{
+    for (QCustomPlot *plot : {m_byParams, m_byHardware}) {
+        for (int i = 0; i < plot->plottableCount(); ++i) {
+            if (auto *curve = qobject_cast<QCPCurve *>(plot->plottable(i)))
+                curve->data()->clear();
+            else
+                static_cast<QCPGraph *>(plot->plottable(i))->data()->clear();
+        }
+        plot->clearItems();
+    }
+    if (!m_result) {
+        m_byParams->replot(QCustomPlot::rpQueuedReplot);
+        m_byHardware->replot(QCustomPlot::rpQueuedReplot);
+        return;
+    }
     const SweepResult &r = *m_result;
     const bool accuracy = r.before.accuracy.has_value();
-    const QString name = toString(r.parameter);
-    const QString yLabel = accuracy ? tr("Accuracy (%)") : name;
-    const auto cells = [](const SweepFigures &f) {
-        return f.fit ? std::optional<double>(f.fit->estimate.logicCells) : std::nullopt;
-    };
-    for (QCustomPlot *plot : {m_byParams, m_byCells}) {
-        const bool byCells = plot == m_byCells;
+    const Axis &axis = kAxes[m_axis->currentIndex()];
+    for (QCustomPlot *plot : {m_byParams, m_byHardware}) {
+        const auto xOf = [&](const SweepFigures &f) {
+            return plot == m_byHardware ? axis.value(f) : std::optional(double(f.size.params));
+        };
         auto *points = static_cast<QCPCurve *>(plot->plottable(0));
         for (std::size_t i = 0; i < r.points.size(); ++i) {
             const SweepPoint &p = r.points[i];
-            const std::optional<double> x =
-                byCells ? cells(p.figures) : std::optional<double>(double(p.figures.size.params));
+            const std::optional<double> x = xOf(p.figures);
             if (!x)
-                continue; // not estimated: no place on the logic-cell axis
+                continue; // not estimated or measured: no place on this axis
             const double y = yOf(p.figures, p.value);
             points->addData(double(i), *x, y);
             auto *label = new QCPItemText(plot); // placed by placeLabels
@@ -354,11 +432,17 @@ void SweepPanel::showResult()
             label->setText(QString::number(p.value));
             label->setProperty("point", int(i)); // a click on the label picks the point too
         }
-        const std::optional<double> x =
-            byCells ? cells(r.before) : std::optional<double>(double(r.before.size.params));
+        const std::optional<double> x = xOf(r.before);
         if (x && accuracy)
             plot->graph(0)->addData(*x, 100.0 * *r.before.accuracy);
-        plot->yAxis->setLabel(yLabel);
+        if (plot == m_byHardware && hardwareAxis() == HardwareAxis::Cycles && accuracy) {
+            auto *front = static_cast<QCPCurve *>(plot->plottable(3));
+            for (int i : r.paretoFront()) {
+                const SweepFigures &f = r.points[std::size_t(i)].figures;
+                front->addData(*cyclesOf(f), 100.0 * *f.accuracy);
+            }
+        }
+        plot->yAxis->setLabel(accuracy ? tr("Accuracy (%)") : toString(r.parameter));
         plot->rescaleAxes();
         plot->xAxis->scaleRange(1.15, plot->xAxis->range().center());
         keepRelativeSpan(plot->xAxis, 0.1); // 3,148 to 3,161 cells: a change of 0.4 %
@@ -367,21 +451,30 @@ void SweepPanel::showResult()
         plot->yAxis->setRange(y.lower - 0.1 * y.size() - 0.5, y.upper + 0.25 * y.size() + 0.5);
         plot->replot(QCustomPlot::rpQueuedReplot);
     }
+}
 
+void SweepPanel::showResult()
+{
+    const SweepResult &r = *m_result;
+    drawPlots();
     m_table->setRowCount(int(r.points.size()) + 1);
     const auto fill = [this](int row, const QString &value, const SweepFigures &f) {
+        const std::optional<double> cycles = cyclesOf(f);
         const QString texts[ColCount] = {
             value,
             number(double(f.size.params)),
             number(double(f.size.neurons)),
-            f.fit ? number(f.fit->estimate.logicCells) : tr("-"),
-            f.fit ? QString::number(f.fit->estimate.ebrBlocks) : tr("-"),
-            f.accuracy ? QStringLiteral("%1%").arg(100.0 * *f.accuracy, 0, 'f', 2) : tr("-")};
+            f.hardware ? number(f.hardware->fit.estimate.logicCells) : tr("-"),
+            f.hardware ? QString::number(f.hardware->fit.estimate.ebrBlocks) : tr("-"),
+            f.accuracy ? QStringLiteral("%1%").arg(100.0 * *f.accuracy, 0, 'f', 2) : tr("-"),
+            cycles ? number(*cycles) : tr("-"),
+            f.hardware ? number(f.hardware->weightKbit()) : tr("-")};
         for (int c = 0; c < ColCount; ++c) {
             auto *item = new QTableWidgetItem(texts[c]);
             if (c != ColValue)
                 item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-            if (!f.fit && (c == ColLogicCells || c == ColEbr))
+            if (!f.hardware && c != ColValue && c != ColParams && c != ColNeurons &&
+                c != ColAccuracy)
                 item->setToolTip(f.notEstimated);
             m_table->setItem(row, c, item);
         }
@@ -396,7 +489,7 @@ void SweepPanel::pickPoint(int index)
     if (!m_result || index < 0 || index >= int(m_result->points.size()))
         return;
     const SweepPoint &p = m_result->points[std::size_t(index)];
-    for (QCustomPlot *plot : {m_byParams, m_byCells}) {
+    for (QCustomPlot *plot : {m_byParams, m_byHardware}) {
         auto *points = static_cast<QCPCurve *>(plot->plottable(0));
         plot->graph(1)->data()->clear();
         for (const QCPCurveData &d : *points->data())

@@ -1,9 +1,11 @@
 #pragma once
 
 // The Sweep view (a central tab beside the canvas): the checked passes at several values of one
-// threshold (core snn::sweep, off the GUI thread through JobRunner, with progress and Cancel),
-// plotted as accuracy (or, without a data set, the swept value) against parameters and against
-// estimated logic cells, with the points in a table. Clicking a point (in a plot or the table)
+// threshold or of neuron_pruning's cycles budget (core snn::sweep, off the GUI thread through
+// JobRunner, with progress and Cancel), plotted as accuracy (or, without a data set, the swept
+// value) against parameters and against a hardware figure of the deployed core chosen on its
+// axis (estimated logic cells, cycles per inference, weight memory, latency; against cycles the
+// Pareto front is drawn), with the points in a table. Clicking a point (in a plot or the table)
 // picks its value: pointPicked() tells the optimisation panel to take it.
 
 #include "opt/Sweep.h"
@@ -51,9 +53,13 @@ public:
     bool isRunning() const;
     const std::optional<SweepResult> &result() const { return m_result; }
     QString status() const;
-    // The plots: accuracy (or the value) against parameters, and against estimated logic cells.
+    // The plots: accuracy (or the value) against parameters, and against the hardware figure
+    // chosen (HardwareAxis).
     QCustomPlot *parametersPlot() const { return m_byParams; }
-    QCustomPlot *logicCellsPlot() const { return m_byCells; }
+    QCustomPlot *hardwarePlot() const { return m_byHardware; }
+    enum class HardwareAxis { LogicCells, Cycles, WeightMemory, Latency };
+    HardwareAxis hardwareAxis() const;
+    void setHardwareAxis(HardwareAxis axis);
 
 public Q_SLOTS:
     void run();
@@ -68,6 +74,7 @@ Q_SIGNALS:
 
 private:
     void showResult();
+    void drawPlots();
     void clearResult();
     QCustomPlot *makePlot(const QString &xLabel);
 
@@ -81,7 +88,8 @@ private:
     QProgressBar *m_progress;
     QLabel *m_status;
     QCustomPlot *m_byParams;
-    QCustomPlot *m_byCells;
+    QCustomPlot *m_byHardware;
+    QComboBox *m_axis;
     QTableWidget *m_table;
     JobRunner *m_job;
 };

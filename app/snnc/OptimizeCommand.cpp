@@ -3,6 +3,7 @@
 #include "PassArgs.h"
 #include "SimArgs.h"
 #include "base/Error.h"
+#include "hw/Boards.h"
 #include "io/AtomicFile.h"
 #include "io/GraphFile.h"
 #include "nir/AnyGraphFile.h"
@@ -34,9 +35,17 @@ int runOptimize(const QStringList &arguments)
     // --validate DATA: measure accuracy and agreement before and after each pass.
     const SimArgs validate(QStringLiteral("validate"), false);
     validate.addTo(parser);
-    // --quantized BITS (with --validate): the FPGA core's accuracy before and after, at --steps.
+    // --quantized BITS (with --validate): the FPGA core's accuracy before and after, at --steps,
+    // the passes kept exact on it and its hardware figures on --board.
     const QCommandLineOption quantized = quantizedOption();
-    parser.addOption(quantized);
+    const QCommandLineOption board(
+        QStringLiteral("board"),
+        QStringLiteral("With --quantized: the board of the hardware figures (cycles per "
+                       "inference, latency, memory, blocks, logic cells), lanes chosen for each "
+                       "graph: %1 (default icebreaker).")
+            .arg(hw::boardIds().join(QStringLiteral(", "))),
+        QStringLiteral("B"), QStringLiteral("icebreaker"));
+    parser.addOptions({quantized, board});
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
 
@@ -44,6 +53,8 @@ int runOptimize(const QStringList &arguments)
     OptimizeOptions options = passArgs.read(parser);
     const QStringList passes = passArgs.passList(parser);
     options.hardwareBits = weightWidths(parser, quantized);
+    options.exactBits = options.hardwareBits; // the deployed widths: the passes keep them exact
+    options.deployment.board = parser.value(board);
     options.threads = validate.threadCount(parser);
     if (!options.hardwareBits.empty() && !parser.isSet(validate.data))
         throw Error(QStringLiteral("--quantized needs --validate DATA"));

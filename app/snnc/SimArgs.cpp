@@ -178,6 +178,8 @@ bool g_progressShown = false;
 
 RunControl stderrProgress()
 {
+    if (!isatty(2))
+        return {}; // a log or a pipe gets no meter: only the commands' own lines
     struct State {
         std::mutex mutex;
         QElapsedTimer timer;
@@ -200,7 +202,7 @@ RunControl stderrProgress()
 void clearProgress()
 {
     if (g_progressShown)
-        std::fputs(isatty(2) ? "\r\033[K" : "\n", stderr);
+        std::fputs("\r\033[K", stderr);
     g_progressShown = false;
 }
 

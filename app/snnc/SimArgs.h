@@ -55,7 +55,8 @@ int threadCount(const QCommandLineParser &parser, const QCommandLineOption &opti
 // Reads an integer option, or throws Error naming it.
 long long integerOption(const QCommandLineParser &parser, const QCommandLineOption &option);
 
-// Progress on stderr ("step 42%"), at most every half second, and cleared at the end.
+// Progress on stderr ("step 42%"), at most every half second, and cleared at the end; only when
+// stderr is a terminal (no control when it is not), so that a log or a pipe holds clean lines.
 RunControl stderrProgress();
 void clearProgress();
 

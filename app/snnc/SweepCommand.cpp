@@ -15,10 +15,11 @@ int runSweep(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-        "Sensitivity sweep: run the passes at each value of one threshold and measure the "
-        "parameters, neurons, estimated logic cells / EBR / SPRAM on the board, and accuracy on "
-        "the validation data. The input graph's simulation runs once; its firing rates are used "
-        "as stored."));
+        "Sensitivity sweep: run the passes at each value of one threshold (or of neuron_pruning's "
+        "cycles budget, in % of the input graph's) and measure the parameters, neurons, the "
+        "deployed core's estimated logic cells / EBR / SPRAM / weight Kbit on the board and its "
+        "cycles per inference, and accuracy, on the validation data. The input graph's "
+        "simulation runs once; its firing rates are used as stored."));
     const ModelArgument model{true};
     model.addTo(parser);
     const QCommandLineOption param(
@@ -72,6 +73,7 @@ int runSweep(const QStringList &arguments)
         hw::kWeightMemoryNames.parse(parser.value(hw.memory), QStringLiteral("--memory"));
     auto set = std::make_shared<ValidationSet>();
     set->simulation = validate.options(parser);
+    options.quant.steps = set->simulation.steps; // the core runs as many steps for its cycles
     // Check the options before reading possibly large files.
     options.validate();
     set->data = validate.evaluationSet(parser);

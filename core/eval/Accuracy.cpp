@@ -63,14 +63,36 @@ std::vector<int> predictAll(Eigen::Index count, const QString &step, const RunCo
 std::vector<int> quantizedPredictions(const hw::QuantizedNetwork &net, const RowMatrixXf &samples,
                                       const RunControl &control)
 {
+    return runCore(net, {}, samples, control).predictions;
+}
+
+CoreRun runCore(const hw::QuantizedNetwork &net, const std::vector<hw::MemoryLayout> &layouts,
+                const RowMatrixXf &samples, const RunControl &control)
+{
     checkSampleSize(samples, net.inputSize);
-    return predictAll(
+    // Each sample's cycles per layout (only with layouts: the trace costs time).
+    std::vector<std::int64_t> cycles(std::size_t(samples.rows()) * layouts.size(), 0);
+    CoreRun run;
+    run.predictions = predictAll(
         samples.rows(), QStringLiteral("%1-bit hardware model").arg(net.config.weightBits), control,
         [&] {
-            return [&, runner = hw::ModelRunner(net)](Eigen::Index s) mutable {
-                return runner.run(hw::intensities(samples.row(s).transpose())).predicted;
+            return [&, runner = hw::ModelRunner(net),
+                    trace = hw::ModelTrace()](Eigen::Index s) mutable {
+                const std::vector<std::uint8_t> input = hw::intensities(samples.row(s).transpose());
+                if (layouts.empty())
+                    return runner.run(input).predicted;
+                const int predicted = runner.run(input, &trace).predicted;
+                const std::vector<std::vector<int>> spikes = hw::sourceSpikes(net, trace);
+                for (std::size_t k = 0; k < layouts.size(); ++k)
+                    cycles[std::size_t(s) * layouts.size() + k] =
+                        hw::coreCycles(net, layouts[k], spikes);
+                return predicted;
             };
         });
+    run.cycles.assign(layouts.size(), 0);
+    for (std::size_t i = 0; i < cycles.size(); ++i)
+        run.cycles[i % layouts.size()] += cycles[i];
+    return run;
 }
 
 std::vector<int> floatPredictions(const Graph &graph, const hw::QuantConfig &config,

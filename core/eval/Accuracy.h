@@ -8,6 +8,7 @@
 #include "base/RunControl.h"
 #include "graph/Graph.h"
 #include "hw/Quantizer.h"
+#include "hw/VerilogGenerator.h"
 
 #include <vector>
 
@@ -17,6 +18,17 @@ namespace snn::eval {
 // cores. Progress per sample; a cancel request throws Cancelled.
 std::vector<int> quantizedPredictions(const hw::QuantizedNetwork &net, const RowMatrixXf &samples,
                                       const RunControl &control = {});
+
+// One run of the bit-accurate model per row of `samples`, on all cores: the predictions and, for
+// each of `layouts` (memoryLayout of `net`), the core's clock cycles summed over the samples
+// (hw::coreCycles of each sample's spikes). Progress per sample; a cancel request throws
+// Cancelled.
+struct CoreRun {
+    std::vector<int> predictions;
+    std::vector<std::int64_t> cycles; // one per layout
+};
+CoreRun runCore(const hw::QuantizedNetwork &net, const std::vector<hw::MemoryLayout> &layouts,
+                const RowMatrixXf &samples, const RunControl &control = {});
 // Predictions of the float graph on the same generated input spikes (sim::runSequence), read out
 // the same way, so that float and quantised figures compare like for like.
 std::vector<int> floatPredictions(const Graph &graph, const hw::QuantConfig &config,

@@ -8,46 +8,6 @@
 
 namespace snn::flow {
 
-Settled settle(const Graph &original, hw::ExportOptions o)
-{
-    const hw::Board &board = hw::board(o.board);
-    const bool autoBits = o.quant.weightBits == 0;
-    const bool autoLanes = o.lanes == 0;
-    o = withDefaults(o);
-    QString reason;
-    if (autoBits || autoLanes) {
-        try {
-            const hw::Configuration c =
-                hw::chooseConfiguration(original, o.quant, board, o.weightMemory,
-                                        autoBits ? 0 : o.quant.weightBits, autoLanes ? 0 : o.lanes);
-            o.quant = c.quant;
-            o.lanes = c.lanes;
-            return {o, c.fit, c.reason};
-        } catch (const Error &e) {
-            reason = e.message(); // nothing fits; the fit check below says by how much
-        }
-    }
-    return {o, hw::checkFit(original, o.quant, o.lanes, board, o.weightMemory), reason};
-}
-
-hw::ExportOptions withDefaults(hw::ExportOptions o)
-{
-    if (o.quant.weightBits == 0)
-        o.quant.weightBits = 8;
-    if (o.lanes == 0)
-        o.lanes = 4;
-    return o;
-}
-
-hw::ExportOptions settledOrDefault(const Graph &graph, const hw::ExportOptions &options)
-{
-    try {
-        return settle(graph, options).options;
-    } catch (const Error &) { // the core cannot be built for it: nothing to settle on
-        return withDefaults(options);
-    }
-}
-
 FitEstimate fitEstimate(const Graph &original, const Graph *optimized, const hw::ExportOptions &o)
 {
     if (original.isEmpty())
@@ -73,14 +33,6 @@ Exported exportSettled(const Graph &original, const Graph &graph, const hw::Expo
     QFile::remove(QDir(dir).filePath(QStringLiteral("top.bin")));
     const hw::ExportResult r = hw::exportDesign(graph, s.options, dir);
     return {s.options, s.reason, int(r.files.size()), r.fit.spram};
-}
-
-QString describe(const hw::ExportOptions &o, bool spram)
-{
-    return QStringLiteral("%1-bit weights, %2 lanes, weights in %3")
-        .arg(o.quant.weightBits)
-        .arg(o.lanes)
-        .arg(spram ? QStringLiteral("SPRAM") : QStringLiteral("EBR"));
 }
 
 QString verificationText(const hw::RtlVerification &r)

@@ -11,6 +11,7 @@
 #include "graph/Graph.h"
 #include "hw/Exporter.h"
 #include "hw/IceFlow.h"
+#include "hw/Settle.h"
 #include "hw/Synthesis.h"
 #include "hw/VerilogGenerator.h"
 
@@ -19,21 +20,13 @@
 
 namespace snn::flow {
 
-// Settings with automatic weight bits or lanes (0) settled for `original`: the most accurate,
-// then fastest, configuration that fits (hw::chooseConfiguration), and its fit check. When
-// nothing fits: 8 bits / 4 lanes (or the fixed value) with their fit check, and the chooser's
-// message as the reason. Throws Error when the quantiser refuses the graph.
-struct Settled {
-    hw::ExportOptions options;
-    hw::FitCheck fit;
-    QString reason; // the chooser's one line; empty when bits and lanes were fixed
-};
-Settled settle(const Graph &original, hw::ExportOptions options);
-// The settings settled for `graph`, or with 8 bits / 4 lanes for what is automatic when the
-// graph cannot be built (what the FPGA tab shows until an estimate says otherwise).
-hw::ExportOptions settledOrDefault(const Graph &graph, const hw::ExportOptions &options);
-// `options` with 8 bits / 4 lanes for what is automatic (0).
-hw::ExportOptions withDefaults(hw::ExportOptions options);
+// Settling automatic bits and lanes is the hardware layer's (hw/Settle.h); the flow uses it as
+// its own.
+using hw::describe;
+using hw::settle;
+using hw::Settled;
+using hw::settledOrDefault;
+using hw::withDefaults;
 
 // A fit check under settled settings, or why there is none.
 struct FitEstimate {
@@ -58,8 +51,6 @@ struct Exported {
 Exported exportSettled(const Graph &original, const Graph &graph, const hw::ExportOptions &options,
                        const QString &dir);
 
-// "4-bit weights, 4 lanes, weights in SPRAM"
-QString describe(const hw::ExportOptions &options, bool spram);
 // "PASS: 4 samples, every output spike count identical to the bit-accurate model", or "FAIL:
 // 2 mismatches over 4 samples" and the testbench's first mismatch lines.
 QString verificationText(const hw::RtlVerification &verification);

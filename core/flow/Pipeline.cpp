@@ -441,13 +441,17 @@ void Pipeline::runRates()
 namespace {
 
 // The passes' options for `graph`: the thresholds of `settings`, accuracy on the data's
-// accuracySet, and the FPGA core's at the weight bits settled for the board.
+// accuracySet, the passes kept exact on the FPGA core at the weight bits settled for the board,
+// its accuracy and hardware figures measured there (lanes as set: automatic ones chosen for each
+// graph).
 OptimizeOptions passOptions(const Graph &graph, const sim::DataSplit *data,
                             const PipelineSettings &settings)
 {
     OptimizeOptions o = settings.optimize;
     o.validation = data ? accuracySet(*data) : nullptr;
     o.hardware = settledOrDefault(graph, settings.hardware).quant;
+    o.deployment = settings.hardware;
+    o.exactBits = {o.hardware.weightBits};
     o.hardwareBits.clear();
     if (o.validation)
         o.hardwareBits = {o.hardware.weightBits};

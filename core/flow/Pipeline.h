@@ -38,9 +38,9 @@ struct PipelineSettings {
     // The training's settings, and the fine-tune's (with its epochs and the core's weight bits).
     sim::TrainSettings train;
     QStringList passes = availablePasses();
-    // The thresholds and threads of the passes; their validation set (accuracySet of the data)
-    // and the FPGA core measured beside the float model (hardware's, at the settled weight bits)
-    // are the Pipeline's.
+    // The thresholds, budgets and threads of the passes; their validation set (accuracySet of the
+    // data), the FPGA core they keep exact and measure beside the float model (hardware's, at the
+    // settled weight bits) and its hardware figures (on hardware's board) are the Pipeline's.
     OptimizeOptions optimize;
     int fineTuneEpochs = 0; // QAT epochs after the passes (0: no fine-tune)
     bool build = true;      // false: the chain ends after the fine-tune

@@ -121,6 +121,18 @@ void checkNeuronsFitCore(const Layer &l)
 
 } // namespace
 
+double weightScale(const Eigen::MatrixXf &weights, const QuantConfig &config)
+{
+    const double maxAbs = clipMagnitude(weights, config.clipPercentile);
+    return maxAbs > 0.0 ? maxWeight(config.weightBits) / maxAbs : 1.0;
+}
+
+int quantizeWeight(float weight, double scale, int bits)
+{
+    const int qmax = maxWeight(bits);
+    return int(std::clamp<std::int64_t>(roundToInt(double(weight) * scale), -qmax, qmax));
+}
+
 QuantizedNetwork quantize(const Graph &graph, const QuantConfig &config)
 {
     config.validate();
@@ -131,7 +143,6 @@ QuantizedNetwork quantize(const Graph &graph, const QuantConfig &config)
     QuantizedNetwork net;
     net.config = config;
     net.inputSize = graph.inputSize();
-    const int qmax = maxWeight(config.weightBits);
     const std::int64_t vmax = (std::int64_t(1) << (config.membraneBits - 1)) - 1;
     LayerId expectedSource = kNetworkInput;
     for (const Layer &l : graph.layers()) {
@@ -156,14 +167,12 @@ QuantizedNetwork quantize(const Graph &graph, const QuantConfig &config)
         q.name = l.name;
         q.inputs = l.inputs();
         q.neurons = l.neurons();
-        const double maxAbs = clipMagnitude(l.weights, config.clipPercentile);
-        q.scale = maxAbs > 0.0 ? qmax / maxAbs : 1.0;
+        q.scale = weightScale(l.weights, config);
         q.weights.resize(std::size_t(l.weights.size()));
         for (int n = 0; n < q.neurons; ++n)
             for (int j = 0; j < q.inputs; ++j)
                 q.weights[std::size_t(n) * std::size_t(q.inputs) + std::size_t(j)] =
-                    int(std::clamp<std::int64_t>(roundToInt(double(l.weights(n, j)) * q.scale),
-                                                 -qmax, qmax));
+                    quantizeWeight(l.weights(n, j), q.scale, config.weightBits);
         const std::int64_t threshold = roundToInt(double(l.neuron.threshold) * q.scale);
         if (threshold < 1)
             throw Error(QStringLiteral("layer %1: threshold %2 rounds to 0 at scale %3; use more "

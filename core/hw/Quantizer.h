@@ -65,6 +65,12 @@ int leakShiftFor(float beta, int membraneBits);
 // the nearest rank, so a value that occurs in the matrix). 0 for an empty matrix.
 double clipMagnitude(const Eigen::MatrixXf &weights, double percentile);
 
+// Integer units per float unit of a layer's weights: maxWeight(bits) / clipMagnitude(weights,
+// clipPercentile), or 1 for a matrix of zeros. What quantize() gives QuantLayer::scale.
+double weightScale(const Eigen::MatrixXf &weights, const QuantConfig &config);
+// A weight on the integer grid of `scale`: round(w * scale) clamped to [-maxWeight, maxWeight].
+int quantizeWeight(float weight, double scale, int bits);
+
 // Quantises a chain of spiking layers (input -> L1 -> L2 ... -> output). Throws Error naming the
 // layer for anything the hardware cannot compute: branches, non-spiking layers, a threshold or
 // bias that does not fit the membrane, a threshold that rounds to zero.

@@ -1,5 +1,7 @@
 #include "opt/Passes.h"
 
+#include "opt/ExactCore.h"
+
 namespace snn::passes {
 
 void removeNeurons(Graph &graph, LayerId id, const std::vector<int> &neurons)
@@ -65,11 +67,20 @@ void deadNeuronElimination(Graph &graph, const PassOptions &options, PassReport 
                                    .arg(l.name)
                                    .arg(l.neurons());
         } else if (!dead.empty()) {
-            removeNeurons(graph, id, dead);
-            change.neurons = removalMap(change.neuronsBefore, dead, NeuronFate::Removed);
-            change.removed = int(dead.size());
-            change.neuronsAfter = graph.layer(id).neurons();
-            report.neuronsRemoved += change.removed;
+            // On the core's grid only what keeps every layer's scale goes.
+            const std::vector<int> gone =
+                options.exactBits.empty()
+                    ? dead
+                    : removableExactly(graph, id, dead, options, report.notes);
+            change.skipped = int(dead.size() - gone.size());
+            report.skipped += change.skipped;
+            if (!gone.empty()) {
+                removeNeurons(graph, id, gone);
+                change.neurons = removalMap(change.neuronsBefore, gone, NeuronFate::Removed);
+                change.removed = int(gone.size());
+                change.neuronsAfter = graph.layer(id).neurons();
+                report.neuronsRemoved += change.removed;
+            }
         }
         report.layers.push_back(change);
     }

@@ -1,6 +1,7 @@
 #include "opt/Passes.h"
 
 #include "base/Names.h"
+#include "opt/ExactCore.h"
 
 #include <set>
 
@@ -32,6 +33,9 @@ QString refusal(const Graph &graph, const Layer &l, const PassOptions &options)
         return QStringLiteral("max firing rate %1 is not below %2")
             .arg(double(maxRate))
             .arg(double(options.fusionActivity));
+    if (!options.exactBits.empty())
+        return QStringLiteral("spiking: fusing it as if linear is not exact on %1")
+            .arg(coreText(options.exactBits));
     return {};
 }
 
@@ -41,6 +45,8 @@ void layerFusion(Graph &graph, const PassOptions &options, PassReport &report)
 {
     // Fuse one layer at a time and look again: a fused layer may itself qualify.
     std::set<LayerId> refused;
+    PassOptions inFloat = options; // what the float pass would fuse: a fusion skipped when exact
+    inFloat.exactBits.clear();
     for (;;) {
         const Layer *candidate = nullptr;
         for (const Layer &l : graph.layers()) {
@@ -54,6 +60,8 @@ void layerFusion(Graph &graph, const PassOptions &options, PassReport &report)
             refused.insert(l.id);
             if (!graph.isOutput(l.id))
                 report.notes << QStringLiteral("%1: not fused: %2").arg(l.name, reason);
+            if (!options.exactBits.empty() && refusal(graph, l, inFloat).isEmpty())
+                ++report.skipped;
         }
         if (!candidate)
             break;

@@ -24,9 +24,14 @@ struct OptimizeOptions : PassOptions {
     std::shared_ptr<const ValidationSet> validation;
     // With a validation set: the FPGA core's accuracy (its bit-accurate model under `hardware`,
     // at each of these weight widths, beside the float graph on the same generated input spikes)
-    // is measured before and after all passes (Report::hardware). Empty: not measured.
+    // is measured before and after all passes (Report::hardware) and before and after each pass
+    // (PassReport::core), and the hardware figures at the first width with the cycles measured on
+    // the validation samples (Report::figures, PassReport::figures). Empty: not measured.
     std::vector<int> hardwareBits;
-    hw::QuantConfig hardware;
+    // Where the hardware figures are taken: the board, lanes (0: chosen for each graph), weight
+    // memory, clock and baud, and in its quant only the weight bits for when no width is measured
+    // or kept exact (0: chosen for each graph); the core's other settings are `hardware`'s.
+    hw::ExportOptions deployment = automaticDeployment();
     // With a validation set: the input graph's predictions on it, when the caller already has
     // them (validationPredictions(); a sweep runs the passes on one graph many times). Empty:
     // optimize() simulates the input graph first.
@@ -34,6 +39,14 @@ struct OptimizeOptions : PassOptions {
 
     // Throws Error naming the option that is out of range (PassOptions::validate() first).
     void validate() const;
+    // The deployed weight width: the first of hardwareBits, else of exactBits, else 0 (chosen
+    // for each graph).
+    int deployedBits() const;
+    // The settings of the hardware figures: `deployment` with `hardware` at deployedBits() (or
+    // at deployment's weight bits when that is 0).
+    hw::ExportOptions figureOptions() const;
+    // The iCEBreaker, lanes chosen for each graph, the weights where they fit.
+    static hw::ExportOptions automaticDeployment();
 };
 
 struct OptimizeResult {
@@ -45,10 +58,13 @@ namespace passes {
 inline const QString kDeadNeuronElimination = QStringLiteral("dead_neuron_elimination");
 inline const QString kRedundancyElimination = QStringLiteral("redundancy_elimination");
 inline const QString kLayerFusion = QStringLiteral("layer_fusion");
+inline const QString kNeuronPruning = QStringLiteral("neuron_pruning");
 } // namespace passes
 
-// Every pass, in the default order.
+// The retrain-free passes, in the default order: what runs when no pass is named.
 QStringList availablePasses();
+// Every pass: availablePasses() and neuron_pruning (it needs a budget and then a fine-tune).
+QStringList allPasses();
 // Throws Error for a name that is not a pass, listing the valid names.
 void checkPassNames(const QStringList &passNames);
 
@@ -58,15 +74,16 @@ std::vector<int> validationPredictions(const Graph &graph, const ValidationSet &
 
 // Runs the named passes in the given order on `graph` (which must be valid; pass a copy to keep
 // it, or move it in when it is not needed after: the result is built in it). An unknown pass
-// name throws Error listing the valid names; a cancel request throws Cancelled.
+// name throws Error listing the valid names, so does neuron_pruning without a budget; a cancel
+// request throws Cancelled.
 OptimizeResult optimize(Graph graph, const QStringList &passNames,
                         const OptimizeOptions &options = {}, const RunControl &control = {});
 
 // `result` (optimize() on `input` with `options`) once its graph was retrained into `tuned`
 // (fine-tuning for the FPGA core: the same layers and sizes, other weights): the passes' reports
-// stay, the overall float and hardware accuracy are measured again for `input` -> `tuned`, and
-// `how` goes into Report::retraining. Throws Error when `tuned` does not have the result graph's
-// layers and sizes, Cancelled when asked to stop.
+// stay, the overall float and hardware accuracy and the hardware figures are measured again for
+// `input` -> `tuned`, and `how` goes into Report::retraining. Throws Error when `tuned` does not
+// have the result graph's layers and sizes, Cancelled when asked to stop.
 OptimizeResult retrained(const Graph &input, OptimizeResult result, Graph tuned, const QString &how,
                          const OptimizeOptions &options, const RunControl &control = {});
 

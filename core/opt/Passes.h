@@ -8,12 +8,26 @@
 #include "opt/PassOptions.h"
 #include "opt/Report.h"
 
+#include <functional>
+
 namespace snn::passes {
 
 void deadNeuronElimination(Graph &graph, const PassOptions &options, PassReport &report);
 void redundancyElimination(Graph &graph, const PassOptions &options, const RunControl &control,
                            PassReport &report);
 void layerFusion(Graph &graph, const PassOptions &options, PassReport &report);
+
+// The deployed core's figures of a graph (optimize() gives eval::hardwareFigures at the deployed
+// width with the cycles measured on the validation samples, when there are some).
+using FiguresOf = std::function<eval::HardwareFigures(const Graph &, const RunControl &)>;
+// neuron_pruning (docs/passes.md): removes the least important hidden neurons until every budget
+// of `options` is met on `figures`. A neuron's importance is its firing rate times the norm of its
+// outgoing weights, over its layer's mean; it is weighed against what a neuron of its layer saves
+// in the budgeted figures (measured by removing a few of the layer's least important), and the
+// fewest neurons in that order that meet the budgets go (each layer keeps one). Throws Error when
+// no budget is set; a budget that cannot be met removes nothing and warns.
+void neuronPruning(Graph &graph, const PassOptions &options, const FiguresOf &figures,
+                   const RunControl &control, PassReport &report);
 
 // Removes neurons (sorted, unique) from a layer, and the matching input columns from every layer
 // it feeds.

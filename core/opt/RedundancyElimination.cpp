@@ -1,6 +1,7 @@
 #include "opt/Passes.h"
 
 #include "base/Blas.h"
+#include "opt/ExactCore.h"
 
 #include <omp.h>
 
@@ -353,6 +354,28 @@ std::vector<int> findRedundantNeurons(const Eigen::MatrixXf &weights, const Eige
     return keeper;
 }
 
+namespace {
+
+// Adds each merged neuron's outgoing weights to its keeper's in every consumer (the float merge:
+// exact for identical neurons). Returns the merged neurons, ascending.
+std::vector<int> mergeInFloat(Graph &graph, LayerId id, const std::vector<int> &keeper)
+{
+    std::vector<int> merged;
+    for (std::size_t j = 0; j < keeper.size(); ++j) {
+        const int into = keeper[j];
+        if (into == int(j))
+            continue;
+        merged.push_back(int(j));
+        for (LayerId consumer : graph.consumers(id)) {
+            Eigen::MatrixXf &w = graph.layer(consumer).weights;
+            w.col(into) += w.col(Eigen::Index(j));
+        }
+    }
+    return merged;
+}
+
+} // namespace
+
 void redundancyElimination(Graph &graph, const PassOptions &options, const RunControl &control,
                            PassReport &report)
 {
@@ -388,21 +411,20 @@ void redundancyElimination(Graph &graph, const PassOptions &options, const RunCo
                                            "threshold, alpha or initial membrane differ")
                                 .arg(l.name, countText(apart, "neuron"));
 
-        // Each merged neuron's outgoing weights are added to its keeper's, then it is removed.
-        std::vector<int> merged;
-        std::vector<bool> isKeeperOfGroup(keeper.size(), false);
-        for (std::size_t j = 0; j < keeper.size(); ++j) {
-            const int into = keeper[j];
-            if (into == int(j))
-                continue;
-            merged.push_back(int(j));
-            isKeeperOfGroup[std::size_t(into)] = true;
-            for (LayerId consumer : graph.consumers(id)) {
-                Eigen::MatrixXf &w = graph.layer(consumer).weights;
-                w.col(into) += w.col(Eigen::Index(j));
-            }
-        }
+        // Each merged neuron's outgoing weights go into its keeper's (on the core's integer grid
+        // when a deployed width is given), then it is removed.
+        int candidates = 0;
+        for (std::size_t j = 0; j < keeper.size(); ++j)
+            candidates += keeper[j] != int(j);
+        const std::vector<int> merged =
+            options.exactBits.empty() ? mergeInFloat(graph, id, keeper)
+                                      : mergeExactly(graph, id, keeper, options, report.notes);
+        change.skipped = candidates - int(merged.size());
+        report.skipped += change.skipped;
         if (!merged.empty()) {
+            std::vector<bool> isKeeperOfGroup(keeper.size(), false);
+            for (int j : merged)
+                isKeeperOfGroup[std::size_t(keeper[std::size_t(j)])] = true;
             removeNeurons(graph, id, merged);
             change.neurons = removalMap(change.neuronsBefore, merged, NeuronFate::Merged);
             for (int j : merged)

@@ -1,9 +1,10 @@
 #include "opt/Report.h"
 
+#include "base/Text.h"
 #include "graph/Graph.h"
+#include "hw/Boards.h"
 
 #include <QJsonArray>
-#include <QLocale>
 
 #include <algorithm>
 
@@ -13,17 +14,12 @@ namespace {
 
 QString number(std::int64_t n)
 {
-    return QLocale(QLocale::English).toString(qint64(n));
+    return numberText(double(n));
 }
 
 QString change(std::int64_t before, std::int64_t after)
 {
-    QString text = QStringLiteral("%1 -> %2").arg(number(before), number(after));
-    if (before != 0 && before != after)
-        text += QStringLiteral(" (%1%2%)")
-                    .arg(after > before ? QStringLiteral("+") : QString())
-                    .arg(100.0 * double(after - before) / double(before), 0, 'f', 1);
-    return text;
+    return changeText(double(before), double(after));
 }
 
 QJsonObject sizeJson(const GraphSize &s)
@@ -55,17 +51,60 @@ QJsonValue accuracyJson(const std::optional<AccuracyChange> &a)
                        {QStringLiteral("how"), a->how}};
 }
 
+QString notMeasuredText(const QString &why)
+{
+    return why.isEmpty() ? QStringLiteral("not measured")
+                         : QStringLiteral("not measured: %1").arg(why);
+}
+
+// [{"weight_bits", "accuracy"}, ...]
+QJsonArray widthsJson(const std::vector<HardwareAccuracy::Width> &widths)
+{
+    QJsonArray array;
+    for (const HardwareAccuracy::Width &w : widths)
+        array.append(QJsonObject{{QStringLiteral("weight_bits"), w.weightBits},
+                                 {QStringLiteral("accuracy"), accuracyJson(w.accuracy)}});
+    return array;
+}
+
 QJsonValue hardwareJson(const std::optional<HardwareAccuracy> &h, const QString &notMeasured)
 {
     if (!h)
-        return notMeasured.isEmpty() ? QStringLiteral("not measured")
-                                     : QStringLiteral("not measured: %1").arg(notMeasured);
-    QJsonArray widths;
-    for (const HardwareAccuracy::Width &w : h->quantized)
-        widths.append(QJsonObject{{QStringLiteral("weight_bits"), w.weightBits},
-                                  {QStringLiteral("accuracy"), accuracyJson(w.accuracy)}});
+        return notMeasuredText(notMeasured);
     return QJsonObject{{QStringLiteral("float_model"), accuracyJson(h->floatModel)},
-                       {QStringLiteral("quantized"), widths}};
+                       {QStringLiteral("quantized"), widthsJson(h->quantized)}};
+}
+
+// One line of a graph's hardware figures: "148,052 cycles/inference, 852 Kbit weights, 19 EBR,
+// 4 SPRAM, 3,161 LC (4-bit weights, 8 lanes, weights in SPRAM (Auto for this graph))".
+QString figuresText(const eval::HardwareFigures &f)
+{
+    QString text =
+        f.hasCycles()
+            ? QStringLiteral("%1 cycles/inference, ").arg(numberText(f.cyclesPerInference))
+            : QString();
+    return text + QStringLiteral("%1 Kbit weights, %2 EBR, %3 SPRAM, %4 LC (%5)")
+                      .arg(numberText(f.weightKbit()))
+                      .arg(f.fit.estimate.ebrBlocks)
+                      .arg(f.fit.estimate.spramBlocks)
+                      .arg(numberText(f.fit.estimate.logicCells), f.configText());
+}
+
+// What a pass did, for its heading: "30 neurons removed", "2 neurons merged", ...
+QString passDid(const PassReport &p)
+{
+    QString did;
+    if (p.pass.startsWith(QLatin1String("dead")))
+        did = QStringLiteral("%1 neurons removed").arg(p.neuronsRemoved);
+    else if (p.pass.startsWith(QLatin1String("redundancy")))
+        did = QStringLiteral("%1 neurons merged").arg(p.neuronsMerged);
+    else if (p.pass.startsWith(QLatin1String("neuron")))
+        did = QStringLiteral("%1 neurons pruned").arg(p.neuronsRemoved);
+    else
+        did = QStringLiteral("%1 layers fused").arg(p.layersFused);
+    if (p.skipped > 0)
+        did += QStringLiteral(", %1 skipped (not exact on the core)").arg(p.skipped);
+    return did;
 }
 
 // A neuron map as JSON: the index after for a kept neuron, "removed", "fused", or
@@ -164,31 +203,39 @@ QString Report::summary() const
     } else if (!hardwareNotMeasured.isEmpty()) {
         lines << QStringLiteral("Hardware:    not measured: %1").arg(hardwareNotMeasured);
     }
+    if (figures) {
+        lines << QStringLiteral("FPGA core:   %1, each graph at its configuration (the after "
+                                "graph also at the before's)")
+                     .arg(hw::board(figures->before.options.board).name);
+        lines << figures->lines();
+    }
     for (const PassReport &p : passReports) {
         lines << QString();
-        QStringList did;
-        if (p.pass.startsWith(QLatin1String("dead")))
-            did << QStringLiteral("%1 neurons removed").arg(p.neuronsRemoved);
-        else if (p.pass.startsWith(QLatin1String("redundancy")))
-            did << QStringLiteral("%1 neurons merged").arg(p.neuronsMerged);
-        else
-            did << QStringLiteral("%1 layers fused").arg(p.layersFused);
         lines << QStringLiteral("[%1] %2; parameters %3")
-                     .arg(p.pass, did.join(QStringLiteral(", ")),
-                          change(p.before.params, p.after.params));
+                     .arg(p.pass, passDid(p), change(p.before.params, p.after.params));
         if (p.accuracy)
             lines << QStringLiteral("  accuracy %1").arg(accuracyText(*p.accuracy));
+        for (const HardwareAccuracy::Width &w : p.core)
+            lines << QStringLiteral("  %1-bit core %2")
+                         .arg(w.weightBits)
+                         .arg(accuracyText(w.accuracy));
+        if (p.figures)
+            lines << QStringLiteral("  FPGA core: %1").arg(figuresText(*p.figures));
         for (const LayerChange &c : p.layers) {
             QString line = QStringLiteral("  %1: %2 -> %3 neurons")
                                .arg(c.layer)
                                .arg(c.neuronsBefore)
                                .arg(c.neuronsAfter);
             if (c.removed)
-                line += QStringLiteral(", %1 dead removed").arg(c.removed);
+                line += p.pass.startsWith(QLatin1String("neuron"))
+                            ? QStringLiteral(", %1 pruned").arg(c.removed)
+                            : QStringLiteral(", %1 dead removed").arg(c.removed);
             if (c.neverFired && !c.removed)
                 line += QStringLiteral(", %1 never fired (kept)").arg(c.neverFired);
             if (c.merged)
                 line += QStringLiteral(", %1 merged into %2 keepers").arg(c.merged).arg(c.groups);
+            if (c.skipped)
+                line += QStringLiteral(", %1 skipped").arg(c.skipped);
             if (!c.fusedInto.isEmpty())
                 line += QStringLiteral(", fused into %1").arg(c.fusedInto);
             lines << line;
@@ -214,6 +261,7 @@ QJsonObject Report::toJson() const
                                       {QStringLiteral("merged"), c.merged},
                                       {QStringLiteral("groups"), c.groups},
                                       {QStringLiteral("never_fired"), c.neverFired},
+                                      {QStringLiteral("skipped"), c.skipped},
                                       {QStringLiteral("fused_into"), c.fusedInto},
                                       {QStringLiteral("neuron_map"), neuronMapJson(c.neurons)}});
         passArray.append(
@@ -223,8 +271,12 @@ QJsonObject Report::toJson() const
                         {QStringLiteral("neurons_removed"), p.neuronsRemoved},
                         {QStringLiteral("neurons_merged"), p.neuronsMerged},
                         {QStringLiteral("layers_fused"), p.layersFused},
+                        {QStringLiteral("skipped"), p.skipped},
                         {QStringLiteral("layers"), layers},
                         {QStringLiteral("accuracy"), accuracyJson(p.accuracy)},
+                        {QStringLiteral("core"), widthsJson(p.core)},
+                        {QStringLiteral("hardware"),
+                         p.figures ? QJsonValue(p.figures->toJson()) : notMeasuredText({})},
                         {QStringLiteral("notes"), QJsonArray::fromStringList(p.notes)},
                         {QStringLiteral("warnings"), QJsonArray::fromStringList(p.warnings)}});
     }
@@ -236,6 +288,8 @@ QJsonObject Report::toJson() const
              retraining.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(retraining)},
             {QStringLiteral("accuracy"), accuracyJson(accuracy)},
             {QStringLiteral("hardware_accuracy"), hardwareJson(hardware, hardwareNotMeasured)},
+            {QStringLiteral("hardware"),
+             figures ? QJsonValue(figures->toJson()) : notMeasuredText(hardwareNotMeasured)},
             {QStringLiteral("pass_reports"), passArray}};
 }
 

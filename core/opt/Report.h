@@ -1,5 +1,7 @@
 #pragma once
 
+#include "eval/HardwareFigures.h"
+
 #include <QJsonObject>
 #include <QStringList>
 
@@ -67,6 +69,7 @@ struct LayerChange {
     int merged = 0;     // neurons merged into a near-identical keeper
     int groups = 0;     // keepers that absorbed at least one neuron
     int neverFired = 0; // neurons with rate <= threshold (for output layers: kept)
+    int skipped = 0;    // removals or merges left out: not exact on the deployed core
     QString fusedInto;  // the fused layer's name, when this layer was fused
     NeuronMap neurons;  // each neuron's fate in this pass (neuronsBefore entries)
 };
@@ -78,10 +81,18 @@ struct PassReport {
     int neuronsRemoved = 0;
     int neuronsMerged = 0;
     int layersFused = 0;
+    // Changes the float pass would make that are not exact on the deployed core (PassOptions::
+    // exactBits), left out; the notes say why, one line each.
+    int skipped = 0;
     std::vector<LayerChange> layers;
     QStringList notes;    // what was skipped and why
     QStringList warnings; // where the network's function may have changed, or looks broken
     std::optional<AccuracyChange> accuracy; // when a validation set was given
+    // With the FPGA core measured (OptimizeOptions::hardwareBits): its accuracy before and after
+    // this pass at each width (the bit-accurate model on its own input spikes), and the hardware
+    // figures of the graph after it.
+    std::vector<HardwareAccuracy::Width> core;
+    std::optional<eval::HardwareFigures> figures;
 };
 
 struct Report {
@@ -91,7 +102,11 @@ struct Report {
     std::vector<PassReport> passReports;
     std::optional<AccuracyChange> accuracy;   // over all passes, when a validation set was given
     std::optional<HardwareAccuracy> hardware; // when weight widths were given with the set
-    QString hardwareNotMeasured; // why, when hardware accuracy was asked for but not measured
+    // The deployed core before and after (eval::HardwareComparison, at the first width, the
+    // cycles measured on the validation set), when weight widths were given with the set.
+    std::optional<eval::HardwareComparison> figures;
+    // Why, when the hardware accuracy and figures were asked for but not measured.
+    QString hardwareNotMeasured;
     // How the passes' graph was retrained afterwards (the Pipeline's fine-tune for the FPGA core;
     // accuracy and hardware are then of the retrained graph), empty when it was not.
     QString retraining;

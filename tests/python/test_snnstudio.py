@@ -105,6 +105,34 @@ class Tutorial(unittest.TestCase):
         np.testing.assert_array_equal(snnstudio.simulate(g, x)[-1],
                                       snnstudio.simulate(merged, x)[-1])
 
+    def test_passes_exact_on_the_core(self):
+        # quantized=[4]: the merge is made (or skipped, with a note) on the 4-bit grid, the core's
+        # answers stay; the hardware figures before and after as in snnc optimize --json.
+        rng = np.random.default_rng(1)
+        w1 = rng.normal(0, 1, (4, 6)).astype(np.float32)
+        w1[3] = w1[1]
+        w2 = rng.normal(0, 1, (2, 4)).astype(np.float32)
+        g = SNNGraph([LayerNode("h", 6, 4, w1, firing_rates=[0.5] * 4),
+                      LayerNode("out", 4, 2, w2)])
+        x = rng.uniform(0, 1, (30, 6)).astype(np.float32)
+        y = np.arange(30) % 2
+        _, report = optimize(g, ["redundancy_elimination"], validate=(x, y), steps=10,
+                             quantized=[4])
+        merge = report.pass_reports[0]
+        self.assertEqual(merge.neurons_merged + merge.skipped, 1)
+        self.assertEqual(list(merge.core), [4])
+        self.assertEqual(merge.core[4].agreement, 1.0)
+        self.assertEqual(set(report.hardware), {"before", "after", "after_same_configuration"})
+        self.assertEqual(report.to_dict()["hardware"], report.hardware)
+        self.assertEqual(report.hardware["after"]["samples"], 30)
+        self.assertEqual(merge.hardware, report.hardware["after"])
+        self.assertIn("neuron_pruning", snnstudio.all_passes())
+        self.assertNotIn("neuron_pruning", snnstudio.available_passes())
+        with self.assertRaisesRegex(ValueError, "budget_kbit takes a number above 0 or 'N%'"):
+            optimize(g, ["neuron_pruning"], budget_kbit="half")
+        with self.assertRaisesRegex(ValueError, "neuron_pruning needs a budget"):
+            optimize(g, ["neuron_pruning"])
+
 
 class SeedTutorialNames(unittest.TestCase):
     def test_report_neurons_and_pass_results(self):
@@ -207,7 +235,7 @@ class Sweep(unittest.TestCase):
         self.assertEqual(r.before.accuracy, 0.75)
         self.assertEqual(r.points[1].figures.accuracy, 0.5)
         self.assertEqual(r.points[1].report.dead_neurons_removed, 1)
-        e = snnstudio.estimate(optimize(g)[0], bits=4)
+        e = snnstudio.estimate(optimize(g)[0], bits=4, steps=10)  # the core at the sweep's steps
         self.assertEqual(r.points[1].figures.estimate.logic_cells, e.logic_cells)
         with tempfile.TemporaryDirectory() as d:
             model, data = os.path.join(d, "g.h5"), os.path.join(d, "data.h5")
@@ -223,7 +251,8 @@ class Sweep(unittest.TestCase):
         with self.assertRaises(ValueError) as e:
             snnstudio.sweep(g, "threshold", [0.1])
         self.assertEqual(str(e.exception), "parameter takes dead-threshold, similarity, "
-                                           "norm-tolerance or fusion-activity, not 'threshold'")
+                                           "norm-tolerance, fusion-activity or budget-cycles, "
+                                           "not 'threshold'")
 
 
 class Views(unittest.TestCase):
@@ -268,7 +297,7 @@ class Errors(unittest.TestCase):
             optimize(relay_graph(), passes=["dead_neuron_elimination", "prune"])
         self.assertEqual(str(e.exception),
                          "unknown pass 'prune' (valid passes: dead_neuron_elimination, "
-                         "redundancy_elimination, layer_fusion)")
+                         "redundancy_elimination, layer_fusion, neuron_pruning)")
 
     def test_bad_threshold_and_unknown_keyword(self):
         with self.assertRaises(ValueError) as e:
