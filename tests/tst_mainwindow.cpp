@@ -49,6 +49,7 @@
 #include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -137,6 +138,8 @@ private Q_SLOTS:
     void opensFittedOnceShown();
     void startsOnTheShippedModel();
     void windowFitsSmallScreens();
+    void graphShowsEditorsAndCardsWhole_data();
+    void graphShowsEditorsAndCardsWhole();
     void runShowsTheWholeComparison_data();
     void runShowsTheWholeComparison();
     void sweepPointSetsThePassSettings();
@@ -556,8 +559,8 @@ void TestMainWindow::trainingLocksEditing()
     QVERIFY(window.document()->isEditLocked());
     QVERIFY(lock->isVisible());
     const QString refused = QStringLiteral("Refused: training runs on a copy of the graph; edit "
-                                           "it when training ends (Stop in the Training tab "
-                                           "keeps the best epoch)");
+                                           "it when training ends (Stop, in Train, keeps the "
+                                           "best epoch)");
     // Canvas, properties, passes (Apply replaces the graph), undo and opening another file.
     QVERIFY(!window.document()->renameLayer(out, QStringLiteral("during")));
     QCOMPARE(window.statusBar()->currentMessage(), refused);
@@ -777,6 +780,43 @@ void TestMainWindow::windowFitsSmallScreens()
     QVERIFY(initial.width() <= available.width() * 0.9 + 1);
     QVERIFY(initial.height() <= available.height() * 0.9 + 1);
     QCOMPARE(window.size(), initial);
+}
+
+// Graph in the window maximised on a 1280x800 screen and on a 1024x700 one (less its title bar),
+// a layer selected: the Properties editors whole (no horizontal scrolling) and every card of the
+// four-card chain in view.
+void TestMainWindow::graphShowsEditorsAndCardsWhole_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("1280x800") << QSize(1280, 770);
+    QTest::newRow("1024x700") << QSize(1024, 670);
+}
+
+void TestMainWindow::graphShowsEditorsAndCardsWhole()
+{
+    QFETCH(QSize, size);
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    QVERIFY(window.openShippedModel());
+    window.resize(size);
+    window.activateMode(MainWindow::Mode::Graph);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    CanvasView *canvas = window.canvas();
+    canvas->selectLayer(window.graph().layers().front().id);
+    const auto *dock = window.findChild<QDockWidget *>(QStringLiteral("panel_Properties"));
+    const auto *scroll = qobject_cast<const QScrollArea *>(dock->widget());
+    QVERIFY(scroll);
+    QTRY_VERIFY(scroll->widget()->isVisible());
+    QVERIFY2(scroll->viewport()->width() >= scroll->widget()->minimumSizeHint().width(),
+             qPrintable(QStringLiteral("%1 < %2")
+                            .arg(scroll->viewport()->width())
+                            .arg(scroll->widget()->minimumSizeHint().width())));
+    QVERIFY(!scroll->horizontalScrollBar()->isVisible());
+    const QRectF visible = canvas->mapToScene(canvas->viewport()->rect()).boundingRect();
+    QVERIFY(visible.contains(canvas->node(kNetworkInput)->sceneBoundingRect()));
+    for (const Layer &l : window.graph().layers())
+        QVERIFY2(visible.contains(canvas->node(l.id)->sceneBoundingRect()), qPrintable(l.name));
 }
 
 // After a run (Run > Run passes, F5) the Optimise workspace shows the Compare tab with every row

@@ -12,6 +12,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace snn::widgets {
 
 PropertiesPanel::PropertiesPanel(QWidget *parent)
@@ -25,7 +27,7 @@ PropertiesPanel::PropertiesPanel(QWidget *parent)
     , m_threshold(new QDoubleSpinBox(m_form))
     , m_beta(new QDoubleSpinBox(m_form))
     , m_reset(new QComboBox(m_form))
-    , m_spiking(new QCheckBox(tr("spiking (unchecked: linear layer)"), m_form))
+    , m_spiking(new QCheckBox(tr("spiking"), m_form))
     , m_inputs(new QLabel(m_form))
     , m_params(new QLabel(m_form))
     , m_rates(new QLabel(m_form))
@@ -43,6 +45,9 @@ PropertiesPanel::PropertiesPanel(QWidget *parent)
     m_threshold->setRange(0.0, 1e6);
     m_beta->setRange(0.0, 1.0);
     m_rates->setWordWrap(true);
+    // A short text, so the editors fit beside a four-card chain at 1024 px.
+    m_spiking->setToolTip(tr("Unchecked: a linear layer (no threshold, no spikes: its output is "
+                             "the weighted sum)"));
 
     auto *form = new QFormLayout(m_form);
     form->addRow(tr("Name"), m_name);
@@ -90,6 +95,15 @@ PropertiesPanel::PropertiesPanel(QWidget *parent)
     connect(m_reset, &QComboBox::currentIndexChanged, this, &PropertiesPanel::applyNeuronParams);
     connect(m_spiking, &QCheckBox::toggled, this, &PropertiesPanel::applyNeuronParams);
     refresh();
+}
+
+QSize PropertiesPanel::minimumSizeHint() const
+{
+    const QSize hint = QWidget::minimumSizeHint();
+    const QMargins margins = layout()->contentsMargins();
+    return {std::max(hint.width(),
+                     m_form->minimumSizeHint().width() + margins.left() + margins.right()),
+            hint.height()};
 }
 
 void PropertiesPanel::setDocument(Document *document)
