@@ -787,9 +787,7 @@ void TestMainWindow::windowFitsSmallScreens()
 // four-card chain in view.
 void TestMainWindow::graphShowsEditorsAndCardsWhole_data()
 {
-    QTest::addColumn<QSize>("size");
-    QTest::newRow("1280x800") << QSize(1280, 770);
-    QTest::newRow("1024x700") << QSize(1024, 670);
+    runShowsTheWholeComparison_data(); // the same two screens
 }
 
 void TestMainWindow::graphShowsEditorsAndCardsWhole()
