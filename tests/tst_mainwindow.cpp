@@ -39,6 +39,7 @@
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -59,7 +60,9 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTextBlock>
 #include <QTextBrowser>
+#include <QTextDocument>
 #include <QToolButton>
 #include <QUndoStack>
 #include <QUrl>
@@ -1351,6 +1354,36 @@ void TestMainWindow::helpMenuToolbarAndSaveFilter()
     QVERIFY(docs);
     QVERIFY(docs->findChild<QTextBrowser *>()->toPlainText().startsWith(
         QStringLiteral("The studio (snn-studio)")));
+    docs->close();
+
+    // Help > User guide: the guide, every picture there (compiled in), none wider than the page.
+    menuAction(window, {QStringLiteral("Help"), QStringLiteral("User guide")})->trigger();
+    QDialog *guide = nullptr;
+    for (auto *d : window.findChildren<QDialog *>(QStringLiteral("docsDialog")))
+        if (d->windowTitle() == QStringLiteral("User guide"))
+            guide = d;
+    QVERIFY(guide);
+    auto *browser = guide->findChild<QTextBrowser *>();
+    QVERIFY(browser->toPlainText().startsWith(QStringLiteral("SNN Studio: user guide")));
+    QStringList pictures;
+    QTextDocument *page = browser->document();
+    for (QTextBlock block = page->begin(); block.isValid(); block = block.next())
+        for (auto it = block.begin(); !it.atEnd(); ++it)
+            if (it.fragment().charFormat().isImageFormat()) {
+                const QString name = it.fragment().charFormat().toImageFormat().name();
+                pictures << name;
+                QVERIFY2(!page->resource(QTextDocument::ImageResource, QUrl(name))
+                              .value<QImage>()
+                              .isNull(),
+                         qPrintable(name));
+            }
+    QCOMPARE(pictures.size(), 7); // Get started, Graph, Compare, Spikes, Sweep, Train, Deploy
+    QVERIFY(pictures.contains(QStringLiteral("images/getstarted.png")));
+    QVERIFY(QTest::qWaitForWindowExposed(guide));
+    QVERIFY2(page->idealWidth() <= browser->viewport()->width(),
+             qPrintable(QStringLiteral("the page needs %1 px of %2")
+                            .arg(page->idealWidth())
+                            .arg(browser->viewport()->width())));
 }
 
 // The status bar says what the last action did: a job's "under way" message stays only until the
