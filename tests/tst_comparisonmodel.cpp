@@ -97,12 +97,12 @@ void TestComparisonModel::pendingMetricsShowADashAndSayWhatFillsThem_data()
 {
     QTest::addColumn<Metric>("metric");
     QTest::addColumn<QString>("filledBy");
-    QTest::newRow("logic cells") << Metric::EstimatedLogicCells << "FPGA tab";
-    QTest::newRow("ebr") << Metric::EstimatedEbr << "FPGA tab";
+    QTest::newRow("logic cells") << Metric::EstimatedLogicCells << "Deploy's resource estimate";
+    QTest::newRow("ebr") << Metric::EstimatedEbr << "Deploy's resource estimate";
     QTest::newRow("spram") << Metric::EstimatedSpram << "256 Kbit SPRAM blocks, 0 when";
     QTest::newRow("accuracy") << Metric::Accuracy << "attach a data set";
-    QTest::newRow("fpga input") << Metric::FpgaInputAccuracy << "FPGA tab's weight bits";
-    QTest::newRow("fpga core") << Metric::FpgaCoreAccuracy << "FPGA tab's weight bits";
+    QTest::newRow("fpga input") << Metric::FpgaInputAccuracy << "Deploy's weight bits";
+    QTest::newRow("fpga core") << Metric::FpgaCoreAccuracy << "Deploy's weight bits";
     QTest::newRow("synthesised logic cells") << Metric::SynthesisedLogicCells << "Synthesise";
     QTest::newRow("synthesised ebr") << Metric::SynthesisedEbr << "4 Kbit blocks";
     QTest::newRow("synthesised spram") << Metric::SynthesisedSpram << "256 Kbit SPRAM blocks";

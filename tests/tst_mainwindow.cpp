@@ -39,6 +39,7 @@
 #include <QDockWidget>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -49,6 +50,7 @@
 #include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -58,7 +60,9 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTextBlock>
 #include <QTextBrowser>
+#include <QTextDocument>
 #include <QToolButton>
 #include <QUndoStack>
 #include <QUrl>
@@ -137,6 +141,8 @@ private Q_SLOTS:
     void opensFittedOnceShown();
     void startsOnTheShippedModel();
     void windowFitsSmallScreens();
+    void graphShowsEditorsAndCardsWhole_data();
+    void graphShowsEditorsAndCardsWhole();
     void runShowsTheWholeComparison_data();
     void runShowsTheWholeComparison();
     void sweepPointSetsThePassSettings();
@@ -556,8 +562,8 @@ void TestMainWindow::trainingLocksEditing()
     QVERIFY(window.document()->isEditLocked());
     QVERIFY(lock->isVisible());
     const QString refused = QStringLiteral("Refused: training runs on a copy of the graph; edit "
-                                           "it when training ends (Stop in the Training tab "
-                                           "keeps the best epoch)");
+                                           "it when training ends (Stop, in Train, keeps the "
+                                           "best epoch)");
     // Canvas, properties, passes (Apply replaces the graph), undo and opening another file.
     QVERIFY(!window.document()->renameLayer(out, QStringLiteral("during")));
     QCOMPARE(window.statusBar()->currentMessage(), refused);
@@ -780,6 +786,41 @@ void TestMainWindow::windowFitsSmallScreens()
     QVERIFY(initial.width() <= available.width() * 0.9 + 1);
     QVERIFY(initial.height() <= available.height() * 0.9 + 1);
     QCOMPARE(window.size(), initial);
+}
+
+// Graph in the window maximised on a 1280x800 screen and on a 1024x700 one (less its title bar),
+// a layer selected: the Properties editors whole (no horizontal scrolling) and every card of the
+// four-card chain in view.
+void TestMainWindow::graphShowsEditorsAndCardsWhole_data()
+{
+    runShowsTheWholeComparison_data(); // the same two screens
+}
+
+void TestMainWindow::graphShowsEditorsAndCardsWhole()
+{
+    QFETCH(QSize, size);
+    MainWindow window;
+    window.setErrorDialogsEnabled(false);
+    QVERIFY(window.openShippedModel());
+    window.resize(size);
+    window.activateMode(MainWindow::Mode::Graph);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    CanvasView *canvas = window.canvas();
+    canvas->selectLayer(window.graph().layers().front().id);
+    const auto *dock = window.findChild<QDockWidget *>(QStringLiteral("panel_Properties"));
+    const auto *scroll = qobject_cast<const QScrollArea *>(dock->widget());
+    QVERIFY(scroll);
+    QTRY_VERIFY(scroll->widget()->isVisible());
+    QVERIFY2(scroll->viewport()->width() >= scroll->widget()->minimumSizeHint().width(),
+             qPrintable(QStringLiteral("%1 < %2")
+                            .arg(scroll->viewport()->width())
+                            .arg(scroll->widget()->minimumSizeHint().width())));
+    QVERIFY(!scroll->horizontalScrollBar()->isVisible());
+    const QRectF visible = canvas->mapToScene(canvas->viewport()->rect()).boundingRect();
+    QVERIFY(visible.contains(canvas->node(kNetworkInput)->sceneBoundingRect()));
+    for (const Layer &l : window.graph().layers())
+        QVERIFY2(visible.contains(canvas->node(l.id)->sceneBoundingRect()), qPrintable(l.name));
 }
 
 // After a run (Run > Run passes, F5) the Optimise workspace shows the Compare tab with every row
@@ -1316,6 +1357,36 @@ void TestMainWindow::helpMenuToolbarAndSaveFilter()
     QVERIFY(docs);
     QVERIFY(docs->findChild<QTextBrowser *>()->toPlainText().startsWith(
         QStringLiteral("The studio (snn-studio)")));
+    docs->close();
+
+    // Help > User guide: the guide, every picture there (compiled in), none wider than the page.
+    menuAction(window, {QStringLiteral("Help"), QStringLiteral("User guide")})->trigger();
+    QDialog *guide = nullptr;
+    for (auto *d : window.findChildren<QDialog *>(QStringLiteral("docsDialog")))
+        if (d->windowTitle() == QStringLiteral("User guide"))
+            guide = d;
+    QVERIFY(guide);
+    auto *browser = guide->findChild<QTextBrowser *>();
+    QVERIFY(browser->toPlainText().startsWith(QStringLiteral("SNN Studio: user guide")));
+    QStringList pictures;
+    QTextDocument *page = browser->document();
+    for (QTextBlock block = page->begin(); block.isValid(); block = block.next())
+        for (auto it = block.begin(); !it.atEnd(); ++it)
+            if (it.fragment().charFormat().isImageFormat()) {
+                const QString name = it.fragment().charFormat().toImageFormat().name();
+                pictures << name;
+                QVERIFY2(!page->resource(QTextDocument::ImageResource, QUrl(name))
+                              .value<QImage>()
+                              .isNull(),
+                         qPrintable(name));
+            }
+    QCOMPARE(pictures.size(), 7); // Get started, Graph, Compare, Spikes, Sweep, Train, Deploy
+    QVERIFY(pictures.contains(QStringLiteral("images/getstarted.png")));
+    QVERIFY(QTest::qWaitForWindowExposed(guide));
+    QVERIFY2(page->idealWidth() <= browser->viewport()->width(),
+             qPrintable(QStringLiteral("the page needs %1 px of %2")
+                            .arg(page->idealWidth())
+                            .arg(browser->viewport()->width())));
 }
 
 // The status bar says what the last action did: a job's "under way" message stays only until the

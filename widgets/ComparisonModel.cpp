@@ -105,9 +105,9 @@ ComparisonModel::ComparisonModel(QObject *parent)
     const QString measured = tr("Not measured: attach a data set (Data menu) and run the passes "
                                 "to measure accuracy before and after on it");
     const QString fpga = tr("Not measured: attach a data set (Data menu) and run the passes; the "
-                            "FPGA core is measured at the FPGA tab's weight bits");
+                            "FPGA core is measured at Deploy's weight bits");
     const QString synthesised =
-        tr("Filled by Synthesise in the FPGA tab (Deploy; nextpnr's placed design%1), which "
+        tr("Filled by Synthesise in Deploy (nextpnr's placed design%1), which "
            "builds both graphs, or by a Build of one; the Pipeline builds only the optimised "
            "graph: not synthesised yet");
     const QString figures = tr("Not measured: attach a data set (Data menu) and run the passes; "
@@ -133,15 +133,16 @@ ComparisonModel::ComparisonModel(QObject *parent)
             r.fromRun = true;
             break;
         case Metric::EstimatedLogicCells:
-            r.pendingToolTip = tr("Filled by the FPGA tab's resource estimate (iCE40 logic cells) "
-                                  "for its board and settings");
+            r.pendingToolTip =
+                tr("Filled by Deploy's resource estimate (iCE40 logic cells) for its "
+                   "board and settings");
             break;
         case Metric::EstimatedEbr:
-            r.pendingToolTip = tr("Filled by the FPGA tab's resource estimate (4 Kbit EBR blocks) "
+            r.pendingToolTip = tr("Filled by Deploy's resource estimate (4 Kbit EBR blocks) "
                                   "for its board and settings");
             break;
         case Metric::EstimatedSpram:
-            r.pendingToolTip = tr("Filled by the FPGA tab's resource estimate (256 Kbit SPRAM "
+            r.pendingToolTip = tr("Filled by Deploy's resource estimate (256 Kbit SPRAM "
                                   "blocks, 0 when the weights are in EBR) for its board and "
                                   "settings");
             break;

@@ -131,7 +131,7 @@ void HelpMenu::showPage(const QString &title, const QUrl &url)
     auto *browser = new QTextBrowser(dialog);
     browser->setOpenExternalLinks(true);
     browser->setSource(url, QTextDocument::MarkdownResource);
-    fitPictures(browser, 680);
+    fitPictures(browser, 640); // with a list's indent, inside the browser's 760 px
     auto *layout = new QVBoxLayout(dialog);
     layout->addWidget(browser);
     dialog->resize(760, 640);

@@ -47,6 +47,7 @@
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QTemporaryFile>
 #include <QUndoView>
@@ -136,8 +137,12 @@ void MainWindow::createWorkspaces()
     addPanel(m_history, QStringLiteral("History"), tr("History"), Qt::RightDockWidgetArea,
              Mode::Graph);
     raisePanel(QStringLiteral("Properties"));
-    // A four-layer chain stays in view beside it at 1024 px (CanvasView's legible scale).
-    graph->setDefaultSize(graph->panels().front(), 280, Qt::Horizontal);
+    // The editors whole beside the canvas; a four-layer chain stays in view beside them at
+    // 1024 px (CanvasView's legible scale).
+    graph->setDefaultSize(graph->panels().front(),
+                          m_properties->minimumSizeHint().width() +
+                              style()->pixelMetric(QStyle::PM_ScrollBarExtent),
+                          Qt::Horizontal);
 
     Workspace *optimise = add(Mode::Optimise, QStringLiteral("Optimise"),
                               tr("Run the passes and compare before with after: the table, "
@@ -374,7 +379,7 @@ void MainWindow::connectTraining()
     connect(m_training, &TrainingMonitor::runningChanged, this, [this](bool running) {
         m_document->setEditLock(
             running ? tr("training runs on a copy of the graph; edit it when training ends "
-                         "(Stop in the Training tab keeps the best epoch)")
+                         "(Stop, in Train, keeps the best epoch)")
                     : QString());
     });
     // Undo and Redo follow the lock (MainMenus).

@@ -32,7 +32,7 @@ PipelinePanel::PipelinePanel(flow::Pipeline *pipeline, QWidget *parent)
     m_training->addItem(tr("Train if untrained"), int(flow::Training::IfUntrained));
     m_training->addItem(tr("Always train"), int(flow::Training::Always));
     m_training->addItem(tr("Never train"), int(flow::Training::Never));
-    m_training->setToolTip(tr("Train first with the Training tab's settings; untrained: no layer "
+    m_training->setToolTip(tr("Train first with Train's settings; untrained: no layer "
                               "has measured firing rates (a new network, the synthetic example)"));
     m_fineTune->setObjectName(QStringLiteral("pipelineFineTune"));
     m_fineTune->setRange(0, 1000);
@@ -40,7 +40,7 @@ PipelinePanel::PipelinePanel(flow::Pipeline *pipeline, QWidget *parent)
     m_fineTune->setSuffix(tr(" epochs"));
     m_fineTune->setSpecialValueText(tr("No fine-tuning for the FPGA"));
     m_fineTune->setToolTip(tr("After the passes: train their result through the FPGA core's "
-                              "arithmetic at the FPGA tab's weight bits (QAT) for this many "
+                              "arithmetic at Deploy's weight bits (QAT) for this many "
                               "epochs; the comparison and Build then take the fine-tuned graph "
                               "(Apply puts it in the document)"));
     m_training->setCurrentIndex(m_training->findData(int(m_pipeline->settings().training)));
@@ -65,23 +65,22 @@ PipelinePanel::PipelinePanel(flow::Pipeline *pipeline, QWidget *parent)
     m_apply->setToolTip(tr("Put the optimised network the comparison shows into the document "
                            "(one undo step) and save it under a name of your choice"));
     m_apply->setEnabled(false);
-    // Two short rows, so that the panel fits a narrow dock: Run and Stop, then the choices.
+    // Two short rows, so that the panel fits a narrow dock: Run, Stop and Apply and save as...
+    // (in view however long the summary under the stages grows), then the choices.
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_run);
     buttons->addWidget(m_stop);
     buttons->addStretch(1);
+    buttons->addWidget(m_apply);
     auto *choices = new QHBoxLayout;
     choices->addWidget(m_training);
     choices->addWidget(m_fineTune);
     choices->addStretch(1);
-    auto *result = new QHBoxLayout;
-    result->addWidget(m_summary, 1);
-    result->addWidget(m_apply, 0, Qt::AlignTop);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(buttons);
     layout->addLayout(choices);
     layout->addWidget(m_table, 1);
-    layout->addLayout(result);
+    layout->addWidget(m_summary);
 
     connect(m_run, &QPushButton::clicked, m_pipeline, &flow::Pipeline::start);
     connect(m_stop, &QPushButton::clicked, m_pipeline, &flow::Pipeline::stop);

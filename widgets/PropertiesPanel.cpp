@@ -12,6 +12,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace snn::widgets {
 
 PropertiesPanel::PropertiesPanel(QWidget *parent)
@@ -29,7 +31,7 @@ PropertiesPanel::PropertiesPanel(QWidget *parent)
     , m_firing(new QComboBox(m_form))
     , m_initial(new QDoubleSpinBox(m_form))
     , m_perNeuron(new QLabel(m_form))
-    , m_spiking(new QCheckBox(tr("spiking (unchecked: linear layer)"), m_form))
+    , m_spiking(new QCheckBox(tr("spiking"), m_form))
     , m_inputs(new QLabel(m_form))
     , m_params(new QLabel(m_form))
     , m_rates(new QLabel(m_form))
@@ -53,6 +55,9 @@ PropertiesPanel::PropertiesPanel(QWidget *parent)
     m_initial->setToolTip(tr("The membrane at the first step of every sample"));
     m_perNeuron->setWordWrap(true);
     m_rates->setWordWrap(true);
+    // A short text, so the editors fit beside a four-card chain at 1024 px.
+    m_spiking->setToolTip(tr("Unchecked: a linear layer (no threshold, no spikes: its output is "
+                             "the weighted sum)"));
 
     auto *form = new QFormLayout(m_form);
     form->addRow(tr("Name"), m_name);
@@ -111,6 +116,15 @@ PropertiesPanel::PropertiesPanel(QWidget *parent)
     connect(m_initial, &QDoubleSpinBox::valueChanged, this, &PropertiesPanel::applyNeuronParams);
     connect(m_spiking, &QCheckBox::toggled, this, &PropertiesPanel::applyNeuronParams);
     refresh();
+}
+
+QSize PropertiesPanel::minimumSizeHint() const
+{
+    const QSize hint = QWidget::minimumSizeHint();
+    const QMargins margins = layout()->contentsMargins();
+    return {std::max(hint.width(),
+                     m_form->minimumSizeHint().width() + margins.left() + margins.right()),
+            hint.height()};
 }
 
 void PropertiesPanel::setDocument(Document *document)

@@ -27,6 +27,8 @@ public:
 
     void setDocument(Document *document);
     LayerId layer() const { return m_layer; }
+    // The editors' minimum, whether a layer is selected or not (the room a dock gives it).
+    QSize minimumSizeHint() const override;
 
     // The editors, for tests and for the main window's focus handling.
     QLineEdit *nameEdit() const { return m_name; }

@@ -50,7 +50,7 @@ QString StudioPipeline::prepare()
     try {
         settings.train = m_training->settingsFromForm();
     } catch (const Error &e) {
-        return tr("the Training tab's settings: %1").arg(e.message());
+        return tr("Train's settings: %1").arg(e.message());
     }
     m_pipeline->setSettings(settings);
     m_pipeline->setGraph(m_document->graph());
