@@ -5,7 +5,7 @@
 // the host's clock 2% fast and 2% slow included (docs/hardware.md, "The board-level testbench").
 // Prints one line per clock, rate and memory; exits 1 when an accepted rate fails.
 //
-// Usage: uart_bauds [MHZ...]   (default: 12 24 45)
+// Usage: uart_bauds [--min-baud N] [MHZ...]   (default: 12 24 45; every rate from N up)
 
 #include "base/Error.h"
 #include "base/RunControl.h"
@@ -72,8 +72,14 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QList<double> clocks;
-    for (const QString &a : app.arguments().mid(1))
-        clocks << a.toDouble();
+    int minBaud = 0;
+    const QStringList args = app.arguments().mid(1);
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        if (args[i] == QStringLiteral("--min-baud") && i + 1 < args.size())
+            minBaud = args[++i].toInt();
+        else
+            clocks << args[i].toDouble();
+    }
     if (clocks.isEmpty())
         clocks = {12.0, 24.0, 45.0};
     hw::QuantConfig c;
@@ -82,6 +88,8 @@ int main(int argc, char **argv)
     int failures = 0;
     for (const double mhz : clocks) {
         for (const int baud : hw::supportedBauds()) {
+            if (baud < minBaud)
+                continue;
             int clocksPerBit = 0;
             try {
                 clocksPerBit = hw::protocol::clocksPerBit(mhz * 1e6, baud);
