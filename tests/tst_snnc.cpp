@@ -60,6 +60,7 @@ private Q_SLOTS:
     void synthChoosesAndKeepsTheBitstream();
     void synthMakesThePllClock();
     void flashWritesTheWeightImageAfterTheBitstream();
+    void verifyOverTheUart();
     void pipelineWritesTheFolder();
     void pipelineWithoutBuild();
     void pipelineToolFailureExitsOne();
@@ -392,6 +393,39 @@ QStringList TestSnnc::pipelineInputs()
 // The whole chain headless: an untrained model is trained, measured, optimised, fine-tuned for
 // the core and built; DIR holds the graph, the report and the hardware folder with the
 // bitstream; one line per stage on stderr.
+// snnc verify --uart at the fastest rate a 12 MHz core takes (8 clocks a bit), the host's clock
+// 2% fast and slow among the cases: an EBR design (iCEstick) and one with its weights in SPRAM,
+// loaded from the flash model (iCEBreaker, with the button that reloads the damaged images).
+void TestSnnc::verifyOverTheUart()
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("iverilog")).isEmpty())
+        QSKIP("iverilog is not installed");
+    const QString model = m_dir.filePath(QStringLiteral("uart.h5"));
+    saveGraph(test::randomChain(3, {4, 3, 2}, 1.0, 0.2), model);
+    const QString common = QStringLiteral("status, run, clock +2%, clock -2%, stray byte, dropped "
+                                          "byte, bad checksum, bad length, unknown command");
+    const QStringList boards[] = {
+        {QStringLiteral("icestick")},
+        {QStringLiteral("icebreaker"), QStringLiteral("--memory"), QStringLiteral("spram")}};
+    const QString cases[] = {common, common + QStringLiteral(", stale image, missing image, bad "
+                                                             "magic, wrong length, bad crc, image "
+                                                             "restored")};
+    for (int b = 0; b < 2; ++b) {
+        const Run r = snnc(QStringList{QStringLiteral("verify"), model, QStringLiteral("--board")}
+                               << boards[b]
+                               << QStringList{QStringLiteral("--uart"), QStringLiteral("--baud"),
+                                              QStringLiteral("1500000"),
+                                              QStringLiteral("--samples"), QStringLiteral("2")},
+                           300000);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains(QStringLiteral("\nPASS (UART): 2 samples, every output spike "
+                                               "count and class identical to the bit-accurate "
+                                               "model\n  cases at 1500000 baud: %1\n")
+                                    .arg(cases[b])),
+                 qPrintable(r.out));
+    }
+}
+
 void TestSnnc::pipelineWritesTheFolder()
 {
     for (const char *tool : {"yosys", "nextpnr-ice40", "icepack", "iverilog"})

@@ -105,6 +105,10 @@ int runVerify(const QStringList &arguments)
                      .arg(name)
                      .arg(result.samples)
                      .arg(inside));
+        if (!result.cases.isEmpty())
+            printOut(QStringLiteral("  cases at %1 baud: %2\n")
+                         .arg(options.baud)
+                         .arg(result.cases.join(QStringLiteral(", "))));
         if (result.cycles > 0)
             printOut(QStringLiteral("  %1 clock cycles per sample\n")
                          .arg(double(result.cycles) / result.samples, 0, 'f', 0));
