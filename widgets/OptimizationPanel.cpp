@@ -90,20 +90,7 @@ OptimizationPanel::OptimizationPanel(flow::Pipeline *pipeline, QWidget *parent)
             addThreshold(tr("max rate <="), m_fusionActivity,
                          tr("A hidden layer firing at most this often counts as nearly silent"));
         } else {
-            const QString tip = tr("Prune the least important hidden neurons (rate x outgoing "
-                                   "weight norm) until the FPGA core's figure is at most this "
-                                   "share of the original's; then fine-tune for the core");
-            m_budgetKind->addItems({tr("cycles <="), tr("memory <="), tr("LC <=")});
-            m_budgetKind->setItemData(1, tr("Stored weight memory (Kbit)"), Qt::ToolTipRole);
-            m_budgetKind->setItemData(2, tr("Estimated logic cells"), Qt::ToolTipRole);
-            m_budgetKind->setToolTip(tip);
-            m_budget->setSuffix(tr(" %"));
-            m_budget->setValue(60.0);
-            m_budget->setToolTip(tip);
-            passes->addWidget(m_budgetKind, row, 0, Qt::AlignRight);
-            passes->addWidget(m_budget, row++, 1);
-            connect(m_budgetKind, &QComboBox::currentIndexChanged, this,
-                    &OptimizationPanel::optionsChanged);
+            addBudget(passes, row++);
         }
         connect(box, &QCheckBox::toggled, this, &OptimizationPanel::optionsChanged);
     }
@@ -181,6 +168,24 @@ OptimizationPanel::~OptimizationPanel() = default;
 bool OptimizationPanel::isRunning() const
 {
     return m_pipeline->runningStage() == flow::Pipeline::Passes;
+}
+
+void OptimizationPanel::addBudget(QGridLayout *grid, int row)
+{
+    const QString tip = tr("Prune the least important hidden neurons (rate x outgoing "
+                           "weight norm) until the FPGA core's figure is at most this "
+                           "share of the original's; then fine-tune for the core");
+    m_budgetKind->addItems({tr("cycles <="), tr("memory <="), tr("LC <=")});
+    m_budgetKind->setItemData(1, tr("Stored weight memory (Kbit)"), Qt::ToolTipRole);
+    m_budgetKind->setItemData(2, tr("Estimated logic cells"), Qt::ToolTipRole);
+    m_budgetKind->setToolTip(tip);
+    m_budget->setSuffix(tr(" %"));
+    m_budget->setValue(60.0);
+    m_budget->setToolTip(tip);
+    grid->addWidget(m_budgetKind, row, 0, Qt::AlignRight);
+    grid->addWidget(m_budget, row, 1);
+    connect(m_budgetKind, &QComboBox::currentIndexChanged, this,
+            &OptimizationPanel::optionsChanged);
 }
 
 void OptimizationPanel::setOptimizer(flow::Pipeline::Optimizer optimizer)

@@ -13,6 +13,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QGridLayout;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -80,6 +81,8 @@ Q_SIGNALS:
     void message(const QString &text);
 
 private:
+    // neuron_pruning's budget (which figure, how much of the original's) on `row` of `grid`.
+    void addBudget(QGridLayout *grid, int row);
     void optionsChanged();
     void documentChanged();
     void passesChanged(int stage); // the pipeline's Passes or FineTune stage began or ended

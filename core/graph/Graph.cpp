@@ -275,16 +275,8 @@ void Graph::validate() const
     if (m_inputSize <= 0)
         throw Error(
             QStringLiteral("the network input size must be positive, not %1").arg(m_inputSize));
-    if (!m_inputShape.empty()) {
-        std::int64_t product = 1;
-        for (const int d : m_inputShape)
-            product = d < 1 ? 0 : std::min<std::int64_t>(product * d, std::int64_t(1) << 40);
-        if (product != m_inputSize)
-            throw Error(
-                QStringLiteral("the input shape %1 does not hold the %2 inputs")
-                    .arg(shapeText(std::vector<quint64>(m_inputShape.begin(), m_inputShape.end())))
-                    .arg(m_inputSize));
-    }
+    if (const QString problem = inputShapeProblem(m_inputShape, m_inputSize); !problem.isEmpty())
+        throw Error(problem);
     if (m_dt && !(*m_dt > 0.0 && std::isfinite(*m_dt)))
         throw Error(
             QStringLiteral("the time step dt must be a positive number, not %1").arg(*m_dt));
@@ -341,6 +333,20 @@ void Graph::validate() const
     }
 }
 
+QString inputShapeProblem(const std::vector<int> &shape, int inputSize)
+{
+    if (shape.empty())
+        return {};
+    std::int64_t product = 1;
+    for (const int d : shape)
+        product = d < 1 ? 0 : std::min<std::int64_t>(product * d, std::int64_t(1) << 40);
+    if (product == inputSize)
+        return {};
+    return QStringLiteral("the input shape %1 does not hold the %2 inputs")
+        .arg(shapeText(std::vector<quint64>(shape.begin(), shape.end())))
+        .arg(inputSize);
+}
+
 QString layerValuesProblem(const Layer &l)
 {
     if (!allFinite(l.bias))
@@ -382,25 +388,26 @@ QString neuronParamsProblem(const NeuronParams &p)
     return {};
 }
 
-QString perNeuronProblem(const Layer &l)
+QString perNeuronProblem(const Layer &l, int neurons)
 {
     if (l.perNeuron.isEmpty())
         return {};
+    const Eigen::Index n = neurons < 0 ? l.neurons() : neurons;
     for (const auto &[name, v] : l.perNeuron.fields())
-        if (v->size() != 0 && v->size() != l.neurons())
+        if (v->size() != 0 && v->size() != n)
             return QStringLiteral("%1 per neuron has %2 entries for %3 neurons")
                 .arg(QLatin1String(name))
                 .arg(v->size())
-                .arg(l.neurons());
+                .arg(n);
     // Each neuron's values as the layer's own: the same rules, the same messages.
-    for (int n = 0; n < l.neurons(); ++n) {
+    for (int i = 0; i < int(n); ++i) {
         NeuronParams p = l.neuron;
-        p.beta = l.beta(n);
-        p.threshold = l.threshold(n);
-        p.alpha = l.alpha(n);
-        p.initial = l.initial(n);
+        p.beta = l.beta(i);
+        p.threshold = l.threshold(i);
+        p.alpha = l.alpha(i);
+        p.initial = l.initial(i);
         if (const QString problem = neuronParamsProblem(p); !problem.isEmpty())
-            return QStringLiteral("neuron %1: %2").arg(n).arg(problem);
+            return QStringLiteral("neuron %1: %2").arg(i).arg(problem);
     }
     return {};
 }

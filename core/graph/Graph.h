@@ -12,8 +12,13 @@ namespace snn {
 // or an empty string when it can. Shared by validate() and the studio's parameter edit, which
 // checks them without copying the graph.
 QString neuronParamsProblem(const NeuronParams &params);
-// Why a layer's per-neuron values (Layer::perNeuron) do not fit it, or an empty string.
-QString perNeuronProblem(const Layer &layer);
+// Why a layer's per-neuron values (Layer::perNeuron) do not fit its `neurons` (-1: its weights'
+// rows; the file summary reads no weights), or an empty string.
+QString perNeuronProblem(const Layer &layer, int neurons = -1);
+
+// "the input shape [2 x 3] does not hold the 4 inputs" when a non-empty `shape` does not multiply
+// to `inputSize`; empty when it does (or there is no shape).
+QString inputShapeProblem(const std::vector<int> &shape, int inputSize);
 
 // Why a layer's values other than its weights (bias, firing rates, neuron parameters) are not
 // ones a graph may hold ("firing rates must lie in [0, 1] (spikes per step), found 0 to 1.5"), or

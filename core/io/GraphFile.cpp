@@ -355,6 +355,9 @@ namespace {
 GraphSummary readSummary(hid_t file)
 {
     Declared declared = readDeclared(file);
+    if (const QString problem = inputShapeProblem(declared.inputShape, int(declared.inputSize));
+        !problem.isEmpty())
+        throw Error(problem);
     GraphSummary summary;
     summary.inputSize = declared.inputSize;
     std::vector<bool> feeds(declared.fileLayers.size(), false);
@@ -370,8 +373,10 @@ GraphSummary readSummary(hid_t file)
     for (const std::size_t i : declared.order) {
         FileLayer &fl = declared.fileLayers[i];
         readData(declared.layers, fl, false);
-        if (const QString problem = layerValuesProblem(fl.layer); !problem.isEmpty())
-            throw Error(QStringLiteral("layer '%1': %2").arg(fl.layer.name, problem));
+        for (const QString &problem :
+             {layerValuesProblem(fl.layer), perNeuronProblem(fl.layer, int(fl.rows))})
+            if (!problem.isEmpty())
+                throw Error(QStringLiteral("layer '%1': %2").arg(fl.layer.name, problem));
         summary.layers.push_back({.layer = std::move(fl.layer),
                                   .source = sources[i],
                                   .neurons = int(fl.rows),

@@ -435,12 +435,8 @@ def write_sequences():
         {"spikes": np.zeros((0, 3, 5), dtype=np.uint8)},
         "no-samples.h5: 'spikes' has shape [0 x 3 x 5]: nothing to simulate",
     )
-    sequence(
-        "rank-4.h5",
-        {"current": current.reshape(2, 3, 5, 1)},
-        "rank-4.h5: 'current' has shape [2 x 3 x 5 x 1], not [samples x steps x inputs] or "
-        "[samples x inputs]",
-    )
+    # A step's inputs of several dimensions are flattened in row-major order (NIR's Flatten).
+    sequence("rank-4.h5", {"current": current.reshape(2, 3, 5, 1)})
     sequence(
         "steps-1e9.h5",
         {"current": (1, 1000000000, 8)},
