@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 namespace snn::sim {
 
@@ -29,15 +30,12 @@ public:
     {
         if (!QFileInfo(path).isFile())
             throw Error(QStringLiteral("%1: %2").arg(path, missingFileReason(path)));
-        m_file = gzopen(QFile::encodeName(path).constData(), "rb");
+        m_file.reset(gzopen(QFile::encodeName(path).constData(), "rb"));
         if (!m_file)
             throw Error(QStringLiteral("%1: cannot open").arg(path));
-        gzbuffer(m_file, 1 << 17);
+        gzbuffer(m_file.get(), 1 << 17);
         readHeader();
     }
-    IdxFile(const IdxFile &) = delete;
-    IdxFile &operator=(const IdxFile &) = delete;
-    ~IdxFile() { gzclose(m_file); }
 
     const std::vector<qint64> &dims() const { return m_dims; }
 
@@ -87,9 +85,9 @@ private:
     // refused.
     int readSome(unsigned char *buffer, int size)
     {
-        const int n = gzread(m_file, buffer, unsigned(size));
+        const int n = gzread(m_file.get(), buffer, unsigned(size));
         int code = 0;
-        const char *why = gzerror(m_file, &code);
+        const char *why = gzerror(m_file.get(), &code);
         if (n < 0 && code != Z_BUF_ERROR)
             throw Error(
                 QStringLiteral("%1: cannot read (%2)").arg(m_path, QString::fromLocal8Bit(why)));
@@ -144,8 +142,11 @@ private:
         m_header = true;
     }
 
+    struct Close {
+        void operator()(gzFile file) const { gzclose(file); }
+    };
     QString m_path;
-    gzFile m_file = nullptr;
+    std::unique_ptr<gzFile_s, Close> m_file;
     std::vector<qint64> m_dims;
     qint64 m_count = 0;    // values the header declares
     qint64 m_read = 0;     // values read so far
@@ -276,9 +277,12 @@ Dataset loadIdx(const QString &imagesPath, const QString &labelsPath, const Samp
                         .arg(n)
                         .arg(labelsPath)
                         .arg(labels.dims()[0]));
-    qint64 features = 1;
-    for (std::size_t i = 1; i < images.dims().size(); ++i)
-        features *= images.dims()[i];
+    // One image's size against the ceiling too: with 0 images the header's own check passes
+    // whatever the other dimensions declare, and their product may not fit in 64 bits.
+    const std::vector<quint64> image(images.dims().begin() + 1, images.dims().end());
+    const auto features = qint64(checkDeclaredSize(
+        image, kMaxReadValues, QStringLiteral("%1: one image of the IDX header").arg(imagesPath),
+        QStringLiteral("reads from one IDX file")));
     if (features == 0)
         throw Error(QStringLiteral("%1: images have no pixels").arg(imagesPath));
     const SampleRange range = rangeOf(select, n);
