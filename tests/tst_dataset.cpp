@@ -4,6 +4,7 @@
 #include "io/Hdf5.h"
 #include "sim/Dataset.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void badIdx_data();
     void badIdx();
     void gzipBombIsInflatedOnlyAsFarAsTheHeader();
+    void refusedHeaderClosesItsFile();
     void labelsOutOfRange();
     void valuesCheckedAsAFileChecksThem_data();
     void valuesCheckedAsAFileChecksThem();
@@ -121,6 +123,22 @@ void TestDataset::badIdx_data()
                                                "(shape [65536 x 65536 x 65536]), more than the "
                                                "134217728 SNN Studio reads from one IDX file")
                              << true;
+    // fuzz_idx: with 0 images the header's size is 0 whatever one image declares; the product
+    // of its dimensions overflowed 64 bits (UBSan). One image is checked against the ceiling.
+    const QByteArray noLabels = idxBytes({0}, {});
+    QTest::newRow("image ceiling") << idxBytes({0, 65536, 65536, 65536}, {}) << noLabels
+                                   << QStringLiteral("one image of the IDX header declares "
+                                                     "281474976710656 values (shape [65536 x "
+                                                     "65536 x 65536]), more than the 134217728 "
+                                                     "SNN Studio reads from one IDX file")
+                                   << false;
+    QTest::newRow("image past 64 bits")
+        << idxBytes({0, 0x56080100, 0x10000, 0x6f000003, 0x10000}, {}) << noLabels
+        << QStringLiteral("one image of the IDX header declares 18446744073709551615 values")
+        << false;
+    QTest::newRow("image of 0 after large")
+        << idxBytes({0, 0x56080100, 0x10000, 0x6f000003, 0}, {}) << noLabels
+        << QStringLiteral("images have no pixels") << false;
     QTest::newRow("gzip cut short")
         << QByteArray() << goodLabels << QStringLiteral("truncated gzip data") << true;
     QTest::newRow("gzip truncated values")
@@ -172,6 +190,28 @@ void TestDataset::gzipBombIsInflatedOnlyAsFarAsTheHeader()
                                              "the file holds at least 2417536")
                                   .arg(i));
     }
+}
+
+void TestDataset::refusedHeaderClosesItsFile()
+{
+    // fuzz_dataset ran out of memory: a header refused in IdxFile's constructor left its gzip
+    // file (an open descriptor and 384 KiB of buffers) behind. 100 refusals leave none open.
+    QTemporaryDir dir;
+    const QString i = dir.filePath(QStringLiteral("images.gz"));
+    writeFile(i, QByteArray::fromHex("00000901"), true);
+    const auto open = [] { return QDir(QStringLiteral("/proc/self/fd")).count(); };
+    const auto before = open();
+    for (int n = 0; n < 100; ++n) {
+        try {
+            sim::loadIdx(i, i);
+            QFAIL("no error");
+        } catch (const Error &e) {
+            QCOMPARE(e.message(), QStringLiteral("%1: IDX element type 0x09 is not supported "
+                                                 "(only unsigned bytes, 0x08)")
+                                      .arg(i));
+        }
+    }
+    QCOMPARE(open(), before);
 }
 
 void TestDataset::labelsOutOfRange()

@@ -3,6 +3,7 @@
 #include "base/Error.h"
 #include "base/Text.h"
 
+#include <algorithm>
 #include <limits>
 #include <utility>
 
@@ -10,9 +11,12 @@ namespace snn {
 
 quint64 valueCount(std::span<const quint64> shape)
 {
+    // A dimension of 0 makes 0 values, however large the others (no saturation before it).
+    if (std::find(shape.begin(), shape.end(), quint64(0)) != shape.end())
+        return 0;
     quint64 n = 1;
     for (const quint64 d : shape) {
-        if (d != 0 && n > std::numeric_limits<quint64>::max() / d)
+        if (n > std::numeric_limits<quint64>::max() / d)
             return std::numeric_limits<quint64>::max();
         n *= d;
     }

@@ -277,9 +277,12 @@ Dataset loadIdx(const QString &imagesPath, const QString &labelsPath, const Samp
                         .arg(n)
                         .arg(labelsPath)
                         .arg(labels.dims()[0]));
-    qint64 features = 1;
-    for (std::size_t i = 1; i < images.dims().size(); ++i)
-        features *= images.dims()[i];
+    // One image's size against the ceiling too: with 0 images the header's own check passes
+    // whatever the other dimensions declare, and their product may not fit in 64 bits.
+    const std::vector<quint64> image(images.dims().begin() + 1, images.dims().end());
+    const auto features = qint64(checkDeclaredSize(
+        image, kMaxReadValues, QStringLiteral("%1: one image of the IDX header").arg(imagesPath),
+        QStringLiteral("reads from one IDX file")));
     if (features == 0)
         throw Error(QStringLiteral("%1: images have no pixels").arg(imagesPath));
     const SampleRange range = rangeOf(select, n);
