@@ -1,3 +1,4 @@
+#include "PassLists.h"
 #include "TestUtils.h"
 #include "base/Rng.h"
 #include "hw/Quantizer.h"
@@ -6,14 +7,13 @@
 #include <QJsonArray>
 
 using namespace snn;
+using snn::test::kDead;
+using snn::test::kFusion;
+using snn::test::kRedundancy;
 using snn::test::makeLayer;
 using snn::test::vec;
 
 namespace {
-
-const QStringList kDead{passes::kDeadNeuronElimination};
-const QStringList kRedundancy{passes::kRedundancyElimination};
-const QStringList kFusion{passes::kLayerFusion};
 
 // Random 8-bit input intensities, one vector per sample.
 std::vector<std::vector<std::uint8_t>> randomInputs(int samples, int inputs, std::uint64_t seed)

@@ -1,3 +1,4 @@
+#include "PassLists.h"
 #include "TestUtils.h"
 #include "base/Error.h"
 #include "base/Rng.h"
@@ -9,14 +10,13 @@
 #include <QJsonArray>
 
 using namespace snn;
+using snn::test::kDead;
+using snn::test::kFusion;
+using snn::test::kRedundancy;
 using snn::test::makeLayer;
 using snn::test::vec;
 
 namespace {
-
-const QStringList kDead{passes::kDeadNeuronElimination};
-const QStringList kRedundancy{passes::kRedundancyElimination};
-const QStringList kFusion{passes::kLayerFusion};
 
 Eigen::MatrixXf randomMatrix(Rng &rng, int rows, int cols, float scale)
 {
