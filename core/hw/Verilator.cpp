@@ -23,35 +23,29 @@ const QString kKeyFile = QStringLiteral("key");
 // The options Verilator compiles the testbench with: two-state values start at 0 (iverilog's X
 // would stop a comparison as a mismatch; here they are defined, the same on every run), the
 // testbench's delays with --timing, warnings reported but not fatal (the core is linted by
-// yosys and iverilog).
+// yosys and iverilog), Verilator's -O3.
 QStringList verilatorOptions(const QString &folder)
 {
-    return {QStringLiteral("--binary"),
-            QStringLiteral("--timing"),
-            QStringLiteral("-Wno-fatal"),
-            QStringLiteral("-Wno-lint"),
-            QStringLiteral("-Wno-style"),
-            QStringLiteral("--x-assign"),
-            QStringLiteral("0"),
-            QStringLiteral("--x-initial"),
-            QStringLiteral("0"),
-            QStringLiteral("--top-module"),
-            kBinary,
-            QStringLiteral("--Mdir"),
-            folder,
-            QStringLiteral("-o"),
-            kBinary};
+    return {QStringLiteral("--binary"),     QStringLiteral("--timing"),
+            QStringLiteral("-O3"),          QStringLiteral("-Wno-fatal"),
+            QStringLiteral("-Wno-lint"),    QStringLiteral("-Wno-style"),
+            QStringLiteral("--x-assign"),   QStringLiteral("0"),
+            QStringLiteral("--x-initial"),  QStringLiteral("0"),
+            QStringLiteral("--top-module"), kBinary,
+            QStringLiteral("--Mdir"),       folder,
+            QStringLiteral("-o"),           kBinary};
 }
 
-// How the C++ is built (no effect on the model): one compiler per core, through ccache when it
-// is installed.
+// How the C++ is built (no effect on what it computes): g++ -O2 rather than Verilator's -Os
+// (about a quarter less CPU time on the shipped model's testbench), one compiler per core,
+// through ccache when it is installed.
 QStringList makeOptions()
 {
-    QStringList options{QStringLiteral("-j"),
-                        QString::number(std::max(1, QThread::idealThreadCount()))};
+    QString flags = QStringLiteral("OPT_FAST=-O2 OPT_GLOBAL=-O2");
     if (!QStandardPaths::findExecutable(QStringLiteral("ccache")).isEmpty())
-        options << QStringLiteral("-MAKEFLAGS") << QStringLiteral("OBJCACHE=ccache");
-    return options;
+        flags += QStringLiteral(" OBJCACHE=ccache");
+    return {QStringLiteral("-j"), QString::number(std::max(1, QThread::idealThreadCount())),
+            QStringLiteral("-MAKEFLAGS"), flags};
 }
 
 // The key of a compiled testbench: SHA-1 over the options and every source it reads at compile
