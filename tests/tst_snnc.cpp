@@ -61,6 +61,7 @@ private Q_SLOTS:
     void synthMakesThePllClock();
     void flashWritesTheWeightImageAfterTheBitstream();
     void verifyOverTheUart();
+    void verifyJson();
     void pipelineWritesTheFolder();
     void pipelineWithoutBuild();
     void pipelineToolFailureExitsOne();
@@ -424,6 +425,36 @@ void TestSnnc::verifyOverTheUart()
                                     .arg(cases[b])),
                  qPrintable(r.out));
     }
+}
+
+// snnc verify --json (Verilator): the keys, and a failing verilator in one line.
+void TestSnnc::verifyJson()
+{
+    const QString model = m_dir.filePath(QStringLiteral("json.h5"));
+    saveGraph(test::randomChain(4, {6, 5, 3}, 1.0, 0.2), model);
+    const QStringList arguments{QStringLiteral("verify"),    model,
+                                QStringLiteral("--board"),   QStringLiteral("icestick"),
+                                QStringLiteral("--samples"), QStringLiteral("5"),
+                                QStringLiteral("--json"),    QStringLiteral("-")};
+    const Run r = snnc(arguments, 300000);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+    const QJsonObject json = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(json.value(QStringLiteral("samples")).toInt(), 5);
+    QCOMPARE(json.value(QStringLiteral("identical")).toBool(false), true);
+    QCOMPARE(json.value(QStringLiteral("mismatches")).toInt(-1), 0);
+    QVERIFY(json.value(QStringLiteral("first_mismatch")).isNull());
+    QCOMPARE(json.value(QStringLiteral("simulator")).toString(), QStringLiteral("verilator"));
+    for (const char *key : {"cycles_per_inference", "spike_words", "checksums", "export_seconds",
+                            "simulation_seconds"})
+        QVERIFY2(json.value(QLatin1String(key)).toDouble() > 0, key);
+    QTemporaryDir tools;
+    test::writeScript(tools.filePath(QStringLiteral("verilator")),
+                      "#!/bin/sh\necho '%Error: stand-in refuses'\nexit 1\n");
+    const Run failing = snnc(arguments, 60000, tools.path());
+    QCOMPARE(failing.exitCode, 1);
+    QVERIFY2(failing.err.endsWith(
+                 QStringLiteral("\nsnnc: verilator failed (exit 1): %Error: stand-in refuses\n")),
+             qPrintable(failing.err));
 }
 
 void TestSnnc::pipelineWritesTheFolder()

@@ -18,6 +18,7 @@ private Q_SLOTS:
     void hangingToolStopsWithoutFailure();
     void missingToolNamesThePackage();
     void blockingRunThrowsOrStops();
+    void parallelRunsKeepTheirOrder();
     void shellQuotingSurvivesSh();
 
 private:
@@ -133,6 +134,41 @@ void TestToolRunner::blockingRunThrowsOrStops()
     clock.start();
     QVERIFY_THROWS_EXCEPTION(snn::Cancelled,
                              runToolBlocking(hang, {}, m_dir.path(), QString(), control));
+    QVERIFY(clock.elapsed() < 5000);
+}
+
+void TestToolRunner::parallelRunsKeepTheirOrder()
+{
+    // Both at once (each sleeps 1 s: together well under 2 s), outputs in the steps' order.
+    const QString slow = script(QStringLiteral("slow.sh"), "sleep 1\necho \"$1\"\n");
+    const ToolStep first{QStringLiteral("a"), slow, {QStringLiteral("first")}, QString()};
+    const ToolStep second{QStringLiteral("b"), slow, {QStringLiteral("second")}, QString()};
+    QElapsedTimer clock;
+    clock.start();
+    QCOMPARE(runToolsBlocking({first, second}, m_dir.path(), {}),
+             (std::vector<QByteArray>{"first\n", "second\n"}));
+    QVERIFY2(clock.elapsed() < 1900, qPrintable(QString::number(clock.elapsed())));
+    // One fails: its error, and the other (hanging) is stopped.
+    const QString hang = script(QStringLiteral("hang3.sh"), "exec sleep 60\n");
+    const QString fail = script(QStringLiteral("fail3.sh"), "sleep 0.2\necho broken\nexit 4\n");
+    clock.restart();
+    try {
+        runToolsBlocking({{QStringLiteral("h"), hang, {}, QString()},
+                          {QStringLiteral("f"), fail, {}, QString()}},
+                         m_dir.path(), {});
+        QFAIL("a failing tool passed");
+    } catch (const snn::Error &e) {
+        QCOMPARE(e.message(), QStringLiteral("fail3.sh failed (exit 4): broken"));
+    }
+    QVERIFY(clock.elapsed() < 5000);
+    // Asked to stop: every one is stopped.
+    snn::RunControl control;
+    control.cancelRequested = [] { return true; };
+    clock.restart();
+    QVERIFY_THROWS_EXCEPTION(snn::Cancelled,
+                             runToolsBlocking({{QStringLiteral("h"), hang, {}, QString()},
+                                               {QStringLiteral("h"), hang, {}, QString()}},
+                                              m_dir.path(), control));
     QVERIFY(clock.elapsed() < 5000);
 }
 

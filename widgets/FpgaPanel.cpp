@@ -7,6 +7,7 @@
 #include "flow/HardwareEstimates.h"
 #include "flow/Pipeline.h"
 #include "hw/ToolRunner.h"
+#include "hw/Verilator.h"
 
 #include <QComboBox>
 #include <QDesktopServices>
@@ -664,13 +665,13 @@ void FpgaPanel::verify()
     m_verifyWork = std::make_unique<QTemporaryDir>();
     setBusy(true);
     m_steps->reset(StepVerify, StepVerify);
-    appendLog(QStringLiteral("== iverilog: RTL against the bit-accurate model\n"));
+    appendLog(QStringLiteral("== verilator: RTL against the bit-accurate model\n"));
     m_steps->begin(StepVerify);
     m_job->run<hw::RtlVerification>(
         [original, o = settings(),
          dir = m_verifyWork->filePath(QStringLiteral("verify"))](const RunControl &control) {
             flow::exportSettled(original, original, o, dir);
-            return hw::runRtlSimulation(dir, control);
+            return hw::runVerilator(dir, control);
         },
         [this](hw::RtlVerification r) {
             const QString result = flow::verificationText(r);

@@ -2,6 +2,7 @@
 
 #include "base/Error.h"
 #include "hw/ResourceEstimator.h"
+#include "hw/Verilator.h"
 
 #include <QDir>
 #include <QFile>
@@ -59,7 +60,7 @@ QString buildStepMarker(int step)
 {
     static const QStringList markers{QStringLiteral("== export"),  QStringLiteral("== yosys"),
                                      QStringLiteral("== nextpnr"), QStringLiteral("== icepack"),
-                                     QStringLiteral("== icetime"), QStringLiteral("== iverilog")};
+                                     QStringLiteral("== icetime"), QStringLiteral("== verilator")};
     return markers.value(step);
 }
 
@@ -143,9 +144,9 @@ Built build(const Graph &graph, const hw::ExportOptions &options, const QString 
             .arg(r.spramAvailable)
             .arg(r.fmaxMHz, 0, 'f', 1);
     begin(log, StepVerify);
-    say(log, QStringLiteral("== iverilog: RTL against the bit-accurate model\n"));
+    say(log, QStringLiteral("== verilator: RTL against the bit-accurate model\n"));
     try {
-        built.verification = hw::runRtlSimulation(dir, control);
+        built.verification = hw::runVerilator(dir, control);
     } catch (const Cancelled &) {
         throw;
     } catch (const Error &e) {

@@ -67,7 +67,7 @@ enum BuildStep {
 };
 // "Export", "yosys", "nextpnr", "icepack", "icetime", "Verify"
 QString buildStepName(int step);
-// The log line each step begins with ("== export", "== yosys", ... "== iverilog").
+// The log line each step begins with ("== export", "== yosys", ... "== verilator").
 QString buildStepMarker(int step);
 
 // What a synthesis or build reports as it goes: a step beginning (step >= 0), log text, or the

@@ -155,4 +155,60 @@ QByteArray runToolBlocking(const ToolStep &step, const QString &workingDirectory
     return runToolBlocking(step.program, step.arguments, workingDirectory, step.package, control);
 }
 
+std::vector<QByteArray> runToolsBlocking(const std::vector<ToolStep> &steps,
+                                         const QString &workingDirectory, const RunControl &control)
+{
+    std::vector<std::unique_ptr<ToolRunner>> runners;
+    QEventLoop loop;
+    std::size_t ended = 0;
+    QString failure;
+    bool wasStopped = false;
+    auto stopAll = [&runners] {
+        for (const auto &runner : runners)
+            runner->stop();
+    };
+    auto end = [&] {
+        if (++ended == runners.size())
+            loop.quit();
+    };
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        runners.push_back(std::make_unique<ToolRunner>());
+        ToolRunner *runner = runners.back().get();
+        QObject::connect(runner, &ToolRunner::finished, &loop, end);
+        QObject::connect(runner, &ToolRunner::stopped, &loop, [&] {
+            wasStopped = wasStopped || failure.isEmpty();
+            end();
+        });
+        QObject::connect(runner, &ToolRunner::failed, &loop, [&](const QString &message) {
+            if (failure.isEmpty() && !wasStopped) {
+                failure = message;
+                stopAll();
+            }
+            end();
+        });
+    }
+    QTimer poll;
+    if (control.cancelRequested) {
+        QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+            if (control.cancelRequested()) {
+                wasStopped = wasStopped || failure.isEmpty();
+                stopAll();
+            }
+        });
+        poll.start(100);
+    }
+    for (std::size_t i = 0; i < steps.size(); ++i)
+        runners[i]->start(steps[i], workingDirectory);
+    if (!steps.empty())
+        loop.exec();
+    if (!failure.isEmpty())
+        throw Error(failure);
+    if (wasStopped)
+        throw Cancelled();
+    std::vector<QByteArray> outputs;
+    for (const auto &runner : runners)
+        outputs.push_back(runner->log());
+    return outputs;
+}
+
 } // namespace snn::hw

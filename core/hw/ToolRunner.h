@@ -17,6 +17,8 @@
 #include <QTimer>
 
 #include <functional>
+#include <memory>
+#include <vector>
 
 namespace snn::hw {
 
@@ -119,5 +121,12 @@ QByteArray runToolBlocking(const QString &program, const QStringList &arguments,
                            const RunControl &control);
 QByteArray runToolBlocking(const ToolStep &step, const QString &workingDirectory,
                            const RunControl &control);
+
+// Runs the steps at the same time (each its own process, in one folder) and waits for all of
+// them; returns their outputs in the order of `steps`. When one fails the others are stopped and
+// its Error is thrown; Cancelled when `control` asks to stop (every running one is stopped).
+std::vector<QByteArray> runToolsBlocking(const std::vector<ToolStep> &steps,
+                                         const QString &workingDirectory,
+                                         const RunControl &control);
 
 } // namespace snn::hw

@@ -110,7 +110,8 @@ void fillTestbench(QString &tb, int samples, double timeoutNs, double clockHz, b
                    bool loaded)
 {
     tb.replace(QStringLiteral("@NS@"), QString::number(samples));
-    tb.replace(QStringLiteral("@TIMEOUT@"), QString::number(std::llround(timeoutNs)));
+    tb.replace(QStringLiteral("@TIMEOUT@"), // sized: Verilator limits an unsized one to 32 bits
+               QStringLiteral("(64'd%1)").arg(std::llround(timeoutNs)));
     tb.replace(QStringLiteral("@CLK_NS@"), nanoseconds(1e9 / clockHz));
     QString ports, model;
     if (spram) {
@@ -549,6 +550,25 @@ void writeFiles(const QString &dir, const FileMap &files)
     writeAtomically(contents);
 }
 
+QStringList simulationSources(const QString &dir, const QStringList &files, bool cells)
+{
+    QStringList sources = files;
+    if (QFile::exists(QDir(dir).filePath(QStringLiteral("spi_flash_model.v"))))
+        sources << QStringLiteral("spi_flash_model.v");
+    QFile defines(QDir(dir).filePath(QStringLiteral("snn_defines.vh")));
+    if (cells ||
+        (defines.open(QIODevice::ReadOnly) && defines.readAll().contains("`define SNN_SPRAM"))) {
+        if (!QFile::exists(QLatin1String(kIce40CellsSim)))
+            throw Error(
+                QStringLiteral("the iCE40 simulation models %1 are missing (apt-get install "
+                               "yosys)")
+                    .arg(QLatin1String(kIce40CellsSim)));
+        sources << QStringLiteral("-DNO_ICE40_DEFAULT_ASSIGNMENTS")
+                << QLatin1String(kIce40CellsSim);
+    }
+    return sources;
+}
+
 RtlVerification runRtlSimulation(const QString &dir, const RunControl &control, Testbench bench)
 {
     control.report(0.0, QStringLiteral("iverilog"));
@@ -566,36 +586,46 @@ RtlVerification runRtlSimulation(const QString &dir, const RunControl &control, 
                          QStringLiteral("snn_core.v")},
                         dir, QStringLiteral("yosys"), control);
     }
-    const bool cells = bench == Testbench::GateLevel;
-    QStringList arguments{QStringLiteral("-g2005"), QStringLiteral("-o"),
-                          top + QStringLiteral(".vvp"), top + QStringLiteral(".v"), core};
+    QStringList files{top + QStringLiteral(".v"), core};
     if (bench == Testbench::Uart)
-        arguments << QStringLiteral("snn_uart_top.v");
-    if (QFile::exists(QDir(dir).filePath(QStringLiteral("spi_flash_model.v"))))
-        arguments << QStringLiteral("spi_flash_model.v");
-    QFile defines(QDir(dir).filePath(QStringLiteral("snn_defines.vh")));
-    if (cells ||
-        (defines.open(QIODevice::ReadOnly) && defines.readAll().contains("`define SNN_SPRAM"))) {
-        if (!QFile::exists(QLatin1String(kIce40CellsSim)))
-            throw Error(
-                QStringLiteral("the iCE40 simulation models %1 are missing (apt-get install "
-                               "yosys)")
-                    .arg(QLatin1String(kIce40CellsSim)));
-        arguments << QStringLiteral("-DNO_ICE40_DEFAULT_ASSIGNMENTS")
-                  << QLatin1String(kIce40CellsSim);
-    }
-    runToolBlocking(QStringLiteral("iverilog"), arguments, dir, QStringLiteral("iverilog"),
-                    control);
+        files << QStringLiteral("snn_uart_top.v");
+    runToolBlocking(
+        QStringLiteral("iverilog"),
+        QStringList{QStringLiteral("-g2005"), QStringLiteral("-o"), top + QStringLiteral(".vvp")} +
+            simulationSources(dir, files, bench == Testbench::GateLevel),
+        dir, QStringLiteral("iverilog"), control);
     control.report(0.2, QStringLiteral("vvp"));
     const QByteArray output =
         runToolBlocking(QStringLiteral("vvp"), {QStringLiteral("-n"), top + QStringLiteral(".vvp")},
                         dir, QStringLiteral("iverilog"), control);
     control.report(1.0, QStringLiteral("done"));
+    return parseTestbenchOutput(output, dir);
+}
+
+namespace {
+
+// "MISMATCH sample S step T layer L group G spikes ...", "MISMATCH sample S step T membrane
+// checksum ...", "MISMATCH sample S neuron N ..." or "MISMATCH sample S class ...".
+MismatchSite mismatchSite(const QStringList &words)
+{
+    auto after = [&words](const char *key) {
+        const qsizetype at = words.indexOf(QLatin1String(key));
+        return at >= 0 && at + 1 < words.size() ? words[at + 1].toInt() : -1;
+    };
+    return {after("sample"), after("layer"), after("step")};
+}
+
+} // namespace
+
+RtlVerification parseTestbenchOutput(const QByteArray &output, const QString &dir)
+{
     RtlVerification result;
     bool finished = false;
     for (const QByteArray &line : output.split('\n')) {
         const QString text = QString::fromLocal8Bit(line).trimmed();
         if (text.startsWith(QLatin1String("MISMATCH"))) {
+            if (!result.first && text.startsWith(QLatin1String("MISMATCH sample ")))
+                result.first = mismatchSite(text.split(QLatin1Char(' ')));
             if (result.details.size() < 20)
                 result.details << text;
         } else if (text.startsWith(QLatin1String("CASE ")) && text.endsWith(QLatin1String(" ok"))) {

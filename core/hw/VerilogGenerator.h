@@ -121,10 +121,17 @@ inline constexpr double kBaudSkew = 0.02;
 // Writes files into `dir` (created when missing); throws Error naming a file it cannot write.
 void writeFiles(const QString &dir, const FileMap &files);
 
+// Where the testbench's first MISMATCH line points: -1 where it names no such thing (a step's
+// membrane checksum names no layer; an output count or the class neither a layer nor a step).
+struct MismatchSite {
+    int sample = -1, layer = -1, step = -1;
+};
+
 struct RtlVerification {
     int samples = 0;
     int mismatches = 0;  // spike words, step checksums, output counts or classes that differ
     QStringList details; // the first mismatch lines from the testbench
+    std::optional<MismatchSite> first; // where the first of them is
     // What the core testbench checked (0 for the UART testbench, which sees only the answers):
     int spikeWords = 0; // group sweeps compared
     int checksums = 0;  // time steps whose membrane checksum was compared
@@ -135,13 +142,17 @@ struct RtlVerification {
     // The board-level testbench's cases that passed, in order ("status", "run", "stray byte",
     // "dropped byte", ..., "stale image", ...).
     QStringList cases;
+    QString simulator = QStringLiteral("iverilog");
+    bool compiled = true; // runVerilator: false when it ran the binary of an earlier compile
+    int processes = 1;    // simulators run at once, each on a part of the samples
     bool passed() const { return samples > 0 && mismatches == 0; }
 };
 
 // Runs iverilog and vvp on the testbench in `dir` (as written by generateDesign and
 // generateTestbench). Throws Error when a tool is missing or fails (with its last lines), when
 // the simulation times out, or when the core refuses its weight image in flash (naming the check
-// that failed: protocol::toString of the state).
+// that failed: protocol::toString of the state). hw::runVerilator (Verilator.h) runs the core
+// testbench much faster, for thousands of samples.
 enum class Testbench { Core, Uart, GateLevel };
 // Core: tb_snn_core.v drives snn_core's ports directly; Uart: tb_snn_uart.v talks to
 // snn_uart_top over its serial line (slower: 10 bits per byte at CLKS_PER_BIT cycles each);
@@ -149,5 +160,16 @@ enum class Testbench { Core, Uart, GateLevel };
 // cell models (slow: for small networks).
 RtlVerification runRtlSimulation(const QString &dir, const RunControl &control,
                                  Testbench bench = Testbench::Core);
+
+// The source arguments of a testbench in `dir` for a simulator (iverilog and Verilator take the
+// same): `files` (the testbench and the design), the flash model when the folder has one, and
+// with SPRAM or `cells` yosys' iCE40 cell models (after -DNO_ICE40_DEFAULT_ASSIGNMENTS). Throws
+// Error when the cell models are missing.
+QStringList simulationSources(const QString &dir, const QStringList &files, bool cells = false);
+
+// A testbench's output (RESULT, COVERAGE, CYCLES, MISMATCH and CASE lines) as a result. Throws
+// Error when it printed TIMEOUT, an IMAGE state (the core refused its weight image) or no RESULT
+// (`dir` names the folder in the message).
+RtlVerification parseTestbenchOutput(const QByteArray &output, const QString &dir);
 
 } // namespace snn::hw

@@ -10,6 +10,8 @@
 // Prints MISMATCH lines (the first 50), a COVERAGE line, the clock cycles the core was busy over
 // all samples (CYCLES) and one RESULT line; or, when the core refuses its weight image in flash,
 // IMAGE and the state that says which check failed. The clock runs at the design's period.
+// With +first=F +count=C it checks only samples F to F + C - 1 of the .mem files (two simulators
+// on parts of the samples: hw::runVerilator); MISMATCH lines still name the sample's own index.
 `timescale 1ns/1ps
 `include "snn_defines.vh"
 module tb_snn_core;
@@ -41,7 +43,8 @@ module tb_snn_core;
     reg [7:0] expected [0:NS*(OUT_SIZE+1)-1];
     reg [LANES-1:0] spikes [0:NS*STEPS*V_DEPTH-1];
     reg [31:0] checksums [0:NS*STEPS-1];
-    integer s, i, errors, zero, full, sweep, step, lane, cycles;
+    integer s, i, errors, zero, full, sweep, step, lane, first, count;
+    reg [63:0] cycles;
     reg [31:0] sum;
 
     // The layer of a membrane word (the sweep order within a step), and its first word.
@@ -81,8 +84,12 @@ module tb_snn_core;
 
     // Inside: every sweep write of the core against the model.
     initial begin
-        sweep = 0;
-        step = 0;
+        if (!$value$plusargs("first=%d", first))
+            first = 0;
+        if (!$value$plusargs("count=%d", count))
+            count = NS - first;
+        sweep = first * STEPS * V_DEPTH;
+        step = first * STEPS;
         sum = 32'h811c9dc5;
     end
     always @(posedge clk)
@@ -124,7 +131,7 @@ module tb_snn_core;
         full = 0;
         repeat (3) @(negedge clk);
         rst = 1'b0;
-        for (s = 0; s < NS; s = s + 1) begin
+        for (s = first; s < first + count; s = s + 1) begin
             for (i = 0; i < IN_SIZE; i = i + 1) begin
                 @(negedge clk);
                 in_we = 1'b1;
@@ -163,12 +170,13 @@ module tb_snn_core;
                 mismatch;
             end
         end
-        if (step != NS * STEPS)
+        if (step != (first + count) * STEPS)
             mismatch;
         $display("COVERAGE counts %0d zero %0d full %0d spike_words %0d checksums %0d",
-                 NS * OUT_SIZE, zero, full, sweep, step);
-        $display("CYCLES samples %0d cycles %0d", NS, cycles);
-        $display("RESULT samples %0d mismatches %0d", NS, errors);
+                 count * OUT_SIZE, zero, full, sweep - first * STEPS * V_DEPTH,
+                 step - first * STEPS);
+        $display("CYCLES samples %0d cycles %0d", count, cycles);
+        $display("RESULT samples %0d mismatches %0d", count, errors);
         $finish;
     end
 endmodule
