@@ -248,6 +248,18 @@ void TestTarget::refusals()
                      g, fourBits(hw::Target::latency(-1.0), hw::WeightMemory::Ebr), samples(3));
              }),
              QStringLiteral("the latency target must be a positive number, not -1"));
+    // Nothing fits the board at all: the chooser's own message.
+    const Graph big = test::randomChain(3, {784, 256, 64, 10}, 0.5, 0.15);
+    hw::ExportOptions onStick = fourBits(t, hw::WeightMemory::Auto);
+    onStick.board = QStringLiteral("icestick");
+    const QString chooser = errorOf([&] {
+        hw::chooseConfiguration(big, onStick.quant, hw::board(onStick.board),
+                                hw::WeightMemory::Auto, 4);
+    });
+    QVERIFY2(chooser.startsWith(QStringLiteral("does not fit the iCEstick")), qPrintable(chooser));
+    QCOMPARE(
+        errorOf([&] { eval::hardwareFigures(big, onStick, RowMatrixXf::Constant(2, 784, 0.5f)); }),
+        chooser);
 }
 
 // snnc export and optimize with a target on a data set's test samples; an impossible target is

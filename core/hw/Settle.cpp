@@ -67,17 +67,12 @@ std::vector<Candidate> candidates(const QuantizedNetwork &net, const ExportOptio
 Configuration chooseForTarget(const Graph &graph, const ExportOptions &o, const MeanCycles &cycles)
 {
     const Board &b = board(o.board);
-    QuantConfig config = o.quant;
-    // Without a candidate at the fixed or chosen bits, the chooser's message says why.
-    const auto nothingFits = [&] {
-        return chooseConfiguration(graph, o.quant, b, o.weightMemory, o.quant.weightBits, o.lanes);
-    };
-    if (config.weightBits == 0)
-        config.weightBits = nothingFits().quant.weightBits;
+    // The chooser's bits (the given ones when fixed), or its message when nothing fits; its
+    // configuration is one of the candidates, so there is at least one.
+    const QuantConfig config =
+        chooseConfiguration(graph, o.quant, b, o.weightMemory, o.quant.weightBits, o.lanes).quant;
     const QuantizedNetwork net = quantize(graph, config);
     const std::vector<Candidate> all = candidates(net, o, b, cycles);
-    if (all.empty())
-        nothingFits(); // throws
     const bool latency = o.target.kind == Target::Kind::LatencyMs;
     const auto smaller = [](const Candidate &x, const Candidate &y) {
         return std::tuple(x.estimate.logicCells, x.blocks(), x.latencyMs) <
