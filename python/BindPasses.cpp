@@ -30,6 +30,7 @@ void bindOptimize(py::module_ &m)
            const py::object &validate, int steps, const std::string &encoding, std::uint64_t seed,
            int limit, const std::vector<int> &quantized, const std::string &board,
            const py::object &budgetCycles, const py::object &budgetKbit, const py::object &budgetLc,
+           std::optional<double> targetLatency, std::optional<double> targetLc,
            py::object progress) {
             OptimizeOptions options =
                 optimizeOptions(deadThreshold, similarity, normTolerance, fusionActivity, validate,
@@ -41,6 +42,12 @@ void bindOptimize(py::module_ &m)
             options.budgetCycles = pruningBudget(budgetCycles, "budget_cycles");
             options.budgetKbit = pruningBudget(budgetKbit, "budget_kbit");
             options.budgetLogicCells = pruningBudget(budgetLc, "budget_lc");
+            if (targetLatency && targetLc)
+                throw Error(QStringLiteral("target_latency and target_lc exclude each other"));
+            if (targetLatency)
+                options.deployment.target = hw::Target::latency(*targetLatency);
+            if (targetLc)
+                options.deployment.target = hw::Target::logicCells(*targetLc);
             const QStringList names = passList(passes);
             OptimizeResult result =
                 Interruptible(std::move(progress)).run([&](const RunControl &c) {
@@ -58,6 +65,7 @@ void bindOptimize(py::module_ &m)
         py::arg("seed") = 1, py::arg("limit") = 0, py::arg("quantized") = std::vector<int>{},
         py::arg("board") = "icebreaker", py::arg("budget_cycles") = py::none(),
         py::arg("budget_kbit") = py::none(), py::arg("budget_lc") = py::none(),
+        py::arg("target_latency") = py::none(), py::arg("target_lc") = py::none(),
         py::arg("progress") = py::none(),
         (std::string("Runs the passes (None: the retrain-free ones, in the default order) on a "
                      "copy of the graph and returns (optimized, report). Thresholds as in snnc "
@@ -65,7 +73,10 @@ void bindOptimize(py::module_ &m)
                      "before and after each pass. quantized: the FPGA core's weight widths (snnc "
                      "--quantized): the passes keep it exact there and, with validate, its "
                      "accuracy and hardware figures on board are measured. budget_cycles, "
-                     "budget_kbit, budget_lc: neuron_pruning's budgets, a number or 'N%'. ") +
+                     "budget_kbit, budget_lc: neuron_pruning's budgets, a number or 'N%'. "
+                     "target_latency (ms) / target_lc (logic cells), with quantized: each graph's "
+                     "lanes and memory for that target (snnc --target-latency / --target-lc); "
+                     "ValueError when it is not met. ") +
          kProgressDoc)
             .c_str());
 }

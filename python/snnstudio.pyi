@@ -257,11 +257,13 @@ def optimize(graph: SNNGraph, passes: Optional[Sequence[str]] = None, *,
              budget_cycles: Union[None, float, str] = None,
              budget_kbit: Union[None, float, str] = None,
              budget_lc: Union[None, float, str] = None,
+             target_latency: Optional[float] = None, target_lc: Optional[float] = None,
              progress: Progress = None) -> Tuple[SNNGraph, Report]:
     """Runs the passes on a copy; unknown pass names raise ValueError listing the valid ones.
     quantized: the FPGA core's weight widths: the passes keep it exact there and, with validate,
     its accuracy and hardware figures (on board) are measured. budget_*: neuron_pruning's
-    budgets, a number or 'N%' of the input graph's."""
+    budgets, a number or 'N%' of the input graph's. target_latency (ms) / target_lc (logic
+    cells): each graph's lanes and memory chosen for that target (ValueError when not met)."""
 def sweep(graph: SNNGraph, parameter: str, values: Sequence[float],
           passes: Optional[Sequence[str]] = None, *, dead_threshold: float = 0.0,
           similarity: float = 0.99, norm_tolerance: float = 0.01, fusion_activity: float = 0.01,

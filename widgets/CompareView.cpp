@@ -37,6 +37,9 @@ namespace snn::widgets {
 
 namespace {
 
+// One bar's share of a stage's height on the bars' axis: three bars and a gap.
+constexpr double kBar = 0.27;
+
 QString passLabel(const QString &pass)
 {
     if (pass == passes::kDeadNeuronElimination)
@@ -148,8 +151,10 @@ void CompareView::fitTable()
         if (!isVisible())
             return;
         // The table whole, and the bars and report beside it when they have room (240 px),
-        // else under it, at least 300 px high (a narrow window: 1024 px wide, the passes beside
-        // the view), the view scrolling when the two do not fit its height.
+        // else under it, at least 300 px high and high enough for every bar to be as high as
+        // its label (a narrow window: 1024 px wide, the passes beside the view; the labels of
+        // three bars a stage overlapped at 1024x700), the view scrolling when the two do not
+        // fit its height.
         if (m_tableWidth == 0)
             return; // no result yet: nothing to fit
         const bool beside = width() >= m_tableWidth + 240;
@@ -165,8 +170,11 @@ void CompareView::fitTable()
                                 m_table->verticalHeader()->length() + 2 * m_table->frameWidth();
         m_table->setMaximumWidth(QWIDGETSIZE_MAX);
         m_table->setMinimumHeight(tableHeight);
-        m_side->parentWidget()->setMinimumHeight(300);
-        m_split->setSizes({tableHeight, std::max(300, height() - tableHeight)});
+        // The legend, the axis, the tabs and the button take about 9 lines of text.
+        const int line = m_plot->fontMetrics().height();
+        const int bars = 9 * line + int(std::ceil(double(m_stages.size()) * (line + 2) / kBar));
+        m_side->parentWidget()->setMinimumHeight(std::max(300, bars));
+        m_split->setSizes({tableHeight, std::max(bars, height() - tableHeight)});
     });
 }
 
@@ -406,7 +414,6 @@ void CompareView::redraw()
     for (const Series &series : kSeries)
         if (&series != &kSeries[withCycles ? kNeuronsSeries : kCyclesSeries])
             shown.push_back(&series);
-    constexpr double kBar = 0.27;
     constexpr double kInside = 40; // % from which a bar holds its label
     for (std::size_t s = 0; s < shown.size(); ++s) {
         const Series &series = *shown[s];

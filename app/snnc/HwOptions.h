@@ -2,16 +2,60 @@
 
 // Options shared by the hardware commands (export, synth, verify, run): board, weight bits, lanes,
 // time steps, membrane bits, weight memory. Bits and lanes not given are chosen for the board
-// (hw::chooseConfiguration).
+// (hw::chooseConfiguration), or for a latency or logic-cell target on a data set's samples
+// (hw::chooseForTarget).
 
 #include "Cli.h"
+#include "SimArgs.h"
 #include "base/Error.h"
+#include "eval/HardwareFigures.h"
 #include "hw/BoardLink.h"
 #include "hw/Exporter.h"
+#include "sim/Dataset.h"
 
 #include <QCommandLineOption>
 
 namespace snn::cli {
+
+// --target-latency MS and --target-lc N: what Auto aims at (hw::Target; snnc optimize and the
+// hardware commands).
+struct TargetOptionSet {
+    QCommandLineOption latency{
+        QStringLiteral("target-latency"),
+        QStringLiteral("Auto picks the smallest design (fewest logic cells, then fewest EBR and "
+                       "SPRAM blocks) whose latency per inference, the mean cycles over the "
+                       "samples at the core clock, is at most MS milliseconds."),
+        QStringLiteral("MS")};
+    QCommandLineOption logicCells{
+        QStringLiteral("target-lc"),
+        QStringLiteral("Auto picks the fastest design whose estimated logic cells are at most "
+                       "N."),
+        QStringLiteral("N")};
+
+    void addTo(QCommandLineParser &parser) const { parser.addOptions({latency, logicCells}); }
+    bool isSet(const QCommandLineParser &parser) const
+    {
+        return parser.isSet(latency) || parser.isSet(logicCells);
+    }
+    // The target given (none when neither option is); throws Error for both or a bad number.
+    hw::Target read(const QCommandLineParser &parser) const
+    {
+        if (parser.isSet(latency) && parser.isSet(logicCells))
+            throw Error(QStringLiteral("--target-latency and --target-lc exclude each other"));
+        const QCommandLineOption &option = parser.isSet(latency) ? latency : logicCells;
+        if (!parser.isSet(option))
+            return {};
+        bool ok = false;
+        const double value = parser.value(option).toDouble(&ok);
+        if (!ok)
+            throw Error(QStringLiteral("--%1 takes a number, not '%2'")
+                            .arg(option.names().front(), parser.value(option)));
+        const hw::Target target =
+            parser.isSet(latency) ? hw::Target::latency(value) : hw::Target::logicCells(value);
+        target.validate();
+        return target;
+    }
+};
 
 struct HwOptionSet {
     QCommandLineOption board{
@@ -47,15 +91,27 @@ struct HwOptionSet {
                        "MHz made by the iCE40 PLL (16 to 275)."),
         QStringLiteral("MHZ|auto"), QStringLiteral("auto")};
 
+    TargetOptionSet target;
+    QCommandLineOption targetData{
+        QStringLiteral("target-data"),
+        QStringLiteral("The data set whose test samples measure the latency for --target-latency "
+                       "or --target-lc (their mean cycles in the core's exact cycle model)."),
+        QStringLiteral("DATA")};
+
     QCommandLineOption baud{QStringLiteral("baud"),
                             QStringLiteral("UART baud rate, 9600 to 3000000 (default 115200); "
                                            "refused when the core clock cannot make it within "
                                            "2% with at least 8 clocks a bit."),
                             QStringLiteral("N"), QStringLiteral("115200")};
 
-    void addTo(QCommandLineParser &parser) const
+    // `withTarget`: the target options too (for the commands that read them with a graph).
+    void addTo(QCommandLineParser &parser, bool withTarget = true) const
     {
         parser.addOptions({board, bits, lanes, steps, membrane, memory, clock, baud});
+        if (withTarget) {
+            target.addTo(parser);
+            parser.addOption(targetData);
+        }
     }
 
     // Reads the options (weight bits and lanes as given, else 8 and 4 until choose() settles
@@ -100,12 +156,35 @@ struct HwOptionSet {
     }
 
     // Reads the options and settles the weight bits and lanes not given on the command line: the
-    // most accurate, then fastest, configuration of `graph` that fits the board. `reason` gets
-    // the chooser's one-line explanation. Throws Error when nothing fits.
+    // most accurate, then fastest, configuration of `graph` that fits the board, or the one that
+    // meets --target-latency / --target-lc on --target-data's test samples. `reason` gets the
+    // chooser's one-line explanation. Throws Error when nothing fits or meets the target.
     hw::ExportOptions read(const QCommandLineParser &parser, const Graph &graph,
                            QString *reason) const
     {
         hw::ExportOptions o = read(parser);
+        o.target = target.read(parser);
+        if (parser.isSet(targetData) && !o.target.isSet())
+            throw Error(QStringLiteral("--target-data needs --target-latency or --target-lc"));
+        if (o.target.isSet()) {
+            if (!parser.isSet(targetData))
+                throw Error(QStringLiteral("--%1 needs --target-data DATA: the samples whose mean "
+                                           "cycles make the latency")
+                                .arg(parser.isSet(target.latency)
+                                         ? target.latency.names().front()
+                                         : target.logicCells.names().front()));
+            if (!parser.isSet(bits))
+                o.quant.weightBits = 0;
+            if (!parser.isSet(lanes))
+                o.lanes = 0;
+            const sim::Dataset samples =
+                sim::loadSamples(parser.value(targetData), sim::kTestSplit, 0, 0);
+            const hw::Settled settled =
+                hw::settle(graph, o, eval::meanCyclesOn(samples.x, stderrProgress()));
+            clearProgress();
+            *reason = settled.reason;
+            return settled.options;
+        }
         const hw::Configuration c = hw::chooseConfiguration(
             graph, o.quant, hw::board(o.board), o.weightMemory,
             parser.isSet(bits) ? o.quant.weightBits : 0, parser.isSet(lanes) ? o.lanes : 0);

@@ -1,5 +1,6 @@
 #include "Cli.h"
 
+#include "HwOptions.h"
 #include "PassArgs.h"
 #include "SimArgs.h"
 #include "base/Error.h"
@@ -46,6 +47,10 @@ int runOptimize(const QStringList &arguments)
             .arg(hw::boardIds().join(QStringLiteral(", "))),
         QStringLiteral("B"), QStringLiteral("icebreaker"));
     parser.addOptions({quantized, board});
+    // --target-latency MS / --target-lc N (with --quantized): each graph's lanes and weight
+    // memory chosen for the target on the validation samples.
+    const TargetOptionSet target;
+    target.addTo(parser);
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;
 
@@ -58,6 +63,7 @@ int runOptimize(const QStringList &arguments)
     options.threads = validate.threadCount(parser);
     if (!options.hardwareBits.empty() && !parser.isSet(validate.data))
         throw Error(QStringLiteral("--quantized needs --validate DATA"));
+    options.deployment.target = target.read(parser);
     std::shared_ptr<ValidationSet> set;
     if (parser.isSet(validate.data)) {
         set = std::make_shared<ValidationSet>();

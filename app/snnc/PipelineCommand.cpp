@@ -69,7 +69,7 @@ int runPipeline(const QStringList &arguments)
                                                     "hardware folder."));
     parser.addOptions({sim.data, output, train, noTrain, fineTune, noBuild, sim.threads});
     passArgs.addTo(parser);
-    hwOptions.addTo(parser);
+    hwOptions.addTo(parser, false); // no target: the build settles on the graph alone
     trainArgs.addTo(parser);
     if (const int code = parse(parser, arguments, 1); code >= 0)
         return code;

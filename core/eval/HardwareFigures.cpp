@@ -6,6 +6,8 @@
 
 #include <QJsonValue>
 
+#include <algorithm>
+
 namespace snn::eval {
 
 namespace {
@@ -40,8 +42,12 @@ double HardwareFigures::weightKbit() const
 
 QString HardwareFigures::configText() const
 {
+    if (!automatic)
+        return hw::describe(options, fit.spram) + QStringLiteral(" (as set)");
     return hw::describe(options, fit.spram) +
-           (automatic ? QStringLiteral(" (Auto for this graph)") : QStringLiteral(" (as set)"));
+           (options.target.isSet()
+                ? QStringLiteral(" (Auto for this graph, target %1)").arg(options.target.text())
+                : QStringLiteral(" (Auto for this graph)"));
 }
 
 QJsonObject HardwareFigures::toJson() const
@@ -56,6 +62,7 @@ QJsonObject HardwareFigures::toJson() const
         {QStringLiteral("lanes"), options.lanes},
         {QStringLiteral("memory"), fit.spram ? QStringLiteral("spram") : QStringLiteral("ebr")},
         {QStringLiteral("chosen"), automatic ? QStringLiteral("auto") : QStringLiteral("set")},
+        {QStringLiteral("target"), options.target.toJson()},
         {QStringLiteral("fits"), fit.fits},
         {QStringLiteral("clock_mhz"), clockMHz}};
     return {{QStringLiteral("config"), config},
@@ -74,7 +81,12 @@ HardwareFigures hardwareFigures(const Graph &graph, const hw::ExportOptions &opt
                                 const RowMatrixXf &samples, const RunControl &control,
                                 std::vector<int> *predictions)
 {
-    const hw::Settled settled = hw::settle(graph, options);
+    // A target's choice measures every lane count it weighs in one run on the samples; the
+    // chosen one's cycles and predictions come from that run.
+    MeasuredCycles measured;
+    const hw::MeanCycles cycles =
+        samples.rows() > 0 ? meanCyclesOn(samples, control, &measured) : hw::MeanCycles();
+    const hw::Settled settled = hw::settle(graph, options, cycles);
     HardwareFigures f;
     f.options = settled.options;
     f.automatic = options.quant.weightBits == 0 || options.lanes == 0;
@@ -87,8 +99,16 @@ HardwareFigures hardwareFigures(const Graph &graph, const hw::ExportOptions &opt
     f.uartMs = 10.0 * uartBytes(net.inputSize, net.outputSize()) / f.options.baud * 1e3;
     if (samples.rows() == 0 && !predictions)
         return f;
-    const CoreRun run = runCore(net, {hw::memoryLayout(net, f.options.lanes)}, samples, control);
     f.samples = int(samples.rows());
+    const auto chosen = std::find(measured.lanes.begin(), measured.lanes.end(), f.options.lanes);
+    if (chosen != measured.lanes.end()) {
+        f.cyclesPerInference =
+            double(measured.run.cycles[std::size_t(chosen - measured.lanes.begin())]) / f.samples;
+        if (predictions)
+            *predictions = measured.run.predictions;
+        return f;
+    }
+    const CoreRun run = runCore(net, {hw::memoryLayout(net, f.options.lanes)}, samples, control);
     if (f.samples > 0)
         f.cyclesPerInference = double(run.cycles.front()) / f.samples;
     if (predictions)
@@ -96,10 +116,29 @@ HardwareFigures hardwareFigures(const Graph &graph, const hw::ExportOptions &opt
     return f;
 }
 
+hw::MeanCycles meanCyclesOn(const RowMatrixXf &samples, const RunControl &control,
+                            MeasuredCycles *measured)
+{
+    return [&samples, control, measured](const hw::QuantizedNetwork &net,
+                                         const std::vector<int> &lanes) {
+        std::vector<hw::MemoryLayout> layouts;
+        for (const int l : lanes)
+            layouts.push_back(hw::memoryLayout(net, l));
+        CoreRun run = runCore(net, layouts, samples, control);
+        std::vector<double> mean;
+        for (const std::int64_t total : run.cycles)
+            mean.push_back(double(total) / double(samples.rows()));
+        if (measured)
+            *measured = {lanes, std::move(run)};
+        return mean;
+    };
+}
+
 hw::ExportOptions sameConfiguration(const HardwareFigures &figures)
 {
     hw::ExportOptions o = figures.options;
     o.weightMemory = figures.fit.spram ? hw::WeightMemory::Spram : hw::WeightMemory::Ebr;
+    o.target = {}; // nothing left to choose
     return o;
 }
 

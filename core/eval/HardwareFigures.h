@@ -10,6 +10,7 @@
 
 #include "base/Matrix.h"
 #include "base/RunControl.h"
+#include "eval/Accuracy.h"
 #include "graph/Graph.h"
 #include "hw/Settle.h"
 
@@ -34,23 +35,36 @@ struct HardwareFigures {
     // 1000 / (latency + UART transfer): a host sending one sample after another.
     double inferencesPerSecond() const;
     double weightKbit() const; // stored weight bits (with lane padding) / 1024
-    // "4-bit weights, 8 lanes, weights in SPRAM (Auto for this graph)" or "... (as set)"
+    // "4-bit weights, 8 lanes, weights in SPRAM (Auto for this graph)", "... (Auto for this
+    // graph, target latency <= 5 ms)" or "... (as set)"
     QString configText() const;
     // {"config": {"text", "board", "weight_bits", "lanes", "memory", "chosen": "auto" | "set",
-    // "fits", "clock_mhz"}, "cycles_per_inference", "latency_ms", "inferences_per_s",
-    // "uart_ms", "samples", "weight_kbit", "ebr", "spram", "logic_cells"}; the cycles and what
-    // follows from them are "not measured" without samples.
+    // "fits", "clock_mhz", "target": hw::Target::toJson}, "cycles_per_inference", "latency_ms",
+    // "inferences_per_s", "uart_ms", "samples", "weight_kbit", "ebr", "spram", "logic_cells"}; the
+    // cycles and what follows from them are "not measured" without samples.
     QJsonObject toJson() const;
 };
 
 // The figures of `graph` for `options` (the board and the core's settings; weight bits and lanes
-// 0 are chosen for this graph, hw::settle), the cycles measured on `samples` (rows of values in
-// [0, 1]; no rows: not measured). `predictions`, when given, receives the core's class of each
+// 0 are chosen for this graph, hw::settle; with options.target, for the target on the cycles
+// measured on `samples`), the cycles measured on `samples` (rows of values in [0, 1]; no rows:
+// not measured; a target then throws). `predictions`, when given, receives the core's class of each
 // sample from the same run. Throws Error when the core cannot be built for the graph, Cancelled
 // when asked to stop.
 HardwareFigures hardwareFigures(const Graph &graph, const hw::ExportOptions &options,
                                 const RowMatrixXf &samples, const RunControl &control = {},
                                 std::vector<int> *predictions = nullptr);
+
+// The core's mean cycles per inference over `samples` for a target's choice (hw::MeanCycles):
+// one run of the bit-accurate model, every lane count asked measured on it (runCore). `run`,
+// when given, receives that run and `lanes` the lane counts in its order. `samples` and
+// `measured` must outlive the function.
+struct MeasuredCycles {
+    std::vector<int> lanes;
+    CoreRun run;
+};
+hw::MeanCycles meanCyclesOn(const RowMatrixXf &samples, const RunControl &control = {},
+                            MeasuredCycles *measured = nullptr);
 
 // The settings `figures` were taken at, every one fixed: the same configuration for another graph.
 hw::ExportOptions sameConfiguration(const HardwareFigures &figures);

@@ -8,6 +8,7 @@
 #include "hw/Boards.h"
 #include "hw/CoreClock.h"
 #include "hw/ResourceEstimator.h"
+#include "hw/Target.h"
 #include "hw/ToolRunner.h"
 #include "hw/VerilogGenerator.h"
 
@@ -20,6 +21,10 @@ struct ExportOptions {
     QuantConfig quant;
     int lanes = 4;
     WeightMemory weightMemory = WeightMemory::Auto;
+    // What Auto aims at when it chooses the lanes and the weight memory (bits or lanes 0): none
+    // (the most accurate, then fastest, that fits), a latency or a logic-cell budget
+    // (chooseForTarget, hw/Settle.h).
+    Target target;
     // The core clock in MHz: 0 chooses it (automatic: CoreClock.h; an export alone runs the
     // oscillator, synthesiseDesign the fastest standard PLL clock nextpnr meets); the board's
     // oscillator runs the core on it; any other value makes it with the iCE40 PLL (pllSettings:

@@ -111,11 +111,8 @@ ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool 
     return e;
 }
 
-namespace {
-
-// Whether a design fits; `why` gets the reason SPRAM cannot hold the weights.
 bool fitsBoard(const ResourceEstimate &e, int lanes, int weightBits, bool spram, const Board &board,
-               QString *why = nullptr)
+               QString *why)
 {
     if (spram) {
         if (board.spramBlocks == 0) {
@@ -150,6 +147,28 @@ bool fitsBoard(const ResourceEstimate &e, int lanes, int weightBits, bool spram,
     }
     return e.ebrBlocks <= board.ebrBlocks && e.logicCells <= board.logicCells;
 }
+
+namespace {
+
+int largestLayer(const QuantizedNetwork &net)
+{
+    int neurons = 1;
+    for (const QuantLayer &l : net.layers)
+        neurons = std::max(neurons, l.neurons);
+    return neurons;
+}
+
+} // namespace
+
+int usefulLanes(const QuantizedNetwork &net)
+{
+    int lanes = 1;
+    while (lanes < largestLayer(net) && lanes < 16)
+        lanes *= 2;
+    return lanes;
+}
+
+namespace {
 
 QString numbersText(const ResourceEstimate &e, const Board &board, bool spram)
 {
@@ -345,17 +364,12 @@ Configuration chooseConfiguration(const Graph &graph, const QuantConfig &base, c
             continue;
         }
         lastQuantized = bits;
-        int largestLayer = 1;
-        for (const QuantLayer &l : net.layers)
-            largestLayer = std::max(largestLayer, l.neurons);
-        int usefulLanes = 1;
-        while (usefulLanes < largestLayer && usefulLanes < 16)
-            usefulLanes *= 2;
+        const int useful = usefulLanes(net);
         std::vector<int> lanesList;
-        for (int lanes = usefulLanes; lanes >= 1; lanes /= 2)
+        for (int lanes = useful; lanes >= 1; lanes /= 2)
             if (fixedLanes == 0 || lanes == fixedLanes)
                 lanesList.push_back(lanes);
-        if (fixedLanes > usefulLanes || lanesList.empty())
+        if (fixedLanes > useful || lanesList.empty())
             lanesList = {fixedLanes}; // as asked, even when it cannot be faster (or is invalid)
         for (int lanes : lanesList) {
             const Trial t = tryConfiguration(net, lanes, board, memory);
@@ -390,11 +404,11 @@ Configuration chooseConfiguration(const Graph &graph, const QuantConfig &base, c
                 lanesWhy = QStringLiteral("the lanes as given");
             else if (lanes == 16)
                 lanesWhy = QStringLiteral("the most lanes");
-            else if (lanes == usefulLanes)
+            else if (lanes == useful)
                 lanesWhy =
                     QStringLiteral("as many lanes as the largest layer (%1 neuron%2) can use")
-                        .arg(largestLayer)
-                        .arg(largestLayer == 1 ? "" : "s");
+                        .arg(largestLayer(net))
+                        .arg(largestLayer(net) == 1 ? "" : "s");
             else
                 lanesWhy = QStringLiteral("the most lanes that fit at %1 bits (%2: %3)")
                                .arg(bits)

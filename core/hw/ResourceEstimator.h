@@ -60,6 +60,15 @@ struct FitCheck {
     QString message; // one line: the numbers and, when it does not fit, what would make it fit
 };
 
+// Whether a design of `lanes` lanes and `weightBits`-bit weights with the estimate `e` fits
+// `board`, its weights in SPRAM or EBR; `why` gets the reason SPRAM cannot hold the weights.
+bool fitsBoard(const ResourceEstimate &e, int lanes, int weightBits, bool spram, const Board &board,
+               QString *why = nullptr);
+
+// The most lanes that can speed `net` up: the largest layer's neurons rounded up to a power of
+// two, at most 16 (more lanes add logic and no speed).
+int usefulLanes(const QuantizedNetwork &net);
+
 // Checks a network against a board before synthesis. `graph` lets the check try other settings
 // for its hint.
 FitCheck checkFit(const Graph &graph, const QuantConfig &config, int lanes, const Board &board,

@@ -28,6 +28,11 @@ void OptimizeOptions::validate() const
         c.validate();
     }
     hw::board(deployment.board);
+    deployment.target.validate();
+    if (deployment.target.isSet() && hardwareBits.empty())
+        throw Error(QStringLiteral("a target for the core (%1) needs its weight width measured "
+                                   "(--quantized)")
+                        .arg(deployment.target.text()));
 }
 
 int OptimizeOptions::deployedBits() const
@@ -131,6 +136,8 @@ std::optional<CoreState> tryCoreState(const Graph &graph, const OptimizeOptions 
     } catch (const Cancelled &) {
         throw;
     } catch (const Error &e) {
+        if (options.deployment.target.isSet())
+            throw; // a target not met is the run's failure, not a figure left out
         report.hardwareNotMeasured = e.message();
         return std::nullopt;
     }

@@ -126,6 +126,15 @@ class Tutorial(unittest.TestCase):
         self.assertEqual(report.to_dict()["hardware"], report.hardware)
         self.assertEqual(report.hardware["after"]["samples"], 30)
         self.assertEqual(merge.hardware, report.hardware["after"])
+        # A loose latency target: the smallest design, 1 lane in EBR; an impossible one raises.
+        _, targeted = optimize(g, ["redundancy_elimination"], validate=(x, y), steps=10,
+                               quantized=[4], target_latency=1000.0)
+        config = targeted.hardware["before"]["config"]
+        self.assertEqual(config["target"], {"kind": "latency_ms", "value": 1000.0})
+        self.assertEqual((config["lanes"], config["memory"]), (1, "ebr"))
+        with self.assertRaisesRegex(ValueError, r"^no configuration on the iCEBreaker meets the "
+                                    r"target latency <= 0\.000001 ms: the fastest that fits"):
+            optimize(g, validate=(x, y), steps=10, quantized=[4], target_latency=1e-6)
         self.assertIn("neuron_pruning", snnstudio.all_passes())
         self.assertNotIn("neuron_pruning", snnstudio.available_passes())
         with self.assertRaisesRegex(ValueError, "budget_kbit takes a number above 0 or 'N%'"):
