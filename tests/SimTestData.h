@@ -6,6 +6,7 @@
 #include "sim/Dataset.h"
 
 #include <QByteArray>
+#include <QDir>
 #include <QFile>
 #include <QTest>
 
@@ -69,6 +70,17 @@ inline void writeIdxPair(const sim::Dataset &d, int side, const QString &images,
     }
     writeFile(images, idxBytes({quint32(d.size()), quint32(side), quint32(side)}, pixels), gzip);
     writeFile(labels, idxBytes({quint32(d.size())}, ys), gzip);
+}
+
+// A toy IDX data set folder as the Fashion-MNIST package lays it out: `train` and `test` samples
+// of toyData(classes, 4 x 4 images; seeds 1 and 2), uncompressed. Creates `dir`.
+inline void writeToyIdxFolder(const QString &dir, int train, int test, int classes)
+{
+    QDir().mkpath(dir);
+    writeIdxPair(toyData(train, classes, 4, 1), 4, dir + QStringLiteral("/train-images-idx3-ubyte"),
+                 dir + QStringLiteral("/train-labels-idx1-ubyte"), false);
+    writeIdxPair(toyData(test, classes, 4, 2), 4, dir + QStringLiteral("/t10k-images-idx3-ubyte"),
+                 dir + QStringLiteral("/t10k-labels-idx1-ubyte"), false);
 }
 
 } // namespace snn::test

@@ -2,6 +2,7 @@
 
 // Shared test helpers: a main that runs GUI tests offscreen, and builders for small graphs.
 
+#include "base/Matrix.h"
 #include "base/Rng.h"
 #include "graph/Graph.h"
 
@@ -93,6 +94,16 @@ inline Graph randomChain(std::uint64_t seed, const std::vector<int> &sizes, doub
         source = g.addLayer(l);
     }
     return g;
+}
+
+// `count` samples of `width` intensities, uniform in [0, 1) from Rng(seed), one per row.
+inline RowMatrixXf uniformSamples(int count, int width, std::uint64_t seed)
+{
+    Rng rng(seed);
+    RowMatrixXf x(count, width);
+    for (Eigen::Index i = 0; i < x.size(); ++i)
+        x.data()[i] = float(rng.uniform());
+    return x;
 }
 
 // What a run of the build's snnc printed; code -1 when it did not finish within two minutes.

@@ -20,11 +20,7 @@ Graph network()
 
 RowMatrixXf samples(int count)
 {
-    Rng rng(9);
-    RowMatrixXf x(count, 16);
-    for (Eigen::Index i = 0; i < x.size(); ++i)
-        x.data()[i] = float(rng.uniform());
-    return x;
+    return test::uniformSamples(count, 16, 9);
 }
 
 hw::ExportOptions automaticLanes(int bits)

@@ -366,13 +366,7 @@ QStringList TestSnnc::pipelineInputs()
     const QString data = m_dir.filePath(QStringLiteral("toy"));
     const QString model = m_dir.filePath(QStringLiteral("toy.h5"));
     if (!QFileInfo::exists(model)) {
-        QDir().mkpath(data);
-        test::writeIdxPair(test::toyData(120, 3, 4, 1), 4,
-                           data + QStringLiteral("/train-images-idx3-ubyte"),
-                           data + QStringLiteral("/train-labels-idx1-ubyte"), false);
-        test::writeIdxPair(test::toyData(40, 3, 4, 2), 4,
-                           data + QStringLiteral("/t10k-images-idx3-ubyte"),
-                           data + QStringLiteral("/t10k-labels-idx1-ubyte"), false);
+        test::writeToyIdxFolder(data, 120, 40, 3);
         saveGraph(test::randomChain(5, {16, 8, 3}, 1.0, 0.2), model);
     }
     return {QStringLiteral("pipeline"),

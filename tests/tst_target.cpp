@@ -27,11 +27,7 @@ Graph network()
 
 RowMatrixXf samples(int count)
 {
-    Rng rng(9);
-    RowMatrixXf x(count, 16);
-    for (Eigen::Index i = 0; i < x.size(); ++i)
-        x.data()[i] = float(rng.uniform());
-    return x;
+    return test::uniformSamples(count, 16, 9);
 }
 
 // One configuration as the oracle sees it: the cycles summed sample by sample from the core's
@@ -269,13 +265,7 @@ void TestTarget::throughSnnc()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString data = dir.filePath(QStringLiteral("toy"));
-    QDir().mkpath(data);
-    test::writeIdxPair(test::toyData(60, 4, 4, 1), 4,
-                       data + QStringLiteral("/train-images-idx3-ubyte"),
-                       data + QStringLiteral("/train-labels-idx1-ubyte"), false);
-    test::writeIdxPair(test::toyData(30, 4, 4, 2), 4,
-                       data + QStringLiteral("/t10k-images-idx3-ubyte"),
-                       data + QStringLiteral("/t10k-labels-idx1-ubyte"), false);
+    test::writeToyIdxFolder(data, 60, 30, 4);
     const QString model = dir.filePath(QStringLiteral("model.h5"));
     const Graph g = network();
     saveGraph(g, model);
