@@ -374,7 +374,7 @@ void TestDataset::badHdf5()
 void TestDataset::fashionMnistWhenInstalled()
 {
     if (!QFileInfo::exists(sim::fashionMnistDirectory()))
-        QSKIP("dataset-fashion-mnist is not installed");
+        QFAIL("dataset-fashion-mnist is not installed");
     const sim::Dataset test = sim::loadEvaluationSet(QStringLiteral("fashion-mnist"));
     QCOMPARE(test.size(), 10000);
     QCOMPARE(test.features(), 784);

@@ -261,7 +261,7 @@ void TestEngine::shippedModelCountsAreGolden()
     // 1: spike counts and scores recorded from the one-sample-at-a-time simulator before the
     // batched kernels (commit ab2a090); any change of a sum's order would change a spike.
     if (!QFileInfo::exists(sim::fashionMnistDirectory()))
-        QSKIP("dataset-fashion-mnist is not installed");
+        QFAIL("dataset-fashion-mnist is not installed");
     const Graph g = loadGraph(QStringLiteral(SNN_SOURCE_DIR "/resources/fashion-mnist-snn.h5"));
     const sim::Dataset d = sim::loadEvaluationSet(QStringLiteral("fashion-mnist")).head(300);
     for (auto encoding : {sim::Encoding::Rate, sim::Encoding::Current}) {

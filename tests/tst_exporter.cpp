@@ -238,7 +238,7 @@ void TestExporter::exercisingSamplesAvoidStuckOutputs()
 void TestExporter::hiddenWeightBitFlipsAreCaught()
 {
     if (QStandardPaths::findExecutable(QStringLiteral("iverilog")).isEmpty())
-        QSKIP("iverilog is not installed");
+        QFAIL("iverilog is not installed");
     QTemporaryDir dir;
     ExportOptions o;
     o.board = QStringLiteral("icestick");
@@ -303,7 +303,7 @@ void TestExporter::hiddenWeightBitFlipsAreCaught()
 void TestExporter::flashFaultsAreCaught()
 {
     if (QStandardPaths::findExecutable(QStringLiteral("iverilog")).isEmpty())
-        QSKIP("iverilog is not installed");
+        QFAIL("iverilog is not installed");
     QTemporaryDir dir;
     ExportOptions o;
     o.board = QStringLiteral("icebreaker");
@@ -370,7 +370,7 @@ void TestExporter::flashFaultsAreCaught()
 void TestExporter::boardLevelTestbenchRecovers()
 {
     if (QStandardPaths::findExecutable(QStringLiteral("iverilog")).isEmpty())
-        QSKIP("iverilog is not installed");
+        QFAIL("iverilog is not installed");
     QTemporaryDir dir;
     ExportOptions o;
     o.board = QStringLiteral("icebreaker");

@@ -133,7 +133,7 @@ void TestFpgaPanel::exportWritesTheFolder()
 void TestFpgaPanel::verifyPassesOffTheGuiThread()
 {
     if (QStandardPaths::findExecutable(QStringLiteral("iverilog")).isEmpty())
-        QSKIP("iverilog is not installed");
+        QFAIL("iverilog is not installed");
     FpgaPanel panel;
     panel.setOriginalGraph(smallGraph({6, 4, 3}));
     QSignalSpy done(&panel, &FpgaPanel::verificationFinished);
@@ -148,7 +148,7 @@ void TestFpgaPanel::verifyPassesOffTheGuiThread()
 void TestFpgaPanel::stopDuringSynthesisIsNotAFailure()
 {
     if (QStandardPaths::findExecutable(QStringLiteral("yosys")).isEmpty())
-        QSKIP("yosys is not installed");
+        QFAIL("yosys is not installed");
     FpgaPanel panel;
     panel.setOriginalGraph(smallGraph({6, 4, 3}));
     panel.setOptimizedGraph(smallGraph({6, 3, 3}));
@@ -311,7 +311,7 @@ void TestFpgaPanel::buildKeepsTheBitstream()
 {
     for (const char *tool : {"yosys", "nextpnr-ice40", "icepack", "iverilog"})
         if (QStandardPaths::findExecutable(QLatin1String(tool)).isEmpty())
-            QSKIP(qPrintable(QStringLiteral("%1 is not installed").arg(QLatin1String(tool))));
+            QFAIL(qPrintable(QStringLiteral("%1 is not installed").arg(QLatin1String(tool))));
     QTemporaryDir dir;
     const QString folder = dir.filePath(QStringLiteral("tiny-icebreaker"));
     const Graph g = smallGraph({6, 4, 3});
@@ -357,7 +357,7 @@ void TestFpgaPanel::buildKeepsTheBitstream()
 void TestFpgaPanel::destroyingThePanelDuringVerifyWaits()
 {
     if (QStandardPaths::findExecutable(QStringLiteral("iverilog")).isEmpty())
-        QSKIP("iverilog is not installed");
+        QFAIL("iverilog is not installed");
     // The verification works in the panel's temporary folder: the destructor stops and waits
     // for it before the folder is removed (no crash, no job left behind).
     auto panel = std::make_unique<FpgaPanel>();

@@ -306,7 +306,7 @@ void TestIceFlow::smallDesignToBitstream()
 {
     for (const char *tool : {"yosys", "nextpnr-ice40", "icepack", "icetime"})
         if (QStandardPaths::findExecutable(QLatin1String(tool)).isEmpty())
-            QSKIP(qPrintable(QStringLiteral("%1 is not installed").arg(QLatin1String(tool))));
+            QFAIL(qPrintable(QStringLiteral("%1 is not installed").arg(QLatin1String(tool))));
     // 4 inputs -> 3 LIF neurons -> 2 outputs, two lanes, on the iCEBreaker.
     Graph g(4);
     Rng rng(3);

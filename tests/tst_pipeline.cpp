@@ -462,7 +462,7 @@ void TestPipeline::failingToolGivesItsMessage()
 void TestPipeline::buildWritesTheOutputs()
 {
     if (!toolsInstalled())
-        QSKIP("yosys, nextpnr-ice40, icepack or iverilog is not installed");
+        QFAIL("yosys, nextpnr-ice40, icepack or iverilog is not installed");
     QTemporaryDir out;
     BuildRun run(out.path());
     Pipeline &p = run.p;

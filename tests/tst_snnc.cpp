@@ -246,7 +246,7 @@ void TestSnnc::synthChoosesAndKeepsTheBitstream()
 {
     for (const char *tool : {"yosys", "nextpnr-ice40", "icepack", "icetime"})
         if (QStandardPaths::findExecutable(QLatin1String(tool)).isEmpty())
-            QSKIP(qPrintable(QStringLiteral("%1 is not installed").arg(QLatin1String(tool))));
+            QFAIL(qPrintable(QStringLiteral("%1 is not installed").arg(QLatin1String(tool))));
     const QString model = m_dir.filePath(QStringLiteral("small.h5"));
     saveGraph(test::randomChain(3, {4, 3, 2}, 1.0, 0.2), model);
     // Export without --bits or --lanes says what it chose.
@@ -300,7 +300,7 @@ void TestSnnc::synthMakesThePllClock()
 {
     for (const char *tool : {"yosys", "nextpnr-ice40", "icepack"})
         if (QStandardPaths::findExecutable(QLatin1String(tool)).isEmpty())
-            QSKIP(qPrintable(QStringLiteral("%1 is not installed").arg(QLatin1String(tool))));
+            QFAIL(qPrintable(QStringLiteral("%1 is not installed").arg(QLatin1String(tool))));
     const QString model = m_dir.filePath(QStringLiteral("pll.h5"));
     saveGraph(test::randomChain(3, {4, 3, 2}, 1.0, 0.2), model);
     // 18 MHz from the iCEBreaker's 12 MHz: an SB_PLL40_PAD drives the core clock.
@@ -394,7 +394,7 @@ QStringList TestSnnc::pipelineInputs()
 void TestSnnc::verifyOverTheUart()
 {
     if (QStandardPaths::findExecutable(QStringLiteral("iverilog")).isEmpty())
-        QSKIP("iverilog is not installed");
+        QFAIL("iverilog is not installed");
     const QString model = m_dir.filePath(QStringLiteral("uart.h5"));
     saveGraph(test::randomChain(3, {4, 3, 2}, 1.0, 0.2), model);
     const QString common = QStringLiteral("status, run, clock +2%, clock -2%, stray byte, dropped "
@@ -455,7 +455,7 @@ void TestSnnc::pipelineWritesTheFolder()
 {
     for (const char *tool : {"yosys", "nextpnr-ice40", "icepack", "iverilog"})
         if (QStandardPaths::findExecutable(QLatin1String(tool)).isEmpty())
-            QSKIP(qPrintable(QStringLiteral("%1 is not installed").arg(QLatin1String(tool))));
+            QFAIL(qPrintable(QStringLiteral("%1 is not installed").arg(QLatin1String(tool))));
     const QString out = m_dir.filePath(QStringLiteral("pipeline/out")); // made with its parent
     const Run r =
         snnc(pipelineInputs() + QStringList{QStringLiteral("--finetune-qat"), QStringLiteral("1"),

@@ -63,7 +63,7 @@ private Q_SLOTS:
 void TestVerilog::initTestCase()
 {
     if (QStandardPaths::findExecutable(QStringLiteral("iverilog")).isEmpty())
-        QSKIP("iverilog is not installed (apt-get install iverilog)");
+        QFAIL("iverilog is not installed (apt-get install iverilog)");
 }
 
 void TestVerilog::rtlMatchesModel_data()
@@ -355,7 +355,7 @@ void TestVerilog::cyclesBelowPreviousCore()
 void TestVerilog::gateLevelMatchesModel()
 {
     if (QStandardPaths::findExecutable(QStringLiteral("yosys")).isEmpty())
-        QSKIP("yosys is not installed");
+        QFAIL("yosys is not installed");
     // The synthesised netlist (LUTs, carries, EBR with the weights in INIT) computes the model too.
     const Graph g = randomGraph(12, {5, 4, 3}, NeuronType::LIF, ResetMode::Subtract, true);
     QuantConfig c;
