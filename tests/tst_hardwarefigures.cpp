@@ -63,7 +63,7 @@ void TestHardwareFigures::cyclesAreTheCoreModelsMean()
     for (Eigen::Index s = 0; s < x.rows(); ++s) {
         hw::ModelTrace trace;
         expected.push_back(runner.run(hw::intensities(x.row(s).transpose()), &trace).predicted);
-        cycles += hw::coreCycles(net, layout, hw::sourceSpikes(net, trace));
+        cycles += hw::coreCycles(net, layout, trace);
     }
     QCOMPARE(f.cyclesPerInference, double(cycles) / 25.0);
     QVERIFY(f.cyclesPerInference > 0.0);

@@ -21,7 +21,7 @@ private Q_SLOTS:
     void generatorIsXorshift32();
     void modelCountsHandComputedSpikes();
     void modelSaturatesTheMembrane();
-    void saturationFollowsTheEventOrder();
+    void stepInputIsSummedBeforeSaturating();
     void zeroResetAndLeak();
     void tieGoesToLowestIndex();
     void clipByPercentile();
@@ -279,11 +279,11 @@ void TestQuantizer::modelSaturatesTheMembrane()
     QCOMPARE(runModel(q, {255}).counts, std::vector<int>{fired});
 }
 
-void TestQuantizer::saturationFollowsTheEventOrder()
+void TestQuantizer::stepInputIsSummedBeforeSaturating()
 {
-    // Within one step the events of inputs 0..3 add +127, +127, +127, -127 in that order to an
-    // 8-bit membrane: saturating at each add gives 127 - 127 = 0, not 254 - 127 = 127. The model
-    // skips the clamp only while no sum can reach the bounds; the result must be per-add exact.
+    // Within one step inputs 0..3 bring +127, +127, +127, -127 to an 8-bit membrane. The core sums
+    // a step's input exactly and saturates once: 0 + 254 -> 127, which fires (saturating at each
+    // add, in input order, would give 127 - 127 = 0 and never fire).
     Graph g(4);
     Layer l = makeLayer(QStringLiteral("out"), kNetworkInput, 2, 4,
                         {1.0f, 1.0f, 1.0f, -1.0f, 0.1f, 0.1f, 0.1f, 0.1f});
@@ -299,12 +299,17 @@ void TestQuantizer::saturationFollowsTheEventOrder()
     const std::vector<std::uint8_t> input{255, 255, 255, 255};
     const Eigen::MatrixXf spikes = inputSpikes(c, input);
     std::vector<int> expected(2, 0);
+    int fullSteps = 0;
     for (int n = 0; n < 2; ++n) {
         int v = 0;
         for (int t = 0; t < c.steps; ++t) {
+            int sum = 0;
             for (int j = 0; j < 4; ++j)
                 if (spikes(t, j) > 0)
-                    v = std::clamp(v + q.layers[0].weight(n, j), -128, 127);
+                    sum += q.layers[0].weight(n, j);
+            if (n == 0 && spikes.row(t).sum() == 4.0f)
+                ++fullSteps;
+            v = std::clamp(v + sum, -128, 127);
             if (v > 100) {
                 ++expected[std::size_t(n)];
                 v = std::clamp(v - 100, -128, 127);
@@ -312,9 +317,10 @@ void TestQuantizer::saturationFollowsTheEventOrder()
         }
     }
     QCOMPARE(runModel(q, input).counts, expected);
-    // Saturating per add, neuron 0 ends every full step at 0 and never fires (summing first, it
-    // would reach 254 and fire every step); neuron 1 (4 x 13 per step) never nears the bounds.
-    QCOMPARE(expected[0], 0);
+    // Neuron 0 fires at least at every step where all four inputs spike (254 saturates to 127);
+    // neuron 1 (4 x 13 per step) never nears the bounds.
+    QVERIFY(fullSteps > 10);
+    QVERIFY(expected[0] >= fullSteps);
     QVERIFY(expected[1] > 0);
 }
 

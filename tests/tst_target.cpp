@@ -54,7 +54,7 @@ std::vector<Option> oracle(const Graph &g, const hw::ExportOptions &o, const Row
         for (Eigen::Index s = 0; s < x.rows(); ++s) {
             hw::ModelTrace trace;
             runner.run(hw::intensities(x.row(s).transpose()), &trace);
-            cycles += hw::coreCycles(net, layout, hw::sourceSpikes(net, trace));
+            cycles += hw::coreCycles(net, layout, trace);
         }
         for (const bool spram : {false, true}) {
             const hw::ResourceEstimate e = hw::estimateResources(net, lanes, spram);

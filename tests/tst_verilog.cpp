@@ -148,16 +148,16 @@ void TestVerilog::rtlMatchesModel()
     QCOMPARE(result.samples, 6);
     QCOMPARE(result.mismatches, 0);
     QVERIFY(result.passed());
-    // Inside: every group's sweep at every step, and one membrane checksum per step.
+    // Inside: every group's sweep at every step, and one membrane checksum per step and layer.
     QCOMPARE(result.spikeWords, 6 * c.steps * memoryLayout(net, lanes).membraneWords);
-    QCOMPARE(result.checksums, 6 * c.steps);
+    QCOMPARE(result.checksums, 6 * c.steps * int(net.layers.size()));
     QCOMPARE(result.outputCounts, 6 * net.outputSize());
     // Cycles: exactly coreCycles of the sources that spiked in the model's run.
     std::int64_t cycles = 0;
     for (const auto &s : samples) {
         ModelTrace trace;
         runModel(net, s, &trace);
-        cycles += coreCycles(net, memoryLayout(net, lanes), sourceSpikes(net, trace));
+        cycles += coreCycles(net, memoryLayout(net, lanes), trace);
     }
     QCOMPARE(result.cycles, cycles);
 }
@@ -297,7 +297,12 @@ void TestVerilog::layoutPacksLanes()
     QCOMPARE(layout.weightWords, 5 * 3 + 9 * 1);
     QCOMPARE(layout.layers[1].weightBase, 15);
     QCOMPARE(layout.membraneWords, 4);
-    QCOMPARE(layout.maskWords, 3);
+    // The lists of spiking sources: the 5 inputs (list 0), the first layer's 9 neurons (list 1);
+    // an entry is a weight word address (24 words: 5 bits) and a mask of 4 steps.
+    QCOMPARE(layout.listWords[0], 5);
+    QCOMPARE(layout.listWords[1], 9);
+    QCOMPARE(layout.blockSteps, 4); // as many as the lanes (at most 8)
+    QCOMPARE(layout.listBits, 5 + 4);
     QCOMPARE(layout.weightBits(8), std::int64_t(24 * 4 * 8));
     // The weight image: one line per word, lanes x 8 bits = 8 hex digits; lane 0 in the low byte.
     const FileMap files = generateDesign(net, DesignOptions{4, 12e6, 115200});
@@ -315,7 +320,7 @@ void TestVerilog::layoutPacksLanes()
 void TestVerilog::cyclesBelowPreviousCore()
 {
     // A fixed graph and input with a busy first layer (most inputs spike at every step), where
-    // the per-spike column dominates as it does on rate-encoded images.
+    // the per-spike columns dominated the previous core as they do on rate-encoded images.
     const Graph g = randomGraph(21, {64, 48, 10}, NeuronType::LIF, ResetMode::Subtract, true);
     QuantConfig c;
     c.steps = 8;
@@ -323,20 +328,24 @@ void TestVerilog::cyclesBelowPreviousCore()
     const std::vector<std::uint8_t> input(64, 200);
     ModelTrace trace;
     runModel(net, input, &trace);
-    const auto spikes = sourceSpikes(net, trace);
     const MemoryLayout layout = memoryLayout(net, 4);
-    // The previous core (docs/hardware.md before the pipeline): 2 cycles per membrane word at
-    // init; per step and layer 2 per source scanned, 2 per group of each spiking source's column
-    // and 2 per group of the sweep.
-    std::int64_t previous = 2 * layout.membraneWords;
+    // The previous core (docs/hardware.md before the blocks): per step and layer one cycle per
+    // source scanned, `groups` per source spike and per sweep, and 3; per sample one per membrane
+    // word and output, and 1.
+    std::int64_t previous = layout.membraneWords + net.outputSize() + 1;
     int inputSpikes = 0;
-    for (const auto &step : spikes) {
-        inputSpikes += step[0];
-        for (std::size_t k = 0; k < net.layers.size(); ++k)
-            previous += 2 * net.layers[k].inputs + 2 * step[k] * layout.layers[k].groups +
-                        2 * layout.layers[k].groups;
+    for (int t = 0; t < c.steps; ++t) {
+        inputSpikes += trace.inputSpikes[std::size_t(t)];
+        for (std::size_t k = 0; k < net.layers.size(); ++k) {
+            const auto &sources =
+                k == 0 ? std::vector<char>() : trace.spikes[std::size_t(t)][k - 1];
+            const int spikes = k == 0 ? trace.inputSpikes[std::size_t(t)]
+                                      : int(std::count(sources.begin(), sources.end(), 1));
+            previous += net.layers[k].inputs + (spikes + 1) * layout.layers[k].groups + 3;
+        }
     }
     QCOMPARE(inputSpikes, 387);
+    QCOMPARE(previous, std::int64_t(6862)); // what the previous core's testbench counted
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     DesignOptions options;
@@ -345,11 +354,10 @@ void TestVerilog::cyclesBelowPreviousCore()
     writeFiles(dir.path(), generateTestbench(net, {input}, options));
     const RtlVerification result = runRtlSimulation(dir.path(), RunControl());
     QCOMPARE(result.mismatches, 0);
-    QCOMPARE(result.cycles, coreCycles(net, layout, spikes));
-    QCOMPARE(result.cycles, std::int64_t(6862));
-    QCOMPARE(previous, std::int64_t(13606));
-    // Half the cycles per column group and per source, at the same lanes: below 1 / 1.9.
-    QVERIFY(double(previous) / double(result.cycles) > 1.9);
+    QCOMPARE(result.cycles, coreCycles(net, layout, trace));
+    QCOMPARE(result.cycles, std::int64_t(2606)); // blocks of 4 steps at 4 lanes
+    // Each active source's weights read once per block instead of once per spike.
+    QVERIFY(double(previous) / double(result.cycles) > 2.5);
 }
 
 void TestVerilog::gateLevelMatchesModel()

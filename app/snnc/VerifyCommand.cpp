@@ -69,7 +69,7 @@ bool report(const hw::RtlVerification &result, const QString &name, int baud, in
     const QString inside =
         result.checksums > 0
             ? QStringLiteral("every layer's spikes at every step (%1 group sweeps), the "
-                             "membrane checksum of all %2 steps and ")
+                             "%2 membrane checksums (one per layer and step) and ")
                   .arg(result.spikeWords)
                   .arg(result.checksums)
             : QString();
@@ -99,14 +99,14 @@ bool report(const hw::RtlVerification &result, const QString &name, int baud, in
 int runVerify(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Check that the generated hardware computes what the bit-accurate model "
-                       "computes: export the design with N samples (from --data, else random "
-                       "intensities scaled to exercise the network) and run its core testbench "
-                       "in Verilator (one simulator per core, each on a part of the samples), "
-                       "which compares every layer's spikes at every step, a checksum of all "
-                       "membranes per step, and every output spike count and class. Passes only "
-                       "when all are identical."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Check that the generated hardware computes what the bit-accurate model "
+        "computes: export the design with N samples (from --data, else random "
+        "intensities scaled to exercise the network) and run its core testbench "
+        "in Verilator (one simulator per core, each on a part of the samples), "
+        "which compares every layer's spikes at every step, a checksum of each "
+        "layer's membranes per step, and every output spike count and class. Passes only "
+        "when all are identical."));
     const ModelArgument model{false};
     model.addTo(parser);
     const HwOptionSet hwOptions;

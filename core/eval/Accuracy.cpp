@@ -82,10 +82,9 @@ CoreRun runCore(const hw::QuantizedNetwork &net, const std::vector<hw::MemoryLay
                 if (layouts.empty())
                     return runner.run(input).predicted;
                 const int predicted = runner.run(input, &trace).predicted;
-                const std::vector<std::vector<int>> spikes = hw::sourceSpikes(net, trace);
                 for (std::size_t k = 0; k < layouts.size(); ++k)
                     cycles[std::size_t(s) * layouts.size() + k] =
-                        hw::coreCycles(net, layouts[k], spikes);
+                        hw::coreCycles(net, layouts[k], trace);
                 return predicted;
             };
         });

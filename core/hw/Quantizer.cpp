@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 namespace snn::hw {
 
@@ -289,10 +288,6 @@ ModelRunner::ModelRunner(const QuantizedNetwork &net)
             for (int j = 0; j < l.inputs; ++j)
                 columns[std::size_t(j) * std::size_t(l.neurons) + std::size_t(n)] = l.weight(n, j);
         m_columns.push_back(std::move(columns));
-        std::int32_t maxWeight = 0;
-        for (int w : l.weights)
-            maxWeight = std::max(maxWeight, std::abs(w));
-        m_maxWeight.push_back(maxWeight);
         m_v.emplace_back(std::size_t(l.neurons));
     }
 }
@@ -308,44 +303,30 @@ ModelResult ModelRunner::sample(const std::vector<std::uint8_t> &input, ModelTra
         std::copy(m_net.layers[k].bias.begin(), m_net.layers[k].bias.end(), m_v[k].begin());
     ModelResult result;
     result.counts.assign(std::size_t(m_net.outputSize()), 0);
-    std::uint32_t state = m_net.config.seed;
+    const int steps = m_net.config.steps;
     if (Traced) {
-        trace->spikes.assign(std::size_t(m_net.config.steps), {});
-        trace->accumulated.assign(std::size_t(m_net.config.steps), {});
-        trace->membranes.assign(std::size_t(m_net.config.steps), {});
-        trace->inputSpikes.assign(std::size_t(m_net.config.steps), 0);
+        trace->spikes.assign(std::size_t(steps), {});
+        trace->accumulated.assign(std::size_t(steps), {});
+        trace->membranes.assign(std::size_t(steps), {});
+        trace->inputSpikes.assign(std::size_t(steps), 0);
+        trace->inputs.assign(std::size_t(steps), {});
     }
-    for (int t = 0; t < m_net.config.steps; ++t) {
+    std::uint32_t state = m_net.config.seed;
+    for (int t = 0; t < steps; ++t) {
+        m_previous.assign(std::size_t(m_net.inputSize), 0); // the generator's spikes
+        for (int j = 0; j < m_net.inputSize; ++j) {
+            state = xorshift32(state);
+            m_previous[std::size_t(j)] = (state >> 24) < input[std::size_t(j)] ? 1 : 0;
+        }
+        if (Traced) {
+            trace->inputs[std::size_t(t)] = m_previous;
+            trace->inputSpikes[std::size_t(t)] =
+                int(std::count(m_previous.begin(), m_previous.end(), 1));
+        }
         for (std::size_t k = 0; k < m_net.layers.size(); ++k) {
             const QuantLayer &l = m_net.layers[k];
             std::int32_t *v = m_v[k].data();
-            // Events: every spiking source adds its weight column, saturating at each add.
-            std::int64_t unclamped = 0; // events that cannot saturate any membrane
-            for (int j = 0; j < l.inputs; ++j) {
-                bool spike;
-                if (k == 0) {
-                    state = xorshift32(state);
-                    spike = (state >> 24) < input[std::size_t(j)];
-                } else {
-                    spike = m_previous[std::size_t(j)] != 0;
-                }
-                if (!spike)
-                    continue;
-                if (Traced && k == 0)
-                    ++trace->inputSpikes[std::size_t(t)];
-                const std::int32_t *w =
-                    m_columns[k].data() + std::size_t(j) * std::size_t(l.neurons);
-                if (unclamped == 0)
-                    unclamped = eventsWithoutSaturation(v, l.neurons, m_maxWeight[k]);
-                if (unclamped > 0) { // no sum can leave the range: clamping is the identity
-                    --unclamped;
-                    for (int n = 0; n < l.neurons; ++n)
-                        v[n] += w[n];
-                } else {
-                    for (int n = 0; n < l.neurons; ++n)
-                        v[n] = std::clamp(v[n] + w[n], m_lo, m_hi);
-                }
-            }
+            addInput(k);
             // Sweep: threshold, reset, then leak and bias for the next step.
             if (Traced)
                 trace->accumulated[std::size_t(t)].emplace_back(v, v + l.neurons);
@@ -374,20 +355,26 @@ ModelResult ModelRunner::sample(const std::vector<std::uint8_t> &input, ModelTra
     return result;
 }
 
+void ModelRunner::addInput(std::size_t k)
+{
+    const QuantLayer &l = m_net.layers[k];
+    m_sum.assign(std::size_t(l.neurons), 0);
+    for (int j = 0; j < l.inputs; ++j) {
+        if (m_previous[std::size_t(j)] == 0)
+            continue;
+        const std::int32_t *w = m_columns[k].data() + std::size_t(j) * std::size_t(l.neurons);
+        for (int n = 0; n < l.neurons; ++n)
+            m_sum[std::size_t(n)] += w[n];
+    }
+    std::int32_t *v = m_v[k].data();
+    for (int n = 0; n < l.neurons; ++n)
+        v[n] = std::int32_t(
+            std::clamp<std::int64_t>(std::int64_t(v[n]) + m_sum[std::size_t(n)], m_lo, m_hi));
+}
+
 ModelResult ModelRunner::run(const std::vector<std::uint8_t> &input, ModelTrace *trace)
 {
     return trace ? sample<true>(input, trace) : sample<false>(input, nullptr);
-}
-
-std::int64_t ModelRunner::eventsWithoutSaturation(const std::int32_t *v, int neurons,
-                                                  std::int32_t maxWeight) const
-{
-    std::int32_t largest = 0;
-    for (int n = 0; n < neurons; ++n)
-        largest = std::max(largest, std::abs(v[n]));
-    if (maxWeight == 0)
-        return std::numeric_limits<std::int64_t>::max();
-    return std::max<std::int64_t>(0, (m_hi - largest) / maxWeight);
 }
 
 ModelResult runModel(const QuantizedNetwork &net, const std::vector<std::uint8_t> &input,

@@ -104,17 +104,19 @@ struct ModelTrace {
     std::vector<std::vector<std::vector<char>>> spikes;
     std::vector<std::vector<std::vector<std::int32_t>>> accumulated;
     std::vector<std::vector<std::vector<std::int32_t>>> membranes;
-    std::vector<int> inputSpikes; // [step]: how many inputs the generator made spike
+    std::vector<int> inputSpikes;          // [step]: how many inputs the generator made spike
+    std::vector<std::vector<char>> inputs; // [step][input]: the generator's spikes
 };
 
 // The bit-accurate model of one sample: what the generated hardware answers. With `trace`, also
-// every layer's spikes and membranes at every step.
+// every layer's spikes and membranes at every step. Each layer adds a step's input as one exact
+// sum: v = sat(v + the sum of the weights of the sources that spiked).
 ModelResult runModel(const QuantizedNetwork &net, const std::vector<std::uint8_t> &input,
                      ModelTrace *trace = nullptr);
 
 // The bit-accurate model made once for many samples, one at a time (one runner per thread; `net`
-// must outlive it). Each layer's weights are kept by input: the column an input event adds to
-// every membrane. Membranes fit 32 bits: at most 24 bits plus one 8-bit weight before saturation.
+// must outlive it). Each layer's weights are kept by input: the column a source spike adds to
+// every neuron's sum. Sums fit 32 bits: at most 2^24 sources of 8-bit weights.
 class ModelRunner {
 public:
     explicit ModelRunner(const QuantizedNetwork &net);
@@ -126,19 +128,18 @@ private:
     // batch path of eval::quantizedPredictions is about 1.5 times as fast).
     template <bool Traced>
     ModelResult sample(const std::vector<std::uint8_t> &input, ModelTrace *trace);
-    // How many events of weights up to maxWeight in magnitude can be added to the membranes
-    // before any of them could reach the saturation bounds.
-    std::int64_t eventsWithoutSaturation(const std::int32_t *v, int neurons,
-                                         std::int32_t maxWeight) const;
+    // Layer k's input at one step: the weights of the sources that spiked (m_previous) summed
+    // exactly, then v = sat(v + sum).
+    void addInput(std::size_t k);
 
     const QuantizedNetwork &m_net;
     const std::int32_t m_hi;
     const std::int32_t m_lo;
     std::vector<std::vector<std::int32_t>> m_columns; // per layer: [inputs x neurons]
-    std::vector<std::int32_t> m_maxWeight;            // per layer: max |w|
     std::vector<std::vector<std::int32_t>> m_v;       // per layer: membranes
     std::vector<char> m_previous;                     // spikes of the previous layer this step
     std::vector<char> m_current;
+    std::vector<std::int32_t> m_sum; // a layer's input at this step
 };
 
 // Class = most spikes, tie to the lowest index (the hardware's rule).

@@ -37,6 +37,17 @@ EbrMapping ebrMapping(std::int64_t depth, int width, bool writable)
     return best;
 }
 
+namespace {
+
+// The block core's terms (docs/hardware.md, The core): an accumulator bit with its share of the
+// step multiplexer, and a step of the raster (8 parities of the jumped state, a comparator). Set so
+// that the shipped QAT model at 8 lanes (blocks of 8) estimates nextpnr's 5032 LC; not refitted on
+// a corpus (the other terms are the previous core's fit).
+constexpr double kCurrentBitCells = 2.0;
+constexpr double kBlockStepCells = 55.0;
+
+} // namespace
+
 ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool spram)
 {
     const MemoryLayout layout = memoryLayout(net, lanes);
@@ -46,13 +57,14 @@ ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool 
     e.weightBits = layout.weightBits(wb);
     e.weightWords = layout.weightWords;
     // The core's memories: input intensities (written by the host), weights (read-only, unless
-    // in SPRAM), membranes, biases (read-only) and the spike mask.
+    // in SPRAM), membranes, biases (read-only) and the two lists of spiking sources.
     const EbrMapping memories[] = {
         ebrMapping(net.inputSize, 8, true),
         spram ? EbrMapping() : ebrMapping(layout.weightWords, lanes * wb, false),
         ebrMapping(layout.membraneWords, lanes * mb, true),
         layout.hasBias ? ebrMapping(layout.membraneWords, lanes * mb, false) : EbrMapping(),
-        ebrMapping(layout.maskWords, lanes, true)};
+        ebrMapping(layout.listWords[0], layout.listBits, true),
+        ebrMapping(layout.listWords[1], layout.listBits, true)};
     e.weightEbrBlocks = memories[1].blocks;
     // SPRAM: spramBlocksPerWord blocks side by side per 16K words.
     e.spramBlocks =
@@ -70,13 +82,16 @@ ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool 
     // The widths of snn_config.vh: weight, membrane, group, source index and input addresses.
     const int waw = addressBits(layout.weightWords);
     const int vaw = addressBits(layout.membraneWords);
-    const int gaw = addressBits(layout.maskWords);
+    const int gaw = addressBits(layout.maxGroups);
     const int jw = addressBits(layout.maxIndex);
-    const int addressBitCount = waw + vaw + gaw + jw + addressBits(net.inputSize);
-    // L_SRC, L_N, L_G, L_WBASE, L_VBASE, L_THR, L_K, L_ZERO.
+    const int addressBitCount = waw + vaw + gaw + jw + addressBits(net.inputSize) +
+                                addressBits(std::max(layout.listWords[0], layout.listWords[1]));
+    // L_N, L_G, L_VBASE, L_OWBASE, L_OG, L_THR, L_K, L_ZERO.
     const int tableBits =
-        net.layers.size() > 2 ? 2 * (jw + 1) + gaw + 1 + waw + vaw + mb + 5 + 1 : 0;
+        net.layers.size() > 2 ? (jw + 1) + 2 * (gaw + 1) + vaw + waw + mb + 5 + 1 : 0;
     const double laneBits = double(lanes) * mb;
+    // The first layer's currents: block steps x lanes accumulators of accumulatorBits each.
+    const double currentBits = double(layout.blockSteps) * lanes * layout.accumulatorBits;
     // Logic-cell model, fitted by least squares to nextpnr runs of 31 designs
     // (bench/hw_estimate.py, docs/performance.md). Terms: fixed control, UART and input generator;
     // per lane x membrane bit (the lane datapath: accumulate, saturate, threshold, write-back mux),
@@ -103,7 +118,11 @@ ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool 
          when(subtract && !leak, laneBits), 1.191},
         {QStringLiteral("per address bit"), double(addressBitCount), 2.750},
         {QStringLiteral("per layer-table bit (3+ layers)"), double(tableBits), 1.521},
-        {QStringLiteral("per EBR read multiplexer input bit"), double(readMuxBits), 0.647}};
+        {QStringLiteral("per EBR read multiplexer input bit"), double(readMuxBits), 0.647},
+        {QStringLiteral("per first-layer current bit (block steps x lanes)"), currentBits,
+         kCurrentBitCells},
+        {QStringLiteral("per block step (the raster's generator jump and comparator)"),
+         double(layout.blockSteps), kBlockStepCells}};
     double lc = 0.0;
     for (const LogicCellTerm &t : e.logicCellTerms)
         lc += t.units * t.cells;

@@ -86,14 +86,33 @@ void forEachWord(const QuantizedNetwork &net, const MemoryLayout &layout, bool b
     }
 }
 
+// The cycles of a sample given `active` ([block][layer]: the sources of the layer that spiked at
+// least once in the block): coreCycles' formula.
+std::int64_t cyclesOfActive(const QuantizedNetwork &net, const MemoryLayout &layout,
+                            const std::vector<std::vector<int>> &active)
+{
+    const int steps = net.config.steps;
+    std::int64_t cycles = layout.membraneWords + net.outputSize() + 1;
+    for (int b = 0; b < layout.blocks; ++b) {
+        const int length = std::min(layout.blockSteps, steps - b * layout.blockSteps);
+        cycles += 2 + net.inputSize;
+        for (std::size_t k = 0; k < net.layers.size(); ++k) {
+            const bool last = k + 1 == net.layers.size();
+            cycles += std::int64_t(layout.layers[k].groups) *
+                      (active[std::size_t(b)][k] + 2 + 4 * length + (last ? 0 : layout.lanes));
+        }
+    }
+    return cycles;
+}
+
 // The most cycles a sample can take: every source spiking at every step.
 std::int64_t cyclesPerSample(const QuantizedNetwork &net, const MemoryLayout &layout)
 {
-    std::vector<int> all;
+    std::vector<int> block;
     for (const QuantLayer &l : net.layers)
-        all.push_back(l.inputs);
-    return coreCycles(net, layout,
-                      std::vector<std::vector<int>>(std::size_t(net.config.steps), all));
+        block.push_back(l.inputs);
+    return cyclesOfActive(net, layout,
+                          std::vector<std::vector<int>>(std::size_t(layout.blocks), block));
 }
 
 // The period of the clock in ns, as a Verilog real with a ps resolution (the testbenches'
@@ -145,29 +164,30 @@ int spramBlocksPerWord(int lanes, int weightBits)
     return bits <= 16 ? 1 : bits <= 32 ? 2 : bits <= 64 ? 4 : 0;
 }
 
-std::vector<std::vector<int>> sourceSpikes(const QuantizedNetwork &net, const ModelTrace &trace)
-{
-    std::vector<std::vector<int>> spikes;
-    for (std::size_t t = 0; t < trace.spikes.size(); ++t) {
-        std::vector<int> step{trace.inputSpikes[t]};
-        for (std::size_t k = 0; k + 1 < net.layers.size(); ++k)
-            step.push_back(
-                int(std::count(trace.spikes[t][k].begin(), trace.spikes[t][k].end(), 1)));
-        spikes.push_back(std::move(step));
-    }
-    return spikes;
-}
-
 std::int64_t coreCycles(const QuantizedNetwork &net, const MemoryLayout &layout,
-                        const std::vector<std::vector<int>> &spikes)
+                        const ModelTrace &trace)
 {
-    std::int64_t cycles = layout.membraneWords + net.outputSize() + 1;
-    for (const std::vector<int> &step : spikes)
+    std::vector<std::vector<int>> active; // [block][layer]
+    for (int b = 0; b < layout.blocks; ++b) {
+        const int first = b * layout.blockSteps;
+        const int end = std::min(net.config.steps, first + layout.blockSteps);
+        std::vector<int> counts;
         for (std::size_t k = 0; k < net.layers.size(); ++k) {
-            const std::int64_t groups = layout.layers[k].groups;
-            cycles += net.layers[k].inputs + (std::int64_t(step[k]) + 1) * groups + 3;
+            int count = 0;
+            for (int j = 0; j < net.layers[k].inputs; ++j)
+                for (int t = first; t < end; ++t) {
+                    const std::vector<char> &sources =
+                        k == 0 ? trace.inputs[std::size_t(t)] : trace.spikes[std::size_t(t)][k - 1];
+                    if (sources[std::size_t(j)] != 0) {
+                        ++count;
+                        break;
+                    }
+                }
+            counts.push_back(count);
         }
-    return cycles;
+        active.push_back(std::move(counts));
+    }
+    return cyclesOfActive(net, layout, active);
 }
 
 MemoryLayout memoryLayout(const QuantizedNetwork &net, int lanes)
@@ -177,6 +197,8 @@ MemoryLayout memoryLayout(const QuantizedNetwork &net, int lanes)
     MemoryLayout layout;
     layout.lanes = lanes;
     layout.maxIndex = net.inputSize;
+    layout.blockSteps = std::min({net.config.steps, lanes, kMaxBlockSteps});
+    layout.blocks = (net.config.steps + layout.blockSteps - 1) / layout.blockSteps;
     for (const QuantLayer &l : net.layers) {
         LayerLayout ll;
         ll.groups = (l.neurons + lanes - 1) / lanes;
@@ -184,12 +206,31 @@ MemoryLayout memoryLayout(const QuantizedNetwork &net, int lanes)
         ll.membraneBase = layout.membraneWords;
         layout.weightWords += l.inputs * ll.groups;
         layout.membraneWords += ll.groups;
-        layout.maskWords = std::max(layout.maskWords, ll.groups);
+        layout.maxGroups = std::max(layout.maxGroups, ll.groups);
+        // Layer k (all but the last) lists its spiking neurons in list (k + 1) % 2 for layer k + 1.
+        int &words = layout.listWords[(layout.layers.size() + 1) % 2];
+        if (layout.layers.size() + 1 < net.layers.size())
+            words = std::max(words, l.neurons);
         layout.maxIndex = std::max(layout.maxIndex, l.neurons);
         layout.hasBias = layout.hasBias ||
                          std::any_of(l.bias.begin(), l.bias.end(), [](int b) { return b != 0; });
         layout.layers.push_back(ll);
     }
+    if (net.layers.empty())
+        return layout;
+    layout.listWords[0] = std::max(layout.listWords[0], net.inputSize);
+    // The largest |sum| of a neuron's weights, in two's complement, and at least the weights' own
+    // width.
+    std::int64_t largest = 0;
+    for (const QuantLayer &l : net.layers)
+        for (int n = 0; n < l.neurons; ++n) {
+            std::int64_t sum = 0;
+            for (int j = 0; j < l.inputs; ++j)
+                sum += std::abs(l.weight(n, j));
+            largest = std::max(largest, sum);
+        }
+    layout.accumulatorBits = std::max(addressBits(largest + 1) + 1, net.config.weightBits);
+    layout.listBits = addressBits(layout.weightWords) + layout.blockSteps;
     return layout;
 }
 
@@ -324,8 +365,16 @@ QString configFile(const QuantizedNetwork &net, const MemoryLayout &layout,
     param("WAW", addressBits(layout.weightWords));
     param("V_DEPTH", layout.membraneWords);
     param("VAW", addressBits(layout.membraneWords));
-    param("M_DEPTH", layout.maskWords);
-    param("GAW", addressBits(layout.maskWords));
+    param("LIST0_DEPTH", layout.listWords[0]);
+    param("LIST1_DEPTH", layout.listWords[1]);
+    param("LAW", addressBits(std::max(layout.listWords[0], layout.listWords[1])));
+    param("GAW", addressBits(layout.maxGroups));
+    param("BLOCK", layout.blockSteps);
+    param("BLOCK_BITS", addressBits(layout.blockSteps));
+    param("NBLK", layout.blocks);
+    param("LAST_BLOCK", c.steps - (layout.blocks - 1) * layout.blockSteps);
+    param("AW", layout.accumulatorBits);
+    param("G1", layout.layers[0].groups);
     param("HAS_BIAS", layout.hasBias ? 1 : 0);
     param("SPW", std::max(spw, 1));
     param("SPW_BITS", log2Exact(std::max(spw, 1)));
@@ -357,35 +406,94 @@ QString configFile(const QuantizedNetwork &net, const MemoryLayout &layout,
     return config;
 }
 
+// The input generator after `advances` steps from `state` (xorshift32 is linear over GF(2)).
+std::uint32_t advance(std::uint32_t state, std::int64_t advances)
+{
+    for (std::int64_t i = 0; i < advances; ++i)
+        state = xorshift32(state);
+    return state;
+}
+
+// The raster's tables: BLK_STATE, the generator's state that decides input 0 at each block's first
+// step (blk: the block), and JUMP, for each step k of a block and bit r of the top byte, the mask
+// of the state bits whose parity is bit 24 + r of the state IN_SIZE x k advances later.
+QString generatorTables(const QuantizedNetwork &net, const MemoryLayout &layout)
+{
+    const int block = layout.blockSteps;
+    const std::int64_t stride = std::int64_t(net.inputSize) * block;
+    QString tables = QStringLiteral("always @* begin\n    BLK_STATE = 32'h0;\n    case (blk)\n");
+    std::uint32_t state = advance(net.config.seed, 1);
+    for (int b = 0; b < layout.blocks; ++b) {
+        tables += QStringLiteral("    %1: BLK_STATE = 32'h%2;\n")
+                      .arg(b)
+                      .arg(state, 8, 16, QLatin1Char('0'));
+        state = advance(state, stride);
+    }
+    tables += QStringLiteral("    default: ;\n    endcase\nend\n");
+    // rows[k * 8 + r]: bit i set when basis state e_i reaches bit 24 + r after k x IN_SIZE steps.
+    std::vector<std::uint32_t> rows(std::size_t(block) * 8, 0);
+    for (int i = 0; i < 32; ++i) {
+        std::uint32_t x = std::uint32_t(1) << i;
+        for (int k = 0; k < block; ++k) {
+            for (int r = 0; r < 8; ++r)
+                if ((x >> (24 + r)) & 1u)
+                    rows[std::size_t(k * 8 + r)] |= std::uint32_t(1) << i;
+            x = advance(x, net.inputSize);
+        }
+    }
+    QString jump;
+    for (auto row = rows.rbegin(); row != rows.rend(); ++row)
+        jump += QStringLiteral("%1").arg(*row, 8, 16, QLatin1Char('0'));
+    tables += QStringLiteral("localparam [%1:0] JUMP = %2'h%3;\n")
+                  .arg(block * 8 * 32 - 1)
+                  .arg(block * 8 * 32)
+                  .arg(jump);
+    return tables;
+}
+
 // snn_layers.vh: the layer table the core's sequencer reads.
 QByteArray layerTable(const QuantizedNetwork &net, const MemoryLayout &layout)
 {
-    QString table = QStringLiteral("// Generated by SNN Studio: the layer table.\n"
-                                   "always @* begin\n"
-                                   "    L_SRC = 0; L_N = 0; L_G = 1; L_WBASE = 0; L_VBASE = 0;\n"
-                                   "    L_THR = 0; L_K = 0; L_ZERO = 1'b0;\n"
-                                   "    case (layer)\n");
+    // One entry per layer; unused layer numbers get layer 0's, so that a field equal in every
+    // layer is a constant for synthesis.
+    QStringList entries;
+    QStringList leaks;
     for (std::size_t k = 0; k < net.layers.size(); ++k) {
         const QuantLayer &l = net.layers[k];
         const LayerLayout &ll = layout.layers[k];
-        table += QStringLiteral("    %1: begin // %2\n"
-                                "        L_SRC = %3; L_N = %4; L_G = %5; L_WBASE = %6; "
-                                "L_VBASE = %7;\n"
-                                "        L_THR = %8; L_K = %9; L_ZERO = 1'b%10;\n"
-                                "    end\n")
-                     .arg(k)
-                     .arg(commentSafe(l.name))
-                     .arg(l.inputs)
-                     .arg(l.neurons)
-                     .arg(ll.groups)
-                     .arg(ll.weightBase)
-                     .arg(ll.membraneBase)
-                     .arg(l.threshold)
-                     .arg(l.leakShift)
-                     .arg(l.reset == ResetMode::Zero ? 1 : 0);
+        // The next layer's weights, where this layer's spiking neurons are listed.
+        const bool last = k + 1 == net.layers.size();
+        const LayerLayout next = last ? LayerLayout{1, 0, 0} : layout.layers[k + 1];
+        entries << QStringLiteral("L_N = %1; L_G = %2; L_VBASE = %3; L_OWBASE = %4; L_OG = %5;\n"
+                                  "        L_THR = %6; L_ZERO = 1'b%7;")
+                       .arg(l.neurons)
+                       .arg(ll.groups)
+                       .arg(ll.membraneBase)
+                       .arg(next.weightBase)
+                       .arg(next.groups)
+                       .arg(l.threshold)
+                       .arg(l.reset == ResetMode::Zero ? 1 : 0);
+        leaks << (l.leakShift == 0 ? QStringLiteral("{MB{1'b0}}")
+                                   : QStringLiteral("x >>> %1").arg(l.leakShift));
     }
-    table += QStringLiteral("    default: ;\n    endcase\nend\n");
-    return table.toUtf8();
+    QString table = QStringLiteral("// Generated by SNN Studio: the layer table.\n"
+                                   "always @* begin\n"
+                                   "    case (layer)\n");
+    QString leak = QStringLiteral("function [MB-1:0] leak_of;\n"
+                                  "    input signed [MB-1:0] x;\n"
+                                  "    input [LW-1:0] layer;\n"
+                                  "    case (layer)\n");
+    for (std::size_t k = 0; k < net.layers.size(); ++k) {
+        table += QStringLiteral("    %1: begin // %2\n        %3\n    end\n")
+                     .arg(k)
+                     .arg(commentSafe(net.layers[k].name), entries[qsizetype(k)]);
+        leak += QStringLiteral("    %1: leak_of = %2;\n").arg(k).arg(leaks[qsizetype(k)]);
+    }
+    table += QStringLiteral("    default: begin\n        %1\n    end\n    endcase\nend\n")
+                 .arg(entries.front());
+    leak +=
+        QStringLiteral("    default: leak_of = %1;\n    endcase\nendfunction\n").arg(leaks.front());
+    return (table + leak + generatorTables(net, layout)).toUtf8();
 }
 
 // The memory images: weights.mem (EBR) or weights.bin and flash.mem (SPRAM, loaded from the
@@ -455,13 +563,13 @@ FileMap generateTestbench(const QuantizedNetwork &net,
     QByteArray samplesImage;
     QByteArray expectedImage;
     QByteArray spikesImage;    // per sample, step, layer and group: the group's spikes
-    QByteArray checksumsImage; // per sample and step: FNV-1a over the membranes (tb_snn_core.v)
+    QByteArray checksumsImage; // per sample, step and layer: FNV-1a over the membranes
     for (const auto &s : samples) {
         ModelTrace trace;
         const ModelResult r = runModel(net, s, &trace);
-        for (int t = 0; t < net.config.steps; ++t) {
-            std::uint32_t sum = 0x811c9dc5u;
+        for (int t = 0; t < net.config.steps; ++t)
             for (std::size_t k = 0; k < net.layers.size(); ++k) {
+                std::uint32_t sum = 0x811c9dc5u;
                 const auto &spikes = trace.spikes[std::size_t(t)][k];
                 const auto &vin = trace.accumulated[std::size_t(t)][k];
                 const auto &v = trace.membranes[std::size_t(t)][k];
@@ -478,9 +586,8 @@ FileMap generateTestbench(const QuantizedNetwork &net,
                     }
                     spikesImage += QByteArray::number(word, 16) + '\n';
                 }
+                checksumsImage += QByteArray::number(sum, 16) + '\n';
             }
-            checksumsImage += QByteArray::number(sum, 16) + '\n';
-        }
         for (std::uint8_t x : s)
             samplesImage += QByteArray::number(x, 16).rightJustified(2, '0') + '\n';
         for (int count : r.counts)
@@ -502,17 +609,13 @@ FileMap generateTestbench(const QuantizedNetwork &net,
                                                 std::int64_t(samples.size()) +
                                             load + 1000);
     QString tb = QString::fromUtf8(resource(QStringLiteral("tb_snn_core.v")));
-    QString layerOf, baseOf;
+    QString baseOf;
     for (std::size_t k = 1; k < net.layers.size(); ++k) {
         const int base = lanedLayout.layers[k].membraneBase;
-        layerOf += QStringLiteral("\n            if (w >= %1)\n                layer_of = %2;")
-                       .arg(base)
-                       .arg(k);
         baseOf += QStringLiteral("\n            if (k == %1)\n                base_of = %2;")
                       .arg(k)
                       .arg(base);
     }
-    tb.replace(QStringLiteral("@LAYER_OF@"), layerOf);
     tb.replace(QStringLiteral("@BASE_OF@"), baseOf);
     fillTestbench(tb, int(samples.size()), timeout, options.clockHz, options.spram, true);
     FileMap files;

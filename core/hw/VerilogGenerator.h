@@ -35,15 +35,28 @@ struct MemoryLayout {
     std::vector<LayerLayout> layers;
     int weightWords = 0;   // depth of the weight memory (lanes x weightBits per word)
     int membraneWords = 0; // depth of the membrane and bias memories (lanes x membraneBits)
-    int maskWords = 0;     // depth of the spike mask memory (lanes bits per word)
-    int maxIndex = 0;      // the most sources or neurons of a layer (the range of the index j)
+    // Depths of the two lists of spiking sources (listBits per entry): list 0 holds the inputs
+    // and the output of the odd layers (1, 3, ...), list 1 the even layers' (0, 2, ...).
+    int listWords[2] = {1, 1};
+    int maxGroups = 0; // the most groups of a layer
+    int maxIndex = 0;  // the most sources or neurons of a layer (the range of the index j)
     bool hasBias = false;
+    // Steps per block: the core decides a block's input spikes at once and adds each listed
+    // source's weight word to the currents of all its steps (docs/hardware.md, The core). As many
+    // as the lanes, at most kMaxBlockSteps and the steps: the currents are blockSteps x lanes
+    // accumulators, so a small design stays small.
+    int blockSteps = 1;
+    int blocks = 1;          // ceil(steps / blockSteps); the last may be shorter
+    int accumulatorBits = 2; // of the first layer's currents: any sum of a neuron's weights fits
+    int listBits = 1;        // of a list entry: the source's first weight word and its mask
 
     std::int64_t weightBits(int weightBitsPerValue) const
     {
         return std::int64_t(weightWords) * lanes * weightBitsPerValue;
     }
 };
+
+inline constexpr int kMaxBlockSteps = 8;
 
 // Lanes: 1, 2, 4, 8 or 16 (a power of two). Throws Error otherwise.
 MemoryLayout memoryLayout(const QuantizedNetwork &net, int lanes);
@@ -79,17 +92,14 @@ std::uint32_t designHash(const QuantizedNetwork &net, int lanes);
 // or 4 (0 when the word is wider than 64 bits).
 int spramBlocksPerWord(int lanes, int weightBits);
 
-// How many sources spiked into each layer at each step of one sample ([step][layer]: the input
-// spikes the generator made for the first layer, the previous layer's spikes for the others), from
-// the model's trace.
-std::vector<std::vector<int>> sourceSpikes(const QuantizedNetwork &net, const ModelTrace &trace);
-
-// The core's clock cycles for one sample, from start to done, given `spikes` ([step][layer] as
-// sourceSpikes gives them): exact (the testbench's CYCLES count). Per step and layer: one cycle per
-// source scanned, `groups` per spiking source (the column, pipelined), `groups` for the sweep, and
-// 3 more; per sample: one per membrane word (v = b), one per output (the class) and 1 more.
+// The core's clock cycles for one sample, from start to done, given its trace (the model's run):
+// exact (the testbench's CYCLES count). They depend on the sources of each layer (the inputs for
+// the first) that spiked at least once in each block. Per block of b steps: 2 + one per input (the
+// raster and the block's end); per group of each layer: the layer's active sources + 2 (the
+// currents) + 4 x b (the steps) + lanes for all but the last layer (listing the group's spiking
+// neurons); per sample: one per membrane word (v = b), one per output (the class) and 1 more.
 std::int64_t coreCycles(const QuantizedNetwork &net, const MemoryLayout &layout,
-                        const std::vector<std::vector<int>> &spikes);
+                        const ModelTrace &trace);
 
 // Where yosys keeps the iCE40 simulation models (SB_SPRAM256KA for the SPRAM testbench).
 inline constexpr const char *kIce40CellsSim = "/usr/share/yosys/ice40/cells_sim.v";

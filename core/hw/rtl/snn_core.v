@@ -1,12 +1,18 @@
 // SNN Studio: time-multiplexed, layer-sequential LIF core for iCE40 (docs/hardware.md).
 // One design for every graph: the graph is data (snn_config.vh, snn_layers.vh, weights.mem,
-// bias.mem). Per sample: membranes start at the bias; for each time step and each layer in turn,
-// the source indices are scanned (one per cycle), each source spike adds its weight column to all
-// neurons (LANES neurons per cycle, pipelined: the read of group g+1 overlaps the write-back of
-// group g), then a sweep applies threshold, reset, leak and bias (one group per cycle, likewise).
+// bias.mem). Per sample, membranes start at the bias; the steps run in blocks of BLOCK steps.
+// - Raster: the input generator decides every input's spikes at all steps of the block at once
+//   (BLOCK top bytes per cycle: the state IN_SIZE steps later is a fixed GF(2) map of it) and
+//   lists the inputs that spike in the block, each with its BLOCK-bit mask of steps.
+// - Then each layer in turn, one group of LANES neurons at a time: each listed source's weight
+//   word is read once and added into the current of every step its mask names (BLOCK x LANES
+//   exact sums); the group's membranes then run through the block's steps (v = sat(v + I),
+//   threshold, reset, leak, bias), and the group's neurons that spiked are listed, with their
+//   masks, for the next layer. Silent sources cost nothing.
 `include "snn_defines.vh"
 module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, out_count,
-                out_class, image, trace_we, trace_spikes, trace_vin, trace_v
+                out_class, image, trace_we, trace_spikes, trace_vin, trace_v, trace_step,
+                trace_layer, trace_group
 `ifdef SNN_SPRAM
                 , flash_sck, flash_csn, flash_mosi, flash_miso, loaded
 `endif
@@ -26,13 +32,17 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     // The weight image's state (IMG_* in snn_config.vh): IMG_BUILTIN for weights in EBR; from
     // flash IMG_LOADING, then IMG_OK or the reason the core refuses to run.
     output [2:0] image;
-    // The sweep, for testbenches that check inside (left open on the board, where synthesis
+    // The sweeps, for testbenches that check inside (left open on the board, where synthesis
     // drops them): in each cycle with trace_we, one group's spikes, the membranes the sweep read
-    // (after the step's events) and those it writes for the next step.
+    // (after the step's input) and those it writes for the next step, with the step, layer and
+    // group they belong to.
     output trace_we;
     output [LANES-1:0] trace_spikes;
     output [LANES*MB-1:0] trace_vin;
     output [LANES*MB-1:0] trace_v;
+    output [7:0] trace_step;
+    output [LW-1:0] trace_layer;
+    output [GAW-1:0] trace_group;
 `ifdef SNN_SPRAM
     output reg flash_sck;
     output reg flash_csn;
@@ -46,39 +56,54 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     assign image = IMG_BUILTIN; // (a continuous assignment: defined from time 0 in simulation)
 `endif
 
-    localparam S_IDLE = 4'd0, S_INIT = 4'd1, S_LAYER = 4'd2, S_SCAN = 4'd3, S_ACC = 4'd4,
-               S_SWP = 4'd5, S_SWP_END = 4'd6, S_CLASS = 4'd7, S_DONE = 4'd8;
+    localparam S_IDLE = 4'd0, S_INIT = 4'd1, S_RBEGIN = 4'd2, S_RAST = 4'd3, S_GBEGIN = 4'd4,
+               S_GACC = 4'd5, S_PB = 4'd6, S_LIST = 4'd7, S_BEND = 4'd8, S_CLASS = 4'd9,
+               S_DONE = 4'd10;
 
     reg [3:0] state;
     reg [LW-1:0] layer;
-    reg [7:0] t;
-    reg [JW:0] j;        // the source whose spike is decided this cycle (the scan)
-    reg [JW:0] jn;       // j + 1: the scan's memories read one source ahead
-    reg [GAW:0] gc;      // the groups read so far in this column or sweep
-    reg [WAW-1:0] wcol;  // the weight column of source j
-    reg [WAW-1:0] wp;    // the weight word read this cycle
+    reg [7:0] blk;       // the block
+    reg [7:0] t0;        // its first step
+    reg [7:0] tb;        // the step within the block (S_PB)
+    reg [1:0] ph;        // the cycle within a step (S_PB)
+    reg [JW:0] j;        // the input decided this cycle (S_RAST)
+    reg [JW:0] jn;       // j + 1: the intensities are read one input ahead
+    reg [LAW:0] na;      // entries in the list this layer reads
+    reg [LAW:0] no;      // entries in the list this layer writes (for the next)
+    reg [LAW:0] a;       // the entry read this cycle (S_GACC)
+    reg [LANE_BITS:0] ln; // the lane listed this cycle (S_LIST)
+    reg [GAW:0] gc;      // the group
+    reg [WAW-1:0] ocol;  // the weight column of the source listed next
     reg [VAW-1:0] vp;    // the membrane (and bias) word read this cycle
     reg [VAW-1:0] wb_va; // the membrane word written back this cycle (read the cycle before)
     reg [GAW-1:0] wb_g;  // and its group within the layer
-    reg wb_init, wb_acc, wb_swp; // what the write-back stage writes: v = b, v + w, or the sweep
+    // What the write-back stage writes: v = b, v = sat(v + I), or the sweep.
+    reg wb_init, wb_pb, wb_swp;
+    reg acc_en;          // the weight word read now belongs to a listed source (S_GACC)
+    reg [BLOCK-1:0] acc_mask;      // and the steps it spiked at
+    reg [LANES*BLOCK-1:0] smask;   // the group's spikes in the block, BLOCK bits per lane
     reg [31:0] lfsr;
     reg [OAW-1:0] ci;
     reg [CW-1:0] best;
     reg start_pending; // a start that came while the weights were loading
     wire go = (state == S_IDLE) && (start || start_pending) && loaded;
+    wire [7:0] nb = (blk == NBLK - 1) ? LAST_BLOCK : BLOCK; // steps in this block
 
-    // The layer table (generated): sizes, memory bases, threshold, leak shift, reset mode.
-    reg [JW:0] L_SRC;
+    // The layer table (generated): sizes, memory bases, threshold, reset mode, the next layer's
+    // first weight word and groups, the leak (leak_of: each layer's constant shift); the
+    // generator's state at each block's first decision (BLK_STATE) and the jumps of IN_SIZE steps
+    // (JUMP).
     reg [JW:0] L_N;
     reg [GAW:0] L_G;
-    reg [WAW-1:0] L_WBASE;
     reg [VAW-1:0] L_VBASE;
+    reg [WAW-1:0] L_OWBASE;
+    reg [GAW:0] L_OG;
     reg signed [MB-1:0] L_THR;
-    reg [4:0] L_K;
     reg L_ZERO;
+    reg [31:0] BLK_STATE;
 `include "snn_layers.vh"
 
-    // Saturation by the top bits (no comparators): x is in range when its three top bits agree.
+    // Saturation by the top bits (no comparators): x is in range when its top bits agree.
     function [MB-1:0] sat;
         input signed [MB+1:0] x;
         begin
@@ -90,20 +115,79 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
                 sat = {1'b0, {MB - 1{1'b1}}};
         end
     endfunction
+    localparam SW = (AW > MB ? AW : MB) + 2; // a membrane plus a current
+    function [MB-1:0] satw;
+        input signed [SW-1:0] x;
+        begin
+            if (&x[SW-1:MB-1] || ~|x[SW-1:MB-1])
+                satw = x[MB-1:0];
+            else if (x[SW-1])
+                satw = {1'b1, {MB - 1{1'b0}}};
+            else
+                satw = {1'b0, {MB - 1{1'b1}}};
+        end
+    endfunction
 
-    // The scan reads the spike of source j from registered memories: it presents j + 1 while
-    // deciding j, and holds j while a column is added (nothing writes these memories meanwhile).
-    wire [JW:0] j_rd = (state == S_SCAN) ? jn : j;
-
-    // Input intensities, written by the host.
+    // Input intensities, written by the host; the raster reads input j + 1 while deciding j.
     (* ram_style = "block" *)
     reg [7:0] in_mem [0:IN_SIZE-1];
     reg [7:0] in_rdata;
+    wire [JW:0] j_rd = (state == S_RAST) ? jn : {JW + 1{1'b0}};
     always @(posedge clk)
         if (in_we)
             in_mem[in_addr] <= in_data;
     always @(posedge clk)
         in_rdata <= in_mem[j_rd[IAW-1:0]];
+
+    // The input generator: xorshift32. lfsr holds the state that decides input j at the block's
+    // first step; row r of JUMP's part k gives bit 24 + r of the state IN_SIZE x k advances later.
+    wire [31:0] x1 = lfsr ^ (lfsr << 13);
+    wire [31:0] x2 = x1 ^ (x1 >> 17);
+    wire [31:0] lfsr_next = x2 ^ (x2 << 5);
+    wire [BLOCK-1:0] in_mask;
+    genvar k, r;
+    generate
+        for (k = 0; k < BLOCK; k = k + 1) begin : step_gen
+            wire [7:0] top;
+            for (r = 0; r < 8; r = r + 1) begin : row
+                assign top[r] = ^(lfsr & JUMP[(k * 8 + r) * 32 +: 32]);
+            end
+            assign in_mask[k] = (top < in_rdata) && (k < nb);
+        end
+    endgenerate
+
+    // The lists of spiking sources, each entry the source's first weight word and its mask:
+    // list 0 holds the raster's and the odd layers' output, list 1 the even layers'. A layer reads
+    // one and writes the other.
+    wire [BLOCK-1:0] lane_masks [0:LANES-1];
+    genvar p;
+    generate
+        for (p = 0; p < LANES; p = p + 1) begin : lane_mask_of
+            assign lane_masks[p] = smask[p * BLOCK +: BLOCK];
+        end
+    endgenerate
+    wire [BLOCK-1:0] out_mask = (state == S_RAST) ? in_mask : lane_masks[ln[LANE_BITS:0]];
+    wire list_we = (state == S_RAST || state == S_LIST) && |out_mask;
+    wire [WAW+BLOCK-1:0] list_wdata = {ocol, out_mask};
+    (* ram_style = "block" *)
+    reg [WAW+BLOCK-1:0] list0 [0:LIST0_DEPTH-1];
+    (* ram_style = "block" *)
+    reg [WAW+BLOCK-1:0] list1 [0:LIST1_DEPTH-1];
+    reg [WAW+BLOCK-1:0] list0_q, list1_q;
+    wire [LAW-1:0] list_ra = (state == S_GBEGIN) ? {LAW{1'b0}} : a[LAW-1:0];
+    always @(posedge clk) begin
+        if (list_we && (state == S_RAST || layer[0]))
+            list0[no[LAW-1:0]] <= list_wdata;
+        list0_q <= list0[list_ra];
+    end
+    always @(posedge clk) begin
+        if (list_we && state == S_LIST && !layer[0])
+            list1[no[LAW-1:0]] <= list_wdata;
+        list1_q <= list1[list_ra];
+    end
+    wire [WAW+BLOCK-1:0] list_q = layer[0] ? list1_q : list0_q;
+    // The weight word read this cycle: the listed source's column at group gc.
+    wire [WAW-1:0] w_addr = list_q[WAW+BLOCK-1:BLOCK] + gc[GAW-1:0];
 
     // Weights: one word per (layer, source, group) holding LANES signed WB-bit weights.
     reg [LANES*WB-1:0] w_rdata;
@@ -237,7 +321,7 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     localparam NUM_SPRAM = SPW * ((W_DEPTH + 16383) / 16384);
     wire [15:0] ld_waddr = ld_addr[15:0] >> SPW_BITS;
     wire [1:0] ld_piece = ld_addr[1:0] & (SPW - 1);
-    wire [15:0] sp_addr = loaded ? {{(16 - WAW){1'b0}}, wp} : ld_waddr;
+    wire [15:0] sp_addr = loaded ? {{(16 - WAW){1'b0}}, w_addr} : ld_waddr;
     reg [1:0] sp_bank;
     always @(posedge clk)
         sp_bank <= sp_addr[15:14];
@@ -269,15 +353,15 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     reg [LANES*WB-1:0] w_mem [0:W_DEPTH-1];
     initial $readmemh("weights.mem", w_mem);
     always @(posedge clk)
-        w_rdata <= w_mem[wp];
+        w_rdata <= w_mem[w_addr];
 `endif
 
     // Membranes and biases: one word per (layer, group) holding LANES signed MB-bit values. Read
-    // at vp; written back the next cycle at wb_va, while the next word is read.
+    // at vp; written back the next cycle at wb_va.
     (* ram_style = "block" *)
     reg [LANES*MB-1:0] v_mem [0:V_DEPTH-1];
     reg [LANES*MB-1:0] v_rdata;
-    wire v_we = wb_init || wb_acc || wb_swp;
+    wire v_we = wb_init || wb_pb || wb_swp;
     reg [LANES*MB-1:0] v_wdata;
     always @(posedge clk)
         v_rdata <= v_mem[vp];
@@ -300,52 +384,61 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
         end
     endgenerate
 
-    // The previous layer's spikes of this step, one LANES-bit word per group.
-    (* ram_style = "block" *)
-    reg [LANES-1:0] m_mem [0:M_DEPTH-1];
-    reg [LANES-1:0] m_rdata;
-    wire [LANES-1:0] swp_s;
-    assign trace_we = wb_swp;
-    wire [JW:0] m_raddr = j_rd >> LANE_BITS;
-    wire [JW:0] lane_sel = j & (LANES - 1);
-    always @(posedge clk)
-        m_rdata <= m_mem[m_raddr[GAW-1:0]];
-    always @(posedge clk)
-        if (wb_swp)
-            m_mem[wb_g] <= swp_s;
+    // The group's currents: BLOCK x LANES exact sums of the listed sources' weights.
+    reg [BLOCK*LANES*AW-1:0] accs;
+    genvar l, s;
+    generate
+        for (s = 0; s < BLOCK; s = s + 1) begin : acc_step
+            for (l = 0; l < LANES; l = l + 1) begin : acc_lane
+                wire signed [WB-1:0] w = w_rdata[l * WB +: WB];
+                wire signed [AW-1:0] wx = w;
+                always @(posedge clk)
+                    if (state == S_GBEGIN)
+                        accs[(s * LANES + l) * AW +: AW] <= {AW{1'b0}};
+                    else if (acc_en && acc_mask[s])
+                        accs[(s * LANES + l) * AW +: AW] <= accs[(s * LANES + l) * AW +: AW] + wx;
+            end
+        end
+    endgenerate
+    // The current of step tb (a BLOCK-way multiplexer; tb < BLOCK).
+    wire [LANES*AW-1:0] acc_rows [0:BLOCK-1];
+    generate
+        for (s = 0; s < BLOCK; s = s + 1) begin : acc_row_of
+            assign acc_rows[s] = accs[s * LANES * AW +: LANES * AW];
+        end
+    endgenerate
+    wire [LANES*AW-1:0] acc_row = acc_rows[tb[BLOCK_BITS-1:0]];
 
-    // The input generator: xorshift32.
-    wire [31:0] x1 = lfsr ^ (lfsr << 13);
-    wire [31:0] x2 = x1 ^ (x1 >> 17);
-    wire [31:0] lfsr_next = x2 ^ (x2 << 5);
-    wire spike = (layer == 0) ? (lfsr_next[31:24] < in_rdata) : m_rdata[lane_sel];
-
-    // Per-lane arithmetic.
-    wire [LANES*MB-1:0] acc_v;
+    // Per-lane arithmetic: v = sat(v + I), then the sweep.
+    wire [LANES*MB-1:0] add_v;
     wire [LANES*MB-1:0] swp_v;
-    genvar l;
+    wire [LANES-1:0] swp_s;
     generate
         for (l = 0; l < LANES; l = l + 1) begin : lane
             wire signed [MB-1:0] vin = v_rdata[l * MB +: MB];
-            wire signed [WB-1:0] w = w_rdata[l * WB +: WB];
+            wire signed [AW-1:0] cin = acc_row[l * AW +: AW];
             wire signed [MB-1:0] b = b_rdata[l * MB +: MB];
-            wire signed [MB+1:0] sum = vin + w;
-            assign acc_v[l * MB +: MB] = sat(sum);
+            wire signed [SW-1:0] sum = vin + cin;
+            assign add_v[l * MB +: MB] = satw(sum);
             wire [GAW+LANE_BITS:0] n = wb_g * LANES + l;
             wire fire = (n < L_N) && (vin > L_THR);
-            wire signed [MB+1:0] after = vin - L_THR;
-            wire signed [MB-1:0] r = fire ? (L_ZERO ? {MB{1'b0}} : sat(after)) : vin;
-            // The shift stands alone so that it stays arithmetic (signed context).
-            wire signed [MB-1:0] shifted = r >>> L_K;
-            wire signed [MB-1:0] leak = (L_K == 0) ? {MB{1'b0}} : shifted;
+            // vin > L_THR >= 1: vin - L_THR cannot leave the range (no saturation needed).
+            wire signed [MB-1:0] after = vin - L_THR;
+            wire signed [MB-1:0] r = fire ? (L_ZERO ? {MB{1'b0}} : after) : vin;
+            // The leak (r >>> k, the layer's shift; a function of the layer table).
+            wire signed [MB-1:0] leak = leak_of(r, layer);
             wire signed [MB+1:0] nxt = r - leak + b;
             assign swp_v[l * MB +: MB] = sat(nxt);
             assign swp_s[l] = fire;
         end
     endgenerate
+    assign trace_we = wb_swp;
     assign trace_spikes = swp_s;
     assign trace_vin = v_rdata;
     assign trace_v = swp_v;
+    assign trace_step = t0 + tb;
+    assign trace_layer = layer;
+    assign trace_group = wb_g;
 
     // Output spike counters (flat registers) of the last layer.
     reg [OUT_SIZE*CW-1:0] counts;
@@ -369,16 +462,32 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
         else if (wb_swp)
             v_wdata = swp_v;
         else
-            v_wdata = acc_v;
+            v_wdata = add_v;
 
-    // One cycle per source scanned, per group of a spiking source's column and per group swept.
+    // The group's spikes at each step of the block, gathered for its list entries.
+    genvar m, q;
+    generate
+        for (m = 0; m < LANES; m = m + 1) begin : gather
+            for (q = 0; q < BLOCK; q = q + 1) begin : gather_step
+                always @(posedge clk)
+                    if (state == S_GBEGIN)
+                        smask[m * BLOCK + q] <= 1'b0;
+                    else if (wb_swp && tb == q)
+                        smask[m * BLOCK + q] <= swp_s[m];
+            end
+        end
+    endgenerate
+
     always @(posedge clk) begin
         done <= 1'b0;
         wb_init <= 1'b0;
-        wb_acc <= 1'b0;
+        wb_pb <= 1'b0;
         wb_swp <= 1'b0;
+        acc_en <= 1'b0;
         wb_va <= vp;
         wb_g <= gc[GAW-1:0];
+        if (list_we)
+            no <= no + 1'b1;
         if (state == S_IDLE && start && !loaded)
             start_pending <= 1'b1;
         if (rst) begin
@@ -387,7 +496,6 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
             busy <= 1'b0;
             out_class <= 0;
             layer <= 0;
-            j <= 0;
             gc <= 0;
         end else begin
             case (state)
@@ -396,72 +504,99 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
                         start_pending <= 1'b0;
                         busy <= 1'b1;
                         vp <= 0;
-                        lfsr <= SEED;
+                        blk <= 0;
+                        t0 <= 0;
                         state <= S_INIT;
                     end
                 S_INIT: begin // v = b, one word per cycle
                     wb_init <= 1'b1;
-                    if (vp == V_DEPTH - 1) begin
-                        t <= 0;
-                        layer <= 0;
-                        state <= S_LAYER;
-                    end else
+                    if (vp == V_DEPTH - 1)
+                        state <= S_RBEGIN;
+                    else
                         vp <= vp + 1'b1;
                 end
-                S_LAYER: begin // j is 0: its spike is being read
+                S_RBEGIN: begin // input 0's intensity is being read
+                    lfsr <= BLK_STATE;
+                    layer <= 0;
+                    j <= 0;
                     jn <= 1;
-                    wcol <= L_WBASE;
-                    state <= S_SCAN;
+                    no <= 0;
+                    ocol <= 0;
+                    state <= S_RAST;
                 end
-                S_SCAN:
-                    if (j == L_SRC) begin // (the last column's last write-back)
-                        j <= 0;
+                S_RAST: begin // input j: its spikes at the block's steps
+                    lfsr <= lfsr_next;
+                    ocol <= ocol + G1;
+                    j <= jn;
+                    jn <= jn + 1'b1;
+                    if (j == IN_SIZE - 1) begin
                         gc <= 0;
-                        vp <= L_VBASE;
-                        state <= S_SWP;
-                    end else begin
-                        if (layer == 0)
-                            lfsr <= lfsr_next;
-                        j <= jn;
-                        jn <= jn + 1'b1;
-                        wcol <= wcol + L_G;
-                        if (spike) begin
-                            wp <= wcol;
-                            vp <= L_VBASE;
-                            gc <= 0;
-                            state <= S_ACC;
+                        state <= S_GBEGIN;
+                    end
+                end
+                S_GBEGIN: begin // currents cleared; list entry 0 is being read
+                    if (gc == 0) begin // the layer's first group
+                        na <= no;
+                        no <= 0;
+                        ocol <= L_OWBASE;
+                    end
+                    vp <= L_VBASE + gc[GAW-1:0];
+                    a <= 1;
+                    state <= S_GACC;
+                end
+                S_GACC: begin // entry a - 1's weight word is read; entry a - 2's is added
+                    acc_en <= a <= na;
+                    acc_mask <= list_q[BLOCK-1:0];
+                    a <= a + 1'b1;
+                    if (a == na + 1) begin
+                        tb <= 0;
+                        ph <= 0;
+                        state <= S_PB;
+                    end
+                end
+                S_PB: begin // per step: v = sat(v + I) written back, read, swept, read
+                    ph <= ph + 1'b1;
+                    if (ph == 2'd0)
+                        wb_pb <= 1'b1;
+                    if (ph == 2'd2)
+                        wb_swp <= 1'b1;
+                    if (ph == 2'd3) begin
+                        tb <= tb + 1'b1;
+                        if (tb == nb - 1) begin
+                            ln <= 0;
+                            if (layer != NUM_LAYERS - 1)
+                                state <= S_LIST;
+                            else if (gc == L_G - 1)
+                                state <= S_BEND;
+                            else begin
+                                gc <= gc + 1'b1;
+                                state <= S_GBEGIN;
+                            end
                         end
                     end
-                S_ACC: begin // read group gc of the column; the previous one is written back
-                    wb_acc <= 1'b1;
-                    wp <= wp + 1'b1;
-                    vp <= vp + 1'b1;
-                    gc <= gc + 1'b1;
-                    if (gc == L_G - 1)
-                        state <= S_SCAN;
                 end
-                S_SWP: begin
-                    wb_swp <= 1'b1;
-                    vp <= vp + 1'b1;
-                    gc <= gc + 1'b1;
-                    if (gc == L_G - 1)
-                        state <= S_SWP_END;
+                S_LIST: begin // lane ln of the group: listed for the next layer if it spiked
+                    ln <= ln + 1'b1;
+                    ocol <= ocol + L_OG;
+                    if (ln == LANES - 1) begin
+                        if (gc == L_G - 1) begin
+                            layer <= layer + 1'b1;
+                            gc <= 0;
+                        end else
+                            gc <= gc + 1'b1;
+                        state <= S_GBEGIN;
+                    end
                 end
-                S_SWP_END: // the last group's write-back
-                    if (layer == NUM_LAYERS - 1) begin
-                        if (t == STEPS - 1) begin
-                            ci <= 0;
-                            best <= 0;
-                            out_class <= 0;
-                            state <= S_CLASS;
-                        end else begin
-                            t <= t + 1'b1;
-                            layer <= 0;
-                            state <= S_LAYER;
-                        end
+                S_BEND: // the block is done
+                    if (blk == NBLK - 1) begin
+                        ci <= 0;
+                        best <= 0;
+                        out_class <= 0;
+                        state <= S_CLASS;
                     end else begin
-                        layer <= layer + 1'b1;
-                        state <= S_LAYER;
+                        blk <= blk + 1'b1;
+                        t0 <= t0 + BLOCK;
+                        state <= S_RBEGIN;
                     end
                 S_CLASS: begin
                     if (cur > best) begin
