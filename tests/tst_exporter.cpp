@@ -241,7 +241,7 @@ void TestExporter::hiddenWeightBitFlipsAreCaught()
         QFAIL("iverilog is not installed");
     QTemporaryDir dir;
     ExportOptions o;
-    o.board = QStringLiteral("icestick");
+    o.board = QStringLiteral("icebreaker"); // 2 lanes (the iCEstick takes 1 at this size)
     o.lanes = 2;
     o.quant.steps = 12;
     o.testSamples = 4;

@@ -10,6 +10,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include <cmath>
+
 using namespace snn;
 using snn::test::makeLayer;
 using snn::test::vec;
@@ -174,7 +176,7 @@ private Q_SLOTS:
         o.values = {100.0, 90.0, 50.0};
         o.optimize.validation = relaySet();
         o.quant.weightBits = 4;
-        o.lanes = 0;
+        o.lanes = 1; // one group per neuron: a pruned neuron is a group fewer in every step
         try {
             sweep(relayGraph(), o);
             QFAIL("no error");
@@ -340,8 +342,8 @@ private Q_SLOTS:
         QVERIFY(lines[3].startsWith(QStringLiteral("0,12,5,")));
         QVERIFY(lines[3].contains(QStringLiteral(",yes,0.5000,")));
         // The cycles: measured on the validation set, the core run for 10 steps.
-        QCOMPARE(points[1][QStringLiteral("cycles_per_inference")].toDouble(),
-                 lines[3].split(QLatin1Char(','))[8].toDouble());
+        QVERIFY(std::abs(points[1][QStringLiteral("cycles_per_inference")].toDouble() -
+                         lines[3].split(QLatin1Char(','))[8].toDouble()) < 0.051); // CSV: 0.1
         QVERIFY(points[1][QStringLiteral("cycles_per_inference")].toDouble() > 0.0);
 
         p.start(QStringLiteral(SNNC_PATH),
