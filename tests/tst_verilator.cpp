@@ -50,22 +50,34 @@ void flipBit(const QString &dir, const QString &name, qsizetype line)
     file.write(lines.join('\n'));
 }
 
-// Where the core testbench must first see `changed` differ from `net` (the model it was given):
-// a layer's spikes at a step, else the step's membrane checksum, else the outputs.
+// Where the core testbench must first see `changed` differ from `net` (the model it was given).
+// The core runs a block of steps layer by layer and, within a layer, group by group through the
+// block's steps, and the testbench checks each group's spikes as they come: the first difference
+// is the first (block, layer, group, step) whose spikes differ; else, at the end of the sample,
+// the first (step, layer) membrane checksum; else the outputs.
 MismatchSite firstDifference(const QuantizedNetwork &net, const QuantizedNetwork &changed,
                              const std::vector<std::vector<std::uint8_t>> &samples)
 {
+    const MemoryLayout layout = memoryLayout(net, kLanes);
+    const int steps = net.config.steps;
     for (std::size_t s = 0; s < samples.size(); ++s) {
         ModelTrace a, b;
         const ModelResult ra = runModel(net, samples[s], &a);
         const ModelResult rb = runModel(changed, samples[s], &b);
-        for (std::size_t t = 0; t < a.spikes.size(); ++t) {
+        for (int first = 0; first < steps; first += layout.blockSteps)
             for (std::size_t k = 0; k < net.layers.size(); ++k)
-                if (a.spikes[t][k] != b.spikes[t][k])
+                for (int g = 0; g < layout.layers[k].groups; ++g)
+                    for (int t = first; t < std::min(steps, first + layout.blockSteps); ++t)
+                        for (int n = g * kLanes;
+                             n < std::min(net.layers[k].neurons, (g + 1) * kLanes); ++n)
+                            if (a.spikes[std::size_t(t)][k][std::size_t(n)] !=
+                                b.spikes[std::size_t(t)][k][std::size_t(n)])
+                                return {int(s), int(k), t};
+        for (std::size_t t = 0; t < a.spikes.size(); ++t)
+            for (std::size_t k = 0; k < net.layers.size(); ++k)
+                if (a.membranes[t][k] != b.membranes[t][k] ||
+                    a.accumulated[t][k] != b.accumulated[t][k])
                     return {int(s), int(k), int(t)};
-            if (a.membranes[t] != b.membranes[t] || a.accumulated[t] != b.accumulated[t])
-                return {int(s), -1, int(t)};
-        }
         if (ra.counts != rb.counts || ra.predicted != rb.predicted)
             return {int(s), -1, -1};
     }
@@ -129,7 +141,7 @@ void TestVerilator::matchesTheModel()
     QVERIFY(!r.first);
     const MemoryLayout layout = memoryLayout(m_net, kLanes);
     QCOMPARE(r.spikeWords, kSamples * m_net.config.steps * layout.membraneWords);
-    QCOMPARE(r.checksums, kSamples * m_net.config.steps);
+    QCOMPARE(r.checksums, kSamples * m_net.config.steps * int(m_net.layers.size()));
     QCOMPARE(r.outputCounts, kSamples * m_net.outputSize());
     std::int64_t cycles = 0;
     int silent = 0;
@@ -198,7 +210,7 @@ void TestVerilator::namesThePlantedMismatch_data()
     QTest::addColumn<QString>("file");
     QTest::addColumn<int>("sample");
     QTest::addColumn<int>("step");
-    QTest::addColumn<int>("layer"); // -1: the step's checksum
+    QTest::addColumn<int>("layer");
     QTest::addColumn<QString>("line");
     // Samples 0-3 run in the first simulator, 4-8 in the second.
     QTest::newRow("spikes of layer 1, sample 6 (the second part)")
@@ -207,9 +219,9 @@ void TestVerilator::namesThePlantedMismatch_data()
     QTest::newRow("spikes of layer 2, sample 0")
         << QStringLiteral("spikes.mem") << 0 << 9 << 2
         << QStringLiteral("MISMATCH sample 0 step 9 layer 2 group 0 spikes rtl ");
-    QTest::newRow("membrane checksum, sample 4")
-        << QStringLiteral("checksums.mem") << 4 << 5 << -1
-        << QStringLiteral("MISMATCH sample 4 step 5 membrane checksum rtl ");
+    QTest::newRow("membrane checksum of layer 1, sample 4")
+        << QStringLiteral("checksums.mem") << 4 << 5 << 1
+        << QStringLiteral("MISMATCH sample 4 step 5 layer 1 membrane checksum rtl ");
 }
 
 void TestVerilator::namesThePlantedMismatch()
@@ -221,10 +233,13 @@ void TestVerilator::namesThePlantedMismatch()
     QFETCH(QString, line);
     const MemoryLayout layout = memoryLayout(m_net, kLanes);
     const int steps = m_net.config.steps;
-    const qsizetype at = layer < 0 ? sample * steps + step
-                                   : (qsizetype(sample) * steps + step) * layout.membraneWords +
-                                         layout.layers[std::size_t(layer)].membraneBase +
-                                         (layer == 1 ? 2 : 0);
+    const qsizetype sampleStep = qsizetype(sample) * steps + step;
+    // checksums.mem: one per (sample, step, layer); spikes.mem: one word per (sample, step, group).
+    const qsizetype at = file == QLatin1String("checksums.mem")
+                             ? sampleStep * qsizetype(m_net.layers.size()) + layer
+                             : sampleStep * layout.membraneWords +
+                                   layout.layers[std::size_t(layer)].membraneBase +
+                                   (layer == 1 ? 2 : 0);
     flipBit(m_dir.path(), file, at);
     const RtlVerification r = runVerilator(m_dir.path(), RunControl(), 2);
     restoreImages();

@@ -131,8 +131,8 @@ inline constexpr double kBaudSkew = 0.02;
 // Writes files into `dir` (created when missing); throws Error naming a file it cannot write.
 void writeFiles(const QString &dir, const FileMap &files);
 
-// Where the testbench's first MISMATCH line points: -1 where it names no such thing (a step's
-// membrane checksum names no layer; an output count or the class neither a layer nor a step).
+// Where the testbench's first MISMATCH line points: -1 where it names no such thing (an output
+// count or the class names neither a layer nor a step).
 struct MismatchSite {
     int sample = -1, layer = -1, step = -1;
 };
