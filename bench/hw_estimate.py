@@ -27,7 +27,7 @@ CASES = [
     ("wide-1l", "100,40,10", "hx8k", 1, 8, ["--bias"], []),
     ("deep-2l", "48,32,32,16,10", "hx8k", 2, 8, [], []),
     ("mid-2l-bias", "64,32,10", "icebreaker", 2, 8, ["--bias"], []),
-    ("small-16l", "32,32,10", "icebreaker", 16, 4, [], []),
+    ("small-16l", "32,32,10", "hx8k", 16, 4, [], []),
     ("tiny-4l-if", "12,8,4", "hx8k", 4, 4, ["--if", "--zero"], []),
     ("wide-2l", "200,32,10", "icebreaker", 2, 8, [], []),
     ("deep-4l-bias", "32,24,24,16,10", "icebreaker", 4, 8, ["--bias"], []),
@@ -61,9 +61,9 @@ CASES = [
 ]
 # Shapes never used for fitting: the refit's figures on them are the held-out check.
 HELD_OUT = [
-    ("held-3l", "96,72,24", "icebreaker", 4, 5, ["--bias"], []),
+    ("held-3l", "96,72,24", "icebreaker", 4, 4, ["--bias"], ["--memory", "spram"]),
     ("held-deep", "28,20,20,20,6", "hx8k", 2, 7, ["--zero"], ["--steps", "24"]),
-    ("held-16l", "128,48,12", "icebreaker", 16, 3, ["--if"], ["--memory", "spram"]),
+    ("held-16l", "128,48,12", "hx8k", 16, 3, ["--if"], []),
 ]
 
 
