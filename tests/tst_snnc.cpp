@@ -175,7 +175,9 @@ void TestSnnc::optimizeJsonToStdout()
 
 // --quantized: the passes kept exact on the 4-bit core, its agreement per pass, the hardware
 // figures before and after; a log of stdout and stderr together holds the report alone (no
-// progress meter off a terminal); neuron_pruning to a cycles budget.
+// progress meter off a terminal); neuron_pruning to a cycles budget (on the iCEstick's one lane,
+// where each hidden neuron is a group of its own: at the iCEBreaker's 8 lanes the 8 hidden neurons
+// are one group, and pruning saves only their spikes' cycles).
 void TestSnnc::optimizeOnTheCore()
 {
     pipelineInputs();
@@ -232,7 +234,8 @@ void TestSnnc::optimizeOnTheCore()
         snnc({QStringLiteral("optimize"), model, QStringLiteral("--validate"), data,
               QStringLiteral("--quantized"), QStringLiteral("4"), QStringLiteral("--passes"),
               QStringLiteral("neuron_pruning"), QStringLiteral("--budget-cycles"),
-              QStringLiteral("80%"), QStringLiteral("--json"), QStringLiteral("-")});
+              QStringLiteral("80%"), QStringLiteral("--board"), QStringLiteral("icestick"),
+              QStringLiteral("--json"), QStringLiteral("-")});
     QCOMPARE(pruned.exitCode, 0);
     const QJsonObject figures = QJsonDocument::fromJson(pruned.out.toUtf8())
                                     .object()[QStringLiteral("hardware")]
@@ -256,7 +259,7 @@ void TestSnnc::synthChoosesAndKeepsTheBitstream()
     QCOMPARE(e.exitCode, 0);
     QVERIFY2(e.out.startsWith(QStringLiteral(
                  "8-bit weights, 2 lanes, weights in EBR for the iCEstick: the most weight bits; "
-                 "the most lanes that fit at 8 bits (4 lanes: needs about 1372 of 1280 logic "
+                 "the most lanes that fit at 8 bits (4 lanes: needs about 1885 of 1280 logic "
                  "cells)\nfits the iCEstick")),
              qPrintable(e.out));
     // Synthesis without them: the chosen configuration, a kept bitstream and icetime's timing.
