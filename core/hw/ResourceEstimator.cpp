@@ -46,10 +46,10 @@ namespace {
 constexpr double kCurrentBitCells = 2.0;
 constexpr double kBlockStepCells = 55.0;
 // Striped SPRAM (hw::spramLayout; only 2 pieces a word fit striped): the second piece's address
-// adder and the blocks' address and output multiplexers. Set from nextpnr on the iCEBreaker: the
-// shipped model at 8 lanes, 4 bits, SPRAM, striped core minus the side-by-side core of the same
-// design (docs/hardware.md).
-constexpr double kStripedSpramCells = 0.0;
+// adder and the blocks' address and output multiplexers. Set from nextpnr on the iCEBreaker (yosys
+// 0.23, nextpnr 0.4): the shipped model after the default passes at 8 lanes, 4 bits, SPRAM,
+// striped in 3 blocks 5161 LC, the previous side-by-side core in 4 blocks 5119 (docs/hardware.md).
+constexpr double kStripedSpramCells = 42.0;
 
 } // namespace
 
