@@ -2,6 +2,7 @@
 #include "base/Error.h"
 #include "base/RunControl.h"
 #include "hw/Exporter.h"
+#include "hw/ResourceEstimator.h"
 #include "hw/Verilator.h"
 
 #include <QDir>
@@ -97,6 +98,7 @@ private Q_SLOTS:
     void namesThePlantedMismatch();
     void namesAFlippedWeight();
     void spramDesignFromFlash();
+    void stripedSpramMatchesTheModel();
     void missingVerilatorIsNamed();
     void cancelStopsIt();
 
@@ -299,6 +301,49 @@ void TestVerilator::spramDesignFromFlash()
                                 "%2")
                      .arg(dir.path(), protocol::toString(protocol::ImageState::BadCrc)));
     }
+}
+
+void TestVerilator::stripedSpramMatchesTheModel()
+{
+    // 600-250-10 at 8 lanes x 4 bits: 600 x 32 + 250 x 2 = 19,700 words of 32 bits, 16K or more,
+    // so striped (hw::spramLayout): 3 SPRAM blocks, where two banks side by side took 4.
+    const Graph g = test::randomChain(25, {600, 250, 10}, 0.25, 0.02, [](Layer &l, Rng &) {
+        l.neuron.type = NeuronType::LIF;
+        l.neuron.beta = 0.9f;
+        l.neuron.threshold = 1.0f;
+    });
+    QuantConfig c;
+    c.weightBits = 4;
+    c.steps = 8;
+    const QuantizedNetwork net = quantize(g, c);
+    QCOMPARE(memoryLayout(net, 8).weightWords, 19700);
+    QCOMPARE(estimateResources(net, 8, true).spramBlocks, 3);
+    const auto samples = exercisingSamples(net, 3, 11);
+    int total = 0;
+    for (const auto &s : samples)
+        for (int x : runModel(net, s).counts)
+            total += x;
+    QVERIFY2(total > 0, "the output layer never fires: the test would prove nothing");
+    QTemporaryDir dir;
+    DesignOptions options;
+    options.lanes = 8;
+    options.spram = true;
+    const FileMap design = generateDesign(net, options);
+    QVERIFY(design.at(QStringLiteral("snn_config.vh")).contains("localparam SP_BLOCKS = 3;"));
+    writeFiles(dir.path(), design);
+    writeFiles(dir.path(), generateTestbench(net, samples, options));
+    const RtlVerification r = runVerilator(dir.path(), RunControl(), 2);
+    QVERIFY2(r.details.isEmpty(), qPrintable(r.details.join(QLatin1Char('\n'))));
+    QVERIFY(r.passed());
+    QCOMPARE(r.samples, 3);
+    QCOMPARE(r.spikeWords, 3 * c.steps * memoryLayout(net, 8).membraneWords);
+    std::int64_t cycles = 0;
+    for (const auto &s : samples) {
+        ModelTrace trace;
+        runModel(net, s, &trace);
+        cycles += coreCycles(net, memoryLayout(net, 8), trace);
+    }
+    QCOMPARE(r.cycles, cycles);
 }
 
 void TestVerilator::missingVerilatorIsNamed()

@@ -54,6 +54,7 @@ private Q_SLOTS:
     void receiverSamplesMidBit_data();
     void receiverSamplesMidBit();
     void layoutPacksLanes();
+    void spramLayoutStripes();
     void cyclesBelowPreviousCore();
     void gateLevelMatchesModel();
     void mismatchIsReported();
@@ -315,6 +316,56 @@ void TestVerilog::layoutPacksLanes()
     QCOMPARE(int(std::int8_t(lines[3].left(2).toInt(nullptr, 16))), w31);
     // Group 2 of neuron 8 holds only lane 0; the padding lanes are zero.
     QVERIFY(lines[2].startsWith("000000"));
+}
+
+void TestVerilog::spramLayoutStripes()
+{
+    // Fewer than 16K words: side by side, a block per 16-bit piece.
+    SpramLayout s = spramLayout(8, 4, 16383);
+    QCOMPARE(s.piecesPerWord, 2);
+    QCOMPARE(s.blocks, 2);
+    QVERIFY(!s.striped);
+    QCOMPARE(s.stride, std::int64_t(16384));
+    QCOMPARE(spramLayout(2, 4, 100).blocks, 1);
+    QCOMPARE(spramLayout(16, 3, 5).blocks, 4);
+    // 16K words or more: striped, ceil(pieces x words / 16K) blocks.
+    s = spramLayout(8, 4, 16384);
+    QVERIFY(s.striped);
+    QCOMPARE(s.blocks, 2);
+    s = spramLayout(8, 4, 20858); // the shipped model after the default passes: 652 Kbit
+    QVERIFY(s.striped);
+    QCOMPARE(s.stride, std::int64_t(20858));
+    QCOMPARE(s.blocks, 3);
+    QCOMPARE(spramLayout(8, 4, 27264).blocks, 4); // before them: 852 Kbit
+    QCOMPARE(spramLayout(4, 4, 54464).blocks, 4); // one piece a word: 54,464 / 16K
+    QVERIFY(!spramLayout(4, 4, 54464).striped);   // (the same either way: no stride)
+    QCOMPARE(spramLayout(8, 4, 32769).blocks, 5); // more than the UP5K's 4
+    QCOMPARE(spramLayout(16, 5, 100).blocks, 0);  // 80-bit words do not fit
+    QCOMPARE(spramLayout(16, 5, 100).piecesPerWord, 0);
+
+    // The striped flash image holds piece 0 of every word, then piece 1: the words of the EBR
+    // design's weights.mem, low 16 bits first.
+    const Graph g = randomGraph(12, {600, 250, 10}, NeuronType::LIF, ResetMode::Subtract, false);
+    QuantConfig c;
+    c.weightBits = 4;
+    const QuantizedNetwork net = quantize(g, c);
+    const QList<QByteArray> words = generateDesign(net, DesignOptions{8, 12e6, 115200})
+                                        .at(QStringLiteral("weights.mem"))
+                                        .trimmed()
+                                        .split('\n');
+    QCOMPARE(words.size(), 19700);
+    DesignOptions options{8, 12e6, 115200};
+    options.spram = true;
+    const QByteArray image = generateDesign(net, options).at(QStringLiteral("weights.bin"));
+    QCOMPARE(image.size(), 16 + 2 * 2 * 19700);
+    const auto piece = [&image](qsizetype q) {
+        return quint8(image[16 + 2 * q]) | quint32(quint8(image[17 + 2 * q])) << 8;
+    };
+    for (qsizetype w = 0; w < words.size(); ++w) {
+        const quint32 word = words[w].toUInt(nullptr, 16);
+        QCOMPARE(piece(w), word & 0xffffu);
+        QCOMPARE(piece(19700 + w), word >> 16);
+    }
 }
 
 void TestVerilog::cyclesBelowPreviousCore()

@@ -55,9 +55,8 @@ ResourceEstimate estimateResources(const QuantizedNetwork &net, int lanes, bool 
         ebrMapping(layout.listWords[0], layout.listBits, true),
         ebrMapping(layout.listWords[1], layout.listBits, true)};
     e.weightEbrBlocks = memories[1].blocks;
-    // SPRAM: spramBlocksPerWord blocks side by side per 16K words.
-    e.spramBlocks =
-        spram ? spramBlocksPerWord(lanes, wb) * int((layout.weightWords + 16383) / 16384) : 0;
+    const SpramLayout spramPlan = spramLayout(lanes, wb, layout.weightWords);
+    e.spramBlocks = spram ? spramPlan.blocks : 0;
     int readMuxBits = 0;
     for (const EbrMapping &m : memories) {
         e.ebrBlocks += m.blocks;

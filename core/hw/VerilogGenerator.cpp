@@ -164,6 +164,18 @@ int spramBlocksPerWord(int lanes, int weightBits)
     return bits <= 16 ? 1 : bits <= 32 ? 2 : bits <= 64 ? 4 : 0;
 }
 
+SpramLayout spramLayout(int lanes, int weightBits, std::int64_t words)
+{
+    constexpr std::int64_t blockWords = 16384;
+    SpramLayout s;
+    s.piecesPerWord = spramBlocksPerWord(lanes, weightBits);
+    s.striped = s.piecesPerWord > 1 && words >= blockWords;
+    s.stride = s.striped ? words : blockWords;
+    if (s.piecesPerWord > 0)
+        s.blocks = int(((s.piecesPerWord - 1) * s.stride + words + blockWords - 1) / blockWords);
+    return s;
+}
+
 std::int64_t coreCycles(const QuantizedNetwork &net, const MemoryLayout &layout,
                         const ModelTrace &trace)
 {
@@ -261,10 +273,11 @@ std::uint32_t designHash(const QuantizedNetwork &net, int lanes)
 namespace {
 
 // Throws Error when the weights (lanes x weightBits per word) do not fit the UP5K's SPRAM: a word
-// takes spw blocks side by side (0: wider than 64 bits), and there are 4 blocks of 16K words; or
-// when the core clock is too fast for the loader's SPI READ (half the clock, at most fR).
-void checkSpram(const MemoryLayout &layout, int weightBits, int spw, double clockHz)
+// is sp.piecesPerWord 16-bit pieces (0: wider than 64 bits), and there are 4 blocks of 16K pieces;
+// or when the core clock is too fast for the loader's SPI READ (half the clock, at most fR).
+void checkSpram(const MemoryLayout &layout, int weightBits, const SpramLayout &sp, double clockHz)
 {
+    const int spw = sp.piecesPerWord;
     if (clockHz > 2 * protocol::kFlashReadMaxHz)
         throw Error(QStringLiteral("the weights in flash are read at half the core clock, at most "
                                    "%1 MHz (the flash's READ): the clock must be at most %2 MHz, "
@@ -278,7 +291,7 @@ void checkSpram(const MemoryLayout &layout, int weightBits, int spw, double cloc
                                    "bits")
                         .arg(layout.lanes)
                         .arg(weightBits));
-    if (std::int64_t(layout.weightWords) * spw > 4 * 16384)
+    if (sp.blocks > 4)
         throw Error(QStringLiteral("the weights need %1 words of %2 bits, the UP5K's SPRAM "
                                    "holds %3")
                         .arg(layout.weightWords)
@@ -339,7 +352,8 @@ QString protocolParameters()
 // snn_config.vh: the sizes of this network's core, its clocks (bitClocks per UART bit), the PLL,
 // the flash image's address, the seed, the weights' hash and the protocol's constants.
 QString configFile(const QuantizedNetwork &net, const MemoryLayout &layout,
-                   const DesignOptions &options, int spw, int bitClocks, std::uint32_t hash)
+                   const DesignOptions &options, const SpramLayout &sp, int bitClocks,
+                   std::uint32_t hash)
 {
     const QuantConfig &c = net.config;
     const int lanes = layout.lanes;
@@ -376,8 +390,11 @@ QString configFile(const QuantizedNetwork &net, const MemoryLayout &layout,
     param("AW", layout.accumulatorBits);
     param("G1", layout.layers[0].groups);
     param("HAS_BIAS", layout.hasBias ? 1 : 0);
-    param("SPW", std::max(spw, 1));
-    param("SPW_BITS", log2Exact(std::max(spw, 1)));
+    param("SPW", std::max(sp.piecesPerWord, 1));
+    param("SPW_BITS", log2Exact(std::max(sp.piecesPerWord, 1)));
+    param("SP_BLOCKS", sp.blocks);
+    param("SP_STRIDE", sp.stride);
+    param("SP_STRIPED", sp.striped ? 1 : 0);
     param("CLKS_PER_BIT", bitClocks);
     param("IDLE_CLKS", std::llround(options.clockHz * protocol::kIdleTimeoutMs / 1000.0));
     param("BLINK_CLKS", std::llround(options.clockHz / 4)); // LED 4 blinks at 2 Hz
@@ -497,22 +514,31 @@ QByteArray layerTable(const QuantizedNetwork &net, const MemoryLayout &layout)
 }
 
 // The memory images: weights.mem (EBR) or weights.bin and flash.mem (SPRAM, loaded from the
-// flash; spw blocks a word, `hash` in the image's header), and bias.mem when a layer has a bias.
+// flash in `sp`'s load order, `hash` in the image's header), and bias.mem when a layer has a bias.
 void addMemoryImages(const QuantizedNetwork &net, const MemoryLayout &layout,
-                     const DesignOptions &options, int spw, std::uint32_t hash, FileMap &files)
+                     const DesignOptions &options, const SpramLayout &sp, std::uint32_t hash,
+                     FileMap &files)
 {
     const QuantConfig &c = net.config;
     QByteArray weights;
-    QByteArray flashWords; // 2 x spw bytes per word, low byte first
+    QByteArray flashWords; // 2 x pieces bytes per word, low byte first
     QByteArray bias;
     forEachWord(net, layout, false, [&](const std::vector<std::int64_t> &w) {
         weights += hexWord(w, c.weightBits);
         if (options.spram)
-            flashWords += packWord(w, c.weightBits).leftJustified(2 * spw, '\0');
+            flashWords += packWord(w, c.weightBits).leftJustified(2 * sp.piecesPerWord, '\0');
     });
     forEachWord(net, layout, true,
                 [&](const std::vector<std::int64_t> &b) { bias += hexWord(b, c.membraneBits); });
     if (options.spram) {
+        if (sp.striped) { // piece by piece: piece p of every word, then piece p + 1
+            const int wordBytes = 2 * sp.piecesPerWord;
+            QByteArray pieces;
+            for (int p = 0; p < sp.piecesPerWord; ++p)
+                for (qsizetype at = 2 * p; at < flashWords.size(); at += wordBytes)
+                    pieces += flashWords.mid(at, 2);
+            flashWords = pieces;
+        }
         const QByteArray image = protocol::flashImage(flashWords, hash);
         QByteArray flashHex;
         for (const char b : image)
@@ -537,16 +563,16 @@ FileMap generateDesign(const QuantizedNetwork &net, const DesignOptions &options
     files[QStringLiteral("snn_core.v")] = resource(QStringLiteral("snn_core.v"));
     files[QStringLiteral("snn_uart_top.v")] = resource(QStringLiteral("snn_uart_top.v"));
     files[QStringLiteral("snn_crc8.vh")] = resource(QStringLiteral("snn_crc8.vh"));
-    const int spw = spramBlocksPerWord(layout.lanes, net.config.weightBits);
+    const SpramLayout sp = spramLayout(layout.lanes, net.config.weightBits, layout.weightWords);
     if (options.spram)
-        checkSpram(layout, net.config.weightBits, spw, options.clockHz);
+        checkSpram(layout, net.config.weightBits, sp, options.clockHz);
     files[QStringLiteral("snn_defines.vh")] = definesFile(options);
     const int bitClocks = clocksPerBit(options);
     const std::uint32_t hash = designHash(net, layout.lanes);
     files[QStringLiteral("snn_config.vh")] =
-        configFile(net, layout, options, spw, bitClocks, hash).toUtf8();
+        configFile(net, layout, options, sp, bitClocks, hash).toUtf8();
     files[QStringLiteral("snn_layers.vh")] = layerTable(net, layout);
-    addMemoryImages(net, layout, options, spw, hash, files);
+    addMemoryImages(net, layout, options, sp, hash, files);
     return files;
 }
 

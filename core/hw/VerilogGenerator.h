@@ -69,8 +69,8 @@ struct DesignOptions {
     double clockHz = 12e6; // the core clock (the board's, or the PLL's output), for the UART
     int baud = 115200;
     // Weights in the UP5K's SPRAM (4 x 16K x 16 bits), loaded at start-up from the SPI flash at
-    // flashOffset, instead of EBR initialised by the bitstream: spramBlocksPerWord() blocks side
-    // by side hold a word, so lanes x weight bits <= 64, and at most 4 blocks in all.
+    // flashOffset, instead of EBR initialised by the bitstream (spramLayout()): lanes x weight
+    // bits <= 64, and at most 4 blocks in all.
     bool spram = false;
     std::uint32_t flashOffset = protocol::kFlashOffset;
     // The PLL that makes the core clock from the board's (none: the board's clock runs the core);
@@ -91,6 +91,23 @@ std::uint32_t designHash(const QuantizedNetwork &net, int lanes);
 // The 16-bit SPRAM blocks side by side that hold one weight word of lanes x weightBits bits: 1, 2
 // or 4 (0 when the word is wider than 64 bits).
 int spramBlocksPerWord(int lanes, int weightBits);
+
+// Where the weights sit in SPRAM (16K x 16 bits a block). The 16-bit pieces of the words are
+// numbered linearly: piece p (0 = lowest bits) of word w at q = p x stride + w, in block q / 16384
+// at address q % 16384. Side by side (fewer than 16K words, or one piece a word): stride 16384, so
+// piece p is in block p (one piece: words beyond 16K in the next blocks). Striped (several pieces,
+// 16K words or more): stride = the words, so the pieces follow each other and a word's pieces,
+// 16K or more apart, are always in different blocks (one read gives the whole word); blocks =
+// ceil(pieces x words / 16K): 20,858 words of 32 bits in 3 blocks, not 4. The flash image holds
+// the pieces in load order: word by word (a word's pieces together) side by side, in q order
+// (piece by piece) striped. No blocks when a word is wider than 64 bits.
+struct SpramLayout {
+    int piecesPerWord = 0; // spramBlocksPerWord
+    int blocks = 0;
+    bool striped = false;
+    std::int64_t stride = 0;
+};
+SpramLayout spramLayout(int lanes, int weightBits, std::int64_t words);
 
 // The core's clock cycles for one sample, from start to done, given its trace (the model's run):
 // exact (the testbench's CYCLES count). They depend on the sources of each layer (the inputs for

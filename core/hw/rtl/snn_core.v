@@ -193,9 +193,9 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     reg [LANES*WB-1:0] w_rdata;
 `ifdef SNN_SPRAM
     // In the UP5K's SPRAM (16K x 16 per block), which the bitstream cannot initialise: loaded at
-    // start-up from the SPI flash (FLASH_OFFSET, two bytes per 16-bit block of a word, low byte
-    // first) after a 16-byte header (8 words: magic, length, design hash, CRC-32/MPEG-2 of the
-    // words). A header that is not this design's stops the load (a magic of all ones: erased, or
+    // start-up from the SPI flash (FLASH_OFFSET, two bytes per 16-bit piece of a word, low byte
+    // first, in the order below) after a 16-byte header (8 words: magic, length, design hash,
+    // CRC-32/MPEG-2 of the words). A header that is not this design's stops the load (a magic of all ones: erased, or
     // a flash that did not answer); the CRC is checked at the end.
     localparam LD_WAKE = 3'd0, LD_GAP = 3'd1, LD_CMD = 3'd2, LD_DATA = 3'd3, LD_DONE = 3'd4,
                LD_CHECK = 3'd5, LD_END = 3'd6;
@@ -315,24 +315,46 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
             endcase
         end
     end
-    // SPW blocks side by side hold a word (SPW x 16 >= LANES x WB bits), its lowest 16 bits in the
-    // first; words beyond 16K are in the next bank of SPW blocks. The flash holds the words'
-    // 16-bit pieces in that order.
-    localparam NUM_SPRAM = SPW * ((W_DEPTH + 16383) / 16384);
-    wire [15:0] ld_waddr = ld_addr[15:0] >> SPW_BITS;
+    // A word is SPW 16-bit pieces (SPW x 16 >= LANES x WB bits), its lowest bits in piece 0.
+    // Piece p of word w is at q = p x SP_STRIDE + w: block q / 16K, address q % 16K
+    // (hw::spramLayout). Side by side (SP_STRIDE 16K) piece p is in block p (one piece: words
+    // beyond 16K in the next blocks); striped (SP_STRIDE = W_DEPTH >= 16K, several pieces) a
+    // word's pieces are 16K or more apart, so in different blocks.
+    // The flash holds the pieces word by word side by side (a word's pieces together), in q order
+    // striped; ld_q is where the loaded piece goes.
     wire [1:0] ld_piece = ld_addr[1:0] & (SPW - 1);
-    wire [15:0] sp_addr = loaded ? {{(16 - WAW){1'b0}}, w_addr} : ld_waddr;
-    reg [1:0] sp_bank;
+    wire [15:0] ld_waddr = ld_addr[15:0] >> SPW_BITS;
+    wire [15:0] ld_q = SP_STRIPED ? ld_addr[15:0] : {ld_piece, 14'd0} | ld_waddr;
+    // This cycle's read: piece p at q_p (a constant add), in block q_p / 16K (a block holds at
+    // most one of them; piece 0's address where none); the block each piece came from, a cycle
+    // later, picks the pieces of w_rdata.
+    reg [4*18-1:0] rd_q;
+    reg [4*2-1:0] rd_block;
+    reg [4*14-1:0] sp_addr;
+    integer rp, rb, rs;
+    always @* begin
+        for (rp = 0; rp < 4; rp = rp + 1) begin
+            rd_q[rp * 18 +: 18] = rp * SP_STRIDE + w_addr;
+            rd_block[rp * 2 +: 2] = rd_q[rp * 18 + 14 +: 2];
+        end
+        for (rb = 0; rb < 4; rb = rb + 1) begin
+            sp_addr[rb * 14 +: 14] = loaded ? rd_q[13:0] : ld_q[13:0];
+            if (loaded)
+                for (rs = 1; rs < SPW; rs = rs + 1)
+                    if (rd_block[rs * 2 +: 2] == rb)
+                        sp_addr[rb * 14 +: 14] = rd_q[rs * 18 +: 14];
+        end
+    end
+    reg [4*2-1:0] sp_from;
     always @(posedge clk)
-        sp_bank <= sp_addr[15:14];
+        sp_from <= rd_block;
     wire [15:0] sp_out [0:3];
     genvar sp;
     generate
         for (sp = 0; sp < 4; sp = sp + 1) begin : spram
-            if (sp < NUM_SPRAM) begin : used
-                SB_SPRAM256KA ram(.ADDRESS(sp_addr[13:0]), .DATAIN(ld_data), .MASKWREN(4'b1111),
-                                  .WREN(ld_we && sp_addr[15:14] == sp / SPW &&
-                                        ld_piece == sp % SPW),
+            if (sp < SP_BLOCKS) begin : used
+                SB_SPRAM256KA ram(.ADDRESS(sp_addr[sp * 14 +: 14]), .DATAIN(ld_data),
+                                  .MASKWREN(4'b1111), .WREN(ld_we && ld_q[15:14] == sp),
                                   .CHIPSELECT(1'b1), .CLOCK(clk), .STANDBY(1'b0), .SLEEP(1'b0),
                                   .POWEROFF(1'b1), .DATAOUT(sp_out[sp]));
             end else begin : unused
@@ -345,7 +367,7 @@ module snn_core(clk, rst, in_we, in_addr, in_data, start, busy, done, out_addr, 
     always @* begin
         sp_word = 64'd0;
         for (piece = 0; piece < SPW; piece = piece + 1)
-            sp_word[piece * 16 +: 16] = sp_out[(sp_bank * SPW + piece) & 3];
+            sp_word[piece * 16 +: 16] = sp_out[sp_from[piece * 2 +: 2]];
         w_rdata = sp_word[LANES*WB-1:0];
     end
 `else
