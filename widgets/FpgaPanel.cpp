@@ -149,20 +149,28 @@ QLayout *FpgaPanel::buildForm()
     m_target = new TargetControl(this);
     restoreSettings();
 
-    // The settings in one row: board, weight bits, lanes, memory, target frequency, Auto's target.
-    auto *form = new QHBoxLayout;
+    // The settings in one row: board, weight bits, lanes, memory, target frequency; Auto's
+    // target in a row below (one row would not fit 1024 pixels).
+    const auto addField = [this](QHBoxLayout *row, const QString &label, QWidget *field) {
+        auto *text = new QLabel(label, this);
+        text->setBuddy(field);
+        row->addWidget(text);
+        row->addWidget(field, 1);
+    };
+    auto *settingsRow = new QHBoxLayout;
     const std::pair<QString, QWidget *> fields[] = {{tr("Board"), m_board},
                                                     {tr("Weights"), m_bits},
                                                     {tr("Lanes"), m_lanes},
                                                     {tr("Memory"), m_memory},
-                                                    {tr("Target frequency"), m_frequency},
-                                                    {tr("Target"), m_target}};
-    for (const auto &[label, field] : fields) {
-        auto *text = new QLabel(label, this);
-        text->setBuddy(field);
-        form->addWidget(text);
-        form->addWidget(field, 1);
-    }
+                                                    {tr("Target frequency"), m_frequency}};
+    for (const auto &[label, field] : fields)
+        addField(settingsRow, label, field);
+    auto *targetRow = new QHBoxLayout;
+    addField(targetRow, tr("Target for Auto"), m_target);
+    targetRow->addStretch(2);
+    auto *form = new QVBoxLayout;
+    form->addLayout(settingsRow);
+    form->addLayout(targetRow);
     return form;
 }
 
@@ -449,9 +457,9 @@ void FpgaPanel::showEstimate()
     const hw::Target &target = m_estimates->options().target;
     if (!fit) {
         const QString error = m_estimates->originalError();
+        m_table->reset(HardwareTable::Estimate); // no figures left of another design
         m_table->showFit(HardwareTable::Estimate,
-                         target.isSet() ? tr("no design for the target") : tr("not supported"),
-                         error);
+                         target.isSet() ? tr("no design") : tr("not supported"), error);
         showEstimateStatus(error, {});
         if (target.isSet()) { // the status line, the log and the main window's status bar
             appendLog(QStringLiteral("Target: %1\n").arg(error));
