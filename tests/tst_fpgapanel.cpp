@@ -483,6 +483,11 @@ void TestFpgaPanel::impossibleTargetShowsTheCoresMessage()
     QVERIFY(panel.log().contains(QStringLiteral("Target: %1\n").arg(expected)));
     QTRY_VERIFY(!messages.isEmpty());
     QCOMPARE(messages.back().front().toString(), expected);
+    QTemporaryDir dir;
+    panel.setExportDirectory(dir.path());
+    panel.exportDesign(); // not the default design in its place
+    QCOMPARE(panel.status(), expected);
+    QVERIFY(QDir(dir.path()).isEmpty());
 
     // A logic-cell budget below the smallest design: its message names the smallest.
     setTarget(panel, hw::Target::Kind::LogicCells, 1);

@@ -609,6 +609,13 @@ void FpgaPanel::exportDesign()
 {
     if (m_estimates->original().isEmpty())
         return;
+    if (settings().target.isSet() && (!m_estimates->chosen() || isEstimating())) {
+        // Export writes the estimate's design: the target's is not there (yet).
+        m_status->setText(isEstimating() ? tr("Measuring the target's design: export when it is "
+                                              "shown.")
+                                         : m_estimates->originalError());
+        return;
+    }
     QString dir = m_exportDir;
     if (dir.isEmpty())
         dir = QFileDialog::getExistingDirectory(this, tr("Export the hardware design to"));

@@ -5,6 +5,7 @@
 #include <QHBoxLayout>
 #include <QSettings>
 
+#include <algorithm>
 #include <cmath>
 
 namespace snn::widgets {
