@@ -2,7 +2,8 @@
 # Regenerates the user guide's pictures of the studio on the shipped trained model with the
 # Fashion-MNIST test set attached: docs/images/getstarted.png (the first start), canvas.png (Graph,
 # the first layer selected), optimization.png (Optimise after Run passes), spikes.png (the first
-# test sample before and after), sweep.png (a sweep of the dead threshold), fpga.png (Deploy after
+# test sample before and after), sweep.png (a sweep of the dead threshold), fpga-target.png
+# (Deploy with the target "latency <= 20 ms" for Auto), fpga.png (Deploy after
 # the pipeline) and training.png (Train: two short runs compared), taken
 # from outside the program: the studio runs on a private Xvfb screen with a window manager
 # (openbox) and ImageMagick's `import` grabs the screen whenever the studio prints "shot <name>"

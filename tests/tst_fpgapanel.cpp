@@ -1,8 +1,14 @@
 #include "FpgaPanel.h"
+#include "TargetControl.h"
 #include "TestUtils.h"
 #include "base/Rng.h"
+#include "base/Text.h"
+#include "eval/HardwareFigures.h"
+#include "flow/HardwareEstimates.h"
+#include "flow/Pipeline.h"
 #include "hw/Boards.h"
 #include "hw/ResourceEstimator.h"
+#include "io/GraphFile.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -33,6 +39,33 @@ QString cell(const FpgaPanel &panel, int row, int column)
     return panel.findChild<QTableWidget *>()->item(column, row)->text(); // figures across
 }
 
+// A pipeline whose data set's test split is `test` (what the panel measures a target on).
+std::shared_ptr<sim::DataSplit> splitOf(const RowMatrixXf &test)
+{
+    auto split = std::make_shared<sim::DataSplit>();
+    split->train.x = test;
+    split->train.y.assign(std::size_t(test.rows()), 0);
+    split->test = split->train;
+    return split;
+}
+
+// Sets the panel's target as a user does: the kind in the combo, then the value.
+void setTarget(FpgaPanel &panel, hw::Target::Kind kind, double value)
+{
+    panel.findChild<QComboBox *>(QStringLiteral("targetKind"))->setCurrentIndex(int(kind));
+    panel.findChild<QDoubleSpinBox *>(QStringLiteral("targetValue"))->setValue(value);
+}
+
+QString errorOf(const std::function<void()> &f)
+{
+    try {
+        f();
+    } catch (const Error &e) {
+        return e.message();
+    }
+    return {};
+}
+
 } // namespace
 
 class TestFpgaPanel : public QObject {
@@ -52,6 +85,10 @@ private Q_SLOTS:
     void verifyPassesOffTheGuiThread();
     void stopDuringSynthesisIsNotAFailure();
     void nothingBuiltIsNotSuccess();
+    void latencyTargetIsTheCoresChoice();
+    void impossibleTargetShowsTheCoresMessage();
+    void targetOnlyWithAutoAndRemembered();
+    void synthesiseAndBuildUseTheTarget();
 };
 
 void TestFpgaPanel::initTestCase()
@@ -367,6 +404,178 @@ void TestFpgaPanel::destroyingThePanelDuringVerifyWaits()
     QVERIFY(panel->isBusy());
     panel.reset();
     QCOMPARE(done.size(), 0);
+}
+
+// The shipped model with a latency target on 300 Fashion-MNIST test images: the panel's design is
+// hw::chooseForTarget's on the same samples, and its latency and logic cells are in the status.
+void TestFpgaPanel::latencyTargetIsTheCoresChoice()
+{
+    const Graph g = loadGraph(QStringLiteral(SNN_SOURCE_DIR "/resources/fashion-mnist-snn.h5"));
+    sim::Dataset test;
+    const QString missing = errorOf(
+        [&] { test = sim::loadSamples(QStringLiteral("fashion-mnist"), sim::kTestSplit, 0, 300); });
+    if (!missing.isEmpty())
+        QFAIL(qPrintable(missing));
+    flow::Pipeline pipeline;
+    pipeline.setData(splitOf(test.x));
+    FpgaPanel panel(&pipeline);
+    panel.setOriginalGraph(g);
+    const auto expectChoice = [&](const hw::Target &target) {
+        setTarget(panel, target.kind, target.value);
+        QTRY_VERIFY_WITH_TIMEOUT(!panel.isEstimating(), 120000);
+        hw::ExportOptions o = panel.estimates()->options();
+        QCOMPARE(o.quant.weightBits, 0); // Auto
+        QCOMPARE(o.lanes, 0);
+        QCOMPARE(o.target.text(), target.text());
+        const hw::Configuration c = hw::chooseForTarget(g, o, eval::meanCyclesOn(test.x));
+        const eval::HardwareFigures f = eval::hardwareFigures(g, o, test.x);
+        const hw::ExportOptions used = panel.exportOptions();
+        QCOMPARE(used.quant.weightBits, c.quant.weightBits);
+        QCOMPARE(used.lanes, c.lanes);
+        QCOMPARE(used.weightMemory, c.fit.spram ? hw::WeightMemory::Spram : hw::WeightMemory::Ebr);
+        QCOMPARE(panel.choice(), c.reason);
+        QCOMPARE(panel.originalFit()->estimate.logicCells, c.fit.estimate.logicCells);
+        QCOMPARE(*panel.estimates()->latencyMs(), f.latencyMs());
+        QCOMPARE(panel.status(),
+                 QStringLiteral("Auto for %1: %2, %3 ms per inference, about %4 logic cells "
+                                "(hover for why).")
+                     .arg(target.text(), hw::describe(used, c.fit.spram),
+                          numberText(f.latencyMs(), 3), numberText(c.fit.estimate.logicCells)));
+        QCOMPARE(cell(panel, 0, 0), QString::number(c.fit.estimate.logicCells));
+    };
+    // Every design meets a day: the smallest; just under its latency a faster, larger one.
+    expectChoice(hw::Target::latency(1e6));
+    if (QTest::currentTestFailed())
+        return;
+    const int smallestLanes = panel.exportOptions().lanes;
+    const int smallestCells = panel.originalFit()->estimate.logicCells;
+    expectChoice(hw::Target::latency(std::floor(*panel.estimates()->latencyMs() * 900.0) / 1000.0));
+    QVERIFY(panel.exportOptions().lanes > smallestLanes);
+    QVERIFY(panel.originalFit()->estimate.logicCells > smallestCells);
+}
+
+// A target no design meets: the core's one line in the status line, the log, the status bar
+// (message()) and the table; without a data set, why the latency cannot be measured.
+void TestFpgaPanel::impossibleTargetShowsTheCoresMessage()
+{
+    const Graph g = smallGraph({16, 24, 4});
+    const RowMatrixXf samples = test::uniformSamples(40, 16, 3);
+    flow::Pipeline pipeline;
+    pipeline.setData(splitOf(samples));
+    FpgaPanel panel(&pipeline);
+    QSignalSpy messages(&panel, &FpgaPanel::message);
+    panel.setOriginalGraph(g);
+    QTRY_VERIFY(!panel.isEstimating());
+    QCOMPARE(cell(panel, 0, 0), QString::number(panel.originalFit()->estimate.logicCells));
+    setTarget(panel, hw::Target::Kind::LatencyMs, 0.001);
+    QTRY_VERIFY(!panel.isEstimating());
+    hw::ExportOptions o = panel.estimates()->options();
+    QCOMPARE(o.target.text(), QStringLiteral("latency <= 0.001 ms"));
+    const QString expected =
+        errorOf([&] { hw::chooseForTarget(g, o, eval::meanCyclesOn(samples)); });
+    QVERIFY2(expected.startsWith(QStringLiteral("no configuration on the iCEBreaker meets the "
+                                                "target latency <= 0.001 ms: the fastest")),
+             qPrintable(expected));
+    QCOMPARE(panel.status(), expected);
+    QVERIFY(!panel.originalFit());
+    QCOMPARE(cell(panel, 5, 0), QStringLiteral("no design"));
+    QCOMPARE(cell(panel, 0, 0), QStringLiteral("-")); // no figures of an earlier design
+    QVERIFY(panel.log().contains(QStringLiteral("Target: %1\n").arg(expected)));
+    QTRY_VERIFY(!messages.isEmpty());
+    QCOMPARE(messages.back().front().toString(), expected);
+    QTemporaryDir dir;
+    panel.setExportDirectory(dir.path());
+    panel.exportDesign(); // not the default design in its place
+    QCOMPARE(panel.status(), expected);
+    QVERIFY(QDir(dir.path()).isEmpty());
+
+    // A logic-cell budget below the smallest design: its message names the smallest.
+    setTarget(panel, hw::Target::Kind::LogicCells, 1);
+    QTRY_VERIFY(!panel.isEstimating());
+    o = panel.estimates()->options();
+    const QString cells = errorOf([&] { hw::chooseForTarget(g, o, eval::meanCyclesOn(samples)); });
+    QVERIFY2(cells.contains(QStringLiteral("the smallest that fits takes about")),
+             qPrintable(cells));
+    QCOMPARE(panel.status(), cells);
+
+    // No data set: nothing to measure the latency on, and Build refuses before it starts.
+    pipeline.setData(nullptr);
+    QTRY_VERIFY(!panel.isEstimating());
+    QCOMPARE(panel.status(), errorOf([&] { hw::settle(g, o); }));
+    QCOMPARE(messages.back().front().toString(), panel.status());
+    QSignalSpy built(&panel, &FpgaPanel::buildFinished);
+    panel.build();
+    QCOMPARE(built.size(), 1);
+    QCOMPARE(built.front().at(1).toString(),
+             QStringLiteral("the target <= 1 logic cells needs a data set: the latency is "
+                            "measured on its test samples"));
+    QVERIFY(!panel.isBusy());
+}
+
+// The target is for Auto: disabled (and not used) with bits and lanes both fixed; remembered.
+void TestFpgaPanel::targetOnlyWithAutoAndRemembered()
+{
+    {
+        FpgaPanel panel;
+        auto *target = panel.findChild<TargetControl *>();
+        QVERIFY(target->isEnabled());
+        QVERIFY(!panel.estimates()->options().target.isSet()); // none by default
+        setTarget(panel, hw::Target::Kind::LogicCells, 2500);
+        QCOMPARE(panel.estimates()->options().target.text(),
+                 QStringLiteral("<= 2,500 logic cells"));
+        panel.findChild<QSpinBox *>()->setValue(4); // fixed bits: the lanes are still Auto
+        QVERIFY(target->isEnabled());
+        QVERIFY(panel.estimates()->options().target.isSet());
+        panel.findChildren<QComboBox *>().at(1)->setCurrentIndex(2); // 2 lanes: nothing to choose
+        QVERIFY(!target->isEnabled());
+        QVERIFY(!panel.estimates()->options().target.isSet());
+        panel.findChildren<QComboBox *>().at(1)->setCurrentIndex(0); // Auto lanes again
+        QVERIFY(target->isEnabled());
+        QCOMPARE(panel.estimates()->options().target.text(),
+                 QStringLiteral("<= 2,500 logic cells"));
+        setTarget(panel, hw::Target::Kind::LatencyMs, 7.25); // each kind keeps its value
+        setTarget(panel, hw::Target::Kind::LogicCells, 2500);
+        panel.findChild<QComboBox *>(QStringLiteral("targetKind"))->setCurrentIndex(1);
+        QCOMPARE(panel.estimates()->options().target.text(), QStringLiteral("latency <= 7.25 ms"));
+    }
+    FpgaPanel again;
+    QCOMPARE(again.estimates()->options().target.text(), QStringLiteral("latency <= 7.25 ms"));
+    again.findChild<QComboBox *>(QStringLiteral("targetKind"))->setCurrentIndex(2);
+    QCOMPARE(again.estimates()->options().target.text(), QStringLiteral("<= 2,500 logic cells"));
+}
+
+// Synthesise and Build export the design the target chooses (the log's "Auto:" line is the
+// chooser's reason on the pipeline's samples); both are stopped once yosys runs.
+void TestFpgaPanel::synthesiseAndBuildUseTheTarget()
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("yosys")).isEmpty())
+        QFAIL("yosys is not installed");
+    QTemporaryDir dir;
+    const Graph g = smallGraph({16, 24, 4});
+    const RowMatrixXf samples = test::uniformSamples(40, 16, 5);
+    flow::Pipeline pipeline;
+    pipeline.setData(splitOf(samples));
+    FpgaPanel panel(&pipeline);
+    panel.setModel(dir.filePath(QStringLiteral("net.h5")), QStringLiteral("net.h5"));
+    panel.setOriginalGraph(g);
+    setTarget(panel, hw::Target::Kind::LogicCells, 5000);
+    QTRY_VERIFY(!panel.isEstimating());
+    const hw::Configuration c =
+        hw::chooseForTarget(g, panel.estimates()->options(), eval::meanCyclesOn(samples));
+    QVERIFY(c.reason.contains(QStringLiteral("that meets <= 5,000 logic cells")));
+    const QString line = QStringLiteral("Auto: %1\n").arg(c.reason);
+    panel.synthesise();
+    QTRY_VERIFY_WITH_TIMEOUT(panel.log().contains(QStringLiteral("== yosys")), 30000);
+    QVERIFY2(panel.log().contains(line), qPrintable(panel.log()));
+    panel.stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.isBusy(), 10000);
+
+    panel.findChild<QPlainTextEdit *>()->clear();
+    panel.build();
+    QTRY_VERIFY_WITH_TIMEOUT(panel.log().count(QStringLiteral("== yosys")) == 1, 30000);
+    QVERIFY2(panel.log().contains(line), qPrintable(panel.log()));
+    panel.stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.isBusy(), 10000);
 }
 
 SNN_WIDGET_TEST_MAIN(TestFpgaPanel)

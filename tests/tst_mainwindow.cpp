@@ -304,7 +304,8 @@ void TestMainWindow::helpMenuToolbarAndSaveFilter()
                               .isNull(),
                          qPrintable(name));
             }
-    QCOMPARE(pictures.size(), 7); // Get started, Graph, Compare, Spikes, Sweep, Train, Deploy
+    QCOMPARE(pictures.size(), 8); // Get started, Graph, Compare, Spikes, Sweep, Train, Deploy x2
+    QVERIFY(pictures.contains(QStringLiteral("images/fpga-target.png")));
     QVERIFY(pictures.contains(QStringLiteral("images/getstarted.png")));
     QVERIFY(QTest::qWaitForWindowExposed(guide));
     QVERIFY2(page->idealWidth() <= browser->viewport()->width(),

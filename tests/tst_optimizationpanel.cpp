@@ -33,6 +33,7 @@ private Q_SLOTS:
     void applyIsOneUndoStep();
     void documentEditsDropTheResult(); // and which keep it
     void copyAndExport();
+    void targetOnlyWithMeasuredFigures();
 
 private:
     bool runAndWait();
@@ -263,6 +264,32 @@ void TestOptimizationPanel::copyAndExport()
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(QString::fromUtf8(file.readAll()), m_panel->model()->toCsv());
     QVERIFY_THROWS_EXCEPTION(Error, m_panel->exportCsv(QStringLiteral("/nonexistent/dir/x.csv")));
+}
+
+// The FPGA tab's target reaches the passes' hardware figures when they are measured (a validation
+// set); without one nothing is measured, and the run does not fail for want of a weight width.
+void TestOptimizationPanel::targetOnlyWithMeasuredFigures()
+{
+    hw::ExportOptions hardware;
+    hardware.quant.weightBits = 4;
+    hardware.lanes = 0;
+    hardware.target = hw::Target::logicCells(5000);
+    m_panel->setHardware(hardware);
+    QVERIFY(!m_panel->options().deployment.target.isSet());
+    QVERIFY(m_panel->options().hardwareBits.empty());
+    QVERIFY(runAndWait());
+    QVERIFY(m_panel->result());
+
+    auto validation = std::make_shared<ValidationSet>();
+    validation->data.x = test::uniformSamples(4, m_doc->graph().inputSize(), 2);
+    validation->data.y = {0, 1, 2, 3};
+    m_panel->setValidation(validation);
+    const OptimizeOptions o = m_panel->options();
+    QCOMPARE(o.deployment.target.text(), QStringLiteral("<= 5,000 logic cells"));
+    QCOMPARE(o.hardwareBits, std::vector<int>{4});
+    hardware.target = hw::Target::latency(3.5); // a target alone is a change of the hardware
+    m_panel->setHardware(hardware);
+    QCOMPARE(m_panel->options().deployment.target.text(), QStringLiteral("latency <= 3.5 ms"));
 }
 
 SNN_WIDGET_TEST_MAIN(TestOptimizationPanel)

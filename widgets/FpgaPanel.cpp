@@ -2,8 +2,10 @@
 
 #include "BuildSteps.h"
 #include "HardwareTable.h"
+#include "TargetControl.h"
 #include "base/Error.h"
 #include "base/JobRunner.h"
+#include "base/Text.h"
 #include "flow/HardwareEstimates.h"
 #include "flow/Pipeline.h"
 #include "hw/ToolRunner.h"
@@ -100,6 +102,7 @@ FpgaPanel::FpgaPanel(flow::Pipeline *pipeline, QWidget *parent)
         setBusy(false);
     });
     connectPipeline();
+    samplesChanged();
     projectChanged();
     setBusy(false);
 }
@@ -143,21 +146,31 @@ QLayout *FpgaPanel::buildForm()
                                "oscillator, then builds at the highest standard PLL clock 10% "
                                "below it; else the oscillator's 12 MHz or 16 to 275 MHz made by "
                                "the PLL"));
+    m_target = new TargetControl(this);
     restoreSettings();
 
-    // The settings in one row: board, weight bits, lanes, memory, target frequency.
-    auto *form = new QHBoxLayout;
+    // The settings in one row: board, weight bits, lanes, memory, target frequency; Auto's
+    // target in a row below (one row would not fit 1024 pixels).
+    const auto addField = [this](QHBoxLayout *row, const QString &label, QWidget *field) {
+        auto *text = new QLabel(label, this);
+        text->setBuddy(field);
+        row->addWidget(text);
+        row->addWidget(field, 1);
+    };
+    auto *settingsRow = new QHBoxLayout;
     const std::pair<QString, QWidget *> fields[] = {{tr("Board"), m_board},
                                                     {tr("Weights"), m_bits},
                                                     {tr("Lanes"), m_lanes},
                                                     {tr("Memory"), m_memory},
                                                     {tr("Target frequency"), m_frequency}};
-    for (const auto &[label, field] : fields) {
-        auto *text = new QLabel(label, this);
-        text->setBuddy(field);
-        form->addWidget(text);
-        form->addWidget(field, 1);
-    }
+    for (const auto &[label, field] : fields)
+        addField(settingsRow, label, field);
+    auto *targetRow = new QHBoxLayout;
+    addField(targetRow, tr("Target for Auto"), m_target);
+    targetRow->addStretch(2);
+    auto *form = new QVBoxLayout;
+    form->addLayout(settingsRow);
+    form->addLayout(targetRow);
     return form;
 }
 
@@ -247,6 +260,7 @@ void FpgaPanel::buildUi()
         connect(c, &QComboBox::currentIndexChanged, this, &FpgaPanel::settingsChanged);
     connect(m_bits, &QSpinBox::valueChanged, this, &FpgaPanel::settingsChanged);
     connect(m_frequency, &QDoubleSpinBox::valueChanged, this, &FpgaPanel::settingsChanged);
+    connect(m_target, &TargetControl::changed, this, &FpgaPanel::settingsChanged);
 }
 
 void FpgaPanel::connectPipeline()
@@ -272,6 +286,13 @@ void FpgaPanel::connectPipeline()
         Q_EMIT synthesisFinished(m_buildOptimized, report);
     });
     connect(m_pipeline, &flow::Pipeline::runningChanged, this, &FpgaPanel::updateButtons);
+    connect(m_pipeline, &flow::Pipeline::dataChanged, this, &FpgaPanel::samplesChanged);
+}
+
+void FpgaPanel::samplesChanged()
+{
+    const std::shared_ptr<const sim::DataSplit> &split = m_pipeline->data();
+    m_estimates->setSamples(split ? flow::targetSamples(*split) : nullptr);
 }
 
 void FpgaPanel::restoreSettings()
@@ -287,6 +308,7 @@ void FpgaPanel::restoreSettings()
     const int memory = m_memory->findData(s.value(kSettings + QStringLiteral("memory")));
     m_memory->setCurrentIndex(std::max(memory, 0));
     m_frequency->setValue(s.value(kSettings + QStringLiteral("frequency"), 0.0).toDouble());
+    m_target->restore(s, kSettings + QStringLiteral("target"));
 }
 
 void FpgaPanel::saveSettings() const
@@ -297,11 +319,13 @@ void FpgaPanel::saveSettings() const
     s.setValue(kSettings + QStringLiteral("lanes"), m_lanes->currentData());
     s.setValue(kSettings + QStringLiteral("memory"), m_memory->currentData());
     s.setValue(kSettings + QStringLiteral("frequency"), m_frequency->value());
+    m_target->save(s, kSettings + QStringLiteral("target"));
 }
 
 void FpgaPanel::settingsChanged()
 {
     saveSettings();
+    updateButtons(); // the target is for Auto only
     m_estimates->setOptions(settings());
     projectChanged(); // the default folder names the board
 }
@@ -371,7 +395,9 @@ hw::ExportOptions FpgaPanel::settings() const
     o.lanes = m_lanes->currentData().toInt();
     o.weightMemory =
         hw::kWeightMemoryNames.parse(m_memory->currentData().toString(), tr("the weight memory"));
-    o.clockMHz = m_frequency->value(); // 0: automatic; the board's oscillator, or a PLL clock
+    o.clockMHz = m_frequency->value();       // 0: automatic; the board's oscillator, or a PLL clock
+    if (automaticBits() || automaticLanes()) // else nothing to choose
+        o.target = m_target->target();
     return o;
 }
 
@@ -428,10 +454,17 @@ QString FpgaPanel::stepText(int step) const
 void FpgaPanel::showEstimate()
 {
     const std::optional<hw::FitCheck> &fit = m_estimates->originalFit();
+    const hw::Target &target = m_estimates->options().target;
     if (!fit) {
-        m_table->showFit(HardwareTable::Estimate, tr("not supported"),
-                         m_estimates->originalError());
-        showEstimateStatus(m_estimates->originalError(), {});
+        const QString error = m_estimates->originalError();
+        m_table->reset(HardwareTable::Estimate); // no figures left of another design
+        m_table->showFit(HardwareTable::Estimate,
+                         target.isSet() ? tr("no design") : tr("not supported"), error);
+        showEstimateStatus(error, {});
+        if (target.isSet()) { // the status line, the log and the main window's status bar
+            appendLog(QStringLiteral("Target: %1\n").arg(error));
+            Q_EMIT message(error);
+        }
         return;
     }
     m_table->showEstimate(*fit);
@@ -440,6 +473,13 @@ void FpgaPanel::showEstimate()
     const std::optional<hw::ExportOptions> &chosen = m_estimates->chosen();
     if (choice().isEmpty() || !chosen)
         showEstimateStatus(fit->message, {});
+    else if (target.isSet() && m_estimates->latencyMs())
+        showEstimateStatus(tr("Auto for %1: %2, %3 ms per inference, about %4 logic cells "
+                              "(hover for why).")
+                               .arg(target.text(), flow::describe(*chosen, fit->spram),
+                                    numberText(*m_estimates->latencyMs(), 3),
+                                    numberText(fit->estimate.logicCells)),
+                           tr("%1.\n%2").arg(choice(), fit->message));
     else
         showEstimateStatus(
             tr("Auto: %1, the most accurate and then fastest configuration "
@@ -476,6 +516,7 @@ void FpgaPanel::updateButtons()
     // ends in it.
     for (QPushButton *b : {m_build, m_synth, m_verify, m_flash})
         b->setEnabled(!m_busy && !m_pipeline->isRunning());
+    m_target->setEnabled(!m_busy && (automaticBits() || automaticLanes()));
 }
 
 void FpgaPanel::appendLog(const QString &text)
@@ -568,6 +609,13 @@ void FpgaPanel::exportDesign()
 {
     if (m_estimates->original().isEmpty())
         return;
+    if (settings().target.isSet() && (!m_estimates->chosen() || isEstimating())) {
+        // Export writes the estimate's design: the target's is not there (yet).
+        m_status->setText(isEstimating() ? tr("Measuring the target's design: export when it is "
+                                              "shown.")
+                                         : m_estimates->originalError());
+        return;
+    }
     QString dir = m_exportDir;
     if (dir.isEmpty())
         dir = QFileDialog::getExistingDirectory(this, tr("Export the hardware design to"));
@@ -622,8 +670,10 @@ void FpgaPanel::runNextSynthesis()
     const Graph &original = m_estimates->original();
     m_job->runReporting<flow::Synthesis, flow::BuildEvent>(
         [original, graph = m_current ? *m_estimates->optimized() : original, o = settings(),
+         samples = m_estimates->samples(),
          dir](const RunControl &control, const JobRunner::Send<flow::BuildEvent> &send) {
-            return flow::synthesise(original, graph, o, dir, send, control);
+            return flow::synthesise(original, graph, o, dir, send, control,
+                                    flow::targetCycles(samples.get(), control));
         },
         [this](const flow::BuildEvent &event) { showBuildEvent(event); },
         [this, dir](flow::Synthesis s) {
@@ -668,9 +718,10 @@ void FpgaPanel::verify()
     appendLog(QStringLiteral("== verilator: RTL against the bit-accurate model\n"));
     m_steps->begin(StepVerify);
     m_job->run<hw::RtlVerification>(
-        [original, o = settings(),
+        [original, o = settings(), samples = m_estimates->samples(),
          dir = m_verifyWork->filePath(QStringLiteral("verify"))](const RunControl &control) {
-            flow::exportSettled(original, original, o, dir);
+            flow::exportSettled(original, original, o, dir,
+                                flow::targetCycles(samples.get(), control));
             return hw::runVerilator(dir, control);
         },
         [this](hw::RtlVerification r) {

@@ -1,7 +1,9 @@
 #pragma once
 
 // The FPGA tab: board, weight bits, lanes (each "Auto": the most accurate, then fastest,
-// configuration that fits the board, flow::settle), weight memory and target frequency; Build,
+// configuration that fits the board, flow::settle), weight memory, target frequency and, with
+// Auto, a latency or logic-cell target (TargetControl; measured on the pipeline's data set, the
+// smallest design that meets a latency or the fastest under a logic-cell count); Build,
 // Export, Synthesise, Verify, Flash (the bitstream, then the weight image when the weights are
 // in SPRAM) and Open folder; a live log, one indicator per step with its elapsed time (a finished
 // or failed step links to its part of the log) and Stop; and a before / after table (LC, EBR,
@@ -46,6 +48,7 @@ namespace snn::widgets {
 
 class BuildSteps;
 class HardwareTable;
+class TargetControl;
 
 class FpgaPanel : public QWidget {
     Q_OBJECT
@@ -117,6 +120,9 @@ Q_SIGNALS:
     void busyChanged(bool busy);
     // originalFit() or optimizedFit() changed (a graph, the board, bits or lanes changed).
     void estimatesChanged();
+    // For the status bar: with a target, why the original graph has no estimate (the core's
+    // one line: no design meets it, or there is no data set to measure the latency on).
+    void message(const QString &text);
 
 private:
     enum class Action { None, Synthesise, Verify, Build };
@@ -125,17 +131,18 @@ private:
     QLayout *buildForm();
     QLayout *buildButtons();
     void connectPipeline();
+    void samplesChanged(); // the pipeline's data set: a target's samples
     void restoreSettings();
     void saveSettings() const;
     hw::ExportOptions settings() const; // as set: weight bits / lanes 0 when automatic
-    void settingsChanged();             // board, bits, lanes, memory or frequency
+    void settingsChanged();             // board, bits, lanes, memory, frequency or target
     void projectChanged();              // the folder label and the pipeline's settings
     // Shows an estimate's result in the status line unless something else was shown there since
     // the estimate was asked for.
     void showEstimateStatus(const QString &text, const QString &toolTip);
     void showEstimate(); // the original graph's estimate, in the table and the status line
     void setBusy(bool busy);
-    void updateButtons();
+    void updateButtons(); // and the target, enabled with Auto
     void appendLog(const QString &text);
     void showBuildEvent(const flow::BuildEvent &event); // a step began, or log text
     void flashNext(); // starts the next iceprog run of m_flashQueue
@@ -155,6 +162,7 @@ private:
     QComboBox *m_lanes = nullptr;
     QComboBox *m_memory = nullptr;
     QDoubleSpinBox *m_frequency = nullptr;
+    TargetControl *m_target = nullptr;
     QLabel *m_folder = nullptr;
     QPushButton *m_chooseFolder = nullptr;
     QPushButton *m_openFolder = nullptr;

@@ -64,9 +64,8 @@ constexpr int kStateVersion = 2; // 1: the window before workspaces (docks of it
 
 bool isGraphFile(const QString &path)
 {
-    const QString suffix = QFileInfo(path).suffix().toLower();
-    return suffix == QLatin1String("h5") || suffix == QLatin1String("hdf5") ||
-           suffix == QLatin1String("nir");
+    return QStringList{QStringLiteral("h5"), QStringLiteral("hdf5"), QStringLiteral("nir")}
+        .contains(QFileInfo(path).suffix(), Qt::CaseInsensitive);
 }
 
 } // namespace
@@ -368,6 +367,7 @@ void MainWindow::connectMessages()
     connect(m_optimization, &OptimizationPanel::message, this, show);
     connect(m_spikes, &SpikesView::message, this, show);
     connect(m_compare, &CompareView::message, this, show);
+    connect(m_fpga, &FpgaPanel::message, this, show); // a target Auto cannot meet
     connect(m_document, &Document::editRefused, this,
             [this](const QString &message) { showStatus(tr("Refused: %1").arg(message), 10000); });
 }

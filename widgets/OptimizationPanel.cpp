@@ -244,6 +244,8 @@ OptimizeOptions OptimizationPanel::options() const
     o.exactBits = {m_hardware.quant.weightBits};
     if (m_validation)
         o.hardwareBits = {m_hardware.quant.weightBits};
+    else
+        o.deployment.target = {}; // no figures measured: nothing to aim at
     return o;
 }
 
@@ -252,7 +254,8 @@ void OptimizationPanel::setHardware(const hw::ExportOptions &options)
     const hw::ExportOptions &h = m_hardware;
     if (options.quant == h.quant && options.board == h.board && options.lanes == h.lanes &&
         options.weightMemory == h.weightMemory && options.clockMHz == h.clockMHz &&
-        options.baud == h.baud)
+        options.baud == h.baud && options.target.kind == h.target.kind &&
+        options.target.value == h.target.value)
         return;
     m_hardware = options;
     optionsChanged();

@@ -91,6 +91,7 @@ HardwareFigures hardwareFigures(const Graph &graph, const hw::ExportOptions &opt
     f.options = settled.options;
     f.automatic = options.quant.weightBits == 0 || options.lanes == 0;
     f.fit = settled.fit;
+    f.reason = settled.reason;
     // The clock the export starts at (an automatic one may rise after synthesis: CoreClock.h).
     f.clockMHz =
         hw::exportClock(hw::board(f.options.board), f.options.clockMHz, f.options.baud, f.fit.spram)

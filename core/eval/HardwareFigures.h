@@ -24,6 +24,7 @@ namespace snn::eval {
 struct HardwareFigures {
     hw::ExportOptions options; // as used: the weight bits and lanes settled
     bool automatic = false;    // bits or lanes were chosen for this graph (Auto), not given
+    QString reason;            // the chooser's one line (hw::Settled::reason; empty: as set)
     hw::FitCheck fit;          // on options.board: fits, where the weights are, the estimate
     double clockMHz = 0.0;     // the core clock: the board's, or the PLL's for options.clockMHz
     double uartMs = 0.0;       // one RUN request and its reply on the serial line (8N1)

@@ -1,6 +1,7 @@
 #include "flow/Hardware.h"
 
 #include "base/Error.h"
+#include "eval/HardwareFigures.h"
 #include "hw/ResourceEstimator.h"
 #include "hw/Verilator.h"
 
@@ -9,28 +10,45 @@
 
 namespace snn::flow {
 
-FitEstimate fitEstimate(const Graph &original, const Graph *optimized, const hw::ExportOptions &o)
+FitEstimate fitEstimate(const Graph &original, const Graph *optimized, const hw::ExportOptions &o,
+                        const RowMatrixXf *samples, const RunControl &control)
 {
     if (original.isEmpty())
-        return {std::nullopt, QStringLiteral("the graph has no layers"), std::nullopt, {}};
+        return {std::nullopt, QStringLiteral("the graph has no layers"), std::nullopt, {}, {}};
     try {
-        const Settled s = settle(original, o);
+        Settled s;
+        std::optional<double> latency;
+        if (o.target.isSet() && samples) { // the choice and its latency from one run
+            const eval::HardwareFigures f = eval::hardwareFigures(original, o, *samples, control);
+            s = {f.options, f.fit, f.reason};
+            latency = f.latencyMs();
+        } else {
+            s = settle(original, o);
+        }
         if (!optimized)
-            return {s.fit, {}, s.options, s.reason};
+            return {s.fit, {}, s.options, s.reason, latency};
         return {hw::checkFit(*optimized, s.options.quant, s.options.lanes,
                              hw::board(s.options.board), s.options.weightMemory),
                 {},
                 s.options,
-                s.reason};
+                s.reason,
+                latency};
+    } catch (const Cancelled &) {
+        throw; // superseded: nothing to show
     } catch (const Error &e) {
-        return {std::nullopt, e.message(), std::nullopt, {}};
+        return {std::nullopt, e.message(), std::nullopt, {}, {}};
     }
 }
 
-Exported exportSettled(const Graph &original, const Graph &graph, const hw::ExportOptions &o,
-                       const QString &dir)
+hw::MeanCycles targetCycles(const RowMatrixXf *samples, const RunControl &control)
 {
-    const Settled s = settle(original, o);
+    return samples ? eval::meanCyclesOn(*samples, control) : hw::MeanCycles();
+}
+
+Exported exportSettled(const Graph &original, const Graph &graph, const hw::ExportOptions &o,
+                       const QString &dir, const hw::MeanCycles &cycles)
+{
+    const Settled s = settle(original, o, cycles);
     QFile::remove(QDir(dir).filePath(QStringLiteral("top.bin")));
     const hw::ExportResult r = hw::exportDesign(graph, s.options, dir);
     return {s.options, s.reason, int(r.files.size()), r.fit.spram};
@@ -81,12 +99,13 @@ void begin(const BuildLog &log, int step)
 } // namespace
 
 Synthesis synthesise(const Graph &original, const Graph &graph, const hw::ExportOptions &o,
-                     const QString &dir, const BuildLog &log, const RunControl &control)
+                     const QString &dir, const BuildLog &log, const RunControl &control,
+                     const hw::MeanCycles &cycles)
 {
     begin(log, StepExport);
     say(log, QStringLiteral("== export: the design into %1\n").arg(QDir::toNativeSeparators(dir)));
     control.checkCancelled();
-    const Settled settled = settle(original, o);
+    const Settled settled = settle(original, o, cycles);
     say(log, settled.reason.isEmpty()
                  ? QStringLiteral("%1 (as set)\n").arg(describe(settled.options, settled.fit.spram))
                  : QStringLiteral("Auto: %1\n").arg(settled.reason));
@@ -111,7 +130,7 @@ QString Built::bitstream() const
 }
 
 Built build(const Graph &graph, const hw::ExportOptions &options, const QString &dir,
-            const BuildLog &log, const RunControl &control)
+            const BuildLog &log, const RunControl &control, const hw::MeanCycles &cycles)
 {
     int step = StepExport; // the step running, for the message of a failure
     const BuildLog tracked = [&](const BuildEvent &event) {
@@ -123,7 +142,7 @@ Built build(const Graph &graph, const hw::ExportOptions &options, const QString 
     Built built;
     built.directory = dir;
     try {
-        built.synthesis = synthesise(graph, graph, options, dir, tracked, control);
+        built.synthesis = synthesise(graph, graph, options, dir, tracked, control, cycles);
     } catch (const Cancelled &) {
         throw;
     } catch (const Error &e) {

@@ -7,6 +7,7 @@
 // the tools' output through a BuildLog; flow::Pipeline runs Build off the GUI thread, the FPGA
 // tab runs synthesis and verification the same way.
 
+#include "base/Matrix.h"
 #include "base/RunControl.h"
 #include "graph/Graph.h"
 #include "hw/Exporter.h"
@@ -34,11 +35,21 @@ struct FitEstimate {
     QString error;                            // why there is no fit check
     std::optional<hw::ExportOptions> settled; // the original graph's settled settings
     QString reason;                           // the chooser's
+    // With a target (options.target): the original graph's latency per inference on the chosen
+    // design, its mean cycles over the samples at the export clock (eval::HardwareFigures).
+    std::optional<double> latencyMs;
 };
 // The fit check of `optimized` (the original when null) under the settings settled on
-// `original`; an empty graph or one the core cannot be built for gives the reason instead.
+// `original`; an empty graph, one the core cannot be built for or a target that nothing meets
+// gives the reason instead. A target is settled on `samples` (their mean cycles in the core's
+// exact cycle model, eval::hardwareFigures); without samples its reason is that it needs them.
 FitEstimate fitEstimate(const Graph &original, const Graph *optimized,
-                        const hw::ExportOptions &options);
+                        const hw::ExportOptions &options, const RowMatrixXf *samples = nullptr,
+                        const RunControl &control = {});
+
+// What a target is settled on: the mean cycles over `samples` (eval::meanCyclesOn); none
+// without samples (a target then fails with hw::settle's reason). `samples` outlives the cycles.
+hw::MeanCycles targetCycles(const RowMatrixXf *samples, const RunControl &control);
 
 struct Exported {
     hw::ExportOptions options; // as settled
@@ -46,10 +57,11 @@ struct Exported {
     int files = 0;
     bool spram = false; // the weights are in SPRAM
 };
-// Settles the settings on `original` and exports `graph` with them into `dir`, removing the
-// bitstream of an earlier build there (so that no stale bitstream passes for this one).
+// Settles the settings on `original` (a target on `cycles`, hw::settle) and exports `graph` with
+// them into `dir`, removing the bitstream of an earlier build there (so that no stale bitstream
+// passes for this one).
 Exported exportSettled(const Graph &original, const Graph &graph, const hw::ExportOptions &options,
-                       const QString &dir);
+                       const QString &dir, const hw::MeanCycles &cycles = {});
 
 // "PASS: 4 samples, every output spike count identical to the bit-accurate model", or "FAIL:
 // 2 mismatches over 4 samples" and the testbench's first mismatch lines.
@@ -83,12 +95,13 @@ struct Synthesis {
     Exported exported;
     hw::FlowReport report;
 };
-// Exports `graph` with the settings settled on `original` into `dir` and runs the iCE40 flow
-// there (hw::synthesiseDesign: with an automatic clock, twice). Throws Error with the export's or
-// the failing tool's message (the last step reported says which), Cancelled when stopped (the
-// running tool is stopped).
+// Exports `graph` with the settings settled on `original` (a target on `cycles`) into `dir` and
+// runs the iCE40 flow there (hw::synthesiseDesign: with an automatic clock, twice). Throws Error
+// with the export's or the failing tool's message (the last step reported says which), Cancelled
+// when stopped (the running tool is stopped).
 Synthesis synthesise(const Graph &original, const Graph &graph, const hw::ExportOptions &options,
-                     const QString &dir, const BuildLog &log, const RunControl &control);
+                     const QString &dir, const BuildLog &log, const RunControl &control,
+                     const hw::MeanCycles &cycles = {});
 
 struct Built {
     Synthesis synthesis;
@@ -101,11 +114,12 @@ struct Built {
     bool passed() const { return verification.passed(); }
     QString bitstream() const;
 };
-// Build: `graph` exported with the settings settled on it into `dir`, synthesised, and its RTL
+// Build: `graph` exported with the settings settled on it (a target on `cycles`) into `dir`,
+// synthesised, and its RTL
 // checked against the bit-accurate model on options.testSamples samples. Throws Error "Build
 // failed at export (nothing was built): ...", "Build failed at nextpnr (nothing was built): ..."
 // or "Built, but the RTL verify did not run: ...", Cancelled when stopped.
 Built build(const Graph &graph, const hw::ExportOptions &options, const QString &dir,
-            const BuildLog &log, const RunControl &control);
+            const BuildLog &log, const RunControl &control, const hw::MeanCycles &cycles = {});
 
 } // namespace snn::flow

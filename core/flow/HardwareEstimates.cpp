@@ -34,12 +34,22 @@ void HardwareEstimates::setOptions(const hw::ExportOptions &options)
     estimate(true);
 }
 
+void HardwareEstimates::setSamples(std::shared_ptr<const RowMatrixXf> samples)
+{
+    m_samples = std::move(samples);
+    if (!m_options.target.isSet())
+        return; // without a target the samples change no choice
+    estimate(false);
+    estimate(true);
+}
+
 hw::ExportOptions HardwareEstimates::exportOptions() const
 {
     hw::ExportOptions o = m_options;
     if (m_chosen) {
         o.quant.weightBits = m_chosen->quant.weightBits;
         o.lanes = m_chosen->lanes;
+        o.weightMemory = m_chosen->weightMemory; // a target's choice; else as set
     }
     return withDefaults(o);
 }
@@ -56,10 +66,11 @@ void HardwareEstimates::estimate(bool optimized)
     (optimized ? m_optimizedJob : m_originalJob)
         ->run<FitEstimate>(
             [original = m_original, graph = optimized ? m_optimized : std::nullopt,
-             options = m_options, optimized](const RunControl &) {
+             options = m_options, samples = m_samples, optimized](const RunControl &control) {
                 if (optimized && !graph)
                     return FitEstimate{};
-                return fitEstimate(original, graph ? &*graph : nullptr, options);
+                return fitEstimate(original, graph ? &*graph : nullptr, options, samples.get(),
+                                   control);
             },
             [this, optimized](FitEstimate e) {
                 if (optimized) {
@@ -69,6 +80,7 @@ void HardwareEstimates::estimate(bool optimized)
                     m_originalError = e.error;
                     m_chosen = e.settled;
                     m_choice = e.reason;
+                    m_latencyMs = e.latencyMs;
                 }
                 Q_EMIT changed(optimized);
             },

@@ -51,6 +51,7 @@ void Pipeline::setGraph(const Graph &graph)
 void Pipeline::setData(std::shared_ptr<const sim::DataSplit> data)
 {
     m_data = std::move(data);
+    Q_EMIT dataChanged();
 }
 
 void Pipeline::setSettings(const PipelineSettings &settings)
@@ -180,6 +181,10 @@ void Pipeline::check(Stage first, Stage last) const
         hw::checkBaud(m_settings.hardware.baud);
         if (m_settings.hardwareFolder().isEmpty())
             throw Error(QStringLiteral("Build needs a folder for the hardware design"));
+        if (m_settings.hardware.target.isSet() && !m_data)
+            throw Error(QStringLiteral("the target %1 needs a data set: the latency is measured "
+                                       "on its test samples")
+                            .arg(m_settings.hardware.target.text()));
     }
 }
 
@@ -449,8 +454,13 @@ OptimizeOptions passOptions(const Graph &graph, const sim::DataSplit *data,
 {
     OptimizeOptions o = settings.optimize;
     o.validation = data ? accuracySet(*data) : nullptr;
-    o.hardware = settledOrDefault(graph, settings.hardware).quant;
+    // The weight bits are Auto's with or without a target (chooseForTarget keeps them).
+    hw::ExportOptions bits = settings.hardware;
+    bits.target = {};
+    o.hardware = settledOrDefault(graph, bits).quant;
     o.deployment = settings.hardware;
+    if (!o.validation)
+        o.deployment.target = {}; // no figures measured: nothing to aim at
     o.exactBits = {o.hardware.weightBits};
     o.hardwareBits.clear();
     if (o.validation)
@@ -519,10 +529,13 @@ void Pipeline::runBuild()
     hw::ExportOptions options = m_run.hardware;
     options.testSamples = m_run.verifySamples;
     const QString dir = m_run.hardwareFolder();
+    // A target's latency: measured on the run's data (check() asked for some).
+    const std::shared_ptr<const RowMatrixXf> samples =
+        options.target.isSet() && m_runData ? targetSamples(*m_runData) : nullptr;
     m_job->runReporting<Built, BuildEvent>(
-        [graph = m_graph, options, dir](const RunControl &control,
-                                        const JobRunner::Send<BuildEvent> &send) {
-            return build(graph, options, dir, send, control);
+        [graph = m_graph, options, dir, samples](const RunControl &control,
+                                                 const JobRunner::Send<BuildEvent> &send) {
+            return build(graph, options, dir, send, control, targetCycles(samples.get(), control));
         },
         [this](const BuildEvent &event) {
             if (event.step >= 0)

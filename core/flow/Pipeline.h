@@ -79,7 +79,8 @@ public:
     const Graph &graph() const { return m_graph; }
     // The data set the chain trains on, measures the rates on (validationSet) and accuracy on
     // (accuracySet); a running run keeps the one it started with. nullptr: none (the passes then
-    // run without accuracy).
+    // run without accuracy). Build measures a hardware target's latency on the accuracySet's
+    // samples (targetSamples) and needs a data set for one. dataChanged() tells the views.
     void setData(std::shared_ptr<const sim::DataSplit> data);
     const std::shared_ptr<const sim::DataSplit> &data() const { return m_data; }
     // The settings the next run takes (a running one keeps those it started with).
@@ -163,6 +164,7 @@ public Q_SLOTS:
     void cancel();
 
 Q_SIGNALS:
+    void dataChanged();
     void runningChanged(bool running);
     void stageChanged(int stage); // began or ended
     void progressed(int stage);   // the running stage's result says how far it is

@@ -77,6 +77,12 @@ std::shared_ptr<const ValidationSet> accuracySet(const sim::DataSplit &data)
     return set;
 }
 
+std::shared_ptr<const RowMatrixXf> targetSamples(const sim::DataSplit &data)
+{
+    const std::shared_ptr<const ValidationSet> set = accuracySet(data);
+    return {set, &set->data.x}; // the set lives as long as its samples are used
+}
+
 QString passesText(const Report &r)
 {
     QString text = QStringLiteral("%1 -> %2 parameters (%3x)")

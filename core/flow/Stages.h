@@ -55,6 +55,9 @@ QString measuredText(const sim::Activity &activity);
 // The labelled set accuracy is measured on before and after the passes: `data`'s test split,
 // else its training samples (what the studio's Compare tab and snnc pipeline report).
 std::shared_ptr<const ValidationSet> accuracySet(const sim::DataSplit &data);
+// The samples a hardware target's latency is measured on (hw::chooseForTarget): the same
+// accuracySet, whose samples the passes' hardware figures measure the cycles on.
+std::shared_ptr<const RowMatrixXf> targetSamples(const sim::DataSplit &data);
 // "784 -> 640 parameters (1.225x), accuracy 86.50% -> 86.40%"
 QString passesText(const Report &report);
 
