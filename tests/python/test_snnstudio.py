@@ -338,7 +338,8 @@ class Errors(unittest.TestCase):
     def test_synth_keeps_the_bitstream(self):
         log = []
         with tempfile.TemporaryDirectory() as d:
-            r = snnstudio.synth(relay_graph(), d, board="icestick", bits=4, log=log.append)
+            r = snnstudio.synth(relay_graph(), d, board="icestick", bits=4, lanes=1,
+                                log=log.append)
             self.assertEqual(r.bitstream, os.path.join(d, "top.bin"))
             self.assertEqual(os.path.getsize(r.bitstream), r.bitstream_bytes)
         self.assertEqual((r.logic_cells_available, r.ebr_available), (1280, 16))
@@ -358,7 +359,8 @@ class Errors(unittest.TestCase):
 
     def test_export_at_a_given_clock(self):
         with tempfile.TemporaryDirectory() as d:
-            snnstudio.export_hardware(relay_graph(), d, board="icestick", bits=4, clock_mhz=18)
+            snnstudio.export_hardware(relay_graph(), d, board="icestick", bits=4, lanes=1,
+                                       clock_mhz=18)
             with open(os.path.join(d, "README.md")) as f:
                 self.assertIn("Core clock: 18 MHz by the PLL, as set.", f.read())
             with open(os.path.join(d, "snn_config.vh")) as f:
@@ -373,7 +375,7 @@ class Errors(unittest.TestCase):
         os.environ["PATH"] = "/nonexistent"
         try:
             with tempfile.TemporaryDirectory() as d, self.assertRaises(RuntimeError) as e:
-                snnstudio.synth(relay_graph(), d, board="icestick", bits=4)
+                snnstudio.synth(relay_graph(), d, board="icestick", bits=4, lanes=1)
         finally:
             os.environ["PATH"] = path
         self.assertIn("yosys", str(e.exception))
