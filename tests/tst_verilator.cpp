@@ -190,18 +190,24 @@ void TestVerilator::reusesTheCompiledModel()
     QVERIFY(!again.compiled);
     QCOMPARE(QFileInfo(binary).lastModified(), built);
     QCOMPARE(again.cycles, m_result.cycles);
-    // Another design (one more lane): compiled anew.
-    QTemporaryDir other;
+    // Another design (one more lane): compiled anew, in a folder whose path has a space (as the
+    // studio's default "SNN Studio" project folder; Verilator's makefiles refuse one), named by
+    // a relative path (as `snnc verify -o DIR` passes it).
+    QTemporaryDir parent;
+    const QString other = parent.filePath(QStringLiteral("SNN Studio/design"));
     DesignOptions options;
     options.lanes = kLanes * 2;
     FileMap files = generateDesign(m_net, options);
     files.merge(generateTestbench(m_net, m_samples, options));
-    writeFiles(other.path(), files);
-    QVERIFY(QDir().mkpath(other.filePath(QStringLiteral("verilator"))));
-    QVERIFY(QFile::copy(binary, other.filePath(QStringLiteral("verilator/tb_snn_core"))));
+    writeFiles(other, files);
+    QVERIFY(QDir().mkpath(other + QStringLiteral("/verilator")));
+    QVERIFY(QFile::copy(binary, other + QStringLiteral("/verilator/tb_snn_core")));
     QVERIFY(QFile::copy(m_dir.filePath(QStringLiteral("verilator/key")),
-                        other.filePath(QStringLiteral("verilator/key"))));
-    const RtlVerification r = runVerilator(other.path(), RunControl(), 2);
+                        other + QStringLiteral("/verilator/key")));
+    const QString here = QDir::currentPath();
+    QVERIFY(QDir::setCurrent(parent.path()));
+    const RtlVerification r = runVerilator(QStringLiteral("SNN Studio/design"), RunControl(), 2);
+    QVERIFY(QDir::setCurrent(here));
     QVERIFY(r.compiled);
     QVERIFY(r.passed());
     QCOMPARE(r.spikeWords, kSamples * m_net.config.steps * memoryLayout(m_net, 4).membraneWords);

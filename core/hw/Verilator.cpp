@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QRegularExpression>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QThread>
 
 #include <algorithm>
@@ -69,8 +70,21 @@ QByteArray buildKey(const QString &dir, const QStringList &arguments)
     return hash.result().toHex();
 }
 
+// Copies the design's Verilog sources and includes into `to`.
+void copySources(const QString &dir, const QString &to)
+{
+    const QDir from(dir);
+    for (const QString &name :
+         from.entryList({QStringLiteral("*.v"), QStringLiteral("*.vh")}, QDir::Files)) {
+        if (!QFile::copy(from.filePath(name), QDir(to).filePath(name)))
+            throw Error(QStringLiteral("cannot copy %1 to %2").arg(from.filePath(name), to));
+    }
+}
+
 // Compiles the testbench into DIR/verilator unless the binary there has the same key. Returns
-// whether it compiled.
+// whether it compiled. The compile runs in a temporary folder (Verilator's makefiles refuse a
+// path with a space, as the studio's default "SNN Studio" project folder has); the binary and its
+// key are then kept in DIR/verilator.
 bool compile(const QString &dir, const RunControl &control)
 {
     const QString folder = QLatin1String(kVerilatorFolder);
@@ -85,8 +99,16 @@ bool compile(const QString &dir, const RunControl &control)
         return false;
     stamp.close();
     QDir(build).removeRecursively();
-    runToolBlocking(QStringLiteral("verilator"), arguments + makeOptions(), dir,
+    const QTemporaryDir work;
+    if (!work.isValid())
+        throw Error(QStringLiteral("cannot create a temporary folder for Verilator: %1")
+                        .arg(work.errorString()));
+    copySources(dir, work.path());
+    runToolBlocking(QStringLiteral("verilator"), arguments + makeOptions(), work.path(),
                     QStringLiteral("verilator"), control);
+    const QString compiled = QDir(work.path()).filePath(folder + QLatin1Char('/') + kBinary);
+    if (!QDir().mkpath(build.path()) || !QFile::copy(compiled, build.filePath(kBinary)))
+        throw Error(QStringLiteral("cannot write %1").arg(build.filePath(kBinary)));
     if (!stamp.open(QIODevice::WriteOnly) || stamp.write(key) != key.size())
         throw Error(QStringLiteral("cannot write %1").arg(stamp.fileName()));
     return true;
@@ -134,7 +156,7 @@ RtlVerification runVerilator(const QString &dir, const RunControl &control, int 
         std::clamp(jobs > 0 ? jobs : QThread::idealThreadCount(), 1, std::max(1, samples));
     std::vector<ToolStep> runs;
     const QString binary =
-        QDir(dir).filePath(QLatin1String(kVerilatorFolder) + QLatin1Char('/') + kBinary);
+        QDir(dir).absoluteFilePath(QLatin1String(kVerilatorFolder) + QLatin1Char('/') + kBinary);
     for (int p = 0; p < parts; ++p) {
         const int first = int(std::int64_t(samples) * p / parts);
         const int next = int(std::int64_t(samples) * (p + 1) / parts);
