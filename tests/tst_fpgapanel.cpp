@@ -108,10 +108,10 @@ void TestFpgaPanel::estimateUpdatesWithTheSettings()
     FpgaPanel panel;
     const auto combos = panel.findChildren<QComboBox *>();
     QCOMPARE(combos.front()->count(), 4);
-    // 64 x 128 x 8 bits: too many EBR blocks for the iCEstick at 8 bits, fine at 4.
-    panel.setOriginalGraph(smallGraph({64, 128, 4}));
-    combos.front()->setCurrentIndex(0); // iCEstick
-    combos.at(1)->setCurrentIndex(1);   // 1 lane: the HX1K's 1280 logic cells
+    // 128 x 128 x 8 bits: too many EBR blocks for the HX8K at 8 bits, fine at 4.
+    panel.setOriginalGraph(smallGraph({128, 128, 4}));
+    combos.front()->setCurrentIndex(3); // iCE40-HX8K breakout
+    combos.at(1)->setCurrentIndex(1);   // 1 lane
     panel.findChild<QSpinBox *>()->setValue(8);
     QTRY_VERIFY(!panel.isEstimating());
     QCOMPARE(cell(panel, 5, 0), QStringLiteral("does not fit"));
@@ -121,7 +121,7 @@ void TestFpgaPanel::estimateUpdatesWithTheSettings()
     QCOMPARE(cell(panel, 5, 0), QStringLiteral("fits"));
     QVERIFY(cell(panel, 1, 0).toInt() < ebr8);
     QCOMPARE(panel.exportOptions().quant.weightBits, 4);
-    QCOMPARE(panel.exportOptions().board, QStringLiteral("icestick"));
+    QCOMPARE(panel.exportOptions().board, QStringLiteral("hx8k"));
     QCOMPARE(panel.exportOptions().lanes, 1);
 }
 
@@ -224,41 +224,41 @@ void TestFpgaPanel::automaticSettingsChooseForTheBoard()
     FpgaPanel panel;
     QVERIFY(panel.automaticBits());
     QVERIFY(panel.automaticLanes());
-    const Graph g = smallGraph({64, 128, 4});
-    panel.findChildren<QComboBox *>().front()->setCurrentIndex(0); // iCEstick
+    const Graph g = smallGraph({128, 128, 4});
+    panel.findChildren<QComboBox *>().front()->setCurrentIndex(3); // iCE40-HX8K breakout
     panel.setOriginalGraph(g);
     QTRY_VERIFY(!panel.isEstimating());
-    const hw::Configuration c =
-        hw::chooseConfiguration(g, {}, hw::board(QStringLiteral("icestick")));
-    QCOMPARE(c.quant.weightBits, 6); // 8 bits need too many EBR blocks on the HX1K
+    const hw::Configuration c = hw::chooseConfiguration(g, {}, hw::board(QStringLiteral("hx8k")));
+    QCOMPARE(c.quant.weightBits, 6); // 8 and 7 bits need too many EBR blocks on the HX8K
     QCOMPARE(panel.exportOptions().quant.weightBits, c.quant.weightBits);
     QCOMPARE(panel.exportOptions().lanes, c.lanes);
     QCOMPARE(panel.choice(), c.reason);
     // The choice in one line, why and the fit check's figures on hover.
-    QCOMPARE(c.lanes, 1);
+    QCOMPARE(c.lanes, 2);
     QCOMPARE(panel.status(),
-             QStringLiteral("Auto: 6-bit weights, 1 lane, weights in EBR, the most accurate and "
-                            "then fastest configuration that fits the iCEstick (hover for why)."));
+             QStringLiteral("Auto: 6-bit weights, 2 lanes, weights in EBR, the most accurate and "
+                            "then fastest configuration that fits the iCE40-HX8K breakout (hover "
+                            "for why)."));
     QCOMPARE(panel.findChild<QLabel *>(QStringLiteral("status"))->toolTip(),
              QStringLiteral("%1.\n%2").arg(c.reason, c.fit.message));
     QCOMPARE(cell(panel, 5, 0), QStringLiteral("fits"));
     QCOMPARE(cell(panel, 0, 0), QString::number(c.fit.estimate.logicCells));
 
     // The optimised graph is checked at the original's configuration (a like-for-like column).
-    const Graph smaller = smallGraph({64, 100, 4});
+    const Graph smaller = smallGraph({128, 100, 4});
     panel.setOptimizedGraph(smaller);
     QTRY_VERIFY(!panel.isEstimating());
     QVERIFY(panel.optimizedFit());
     QCOMPARE(panel.optimizedFit()->estimate.logicCells,
-             hw::checkFit(smaller, c.quant, c.lanes, hw::board(QStringLiteral("icestick")))
+             hw::checkFit(smaller, c.quant, c.lanes, hw::board(QStringLiteral("hx8k")))
                  .estimate.logicCells);
 
     // Fixed bits: the lanes alone are chosen.
     panel.findChild<QSpinBox *>()->setValue(4);
     QTRY_VERIFY(!panel.isEstimating());
     QVERIFY(!panel.automaticBits());
-    const hw::Configuration four = hw::chooseConfiguration(
-        g, {}, hw::board(QStringLiteral("icestick")), hw::WeightMemory::Auto, 4, 0);
+    const hw::Configuration four = hw::chooseConfiguration(g, {}, hw::board(QStringLiteral("hx8k")),
+                                                           hw::WeightMemory::Auto, 4, 0);
     QCOMPARE(panel.exportOptions().quant.weightBits, 4);
     QCOMPARE(panel.exportOptions().lanes, four.lanes);
     QCOMPARE(panel.choice(), four.reason);

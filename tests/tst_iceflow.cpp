@@ -164,7 +164,7 @@ void TestIceFlow::buildScriptRunsWhatTheFlowRuns()
         "esac\n"));
     ExportOptions options;
     options.board = QStringLiteral("icestick");
-    options.lanes = 2;
+    options.lanes = 1;
     options.testSamples = 1;
     options.clockMHz = 30.0; // through the PLL: a --freq that is not the oscillator's 12
     const ExportResult exported =
@@ -259,7 +259,7 @@ void TestIceFlow::automaticClockBuildsAgainFaster()
             "esac\n"));
     ExportOptions options;
     options.board = QStringLiteral("icestick");
-    options.lanes = 2;
+    options.lanes = 1;
     options.testSamples = 1;
     const Graph g = test::randomChain(5, {4, 3, 2}, 0.5, 0.0);
     QString text;

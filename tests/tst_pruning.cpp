@@ -156,6 +156,9 @@ void TestPruning::cyclesBudgetOnTheValidationSet()
     o.validation = set;
     o.hardwareBits = {4};
     o.hardware.steps = 10;
+    // One lane: each hidden neuron a group of its own (at the iCEBreaker's chosen lanes the 10
+    // are one or two groups, and a pruned neuron saves only its spikes' cycles).
+    o.deployment.lanes = 1;
     o.budgetCycles = {75.0, true};
     const OptimizeResult r = optimize(g, kPruning, o);
     QVERIFY(r.report.figures);

@@ -281,7 +281,7 @@ void TestResourceEstimator::chooserSaysWhy()
              QStringLiteral(
                  "4-bit weights, 8 lanes, weights in SPRAM for the iCEBreaker: the most weight "
                  "bits that fit (5-bit weights fit with no lane count; at 8 lanes: in EBR needs "
-                 "288 of 30 EBR blocks; the weights need 8 SPRAM blocks, the iCEBreaker has 4); "
+                 "288 of 30 EBR blocks; the weights need 7 SPRAM blocks, the iCEBreaker has 4); "
                  "the most lanes that fit at 4 bits (16 lanes: in EBR needs 250 of 30 EBR blocks "
                  "and about 6514 of 5280 logic cells; in SPRAM needs about 6884 of 5280 logic "
                  "cells)"));

@@ -259,7 +259,7 @@ void TestSnnc::synthChoosesAndKeepsTheBitstream()
     QCOMPARE(e.exitCode, 0);
     QVERIFY2(e.out.startsWith(QStringLiteral(
                  "8-bit weights, 2 lanes, weights in EBR for the iCEstick: the most weight bits; "
-                 "the most lanes that fit at 8 bits (4 lanes: needs about 1885 of 1280 logic "
+                 "the most lanes that fit at 8 bits (4 lanes: needs about 1867 of 1280 logic "
                  "cells)\nfits the iCEstick")),
              qPrintable(e.out));
     // Synthesis without them: the chosen configuration, a kept bitstream and icetime's timing.
