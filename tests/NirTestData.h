@@ -147,16 +147,6 @@ inline std::vector<Data> lifData(double tau = 0.01, double r = 1.0, double leak 
             arr(QStringLiteral("v_threshold"), {thr, thr}), arr(QStringLiteral("v_reset"), {0, 0})};
 }
 
-inline QString errorOf(const std::function<void()> &f)
-{
-    try {
-        f();
-    } catch (const Error &e) {
-        return e.message();
-    }
-    return QStringLiteral("(no error)");
-}
-
 inline void compareGraphs(const Graph &a, const Graph &b)
 {
     QCOMPARE(b.inputSize(), a.inputSize());

@@ -2,6 +2,7 @@
 
 // Shared test helpers: a main that runs GUI tests offscreen, and builders for small graphs.
 
+#include "base/Error.h"
 #include "base/Matrix.h"
 #include "base/Rng.h"
 #include "graph/Graph.h"
@@ -17,6 +18,17 @@
 #include <vector>
 
 namespace snn::test {
+
+// The message of the Error `f` throws; empty when it throws none.
+inline QString errorOf(const std::function<void()> &f)
+{
+    try {
+        f();
+    } catch (const Error &e) {
+        return e.message();
+    }
+    return {};
+}
 
 // A layer from row-major weights: rows are neurons.
 inline Layer makeLayer(const QString &name, LayerId source, int neurons, int inputs,

@@ -26,6 +26,7 @@
 
 using namespace snn;
 using namespace snn::widgets;
+using snn::test::errorOf;
 
 namespace {
 
@@ -54,16 +55,6 @@ void setTarget(FpgaPanel &panel, hw::Target::Kind kind, double value)
 {
     panel.findChild<QComboBox *>(QStringLiteral("targetKind"))->setCurrentIndex(int(kind));
     panel.findChild<QDoubleSpinBox *>(QStringLiteral("targetValue"))->setValue(value);
-}
-
-QString errorOf(const std::function<void()> &f)
-{
-    try {
-        f();
-    } catch (const Error &e) {
-        return e.message();
-    }
-    return {};
 }
 
 } // namespace

@@ -14,6 +14,7 @@
 #include <tuple>
 
 using namespace snn;
+using snn::test::errorOf;
 
 namespace {
 
@@ -104,16 +105,6 @@ hw::ExportOptions fourBits(const hw::Target &target, hw::WeightMemory memory)
     o.weightMemory = memory;
     o.target = target;
     return o;
-}
-
-QString errorOf(const std::function<void()> &f)
-{
-    try {
-        f();
-    } catch (const Error &e) {
-        return e.message();
-    }
-    return {};
 }
 
 QString shortest(double v)
