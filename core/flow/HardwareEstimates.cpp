@@ -61,12 +61,22 @@ bool HardwareEstimates::isEstimating() const
 
 void HardwareEstimates::estimate(bool optimized)
 {
+    // With a target the optimised graph is checked at the original's choice, which measures the
+    // original's cycles: it waits for that choice rather than measuring them a second time.
+    const bool target = m_options.target.isSet() && m_samples;
+    if (optimized && target && m_originalJob->isRunning())
+        return; // started when the original's choice arrives
+    hw::ExportOptions options = m_options;
+    if (optimized && target && m_chosen) {
+        options = *m_chosen;
+        options.target = {};
+    }
     // The fit check quantises the whole graph: off the GUI thread, newest request wins.
     Q_EMIT started(optimized);
     (optimized ? m_optimizedJob : m_originalJob)
         ->run<FitEstimate>(
-            [original = m_original, graph = optimized ? m_optimized : std::nullopt,
-             options = m_options, samples = m_samples, optimized](const RunControl &control) {
+            [original = m_original, graph = optimized ? m_optimized : std::nullopt, options,
+             samples = m_samples, optimized](const RunControl &control) {
                 if (optimized && !graph)
                     return FitEstimate{};
                 return fitEstimate(original, graph ? &*graph : nullptr, options, samples.get(),
@@ -81,6 +91,8 @@ void HardwareEstimates::estimate(bool optimized)
                     m_chosen = e.settled;
                     m_choice = e.reason;
                     m_latencyMs = e.latencyMs;
+                    if (m_options.target.isSet() && m_samples && m_optimized)
+                        estimate(true); // at the choice just made
                 }
                 Q_EMIT changed(optimized);
             },
